@@ -1,0 +1,84 @@
+# Two commands: `make run` (demo service on SQLite) and `make test` (every check and test).
+# Each step leaves a stamp, so a second run reinstalls nothing that has not changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+DEPS_STAMP := $(VENV)/.deps-installed
+NODE_STAMP := node_modules/.deps-installed
+CSS := build/static/css/application.css
+JS := build/static/js/application.js
+STATIC_STAMP := var/static/.collected
+SCSS := $(wildcard frontend/scss/*.scss)
+
+.PHONY: run test check lint typecheck imports pytest assets install python-version lock clean worker
+
+run: install $(STATIC_STAMP)
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "  The service is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo ""
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+test: install assets check pytest
+
+check: lint typecheck imports
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports
+
+pytest:
+	DJANGO_SETTINGS_MODULE=cspr.settings.test $(BIN)/pytest
+
+install: python-version $(DEPS_STAMP) $(NODE_STAMP)
+
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+		echo "This project needs Python 3.12 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+		echo "Install Python 3.12 (with pyenv: 'pyenv install 3.12', then this folder's .python-version selects it)"; \
+		echo "or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; \
+		exit 1; }
+
+$(DEPS_STAMP): requirements/dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
+	@touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+assets: $(CSS) $(JS)
+
+$(CSS): $(SCSS) $(NODE_STAMP)
+	@mkdir -p $(dir $@)
+	npm run --silent build:css
+
+$(JS): frontend/js/application.js $(NODE_STAMP)
+	@mkdir -p $(dir $@)
+	cp frontend/js/application.js $@
+
+$(STATIC_STAMP): $(CSS) $(JS) $(DEPS_STAMP) $(NODE_STAMP)
+	$(MANAGE) collectstatic --no-input --clear --verbosity 0
+	@touch $@
+
+# Re-pin Python dependencies after editing requirements/*.in.
+lock: python-version
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o prod.txt prod.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) node_modules build var/static

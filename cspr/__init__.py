@@ -1,0 +1,1 @@
+"""The practice review service: serious incident notifications, rapid reviews and local CSPRs."""

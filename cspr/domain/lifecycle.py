@@ -1,0 +1,879 @@
+"""The case lifecycle (DESIGN §4): one python-statemachine table, and a small facade over it.
+
+:class:`CaseLifecycle` is the single source of truth for which stage can follow which. Each transition's roles,
+required reason and guards live in :data:`TRANSITIONS`; the guards are attached to the machine's transitions as
+conditions, so the machine refuses what the facade refuses.
+
+Services and templates use only the facade, and never need python-statemachine:
+
+* :func:`transition_options` / :func:`allowed_transitions` — what a person holding these roles could do now, and
+  what blocks each option;
+* :func:`apply_transition` — the next stage, or :class:`TransitionRefused` with a message a person can act on;
+* :data:`STAGES`, :func:`next_steps`, :data:`STAGE_PATH` and :func:`path_position` — words and the flowchart path
+  for the case page.
+
+Facts are passed in as :class:`CaseFacts`, plain booleans the caller works out from its records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from statemachine import State, StateMachine
+from statemachine.exceptions import TransitionNotAllowed
+
+from cspr.domain.criteria import DISCRETIONARY_GROUNDS
+from cspr.domain.roles import Role
+
+__all__ = [
+    "STAGES",
+    "STAGE_PATH",
+    "TRANSITIONS",
+    "CaseFacts",
+    "CaseLifecycle",
+    "Guard",
+    "PathPosition",
+    "PathSection",
+    "Stage",
+    "StageInfo",
+    "TransitionOption",
+    "TransitionRefused",
+    "TransitionRule",
+    "allowed_transitions",
+    "apply_transition",
+    "next_steps",
+    "path_position",
+    "transition_options",
+    "transitions_from",
+]
+
+
+class Stage(StrEnum):
+    """Where a case is. The values are the lifecycle machine's state identifiers."""
+
+    REFERRAL_RECEIVED = "referral_received"
+    NOTIFICATION_ASSESSED = "notification_assessed"
+    NOT_NOTIFIABLE = "not_notifiable"
+    RAPID_REVIEW = "rapid_review"
+    PRG_DECIDED = "prg_decided"
+    EXECUTIVE_RATIFIED = "executive_ratified"
+    SUBMITTED_TO_PANEL = "submitted_to_panel"
+    AWAITING_PANEL = "awaiting_panel"
+    PANEL_INFORMATION_REQUESTED = "panel_information_requested"
+    NO_FURTHER_REVIEW = "no_further_review"
+    LOCAL_REVIEW = "local_review"
+    REVIEWER_COMMISSIONED = "reviewer_commissioned"
+    REVIEW_IN_PROGRESS = "review_in_progress"
+    DRAFT_REPORT = "draft_report"
+    SIGNED_OFF = "signed_off"
+    PRE_PUBLICATION = "pre_publication"
+    PUBLISHED = "published"
+    NOT_PUBLISHED = "not_published"
+    NATIONAL_REVIEW = "national_review"
+    LEARNING_AND_ACTIONS = "learning_and_actions"
+    CLOSED = "closed"
+    CLOSED_CRITERIA_NOT_MET = "closed_criteria_not_met"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        """The stage's name for people."""
+        return STAGES[self].label
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the caller knows about a case, as plain yes/no answers, for the transition guards.
+
+    Every answer defaults to "no", so a guard never passes on a fact nobody supplied.
+    """
+
+    la_decision_recorded: bool = False
+    """The local authority's decision on notifying the Panel is recorded, with who decided and why (§3.5)."""
+    la_notified_panel: bool = False
+    """The local authority decided to notify the Panel (§3.5-3.6)."""
+    discretionary_grounds: frozenset[str] = field(default_factory=frozenset)
+    """Codes of the §5.6 grounds chosen for a discretionary review."""
+    prg_meeting_held: bool = False
+    rapid_review_complete: bool = False
+    """Every item the rapid review must record is recorded (§4.3, and §4.2 where the preset requires more)."""
+    prg_decision_recorded: bool = False
+    partners_signed_off: bool = False
+    """Each lead safeguarding partner has given its ratification."""
+    executive_disagrees_with_prg: bool = False
+    disagreement_rationale_recorded: bool = False
+    reviewer_checks_complete: bool = False
+    """The reviewer's competencies and any conflict of interest have been checked (§6.2)."""
+    terms_of_reference_agreed: bool = False
+    recommendations_recorded: bool = False
+    planned_publication_date_set: bool = False
+    report_signed_off: bool = False
+    independent_chair_scrutinised: bool = False
+    pre_publication_copies_sent: bool = False
+    publication_period_ended: bool = False
+    all_actions_complete: bool = False
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition a transition needs, with the message shown when it does not hold."""
+
+    message: str
+    check: Callable[[CaseFacts], bool]
+
+
+# -- messages (module constants, so tests and callers can match the exact words) --------------------------------
+
+NOT_FROM_STAGE = "'{transition}' is not possible from stage '{stage}'."
+UNKNOWN_TRANSITION = "There is no transition called '{transition}'."
+UNKNOWN_STAGE = "There is no stage called '{stage}'."
+ROLE_REQUIRED = "Only these roles can {action}: {roles}."
+REASON_REQUIRED = "A reason is required to {action}."
+
+LA_DECISION_MISSING = (
+    "Record the local authority's decision on notifying the Panel, with who decided and why, first (§3.5)."
+)
+LA_HAS_NOT_NOTIFIED = "A rapid review starts only once the local authority has notified the Panel (§3.5, §4.1)."
+LA_HAS_NOTIFIED = (
+    "The local authority has notified the Panel, so the incident is notifiable and a rapid review follows (§3.5)."
+)
+GROUNDS_MISSING = (
+    "Choose at least one ground for a discretionary review: good practice, poor practice, near miss or other (§5.6)."
+)
+GROUNDS_UNKNOWN = "Only the §5.6 grounds can justify a discretionary review."
+PRG_MEETING_NOT_HELD = "The PRG must meet before it can record its decision (§3.4)."
+RAPID_REVIEW_INCOMPLETE = "Every item the rapid review must record has to be completed first (§4.3)."
+PRG_DECISION_MISSING = "A rapid review cannot be ratified before the PRG has recorded its decision."
+PARTNERS_NOT_SIGNED_OFF = "Each lead safeguarding partner must ratify the rapid review first (§4.6)."
+RATIONALE_MISSING = "The Executive Group disagrees with the PRG, so its rationale must be recorded first (§4.5)."
+REVIEWER_NOT_CHECKED = "Check the reviewer's competencies and any conflict of interest first (§6.2)."
+TERMS_NOT_AGREED = "Agree the methodology and terms of reference with the reviewer first (§6.3)."
+RECOMMENDATIONS_MISSING = "Recommendations must say what is needed, from whom and by when before sign-off (§7.2)."
+PUBLICATION_DATE_MISSING = "Set a planned publication date first (§7.7)."
+NOT_SIGNED_OFF = "The report must be signed off by the Executive Group before publication (§7.4)."
+NOT_SCRUTINISED = "The Independent Chair must scrutinise the report before publication (§7.5)."
+COPIES_NOT_SENT = (
+    "Copies must go to the Panel, the Secretary of State and Ofsted at least 7 working days before publication (§7.7)."
+)
+PUBLICATION_PERIOD_RUNNING = "A published report stays public for at least a year (§7.3)."
+ACTIONS_OUTSTANDING = "Every action must be complete before the case is closed (§7.10)."
+NOT_RATIFIED_FOR_PANEL = "A rapid review goes to the Panel only after the Executive Group has ratified it (§4.6)."
+NOT_READY_TO_PUBLISH = "A report can be published only once it is signed off and prepared for publication (§7.4, §7.7)."
+
+_DISCRETIONARY_CODES = frozenset(ground.code for ground in DISCRETIONARY_GROUNDS)
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    """Who may take a transition, whether it needs a reason, and the guards it must pass."""
+
+    name: str
+    label: str
+    roles: frozenset[Role]
+    section: str
+    reason_required: bool = False
+    guards: tuple[Guard, ...] = ()
+
+    @property
+    def action(self) -> str:
+        """The label as it reads inside a sentence ("ratify the rapid review")."""
+        return self.label[0].lower() + self.label[1:]
+
+    def blockers(self, facts: CaseFacts) -> tuple[str, ...]:
+        """The messages of every guard that does not hold for ``facts``."""
+        return tuple(guard.message for guard in self.guards if not guard.check(facts))
+
+
+_BU = frozenset({Role.BUSINESS_UNIT})
+
+
+def _rule(
+    name: str,
+    label: str,
+    section: str,
+    *guards: Guard,
+    roles: frozenset[Role] = _BU,
+    reason_required: bool = False,
+) -> TransitionRule:
+    return TransitionRule(
+        name=name, label=label, roles=roles, section=section, reason_required=reason_required, guards=guards
+    )
+
+
+TRANSITIONS: Mapping[str, TransitionRule] = MappingProxyType(
+    {
+        rule.name: rule
+        for rule in (
+            _rule(
+                "assess",
+                "Record the notification assessment",
+                "§3.5",
+                Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded),
+            ),
+            _rule(
+                "start_rapid_review",
+                "Start the rapid review",
+                "§4.1",
+                Guard(LA_HAS_NOT_NOTIFIED, lambda facts: facts.la_notified_panel),
+            ),
+            _rule(
+                "record_not_notifiable",
+                "Record that the incident is not notifiable",
+                "§3.5",
+                Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded),
+                Guard(LA_HAS_NOTIFIED, lambda facts: not facts.la_notified_panel),
+                reason_required=True,
+            ),
+            _rule(
+                "reassess",
+                "Reassess the notification",
+                "§3.5",
+                reason_required=True,
+            ),
+            _rule(
+                "choose_discretionary_review",
+                "Choose a discretionary local review",
+                "§5.6",
+                Guard(GROUNDS_MISSING, lambda facts: bool(facts.discretionary_grounds)),
+                Guard(GROUNDS_UNKNOWN, lambda facts: facts.discretionary_grounds <= _DISCRETIONARY_CODES),
+                roles=frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}),
+                reason_required=True,
+            ),
+            _rule(
+                "record_prg_decision",
+                "Record the PRG's decision",
+                "§4.3",
+                Guard(PRG_MEETING_NOT_HELD, lambda facts: facts.prg_meeting_held),
+                Guard(RAPID_REVIEW_INCOMPLETE, lambda facts: facts.rapid_review_complete),
+                roles=frozenset({Role.PRG_CHAIR}),
+                reason_required=True,
+            ),
+            _rule(
+                "close_criteria_not_met",
+                "Close the case as not meeting the criteria",
+                "§4.3",
+                roles=frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}),
+                reason_required=True,
+            ),
+            _rule(
+                "ratify",
+                "Ratify the rapid review",
+                "§4.4-4.6",
+                Guard(PRG_DECISION_MISSING, lambda facts: facts.prg_decision_recorded),
+                Guard(PARTNERS_NOT_SIGNED_OFF, lambda facts: facts.partners_signed_off),
+                Guard(
+                    RATIONALE_MISSING,
+                    lambda facts: not facts.executive_disagrees_with_prg or facts.disagreement_rationale_recorded,
+                ),
+                roles=frozenset({Role.EXECUTIVE_MEMBER}),
+            ),
+            _rule("submit_to_panel", "Send the rapid review to the Panel", "§4.6"),
+            _rule("await_panel", "Await the Panel's response", "§8.5"),
+            _rule("panel_requests_information", "Record the Panel's request for information", "§8.5"),
+            _rule("provide_information", "Record the information sent to the Panel", "§8.5"),
+            _rule("panel_no_review", "Record that no further review will follow", "§5.3, §8.5", reason_required=True),
+            _rule(
+                "panel_local_review",
+                "Record the decision to hold a local review",
+                "§4.7, §5.2-5.5",
+                reason_required=True,
+            ),
+            _rule("panel_national_review", "Record the Panel's national review", "§8.5-8.7", reason_required=True),
+            _rule(
+                "commission_reviewer",
+                "Commission the reviewer",
+                "§6.1-6.2",
+                Guard(REVIEWER_NOT_CHECKED, lambda facts: facts.reviewer_checks_complete),
+            ),
+            _rule(
+                "start_review",
+                "Start the review",
+                "§6.3-6.5",
+                Guard(TERMS_NOT_AGREED, lambda facts: facts.terms_of_reference_agreed),
+            ),
+            _rule(
+                "receive_draft",
+                "Record the draft report",
+                "§7.1",
+                roles=frozenset({Role.BUSINESS_UNIT, Role.REVIEWER}),
+            ),
+            _rule(
+                "sign_off",
+                "Sign off the report",
+                "§7.4",
+                Guard(RECOMMENDATIONS_MISSING, lambda facts: facts.recommendations_recorded),
+                roles=frozenset({Role.EXECUTIVE_MEMBER}),
+            ),
+            _rule(
+                "prepare_publication",
+                "Prepare for publication",
+                "§7.6-7.7",
+                Guard(PUBLICATION_DATE_MISSING, lambda facts: facts.planned_publication_date_set),
+            ),
+            _rule(
+                "publish",
+                "Publish the report",
+                "§7.3",
+                Guard(NOT_SIGNED_OFF, lambda facts: facts.report_signed_off),
+                Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chair_scrutinised),
+                Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent),
+            ),
+            _rule(
+                "decide_not_to_publish",
+                "Decide not to publish",
+                "§7.3, §7.9",
+                roles=frozenset({Role.EXECUTIVE_MEMBER}),
+                reason_required=True,
+            ),
+            _rule(
+                "end_publication_period",
+                "End the publication period",
+                "§7.3",
+                Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended),
+            ),
+            _rule("start_learning_and_actions", "Move to learning and actions", "§7.10"),
+            _rule(
+                "close",
+                "Close the case",
+                "§7.10",
+                Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete),
+            ),
+            _rule("withdraw", "Withdraw the case", "", reason_required=True),
+            _rule("reopen", "Reopen the case", "", reason_required=True),
+        )
+    }
+)
+"""Every transition's rule, by transition name."""
+
+
+def _conditions(name: str) -> list[Callable[[CaseFacts], bool]]:
+    return [guard.check for guard in TRANSITIONS[name].guards]
+
+
+class CaseLifecycle(StateMachine):
+    """The lifecycle table: stages and the transitions between them.
+
+    Every transition carries its rule's guards (from :data:`TRANSITIONS`) as conditions, even where there are none
+    yet, so a guard added to the rule table is enforced by the machine too.
+
+    Send an event with ``facts=CaseFacts(...)``. Closed, criteria-not-met and withdrawn cases can be reopened, so no
+    stage is final in the machine's sense.
+    """
+
+    referral_received = State(initial=True)
+    notification_assessed = State()
+    not_notifiable = State()
+    rapid_review = State()
+    prg_decided = State()
+    executive_ratified = State()
+    submitted_to_panel = State()
+    awaiting_panel = State()
+    panel_information_requested = State()
+    no_further_review = State()
+    local_review = State()
+    reviewer_commissioned = State()
+    review_in_progress = State()
+    draft_report = State()
+    signed_off = State()
+    pre_publication = State()
+    published = State()
+    not_published = State()
+    national_review = State()
+    learning_and_actions = State()
+    closed = State()
+    closed_criteria_not_met = State()
+    withdrawn = State()
+
+    assess = referral_received.to(notification_assessed, cond=_conditions("assess"))
+    start_rapid_review = notification_assessed.to(rapid_review, cond=_conditions("start_rapid_review"))
+    record_not_notifiable = notification_assessed.to(not_notifiable, cond=_conditions("record_not_notifiable"))
+    reassess = not_notifiable.to(notification_assessed, cond=_conditions("reassess"))
+    choose_discretionary_review = not_notifiable.to(local_review, cond=_conditions("choose_discretionary_review"))
+    record_prg_decision = rapid_review.to(prg_decided, cond=_conditions("record_prg_decision"))
+    close_criteria_not_met = closed_criteria_not_met.from_(
+        rapid_review, prg_decided, cond=_conditions("close_criteria_not_met")
+    )
+    ratify = prg_decided.to(executive_ratified, cond=_conditions("ratify"))
+    submit_to_panel = executive_ratified.to(submitted_to_panel, cond=_conditions("submit_to_panel"))
+    await_panel = submitted_to_panel.to(awaiting_panel, cond=_conditions("await_panel"))
+    panel_requests_information = awaiting_panel.to(
+        panel_information_requested, cond=_conditions("panel_requests_information")
+    )
+    provide_information = panel_information_requested.to(awaiting_panel, cond=_conditions("provide_information"))
+    panel_no_review = awaiting_panel.to(no_further_review, cond=_conditions("panel_no_review"))
+    panel_local_review = awaiting_panel.to(local_review, cond=_conditions("panel_local_review"))
+    # The Panel may also decide on a national review after new information comes to light during a local one (§4.6).
+    panel_national_review = national_review.from_(
+        awaiting_panel,
+        local_review,
+        reviewer_commissioned,
+        review_in_progress,
+        cond=_conditions("panel_national_review"),
+    )
+    commission_reviewer = local_review.to(reviewer_commissioned, cond=_conditions("commission_reviewer"))
+    start_review = reviewer_commissioned.to(review_in_progress, cond=_conditions("start_review"))
+    receive_draft = review_in_progress.to(draft_report, cond=_conditions("receive_draft"))
+    sign_off = draft_report.to(signed_off, cond=_conditions("sign_off"))
+    prepare_publication = signed_off.to(pre_publication, cond=_conditions("prepare_publication"))
+    publish = pre_publication.to(published, cond=_conditions("publish"))
+    decide_not_to_publish = not_published.from_(signed_off, pre_publication, cond=_conditions("decide_not_to_publish"))
+    end_publication_period = published.to(learning_and_actions, cond=_conditions("end_publication_period"))
+    start_learning_and_actions = learning_and_actions.from_(
+        no_further_review, not_published, national_review, cond=_conditions("start_learning_and_actions")
+    )
+    close = closed.from_(learning_and_actions, not_notifiable, cond=_conditions("close"))
+    # Any open stage can be withdrawn except a published report, which ends its publication period instead.
+    withdraw = withdrawn.from_(
+        referral_received,
+        notification_assessed,
+        not_notifiable,
+        rapid_review,
+        prg_decided,
+        executive_ratified,
+        submitted_to_panel,
+        awaiting_panel,
+        panel_information_requested,
+        no_further_review,
+        local_review,
+        reviewer_commissioned,
+        review_in_progress,
+        draft_report,
+        signed_off,
+        pre_publication,
+        not_published,
+        national_review,
+        learning_and_actions,
+        cond=_conditions("withdraw"),
+    )
+    # Reopening returns to where the new information matters: actions again, the rapid review, or the start.
+    reopen = (
+        closed.to(learning_and_actions, cond=_conditions("reopen"))
+        | closed_criteria_not_met.to(rapid_review, cond=_conditions("reopen"))
+        | withdrawn.to(referral_received, cond=_conditions("reopen"))
+    )
+
+
+def _topology() -> dict[Stage, dict[str, Stage]]:
+    """Stage → {transition name → target stage}, read from the machine."""
+    table: dict[Stage, dict[str, Stage]] = {}
+    for state in CaseLifecycle.states:
+        outgoing: dict[str, Stage] = {}
+        for transition in state.transitions:
+            if transition.target is None:  # pragma: no cover - the table declares no targetless transitions
+                continue
+            for event in transition.events:
+                outgoing[str(event)] = Stage(transition.target.value)
+        table[Stage(state.value)] = outgoing
+    return table
+
+
+_TOPOLOGY: Mapping[Stage, Mapping[str, Stage]] = MappingProxyType(_topology())
+
+_undeclared = {name for outgoing in _TOPOLOGY.values() for name in outgoing} ^ set(TRANSITIONS)
+if _undeclared or set(_TOPOLOGY) != set(Stage):  # pragma: no cover - guards the two tables against drifting apart
+    raise RuntimeError(f"The lifecycle machine and its rule table disagree about: {sorted(_undeclared)}")
+
+# Messages for common attempts that come too early, in place of the generic "not possible from stage" message.
+_TOO_EARLY: Mapping[tuple[str, Stage], str] = MappingProxyType(
+    {
+        ("ratify", Stage.RAPID_REVIEW): PRG_DECISION_MISSING,
+        ("submit_to_panel", Stage.RAPID_REVIEW): NOT_RATIFIED_FOR_PANEL,
+        ("submit_to_panel", Stage.PRG_DECIDED): NOT_RATIFIED_FOR_PANEL,
+        ("publish", Stage.DRAFT_REPORT): NOT_READY_TO_PUBLISH,
+        ("publish", Stage.SIGNED_OFF): NOT_READY_TO_PUBLISH,
+    }
+)
+
+
+# -- the facade ---------------------------------------------------------------------------------------------------
+
+
+class TransitionRefused(Exception):
+    """A transition cannot be taken; ``str(error)`` is a message for the person who tried."""
+
+    def __init__(self, message: str, *, stage: str, transition: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.stage = stage
+        self.transition = transition
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """One thing a person could do from a stage, and what (if anything) stands in the way."""
+
+    name: str
+    label: str
+    target: Stage
+    section: str
+    reason_required: bool
+    blockers: tuple[str, ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        return not self.blockers
+
+    @property
+    def target_label(self) -> str:
+        return self.target.label
+
+
+def transitions_from(stage: Stage | str) -> tuple[TransitionRule, ...]:
+    """Every transition leaving ``stage``, whoever may take it, in table order."""
+    outgoing = _TOPOLOGY[_stage(stage, transition="")]
+    return tuple(rule for name, rule in TRANSITIONS.items() if name in outgoing)
+
+
+def transition_options(
+    stage: Stage | str, *, roles: Iterable[Role | str], facts: CaseFacts | None = None
+) -> list[TransitionOption]:
+    """The transitions from ``stage`` that someone with ``roles`` may take, each with its blockers (if any).
+
+    Use it to draw buttons: enabled options as actions, blocked ones with their reasons.
+    """
+    current = _stage(stage, transition="")
+    held = _roles(roles)
+    facts = facts or CaseFacts()
+    return [
+        TransitionOption(
+            name=rule.name,
+            label=rule.label,
+            target=_TOPOLOGY[current][rule.name],
+            section=rule.section,
+            reason_required=rule.reason_required,
+            blockers=rule.blockers(facts),
+        )
+        for rule in transitions_from(current)
+        if rule.roles & held
+    ]
+
+
+def allowed_transitions(
+    stage: Stage | str, *, roles: Iterable[Role | str], facts: CaseFacts | None = None
+) -> list[TransitionOption]:
+    """The transitions from ``stage`` that someone with ``roles`` can take now (a reason may still be needed)."""
+    return [option for option in transition_options(stage, roles=roles, facts=facts) if option.enabled]
+
+
+def apply_transition(
+    stage: Stage | str,
+    transition: str,
+    *,
+    roles: Iterable[Role | str],
+    facts: CaseFacts | None = None,
+    reason: str = "",
+) -> Stage:
+    """The stage a case moves to when ``transition`` is taken from ``stage``.
+
+    Checks, in order: the transition exists and leaves this stage; one of ``roles`` may take it; a reason is given
+    where one is required (blank text is no reason); every guard holds. The first failure raises
+    :class:`TransitionRefused`. Recording who did it, when and why is the caller's job.
+    """
+    current = _stage(stage, transition=transition)
+    rule = TRANSITIONS.get(transition)
+    if rule is None:
+        raise TransitionRefused(
+            UNKNOWN_TRANSITION.format(transition=transition), stage=current.value, transition=transition
+        )
+    if transition not in _TOPOLOGY[current]:
+        message = _TOO_EARLY.get((transition, current)) or NOT_FROM_STAGE.format(
+            transition=transition, stage=current.value
+        )
+        raise TransitionRefused(message, stage=current.value, transition=transition)
+    if not rule.roles & _roles(roles):
+        allowed = ", ".join(sorted(role.label for role in rule.roles))
+        raise TransitionRefused(
+            ROLE_REQUIRED.format(action=rule.action, roles=allowed), stage=current.value, transition=transition
+        )
+    if rule.reason_required and not reason.strip():
+        raise TransitionRefused(REASON_REQUIRED.format(action=rule.action), stage=current.value, transition=transition)
+    facts = facts or CaseFacts()
+    blockers = rule.blockers(facts)
+    if blockers:
+        raise TransitionRefused(" ".join(blockers), stage=current.value, transition=transition)
+
+    machine = CaseLifecycle(start_value=current.value)
+    try:
+        machine.send(transition, facts=facts)
+    except TransitionNotAllowed as error:  # pragma: no cover - the checks above mirror the machine's conditions
+        raise TransitionRefused(
+            NOT_FROM_STAGE.format(transition=transition, stage=current.value),
+            stage=current.value,
+            transition=transition,
+        ) from error
+    return Stage(machine.current_state_value)
+
+
+def _stage(stage: Stage | str, *, transition: str) -> Stage:
+    try:
+        return Stage(stage)
+    except ValueError:
+        raise TransitionRefused(UNKNOWN_STAGE.format(stage=stage), stage=str(stage), transition=transition) from None
+
+
+def _roles(roles: Iterable[Role | str]) -> frozenset[Role]:
+    return frozenset(Role(role) for role in roles)
+
+
+# -- words and the path for the case page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A stage in words: its name, what it means and what happens next."""
+
+    label: str
+    description: str
+    next_steps: tuple[str, ...]
+
+
+STAGES: Mapping[Stage, StageInfo] = MappingProxyType(
+    {
+        Stage.REFERRAL_RECEIVED: StageInfo(
+            "Referral received",
+            "The partnership has been told of an incident. The duty to notify the Panel is the local authority's "
+            "(§3.5, §3.8).",
+            ("Record the local authority's decision on notifying the Panel: who decided, when and why.",),
+        ),
+        Stage.NOTIFICATION_ASSESSED: StageInfo(
+            "Notification assessed",
+            "The local authority's decision on notifying the Panel is recorded.",
+            (
+                "If the Panel was notified, start the rapid review: ask agencies for information and hold the PRG "
+                "meeting within 10 working days (§3.4, §4.1).",
+                "If not, record why the incident is not notifiable.",
+            ),
+        ),
+        Stage.NOT_NOTIFIABLE: StageInfo(
+            "Not notifiable",
+            "The incident does not meet the criteria for notifying the Panel. A duty to tell the Secretary of State "
+            "and Ofsted still applies where a looked-after child has died (§3.7).",
+            (
+                "Consider a discretionary local review for good practice, poor practice or a near miss (§5.6).",
+                "Otherwise close the case, or reassess it if new information comes to light.",
+            ),
+        ),
+        Stage.RAPID_REVIEW: StageInfo(
+            "Rapid review",
+            "Agencies return information and the PRG meets to carry out the rapid review (§4.1-4.3).",
+            (
+                "Chase any agency that has not returned its information.",
+                "Hold the PRG meeting and complete every item the rapid review must record.",
+                "The PRG chair records the PRG's decision and its reasons.",
+            ),
+        ),
+        Stage.PRG_DECIDED: StageInfo(
+            "PRG decided",
+            "The PRG has recorded its decision and recommendations (§4.3-4.4).",
+            (
+                "Send the rapid review to the Executive Group within 10 working days (§4.4).",
+                "Each lead safeguarding partner ratifies; a disagreement with the PRG needs a rationale (§4.5).",
+            ),
+        ),
+        Stage.EXECUTIVE_RATIFIED: StageInfo(
+            "Ratified",
+            "The Executive Group has ratified the rapid review (§4.6).",
+            ("Send the rapid review and the decision to the Panel within 15 working days (§4.6).",),
+        ),
+        Stage.SUBMITTED_TO_PANEL: StageInfo(
+            "Sent to the Panel",
+            "The rapid review and the partnership's decision have gone to the Panel (§4.6).",
+            ("Record that the partnership is waiting for the Panel's response.",),
+        ),
+        Stage.AWAITING_PANEL: StageInfo(
+            "Awaiting the Panel",
+            "The Panel is considering the rapid review; it usually replies within about 10 working days (§8.1).",
+            ("Record the Panel's response: more information, a national review, a local review or no review (§8.5).",),
+        ),
+        Stage.PANEL_INFORMATION_REQUESTED: StageInfo(
+            "Panel asked for information",
+            "The Panel needs more information before it decides (§8.5).",
+            ("Send the Panel what it asked for and record it.",),
+        ),
+        Stage.NO_FURTHER_REVIEW: StageInfo(
+            "No further review",
+            "Neither a local nor a national review will be held (§5.3).",
+            ("Share the immediate learning and track the actions from the rapid review.",),
+        ),
+        Stage.LOCAL_REVIEW: StageInfo(
+            "Local review decided",
+            "A local child safeguarding practice review will be held; publication is due within 6 months of the "
+            "decision (§7.8).",
+            (
+                "Tell the Panel, Ofsted and the DfE, with the reviewer's name (§4.7).",
+                "Commission a reviewer after checking competencies and conflicts of interest (§6.2).",
+            ),
+        ),
+        Stage.REVIEWER_COMMISSIONED: StageInfo(
+            "Reviewer commissioned",
+            "A reviewer has been commissioned (§6.1-6.2).",
+            ("Agree the methodology, scope and terms of reference, considering parallel processes (§6.3, §9.4).",),
+        ),
+        Stage.REVIEW_IN_PROGRESS: StageInfo(
+            "Review in progress",
+            "The review is under way (§6.3-6.7).",
+            (
+                "Involve practitioners and the family (§6.6).",
+                "Supervise progress and quality; put any request to the reviewer in writing (§6.7).",
+            ),
+        ),
+        Stage.DRAFT_REPORT: StageInfo(
+            "Draft report",
+            "The reviewer's draft report has been received (§7.1-7.2).",
+            (
+                "Collect agencies' comments and check the draft's quality.",
+                "The Executive Group signs off the report and its recommendations (§7.4).",
+            ),
+        ),
+        Stage.SIGNED_OFF: StageInfo(
+            "Signed off",
+            "The Executive Group has signed off the report (§7.4).",
+            (
+                "Have the Independent Chair scrutinise the report (§7.5).",
+                "Plan publication with the impact on the family and practitioners in mind (§7.6).",
+                "Or decide not to publish, with a justification for the Panel and the Secretary of State (§7.9).",
+            ),
+        ),
+        Stage.PRE_PUBLICATION: StageInfo(
+            "Preparing publication",
+            "Publication is being prepared (§7.6-7.8).",
+            (
+                "Send copies to the Panel, the Secretary of State and Ofsted at least 7 working days before "
+                "publication (§7.7).",
+                "Publish within 6 months of the decision, or tell the Panel and the Secretary of State of the delay "
+                "and why (§7.8).",
+            ),
+        ),
+        Stage.PUBLISHED: StageInfo(
+            "Published",
+            "The report is public, with the reviewer named (§7.3).",
+            ("Keep the report public for at least a year (§7.3).", "Track the actions from the recommendations."),
+        ),
+        Stage.NOT_PUBLISHED: StageInfo(
+            "Not published",
+            "The partnership decided not to publish, and has justified that to the Panel and the Secretary of State "
+            "(§7.9).",
+            (
+                "Have due regard to any comments from the Panel or the Secretary of State (§7.9).",
+                "Track the actions from the recommendations.",
+            ),
+        ),
+        Stage.NATIONAL_REVIEW: StageInfo(
+            "National review",
+            "The Panel is holding a national review; the partnership takes part (§8.6-8.7).",
+            (
+                "Log the partnership's engagement with the national review.",
+                "When it ends, move to learning and actions.",
+            ),
+        ),
+        Stage.LEARNING_AND_ACTIONS: StageInfo(
+            "Learning and actions",
+            "The learning is being shared and the actions tracked (§7.10).",
+            ("Track every action to completion and share the learning.", "Close the case once every action is done."),
+        ),
+        Stage.CLOSED: StageInfo(
+            "Closed",
+            "The case is closed.",
+            ("Reopen it, giving a reason, if new information comes to light.",),
+        ),
+        Stage.CLOSED_CRITERIA_NOT_MET: StageInfo(
+            "Closed: criteria not met",
+            "The rapid review found that the case does not meet the criteria for notification.",
+            ("Reopen it, giving a reason, if new information shows the criteria are met.",),
+        ),
+        Stage.WITHDRAWN: StageInfo(
+            "Withdrawn",
+            "The case was withdrawn.",
+            ("Reopen it, giving a reason, if it was withdrawn in error.",),
+        ),
+    }
+)
+"""Every stage in words."""
+
+
+def next_steps(stage: Stage | str) -> tuple[str, ...]:
+    """What happens next from ``stage``, in words for the case page."""
+    return STAGES[_stage(stage, transition="")].next_steps
+
+
+@dataclass(frozen=True)
+class PathSection:
+    """One flowchart of the procedure, as the ordered stages of its main line."""
+
+    key: str
+    title: str
+    reference: str
+    stages: tuple[Stage, ...]
+
+
+STAGE_PATH: tuple[PathSection, ...] = (
+    PathSection(
+        "appendix_1",
+        "Serious incident notification and rapid review",
+        "Appendix 1",
+        (
+            Stage.REFERRAL_RECEIVED,
+            Stage.NOTIFICATION_ASSESSED,
+            Stage.RAPID_REVIEW,
+            Stage.PRG_DECIDED,
+            Stage.EXECUTIVE_RATIFIED,
+            Stage.SUBMITTED_TO_PANEL,
+            Stage.AWAITING_PANEL,
+        ),
+    ),
+    PathSection(
+        "appendix_2",
+        "Local child safeguarding practice review",
+        "Appendix 2",
+        (
+            Stage.LOCAL_REVIEW,
+            Stage.REVIEWER_COMMISSIONED,
+            Stage.REVIEW_IN_PROGRESS,
+            Stage.DRAFT_REPORT,
+            Stage.SIGNED_OFF,
+            Stage.PRE_PUBLICATION,
+            Stage.PUBLISHED,
+        ),
+    ),
+    PathSection("learning", "Learning and actions", "§7.10", (Stage.LEARNING_AND_ACTIONS, Stage.CLOSED)),
+)
+"""The two appendices' main lines (and the learning that follows both), in order, for drawing a case's place."""
+
+# Stages off the main line, each drawn beside the main-line stage it branches from.
+_BRANCHES: Mapping[Stage, Stage] = MappingProxyType(
+    {
+        Stage.NOT_NOTIFIABLE: Stage.NOTIFICATION_ASSESSED,
+        Stage.CLOSED_CRITERIA_NOT_MET: Stage.RAPID_REVIEW,
+        Stage.PANEL_INFORMATION_REQUESTED: Stage.AWAITING_PANEL,
+        Stage.NO_FURTHER_REVIEW: Stage.AWAITING_PANEL,
+        Stage.NATIONAL_REVIEW: Stage.AWAITING_PANEL,
+        Stage.NOT_PUBLISHED: Stage.PRE_PUBLICATION,
+    }
+)
+
+
+@dataclass(frozen=True)
+class PathPosition:
+    """Where a stage sits on :data:`STAGE_PATH`.
+
+    ``anchor`` is the main-line stage drawn at the case's place: the stage itself on the main line, the stage a
+    branch leaves from otherwise, or ``None`` for a withdrawn case.
+    """
+
+    section: PathSection | None
+    index: int | None
+    anchor: Stage | None
+    on_main_line: bool
+
+
+def path_position(stage: Stage | str) -> PathPosition:
+    """Where ``stage`` sits on the flowcharts."""
+    current = _stage(stage, transition="")
+    anchor = _BRANCHES.get(current, current)
+    for section in STAGE_PATH:
+        if anchor in section.stages:
+            return PathPosition(section, section.stages.index(anchor), anchor, on_main_line=anchor is current)
+    return PathPosition(None, None, None, on_main_line=False)

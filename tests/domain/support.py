@@ -1,0 +1,95 @@
+"""Shared test support for the domain: real England and Wales bank holidays and the property-test settings.
+
+The bank holidays for 2020-2025 are typed in from the GOV.UK list. 2020-2024 stand for the official list; 2025 is
+treated as a provisional projection so tests can see the flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from hypothesis import settings
+
+from cspr.domain.calendar import WorkingCalendar
+
+PROPERTY = settings(database=None, deadline=None, max_examples=100)
+"""Property tests: no example database left in the working tree, no timing flakiness, quick enough to run always."""
+
+BANK_HOLIDAYS: frozenset[date] = frozenset(
+    {
+        # 2020: VE Day moved the early May holiday from Monday 4 May to Friday 8 May; Boxing Day fell on a Saturday.
+        date(2020, 1, 1),
+        date(2020, 4, 10),
+        date(2020, 4, 13),
+        date(2020, 5, 8),
+        date(2020, 5, 25),
+        date(2020, 8, 31),
+        date(2020, 12, 25),
+        date(2020, 12, 28),
+        # 2021: Christmas Day and Boxing Day fell at the weekend.
+        date(2021, 1, 1),
+        date(2021, 4, 2),
+        date(2021, 4, 5),
+        date(2021, 5, 3),
+        date(2021, 5, 31),
+        date(2021, 8, 30),
+        date(2021, 12, 27),
+        date(2021, 12, 28),
+        # 2022: the Platinum Jubilee (2 and 3 June), the Queen's state funeral, Christmas Day on a Sunday.
+        date(2022, 1, 3),
+        date(2022, 4, 15),
+        date(2022, 4, 18),
+        date(2022, 5, 2),
+        date(2022, 6, 2),
+        date(2022, 6, 3),
+        date(2022, 8, 29),
+        date(2022, 9, 19),
+        date(2022, 12, 26),
+        date(2022, 12, 27),
+        # 2023: New Year's Day on a Sunday, the coronation on Monday 8 May.
+        date(2023, 1, 2),
+        date(2023, 4, 7),
+        date(2023, 4, 10),
+        date(2023, 5, 1),
+        date(2023, 5, 8),
+        date(2023, 5, 29),
+        date(2023, 8, 28),
+        date(2023, 12, 25),
+        date(2023, 12, 26),
+        # 2024
+        date(2024, 1, 1),
+        date(2024, 3, 29),
+        date(2024, 4, 1),
+        date(2024, 5, 6),
+        date(2024, 5, 27),
+        date(2024, 8, 26),
+        date(2024, 12, 25),
+        date(2024, 12, 26),
+        # 2025 (treated as provisional here)
+        date(2025, 1, 1),
+        date(2025, 4, 18),
+        date(2025, 4, 21),
+        date(2025, 5, 5),
+        date(2025, 5, 26),
+        date(2025, 8, 25),
+        date(2025, 12, 25),
+        date(2025, 12, 26),
+    }
+)
+
+OFFICIAL_RANGE = (date(2020, 1, 1), date(2024, 12, 31))
+PROVISIONAL_RANGE = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def england_and_wales(closure_days: Iterable[date] = ()) -> WorkingCalendar:
+    """A calendar with the real 2020-2025 bank holidays, 2025 provisional."""
+    return WorkingCalendar.from_holidays(
+        BANK_HOLIDAYS,
+        official_range=OFFICIAL_RANGE,
+        provisional_range=PROVISIONAL_RANGE,
+        closure_days=closure_days,
+    )
+
+
+CALENDAR = england_and_wales()
