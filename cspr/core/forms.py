@@ -1,0 +1,240 @@
+"""Django forms that render GOV.UK Design System components.
+
+``GovukFormRenderer`` makes ``{{ form }}`` and ``{{ field.as_field_group() }}`` produce
+the GOV.UK macros' markup (label, hint, error message), and ``GovukDateField`` is the
+design system's three-box date input with its own error wording.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.datastructures import MultiValueDict
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "forms/govuk_form.html"
+    field_template_name = "forms/govuk_field.html"
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Three text boxes named ``<name>-day``, ``<name>-month`` and ``<name>-year``, as GOV.UK does."""
+
+    template_name = "forms/govuk_field.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in DATE_PARTS]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: MultiValueDict[str, Any], name: str) -> list[str]:
+        return [str(data.get(f"{name}-{part}", "")).strip() for part in DATE_PARTS]
+
+    def value_omitted_from_data(self, data: Any, files: MultiValueDict[str, Any], name: str) -> bool:
+        return all(f"{name}-{part}" not in data for part in DATE_PARTS)
+
+
+class DateError(forms.ValidationError):
+    """A date error that remembers which of the three boxes to highlight."""
+
+    def __init__(self, message: str, *, parts: tuple[str, ...], code: str) -> None:
+        super().__init__(message, code=code)
+        self.parts = parts
+
+
+class GovukDateField(forms.Field):
+    """A date typed into day, month and year boxes, validated with GOV.UK's error messages.
+
+    ``label`` names the date in messages ("Date of birth must include a month"). The
+    boxes that caused the error are kept in ``error_parts`` so the template can mark
+    only those inputs as in error, and the error summary links to the first of them.
+    """
+
+    widget = GovukDateWidget
+
+    def __init__(
+        self,
+        *,
+        min_date: datetime.date | None = None,
+        max_date: datetime.date | None = None,
+        must_be_past: bool = False,
+        today: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.min_date = min_date
+        self.max_date = max_date
+        self.must_be_past = must_be_past
+        self._today = today or datetime.date.today
+        self.error_parts: tuple[str, ...] = DATE_PARTS
+
+    @property
+    def subject(self) -> str:
+        return str(self.label or "Date")
+
+    def _fail(self, message: str, parts: tuple[str, ...], code: str) -> None:
+        self.error_parts = parts
+        raise DateError(message, parts=parts, code=code)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        day, month, year = (value or ["", "", ""])[:3]
+        given = {"day": day, "month": month, "year": year}
+        missing = tuple(part for part in DATE_PARTS if not given[part])
+        if len(missing) == 3:
+            if self.required:
+                self._fail(f"Enter {self.subject.lower()}", DATE_PARTS, "required")
+            return None
+        if missing:
+            wanted = " and a ".join(missing) if len(missing) == 2 else missing[0]
+            self._fail(f"{self.subject} must include a {wanted}", missing, "incomplete")
+        if not all(str(given[part]).isdigit() for part in DATE_PARTS):
+            self._fail(f"{self.subject} must be a real date", DATE_PARTS, "invalid")
+        if len(str(year)) != 4:
+            self._fail(f"Year must include 4 numbers", ("year",), "invalid_year")  # noqa: F541
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            self._fail(f"{self.subject} must be a real date", DATE_PARTS, "invalid")
+        return None  # pragma: no cover - _fail always raises
+
+    def validate(self, value: Any) -> None:
+        # Presence is checked in to_python with GOV.UK's wording.
+        if value is None:
+            return
+        if self.must_be_past and value > self._today():
+            self._fail(f"{self.subject} must be today or in the past", DATE_PARTS, "future")
+        if self.min_date and value < self.min_date:
+            self._fail(f"{self.subject} must be the same as or after {govuk_date(self.min_date)}", DATE_PARTS, "early")
+        if self.max_date and value > self.max_date:
+            self._fail(f"{self.subject} must be the same as or before {govuk_date(self.max_date)}", DATE_PARTS, "late")
+
+    def clean(self, value: Any) -> Any:
+        self.error_parts = DATE_PARTS
+        return super().clean(value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != initial
+        except forms.ValidationError:
+            return True
+
+
+def govuk_date(value: datetime.date) -> str:
+    """A date as GOV.UK writes it: 6 May 2023."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def field_error_anchor(bound_field: forms.BoundField) -> str:
+    """The id the error summary links to: the input, the first radio or box, or the date box in error."""
+    field = bound_field.field
+    if isinstance(field, GovukDateField):
+        return f"{bound_field.auto_id}-{field.error_parts[0]}"
+    return str(bound_field.auto_id)
+
+
+PASSTHROUGH_ATTRS = ("autocomplete", "spellcheck", "inputmode", "autocapitalize")
+
+
+def _choices(bound_field: forms.BoundField, *, multiple: bool) -> list[dict[str, Any]]:
+    value = bound_field.value()
+    selected = {str(v) for v in value} if multiple and value else {str(value)} if value not in (None, "") else set()
+    items: list[dict[str, Any]] = []
+    for index, (choice_value, choice_label) in enumerate(bound_field.field.choices):  # type: ignore[attr-defined]
+        item: dict[str, Any] = {"value": choice_value, "text": str(choice_label)}
+        if index == 0:
+            item["id"] = bound_field.auto_id
+        if str(choice_value) in selected:
+            item["checked" if bound_field.widget_type != "select" else "selected"] = True
+        items.append(item)
+    return items
+
+
+def govuk_field(bound_field: forms.BoundField) -> dict[str, Any]:
+    """The GOV.UK macro to call for a bound field, and its parameters."""
+    field = bound_field.field
+    widget = field.widget
+    kind = bound_field.widget_type
+    label = str(bound_field.label or "")
+    params: dict[str, Any] = {"id": bound_field.auto_id, "name": bound_field.html_name}
+    if field.help_text:
+        params["hint"] = {"text": str(field.help_text)}
+    if bound_field.errors:
+        params["errorMessage"] = {"text": str(bound_field.errors[0])}
+    attributes = {key: widget.attrs[key] for key in widget.attrs if key.startswith(("data-", "aria-"))}
+    for key in PASSTHROUGH_ATTRS:
+        if key in widget.attrs:
+            params[key] = widget.attrs[key]
+    if attributes:
+        params["attributes"] = attributes
+    legend = {"legend": {"text": label, "classes": "govuk-fieldset__legend--s"}}
+
+    if kind == "govukdate" and isinstance(field, GovukDateField):
+        value = bound_field.value()
+        parts = value if isinstance(value, list) else GovukDateWidget().decompress(value)
+        in_error = set(field.error_parts) if bound_field.errors else set()
+        widths = {"day": 2, "month": 2, "year": 4}
+        params["fieldset"] = legend
+        params["items"] = [
+            {
+                "name": part,
+                "id": f"{bound_field.auto_id}-{part}",
+                "label": part.capitalize(),
+                "value": "" if parts[i] is None else parts[i],
+                "classes": f"govuk-input--width-{widths[part]}" + (" govuk-input--error" if part in in_error else ""),
+            }
+            for i, part in enumerate(DATE_PARTS)
+        ]
+        params["namePrefix"] = bound_field.html_name
+        params.pop("name")
+        return {"macro": "date", "params": params}
+    if kind in {"radioselect", "checkboxselectmultiple"}:
+        params["fieldset"] = legend
+        params["idPrefix"] = bound_field.auto_id
+        params["items"] = _choices(bound_field, multiple=kind == "checkboxselectmultiple")
+        return {"macro": "radios" if kind == "radioselect" else "checkboxes", "params": params}
+    if kind == "checkbox":
+        params["idPrefix"] = bound_field.auto_id
+        params["items"] = [
+            {"value": "on", "text": label, "id": bound_field.auto_id, "checked": bool(bound_field.value())}
+        ]
+        return {"macro": "checkboxes", "params": params}
+    params["label"] = {"text": label}
+    if kind == "select":
+        params["items"] = _choices(bound_field, multiple=False)
+        return {"macro": "select", "params": params}
+    value = bound_field.value()
+    if kind == "password":
+        value = None  # never send a password back to the browser
+    params["value"] = "" if value is None else value
+    if kind == "textarea":
+        return {"macro": "textarea", "params": params}
+    if kind in {"file", "clearablefile"}:
+        params.pop("value")
+        return {"macro": "file", "params": params}
+    params["type"] = {"email": "email", "password": "password", "number": "text", "url": "url"}.get(kind, "text")
+    if kind == "number":
+        params["inputmode"] = "numeric"
+    if kind == "email":
+        params.setdefault("spellcheck", False)
+    return {"macro": "input", "params": params}
+
+
+def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
+    """One link per error, in the order the fields appear, for the GOV.UK error summary."""
+    items = [{"text": str(message), "href": "#main-content"} for message in form.non_field_errors()]
+    for bound_field in form:
+        if bound_field.errors:
+            items.append({"text": str(bound_field.errors[0]), "href": f"#{field_error_anchor(bound_field)}"})
+    return items

@@ -1,0 +1,77 @@
+"""Sign-in and page-level access for every request, and no caching of signed-in pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from cspr.audit.services import audit_record
+from cspr.core.policy import policy_for
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def refuse(request: HttpRequest, *, reason: str, status: int = 403) -> HttpResponse:
+    """Record a refused request and answer with the refusal page (403) or not-found page (404)."""
+    user = request.user if request.user.is_authenticated else None
+    audit_record(
+        actor=user,
+        verb="access.refused",
+        details={"path": request.path, "method": request.method, "reason": reason, "status": status},
+        partnership=getattr(request, "partnership", None),
+        request=request,
+    )
+    template = "errors/404.html" if status == 404 else "errors/403.html"
+    return render(request, template, {}, status=status)
+
+
+class AccessPolicyMiddleware:
+    """Enforces ``cspr.core.policy.URL_POLICY`` before any view runs.
+
+    Anonymous people are sent to sign in; a page missing from the table is refused
+    (fail closed); a signed-in person without one of the page's roles in their current
+    partnership is refused and the refusal audited.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: ViewFunc, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        policy = policy_for(match.view_name if match else None)
+        if policy is not None and policy.public:
+            return None
+        if not request.user.is_authenticated:
+            sign_in = reverse("accounts:sign-in")
+            return HttpResponseRedirect(f"{sign_in}?{urlencode({'next': request.get_full_path()})}")
+        if policy is None:
+            return refuse(request, reason="no access policy for this page")
+        scope = request.scope  # type: ignore[attr-defined]
+        roles_here = scope.roles_in(getattr(request, "partnership_id", None))
+        if not policy.allows(authenticated=True, is_superuser=request.user.is_superuser, roles_here=roles_here):
+            return refuse(request, reason="role not allowed on this page")
+        return None
+
+
+class NoStoreMiddleware:
+    """Signed-in pages may show sensitive data: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith("/accounts/"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,38 @@
+"""The service navigation: only the pages the signed-in person may use in this partnership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cspr.core.policy import policy_for
+from cspr.partnerships.selectors import partnerships_visible
+
+NAVIGATION = [
+    ("core:home", "Home"),
+    ("partnerships:overview", "Partnership"),
+    ("calendars:closure-days", "Closure days"),
+    ("partnerships:people", "People"),
+    ("audit:trail", "Audit trail"),
+]
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    scope = request.scope  # type: ignore[attr-defined]
+    roles_here = scope.roles_in(request.partnership_id)  # type: ignore[attr-defined]
+    current = request.resolver_match.view_name if request.resolver_match else None
+    items = []
+    for view_name, text in NAVIGATION:
+        policy = policy_for(view_name)
+        if policy is None or not policy.allows(
+            authenticated=True, is_superuser=request.user.is_superuser, roles_here=roles_here
+        ):
+            continue
+        items.append({"href": reverse(view_name), "text": text, "active": view_name == current})
+    return items
+
+
+def switcher_partnerships(request: HttpRequest) -> list[Any]:
+    return list(partnerships_visible(scope=request.scope))  # type: ignore[attr-defined]

@@ -1,0 +1,46 @@
+"""The Jinja2 environment: our templates, the GOV.UK Frontend macros, and a few helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from cspr.core.forms import error_summary_items, govuk_date, govuk_field
+from cspr.core.navigation import navigation, switcher_partnerships
+
+
+def url(viewname: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    options["loader"] = ChoiceLoader(
+        [
+            options["loader"],
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    options.setdefault("extensions", []).append("jinja2.ext.do")
+    env = Environment(**options)  # noqa: S701 - autoescape is set in TEMPLATES options
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "csrf_token": get_token,
+            "get_messages": messages.get_messages,
+            "service_name": settings.SERVICE_NAME,
+            "demo_mode": settings.DEMO_MODE,
+            "govuk_field": govuk_field,
+            "error_summary_items": error_summary_items,
+            "navigation": navigation,
+            "switcher_partnerships": switcher_partnerships,
+        }
+    )
+    env.filters["govuk_date"] = govuk_date
+    return env

@@ -1,0 +1,136 @@
+"""Invented demo data: two partnerships, their agencies, and one person per role.
+
+Every name here is made up. The e-mail addresses use example.org, which is reserved
+for documentation and can never reach a real inbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from cspr.accounts.services import user_get_or_create
+from cspr.domain.roles import Role
+from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
+from cspr.partnerships.services import contact_set, membership_grant, organisation_link, partnership_create
+
+DEMO_PASSWORD = "demo-only-Northvale-2026"  # noqa: S105 - printed for the demo; never used outside DEMO_MODE
+
+SHARED_POLICE = "Vale and Moor Police (demo)"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    role: Role
+    organisation: str | None = None
+
+
+NORTHVALE_ORGANISATIONS = [
+    # name, type, safeguarding partner, statutory agency at the PRG
+    ("Northvale Council Children's Services (demo)", OrganisationType.LOCAL_AUTHORITY, True, True),
+    ("Northvale Integrated Care Board (demo)", OrganisationType.HEALTH, True, True),
+    (SHARED_POLICE, OrganisationType.POLICE, True, True),
+    ("Western Probation Region (demo)", OrganisationType.PROBATION, False, True),
+    ("Northvale Fire and Rescue Service (demo)", OrganisationType.FIRE_AND_RESCUE, False, True),
+    ("Northvale Learning Trust (demo)", OrganisationType.EDUCATION, False, False),
+]
+
+SOUTHMOOR_ORGANISATIONS = [
+    ("Southmoor Council Children's Services (demo)", OrganisationType.LOCAL_AUTHORITY, True, True),
+    ("Southmoor Integrated Care Board (demo)", OrganisationType.HEALTH, True, True),
+    (SHARED_POLICE, OrganisationType.POLICE, True, True),
+]
+
+NORTHVALE_LA = NORTHVALE_ORGANISATIONS[0][0]
+NORTHVALE_PEOPLE = [
+    DemoPerson("business.unit@example.org", "Bea Unwin", Role.BUSINESS_UNIT),
+    DemoPerson("notifier@example.org", "Nadia Fenwick", Role.NOTIFIER, NORTHVALE_LA),
+    DemoPerson(
+        "contributor.health@example.org", "Hari Lestrange", Role.AGENCY_CONTRIBUTOR, NORTHVALE_ORGANISATIONS[1][0]
+    ),
+    DemoPerson("prg.chair@example.org", "Priya Garrow", Role.PRG_CHAIR),
+    DemoPerson("prg.member@example.org", "Owen Maddox", Role.PRG_MEMBER, NORTHVALE_ORGANISATIONS[4][0]),
+    DemoPerson("executive@example.org", "Evelyn Stroud", Role.EXECUTIVE_MEMBER, NORTHVALE_LA),
+    DemoPerson("independent.chair@example.org", "Isaac Penrose", Role.INDEPENDENT_CHAIR),
+    DemoPerson("reviewer@example.org", "Rowan Achterberg", Role.REVIEWER),
+    DemoPerson("admin@example.org", "Ada Quarrie", Role.PARTNERSHIP_ADMIN),
+    DemoPerson("auditor@example.org", "Aurelio Vance", Role.AUDITOR),
+    DemoPerson("police.lead@example.org", "Morgan Holloway", Role.AGENCY_CONTRIBUTOR, SHARED_POLICE),
+]
+SOUTHMOOR_PEOPLE = [
+    DemoPerson("southmoor.business.unit@example.org", "Sol Braddock", Role.BUSINESS_UNIT),
+    DemoPerson("police.lead@example.org", "Morgan Holloway", Role.AGENCY_CONTRIBUTOR, SHARED_POLICE),
+]
+
+CONTACTS = [
+    (ContactKind.PANEL, "Child Safeguarding Practice Review Panel (demo contact)", "panel.demo@example.org"),
+    (ContactKind.SECRETARY_OF_STATE, "Secretary of State's office (demo contact)", "sos.demo@example.org"),
+    (ContactKind.OFSTED, "Ofsted notifications (demo contact)", "ofsted.demo@example.org"),
+    (ContactKind.DFE, "Department for Education (demo contact)", "dfe.demo@example.org"),
+]
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins: dict[str, list[str]] = {}
+    for partnership, people in (("Northvale", NORTHVALE_PEOPLE), ("Southmoor", SOUTHMOOR_PEOPLE)):
+        for person in people:
+            where = f" for {person.organisation}" if person.organisation else ""
+            logins.setdefault(person.email, []).append(f"{person.role.label}{where} ({partnership})")
+    return [DemoLogin(email, "; ".join(roles)) for email, roles in logins.items()]
+
+
+def _seed_partnership(
+    *, name: str, code: str, areas: list[str], preset: str, organisations: list, people: list[DemoPerson]
+) -> Partnership:
+    partnership = partnership_create(actor=None, name=name, code=code, local_authority_areas=areas, preset=preset)
+    links = {}
+    for org_name, org_type, is_partner, is_statutory in organisations:
+        link = organisation_link(
+            actor=None,
+            partnership=partnership,
+            name=org_name,
+            type=org_type,
+            is_safeguarding_partner=is_partner,
+            is_statutory_agency=is_statutory,
+        )
+        links[org_name] = link.organisation
+    for kind, contact_name, email in CONTACTS:
+        contact_set(actor=None, partnership=partnership, kind=kind, name=contact_name, email=email)
+    for person in people:
+        user, _ = user_get_or_create(actor=None, email=person.email, full_name=person.full_name, password=DEMO_PASSWORD)
+        organisation = links[person.organisation] if person.organisation else None
+        membership_grant(actor=None, user=user, partnership=partnership, role=person.role, organisation=organisation)
+    return partnership
+
+
+def seed_demo() -> bool:
+    """Load the demo data if no partnership exists yet. Returns whether anything was loaded."""
+    if Partnership.objects.exists():
+        return False
+    with transaction.atomic():
+        _seed_partnership(
+            name="Northvale Safeguarding Children Partnership (demo)",
+            code="NVALE",
+            areas=["Northvale"],
+            preset="bnes-2020",
+            organisations=NORTHVALE_ORGANISATIONS,
+            people=NORTHVALE_PEOPLE,
+        )
+        _seed_partnership(
+            name="Southmoor Safeguarding Children Partnership (demo)",
+            code="SMOOR",
+            areas=["Southmoor"],
+            preset="wt-2023",
+            organisations=SOUTHMOOR_ORGANISATIONS,
+            people=SOUTHMOOR_PEOPLE,
+        )
+    return True

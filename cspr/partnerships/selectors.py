@@ -1,0 +1,60 @@
+"""Reads about partnerships, organisations and people, always through the actor's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cspr.partnerships.models import Contact, Membership, Organisation, Partnership, PartnershipOrganisation
+from cspr.partnerships.scoping import Scope
+
+
+def partnerships_visible(*, scope: Scope) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(id__in=scope.partnership_ids).order_by("name")
+
+
+def partnership_get(*, scope: Scope, partnership_id: int) -> Partnership | None:
+    if not scope.can_see_partnership(partnership_id):
+        return None
+    return Partnership.objects.filter(id=partnership_id).first()
+
+
+def partnership_by_code(*, code: str) -> Partnership | None:
+    """For operators' commands only: not scoped, never reachable from a request."""
+    return Partnership.objects.filter(code__iexact=code).first()
+
+
+def partnership_organisations(*, scope: Scope, partnership_id: int) -> QuerySet[PartnershipOrganisation]:
+    if not scope.can_see_partnership(partnership_id):
+        return PartnershipOrganisation.objects.none()
+    return PartnershipOrganisation.objects.filter(partnership_id=partnership_id).select_related("organisation")
+
+
+def partnership_contacts(*, scope: Scope, partnership_id: int) -> QuerySet[Contact]:
+    if not scope.can_see_partnership(partnership_id):
+        return Contact.objects.none()
+    return Contact.objects.filter(partnership_id=partnership_id)
+
+
+def partnership_memberships(*, scope: Scope, partnership_id: int) -> QuerySet[Membership]:
+    """Everyone's memberships in this one partnership; never their memberships elsewhere."""
+    if not scope.can_see_partnership(partnership_id):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(partnership_id=partnership_id)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "role")
+    )
+
+
+def user_memberships(*, scope: Scope) -> QuerySet[Membership]:
+    """The signed-in person's own active memberships, across every partnership."""
+    return (
+        Membership.objects.filter(id__in=[grant.membership_id for grant in scope.grants])
+        .select_related("partnership", "organisation")
+        .order_by("partnership__name", "role")
+    )
+
+
+def organisation_by_name(*, name: str) -> Organisation | None:
+    """For operators' commands only: not scoped, never reachable from a request."""
+    return Organisation.objects.filter(name__iexact=name.strip()).first()

@@ -1,0 +1,1 @@
+"""Settings modules: ``local`` (default for a bare manage.py), ``test`` and ``production``."""

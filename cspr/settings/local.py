@@ -1,0 +1,15 @@
+"""Local development: what a bare ``manage.py`` uses. SQLite under ``var/``, demo mode on."""
+
+from __future__ import annotations
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env_bool
+
+DEBUG = env_bool("DEBUG", False)
+DEMO_MODE = env_bool("DEMO_MODE", True)
+SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-a-secret")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)

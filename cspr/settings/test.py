@@ -1,0 +1,20 @@
+"""Settings for the test suite: fast hashing, in-memory mail, whatever database DATABASE_URL names."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, STORAGES, VAR_DIR
+
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+DEBUG = False
+DEMO_MODE = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# Argon2 is deliberately slow; the suite signs in as every role many times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests do not need collected, hashed static files.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STATIC_ROOT = VAR_DIR / "test-static"
+WHITENOISE_AUTOREFRESH = True
+TEST_RUNNER_ROOT = BASE_DIR

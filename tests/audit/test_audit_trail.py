@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test import Client
+
+from cspr.accounts.models import User
+from cspr.audit.models import AuditChainHead, AuditEvent, AuditTrailIsAppendOnly
+from cspr.audit.selectors import audit_chain_problems
+from cspr.audit.services import IdentifyingDetailInAudit, audit_record
+
+
+def test_each_event_is_chained_to_the_one_before(demo: object) -> None:
+    events = list(AuditEvent.objects.order_by("id"))
+    assert len(events) > 10
+    for earlier, later in itertools.pairwise(events):
+        assert later.previous_hash == earlier.hash
+    assert list(audit_chain_problems()) == []
+    call_command("verify_audit_chain")
+
+
+def test_a_changed_event_is_detected(demo: object) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses the change outright (tested below)")
+    event = AuditEvent.objects.order_by("id")[3]
+    AuditEvent.objects.filter(id=event.id).update(verb="something.else")
+    problems = list(audit_chain_problems())
+    assert [p.event_id for p in problems] == [event.id]
+    with pytest.raises(CommandError):
+        call_command("verify_audit_chain")
+
+
+def test_a_removed_event_is_detected(demo: object) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses the deletion outright (tested below)")
+    newest = AuditEvent.objects.order_by("-id").first()
+    assert newest is not None
+    AuditEvent.objects.filter(id=newest.id).delete()
+    assert any(problem.event_id is None for problem in audit_chain_problems())
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_model(demo: object) -> None:
+    event = AuditEvent.objects.first()
+    assert event is not None
+    event.verb = "tampered"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.delete()
+
+
+@pytest.mark.django_db
+def test_postgresql_itself_refuses_updates_and_deletes_of_audit_events() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the database trigger exists on PostgreSQL only")
+    from django.db import DatabaseError
+
+    audit_record(actor=None, verb="test.event")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.update(verb="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["name", "date_of_birth", "NHS_number", "address"])
+def test_identifying_details_are_refused_in_audit_details(key: str) -> None:
+    with pytest.raises(IdentifyingDetailInAudit):
+        audit_record(actor=None, verb="test.event", details={"child": {key: "anything"}})
+    assert not AuditEvent.objects.filter(verb="test.event").exists()
+
+
+@pytest.mark.django_db
+def test_an_event_rolled_back_with_its_change_leaves_the_chain_whole() -> None:
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, verb="rolled.back")
+            raise RuntimeError
+
+    audit_record(actor=None, verb="kept")
+    with pytest.raises(RuntimeError):
+        change_that_fails()
+    audit_record(actor=None, verb="kept.too")
+    assert list(AuditEvent.objects.values_list("verb", flat=True)) == ["kept", "kept.too"]
+    assert AuditChainHead.objects.get().length == 2
+    assert list(audit_chain_problems()) == []
+
+
+def test_refused_requests_are_audited_with_who_and_what(
+    client_as: Callable[[str], Client], user: Callable[[str], User]
+) -> None:
+    client_as("notifier@example.org").get("/audit/")
+    event = AuditEvent.objects.filter(verb="access.refused").latest("id")
+    assert event.actor == user("notifier@example.org")
+    assert event.details["path"] == "/audit/"
+    assert event.details["status"] == 403
+
+
+def test_the_auditor_reads_the_partnerships_trail_and_not_another_partnerships(
+    client_as: Callable[[str], Client],
+) -> None:
+    page = client_as("auditor@example.org").get("/audit/").content.decode()
+    assert "membership.granted" in page
+    assert "Sol Braddock" not in page

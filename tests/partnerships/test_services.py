@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from unittest import mock
+
+import pytest
+
+from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
+from cspr.domain.roles import Role
+from cspr.partnerships import services
+from cspr.partnerships.models import Membership, Organisation, Partnership
+
+
+def test_granting_a_membership_creates_it_and_records_an_audit_event(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    admin, auditor = user("admin@example.org"), user("auditor@example.org")
+    membership, created = services.membership_grant(
+        actor=admin, user=auditor, partnership=demo["northvale"], role=Role.PRG_MEMBER
+    )
+    assert created
+    event = AuditEvent.objects.filter(verb="membership.granted").latest("id")
+    assert event.actor == admin
+    assert event.object_id == str(membership.id)
+    assert event.details["role"] == "prg_member"
+
+
+def test_an_agency_role_without_an_organisation_is_refused(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    with pytest.raises(services.MembershipError, match="needs an organisation"):
+        services.membership_grant(
+            actor=None, user=user("auditor@example.org"), partnership=demo["northvale"], role=Role.AGENCY_CONTRIBUTOR
+        )
+
+
+def test_an_organisation_that_does_not_serve_the_partnership_is_refused(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    northvale_health = Organisation.objects.get(name="Northvale Integrated Care Board (demo)")
+    with pytest.raises(services.MembershipError, match="does not serve"):
+        services.membership_grant(
+            actor=None,
+            user=user("auditor@example.org"),
+            partnership=demo["southmoor"],
+            role=Role.AGENCY_CONTRIBUTOR,
+            organisation=northvale_health,
+        )
+
+
+def test_granting_is_atomic_when_the_audit_write_fails(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    before = Membership.objects.count()
+    with (
+        mock.patch.object(services, "audit_record", side_effect=RuntimeError("audit down")),
+        pytest.raises(RuntimeError),
+    ):
+        services.membership_grant(
+            actor=None, user=user("auditor@example.org"), partnership=demo["northvale"], role=Role.PRG_MEMBER
+        )
+    assert Membership.objects.count() == before
+
+
+def test_granting_again_reactivates_a_disabled_membership(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    auditor = user("auditor@example.org")
+    Membership.objects.filter(user=auditor).update(is_active=False)
+    membership, created = services.membership_grant(
+        actor=None, user=auditor, partnership=demo["northvale"], role=Role.AUDITOR
+    )
+    assert not created
+    assert membership.is_active
+
+
+def test_partnership_codes_must_be_short_capitals(db: None) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.partnership_create(
+            actor=None, name="Bad", code="lower-case!", local_authority_areas=["X"], preset="bnes-2020"
+        )
+    assert not Partnership.objects.filter(name="Bad").exists()
