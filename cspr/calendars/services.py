@@ -1,0 +1,116 @@
+"""Changes to calendar data. Every write is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from cspr.audit.services import audit_record
+from cspr.calendars.holiday_sources import build_calendar, by_year
+from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
+from cspr.calendars.selectors import imported_holidays
+from cspr.domain.presets import get_preset
+from cspr.partnerships.models import Partnership
+
+CLOSURE_DAY_EXISTS = "There is already a closure day on {day}."
+CLOSURE_DAY_NOT_WORKING_DAY = "{day} is not a working day already, so closing the office changes nothing."
+OVERRIDE_REASON_REQUIRED = "Give a reason for changing the partnership's number for this clock."
+
+
+class CalendarChangeRefused(ValueError):
+    pass
+
+
+def closure_day_add(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    day: datetime.date,
+    description: str,
+    request: HttpRequest | None = None,
+) -> ClosureDay:
+    calendar = build_calendar(imported=imported_holidays())
+    if calendar.covers(day) and not calendar.is_working_day(day):
+        raise CalendarChangeRefused(CLOSURE_DAY_NOT_WORKING_DAY.format(day=f"{day:%A} {day.day} {day:%B %Y}"))
+    try:
+        with transaction.atomic():
+            closure = ClosureDay.objects.create(
+                partnership=partnership, date=day, description=description.strip(), created_by=actor
+            )
+            audit_record(
+                actor=actor,
+                verb="closure_day.added",
+                obj=closure,
+                partnership=partnership,
+                details={"date": day.isoformat(), "description": closure.description},
+                request=request,
+            )
+    except IntegrityError as error:
+        raise CalendarChangeRefused(CLOSURE_DAY_EXISTS.format(day=f"{day.day} {day:%B %Y}")) from error
+    return closure
+
+
+def closure_day_remove(*, actor: Any, closure_day: ClosureDay, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="closure_day.removed",
+            obj=closure_day,
+            partnership=closure_day.partnership,
+            details={"date": closure_day.date.isoformat(), "description": closure_day.description},
+            request=request,
+        )
+        closure_day.delete()
+
+
+def bank_holidays_import(*, actor: Any, events: list[tuple[datetime.date, str]]) -> list[int]:
+    """Replace the imported list for every year the file covers. Returns the years imported.
+
+    The calendar is rebuilt before anything is saved, so a file that would leave a
+    gap between years is refused whole.
+    """
+    years = by_year(events)
+    combined = {**imported_holidays(), **years}
+    build_calendar(imported=combined)  # raises ValueError on a gap
+    with transaction.atomic():
+        ImportedBankHoliday.objects.filter(date__year__in=list(years)).delete()
+        ImportedBankHoliday.objects.bulk_create(
+            [ImportedBankHoliday(date=day, title=title) for day, title in sorted(events)]
+        )
+        for year in years:
+            ImportedHolidayYear.objects.get_or_create(year=year)
+        audit_record(
+            actor=actor,
+            verb="bank_holidays.imported",
+            object_type="calendars.importedbankholiday",
+            details={"years": sorted(years), "events": len(events)},
+        )
+    return sorted(years)
+
+
+def clock_override_set(
+    *, actor: Any, partnership: Partnership, clock_id: str, amount: int, reason: str, request: HttpRequest | None = None
+) -> ClockOverride:
+    """Change one number of the partnership's preset; the preset itself checks the clock id and amount."""
+    if not reason.strip():
+        raise CalendarChangeRefused(OVERRIDE_REASON_REQUIRED)
+    preset = get_preset(partnership.preset)
+    preset.with_overrides({clock_id: amount})  # raises on an unknown clock or a bad amount
+    with transaction.atomic():
+        override, created = ClockOverride.objects.update_or_create(
+            partnership=partnership,
+            clock_id=clock_id,
+            defaults={"amount": amount, "reason": reason.strip(), "created_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            verb="clock_override.set",
+            obj=override,
+            partnership=partnership,
+            details={"clock_id": clock_id, "amount": amount, "reason": reason.strip(), "created": created},
+            request=request,
+        )
+    return override

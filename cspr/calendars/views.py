@@ -1,0 +1,67 @@
+"""A partnership's closure days: they extend local targets only, never statutory clocks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cspr.calendars import selectors, services
+from cspr.calendars.forms import ClosureDayForm
+from cspr.core.forms import govuk_date
+from cspr.core.middleware import refuse
+from cspr.partnerships.selectors import partnership_get
+
+
+def closure_days(request: HttpRequest) -> HttpResponse:
+    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
+    if partnership is None or not request.user.has_perm("partnerships.view_partnership", partnership):
+        return refuse(request, reason="not a member of the partnership")
+    can_edit = request.user.has_perm("calendars.edit_closure_days", partnership)
+    form = ClosureDayForm()
+    days = selectors.closure_days_for(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
+    context = {"partnership": partnership, "days": days, "form": form, "can_edit": can_edit}
+    return render(request, "calendars/closure_days.html", context)
+
+
+@require_POST
+def closure_day_add(request: HttpRequest) -> HttpResponse:
+    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
+    if partnership is None or not request.user.has_perm("calendars.edit_closure_days", partnership):
+        return refuse(request, reason="not allowed to change closure days")
+    form = ClosureDayForm(request.POST)
+    if form.is_valid():
+        try:
+            closure = services.closure_day_add(
+                actor=request.user,
+                partnership=partnership,
+                day=form.cleaned_data["date"],
+                description=form.cleaned_data["description"],
+                request=request,
+            )
+        except services.CalendarChangeRefused as error:
+            form.add_error("date", str(error))
+        else:
+            messages.success(request, f"Closure day added: {govuk_date(closure.date)}")
+            return redirect("calendars:closure-days")
+    days = selectors.closure_days_for(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
+    context = {"partnership": partnership, "days": days, "form": form, "can_edit": True, "page_error": True}
+    return render(request, "calendars/closure_days.html", context, status=400)
+
+
+@require_POST
+def closure_day_remove(request: HttpRequest, closure_day_id: int) -> HttpResponse:
+    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
+    if partnership is None or not request.user.has_perm("calendars.edit_closure_days", partnership):
+        return refuse(request, reason="not allowed to change closure days")
+    closure = selectors.closure_day_get(
+        scope=request.scope,  # type: ignore[attr-defined]
+        partnership_id=partnership.id,
+        closure_day_id=closure_day_id,
+    )
+    if closure is None:
+        return refuse(request, reason="closure day not in this partnership", status=404)
+    services.closure_day_remove(actor=request.user, closure_day=closure, request=request)
+    messages.success(request, f"Closure day removed: {govuk_date(closure.date)}")
+    return redirect("calendars:closure-days")

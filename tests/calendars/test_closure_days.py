@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from unittest import mock
+
+import pytest
+from django.test import Client
+
+from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
+from cspr.calendars import services
+from cspr.calendars.models import ClosureDay
+from cspr.partnerships.models import Partnership
+
+CHRISTMAS_EVE_2030 = {"date-day": "24", "date-month": "12", "date-year": "2030", "description": "Christmas shutdown"}
+
+
+def test_the_business_unit_adds_a_closure_day_and_it_is_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership]
+) -> None:
+    client = client_as("business.unit@example.org")
+    response = client.post("/partnership/closure-days/add/", CHRISTMAS_EVE_2030)
+    assert response.status_code == 302
+    closure = ClosureDay.objects.get(partnership=demo["northvale"])
+    assert closure.date == datetime.date(2030, 12, 24)
+    event = AuditEvent.objects.get(verb="closure_day.added")
+    assert event.partnership == demo["northvale"]
+    assert "Closure day added: 24 December 2030" in client.get("/partnership/closure-days/").content.decode()
+
+
+def test_a_bad_date_is_refused_with_the_govuk_message_and_what_was_typed_is_kept(
+    client_as: Callable[[str], Client],
+) -> None:
+    response = client_as("business.unit@example.org").post(
+        "/partnership/closure-days/add/", {**CHRISTMAS_EVE_2030, "date-month": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Date the office is closed must include a month" in html
+    assert 'href="#id_date-month"' in html
+    assert 'value="Christmas shutdown"' in html
+    assert not ClosureDay.objects.exists()
+
+
+def test_a_weekend_or_bank_holiday_is_refused_as_a_closure_day(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    with pytest.raises(services.CalendarChangeRefused, match="not a working day already"):
+        services.closure_day_add(
+            actor=user("business.unit@example.org"),
+            partnership=demo["northvale"],
+            day=datetime.date(2026, 12, 25),
+            description="Christmas",
+        )
+
+
+def test_the_same_day_twice_is_refused(demo: dict[str, Partnership], user: Callable[[str], User]) -> None:
+    actor = user("business.unit@example.org")
+    day = datetime.date(2030, 12, 24)
+    services.closure_day_add(actor=actor, partnership=demo["northvale"], day=day, description="Shutdown")
+    with pytest.raises(services.CalendarChangeRefused, match="already a closure day"):
+        services.closure_day_add(actor=actor, partnership=demo["northvale"], day=day, description="Again")
+    assert ClosureDay.objects.count() == 1
+
+
+def test_adding_is_atomic_when_the_audit_write_fails(demo: dict[str, Partnership], user: Callable[[str], User]) -> None:
+    with (
+        mock.patch.object(services, "audit_record", side_effect=RuntimeError("audit down")),
+        pytest.raises(RuntimeError),
+    ):
+        services.closure_day_add(
+            actor=user("business.unit@example.org"),
+            partnership=demo["northvale"],
+            day=datetime.date(2030, 12, 24),
+            description="Shutdown",
+        )
+    assert not ClosureDay.objects.exists()
+
+
+def test_a_prg_member_sees_closure_days_but_cannot_change_them(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership]
+) -> None:
+    client = client_as("prg.member@example.org")
+    page = client.get("/partnership/closure-days/").content.decode()
+    assert "Add a closure day" not in page
+    assert client.post("/partnership/closure-days/add/", CHRISTMAS_EVE_2030).status_code == 403
+    assert not ClosureDay.objects.exists()
+
+
+def test_another_partnerships_closure_day_cannot_be_removed_by_guessing_its_id(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership]
+) -> None:
+    theirs = ClosureDay.objects.create(partnership=demo["southmoor"], date="2030-12-24", description="Theirs")
+    response = client_as("business.unit@example.org").post(f"/partnership/closure-days/{theirs.id}/remove/")
+    assert response.status_code == 404
+    assert ClosureDay.objects.filter(id=theirs.id).exists()
+
+
+def test_removing_a_closure_day_is_audited(client_as: Callable[[str], Client], demo: dict[str, Partnership]) -> None:
+    mine = ClosureDay.objects.create(partnership=demo["northvale"], date="2030-12-24", description="Mine")
+    response = client_as("admin@example.org").post(f"/partnership/closure-days/{mine.id}/remove/")
+    assert response.status_code == 302
+    assert not ClosureDay.objects.filter(id=mine.id).exists()
+    assert AuditEvent.objects.filter(verb="closure_day.removed", object_id=str(mine.id)).exists()
