@@ -19,6 +19,11 @@ def url(viewname: str, *args: Any, **kwargs: Any) -> str:
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
+def first_upper(text: str) -> str:
+    """Capitalise the first letter only (Jinja's ``capitalize`` lowercases the rest, e.g. "Panel")."""
+    return text[:1].upper() + text[1:]
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
@@ -43,4 +48,5 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters["govuk_date"] = govuk_date
+    env.filters["first_upper"] = first_upper
     return env

@@ -6,6 +6,7 @@ urlpatterns = [
     path("partnership/", include("cspr.partnerships.urls")),
     path("partnership/closure-days/", include("cspr.calendars.urls")),
     path("audit/", include("cspr.audit.urls")),
+    path("partnership/procedure/", include("cspr.procedure.urls")),
 ]
 
 handler403 = "cspr.core.views.permission_denied"

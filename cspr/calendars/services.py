@@ -93,13 +93,34 @@ def bank_holidays_import(*, actor: Any, events: list[tuple[datetime.date, str]])
 
 def clock_override_set(
     *, actor: Any, partnership: Partnership, clock_id: str, amount: int, reason: str, request: HttpRequest | None = None
-) -> ClockOverride:
-    """Change one number of the partnership's preset; the preset itself checks the clock id and amount."""
+) -> ClockOverride | None:
+    """Change one number of the partnership's preset; setting the preset's own number removes the override.
+
+    The preset checks the clock id and the amount (a statutory clock may only be made stricter).
+    """
     if not reason.strip():
         raise CalendarChangeRefused(OVERRIDE_REASON_REQUIRED)
     preset = get_preset(partnership.preset)
     preset.with_overrides({clock_id: amount})  # raises on an unknown clock or a bad amount
+    details = {
+        "clock_id": clock_id,
+        "amount": amount,
+        "default": preset.rule(clock_id).amount,
+        "reason": reason.strip(),
+    }
     with transaction.atomic():
+        if amount == preset.rule(clock_id).amount:
+            ClockOverride.objects.filter(partnership=partnership, clock_id=clock_id).delete()
+            audit_record(
+                actor=actor,
+                verb="clock_override.reset",
+                object_type="calendars.clockoverride",
+                object_id=clock_id,
+                partnership=partnership,
+                details=details,
+                request=request,
+            )
+            return None
         override, created = ClockOverride.objects.update_or_create(
             partnership=partnership,
             clock_id=clock_id,
@@ -110,7 +131,7 @@ def clock_override_set(
             verb="clock_override.set",
             obj=override,
             partnership=partnership,
-            details={"clock_id": clock_id, "amount": amount, "reason": reason.strip(), "created": created},
+            details={**details, "created": created},
             request=request,
         )
     return override

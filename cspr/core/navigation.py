@@ -13,6 +13,7 @@ from cspr.partnerships.selectors import partnerships_visible
 NAVIGATION = [
     ("core:home", "Home"),
     ("partnerships:overview", "Partnership"),
+    ("procedure:overview", "Procedure"),
     ("calendars:closure-days", "Closure days"),
     ("partnerships:people", "People"),
     ("audit:trail", "Audit trail"),

@@ -50,6 +50,7 @@ ANY_MEMBER = Policy(roles=EVERY_ROLE, description="any member of the current par
 PEOPLE_VIEWERS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
 AUDIT_VIEWERS = frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN})
 CALENDAR_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
+PROCEDURE_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN})
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -67,6 +68,9 @@ URL_POLICY: dict[str, Policy] = {
     "calendars:closure-days": ANY_MEMBER,
     "calendars:closure-day-add": members(*CALENDAR_EDITORS),
     "calendars:closure-day-remove": members(*CALENDAR_EDITORS),
+    "procedure:overview": ANY_MEMBER,
+    "procedure:clock-edit": members(*PROCEDURE_EDITORS),
+    "procedure:criterion-edit": members(*PROCEDURE_EDITORS),
 }
 
 

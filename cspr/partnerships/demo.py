@@ -6,11 +6,13 @@ for documentation and can never reach a real inbox.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from cspr.accounts.services import user_get_or_create
+from cspr.calendars.services import closure_day_add
 from cspr.domain.roles import Role
 from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
 from cspr.partnerships.services import contact_set, membership_grant, organisation_link, partnership_create
@@ -112,12 +114,16 @@ def _seed_partnership(
     return partnership
 
 
+# Northvale's office closes between Christmas and New Year; these days extend its local targets only.
+NORTHVALE_CLOSURE_DAYS = [datetime.date(2026, 12, 24), *(datetime.date(2026, 12, day) for day in (29, 30, 31))]
+
+
 def seed_demo() -> bool:
     """Load the demo data if no partnership exists yet. Returns whether anything was loaded."""
     if Partnership.objects.exists():
         return False
     with transaction.atomic():
-        _seed_partnership(
+        northvale = _seed_partnership(
             name="Northvale Safeguarding Children Partnership (demo)",
             code="NVALE",
             areas=["Northvale"],
@@ -133,4 +139,6 @@ def seed_demo() -> bool:
             organisations=SOUTHMOOR_ORGANISATIONS,
             people=SOUTHMOOR_PEOPLE,
         )
+        for day in NORTHVALE_CLOSURE_DAYS:
+            closure_day_add(actor=None, partnership=northvale, day=day, description="Christmas shutdown")
     return True

@@ -135,7 +135,7 @@ class Membership(models.Model):
                 name="unique_membership_without_organisation",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[role.value for role in ROLES_NEEDING_ORGANISATION])
+                condition=~Q(role__in=sorted(role.value for role in ROLES_NEEDING_ORGANISATION))
                 | Q(organisation__isnull=False),
                 name="agency_roles_have_an_organisation",
             ),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cspr.partnerships",
     "cspr.audit",
     "cspr.calendars",
+    "cspr.procedure",
 ]
 
 MIDDLEWARE = [

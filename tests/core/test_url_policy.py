@@ -39,6 +39,10 @@ def url_kwargs(name: str, demo: dict[str, Partnership]) -> dict[str, Any]:
     if name == "calendars:closure-day-remove":
         closure = ClosureDay.objects.create(partnership=demo["northvale"], date="2030-12-24", description="Policy test")
         return {"closure_day_id": closure.id}
+    if name == "procedure:clock-edit":
+        return {"clock_id": "prg_meeting"}
+    if name == "procedure:criterion-edit":
+        return {"code": "near_miss"}
     return {}
 
 

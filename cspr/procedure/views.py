@@ -1,0 +1,91 @@
+"""The partnership's procedure: clocks and criteria, in words, with the partnership's own numbers and wording."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cspr.calendars.services import CalendarChangeRefused, clock_override_set
+from cspr.core.middleware import refuse
+from cspr.domain.criteria import CRITERIA_BY_CODE
+from cspr.domain.presets import PresetOverrideError, UnknownClockError
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.selectors import partnership_get
+from cspr.procedure import selectors, services
+from cspr.procedure.forms import ClockOverrideForm, CriterionWordingForm
+
+
+def _partnership(request: HttpRequest, perm: str) -> Partnership | None:
+    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
+    if partnership is None or not request.user.has_perm(perm, partnership):
+        return None
+    return partnership
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership(request, "partnerships.view_partnership")
+    if partnership is None:
+        return refuse(request, reason="not a member of the partnership")
+    context = {
+        "partnership": partnership,
+        "procedure": selectors.procedure_for(partnership=partnership),
+        "can_edit": request.user.has_perm("procedure.edit_procedure", partnership),
+    }
+    return render(request, "procedure/overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def clock_edit(request: HttpRequest, clock_id: str) -> HttpResponse:
+    partnership = _partnership(request, "procedure.edit_procedure")
+    if partnership is None:
+        return refuse(request, reason="not allowed to change the procedure")
+    procedure = selectors.procedure_for(partnership=partnership)
+    clock = next((view for view in procedure.clocks if view.rule.clock_id == clock_id), None)
+    if clock is None:
+        return refuse(request, reason="no such clock", status=404)
+    form = ClockOverrideForm(request.POST or None, initial={"amount": clock.rule.amount})
+    if request.method == "POST" and form.is_valid():
+        try:
+            clock_override_set(
+                actor=request.user,
+                partnership=partnership,
+                clock_id=clock_id,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except (CalendarChangeRefused, PresetOverrideError, UnknownClockError) as error:
+            form.add_error("amount", str(error))
+        else:
+            messages.success(request, f"{clock.rule.title}: the partnership's number is saved")
+            return redirect("procedure:overview")
+    status = 400 if request.method == "POST" else 200
+    context = {"partnership": partnership, "clock": clock, "form": form}
+    return render(request, "procedure/clock_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request: HttpRequest, code: str) -> HttpResponse:
+    partnership = _partnership(request, "procedure.edit_procedure")
+    if partnership is None:
+        return refuse(request, reason="not allowed to change the procedure")
+    criterion = CRITERIA_BY_CODE.get(code)
+    if criterion is None:
+        return refuse(request, reason="no such criterion", status=404)
+    current = selectors.criterion_wording(partnership=partnership, code=code)
+    form = CriterionWordingForm(request.POST or None, initial={"text": current or ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_wording_set(
+                actor=request.user, partnership=partnership, code=code, text=form.cleaned_data["text"], request=request
+            )
+        except services.WordingRefused as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, f"Wording saved for {criterion.section}")
+            return redirect("procedure:overview")
+    status = 400 if request.method == "POST" else 200
+    context = {"partnership": partnership, "criterion": criterion, "form": form}
+    return render(request, "procedure/criterion_edit.html", context, status=status)
