@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 DEPS_STAMP := $(VENV)/.deps-installed
 NODE_STAMP := node_modules/.deps-installed
 CSS := build/static/css/application.css
-JS := build/static/js/application.js
+JS := $(patsubst frontend/js/%,build/static/js/%,$(wildcard frontend/js/*.js))
 STATIC_STAMP := var/static/.collected
 SCSS := $(wildcard frontend/scss/*.scss)
 
@@ -21,8 +21,13 @@ run: install $(STATIC_STAMP)
 	$(MANAGE) seed_demo
 	@echo ""
 	@echo "  The service is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "  The worker beside it writes e-mails to var/mail/ (one .eml file each)."
 	@echo ""
-	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+	scripts/run-dev $(BIN)/python $(PORT)
+
+# The outbox worker alone (production runs it as its own service; see docs/operations.md).
+worker: install
+	$(MANAGE) run_worker
 
 test: install assets check pytest
 
@@ -65,9 +70,9 @@ $(CSS): $(SCSS) $(NODE_STAMP)
 	@mkdir -p $(dir $@)
 	npm run --silent build:css
 
-$(JS): frontend/js/application.js $(NODE_STAMP)
+build/static/js/%.js: frontend/js/%.js $(NODE_STAMP)
 	@mkdir -p $(dir $@)
-	cp frontend/js/application.js $@
+	cp $< $@
 
 $(STATIC_STAMP): $(CSS) $(JS) $(DEPS_STAMP) $(NODE_STAMP)
 	$(MANAGE) collectstatic --no-input --clear --verbosity 0

@@ -7,6 +7,7 @@ urlpatterns = [
     path("partnership/closure-days/", include("cspr.calendars.urls")),
     path("audit/", include("cspr.audit.urls")),
     path("partnership/procedure/", include("cspr.procedure.urls")),
+    path("partnership/messages/", include("cspr.messaging.urls")),
 ]
 
 handler403 = "cspr.core.views.permission_denied"

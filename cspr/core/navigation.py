@@ -17,6 +17,7 @@ NAVIGATION = [
     ("calendars:closure-days", "Closure days"),
     ("partnerships:people", "People"),
     ("audit:trail", "Audit trail"),
+    ("messaging:undeliverable", "Messages not delivered"),
 ]
 
 

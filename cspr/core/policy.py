@@ -51,6 +51,7 @@ PEOPLE_VIEWERS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
 AUDIT_VIEWERS = frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN})
 CALENDAR_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
 PROCEDURE_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN})
+MESSAGE_VIEWERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -71,6 +72,7 @@ URL_POLICY: dict[str, Policy] = {
     "procedure:overview": ANY_MEMBER,
     "procedure:clock-edit": members(*PROCEDURE_EDITORS),
     "procedure:criterion-edit": members(*PROCEDURE_EDITORS),
+    "messaging:undeliverable": members(*MESSAGE_VIEWERS),
 }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cspr.audit",
     "cspr.calendars",
     "cspr.procedure",
+    "cspr.messaging",
 ]
 
 MIDDLEWARE = [
@@ -182,3 +183,29 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "cspr.core.views.csrf_failure"
+
+# E-mail: services queue messages in the outbox (cspr.messaging); `manage.py run_worker`
+# delivers them through CSPR_MAIL_BACKEND: "smtp" (MAILERS["default"] below), "notify"
+# (GOV.UK Notify) or "file" (.eml files in CSPR_MAIL_DIR). See docs/operations.md.
+# Django 6.1 deprecates EMAIL_BACKEND/EMAIL_HOST and friends: configure MAILERS only.
+CSPR_MAIL_BACKEND = os.environ.get("CSPR_MAIL_BACKEND", "smtp")
+DEFAULT_FROM_EMAIL = os.environ.get("MAIL_FROM", "Practice review service <no-reply@cspr.invalid>")
+CSPR_MESSAGE_ID_DOMAIN = os.environ.get("MESSAGE_ID_DOMAIN", "cspr.invalid")
+CSPR_MAIL_DIR = VAR_DIR / "mail"
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("SMTP_PORT", "25")),
+            "username": os.environ.get("SMTP_USERNAME", ""),
+            "password": os.environ.get("SMTP_PASSWORD", ""),
+            "use_tls": env_bool("SMTP_USE_TLS", False),
+            "use_ssl": env_bool("SMTP_USE_SSL", False),
+            "timeout": 10,
+        },
+    }
+}
+CSPR_NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+CSPR_NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+CSPR_NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")

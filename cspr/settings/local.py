@@ -12,4 +12,7 @@ DEMO_MODE = env_bool("DEMO_MODE", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-a-secret")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
+# The worker started by `make run` writes each e-mail to var/mail/<message-id>.eml.
+CSPR_MAIL_BACKEND = os.environ.get("CSPR_MAIL_BACKEND", "file")
+
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -18,3 +18,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 STATIC_ROOT = VAR_DIR / "test-static"
 WHITENOISE_AUTOREFRESH = True
 TEST_RUNNER_ROOT = BASE_DIR
+
+# The outbox delivers through Django's in-memory mailer: inspect django.core.mail.outbox.
+CSPR_MAIL_BACKEND = "smtp"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CSPR_MAIL_DIR = VAR_DIR / "test-mail"
+CSPR_MESSAGE_ID_DOMAIN = "cspr.invalid"
