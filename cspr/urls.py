@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from cspr.core.admin_site import operators_site
+
 urlpatterns = [
     path("", include("cspr.core.urls")),
     path("accounts/", include("cspr.accounts.urls")),
@@ -8,6 +10,11 @@ urlpatterns = [
     path("audit/", include("cspr.audit.urls")),
     path("partnership/procedure/", include("cspr.procedure.urls")),
     path("partnership/messages/", include("cspr.messaging.urls")),
+    path("cases/notify/", include("cspr.cases.notify_urls")),
+    path("cases/", include("cspr.cases.urls")),
+    path("api/", include("cspr.api.urls")),
+    # Superusers with a second factor, read only (cspr.core.admin_site).
+    path("operators/", operators_site.urls),
 ]
 
 handler403 = "cspr.core.views.permission_denied"

@@ -38,6 +38,28 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
         "ALLOWED_HOSTS": "reviews.example.org",
+        "FIELD_ENCRYPTION_KEYS": "prod1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
+        "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
     }
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_the_field_encryption_keys() -> None:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
+        "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+        "ALLOWED_HOSTS": "reviews.example.org",
+    }
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_local_settings_generate_a_private_key_file_once(tmp_path: Path) -> None:
+    from cspr.core.keys import local_keys
+
+    first = local_keys(tmp_path)
+    assert (tmp_path / "field-keys.json").stat().st_mode & 0o077 == 0
+    assert local_keys(tmp_path) == first

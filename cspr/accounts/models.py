@@ -61,3 +61,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class UserSession(models.Model):
+    """One signed-in session of a person, so their sessions can be ended without scanning every session.
+
+    Recorded at sign-in, re-keyed when the session key changes (second factor, password
+    change), forgotten at sign-out. ``cspr.accounts.services.user_sessions_end`` deletes
+    the sessions named here.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"

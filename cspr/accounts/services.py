@@ -1,14 +1,43 @@
-"""Creating accounts. Every write is atomic and audited."""
+"""Accounts, sign-in sessions, the second factor and passwords. Every write is atomic and audited."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cspr.accounts.models import User
+from cspr.accounts.lockout import lockout_clear, lockout_failure_record
+from cspr.accounts.models import User, UserSession
 from cspr.audit.services import audit_record
+
+TOTP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+# Messages, not passwords (S105).
+PASSWORD_RESET_MESSAGE_KIND = "accounts.password_reset"  # noqa: S105
+PASSWORD_RESET_SUBJECT = "Reset your password"  # noqa: S105
+PASSWORD_RESET_BODY = (
+    "Someone asked to reset the password for your {service} account.\n\n"  # noqa: S105
+    "To choose a new password, open this link:\n\n{link}\n\n"
+    "The link works once, and stops working after {minutes} minutes.\n\n"
+    "If you did not ask for this, you do not need to do anything: your password has not changed."
+)
 
 
 def user_get_or_create(*, actor: Any, email: str, full_name: str, password: str | None) -> tuple[User, bool]:
@@ -29,3 +58,333 @@ def user_get_or_create(*, actor: Any, email: str, full_name: str, password: str 
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
         audit_record(actor=actor, verb="account.created", obj=user, details={"email_domain": email.split("@")[-1]})
     return user, True
+
+
+# --- Signed-in sessions -----------------------------------------------------------------
+
+
+def user_session_record(*, user: User, session_key: str | None) -> None:
+    """Remember a signed-in session (sign-in itself is audited as ``account.signed_in``).
+
+    Rows older than the absolute session limit belong to sessions that can no longer be
+    used, so they are pruned here rather than by a separate job.
+    """
+    if not session_key:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        stale = now - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+        UserSession.objects.filter(user=user, signed_in_at__lt=stale).delete()
+        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user, "signed_in_at": now})
+
+
+def user_session_forget(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def session_cycle(*, request: HttpRequest) -> None:
+    """A new session key for the same session (the person's privileges changed), keeping our record of it."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    new_key = request.session.session_key
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def user_sessions_end(
+    *,
+    user: User,
+    except_session_key: str | None = None,
+    actor: Any = None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> int:
+    """End every signed-in session of this person (except one, when given) on the server. Returns how many.
+
+    Call it when a person's account or a membership is disabled, their password changes or
+    their second factor is reset. Only the sessions recorded at sign-in are touched, so the
+    session table is never scanned.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    with transaction.atomic():
+        rows = UserSession.objects.filter(user=user)
+        if except_session_key:
+            rows = rows.exclude(session_key=except_session_key)
+        keys = list(rows.values_list("session_key", flat=True))
+        for key in keys:
+            store(session_key=key).delete()
+        UserSession.objects.filter(session_key__in=keys).delete()
+        audit_record(
+            actor=actor,
+            verb="account.sessions_ended",
+            obj=user,
+            details={"sessions": len(keys), "reason": reason, "kept_current": bool(except_session_key)},
+            request=request,
+        )
+    return len(keys)
+
+
+# --- Second factor ------------------------------------------------------------------------
+
+
+class SecondFactorMethod(StrEnum):
+    TOTP = "totp"
+    RECOVERY_CODE = "recovery_code"
+
+
+@dataclass(frozen=True)
+class SecondFactorCheck:
+    """The outcome of one code: the device that accepted it, or how long to wait before trying again."""
+
+    device: Device | None = None
+    wait_seconds: int = 0
+
+    @property
+    def verified(self) -> bool:
+        return self.device is not None
+
+
+def normalise_code(code: str) -> str:
+    """Codes as people type them: spaces and hyphens dropped, letters in lower case."""
+    return "".join(character for character in code if character not in " -\t").lower()
+
+
+def _wait_seconds(device: Device) -> int:
+    allowed, data = device.verify_is_allowed()
+    if allowed or not data or not data.get("locked_until"):
+        return 0
+    return max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+
+
+def totp_device_prepare(*, user: User, request: HttpRequest | None = None) -> TOTPDevice:
+    """The authenticator-app key this person is setting up (one unconfirmed device, kept across page loads)."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+            audit_record(actor=user, verb="account.second_factor_setup_started", obj=user, request=request)
+    return device
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    device = StaticDevice.objects.filter(user=user).order_by("id").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
+    codes: list[str] = []
+    while len(codes) < settings.RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def totp_setup_confirm(
+    *, user: User, code: str, request: HttpRequest | None = None
+) -> tuple[TOTPDevice, list[str]] | None:
+    """Confirm the new authenticator app with a current code.
+
+    On success the app replaces any earlier one, a fresh set of recovery codes replaces any
+    earlier set, and both are returned (the codes are shown once and never again). ``None``
+    when the code is wrong.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
+        if device is None:
+            return None
+        # No back-off while setting up: whoever sees this page already sees the key.
+        device.throttle_reset(commit=False)
+        if not device.verify_token(normalise_code(code)):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        replaced, _ = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            actor=user,
+            verb="account.second_factor_set_up",
+            obj=user,
+            details={"replaced_earlier_app": bool(replaced), "recovery_codes": len(codes)},
+            request=request,
+        )
+    return device, codes
+
+
+def second_factor_verify(
+    *, user: User, method: SecondFactorMethod, code: str, request: HttpRequest
+) -> SecondFactorCheck:
+    """Check a code from the authenticator app or a recovery code. Audited either way.
+
+    A TOTP code is accepted only for a later time step than the last one accepted (so a code
+    cannot be used twice), a recovery code is deleted as it is used, and the device row is
+    locked while checking so two requests cannot both use one code. A wrong code counts
+    towards the django-axes lockout for this account and address.
+    """
+    model: type[Device] = TOTPDevice if method == SecondFactorMethod.TOTP else StaticDevice
+    with transaction.atomic():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("id").first()
+        if device is None:
+            return SecondFactorCheck()
+        wait = _wait_seconds(device)
+        verified = wait == 0 and device.verify_token(normalise_code(code))
+        details: dict[str, Any] = {"method": method.value}
+        if wait:
+            details["throttled"] = True
+        if verified and isinstance(device, StaticDevice):
+            details["recovery_codes_left"] = device.token_set.count()
+        audit_record(
+            actor=user,
+            verb="account.second_factor_verified" if verified else "account.second_factor_failed",
+            obj=user,
+            details=details,
+            request=request,
+        )
+    if verified:
+        return SecondFactorCheck(device=device)
+    if not wait:
+        lockout_failure_record(request=request, user=user, step=f"second_factor_{method.value}")
+    return SecondFactorCheck(wait_seconds=wait)
+
+
+def sign_in_complete(*, request: HttpRequest, user: User) -> None:
+    """Both factors passed (or only the password is needed, in demo mode): clear the failure count."""
+    lockout_clear(request=request, user=user)
+
+
+def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
+    """New recovery codes; the old ones stop working. Returned once, to be shown once."""
+    with transaction.atomic():
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            actor=user,
+            verb="account.recovery_codes_regenerated",
+            obj=user,
+            details={"recovery_codes": len(codes)},
+            request=request,
+        )
+    return codes
+
+
+def second_factor_reset(*, actor: Any, user: User) -> int:
+    """Remove a person's authenticator app and recovery codes and end their sessions (they set up again).
+
+    Returns how many devices were removed.
+    """
+    with transaction.atomic():
+        apps, _ = TOTPDevice.objects.filter(user=user).delete()
+        _, static = StaticDevice.objects.filter(user=user).delete()
+        removed = apps + static.get(StaticDevice._meta.label, 0)
+        audit_record(actor=actor, verb="account.second_factor_reset", obj=user, details={"devices_removed": removed})
+        user_sessions_end(user=user, actor=actor, reason="second factor reset")
+    return removed
+
+
+# --- Passwords ------------------------------------------------------------------------------
+
+
+def password_change(*, user: User, new_password: str, request: HttpRequest) -> int:
+    """Set a new password and end the person's other sessions (this one stays). Returns how many ended."""
+    validate_password(new_password, user=user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, verb="account.password_changed", obj=user, request=request)
+        ended = user_sessions_end(
+            user=user,
+            except_session_key=request.session.session_key,
+            actor=user,
+            reason="password changed",
+            request=request,
+        )
+    return ended
+
+
+def current_password_failure_record(*, user: User, request: HttpRequest) -> bool:
+    """A wrong current password on the change-password page: audited and counted towards the lockout.
+
+    True when the account is now locked from this address.
+    """
+    with transaction.atomic():
+        audit_record(actor=user, verb="account.current_password_failed", obj=user, request=request)
+    return lockout_failure_record(request=request, user=user, step="current_password")
+
+
+def password_reset_request(*, email: str, request: HttpRequest, reset_url: Callable[[str, str], str]) -> None:
+    """Queue a reset link if the address belongs to an active account; otherwise do nothing.
+
+    The caller answers the same way in both cases. The message carries only the link.
+    ``reset_url(uidb64, token)`` builds the absolute link.
+    """
+    typed = email.strip().lower()
+    user = User.objects.filter(email__iexact=typed, is_active=True).first()
+    digest = hashlib.sha256(typed.encode()).hexdigest()[:16]
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            verb="account.password_reset_requested",
+            obj=user,
+            details={"email_sha256": digest},
+            request=request,
+        )
+        if user is not None:
+            # Imported here: the messaging app builds on accounts, not the other way round.
+            from cspr.messaging.services import message_queue
+
+            uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+            link = reset_url(uidb64, default_token_generator.make_token(user))
+            message_queue(
+                to=user.email,
+                subject=PASSWORD_RESET_SUBJECT,
+                body=PASSWORD_RESET_BODY.format(
+                    service=settings.SERVICE_NAME, link=link, minutes=settings.PASSWORD_RESET_TIMEOUT // 60
+                ),
+                kind=PASSWORD_RESET_MESSAGE_KIND,
+            )
+
+
+def password_reset_complete(*, user: User, new_password: str, request: HttpRequest) -> int:
+    """Set the password chosen through a reset link and end every session of the account."""
+    validate_password(new_password, user=user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, verb="account.password_reset", obj=user, request=request)
+        ended = user_sessions_end(user=user, actor=user, reason="password reset", request=request)
+    return ended
+
+
+# --- Accounts as a whole (superusers only) ---------------------------------------------------
+
+
+class AccountChangeRefused(Exception):
+    """A change to a whole account that the actor may not make; the message says why, in words."""
+
+
+def account_set_active(*, actor: Any, user: User, active: bool, reason: str) -> int:
+    """Disable (or re-enable) an account in every partnership at once. Superusers only; audited with the reason.
+
+    Disabling ends every session of the person at once and returns how many ended. A partnership admin
+    cannot do this: they disable a membership, because other partnerships may rely on the same account.
+    """
+    if actor is None or not actor.is_superuser or not actor.is_active:
+        raise AccountChangeRefused("Only a superuser may disable or enable an account as a whole.")
+    if not reason.strip():
+        raise AccountChangeRefused("Give the reason: it is kept in the audit trail.")
+    if not active and actor.pk == user.pk:
+        raise AccountChangeRefused("You cannot disable your own account.")
+    ended = 0
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            verb="account.enabled" if active else "account.disabled",
+            obj=user,
+            details={"reason": reason.strip()},
+        )
+        if not active:
+            ended = user_sessions_end(user=user, actor=actor, reason="account disabled")
+    return ended

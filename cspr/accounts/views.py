@@ -1,19 +1,79 @@
-"""Signing in and out. Everything else in the service needs a signed-in user."""
+"""Signing in and out, the second factor, session limits and passwords.
+
+Everything else in the service needs a person signed in with both factors (the access
+middleware sends anyone who has given only their password to the second-factor pages).
+"""
 
 from __future__ import annotations
 
+import base64
+import io
+import time
 from typing import Any
+from urllib.parse import urlencode
 
-from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY, login, logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cspr.accounts.forms import SignInForm
+from cspr.accounts.forms import (
+    CODE_WAIT,
+    CODE_WRONG,
+    RECOVERY_CODE_WAIT,
+    RECOVERY_CODE_WRONG,
+    SET_UP_CODE_WRONG,
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    RecoveryCodeForm,
+    SecurityCodeForm,
+    SignInForm,
+)
+from cspr.accounts.lockout import lockout_is_locked
+from cspr.accounts.models import User
+from cspr.accounts.selectors import (
+    SECOND_FACTOR_SET_UP,
+    has_totp_device,
+    is_verified,
+    password_reset_token_valid,
+    recovery_codes_left,
+    second_factor_next_step,
+    second_factor_required,
+    user_for_password_reset,
+)
+from cspr.accounts.services import (
+    SecondFactorMethod,
+    password_change,
+    password_reset_complete,
+    password_reset_request,
+    recovery_codes_regenerate,
+    second_factor_verify,
+    session_cycle,
+    sign_in_complete,
+    totp_device_prepare,
+    totp_setup_confirm,
+)
+from cspr.accounts.sessions import SessionEnd, now_seconds, session_seconds_left, session_touch
+from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
+
+RESET_TOKEN_SESSION_KEY = "cspr_password_reset_token"  # noqa: S105 - a session key's name
+RECOVERY_CODES_LOW = 3
+RECOVERY_CODES_LOW_MESSAGE = (
+    "You have {count} recovery codes left. Get new recovery codes from your account page before they run out."
+)
+PASSWORD_CHANGED_MESSAGE = "Your password has been changed. You have been signed out everywhere else."  # noqa: S105
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -21,6 +81,23 @@ def _safe_next(request: HttpRequest) -> str | None:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         return target
     return None
+
+
+def _with_next(path: str, target: str | None) -> str:
+    return f"{path}?{urlencode({'next': target})}" if target else path
+
+
+def _lock_out(request: HttpRequest) -> HttpResponse:
+    """Too many failures: end the session and show the locked page."""
+    setattr(request, SESSION_END_REASON_ATTRIBUTE, "locked_out")
+    logout(request)
+    return locked_out(request)
+
+
+def _second_factor_passed(request: HttpRequest, device: Any) -> None:
+    otp_login(request, device)
+    session_cycle(request=request)  # a new session key now the session carries more privilege
+    sign_in_complete(request=request, user=request.user)  # type: ignore[arg-type]
 
 
 @sensitive_post_parameters("password")
@@ -31,8 +108,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid() and form.user is not None:
-        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(_safe_next(request) or "core:home")
+        user = form.user
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        target = _safe_next(request)
+        step = second_factor_next_step(user=user)
+        if step is None:
+            sign_in_complete(request=request, user=user)
+            return redirect(target or "core:home")
+        return redirect(_with_next(reverse(step), target))
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request) or ""}, status=status)
 
@@ -48,6 +131,303 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html", {})
 
 
+@require_GET
+def timed_out(request: HttpRequest) -> HttpResponse:
+    """Where the session-limits middleware and the timeout warning send a person whose session ended."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    reason = SessionEnd.ABSOLUTE if request.GET.get("reason") == SessionEnd.ABSOLUTE else SessionEnd.IDLE
+    context = {
+        "reason": reason.value,
+        "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        "absolute_hours": settings.SESSION_ABSOLUTE_SECONDS // 3600,
+        "sign_in": _with_next(reverse("accounts:sign-in"), _safe_next(request)),
+    }
+    return render(request, "accounts/timed_out.html", context)
+
+
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """django-axes calls this when a username is locked from this address."""
     return render(request, "accounts/locked_out.html", {}, status=429)
+
+
+# --- The second factor ------------------------------------------------------------------
+
+
+def _verify_page(
+    request: HttpRequest,
+    *,
+    method: SecondFactorMethod,
+    form_class: type[SecurityCodeForm] | type[RecoveryCodeForm],
+    template: str,
+    wrong: str,
+    wait: str,
+) -> HttpResponse:
+    user = request.user
+    target = _safe_next(request)
+    if is_verified(user):
+        return redirect(target or "core:home")
+    if not has_totp_device(user=user):
+        return redirect(_with_next(reverse(SECOND_FACTOR_SET_UP), target) if second_factor_required() else "core:home")
+    if lockout_is_locked(request=request, user=user):
+        return _lock_out(request)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = second_factor_verify(
+            user=user,  # type: ignore[arg-type]
+            method=method,
+            code=form.cleaned_data["code"],
+            request=request,
+        )
+        if check.verified:
+            _second_factor_passed(request, check.device)
+            if method == SecondFactorMethod.RECOVERY_CODE:
+                left = recovery_codes_left(user=user)
+                if left <= RECOVERY_CODES_LOW:
+                    messages.warning(request, RECOVERY_CODES_LOW_MESSAGE.format(count=left))
+            return redirect(target or "core:home")
+        if getattr(request, "axes_locked_out", False):
+            return _lock_out(request)
+        if check.wait_seconds:
+            seconds = check.wait_seconds
+            form.add_error("code", wait.format(wait=f"{seconds} second" if seconds == 1 else f"{seconds} seconds"))
+        else:
+            form.add_error("code", wrong)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "next": target or ""}, status=status)
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The code from the authenticator app, asked for at every sign-in."""
+    return _verify_page(
+        request,
+        method=SecondFactorMethod.TOTP,
+        form_class=SecurityCodeForm,
+        template="accounts/second_factor.html",
+        wrong=CODE_WRONG,
+        wait=CODE_WAIT,
+    )
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor_recovery(request: HttpRequest) -> HttpResponse:
+    """A single-use recovery code instead of the app's code."""
+    return _verify_page(
+        request,
+        method=SecondFactorMethod.RECOVERY_CODE,
+        form_class=RecoveryCodeForm,
+        template="accounts/second_factor_recovery.html",
+        wrong=RECOVERY_CODE_WRONG,
+        wait=RECOVERY_CODE_WAIT,
+    )
+
+
+def qr_code_data_uri(text: str) -> str:
+    """A QR code as an SVG ``data:`` URI (the CSP allows ``img-src data:``; no inline script or style)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def key_in_groups(device: TOTPDevice) -> list[str]:
+    """The key as people type it into an app: base32, in groups of four characters."""
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return [key[i : i + 4] for i in range(0, len(key), 4)]
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first_time: bool) -> HttpResponse:
+    """The codes, shown in the response to the POST that made them, and never again."""
+    grouped = [f"{code[:4]} {code[4:]}" for code in codes]
+    context = {"codes": grouped, "first_time": first_time, "next": _safe_next(request) or reverse("core:home")}
+    return render(request, "accounts/recovery_codes_new.html", context)
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor_set_up(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the key), confirm with a current code.
+
+    Someone who already has an app must verify with it first; after that they may set up a
+    new one, which replaces the old one once confirmed.
+    """
+    user = request.user
+    target = _safe_next(request)
+    replacing = has_totp_device(user=user)
+    if replacing and not is_verified(user):
+        return redirect(_with_next(reverse("accounts:second-factor"), target))
+    device = totp_device_prepare(user=user, request=request)  # type: ignore[arg-type]
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = totp_setup_confirm(user=user, code=form.cleaned_data["code"], request=request)  # type: ignore[arg-type]
+        if confirmed is not None:
+            new_device, codes = confirmed
+            _second_factor_passed(request, new_device)
+            return _recovery_codes_page(request, codes, first_time=True)
+        form.add_error("code", SET_UP_CODE_WRONG)
+    context = {
+        "form": form,
+        "next": target or "",
+        "replacing": replacing,
+        "qr_code": qr_code_data_uri(device.config_url),
+        "key_groups": key_in_groups(device),
+        "step": device.step,
+    }
+    return render(request, "accounts/second_factor_set_up.html", context, status=400 if form.errors else 200)
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """How many recovery codes are left, and a button to replace them all (audited)."""
+    user = request.user
+    has_app = has_totp_device(user=user)
+    if request.method == "POST":
+        if not has_app:  # recovery codes stand in for an app; without one they would be no use
+            return redirect(SECOND_FACTOR_SET_UP)
+        codes = recovery_codes_regenerate(user=user, request=request)  # type: ignore[arg-type]
+        return _recovery_codes_page(request, codes, first_time=False)
+    context = {"left": recovery_codes_left(user=user), "has_app": has_app}
+    return render(request, "accounts/recovery_codes.html", context)
+
+
+@never_cache
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "has_app": has_totp_device(user=user),
+        "recovery_codes_left": recovery_codes_left(user=user),
+        "second_factor_required": second_factor_required(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+# --- Session limits -----------------------------------------------------------------------
+
+
+def _session_state(request: HttpRequest) -> dict[str, Any]:
+    return {"signed_in": True, **session_seconds_left(request.session, now_seconds())}
+
+
+@never_cache
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long this session has left. Asking is not activity (the middleware does not count it)."""
+    return JsonResponse(_session_state(request))
+
+
+@never_cache
+@require_POST
+def session_keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in": counts as activity now, whatever the once-a-minute rule would say."""
+    session_touch(request.session, now_seconds(), force=True)
+    return JsonResponse(_session_state(request))
+
+
+# --- Passwords ------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if lockout_is_locked(request=request, user=user):
+        return _lock_out(request)
+    form = PasswordChangeForm(request.POST or None, user=user, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            password_change(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+            # Keep this session signed in under a new key (Django's update_session_auth_hash, plus our record).
+            request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session_cycle(request=request)
+            messages.success(request, PASSWORD_CHANGED_MESSAGE)
+            return redirect("core:home")
+        if getattr(request, "axes_locked_out", False):
+            return _lock_out(request)
+    status = 400 if form.errors else 200
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
+
+
+def _build_reset_url(request: HttpRequest) -> Any:
+    def build(uidb64: str, token: str) -> str:
+        path = reverse("accounts:password-reset-link", kwargs={"uidb64": uidb64, "token": token})
+        return request.build_absolute_uri(path)
+
+    return build
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. The answer is the same, and as slow, whether or not the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        started = time.monotonic()
+        password_reset_request(email=form.cleaned_data["email"], request=request, reset_url=_build_reset_url(request))
+        # Pad to a fixed floor so the time taken does not tell whether a message was queued.
+        remaining = settings.PASSWORD_RESET_RESPONSE_SECONDS - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+        return redirect("accounts:password-reset-sent")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+
+
+@require_GET
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    context = {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+    return render(request, "accounts/password_reset_sent.html", context)
+
+
+def _reset_link_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_invalid.html", {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60})
+
+
+@never_cache
+@require_GET
+def password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The e-mailed link. A good token moves into the session and out of the address bar (as Django does)."""
+    user = user_for_password_reset(uidb64=uidb64)
+    if user is None or not password_reset_token_valid(user=user, token=token):
+        return _reset_link_invalid(request)
+    if request.user.is_authenticated:
+        logout(request)
+    request.session[RESET_TOKEN_SESSION_KEY] = token
+    return redirect("accounts:password-reset-set", uidb64=uidb64)
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_set(request: HttpRequest, uidb64: str) -> HttpResponse:
+    token = request.session.get(RESET_TOKEN_SESSION_KEY)
+    user = user_for_password_reset(uidb64=uidb64)
+    if not token or user is None or not password_reset_token_valid(user=user, token=token):
+        return _reset_link_invalid(request)
+    form = NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        password_reset_complete(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+        request.session.pop(RESET_TOKEN_SESSION_KEY, None)
+        return redirect("accounts:password-reset-done")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/password_reset_set.html", {"form": form}, status=status)
+
+
+@require_GET
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html", {})

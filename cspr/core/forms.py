@@ -105,7 +105,7 @@ class GovukDateField(forms.Field):
             self._fail(f"Year must include 4 numbers", ("year",), "invalid_year")  # noqa: F541
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # a day or month of 20 digits overflows rather than failing
             self._fail(f"{self.subject} must be a real date", DATE_PARTS, "invalid")
         return None  # pragma: no cover - _fail always raises
 
@@ -176,6 +176,10 @@ def govuk_field(bound_field: forms.BoundField) -> dict[str, Any]:
     for key in PASSTHROUGH_ATTRS:
         if key in widget.attrs:
             params[key] = widget.attrs[key]
+    if params.get("spellcheck") in ("true", "false"):
+        params["spellcheck"] = params["spellcheck"] == "true"  # the macro renders only a boolean
+    if widget.attrs.get("class"):
+        params["classes"] = widget.attrs["class"]  # e.g. govuk-input--width-5
     if attributes:
         params["attributes"] = attributes
     legend = {"legend": {"text": label, "classes": "govuk-fieldset__legend--s"}}

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from cspr.accounts.selectors import second_factor_next_step
+from cspr.api.access import api_request_check
 from cspr.audit.services import audit_record
 from cspr.core.policy import policy_for
 
@@ -34,8 +36,11 @@ class AccessPolicyMiddleware:
     """Enforces ``cspr.core.policy.URL_POLICY`` before any view runs.
 
     Anonymous people are sent to sign in; a page missing from the table is refused
-    (fail closed); a signed-in person without one of the page's roles in their current
-    partnership is refused and the refusal audited.
+    (fail closed); a person who has given only their password is sent to the second
+    factor (or to set one up) unless the page is marked ``before_second_factor``; a
+    signed-in person without one of the page's roles in their current partnership is
+    refused and the refusal audited. API endpoints (``Policy(api=True)``) are checked by
+    their bearer token instead (``cspr.api.access``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -49,6 +54,9 @@ class AccessPolicyMiddleware:
     ) -> HttpResponse | None:
         match = request.resolver_match
         policy = policy_for(match.view_name if match else None)
+        if policy is not None and policy.api:
+            # The JSON API: the bearer token alone authenticates (a session cookie does not); JSON 401/403.
+            return api_request_check(request, policy=policy)
         if policy is not None and policy.public:
             return None
         if not request.user.is_authenticated:
@@ -56,6 +64,12 @@ class AccessPolicyMiddleware:
             return HttpResponseRedirect(f"{sign_in}?{urlencode({'next': request.get_full_path()})}")
         if policy is None:
             return refuse(request, reason="no access policy for this page")
+        if not policy.before_second_factor:
+            # Signed in with the password only: the second-factor pages come before any other.
+            step = second_factor_next_step(user=request.user)
+            if step is not None:
+                query = f"?{urlencode({'next': request.get_full_path()})}" if request.method == "GET" else ""
+                return HttpResponseRedirect(f"{reverse(step)}{query}")
         scope = request.scope  # type: ignore[attr-defined]
         roles_here = scope.roles_in(getattr(request, "partnership_id", None))
         if not policy.allows(authenticated=True, is_superuser=request.user.is_superuser, roles_here=roles_here):

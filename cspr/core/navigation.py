@@ -12,6 +12,8 @@ from cspr.partnerships.selectors import partnerships_visible
 
 NAVIGATION = [
     ("core:home", "Home"),
+    ("cases:list", "Cases"),
+    ("notify:start", "Report an incident"),
     ("partnerships:overview", "Partnership"),
     ("procedure:overview", "Procedure"),
     ("calendars:closure-days", "Closure days"),

@@ -22,6 +22,11 @@ class Policy:
     roles: frozenset[Role] | None = None
     superuser_only: bool = False
     description: str = ""
+    # Reachable after the password but before the second factor (the second-factor pages, sign-out).
+    before_second_factor: bool = False
+    # The JSON API: a bearer token (never the session cookie) authenticates, as one membership whose role must be
+    # in ``roles``; refusals are JSON 401/403 (cspr.api.access). Never public.
+    api: bool = False
 
     def allows(self, *, authenticated: bool, is_superuser: bool, roles_here: frozenset[Role]) -> bool:
         if self.public:
@@ -37,10 +42,17 @@ class Policy:
 
 PUBLIC = Policy(public=True, description="anyone, signed in or not")
 SIGNED_IN = Policy(description="any signed-in person")
+SUPERUSERS = Policy(superuser_only=True, description="superusers only")
+SECOND_FACTOR_STEP = Policy(before_second_factor=True, description="signed in, second factor not yet given")
 
 
 def members(*roles: Role) -> Policy:
     return Policy(roles=frozenset(roles), description=", ".join(role.label for role in roles))
+
+
+def api_tokens(*roles: Role) -> Policy:
+    """An API endpoint: a bearer token whose membership holds one of ``roles``."""
+    return Policy(api=True, roles=frozenset(roles), description="API token: " + ", ".join(r.label for r in roles))
 
 
 EVERY_ROLE = frozenset(Role)
@@ -48,23 +60,73 @@ ANY_MEMBER = Policy(roles=EVERY_ROLE, description="any member of the current par
 
 # Role groups shared by the URL table and the object-level rules.
 PEOPLE_VIEWERS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
+PEOPLE_MANAGERS = frozenset({Role.PARTNERSHIP_ADMIN})
 AUDIT_VIEWERS = frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN})
 CALENDAR_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
 PROCEDURE_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN})
 MESSAGE_VIEWERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
+# Cases: a reviewer sees no case until local reviews exist; everyone else reaches the case pages, and
+# cspr.cases.selectors.cases_visible narrows agency contributors to their organisation's cases.
+CASE_READERS = EVERY_ROLE - {Role.REVIEWER}
+CASE_ROUTERS = frozenset({Role.BUSINESS_UNIT})
+# §5.6 in the lifecycle table: the PRG chair or an Executive member chooses a discretionary review.
+DISCRETIONARY_DECIDERS = frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER})
+LA_DECISION_RECORDERS = frozenset({Role.NOTIFIER, Role.BUSINESS_UNIT})
+DUTY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER})
+EXTENSION_RECORDERS = frozenset({Role.BUSINESS_UNIT})
+DOCUMENT_UPLOADERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR})
+CASE_LINKERS = frozenset({Role.BUSINESS_UNIT})
+# "Report a serious incident" (cspr.cases.notify_views): the roles that act for an agency. The view then needs an
+# organisation in the partnership: a local authority's notifier notifies, anyone else refers (§3.8).
+INCIDENT_REPORTERS = frozenset(
+    {Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.EXECUTIVE_MEMBER}
+)
+IDENTIFYING_VIEWERS = frozenset(
+    {
+        Role.BUSINESS_UNIT,
+        Role.NOTIFIER,
+        Role.AGENCY_CONTRIBUTOR,
+        Role.PRG_CHAIR,
+        Role.PRG_MEMBER,
+        Role.EXECUTIVE_MEMBER,
+        Role.INDEPENDENT_CHAIR,
+    }
+)
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
     "core:healthz": PUBLIC,
     "accounts:sign-in": PUBLIC,
     "accounts:signed-out": PUBLIC,
-    "accounts:sign-out": SIGNED_IN,
+    "accounts:sign-out": SECOND_FACTOR_STEP,
+    "accounts:timed-out": PUBLIC,
+    "accounts:password-reset": PUBLIC,
+    "accounts:password-reset-sent": PUBLIC,
+    "accounts:password-reset-link": PUBLIC,
+    "accounts:password-reset-set": PUBLIC,
+    "accounts:password-reset-done": PUBLIC,
+    # After the password, before the second factor: only these pages (and sign-out).
+    "accounts:second-factor": SECOND_FACTOR_STEP,
+    "accounts:second-factor-recovery": SECOND_FACTOR_STEP,
+    "accounts:second-factor-set-up": SECOND_FACTOR_STEP,
+    "accounts:session-status": SECOND_FACTOR_STEP,
+    "accounts:session-keep-alive": SECOND_FACTOR_STEP,
+    # Signed in with both factors.
+    "accounts:account": SIGNED_IN,
+    "accounts:recovery-codes": SIGNED_IN,
+    "accounts:password-change": SIGNED_IN,
     # Home and the partnership switcher work for a signed-in person with no partnership yet.
     "core:home": SIGNED_IN,
     "partnerships:switch": SIGNED_IN,
     # Partnership pages.
     "partnerships:overview": ANY_MEMBER,
     "partnerships:people": members(*PEOPLE_VIEWERS),
+    "partnerships:invite": members(*PEOPLE_MANAGERS),
+    "partnerships:membership-change": members(*PEOPLE_MANAGERS),
+    "partnerships:membership-disable": members(*PEOPLE_MANAGERS),
+    "partnerships:membership-enable": members(*PEOPLE_MANAGERS),
+    # The e-mailed link carries a one-time token: whoever holds it may accept.
+    "partnerships:invitation-accept": PUBLIC,
     "audit:trail": members(*AUDIT_VIEWERS),
     "calendars:closure-days": ANY_MEMBER,
     "calendars:closure-day-add": members(*CALENDAR_EDITORS),
@@ -73,10 +135,52 @@ URL_POLICY: dict[str, Policy] = {
     "procedure:clock-edit": members(*PROCEDURE_EDITORS),
     "procedure:criterion-edit": members(*PROCEDURE_EDITORS),
     "messaging:undeliverable": members(*MESSAGE_VIEWERS),
+    # Django's admin, read only; its site also demands a verified second factor (cspr.core.admin_site).
+    "admin:*": SUPERUSERS,
+    # Cases (object-level checks in cspr.cases.rules; another partnership's case is a 404).
+    "cases:list": members(*CASE_READERS),
+    "cases:detail": members(*CASE_READERS),
+    "cases:document-download": members(*CASE_READERS),
+    "cases:identifying-details": members(*IDENTIFYING_VIEWERS),
+    "cases:la-decision": members(*LA_DECISION_RECORDERS),
+    "cases:route": members(*CASE_ROUTERS),
+    "cases:discretionary-review": members(*DISCRETIONARY_DECIDERS),
+    "cases:duty": members(*DUTY_RECORDERS),
+    "cases:extension": members(*EXTENSION_RECORDERS),
+    "cases:document-upload": members(*DOCUMENT_UPLOADERS),
+    "cases:link": members(*CASE_LINKERS),
+    "cases:duplicate-dismiss": members(*CASE_LINKERS),
+    # Report a serious incident (drafts are the owner's own: anybody else's is a 404).
+    "notify:start": members(*INCIDENT_REPORTERS),
+    "notify:new": members(*INCIDENT_REPORTERS),
+    "notify:drafts": members(*INCIDENT_REPORTERS),
+    "notify:resume": members(*INCIDENT_REPORTERS),
+    "notify:delete": members(*INCIDENT_REPORTERS),
+    "notify:check": members(*INCIDENT_REPORTERS),
+    "notify:page": members(*INCIDENT_REPORTERS),
+    "notify:child-add": members(*INCIDENT_REPORTERS),
+    "notify:child": members(*INCIDENT_REPORTERS),
+    "notify:child-remove": members(*INCIDENT_REPORTERS),
+    "notify:member-add": members(*INCIDENT_REPORTERS),
+    "notify:member": members(*INCIDENT_REPORTERS),
+    "notify:member-remove": members(*INCIDENT_REPORTERS),
+    "notify:document-remove": members(*INCIDENT_REPORTERS),
+    "notify:submitted": members(*INCIDENT_REPORTERS),
+    # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
+    "api:openapi-json": PUBLIC,
+    "api:index": api_tokens(*EVERY_ROLE),
+    "api:api-root": api_tokens(*EVERY_ROLE),  # django-ninja's name for /api/v1/ (served by api:index)
+    # Any token may try; the view lets a membership with an organisation notify (LA notifier) or refer.
+    "api:notification-create": api_tokens(*EVERY_ROLE),
+    "api:case-list": api_tokens(*CASE_READERS),
+    "api:case-detail": api_tokens(*CASE_READERS),
+    "api:case-clocks": api_tokens(*CASE_READERS),
 }
 
 
 def policy_for(view_name: str | None) -> Policy | None:
+    """The page's own entry, else its namespace's ``"<namespace>:*"`` entry (the operators' admin)."""
     if view_name is None:
         return None
-    return URL_POLICY.get(view_name)
+    namespace = view_name.partition(":")[0]
+    return URL_POLICY.get(view_name) or URL_POLICY.get(f"{namespace}:*")

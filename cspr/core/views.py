@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cspr.accounts.selectors import second_factor_offered
 from cspr.partnerships.selectors import partnerships_visible, user_memberships
 
 
@@ -28,7 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(user_memberships(scope=scope))
     here = [m for m in memberships if m.partnership_id == request.partnership_id]  # type: ignore[attr-defined]
     others = [p for p in partnerships_visible(scope=scope) if p.id != request.partnership_id]  # type: ignore[attr-defined]
-    context = {"memberships": memberships, "memberships_here": here, "other_partnerships": others}
+    context = {
+        "memberships": memberships,
+        "memberships_here": here,
+        "other_partnerships": others,
+        "offer_second_factor": second_factor_offered(user=request.user),
+    }
     return render(request, "core/home.html", context)
 
 

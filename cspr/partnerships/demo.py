@@ -13,6 +13,7 @@ from django.db import transaction
 
 from cspr.accounts.services import user_get_or_create
 from cspr.calendars.services import closure_day_add
+from cspr.cases.demo import seed_demo_cases
 from cspr.domain.roles import Role
 from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
 from cspr.partnerships.services import contact_set, membership_grant, organisation_link, partnership_create
@@ -141,4 +142,5 @@ def seed_demo() -> bool:
         )
         for day in NORTHVALE_CLOSURE_DAYS:
             closure_day_add(actor=None, partnership=northvale, day=day, description="Christmas shutdown")
+        seed_demo_cases(partnership=northvale)
     return True

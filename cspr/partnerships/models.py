@@ -144,3 +144,29 @@ class Membership(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.organisation})" if self.organisation_id else ""
         return f"{self.get_role_display()}{suffix} in {self.partnership}"
+
+
+class Invitation(models.Model):
+    """An invitation for someone without an account to join a partnership in a role.
+
+    Only a hash of the token is stored; the token itself exists in the e-mailed link alone.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=30, choices=[(role.value, role.label) for role in Role])
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.partnership} as {self.get_role_display()}"

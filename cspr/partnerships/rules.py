@@ -6,7 +6,7 @@ from typing import Any
 
 import rules
 
-from cspr.core.policy import AUDIT_VIEWERS, CALENDAR_EDITORS, PEOPLE_VIEWERS
+from cspr.core.policy import AUDIT_VIEWERS, CALENDAR_EDITORS, PEOPLE_MANAGERS, PEOPLE_VIEWERS
 from cspr.domain.roles import Role
 from cspr.partnerships.scoping import Scope, scope_for
 
@@ -36,5 +36,6 @@ is_member = has_role_in(*Role)
 
 rules.add_perm("partnerships.view_partnership", is_member)
 rules.add_perm("partnerships.view_people", has_role_in(*PEOPLE_VIEWERS))
+rules.add_perm("partnerships.manage_people", has_role_in(*PEOPLE_MANAGERS))
 rules.add_perm("audit.view_trail", has_role_in(*AUDIT_VIEWERS))
 rules.add_perm("calendars.edit_closure_days", has_role_in(*CALENDAR_EDITORS))

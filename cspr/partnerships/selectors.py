@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from cspr.partnerships.models import Contact, Membership, Organisation, Partnership, PartnershipOrganisation
+from cspr.partnerships.models import Contact, Invitation, Membership, Organisation, Partnership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
 
 
@@ -58,3 +59,14 @@ def user_memberships(*, scope: Scope) -> QuerySet[Membership]:
 def organisation_by_name(*, name: str) -> Organisation | None:
     """For operators' commands only: not scoped, never reachable from a request."""
     return Organisation.objects.filter(name__iexact=name.strip()).first()
+
+
+def pending_invitations(*, scope: Scope, partnership_id: int) -> QuerySet[Invitation]:
+    if not scope.can_see_partnership(partnership_id):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        partnership_id=partnership_id,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("organisation")

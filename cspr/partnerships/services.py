@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
+from cspr.accounts.models import User
+from cspr.accounts.services import user_get_or_create
 from cspr.audit.services import audit_record
 from cspr.domain.roles import Role
+from cspr.messaging.services import message_queue
 from cspr.partnerships.models import (
     ROLES_NEEDING_ORGANISATION,
     Contact,
+    Invitation,
     Membership,
     Organisation,
     Partnership,
@@ -22,6 +33,10 @@ from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, Scope
 ORGANISATION_REQUIRED = "The role '{role}' needs an organisation."
 ORGANISATION_NOT_IN_PARTNERSHIP = "{organisation} does not serve {partnership}."
 PARTNERSHIP_NOT_AVAILABLE = "You are not a member of that partnership."
+INVITATION_NOT_VALID = (
+    "This invitation link has expired or has already been used. Ask the person who invited you for a new one."
+)
+LAST_ADMIN = "This is the partnership's only active partnership admin. Add another before changing or disabling it."
 
 
 class MembershipError(ValueError):
@@ -137,3 +152,214 @@ def contact_set(*, actor: Any, partnership: Partnership, kind: str, name: str, e
         )
         audit_record(actor=actor, verb="contact.set", obj=contact, partnership=partnership, details={"kind": kind})
     return contact
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invitation_or_membership_email(
+    *, partnership: Partnership, role: Role, organisation: Organisation | None, link: str, new_account: bool
+) -> tuple[str, str]:
+    where = f" for {organisation.name}" if organisation else ""
+    subject = f"{partnership.name}: you have been given access as {role.label}"
+    if new_account:
+        days = settings.INVITATION_VALID_DAYS
+        action = (
+            f"Use this link within {days} days to set your password and your second sign-in step:\n\n{link}\n\n"
+            "The link works once."
+        )
+    else:
+        action = f"Sign in to see it:\n\n{link}"
+    body = (
+        f"{partnership.name} has given you the role {role.label}{where} in the practice review service.\n\n"
+        f"{action}\n\nIf you were not expecting this, tell the partnership's business unit."
+    )
+    return subject, body
+
+
+def invitation_send(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    email: str,
+    role: Role,
+    organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Give someone a role in the partnership by e-mail.
+
+    A new person gets a one-time, expiring link to set a password. Someone who already has an
+    account gets the membership straight away and an e-mail saying so. Either way the inviter
+    is told the same thing, so nobody learns which other partnerships an account belongs to.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    with transaction.atomic():
+        if existing is not None:
+            membership_grant(
+                actor=actor,
+                user=existing,
+                partnership=partnership,
+                role=role,
+                organisation=organisation,
+                request=request,
+            )
+            subject, body = _invitation_or_membership_email(
+                partnership=partnership,
+                role=role,
+                organisation=organisation,
+                link=settings.SERVICE_URL + reverse("accounts:sign-in"),
+                new_account=False,
+            )
+            message_queue(
+                to=existing.email, subject=subject, body=body, kind="membership.added", partnership=partnership
+            )
+            return
+        if role in ROLES_NEEDING_ORGANISATION and organisation is None:
+            raise MembershipError(ORGANISATION_REQUIRED.format(role=role.label))
+        if organisation is not None and not partnership.organisation_links.filter(organisation=organisation).exists():
+            raise MembershipError(
+                ORGANISATION_NOT_IN_PARTNERSHIP.format(organisation=organisation, partnership=partnership)
+            )
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        invitation = Invitation.objects.create(
+            partnership=partnership,
+            email=email,
+            role=role.value,
+            organisation=organisation,
+            token_hash=_token_hash(token),
+            invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            verb="invitation.sent",
+            obj=invitation,
+            partnership=partnership,
+            details={"role": role.value, "organisation_id": organisation.pk if organisation else None},
+            request=request,
+        )
+        subject, body = _invitation_or_membership_email(
+            partnership=partnership,
+            role=role,
+            organisation=organisation,
+            link=settings.SERVICE_URL + reverse("partnerships:invitation-accept", kwargs={"token": token}),
+            new_account=True,
+        )
+        message_queue(to=email, subject=subject, body=body, kind="invitation", partnership=partnership)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation this link stands for, while it can still be used."""
+    invitation = (
+        Invitation.objects.select_related("partnership", "organisation").filter(token_hash=_token_hash(token)).first()
+    )
+    if invitation is None or invitation.accepted_at or invitation.withdrawn_at:
+        return None
+    if invitation.expires_at <= timezone.now():
+        return None
+    return invitation
+
+
+def invitation_accept(
+    *, token: str, full_name: str, password: str, request: HttpRequest | None = None
+) -> tuple[User, bool]:
+    """Create the account and its membership from a valid invitation; the link then stops working.
+
+    Returns (user, created). If an account with the address appeared meanwhile, it keeps its
+    own password and just gains the membership.
+    """
+    with transaction.atomic():
+        invitation = invitation_for_token(token)
+        if invitation is None:
+            raise MembershipError(INVITATION_NOT_VALID)
+        # Claim the invitation first, so two submissions of one link cannot both succeed.
+        claimed = Invitation.objects.filter(id=invitation.id, accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+        if claimed != 1:
+            raise MembershipError(INVITATION_NOT_VALID)
+        validate_password(password, user=User(email=invitation.email, full_name=full_name))
+        user, created = user_get_or_create(actor=None, email=invitation.email, full_name=full_name, password=password)
+        membership_grant(
+            actor=user,
+            user=user,
+            partnership=invitation.partnership,
+            role=Role(invitation.role),
+            organisation=invitation.organisation,
+            request=request,
+        )
+        audit_record(
+            actor=user, verb="invitation.accepted", obj=invitation, partnership=invitation.partnership, request=request
+        )
+    return user, created
+
+
+def _would_remove_last_admin(membership: Membership) -> bool:
+    if membership.role != Role.PARTNERSHIP_ADMIN or not membership.is_active:
+        return False
+    others = Membership.objects.filter(
+        partnership_id=membership.partnership_id, role=Role.PARTNERSHIP_ADMIN, is_active=True, user__is_active=True
+    ).exclude(id=membership.id)
+    return not others.exists()
+
+
+def membership_change(
+    *,
+    actor: Any,
+    membership: Membership,
+    role: Role,
+    organisation: Organisation | None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Change the role (and organisation) of one membership in its partnership."""
+    if role in ROLES_NEEDING_ORGANISATION and organisation is None:
+        raise MembershipError(ORGANISATION_REQUIRED.format(role=role.label))
+    partnership = membership.partnership
+    if organisation is not None and not partnership.organisation_links.filter(organisation=organisation).exists():
+        raise MembershipError(
+            ORGANISATION_NOT_IN_PARTNERSHIP.format(organisation=organisation, partnership=partnership)
+        )
+    if role != Role.PARTNERSHIP_ADMIN and _would_remove_last_admin(membership):
+        raise MembershipError(LAST_ADMIN)
+    before = {"role": membership.role, "organisation_id": membership.organisation_id}
+    with transaction.atomic():
+        membership.role = role.value
+        membership.organisation = organisation
+        membership.save(update_fields=["role", "organisation"])
+        audit_record(
+            actor=actor,
+            verb="membership.changed",
+            obj=membership,
+            partnership=partnership,
+            details={"before": before, "after": {"role": role.value, "organisation_id": membership.organisation_id}},
+            request=request,
+        )
+    return membership
+
+
+def membership_set_active(
+    *, actor: Any, membership: Membership, active: bool, request: HttpRequest | None = None
+) -> Membership:
+    """Disable or re-enable one membership. Never the account: other partnerships may rely on it.
+
+    Access is recomputed from active memberships on every request, so a disabled
+    membership stops working on the person's very next request.
+    """
+    if not active and _would_remove_last_admin(membership):
+        raise MembershipError(LAST_ADMIN)
+    with transaction.atomic():
+        membership.is_active = active
+        membership.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            verb="membership.enabled" if active else "membership.disabled",
+            obj=membership,
+            partnership=membership.partnership,
+            details={"user_id": membership.user_id, "role": membership.role},
+            request=request,
+        )
+    return membership

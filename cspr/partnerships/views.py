@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.core.middleware import refuse
+from cspr.domain.roles import Role
 from cspr.partnerships import selectors, services
-from cspr.partnerships.models import Partnership
+from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
+from cspr.partnerships.models import Membership, Partnership
 
 
 def _current_partnership(request: HttpRequest, perm: str) -> Partnership | None:
@@ -49,17 +55,125 @@ def people(request: HttpRequest) -> HttpResponse:
     if partnership is None:
         return refuse(request, reason="not allowed to see this partnership's people")
     memberships = selectors.partnership_memberships(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
-    rows = [
-        [
-            {"text": membership.user.full_name},
-            {"text": membership.user.email},
-            {"text": membership.get_role_display()},
-            {"text": membership.organisation.name if membership.organisation else "—"},
-            {"text": "Active" if membership.is_active and membership.user.is_active else "Disabled"},
-        ]
-        for membership in memberships
-    ]
-    return render(request, "partnerships/people.html", {"partnership": partnership, "rows": rows})
+    context = {
+        "partnership": partnership,
+        "memberships": memberships,
+        "invitations": selectors.pending_invitations(scope=request.scope, partnership_id=partnership.id),  # type: ignore[attr-defined]
+        "can_manage": request.user.has_perm("partnerships.manage_people", partnership),
+    }
+    return render(request, "partnerships/people.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    partnership = _current_partnership(request, "partnerships.manage_people")
+    if partnership is None:
+        return refuse(request, reason="not allowed to invite people")
+    form = InvitationForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_send(
+                actor=request.user,
+                partnership=partnership,
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                organisation=form.cleaned_data["organisation"],
+                request=request,
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            # The same words whether or not the address already had an account.
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}")
+            return redirect("partnerships:people")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partnerships/invite.html", {"partnership": partnership, "form": form}, status=status)
+
+
+def _membership_here(request: HttpRequest, partnership: Partnership, membership_id: int) -> Membership | None:
+    return (
+        selectors.partnership_memberships(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
+        .filter(id=membership_id)
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_change(request: HttpRequest, membership_id: int) -> HttpResponse:
+    partnership = _current_partnership(request, "partnerships.manage_people")
+    if partnership is None:
+        return refuse(request, reason="not allowed to change memberships")
+    membership = _membership_here(request, partnership, membership_id)
+    if membership is None:
+        return refuse(request, reason="membership not in this partnership", status=404)
+    initial = {"role": membership.role, "organisation": membership.organisation_id}
+    form = MembershipChangeForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change(
+                actor=request.user,
+                membership=membership,
+                role=Role(form.cleaned_data["role"]),
+                organisation=form.cleaned_data["organisation"],
+                request=request,
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{membership.user.full_name}'s role is changed")
+            return redirect("partnerships:people")
+    status = 400 if request.method == "POST" else 200
+    context = {"partnership": partnership, "membership": membership, "form": form}
+    return render(request, "partnerships/membership_change.html", context, status=status)
+
+
+@require_POST
+def membership_active(request: HttpRequest, membership_id: int, active: bool) -> HttpResponse:
+    partnership = _current_partnership(request, "partnerships.manage_people")
+    if partnership is None:
+        return refuse(request, reason="not allowed to change memberships")
+    membership = _membership_here(request, partnership, membership_id)
+    if membership is None:
+        return refuse(request, reason="membership not in this partnership", status=404)
+    try:
+        services.membership_set_active(actor=request.user, membership=membership, active=active, request=request)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        verb = "enabled" if active else "disabled"
+        messages.success(
+            request, f"{membership.user.full_name}'s membership as {membership.get_role_display()} is {verb}"
+        )
+    return redirect("partnerships:people")
+
+
+@sensitive_post_parameters("password", "password_again")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "partnerships/invitation_invalid.html", {}, status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _user, created = services.invitation_accept(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+                request=request,
+            )
+        except services.MembershipError:
+            return render(request, "partnerships/invitation_invalid.html", {}, status=404)
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            note = "Your account is ready" if created else "You already had an account: sign in with your own password"
+            messages.success(request, f"{note}. Sign in to continue.")
+            return redirect("accounts:sign-in")
+    status = 400 if request.method == "POST" else 200
+    context = {"invitation": invitation, "form": form}
+    return render(request, "partnerships/invitation_accept.html", context, status=status)
 
 
 @require_POST

@@ -40,8 +40,17 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 DEMO_MODE = env_bool("DEMO_MODE", False)
 SERVICE_NAME = "Practice review service"
+# The address people reach the service at, for links in e-mails.
+SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
+INVITATION_VALID_DAYS = 7
+
+# Identifying details of children and families are encrypted in the application (cspr.core.crypto).
+# Keys come from the environment: "keyid:base64key" entries, newest first, comma-separated.
+FIELD_ENCRYPTION_KEYS = [entry for entry in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if entry.strip()]
+LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY", "")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +59,9 @@ INSTALLED_APPS = [
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cspr.core",
     "cspr.accounts",
     "cspr.partnerships",
@@ -57,6 +69,8 @@ INSTALLED_APPS = [
     "cspr.calendars",
     "cspr.procedure",
     "cspr.messaging",
+    "cspr.cases",
+    "cspr.api",
 ]
 
 MIDDLEWARE = [
@@ -66,9 +80,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Idle and absolute session expiry (before anything reads the session's user for real work).
+    "cspr.accounts.middleware.SessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
     "cspr.partnerships.middleware.CurrentPartnershipMiddleware",
     "cspr.core.middleware.AccessPolicyMiddleware",
@@ -131,14 +148,33 @@ LOGIN_REDIRECT_URL = "core:home"
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
-AXES_RESET_ON_SUCCESS = True
+# Wrong second-factor codes count too. Failures are cleared only once both factors pass
+# (cspr.accounts.services.sign_in_complete), never by the password alone: otherwise each
+# password sign-in would buy a fresh set of code guesses.
+AXES_RESET_ON_SUCCESS = False
+# "Admin@Example.org" and "admin@example.org" are one account, so one failure count.
+AXES_USERNAME_CALLABLE = "cspr.accounts.lockout.lockout_username"
+AXES_SENSITIVE_PARAMETERS = ["code", "old_password", "new_password1", "new_password2"]
 AXES_LOCKOUT_CALLABLE = "cspr.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Second factor (TOTP, with single-use recovery codes); optional only in DEMO_MODE.
+OTP_TOTP_ISSUER = SERVICE_NAME
+RECOVERY_CODE_COUNT = 10
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Enforced on the server by cspr.accounts.middleware.SessionLimitsMiddleware; the page warns
+# SESSION_WARNING_SECONDS before the idle limit. Activity is written at most once a minute.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_WARNING_SECONDS = 2 * 60
+SESSION_ACTIVITY_WRITE_SECONDS = 60
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Asking for a reset link always takes at least this long, known address or not.
+PASSWORD_RESET_RESPONSE_SECONDS = 0.4
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -169,6 +205,12 @@ STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     BASE_DIR / "build" / "static",
 ]
+# Case documents: outside the web root, served only through a permission-checked, audited view.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# A dotted path to a function(path) that raises cspr.cases.documents.FileRejected for an infected file.
+CASE_DOCUMENT_SCANNER = os.environ.get("CASE_DOCUMENT_SCANNER", "")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

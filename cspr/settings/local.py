@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 
+from cspr.core.keys import local_keys
+
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool
+from .base import FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY, VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("DEMO_MODE", True)
@@ -16,3 +18,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 CSPR_MAIL_BACKEND = os.environ.get("CSPR_MAIL_BACKEND", "file")
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:
+    # Generated once under var/ (never committed) so the demo's data is encrypted like production's.
+    FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY = local_keys(VAR_DIR)

@@ -20,6 +20,8 @@ SECRET_KEY = required("SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
 required("DATABASE_URL")
+FIELD_ENCRYPTION_KEYS = [entry.strip() for entry in required("FIELD_ENCRYPTION_KEYS").split(",") if entry.strip()]
+LOOKUP_HASH_KEY = required("LOOKUP_HASH_KEY")
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 

@@ -24,3 +24,11 @@ CSPR_MAIL_BACKEND = "smtp"
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CSPR_MAIL_DIR = VAR_DIR / "test-mail"
 CSPR_MESSAGE_ID_DOMAIN = "cspr.invalid"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
+
+# Fixed keys for tests only: two, so rotation can be exercised.
+FIELD_ENCRYPTION_KEYS = [
+    "test2:dGVzdC1rZXktdHdvLW5vdC1zZWNyZXQtMzJieXRlcyE",
+    "test1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
+]
+LOOKUP_HASH_KEY = "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU"

@@ -8,23 +8,36 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from cspr.accounts.forms import SIGN_IN_FAILED
+from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.partnerships.demo import DEMO_PASSWORD
+from tests.support import authenticator_app, code_for
 
 SIGN_IN = "/accounts/sign-in/"
+SECOND_FACTOR = "/accounts/second-factor/"
 
 
 def post_sign_in(client: Client, email: str, password: str, **extra: str) -> Any:
     return client.post(SIGN_IN, {"email": email, "password": password, **extra}, REMOTE_ADDR="198.51.100.7")
 
 
-def test_a_person_signs_in_with_e_mail_and_password_and_it_is_audited(demo: object) -> None:
+def sign_in_with_both_factors(client: Client, email: str, **extra: str) -> Any:
+    """The password, then the code from the person's app: the response to the second step."""
+    app = authenticator_app(User.objects.get(email=email.lower()))
+    response = post_sign_in(client, email, DEMO_PASSWORD, **extra)
+    assert response.status_code == 302
+    assert response["Location"].startswith(SECOND_FACTOR)
+    return client.post(response["Location"], {"code": code_for(app), **extra}, REMOTE_ADDR="198.51.100.7")
+
+
+def test_a_person_signs_in_with_e_mail_password_and_code_and_it_is_audited(demo: object) -> None:
     client = Client()
-    response = post_sign_in(client, "Business.Unit@Example.org", DEMO_PASSWORD)
+    response = sign_in_with_both_factors(client, "Business.Unit@Example.org")
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
     assert AuditEvent.objects.filter(verb="account.signed_in", actor__email="business.unit@example.org").exists()
+    assert AuditEvent.objects.filter(verb="account.second_factor_verified", actor__email="business.unit@example.org")
 
 
 def test_a_wrong_password_is_refused_with_a_clear_message_and_audited_without_the_address(demo: object) -> None:
@@ -66,6 +79,20 @@ def test_failures_from_elsewhere_do_not_lock_the_username_out_from_a_different_a
     assert response.status_code == 302
 
 
+def test_changing_the_case_of_the_address_does_not_buy_more_guesses(demo: object) -> None:
+    client = Client()
+    variants = [
+        "admin@example.org",
+        "Admin@example.org",
+        "ADMIN@example.org",
+        "admin@Example.org",
+        " aDmin@example.org",
+    ]
+    for email in variants:
+        post_sign_in(client, email, "wrong-password")
+    assert post_sign_in(client, "Admin@EXAMPLE.org", DEMO_PASSWORD).status_code == 429
+
+
 def test_sign_out_ends_the_session_on_the_server(client_as: Callable[[str], Client]) -> None:
     client = client_as("business.unit@example.org")
     key = client.session.session_key
@@ -82,12 +109,12 @@ def test_sign_out_needs_a_post(client_as: Callable[[str], Client]) -> None:
 
 @pytest.mark.parametrize("target", ["https://evil.example.com/", "//evil.example.com/"])
 def test_sign_in_never_redirects_to_another_site(demo: object, target: str) -> None:
-    response = post_sign_in(Client(), "business.unit@example.org", DEMO_PASSWORD, next=target)
+    response = sign_in_with_both_factors(Client(), "business.unit@example.org", next=target)
     assert response["Location"] == "/"
 
 
 def test_sign_in_returns_to_the_page_asked_for(demo: object) -> None:
-    response = post_sign_in(Client(), "business.unit@example.org", DEMO_PASSWORD, next="/partnership/")
+    response = sign_in_with_both_factors(Client(), "business.unit@example.org", next="/partnership/")
     assert response["Location"] == "/partnership/"
 
 

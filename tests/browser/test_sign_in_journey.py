@@ -6,14 +6,18 @@ from typing import Any
 
 import pytest
 
+from cspr.accounts.models import User
 from cspr.partnerships.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import axe_violations
+from tests.browser.support import enter_code, sign_in_with_both_factors
+from tests.support import authenticator_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_person_signs_in_after_a_mistake_and_every_page_is_accessible(live_server: Any, page: Any) -> None:
     seed_demo()
+    app = authenticator_app(User.objects.get(email="business.unit@example.org"))
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/accounts/sign-in/")
 
@@ -30,6 +34,9 @@ def test_a_person_signs_in_after_a_mistake_and_every_page_is_accessible(live_ser
 
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/second-factor/**")
+    assert axe_violations(page) == []
+    enter_code(page, app)
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bea")
     assert "OFFICIAL-SENSITIVE" in page.locator(".app-marking").inner_text()
@@ -38,11 +45,7 @@ def test_a_person_signs_in_after_a_mistake_and_every_page_is_accessible(live_ser
 
 def test_the_shared_police_lead_switches_partnership_in_the_header(live_server: Any, page: Any) -> None:
     seed_demo()
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill("police.lead@example.org")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_with_both_factors(page, live_server.url, "police.lead@example.org")
 
     page.get_by_label("Partnership").select_option(label="Southmoor Safeguarding Children Partnership (demo)")
     page.get_by_role("button", name="Switch").click()

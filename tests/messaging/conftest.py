@@ -22,6 +22,8 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def partnership(db: None) -> Partnership:
+    # The demo seeded for the run queued messages of its own; these tests count only theirs.
+    OutboundMessage.objects.all().delete()
     return Partnership.objects.create(name="Testvale Safeguarding Partnership", code="TVALE", local_authority_areas="X")
 
 

@@ -1,0 +1,37 @@
+"""Operators' command: disable an account in every partnership at once, or enable it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cspr.accounts.selectors import user_by_email
+from cspr.accounts.services import AccountChangeRefused, account_set_active
+
+
+class Command(BaseCommand):
+    help = (
+        "Disable an account everywhere (every membership stops working and every session ends at once), "
+        "or enable it again with --enable. Superusers only; audited with --by as the actor and the reason."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--email", required=True, help="The e-mail address of the account.")
+        parser.add_argument("--by", required=True, help="The e-mail address of the superuser doing this.")
+        parser.add_argument("--reason", required=True, help="Why, in words (kept in the audit trail).")
+        parser.add_argument("--enable", action="store_true", help="Enable the account again instead.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = user_by_email(email=options["by"])
+        person = user_by_email(email=options["email"])
+        if person is None:
+            raise CommandError(f"No account has the e-mail address {options['email']!r}.", returncode=2)
+        try:
+            ended = account_set_active(actor=actor, user=person, active=options["enable"], reason=options["reason"])
+        except AccountChangeRefused as refusal:
+            raise CommandError(str(refusal), returncode=2) from refusal
+        if options["enable"]:
+            self.stdout.write(f"Enabled the account of {person.email}. Their memberships work again.")
+        else:
+            self.stdout.write(f"Disabled the account of {person.email} everywhere; {ended} session(s) ended.")

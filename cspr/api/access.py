@@ -1,0 +1,141 @@
+"""Who is calling the API: the bearer token alone, never the browser's session cookie.
+
+``cspr.core.middleware.AccessPolicyMiddleware`` calls :func:`api_request_check` for every URL pattern whose policy
+is an API policy (``Policy(api=True)``), before any view runs. It answers 401 (JSON) for a missing, unknown,
+revoked or disabled token, 403 (JSON) for a token whose role the policy does not allow, and otherwise puts the
+token's :class:`ApiAccess` on the request, replacing whatever the session said: ``request.user`` becomes the
+token's person and ``request.scope`` a scope holding the token's ONE membership. Every refusal is audited
+(``access.refused``), without the token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+from cspr.api.models import ApiToken
+from cspr.api.services import api_token_use
+from cspr.audit.services import audit_record
+from cspr.domain.roles import Role
+from cspr.partnerships.models import Membership, OrganisationType, Partnership
+from cspr.partnerships.scoping import Grant, Scope
+
+__all__ = ["ApiAccess", "api_refuse", "api_request_check", "printable"]
+
+AUTH_NEEDED = "Authentication needed: send 'Authorization: Bearer <token>'."
+TOKEN_REFUSED = "The token is not valid: it is unknown, revoked, or its membership is disabled."  # noqa: S105 - not a secret
+ROLE_REFUSED = "This token's role cannot use this endpoint."
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """What one request's token may do: one membership, nothing else."""
+
+    token: ApiToken
+    membership: Membership
+    scope: Scope
+
+    @property
+    def user(self) -> Any:
+        return self.membership.user
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.membership.partnership
+
+    @property
+    def role(self) -> Role:
+        return Role(self.membership.role)
+
+    @property
+    def is_la_notifier(self) -> bool:
+        """A notifier for a local authority: what it pushes is the LA's notification, anything else a referral."""
+        organisation = self.membership.organisation
+        return (
+            self.role is Role.NOTIFIER
+            and organisation is not None
+            and organisation.type == OrganisationType.LOCAL_AUTHORITY
+        )
+
+
+def membership_scope(membership: Membership) -> Scope:
+    """A scope holding this one membership only (never the person's other memberships, never superuser powers)."""
+    grant = Grant(
+        membership_id=membership.pk,
+        partnership_id=membership.partnership_id,
+        role=Role(membership.role),
+        organisation_id=membership.organisation_id,
+    )
+    return Scope(user_id=membership.user_id, is_superuser=False, grants=(grant,))
+
+
+def printable(text: str, *, limit: int = 300) -> str:
+    """Text safe to keep in the audit trail's JSON on either database: no NUL, no lone surrogates, bounded."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text[:limit])
+
+
+def api_refuse(
+    request: HttpRequest, *, reason: str, status: int, message: str, access: ApiAccess | None = None, token: Any = None
+) -> JsonResponse:
+    """Record a refused API request and answer with ``{"detail": message}``."""
+    known = access.token if access is not None else token
+    membership = known.membership if known is not None else None
+    details: dict[str, Any] = {
+        "path": printable(request.path),
+        "method": printable(request.method or ""),
+        "reason": reason,
+        "status": status,
+        "api": True,
+    }
+    if known is not None:
+        details["api_token_id"] = known.pk
+    audit_record(
+        actor=membership.user if membership is not None else None,
+        verb="access.refused",
+        details=details,
+        partnership=membership.partnership if membership is not None else None,
+        membership=membership,
+        request=request,
+    )
+    response = JsonResponse({"detail": message}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"' + (
+            ', error="invalid_token"' if reason != "no token" else ""
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _presented_token(request: HttpRequest) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def api_request_check(request: HttpRequest, *, policy: Any) -> JsonResponse | None:
+    """Authenticate the request by its bearer token and apply the URL's policy (``None``: go ahead)."""
+    presented = _presented_token(request)
+    if presented is None:
+        return api_refuse(request, reason="no token", status=401, message=AUTH_NEEDED)
+    check = api_token_use(presented=presented)
+    if check.token is None:
+        return api_refuse(request, reason=check.reason, status=401, message=TOKEN_REFUSED, token=check.known_token)
+    membership = check.token.membership
+    access = ApiAccess(token=check.token, membership=membership, scope=membership_scope(membership))
+    # The token, and only the token, says who this is: a session cookie sent alongside changes nothing.
+    request.user = membership.user
+    request.scope = access.scope  # type: ignore[attr-defined]
+    request.partnership_id = membership.partnership_id  # type: ignore[attr-defined]
+    request.partnership = membership.partnership  # type: ignore[attr-defined]
+    request.api_access = access  # type: ignore[attr-defined]
+    if not policy.allows(
+        authenticated=True, is_superuser=False, roles_here=access.scope.roles_in(membership.partnership_id)
+    ):
+        return api_refuse(
+            request, reason="role not allowed on this endpoint", status=403, message=ROLE_REFUSED, access=access
+        )
+    return None

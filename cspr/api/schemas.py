@@ -1,0 +1,312 @@
+"""The API's request and response shapes (pydantic, through django-ninja).
+
+Input is strict, because whatever passes here reaches both databases: unknown fields are refused
+(``extra="forbid"``); text may not hold NUL characters or lone surrogates (PostgreSQL and the encryption refuse
+them) and is bounded by the same limits as the form; whole numbers are bounded (a 40-digit age never reaches a
+column); booleans are JSON booleans; dates are ``YYYY-MM-DD`` strings and nothing else. Choices come from
+:mod:`cspr.cases.notification`, so the API and the form cannot drift apart. Then ``validate_notification`` applies
+the rules that need more than one field (dates in order, a name or "not yet identified", the NHS number's check
+digit...).
+
+Responses never carry identifying details (names, other names, dates of birth, addresses, NHS numbers) nor the
+free text of a notification, which may name people.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from cspr.cases import notification as rules
+from cspr.domain.lifecycle import Stage
+
+# -- input types -------------------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "Text must not contain the NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("invalid_text", "Text must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+def _iso_date(value: Any) -> date:
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise PydanticCustomError("date_format", "Enter a date as YYYY-MM-DD, like 2026-03-14")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_invalid", "Enter a real date as YYYY-MM-DD, like 2026-03-14") from None
+
+
+def _one_of(choices: tuple[tuple[str, str], ...], *, blank: bool = False) -> AfterValidator:
+    allowed = [value for value, _ in choices] + ([""] if blank else [])
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise PydanticCustomError("enum", "Use one of: {allowed}", {"allowed": ", ".join(repr(a) for a in allowed)})
+        return value
+
+    return AfterValidator(check)
+
+
+def _enum_schema(choices: tuple[tuple[str, str], ...], *, blank: bool = False) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": [value for value, _ in choices] + ([""] if blank else [])})
+
+
+def _text(limit: int) -> StringConstraints:
+    return StringConstraints(strict=True, max_length=limit)
+
+
+ShortText = Annotated[str, _text(rules.SHORT_TEXT), AfterValidator(_clean_text)]
+LongText = Annotated[str, _text(rules.LONG_TEXT), AfterValidator(_clean_text)]
+AddressText = Annotated[str, _text(1000), AfterValidator(_clean_text)]
+NhsNumberText = Annotated[str, _text(20), AfterValidator(_clean_text)]
+TimeText = Annotated[str, _text(5), AfterValidator(_clean_text), Field(examples=["21:15"])]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+Flag = Annotated[bool, Strict()]
+Age = Annotated[int, Strict(), Field(ge=0, le=rules.MAX_AGE_YEARS)]
+CareLeaverAge = Annotated[int, Strict(), Field(ge=0, le=rules.MAX_CARE_LEAVER_AGE)]
+Location = Annotated[str, _one_of(rules.LOCATION_CHOICES), _enum_schema(rules.LOCATION_CHOICES)]
+Nature = Annotated[str, _one_of(rules.NATURE_CHOICES), _enum_schema(rules.NATURE_CHOICES)]
+AbuseOrNeglect = Annotated[str, _one_of(rules.ABUSE_CHOICES), _enum_schema(rules.ABUSE_CHOICES)]
+Sex = Annotated[str, _one_of(rules.SEX_CHOICES, blank=True), _enum_schema(rules.SEX_CHOICES, blank=True)]
+Disability = Annotated[
+    str, _one_of(rules.DISABILITY_CHOICES, blank=True), _enum_schema(rules.DISABILITY_CHOICES, blank=True)
+]
+Relationship = Annotated[str, _one_of(rules.RELATIONSHIP_CHOICES), _enum_schema(rules.RELATIONSHIP_CHOICES)]
+
+
+class StrictInput(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChildIn(StrictInput):
+    """One child. Give the name, or say the child is unborn or not yet identified; the date of birth or the age."""
+
+    name: ShortText = Field("", description="Identifying: stored encrypted, never returned by the API.")
+    other_names: ShortText = ""
+    date_of_birth: IsoDate | None = None
+    age_years: Age | None = Field(None, description="Whole years, when the date of birth is not known.")
+    unborn: Flag = False
+    not_yet_identified: Flag = False
+    sex: Sex = ""
+    ethnicity: ShortText = ""
+    disability: Disability = ""
+    disability_details: LongText = ""
+    address: AddressText = Field("", description="Identifying: stored encrypted, never returned by the API.")
+    area: ShortText = Field("", description="The local authority area the child lives in.")
+    nhs_number: NhsNumberText = Field("", description="10 digits with a valid check digit, when known.")
+    looked_after: Flag = False
+    placement_type: ShortText = ""
+    child_protection_plan: Flag = False
+    child_in_need: Flag = False
+    care_leaver: Flag = False
+
+
+class HouseholdMemberIn(StrictInput):
+    name: ShortText
+    relationship: Relationship
+    date_of_birth: IsoDate | None = None
+    address: AddressText = ""
+
+
+class NotificationIn(StrictInput):
+    """A serious incident notification (or, from a token that is not a local authority notifier, a referral)."""
+
+    notifier_name: ShortText
+    notifier_role: ShortText
+    notifier_phone: ShortText
+    notifier_email: ShortText
+    la_aware_on: IsoDate = Field(description="The date the local authority became aware (Europe/London).")
+    incident_on: IsoDate
+    incident_time: TimeText = Field("", description="HH:MM on the 24-hour clock, or empty.")
+    incident_place: ShortText = ""
+    location: Location = "in_area"
+    nature: Nature = "serious_harm"
+    abuse_or_neglect: AbuseOrNeglect = "yes"
+    what_is_known: LongText = ""
+    serious_harm_description: LongText = ""
+    care_leaver_age: CareLeaverAge | None = Field(None, description="Needed when nature is care_leaver_death.")
+    children: list[ChildIn] = Field(min_length=1, max_length=rules.MAX_CHILDREN)
+    household: list[HouseholdMemberIn] = Field(default_factory=list, max_length=rules.MAX_HOUSEHOLD)
+    other_la_area: ShortText = Field("", description="Another local authority area the child lives in, if any.")
+    agencies_involved: list[ShortText] = Field(default_factory=list, max_length=rules.MAX_LIST_ITEMS)
+    parallel_processes: list[ShortText] = Field(default_factory=list, max_length=rules.MAX_LIST_ITEMS)
+    case_outline: LongText = ""
+    media_interest: Flag = False
+    media_details: LongText = ""
+
+    def to_data(self) -> rules.NotificationData:
+        """The plain :class:`~cspr.cases.notification.NotificationData` the form also produces."""
+        values = self.model_dump(exclude={"children", "household", "agencies_involved", "parallel_processes"})
+        return rules.NotificationData(
+            **values,
+            children=tuple(rules.ChildData(**child.model_dump()) for child in self.children),
+            household=tuple(rules.HouseholdMemberData(**member.model_dump()) for member in self.household),
+            agencies_involved=tuple(self.agencies_involved),
+            parallel_processes=tuple(self.parallel_processes),
+        )
+
+
+class CaseListQuery(Schema):
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
+    stage: Stage | None = Field(None, description="Only cases at this stage.")
+    year: int | None = Field(None, ge=2000, le=2100, description="Only cases with this year in their reference.")
+
+
+# -- responses ---------------------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(description='Where the error is, e.g. ["body", "children", 0, "nhs_number"].')
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+class NotificationCreatedOut(Schema):
+    reference: str = Field(examples=["NVALE-2026-004"])
+    location: str = Field(examples=["/api/v1/cases/NVALE-2026-004"])
+    kind: str = Field(description='"notification" (a local authority notifier) or "referral" (any other agency).')
+    stage: str
+    stage_label: str
+
+
+class TokenOut(Schema):
+    prefix: str
+    name: str
+    role: str
+    partnership: str = Field(description="The partnership's code.")
+    organisation: str | None
+
+
+class IndexOut(Schema):
+    version: str
+    token: TokenOut
+    links: dict[str, str]
+
+
+class CaseLinksOut(Schema):
+    self: str
+    clocks: str
+    web: str
+
+
+class KeyDatesOut(Schema):
+    incident: date
+    aware: date | None = Field(description="The local authority became aware.")
+    notified: date | None = Field(description="The partnership received the local authority's notification.")
+    panel_notified: date | None
+    decision: date | None = Field(description="The decision to hold a local review.")
+    planned_publication: date | None
+    published: date | None
+
+
+class CaseSummaryOut(Schema):
+    reference: str
+    stage: str
+    stage_label: str
+    kind: str
+    year: int
+    submitted_at: datetime
+    pseudonyms: list[str] = Field(examples=[["Child A", "Child B"]])
+    key_dates: KeyDatesOut
+    links: CaseLinksOut
+
+
+class CaseListOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[CaseSummaryOut]
+
+
+class ChildOut(Schema):
+    pseudonym: str
+    age_years: int | None
+    sex: str
+    unborn: bool
+    not_yet_identified: bool
+    looked_after: bool
+    child_protection_plan: bool
+    child_in_need: bool
+    care_leaver: bool
+
+
+class DutyOut(Schema):
+    kind: str
+    reason: str
+    section: str
+    clock_ids: list[str]
+
+
+class AssessmentOut(Schema):
+    """The criteria engine's outcome on the notification as submitted, in words."""
+
+    notifiable_to_panel: bool
+    panel_reason: str
+    rapid_review_follows: bool
+    rapid_review_reason: str
+    needs_more_information: bool
+    duties: list[DutyOut]
+
+
+class CaseDetailOut(CaseSummaryOut):
+    preset: str
+    nature: str
+    location: str
+    abuse_or_neglect: str
+    media_interest: bool
+    children: list[ChildOut]
+    involved_organisations: list[str] = Field(description="The named agencies the service recognises.")
+    assessment: AssessmentOut | None
+
+
+class ClockOut(Schema):
+    clock_id: str = Field(description="As in the procedure preset, e.g. panel_notification, prg_meeting.")
+    title: str
+    starts_at: str = Field(description="The event the clock counts from: aware, notified, panel_notified, ...")
+    start_date: date | None
+    due: date | None = Field(description="The due date, after any recorded extension.")
+    extended: bool
+    rule: str = Field(description="The rule in words.")
+    section: str
+    statutory: bool
+    basis: str = Field(description="statutory, procedure or local.")
+    status: str = Field(
+        description="not_started, running, due_soon, overdue, met, met_late, ended_early, not_applicable."
+    )
+    status_label: str
+    met_on: date | None
+    working_days_left: int | None = Field(description="While the clock runs; negative once overdue.")
+    applicable: bool
+    provisional: bool
+
+
+class CaseClocksOut(Schema):
+    reference: str
+    today: date
+    preset: str
+    clocks: list[ClockOut]

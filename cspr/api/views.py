@@ -1,0 +1,288 @@
+"""JSON API v1 (django-ninja): notifications in, cases and clocks out, for one token's membership.
+
+Authentication and the role check happen before any of this runs (``cspr.api.access`` through the access
+policy middleware); :class:`TokenAuth` re-checks that the middleware did so, so an API pattern given the wrong
+policy still refuses. Reads go through ``cspr.cases.selectors`` with the token's one-membership scope; writes
+through ``cspr.cases.services.notification_submit``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from ninja import NinjaAPI, Path, Query, Status
+from ninja.errors import ValidationError
+from ninja.security import HttpBearer
+
+from cspr.api import presenters
+from cspr.api.access import ApiAccess, api_refuse
+from cspr.api.schemas import (
+    CaseClocksOut,
+    CaseDetailOut,
+    CaseListOut,
+    CaseListQuery,
+    ErrorOut,
+    IndexOut,
+    NotificationCreatedOut,
+    NotificationIn,
+    ValidationErrorOut,
+)
+from cspr.calendars.selectors import partnership_preset
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case
+from cspr.cases.notification import validate_notification
+from cspr.cases.selectors import case_clocks, case_get, cases_search
+from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
+
+NO_ORGANISATION = (
+    "This token's membership has no organisation: notifications come from a local authority notifier, "
+    "referrals from a member of an agency."
+)
+CASE_NOT_FOUND = "No case with this reference is visible to this token."
+REFERENCE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{3,7}$"
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+
+
+class TokenAuth(HttpBearer):
+    """The token was checked by the access policy middleware; here we only insist that it was."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiAccess | None:
+        return getattr(request, "api_access", None)
+
+
+api = NinjaAPI(
+    title="Practice review service API",
+    version="1",
+    description=(
+        "Serious incident notifications in, cases and their statutory clocks out. Every request carries "
+        "`Authorization: Bearer <token>`; a token acts with one membership's role, organisation and partnership. "
+        "Identifying details of children and families are accepted but never returned."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,  # Swagger UI would load scripts from a CDN, which the service's CSP (rightly) forbids.
+    auth=TokenAuth(),
+)
+
+
+def _access(request: HttpRequest) -> ApiAccess:
+    access = request.auth  # type: ignore[attr-defined]
+    assert isinstance(access, ApiAccess)  # noqa: S101 - TokenAuth guarantees it
+    return access
+
+
+def _location(reference: str) -> str:
+    return reverse("api:case-detail", kwargs={"reference": reference})
+
+
+def web_case_path(reference: str) -> str:
+    try:
+        return reverse("cases:detail", kwargs={"reference": reference})
+    except NoReverseMatch:  # the case pages not mounted (yet)
+        return f"/cases/{reference}/"
+
+
+def _field_errors(errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """``validate_notification``'s ``children.0.nhs_number`` keys as ``["body", "children", 0, "nhs_number"]``."""
+    result = []
+    for key, messages in errors.items():
+        loc: list[str | int] = ["body"]
+        if key:
+            loc += [int(part) if part.isdigit() else part for part in key.split(".")]
+        result += [{"loc": loc, "msg": message, "type": "value_error"} for message in messages]
+    return result
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Field errors as ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`` (without the body's param name)."""
+    detail = []
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        if len(loc) > 1 and loc[0] == "body" and loc[1] == "payload":
+            del loc[1]
+        detail.append({"loc": loc, "msg": str(error.get("msg", "")), "type": str(error.get("type", "value_error"))})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.get(
+    "/",
+    response={200: IndexOut, **ERRORS},
+    url_name="index",
+    operation_id="getIndex",
+    summary="Which membership this token acts for, and where the endpoints are",
+)
+def index(request: HttpRequest) -> Any:
+    access = _access(request)
+    organisation = access.membership.organisation
+    return Status(
+        200,
+        {
+            "version": api.version,
+            "token": {
+                "prefix": access.token.prefix,
+                "name": access.token.name,
+                "role": access.role.value,
+                "partnership": access.partnership.code,
+                "organisation": organisation.name if organisation else None,
+            },
+            "links": {
+                "openapi": reverse("api:openapi-json"),
+                "notifications": reverse("api:notification-create"),
+                "cases": reverse("api:case-list"),
+            },
+        },
+    )
+
+
+@api.post(
+    "/notifications",
+    response={201: NotificationCreatedOut, 400: ErrorOut, **ERRORS},
+    url_name="notification-create",
+    operation_id="createNotification",
+    summary="Notify a serious incident (or refer one)",
+    description=(
+        "From a local authority notifier's token this is the local authority's serious incident notification; "
+        "from any other token whose membership has an organisation it is a referral (§3.8). The same validation "
+        "as the web form applies. Answers 201 with the case reference and its location."
+    ),
+)
+def notification_create(request: HttpRequest, response: HttpResponse, payload: NotificationIn) -> Any:
+    access = _access(request)
+    if access.membership.organisation_id is None:
+        return api_refuse(request, reason="no organisation", status=403, message=NO_ORGANISATION, access=access)
+    data = payload.to_data()
+    errors = validate_notification(data, today=timezone.localdate())
+    if errors:
+        return Status(422, {"detail": _field_errors(errors)})
+    try:
+        case = notification_submit(
+            actor=access.user,
+            membership_scope=access.scope,
+            partnership=access.partnership,
+            data=data,
+            as_referral=not access.is_la_notifier,
+            request=request,
+        )
+    except NotificationRefused as refusal:
+        return api_refuse(request, reason="notification refused", status=403, message=str(refusal), access=access)
+    except NotificationInvalid as invalid:
+        return Status(422, {"detail": _field_errors(invalid.errors)})
+    except CaseActionRefused as refused:
+        return Status(422, {"detail": _field_errors({refused.field: [refused.message]})})
+    location = _location(case.reference)
+    response["Location"] = location
+    return Status(
+        201,
+        {
+            "reference": case.reference,
+            "location": location,
+            "kind": "referral" if case.as_referral else "notification",
+            "stage": case.stage,
+            "stage_label": case.stage_label,
+        },
+    )
+
+
+@api.get(
+    "/cases",
+    response={200: CaseListOut, **ERRORS},
+    url_name="case-list",
+    operation_id="listCases",
+    summary="The cases this token can see, newest first",
+)
+def case_list(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
+    access = _access(request)
+    page, page_size, stage, year = filters.page, filters.page_size, filters.stage, filters.year
+    cases = cases_search(
+        scope=access.scope,
+        partnership_id=access.partnership.pk,
+        stage=stage.value if stage else "",
+        year=year,
+    )
+    count = cases.count()
+    start = (page - 1) * page_size
+    pages = max(1, math.ceil(count / page_size))
+
+    def page_link(number: int) -> str:
+        query = {"page": number, "page_size": page_size, "stage": stage.value if stage else None, "year": year}
+        return f"{request.path}?{urlencode({key: value for key, value in query.items() if value is not None})}"
+
+    return Status(
+        200,
+        {
+            "count": count,
+            "page": page,
+            "page_size": page_size,
+            "pages": pages,
+            "next": page_link(page + 1) if page < pages else None,
+            "previous": page_link(page - 1) if 1 < page <= pages else None,
+            "results": [presenters.case_summary(case, **_paths(case)) for case in cases[start : start + page_size]],
+        },
+    )
+
+
+class CaseNotVisible(Exception):
+    """No case with this reference that the token can see (or none at all): the same 404 either way."""
+
+
+@api.exception_handler(CaseNotVisible)
+def case_not_visible(request: HttpRequest, exc: CaseNotVisible) -> HttpResponse:
+    return api_refuse(request, reason="case not visible", status=404, message=CASE_NOT_FOUND, access=_access(request))
+
+
+def _visible_case(request: HttpRequest, reference: str) -> Case:
+    access = _access(request)
+    case = case_get(scope=access.scope, partnership_id=access.partnership.pk, reference=reference)
+    if case is None:
+        raise CaseNotVisible
+    return case
+
+
+def _paths(case: Case) -> dict[str, str]:
+    return {"location": _location(case.reference), "web": web_case_path(case.reference)}
+
+
+Reference = Path(..., pattern=REFERENCE_PATTERN, max_length=40, description="A case reference, e.g. NVALE-2026-004.")
+
+
+@api.get(
+    "/cases/{reference}",
+    response={200: CaseDetailOut, 404: ErrorOut, **ERRORS},
+    url_name="case-detail",
+    operation_id="getCase",
+    summary="One case, without identifying details",
+)
+def case_detail(request: HttpRequest, reference: str = Reference) -> Any:
+    case = _visible_case(request, reference)
+    return Status(200, presenters.case_detail(case, **_paths(case)))
+
+
+@api.get(
+    "/cases/{reference}/clocks",
+    response={200: CaseClocksOut, 404: ErrorOut, **ERRORS},
+    url_name="case-clocks",
+    operation_id="getCaseClocks",
+    summary="The case's statutory, procedure and local clocks",
+    description="Every clock of the case's procedure preset, by its clock id; those not started yet have no dates.",
+)
+def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
+    case = _visible_case(request, reference)
+    today = timezone.localdate()
+    preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+    rows = case_clocks(case=case, today=today)
+    return Status(
+        200,
+        {
+            "reference": case.reference,
+            "today": today,
+            "preset": case.preset,
+            "clocks": presenters.clocks(preset=preset, rows=rows),
+        },
+    )

@@ -1,0 +1,269 @@
+"""Invented demo cases for Northvale, created through the services with fixed dates (October to November 2026).
+
+Every name, date of birth and address here is made up and obviously fictional. Called from
+``cspr.partnerships.demo.seed_demo`` inside its transaction, so it runs once, on an empty database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cspr.accounts.models import User
+from cspr.cases.models import Case, DutyKind
+from cspr.cases.notification import ChildData, HouseholdMemberData, NotificationData
+from cspr.cases.services import case_route, duty_record, la_decision_record, notification_submit
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import scope_for
+
+LONDON = ZoneInfo("Europe/London")
+
+NOTIFIER = "notifier@example.org"
+BUSINESS_UNIT = "business.unit@example.org"
+HEALTH = "contributor.health@example.org"
+HEALTH_ORGANISATION = "Northvale Integrated Care Board (demo)"
+POLICE = "Vale and Moor Police (demo)"
+
+
+def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=LONDON)
+
+
+def _notification(**values: Any) -> NotificationData:
+    defaults: dict[str, Any] = {
+        "notifier_name": "Nadia Fenwick",
+        "notifier_role": "Head of Safeguarding, Children's Services",
+        "notifier_phone": "01632 960 001",
+        "notifier_email": NOTIFIER,
+        "location": "in_area",
+        "abuse_or_neglect": "yes",
+    }
+    return NotificationData(**{**defaults, **values})
+
+
+def _submit(
+    partnership: Partnership, email: str, at: datetime, data: NotificationData, *, referral: bool = False
+) -> Case:
+    actor = User.objects.get(email=email)
+    return notification_submit(
+        actor=actor,
+        membership_scope=scope_for(actor),
+        partnership=partnership,
+        data=data,
+        as_referral=referral,
+        submitted_at=at,
+    )
+
+
+def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
+    """Five cases at several stages. Returns them in the order created."""
+    notifier = User.objects.get(email=NOTIFIER)
+    business_unit = User.objects.get(email=BUSINESS_UNIT)
+
+    # 1. A death with no abuse or neglect suspected: not notifiable.
+    not_notifiable = _submit(
+        partnership,
+        NOTIFIER,
+        _at(2026, 10, 5),
+        _notification(
+            la_aware_on=date(2026, 10, 2),
+            incident_on=date(2026, 10, 2),
+            nature="death",
+            abuse_or_neglect="no",
+            what_is_known="Sudden unexpected death in infancy; no concerns from any agency so far.",
+            children=(
+                ChildData(
+                    name="Bramble Fictionsworth",
+                    date_of_birth=date(2026, 4, 11),
+                    sex="male",
+                    area="Northvale",
+                    address="1 Nowhere Lane, Northvale NV0 0AA",
+                ),
+            ),
+            household=(HouseholdMemberData(name="Saffron Fictionsworth", relationship="mother"),),
+            agencies_involved=(HEALTH_ORGANISATION,),
+            parallel_processes=("coroner",),
+        ),
+    )
+    la_decision_record(
+        actor=notifier,
+        case=not_notifiable,
+        notify_panel=False,
+        decided_on=date(2026, 10, 6),
+        reason="No abuse or neglect is known or suspected; the child death review process continues.",
+        recorded_at=_at(2026, 10, 6),
+    )
+    case_route(
+        actor=business_unit,
+        case=not_notifiable,
+        transition="record_not_notifiable",
+        reason="The local authority did not notify: the criteria are not met. Learning goes to the child death review.",
+        at=_at(2026, 10, 7),
+    )
+
+    # 2. A looked-after child's death: not notifiable to the Panel, but the Secretary of State and Ofsted are told.
+    looked_after = _submit(
+        partnership,
+        NOTIFIER,
+        _at(2026, 10, 14),
+        _notification(
+            la_aware_on=date(2026, 10, 13),
+            incident_on=date(2026, 10, 12),
+            nature="looked_after_child_death",
+            abuse_or_neglect="no",
+            what_is_known="Death after a long illness in a children's hospice.",
+            children=(
+                ChildData(
+                    name="Poppy Examplefield",
+                    date_of_birth=date(2012, 6, 3),
+                    sex="female",
+                    area="Northvale",
+                    disability="yes",
+                    looked_after=True,
+                    placement_type="Foster care",
+                    address="Hypothetical Hospice, Northvale NV0 0AB",
+                ),
+            ),
+            agencies_involved=(HEALTH_ORGANISATION,),
+        ),
+    )
+    la_decision_record(
+        actor=notifier,
+        case=looked_after,
+        notify_panel=False,
+        decided_on=date(2026, 10, 15),
+        reason="An expected death from a life-limiting illness; no abuse or neglect is suspected.",
+        recorded_at=_at(2026, 10, 15),
+    )
+    duty_record(
+        actor=notifier,
+        case=looked_after,
+        kind=DutyKind.SOS_OFSTED_NOTIFIED,
+        done_on=date(2026, 10, 16),
+        recorded_at=_at(2026, 10, 16),
+    )
+    case_route(
+        actor=business_unit,
+        case=looked_after,
+        transition="record_not_notifiable",
+        reason="Not notifiable to the Panel; the Secretary of State and Ofsted were notified on 16 October 2026.",
+        at=_at(2026, 10, 19),
+    )
+
+    # 3. Serious harm with neglect suspected: the Panel notified, the rapid review under way.
+    rapid_review = _submit(
+        partnership,
+        NOTIFIER,
+        _at(2026, 11, 13),
+        _notification(
+            la_aware_on=date(2026, 11, 12),
+            incident_on=date(2026, 11, 11),
+            nature="serious_harm",
+            what_is_known="Admitted to hospital with malnutrition and untreated injuries.",
+            serious_harm_description="Long-term impairment of physical health is likely.",
+            children=(
+                ChildData(
+                    name="Tansy Madeupton",
+                    other_names="Tansy Placeholder",
+                    date_of_birth=date(2022, 1, 20),
+                    sex="female",
+                    area="Northvale",
+                    child_protection_plan=True,
+                    address="22 Pretend Street, Northvale NV0 0AC",
+                    nhs_number="943 476 5919",
+                ),
+                ChildData(
+                    name="Linden Madeupton",
+                    date_of_birth=date(2019, 9, 9),
+                    sex="male",
+                    area="Northvale",
+                    child_in_need=True,
+                    address="22 Pretend Street, Northvale NV0 0AC",
+                ),
+            ),
+            household=(
+                HouseholdMemberData(name="Hazel Madeupton", relationship="mother", date_of_birth=date(1995, 2, 2)),
+                HouseholdMemberData(name="Ash Notarealname", relationship="partner of parent"),
+            ),
+            agencies_involved=(HEALTH_ORGANISATION, POLICE, "Northvale Learning Trust (demo)"),
+            parallel_processes=("police investigation",),
+            case_outline="Known to children's services since 2024; a child protection plan since August 2026.",
+        ),
+    )
+    la_decision_record(
+        actor=notifier,
+        case=rapid_review,
+        notify_panel=True,
+        decided_on=date(2026, 11, 13),
+        reason="Neglect is suspected and the child was seriously harmed in Northvale.",
+        recorded_at=_at(2026, 11, 13, 14),
+    )
+    duty_record(
+        actor=notifier,
+        case=rapid_review,
+        kind=DutyKind.PANEL_NOTIFIED,
+        done_on=date(2026, 11, 16),
+        panel_reference="CSPRP-DEMO-0412",
+        recorded_at=_at(2026, 11, 16),
+    )
+    duty_record(
+        actor=business_unit,
+        case=rapid_review,
+        kind=DutyKind.PARTNERS_INFORMED,
+        done_on=date(2026, 11, 16),
+        recorded_at=_at(2026, 11, 16, 11),
+    )
+    case_route(
+        actor=business_unit,
+        case=rapid_review,
+        transition="start_rapid_review",
+        at=_at(2026, 11, 16, 12),
+    )
+
+    # 4. A referral from health: the local authority has still to decide.
+    referral = _submit(
+        partnership,
+        HEALTH,
+        _at(2026, 11, 20),
+        _notification(
+            notifier_name="Hari Lestrange",
+            notifier_role="Designated Nurse for Safeguarding",
+            notifier_email=HEALTH,
+            la_aware_on=date(2026, 11, 20),
+            incident_on=date(2026, 11, 19),
+            nature="serious_harm",
+            abuse_or_neglect="unknown",
+            what_is_known="A baby brought to the emergency department with a fracture; explanation not consistent.",
+            children=(ChildData(name="Wren Samplesby", age_years=0, sex="not_known", area="Northvale"),),
+            agencies_involved=(HEALTH_ORGANISATION,),
+        ),
+        referral=True,
+    )
+
+    # 5. A fresh notification: the local authority's decision is still to be recorded.
+    fresh = _submit(
+        partnership,
+        NOTIFIER,
+        _at(2026, 11, 24, 16),
+        _notification(
+            la_aware_on=date(2026, 11, 23),
+            incident_on=date(2026, 11, 22),
+            nature="death",
+            what_is_known="Died at home; bruising of different ages found.",
+            children=(
+                ChildData(
+                    name="Clover Inventedale",
+                    date_of_birth=date(2025, 12, 25),
+                    sex="female",
+                    area="Northvale",
+                    address="5 Fable Court, Northvale NV0 0AD",
+                ),
+            ),
+            household=(HouseholdMemberData(name="Sorrel Inventedale", relationship="mother"),),
+            agencies_involved=(HEALTH_ORGANISATION, POLICE),
+            parallel_processes=("police investigation", "coroner"),
+            media_interest=True,
+        ),
+    )
+    return [not_notifiable, looked_after, rapid_review, referral, fresh]

@@ -1,0 +1,339 @@
+"""Drafts of the "Report a serious incident" form: reads, writes and the documents kept with them.
+
+A draft's answers are one JSON document, sealed in the row (:class:`~cspr.cases.models_drafts.NotificationDraft`).
+Pages save what the person typed, as typed, so nothing is lost when a page has errors or the session ends. The
+answers' shape is the web form's business (:mod:`cspr.cases.notify_forms`); this module stores and audits them.
+
+Drafts are audited when created, submitted and deleted, with the draft's uuid only, never its content. Files
+uploaded to a draft are checked exactly as case documents are (:func:`cspr.cases.documents.store`: size, type by
+content, the scanner hook) and then kept sealed under ``PRIVATE_MEDIA_ROOT/drafts/<draft uuid>/`` until the draft
+is submitted (they are attached to the case with :func:`cspr.cases.services.document_attach`) or deleted.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.cases import documents
+from cspr.cases.models import Case
+from cspr.cases.models_drafts import NotificationDraft
+from cspr.cases.notification import NotificationData
+from cspr.cases.rules import la_notifier_organisation_ids
+from cspr.cases.services import document_attach, notification_submit
+from cspr.core.crypto import decrypt, encrypt
+from cspr.core.policy import DOCUMENT_UPLOADERS
+from cspr.domain.roles import Role
+from cspr.partnerships.models import Organisation, Partnership
+from cspr.partnerships.scoping import Scope
+
+__all__ = [
+    "MAX_DRAFT_DOCUMENTS",
+    "DraftDocument",
+    "ReportingMode",
+    "draft_create",
+    "draft_delete",
+    "draft_document_add",
+    "draft_document_remove",
+    "draft_get",
+    "draft_submit",
+    "draft_update",
+    "drafts_of",
+    "reporting_mode",
+]
+
+MAX_DRAFT_DOCUMENTS = 20
+TOO_MANY_DOCUMENTS = f"You can add up to {MAX_DRAFT_DOCUMENTS} documents. Remove one to add another."
+DOCUMENT_MISSING = "A document uploaded to this draft can no longer be read: remove it and upload it again."
+
+
+@dataclass(frozen=True)
+class ReportingMode:
+    """How this person reports here: a local authority's notification, or an agency's referral (§3.8)."""
+
+    as_referral: bool
+    organisation_name: str
+    can_attach_documents: bool
+
+
+def reporting_mode(*, scope: Scope, partnership_id: int | None) -> ReportingMode | None:
+    """``None`` when the person has no organisation in this partnership and so cannot report an incident here.
+
+    A notifier for a local-authority organisation notifies; anyone else with an organisation refers. The choice is
+    the membership's, never the form's.
+    """
+    if partnership_id is None:
+        return None
+    la_ids = la_notifier_organisation_ids(scope, partnership_id)
+    if la_ids:
+        organisation_id = min(la_ids)
+        as_referral = False
+    else:
+        grants = [grant for grant in scope.grants_in(partnership_id) if grant.organisation_id is not None]
+        if not grants:
+            return None
+        # As notification_submit chooses: an agency contributor's organisation first (§3.8).
+        grants.sort(key=lambda grant: grant.role is not Role.AGENCY_CONTRIBUTOR)
+        organisation_id = grants[0].organisation_id or 0  # never 0: the list holds grants with an organisation
+        as_referral = True
+    name = Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first() or ""
+    return ReportingMode(
+        as_referral=as_referral,
+        organisation_name=name,
+        can_attach_documents=scope.has_any_role(partnership_id, DOCUMENT_UPLOADERS),
+    )
+
+
+# -- reads ---------------------------------------------------------------------------------------------------------
+
+
+def drafts_of(*, user: Any, partnership_id: int | None) -> QuerySet[NotificationDraft]:
+    """The person's own drafts in this partnership, most recently saved first."""
+    if partnership_id is None or getattr(user, "pk", None) is None:
+        return NotificationDraft.objects.none()
+    return NotificationDraft.objects.filter(owner_id=user.pk, partnership_id=partnership_id).order_by(
+        "-updated_at", "-id"
+    )
+
+
+def draft_get(*, user: Any, partnership_id: int | None, draft_uuid: uuid.UUID) -> NotificationDraft | None:
+    """One of the person's own drafts in this partnership (``None`` for anybody else's)."""
+    return drafts_of(user=user, partnership_id=partnership_id).filter(uuid=draft_uuid).first()
+
+
+# -- writes --------------------------------------------------------------------------------------------------------
+
+
+def draft_create(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    answers: dict[str, Any],
+    current_step: str,
+    request: HttpRequest | None = None,
+) -> NotificationDraft:
+    now = timezone.now()
+    with transaction.atomic():
+        draft = NotificationDraft(
+            partnership=partnership, owner=actor, started_at=now, updated_at=now, current_step=current_step
+        )
+        draft.seal_answers(answers)
+        draft.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            verb="notification_draft.created",
+            obj=draft,
+            partnership=partnership,
+            details={"draft": str(draft.uuid)},
+            request=request,
+        )
+    return draft
+
+
+def draft_update(
+    *, draft: NotificationDraft, change: Callable[[dict[str, Any]], None], current_step: str | None = None
+) -> NotificationDraft:
+    """Apply ``change`` to the answers as they are in the database now (two tabs do not undo each other's pages)."""
+    with transaction.atomic():
+        fresh = NotificationDraft.objects.select_for_update().get(pk=draft.pk)
+        answers = fresh.answers
+        change(answers)
+        fresh.seal_answers(answers)
+        fresh.updated_at = timezone.now()
+        fields = ["payload_sealed", "updated_at"]
+        if current_step is not None:
+            fresh.current_step = current_step
+            fields.append("current_step")
+        fresh.save(update_fields=fields)
+    return fresh
+
+
+def _files_dir(draft: NotificationDraft) -> Path:
+    return documents.root() / "drafts" / str(draft.uuid)
+
+
+def _remove_files(draft_uuid: uuid.UUID) -> None:
+    shutil.rmtree(documents.root() / "drafts" / str(draft_uuid), ignore_errors=True)
+
+
+def draft_delete(*, actor: Any, draft: NotificationDraft, request: HttpRequest | None = None) -> None:
+    draft_uuid = draft.uuid
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="notification_draft.deleted",
+            obj=draft,
+            partnership=draft.partnership,
+            details={"draft": str(draft_uuid)},
+            request=request,
+        )
+        draft.delete()
+        transaction.on_commit(lambda: _remove_files(draft_uuid))
+
+
+# -- documents -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftDocument:
+    key: str
+    title: str
+    filename: str
+    content_type: str
+    size: int
+
+    @classmethod
+    def from_answer(cls, value: dict[str, Any]) -> DraftDocument:
+        return cls(
+            key=str(value.get("key", "")),
+            title=str(value.get("title", "")),
+            filename=str(value.get("filename", "")),
+            content_type=str(value.get("content_type", "")),
+            size=int(value.get("size", 0)),
+        )
+
+
+def _document_context(draft_uuid: uuid.UUID, key: str) -> str:
+    return f"cases.notificationdraft.document.{draft_uuid}.{key}"
+
+
+def draft_document_add(*, draft: NotificationDraft, upload: Any, title: str) -> DraftDocument:
+    """Check the file as a case document is checked, then keep it sealed with the draft.
+
+    Raises :class:`cspr.cases.documents.FileRejected` (with the words to show) for a file that may not be kept.
+    """
+    if len(draft.answers.get("documents", [])) >= MAX_DRAFT_DOCUMENTS:
+        raise documents.FileRejected(TOO_MANY_DOCUMENTS)
+    key = uuid.uuid4().hex
+    # The same checks as a case document; the checked copy is sealed and the plain one removed at once.
+    checking_dir = f"draft-{draft.uuid}"
+    stored = documents.store(upload=upload, case_uuid=checking_dir, document_uuid=key)
+    plain = documents.absolute(stored.relative_path)
+    try:
+        sealed = encrypt(
+            base64.b64encode(plain.read_bytes()).decode("ascii"), context=_document_context(draft.uuid, key)
+        )
+    finally:
+        documents.remove(stored.relative_path)
+        shutil.rmtree(plain.parent, ignore_errors=True)
+    directory = _files_dir(draft)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = directory / key
+    with open(target, "x", encoding="ascii") as handle:
+        target.chmod(0o600)
+        handle.write(sealed)
+    document = DraftDocument(
+        key=key,
+        title=title.strip(),
+        filename=documents.safe_name(getattr(upload, "name", "") or "document"),
+        content_type=stored.content_type,
+        size=stored.size,
+    )
+
+    def add(answers: dict[str, Any]) -> None:
+        answers.setdefault("documents", []).append(document.__dict__.copy())
+
+    try:
+        draft_update(draft=draft, change=add)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def draft_document_remove(*, draft: NotificationDraft, key: str) -> bool:
+    found = any(item.get("key") == key for item in draft.answers.get("documents", []))
+    if not found:
+        return False
+
+    def remove(answers: dict[str, Any]) -> None:
+        answers["documents"] = [item for item in answers.get("documents", []) if item.get("key") != key]
+
+    draft_update(draft=draft, change=remove)
+    (_files_dir(draft) / key).unlink(missing_ok=True)
+    return True
+
+
+def _document_upload(draft: NotificationDraft, document: DraftDocument) -> SimpleUploadedFile:
+    path = _files_dir(draft) / document.key
+    try:
+        sealed = path.read_text(encoding="ascii")
+    except (OSError, ValueError):
+        raise documents.FileRejected(DOCUMENT_MISSING) from None
+    content = base64.b64decode(decrypt(sealed, context=_document_context(draft.uuid, document.key)))
+    return SimpleUploadedFile(document.filename, content, content_type=document.content_type)
+
+
+# -- submitting ----------------------------------------------------------------------------------------------------
+
+
+def draft_submit(
+    *,
+    actor: Any,
+    scope: Scope,
+    draft: NotificationDraft,
+    data: NotificationData,
+    as_referral: bool,
+    submitted_at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Submit the notification or referral, attach the draft's documents, and remove the draft: all or nothing.
+
+    Raises what :func:`cspr.cases.services.notification_submit` and ``document_attach`` raise
+    (``NotificationRefused``, ``NotificationInvalid``, ``CaseActionRefused``); then nothing is kept and the draft
+    stays as it was.
+    """
+    draft_uuid = draft.uuid
+    attached = [DraftDocument.from_answer(item) for item in draft.answers.get("documents", [])]
+    created: list[Case] = []
+    try:
+        with transaction.atomic():
+            case = notification_submit(
+                actor=actor,
+                membership_scope=scope,
+                partnership=draft.partnership,
+                data=data,
+                as_referral=as_referral,
+                submitted_at=submitted_at,
+                request=request,
+            )
+            created.append(case)
+            for document in attached:
+                document_attach(
+                    actor=actor,
+                    case=case,
+                    upload=_document_upload(draft, document),
+                    title=document.title,
+                    scope=scope,
+                    uploaded_at=case.submitted_at,
+                    request=request,
+                )
+            audit_record(
+                actor=actor,
+                verb="notification_draft.submitted",
+                obj=draft,
+                partnership=draft.partnership,
+                details={"draft": str(draft_uuid), "reference": case.reference, "documents": len(attached)},
+                request=request,
+            )
+            draft.delete()
+            transaction.on_commit(lambda: _remove_files(draft_uuid))
+    except BaseException:
+        # The case is rolled back; so are the files attached to it before the failure.
+        for case in created:
+            shutil.rmtree(documents.root() / "cases" / str(case.uuid), ignore_errors=True)
+        raise
+    return case

@@ -1,0 +1,403 @@
+"""The case record: one serious incident, its children and household, decisions, duties, clocks and documents.
+
+Identifying details of children and families are never stored in clear. Each is sealed with
+:mod:`cspr.core.crypto` into a ``*_sealed`` column, bound to ``cases.<model>.<field>.<row uuid>``, so a value copied
+into another row or field does not decrypt. Free text that may well name people (what is known, the outline, the
+place) is sealed the same way. Read them through the model's ``reveal``/properties, which only services and the
+identifying-details page call.
+
+Decisions, transitions and duties are immutable rows: ``save`` refuses an update and ``delete`` refuses outright.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cspr.core.crypto import decrypt, encrypt
+from cspr.domain.lifecycle import Stage
+
+STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
+
+
+class ImmutableRowError(Exception):
+    """A decision, transition or duty record cannot be changed or deleted; record a new one instead."""
+
+
+class ImmutableModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableRowError(f"{self._meta.verbose_name} cannot be changed: record a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
+
+
+class SealedFieldsMixin:
+    """Reading and writing ``<field>_sealed`` columns with the row's own context."""
+
+    uuid: uuid.UUID
+    _meta: Any
+
+    def seal_context(self, field: str) -> str:
+        return f"{self._meta.app_label}.{self._meta.model_name}.{field}.{self.uuid}"
+
+    def seal(self, field: str, value: str) -> None:
+        """Store ``value`` encrypted in ``<field>_sealed`` ("" stays "": nothing to hide)."""
+        setattr(self, f"{field}_sealed", encrypt(value, context=self.seal_context(field)) if value else "")
+
+    def unseal(self, field: str) -> str:
+        token = getattr(self, f"{field}_sealed")
+        return decrypt(token, context=self.seal_context(field)) if token else ""
+
+
+class Case(SealedFieldsMixin, models.Model):
+    class Location(models.TextChoices):
+        IN_AREA = "in_area", "In the local authority's area"
+        OUTSIDE_ENGLAND_RESIDENT = "outside_england_resident", "Outside England; the child normally lives in the area"
+        ELSEWHERE = "elsewhere", "Elsewhere in England"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=40, unique=True)
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveIntegerField(help_text="The year in the reference (submission, Europe/London).")
+    sequence = models.PositiveIntegerField()
+    stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
+    preset = models.CharField(max_length=40, help_text="The procedure preset the case's clocks follow.")
+    as_referral = models.BooleanField(default=False, help_text="Told by an agency (§3.8), not notified by the LA.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by_organisation = models.ForeignKey(
+        "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    # The notifier: a professional contact, not the child or family.
+    notifier_name = models.CharField(max_length=200)
+    notifier_role = models.CharField(max_length=200)
+    notifier_phone = models.CharField(max_length=200)
+    notifier_email = models.CharField(max_length=200)
+
+    # Key event dates: calendar dates in Europe/London (DESIGN §3).
+    aware_on = models.DateField(null=True, blank=True)
+    notified_on = models.DateField(null=True, blank=True)
+    panel_notified_on = models.DateField(null=True, blank=True)
+    decision_on = models.DateField(null=True, blank=True)
+    planned_publication_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    # The incident: plain facts that identify nobody ...
+    incident_on = models.DateField()
+    incident_time = models.CharField(max_length=5, blank=True)
+    location = models.CharField(max_length=30, choices=Location.choices)
+    nature = models.CharField(max_length=30)
+    abuse_or_neglect = models.CharField(max_length=10)
+    care_leaver_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    media_interest = models.BooleanField(default=False)
+    other_la_area = models.CharField(max_length=200, blank=True)
+    agencies_involved = models.JSONField(default=list, blank=True, help_text="Agencies as the notifier named them.")
+    involved_organisations = models.ManyToManyField(
+        "partnerships.Organisation", blank=True, related_name="+", help_text="The named agencies we recognise."
+    )
+    parallel_processes = models.JSONField(default=list, blank=True)
+    # ... and free text that may identify, sealed.
+    incident_place_sealed = models.TextField(blank=True)
+    what_is_known_sealed = models.TextField(blank=True)
+    serious_harm_description_sealed = models.TextField(blank=True)
+    case_outline_sealed = models.TextField(blank=True)
+    media_details_sealed = models.TextField(blank=True)
+
+    assessment = models.JSONField(default=dict, help_text="The criteria engine's outcome, in plain words.")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year", "sequence"], name="case_sequence_unique"),
+        ]
+        indexes = [models.Index(fields=["partnership", "stage"]), models.Index(fields=["partnership", "year"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def submitted_on(self) -> date:
+        """The day the case came in, in Europe/London."""
+        return timezone.localdate(self.submitted_at)
+
+
+class Child(SealedFieldsMixin, models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        NOT_KNOWN = "not_known", "Not known"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
+    position = models.PositiveSmallIntegerField()
+    pseudonym = models.CharField(max_length=20)
+
+    name_sealed = models.TextField(blank=True)
+    other_names_sealed = models.TextField(blank=True)
+    date_of_birth_sealed = models.TextField(blank=True)
+    address_sealed = models.TextField(blank=True)
+    nhs_number_sealed = models.TextField(blank=True)
+    disability_details_sealed = models.TextField(blank=True)
+    identity_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Keyed hash of name and date of birth, for duplicates."
+    )
+
+    unborn = models.BooleanField(default=False)
+    not_yet_identified = models.BooleanField(default=False)
+    age_years = models.PositiveSmallIntegerField(null=True, blank=True, help_text="At the incident.")
+    sex = models.CharField(max_length=10, blank=True, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=200, blank=True)
+    disability = models.CharField(max_length=10, blank=True)
+    area = models.CharField(max_length=200, blank=True)
+    looked_after = models.BooleanField(default=False)
+    placement_type = models.CharField(max_length=200, blank=True)
+    child_protection_plan = models.BooleanField(default=False)
+    child_in_need = models.BooleanField(default=False)
+    care_leaver = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="child_position_unique")]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def legal_status(self) -> list[str]:
+        """The legal status in words (never identifying)."""
+        words = []
+        if self.looked_after:
+            words.append(f"Looked after ({self.placement_type})" if self.placement_type else "Looked after")
+        if self.child_protection_plan:
+            words.append("Child protection plan")
+        if self.child_in_need:
+            words.append("Child in need")
+        if self.care_leaver:
+            words.append("Care leaver")
+        return words
+
+
+class HouseholdMember(SealedFieldsMixin, models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
+    position = models.PositiveSmallIntegerField()
+    relationship = models.CharField(max_length=40)
+    name_sealed = models.TextField(blank=True)
+    date_of_birth_sealed = models.TextField(blank=True)
+    address_sealed = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+
+    def __str__(self) -> str:
+        return f"Household member {self.position + 1} ({self.relationship})"
+
+
+class LocalAuthorityDecision(ImmutableModel):
+    """The local authority's decision whether to notify the Panel (§3.5). Theirs: a correction is a new row."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="la_decisions")
+    decided_on = models.DateField()
+    notify_panel = models.BooleanField()
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person who recorded the decision in the service.",
+    )
+    decided_by_organisation = models.ForeignKey(
+        "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of_la = models.BooleanField(
+        default=False, help_text="Recorded by the business unit on the local authority's behalf."
+    )
+    la_officer_name = models.CharField(max_length=200, blank=True, help_text="The LA officer who decided.")
+    la_officer_role = models.CharField(max_length=200, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = "local authority decision"
+
+    def __str__(self) -> str:
+        return f"{self.case}: {'notify' if self.notify_panel else 'do not notify'} the Panel"
+
+
+class CaseTransition(ImmutableModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=30, blank=True, help_text="The role the actor took it in.")
+    at = models.DateTimeField()
+    from_stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
+    to_stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
+    transition = models.CharField(max_length=60)
+    reason = models.TextField(blank=True)
+    grounds = models.JSONField(default=list, blank=True, help_text="§5.6 grounds, for a discretionary review.")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "case transition"
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_stage} → {self.to_stage}"
+
+
+class CaseClock(models.Model):
+    """One clock on one case, instantiated from the preset when its starting event date becomes known."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    clock_id = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the preset.")
+    title = models.CharField(max_length=200)
+    start = models.DateField()
+    due = models.DateField()
+    basis = models.CharField(max_length=20)
+    sentence = models.CharField(max_length=300)
+    section = models.CharField(max_length=100, blank=True)
+    applicable = models.BooleanField(default=True)
+    provisional = models.BooleanField(default=False)
+    met_on = models.DateField(null=True, blank=True)
+    late_reason = models.TextField(blank=True)
+    extended_to = models.DateField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    extension_agreed_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "clock_id"], name="one_clock_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.clock_id} due {self.due}"
+
+    @property
+    def effective_due(self) -> Any:
+        return self.extended_to or self.due
+
+
+class DutyKind(models.TextChoices):
+    PANEL_NOTIFIED = "panel_notified", "The Panel was notified"
+    PARTNERS_INFORMED = "partners_informed", "The safeguarding partners were informed"
+    SOS_OFSTED_NOTIFIED = "sos_ofsted_notified", "The Secretary of State and Ofsted were notified"
+    OTHER_AREA_INFORMED = "other_area_informed", "Another area was informed"
+
+
+DUTY_CLOCKS: dict[str, str | None] = {
+    DutyKind.PANEL_NOTIFIED: "panel_notification",
+    DutyKind.PARTNERS_INFORMED: "partners_notified",
+    DutyKind.SOS_OFSTED_NOTIFIED: "sos_ofsted_notification",
+    DutyKind.OTHER_AREA_INFORMED: None,
+}
+
+
+class DutyRecord(ImmutableModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="duties")
+    kind = models.CharField(max_length=30, choices=DutyKind.choices)
+    done_on = models.DateField()
+    panel_reference = models.CharField(max_length=100, blank=True)
+    other_area = models.CharField(max_length=200, blank=True)
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = "duty record"
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_kind_display()} on {self.done_on}"
+
+
+def private_media_root() -> Any:
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+class CaseDocument(SealedFieldsMixin, models.Model):
+    """A file about the case, kept outside the web root and served only through a permission check."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200, help_text="What the document is, without names.")
+    stored_name = models.CharField(max_length=200, help_text="Path under PRIVATE_MEDIA_ROOT.")
+    original_name_sealed = models.TextField(help_text="The uploaded file name may name people: sealed.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def uploaded_on(self) -> date:
+        return timezone.localdate(self.uploaded_at)
+
+
+class CaseLink(models.Model):
+    class Kind(models.TextChoices):
+        POSSIBLE_DUPLICATE = "possible_duplicate", "Possible duplicate"
+        DUPLICATE = "duplicate", "Same incident or child (linked)"
+        JOINT_WORKING = "joint_working", "Joint working with another partnership"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    other_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    other_partnership = models.ForeignKey(
+        "partnerships.Partnership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    other_area = models.CharField(max_length=200, blank=True, help_text="The other area as the notifier named it.")
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="A possible duplicate linked or dismissed.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_kind_display()}"
+
+
+class CaseReferenceCounter(models.Model):
+    """The last sequence number given out per partnership and year (gap-free: it rolls back with its case)."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="one_counter_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}/{self.year}: {self.last}"
+
+
+# Notification drafts live in their own module, owned by the notification form (issue 5 contract).
+from cspr.cases.models_drafts import NotificationDraft  # noqa: E402, F401

@@ -1,0 +1,458 @@
+"""A serious incident notification as plain data, and its validation (issue 5 contract).
+
+The web form and the API both build a :class:`NotificationData` and call :func:`validate_notification` before
+``cspr.cases.services.notification_submit``. Nothing here touches Django models: the dataclasses hold plain values
+only, so a draft can be serialised (:func:`notification_to_dict` / :func:`notification_from_dict`) and the rules are
+testable without a database.
+
+Field errors are keyed by the dataclass field name; a child's or household member's field by its position, e.g.
+``children.0.nhs_number`` or ``household.1.name``; a whole list by its name (``children``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from cspr.domain.criteria import AbuseOrNeglect, IncidentNature
+
+__all__ = [
+    "ABUSE_CHOICES",
+    "DISABILITY_CHOICES",
+    "LOCATION_CHOICES",
+    "NATURE_CHOICES",
+    "RELATIONSHIP_CHOICES",
+    "SEX_CHOICES",
+    "ChildData",
+    "HouseholdMemberData",
+    "NotificationData",
+    "nhs_number_is_valid",
+    "normalise_nhs_number",
+    "notification_from_dict",
+    "notification_to_dict",
+    "validate_notification",
+]
+
+# -- the answers a question allows (value, words) -----------------------------------------------------------------
+
+LOCATION_CHOICES: tuple[tuple[str, str], ...] = (
+    ("in_area", "In the local authority's area"),
+    ("outside_england_resident", "Outside England, and the child normally lives in the area"),
+    ("elsewhere", "Elsewhere in England"),
+)
+NATURE_CHOICES: tuple[tuple[str, str], ...] = (
+    (IncidentNature.DEATH.value, "A child died"),
+    (IncidentNature.SERIOUS_HARM.value, "A child was seriously harmed"),
+    (IncidentNature.LOOKED_AFTER_CHILD_DEATH.value, "A looked-after child died"),
+    (IncidentNature.CARE_LEAVER_DEATH.value, "A care leaver died"),
+)
+ABUSE_CHOICES: tuple[tuple[str, str], ...] = (
+    (AbuseOrNeglect.YES.value, "Yes, abuse or neglect is known or suspected"),
+    (AbuseOrNeglect.NO.value, "No"),
+    (AbuseOrNeglect.UNKNOWN.value, "Not known yet"),
+)
+SEX_CHOICES: tuple[tuple[str, str], ...] = (
+    ("female", "Female"),
+    ("male", "Male"),
+    ("not_known", "Not known"),
+    ("other", "Other"),
+)
+DISABILITY_CHOICES: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"), ("not_known", "Not known"))
+RELATIONSHIP_CHOICES: tuple[tuple[str, str], ...] = (
+    ("mother", "Mother"),
+    ("father", "Father"),
+    ("carer", "Carer"),
+    ("sibling", "Sibling"),
+    ("partner of parent", "Partner of a parent"),
+    ("other", "Other"),
+)
+
+# -- limits ------------------------------------------------------------------------------------------------------
+
+SHORT_TEXT = 200
+"""Names, roles, places and other one-line answers."""
+LONG_TEXT = 20_000
+"""What is known, the outline and other paragraphs."""
+MAX_CHILDREN = 20
+MAX_HOUSEHOLD = 40
+MAX_LIST_ITEMS = 40
+MAX_AGE_YEARS = 25
+"""A child, or a care leaver up to 24 (Working Together 2023), in whole years."""
+MAX_CARE_LEAVER_AGE = 120
+EARLIEST_DATE = date(1900, 1, 1)
+
+# -- messages ----------------------------------------------------------------------------------------------------
+
+REQUIRED = "Enter {what}"
+CHOOSE = "Select {what}"
+TOO_LONG = "{What} must be {limit:,} characters or fewer"
+NUL_CHARACTER = "{What} must not contain the character NUL"
+IN_FUTURE = "{What} must be today or in the past"
+TOO_EARLY = "{What} must be a real date after 1900"
+NOT_A_DATE = "{What} must be a real date"
+NOT_A_NUMBER = "{What} must be a whole number"
+NOT_TEXT = "{What} must be text"
+AGE_RANGE = "{What} must be between 0 and {limit}"
+AWARE_BEFORE_INCIDENT = "The date the local authority became aware must be the same as or after the incident date"
+BORN_AFTER_INCIDENT = "Date of birth must be the same as or before the incident date"
+NO_CHILDREN = "Add at least one child"
+TOO_MANY = "Add no more than {limit} {what}"
+NHS_NUMBER_INVALID = "Enter a valid NHS number: 10 digits, like 943 476 5919"
+TIME_INVALID = "Enter the time as hours and minutes on the 24-hour clock, like 14:30"
+EMAIL_INVALID = "Enter an e-mail address in the correct format, like name@example.org"
+CARE_LEAVER_AGE_NEEDED = "Enter the care leaver's age when they died"
+UNBORN_WITH_DATE_OF_BIRTH = "An unborn child cannot have a date of birth"
+NAME_OR_NOT_IDENTIFIED = "Enter the child's name, or say that the child is unborn or not yet identified"
+AGE_AND_DATE_OF_BIRTH = "Give the date of birth or the age, not both"
+PLACEMENT_NEEDED = "Enter the placement type of the looked-after child"
+
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class ChildData:
+    name: str  # "" when not yet identified / unborn
+    other_names: str = ""
+    date_of_birth: date | None = None
+    age_years: int | None = None  # when the date of birth is unknown
+    unborn: bool = False
+    not_yet_identified: bool = False
+    sex: str = ""  # "female" | "male" | "not_known" | "other"
+    ethnicity: str = ""  # free text or a code list value
+    disability: str = ""  # "yes" | "no" | "not_known"; details in disability_details
+    disability_details: str = ""
+    address: str = ""  # identifying
+    area: str = ""  # local authority area (not identifying)
+    nhs_number: str = ""  # identifying, 10 digits with valid check digit when given
+    looked_after: bool = False
+    placement_type: str = ""
+    child_protection_plan: bool = False
+    child_in_need: bool = False
+    care_leaver: bool = False
+
+
+@dataclass(frozen=True)
+class HouseholdMemberData:
+    name: str
+    relationship: str  # "mother", "father", "carer", "sibling", "partner of parent", "other"
+    date_of_birth: date | None = None
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class NotificationData:
+    notifier_name: str
+    notifier_role: str
+    notifier_phone: str
+    notifier_email: str
+    la_aware_on: date  # date the local authority became aware (Europe/London)
+    incident_on: date
+    incident_time: str = ""  # "HH:MM" or ""
+    incident_place: str = ""
+    location: str = "in_area"  # "in_area" | "outside_england_resident" | "elsewhere"
+    nature: str = "serious_harm"  # cspr.domain.criteria.IncidentNature values
+    abuse_or_neglect: str = "yes"  # cspr.domain.criteria.AbuseOrNeglect values
+    what_is_known: str = ""
+    serious_harm_description: str = ""
+    care_leaver_age: int | None = None  # needed when nature is care_leaver_death
+    children: tuple[ChildData, ...] = ()
+    household: tuple[HouseholdMemberData, ...] = ()
+    other_la_area: str = ""  # the child lives in another local authority area (joint working)
+    agencies_involved: tuple[str, ...] = ()  # organisation names or free text
+    parallel_processes: tuple[str, ...] = ()  # e.g. "police investigation", "coroner"
+    case_outline: str = ""
+    media_interest: bool = False
+    media_details: str = ""
+
+
+# -- NHS numbers -------------------------------------------------------------------------------------------------
+
+
+def normalise_nhs_number(value: str) -> str:
+    """The digits of an NHS number as people type it ("485 777 3456" or "485-777-3456")."""
+    return re.sub(r"[\s-]", "", value)
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """Ten digits whose last is the modulus 11 check digit of the first nine."""
+    digits = normalise_nhs_number(value)
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+# -- validation --------------------------------------------------------------------------------------------------
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+    def has(self, key: str) -> bool:
+        return key in self.errors
+
+
+def _what(label: str) -> dict[str, str]:
+    return {"what": label[0].lower() + label[1:], "What": label[0].upper() + label[1:]}
+
+
+def _text(
+    errors: _Errors, key: str, value: Any, label: str, *, limit: int = SHORT_TEXT, required: bool = False
+) -> None:
+    if not isinstance(value, str):
+        errors.add(key, NOT_TEXT.format(**_what(label)))
+        return
+    if "\x00" in value:
+        errors.add(key, NUL_CHARACTER.format(**_what(label)))
+    elif len(value) > limit:
+        errors.add(key, TOO_LONG.format(limit=limit, **_what(label)))
+    elif required and not value.strip():
+        errors.add(key, REQUIRED.format(**_what(label)))
+
+
+def _choice(
+    errors: _Errors, key: str, value: Any, choices: Iterable[tuple[str, str]], label: str, *, blank: bool
+) -> None:
+    if blank and value == "":
+        return
+    if value not in {choice for choice, _ in choices}:
+        errors.add(key, CHOOSE.format(**_what(label)))
+
+
+def _date(errors: _Errors, key: str, value: Any, label: str, *, today: date, required: bool = False) -> date | None:
+    if value is None:
+        if required:
+            errors.add(key, REQUIRED.format(**_what(label)))
+        return None
+    if not isinstance(value, date):
+        errors.add(key, NOT_A_DATE.format(**_what(label)))
+        return None
+    if value > today:
+        errors.add(key, IN_FUTURE.format(**_what(label)))
+        return None
+    if value < EARLIEST_DATE:
+        errors.add(key, TOO_EARLY.format(**_what(label)))
+        return None
+    return value
+
+
+def _whole_number(errors: _Errors, key: str, value: Any, label: str, *, limit: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.add(key, NOT_A_NUMBER.format(**_what(label)))
+        return None
+    if not 0 <= value <= limit:
+        errors.add(key, AGE_RANGE.format(limit=limit, **_what(label)))
+        return None
+    return value
+
+
+def _list(errors: _Errors, key: str, values: Any, label: str, *, limit: int) -> tuple[Any, ...]:
+    if not isinstance(values, list | tuple):
+        errors.add(key, CHOOSE.format(**_what(label)))
+        return ()
+    if len(values) > limit:
+        errors.add(key, TOO_MANY.format(limit=limit, what=label))
+        return ()
+    return tuple(values)
+
+
+def validate_notification(data: NotificationData, *, today: date | None = None) -> dict[str, list[str]]:
+    """Field errors in words (empty when the notification can be submitted).
+
+    ``today`` is the submission's date in Europe/London; without it, today's date there is used.
+    """
+    if today is None:
+        today = timezone.localdate()
+    errors = _Errors()
+    for key, label in (
+        ("notifier_name", "Your name"),
+        ("notifier_role", "Your role"),
+        ("notifier_phone", "Your telephone number"),
+        ("notifier_email", "Your e-mail address"),
+    ):
+        _text(errors, key, getattr(data, key), label, required=True)
+    if not errors.has("notifier_email") and not _EMAIL.match(data.notifier_email.strip()):
+        errors.add("notifier_email", EMAIL_INVALID)
+
+    incident_on = _date(errors, "incident_on", data.incident_on, "The incident date", today=today, required=True)
+    aware_on = _date(
+        errors, "la_aware_on", data.la_aware_on, "The date the local authority became aware", today=today, required=True
+    )
+    if incident_on and aware_on and aware_on < incident_on:
+        errors.add("la_aware_on", AWARE_BEFORE_INCIDENT)
+    _text(errors, "incident_time", data.incident_time, "The time of the incident", limit=5)
+    if not errors.has("incident_time") and data.incident_time and not _TIME.match(data.incident_time):
+        errors.add("incident_time", TIME_INVALID)
+    _text(errors, "incident_place", data.incident_place, "Where it happened")
+    _choice(errors, "location", data.location, LOCATION_CHOICES, "where the incident happened", blank=False)
+    _choice(errors, "nature", data.nature, NATURE_CHOICES, "what happened", blank=False)
+    _choice(
+        errors,
+        "abuse_or_neglect",
+        data.abuse_or_neglect,
+        ABUSE_CHOICES,
+        "whether abuse or neglect is known or suspected",
+        blank=False,
+    )
+    for key, label in (
+        ("what_is_known", "What is known"),
+        ("serious_harm_description", "The description of the serious harm"),
+        ("case_outline", "The case outline"),
+        ("media_details", "The media interest details"),
+    ):
+        _text(errors, key, getattr(data, key), label, limit=LONG_TEXT)
+    _text(errors, "other_la_area", data.other_la_area, "The other local authority area")
+    care_leaver_age = _whole_number(
+        errors, "care_leaver_age", data.care_leaver_age, "The care leaver's age", limit=MAX_CARE_LEAVER_AGE
+    )
+    if (
+        data.nature == IncidentNature.CARE_LEAVER_DEATH.value
+        and care_leaver_age is None
+        and not errors.has("care_leaver_age")
+    ):
+        errors.add("care_leaver_age", CARE_LEAVER_AGE_NEEDED)
+    if not isinstance(data.media_interest, bool):
+        errors.add("media_interest", CHOOSE.format(what="whether there is media interest"))
+
+    for key, label in (("agencies_involved", "agencies"), ("parallel_processes", "parallel processes")):
+        for index, item in enumerate(_list(errors, key, getattr(data, key), label, limit=MAX_LIST_ITEMS)):
+            _text(errors, f"{key}.{index}", item, label[:-1].capitalize() if label.endswith("s") else label)
+
+    children = _list(errors, "children", data.children, "children", limit=MAX_CHILDREN)
+    if not children and not errors.has("children"):
+        errors.add("children", NO_CHILDREN)
+    for index, child in enumerate(children):
+        _validate_child(errors, f"children.{index}", child, today=today, incident_on=incident_on)
+    for index, member in enumerate(
+        _list(errors, "household", data.household, "household members", limit=MAX_HOUSEHOLD)
+    ):
+        _validate_member(errors, f"household.{index}", member, today=today)
+    return errors.errors
+
+
+def _validate_child(errors: _Errors, prefix: str, child: Any, *, today: date, incident_on: date | None) -> None:
+    if not isinstance(child, ChildData):
+        errors.add(prefix, "Give the child's details")
+        return
+    _text(errors, f"{prefix}.name", child.name, "The child's name")
+    _text(errors, f"{prefix}.other_names", child.other_names, "Other names")
+    if not errors.has(f"{prefix}.name") and not child.name.strip() and not (child.unborn or child.not_yet_identified):
+        errors.add(f"{prefix}.name", NAME_OR_NOT_IDENTIFIED)
+    born = _date(errors, f"{prefix}.date_of_birth", child.date_of_birth, "Date of birth", today=today)
+    if born and incident_on and born > incident_on:
+        errors.add(f"{prefix}.date_of_birth", BORN_AFTER_INCIDENT)
+    if child.unborn and child.date_of_birth is not None:
+        errors.add(f"{prefix}.date_of_birth", UNBORN_WITH_DATE_OF_BIRTH)
+    _whole_number(errors, f"{prefix}.age_years", child.age_years, "Age", limit=MAX_AGE_YEARS)
+    if child.age_years is not None and child.date_of_birth is not None:
+        errors.add(f"{prefix}.age_years", AGE_AND_DATE_OF_BIRTH)
+    _choice(errors, f"{prefix}.sex", child.sex, SEX_CHOICES, "the child's sex", blank=True)
+    _text(errors, f"{prefix}.ethnicity", child.ethnicity, "Ethnicity")
+    _choice(
+        errors,
+        f"{prefix}.disability",
+        child.disability,
+        DISABILITY_CHOICES,
+        "whether the child has a disability",
+        blank=True,
+    )
+    _text(errors, f"{prefix}.disability_details", child.disability_details, "Disability details", limit=LONG_TEXT)
+    _text(errors, f"{prefix}.address", child.address, "Address", limit=1000)
+    _text(errors, f"{prefix}.area", child.area, "Local authority area")
+    _text(errors, f"{prefix}.nhs_number", child.nhs_number, "NHS number", limit=20)
+    if (
+        not errors.has(f"{prefix}.nhs_number")
+        and child.nhs_number.strip()
+        and not nhs_number_is_valid(child.nhs_number)
+    ):
+        errors.add(f"{prefix}.nhs_number", NHS_NUMBER_INVALID)
+    _text(errors, f"{prefix}.placement_type", child.placement_type, "Placement type")
+    for flag in (
+        "unborn",
+        "not_yet_identified",
+        "looked_after",
+        "child_protection_plan",
+        "child_in_need",
+        "care_leaver",
+    ):
+        if not isinstance(getattr(child, flag), bool):
+            errors.add(f"{prefix}.{flag}", CHOOSE.format(what=flag.replace("_", " ")))
+
+
+def _validate_member(errors: _Errors, prefix: str, member: Any, *, today: date) -> None:
+    if not isinstance(member, HouseholdMemberData):
+        errors.add(prefix, "Give the household member's details")
+        return
+    _text(errors, f"{prefix}.name", member.name, "Name", required=True)
+    _choice(
+        errors,
+        f"{prefix}.relationship",
+        member.relationship,
+        RELATIONSHIP_CHOICES,
+        "the relationship to the child",
+        blank=False,
+    )
+    _date(errors, f"{prefix}.date_of_birth", member.date_of_birth, "Date of birth", today=today)
+    _text(errors, f"{prefix}.address", member.address, "Address", limit=1000)
+
+
+# -- plain dictionaries (for drafts and tests) --------------------------------------------------------------------
+
+
+def notification_to_dict(data: NotificationData) -> dict[str, Any]:
+    """JSON-friendly: dates as ISO strings, tuples as lists."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value
+
+    result = plain(data)
+    assert isinstance(result, dict)  # noqa: S101 - a dataclass always gives a dict
+    return result
+
+
+def _from(cls: type, values: Mapping[str, Any], dates: frozenset[str]) -> Any:
+    known = {field.name for field in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            continue
+        if key in dates and isinstance(value, str):
+            value = date.fromisoformat(value) if value else None
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def notification_from_dict(values: Mapping[str, Any]) -> NotificationData:
+    """The reverse of :func:`notification_to_dict` (unknown keys ignored; raises on malformed dates)."""
+    children = tuple(_from(ChildData, child, frozenset({"date_of_birth"})) for child in values.get("children", ()))
+    household = tuple(
+        _from(HouseholdMemberData, member, frozenset({"date_of_birth"})) for member in values.get("household", ())
+    )
+    top = {key: value for key, value in values.items() if key not in {"children", "household"}}
+    for key in ("agencies_involved", "parallel_processes"):
+        if key in top:
+            top[key] = tuple(top[key])
+    data = _from(NotificationData, top, frozenset({"la_aware_on", "incident_on"}))
+    return dataclasses.replace(data, children=children, household=household)

@@ -1,0 +1,235 @@
+"""View models for the case pages: plain values and words, built from selectors and the lifecycle table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import rules
+
+from cspr.cases import selectors
+from cspr.cases.models import DUTY_CLOCKS, Case, Child, DutyKind
+from cspr.cases.notification import ABUSE_CHOICES, LOCATION_CHOICES, NATURE_CHOICES
+from cspr.cases.services import ROUTES, case_facts
+from cspr.domain.clocks import ClockStatus
+from cspr.domain.criteria import DutyKind as AssessedDuty
+from cspr.domain.lifecycle import STAGES, Stage, transition_options
+from cspr.domain.roles import Role
+from cspr.partnerships.scoping import Scope
+
+_WORDS = {**dict(LOCATION_CHOICES), **dict(NATURE_CHOICES)}
+_ABUSE = dict(ABUSE_CHOICES)
+
+_DUTY_TITLES = {
+    AssessedDuty.NOTIFY_PANEL.value: "Notify the Panel",
+    AssessedDuty.INFORM_SAFEGUARDING_PARTNERS.value: "Tell the safeguarding partners",
+    AssessedDuty.NOTIFY_SOS_AND_OFSTED.value: "Notify the Secretary of State and Ofsted",
+    AssessedDuty.NONE.value: "No notification duty",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    href: str = ""
+    blockers: tuple[str, ...] = ()
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    pseudonym: str
+    description: list[str]
+
+
+@dataclass
+class CasePage:
+    case: Case
+    summary: list[tuple[str, str]]
+    path: list[selectors.PathSectionView]
+    stage_description: str
+    next_steps: tuple[str, ...]
+    clocks: list[selectors.ClockRow]
+    clocks_not_applicable: list[selectors.ClockRow]
+    assessment: dict[str, Any]
+    duties: list[dict[str, str]]
+    duty_records: list[Any]
+    la_decisions: list[Any]
+    timeline: list[selectors.TimelineEntry]
+    children: list[ChildSummary]
+    organisations: list[tuple[str, str]]
+    documents: list[Any]
+    links: list[Any]
+    duplicate_warnings: list[Any]
+    transition_actions: list[Action]
+    other_actions: list[Action]
+    can_extend: bool
+    can_link: bool
+    can_see_identifying: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _child_summary(child: Child) -> ChildSummary:
+    words = []
+    if child.unborn:
+        words.append("Unborn")
+    elif child.age_years is not None:
+        words.append(f"Aged {child.age_years}")
+    if child.not_yet_identified:
+        words.append("Not yet identified")
+    if child.sex:
+        words.append(child.get_sex_display())
+    if child.ethnicity:
+        words.append(child.ethnicity)
+    if child.disability == "yes":
+        words.append("Disabled")
+    if child.area:
+        words.append(f"Lives in {child.area}")
+    words.extend(child.legal_status)
+    return ChildSummary(child.pseudonym, words)
+
+
+def _date(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "Not yet"
+
+
+def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
+    """Everything the case page shows, for this person, on ``today``. ``url(name, **kwargs)`` reverses URLs."""
+    reference = case.reference
+    roles = scope.roles_in(case.partnership_id)
+    children = list(case.children.all())
+    all_clocks = selectors.case_clocks(case=case, today=today)
+    assessment = case.assessment or {}
+    summary = [
+        ("Reference", reference),
+        ("Children", ", ".join(child.pseudonym for child in children)),
+        (
+            "How it came",
+            "Referral from an agency (§3.8)" if case.as_referral else "Notification from the local authority",
+        ),
+        ("Received", _date(case.submitted_on)),
+        ("What happened", _WORDS.get(case.nature, case.nature)),
+        ("Abuse or neglect", _ABUSE.get(case.abuse_or_neglect, case.abuse_or_neglect)),
+        ("Incident date", _date(case.incident_on) + (f" at {case.incident_time}" if case.incident_time else "")),
+        ("Where", _WORDS.get(case.location, case.location)),
+        ("Local authority became aware", _date(case.aware_on)),
+        ("Notification received", _date(case.notified_on)),
+        ("Panel notified", _date(case.panel_notified_on)),
+        ("Parallel processes", ", ".join(case.parallel_processes) or "None known"),
+        ("Media interest", "Yes" if case.media_interest else "No"),
+    ]
+    if case.other_la_area:
+        summary.append(("Child lives in another area", case.other_la_area))
+    if case.decision_on:
+        summary.append(("Decision to hold a local review", _date(case.decision_on)))
+
+    facts = case_facts(case=case)
+    transition_actions = [
+        Action(
+            label=option.label,
+            href=(
+                (
+                    url("cases:discretionary-review", reference=reference)
+                    if option.name == "choose_discretionary_review"
+                    else url("cases:route", reference=reference, transition=option.name)
+                )
+                if option.enabled or option.name == "choose_discretionary_review"
+                else ""
+            ),
+            # The grounds are chosen on the action's own page, so their absence blocks nothing here.
+            blockers=() if option.name == "choose_discretionary_review" else option.blockers,
+            section=option.section,
+        )
+        for option in transition_options(case.stage, roles=roles, facts=facts)
+        if option.name in ROUTES
+    ]
+    la_decisions = selectors.case_la_decisions(case=case)
+    other_actions = []
+    if rules.test_rule("cases.record_la_decision", scope, case):
+        label = (
+            "Record a new decision by the local authority" if la_decisions else "Record the local authority's decision"
+        )
+        other_actions.append(Action(label, url("cases:la-decision", reference=reference), section="§3.5"))
+    elif la_decisions and Role.BUSINESS_UNIT in roles:
+        other_actions.append(
+            Action(
+                "Record the local authority's decision",
+                blockers=("The local authority's decision is recorded. Only the local authority can change it.",),
+            )
+        )
+    if rules.test_rule("cases.record_duty", scope, case):
+        other_actions.append(Action("Record a duty done", url("cases:duty", reference=reference), section="§3.5-3.7"))
+    if rules.test_rule("cases.attach_document", scope, case):
+        other_actions.append(Action("Add a document", url("cases:document-upload", reference=reference)))
+    can_link = rules.test_rule("cases.link_cases", scope, case)
+    if can_link:
+        other_actions.append(Action("Link to another case", url("cases:link", reference=reference)))
+
+    duty_records = selectors.case_duties(case=case)
+    done = {record.kind for record in duty_records}
+    duties = []
+    for duty in assessment.get("duties", []):
+        kind = duty.get("kind", "")
+        recorded = {
+            AssessedDuty.NOTIFY_PANEL.value: DutyKind.PANEL_NOTIFIED,
+            AssessedDuty.INFORM_SAFEGUARDING_PARTNERS.value: DutyKind.PARTNERS_INFORMED,
+            AssessedDuty.NOTIFY_SOS_AND_OFSTED.value: DutyKind.SOS_OFSTED_NOTIFIED,
+        }.get(kind)
+        duties.append(
+            {
+                "title": _DUTY_TITLES.get(kind, kind),
+                "reason": duty.get("reason", ""),
+                "section": duty.get("section", ""),
+                "done": "Done" if recorded in done else ("" if recorded is None else "Not recorded yet"),
+            }
+        )
+    stage = Stage(case.stage)
+    description = STAGES[stage].description
+    if stage is Stage.NOTIFICATION_ASSESSED and not la_decisions:
+        description = "The notification is in. The local authority's decision on notifying the Panel is awaited (§3.5)."
+    return CasePage(
+        case=case,
+        summary=summary,
+        path=selectors.case_path(case=case),
+        stage_description=description,
+        next_steps=STAGES[stage].next_steps,
+        clocks=[clock for clock in all_clocks if clock.status is not ClockStatus.NOT_APPLICABLE],
+        clocks_not_applicable=[clock for clock in all_clocks if clock.status is ClockStatus.NOT_APPLICABLE],
+        assessment=assessment,
+        duties=duties,
+        duty_records=duty_records,
+        la_decisions=la_decisions,
+        timeline=selectors.case_timeline(case=case),
+        children=[_child_summary(child) for child in children],
+        organisations=_organisations(case),
+        documents=selectors.case_documents(case=case),
+        links=[link for link in selectors.case_links(case=case) if link.kind != "possible_duplicate"],
+        duplicate_warnings=selectors.case_open_duplicate_warnings(case=case),
+        transition_actions=transition_actions,
+        other_actions=other_actions,
+        can_extend=rules.test_rule("cases.record_extension", scope, case),
+        can_link=can_link,
+        can_see_identifying=rules.test_rule("cases.view_identifying_details", scope, case),
+    )
+
+
+def _organisations(case: Case) -> list[tuple[str, str]]:
+    rows = [("Notified by" if not case.as_referral else "Referred by", str(case.submitted_by_organisation or ""))]
+    rows.append(
+        ("Notifier", f"{case.notifier_name}, {case.notifier_role} ({case.notifier_email}, {case.notifier_phone})")
+    )
+    if case.agencies_involved:
+        rows.append(("Agencies involved", ", ".join(case.agencies_involved)))
+    return rows
+
+
+def duty_kinds_for(case: Case, clocks: list[selectors.ClockRow]) -> list[tuple[str, str]]:
+    """The duties that can still be recorded: their clock applies and is not met (other areas: always)."""
+    open_clocks = {clock.clock_id for clock in clocks if clock.applicable and clock.met_on is None}
+    kinds = []
+    for kind, label in DutyKind.choices:
+        clock_id = DUTY_CLOCKS[kind]
+        if clock_id is None or clock_id in open_clocks:
+            kinds.append((kind, label))
+    return kinds

@@ -1,0 +1,91 @@
+"""Object-level permissions on a case, from the actor's scope in the case's partnership.
+
+Every predicate takes either a user (views: ``request.user.has_perm("cases.view_case", case)``) or a
+:class:`~cspr.partnerships.scoping.Scope` (services, and the API acting with one membership's permissions:
+``rules.test_rule("cases.view_case", scope, case)``). Seeing the case at all always goes through
+:func:`cspr.cases.selectors.cases_visible`, the one scoping function for case data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from cspr.cases.models import Case, LocalAuthorityDecision
+from cspr.cases.selectors import cases_visible
+from cspr.core.policy import (
+    CASE_LINKERS,
+    CASE_ROUTERS,
+    DISCRETIONARY_DECIDERS,
+    DOCUMENT_UPLOADERS,
+    EXTENSION_RECORDERS,
+    IDENTIFYING_VIEWERS,
+)
+from cspr.domain.roles import Role
+from cspr.partnerships.models import Organisation, OrganisationType
+from cspr.partnerships.rules import _scope as _user_scope
+from cspr.partnerships.scoping import Scope
+
+
+def scope_of(who: Any) -> Scope:
+    return who if isinstance(who, Scope) else _user_scope(who)
+
+
+def la_notifier_organisation_ids(scope: Scope, partnership_id: int) -> frozenset[int]:
+    """The local-authority organisations this actor is a notifier for, in this partnership."""
+    candidates = scope.organisation_ids_in(partnership_id, roles=[Role.NOTIFIER])
+    if not candidates:
+        return frozenset()
+    return frozenset(
+        Organisation.objects.filter(id__in=candidates, type=OrganisationType.LOCAL_AUTHORITY).values_list(
+            "id", flat=True
+        )
+    )
+
+
+@rules.predicate
+def can_see_case(who: Any, case: Case | None) -> bool:
+    if case is None:
+        return False
+    scope = scope_of(who)
+    return cases_visible(scope=scope, partnership_id=case.partnership_id).filter(pk=case.pk).exists()
+
+
+def _holds(roles: frozenset[Role]) -> Any:
+    @rules.predicate(name=f"holds({','.join(sorted(roles))})")
+    def predicate(who: Any, case: Case | None) -> bool:
+        return case is not None and scope_of(who).has_any_role(case.partnership_id, roles)
+
+    return predicate
+
+
+@rules.predicate
+def is_la_notifier(who: Any, case: Case | None) -> bool:
+    return case is not None and bool(la_notifier_organisation_ids(scope_of(who), case.partnership_id))
+
+
+@rules.predicate
+def no_la_decision_yet(who: Any, case: Case | None) -> bool:
+    return case is not None and not LocalAuthorityDecision.objects.filter(case=case).exists()
+
+
+# The LA decision is the local authority's: its notifier records it (and any correction); the business unit may
+# record the first one on the LA's behalf, naming the LA officer who decided, but never a later one.
+record_la_decision = can_see_case & (is_la_notifier | (_holds(frozenset({Role.BUSINESS_UNIT})) & no_la_decision_yet))
+
+RULES = {
+    "cases.view_case": can_see_case,
+    "cases.record_la_decision": record_la_decision,
+    "cases.route_case": can_see_case & _holds(CASE_ROUTERS),
+    "cases.choose_discretionary_review": can_see_case & _holds(DISCRETIONARY_DECIDERS),
+    "cases.record_duty": can_see_case & (_holds(frozenset({Role.BUSINESS_UNIT})) | is_la_notifier),
+    "cases.record_extension": can_see_case & _holds(EXTENSION_RECORDERS),
+    "cases.attach_document": can_see_case & _holds(DOCUMENT_UPLOADERS),
+    "cases.view_identifying_details": can_see_case & _holds(IDENTIFYING_VIEWERS),
+    "cases.link_cases": can_see_case & _holds(CASE_LINKERS),
+}
+
+for _name, _predicate in RULES.items():
+    rules.add_rule(_name, _predicate)
+    rules.add_perm(_name, _predicate)

@@ -1,0 +1,398 @@
+"""Reading cases. :func:`cases_visible` is THE scoping function for case data: every read starts from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cspr.audit.models import AuditEvent
+from cspr.calendars.selectors import partnership_calendar, partnership_preset
+from cspr.cases.models import (
+    Case,
+    CaseClock,
+    CaseDocument,
+    CaseLink,
+    CaseTransition,
+    DutyKind,
+    DutyRecord,
+    LocalAuthorityDecision,
+)
+from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
+from cspr.domain.lifecycle import STAGE_PATH, Stage, path_position
+from cspr.domain.presets import UnknownClockError
+from cspr.domain.roles import Role
+from cspr.partnerships.scoping import Scope
+
+__all__ = [
+    "ClockRow",
+    "PathStep",
+    "TimelineEntry",
+    "case_clocks",
+    "case_documents",
+    "case_get",
+    "case_la_decisions",
+    "case_links",
+    "case_path",
+    "case_timeline",
+    "cases_search",
+    "cases_visible",
+]
+
+# Roles that see every case of their partnership. Agency contributors see only their organisation's cases; the
+# reviewer sees none until local reviews exist (a reviewer sees only the review they were commissioned for).
+_LIMITED_ROLES = frozenset({Role.AGENCY_CONTRIBUTOR, Role.REVIEWER})
+
+
+def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
+    """The cases of ``partnership_id`` this scope may see (none unless the scope holds a membership there)."""
+    if not scope.can_see_partnership(partnership_id):
+        return Case.objects.none()
+    roles = scope.roles_in(partnership_id)
+    cases = Case.objects.filter(partnership_id=partnership_id)
+    if roles - _LIMITED_ROLES:
+        return cases
+    if Role.AGENCY_CONTRIBUTOR in roles:
+        organisations = scope.organisation_ids_in(partnership_id, roles=[Role.AGENCY_CONTRIBUTOR])
+        involved = Case.involved_organisations.through.objects.filter(organisation_id__in=organisations).values(
+            "case_id"
+        )
+        return cases.filter(
+            Q(created_by_id=scope.user_id) | Q(submitted_by_organisation_id__in=organisations) | Q(id__in=involved)
+        )
+    return Case.objects.none()
+
+
+def case_get(*, scope: Scope, partnership_id: int, reference: str) -> Case | None:
+    """One visible case by its reference (``None`` when it does not exist or this scope may not see it)."""
+    return (
+        cases_visible(scope=scope, partnership_id=partnership_id)
+        .filter(reference=reference)
+        .select_related("partnership", "created_by", "submitted_by_organisation")
+        .first()
+    )
+
+
+def cases_search(
+    *, scope: Scope, partnership_id: int, stage: str = "", year: int | None = None, query: str = ""
+) -> QuerySet[Case]:
+    """The case list: visible cases filtered by stage and year, searched by reference or pseudonym.
+
+    Pseudonyms repeat across cases ("Child A"), so a pseudonym search narrows to cases having that pseudonym.
+    """
+    cases = cases_visible(scope=scope, partnership_id=partnership_id)
+    if stage:
+        cases = cases.filter(stage=stage)
+    if year:
+        cases = cases.filter(year=year)
+    query = query.strip()
+    if query:
+        cases = cases.filter(Q(reference__icontains=query) | Q(children__pseudonym__iexact=query)).distinct()
+    return cases.select_related("partnership").prefetch_related("children").order_by("-submitted_at", "-id")
+
+
+def case_years(*, scope: Scope, partnership_id: int) -> list[int]:
+    visible = cases_visible(scope=scope, partnership_id=partnership_id)
+    return sorted(set(visible.values_list("year", flat=True)), reverse=True)
+
+
+# -- clocks ------------------------------------------------------------------------------------------------------
+
+STATUS_COLOURS: dict[ClockStatus, str] = {
+    ClockStatus.NOT_STARTED: "govuk-tag--grey",
+    ClockStatus.RUNNING: "govuk-tag--blue",
+    ClockStatus.DUE_SOON: "govuk-tag--yellow",
+    ClockStatus.OVERDUE: "govuk-tag--red",
+    ClockStatus.MET: "govuk-tag--green",
+    ClockStatus.MET_LATE: "govuk-tag--orange",
+    ClockStatus.ENDED_EARLY: "govuk-tag--purple",
+    ClockStatus.NOT_APPLICABLE: "govuk-tag--grey",
+}
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    """One clock on the case page (and in the API): the due date, the rule in words and where it stands."""
+
+    clock_id: str
+    title: str
+    start: date
+    due: date
+    effective_due: date
+    sentence: str
+    section: str
+    basis: str
+    basis_label: str
+    status: ClockStatus
+    status_label: str
+    colour: str
+    working_days_left: int | None
+    met_on: date | None
+    late_reason: str
+    provisional: bool
+    applicable: bool
+    extended_to: date | None
+    extension_reason: str
+    extension_agreed_by: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ClockStatus.RUNNING, ClockStatus.DUE_SOON, ClockStatus.OVERDUE)
+
+    @property
+    def days_left_words(self) -> str:
+        left = self.working_days_left
+        if left is None or not self.is_open:
+            return ""
+        if left < 0:
+            return f"{-left} working day{'s' if left != -1 else ''} overdue"
+        if left == 0:
+            return "Due today"
+        return f"{left} working day{'s' if left != 1 else ''} left"
+
+
+def case_clocks(*, case: Case, today: date) -> list[ClockRow]:
+    """The case's clocks in the preset's order, with their status on ``today``."""
+    calendar = partnership_calendar(partnership_id=case.partnership_id)
+    preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+    rows = []
+    for clock in CaseClock.objects.filter(case=case).order_by("position"):
+        try:
+            rule = preset.rule(clock.clock_id)
+        except UnknownClockError:  # a clock from a rule since removed: show it as recorded
+            continue
+        due = ClockDue(
+            rule=rule, start=clock.start, due=clock.effective_due, applicable=clock.applicable, provisional=False
+        )
+        reading = clock_status(
+            due,
+            today=today,
+            calendar=calendar,
+            met_on=clock.met_on,
+            applicable=clock.applicable,
+            due_soon_days=preset.due_soon_days,
+        )
+        rows.append(
+            ClockRow(
+                clock_id=clock.clock_id,
+                title=clock.title,
+                start=clock.start,
+                due=clock.due,
+                effective_due=clock.effective_due,
+                sentence=clock.sentence,
+                section=clock.section,
+                basis=clock.basis,
+                basis_label=Basis(clock.basis).label,
+                status=reading.status,
+                status_label=reading.status.label,
+                colour=STATUS_COLOURS[reading.status],
+                working_days_left=reading.working_days_left,
+                met_on=clock.met_on,
+                late_reason=clock.late_reason,
+                provisional=clock.provisional,
+                applicable=clock.applicable,
+                extended_to=clock.extended_to,
+                extension_reason=clock.extension_reason,
+                extension_agreed_by=clock.extension_agreed_by,
+            )
+        )
+    return rows
+
+
+# -- the lifecycle path ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathStep:
+    label: str
+    state: str  # "done" | "current" | "to_come"
+    branch: str = ""  # the stage actually reached, when it is off the main line
+
+
+@dataclass(frozen=True)
+class PathSectionView:
+    title: str
+    reference: str
+    steps: tuple[PathStep, ...]
+
+
+def case_path(*, case: Case) -> list[PathSectionView]:
+    """The case's path through Appendix 1 and Appendix 2, each step done, current or to come."""
+    stage = Stage(case.stage)
+    position = path_position(stage)
+    sections: list[PathSectionView] = []
+    reached_section = True
+    for section in STAGE_PATH:
+        steps = []
+        for index, step_stage in enumerate(section.stages):
+            if position.section is None:
+                state = "to_come"
+            elif section is position.section:
+                assert position.index is not None  # noqa: S101 - set whenever section is
+                state = "done" if index < position.index else "current" if index == position.index else "to_come"
+            else:
+                state = "done" if reached_section else "to_come"
+            branch = stage.label if state == "current" and not position.on_main_line else ""
+            steps.append(PathStep(label=step_stage.label, state=state, branch=branch))
+        if section is position.section:
+            reached_section = False
+        sections.append(PathSectionView(section.title, section.reference, tuple(steps)))
+    if position.section is None:
+        return sections
+    # Sections after the case's own are still to come; a section before it is done only if the case went that way.
+    return sections
+
+
+# -- decisions, documents, links -----------------------------------------------------------------------------------
+
+
+def case_la_decisions(*, case: Case) -> list[LocalAuthorityDecision]:
+    return list(
+        LocalAuthorityDecision.objects.filter(case=case).select_related("decided_by", "decided_by_organisation")
+    )
+
+
+def case_documents(*, case: Case) -> list[CaseDocument]:
+    return list(CaseDocument.objects.filter(case=case).select_related("uploaded_by"))
+
+
+def case_document_get(*, case: Case, document_uuid: str) -> CaseDocument | None:
+    try:
+        return CaseDocument.objects.filter(case=case, uuid=document_uuid).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def case_links(*, case: Case) -> list[CaseLink]:
+    """Links from this case; a linked case of another partnership is never named (only the partnership)."""
+    return list(
+        CaseLink.objects.filter(case=case)
+        .filter(Q(other_case__isnull=True) | Q(other_case__partnership_id=case.partnership_id))
+        .select_related("other_case", "other_partnership")
+    )
+
+
+def case_open_duplicate_warnings(*, case: Case) -> list[CaseLink]:
+    return [
+        link for link in case_links(case=case) if link.kind == CaseLink.Kind.POSSIBLE_DUPLICATE and not link.resolved_at
+    ]
+
+
+def case_duties(*, case: Case) -> list[DutyRecord]:
+    return list(DutyRecord.objects.filter(case=case).select_related("recorded_by"))
+
+
+# -- the timeline ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    by: str
+    detail: str = ""
+
+    @property
+    def when(self) -> str:
+        """The time in Europe/London as GOV.UK writes it: 18 December 2026 at 4:05pm."""
+        local = timezone.localtime(self.at)
+        hour = local.hour % 12 or 12
+        return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+_AUDIT_TITLES: dict[str, str] = {
+    "case.clock_extended": "Clock extended",
+    "case.document_attached": "Document added",
+    "case.document_downloaded": "Document downloaded",
+    "case.identifying_details_viewed": "Identifying details viewed",
+    "case.linked": "Cases linked",
+    "case.duplicate_dismissed": "Possible duplicate dismissed",
+}
+
+_TRANSITION_TITLES: dict[str, str] = {
+    "assess": "{who} recorded the notification assessment",
+    "start_rapid_review": "{who} started the rapid review",
+    "record_not_notifiable": "{who} recorded that the incident is not notifiable",
+    "reassess": "{who} reopened the assessment of the notification",
+    "choose_discretionary_review": "{who} chose a discretionary local review",
+    "withdraw": "{who} withdrew the case",
+    "reopen": "{who} reopened the case",
+    "close": "{who} closed the case",
+}
+
+
+def _who(user: object, fallback: str = "The service") -> str:
+    return str(user) if user is not None else fallback
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """Everything that happened to the case, newest first, in words."""
+    entries: list[TimelineEntry] = [
+        TimelineEntry(
+            at=case.submitted_at,
+            title="Referral received from an agency" if case.as_referral else "Serious incident notification received",
+            by=_who(case.created_by),
+            detail=str(case.submitted_by_organisation or ""),
+        )
+    ]
+    for transition in CaseTransition.objects.filter(case=case).select_related("actor"):
+        template = _TRANSITION_TITLES.get(transition.transition, "{who} moved the case on")
+        entries.append(
+            TimelineEntry(
+                at=transition.at,
+                title=template.format(who=Role(transition.actor_role).label if transition.actor_role else "Someone"),
+                by=_who(transition.actor),
+                detail=(
+                    f"{Stage(transition.from_stage).label} → {Stage(transition.to_stage).label}"
+                    + (f". Reason: {transition.reason}" if transition.reason else "")
+                ),
+            )
+        )
+    for decision in LocalAuthorityDecision.objects.filter(case=case).select_related("decided_by"):
+        outcome = "to notify the Panel" if decision.notify_panel else "not to notify the Panel"
+        on_behalf = (
+            f" (recorded by the business unit for {decision.la_officer_name}, {decision.la_officer_role})"
+            if decision.on_behalf_of_la
+            else ""
+        )
+        entries.append(
+            TimelineEntry(
+                at=decision.recorded_at,
+                title=f"The local authority decided {outcome}",
+                by=_who(decision.decided_by),
+                detail=f"Decided on {decision.decided_on:%-d %B %Y}{on_behalf}. Reason: {decision.reason}",
+            )
+        )
+    for duty in DutyRecord.objects.filter(case=case).select_related("recorded_by"):
+        detail = f"On {duty.done_on:%-d %B %Y}"
+        if duty.panel_reference:
+            detail += f", Panel reference {duty.panel_reference}"
+        if duty.other_area:
+            detail += f" ({duty.other_area})"
+        if duty.late_reason:
+            detail += f". Late because: {duty.late_reason}"
+        entries.append(
+            TimelineEntry(
+                at=duty.recorded_at, title=DutyKind(duty.kind).label, by=_who(duty.recorded_by), detail=detail
+            )
+        )
+    events = AuditEvent.objects.filter(
+        object_type="cases.case", object_id=str(case.pk), verb__in=list(_AUDIT_TITLES)
+    ).select_related("actor")
+    for event in events:
+        detail = ""
+        if event.verb == "case.clock_extended":
+            detail = f"{event.details.get('clock_id', '')} to {event.details.get('extended_to', '')}"
+        elif event.verb == "case.identifying_details_viewed":
+            detail = f"Purpose: {event.details.get('purpose_label', '')}"
+        elif event.verb in ("case.linked", "case.duplicate_dismissed"):
+            detail = str(event.details.get("other_reference", ""))
+        elif event.verb.startswith("case.document"):
+            detail = str(event.details.get("title", ""))
+        entries.append(
+            TimelineEntry(at=event.occurred_at, title=_AUDIT_TITLES[event.verb], by=_who(event.actor), detail=detail)
+        )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries

@@ -1,0 +1,435 @@
+"""Case pages: thin views over the case selectors and services.
+
+A case is always found through ``cases_visible`` for ``request.scope`` in ``request.partnership_id``; a case of
+another partnership, or one this person may not see, is a 404 (and the refusal is audited). Object-level
+permissions come from ``cspr.cases.rules``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cspr.cases import presenters, selectors, services
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.forms import (
+    CaseFilterForm,
+    DocumentForm,
+    DutyForm,
+    ExtensionForm,
+    IdentifyingPurposeForm,
+    LaDecisionForm,
+    LinkForm,
+    RouteForm,
+)
+from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
+from cspr.cases.rules import la_notifier_organisation_ids
+from cspr.core.middleware import refuse
+from cspr.core.policy import URL_POLICY
+from cspr.domain.lifecycle import TRANSITIONS, transition_options
+from cspr.partnerships.scoping import Scope
+from cspr.partnerships.selectors import partnership_get
+
+PAGE_SIZE = 25
+NOT_FOUND = "no such case in the current partnership, or not visible to this person"
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def _partnership_id(request: HttpRequest) -> int:
+    return request.partnership_id  # type: ignore[attr-defined]
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, which ``request.POST or None`` would leave unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _may_use(request: HttpRequest, view_name: str) -> bool:
+    """Whether the page exists and the URL policy lets this person use it in the current partnership."""
+    policy = URL_POLICY.get(view_name)
+    roles = _scope(request).roles_in(_partnership_id(request))
+    return policy is not None and policy.allows(authenticated=True, is_superuser=False, roles_here=roles)
+
+
+def _url(name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs=kwargs or None)
+
+
+def _case(request: HttpRequest, reference: str) -> Case | None:
+    return selectors.case_get(
+        scope=_scope(request),
+        partnership_id=_partnership_id(request),
+        reference=reference,
+    )
+
+
+def _allowed(request: HttpRequest, rule: str, case: Case) -> bool:
+    return bool(rules.test_rule(rule, _scope(request), case))
+
+
+def _refuse_case(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
+    return refuse(request, reason=reason, status=404)
+
+
+def _error_to_form(form: Any, error: CaseActionRefused) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    partnership_id = _partnership_id(request)
+    partnership = partnership_get(scope=scope, partnership_id=partnership_id)
+    if partnership is None:
+        return refuse(request, reason="not a member of the partnership")
+    form = CaseFilterForm(request.GET or None, years=selectors.case_years(scope=scope, partnership_id=partnership_id))
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "stage": form.cleaned_data["stage"] or "",
+            "year": form.cleaned_data["year"],
+            "query": form.cleaned_data["q"],
+        }
+    cases = selectors.cases_search(scope=scope, partnership_id=partnership_id, **filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "partnership": partnership,
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "filtered": bool(filters and any(filters.values())),
+        "can_notify": _may_use(request, "notify:start"),
+    }
+    return render(request, "cases/list.html", context)
+
+
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    page = presenters.case_page(
+        case=case,
+        scope=_scope(request),
+        today=timezone.localdate(),
+        url=_url,
+    )
+    return render(request, "cases/detail.html", {"page": page, "case": case})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def identifying_details(request: HttpRequest, reference: str) -> HttpResponse:
+    """Asks the purpose (GET); shows the details only in answer to the POST, and audits that view."""
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.view_identifying_details", case):
+        return _refuse_case(request, "may not see identifying details")
+    form = IdentifyingPurposeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            details = services.identifying_details_view(
+                actor=request.user,
+                case=case,
+                purpose=form.cleaned_data["purpose"],
+                purpose_other=form.cleaned_data["purpose_other"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            response = render(request, "cases/identifying_details.html", {"case": case, "details": details})
+            response["Cache-Control"] = "no-store"
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/identifying_purpose.html", {"case": case, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def la_decision(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.record_la_decision", case):
+        return _refuse_case(request, "may not record the local authority's decision")
+    scope = _scope(request)
+    on_behalf = not la_notifier_organisation_ids(scope, case.partnership_id)
+    today = timezone.localdate()
+    form = LaDecisionForm(_posted(request), today=today, on_behalf=on_behalf)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.la_decision_record(
+                actor=request.user,
+                case=case,
+                notify_panel=data["notify_panel"],
+                decided_on=data["decided_on"],
+                reason=data["reason"],
+                la_officer_name=data.get("la_officer_name", ""),
+                la_officer_role=data.get("la_officer_role", ""),
+                scope=scope,
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The local authority's decision is recorded")
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "case": case,
+        "form": form,
+        "on_behalf": on_behalf,
+        "decisions": selectors.case_la_decisions(case=case),
+    }
+    return render(request, "cases/la_decision.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def route(request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+    """The business unit's routing: start the rapid review, not notifiable, reassess, withdraw."""
+    if transition == "choose_discretionary_review":
+        return _refuse_case(request, "a discretionary review has its own page")
+    return _transition_page(request, reference, transition)
+
+
+@require_http_methods(["GET", "POST"])
+def discretionary_review(request: HttpRequest, reference: str) -> HttpResponse:
+    """The PRG chair or an Executive member chooses a discretionary local review (§5.6), with grounds."""
+    return _transition_page(request, reference, "choose_discretionary_review")
+
+
+def _transition_page(request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    scope = _scope(request)
+    rule = TRANSITIONS.get(transition)
+    option = next(
+        (
+            option
+            for option in transition_options(
+                case.stage, roles=scope.roles_in(case.partnership_id), facts=services.case_facts(case=case)
+            )
+            if option.name == transition
+        ),
+        None,
+    )
+    if rule is None or transition not in services.ROUTES or option is None:
+        return _refuse_case(request, "no such action for this case and person")
+    grounds = transition == "choose_discretionary_review"
+    form = RouteForm(_posted(request), reason_required=rule.reason_required, grounds=grounds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_route(
+                actor=request.user,
+                case=case,
+                transition=transition,
+                reason=form.cleaned_data["reason"],
+                grounds=form.cleaned_data.get("grounds", ()),
+                scope=scope,
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, f"Done: {rule.label.lower()}")
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "form": form, "rule": rule, "option": option}
+    return render(request, "cases/route.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def duty(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.record_duty", case):
+        return _refuse_case(request, "may not record duties")
+    today = timezone.localdate()
+    clocks = selectors.case_clocks(case=case, today=today)
+    kinds = presenters.duty_kinds_for(case, clocks)
+    # Ask why it was late only once the answers show it was: a server-side check, no script needed.
+    ask_late = request.method == "POST" and ("late_reason" in request.POST or _looks_late(request, clocks, today=today))
+    form = DutyForm(_posted(request), today=today, kinds=kinds, ask_late_reason=ask_late)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.duty_record(
+                actor=request.user,
+                case=case,
+                kind=data["kind"],
+                done_on=data["done_on"],
+                panel_reference=data["panel_reference"],
+                other_area=data["other_area"],
+                late_reason=data.get("late_reason", ""),
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The duty is recorded")
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "form": form, "clocks": [clock for clock in clocks if clock.applicable]}
+    return render(request, "cases/duty.html", context, status=status)
+
+
+def _looks_late(request: HttpRequest, clocks: list[selectors.ClockRow], *, today: Any) -> bool:
+    """Whether the posted duty was done after its clock's due date (so the form must ask why)."""
+    probe = DutyForm(request.POST, today=today, kinds=list(DutyKind.choices), ask_late_reason=False)
+    if not probe.is_valid():
+        return False
+    clock_id = DUTY_CLOCKS.get(probe.cleaned_data["kind"])
+    clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
+    return clock is not None and probe.cleaned_data["done_on"] > clock.effective_due
+
+
+@require_http_methods(["GET", "POST"])
+def extension(request: HttpRequest, reference: str, clock_id: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.record_extension", case):
+        return _refuse_case(request, "may not extend clocks")
+    clocks = selectors.case_clocks(case=case, today=timezone.localdate())
+    clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
+    if clock is None:
+        return _refuse_case(request, "no such clock on this case")
+    form = ExtensionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clock_extension_record(
+                actor=request.user,
+                case=case,
+                clock_id=clock_id,
+                extended_to=form.cleaned_data["extended_to"],
+                reason=form.cleaned_data["reason"],
+                agreed_by=form.cleaned_data["agreed_by"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, f"{clock.title}: the extension is recorded")
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/extension.html", {"case": case, "clock": clock, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.attach_document", case):
+        return _refuse_case(request, "may not add documents")
+    form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_attach(
+                actor=request.user,
+                case=case,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The document is added")
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/document_upload.html", {"case": case, "form": form}, status=status)
+
+
+def document_download(request: HttpRequest, reference: str, document_uuid: str) -> HttpResponse | FileResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    document = selectors.case_document_get(case=case, document_uuid=document_uuid)
+    if document is None:
+        return _refuse_case(request, "no such document on this case")
+    download = services.document_download(
+        actor=request.user,
+        case=case,
+        document=document,
+        scope=_scope(request),
+        request=request,
+    )
+    response = FileResponse(
+        open(download.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.link_cases", case):
+        return _refuse_case(request, "may not link cases")
+    initial = {"other_reference": request.GET.get("other", "")[:40]}
+    form = LinkForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_link(
+                actor=request.user,
+                case=case,
+                other_reference=form.cleaned_data["other_reference"],
+                note=form.cleaned_data["note"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The cases are linked")
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/link.html", {"case": case, "form": form}, status=status)
+
+
+@require_POST
+def duplicate_dismiss(request: HttpRequest, reference: str, link_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    if case is None:
+        return _refuse_case(request)
+    if not _allowed(request, "cases.link_cases", case):
+        return _refuse_case(request, "may not link cases")
+    try:
+        services.case_link_dismiss(
+            actor=request.user,
+            case=case,
+            link_id=link_id,
+            scope=_scope(request),
+            request=request,
+        )
+    except CaseActionRefused:
+        return _refuse_case(request, "no such possible duplicate on this case")
+    messages.success(request, "The possible duplicate is dismissed")
+    return redirect("cases:detail", reference=case.reference)

@@ -1,0 +1,42 @@
+"""The case page, an action page and the identifying-details page in a real browser: WCAG 2.2 A and AA."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cspr.partnerships.demo import seed_demo
+from tests.browser.conftest import axe_violations
+from tests.browser.support import sign_in_with_both_factors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_case_list_case_page_and_identifying_details_are_accessible(live_server: Any, page: Any) -> None:
+    seed_demo()
+    sign_in_with_both_factors(page, live_server.url, "business.unit@example.org")
+
+    page.goto(f"{live_server.url}/cases/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Cases"
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="NVALE-2026-003").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "NVALE-2026-003"
+    assert "Hold the PRG meeting" in page.locator("#main-content").inner_text()
+    assert "Tansy" not in page.content()
+    assert axe_violations(page) == []
+
+    page.goto(f"{live_server.url}/cases/NVALE-2026-005/duties/")
+    page.get_by_role("button", name="Save").click()  # nothing chosen: the error summary
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+
+    page.goto(f"{live_server.url}/cases/NVALE-2026-003/")
+    page.get_by_role("link", name="See the identifying details of the children and household").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Preparing for or holding the rapid review").check()
+    page.get_by_role("button", name="Show the identifying details").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Identifying details"
+    assert "Tansy Madeupton" in page.locator("#main-content").inner_text()
+    assert axe_violations(page) == []

@@ -1,0 +1,92 @@
+"""Helpers for case tests: scanning the raw database and everything the service sends or records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
+from cspr.cases.models import Case, CaseLink
+from cspr.cases.services import document_attach
+from cspr.messaging.models import OutboundMessage
+
+
+def raw_database_text() -> str:
+    """Every cell of every table, read with a plain cursor (what a copy of the database file would reveal)."""
+    quote = connection.ops.quote_name
+    cells: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 - table names from introspection
+            for row in cursor.fetchall():
+                cells.extend(str(value) for value in row if value is not None)
+    return "\n".join(cells)
+
+
+def found_in(text: str, values: Iterable[str]) -> list[str]:
+    folded = text.casefold()
+    return [value for value in values if value.casefold() in folded]
+
+
+def outbox_and_audit_text() -> str:
+    parts: list[Any] = []
+    for message in OutboundMessage.objects.all():
+        parts.extend([message.to, message.subject, message.body, message.html_body])
+    for event in AuditEvent.objects.all():
+        parts.extend([event.verb, event.object_type, event.object_id, str(event.details)])
+    return "\n".join(str(part) for part in parts)
+
+
+# -- the URL policy test's objects for the case pages ------------------------------------------------------------------
+
+CASE_PAGES = frozenset(
+    {
+        "cases:detail",
+        "cases:identifying-details",
+        "cases:la-decision",
+        "cases:route",
+        "cases:discretionary-review",
+        "cases:duty",
+        "cases:extension",
+        "cases:document-upload",
+        "cases:document-download",
+        "cases:link",
+        "cases:duplicate-dismiss",
+    }
+)
+CASE_POST_ONLY = frozenset({"cases:duplicate-dismiss"})
+
+
+def case_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
+    """A demo case every role allowed on the page may act on.
+
+    NVALE-2026-005 (a fresh notification with health involved, no LA decision yet) for most pages;
+    NVALE-2026-001 (not notifiable) for the discretionary review.
+    """
+    fresh = Case.objects.get(partnership=northvale, reference="NVALE-2026-005")
+    if name == "cases:discretionary-review":
+        return {"reference": "NVALE-2026-001"}
+    if name == "cases:route":
+        return {"reference": fresh.reference, "transition": "withdraw"}
+    if name == "cases:extension":
+        return {"reference": fresh.reference, "clock_id": "prg_meeting"}
+    if name == "cases:document-download":
+        document = document_attach(
+            actor=User.objects.get(email="business.unit@example.org"),
+            case=fresh,
+            upload=SimpleUploadedFile("note.txt", b"Policy test note.", content_type="text/plain"),
+            title="Policy test note",
+        )
+        return {"reference": fresh.reference, "document_uuid": document.uuid}
+    if name == "cases:duplicate-dismiss":
+        other = Case.objects.get(partnership=northvale, reference="NVALE-2026-003")
+        link = CaseLink.objects.create(
+            case=fresh, kind=CaseLink.Kind.POSSIBLE_DUPLICATE, other_case=other, created_at=timezone.now()
+        )
+        return {"reference": fresh.reference, "link_id": link.id}
+    return {"reference": fresh.reference}

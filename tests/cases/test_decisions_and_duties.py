@@ -1,0 +1,358 @@
+"""The local authority's decision, the business unit's routing, duties met and clock extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from cspr.audit.models import AuditEvent
+from cspr.cases import services
+from cspr.cases.models import Case, CaseClock, CaseTransition, DutyKind, DutyRecord, ImmutableRowError
+from cspr.cases.models import LocalAuthorityDecision as Decision
+from cspr.cases.services import (
+    DUTY_LATE_REASON,
+    LA_DECISION_NOT_ALLOWED,
+    LA_OFFICER_NEEDED,
+    CaseActionRefused,
+)
+from cspr.domain.lifecycle import GROUNDS_MISSING, LA_HAS_NOT_NOTIFIED
+from cspr.partnerships.models import Partnership
+from tests.cases.conftest import LONDON, SubmitFunc
+
+pytestmark = pytest.mark.django_db
+
+UserFunc = Callable[[str], Any]
+NOON_21_DEC = datetime(2026, 12, 21, 12, 0, tzinfo=LONDON)
+
+
+def decide(user: UserFunc, case: Case, *, email: str = "notifier@example.org", notify: bool = True, **extra: Any):
+    return services.la_decision_record(
+        actor=user(email),
+        case=case,
+        notify_panel=notify,
+        decided_on=date(2026, 12, 21),
+        reason="Neglect is suspected and the child was seriously harmed.",
+        recorded_at=NOON_21_DEC,
+        **extra,
+    )
+
+
+def route(user: UserFunc, case: Case, transition: str, *, email: str = "business.unit@example.org", **extra: Any):
+    return services.case_route(actor=user(email), case=case, transition=transition, at=NOON_21_DEC, **extra)
+
+
+def clock(case: Case, clock_id: str) -> CaseClock:
+    return CaseClock.objects.get(case=case, clock_id=clock_id)
+
+
+# -- the local authority's decision ----------------------------------------------------------------------------------
+
+
+def test_the_local_authoritys_notifier_records_its_decision_with_who_when_and_why(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    decision = decide(user, case)
+    assert decision.decided_by.email == "notifier@example.org"
+    assert decision.decided_by_organisation.name == "Northvale Council Children's Services (demo)"
+    assert not decision.on_behalf_of_la
+    event = AuditEvent.objects.get(verb="case.la_decision_recorded", object_id=str(case.pk))
+    assert event.details["notify_panel"] is True
+
+
+def test_the_business_unit_may_record_the_first_decision_on_the_las_behalf_naming_the_officer(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    with pytest.raises(CaseActionRefused, match=LA_OFFICER_NEEDED):
+        decide(user, case, email="business.unit@example.org")
+    decision = decide(
+        user, case, email="business.unit@example.org", la_officer_name="Dana Example", la_officer_role="Head of CSC"
+    )
+    assert decision.on_behalf_of_la
+    assert decision.la_officer_name == "Dana Example"
+
+
+def test_the_business_unit_can_never_override_a_recorded_la_decision(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    decide(user, case, notify=False)
+    with pytest.raises(CaseActionRefused, match=LA_DECISION_NOT_ALLOWED):
+        decide(user, case, email="business.unit@example.org", la_officer_name="X", la_officer_role="Y", notify=True)
+    assert list(Decision.objects.filter(case=case).values_list("notify_panel", flat=True)) == [False]
+
+
+def test_a_correction_is_a_new_decision_by_the_local_authority_and_the_first_is_kept(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    first = decide(user, case, notify=False)
+    assert not clock(case, "panel_notification").applicable
+    decide(user, case, notify=True)
+    assert list(Decision.objects.filter(case=case).values_list("notify_panel", flat=True)) == [False, True]
+    assert clock(case, "panel_notification").applicable
+    first.reason = "changed"
+    with pytest.raises(ImmutableRowError):
+        first.save()
+    with pytest.raises(ImmutableRowError):
+        first.delete()
+
+
+@pytest.mark.parametrize("email", ["prg.chair@example.org", "contributor.health@example.org", "auditor@example.org"])
+def test_other_roles_cannot_record_the_la_decision(submit: SubmitFunc, user: UserFunc, email: str) -> None:
+    case = submit()
+    with pytest.raises(CaseActionRefused):
+        decide(user, case, email=email, la_officer_name="X", la_officer_role="Y")
+    assert not Decision.objects.filter(case=case).exists()
+
+
+def test_the_first_la_decision_on_a_referral_starts_the_notified_clocks(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit(email="contributor.health@example.org", as_referral=True)
+    decide(user, case)
+    case.refresh_from_db()
+    assert case.notified_on == date(2026, 12, 21)
+    assert clock(case, "prg_meeting").due == date(2027, 1, 7)  # 22, 23, 24, 29, 30, 31 Dec, 4, 5, 6, 7 Jan
+    route(user, case, "assess")
+    route(user, case, "start_rapid_review")
+    assert Case.objects.get(pk=case.pk).stage == "rapid_review"
+
+
+# -- routing --------------------------------------------------------------------------------------------------------
+
+
+def test_the_business_unit_starts_the_rapid_review_only_once_the_la_has_notified(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    with pytest.raises(CaseActionRefused, match=LA_HAS_NOT_NOTIFIED.split(" (")[0]):
+        route(user, case, "start_rapid_review")
+    decide(user, case, notify=False)
+    with pytest.raises(CaseActionRefused, match=LA_HAS_NOT_NOTIFIED.split(" (")[0]):
+        route(user, case, "start_rapid_review")
+    decide(user, case, notify=True)
+    case = route(user, case, "start_rapid_review")
+    assert case.stage == "rapid_review"
+    transition = CaseTransition.objects.get(case=case)
+    assert (transition.from_stage, transition.to_stage, transition.actor_role) == (
+        "notification_assessed",
+        "rapid_review",
+        "business_unit",
+    )
+    with pytest.raises(ImmutableRowError):
+        transition.delete()
+
+
+def test_not_notifiable_needs_a_reason_and_stops_the_rapid_review_clocks(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    decide(user, case, notify=False)
+    with pytest.raises(CaseActionRefused, match="reason"):
+        route(user, case, "record_not_notifiable")
+    case = route(user, case, "record_not_notifiable", reason="The LA decided the criteria are not met.")
+    assert case.stage == "not_notifiable"
+    assert not clock(case, "prg_meeting").applicable
+    assert not clock(case, "rapid_review_to_panel").applicable
+
+
+def test_a_looked_after_childs_death_keeps_its_sos_and_ofsted_clock_on_the_not_notifiable_path(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit(nature="looked_after_child_death", abuse_or_neglect="no")
+    assert case.assessment["notifiable_to_panel"] is False
+    assert "notify_sos_and_ofsted" in [duty["kind"] for duty in case.assessment["duties"]]
+    decide(user, case, notify=False)
+    route(user, case, "record_not_notifiable", reason="No abuse or neglect suspected.")
+    sos = clock(case, "sos_ofsted_notification")
+    assert sos.applicable
+    assert sos.due == date(2026, 12, 29)
+    assert not clock(case, "panel_notification").applicable
+    services.duty_record(
+        actor=user("notifier@example.org"),
+        case=case,
+        kind=DutyKind.SOS_OFSTED_NOTIFIED,
+        done_on=date(2026, 12, 22),
+        recorded_at=NOON_21_DEC.replace(day=22),
+    )
+    assert clock(case, "sos_ofsted_notification").met_on == date(2026, 12, 22)
+
+
+def test_a_care_leavers_death_at_24_is_notified_to_the_sos_and_ofsted_only_under_wt_2023(
+    submit: SubmitFunc, demo: dict[str, Partnership]
+) -> None:
+    bnes = submit(nature="care_leaver_death", care_leaver_age=24, abuse_or_neglect="no")
+    assert not clock(bnes, "sos_ofsted_notification").applicable
+    demo["northvale"].preset = "wt-2023"
+    demo["northvale"].save()
+    wt = submit(nature="care_leaver_death", care_leaver_age=24, abuse_or_neglect="no")
+    assert clock(wt, "sos_ofsted_notification").applicable
+
+
+def test_a_discretionary_review_needs_section_5_6_grounds_and_is_the_prg_chairs_choice(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit(abuse_or_neglect="no")
+    decide(user, case, notify=False)
+    route(user, case, "record_not_notifiable", reason="Not notifiable.")
+    with pytest.raises(CaseActionRefused, match="Only these roles"):
+        route(user, case, "choose_discretionary_review", reason="Good practice", grounds=["good_practice"])
+    with pytest.raises(CaseActionRefused, match=GROUNDS_MISSING.split(":")[0]):
+        route(user, case, "choose_discretionary_review", email="prg.chair@example.org", reason="Learning")
+    case = route(
+        user,
+        case,
+        "choose_discretionary_review",
+        email="prg.chair@example.org",
+        reason="Agencies worked well together.",
+        grounds=["good_practice"],
+    )
+    assert case.stage == "local_review"
+    assert case.decision_on == date(2026, 12, 21)
+    assert clock(case, "publication").due == date(2027, 6, 21)
+    assert CaseTransition.objects.filter(case=case).latest("id").grounds == ["good_practice"]
+
+
+def test_routing_is_atomic_when_the_audit_write_fails(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    decide(user, case)
+    with (
+        mock.patch("cspr.cases.services.audit_record", side_effect=RuntimeError("audit down")),
+        pytest.raises(RuntimeError),
+    ):
+        route(user, case, "start_rapid_review")
+    assert Case.objects.get(pk=case.pk).stage == "notification_assessed"
+    assert not CaseTransition.objects.filter(case=case).exists()
+
+
+def test_later_lifecycle_transitions_are_not_taken_through_routing(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    with pytest.raises(CaseActionRefused, match="not something this page can do"):
+        route(user, case, "ratify")
+
+
+# -- duties and clocks ---------------------------------------------------------------------------------------------
+
+
+def duty(user: UserFunc, case: Case, kind: str, done_on: date, **extra: Any) -> DutyRecord:
+    return services.duty_record(
+        actor=user(extra.pop("email", "notifier@example.org")),
+        case=case,
+        kind=kind,
+        done_on=done_on,
+        recorded_at=datetime(2027, 1, 8, 12, 0, tzinfo=LONDON),
+        **extra,
+    )
+
+
+def test_notifying_the_panel_on_time_stops_its_clock_as_met(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    decide(user, case)
+    with pytest.raises(CaseActionRefused, match="Panel's reference"):
+        duty(user, case, DutyKind.PANEL_NOTIFIED, date(2026, 12, 23))
+    duty(user, case, DutyKind.PANEL_NOTIFIED, date(2026, 12, 23), panel_reference="CSPRP-123")
+    case.refresh_from_db()
+    assert case.panel_notified_on == date(2026, 12, 23)
+    assert clock(case, "panel_notification").met_on == date(2026, 12, 23)
+    with pytest.raises(CaseActionRefused, match="already recorded"):
+        duty(user, case, DutyKind.PANEL_NOTIFIED, date(2026, 12, 24), panel_reference="again")
+
+
+def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    decide(user, case)
+    with pytest.raises(CaseActionRefused, match=DUTY_LATE_REASON):
+        duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30))
+    duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30), late_reason="The office was closed.")
+    met = clock(case, "partners_notified")
+    assert (met.met_on, met.late_reason) == (date(2026, 12, 30), "The office was closed.")
+
+
+def test_a_reason_given_for_a_duty_met_on_time_is_not_kept_as_a_late_reason(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    decide(user, case)
+    record = duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 22), late_reason="not late at all")
+    assert record.late_reason == ""
+
+
+def test_the_panel_cannot_be_recorded_as_notified_when_the_la_decided_not_to(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    decide(user, case, notify=False)
+    with pytest.raises(CaseActionRefused, match="decided not to notify"):
+        duty(user, case, DutyKind.PANEL_NOTIFIED, date(2026, 12, 22), panel_reference="X")
+
+
+def test_under_wt_2023_notifying_the_panel_starts_the_rapid_review_clocks(
+    submit: SubmitFunc, user: UserFunc, demo: dict[str, Partnership]
+) -> None:
+    demo["northvale"].preset = "wt-2023"
+    demo["northvale"].save()
+    case = submit()
+    decide(user, case)
+    duty(user, case, DutyKind.PANEL_NOTIFIED, date(2026, 12, 23), panel_reference="CSPRP-9")
+    # 10 working days after Wednesday 23 December 2026: 24, 29, 30, 31 Dec, 4, 5, 6, 7, 8, 11 Jan.
+    assert clock(case, "prg_meeting").due == date(2027, 1, 11)
+    assert clock(case, "rapid_review_to_panel").due == date(2027, 1, 18)
+
+
+def test_other_areas_informed_needs_the_area_and_can_be_recorded_more_than_once(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    with pytest.raises(CaseActionRefused, match="which area"):
+        duty(user, case, DutyKind.OTHER_AREA_INFORMED, date(2026, 12, 22))
+    duty(user, case, DutyKind.OTHER_AREA_INFORMED, date(2026, 12, 22), other_area="Southmoor")
+    duty(user, case, DutyKind.OTHER_AREA_INFORMED, date(2026, 12, 22), other_area="Eastdale")
+    assert DutyRecord.objects.filter(case=case, kind=DutyKind.OTHER_AREA_INFORMED).count() == 2
+
+
+def test_an_agency_contributor_cannot_record_duties(submit: SubmitFunc, user: UserFunc) -> None:
+    case = submit()
+    with pytest.raises(CaseActionRefused):
+        duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 22), email="contributor.health@example.org")
+
+
+def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
+    submit: SubmitFunc, user: UserFunc
+) -> None:
+    case = submit()
+    bu = user("business.unit@example.org")
+    with pytest.raises(CaseActionRefused, match="reason"):
+        services.clock_extension_record(
+            actor=bu,
+            case=case,
+            clock_id="rapid_review_to_panel",
+            extended_to=date(2027, 1, 20),
+            reason="",
+            agreed_by="",
+        )
+    with pytest.raises(CaseActionRefused, match="after the current due date"):
+        services.clock_extension_record(
+            actor=bu,
+            case=case,
+            clock_id="rapid_review_to_panel",
+            extended_to=date(2027, 1, 12),
+            reason="r",
+            agreed_by="a",
+        )
+    extended = services.clock_extension_record(
+        actor=bu,
+        case=case,
+        clock_id="rapid_review_to_panel",
+        extended_to=date(2027, 1, 20),
+        reason="The police asked for time to interview a witness.",
+        agreed_by="Panel case officer, 11 January 2027",
+    )
+    assert (extended.due, extended.effective_due) == (date(2027, 1, 13), date(2027, 1, 20))
+    assert AuditEvent.objects.filter(verb="case.clock_extended", object_id=str(case.pk)).exists()
+    with pytest.raises(CaseActionRefused):
+        services.clock_extension_record(
+            actor=user("notifier@example.org"),
+            case=case,
+            clock_id="prg_meeting",
+            extended_to=date(2027, 1, 20),
+            reason="r",
+            agreed_by="a",
+        )

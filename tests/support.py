@@ -1,0 +1,79 @@
+"""Helpers for tests that need a person signed in with both factors."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cspr.accounts.models import User
+
+
+def authenticator_app(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app (made if they have none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def mark_second_factor_verified(client: Client, user: User) -> TOTPDevice:
+    """What passing the second factor leaves in the session (for clients signed in with ``force_login``)."""
+    device = authenticator_app(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The 6-digit code the person's app shows now (or ``steps_ahead`` time steps of 30 seconds later)."""
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, drift=steps_ahead)
+    generator.time = time.time()
+    return f"{generator.token():0{device.digits}d}"
+
+
+def code_from_key(key_text: str, *, steps_ahead: int = 0) -> str:
+    """The code for a base32 key as shown on the set-up page (spaces allowed)."""
+    key = base64.b32decode(key_text.replace(" ", "").upper())
+    device = TOTPDevice(key=key.hex())
+    return code_for(device, steps_ahead=steps_ahead)
+
+
+# The demo's invented identifying details (cspr.cases.demo): they must never appear outside the sealed fields.
+DEMO_IDENTIFYING = (
+    "Bramble Fictionsworth",
+    "Saffron Fictionsworth",
+    "Poppy Examplefield",
+    "Tansy Madeupton",
+    "Tansy Placeholder",
+    "Linden Madeupton",
+    "Hazel Madeupton",
+    "Ash Notarealname",
+    "Wren Samplesby",
+    "Clover Inventedale",
+    "Sorrel Inventedale",
+    "Nowhere Lane",
+    "Hypothetical Hospice",
+    "Pretend Street",
+    "Fable Court",
+    "2022-01-20",
+    "9434765919",
+)
+
+# The invented identifying details the tests themselves submit (tests/cases, tests/api).
+TEST_IDENTIFYING = (
+    "Quillfeatherby",
+    "Testfieldworth",
+    "Apitestworth",
+    "Imaginary Crescent",
+    "Nowhere Mews",
+)
+
+
+def kinds_naming_a_child(messages: list[tuple[str, str]]) -> list[str]:
+    """The kinds of the (kind, text) messages whose text holds any invented identifying detail."""
+    needles = [value.casefold() for value in (*DEMO_IDENTIFYING, *TEST_IDENTIFYING)]
+    return sorted({kind for kind, text in messages if any(needle in text.casefold() for needle in needles)})
