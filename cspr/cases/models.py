@@ -116,6 +116,9 @@ class Case(SealedFieldsMixin, models.Model):
     media_details_sealed = models.TextField(blank=True)
 
     assessment = models.JSONField(default=dict, help_text="The criteria engine's outcome, in plain words.")
+    executive_disagrees_with_prg = models.BooleanField(
+        default=False, help_text="Set at ratification: the discrepancy rationale clock then applies (§4.5)."
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

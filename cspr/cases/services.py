@@ -8,8 +8,9 @@ identifying details. Dates are calendar dates in Europe/London; "now" and "today
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -501,6 +502,7 @@ def _clock_facts(case: Case) -> ClockFacts:
     return ClockFacts(
         looked_after_child_died=case.nature == IncidentNature.LOOKED_AFTER_CHILD_DEATH,
         care_leaver_under_25_died=case.nature == IncidentNature.CARE_LEAVER_DEATH and age is not None and age <= 24,
+        executive_disagrees_with_prg=case.executive_disagrees_with_prg,
     )
 
 
@@ -714,47 +716,148 @@ def case_route(
     _require("cases.view_case", scope, case)
     at = _now(at)
     grounds = tuple(sorted(set(grounds)))
-    roles = scope.roles_in(case.partnership_id)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        try:
-            target = apply_transition(
-                case.stage, transition, roles=roles, facts=case_facts(case=case, grounds=grounds), reason=reason
-            )
-        except TransitionRefused as error:
-            raise CaseActionRefused(error.message) from None
-        rule_roles = {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}
-        acting_role = next((role for role in sorted(roles) if role in rule_roles), None)
-        CaseTransition(
-            case=case,
+        return _move(
             actor=actor,
-            actor_role=acting_role.value if acting_role else "",
+            case=case,
+            transition=transition,
+            reason=reason,
+            scope=scope,
+            facts=case_facts(case=case, grounds=grounds),
+            grounds=grounds,
             at=at,
-            from_stage=case.stage,
-            to_stage=target.value,
-            transition=transition,
-            reason=reason.strip(),
-            grounds=list(grounds),
-        ).save(force_insert=True)
-        previous = case.stage
-        case.stage = target.value
-        fields = ["stage"]
-        if transition == "choose_discretionary_review":
-            case.decision_on = _local_date(at)
-            fields.append("decision_on")
-        case.save(update_fields=fields)
-        _clocks_refresh(case=case)
-        _audit(
-            actor=actor,
-            verb="case.transition",
-            case=case,
             request=request,
-            transition=transition,
-            from_stage=previous,
-            to_stage=target.value,
-            grounds=list(grounds),
+            decision_on=_local_date(at) if transition == "choose_discretionary_review" else None,
         )
+
+
+def case_advance(
+    *,
+    actor: Any,
+    case: Case,
+    transition: str,
+    facts: Mapping[str, bool],
+    scope: Scope,
+    reason: str = "",
+    at: datetime | None = None,
+    decision_on: date | None = None,
+    executive_disagrees_with_prg: bool | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Take a later-stage transition for the app that keeps its record (the rapid review, the Panel's response).
+
+    Call it inside the caller's transaction, after writing the record the transition rests on. ``facts`` are the
+    caller's answers to the lifecycle guards (``CaseFacts`` field names); the table still decides the role, the
+    reason and the guards. ``decision_on`` fixes the ``decision`` event (DESIGN §3) and
+    ``executive_disagrees_with_prg`` decides whether the discrepancy clock applies.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_advance must run inside the caller's transaction.atomic block.")
+    if transition in ROUTES:
+        raise CaseActionRefused(UNKNOWN_ROUTE.format(transition=transition))
+    _require("cases.view_case", scope, case)
+    unknown = set(facts) - set(CaseFacts.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"Unknown case facts: {sorted(unknown)}")
+    base = case_facts(case=case)
+    return _move(
+        actor=actor,
+        case=case,
+        transition=transition,
+        reason=reason,
+        scope=scope,
+        facts=dataclass_replace(base, **cast(dict[str, Any], dict(facts))),
+        grounds=(),
+        at=_now(at),
+        request=request,
+        decision_on=decision_on,
+        executive_disagrees_with_prg=executive_disagrees_with_prg,
+    )
+
+
+def _move(
+    *,
+    actor: Any,
+    case: Case,
+    transition: str,
+    reason: str,
+    scope: Scope,
+    facts: CaseFacts,
+    grounds: tuple[str, ...],
+    at: datetime,
+    request: HttpRequest | None,
+    decision_on: date | None = None,
+    executive_disagrees_with_prg: bool | None = None,
+) -> Case:
+    """The one place a case changes stage: the table's verdict, the immutable row, the clocks and the audit."""
+    roles = scope.roles_in(case.partnership_id)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    try:
+        target = apply_transition(case.stage, transition, roles=roles, facts=facts, reason=reason)
+    except TransitionRefused as error:
+        raise CaseActionRefused(error.message) from None
+    rule_roles = {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}
+    acting_role = next((role for role in sorted(roles) if role in rule_roles), None)
+    CaseTransition(
+        case=case,
+        actor=actor,
+        actor_role=acting_role.value if acting_role else "",
+        at=at,
+        from_stage=case.stage,
+        to_stage=target.value,
+        transition=transition,
+        reason=reason.strip(),
+        grounds=list(grounds),
+    ).save(force_insert=True)
+    previous = case.stage
+    case.stage = target.value
+    fields = ["stage"]
+    if decision_on is not None:
+        case.decision_on = decision_on
+        fields.append("decision_on")
+    if executive_disagrees_with_prg is not None:
+        case.executive_disagrees_with_prg = executive_disagrees_with_prg
+        fields.append("executive_disagrees_with_prg")
+    case.save(update_fields=fields)
+    _clocks_refresh(case=case)
+    _audit(
+        actor=actor,
+        verb="case.transition",
+        case=case,
+        request=request,
+        transition=transition,
+        from_stage=previous,
+        to_stage=target.value,
+        grounds=list(grounds),
+    )
     return case
+
+
+CLOCK_LATE_REASON = "This was done after its due date: enter the reason it was late."
+
+
+def case_clock_met(
+    *, actor: Any, case: Case, clock_id: str, met_on: date, late_reason: str = "", request: HttpRequest | None = None
+) -> CaseClock | None:
+    """Stop a clock as met on ``met_on`` (met late needs a reason). Call it inside the caller's transaction.
+
+    Returns the clock, or ``None`` when the case has no applicable clock of that id (a preset without it, or a
+    conditional clock that does not apply): the caller's record stands either way. A clock already met keeps
+    its first date.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_clock_met must run inside the caller's transaction.atomic block.")
+    clock = CaseClock.objects.select_for_update().filter(case=case, clock_id=clock_id, applicable=True).first()
+    if clock is None or clock.met_on is not None:
+        return clock
+    late = met_on > clock.effective_due
+    if late and not late_reason.strip():
+        raise CaseActionRefused(CLOCK_LATE_REASON, field="late_reason")
+    clock.met_on = met_on
+    clock.late_reason = late_reason.strip() if late else ""
+    clock.save(update_fields=["met_on", "late_reason"])
+    _audit(actor=actor, verb="case.clock_met", case=case, request=request, clock=clock_id, met_on=met_on, late=late)
+    return clock
 
 
 # -- duties ----------------------------------------------------------------------------------------------------------
