@@ -32,6 +32,7 @@ from cspr.cases.forms import (
     RouteForm,
 )
 from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
+from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.middleware import refuse
 from cspr.core.policy import URL_POLICY
@@ -126,7 +127,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         today=timezone.localdate(),
         url=_url,
     )
-    return render(request, "cases/detail.html", {"page": page, "case": case})
+    panels = case_panels(case=case, scope=_scope(request), today=timezone.localdate())
+    return render(request, "cases/detail.html", {"page": page, "case": case, "panels": panels})
 
 
 @sensitive_post_parameters()
