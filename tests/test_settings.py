@@ -63,3 +63,17 @@ def test_local_settings_generate_a_private_key_file_once(tmp_path: Path) -> None
     first = local_keys(tmp_path)
     assert (tmp_path / "field-keys.json").stat().st_mode & 0o077 == 0
     assert local_keys(tmp_path) == first
+
+
+def test_production_settings_refuse_to_start_with_a_malformed_field_key() -> None:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
+        "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+        "ALLOWED_HOSTS": "reviews.example.org",
+        "FIELD_ENCRYPTION_KEYS": "not-a-key",
+        "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
+    }
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "keyid:base64key" in result.stderr

@@ -72,6 +72,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             nature="death",
             abuse_or_neglect="no",
             what_is_known="Sudden unexpected death in infancy; no concerns from any agency so far.",
+            case_outline="A baby found unresponsive at home; health visitor visits were routine, no concerns.",
             children=(
                 ChildData(
                     name="Bramble Fictionsworth",
@@ -113,6 +114,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             nature="looked_after_child_death",
             abuse_or_neglect="no",
             what_is_known="Death after a long illness in a children's hospice.",
+            case_outline="A looked-after child with a life-limiting condition, in a long-term foster placement.",
             children=(
                 ChildData(
                     name="Poppy Examplefield",
@@ -235,6 +237,8 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             nature="serious_harm",
             abuse_or_neglect="unknown",
             what_is_known="A baby brought to the emergency department with a fracture; explanation not consistent.",
+            case_outline="A baby in a family receiving early help; the health visitor had missed two visits.",
+            serious_harm_description="A fractured arm; the effect on the baby's development is not yet known.",
             children=(ChildData(name="Wren Samplesby", age_years=0, sex="not_known", area="Northvale"),),
             agencies_involved=(HEALTH_ORGANISATION,),
         ),
@@ -251,6 +255,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             incident_on=date(2026, 11, 22),
             nature="death",
             what_is_known="Died at home; bruising of different ages found.",
+            case_outline="A young child known to the school nurse; the family moved into the area this year.",
             children=(
                 ChildData(
                     name="Clover Inventedale",

@@ -34,7 +34,7 @@ from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NotificationData
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.cases.services import document_attach, notification_submit
-from cspr.core.crypto import decrypt, encrypt
+from cspr.core.crypto import DecryptionError, decrypt, encrypt, needs_rotation
 from cspr.core.policy import DOCUMENT_UPLOADERS
 from cspr.domain.roles import Role
 from cspr.partnerships.models import Organisation, Partnership
@@ -273,8 +273,40 @@ def _document_upload(draft: NotificationDraft, document: DraftDocument) -> Simpl
         sealed = path.read_text(encoding="ascii")
     except (OSError, ValueError):
         raise documents.FileRejected(DOCUMENT_MISSING) from None
-    content = base64.b64decode(decrypt(sealed, context=_document_context(draft.uuid, document.key)))
+    try:
+        content = base64.b64decode(decrypt(sealed, context=_document_context(draft.uuid, document.key)))
+    except DecryptionError:  # its key was removed, or the file was changed or moved
+        raise documents.FileRejected(DOCUMENT_MISSING) from None
     return SimpleUploadedFile(document.filename, content, content_type=document.content_type)
+
+
+def draft_documents_reseal() -> int:
+    """Re-seal draft documents that an older key sealed, with the newest key. Returns how many were re-sealed.
+
+    Each file is rewritten whole (a new file, then renamed over the old one), so a crash leaves either the old
+    sealed file or the new one. Safe to run again; audited when anything changed.
+    """
+    count = 0
+    for draft in NotificationDraft.objects.only("pk", "uuid", "payload_sealed").iterator():
+        for item in draft.answers.get("documents", []):
+            key = str(item.get("key", ""))
+            path = _files_dir(draft) / key
+            if not key or not path.is_file():
+                continue
+            sealed = path.read_text(encoding="ascii")
+            if not needs_rotation(sealed):
+                continue
+            context = _document_context(draft.uuid, key)
+            fresh = path.with_name(f"{key}.new")
+            with open(fresh, "w", encoding="ascii") as handle:
+                fresh.chmod(0o600)
+                handle.write(encrypt(decrypt(sealed, context=context), context=context))
+            fresh.replace(path)
+            count += 1
+    if count:
+        with transaction.atomic():
+            audit_record(actor=None, verb="keys.resealed", object_type="cases.draft_document", details={"files": count})
+    return count
 
 
 # -- submitting ----------------------------------------------------------------------------------------------------

@@ -106,6 +106,10 @@ TOO_MANY = "Add no more than {limit} {what}"
 NHS_NUMBER_INVALID = "Enter a valid NHS number: 10 digits, like 943 476 5919"
 TIME_INVALID = "Enter the time as hours and minutes on the 24-hour clock, like 14:30"
 EMAIL_INVALID = "Enter an e-mail address in the correct format, like name@example.org"
+PHONE_INVALID = "Enter a telephone number, like 01632 960 001 or +44 808 157 0192"
+WHAT_IS_KNOWN_NEEDED = "Enter what is known or suspected about the abuse or neglect"
+SERIOUS_HARM_NEEDED = "Enter a description of the serious harm"
+OUTLINE_NEEDED = "Enter an outline of the case"
 CARE_LEAVER_AGE_NEEDED = "Enter the care leaver's age when they died"
 UNBORN_WITH_DATE_OF_BIRTH = "An unborn child cannot have a date of birth"
 NAME_OR_NOT_IDENTIFIED = "Enter the child's name, or say that the child is unborn or not yet identified"
@@ -272,6 +276,15 @@ def _list(errors: _Errors, key: str, values: Any, label: str, *, limit: int) -> 
     return tuple(values)
 
 
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,30}$")
+
+
+def phone_number_is_valid(value: object) -> bool:
+    """A telephone number as people write them: digits, spaces, brackets, hyphens, an optional leading +."""
+    text = str(value).strip()
+    return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 6
+
+
 def validate_notification(data: NotificationData, *, today: date | None = None) -> dict[str, list[str]]:
     """Field errors in words (empty when the notification can be submitted).
 
@@ -289,6 +302,8 @@ def validate_notification(data: NotificationData, *, today: date | None = None) 
         _text(errors, key, getattr(data, key), label, required=True)
     if not errors.has("notifier_email") and not _EMAIL.match(data.notifier_email.strip()):
         errors.add("notifier_email", EMAIL_INVALID)
+    if not errors.has("notifier_phone") and not phone_number_is_valid(data.notifier_phone):
+        errors.add("notifier_phone", PHONE_INVALID)
 
     incident_on = _date(errors, "incident_on", data.incident_on, "The incident date", today=today, required=True)
     aware_on = _date(
@@ -317,6 +332,13 @@ def validate_notification(data: NotificationData, *, today: date | None = None) 
         ("media_details", "The media interest details"),
     ):
         _text(errors, key, getattr(data, key), label, limit=LONG_TEXT)
+    # The same answers the form's pages insist on (the API must not accept less).
+    if data.abuse_or_neglect == AbuseOrNeglect.YES.value and not str(data.what_is_known).strip():
+        errors.add("what_is_known", WHAT_IS_KNOWN_NEEDED)
+    if data.nature == IncidentNature.SERIOUS_HARM.value and not str(data.serious_harm_description).strip():
+        errors.add("serious_harm_description", SERIOUS_HARM_NEEDED)
+    if not errors.has("case_outline") and not str(data.case_outline).strip():
+        errors.add("case_outline", OUTLINE_NEEDED)
     _text(errors, "other_la_area", data.other_la_area, "The other local authority area")
     care_leaver_age = _whole_number(
         errors, "care_leaver_age", data.care_leaver_age, "The care leaver's age", limit=MAX_CARE_LEAVER_AGE
@@ -383,6 +405,8 @@ def _validate_child(errors: _Errors, prefix: str, child: Any, *, today: date, in
     ):
         errors.add(f"{prefix}.nhs_number", NHS_NUMBER_INVALID)
     _text(errors, f"{prefix}.placement_type", child.placement_type, "Placement type")
+    if child.looked_after is True and not str(child.placement_type).strip():
+        errors.add(f"{prefix}.placement_type", PLACEMENT_NEEDED)
     for flag in (
         "unborn",
         "not_yet_identified",

@@ -42,6 +42,7 @@ from cspr.cases.notification import (
     NATURE_CHOICES,
     NHS_NUMBER_INVALID,
     NO_CHILDREN,
+    PHONE_INVALID,
     PLACEMENT_NEEDED,
     RELATIONSHIP_CHOICES,
     SEX_CHOICES,
@@ -52,6 +53,7 @@ from cspr.cases.notification import (
     HouseholdMemberData,
     NotificationData,
     nhs_number_is_valid,
+    phone_number_is_valid,
     validate_notification,
 )
 from cspr.core.forms import DATE_PARTS, GovukDateField, govuk_date, govuk_field
@@ -82,7 +84,6 @@ LEGAL_STATUS_CHOICES = (
 )
 
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,30}$")
 
 
 def _lower_first(text: str) -> str:
@@ -329,8 +330,8 @@ class AboutYouForm(PageForm):
 
     def clean_notifier_phone(self) -> str:
         phone = str(self.cleaned_data["notifier_phone"])
-        if not _PHONE.match(phone) or sum(ch.isdigit() for ch in phone) < 6:
-            raise ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+        if not phone_number_is_valid(phone):
+            raise ValidationError(PHONE_INVALID)
         return phone
 
     def clean_notifier_email(self) -> str:

@@ -36,6 +36,7 @@ from cspr.cases.notify_forms import (
     PageForm,
     Step,
 )
+from cspr.cases.presenters import assessed_duties
 from cspr.cases.selectors import case_clocks, case_get
 from cspr.cases.services import NotificationInvalid, NotificationRefused
 from cspr.core.crypto import DecryptionError
@@ -561,7 +562,7 @@ def _documents_page(request: HttpRequest, reporter: Reporter, step: Step) -> Htt
                     form.add_error("file", notify_forms.upload_error(error))
                 else:
                     if action == "upload":
-                        messages.success(request, f"'{form.cleaned_data['title']}' is uploaded")
+                        messages.success(request, "The document is uploaded")
                         return redirect(request.get_full_path())
             elif action == "upload":
                 form.add_error("file", "Select a file to upload")
@@ -701,5 +702,11 @@ def submitted(request: HttpRequest, reference: str) -> HttpResponse:
     if case is None or case.created_by_id != request.user.pk:
         return redirect("notify:start")
     clocks = [clock for clock in case_clocks(case=case, today=timezone.localdate()) if clock.applicable]
-    context = {"case": case, "clocks": clocks, "noun": "referral" if case.as_referral else "notification"}
+    context = {
+        "case": case,
+        "clocks": clocks,
+        "noun": "referral" if case.as_referral else "notification",
+        "assessment": case.assessment or {},
+        "duties": assessed_duties(case.assessment or {}),
+    }
     return render(request, "cases/notify/submitted.html", context)

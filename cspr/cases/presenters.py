@@ -10,7 +10,7 @@ import rules
 
 from cspr.cases import selectors
 from cspr.cases.models import DUTY_CLOCKS, Case, Child, DutyKind
-from cspr.cases.notification import ABUSE_CHOICES, LOCATION_CHOICES, NATURE_CHOICES
+from cspr.cases.notification import ABUSE_CHOICES, LOCATION_CHOICES, NATURE_CHOICES, RELATIONSHIP_CHOICES
 from cspr.cases.services import ROUTES, case_facts
 from cspr.domain.clocks import ClockStatus
 from cspr.domain.criteria import DutyKind as AssessedDuty
@@ -27,6 +27,18 @@ _DUTY_TITLES = {
     AssessedDuty.NOTIFY_SOS_AND_OFSTED.value: "Notify the Secretary of State and Ofsted",
     AssessedDuty.NONE.value: "No notification duty",
 }
+
+
+def assessed_duties(assessment: dict[str, Any]) -> list[dict[str, str]]:
+    """The duties the criteria engine found, in words: title, section and reason."""
+    return [
+        {
+            "title": _DUTY_TITLES.get(duty.get("kind", ""), duty.get("kind", "")),
+            "section": duty.get("section", ""),
+            "reason": duty.get("reason", ""),
+        }
+        for duty in assessment.get("duties", [])
+    ]
 
 
 @dataclass(frozen=True)
@@ -204,8 +216,9 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
         children=[_child_summary(child) for child in children],
         organisations=_organisations(case),
         documents=selectors.case_documents(case=case),
-        links=[link for link in selectors.case_links(case=case) if link.kind != "possible_duplicate"],
-        duplicate_warnings=selectors.case_open_duplicate_warnings(case=case),
+        links=[link for link in selectors.case_links(case=case, scope=scope) if link.kind != "possible_duplicate"],
+        # Only those who may link cases are told of a possible duplicate: it reveals that another case exists.
+        duplicate_warnings=selectors.case_open_duplicate_warnings(case=case) if can_link else [],
         transition_actions=transition_actions,
         other_actions=other_actions,
         can_extend=rules.test_rule("cases.record_extension", scope, case),
@@ -221,6 +234,10 @@ def _organisations(case: Case) -> list[tuple[str, str]]:
     )
     if case.agencies_involved:
         rows.append(("Agencies involved", ", ".join(case.agencies_involved)))
+    labels = dict(RELATIONSHIP_CHOICES)
+    household = [labels.get(member.relationship, member.relationship) for member in case.household.all()]
+    # By relationship only: names and addresses are on the identifying-details page.
+    rows.append(("Parents, carers and household", ", ".join(household) if household else "None recorded"))
     return rows
 
 

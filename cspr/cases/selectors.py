@@ -93,6 +93,22 @@ def cases_search(
     return cases.select_related("partnership").prefetch_related("children").order_by("-submitted_at", "-id")
 
 
+def open_cases_with_children(
+    *, partnership_id: int, identity_hashes: set[str], closed_stages: frozenset[str]
+) -> QuerySet[Case]:
+    """The partnership's open cases with a child of one of these keyed identity hashes (never names in clear).
+
+    A system check run at submission for the duplicate warning, not a person's view: it is not scoped to anyone,
+    and what it finds is shown only to those who may link cases.
+    """
+    return (
+        Case.objects.filter(partnership_id=partnership_id, children__identity_hash__in=identity_hashes)
+        .exclude(stage__in=sorted(closed_stages))
+        .distinct()
+        .order_by("id")
+    )
+
+
 def case_years(*, scope: Scope, partnership_id: int) -> list[int]:
     visible = cases_visible(scope=scope, partnership_id=partnership_id)
     return sorted(set(visible.values_list("year", flat=True)), reverse=True)
@@ -265,13 +281,18 @@ def case_document_get(*, case: Case, document_uuid: str) -> CaseDocument | None:
         return None
 
 
-def case_links(*, case: Case) -> list[CaseLink]:
-    """Links from this case; a linked case of another partnership is never named (only the partnership)."""
-    return list(
-        CaseLink.objects.filter(case=case)
-        .filter(Q(other_case__isnull=True) | Q(other_case__partnership_id=case.partnership_id))
-        .select_related("other_case", "other_partnership")
+def case_links(*, case: Case, scope: Scope | None = None) -> list[CaseLink]:
+    """Links from this case; a linked case of another partnership is never named (only the partnership).
+
+    With ``scope``, only links to cases that person may see (an agency contributor sees fewer cases).
+    """
+    links = CaseLink.objects.filter(case=case).filter(
+        Q(other_case__isnull=True) | Q(other_case__partnership_id=case.partnership_id)
     )
+    if scope is not None:
+        visible = cases_visible(scope=scope, partnership_id=case.partnership_id)
+        links = links.filter(Q(other_case__isnull=True) | Q(other_case__in=visible))
+    return list(links.select_related("other_case", "other_partnership"))
 
 
 def case_open_duplicate_warnings(*, case: Case) -> list[CaseLink]:
@@ -387,10 +408,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
             detail = f"{event.details.get('clock_id', '')} to {event.details.get('extended_to', '')}"
         elif event.verb == "case.identifying_details_viewed":
             detail = f"Purpose: {event.details.get('purpose_label', '')}"
-        elif event.verb in ("case.linked", "case.duplicate_dismissed"):
-            detail = str(event.details.get("other_reference", ""))
-        elif event.verb.startswith("case.document"):
-            detail = str(event.details.get("title", ""))
+        # A link's other case is named only under "Linked cases", to those who may see it.
         entries.append(
             TimelineEntry(at=event.occurred_at, title=_AUDIT_TITLES[event.verb], by=_who(event.actor), detail=detail)
         )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.calendars.selectors import partnership_calendar, partnership_preset
-from cspr.cases import documents
+from cspr.cases import documents, selectors
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import (
     DUTY_CLOCKS,
@@ -93,6 +93,7 @@ DUTY_NOT_APPLICABLE = "This duty does not apply to this case."
 DUTY_ALREADY_RECORDED = "This duty was already recorded as done on {done_on}."
 PANEL_REFERENCE_NEEDED = "Enter the Panel's reference for the notification."
 OTHER_AREA_NEEDED = "Enter which area was informed."
+LA_DECISION_FIRST = "Record the local authority's decision to notify the Panel first: notifying is its duty (§3.5)."
 PANEL_NOT_NOTIFIED_BY_LA = "The local authority decided not to notify the Panel. Record a new decision by it first."
 EXTENSION_REASON_NEEDED = "Enter the reason for the extension and who agreed it."
 EXTENSION_NOT_LATER = "The new due date must be after the current due date ({due})."
@@ -365,13 +366,9 @@ def _duplicates_flag(*, case: Case, children: list[Child], at: datetime) -> list
     hashes = {child.identity_hash for child in children if child.identity_hash}
     if not hashes:
         return []
-    others = (
-        Case.objects.filter(partnership_id=case.partnership_id, children__identity_hash__in=hashes)
-        .exclude(pk=case.pk)
-        .exclude(stage__in=[stage.value for stage in CLOSED_STAGES])
-        .distinct()
-        .order_by("id")
-    )
+    others = selectors.open_cases_with_children(
+        partnership_id=case.partnership_id, identity_hashes=hashes, closed_stages=CLOSED_STAGES
+    ).exclude(pk=case.pk)
     return [
         CaseLink.objects.create(
             case=case,
@@ -672,9 +669,12 @@ def la_decision_record(
             correction=not first,
         )
         outcome = "will notify the Panel" if notify_panel else "will not notify the Panel"
+        # A referral becomes the LA's notification at its first decision to notify: the chairs hear of it now (§3.4).
+        chairs_too = first and case.as_referral and notify_panel
+        roles = [Role.BUSINESS_UNIT, Role.INDEPENDENT_CHAIR, Role.PRG_CHAIR] if chairs_too else [Role.BUSINESS_UNIT]
         _tell(
             case=case,
-            to=_recipients(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+            to=_recipients(partnership_id=case.partnership_id, roles=roles),
             subject=f"{case.reference}: the local authority {outcome}",
             body=(
                 f"{case.partnership.name}\n\nThe local authority's decision on case {case.reference} is recorded: it "
@@ -899,7 +899,9 @@ def duty_record(
                 raise CaseActionRefused(DUTY_ALREADY_RECORDED.format(done_on=f"{previous.done_on:%-d %B %Y}"))
             if kind == DutyKind.PANEL_NOTIFIED:
                 decision = _latest_la_decision(case)
-                if decision is not None and not decision.notify_panel:
+                if decision is None:
+                    raise CaseActionRefused(LA_DECISION_FIRST)
+                if not decision.notify_panel:
                     raise CaseActionRefused(PANEL_NOT_NOTIFIED_BY_LA)
             if clock is None or not clock.applicable:
                 raise CaseActionRefused(DUTY_NOT_APPLICABLE)
@@ -1123,7 +1125,6 @@ def document_attach(
                 case=case,
                 request=request,
                 document=str(document_uuid),
-                title=document.title,
                 content_type=stored.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
@@ -1156,7 +1157,6 @@ def document_download(
             case=case,
             request=request,
             document=str(document.uuid),
-            title=document.title,
         )
     return DocumentDownload(
         path=documents.absolute(document.stored_name),
@@ -1182,7 +1182,7 @@ def case_link(
     scope = _check_scope(actor, scope)
     _require("cases.link_cases", scope, case)
     at = _now(at)
-    other = Case.objects.filter(partnership_id=case.partnership_id, reference=other_reference.strip()).first()
+    other = selectors.case_get(scope=scope, partnership_id=case.partnership_id, reference=other_reference.strip())
     if other is None:
         raise CaseActionRefused(LINK_NOT_FOUND.format(reference=other_reference.strip()[:40]), field="other_reference")
     if other.pk == case.pk:

@@ -89,6 +89,11 @@ def _keyring(entries: tuple[str, ...], lookup: str) -> Keyring:
     return Keyring(keys=parse_keys(entries), lookup_key=lookup_key)
 
 
+def check_field_keys(entries: list[str], lookup: str) -> None:
+    """Raise ImproperlyConfigured unless the keys are well formed (used by the production settings at start)."""
+    _keyring(tuple(entries), lookup)
+
+
 def keyring() -> Keyring:
     return _keyring(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.LOOKUP_HASH_KEY)
 

@@ -6,6 +6,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cspr.core.crypto import check_field_keys
+
 from .base import *  # noqa: F403
 
 
@@ -22,6 +24,8 @@ if len(SECRET_KEY) < 50:
 required("DATABASE_URL")
 FIELD_ENCRYPTION_KEYS = [entry.strip() for entry in required("FIELD_ENCRYPTION_KEYS").split(",") if entry.strip()]
 LOOKUP_HASH_KEY = required("LOOKUP_HASH_KEY")
+# Check the keys' form now, so a bad key stops the start rather than the first request that needs it.
+check_field_keys(FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY)
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 

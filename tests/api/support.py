@@ -40,6 +40,9 @@ def api_policy_case(partnership: Partnership) -> Case:
         incident_on=today - timedelta(days=2),
         children=(ChildData(name="", not_yet_identified=True),),
         agencies_involved=("Northvale Integrated Care Board (demo)",),
+        what_is_known="Injuries not explained.",
+        serious_harm_description="A serious injury.",
+        case_outline="Known to health services.",
     )
     return notification_submit(
         actor=notifier, membership_scope=scope_for(notifier), partnership=partnership, data=data, as_referral=False

@@ -9,6 +9,11 @@ from cspr.cases.notification import (
     AWARE_BEFORE_INCIDENT,
     NHS_NUMBER_INVALID,
     NO_CHILDREN,
+    OUTLINE_NEEDED,
+    PHONE_INVALID,
+    PLACEMENT_NEEDED,
+    SERIOUS_HARM_NEEDED,
+    WHAT_IS_KNOWN_NEEDED,
     ChildData,
     nhs_number_is_valid,
     notification_from_dict,
@@ -80,3 +85,32 @@ def test_a_care_leavers_death_needs_the_care_leavers_age() -> None:
 def test_a_notification_survives_a_round_trip_through_plain_json() -> None:
     data = make_notification()
     assert notification_from_dict(notification_to_dict(data)) == data
+
+
+def test_the_answers_the_forms_pages_insist_on_are_required_of_the_api_too() -> None:
+    child = ChildData(name="", not_yet_identified=True, age_years=4, looked_after=True)
+    errors = validate_notification(
+        make_notification(
+            abuse_or_neglect="yes",
+            what_is_known=" ",
+            nature="serious_harm",
+            serious_harm_description="",
+            case_outline="",
+            notifier_phone="call me",
+            children=(child,),
+        ),
+        today=TODAY,
+    )
+    assert errors["what_is_known"] == [WHAT_IS_KNOWN_NEEDED]
+    assert errors["serious_harm_description"] == [SERIOUS_HARM_NEEDED]
+    assert errors["case_outline"] == [OUTLINE_NEEDED]
+    assert errors["notifier_phone"] == [PHONE_INVALID]
+    assert errors["children.0.placement_type"] == [PLACEMENT_NEEDED]
+
+
+def test_a_death_needs_no_serious_harm_description_and_no_abuse_needs_no_account_of_it() -> None:
+    errors = validate_notification(
+        make_notification(nature="death", serious_harm_description="", abuse_or_neglect="no", what_is_known=""),
+        today=TODAY,
+    )
+    assert errors == {}

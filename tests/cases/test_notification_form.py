@@ -170,7 +170,9 @@ def test_a_notifier_reports_two_children_leaves_halfway_resumes_changes_a_child_
     assert case.reference in confirmation
     assert "Notification sent" in confirmation
     assert "Child A, Child B" in confirmation
-    assert "Notify the Panel" in confirmation or "Panel" in confirmation
+    assert "What the notification criteria say" in confirmation
+    assert case.assessment["panel_reason"] in confirmation
+    assert "Notify the Panel" in confirmation  # the first duty that follows, with its section and reason
 
     # The people told (§3.4) read a reference and pseudonyms, never a name.
     assert OutboundMessage.objects.filter(kind="case.notified").exists()

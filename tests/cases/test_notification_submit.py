@@ -276,3 +276,34 @@ def test_a_date_no_bank_holiday_list_covers_is_a_field_error_not_a_crash(submit:
         )
     assert list(raised.value.errors) == ["la_aware_on"]
     assert "calendar" in raised.value.errors["la_aware_on"][0]
+
+
+def test_draft_documents_are_resealed_and_one_no_key_can_read_is_refused_in_words(
+    demo: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cspr.accounts.models import User
+    from cspr.cases import documents, drafts
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    owner = User.objects.get(email="notifier@example.org")
+    draft = drafts.draft_create(actor=owner, partnership=demo["northvale"], answers={}, current_step="about-you")
+    upload = SimpleUploadedFile("notes.txt", b"Plain notes for the draft.", content_type="text/plain")
+    added = drafts.draft_document_add(draft=draft, upload=upload, title="Notes")
+    draft.refresh_from_db()
+    path = drafts._files_dir(draft) / added.key
+    assert path.read_text().startswith("v1:test2:")
+
+    newest = new_key_entry("test3")
+    settings.FIELD_ENCRYPTION_KEYS = [newest, *settings.FIELD_ENCRYPTION_KEYS]
+    out = StringIO()
+    call_command("reseal_identifying_details", stdout=out)
+    assert "draft documents: 1 value(s) re-sealed" in out.getvalue()
+    assert path.read_text().startswith("v1:test3:")
+    settings.FIELD_ENCRYPTION_KEYS = [newest]
+    assert drafts._document_upload(draft, added).read() == b"Plain notes for the draft."
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key_entry("test4")]  # a key lost: the file can no longer be read
+    with pytest.raises(documents.FileRejected, match="can no longer be read"):
+        drafts._document_upload(draft, added)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from cspr.cases.drafts import draft_documents_reseal
 from cspr.cases.services import identifying_details_reseal
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = identifying_details_reseal(batch_size=options["batch_size"])
+        counts["draft documents"] = draft_documents_reseal()
         for label, count in counts.items():
             self.stdout.write(f"{label}: {count} value(s) re-sealed")
         self.stdout.write(f"Done: {sum(counts.values())} value(s) re-sealed with the newest key.")
