@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_partnership
 from cspr.core.middleware import refuse
+from cspr.core.pagination import paginate
 from cspr.partnerships.selectors import partnership_get
 
 PAGE_SIZE = 50
@@ -19,8 +18,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
     if partnership is None or not request.user.has_perm("audit.view_trail", partnership):
         return refuse(request, reason="not allowed to read the audit trail")
-    paginator = Paginator(audit_events_for_partnership(partnership_id=partnership.id), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page, pagination = paginate(request, audit_events_for_partnership(partnership_id=partnership.id), PAGE_SIZE)
     rows = [
         [
             {"text": timezone.localtime(event.occurred_at).strftime("%-d %b %Y %H:%M")},
@@ -30,11 +28,4 @@ def trail(request: HttpRequest) -> HttpResponse:
         ]
         for event in page
     ]
-    pagination = None
-    if paginator.num_pages > 1:
-        base = reverse("audit:trail")
-        pagination = {
-            "previous": {"href": f"{base}?page={page.previous_page_number()}"} if page.has_previous() else None,
-            "next": {"href": f"{base}?page={page.next_page_number()}"} if page.has_next() else None,
-        }
     return render(request, "audit/trail.html", {"partnership": partnership, "rows": rows, "pagination": pagination})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from cspr.core.middleware import refuse
+from cspr.core.pagination import paginate
 from cspr.messaging.models import MessageStatus
 from cspr.messaging.selectors import undeliverable_messages
 from cspr.partnerships.selectors import partnership_get
@@ -27,8 +26,7 @@ def undeliverable(request: HttpRequest) -> HttpResponse:
     if partnership is None or not request.user.has_perm("messaging.view_undeliverable", partnership):
         return refuse(request, reason="not allowed to see undelivered messages")
     flagged = undeliverable_messages(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
-    paginator = Paginator(flagged, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page, pagination = paginate(request, flagged, PAGE_SIZE)
     rows = [
         [
             {"text": message.to},
@@ -41,12 +39,5 @@ def undeliverable(request: HttpRequest) -> HttpResponse:
         ]
         for message in page
     ]
-    pagination = None
-    if paginator.num_pages > 1:
-        base = reverse("messaging:undeliverable")
-        pagination = {
-            "previous": {"href": f"{base}?page={page.previous_page_number()}"} if page.has_previous() else None,
-            "next": {"href": f"{base}?page={page.next_page_number()}"} if page.has_next() else None,
-        }
     context = {"partnership": partnership, "rows": rows, "pagination": pagination}
     return render(request, "messaging/undeliverable.html", context)

@@ -17,7 +17,9 @@ from cspr.partnerships.models import Membership, Partnership
 from cspr.partnerships.scoping import scope_for
 
 API_POST_ONLY = frozenset({"api:notification-create"})
-API_CASE_PAGES = frozenset({"api:case-detail", "api:case-clocks"})
+API_CASE_PAGES = frozenset(
+    {"api:case-detail", "api:case-clocks", "api:case-information-requests", "api:case-rapid-review"}
+)
 
 
 def api_client_for(email: str, partnership: Partnership) -> Client:
