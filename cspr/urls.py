@@ -11,7 +11,11 @@ urlpatterns = [
     path("partnership/procedure/", include("cspr.procedure.urls")),
     path("partnership/messages/", include("cspr.messaging.urls")),
     path("cases/notify/", include("cspr.cases.notify_urls")),
+    # Information requests and agency returns: /cases/<reference>/information/…, /inbox/…
+    path("", include("cspr.returns.urls")),
     path("cases/", include("cspr.cases.urls")),
+    # After cases: cspr.cases.urls registers the "caseref" converter.
+    path("cases/<caseref:reference>/rapid-review/", include("cspr.rapid_reviews.urls")),
     path("api/", include("cspr.api.urls")),
     # Superusers with a second factor, read only (cspr.core.admin_site).
     path("operators/", operators_site.urls),

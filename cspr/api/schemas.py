@@ -310,3 +310,117 @@ class CaseClocksOut(Schema):
     today: date
     preset: str
     clocks: list[ClockOut]
+
+
+class InformationRequestOut(Schema):
+    organisation: str = Field(description="The organisation asked for information (procedure §4.1).")
+    status: str = Field(description="not_started, in_progress, awaiting_sign_off, submitted or not_involved.")
+    status_label: str
+    due_on: date = Field(description="The date the return is due.")
+    submitted_on: date | None = Field(description="When the organisation first submitted its return.")
+    reminders_sent: int = Field(description="Reminders, chasers and business-unit chasers e-mailed so far.")
+
+
+class CaseInformationRequestsOut(Schema):
+    reference: str
+    information_requests: list[InformationRequestOut]
+
+
+# -- the rapid review (cspr.rapid_reviews): codes, choices, organisations and dates; never the record's text -------
+
+
+class RapidReviewAttendanceOut(Schema):
+    organisation: str
+    status: str = Field(description="attended, absent or not_involved.")
+
+
+class RapidReviewMeetingOut(Schema):
+    scheduled_on: date
+    held_on: date | None
+    mode: str = Field(description="virtual or in_person.")
+    attendance: list[RapidReviewAttendanceOut]
+
+
+class RapidReviewMissingOut(Schema):
+    section: str = Field(description="safeguarding, facts, criteria, decisions, learning or agencies.")
+    message: str
+
+
+class RapidReviewChildOut(Schema):
+    pseudonym: str
+    safeguarding_recorded: bool
+
+
+class RapidReviewJudgementOut(Schema):
+    code: str = Field(description="A §5.4 criterion or §5.5 circumstance code, as in cspr.domain.criteria.")
+    section: str
+    statement: str = Field(description="In the partnership's own wording where it has one.")
+    judgement: str | None = Field(description="met, not_met, unclear, or null when not yet judged.")
+
+
+class RapidReviewActionOut(Schema):
+    owner: str | None
+    due_on: date | None
+    status: str
+
+
+class RapidReviewRecordOut(Schema):
+    complete: bool = Field(description="Whether the completeness check finds nothing missing or too thin.")
+    missing: list[RapidReviewMissingOut]
+    children: list[RapidReviewChildOut]
+    judgements: list[RapidReviewJudgementOut]
+    local_decision: str | None = Field(description="yes or no: the PRG's decision on a local review.")
+    national_recommendation: str | None = Field(description="yes, no or unclear.")
+    national_criteria: list[str] = Field(description="Codes of the §8.2-8.3 items the PRG thinks may apply.")
+    agencies_involved: list[str]
+    agencies_not_involved: list[str] = Field(description="Statutory agencies not involved (a reason is recorded).")
+    actions: list[RapidReviewActionOut]
+
+
+class RapidReviewPrgDecisionOut(Schema):
+    decided_on: date
+    local_review: bool
+    national_recommendation: str
+
+
+class RapidReviewSignOffOut(Schema):
+    organisation: str
+    agrees: bool
+    signed_on: date
+
+
+class RapidReviewRatificationOut(Schema):
+    ratified_on: date
+    local_review: bool
+    disagrees_with_prg: bool
+    rationale_sent_on: date | None
+
+
+class RapidReviewPanelResponseOut(Schema):
+    kind: str = Field(
+        description="national_review, information_requested, information_provided, local_review or no_review."
+    )
+    received_on: date
+    information_due_on: date | None
+
+
+class RapidReviewFamilyToldOut(Schema):
+    told_on: date
+    method: str = Field(description="in_person, letter, phone or other.")
+
+
+class RapidReviewOut(Schema):
+    reference: str
+    stage: str
+    stage_label: str
+    preset: str
+    decision_on: date | None = Field(description="The decision date that starts the publication clock.")
+    meeting: RapidReviewMeetingOut | None
+    record: RapidReviewRecordOut
+    prg_decision: RapidReviewPrgDecisionOut | None
+    sign_offs: list[RapidReviewSignOffOut]
+    partners_to_sign: list[str]
+    ratification: RapidReviewRatificationOut | None
+    sent_to_panel_on: date | None
+    panel_responses: list[RapidReviewPanelResponseOut]
+    family_told: list[RapidReviewFamilyToldOut]

@@ -24,12 +24,14 @@ from cspr.api.access import ApiAccess, api_refuse
 from cspr.api.schemas import (
     CaseClocksOut,
     CaseDetailOut,
+    CaseInformationRequestsOut,
     CaseListOut,
     CaseListQuery,
     ErrorOut,
     IndexOut,
     NotificationCreatedOut,
     NotificationIn,
+    RapidReviewOut,
     ValidationErrorOut,
 )
 from cspr.calendars.selectors import partnership_preset
@@ -38,6 +40,9 @@ from cspr.cases.models import Case
 from cspr.cases.notification import validate_notification
 from cspr.cases.selectors import case_clocks, case_get, cases_search
 from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
+from cspr.rapid_reviews.presenters import api_view as rapid_review_api_view
+from cspr.rapid_reviews.selectors import review_state
+from cspr.returns.selectors import case_requests
 
 NO_ORGANISATION = (
     "This token's membership has no organisation: notifications come from a local authority notifier, "
@@ -286,3 +291,48 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
             "clocks": presenters.clocks(preset=preset, rows=rows),
         },
     )
+
+
+@api.get(
+    "/cases/{reference}/information-requests",
+    response={200: CaseInformationRequestsOut, 404: ErrorOut, **ERRORS},
+    url_name="case-information-requests",
+    operation_id="getCaseInformationRequests",
+    summary="The organisations asked for information on the case, and where each return stands",
+    description="Per organisation: status, due date, first submission date and reminders sent. No return content.",
+)
+def case_information_requests_view(request: HttpRequest, reference: str = Reference) -> Any:
+    case = _visible_case(request, reference)
+    return Status(
+        200,
+        {
+            "reference": case.reference,
+            "information_requests": [
+                {
+                    "organisation": item.organisation.name,
+                    "status": item.status,
+                    "status_label": item.get_status_display(),
+                    "due_on": item.due_on,
+                    "submitted_on": timezone.localdate(item.first_submitted_at) if item.first_submitted_at else None,
+                    "reminders_sent": item.reminders_sent,  # type: ignore[attr-defined]
+                }
+                for item in case_requests(case=case)
+            ],
+        },
+    )
+
+
+@api.get(
+    "/cases/{reference}/rapid-review",
+    response={200: RapidReviewOut, 404: ErrorOut, **ERRORS},
+    url_name="case-rapid-review",
+    operation_id="getCaseRapidReview",
+    summary="The case's rapid review: judgements, decisions, ratification and dates, without identifying details",
+    description=(
+        "Pseudonyms only. The record's free text (facts, grounds, reasons) may name people and is never included; "
+        "a case with no rapid review yet answers with an empty record."
+    ),
+)
+def case_rapid_review_view(request: HttpRequest, reference: str = Reference) -> Any:
+    case = _visible_case(request, reference)
+    return Status(200, rapid_review_api_view(review_state(case=case)))

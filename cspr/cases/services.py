@@ -1246,14 +1246,15 @@ def case_link_dismiss(
 
 
 def identifying_details_reseal(*, batch_size: int = 500) -> dict[str, int]:
-    """Re-seal every ``*_sealed`` value of the cases app (drafts included) that an older key sealed.
+    """Re-seal every ``*_sealed`` value of the service's apps (cases and drafts, agency returns, the rapid
+    review: every model sealed through ``SealedFieldsMixin``) that an older key sealed.
 
     Each value is decrypted with the key its token names and the row's own context, then encrypted with the newest
     key. Rows are updated in batches, each in its own transaction, with one audit event per model. Safe to run
     again: values already under the newest key are left alone.
     """
     counts: dict[str, int] = {}
-    models: list[Any] = list(apps.get_app_config("cases").get_models())
+    models: list[Any] = [model for model in apps.get_models() if model.__module__.startswith("cspr.")]
     for model in models:
         sealed = [field.name for field in model._meta.get_fields() if field.name.endswith("_sealed")]
         if not sealed or not any(field.name == "uuid" for field in model._meta.get_fields()):

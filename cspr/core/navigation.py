@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cspr.core.policy import policy_for
+from cspr.core.policy import RETURN_CONTRIBUTORS, policy_for
 from cspr.partnerships.selectors import partnerships_visible
 
 NAVIGATION = [
@@ -21,6 +21,9 @@ NAVIGATION = [
     ("audit:trail", "Audit trail"),
     ("messaging:undeliverable", "Messages not delivered"),
 ]
+# Pages open to everyone signed in that only some people need: shown when the person acts for an
+# organisation in any partnership (the inbox spans all of them).
+FOR_AGENCY_PEOPLE = {"returns:inbox": "Information requests"}
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -35,6 +38,9 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         ):
             continue
         items.append({"href": reverse(view_name), "text": text, "active": view_name == current})
+    if any(grant.role in RETURN_CONTRIBUTORS for grant in scope.grants):
+        for view_name, text in FOR_AGENCY_PEOPLE.items():
+            items.insert(2, {"href": reverse(view_name), "text": text, "active": view_name == current})
     return items
 
 

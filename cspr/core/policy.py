@@ -92,6 +92,29 @@ IDENTIFYING_VIEWERS = frozenset(
         Role.INDEPENDENT_CHAIR,
     }
 )
+# Information requests and agency returns (cspr.returns, procedure §4.1). The business unit asks and chases; an
+# agency's contributors (and its notifiers) answer for their own organisation only; submitted returns and the merged
+# chronology are read by the business unit, the PRG and the Independent Chair (contributors see their own).
+RETURN_REQUESTERS = frozenset({Role.BUSINESS_UNIT})
+RETURN_CONTRIBUTORS = frozenset({Role.AGENCY_CONTRIBUTOR, Role.NOTIFIER})
+RETURN_READERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.INDEPENDENT_CHAIR})
+CHRONOLOGY_READERS = RETURN_READERS | RETURN_CONTRIBUTORS
+ORGANISATION_LEAD_MANAGERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
+
+# The rapid review (cspr.rapid_reviews; object-level checks in cspr.rapid_reviews.rules).
+RAPID_REVIEW_READERS = frozenset(
+    {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.EXECUTIVE_MEMBER, Role.INDEPENDENT_CHAIR}
+)
+RAPID_REVIEW_EDITORS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER})
+PRG_DECIDERS = frozenset({Role.PRG_CHAIR})
+MEETING_ORGANISERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
+# The meeting's papers are for the PRG only (§4.2).
+MEETING_PAPER_READERS = frozenset({Role.PRG_CHAIR, Role.PRG_MEMBER, Role.BUSINESS_UNIT, Role.INDEPENDENT_CHAIR})
+PARTNER_SIGNERS = frozenset({Role.EXECUTIVE_MEMBER})
+PANEL_CORRESPONDENTS = frozenset({Role.BUSINESS_UNIT})
+FAMILY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
+CRITERIA_CLOSERS = frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER})
+RAPID_REVIEW_IDENTIFYING = RAPID_REVIEW_READERS & IDENTIFYING_VIEWERS
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -166,6 +189,51 @@ URL_POLICY: dict[str, Policy] = {
     "notify:member-remove": members(*INCIDENT_REPORTERS),
     "notify:document-remove": members(*INCIDENT_REPORTERS),
     "notify:submitted": members(*INCIDENT_REPORTERS),
+    # Information requests and agency returns (object-level checks in cspr.returns.rules; another organisation's
+    # request, return or attachment is a 404). The inbox spans every partnership the person belongs to.
+    "returns:board": members(*RETURN_REQUESTERS),
+    "returns:send": members(*RETURN_REQUESTERS),
+    "returns:chase": members(*RETURN_REQUESTERS),
+    "returns:not-involved": members(*RETURN_REQUESTERS),
+    "returns:clock-close": members(*RETURN_REQUESTERS),
+    "returns:return": members(*RETURN_READERS),
+    "returns:return-docx": members(*RETURN_READERS),
+    "returns:case-attachment": members(*RETURN_READERS),
+    "returns:chronology": members(*CHRONOLOGY_READERS),
+    "returns:chronology-docx": members(*CHRONOLOGY_READERS),
+    "returns:leads": members(*ORGANISATION_LEAD_MANAGERS),
+    "returns:inbox": SIGNED_IN,
+    "returns:request": members(*RETURN_CONTRIBUTORS),
+    "returns:edit": members(*RETURN_CONTRIBUTORS),
+    "returns:entry-add": members(*RETURN_CONTRIBUTORS),
+    "returns:entry-remove": members(*RETURN_CONTRIBUTORS),
+    "returns:import": members(*RETURN_CONTRIBUTORS),
+    "returns:attachment-add": members(*RETURN_CONTRIBUTORS),
+    "returns:attachment-remove": members(*RETURN_CONTRIBUTORS),
+    "returns:attachment": members(*RETURN_CONTRIBUTORS),
+    "returns:assign": members(*RETURN_CONTRIBUTORS),
+    "returns:sign-off-request": members(*RETURN_CONTRIBUTORS),
+    "returns:submit": members(*RETURN_CONTRIBUTORS),
+    "returns:revise": members(*RETURN_CONTRIBUTORS),
+    "returns:own-docx": members(*RETURN_CONTRIBUTORS),
+    # The rapid review (cspr.rapid_reviews): another partnership's case, or a role without a part in it, is a 404.
+    "rapid_reviews:overview": members(*RAPID_REVIEW_READERS),
+    "rapid_reviews:section": members(*RAPID_REVIEW_EDITORS),
+    "rapid_reviews:check": members(*RAPID_REVIEW_READERS),
+    "rapid_reviews:meeting": members(*MEETING_ORGANISERS),
+    "rapid_reviews:meeting-held": members(*MEETING_ORGANISERS),
+    "rapid_reviews:paper-upload": members(*MEETING_ORGANISERS),
+    "rapid_reviews:paper-download": members(*MEETING_PAPER_READERS),
+    "rapid_reviews:sign-off": members(*PARTNER_SIGNERS),
+    "rapid_reviews:ratify": members(*PARTNER_SIGNERS),
+    "rapid_reviews:rationale-sent": members(*PANEL_CORRESPONDENTS),
+    "rapid_reviews:document": members(*RAPID_REVIEW_READERS),
+    "rapid_reviews:document-identifying": members(*RAPID_REVIEW_IDENTIFYING),
+    "rapid_reviews:print": members(*RAPID_REVIEW_READERS),
+    "rapid_reviews:submit": members(*PANEL_CORRESPONDENTS),
+    "rapid_reviews:panel-response": members(*PANEL_CORRESPONDENTS),
+    "rapid_reviews:close": members(*CRITERIA_CLOSERS),
+    "rapid_reviews:family": members(*FAMILY_RECORDERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),
@@ -175,6 +243,8 @@ URL_POLICY: dict[str, Policy] = {
     "api:case-list": api_tokens(*CASE_READERS),
     "api:case-detail": api_tokens(*CASE_READERS),
     "api:case-clocks": api_tokens(*CASE_READERS),
+    "api:case-rapid-review": api_tokens(*CASE_READERS),
+    "api:case-information-requests": api_tokens(*CASE_READERS),
 }
 
 

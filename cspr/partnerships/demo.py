@@ -17,6 +17,8 @@ from cspr.cases.demo import seed_demo_cases
 from cspr.domain.roles import Role
 from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
 from cspr.partnerships.services import contact_set, membership_grant, organisation_link, partnership_create
+from cspr.rapid_reviews.demo import seed_demo_rapid_review
+from cspr.returns.demo import seed_demo_returns
 
 DEMO_PASSWORD = "demo-only-Northvale-2026"  # noqa: S105 - printed for the demo; never used outside DEMO_MODE
 
@@ -62,6 +64,11 @@ NORTHVALE_PEOPLE = [
     ),
     DemoPerson("prg.chair@example.org", "Priya Garrow", Role.PRG_CHAIR),
     DemoPerson("prg.member@example.org", "Owen Maddox", Role.PRG_MEMBER, NORTHVALE_ORGANISATIONS[4][0]),
+    # One Executive member per lead safeguarding partner: each signs off the rapid review for its organisation.
+    DemoPerson(
+        "executive.health@example.org", "Hollis Brackenridge", Role.EXECUTIVE_MEMBER, NORTHVALE_ORGANISATIONS[1][0]
+    ),
+    DemoPerson("executive.police@example.org", "Perrin Ashgrove", Role.EXECUTIVE_MEMBER, SHARED_POLICE),
     DemoPerson("executive@example.org", "Evelyn Stroud", Role.EXECUTIVE_MEMBER, NORTHVALE_LA),
     DemoPerson("independent.chair@example.org", "Isaac Penrose", Role.INDEPENDENT_CHAIR),
     DemoPerson("reviewer@example.org", "Rowan Achterberg", Role.REVIEWER),
@@ -143,4 +150,6 @@ def seed_demo() -> bool:
         for day in NORTHVALE_CLOSURE_DAYS:
             closure_day_add(actor=None, partnership=northvale, day=day, description="Christmas shutdown")
         seed_demo_cases(partnership=northvale)
+        seed_demo_rapid_review(partnership=northvale)
+        seed_demo_returns(partnership=northvale)
     return True

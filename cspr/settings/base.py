@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "cspr.procedure",
     "cspr.messaging",
     "cspr.cases",
+    "cspr.rapid_reviews",
     "cspr.api",
+    "cspr.returns",
 ]
 
 MIDDLEWARE = [

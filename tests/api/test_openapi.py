@@ -16,6 +16,8 @@ ENDPOINTS = {
     ("/api/v1/cases", "get"),
     ("/api/v1/cases/{reference}", "get"),
     ("/api/v1/cases/{reference}/clocks", "get"),
+    ("/api/v1/cases/{reference}/information-requests", "get"),
+    ("/api/v1/cases/{reference}/rapid-review", "get"),
 }
 
 

@@ -22,6 +22,8 @@ from cspr.partnerships.models import Partnership
 from tests.api.support import API_POST_ONLY, api_client_for, api_url_kwargs
 from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_kwargs
 from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
+from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
+from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
 
 
 def named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -60,6 +62,8 @@ POST_ONLY = {
     *CASE_POST_ONLY,
     *NOTIFY_POST_ONLY,
     *API_POST_ONLY,
+    *RAPID_REVIEW_POST_ONLY,
+    *RETURNS_POST_ONLY,
 }
 
 
@@ -67,6 +71,8 @@ def url_kwargs(name: str, demo: dict[str, Partnership]) -> dict[str, Any]:
     """Real objects of the signed-in person's partnership, so an allowed role is not refused for a missing id."""
     if name in CASE_PAGES:
         return case_url_kwargs(name, demo["northvale"])
+    if name.startswith("rapid_reviews:"):
+        return rapid_review_url_kwargs(name, demo["northvale"])
     if name.startswith("api:"):
         return api_url_kwargs(name, demo["northvale"])
     if name == "calendars:closure-day-remove":
@@ -120,6 +126,8 @@ def post_data(name: str, demo: dict[str, Partnership]) -> dict[str, Any]:
 def _request(client: Client, name: str, demo: dict[str, Partnership]) -> Any:
     if name.startswith("notify:"):  # drafts belong to the person asking: anybody else's is "not found"
         path = reverse(name, kwargs=notify_url_kwargs(name, client, demo["northvale"]))
+    elif name.startswith("returns:"):  # contributors open their own organisation's request
+        path = reverse(name, kwargs=returns_url_kwargs(name, client, demo["northvale"]))
     else:
         path = reverse(name, kwargs=url_kwargs(name, demo))
     return client.post(path, post_data(name, demo)) if name in POST_ONLY else client.get(path)

@@ -81,8 +81,10 @@ def refusing() -> RecordingBackend:
 
 @pytest.fixture(autouse=True)
 def no_leftover_periodic_jobs() -> Iterator[None]:
-    """Tests register their own periodic jobs; none survives into the next test."""
+    """Tests see only the periodic jobs they register (not the apps' own, such as the returns reminders),
+    and none survives into the next test."""
     before = dict(_REGISTRY)
+    _REGISTRY.clear()
     yield
     _REGISTRY.clear()
     _REGISTRY.update(before)

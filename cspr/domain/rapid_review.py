@@ -1,0 +1,351 @@
+"""The rapid review's completeness rules (procedure §4.3, and §4.2 where the preset asks for more).
+
+Pure Python: the caller reads its record into :class:`RapidReviewDraft` (plain strings, booleans and dates) and
+gets back every missing or too-thin item in plain words, grouped by the section of the form it belongs to. The
+PRG chair can send the rapid review to the Executive only when :func:`check_rapid_review` finds nothing.
+
+"Too thin" is measured on the text as typed, with runs of spaces and line breaks counted once, so padding a
+reason with spaces does not make it long enough.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from cspr.domain.criteria import LOCAL_REVIEW_CIRCUMSTANCES, LOCAL_REVIEW_CRITERIA, Criterion
+
+__all__ = [
+    "JUDGED_CRITERIA",
+    "MIN_REASON",
+    "MIN_SUMMARY",
+    "SECTIONS",
+    "ActionDraft",
+    "AgencyDraft",
+    "ChildArrangement",
+    "Judgement",
+    "Problem",
+    "RapidReviewCheck",
+    "RapidReviewDraft",
+    "Section",
+    "check_rapid_review",
+    "text_length",
+]
+
+MIN_REASON = 20
+"""A reason, explanation or arrangement shorter than this (in characters) is too thin to be a reason."""
+MIN_SUMMARY = 100
+"""The summary of facts, and the longer analyses, need at least this many characters."""
+
+JUDGED_CRITERIA: tuple[Criterion, ...] = LOCAL_REVIEW_CRITERIA + LOCAL_REVIEW_CIRCUMSTANCES
+"""§5.4 criteria and §5.5 circumstances: each needs a judgement with a reason."""
+
+
+class Section(StrEnum):
+    """The pages the rapid review record is split into, in order."""
+
+    SAFEGUARDING = "safeguarding"
+    FACTS = "facts"
+    CRITERIA = "criteria"
+    DECISIONS = "decisions"
+    LEARNING = "learning"
+    AGENCIES = "agencies"
+
+    @property
+    def heading(self) -> str:
+        return _SECTION_TITLES[self]
+
+    @property
+    def reference(self) -> str:
+        return _SECTION_REFERENCES[self]
+
+
+_SECTION_TITLES = {
+    Section.SAFEGUARDING: "Immediate safeguarding arrangements",
+    Section.FACTS: "Facts, practice episodes and equality",
+    Section.CRITERIA: "Criteria for a local review",
+    Section.DECISIONS: "Decisions and further learning",
+    Section.LEARNING: "Immediate learning and how it will be shared",
+    Section.AGENCIES: "Agencies involved",
+}
+_SECTION_REFERENCES = {
+    Section.SAFEGUARDING: "§4.3",
+    Section.FACTS: "§4.2-4.3",
+    Section.CRITERIA: "§5.4-5.5",
+    Section.DECISIONS: "§4.3, §5.3, §8.2-8.3",
+    Section.LEARNING: "§4.3",
+    Section.AGENCIES: "§3.4, §4.3",
+}
+SECTIONS: tuple[Section, ...] = tuple(Section)
+
+
+class Judgement(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNCLEAR = "unclear"
+
+    @property
+    def label(self) -> str:
+        return {"met": "Met", "not_met": "Not met", "unclear": "Unclear"}[self.value]
+
+
+@dataclass(frozen=True)
+class ChildArrangement:
+    pseudonym: str
+    arrangements: str
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    what: str
+    has_owner: bool
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class AgencyDraft:
+    """A statutory agency of the partnership (§3.4): involved in the rapid review, or why not."""
+
+    name: str
+    involved: bool
+    omission_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RapidReviewDraft:
+    """What the record holds now, as plain values ("" for anything not answered)."""
+
+    children: tuple[ChildArrangement, ...] = ()
+    facts_summary: str = ""
+    key_practice_episodes: str = ""
+    equality_analysis: str = ""
+    practice_and_equality_required: bool = False
+    judgements: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """By criterion code: (judgement value, reason)."""
+    local_decision: str = ""
+    """"yes" or "no"."""
+    local_grounds: str = ""
+    national_recommendation: str = ""
+    """"yes", "no" or "unclear"."""
+    national_reasons: str = ""
+    further_learning: str = ""
+    no_further_learning: str = ""
+    immediate_learning: str = ""
+    actions: tuple[ActionDraft, ...] = ()
+    statutory_agencies: tuple[AgencyDraft, ...] = ()
+    other_agencies_involved: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: Section
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RapidReviewCheck:
+    problems: tuple[Problem, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    def for_section(self, section: Section) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.section is section)
+
+    def section_complete(self, section: Section) -> bool:
+        return not self.for_section(section)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def text_length(text: str) -> int:
+    """Characters that count: leading and trailing space dropped, each run of spaces or line breaks counted once."""
+    return len(_SPACES.sub(" ", text or "").strip())
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def text(self, section: Section, name: str, value: str, *, missing: str, thin: str, minimum: int) -> None:
+        length = text_length(value)
+        if length == 0:
+            self.problems.append(Problem(section, name, missing))
+        elif length < minimum:
+            self.problems.append(Problem(section, name, thin.format(minimum=minimum)))
+
+
+def check_rapid_review(draft: RapidReviewDraft) -> RapidReviewCheck:
+    """Every item that is missing or too thin, in the order of the record, each in plain words."""
+    check = _Checker()
+    _safeguarding(check, draft)
+    _facts(check, draft)
+    _criteria(check, draft)
+    _decisions(check, draft)
+    _learning(check, draft)
+    _agencies(check, draft)
+    order = {section: position for position, section in enumerate(SECTIONS)}
+    return RapidReviewCheck(problems=tuple(sorted(check.problems, key=lambda problem: order[problem.section])))
+
+
+def _safeguarding(check: _Checker, draft: RapidReviewDraft) -> None:
+    if not draft.children:
+        check.problems.append(
+            Problem(Section.SAFEGUARDING, "children", "The case has no child to record arrangements for.")
+        )
+    for child in draft.children:
+        check.text(
+            Section.SAFEGUARDING,
+            f"arrangements_{child.pseudonym}",
+            child.arrangements,
+            missing=f"Immediate safeguarding arrangements for {child.pseudonym} are missing.",
+            thin=f"Immediate safeguarding arrangements for {child.pseudonym} are too thin (at least {{minimum}} "
+            "characters).",
+            minimum=MIN_REASON,
+        )
+
+
+def _facts(check: _Checker, draft: RapidReviewDraft) -> None:
+    check.text(
+        Section.FACTS,
+        "facts_summary",
+        draft.facts_summary,
+        missing="The summary of the facts and their context is missing.",
+        thin="The summary of the facts is too thin to support the analysis (at least {minimum} characters).",
+        minimum=MIN_SUMMARY,
+    )
+    if draft.practice_and_equality_required:
+        check.text(
+            Section.FACTS,
+            "key_practice_episodes",
+            draft.key_practice_episodes,
+            missing="The key practice episodes are missing (required by the partnership's procedure).",
+            thin="The key practice episodes are too thin (at least {minimum} characters).",
+            minimum=MIN_REASON,
+        )
+        check.text(
+            Section.FACTS,
+            "equality_analysis",
+            draft.equality_analysis,
+            missing="The equality analysis (race, disability and other inequalities) is missing (required by the "
+            "partnership's procedure).",
+            thin="The equality analysis is too thin (at least {minimum} characters).",
+            minimum=MIN_REASON,
+        )
+
+
+def _criteria(check: _Checker, draft: RapidReviewDraft) -> None:
+    for criterion in JUDGED_CRITERIA:
+        judgement, reason = draft.judgements.get(criterion.code, ("", ""))
+        label = f"{criterion.section} “{criterion.statement.rstrip('.')}”"
+        if judgement not in {item.value for item in Judgement}:
+            check.problems.append(
+                Problem(Section.CRITERIA, f"judgement_{criterion.code}", f"{label}: say whether it is met.")
+            )
+        check.text(
+            Section.CRITERIA,
+            f"reason_{criterion.code}",
+            reason,
+            missing=f"{label}: the reason for the judgement is missing.",
+            thin=f"{label}: the reason is too thin (at least {{minimum}} characters).",
+            minimum=MIN_REASON,
+        )
+
+
+def _decisions(check: _Checker, draft: RapidReviewDraft) -> None:
+    if draft.local_decision not in {"yes", "no"}:
+        check.problems.append(
+            Problem(Section.DECISIONS, "local_decision", "The decision whether to hold a local review is missing.")
+        )
+    check.text(
+        Section.DECISIONS,
+        "local_grounds",
+        draft.local_grounds,
+        missing="The grounds for the decision on a local review are missing.",
+        thin="The grounds for the decision on a local review are too thin (at least {minimum} characters).",
+        minimum=MIN_REASON,
+    )
+    if draft.national_recommendation not in {"yes", "no", "unclear"}:
+        check.problems.append(
+            Problem(Section.DECISIONS, "national_recommendation", "The recommendation on a national review is missing.")
+        )
+    check.text(
+        Section.DECISIONS,
+        "national_reasons",
+        draft.national_reasons,
+        missing="The reasons for the recommendation on a national review are missing.",
+        thin="The reasons for the recommendation on a national review are too thin (at least {minimum} characters).",
+        minimum=MIN_REASON,
+    )
+    check.text(
+        Section.DECISIONS,
+        "further_learning",
+        draft.further_learning,
+        missing="The potential for further learning is missing.",
+        thin="The potential for further learning is too thin (at least {minimum} characters).",
+        minimum=MIN_REASON,
+    )
+    if draft.local_decision == "no":
+        check.text(
+            Section.DECISIONS,
+            "no_further_learning",
+            draft.no_further_learning,
+            missing="There is to be no local review: say why no further learning is expected.",
+            thin="Why no further learning is expected is too thin (at least {minimum} characters).",
+            minimum=MIN_REASON,
+        )
+
+
+def _learning(check: _Checker, draft: RapidReviewDraft) -> None:
+    check.text(
+        Section.LEARNING,
+        "immediate_learning",
+        draft.immediate_learning,
+        missing="The immediate learning is missing (say so if none is established yet).",
+        thin="The immediate learning is too thin (at least {minimum} characters).",
+        minimum=MIN_REASON,
+    )
+    if not draft.actions:
+        check.problems.append(
+            Problem(Section.LEARNING, "actions", "Add at least one action to share the learning (what, who, by when).")
+        )
+    for number, action in enumerate(draft.actions, start=1):
+        if text_length(action.what) < MIN_REASON:
+            check.problems.append(
+                Problem(
+                    Section.LEARNING,
+                    f"action_{number}",
+                    f"Action {number}: say what will be done (at least {MIN_REASON} characters).",
+                )
+            )
+        if not action.has_owner:
+            check.problems.append(
+                Problem(Section.LEARNING, f"action_{number}", f"Action {number}: choose the organisation that owns it.")
+            )
+        if action.due_on is None:
+            check.problems.append(Problem(Section.LEARNING, f"action_{number}", f"Action {number}: give a due date."))
+
+
+def _agencies(check: _Checker, draft: RapidReviewDraft) -> None:
+    involved = sum(1 for agency in draft.statutory_agencies if agency.involved) + draft.other_agencies_involved
+    if involved == 0:
+        check.problems.append(
+            Problem(Section.AGENCIES, "agencies", "Say which agencies have been involved in the rapid review.")
+        )
+    for agency in draft.statutory_agencies:
+        if agency.involved:
+            continue
+        check.text(
+            Section.AGENCIES,
+            "omissions",
+            agency.omission_reason,
+            missing=f"{agency.name} is a statutory agency but was not involved: explain why.",
+            thin=f"Why {agency.name} was not involved is too thin (at least {{minimum}} characters).",
+            minimum=MIN_REASON,
+        )

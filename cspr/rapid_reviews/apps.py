@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RapidReviewsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cspr.rapid_reviews"
+    label = "rapid_reviews"
+    verbose_name = "Rapid reviews"
+
+    def ready(self) -> None:
+        from cspr.cases.panels import CasePanel, register_case_panel
+        from cspr.rapid_reviews import rules  # noqa: F401 - registers the object-level rules
+        from cspr.rapid_reviews.presenters import case_panel
+
+        register_case_panel(CasePanel(key="rapid-review", title="Rapid review", order=20, build=case_panel))

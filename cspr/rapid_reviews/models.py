@@ -1,0 +1,349 @@
+"""The rapid review of one case (procedure §3.4, §4.2-4.7, §5.3, §8.5): the PRG meeting, the record, the PRG's
+decision, each lead safeguarding partner's sign-off, the ratification, the submission to the Panel, the Panel's
+responses and telling the family.
+
+Free text that may name the child, the family or others (the facts, the grounds, the minutes...) is sealed with
+:mod:`cspr.core.crypto` into ``*_sealed`` columns bound to ``rapid_reviews.<model>.<field>.<row uuid>``, as the cases
+app does. Text about agencies and actions ("Probation was not involved with the family") is asked for without
+names and kept in clear so that later learning and reporting can read it.
+
+Decisions and the dates things were sent are immutable rows: ``save`` refuses an update, ``delete`` refuses.
+The record itself (:class:`RapidReview` and its parts) is a working draft until the PRG records its decision.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cspr.cases.models import ImmutableModel, SealedFieldsMixin
+from cspr.domain.rapid_review import Judgement
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class NationalRecommendation(models.TextChoices):
+    YES = "yes", "Yes: a national review may be needed"
+    NO = "no", "No"
+    UNCLEAR = "unclear", "Unclear: for the Panel to decide"
+
+
+# -- the PRG meeting (§3.4, §4.2) -----------------------------------------------------------------------------------
+
+
+class PrgMeeting(SealedFieldsMixin, models.Model):
+    class Mode(models.TextChoices):
+        VIRTUAL = "virtual", "Virtual (online or by phone)"
+        IN_PERSON = "in_person", "In person"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="prg_meeting")
+    scheduled_on = models.DateField()
+    starts_at = models.CharField(max_length=5, blank=True, help_text="HH:MM, Europe/London.")
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    where = models.CharField(max_length=500, help_text="The room, or the joining link; no names.")
+    agenda_sealed = models.TextField(blank=True)
+    late_reason = models.TextField(blank=True, help_text="Why it is after the PRG meeting's due date.")
+    held_on = models.DateField(null=True, blank=True)
+    minutes_sealed = models.TextField(blank=True)
+    actions_agreed_sealed = models.TextField(blank=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField()
+    held_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "PRG meeting"
+
+    def __str__(self) -> str:
+        return f"PRG meeting for {self.case_id} on {self.scheduled_on}"
+
+
+class MeetingAttendance(models.Model):
+    """One statutory agency (or other organisation) at the meeting: present, absent or not involved (§4.3)."""
+
+    class Status(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        ABSENT = "absent", "Absent"
+        NOT_INVOLVED = "not_involved", "Not involved with the family"
+
+    meeting = models.ForeignKey(PrgMeeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    explanation = models.TextField(blank=True, help_text="Why absent or not involved; no names.")
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="one_attendance_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_status_display()}"
+
+
+class MeetingPaper(SealedFieldsMixin, models.Model):
+    """A paper for the PRG meeting, kept outside the web root (as case documents are) and shown to the PRG only."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(PrgMeeting, on_delete=models.PROTECT, related_name="papers")
+    title = models.CharField(max_length=200, help_text="What the paper is, without names.")
+    stored_name = models.CharField(max_length=200)
+    original_name_sealed = models.TextField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def uploaded_on(self) -> date:
+        return timezone.localdate(self.uploaded_at)
+
+
+# -- the record (§4.3) ------------------------------------------------------------------------------------------------
+
+
+class RapidReview(SealedFieldsMixin, models.Model):
+    """The rapid review record: a draft, saved section by section, until the PRG records its decision."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rapid_review")
+    facts_summary_sealed = models.TextField(blank=True)
+    key_practice_episodes_sealed = models.TextField(blank=True)
+    equality_analysis_sealed = models.TextField(blank=True)
+    local_decision = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    local_grounds_sealed = models.TextField(blank=True)
+    national_recommendation = models.CharField(max_length=10, choices=NationalRecommendation.choices, blank=True)
+    national_criteria = models.JSONField(default=list, blank=True, help_text="Codes of §8.2-8.3 items that apply.")
+    national_reasons_sealed = models.TextField(blank=True)
+    further_learning_sealed = models.TextField(blank=True)
+    no_further_learning_sealed = models.TextField(blank=True)
+    immediate_learning_sealed = models.TextField(blank=True)
+    agencies_involved = models.ManyToManyField("partnerships.Organisation", blank=True, related_name="+")
+    sections_saved = models.JSONField(default=list, blank=True, help_text="Sections saved at least once.")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "rapid review"
+
+    def __str__(self) -> str:
+        return f"Rapid review of case {self.case_id}"
+
+
+class ChildSafeguarding(SealedFieldsMixin, models.Model):
+    """Immediate safeguarding arrangements for one child of the case (§4.3), by pseudonym."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="safeguarding")
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    arrangements_sealed = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["child__position"]
+        constraints = [models.UniqueConstraint(fields=["review", "child"], name="one_arrangement_per_child")]
+
+    def __str__(self) -> str:
+        return f"Safeguarding arrangements for child {self.child_id}"
+
+
+class CriterionJudgement(SealedFieldsMixin, models.Model):
+    """The PRG's judgement on one §5.4 criterion or §5.5 circumstance, with its reason."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="judgements")
+    code = models.CharField(max_length=60)
+    judgement = models.CharField(max_length=10, choices=[(item.value, item.label) for item in Judgement], blank=True)
+    reason_sealed = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["review", "code"], name="one_judgement_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.judgement or 'not judged'}"
+
+
+class AgencyOmission(models.Model):
+    """Why a statutory agency was not involved in the rapid review (§4.3); no names."""
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="omissions")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["review", "organisation"], name="one_omission_per_agency")]
+
+    def __str__(self) -> str:
+        return f"Not involved: {self.organisation_id}"
+
+
+class LearningAction(models.Model):
+    """An action to share immediate learning (§4.3): what, which organisation owns it, by when.
+
+    Kept as its own table so that the learning tracker can pick up every action of every case. The text is asked
+    for without names and kept in clear for that reason.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="learning_actions")
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveSmallIntegerField()
+    what = models.TextField()
+    owner_organisation = models.ForeignKey(
+        "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    source = models.CharField(max_length=30, default="rapid_review", help_text="Where the action was agreed.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["review", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"Action {self.position + 1} on case {self.case_id}"
+
+
+# -- decisions (immutable) ------------------------------------------------------------------------------------------
+
+
+class PrgDecision(ImmutableModel):
+    """The PRG's decision, fixed when the PRG chair sends the rapid review to the Executive (§4.3-4.4)."""
+
+    review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="prg_decision")
+    decided_on = models.DateField()
+    local_review = models.BooleanField()
+    national_recommendation = models.CharField(max_length=10, choices=NationalRecommendation.choices)
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "PRG decision"
+
+
+class PartnerSignOff(SealedFieldsMixin, ImmutableModel):
+    """One lead safeguarding partner's sign-off (§4.4-4.6): agrees with the PRG or not, with a rationale if not."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="sign_offs")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    agrees = models.BooleanField()
+    rationale_sealed = models.TextField(blank=True)
+    signed_on = models.DateField()
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = "partner sign-off"
+        constraints = [models.UniqueConstraint(fields=["review", "organisation"], name="one_sign_off_per_partner")]
+
+
+class Ratification(ImmutableModel):
+    """The Executive Group's ratification (§4.4-4.6): the decision on a local review it stands by."""
+
+    review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="ratification")
+    ratified_on = models.DateField()
+    local_review = models.BooleanField(help_text="Whether a local review will be held, as ratified.")
+    disagrees_with_prg = models.BooleanField()
+    late_reason = models.TextField(blank=True)
+    ratified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+
+class RationaleSent(ImmutableModel):
+    """The date the Executive's rationale for disagreeing with the PRG went to the Panel (§4.5)."""
+
+    review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="rationale_sent")
+    sent_on = models.DateField()
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+
+class PanelSubmission(ImmutableModel):
+    """The date the ratified rapid review was sent to the Panel (§4.6)."""
+
+    review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="submission")
+    sent_on = models.DateField()
+    late_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+
+class LocalReviewNotice(ImmutableModel):
+    """The Panel, Ofsted and DfE were told that a local review will be held (§4.7): once per case."""
+
+    review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="local_review_notice")
+    recipients = models.JSONField(default=list, help_text="The contact kinds told.")
+    sent_at = models.DateTimeField()
+
+
+class PanelResponse(SealedFieldsMixin, ImmutableModel):
+    """What the Panel said, or the information sent back to it (§8.5). One row per response."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_REVIEW = "national_review", "The Panel will hold a national review"
+        INFORMATION_REQUESTED = "information_requested", "The Panel asked for more information"
+        INFORMATION_PROVIDED = "information_provided", "The information was sent to the Panel"
+        LOCAL_REVIEW = "local_review", "A local review will be held"
+        NO_REVIEW = "no_review", "No further review"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="panel_responses")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    received_on = models.DateField(help_text="When the Panel responded, or when the information was sent.")
+    details_sealed = models.TextField(blank=True, help_text="The rationale, or what the Panel asked for.")
+    information_due_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+
+class FamilyTold(SealedFieldsMixin, ImmutableModel):
+    """Who told the family the decision and its reasons, when and how (§5.3)."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        LETTER = "letter", "Letter"
+        PHONE = "phone", "Phone"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="family_told")
+    told_on = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    method_other = models.CharField(max_length=200, blank=True)
+    told_by = models.CharField(max_length=200, help_text="The professional who told them, and their role.")
+    what_was_said_sealed = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]

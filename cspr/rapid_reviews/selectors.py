@@ -1,0 +1,232 @@
+"""Reading a case's rapid review. Callers pass a case they found through ``cspr.cases.selectors.case_get`` (the one
+scoping function) and checked with ``cspr.rapid_reviews.rules``; these functions read only that case's rows.
+
+:func:`review_state` reads everything the case page and the overview need in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cspr.calendars.selectors import partnership_preset
+from cspr.cases.models import Case, CaseClock, CaseTransition, Child
+from cspr.domain.criteria import CRITERIA_BY_CODE
+from cspr.domain.rapid_review import (
+    ActionDraft,
+    AgencyDraft,
+    ChildArrangement,
+    RapidReviewCheck,
+    RapidReviewDraft,
+    check_rapid_review,
+)
+from cspr.domain.roles import Role
+from cspr.partnerships.models import Membership, Organisation, PartnershipOrganisation
+from cspr.procedure.models import CriterionWording
+from cspr.rapid_reviews.models import (
+    FamilyTold,
+    LearningAction,
+    MeetingPaper,
+    PanelResponse,
+    PartnerSignOff,
+    PrgMeeting,
+    RapidReview,
+)
+
+RAPID_REVIEW_CLOCKS = (
+    "prg_meeting",
+    "rapid_review_to_executive",
+    "executive_ratification",
+    "discrepancy_rationale_to_panel",
+    "rapid_review_to_panel",
+)
+
+
+def review_get(*, case: Case) -> RapidReview | None:
+    return RapidReview.objects.filter(case=case).first()
+
+
+def meeting_get(*, case: Case) -> PrgMeeting | None:
+    return PrgMeeting.objects.filter(case=case).first()
+
+
+def meeting_papers(*, meeting: PrgMeeting | None) -> list[MeetingPaper]:
+    if meeting is None:
+        return []
+    return list(MeetingPaper.objects.filter(meeting=meeting).order_by("uploaded_at", "id"))
+
+
+def meeting_paper_get(*, case: Case, paper_uuid: Any) -> MeetingPaper | None:
+    return MeetingPaper.objects.filter(meeting__case=case, uuid=paper_uuid).select_related("meeting").first()
+
+
+def statutory_agencies(*, partnership_id: int) -> list[Organisation]:
+    """The partnership's statutory agencies for the PRG (§3.4), by name."""
+    links = PartnershipOrganisation.objects.filter(partnership_id=partnership_id, is_statutory_agency=True)
+    return [link.organisation for link in links.select_related("organisation").order_by("organisation__name")]
+
+
+def partnership_agencies(*, partnership_id: int) -> list[Organisation]:
+    links = PartnershipOrganisation.objects.filter(partnership_id=partnership_id)
+    return [link.organisation for link in links.select_related("organisation").order_by("organisation__name")]
+
+
+def safeguarding_partners(*, partnership_id: int) -> list[Organisation]:
+    """The lead safeguarding partners (local authority, health, police) who each sign off the rapid review."""
+    links = PartnershipOrganisation.objects.filter(partnership_id=partnership_id, is_safeguarding_partner=True)
+    return [link.organisation for link in links.select_related("organisation").order_by("organisation__name")]
+
+
+def executive_emails(*, partnership_id: int) -> list[str]:
+    memberships = Membership.objects.filter(
+        partnership_id=partnership_id, role=Role.EXECUTIVE_MEMBER.value, is_active=True, user__is_active=True
+    )
+    return sorted(set(memberships.values_list("user__email", flat=True)))
+
+
+def criterion_texts(*, partnership_id: int) -> dict[str, str]:
+    """Each criterion's statement in the partnership's own wording where it has one, else ours."""
+    own = dict(CriterionWording.objects.filter(partnership_id=partnership_id).values_list("code", "text"))
+    return {code: own.get(code) or criterion.statement for code, criterion in CRITERIA_BY_CODE.items()}
+
+
+def practice_and_equality_required(*, case: Case) -> bool:
+    preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+    return preset.practice_episodes_and_equality_required
+
+
+def review_draft(*, case: Case, review: RapidReview | None) -> RapidReviewDraft:
+    """The record as plain values for the completeness rules (unsealing its text in memory only)."""
+    children = list(Child.objects.filter(case=case).order_by("position"))
+    required = practice_and_equality_required(case=case)
+    statutory = statutory_agencies(partnership_id=case.partnership_id)
+    if review is None:
+        return RapidReviewDraft(
+            children=tuple(ChildArrangement(child.pseudonym, "") for child in children),
+            practice_and_equality_required=required,
+            statutory_agencies=tuple(AgencyDraft(name=org.name, involved=False) for org in statutory),
+        )
+    arrangements = {row.child_id: row.unseal("arrangements") for row in review.safeguarding.all()}
+    involved = set(review.agencies_involved.values_list("id", flat=True))
+    omissions = {row.organisation_id: row.reason for row in review.omissions.all()}
+    statutory_ids = {org.pk for org in statutory}
+    return RapidReviewDraft(
+        children=tuple(ChildArrangement(child.pseudonym, arrangements.get(child.pk, "")) for child in children),
+        facts_summary=review.unseal("facts_summary"),
+        key_practice_episodes=review.unseal("key_practice_episodes"),
+        equality_analysis=review.unseal("equality_analysis"),
+        practice_and_equality_required=required,
+        judgements={row.code: (row.judgement, row.unseal("reason")) for row in review.judgements.all()},
+        local_decision=review.local_decision,
+        local_grounds=review.unseal("local_grounds"),
+        national_recommendation=review.national_recommendation,
+        national_reasons=review.unseal("national_reasons"),
+        further_learning=review.unseal("further_learning"),
+        no_further_learning=review.unseal("no_further_learning"),
+        immediate_learning=review.unseal("immediate_learning"),
+        actions=tuple(
+            ActionDraft(what=row.what, has_owner=row.owner_organisation_id is not None, due_on=row.due_on)
+            for row in review.actions.all()
+        ),
+        statutory_agencies=tuple(
+            AgencyDraft(name=org.name, involved=org.pk in involved, omission_reason=omissions.get(org.pk, ""))
+            for org in statutory
+        ),
+        other_agencies_involved=len(involved - statutory_ids),
+    )
+
+
+def review_completeness(*, case: Case, review: RapidReview | None) -> RapidReviewCheck:
+    return check_rapid_review(review_draft(case=case, review=review))
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where the rapid review stands, for the case page, the overview and the API (no sealed text)."""
+
+    case: Case
+    review: RapidReview | None
+    meeting: PrgMeeting | None
+    check: RapidReviewCheck
+    partners: list[Organisation]
+    sign_offs: list[PartnerSignOff]
+    panel_responses: list[PanelResponse]
+    family_told: list[FamilyTold]
+    actions: list[LearningAction]
+    clocks: dict[str, CaseClock] = field(default_factory=dict)
+    transitions: list[CaseTransition] = field(default_factory=list)
+
+    @property
+    def prg_decision(self) -> Any:
+        return getattr(self.review, "prg_decision", None) if self.review else None
+
+    @property
+    def ratification(self) -> Any:
+        return getattr(self.review, "ratification", None) if self.review else None
+
+    @property
+    def submission(self) -> Any:
+        return getattr(self.review, "submission", None) if self.review else None
+
+    @property
+    def rationale_sent(self) -> Any:
+        return getattr(self.review, "rationale_sent", None) if self.review else None
+
+    @property
+    def local_review_notice(self) -> Any:
+        return getattr(self.review, "local_review_notice", None) if self.review else None
+
+    @property
+    def signed_organisation_ids(self) -> set[int]:
+        return {row.organisation_id for row in self.sign_offs}
+
+    @property
+    def all_partners_signed(self) -> bool:
+        return bool(self.partners) and {org.pk for org in self.partners} <= self.signed_organisation_ids
+
+    @property
+    def any_disagree(self) -> bool:
+        return any(not row.agrees for row in self.sign_offs)
+
+    def clock_due(self, clock_id: str) -> date | None:
+        clock = self.clocks.get(clock_id)
+        return clock.effective_due if clock is not None and clock.applicable else None
+
+
+def review_state(*, case: Case) -> ReviewState:
+    # A missing one-to-one row raises on access (an AttributeError): the properties above read it with getattr.
+    review = (
+        RapidReview.objects.filter(case=case)
+        .select_related("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
+        .first()
+    )
+    meeting = PrgMeeting.objects.filter(case=case).first()
+    partners = safeguarding_partners(partnership_id=case.partnership_id)
+    sign_offs: list[PartnerSignOff] = []
+    responses: list[PanelResponse] = []
+    family: list[FamilyTold] = []
+    actions: list[LearningAction] = []
+    if review is not None:
+        sign_offs = list(review.sign_offs.select_related("organisation", "signed_by"))
+        responses = list(review.panel_responses.all())
+        family = list(review.family_told.all())
+        actions = list(review.actions.select_related("owner_organisation"))
+    clocks = {clock.clock_id: clock for clock in CaseClock.objects.filter(case=case, clock_id__in=RAPID_REVIEW_CLOCKS)}
+    return ReviewState(
+        case=case,
+        review=review,
+        meeting=meeting,
+        check=review_completeness(case=case, review=review),
+        partners=partners,
+        sign_offs=sign_offs,
+        panel_responses=responses,
+        family_told=family,
+        actions=actions,
+        clocks=clocks,
+    )
+
+
+def closing_reason(*, case: Case) -> str:
+    row = CaseTransition.objects.filter(case=case, transition="close_criteria_not_met").order_by("-at").first()
+    return row.reason if row else ""

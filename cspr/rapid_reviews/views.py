@@ -1,0 +1,744 @@
+"""Rapid review pages: thin views over the rapid review's selectors and services.
+
+The case is always found with ``cspr.cases.selectors.case_get`` for ``request.scope`` in ``request.partnership_id``;
+another partnership's case, or one this person may not see or has no part in, is a 404 (audited). A page whose
+step is not possible yet sends the person back to the overview with a message saying why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case, Child
+from cspr.cases.selectors import case_get
+from cspr.core.middleware import refuse
+from cspr.domain.lifecycle import Stage
+from cspr.domain.rapid_review import Problem, Section
+from cspr.domain.roles import Role
+from cspr.partnerships.scoping import Scope
+from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
+from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
+
+NOT_FOUND = "no such case in the current partnership, or not visible to this person"
+
+# HOOK for the agencies' returns (cspr.returns, built separately): the URL name of the page listing a case's
+# information requests and returns, taking ``reference``. The overview links to it, for the PRG, as the meeting's
+# papers once the name resolves; until then the link is simply not shown. Set it when cspr.returns is wired in.
+AGENCY_RETURNS_URL_NAME = "returns:chronology"
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _case(request: HttpRequest, reference: str, rule: str) -> Case | None:
+    case = case_get(scope=_scope(request), partnership_id=request.partnership_id, reference=reference)  # type: ignore[attr-defined]
+    if case is None or not rules.test_rule(rule, _scope(request), case):
+        return None
+    return case
+
+
+def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
+    return refuse(request, reason=reason, status=404)
+
+
+def _back(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+    messages.info(request, message)
+    return redirect("rapid_reviews:overview", reference=case.reference)
+
+
+def _error_to_form(form: Any, error: CaseActionRefused) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int | None = None) -> HttpResponse:
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    return render(request, f"rapid_reviews/{template}", context, status=status)
+
+
+def _agency_returns_href(case: Case) -> str:
+    if not AGENCY_RETURNS_URL_NAME:
+        return ""
+    try:
+        return reverse(AGENCY_RETURNS_URL_NAME, kwargs={"reference": case.reference})
+    except NoReverseMatch:
+        return ""
+
+
+def _children(case: Case) -> list[Child]:
+    return list(Child.objects.filter(case=case).order_by("position"))
+
+
+# -- overview --------------------------------------------------------------------------------------------------------
+
+
+def overview(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.view")
+    if case is None:
+        return _not_found(request)
+    scope = _scope(request)
+    state = selectors.review_state(case=case)
+    editable = (
+        case.stage == Stage.RAPID_REVIEW
+        and state.prg_decision is None
+        and bool(rules.test_rule("rapid_reviews.edit", scope, case))
+    )
+    can_read_papers = bool(rules.test_rule("rapid_reviews.read_papers", scope, case))
+    context = {
+        "case": case,
+        "state": state,
+        "tasks": presenters.task_list(state, editable=editable),
+        "summary": presenters.summary_rows(state),
+        "actions": presenters.next_actions(state, scope),
+        "papers": selectors.meeting_papers(meeting=state.meeting) if can_read_papers else [],
+        "can_read_papers": can_read_papers,
+        "agency_returns_href": _agency_returns_href(case) if can_read_papers else "",
+        "can_identifying": bool(rules.test_rule("rapid_reviews.identifying_document", scope, case)),
+        "clocks": [state.clocks[clock_id] for clock_id in selectors.RAPID_REVIEW_CLOCKS if clock_id in state.clocks],
+        "closing_reason": selectors.closing_reason(case=case) if case.stage == Stage.CLOSED_CRITERIA_NOT_MET else "",
+    }
+    return render(request, "rapid_reviews/overview.html", context)
+
+
+# -- the record, section by section ----------------------------------------------------------------------------------
+
+
+def _section_form(
+    request: HttpRequest, case: Case, part: Section, review: RapidReview | None, data: Any
+) -> forms.CleanTextForm:
+    today = timezone.localdate()
+    texts = selectors.criterion_texts(partnership_id=case.partnership_id)
+    initial: dict[str, Any] = {}
+    if part is Section.SAFEGUARDING:
+        children = _children(case)
+        if review:
+            for row in review.safeguarding.all():
+                initial[f"arrangements_{row.child_id}"] = row.unseal("arrangements")
+        return forms.SafeguardingForm(data, children=children, initial=initial)
+    if part is Section.FACTS:
+        if review:
+            initial = {
+                name: review.unseal(name) for name in ("facts_summary", "key_practice_episodes", "equality_analysis")
+            }
+        return forms.FactsForm(
+            data, initial=initial, required_by_preset=selectors.practice_and_equality_required(case=case)
+        )
+    if part is Section.CRITERIA:
+        if review:
+            for judgement in review.judgements.all():
+                initial[f"judgement_{judgement.code}"] = judgement.judgement
+                initial[f"reason_{judgement.code}"] = judgement.unseal("reason")
+        return forms.CriteriaForm(data, texts=texts, initial=initial)
+    if part is Section.DECISIONS:
+        if review:
+            initial = {
+                "local_decision": review.local_decision,
+                "national_recommendation": review.national_recommendation,
+                "national_criteria": review.national_criteria,
+                **{
+                    name: review.unseal(name)
+                    for name in ("local_grounds", "national_reasons", "further_learning", "no_further_learning")
+                },
+            }
+        return forms.DecisionsForm(data, texts=texts, initial=initial)
+    if part is Section.LEARNING:
+        actions = list(review.actions.all()) if review else []
+        if review:
+            initial["immediate_learning"] = review.unseal("immediate_learning")
+        for number, action in enumerate(actions, start=1):
+            initial[f"action_{number}_what"] = action.what
+            initial[f"action_{number}_owner"] = str(action.owner_organisation_id or "")
+            initial[f"action_{number}_due"] = action.due_on
+        rows = len(actions) + forms.BLANK_ACTION_ROWS
+        if data is not None:
+            posted_rows = sum(1 for key in data if key.startswith("action_") and key.endswith("_what"))
+            rows = max(posted_rows, 1)
+        return forms.LearningForm(
+            data,
+            initial=initial,
+            organisations=selectors.partnership_agencies(partnership_id=case.partnership_id),
+            rows=min(rows, 50),
+            today=today,
+        )
+    organisations = selectors.partnership_agencies(partnership_id=case.partnership_id)
+    statutory = selectors.statutory_agencies(partnership_id=case.partnership_id)
+    if review:
+        initial["involved"] = [str(pk) for pk in review.agencies_involved.values_list("id", flat=True)]
+        for omission in review.omissions.all():
+            initial[f"omission_{omission.organisation_id}"] = omission.reason
+    return forms.AgenciesForm(data, initial=initial, organisations=organisations, statutory=statutory)
+
+
+def _section_values(part: Section, form: Any, case: Case) -> dict[str, Any]:
+    data = form.cleaned_data
+    if part is Section.SAFEGUARDING:
+        return {
+            "arrangements": {
+                int(name.removeprefix("arrangements_")): value
+                for name, value in data.items()
+                if name.startswith("arrangements_")
+            }
+        }
+    if part is Section.FACTS:
+        return {name: data.get(name, "") for name in ("facts_summary", "key_practice_episodes", "equality_analysis")}
+    if part is Section.CRITERIA:
+        codes = [name.removeprefix("judgement_") for name in data if name.startswith("judgement_")]
+        return {
+            "judgements": {code: (data.get(f"judgement_{code}", ""), data.get(f"reason_{code}", "")) for code in codes}
+        }
+    if part is Section.DECISIONS:
+        return dict(data)
+    if part is Section.LEARNING:
+        return {
+            "immediate_learning": data.get("immediate_learning", ""),
+            "actions": [
+                services.ActionInput(what=what, owner_organisation_id=owner, due_on=due)
+                for what, owner, due in form.actions()
+            ],
+        }
+    return {
+        "involved": [int(value) for value in data.get("involved", [])],
+        "omissions": {
+            int(name.removeprefix("omission_")): value for name, value in data.items() if name.startswith("omission_")
+        },
+    }
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.edit")
+    if case is None:
+        return _not_found(request)
+    try:
+        part = Section(section)
+    except ValueError:
+        return _not_found(request, "no such part of the rapid review")
+    review = selectors.review_get(case=case)
+    if case.stage != Stage.RAPID_REVIEW:
+        return _back(request, case, services.NOT_AT_RAPID_REVIEW)
+    if review is not None and hasattr(review, "prg_decision"):
+        return _back(request, case, services.RECORD_LOCKED)
+    form = _section_form(request, case, part, review, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rapid_review_section_save(
+                actor=request.user,
+                case=case,
+                section=part.value,
+                values=_section_values(part, form, case),
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, f"{part.heading}: saved")
+            if "add_action" in request.POST:
+                return redirect("rapid_reviews:section", reference=case.reference, section=part.value)
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    problems: tuple[Problem, ...] = ()
+    if review is not None:
+        problems = selectors.review_completeness(case=case, review=review).for_section(part)
+    context = {"case": case, "form": form, "part": part, "problems": problems}
+    return _render(request, "section.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, reference: str) -> HttpResponse:
+    """The completeness check; for the PRG chair, "Send to the Executive" once it passes."""
+    case = _case(request, reference, "rapid_reviews.view")
+    if case is None:
+        return _not_found(request)
+    scope = _scope(request)
+    can_decide = case.stage == Stage.RAPID_REVIEW and bool(rules.test_rule("rapid_reviews.decide", scope, case))
+    if request.method == "POST" and not can_decide:
+        return _not_found(request, "may not send the rapid review to the Executive")
+    state = selectors.review_state(case=case)
+    form = forms.SendToExecutiveForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.prg_decision_record(
+                actor=request.user,
+                case=case,
+                scope=scope,
+                late_reason=form.cleaned_data["late_reason"],
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The PRG's decision is recorded and the rapid review is sent to the Executive")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    context = {
+        "case": case,
+        "state": state,
+        "form": form,
+        "can_decide": can_decide,
+        "meeting_held": state.meeting is not None and state.meeting.held_on is not None,
+        "sections": [(part, state.check.for_section(part)) for part in Section],
+    }
+    return _render(request, "check.html", context)
+
+
+# -- the PRG meeting -------------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def meeting(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.organise_meeting")
+    if case is None:
+        return _not_found(request)
+    current = selectors.meeting_get(case=case)
+    if case.stage != Stage.RAPID_REVIEW or (current is not None and current.held_on is not None):
+        return _back(request, case, "The PRG meeting can no longer be changed.")
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {
+            "scheduled_on": current.scheduled_on,
+            "starts_at": current.starts_at,
+            "mode": current.mode,
+            "where": current.where,
+            "agenda": current.unseal("agenda"),
+            "late_reason": current.late_reason,
+        }
+    form = forms.MeetingForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_schedule(
+                actor=request.user,
+                case=case,
+                scheduled_on=data["scheduled_on"],
+                starts_at=data["starts_at"],
+                mode=data["mode"],
+                where=data["where"],
+                agenda=data["agenda"],
+                late_reason=data["late_reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The PRG meeting is scheduled")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    state = selectors.review_state(case=case)
+    context = {"case": case, "form": form, "due": state.clock_due("prg_meeting")}
+    return _render(request, "meeting.html", context)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def meeting_held(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.organise_meeting")
+    if case is None:
+        return _not_found(request)
+    current = selectors.meeting_get(case=case)
+    if current is None:
+        return _back(request, case, services.MEETING_NOT_SCHEDULED)
+    if current.held_on is not None or case.stage != Stage.RAPID_REVIEW:
+        return _back(request, case, services.MEETING_ALREADY_HELD)
+    organisations = selectors.partnership_agencies(partnership_id=case.partnership_id)
+    statutory_ids = {org.pk for org in selectors.statutory_agencies(partnership_id=case.partnership_id)}
+    today = timezone.localdate()
+    form = forms.MeetingHeldForm(
+        _posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        attendance = [
+            services.AttendanceInput(
+                organisation_id=org.pk,
+                status=data[f"status_{org.pk}"],
+                explanation=data.get(f"explanation_{org.pk}", ""),
+            )
+            for org in organisations
+            if data.get(f"status_{org.pk}")
+        ]
+        try:
+            services.meeting_held_record(
+                actor=request.user,
+                case=case,
+                held_on=data["held_on"],
+                attendance=attendance,
+                minutes=data["minutes"],
+                actions_agreed=data["actions_agreed"],
+                late_reason=data["late_reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The PRG meeting is recorded as held")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    context = {"case": case, "form": form, "meeting": current, "statuses": MeetingAttendance.Status}
+    return _render(request, "meeting_held.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def paper_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.organise_meeting")
+    if case is None:
+        return _not_found(request)
+    if selectors.meeting_get(case=case) is None:
+        return _back(request, case, services.MEETING_NOT_SCHEDULED)
+    form = forms.PaperForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_paper_attach(
+                actor=request.user,
+                case=case,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The paper is added to the PRG meeting")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    return _render(request, "paper_upload.html", {"case": case, "form": form})
+
+
+def paper_download(request: HttpRequest, reference: str, paper_uuid: str) -> HttpResponse | FileResponse:
+    case = _case(request, reference, "rapid_reviews.read_papers")
+    if case is None:
+        return _not_found(request)
+    paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
+    if paper is None:
+        return _not_found(request, "no such paper on this case")
+    download = services.meeting_paper_download(
+        actor=request.user, case=case, paper=paper, scope=_scope(request), request=request
+    )
+    response = FileResponse(
+        open(download.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- ratification ------------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def sign_off(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.sign_off")
+    if case is None:
+        return _not_found(request)
+    if case.stage != Stage.PRG_DECIDED:
+        return _back(request, case, services.NOT_PRG_DECIDED)
+    scope = _scope(request)
+    state = selectors.review_state(case=case)
+    mine = scope.organisation_ids_in(case.partnership_id, roles=[Role.EXECUTIVE_MEMBER])
+    organisations = [org for org in state.partners if org.pk in mine and org.pk not in state.signed_organisation_ids]
+    if not organisations:
+        return _back(
+            request,
+            case,
+            "There is nothing for you to sign off: your organisation has signed, or is not a "
+            "lead safeguarding partner you are an Executive member for.",
+        )
+    form = forms.SignOffForm(_posted(request), organisations=organisations, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partner_sign_off(
+                actor=request.user,
+                case=case,
+                organisation_id=data["organisation"],
+                agrees=data["agrees"] == "yes",
+                rationale=data["rationale"],
+                signed_on=data["signed_on"],
+                scope=scope,
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "Your organisation's sign-off is recorded")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    return _render(request, "sign_off.html", {"case": case, "form": form, "state": state})
+
+
+@require_http_methods(["GET", "POST"])
+def ratify(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.sign_off")
+    if case is None:
+        return _not_found(request)
+    if case.stage != Stage.PRG_DECIDED:
+        return _back(request, case, services.NOT_PRG_DECIDED)
+    state = selectors.review_state(case=case)
+    if not state.all_partners_signed:
+        missing = ", ".join(org.name for org in state.partners if org.pk not in state.signed_organisation_ids)
+        return _back(request, case, services.PARTNERS_MISSING.format(names=missing or "none set up"))
+    form = forms.RatifyForm(_posted(request), ask_decision=state.any_disagree, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rapid_review_ratify(
+                actor=request.user,
+                case=case,
+                ratified_on=data["ratified_on"],
+                local_review=(data["local_review"] == "yes") if "local_review" in data else None,
+                late_reason=data["late_reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The rapid review is ratified")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    return _render(request, "ratify.html", {"case": case, "form": form, "state": state})
+
+
+@require_http_methods(["GET", "POST"])
+def rationale_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.correspond_with_panel")
+    if case is None:
+        return _not_found(request)
+    state = selectors.review_state(case=case)
+    if state.ratification is None or not state.ratification.disagrees_with_prg or state.rationale_sent is not None:
+        return _back(request, case, "There is no rationale waiting to go to the Panel.")
+    form = forms.DateSentForm(_posted(request), today=timezone.localdate(), label="Date the rationale was sent")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rationale_sent_record(
+                actor=request.user,
+                case=case,
+                sent_on=form.cleaned_data["sent_on"],
+                late_reason=form.cleaned_data["late_reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The date the rationale was sent is recorded")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    context = {
+        "case": case,
+        "form": form,
+        "heading": "Record that the Executive's rationale was sent to the Panel",
+        "section": "§4.5",
+        "due": state.clock_due("discrepancy_rationale_to_panel"),
+    }
+    return _render(request, "date_sent.html", context)
+
+
+# -- the document and the Panel ------------------------------------------------------------------------------------
+
+
+def _docx_response(case: Case, record: presenters.RecordDocument, *, identifying: bool) -> HttpResponse:
+    content = wordfile.render_docx(record)
+    suffix = "with-identifying-details" if identifying else "pseudonymised"
+    response = HttpResponse(content, content_type=wordfile.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-rapid-review-{suffix}.docx"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def document(request: HttpRequest, reference: str) -> HttpResponse:
+    """The Word document without identifying details (pseudonyms only); each download audited."""
+    case = _case(request, reference, "rapid_reviews.view")
+    if case is None:
+        return _not_found(request)
+    services.rapid_review_document_open(
+        actor=request.user, case=case, scope=_scope(request), identifying=False, request=request
+    )
+    record = presenters.record_document(case=case, state=selectors.review_state(case=case))
+    return _docx_response(case, record, identifying=False)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def document_identifying(request: HttpRequest, reference: str) -> HttpResponse:
+    """Asks the purpose (GET); the Word document with identifying details answers the POST, audited."""
+    case = _case(request, reference, "rapid_reviews.identifying_document")
+    if case is None:
+        return _not_found(request)
+    form = forms.IdentifyingPurposeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            details = services.rapid_review_document_open(
+                actor=request.user,
+                case=case,
+                scope=_scope(request),
+                identifying=True,
+                purpose=form.cleaned_data["purpose"],
+                purpose_other=form.cleaned_data["purpose_other"],
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            record = presenters.record_document(case=case, state=selectors.review_state(case=case), identifying=details)
+            return _docx_response(case, record, identifying=True)
+    return _render(request, "document_purpose.html", {"case": case, "form": form})
+
+
+def print_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.view")
+    if case is None:
+        return _not_found(request)
+    services.rapid_review_document_open(
+        actor=request.user, case=case, scope=_scope(request), identifying=False, output="print", request=request
+    )
+    record = presenters.record_document(case=case, state=selectors.review_state(case=case))
+    response = render(request, "rapid_reviews/print.html", {"case": case, "record": record})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.correspond_with_panel")
+    if case is None:
+        return _not_found(request)
+    if case.stage != Stage.EXECUTIVE_RATIFIED:
+        return _back(request, case, services.NOT_RATIFIED)
+    state = selectors.review_state(case=case)
+    form = forms.DateSentForm(_posted(request), today=timezone.localdate(), label="Date it was sent to the Panel")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_submission_record(
+                actor=request.user,
+                case=case,
+                sent_on=form.cleaned_data["sent_on"],
+                late_reason=form.cleaned_data["late_reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The rapid review is recorded as sent to the Panel")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    context = {
+        "case": case,
+        "form": form,
+        "heading": "Record that the rapid review was sent to the Panel",
+        "section": "§4.6",
+        "due": state.clock_due("rapid_review_to_panel"),
+        "extension_href": reverse(
+            "cases:extension", kwargs={"reference": case.reference, "clock_id": "rapid_review_to_panel"}
+        ),
+        "documents": True,
+    }
+    return _render(request, "date_sent.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def panel_response(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.correspond_with_panel")
+    if case is None:
+        return _not_found(request)
+    if case.stage not in {Stage.AWAITING_PANEL, Stage.PANEL_INFORMATION_REQUESTED}:
+        return _back(request, case, "The case is not waiting for the Panel.")
+    form = forms.PanelResponseForm(
+        _posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.panel_response_record(
+                actor=request.user,
+                case=case,
+                kind=data["kind"],
+                received_on=data["received_on"],
+                details=data["details"],
+                information_due_on=data.get("information_due_on"),
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The Panel's response is recorded")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    state = selectors.review_state(case=case)
+    return _render(
+        request, "panel_response.html", {"case": case, "form": form, "state": state, "kinds": PanelResponse.Kind}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.close_criteria_not_met")
+    if case is None:
+        return _not_found(request)
+    if case.stage not in {Stage.RAPID_REVIEW, Stage.PRG_DECIDED}:
+        return _back(request, case, "The case can be closed this way only during the rapid review.")
+    form = forms.CloseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criteria_not_met_close(
+                actor=request.user,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The case is closed as not meeting the criteria")
+            return redirect("cases:detail", reference=case.reference)
+    return _render(request, "close.html", {"case": case, "form": form})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def family(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference, "rapid_reviews.record_family_told")
+    if case is None:
+        return _not_found(request)
+    state = selectors.review_state(case=case)
+    if state.prg_decision is None and case.stage != Stage.CLOSED_CRITERIA_NOT_MET:
+        return _back(request, case, services.NO_DECISION_YET)
+    form = forms.FamilyForm(_posted(request), today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.family_told_record(
+                actor=request.user,
+                case=case,
+                told_on=data["told_on"],
+                method=data["method"],
+                method_other=data["method_other"],
+                told_by=data["told_by"],
+                what_was_said=data["what_was_said"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "Telling the family is recorded")
+            return redirect("rapid_reviews:overview", reference=case.reference)
+    return _render(request, "family.html", {"case": case, "form": form, "state": state})

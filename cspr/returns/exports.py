@@ -1,0 +1,113 @@
+"""Word documents: one organisation's return, and the merged chronology. Both marked OFFICIAL-SENSITIVE."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from docx import Document
+from docx.shared import Pt
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "not given"
+
+
+def _marked_document(title: str) -> Any:
+    document = Document()
+    for section in document.sections:
+        section.header.paragraphs[0].text = MARKING
+        section.footer.paragraphs[0].text = MARKING
+    marking = document.add_paragraph()
+    run = marking.add_run(MARKING)
+    run.bold = True
+    run.font.size = Pt(12)
+    document.add_heading(title, level=1)
+    return document
+
+
+def _text(document: Any, heading: str, text: str) -> None:
+    document.add_heading(heading, level=2)
+    for line in (text or "Nothing recorded.").splitlines() or ["Nothing recorded."]:
+        document.add_paragraph(line)
+
+
+def _bytes(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def return_document(
+    *,
+    reference: str,
+    partnership: str,
+    organisation: str,
+    version: int,
+    status: str,
+    submitted_on: date | None,
+    sections: dict[str, str],
+    involved_from: date | None,
+    involved_to: date | None,
+    entries: Iterable[tuple[date, str, str]],
+    attachments: Iterable[str],
+) -> bytes:
+    document = _marked_document(f"{organisation}: return for case {reference}")
+    document.add_paragraph(f"{partnership}. Version {version} ({status}); submitted: {_day(submitted_on)}.")
+    document.add_heading("Involvement with the child and family", level=2)
+    document.add_paragraph(f"From {_day(involved_from)} to {_day(involved_to)}.")
+    _text(document, "Services provided", sections["services"])
+    _text(document, "Key contacts", sections["key_contacts"])
+    _text(document, "Summary of involvement", sections["involvement"])
+    document.add_heading("Chronology", level=2)
+    rows = list(entries)
+    if rows:
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for cell, words in zip(table.rows[0].cells, ("Date", "Event", "Source"), strict=True):
+            cell.text = words
+        for happened_on, event, source in rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = _day(happened_on), event, source
+    else:
+        document.add_paragraph("No entries.")
+    _text(document, "Key practice episodes and the agency's analysis", sections["key_practice_episodes"])
+    _text(document, "Immediate safeguarding actions taken", sections["immediate_actions"])
+    _text(document, "Early learning", sections["early_learning"])
+    _text(
+        document,
+        "Equality considerations (race, disability and other inequalities)",
+        sections["equality_considerations"],
+    )
+    names = list(attachments)
+    if names:
+        document.add_heading("Attachments", level=2)
+        for name in names:
+            document.add_paragraph(name, style="List Bullet")
+    document.add_paragraph(MARKING)
+    return _bytes(document)
+
+
+def chronology_document(*, reference: str, partnership: str, rows: Iterable[Any], filters: str) -> bytes:
+    document = _marked_document(f"Merged chronology for case {reference}")
+    document.add_paragraph(f"{partnership}. From the agencies' submitted returns. {filters}".strip())
+    rows = list(rows)
+    if rows:
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, words in zip(table.rows[0].cells, ("Date", "Organisation", "Event", "Source"), strict=True):
+            cell.text = words
+        for row in rows:
+            cells = table.add_row().cells
+            cells[0].text = _day(row.happened_on)
+            cells[1].text = row.organisation
+            cells[2].text = row.event
+            cells[3].text = row.source
+    else:
+        document.add_paragraph("No entries.")
+    document.add_paragraph(MARKING)
+    return _bytes(document)

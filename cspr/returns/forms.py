@@ -1,0 +1,180 @@
+"""Forms for information requests and returns. Each accepts only what its service call needs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+
+from cspr.core.forms import GovukDateField
+
+NUL_REFUSED = "Remove control characters from the text"
+TEXT_LIMIT = 20_000
+
+
+class TextCleaningForm(forms.Form):
+    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                if "\x00" in value:
+                    self.add_error(name, NUL_REFUSED)
+                else:
+                    cleaned[name] = value.strip()
+        return cleaned
+
+
+def _area(label: str, help_text: str = "", rows: int = 5, limit: int = TEXT_LIMIT, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=limit,
+        required=False,
+        **kwargs,
+    )
+
+
+class SendForm(TextCleaningForm):
+    organisations = forms.TypedMultipleChoiceField(
+        label="Which organisations do you want to ask?",
+        help_text="Those named in the notification and the partnership's statutory agencies are ticked.",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one organisation to ask"},
+    )
+    questions = _area(
+        "Specific questions (optional)",
+        "Anything particular you want these organisations to answer. The same questions go to each.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedMultipleChoiceField, self.fields["organisations"]).choices = choices
+        self.fields["due_on"] = GovukDateField(
+            label="Return date", help_text="When the returns are due. For example, 27 11 2026.", min_date=today
+        )
+        self.order_fields(["organisations", "due_on", "questions"])
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(
+        label="Who should complete this return?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a colleague"},
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["assignee"]).choices = people
+
+
+class ReturnForm(TextCleaningForm):
+    """The return's narrative: every field optional while a draft; completeness is checked at sign-off."""
+
+    services = _area("Services your organisation provided", "For example health visiting, GP, emergency department.")
+    key_contacts = _area("Key contacts", "Professionals who worked with the child and family, and their roles.", 3)
+    involvement = _area("Summary of your involvement with the child and family")
+    key_practice_episodes = _area(
+        "Key practice episodes and your analysis",
+        "Moments where practice made, or could have made, a difference; what went well and what did not.",
+        8,
+    )
+    immediate_actions = _area("Immediate safeguarding actions taken", "For this child, siblings and others at risk.")
+    early_learning = _area("Early learning", "What your organisation has already learned.")
+    equality_considerations = _area(
+        "Equality considerations",
+        "How race, disability, and other inequalities or characteristics affected the child's experience or the "
+        "help they received.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["involved_from"] = GovukDateField(label="Involved from", required=False)
+        self.fields["involved_to"] = GovukDateField(label="Involved until", required=False)
+        self.order_fields(["involved_from", "involved_to", "services", "key_contacts", "involvement"])
+
+    def valid_values(self) -> dict[str, Any]:
+        """What can be kept from a posted form, even when other fields have errors (nothing typed is lost)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.fields if name in cleaned and name not in self.errors}
+
+
+class EntryForm(TextCleaningForm):
+    event = _area("What happened", rows=3, limit=2000)
+    source = forms.CharField(
+        label="Source (optional)",
+        help_text="Where this is recorded, for example GP record.",
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].required = True
+        self.fields["event"].error_messages["required"] = "Enter what happened"
+        self.fields["happened_on"] = GovukDateField(label="Date of the event", must_be_past=True, today=lambda: today)
+        self.order_fields(["happened_on", "event", "source"])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a chronology",
+        help_text="A CSV file or an Excel spreadsheet (XLSX), smaller than 1 MB, whose first row is: date,event,source",
+        error_messages={"required": "Select a CSV or Excel (XLSX) file", "empty": "The selected file is empty"},
+    )
+
+
+class AttachmentForm(TextCleaningForm):
+    title = forms.CharField(
+        label="What is the file?",
+        help_text="For example “Health visiting records summary”. Do not include names.",
+        max_length=200,
+        error_messages={"required": "Enter what the file is"},
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or plain text, smaller than 20 MB.",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+    )
+
+
+class ReasonForm(TextCleaningForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+    def __init__(self, *args: Any, label: str, required_message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required_message
+
+
+class LateReasonForm(TextCleaningForm):
+    late_reason = forms.CharField(
+        label="Why the returns were late",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class ChronologyFilterForm(forms.Form):
+    organisation = forms.TypedChoiceField(label="Organisation", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["organisation"]).choices = [("", "All organisations"), *organisations]
+        self.fields["date_from"] = GovukDateField(label="From", required=False)
+        self.fields["date_to"] = GovukDateField(label="To", required=False)
+
+
+class LeadForm(forms.Form):
+    organisation = forms.IntegerField(widget=forms.HiddenInput)
+    lead = forms.TypedChoiceField(label="Designated lead", coerce=int, error_messages={"required": "Select a lead"})
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["lead"]).choices = [("", "Choose a person"), *candidates]

@@ -1,0 +1,149 @@
+"""View models for the returns pages: plain dictionaries and dataclasses the templates read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from cspr.cases.models import Case
+from cspr.returns import selectors, services
+from cspr.returns.models import AgencyReturn, InformationRequest, RequestStatus, ReturnStatus
+
+STATUS_TAGS = {
+    RequestStatus.NOT_STARTED: "govuk-tag--grey",
+    RequestStatus.IN_PROGRESS: "govuk-tag--blue",
+    RequestStatus.AWAITING_SIGN_OFF: "govuk-tag--yellow",
+    RequestStatus.SUBMITTED: "govuk-tag--green",
+    RequestStatus.NOT_INVOLVED: "govuk-tag--purple",
+}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    info_request: InformationRequest
+    organisation: str
+    status: str
+    status_label: str
+    tag: str
+    due_on: date
+    overdue: bool
+    submitted_on: date | None
+    reminders_sent: int
+    revision_in_progress: bool
+    assigned_to: str
+
+
+def board(*, case: Case, today: date) -> dict[str, Any]:
+    requests = selectors.case_requests(case=case)
+    latest = selectors.latest_versions(case=case)
+    rows = []
+    for info_request in requests:
+        current = latest.get(info_request.pk)
+        rows.append(
+            BoardRow(
+                info_request=info_request,
+                organisation=info_request.organisation.name,
+                status=info_request.status,
+                status_label=info_request.get_status_display(),
+                tag=STATUS_TAGS[RequestStatus(info_request.status)],
+                due_on=info_request.due_on,
+                overdue=not info_request.is_closed and today > info_request.due_on,
+                submitted_on=timezone.localdate(info_request.first_submitted_at)
+                if info_request.first_submitted_at
+                else None,
+                reminders_sent=info_request.reminders_sent,  # type: ignore[attr-defined]
+                revision_in_progress=bool(
+                    info_request.status == RequestStatus.SUBMITTED
+                    and current is not None
+                    and current.status != ReturnStatus.SUBMITTED
+                ),
+                assigned_to=(info_request.assigned_to.full_name or info_request.assigned_to.email)
+                if info_request.assigned_to
+                else "",
+            )
+        )
+    clock = services.information_clock(case)
+    all_in = bool(rows) and all(row.info_request.is_closed for row in rows)
+    last_in = max((row.info_request.came_in_on for row in rows if row.info_request.came_in_on), default=None)
+    needs_late_reason = bool(
+        all_in and clock is not None and clock.met_on is None and last_in and last_in > clock.effective_due
+    )
+    return {
+        "rows": rows,
+        "clock": clock,
+        "all_in": all_in,
+        "last_in": last_in,
+        "needs_late_reason": needs_late_reason,
+        "may_ask": services.may_ask(case),
+    }
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    info_request: InformationRequest
+    here: bool
+
+
+def inbox_rows(requests: list[InformationRequest], *, current_partnership_id: int | None) -> list[InboxRow]:
+    return [InboxRow(info_request=item, here=item.partnership_id == current_partnership_id) for item in requests]
+
+
+def return_view(agency_return: AgencyReturn) -> dict[str, Any]:
+    return {
+        "version": agency_return.version,
+        "status": agency_return.status,
+        "status_label": agency_return.get_status_display(),
+        "locked": agency_return.locked,
+        "involved_from": agency_return.involved_from,
+        "involved_to": agency_return.involved_to,
+        "sections": [
+            ("Services provided", agency_return.unseal("services")),
+            ("Key contacts", agency_return.unseal("key_contacts")),
+            ("Summary of involvement", agency_return.unseal("involvement")),
+            ("Key practice episodes and analysis", agency_return.unseal("key_practice_episodes")),
+            ("Immediate safeguarding actions taken", agency_return.unseal("immediate_actions")),
+            ("Early learning", agency_return.unseal("early_learning")),
+            ("Equality considerations", agency_return.unseal("equality_considerations")),
+        ],
+        "revision_reason": agency_return.unseal("revision_reason"),
+        "entries": [
+            {
+                "id": entry.pk,
+                "happened_on": entry.happened_on,
+                "event": entry.unseal("event"),
+                "source": entry.unseal("source"),
+            }
+            for entry in agency_return.entries.all()
+        ],
+        "attachments": list(agency_return.attachments.all()),
+        "submitted_on": timezone.localdate(agency_return.submitted_at) if agency_return.submitted_at else None,
+        "submitted_by": (agency_return.submitted_by.full_name if agency_return.submitted_by else ""),
+        "missing": services.return_missing_parts(agency_return),
+    }
+
+
+def request_page(*, info_request: InformationRequest, user: Any) -> dict[str, Any]:
+    versions = selectors.return_versions(info_request=info_request)
+    current = versions[0] if versions else None
+    lead = services.lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+    return {
+        "info_request": info_request,
+        "questions": info_request.unseal("questions"),
+        "not_involved_reason": info_request.unseal("not_involved_reason"),
+        "current": return_view(current) if current else None,
+        "earlier": [
+            {
+                "version": item.version,
+                "submitted_on": timezone.localdate(item.submitted_at) if item.submitted_at else None,
+            }
+            for item in versions[1:]
+            if item.status == ReturnStatus.SUBMITTED
+        ],
+        "lead": lead,
+        "is_lead": lead is not None and lead.user_id == user.pk,
+        "stage_label": info_request.case.stage_label,
+        "editable": info_request.status != RequestStatus.NOT_INVOLVED and (current is None or not current.locked),
+    }

@@ -1,0 +1,271 @@
+"""Reading information requests and returns, always from what the person may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import rules
+from django.db.models import Count, Q, QuerySet
+
+from cspr.cases.models import Case
+from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_READERS
+from cspr.partnerships.models import Membership, PartnershipOrganisation
+from cspr.partnerships.scoping import Scope
+from cspr.returns.models import (
+    AgencyReturn,
+    ChronologyEntry,
+    InformationRequest,
+    OrganisationLead,
+    RequestStatus,
+    ReturnAttachment,
+    ReturnStatus,
+)
+
+
+def inbox(*, scope: Scope) -> list[InformationRequest]:
+    """Every request to an organisation this person answers for, in every partnership they belong to."""
+    where = Q(pk__in=[])
+    for partnership_id in scope.partnership_ids:
+        organisations = scope.organisation_ids_in(partnership_id, roles=RETURN_CONTRIBUTORS)
+        if organisations:
+            where |= Q(partnership_id=partnership_id, organisation_id__in=organisations)
+    return list(
+        InformationRequest.objects.filter(where)
+        .select_related("case", "partnership", "organisation", "assigned_to")
+        .order_by("status", "due_on", "id")
+    )
+
+
+def contributor_request_get(
+    *, scope: Scope, partnership_id: int | None, request_uuid: Any
+) -> InformationRequest | None:
+    """One request, only for a contributor of its organisation in the current partnership (else ``None``)."""
+    organisations = scope.organisation_ids_in(partnership_id, roles=RETURN_CONTRIBUTORS)
+    if not organisations or partnership_id is None:
+        return None
+    return (
+        InformationRequest.objects.filter(
+            uuid=request_uuid, partnership_id=partnership_id, organisation_id__in=organisations
+        )
+        .select_related("case", "case__partnership", "partnership", "organisation", "assigned_to")
+        .first()
+    )
+
+
+def case_request_get(*, case: Case, request_uuid: Any) -> InformationRequest | None:
+    return (
+        InformationRequest.objects.filter(case=case, uuid=request_uuid)
+        .select_related("case", "case__partnership", "partnership", "organisation")
+        .first()
+    )
+
+
+def case_requests(*, case: Case) -> list[InformationRequest]:
+    """The board: each request with its organisation and how many reminders went (a flat number of queries)."""
+    return list(
+        InformationRequest.objects.filter(case=case)
+        .select_related("organisation", "assigned_to")
+        .annotate(
+            reminders_sent=Count("reminders"),
+            automatic_reminders=Count("reminders", filter=~Q(reminders__kind="manual")),
+        )
+        .order_by("organisation__name")
+    )
+
+
+def own_case_requests(*, case: Case, scope: Scope) -> list[InformationRequest]:
+    organisations = scope.organisation_ids_in(case.partnership_id, roles=RETURN_CONTRIBUTORS)
+    return list(
+        InformationRequest.objects.filter(case=case, organisation_id__in=organisations).select_related("organisation")
+    )
+
+
+def latest_versions(*, case: Case) -> dict[int, AgencyReturn]:
+    """The latest return version per request of the case."""
+    latest: dict[int, AgencyReturn] = {}
+    for agency_return in AgencyReturn.objects.filter(request__case=case).order_by("request_id", "version"):
+        latest[agency_return.request_id] = agency_return
+    return latest
+
+
+def return_versions(*, info_request: InformationRequest) -> list[AgencyReturn]:
+    return list(
+        AgencyReturn.objects.filter(request=info_request)
+        .select_related("started_by", "submitted_by", "signed_off_by")
+        .prefetch_related("entries", "attachments")
+        .order_by("-version")
+    )
+
+
+def latest_submitted(*, info_request: InformationRequest) -> AgencyReturn | None:
+    return (
+        AgencyReturn.objects.filter(request=info_request, status=ReturnStatus.SUBMITTED)
+        .prefetch_related("entries", "attachments")
+        .select_related("submitted_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def attachment_get(*, agency_return_ids: list[int], attachment_uuid: Any) -> ReturnAttachment | None:
+    return (
+        ReturnAttachment.objects.filter(agency_return_id__in=agency_return_ids, uuid=attachment_uuid)
+        .select_related("agency_return", "agency_return__request", "agency_return__request__case")
+        .first()
+    )
+
+
+def colleagues(*, info_request: InformationRequest) -> list[Any]:
+    """People who answer for the request's organisation in its partnership (for assigning and designating leads)."""
+    memberships = (
+        Membership.objects.filter(
+            partnership_id=info_request.partnership_id,
+            organisation_id=info_request.organisation_id,
+            role__in=[role.value for role in RETURN_CONTRIBUTORS],
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    people = {membership.user_id: membership.user for membership in memberships}
+    return list(people.values())
+
+
+def suggested_organisation_ids(*, case: Case) -> set[int]:
+    """Pre-ticked: the agencies named in the notification plus the partnership's statutory agencies."""
+    named = set(case.involved_organisations.values_list("id", flat=True))
+    statutory = set(
+        PartnershipOrganisation.objects.filter(
+            partnership_id=case.partnership_id, is_statutory_agency=True
+        ).values_list("organisation_id", flat=True)
+    )
+    return named | statutory
+
+
+def partnership_organisations(*, partnership_id: int) -> list[PartnershipOrganisation]:
+    return list(
+        PartnershipOrganisation.objects.filter(partnership_id=partnership_id)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    organisation_id: int
+    organisation_name: str
+    lead_id: int | None
+    lead_name: str
+    candidates: list[tuple[int, str]]
+
+
+def organisation_leads(*, partnership_id: int) -> list[LeadRow]:
+    leads = {
+        lead.organisation_id: lead
+        for lead in OrganisationLead.objects.filter(partnership_id=partnership_id).select_related("user")
+    }
+    candidates: dict[int, dict[int, str]] = {}
+    for membership in Membership.objects.filter(
+        partnership_id=partnership_id,
+        role__in=[role.value for role in RETURN_CONTRIBUTORS],
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user"):
+        assert membership.organisation_id is not None  # noqa: S101 - the constraint requires it for these roles
+        name = membership.user.full_name or membership.user.email
+        candidates.setdefault(membership.organisation_id, {})[membership.user_id] = name
+    rows = []
+    for link in partnership_organisations(partnership_id=partnership_id):
+        lead = leads.get(link.organisation_id)
+        rows.append(
+            LeadRow(
+                organisation_id=link.organisation_id,
+                organisation_name=link.organisation.name,
+                lead_id=lead.user_id if lead else None,
+                lead_name=(lead.user.full_name or lead.user.email) if lead else "",
+                candidates=sorted(candidates.get(link.organisation_id, {}).items(), key=lambda item: item[1]),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ChronologyRow:
+    happened_on: date
+    organisation: str
+    event: str
+    source: str
+    version: int
+
+
+def may_read_all_returns(*, scope: Scope, case: Case) -> bool:
+    return scope.has_any_role(case.partnership_id, RETURN_READERS) and bool(
+        rules.test_rule("returns.read_returns", scope, case)
+    )
+
+
+def merged_chronology(
+    *,
+    case: Case,
+    scope: Scope,
+    organisation_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[ChronologyRow]:
+    """Every submitted return's chronology (latest submitted version of each) on one timeline.
+
+    Readers of returns see every organisation's; a contributor only their own organisation's.
+    """
+    submitted = AgencyReturn.objects.filter(request__case=case, status=ReturnStatus.SUBMITTED)
+    if not may_read_all_returns(scope=scope, case=case):
+        own = scope.organisation_ids_in(case.partnership_id, roles=RETURN_CONTRIBUTORS)
+        submitted = submitted.filter(request__organisation_id__in=own)
+    if organisation_id is not None:
+        submitted = submitted.filter(request__organisation_id=organisation_id)
+    latest: dict[int, int] = {}
+    for request_id, _version, return_id in submitted.order_by("request_id", "version").values_list(
+        "request_id", "version", "id"
+    ):
+        latest[request_id] = return_id
+    entries: QuerySet[ChronologyEntry] = ChronologyEntry.objects.filter(
+        agency_return_id__in=list(latest.values())
+    ).select_related("agency_return__request__organisation")
+    if date_from:
+        entries = entries.filter(happened_on__gte=date_from)
+    if date_to:
+        entries = entries.filter(happened_on__lte=date_to)
+    return [
+        ChronologyRow(
+            happened_on=entry.happened_on,
+            organisation=entry.agency_return.request.organisation.name,
+            event=entry.unseal("event"),
+            source=entry.unseal("source"),
+            version=entry.agency_return.version,
+        )
+        for entry in entries.order_by("happened_on", "agency_return__request__organisation__name", "position", "id")
+    ]
+
+
+def chronology_organisations(*, case: Case, scope: Scope) -> list[tuple[int, str]]:
+    requests = InformationRequest.objects.filter(case=case, status=RequestStatus.SUBMITTED)
+    if not may_read_all_returns(scope=scope, case=case):
+        requests = requests.filter(
+            organisation_id__in=scope.organisation_ids_in(case.partnership_id, roles=RETURN_CONTRIBUTORS)
+        )
+    return sorted(
+        requests.values_list("organisation_id", "organisation__name"),
+        key=lambda item: item[1],
+    )
+
+
+def case_request_counts(*, case: Case) -> dict[str, int]:
+    counts = {status.value: 0 for status in RequestStatus}
+    for status, number in (
+        InformationRequest.objects.filter(case=case).values_list("status").annotate(number=Count("id")).order_by()
+    ):
+        counts[status] = number
+    counts["total"] = sum(counts.values())
+    return counts

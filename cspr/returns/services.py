@@ -1,0 +1,1413 @@
+"""Writes to information requests and agency returns. Keyword-only, atomic, audited; e-mails through the outbox.
+
+Audit details and e-mails carry the case reference, pseudonyms, organisation names, ids and versions, never the
+child's or family's identifying details or any free text typed into a return. "now" is a parameter (``at=``) that
+defaults to ``django.utils.timezone.now()``; dates are calendar dates in Europe/London.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.calendars.selectors import partnership_calendar
+from cspr.cases import documents
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case, CaseClock
+from cspr.cases.services import case_clock_met
+from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
+from cspr.domain.calendar import CalendarRangeError
+from cspr.domain.lifecycle import Stage
+from cspr.messaging.services import message_queue
+from cspr.partnerships.models import Membership, Organisation, Partnership, PartnershipOrganisation
+from cspr.partnerships.scoping import Scope
+from cspr.returns.models import (
+    RETURN_TEXT_FIELDS,
+    AgencyReturn,
+    ChronologyEntry,
+    InformationRequest,
+    OrganisationLead,
+    ReminderKind,
+    RequestReminder,
+    RequestStatus,
+    ReturnAttachment,
+    ReturnStatus,
+)
+
+CLOCK_ID = "information_returns"
+REMINDER_WORKING_DAYS = 2
+TEXT_LIMIT = 20_000
+ENTRY_LIMIT = 2_000
+IMPORT_MAX_ROWS = 2_000
+
+# -- messages (module constants: tests match the exact words) ------------------------------------------------------
+
+NOT_ALLOWED = "You cannot do this on this case."
+SCOPE_MISMATCH = "The membership used does not belong to the person acting."
+STAGE_TOO_EARLY = "Agencies can be asked for information once the rapid review has started."
+STAGE_CLOSED = "This case is closed: agencies cannot be asked for information."
+ORGANISATIONS_NEEDED = "Select at least one organisation to ask."
+ORGANISATION_UNKNOWN = "One of the organisations selected is not part of this partnership."
+ALREADY_ASKED = "{name} has already been asked for information on this case."
+DUE_IN_PAST = "The return date must be today or in the future."
+TEXT_TOO_LONG = "The text must be {limit} characters or fewer."
+CONTROL_CHARACTERS = "Remove control characters from the text."
+NOT_A_CONTRIBUTOR = "Choose a colleague who contributes for your organisation in this partnership."
+RETURN_LOCKED = "This return was submitted and is locked. Start a new version, saying why, to change it."
+REQUEST_CLOSED = "This request is closed: the organisation was recorded as not involved."
+DATES_ORDER = "The end of the involvement must be the same as or after its start."
+DATE_NEEDED = "Enter the date of the event."
+EVENT_NEEDED = "Enter what happened."
+ENTRY_NOT_FOUND = "There is no such chronology entry on this return."
+NOTHING_TO_SUBMIT = "There is no return to submit yet: save the return first."
+INCOMPLETE = "Complete these parts of the return first: {parts}."
+NO_LEAD = (
+    "Your organisation has no designated lead for this partnership to sign off returns. "
+    "Ask the business unit to designate one."
+)
+LEAD_ONLY = "Only {organisation}'s designated lead can sign off and submit the return."
+ALREADY_AWAITING = "The return is already waiting for sign-off."
+NOT_SUBMITTED_YET = "Only a submitted return can be changed with a new version."
+REVISION_REASON_NEEDED = "Enter why the submitted return needs to change."
+NOT_INVOLVED_REASON_NEEDED = "Enter why the organisation was not involved."
+ALREADY_SUBMITTED = "This organisation has already submitted its return."
+ALREADY_NOT_INVOLVED = "This organisation is already recorded as not involved."
+RETURNS_OUTSTANDING = "Some organisations have not answered yet, so the deadline cannot be stopped."
+LATE_REASON_NEEDED = "The returns came in after the due date: enter the reason they were late."
+CLOCK_ALREADY_MET = "The information returns deadline is already recorded as met."
+IMPORT_FILE_NEEDED = "Select a CSV or Excel (XLSX) file."
+IMPORT_TOO_BIG = "The file must be smaller than {limit} KB."
+IMPORT_TYPE = "The file must be a CSV file or an Excel spreadsheet (XLSX)."
+IMPORT_HEADER = "The first row must name the columns: date, event and (optionally) source."
+IMPORT_TOO_MANY = "The file has more than {limit} rows: split it into smaller files."
+IMPORT_EMPTY = "The file has no rows under the header row."
+ROW_DATE_MISSING = "the date is missing"
+ROW_DATE_INVALID = "'{value}' is not a date (use 2026-03-31 or 31/03/2026)"
+ROW_DATE_FUTURE = "the date is in the future"
+ROW_EVENT_MISSING = "the event is missing"
+ROW_TOO_LONG = "the event or source is longer than {limit} characters"
+ROW_CONTROL = "the row contains control characters"
+LEAD_NOT_CONTRIBUTOR = "The lead must be an active contributor or notifier for the organisation in this partnership."
+
+# Stages at which the business unit may ask agencies for information: from the rapid review onwards, until closed.
+_BEFORE_RAPID_REVIEW = frozenset({Stage.REFERRAL_RECEIVED, Stage.NOTIFICATION_ASSESSED, Stage.NOT_NOTIFIABLE})
+_CLOSED = frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN})
+
+REQUIRED_PARTS: tuple[tuple[str, str], ...] = (
+    ("involvement", "involvement with the child and family"),
+    ("key_practice_episodes", "key practice episodes and your analysis"),
+    ("immediate_actions", "immediate safeguarding actions taken"),
+    ("early_learning", "early learning"),
+    ("equality_considerations", "equality considerations"),
+)
+
+
+class ReturnActionRefused(CaseActionRefused):
+    """An information request or return action cannot be taken; ``message`` says why, ``field`` names the input."""
+
+
+# -- helpers -------------------------------------------------------------------------------------------------------
+
+
+def _now(value: datetime | None) -> datetime:
+    return value if value is not None else timezone.now()
+
+
+def _check_scope(actor: Any, scope: Scope) -> Scope:
+    if scope.user_id != getattr(actor, "pk", None):
+        raise ReturnActionRefused(SCOPE_MISMATCH)
+    return scope
+
+
+def _clean_text(value: str, *, field: str, limit: int = TEXT_LIMIT) -> str:
+    if "\x00" in value or any(ord(char) < 32 and char not in "\r\n\t" for char in value):
+        raise ReturnActionRefused(CONTROL_CHARACTERS, field=field)
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
+        raise ReturnActionRefused(CONTROL_CHARACTERS, field=field)
+    value = value.strip()
+    if len(value) > limit:
+        raise ReturnActionRefused(TEXT_TOO_LONG.format(limit=limit), field=field)
+    return value
+
+
+def _audit(
+    *,
+    actor: Any,
+    verb: str,
+    case: Case,
+    obj: Any = None,
+    request: HttpRequest | None = None,
+    **details: Any,
+) -> None:
+    audit_record(
+        actor=actor,
+        verb=verb,
+        obj=obj if obj is not None else case,
+        partnership=case.partnership,
+        details={"reference": case.reference, **details},
+        request=request,
+    )
+
+
+def _request_details(info_request: InformationRequest) -> dict[str, Any]:
+    return {"information_request": str(info_request.uuid), "organisation_id": info_request.organisation_id}
+
+
+def _pseudonyms(case: Case) -> str:
+    return ", ".join(child.pseudonym for child in case.children.all()) or "no child recorded"
+
+
+def _link(name: str, **kwargs: Any) -> str:
+    return f"{settings.SERVICE_URL}{reverse(name, kwargs=kwargs)}"
+
+
+def contributor_emails(*, partnership_id: int, organisation_id: int) -> list[str]:
+    """Everyone who answers information requests for this organisation in this partnership."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                partnership_id=partnership_id,
+                organisation_id=organisation_id,
+                role__in=[role.value for role in RETURN_CONTRIBUTORS],
+                is_active=True,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def _business_unit_emails(*, partnership_id: int) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.filter(
+                partnership_id=partnership_id,
+                role__in=[role.value for role in RETURN_REQUESTERS],
+                is_active=True,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def _tell(*, partnership: Partnership, to: Iterable[str], subject: str, body: str, kind: str) -> int:
+    count = 0
+    for address in to:
+        message_queue(to=address, subject=subject, body=body, kind=kind, partnership=partnership)
+        count += 1
+    return count
+
+
+def is_contributor(scope: Scope, info_request: InformationRequest) -> bool:
+    """Whether this scope answers for the request's organisation in the request's partnership."""
+    organisations = scope.organisation_ids_in(info_request.partnership_id, roles=RETURN_CONTRIBUTORS)
+    return info_request.organisation_id in organisations
+
+
+def lead_for(*, partnership_id: int, organisation_id: int) -> OrganisationLead | None:
+    return (
+        OrganisationLead.objects.filter(partnership_id=partnership_id, organisation_id=organisation_id)
+        .select_related("user")
+        .first()
+    )
+
+
+def _require_contributor(actor: Any, scope: Scope, info_request: InformationRequest) -> Scope:
+    scope = _check_scope(actor, scope)
+    if not is_contributor(scope, info_request):
+        raise ReturnActionRefused(NOT_ALLOWED)
+    return scope
+
+
+def _require_requester(actor: Any, scope: Scope, case: Case) -> Scope:
+    scope = _check_scope(actor, scope)
+    if not rules.test_rule("returns.manage_requests", scope, case):
+        raise ReturnActionRefused(NOT_ALLOWED)
+    return scope
+
+
+def _locked_request(info_request: InformationRequest) -> InformationRequest:
+    """The request row, locked for this transaction (PostgreSQL; SQLite serialises writers anyway)."""
+    return (
+        InformationRequest.objects.select_for_update()
+        .select_related("case", "partnership", "organisation")
+        .get(pk=info_request.pk)
+    )
+
+
+def latest_return(info_request: InformationRequest) -> AgencyReturn | None:
+    return AgencyReturn.objects.filter(request=info_request).order_by("-version").first()
+
+
+def _draft_for_editing(
+    *, actor: Any, info_request: InformationRequest, at: datetime, create: bool = True
+) -> AgencyReturn:
+    if info_request.status == RequestStatus.NOT_INVOLVED:
+        raise ReturnActionRefused(REQUEST_CLOSED)
+    current = latest_return(info_request)
+    if current is not None and current.locked:
+        raise ReturnActionRefused(RETURN_LOCKED)
+    if current is None:
+        if not create:
+            raise ReturnActionRefused(NOTHING_TO_SUBMIT)
+        current = AgencyReturn(request=info_request, version=1, started_by=actor, started_at=at, updated_at=at)
+        current.save(force_insert=True)
+    if info_request.status == RequestStatus.NOT_STARTED:
+        info_request.status = RequestStatus.IN_PROGRESS
+        info_request.save(update_fields=["status"])
+    return current
+
+
+def _touch(agency_return: AgencyReturn, at: datetime) -> None:
+    agency_return.updated_at = at
+    agency_return.save(update_fields=["updated_at"])
+
+
+def may_ask(case: Case) -> bool:
+    return case.stage not in _BEFORE_RAPID_REVIEW and case.stage not in _CLOSED
+
+
+# -- asking agencies -----------------------------------------------------------------------------------------------
+
+
+def information_requests_send(
+    *,
+    actor: Any,
+    case: Case,
+    organisation_ids: Iterable[int],
+    due_on: date,
+    questions: str = "",
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> list[InformationRequest]:
+    """Ask each organisation for its return by ``due_on``; e-mail its contributors (reference and link only)."""
+    _require_requester(actor, scope, case)
+    at = _now(at)
+    if case.stage in _CLOSED:
+        raise ReturnActionRefused(STAGE_CLOSED)
+    if case.stage in _BEFORE_RAPID_REVIEW:
+        raise ReturnActionRefused(STAGE_TOO_EARLY)
+    wanted = sorted(set(organisation_ids))
+    if not wanted:
+        raise ReturnActionRefused(ORGANISATIONS_NEEDED, field="organisations")
+    if due_on < timezone.localdate(at):
+        raise ReturnActionRefused(DUE_IN_PAST, field="due_on")
+    questions = _clean_text(questions, field="questions")
+    links = {
+        link.organisation_id: link.organisation
+        for link in PartnershipOrganisation.objects.filter(
+            partnership_id=case.partnership_id, organisation_id__in=wanted
+        ).select_related("organisation")
+    }
+    if set(links) != set(wanted):
+        raise ReturnActionRefused(ORGANISATION_UNKNOWN, field="organisations")
+    created = []
+    with transaction.atomic():
+        asked = set(
+            InformationRequest.objects.filter(case=case, organisation_id__in=wanted).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        if asked:
+            name = links[min(asked)].name
+            raise ReturnActionRefused(ALREADY_ASKED.format(name=name), field="organisations")
+        involved = set(case.involved_organisations.values_list("id", flat=True))
+        for organisation_id in wanted:
+            organisation = links[organisation_id]
+            info_request = InformationRequest(
+                case=case,
+                partnership_id=case.partnership_id,
+                organisation=organisation,
+                due_on=due_on,
+                sent_by=actor,
+                sent_at=at,
+            )
+            info_request.seal("questions", questions)
+            info_request.save(force_insert=True)
+            if organisation_id not in involved:
+                # An organisation asked for information is treated as involved, so that its contributors can see
+                # the case (and the identifying details they need to search their records) through cases_visible.
+                case.involved_organisations.add(organisation)
+            told = _tell(
+                partnership=case.partnership,
+                to=contributor_emails(partnership_id=case.partnership_id, organisation_id=organisation_id),
+                subject=f"{case.reference}: information requested from {organisation.name}",
+                body=(
+                    f"{case.partnership.name}\n\n{organisation.name} is asked for information about case "
+                    f"{case.reference} ({_pseudonyms(case)}) for the rapid review. Please return it by "
+                    f"{due_on:%d %B %Y}.\n\nSign in to see the request: "
+                    f"{_link('returns:request', request_uuid=info_request.uuid)}\n"
+                ),
+                kind="returns.request_sent",
+            )
+            _audit(
+                actor=actor,
+                verb="returns.request_sent",
+                case=case,
+                obj=info_request,
+                request=request,
+                due_on=due_on,
+                recipients=told,
+                added_to_involved=organisation_id not in involved,
+                **_request_details(info_request),
+            )
+            created.append(info_request)
+    return created
+
+
+def request_assign(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    assignee_id: int,
+    scope: Scope,
+    request: HttpRequest | None = None,
+) -> InformationRequest:
+    """Give the request to a colleague: another contributor for the same organisation in the same partnership."""
+    _require_contributor(actor, scope, info_request)
+    colleague = (
+        Membership.objects.filter(
+            partnership_id=info_request.partnership_id,
+            organisation_id=info_request.organisation_id,
+            role__in=[role.value for role in RETURN_CONTRIBUTORS],
+            is_active=True,
+            user__is_active=True,
+            user_id=assignee_id,
+        )
+        .select_related("user")
+        .first()
+    )
+    if colleague is None:
+        raise ReturnActionRefused(NOT_A_CONTRIBUTOR, field="assignee")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        info_request.assigned_to = colleague.user
+        info_request.save(update_fields=["assigned_to"])
+        case = info_request.case
+        if colleague.user_id != actor.pk:
+            _tell(
+                partnership=case.partnership,
+                to=[colleague.user.email],
+                subject=f"{case.reference}: an information request is assigned to you",
+                body=(
+                    f"{case.partnership.name}\n\nThe information request to {info_request.organisation.name} on case "
+                    f"{case.reference} ({_pseudonyms(case)}) is assigned to you.\n\nSign in to see it: "
+                    f"{_link('returns:request', request_uuid=info_request.uuid)}\n"
+                ),
+                kind="returns.request_assigned",
+            )
+        _audit(
+            actor=actor,
+            verb="returns.request_assigned",
+            case=case,
+            obj=info_request,
+            request=request,
+            assignee_id=colleague.user_id,
+            **_request_details(info_request),
+        )
+    return info_request
+
+
+# -- writing the return --------------------------------------------------------------------------------------------
+
+
+def return_save(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    values: Mapping[str, Any],
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> AgencyReturn:
+    """Save what was typed into the draft (only the keys given): every save keeps work, nothing is submitted."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    cleaned: dict[str, Any] = {}
+    for name in RETURN_TEXT_FIELDS:
+        if name in values:
+            cleaned[name] = _clean_text(str(values[name] or ""), field=name)
+    for name in ("involved_from", "involved_to"):
+        if name in values:
+            cleaned[name] = values[name]
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        start = cleaned.get("involved_from", draft.involved_from)
+        end = cleaned.get("involved_to", draft.involved_to)
+        if start and end and end < start:
+            raise ReturnActionRefused(DATES_ORDER, field="involved_to")
+        for name, value in cleaned.items():
+            if name in RETURN_TEXT_FIELDS:
+                draft.seal(name, value)
+            else:
+                setattr(draft, name, value)
+        draft.updated_at = at
+        draft.save()
+        _audit(
+            actor=actor,
+            verb="returns.return_saved",
+            case=info_request.case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            fields=sorted(cleaned),
+            **_request_details(info_request),
+        )
+    return draft
+
+
+def chronology_entry_add(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    happened_on: date | None,
+    event: str,
+    source: str = "",
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ChronologyEntry:
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    if happened_on is None:
+        raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
+    event = _clean_text(event, field="event", limit=ENTRY_LIMIT)
+    source = _clean_text(source, field="source", limit=ENTRY_LIMIT)
+    if not event:
+        raise ReturnActionRefused(EVENT_NEEDED, field="event")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        entry = _entry_create(draft, happened_on=happened_on, event=event, source=source)
+        _touch(draft, at)
+        _audit(
+            actor=actor,
+            verb="returns.chronology_entry_added",
+            case=info_request.case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            entry=str(entry.uuid),
+            **_request_details(info_request),
+        )
+    return entry
+
+
+def _entry_create(draft: AgencyReturn, *, happened_on: date, event: str, source: str, position: int = 0) -> Any:
+    entry = ChronologyEntry(agency_return=draft, happened_on=happened_on, position=position)
+    entry.seal("event", event)
+    entry.seal("source", source)
+    entry.save(force_insert=True)
+    return entry
+
+
+def chronology_entry_remove(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    entry_id: int,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
+        if entry is None:
+            raise ReturnActionRefused(ENTRY_NOT_FOUND)
+        entry_uuid = str(entry.uuid)
+        entry.delete()
+        _touch(draft, at)
+        _audit(
+            actor=actor,
+            verb="returns.chronology_entry_removed",
+            case=info_request.case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            entry=entry_uuid,
+            **_request_details(info_request),
+        )
+
+
+# -- importing a chronology ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    why: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    problems: tuple[RowProblem, ...] = field(default_factory=tuple)
+
+
+def _import_limit() -> int:
+    return int(getattr(settings, "RETURN_IMPORT_MAX_BYTES", 1024 * 1024))
+
+
+def _read_upload(upload: Any) -> bytes:
+    if upload is None:
+        raise ReturnActionRefused(IMPORT_FILE_NEEDED, field="file")
+    limit = _import_limit()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ReturnActionRefused(IMPORT_TOO_BIG.format(limit=limit // 1024), field="file")
+    data = b""
+    chunks = upload.chunks() if hasattr(upload, "chunks") else [upload.read()]
+    for chunk in chunks:
+        data += chunk
+        if len(data) > limit:
+            raise ReturnActionRefused(IMPORT_TOO_BIG.format(limit=limit // 1024), field="file")
+    if not data:
+        raise ReturnActionRefused(IMPORT_FILE_NEEDED, field="file")
+    return data
+
+
+def _rows_from_xlsx(data: bytes) -> list[list[Any]]:
+    import zipfile
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            # A zip bomb would expand far beyond the upload limit: refuse before openpyxl unpacks it.
+            expanded = sum(info.file_size for info in archive.infolist())
+        if "xl/workbook.xml" not in names or expanded > 50 * _import_limit():
+            raise ReturnActionRefused(IMPORT_TYPE, field="file")
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        raise ReturnActionRefused(IMPORT_TYPE, field="file") from error
+    sheet = workbook.worksheets[0]
+    rows = []
+    for count, row in enumerate(sheet.iter_rows(values_only=True)):
+        if count > IMPORT_MAX_ROWS + 1:
+            break
+        rows.append(list(row))
+    workbook.close()
+    return rows
+
+
+def _rows_from_csv(data: bytes) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReturnActionRefused(IMPORT_TYPE, field="file") from error
+    if "\x00" in text:
+        raise ReturnActionRefused(IMPORT_TYPE, field="file")
+    try:
+        return list(csv.reader(io.StringIO(text)))[: IMPORT_MAX_ROWS + 2]
+    except csv.Error as error:
+        raise ReturnActionRefused(IMPORT_TYPE, field="file") from error
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _day_month_year(text: str) -> date:
+    day, month, year = text.split("/")
+    if len(year) != 4:
+        raise ValueError(text)
+    return date(int(year), int(month), int(day))
+
+
+def _cell_date(value: Any, today: date) -> tuple[date | None, str]:
+    day: date | None = None
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = _cell_text(value)
+        if not text:
+            return None, ROW_DATE_MISSING
+        for parse in (date.fromisoformat, _day_month_year):
+            try:
+                day = parse(text)
+                break
+            except (ValueError, OverflowError):
+                continue
+        if day is None:
+            return None, ROW_DATE_INVALID.format(value=text[:40])
+    if day is not None and day > today:
+        return None, ROW_DATE_FUTURE
+    return day, ""
+
+
+def parse_chronology(rows: list[list[Any]], *, today: date) -> tuple[list[tuple[date, str, str]], list[RowProblem]]:
+    """Good rows and the problems with the others. Row numbers are as a spreadsheet shows them (header = row 1)."""
+    if not rows:
+        raise ReturnActionRefused(IMPORT_EMPTY, field="file")
+    header = [_cell_text(cell).casefold() for cell in rows[0]]
+    if "date" not in header or "event" not in header:
+        raise ReturnActionRefused(IMPORT_HEADER, field="file")
+    if len(rows) - 1 > IMPORT_MAX_ROWS:
+        raise ReturnActionRefused(IMPORT_TOO_MANY.format(limit=IMPORT_MAX_ROWS), field="file")
+    date_at, event_at = header.index("date"), header.index("event")
+    source_at = header.index("source") if "source" in header else None
+    good: list[tuple[date, str, str]] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = list(row) + [None] * 3
+        if all(_cell_text(cell) == "" for cell in row):
+            continue  # blank lines are not errors
+        day, why = _cell_date(cells[date_at], today)
+        event = _cell_text(cells[event_at])
+        source = _cell_text(cells[source_at]) if source_at is not None else ""
+        if not why and not event:
+            why = ROW_EVENT_MISSING
+        if not why and (len(event) > ENTRY_LIMIT or len(source) > ENTRY_LIMIT):
+            why = ROW_TOO_LONG.format(limit=ENTRY_LIMIT)
+        if not why and any(
+            (ord(char) < 32 and char not in "\r\n\t") or 0xD800 <= ord(char) <= 0xDFFF for char in event + source
+        ):
+            why = ROW_CONTROL
+        if why or day is None:
+            problems.append(RowProblem(row=number, why=why or ROW_DATE_MISSING))
+            continue
+        good.append((day, event, source))
+    if not good and not problems:
+        raise ReturnActionRefused(IMPORT_EMPTY, field="file")
+    return good, problems
+
+
+def chronology_import(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    upload: Any,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ImportReport:
+    """Add the readable rows of a CSV or XLSX chronology to the draft; report every row that could not be read."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    data = _read_upload(upload)
+    rows = _rows_from_xlsx(data) if data.startswith(b"PK\x03\x04") else _rows_from_csv(data)
+    good, problems = parse_chronology(rows, today=timezone.localdate(at))
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        start = ChronologyEntry.objects.filter(agency_return=draft).count()
+        for offset, (day, event, source) in enumerate(good):
+            _entry_create(draft, happened_on=day, event=event, source=source, position=start + offset)
+        _touch(draft, at)
+        _audit(
+            actor=actor,
+            verb="returns.chronology_imported",
+            case=info_request.case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            added=len(good),
+            rows_refused=[problem.row for problem in problems],
+            **_request_details(info_request),
+        )
+    return ImportReport(added=len(good), problems=tuple(problems))
+
+
+# -- attachments ---------------------------------------------------------------------------------------------------
+
+
+def attachment_add(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    upload: Any,
+    title: str,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ReturnAttachment:
+    """Keep a file with the draft: the case documents' checks (size, type by content, scanner), outside the web root."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    title = _clean_text(title, field="title", limit=200)
+    if not title:
+        raise ReturnActionRefused(documents.TITLE_NEEDED, field="title")
+    attachment_uuid = uuid.uuid4()
+    stored = documents.store(
+        upload=upload, case_uuid=f"{info_request.case.uuid}/returns", document_uuid=str(attachment_uuid)
+    )
+    try:
+        with transaction.atomic():
+            info_request = _locked_request(info_request)
+            draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+            attachment = ReturnAttachment(
+                uuid=attachment_uuid,
+                agency_return=draft,
+                title=title,
+                stored_name=stored.relative_path,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by=actor,
+                uploaded_at=at,
+            )
+            attachment.seal("original_name", documents.safe_name(getattr(upload, "name", "") or "attachment"))
+            attachment.save(force_insert=True)
+            _touch(draft, at)
+            _audit(
+                actor=actor,
+                verb="returns.attachment_added",
+                case=info_request.case,
+                obj=draft,
+                request=request,
+                version=draft.version,
+                attachment=str(attachment_uuid),
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                **_request_details(info_request),
+            )
+    except BaseException:
+        documents.remove(stored.relative_path)
+        raise
+    return attachment
+
+
+def attachment_remove(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    attachment_uuid: str,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Take a file off the draft. The file itself goes only when no earlier (submitted) version still holds it."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        attachment = ReturnAttachment.objects.filter(agency_return=draft, uuid=attachment_uuid).first()
+        if attachment is None:
+            raise ReturnActionRefused(NOT_ALLOWED)
+        stored_name = attachment.stored_name
+        attachment.delete()
+        still_used = ReturnAttachment.objects.filter(stored_name=stored_name).exists()
+        _touch(draft, at)
+        _audit(
+            actor=actor,
+            verb="returns.attachment_removed",
+            case=info_request.case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            attachment=attachment_uuid,
+            **_request_details(info_request),
+        )
+        if not still_used:
+            transaction.on_commit(lambda: documents.remove(stored_name))
+
+
+@dataclass(frozen=True)
+class AttachmentDownload:
+    path: Any
+    filename: str
+    content_type: str
+
+
+def attachment_open(
+    *,
+    actor: Any,
+    attachment: ReturnAttachment,
+    scope: Scope,
+    request: HttpRequest | None = None,
+) -> AttachmentDownload:
+    """Open a return's file: its organisation's contributors, or readers of submitted returns; audited."""
+    scope = _check_scope(actor, scope)
+    agency_return = attachment.agency_return
+    info_request = agency_return.request
+    case = info_request.case
+    allowed = is_contributor(scope, info_request) or (
+        agency_return.locked and rules.test_rule("returns.read_returns", scope, case)
+    )
+    if not allowed:
+        raise ReturnActionRefused(NOT_ALLOWED)
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            verb="returns.attachment_downloaded",
+            case=case,
+            obj=agency_return,
+            request=request,
+            version=agency_return.version,
+            attachment=str(attachment.uuid),
+            **_request_details(info_request),
+        )
+    return AttachmentDownload(
+        path=documents.absolute(attachment.stored_name),
+        filename=attachment.unseal("original_name"),
+        content_type=attachment.content_type,
+    )
+
+
+# -- sign-off and submission ---------------------------------------------------------------------------------------
+
+
+def return_missing_parts(agency_return: AgencyReturn) -> list[str]:
+    """What the return still lacks before it can be signed off, in words."""
+    return [words for name, words in REQUIRED_PARTS if not getattr(agency_return, f"{name}_sealed")]
+
+
+def return_sign_off_request(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> AgencyReturn:
+    """Send the finished draft to the organisation's designated lead (e-mailed) for sign-off."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
+            raise ReturnActionRefused(ALREADY_AWAITING)
+        missing = return_missing_parts(draft)
+        if missing:
+            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)))
+        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+        if lead is None:
+            raise ReturnActionRefused(NO_LEAD)
+        draft.status = ReturnStatus.AWAITING_SIGN_OFF
+        draft.sign_off_requested_at = at
+        draft.updated_at = at
+        draft.save(update_fields=["status", "sign_off_requested_at", "updated_at"])
+        if info_request.status != RequestStatus.SUBMITTED:
+            info_request.status = RequestStatus.AWAITING_SIGN_OFF
+            info_request.save(update_fields=["status"])
+        case = info_request.case
+        _tell(
+            partnership=case.partnership,
+            to=[lead.user.email],
+            subject=f"{case.reference}: a return is waiting for your sign-off",
+            body=(
+                f"{case.partnership.name}\n\n{info_request.organisation.name}'s return on case {case.reference} "
+                f"({_pseudonyms(case)}) is ready for your sign-off as the organisation's designated lead.\n\n"
+                f"Sign in to read and submit it: {_link('returns:request', request_uuid=info_request.uuid)}\n"
+            ),
+            kind="returns.sign_off_requested",
+        )
+        _audit(
+            actor=actor,
+            verb="returns.sign_off_requested",
+            case=case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            lead_id=lead.user_id,
+            **_request_details(info_request),
+        )
+    return draft
+
+
+def return_submit(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> AgencyReturn:
+    """The designated lead signs off and submits the return; it is then locked. The business unit is told."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+        if lead is None:
+            raise ReturnActionRefused(NO_LEAD)
+        if lead.user_id != actor.pk:
+            raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))
+        missing = return_missing_parts(draft)
+        if missing:
+            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)))
+        draft.status = ReturnStatus.SUBMITTED
+        draft.signed_off_by = actor
+        draft.submitted_by = actor
+        draft.submitted_at = at
+        draft.updated_at = at
+        draft.save(update_fields=["status", "signed_off_by", "submitted_by", "submitted_at", "updated_at"])
+        info_request.status = RequestStatus.SUBMITTED
+        if info_request.first_submitted_at is None:
+            info_request.first_submitted_at = at
+        info_request.save(update_fields=["status", "first_submitted_at"])
+        case = info_request.case
+        words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
+        _tell(
+            partnership=case.partnership,
+            to=_business_unit_emails(partnership_id=case.partnership_id),
+            subject=f"{case.reference}: {info_request.organisation.name} {words}",
+            body=(
+                f"{case.partnership.name}\n\n{info_request.organisation.name} {words} on case {case.reference} "
+                f"({_pseudonyms(case)}).\n\nSign in to see the returns: "
+                f"{_link('returns:board', reference=case.reference)}\n"
+            ),
+            kind="returns.return_submitted",
+        )
+        _audit(
+            actor=actor,
+            verb="returns.return_submitted",
+            case=case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            **_request_details(info_request),
+        )
+        _clock_stop_if_all_in(actor=actor, case=case, request=request)
+    return draft
+
+
+def return_revise(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    reason: str,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> AgencyReturn:
+    """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    reason = _clean_text(reason, field="reason", limit=5000)
+    if not reason:
+        raise ReturnActionRefused(REVISION_REASON_NEEDED, field="reason")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        current = latest_return(info_request)
+        if current is None or not current.locked:
+            raise ReturnActionRefused(NOT_SUBMITTED_YET)
+        new = AgencyReturn(
+            request=info_request,
+            version=current.version + 1,
+            involved_from=current.involved_from,
+            involved_to=current.involved_to,
+            started_by=actor,
+            started_at=at,
+            updated_at=at,
+        )
+        for name in RETURN_TEXT_FIELDS:
+            new.seal(name, current.unseal(name))
+        new.seal("revision_reason", reason)
+        new.save(force_insert=True)
+        for entry in current.entries.all():
+            _entry_create(
+                new,
+                happened_on=entry.happened_on,
+                event=entry.unseal("event"),
+                source=entry.unseal("source"),
+                position=entry.position,
+            )
+        for attachment in current.attachments.all():
+            copy = ReturnAttachment(
+                agency_return=new,
+                title=attachment.title,
+                stored_name=attachment.stored_name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                uploaded_by=attachment.uploaded_by,
+                uploaded_at=attachment.uploaded_at,
+            )
+            copy.seal("original_name", attachment.unseal("original_name"))
+            copy.save(force_insert=True)
+        _audit(
+            actor=actor,
+            verb="returns.revision_started",
+            case=info_request.case,
+            obj=new,
+            request=request,
+            version=new.version,
+            replaces_version=current.version,
+            **_request_details(info_request),
+        )
+    return new
+
+
+# -- the business unit's board -------------------------------------------------------------------------------------
+
+
+def _reminder_body(info_request: InformationRequest, *, opening: str) -> str:
+    case = info_request.case
+    return (
+        f"{case.partnership.name}\n\n{opening}\n\nCase {case.reference} ({_pseudonyms(case)}); "
+        f"return due by {info_request.due_on:%d %B %Y}.\n\nSign in to see the request: "
+        f"{_link('returns:request', request_uuid=info_request.uuid)}\n"
+    )
+
+
+def request_chase(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> RequestReminder:
+    """The business unit chases an organisation now: an e-mail to its contributors, recorded and audited."""
+    _require_requester(actor, scope, info_request.case)
+    at = _now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        if info_request.status == RequestStatus.SUBMITTED:
+            raise ReturnActionRefused(ALREADY_SUBMITTED)
+        if info_request.status == RequestStatus.NOT_INVOLVED:
+            raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
+        case = info_request.case
+        told = _tell(
+            partnership=case.partnership,
+            to=contributor_emails(
+                partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id
+            ),
+            subject=f"{case.reference}: the business unit is chasing {info_request.organisation.name}'s return",
+            body=_reminder_body(
+                info_request, opening=f"The business unit asks {info_request.organisation.name} for its return."
+            ),
+            kind="returns.chased",
+        )
+        reminder = RequestReminder.objects.create(
+            request=info_request, kind=ReminderKind.MANUAL, sent_at=at, sent_by=actor, recipients=told
+        )
+        _audit(
+            actor=actor,
+            verb="returns.chased",
+            case=case,
+            obj=info_request,
+            request=request,
+            recipients=told,
+            **_request_details(info_request),
+        )
+    return reminder
+
+
+def request_mark_not_involved(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    reason: str,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> InformationRequest:
+    """Record that the organisation had no involvement (with the reason); the request is then closed."""
+    _require_requester(actor, scope, info_request.case)
+    at = _now(at)
+    reason = _clean_text(reason, field="reason", limit=5000)
+    if not reason:
+        raise ReturnActionRefused(NOT_INVOLVED_REASON_NEEDED, field="reason")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        if info_request.status == RequestStatus.SUBMITTED:
+            raise ReturnActionRefused(ALREADY_SUBMITTED)
+        if info_request.status == RequestStatus.NOT_INVOLVED:
+            raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
+        info_request.status = RequestStatus.NOT_INVOLVED
+        info_request.not_involved_at = at
+        info_request.not_involved_by = actor
+        info_request.seal("not_involved_reason", reason)
+        info_request.save(update_fields=["status", "not_involved_at", "not_involved_by", "not_involved_reason_sealed"])
+        _audit(
+            actor=actor,
+            verb="returns.marked_not_involved",
+            case=info_request.case,
+            obj=info_request,
+            request=request,
+            **_request_details(info_request),
+        )
+        _clock_stop_if_all_in(actor=actor, case=info_request.case, request=request)
+    return info_request
+
+
+def information_clock(case: Case) -> CaseClock | None:
+    return CaseClock.objects.filter(case=case, clock_id=CLOCK_ID, applicable=True).first()
+
+
+def _all_in_on(case: Case) -> date | None:
+    """The day the last organisation answered, once every request is submitted or not involved; else ``None``."""
+    requests = list(InformationRequest.objects.filter(case=case))
+    if not requests or any(not info_request.is_closed for info_request in requests):
+        return None
+    days = [info_request.came_in_on for info_request in requests]
+    return max(day for day in days if day is not None)
+
+
+def _clock_stop_if_all_in(*, actor: Any, case: Case, request: HttpRequest | None) -> None:
+    """Once every organisation has answered, stop the information returns clock if that was on time.
+
+    Late, the clock keeps running and the board asks the business unit to record why (``returns_clock_close``):
+    the person whose action happened to complete the set (an agency's lead, say) is not the one to explain.
+    """
+    last = _all_in_on(case)
+    clock = information_clock(case)
+    if last is None or clock is None or clock.met_on is not None or last > clock.effective_due:
+        return
+    case_clock_met(actor=actor, case=case, clock_id=CLOCK_ID, met_on=last, request=request)
+
+
+def returns_clock_close(
+    *,
+    actor: Any,
+    case: Case,
+    late_reason: str,
+    scope: Scope,
+    request: HttpRequest | None = None,
+) -> CaseClock | None:
+    """All returns are in after the due date: the business unit stops the clock on that day, saying why."""
+    _require_requester(actor, scope, case)
+    late_reason = _clean_text(late_reason, field="late_reason", limit=5000)
+    with transaction.atomic():
+        last = _all_in_on(case)
+        if last is None:
+            raise ReturnActionRefused(RETURNS_OUTSTANDING)
+        clock = information_clock(case)
+        if clock is not None and clock.met_on is not None:
+            raise ReturnActionRefused(CLOCK_ALREADY_MET)
+        if clock is not None and last > clock.effective_due and not late_reason:
+            raise ReturnActionRefused(LATE_REASON_NEEDED, field="late_reason")
+        return case_clock_met(
+            actor=actor, case=case, clock_id=CLOCK_ID, met_on=last, late_reason=late_reason, request=request
+        )
+
+
+# -- reminders (the worker's periodic job) -------------------------------------------------------------------------
+
+
+def returns_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
+    """Remind each open request 2 working days before its due date, and chase it the day after; once each.
+
+    Idempotent: a reminder or chaser is recorded with the request (one of each kind, by a constraint), so running
+    the job again — or in two workers at once — sends nothing twice.
+    """
+    now = _now(now)
+    today = timezone.localdate(now)
+    sent = {"reminder": 0, "chaser": 0}
+    calendars: dict[int, Any] = {}
+    open_requests = (
+        InformationRequest.objects.exclude(status__in=[RequestStatus.SUBMITTED, RequestStatus.NOT_INVOLVED])
+        .exclude(case__stage__in=[stage.value for stage in _CLOSED])
+        .select_related("case", "partnership", "organisation")
+        .prefetch_related("reminders")
+        .order_by("id")
+    )
+    for info_request in open_requests:
+        done = {reminder.kind for reminder in info_request.reminders.all()}
+        kind = None
+        if today > info_request.due_on and ReminderKind.CHASER not in done:
+            kind = ReminderKind.CHASER
+        elif today <= info_request.due_on and ReminderKind.REMINDER not in done:
+            if info_request.partnership_id not in calendars:
+                calendars[info_request.partnership_id] = partnership_calendar(
+                    partnership_id=info_request.partnership_id
+                )
+            try:
+                remind_from = calendars[info_request.partnership_id].subtract_working_days(
+                    info_request.due_on, REMINDER_WORKING_DAYS, local=True
+                )
+            except CalendarRangeError:
+                continue
+            if today >= remind_from:
+                kind = ReminderKind.REMINDER
+        if kind is None:
+            continue
+        if _reminder_send(info_request=info_request, kind=kind, at=now):
+            sent[kind.value] += 1
+    return sent
+
+
+def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: datetime) -> bool:
+    organisation = info_request.organisation.name
+    if kind == ReminderKind.REMINDER:
+        subject = f"{info_request.case.reference}: {organisation}'s return is due on {info_request.due_on:%d %B %Y}"
+        opening = f"A reminder: {organisation}'s return for the rapid review is due soon."
+    else:
+        subject = f"{info_request.case.reference}: {organisation}'s return is overdue"
+        opening = f"{organisation}'s return for the rapid review was due on {info_request.due_on:%d %B %Y}."
+    try:
+        with transaction.atomic():
+            reminder = RequestReminder.objects.create(request=info_request, kind=kind, sent_at=at)
+            told = _tell(
+                partnership=info_request.partnership,
+                to=contributor_emails(
+                    partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id
+                ),
+                subject=subject,
+                body=_reminder_body(info_request, opening=opening),
+                kind=f"returns.{kind.value}",
+            )
+            reminder.recipients = told
+            reminder.save(update_fields=["recipients"])
+            _audit(
+                actor=None,
+                verb=f"returns.{kind.value}_sent",
+                case=info_request.case,
+                obj=info_request,
+                recipients=told,
+                **_request_details(info_request),
+            )
+    except IntegrityError:
+        return False  # another worker recorded it first
+    return True
+
+
+# -- designated leads ----------------------------------------------------------------------------------------------
+
+
+def organisation_lead_set(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    organisation: Organisation,
+    user_id: int,
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> OrganisationLead:
+    """Designate the organisation's lead in this partnership (the business unit or the partnership admin)."""
+    if actor is not None:
+        _check_scope(actor, scope)
+        if not scope.has_any_role(partnership.pk, ORGANISATION_LEAD_MANAGERS):
+            raise ReturnActionRefused(NOT_ALLOWED)
+    at = _now(at)
+    membership = Membership.objects.filter(
+        partnership=partnership,
+        organisation=organisation,
+        role__in=[role.value for role in RETURN_CONTRIBUTORS],
+        is_active=True,
+        user__is_active=True,
+        user_id=user_id,
+    ).first()
+    if membership is None:
+        raise ReturnActionRefused(LEAD_NOT_CONTRIBUTOR, field="lead")
+    with transaction.atomic():
+        lead, _ = OrganisationLead.objects.update_or_create(
+            partnership=partnership,
+            organisation=organisation,
+            defaults={"user_id": user_id, "designated_by": actor, "designated_at": at},
+        )
+        audit_record(
+            actor=actor,
+            verb="returns.lead_designated",
+            obj=lead,
+            partnership=partnership,
+            details={"organisation_id": organisation.pk, "lead_id": user_id},
+            request=request,
+        )
+    return lead
+
+
+# -- downloads (audited) -------------------------------------------------------------------------------------------
+
+
+def return_download(
+    *,
+    actor: Any,
+    agency_return: AgencyReturn,
+    scope: Scope,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """The return as a Word document: its own organisation, or readers of submitted returns; audited."""
+    from cspr.returns.exports import return_document
+
+    scope = _check_scope(actor, scope)
+    info_request = agency_return.request
+    case = info_request.case
+    if not (
+        is_contributor(scope, info_request)
+        or (agency_return.locked and rules.test_rule("returns.read_returns", scope, case))
+    ):
+        raise ReturnActionRefused(NOT_ALLOWED)
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            verb="returns.return_downloaded",
+            case=case,
+            obj=agency_return,
+            request=request,
+            version=agency_return.version,
+            **_request_details(info_request),
+        )
+    return return_document(
+        reference=case.reference,
+        partnership=case.partnership.name,
+        organisation=info_request.organisation.name,
+        version=agency_return.version,
+        status=agency_return.get_status_display(),
+        submitted_on=timezone.localdate(agency_return.submitted_at) if agency_return.submitted_at else None,
+        sections={name: agency_return.unseal(name) for name in RETURN_TEXT_FIELDS},
+        involved_from=agency_return.involved_from,
+        involved_to=agency_return.involved_to,
+        entries=[
+            (entry.happened_on, entry.unseal("event"), entry.unseal("source")) for entry in agency_return.entries.all()
+        ],
+        attachments=[attachment.title for attachment in agency_return.attachments.all()],
+    )
+
+
+def chronology_download(
+    *,
+    actor: Any,
+    case: Case,
+    rows: list[Any],
+    filters: dict[str, Any],
+    scope: Scope,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """The merged chronology (already filtered to what this person may see) as a Word document; audited."""
+    from cspr.returns.exports import chronology_document
+
+    scope = _check_scope(actor, scope)
+    if not rules.test_rule("returns.read_chronology", scope, case):
+        raise ReturnActionRefused(NOT_ALLOWED)
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            verb="returns.chronology_downloaded",
+            case=case,
+            request=request,
+            entries=len(rows),
+            **{key: value for key, value in filters.items() if value},
+        )
+    words = []
+    if filters.get("organisation"):
+        words.append(f"Organisation: {filters['organisation']}.")
+    if filters.get("date_from"):
+        words.append(f"From {filters['date_from']}.")
+    if filters.get("date_to"):
+        words.append(f"To {filters['date_to']}.")
+    return chronology_document(
+        reference=case.reference, partnership=case.partnership.name, rows=rows, filters=" ".join(words)
+    )

@@ -1,0 +1,684 @@
+"""Information request pages: thin views over the returns selectors and services.
+
+Case pages (the business unit's board, submitted returns, the merged chronology) find the case through
+``cspr.cases.selectors.case_get`` for the current partnership. Contributor pages find the request by its uuid,
+only among the organisations the person answers for in the current partnership: anything else is a 404, audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case
+from cspr.cases.selectors import case_get
+from cspr.cases.services import identifying_details_view
+from cspr.core.middleware import refuse
+from cspr.partnerships.scoping import Scope
+from cspr.partnerships.selectors import partnership_get
+from cspr.returns import presenters, selectors, services
+from cspr.returns.forms import (
+    AssignForm,
+    AttachmentForm,
+    ChronologyFilterForm,
+    EntryForm,
+    ImportForm,
+    LateReasonForm,
+    LeadForm,
+    ReasonForm,
+    ReturnForm,
+    SendForm,
+)
+from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus
+
+NOT_FOUND = "no such case in the current partnership, or not visible to this person"
+REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def _partnership_id(request: HttpRequest) -> int:
+    return request.partnership_id  # type: ignore[attr-defined]
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _error_to_form(form: Any, error: CaseActionRefused) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _case(request: HttpRequest, reference: str) -> Case | None:
+    return case_get(scope=_scope(request), partnership_id=_partnership_id(request), reference=reference)
+
+
+def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
+    return refuse(request, reason=reason, status=404)
+
+
+def _allowed(request: HttpRequest, rule: str, case: Case) -> bool:
+    return bool(rules.test_rule(rule, _scope(request), case))
+
+
+def _managed_case(request: HttpRequest, reference: str) -> Case | None:
+    case = _case(request, reference)
+    if case is None or not _allowed(request, "returns.manage_requests", case):
+        return None
+    return case
+
+
+def _own_request(request: HttpRequest, request_uuid: Any) -> InformationRequest | None:
+    return selectors.contributor_request_get(
+        scope=_scope(request), partnership_id=_partnership_id(request), request_uuid=request_uuid
+    )
+
+
+def _docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _file_response(download: services.AttachmentDownload) -> FileResponse:
+    response = FileResponse(
+        open(download.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- the business unit ---------------------------------------------------------------------------------------------
+
+
+def board(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    if case is None:
+        return _not_found(request)
+    today = timezone.localdate()
+    context = presenters.board(case=case, today=today)
+    context["late_form"] = LateReasonForm()
+    return render(request, "returns/board.html", {"case": case, **context})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def send(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    if case is None:
+        return _not_found(request)
+    today = timezone.localdate()
+    asked = {info_request.organisation_id for info_request in selectors.case_requests(case=case)}
+    links = list(selectors.partnership_organisations(partnership_id=case.partnership_id))
+    choices = [(link.organisation_id, link.organisation.name) for link in links if link.organisation_id not in asked]
+    suggested = selectors.suggested_organisation_ids(case=case) - asked
+    clock = services.information_clock(case)
+    default_due = clock.effective_due if clock and clock.effective_due >= today else None
+    form = SendForm(
+        _posted(request),
+        choices=choices,
+        today=today,
+        initial={"organisations": sorted(suggested), "due_on": default_due},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.information_requests_send(
+                actor=request.user,
+                case=case,
+                organisation_ids=form.cleaned_data["organisations"],
+                due_on=form.cleaned_data["due_on"],
+                questions=form.cleaned_data["questions"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, f"{len(created)} organisations were asked for information")
+            return redirect("returns:board", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "form": form, "may_ask": services.may_ask(case), "nothing_left": not choices}
+    return render(request, "returns/send.html", context, status=status)
+
+
+@require_POST
+def chase(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
+    case = _managed_case(request, reference)
+    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid) if case else None
+    if case is None or info_request is None:
+        return _not_found(request)
+    try:
+        services.request_chase(actor=request.user, info_request=info_request, scope=_scope(request), request=request)
+    except CaseActionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{info_request.organisation.name} is chased: an e-mail is on its way")
+    return redirect("returns:board", reference=case.reference)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def not_involved(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
+    case = _managed_case(request, reference)
+    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid) if case else None
+    if case is None or info_request is None:
+        return _not_found(request)
+    form = ReasonForm(
+        _posted(request),
+        label="Why was the organisation not involved?",
+        required_message="Enter why the organisation was not involved",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_mark_not_involved(
+                actor=request.user,
+                info_request=info_request,
+                reason=form.cleaned_data["reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, f"{info_request.organisation.name} is recorded as not involved")
+            return redirect("returns:board", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "info_request": info_request, "form": form}
+    return render(request, "returns/not_involved.html", context, status=status)
+
+
+@sensitive_post_parameters()
+@require_POST
+def clock_close(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    if case is None:
+        return _not_found(request)
+    form = LateReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.returns_clock_close(
+                actor=request.user,
+                case=case,
+                late_reason=form.cleaned_data["late_reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            form.add_error("late_reason", error.message)
+        else:
+            messages.success(request, "The information returns deadline is recorded as met")
+            return redirect("returns:board", reference=case.reference)
+    context = {"case": case, **presenters.board(case=case, today=timezone.localdate()), "late_form": form}
+    return render(request, "returns/board.html", context, status=400)
+
+
+def _readable_return(request: HttpRequest, reference: str, request_uuid: Any) -> tuple[Case, Any, Any] | None:
+    case = _case(request, reference)
+    if case is None or not _allowed(request, "returns.read_returns", case):
+        return None
+    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
+    if info_request is None:
+        return None
+    return case, info_request, selectors.latest_submitted(info_request=info_request)
+
+
+def return_view(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
+    found = _readable_return(request, reference, request_uuid)
+    if found is None:
+        return _not_found(request)
+    case, info_request, submitted = found
+    context = {
+        "case": case,
+        "info_request": info_request,
+        "submitted": presenters.return_view(submitted) if submitted else None,
+        "may_manage": _allowed(request, "returns.manage_requests", case),
+    }
+    return render(request, "returns/return.html", context)
+
+
+def return_docx(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
+    found = _readable_return(request, reference, request_uuid)
+    if found is None or found[2] is None:
+        return _not_found(request)
+    case, _info_request, submitted = found
+    content = services.return_download(
+        actor=request.user, agency_return=submitted, scope=_scope(request), request=request
+    )
+    return _docx_response(content, f"{case.reference}-return-v{submitted.version}.docx")
+
+
+def case_attachment(
+    request: HttpRequest, reference: str, request_uuid: Any, attachment_uuid: Any
+) -> HttpResponse | FileResponse:
+    found = _readable_return(request, reference, request_uuid)
+    if found is None or found[2] is None:
+        return _not_found(request)
+    attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
+    if attachment is None:
+        return _not_found(request, "no such attachment on this return")
+    download = services.attachment_open(
+        actor=request.user, attachment=attachment, scope=_scope(request), request=request
+    )
+    return _file_response(download)
+
+
+def _chronology(request: HttpRequest, reference: str) -> tuple[Case, ChronologyFilterForm, dict[str, Any]] | None:
+    case = _case(request, reference)
+    if case is None or not _allowed(request, "returns.read_chronology", case):
+        return None
+    organisations = selectors.chronology_organisations(case=case, scope=_scope(request))
+    form = ChronologyFilterForm(request.GET or None, organisations=organisations)
+    filters: dict[str, Any] = {"organisation_id": None, "date_from": None, "date_to": None}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "organisation_id": form.cleaned_data["organisation"],
+            "date_from": form.cleaned_data["date_from"],
+            "date_to": form.cleaned_data["date_to"],
+        }
+    return case, form, filters
+
+
+def chronology(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _chronology(request, reference)
+    if found is None:
+        return _not_found(request)
+    case, form, filters = found
+    rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
+    query = request.GET.urlencode()
+    context = {
+        "case": case,
+        "form": form,
+        "rows": rows,
+        "export_url": reverse("returns:chronology-docx", kwargs={"reference": case.reference})
+        + (f"?{query}" if query else ""),
+        "everyone": selectors.may_read_all_returns(scope=_scope(request), case=case),
+    }
+    return render(request, "returns/chronology.html", context, status=400 if form.errors else 200)
+
+
+def chronology_docx(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _chronology(request, reference)
+    if found is None:
+        return _not_found(request)
+    case, _form, filters = found
+    rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
+    names = dict(selectors.chronology_organisations(case=case, scope=_scope(request)))
+    content = services.chronology_download(
+        actor=request.user,
+        case=case,
+        rows=rows,
+        filters={
+            "organisation": names.get(filters["organisation_id"] or 0, ""),
+            "date_from": filters["date_from"],
+            "date_to": filters["date_to"],
+        },
+        scope=_scope(request),
+        request=request,
+    )
+    return _docx_response(content, f"{case.reference}-chronology.docx")
+
+
+@require_http_methods(["GET", "POST"])
+def leads(request: HttpRequest) -> HttpResponse:
+    partnership = partnership_get(scope=_scope(request), partnership_id=_partnership_id(request))
+    if partnership is None:
+        return refuse(request, reason="not a member of the partnership")
+    rows = selectors.organisation_leads(partnership_id=partnership.pk)
+    form = None
+    if request.method == "POST":
+        row = next((row for row in rows if str(row.organisation_id) == request.POST.get("organisation")), None)
+        if row is None:
+            return _not_found(request, "no such organisation in this partnership")
+        form = LeadForm(request.POST, candidates=row.candidates)
+        if form.is_valid():
+            organisation = next(
+                link.organisation
+                for link in selectors.partnership_organisations(partnership_id=partnership.pk)
+                if link.organisation_id == row.organisation_id
+            )
+            try:
+                services.organisation_lead_set(
+                    actor=request.user,
+                    partnership=partnership,
+                    organisation=organisation,
+                    user_id=form.cleaned_data["lead"],
+                    scope=_scope(request),
+                    request=request,
+                )
+            except CaseActionRefused as error:
+                _error_to_form(form, error)
+            else:
+                messages.success(request, f"The designated lead for {row.organisation_name} is saved")
+                return redirect("returns:leads")
+    context = {
+        "partnership": partnership,
+        "rows": rows,
+        "form": form,
+        "forms": {
+            row.organisation_id: LeadForm(
+                initial={"organisation": row.organisation_id, "lead": row.lead_id}, candidates=row.candidates
+            )
+            for row in rows
+        },
+    }
+    return render(request, "returns/leads.html", context, status=400 if form is not None else 200)
+
+
+# -- contributors --------------------------------------------------------------------------------------------------
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = presenters.inbox_rows(
+        selectors.inbox(scope=_scope(request)), current_partnership_id=_partnership_id(request)
+    )
+    return render(request, "returns/inbox.html", {"rows": rows})
+
+
+def request_page(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    case = info_request.case
+    identifying = None
+    identifying_error = ""
+    try:
+        identifying = identifying_details_view(
+            actor=request.user, case=case, purpose="find_records", scope=_scope(request), request=request
+        )
+    except CaseActionRefused as error:
+        identifying_error = error.message
+    context = presenters.request_page(info_request=info_request, user=request.user)
+    context.update({"case": case, "identifying": identifying, "identifying_error": identifying_error})
+    return render(request, "returns/request.html", context)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    current = services.latest_return(info_request)
+    if (current is not None and current.locked) or info_request.status == RequestStatus.NOT_INVOLVED:
+        messages.error(request, services.RETURN_LOCKED if current and current.locked else services.REQUEST_CLOSED)
+        return redirect("returns:request", request_uuid=info_request.uuid)
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {name: current.unseal(name) for name in RETURN_TEXT_FIELDS}
+        initial.update({"involved_from": current.involved_from, "involved_to": current.involved_to})
+    form = ReturnForm(_posted(request), initial=initial)
+    if request.method == "POST":
+        valid = form.is_valid()
+        values = form.valid_values()
+        try:
+            services.return_save(
+                actor=request.user, info_request=info_request, values=values, scope=_scope(request), request=request
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+            valid = False
+        if valid:
+            messages.success(request, "Your return is saved")
+            target = "returns:submit" if "check" in request.POST else "returns:request"
+            return redirect(target, request_uuid=info_request.uuid)
+        if values:
+            messages.info(request, "Everything without an error is saved. Correct the errors and save again.")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "returns/edit.html",
+        {"info_request": info_request, "case": info_request.case, "form": form},
+        status=status,
+    )
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def entry_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    form = EntryForm(_posted(request), today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chronology_entry_add(
+                actor=request.user,
+                info_request=info_request,
+                happened_on=form.cleaned_data["happened_on"],
+                event=form.cleaned_data["event"],
+                source=form.cleaned_data["source"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The chronology entry is added")
+            if "another" in request.POST:
+                return redirect("returns:entry-add", request_uuid=info_request.uuid)
+            return redirect("returns:request", request_uuid=info_request.uuid)
+    status = 400 if request.method == "POST" else 200
+    context = {"info_request": info_request, "case": info_request.case, "form": form}
+    return render(request, "returns/entry_add.html", context, status=status)
+
+
+@require_POST
+def entry_remove(request: HttpRequest, request_uuid: Any, entry_id: int) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    try:
+        services.chronology_entry_remove(
+            actor=request.user, info_request=info_request, entry_id=entry_id, scope=_scope(request), request=request
+        )
+    except CaseActionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The chronology entry is removed")
+    return redirect("returns:request", request_uuid=info_request.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.chronology_import(
+                actor=request.user,
+                info_request=info_request,
+                upload=form.cleaned_data["file"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+    status = 400 if request.method == "POST" and report is None else 200
+    context = {"info_request": info_request, "case": info_request.case, "form": form, "report": report}
+    return render(request, "returns/import.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def attachment_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    form = AttachmentForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user,
+                info_request=info_request,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The file is attached to your return")
+            return redirect("returns:request", request_uuid=info_request.uuid)
+    status = 400 if request.method == "POST" else 200
+    context = {"info_request": info_request, "case": info_request.case, "form": form}
+    return render(request, "returns/attachment_add.html", context, status=status)
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    try:
+        services.attachment_remove(
+            actor=request.user,
+            info_request=info_request,
+            attachment_uuid=str(attachment_uuid),
+            scope=_scope(request),
+            request=request,
+        )
+    except CaseActionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The file is removed from your return")
+    return redirect("returns:request", request_uuid=info_request.uuid)
+
+
+def attachment(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) -> HttpResponse | FileResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    versions = [agency_return.pk for agency_return in selectors.return_versions(info_request=info_request)]
+    found = selectors.attachment_get(agency_return_ids=versions, attachment_uuid=attachment_uuid)
+    if found is None:
+        return _not_found(request, "no such attachment on this return")
+    download = services.attachment_open(actor=request.user, attachment=found, scope=_scope(request), request=request)
+    return _file_response(download)
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    people = [
+        (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
+    ]
+    form = AssignForm(_posted(request), people=people, initial={"assignee": info_request.assigned_to_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_assign(
+                actor=request.user,
+                info_request=info_request,
+                assignee_id=form.cleaned_data["assignee"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The request is assigned")
+            return redirect("returns:request", request_uuid=info_request.uuid)
+    status = 400 if request.method == "POST" else 200
+    context = {"info_request": info_request, "case": info_request.case, "form": form}
+    return render(request, "returns/assign.html", context, status=status)
+
+
+@require_POST
+def sign_off_request(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    try:
+        services.return_sign_off_request(
+            actor=request.user, info_request=info_request, scope=_scope(request), request=request
+        )
+    except CaseActionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Your organisation's lead is asked to sign off the return")
+    return redirect("returns:request", request_uuid=info_request.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.return_submit(
+                actor=request.user, info_request=info_request, scope=_scope(request), request=request
+            )
+        except CaseActionRefused as refused:
+            error = refused.message
+        else:
+            messages.success(request, "The return is signed off and submitted to the business unit")
+            return redirect("returns:request", request_uuid=info_request.uuid)
+    context = presenters.request_page(info_request=info_request, user=request.user)
+    context.update({"case": info_request.case, "error": error})
+    return render(request, "returns/submit.html", context, status=400 if error else 200)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def revise(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    form = ReasonForm(
+        _posted(request),
+        label="Why does the submitted return need to change?",
+        required_message="Enter why the submitted return needs to change",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_revise(
+                actor=request.user,
+                info_request=info_request,
+                reason=form.cleaned_data["reason"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "A new version of the return is started; the submitted one is kept")
+            return redirect("returns:request", request_uuid=info_request.uuid)
+    status = 400 if request.method == "POST" else 200
+    context = {"info_request": info_request, "case": info_request.case, "form": form}
+    return render(request, "returns/revise.html", context, status=status)
+
+
+def own_docx(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    current = services.latest_return(info_request)
+    if current is None:
+        messages.error(request, services.NOTHING_TO_SUBMIT)
+        return redirect("returns:request", request_uuid=info_request.uuid)
+    content = services.return_download(
+        actor=request.user, agency_return=current, scope=_scope(request), request=request
+    )
+    return _docx_response(content, f"{info_request.case.reference}-return-v{current.version}.docx")

@@ -1,0 +1,118 @@
+"""Helpers for the returns tests and the URL policy test's objects for the returns pages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from cspr.accounts.models import User
+from cspr.cases import documents
+from cspr.cases.models import Case
+from cspr.core.policy import RETURN_CONTRIBUTORS
+from cspr.partnerships.models import Membership
+from cspr.returns.models import InformationRequest, ReturnAttachment, ReturnStatus
+
+RETURNS_POST_ONLY = frozenset(
+    {
+        "returns:chase",
+        "returns:clock-close",
+        "returns:entry-remove",
+        "returns:attachment-remove",
+        "returns:sign-off-request",
+    }
+)
+DEMO_CASE = "NVALE-2026-003"
+HEALTH_ORGANISATION = "Northvale Integrated Care Board (demo)"
+
+
+def demo_request(organisation_name: str = HEALTH_ORGANISATION) -> InformationRequest:
+    return InformationRequest.objects.select_related("case", "organisation").get(
+        case__reference=DEMO_CASE, organisation__name=organisation_name
+    )
+
+
+def attachment_on(info_request: InformationRequest, *, title: str = "Policy test file") -> ReturnAttachment:
+    """A file on the request's latest version, written straight to storage (also onto a submitted version)."""
+    agency_return = info_request.returns.order_by("-version").first()
+    assert agency_return is not None
+    attachment_uuid = uuid.uuid4()
+    stored = documents.store(
+        upload=SimpleUploadedFile("note.txt", b"A test note.", content_type="text/plain"),
+        case_uuid=f"{info_request.case.uuid}/returns",
+        document_uuid=str(attachment_uuid),
+    )
+    attachment = ReturnAttachment(
+        uuid=attachment_uuid,
+        agency_return=agency_return,
+        title=title,
+        stored_name=stored.relative_path,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=User.objects.get(email="business.unit@example.org"),
+        uploaded_at=timezone.now(),
+    )
+    attachment.seal("original_name", "note.txt")
+    attachment.save()
+    return attachment
+
+
+def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, Any]:
+    """Objects the signed-in person may act on: their own organisation's request on the demo case for contributor
+    pages (the health request, submitted, for the business unit's pages)."""
+    if name in {"returns:inbox", "returns:leads"}:
+        return {}
+    case = Case.objects.get(partnership=northvale, reference=DEMO_CASE)
+    health = demo_request()
+    if name in {
+        "returns:board",
+        "returns:send",
+        "returns:clock-close",
+        "returns:chronology",
+        "returns:chronology-docx",
+    }:
+        return {"reference": case.reference}
+    if name in {"returns:return", "returns:return-docx", "returns:chase", "returns:not-involved"}:
+        return {"reference": case.reference, "request_uuid": health.uuid}
+    if name == "returns:case-attachment":
+        return {
+            "reference": case.reference,
+            "request_uuid": health.uuid,
+            "attachment_uuid": attachment_on(health).uuid,
+        }
+    user_id = client.session.get("_auth_user_id")
+    membership = (
+        Membership.objects.filter(
+            user_id=user_id, partnership=northvale, role__in=[role.value for role in RETURN_CONTRIBUTORS]
+        ).first()
+        if user_id
+        else None
+    )
+    own = (
+        InformationRequest.objects.filter(case=case, organisation=membership.organisation).first()
+        if membership is not None and membership.organisation is not None
+        else None
+    )
+    info_request = own or health
+    kwargs: dict[str, Any] = {"request_uuid": info_request.uuid}
+    if name == "returns:entry-remove":
+        kwargs["entry_id"] = 999999
+    if name == "returns:attachment-remove":
+        kwargs["attachment_uuid"] = uuid.uuid4()
+    if name == "returns:attachment":
+        if not info_request.returns.exists():
+            from cspr.partnerships.scoping import scope_for
+            from cspr.returns.services import return_save
+
+            person = User.objects.get(pk=int(str(user_id)))
+            return_save(actor=person, info_request=info_request, values={"services": "x"}, scope=scope_for(person))
+        kwargs["attachment_uuid"] = attachment_on(info_request).uuid
+    return kwargs
+
+
+def submitted(info_request: InformationRequest) -> bool:
+    return info_request.returns.filter(status=ReturnStatus.SUBMITTED).exists()

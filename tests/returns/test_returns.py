@@ -1,0 +1,502 @@
+"""Information requests and agency returns: services, pages, security, reminders, the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
+from cspr.cases.models import Case, CaseClock
+from cspr.messaging.models import OutboundMessage
+from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership, PartnershipOrganisation
+from cspr.partnerships.scoping import scope_for
+from cspr.returns import services
+from cspr.returns.models import (
+    AgencyReturn,
+    InformationRequest,
+    OrganisationLead,
+    ReminderKind,
+    RequestReminder,
+    RequestStatus,
+    ReturnStatus,
+)
+from tests.api.support import api_client_for
+from tests.cases.support import found_in, outbox_and_audit_text
+from tests.returns.support import DEMO_CASE, HEALTH_ORGANISATION, attachment_on, demo_request
+
+LONDON = ZoneInfo("Europe/London")
+BU = "business.unit@example.org"
+HEALTH = "contributor.health@example.org"
+POLICE = "police.lead@example.org"
+NOTIFIER = "notifier@example.org"
+POLICE_ORGANISATION = "Vale and Moor Police (demo)"
+LA_ORGANISATION = "Northvale Council Children's Services (demo)"
+NAMES = ["Linden Madeupton", "Hazel Madeupton", "22 Pretend Street"]
+COMPLETE = {
+    "involvement": "Seen at clinic.",
+    "key_practice_episodes": "One missed review.",
+    "immediate_actions": "Records flagged.",
+    "early_learning": "Follow up sooner.",
+    "equality_considerations": "Interpreter needed.",
+}
+
+
+def _at(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=LONDON)
+
+
+def _act(email: str) -> dict[str, Any]:
+    person = User.objects.get(email=email)
+    return {"actor": person, "scope": scope_for(person)}
+
+
+def _fresh_case(northvale: Partnership) -> Case:
+    """NVALE-2026-003's sibling for tests that ask afresh: a copy of the rapid-review case without requests."""
+    case = Case.objects.get(partnership=northvale, reference=DEMO_CASE)
+    InformationRequest.objects.filter(case=case).update()  # no-op: requests are kept, tests use other organisations
+    return case
+
+
+def _add_organisations(northvale: Partnership, count: int) -> list[int]:
+    ids = []
+    for number in range(count):
+        organisation = Organisation.objects.create(name=f"Test agency {number} (demo)", type=OrganisationType.OTHER)
+        PartnershipOrganisation.objects.create(partnership=northvale, organisation=organisation)
+        ids.append(organisation.pk)
+    return ids
+
+
+def _upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+# -- asking --------------------------------------------------------------------------------------------------------
+
+
+def test_the_business_unit_asks_organisations_and_their_contributors_are_emailed_without_names(demo: Any) -> None:
+    case = Case.objects.get(reference=DEMO_CASE)
+    [education] = Organisation.objects.filter(name="Northvale Learning Trust (demo)")
+    Membership.objects.create(
+        user=User.objects.get(email=HEALTH),
+        partnership=demo["northvale"],
+        role="agency_contributor",
+        organisation=education,
+    )
+    before = OutboundMessage.objects.count()
+    created = services.information_requests_send(
+        **_act(BU),
+        case=case,
+        organisation_ids=[education.pk],
+        due_on=date(2026, 12, 4),
+        questions="Any exclusions?",
+        at=_at(11, 20),
+    )
+    assert [item.organisation for item in created] == [education]
+    assert created[0].unseal("questions") == "Any exclusions?"
+    assert "Any exclusions" not in created[0].questions_sealed
+    message = OutboundMessage.objects.order_by("-id").first()
+    assert OutboundMessage.objects.count() == before + 1
+    assert message is not None
+    assert message.to == HEALTH
+    assert DEMO_CASE in message.subject
+    assert "Child A" in message.body
+    assert found_in(outbox_and_audit_text(), NAMES) == []
+    assert AuditEvent.objects.filter(verb="returns.request_sent", object_id=str(created[0].pk)).exists()
+
+
+def test_an_organisation_cannot_be_asked_twice_and_a_contributor_cannot_ask(demo: Any) -> None:
+    case = Case.objects.get(reference=DEMO_CASE)
+    health = Organisation.objects.get(name=HEALTH_ORGANISATION)
+    with pytest.raises(services.ReturnActionRefused, match="already been asked"):
+        services.information_requests_send(
+            **_act(BU), case=case, organisation_ids=[health.pk], due_on=date(2026, 12, 4), at=_at(11, 20)
+        )
+    with pytest.raises(services.ReturnActionRefused, match=services.NOT_ALLOWED):
+        services.information_requests_send(
+            **_act(HEALTH), case=case, organisation_ids=[health.pk], due_on=date(2026, 12, 4), at=_at(11, 20)
+        )
+
+
+def test_asking_is_atomic(demo: Any) -> None:
+    case = Case.objects.get(reference=DEMO_CASE)
+    ids = _add_organisations(demo["northvale"], 2)
+    with (
+        mock.patch("cspr.returns.services.audit_record", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        services.information_requests_send(
+            **_act(BU), case=case, organisation_ids=ids, due_on=date(2026, 12, 4), at=_at(11, 20)
+        )
+    assert not InformationRequest.objects.filter(organisation_id__in=ids).exists()
+
+
+def test_the_send_page_pre_ticks_named_and_statutory_agencies_not_yet_asked(client_as: Callable[[str], Client]) -> None:
+    response = client_as(BU).get(reverse("returns:send", kwargs={"reference": DEMO_CASE}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Northvale Learning Trust (demo)" in html  # named in the notification, not asked yet
+    assert "checked" in html
+    assert HEALTH_ORGANISATION not in html  # already asked
+
+
+# -- the return ----------------------------------------------------------------------------------------------------
+
+
+def test_a_contributor_sees_identifying_details_on_the_request_page_and_the_view_is_audited(
+    client_as: Callable[[str], Client],
+) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    before = AuditEvent.objects.filter(verb="case.identifying_details_viewed").count()
+    response = client_as(POLICE).get(reverse("returns:request", kwargs={"request_uuid": police.uuid}))
+    assert response.status_code == 200
+    assert "Linden Madeupton" in response.content.decode()
+    assert "Rapid review" in response.content.decode()  # the case's stage in words
+    assert AuditEvent.objects.filter(verb="case.identifying_details_viewed").count() == before + 1
+
+
+def test_a_draft_keeps_valid_fields_when_others_have_errors(client_as: Callable[[str], Client]) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    client = client_as(POLICE)
+    url = reverse("returns:edit", kwargs={"request_uuid": police.uuid})
+    response = client.post(url, {"early_learning": "Check sooner.", "involvement": "bad\x00text"})
+    assert response.status_code == 400
+    draft = AgencyReturn.objects.get(request=police)
+    assert draft.unseal("early_learning") == "Check sooner."
+    assert "bad" in response.content.decode()  # what was typed is shown again
+
+
+def test_csv_import_adds_good_rows_and_reports_bad_rows_by_number(demo: Any) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerows(
+        [
+            ["date", "event", "source"],
+            ["2026-03-01", "Call-out to the address", "Incident log"],
+            ["31/03/2026", "Welfare check", ""],
+            ["not a date", "Something", "Log"],
+            ["2026-04-01", "", "Log"],
+            ["2099-01-01", "In the future", "Log"],
+        ]
+    )
+    report = services.chronology_import(
+        **_act(POLICE), info_request=police, upload=_upload("chronology.csv", rows.getvalue().encode()), at=_at(11, 21)
+    )
+    assert report.added == 2
+    assert [(problem.row, problem.why) for problem in report.problems] == [
+        (4, "'not a date' is not a date (use 2026-03-31 or 31/03/2026)"),
+        (5, services.ROW_EVENT_MISSING),
+        (6, services.ROW_DATE_FUTURE),
+    ]
+    draft = AgencyReturn.objects.get(request=police)
+    assert sorted(entry.happened_on for entry in draft.entries.all()) == [date(2026, 3, 1), date(2026, 3, 31)]
+    event = AuditEvent.objects.filter(verb="returns.chronology_imported").latest("id")
+    assert event.details["rows_refused"] == [4, 5, 6]
+    assert "Call-out" not in str(event.details)
+
+
+def test_xlsx_import_reads_dates_and_text(demo: Any) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Date", "Event", "Source"])
+    sheet.append([date(2026, 2, 3), "Arrest of an adult in the household", "Custody record"])
+    sheet.append(["2026-02-10", "Referral to children's social care", None])
+    sheet.append([None, "No date", "Log"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = services.chronology_import(
+        **_act(POLICE), info_request=police, upload=_upload("c.xlsx", buffer.getvalue()), at=_at(11, 21)
+    )
+    assert report.added == 2
+    assert [(problem.row, problem.why) for problem in report.problems] == [(4, services.ROW_DATE_MISSING)]
+
+
+def test_an_import_without_the_header_row_or_too_big_is_refused(demo: Any, settings: Any) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    with pytest.raises(services.ReturnActionRefused, match="first row"):
+        services.chronology_import(**_act(POLICE), info_request=police, upload=_upload("c.csv", b"a,b\n1,2\n"))
+    settings.RETURN_IMPORT_MAX_BYTES = 10
+    with pytest.raises(services.ReturnActionRefused, match="smaller than"):
+        services.chronology_import(**_act(POLICE), info_request=police, upload=_upload("c.csv", b"date,event\n" * 5))
+
+
+def test_only_the_designated_lead_can_sign_off_and_submit(demo: Any) -> None:
+    police_org = Organisation.objects.get(name=POLICE_ORGANISATION)
+    colleague = User.objects.create_user(
+        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
+    )
+    Membership.objects.create(
+        user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police_org
+    )
+    police = demo_request(POLICE_ORGANISATION)
+    services.return_save(**_act(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    with pytest.raises(services.ReturnActionRefused, match="designated lead"):
+        services.return_submit(actor=colleague, scope=scope_for(colleague), info_request=police, at=_at(11, 21))
+    assert AgencyReturn.objects.get(request=police).status == ReturnStatus.DRAFT
+    services.return_sign_off_request(actor=colleague, scope=scope_for(colleague), info_request=police, at=_at(11, 21))
+    police.refresh_from_db()
+    assert police.status == RequestStatus.AWAITING_SIGN_OFF
+    assert OutboundMessage.objects.filter(to=POLICE, kind="returns.sign_off_requested").exists()
+    services.return_submit(**_act(POLICE), info_request=police, at=_at(11, 22))
+    police.refresh_from_db()
+    assert police.status == RequestStatus.SUBMITTED
+    assert AgencyReturn.objects.get(request=police).signed_off_by.email == POLICE  # type: ignore[union-attr]
+
+
+def test_without_a_designated_lead_nothing_can_be_submitted(demo: Any) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    OrganisationLead.objects.filter(organisation=police.organisation).delete()
+    services.return_save(**_act(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    with pytest.raises(services.ReturnActionRefused, match="no designated lead"):
+        services.return_submit(**_act(POLICE), info_request=police, at=_at(11, 21))
+
+
+def test_an_incomplete_return_cannot_be_submitted(demo: Any) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    with pytest.raises(services.ReturnActionRefused, match="Complete these parts"):
+        services.return_submit(**_act(POLICE), info_request=police, at=_at(11, 21))
+
+
+def test_a_submitted_return_is_locked_and_a_change_is_a_new_version_with_a_reason(demo: Any) -> None:
+    health = demo_request()
+    with pytest.raises(services.ReturnActionRefused, match="locked"):
+        services.return_save(**_act(HEALTH), info_request=health, values={"early_learning": "x"})
+    with pytest.raises(services.ReturnActionRefused, match=services.REVISION_REASON_NEEDED):
+        services.return_revise(**_act(HEALTH), info_request=health, reason="  ")
+    new = services.return_revise(
+        **_act(HEALTH), info_request=health, reason="A missed contact was found.", at=_at(11, 24)
+    )
+    assert new.version == 2
+    assert new.status == ReturnStatus.DRAFT
+    assert new.entries.count() == 3
+    services.return_save(**_act(HEALTH), info_request=health, values={"early_learning": "Changed."}, at=_at(11, 24))
+    first = AgencyReturn.objects.get(request=health, version=1)
+    assert first.status == ReturnStatus.SUBMITTED
+    assert first.unseal("early_learning").startswith("Missed appointments")
+    health.refresh_from_db()
+    assert health.status == RequestStatus.SUBMITTED  # a submitted version still stands while the new one is drafted
+
+
+# -- the board, the clock, reminders -------------------------------------------------------------------------------
+
+
+def test_the_clock_stops_when_the_last_organisation_answers_on_time(demo: Any) -> None:
+    case = Case.objects.get(reference=DEMO_CASE)
+    clock = CaseClock.objects.get(case=case, clock_id="information_returns")
+    for info_request in InformationRequest.objects.filter(case=case).exclude(status=RequestStatus.SUBMITTED):
+        services.request_mark_not_involved(**_act(BU), info_request=info_request, reason="No contact.", at=_at(11, 20))
+    clock.refresh_from_db()
+    assert clock.met_on == date(2026, 11, 20)
+    assert clock.late_reason == ""
+
+
+def test_late_returns_leave_the_clock_running_until_the_business_unit_says_why(demo: Any) -> None:
+    case = Case.objects.get(reference=DEMO_CASE)
+    for info_request in InformationRequest.objects.filter(case=case).exclude(status=RequestStatus.SUBMITTED):
+        services.request_mark_not_involved(**_act(BU), info_request=info_request, reason="No contact.", at=_at(11, 27))
+    clock = CaseClock.objects.get(case=case, clock_id="information_returns")
+    assert clock.met_on is None
+    with pytest.raises(services.ReturnActionRefused, match="late"):
+        services.returns_clock_close(**_act(BU), case=case, late_reason="")
+    services.returns_clock_close(**_act(BU), case=case, late_reason="Probation's system was down.")
+    clock.refresh_from_db()
+    assert clock.met_on == date(2026, 11, 27)
+    assert clock.late_reason
+
+
+def test_the_reminder_job_sends_a_reminder_and_a_chaser_once_each(demo: Any) -> None:
+    # Due Monday 23 November 2026: two working days before is Thursday 19 November.
+    assert services.returns_reminders_send(now=_at(11, 18)) == {"reminder": 0, "chaser": 0}
+    first = services.returns_reminders_send(now=_at(11, 19))
+    assert first["reminder"] == 4  # the four open requests (health has submitted)
+    assert services.returns_reminders_send(now=_at(11, 20)) == {"reminder": 0, "chaser": 0}
+    assert services.returns_reminders_send(now=_at(11, 23)) == {"reminder": 0, "chaser": 0}  # due today: not late
+    assert services.returns_reminders_send(now=_at(11, 24))["chaser"] == 4
+    assert services.returns_reminders_send(now=_at(11, 25)) == {"reminder": 0, "chaser": 0}
+    police = demo_request(POLICE_ORGANISATION)
+    assert sorted(police.reminders.values_list("kind", flat=True)) == ["chaser", "reminder"]
+    assert OutboundMessage.objects.filter(to=POLICE, kind="returns.chaser").count() == 1
+    assert found_in(outbox_and_audit_text(), NAMES) == []
+
+
+def test_chasing_now_queues_an_email_and_is_audited(client_as: Callable[[str], Client]) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    url = reverse("returns:chase", kwargs={"reference": DEMO_CASE, "request_uuid": police.uuid})
+    response = client_as(BU).post(url)
+    assert response.status_code == 302
+    assert RequestReminder.objects.filter(request=police, kind=ReminderKind.MANUAL).count() == 1
+    assert OutboundMessage.objects.filter(to=POLICE, kind="returns.chased").exists()
+    assert AuditEvent.objects.filter(verb="returns.chased").exists()
+
+
+def test_the_board_shows_each_organisation_and_its_query_count_stays_flat(
+    demo: Any, client_as: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    client = client_as(BU)
+    url = reverse("returns:board", kwargs={"reference": DEMO_CASE})
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Awaiting sign-off" not in html
+    assert "Submitted" in html
+    assert "In progress" in html
+    assert "Not started" in html
+    case = Case.objects.get(reference=DEMO_CASE)
+    ids = _add_organisations(demo["northvale"], 6)
+    services.information_requests_send(
+        **_act(BU), case=case, organisation_ids=ids[:3], due_on=date(2026, 12, 4), at=_at(11, 20)
+    )
+    with django_assert_max_num_queries(40) as three:
+        client.get(url)
+    services.information_requests_send(
+        **_act(BU), case=case, organisation_ids=ids[3:], due_on=date(2026, 12, 4), at=_at(11, 20)
+    )
+    with django_assert_max_num_queries(len(three.captured_queries)):
+        client.get(url)
+
+
+# -- security ------------------------------------------------------------------------------------------------------
+
+
+def test_a_contributor_cannot_open_another_organisations_request_return_or_attachment(
+    client_as: Callable[[str], Client],
+) -> None:
+    health = demo_request()
+    attachment = attachment_on(health)
+    police = client_as(POLICE)
+    for path in (
+        reverse("returns:request", kwargs={"request_uuid": health.uuid}),
+        reverse("returns:edit", kwargs={"request_uuid": health.uuid}),
+        reverse("returns:own-docx", kwargs={"request_uuid": health.uuid}),
+        reverse("returns:attachment", kwargs={"request_uuid": health.uuid, "attachment_uuid": attachment.uuid}),
+    ):
+        response = police.get(path)
+        assert response.status_code == 404, path
+        assert b"Linden" not in response.content
+    own = demo_request(POLICE_ORGANISATION)
+    response = police.get(
+        reverse("returns:attachment", kwargs={"request_uuid": own.uuid, "attachment_uuid": attachment.uuid})
+    )
+    assert response.status_code == 404
+
+
+def test_another_partnerships_business_unit_sees_nothing(client_as: Callable[[str], Client]) -> None:
+    health = demo_request()
+    client = client_as("southmoor.business.unit@example.org")
+    for path in (
+        reverse("returns:board", kwargs={"reference": DEMO_CASE}),
+        reverse("returns:return", kwargs={"reference": DEMO_CASE, "request_uuid": health.uuid}),
+        reverse("returns:chronology", kwargs={"reference": DEMO_CASE}),
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_the_inbox_lists_requests_across_partnerships(demo: Any, client_as: Callable[[str], Client]) -> None:
+    response = client_as(POLICE).get(reverse("returns:inbox"))
+    assert response.status_code == 200
+    assert DEMO_CASE in response.content.decode()
+    assert client_as(BU).get(reverse("returns:inbox")).status_code == 200
+
+
+def test_the_merged_chronology_shows_only_a_contributors_own_organisation(
+    demo: Any, client_as: Callable[[str], Client]
+) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    services.chronology_entry_add(
+        **_act(POLICE), info_request=police, happened_on=date(2026, 4, 1), event="Police welfare visit", at=_at(11, 21)
+    )
+    services.return_save(**_act(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_submit(**_act(POLICE), info_request=police, at=_at(11, 21))
+    url = reverse("returns:chronology", kwargs={"reference": DEMO_CASE})
+    everyone = client_as("prg.chair@example.org").get(url).content.decode()
+    assert "Police welfare visit" in everyone
+    assert "Developmental review missed" in everyone
+    own = client_as(HEALTH).get(url).content.decode()
+    assert "Developmental review missed" in own
+    assert "Police welfare visit" not in own
+    filtered = client_as(BU).get(url, {"organisation": police.organisation_id}).content.decode()
+    assert "Police welfare visit" in filtered
+    assert "Developmental review missed" not in filtered
+    dated = (
+        client_as(BU)
+        .get(url, {"date_from-day": "1", "date_from-month": "6", "date_from-year": "2026"})
+        .content.decode()
+    )
+    assert "Police welfare visit" not in dated
+    assert "Home visit" in dated
+
+
+def test_word_downloads_are_marked_and_audited(client_as: Callable[[str], Client]) -> None:
+    from docx import Document
+
+    health = demo_request()
+    response = client_as(HEALTH).get(reverse("returns:own-docx", kwargs={"request_uuid": health.uuid}))
+    assert response.status_code == 200
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(response.content)).paragraphs)
+    assert "OFFICIAL-SENSITIVE" in text
+    chronology = client_as(BU).get(reverse("returns:chronology-docx", kwargs={"reference": DEMO_CASE}))
+    assert chronology.status_code == 200
+    assert AuditEvent.objects.filter(verb="returns.return_downloaded").exists()
+    assert AuditEvent.objects.filter(verb="returns.chronology_downloaded").exists()
+
+
+def test_the_case_page_panel_links_the_board_and_the_contributors_own_request(
+    client_as: Callable[[str], Client],
+) -> None:
+    url = reverse("cases:detail", kwargs={"reference": DEMO_CASE})
+    assert reverse("returns:board", kwargs={"reference": DEMO_CASE}) in client_as(BU).get(url).content.decode()
+    health = demo_request()
+    page = client_as(HEALTH).get(url).content.decode()
+    assert reverse("returns:request", kwargs={"request_uuid": health.uuid}) in page
+
+
+def test_the_designated_lead_page_saves_a_lead(demo: Any, client_as: Callable[[str], Client]) -> None:
+    police_org = Organisation.objects.get(name=POLICE_ORGANISATION)
+    response = client_as("admin@example.org").post(
+        reverse("returns:leads"), {"organisation": police_org.pk, "lead": User.objects.get(email=POLICE).pk}
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(verb="returns.lead_designated").exists()
+    with pytest.raises(services.ReturnActionRefused):
+        services.organisation_lead_set(
+            **_act("admin@example.org"),
+            partnership=demo["northvale"],
+            organisation=police_org,
+            user_id=User.objects.get(email=BU).pk,
+        )
+
+
+# -- the API -------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_information_requests_without_identifying_details(demo: Any) -> None:
+    response = api_client_for(BU, demo["northvale"]).get(f"/api/v1/cases/{DEMO_CASE}/information-requests")
+    assert response.status_code == 200
+    body = response.json()
+    health = next(item for item in body["information_requests"] if item["organisation"] == HEALTH_ORGANISATION)
+    assert health["status"] == "submitted"
+    assert health["submitted_on"] == "2026-11-19"
+    assert found_in(response.content.decode(), NAMES) == []
+    other = api_client_for("southmoor.business.unit@example.org", demo["southmoor"])
+    assert other.get(f"/api/v1/cases/{DEMO_CASE}/information-requests").status_code == 404
+
+
+def test_demo_seeding_stays_idempotent(demo: Any) -> None:
+    from cspr.returns.demo import seed_demo_returns
+
+    assert seed_demo_returns(partnership=demo["northvale"]) == []
+    assert InformationRequest.objects.filter(case__reference=DEMO_CASE).count() == 5
+    assert timedelta(0) == timedelta(0)
