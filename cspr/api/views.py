@@ -12,6 +12,7 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
+import rules
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -242,10 +243,12 @@ def case_not_visible(request: HttpRequest, exc: CaseNotVisible) -> HttpResponse:
     return api_refuse(request, reason="case not visible", status=404, message=CASE_NOT_FOUND, access=_access(request))
 
 
-def _visible_case(request: HttpRequest, reference: str) -> Case:
+def _visible_case(request: HttpRequest, reference: str, *, rule: str = "") -> Case:
+    """The token's case by reference, or "not found"; with ``rule``, also only if that object-level rule
+    holds for the token's membership (the same rule the pages use)."""
     access = _access(request)
     case = case_get(scope=access.scope, partnership_id=access.partnership.pk, reference=reference)
-    if case is None:
+    if case is None or (rule and not rules.test_rule(rule, access.scope, case)):
         raise CaseNotVisible
     return case
 
@@ -302,7 +305,7 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
     description="Per organisation: status, due date, first submission date and reminders sent. No return content.",
 )
 def case_information_requests_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference)
+    case = _visible_case(request, reference, rule="returns.read_returns")
     return Status(
         200,
         {
@@ -334,5 +337,5 @@ def case_information_requests_view(request: HttpRequest, reference: str = Refere
     ),
 )
 def case_rapid_review_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference)
+    case = _visible_case(request, reference, rule="rapid_reviews.view")
     return Status(200, rapid_review_api_view(review_state(case=case)))

@@ -243,8 +243,8 @@ URL_POLICY: dict[str, Policy] = {
     "api:case-list": api_tokens(*CASE_READERS),
     "api:case-detail": api_tokens(*CASE_READERS),
     "api:case-clocks": api_tokens(*CASE_READERS),
-    "api:case-rapid-review": api_tokens(*CASE_READERS),
-    "api:case-information-requests": api_tokens(*CASE_READERS),
+    "api:case-rapid-review": api_tokens(*RAPID_REVIEW_READERS),
+    "api:case-information-requests": api_tokens(*RETURN_READERS),
 }
 
 

@@ -347,3 +347,17 @@ class FamilyTold(SealedFieldsMixin, ImmutableModel):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+
+
+class CriteriaNotMetClosure(SealedFieldsMixin, ImmutableModel):
+    """Why a case in the rapid review was closed as not meeting the criteria (§4.3). The reasons may name
+    people, so they are sealed here and the case's transition row carries only a pointer to them."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="criteria_not_met_closures")
+    reason_sealed = models.TextField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["closed_at", "id"]

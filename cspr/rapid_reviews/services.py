@@ -30,12 +30,13 @@ from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement, Section, text_length
 from cspr.domain.roles import Role
 from cspr.messaging.services import message_queue
-from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
+from cspr.partnerships.models import Contact, ContactKind, OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import (
     AgencyOmission,
     ChildSafeguarding,
+    CriteriaNotMetClosure,
     CriterionJudgement,
     FamilyTold,
     LearningAction,
@@ -82,6 +83,16 @@ RATIONALE_NEEDED = (
     "You disagree with the PRG: give the rationale (at least {minimum} characters). It goes to the Panel."
 )
 PARTNERS_MISSING = "Each lead safeguarding partner must sign off first. Still to sign: {names}."
+LEAD_PARTNERS_INCOMPLETE = (
+    "A rapid review is ratified by the three lead safeguarding partners: the local authority, health and the "
+    "police (§4.4). No sign-off yet from: {kinds}. Ask the partnership admin to check the partners are set up."
+)
+DATE_BEFORE = "The date must be the same as or after {what} ({day})."
+LEAD_PARTNER_KINDS = (
+    (OrganisationType.LOCAL_AUTHORITY, "the local authority"),
+    (OrganisationType.HEALTH, "health"),
+    (OrganisationType.POLICE, "the police"),
+)
 EXECUTIVE_DECISION_NEEDED = "A partner disagrees with the PRG: say whether a local review will be held."
 NO_DISAGREEMENT = "The Executive Group agreed with the PRG, so there is no rationale to send."
 NOT_RATIFIED = "The Executive Group must ratify the rapid review first."
@@ -120,6 +131,11 @@ JUDGED_CODES = frozenset(item.code for item in JUDGED_CRITERIA)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
+
+
+# The reasons are sealed in the rapid review's own records; the case's transition row (shown on the timeline to
+# everyone who can see the case) points to them rather than copying them out in clear.
+IN_THE_RECORD = "The reasons are recorded in the rapid review."
 
 
 def _now(value: datetime | None) -> datetime:
@@ -164,6 +180,12 @@ def _text(value: str, *, field: str) -> str:
 def _not_future(day: date, *, today: date, field: str) -> None:
     if day > today:
         raise CaseActionRefused(DATE_IN_FUTURE, field=field)
+
+
+def _not_before(day: date, earlier: date, *, what: str, field: str) -> None:
+    """A step cannot be dated before the step it follows (a clock would otherwise be met before it started)."""
+    if day < earlier:
+        raise CaseActionRefused(DATE_BEFORE.format(what=what, day=f"{earlier.day} {earlier:%B %Y}"), field=field)
 
 
 def _pseudonyms(case: Case) -> str:
@@ -552,7 +574,6 @@ def meeting_paper_attach(
                 case=case,
                 request=request,
                 paper=str(paper_uuid),
-                title=title,
                 content_type=stored.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
@@ -585,7 +606,6 @@ def meeting_paper_download(
             case=case,
             request=request,
             paper=str(paper.uuid),
-            title=paper.title,
         )
     return PaperDownload(
         path=documents.absolute(paper.stored_name),
@@ -651,7 +671,7 @@ def prg_decision_record(
             transition="record_prg_decision",
             facts={"prg_meeting_held": held, "rapid_review_complete": check.complete},
             scope=scope,
-            reason=review.unseal("local_grounds"),
+            reason=IN_THE_RECORD,
             at=at,
             request=request,
         )
@@ -712,6 +732,9 @@ def partner_sign_off(
         if case.stage != Stage.PRG_DECIDED:
             raise CaseActionRefused(NOT_PRG_DECIDED)
         review = RapidReview.objects.get(case=case)
+        decision = PrgDecision.objects.filter(review=review).first()
+        if decision is not None:
+            _not_before(signed_on, decision.decided_on, what="the PRG's decision", field="signed_on")
         existing = PartnerSignOff.objects.filter(review=review, organisation_id=organisation_id).first()
         if existing is not None:
             raise CaseActionRefused(ALREADY_SIGNED.format(name=existing.organisation.name))
@@ -770,6 +793,12 @@ def rapid_review_ratify(
         missing = [org.name for org in partners if org.pk not in signed]
         if missing or not partners:
             raise CaseActionRefused(PARTNERS_MISSING.format(names=", ".join(missing) or "none set up"))
+        signed_kinds = {org.type for org in partners if org.pk in signed}
+        absent = [label for kind, label in LEAD_PARTNER_KINDS if kind not in signed_kinds]
+        if absent:
+            raise CaseActionRefused(LEAD_PARTNERS_INCOMPLETE.format(kinds=", ".join(absent)))
+        last_sign_off = max(row.signed_on for row in sign_offs)
+        _not_before(ratified_on, last_sign_off, what="the last partner's sign-off", field="ratified_on")
         any_disagree = any(not row.agrees for row in sign_offs)
         rationale_recorded = all(
             text_length(row.unseal("rationale")) >= MIN_REASON for row in sign_offs if not row.agrees
@@ -810,7 +839,8 @@ def rapid_review_ratify(
             },
             scope=scope,
             at=at,
-            decision_on=ratified_on if outcome else None,
+            # The first decision to hold a local review starts the publication clock; a later one does not move it.
+            decision_on=ratified_on if outcome and case.decision_on is None else None,
             executive_disagrees_with_prg=any_disagree,
             request=request,
         )
@@ -927,8 +957,10 @@ def panel_submission_record(
     with transaction.atomic():
         case = _lock_case(case)
         review = RapidReview.objects.filter(case=case).first()
-        if review is None or not Ratification.objects.filter(review=review).exists():
+        ratification = Ratification.objects.filter(review=review).first() if review else None
+        if review is None or ratification is None:
             raise CaseActionRefused(NOT_RATIFIED)
+        _not_before(sent_on, ratification.ratified_on, what="the ratification", field="sent_on")
         submission = PanelSubmission(
             review=review,
             sent_on=sent_on,
@@ -980,8 +1012,12 @@ def panel_response_record(
     with transaction.atomic():
         case = _lock_case(case)
         review = RapidReview.objects.filter(case=case).first()
-        if review is None or not PanelSubmission.objects.filter(review=review).exists():
+        first_sent = PanelSubmission.objects.filter(review=review).order_by("sent_on").first() if review else None
+        if review is None or first_sent is None:
             raise CaseActionRefused(RESPONSE_NOT_NOW, field="kind")
+        _not_before(
+            received_on, first_sent.sent_on, what="the date the rapid review went to the Panel", field="received_on"
+        )
         response = PanelResponse(
             review=review,
             kind=response_kind.value,
@@ -1001,7 +1037,7 @@ def panel_response_record(
             transition=RESPONSE_TRANSITIONS[response_kind],
             facts={},
             scope=scope,
-            reason=details or response_kind.label,
+            reason=f"{response_kind.label}. {IN_THE_RECORD}",
             at=at,
             decision_on=received_on if local and case.decision_on is None else None,
             request=request,
@@ -1035,15 +1071,19 @@ def criteria_not_met_close(
     reason = _text(reason, field="reason")
     if text_length(reason) < MIN_REASON:
         raise CaseActionRefused(CLOSE_REASON_NEEDED.format(minimum=MIN_REASON), field="reason")
+    at = _now(at)
     with transaction.atomic():
+        closure = CriteriaNotMetClosure(case=case, closed_by=actor, closed_at=at)
+        closure.seal("reason", reason)
+        closure.save(force_insert=True)
         case = case_advance(
             actor=actor,
             case=case,
             transition="close_criteria_not_met",
             facts={},
             scope=scope,
-            reason=reason,
-            at=_now(at),
+            reason=IN_THE_RECORD,
+            at=at,
             request=request,
         )
         _audit(actor=actor, verb="rapid_review.closed_criteria_not_met", case=case, request=request)

@@ -259,6 +259,7 @@ def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
     return _render(request, "section.html", context)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, reference: str) -> HttpResponse:
     """The completeness check; for the PRG chair, "Send to the Executive" once it passes."""
@@ -393,6 +394,7 @@ def meeting_held(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, "meeting_held.html", context)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def paper_upload(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.organise_meeting")
@@ -484,6 +486,7 @@ def sign_off(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, "sign_off.html", {"case": case, "form": form, "state": state})
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def ratify(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.sign_off")
@@ -516,6 +519,7 @@ def ratify(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, "ratify.html", {"case": case, "form": form, "state": state})
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def rationale_sent(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.correspond_with_panel")
@@ -615,6 +619,7 @@ def print_view(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.correspond_with_panel")
@@ -653,6 +658,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, "date_sent.html", context)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def panel_response(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.correspond_with_panel")
@@ -687,6 +693,7 @@ def panel_response(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.close_criteria_not_met")

@@ -252,8 +252,10 @@ def latest_return(info_request: InformationRequest) -> AgencyReturn | None:
 
 
 def _draft_for_editing(
-    *, actor: Any, info_request: InformationRequest, at: datetime, create: bool = True
+    *, actor: Any, info_request: InformationRequest, at: datetime, create: bool = True, changes_content: bool = True
 ) -> AgencyReturn:
+    """The version being drafted (made on first need). A change to its content by anyone but the designated lead
+    sends a draft awaiting sign-off back to "draft": the lead must never sign off text they have not seen."""
     if info_request.status == RequestStatus.NOT_INVOLVED:
         raise ReturnActionRefused(REQUEST_CLOSED)
     current = latest_return(info_request)
@@ -267,6 +269,15 @@ def _draft_for_editing(
     if info_request.status == RequestStatus.NOT_STARTED:
         info_request.status = RequestStatus.IN_PROGRESS
         info_request.save(update_fields=["status"])
+    if changes_content and current.status == ReturnStatus.AWAITING_SIGN_OFF:
+        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+        if lead is None or lead.user_id != actor.pk:
+            current.status = ReturnStatus.DRAFT
+            current.sign_off_requested_at = None
+            current.save(update_fields=["status", "sign_off_requested_at"])
+            if info_request.status == RequestStatus.AWAITING_SIGN_OFF:
+                info_request.status = RequestStatus.IN_PROGRESS
+                info_request.save(update_fields=["status"])
     return current
 
 
@@ -594,18 +605,25 @@ def _rows_from_xlsx(data: bytes) -> list[list[Any]]:
             names = set(archive.namelist())
             # A zip bomb would expand far beyond the upload limit: refuse before openpyxl unpacks it.
             expanded = sum(info.file_size for info in archive.infolist())
-        if "xl/workbook.xml" not in names or expanded > 50 * _import_limit():
-            raise ReturnActionRefused(IMPORT_TYPE, field="file")
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ReturnActionRefused(IMPORT_TYPE, field="file") from error
-    sheet = workbook.worksheets[0]
+    if "xl/workbook.xml" not in names or expanded > 50 * _import_limit():
+        raise ReturnActionRefused(IMPORT_TYPE, field="file")
     rows = []
-    for count, row in enumerate(sheet.iter_rows(values_only=True)):
-        if count > IMPORT_MAX_ROWS + 1:
-            break
-        rows.append(list(row))
-    workbook.close()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            for count, row in enumerate(sheet.iter_rows(values_only=True)):
+                if count > IMPORT_MAX_ROWS + 1:
+                    break
+                rows.append(list(row))
+        finally:
+            workbook.close()
+    except Exception as error:  # any fault inside an uploaded workbook is the file's, not ours
+        # openpyxl reads lazily: a damaged sheet (bad XML, a missing part) fails while rows are read, with
+        # whatever exception its parser raises. Whatever it is, the person is told the file cannot be read.
+        raise ReturnActionRefused(IMPORT_TYPE, field="file") from error
     return rows
 
 
@@ -892,7 +910,7 @@ def return_sign_off_request(
     at = _now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False, changes_content=False)
         if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
             raise ReturnActionRefused(ALREADY_AWAITING)
         missing = return_missing_parts(draft)
@@ -946,7 +964,7 @@ def return_submit(
     at = _now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False, changes_content=False)
         lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
         if lead is None:
             raise ReturnActionRefused(NO_LEAD)

@@ -494,6 +494,7 @@ def entry_remove(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
     return redirect("returns:request", request_uuid=info_request.uuid)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)
@@ -517,6 +518,7 @@ def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     return render(request, "returns/import.html", context, status=status)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def attachment_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)

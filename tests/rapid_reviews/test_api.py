@@ -33,7 +33,7 @@ def test_the_rapid_review_is_read_with_judgements_decisions_and_dates(demo: dict
 
 
 def test_a_case_without_a_rapid_review_answers_with_an_empty_record(demo: dict[str, Partnership]) -> None:
-    body = api_client_for("notifier@example.org", demo["northvale"]).get(PATH).json()
+    body = api_client_for("prg.member@example.org", demo["northvale"]).get(PATH).json()
     assert body["record"]["complete"] is False
     assert body["meeting"]["held_on"] is None  # the demo has it scheduled
     assert body["prg_decision"] is None
@@ -47,3 +47,9 @@ def test_another_partnerships_token_gets_not_found(demo: dict[str, Partnership])
 
 def test_a_reviewer_token_is_refused(demo: dict[str, Partnership]) -> None:
     assert api_client_for("reviewer@example.org", demo["northvale"]).get(PATH).status_code == 403
+
+
+@pytest.mark.parametrize("email", ["notifier@example.org", "contributor.health@example.org", "auditor@example.org"])
+def test_agency_and_audit_tokens_cannot_read_the_rapid_review(demo: dict[str, Partnership], email: str) -> None:
+    # A contributor may see the case, but not the PRG's judgements, the partners' sign-offs or the family contact.
+    assert api_client_for(email, demo["northvale"]).get(PATH).status_code == 403

@@ -17,6 +17,7 @@ from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import ContactKind
 from cspr.rapid_reviews import presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import (
+    CriteriaNotMetClosure,
     LearningAction,
     MeetingAttendance,
     PanelResponse,
@@ -238,7 +239,7 @@ def test_sending_to_the_executive_records_the_decision_stops_the_clock_and_tells
     assert decision.local_review
     assert clock(case, "rapid_review_to_executive").met_on == date(2026, 11, 26)
     transition = CaseTransition.objects.filter(case=case, transition="record_prg_decision").get()
-    assert transition.reason == "The case points to improvements needed in joint working."
+    assert transition.reason == services.IN_THE_RECORD  # the grounds stay sealed in the record
     sent = set(OutboundMessage.objects.filter(kind="rapid_review.sent_to_executive").values_list("to", flat=True))
     assert {EXEC_LA, EXEC_HEALTH, EXEC_POLICE} <= sent
     with pytest.raises(CaseActionRefused, match="can be changed only while"):
@@ -463,6 +464,11 @@ def test_the_case_can_be_closed_as_not_meeting_the_criteria_with_reasons(demo: d
         actor=person(CHAIR), case=case, reason="The injuries were accidental, the police now say.", scope=scope(CHAIR)
     )
     assert the_case().stage == "closed_criteria_not_met"
+    closure = CriteriaNotMetClosure.objects.get(case=case)
+    assert closure.unseal("reason") == "The injuries were accidental, the police now say."
+    assert "police now say" not in closure.reason_sealed
+    transition = CaseTransition.objects.get(case=case, transition="close_criteria_not_met")
+    assert transition.reason == services.IN_THE_RECORD  # the reasons are not copied out in clear
     services.family_told_record(
         actor=person(BU),
         case=the_case(),

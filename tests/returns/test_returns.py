@@ -177,6 +177,35 @@ def test_a_draft_keeps_valid_fields_when_others_have_errors(client_as: Callable[
     assert "bad" in response.content.decode()  # what was typed is shown again
 
 
+def test_the_request_and_submit_pages_show_the_organisations_own_return(
+    demo: Any, client_as: Callable[[str], Client]
+) -> None:
+    """``current`` on these pages is the return: base.html's partnership variable once shadowed it."""
+    la = demo_request(LA_ORGANISATION)  # not started
+    page = client_as(NOTIFIER).get(reverse("returns:request", kwargs={"request_uuid": la.uuid})).content.decode()
+    assert "Nothing written yet." in page
+    assert "Start the return" in page
+    assert "Version :" not in page
+    police = demo_request(POLICE_ORGANISATION)  # a draft; police.lead is the designated lead
+    colleague = User.objects.create_user(
+        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
+    )
+    Membership.objects.create(
+        user=colleague,
+        partnership=demo["northvale"],
+        role="agency_contributor",
+        organisation=police.organisation,
+    )
+    url = reverse("returns:request", kwargs={"request_uuid": police.uuid})
+    page = client_as(colleague.email).get(url).content.decode()
+    assert "Version 1: draft." in page
+    assert "Two call-outs to the address in 2026" in page
+    assert "Send to the lead for sign-off" in page
+    submit = client_as(POLICE).get(reverse("returns:submit", kwargs={"request_uuid": police.uuid})).content.decode()
+    assert "Still to complete:" in submit
+    assert "Two call-outs to the address in 2026" in submit
+
+
 def test_csv_import_adds_good_rows_and_reports_bad_rows_by_number(demo: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
     rows = io.StringIO()
@@ -224,6 +253,32 @@ def test_xlsx_import_reads_dates_and_text(demo: Any) -> None:
     assert [(problem.row, problem.why) for problem in report.problems] == [(4, services.ROW_DATE_MISSING)]
 
 
+@pytest.mark.parametrize("damage", ["truncated sheet", "not xml", "no sheet"])
+def test_a_damaged_workbook_is_refused_in_words_not_a_crash(demo: Any, damage: str) -> None:
+    import zipfile
+
+    police = demo_request(POLICE_ORGANISATION)
+    workbook = Workbook()
+    workbook.active.append(["date", "event", "source"])
+    good = io.BytesIO()
+    workbook.save(good)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                if damage == "no sheet":
+                    continue
+                content = content[: len(content) // 2] if damage == "truncated sheet" else b"\x00 not xml"
+            target.writestr(item, content)
+    with pytest.raises(services.ReturnActionRefused) as refused:
+        services.chronology_import(
+            **_act(POLICE), info_request=police, upload=_upload("c.xlsx", damaged.getvalue()), at=_at(11, 21)
+        )
+    assert refused.value.field == "file"
+    assert not AgencyReturn.objects.filter(request=police, entries__isnull=False).exists()
+
+
 def test_an_import_without_the_header_row_or_too_big_is_refused(demo: Any, settings: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
     with pytest.raises(services.ReturnActionRefused, match="first row"):
@@ -254,6 +309,28 @@ def test_only_the_designated_lead_can_sign_off_and_submit(demo: Any) -> None:
     police.refresh_from_db()
     assert police.status == RequestStatus.SUBMITTED
     assert AgencyReturn.objects.get(request=police).signed_off_by.email == POLICE  # type: ignore[union-attr]
+
+
+def test_a_colleagues_change_after_sign_off_was_asked_sends_the_return_back_to_draft(demo: Any) -> None:
+    police_org = Organisation.objects.get(name=POLICE_ORGANISATION)
+    colleague = User.objects.create_user(
+        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
+    )
+    Membership.objects.create(
+        user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police_org
+    )
+    police = demo_request(POLICE_ORGANISATION)
+    as_colleague: dict[str, Any] = {"actor": colleague, "scope": scope_for(colleague)}
+    services.return_save(**as_colleague, info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_sign_off_request(**as_colleague, info_request=police, at=_at(11, 21))
+    # The lead may correct the text while it waits for them…
+    services.return_save(**_act(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    assert AgencyReturn.objects.get(request=police).status == ReturnStatus.AWAITING_SIGN_OFF
+    # …but a colleague's change means the lead has not seen what they would sign off.
+    services.return_save(**as_colleague, info_request=police, values=COMPLETE, at=_at(11, 22))
+    police.refresh_from_db()
+    assert AgencyReturn.objects.get(request=police).status == ReturnStatus.DRAFT
+    assert police.status == RequestStatus.IN_PROGRESS
 
 
 def test_without_a_designated_lead_nothing_can_be_submitted(demo: Any) -> None:
@@ -492,6 +569,9 @@ def test_the_api_lists_information_requests_without_identifying_details(demo: An
     assert found_in(response.content.decode(), NAMES) == []
     other = api_client_for("southmoor.business.unit@example.org", demo["southmoor"])
     assert other.get(f"/api/v1/cases/{DEMO_CASE}/information-requests").status_code == 404
+    # An agency's token sees its own request in its inbox, not how every other agency stands.
+    contributor = api_client_for("contributor.health@example.org", demo["northvale"])
+    assert contributor.get(f"/api/v1/cases/{DEMO_CASE}/information-requests").status_code == 403
 
 
 def test_demo_seeding_stays_idempotent(demo: Any) -> None:
