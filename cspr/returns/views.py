@@ -390,19 +390,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "returns/inbox.html", {"rows": rows})
 
 
+@require_http_methods(["GET", "POST"])
 def request_page(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    """The request. The child's and family's identifying details appear only when the person asks for them
+    (a POST, audited with the purpose "to find them in our records"), never on every visit."""
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
     case = info_request.case
     identifying = None
     identifying_error = ""
-    try:
-        identifying = identifying_details_view(
-            actor=request.user, case=case, purpose="find_records", scope=_scope(request), request=request
-        )
-    except CaseActionRefused as error:
-        identifying_error = error.message
+    if request.method == "POST":
+        try:
+            identifying = identifying_details_view(
+                actor=request.user, case=case, purpose="find_records", scope=_scope(request), request=request
+            )
+        except CaseActionRefused as error:
+            identifying_error = error.message
     context = presenters.request_page(info_request=info_request, user=request.user)
     context.update({"case": case, "identifying": identifying, "identifying_error": identifying_error})
     return render(request, "returns/request.html", context)

@@ -154,15 +154,24 @@ def test_the_send_page_pre_ticks_named_and_statutory_agencies_not_yet_asked(clie
 # -- the return ----------------------------------------------------------------------------------------------------
 
 
-def test_a_contributor_sees_identifying_details_on_the_request_page_and_the_view_is_audited(
+def test_a_contributor_sees_identifying_details_only_when_asking_and_each_view_is_audited(
     client_as: Callable[[str], Client],
 ) -> None:
     police = demo_request(POLICE_ORGANISATION)
+    url = reverse("returns:request", kwargs={"request_uuid": police.uuid})
+    client = client_as(POLICE)
     before = AuditEvent.objects.filter(verb="case.identifying_details_viewed").count()
-    response = client_as(POLICE).get(reverse("returns:request", kwargs={"request_uuid": police.uuid}))
-    assert response.status_code == 200
-    assert "Linden Madeupton" in response.content.decode()
-    assert "Rapid review" in response.content.decode()  # the case's stage in words
+    visit = client.get(url)
+    assert visit.status_code == 200
+    assert "Linden Madeupton" not in visit.content.decode()  # not on every visit
+    assert "Show the identifying details" in visit.content.decode()
+    assert "Rapid review" in visit.content.decode()  # the case's stage in words
+    assert AuditEvent.objects.filter(verb="case.identifying_details_viewed").count() == before
+    shown = client.post(url)
+    assert shown.status_code == 200
+    assert "Linden Madeupton" in shown.content.decode()
+    event = AuditEvent.objects.filter(verb="case.identifying_details_viewed").latest("id")
+    assert event.details["purpose"] == "find_records"
     assert AuditEvent.objects.filter(verb="case.identifying_details_viewed").count() == before + 1
 
 
