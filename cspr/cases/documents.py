@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,44 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+
+    def model_fields(self) -> dict[str, Any]:
+        """The columns every stored-file model shares (case documents, meeting papers, return attachments)."""
+        return {
+            "stored_name": self.relative_path,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
+    def audit_details(self) -> dict[str, Any]:
+        """What the audit trail keeps about a file: never its title or name, which may name people."""
+        return {"content_type": self.content_type, "size": self.size, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A kept file on its way to someone allowed to have it (the caller has checked and audited)."""
+
+    path: Path
+    filename: str
+    content_type: str
+
+
+@contextlib.contextmanager
+def kept(*, upload: Any, folder: str, name: str) -> Iterator[StoredFile]:
+    """Store the upload (checked as ``store`` checks it) for the block that records it; if the block fails,
+    the file is removed again, so no file outlives a record that was rolled back."""
+    stored = store(upload=upload, case_uuid=folder, document_uuid=name)
+    try:
+        yield stored
+    except BaseException:
+        remove(stored.relative_path)
+        raise
+
+
+def original_name(upload: Any, fallback: str) -> str:
+    return safe_name(getattr(upload, "name", "") or fallback)
 
 
 def store(*, upload: Any, case_uuid: str, document_uuid: str) -> StoredFile:

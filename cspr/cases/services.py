@@ -1103,48 +1103,31 @@ def document_attach(
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
     uploaded_at = _now(uploaded_at)
     document_uuid = uuid.uuid4()
-    stored = documents.store(upload=upload, case_uuid=str(case.uuid), document_uuid=str(document_uuid))
-    try:
-        with transaction.atomic():
-            document = CaseDocument(
-                uuid=document_uuid,
-                case=case,
-                title=title.strip(),
-                stored_name=stored.relative_path,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-                uploaded_at=uploaded_at,
-            )
-            document.seal("original_name", documents.safe_name(getattr(upload, "name", "") or "document"))
-            document.save(force_insert=True)
-            _audit(
-                actor=actor,
-                verb="case.document_attached",
-                case=case,
-                request=request,
-                document=str(document_uuid),
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-            )
-    except BaseException:
-        documents.remove(stored.relative_path)
-        raise
+    with documents.kept(upload=upload, folder=str(case.uuid), name=str(document_uuid)) as stored, transaction.atomic():
+        document = CaseDocument(
+            uuid=document_uuid,
+            case=case,
+            title=title.strip(),
+            uploaded_by=actor,
+            uploaded_at=uploaded_at,
+            **stored.model_fields(),
+        )
+        document.seal("original_name", documents.original_name(upload, "document"))
+        document.save(force_insert=True)
+        _audit(
+            actor=actor,
+            verb="case.document_attached",
+            case=case,
+            request=request,
+            document=str(document_uuid),
+            **stored.audit_details(),
+        )
     return document
-
-
-@dataclass(frozen=True)
-class DocumentDownload:
-    path: Any
-    filename: str
-    content_type: str
 
 
 def document_download(
     *, actor: Any, case: Case, document: CaseDocument, scope: Scope | None = None, request: HttpRequest | None = None
-) -> DocumentDownload:
+) -> documents.Download:
     """Open a case document for someone who may see the case; each download is audited."""
     scope = _check_scope(actor, scope)
     _require("cases.view_case", scope, case)
@@ -1158,7 +1141,7 @@ def document_download(
             request=request,
             document=str(document.uuid),
         )
-    return DocumentDownload(
+    return documents.Download(
         path=documents.absolute(document.stored_name),
         filename=document.unseal("original_name"),
         content_type=document.content_type,

@@ -34,6 +34,7 @@ from cspr.cases.forms import (
 from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
+from cspr.core.downloads import file_attachment
 from cspr.core.middleware import refuse
 from cspr.core.policy import URL_POLICY
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
@@ -377,15 +378,7 @@ def document_download(request: HttpRequest, reference: str, document_uuid: str) 
         scope=_scope(request),
         request=request,
     )
-    response = FileResponse(
-        open(download.path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
 
 
 @require_http_methods(["GET", "POST"])

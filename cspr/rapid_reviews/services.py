@@ -552,48 +552,26 @@ def meeting_paper_attach(
         raise CaseActionRefused(MEETING_NOT_SCHEDULED)
     at = _now(at)
     paper_uuid = uuid_module.uuid4()
-    stored = documents.store(upload=upload, case_uuid=str(case.uuid), document_uuid=str(paper_uuid))
-    try:
-        with transaction.atomic():
-            paper = MeetingPaper(
-                uuid=paper_uuid,
-                meeting=meeting,
-                title=title,
-                stored_name=stored.relative_path,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-                uploaded_at=at,
-            )
-            paper.seal("original_name", documents.safe_name(getattr(upload, "name", "") or "paper"))
-            paper.save(force_insert=True)
-            _audit(
-                actor=actor,
-                verb="rapid_review.paper_attached",
-                case=case,
-                request=request,
-                paper=str(paper_uuid),
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-            )
-    except BaseException:
-        documents.remove(stored.relative_path)
-        raise
+    with documents.kept(upload=upload, folder=str(case.uuid), name=str(paper_uuid)) as stored, transaction.atomic():
+        paper = MeetingPaper(
+            uuid=paper_uuid, meeting=meeting, title=title, uploaded_by=actor, uploaded_at=at, **stored.model_fields()
+        )
+        paper.seal("original_name", documents.original_name(upload, "paper"))
+        paper.save(force_insert=True)
+        _audit(
+            actor=actor,
+            verb="rapid_review.paper_attached",
+            case=case,
+            request=request,
+            paper=str(paper_uuid),
+            **stored.audit_details(),
+        )
     return paper
-
-
-@dataclass(frozen=True)
-class PaperDownload:
-    path: Any
-    filename: str
-    content_type: str
 
 
 def meeting_paper_download(
     *, actor: Any, case: Case, paper: MeetingPaper, scope: Scope, request: HttpRequest | None = None
-) -> PaperDownload:
+) -> documents.Download:
     """Open a meeting paper for a PRG member (§4.2); each download is audited."""
     scope = _check_scope(actor, scope)
     _require("rapid_reviews.read_papers", scope, case)
@@ -607,7 +585,7 @@ def meeting_paper_download(
             request=request,
             paper=str(paper.uuid),
         )
-    return PaperDownload(
+    return documents.Download(
         path=documents.absolute(paper.stored_name),
         filename=paper.unseal("original_name"),
         content_type=paper.content_type,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child
 from cspr.cases.selectors import case_get
+from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.middleware import refuse
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import Problem, Section
@@ -431,15 +432,7 @@ def paper_download(request: HttpRequest, reference: str, paper_uuid: str) -> Htt
     download = services.meeting_paper_download(
         actor=request.user, case=case, paper=paper, scope=_scope(request), request=request
     )
-    response = FileResponse(
-        open(download.path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
 
 
 # -- ratification ------------------------------------------------------------------------------------------------
@@ -560,11 +553,8 @@ def rationale_sent(request: HttpRequest, reference: str) -> HttpResponse:
 def _docx_response(case: Case, record: presenters.RecordDocument, *, identifying: bool) -> HttpResponse:
     content = wordfile.render_docx(record)
     suffix = "with-identifying-details" if identifying else "pseudonymised"
-    response = HttpResponse(content, content_type=wordfile.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{case.reference}-rapid-review-{suffix}.docx"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    filename = f"{case.reference}-rapid-review-{suffix}.docx"
+    return content_attachment(content, filename=filename, content_type=wordfile.CONTENT_TYPE)
 
 
 def document(request: HttpRequest, reference: str) -> HttpResponse:

@@ -771,43 +771,32 @@ def attachment_add(
     if not title:
         raise ReturnActionRefused(documents.TITLE_NEEDED, field="title")
     attachment_uuid = uuid.uuid4()
-    stored = documents.store(
-        upload=upload, case_uuid=f"{info_request.case.uuid}/returns", document_uuid=str(attachment_uuid)
-    )
-    try:
-        with transaction.atomic():
-            info_request = _locked_request(info_request)
-            draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
-            attachment = ReturnAttachment(
-                uuid=attachment_uuid,
-                agency_return=draft,
-                title=title,
-                stored_name=stored.relative_path,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-                uploaded_at=at,
-            )
-            attachment.seal("original_name", documents.safe_name(getattr(upload, "name", "") or "attachment"))
-            attachment.save(force_insert=True)
-            _touch(draft, at)
-            _audit(
-                actor=actor,
-                verb="returns.attachment_added",
-                case=info_request.case,
-                obj=draft,
-                request=request,
-                version=draft.version,
-                attachment=str(attachment_uuid),
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                **_request_details(info_request),
-            )
-    except BaseException:
-        documents.remove(stored.relative_path)
-        raise
+    folder = f"{info_request.case.uuid}/returns"
+    with documents.kept(upload=upload, folder=folder, name=str(attachment_uuid)) as stored, transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        attachment = ReturnAttachment(
+            uuid=attachment_uuid,
+            agency_return=draft,
+            title=title,
+            uploaded_by=actor,
+            uploaded_at=at,
+            **stored.model_fields(),
+        )
+        attachment.seal("original_name", documents.original_name(upload, "attachment"))
+        attachment.save(force_insert=True)
+        _touch(draft, at)
+        _audit(
+            actor=actor,
+            verb="returns.attachment_added",
+            case=info_request.case,
+            obj=draft,
+            request=request,
+            version=draft.version,
+            attachment=str(attachment_uuid),
+            **stored.audit_details(),
+            **_request_details(info_request),
+        )
     return attachment
 
 
@@ -847,20 +836,13 @@ def attachment_remove(
             transaction.on_commit(lambda: documents.remove(stored_name))
 
 
-@dataclass(frozen=True)
-class AttachmentDownload:
-    path: Any
-    filename: str
-    content_type: str
-
-
 def attachment_open(
     *,
     actor: Any,
     attachment: ReturnAttachment,
     scope: Scope,
     request: HttpRequest | None = None,
-) -> AttachmentDownload:
+) -> documents.Download:
     """Open a return's file: its organisation's contributors, or readers of submitted returns; audited."""
     scope = _check_scope(actor, scope)
     agency_return = attachment.agency_return
@@ -882,7 +864,7 @@ def attachment_open(
             attachment=str(attachment.uuid),
             **_request_details(info_request),
         )
-    return AttachmentDownload(
+    return documents.Download(
         path=documents.absolute(attachment.stored_name),
         filename=attachment.unseal("original_name"),
         content_type=attachment.content_type,

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cspr.cases.documents import Download
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.selectors import case_get
 from cspr.cases.services import identifying_details_view
+from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.middleware import refuse
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
@@ -87,21 +89,11 @@ def _own_request(request: HttpRequest, request_uuid: Any) -> InformationRequest 
 
 
 def _docx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return content_attachment(content, filename=filename, content_type=DOCX)
 
 
-def _file_response(download: services.AttachmentDownload) -> FileResponse:
-    response = FileResponse(
-        open(download.path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _file_response(download: Download) -> FileResponse:
+    return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
 
 
 # -- the business unit ---------------------------------------------------------------------------------------------
