@@ -130,6 +130,8 @@ class RapidReviewDraft:
     local_grounds: str = ""
     national_recommendation: str = ""
     """"yes", "no" or "unclear"."""
+    national_criteria: tuple[str, ...] = ()
+    """Codes of the §8.2-8.3 criteria and circumstances the record says the case meets."""
     national_reasons: str = ""
     further_learning: str = ""
     no_further_learning: str = ""
@@ -274,6 +276,14 @@ def _decisions(check: _Checker, draft: RapidReviewDraft) -> None:
     if draft.national_recommendation not in {"yes", "no", "unclear"}:
         check.problems.append(
             Problem(Section.DECISIONS, "national_recommendation", "The recommendation on a national review is missing.")
+        )
+    if draft.national_recommendation == "yes" and not draft.national_criteria:
+        check.problems.append(
+            Problem(
+                Section.DECISIONS,
+                "national_criteria",
+                "A national review is recommended: say which of the Panel's criteria (§8.2-8.3) the case meets.",
+            )
         )
     check.text(
         Section.DECISIONS,

@@ -121,6 +121,7 @@ def review_draft(*, case: Case, review: RapidReview | None) -> RapidReviewDraft:
         local_decision=review.local_decision,
         local_grounds=review.unseal("local_grounds"),
         national_recommendation=review.national_recommendation,
+        national_criteria=tuple(review.national_criteria),
         national_reasons=review.unseal("national_reasons"),
         further_learning=review.unseal("further_learning"),
         no_further_learning=review.unseal("no_further_learning"),

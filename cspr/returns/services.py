@@ -27,7 +27,7 @@ from cspr.calendars.selectors import partnership_calendar
 from cspr.cases import documents
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
-from cspr.cases.services import case_clock_met
+from cspr.cases.services import case_clock_met, identifying_details_view
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.lifecycle import Stage
@@ -284,6 +284,22 @@ def _draft_for_editing(
 def _touch(agency_return: AgencyReturn, at: datetime) -> None:
     agency_return.updated_at = at
     agency_return.save(update_fields=["updated_at"])
+
+
+CASE_CLOSED_FOR_AGENCIES = (
+    "The case is closed, so the child's and family's details are no longer shown to the agencies asked. "
+    "Ask the partnership's business unit if you still need them."
+)
+
+
+def identifying_details_for_agency(*, actor: Any, info_request: InformationRequest, scope: Scope, request: Any) -> Any:
+    """The identifying details an asked agency needs to search its records, while the case is open (audited
+    by ``identifying_details_view`` with that purpose). Once the case is closed the agency keeps its request and
+    sees the outcome, but not the child's details."""
+    case = info_request.case
+    if case.stage in _CLOSED:
+        raise ReturnActionRefused(CASE_CLOSED_FOR_AGENCIES)
+    return identifying_details_view(actor=actor, case=case, purpose="find_records", scope=scope, request=request)
 
 
 def may_ask(case: Case) -> bool:

@@ -22,7 +22,6 @@ from cspr.cases.documents import Download
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.selectors import case_get
-from cspr.cases.services import identifying_details_view
 from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.middleware import refuse
 from cspr.partnerships.scoping import Scope
@@ -394,8 +393,8 @@ def request_page(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     identifying_error = ""
     if request.method == "POST":
         try:
-            identifying = identifying_details_view(
-                actor=request.user, case=case, purpose="find_records", scope=_scope(request), request=request
+            identifying = services.identifying_details_for_agency(
+                actor=request.user, info_request=info_request, scope=_scope(request), request=request
             )
         except CaseActionRefused as error:
             identifying_error = error.message

@@ -138,3 +138,12 @@ def test_each_blank_item_is_reported_once_and_the_rest_stay_complete(blanked: se
     draft = replace(COMPLETE, **dict.fromkeys(blanked, ""))  # type: ignore[arg-type]
     fields = [problem.field for problem in check_rapid_review(draft).problems]
     assert sorted(fields) == sorted(blanked)
+
+
+def test_recommending_a_national_review_needs_the_panels_criteria_it_meets() -> None:
+    recommended = replace(COMPLETE, national_recommendation="yes")
+    assert messages(recommended) == [
+        "A national review is recommended: say which of the Panel's criteria (§8.2-8.3) the case meets."
+    ]
+    assert messages(replace(recommended, national_criteria=("recurrent_themes",))) == []
+    assert messages(replace(COMPLETE, national_recommendation="unclear")) == []

@@ -589,3 +589,17 @@ def test_demo_seeding_stays_idempotent(demo: Any) -> None:
     assert seed_demo_returns(partnership=demo["northvale"]) == []
     assert InformationRequest.objects.filter(case__reference=DEMO_CASE).count() == 5
     assert timedelta(0) == timedelta(0)
+
+
+def test_once_the_case_is_closed_an_agency_no_longer_gets_the_childs_details(
+    client_as: Callable[[str], Client],
+) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    Case.objects.filter(pk=police.case_id).update(stage="withdrawn")  # as the lifecycle would leave it
+    url = reverse("returns:request", kwargs={"request_uuid": police.uuid})
+    before = AuditEvent.objects.filter(verb="case.identifying_details_viewed").count()
+    response = client_as(POLICE).post(url)
+    assert response.status_code == 200
+    assert "Linden Madeupton" not in response.content.decode()
+    assert "The case is closed" in response.content.decode()
+    assert AuditEvent.objects.filter(verb="case.identifying_details_viewed").count() == before
