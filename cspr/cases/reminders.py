@@ -1,0 +1,121 @@
+"""Reminders that no deadline is missed: the worker tells the business unit when a case's clock is nearly due
+(the preset's "due soon" working days) and again when it is overdue, once each per due date.
+
+Messages carry the partnership, the case reference, the pseudonyms and the clock in words, and a link; never a
+name. Each reminder is a ``ClockReminder`` row written with its message and audit event in one transaction, so a
+crash between them sends nothing twice and loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.calendars.selectors import partnership_calendar, partnership_preset
+from cspr.cases.models import Case, CaseClock, ClockReminder
+from cspr.domain.calendar import WorkingCalendar
+from cspr.domain.clocks import ClockDue, ClockStatus, clock_status
+from cspr.domain.lifecycle import Stage
+from cspr.domain.presets import Preset, UnknownClockError
+from cspr.domain.roles import Role
+from cspr.messaging.services import message_queue
+from cspr.partnerships.models import Membership
+
+_FINISHED = frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN})
+_KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE: ClockReminder.Kind.OVERDUE}
+
+
+def _business_unit(partnership_id: int) -> list[str]:
+    memberships = Membership.objects.filter(
+        partnership_id=partnership_id, role=Role.BUSINESS_UNIT.value, is_active=True, user__is_active=True
+    )
+    return sorted(set(memberships.values_list("user__email", flat=True)))
+
+
+def _pseudonyms(case: Case) -> str:
+    return ", ".join(child.pseudonym for child in case.children.all())
+
+
+def clock_reminders_send(*, now: datetime | None = None) -> int:
+    """Queue the reminders due at ``now``; returns how many clocks were reminded of. Safe to run at any interval."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    clocks = (
+        CaseClock.objects.filter(applicable=True, met_on__isnull=True)
+        .exclude(case__stage__in=sorted(_FINISHED))
+        .select_related("case__partnership")
+        .prefetch_related("case__children")
+        .order_by("case_id", "position")
+    )
+    already = {
+        (reminder.clock_id, reminder.kind, reminder.due_on)
+        for reminder in ClockReminder.objects.filter(clock__in=clocks)
+    }
+    calendars: dict[int, WorkingCalendar] = {}
+    presets: dict[tuple[int, str], Preset] = {}
+    by_case: dict[int, list[tuple[CaseClock, str]]] = defaultdict(list)
+    for clock in clocks:
+        case = clock.case
+        calendar = calendars.setdefault(case.partnership_id, partnership_calendar(partnership_id=case.partnership_id))
+        key = (case.partnership_id, case.preset)
+        preset = presets.setdefault(
+            key, partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+        )
+        try:
+            rule = preset.rule(clock.clock_id)
+        except UnknownClockError:
+            continue
+        due = ClockDue(rule=rule, start=clock.start, due=clock.effective_due, applicable=True, provisional=False)
+        reading = clock_status(
+            due,
+            today=today,
+            calendar=calendar,
+            due_soon_days=preset.due_soon_days,
+        )
+        kind = _KINDS.get(reading.status)
+        if kind is not None and (clock.pk, kind.value, clock.effective_due) not in already:
+            by_case[clock.case_id].append((clock, kind.value))
+    reminded = 0
+    for pending in by_case.values():
+        for clock, reminder_kind in pending:
+            reminded += _remind(clock=clock, kind=reminder_kind, now=now)
+    return reminded
+
+
+def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
+    case = clock.case
+    due = clock.effective_due
+    when = f"{due.day} {due:%B %Y}"
+    if kind == ClockReminder.Kind.OVERDUE:
+        subject = f"{case.reference}: {clock.title} is overdue (due {when})"
+        lead = f"The deadline '{clock.title}' on case {case.reference} ({_pseudonyms(case)}) passed on {when}."
+        ask = "Record it as done (with the reason it was late), or record an extension agreed and why."
+    else:
+        subject = f"{case.reference}: {clock.title} is due by {when}"
+        lead = f"The deadline '{clock.title}' on case {case.reference} ({_pseudonyms(case)}) is due by {when}."
+        ask = "Record it in the service when it is done."
+    link = f"{settings.SERVICE_URL.rstrip('/')}{reverse('cases:detail', kwargs={'reference': case.reference})}"
+    body = f"{case.partnership.name}\n\n{lead}\n{clock.sentence}\n\n{ask}\n\nSign in to see the case: {link}\n"
+    try:
+        with transaction.atomic():
+            ClockReminder.objects.create(clock=clock, kind=kind, due_on=due, sent_at=now)
+            for address in _business_unit(case.partnership_id):
+                message_queue(
+                    to=address, subject=subject, body=body, kind=f"case.clock_{kind}", partnership=case.partnership
+                )
+            audit_record(
+                actor=None,
+                verb="case.clock_reminder_sent",
+                obj=case,
+                partnership=case.partnership,
+                details={"reference": case.reference, "clock": clock.clock_id, "kind": kind, "due_on": due},
+            )
+    except IntegrityError:  # another worker sent this one first
+        return 0
+    return 1

@@ -1,0 +1,96 @@
+"""The worker reminds the business unit of deadlines nearly due and overdue, once each, naming nobody."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cspr.audit.models import AuditEvent
+from cspr.cases.models import Case, CaseClock, ClockReminder
+from cspr.cases.reminders import clock_reminders_send
+from cspr.messaging.models import OutboundMessage
+from cspr.partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+REFERENCE = "NVALE-2026-003"
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=LONDON)
+
+
+def the_clock(clock_id: str = "rapid_review_to_panel") -> CaseClock:
+    return CaseClock.objects.get(case__reference=REFERENCE, clock_id=clock_id)
+
+
+def reminders_for(clock: CaseClock) -> list[str]:
+    return list(ClockReminder.objects.filter(clock=clock).order_by("id").values_list("kind", flat=True))
+
+
+def test_a_clock_due_today_is_due_soon_and_the_day_after_it_is_overdue(demo: dict[str, Partnership]) -> None:
+    clock = the_clock()
+    OutboundMessage.objects.all().delete()
+    clock_reminders_send(now=at(clock.effective_due, 9))
+    assert reminders_for(clock) == ["due_soon"]
+    message = OutboundMessage.objects.get(kind="case.clock_due_soon", subject__contains=clock.title)
+    assert message.to == "business.unit@example.org"
+    assert message.subject.startswith(f"{REFERENCE}: ")
+    assert "Child A" in message.body
+    assert f"/cases/{REFERENCE}/" in message.body
+    clock_reminders_send(now=at(clock.effective_due + timedelta(days=3)))
+    assert reminders_for(clock) == ["due_soon", "overdue"]
+    assert OutboundMessage.objects.filter(kind="case.clock_overdue", subject__contains=clock.title).count() == 1
+    event = AuditEvent.objects.filter(verb="case.clock_reminder_sent", details__clock=clock.clock_id).latest("id")
+    assert event.details["kind"] == "overdue"
+
+
+def test_each_reminder_goes_once_however_often_the_worker_runs(demo: dict[str, Partnership]) -> None:
+    late = at(the_clock().effective_due + timedelta(days=7))
+    first = clock_reminders_send(now=late)
+    assert first > 0
+    count = OutboundMessage.objects.count()
+    assert clock_reminders_send(now=late) == 0
+    assert clock_reminders_send(now=late + timedelta(hours=1)) == 0
+    assert OutboundMessage.objects.count() == count
+
+
+def test_an_extension_is_reminded_of_again_at_its_new_date(demo: dict[str, Partnership]) -> None:
+    clock = the_clock()
+    clock_reminders_send(now=at(clock.effective_due + timedelta(days=1)))
+    clock.extended_to = clock.effective_due + timedelta(days=14)
+    clock.save(update_fields=["extended_to"])
+    clock_reminders_send(now=at(clock.extended_to + timedelta(days=1)))
+    assert ClockReminder.objects.filter(clock=clock, kind="overdue").count() == 2
+
+
+def test_met_clocks_and_finished_cases_are_left_alone(demo: dict[str, Partnership]) -> None:
+    clock = the_clock()
+    clock.met_on = clock.effective_due
+    clock.save(update_fields=["met_on"])
+    Case.objects.filter(reference="NVALE-2026-005").update(stage="withdrawn")
+    clock_reminders_send(now=at(date(2027, 6, 1)))
+    assert not ClockReminder.objects.filter(clock=clock).exists()
+    assert not ClockReminder.objects.filter(clock__case__reference="NVALE-2026-005").exists()
+    assert ClockReminder.objects.exists()  # the other open cases' clocks were reminded of
+
+
+def test_a_reminder_whose_message_cannot_be_queued_is_not_recorded_as_sent(demo: dict[str, Partnership]) -> None:
+    clock = the_clock()
+    with (
+        mock.patch("cspr.cases.reminders.message_queue", side_effect=RuntimeError("outbox down")),
+        pytest.raises(RuntimeError),
+    ):
+        clock_reminders_send(now=at(clock.effective_due + timedelta(days=3)))
+    assert not ClockReminder.objects.exists()
+    assert not AuditEvent.objects.filter(verb="case.clock_reminder_sent").exists()
+
+
+def test_the_worker_runs_it(demo: dict[str, Partnership]) -> None:
+    from cspr.messaging.periodic import _REGISTRY
+
+    assert _REGISTRY["cases.clock_reminders"].func is clock_reminders_send
