@@ -128,7 +128,14 @@ class NotificationIn(StrictInput):
     notifier_role: ShortText
     notifier_phone: ShortText
     notifier_email: ShortText
-    la_aware_on: IsoDate = Field(description="The date the local authority became aware (Europe/London).")
+    la_aware_on: IsoDate | None = Field(
+        None,
+        description=(
+            "The date the local authority became aware (Europe/London). Required of a local authority's notifier; "
+            "a referral may leave it out when the agency does not know, and the referral's own date is used, as on "
+            "the web form."
+        ),
+    )
     incident_on: IsoDate
     incident_time: TimeText = Field("", description="HH:MM on the 24-hour clock, or empty.")
     incident_place: ShortText = ""

@@ -9,6 +9,7 @@ through ``cspr.cases.services.notification_submit``.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -163,8 +164,11 @@ def notification_create(request: HttpRequest, response: HttpResponse, payload: N
     access = _access(request)
     if access.membership.organisation_id is None:
         return api_refuse(request, reason="no organisation", status=403, message=NO_ORGANISATION, access=access)
+    today = timezone.localdate()
     data = payload.to_data()
-    errors = validate_notification(data, today=timezone.localdate())
+    if data.la_aware_on is None and not access.is_la_notifier:
+        data = replace(data, la_aware_on=today)  # told by this referral, on the day it is sent (as the form does)
+    errors = validate_notification(data, today=today)
     if errors:
         return Status(422, {"detail": _field_errors(errors)})
     try:

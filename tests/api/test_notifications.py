@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.test import Client
@@ -196,3 +197,16 @@ def test_the_same_child_notified_many_times_never_breaks_the_submission(api_as: 
     for _ in range(20):
         response = post_json(client, URL, VALID_PAYLOAD)
         assert response.status_code == 201
+
+
+def test_a_referral_may_leave_out_when_the_local_authority_became_aware_but_a_notification_may_not(
+    api_as: Callable[..., Client],
+) -> None:
+    without = {key: value for key, value in VALID_PAYLOAD.items() if key != "la_aware_on"}
+    referral = post_json(api_as("contributor.health@example.org"), URL, without)
+    assert referral.status_code == 201, referral.content
+    case = Case.objects.get(reference=referral.json()["reference"])
+    assert case.aware_on == date(2026, 12, 18)  # the day of the referral, as on the web form
+    notification = post_json(api_as("notifier@example.org"), URL, without)
+    assert notification.status_code == 422
+    assert "la_aware_on" in str(notification.json()["detail"])

@@ -55,7 +55,10 @@ def test_the_notification_schema_refuses_unknown_fields_and_bounds_numbers(docum
     age = schemas["ChildIn"]["properties"]["age_years"]["anyOf"][0]
     assert (age["minimum"], age["maximum"]) == (0, 25)
     assert schemas["NotificationIn"]["properties"]["children"]["minItems"] == 1
-    assert schemas["NotificationIn"]["properties"]["la_aware_on"]["format"] == "date"
+    aware = schemas["NotificationIn"]["properties"]["la_aware_on"]  # a date, or null for a referral
+    assert {"type": "string", "format": "date"} in [
+        {key: option.get(key) for key in ("type", "format")} for option in aware["anyOf"]
+    ]
     assert "nature" in schemas["NotificationIn"]["properties"]
     assert schemas["NotificationIn"]["properties"]["nature"]["enum"]
 
