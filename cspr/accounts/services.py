@@ -342,6 +342,7 @@ def password_reset_request(*, email: str, request: HttpRequest, reset_url: Calla
                     service=settings.SERVICE_NAME, link=link, minutes=settings.PASSWORD_RESET_TIMEOUT // 60
                 ),
                 kind=PASSWORD_RESET_MESSAGE_KIND,
+                holds_secret=True,
             )
 
 

@@ -37,6 +37,9 @@ class OutboundMessage(models.Model):
     html_body = models.TextField(blank=True)
     kind = models.CharField(max_length=KIND_MAX_LENGTH, help_text='What the message is about, e.g. "invitation".')
     message_id = models.CharField(max_length=255, unique=True, help_text="RFC 5322 Message-ID, fixed at creation.")
+    holds_secret = models.BooleanField(
+        default=False, help_text="The body carries a one-time link: it is blanked once the message is sent."
+    )
 
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)

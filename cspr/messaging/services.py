@@ -83,6 +83,9 @@ def _refuse_line_breaks(*values: str) -> None:
         raise ValueError(HEADER_INJECTION_REFUSED)
 
 
+SECRET_REMOVED = "(Removed once sent: this message held a one-time link.)"  # noqa: S105 - words, not a secret
+
+
 def message_queue(
     *,
     to: str,
@@ -91,11 +94,14 @@ def message_queue(
     kind: str,
     partnership: Partnership | None = None,
     html_body: str = "",
+    holds_secret: bool = False,
 ) -> OutboundMessage:
     """Add one e-mail to the outbox, in the caller's transaction. Never sends.
 
     The content is the caller's: it must carry a case reference and pseudonym at most,
-    never a child's or family member's identifying details.
+    never a child's or family member's identifying details. ``holds_secret`` marks a body that
+    carries a one-time link (an invitation, a password reset): it is blanked once sent, so the
+    outbox table does not keep working links.
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionRequired(TRANSACTION_REQUIRED)
@@ -128,6 +134,7 @@ def message_queue(
         html_body=html_body,
         kind=kind,
         message_id=new_message_id(),
+        holds_secret=holds_secret,
         status=MessageStatus.PENDING,
         next_attempt_at=now,
         created_at=now,
@@ -199,10 +206,11 @@ def message_start_attempt(
 def message_mark_sent(*, message: OutboundMessage, now: datetime | None = None) -> bool:
     """The backend accepted the message. Marked sent whoever holds the lease now, so nobody sends it again."""
     now = now or timezone.now()
-    updated = OutboundMessage.objects.filter(id=message.pk, status__in=DELIVERABLE_STATUSES).update(
-        status=MessageStatus.SENT, sent_at=now, claimed_until=None, claimed_by="", last_error=""
-    )
-    message.refresh_from_db(fields=["status", "sent_at", "claimed_until", "claimed_by", "last_error"])
+    sent = {"status": MessageStatus.SENT, "sent_at": now, "claimed_until": None, "claimed_by": "", "last_error": ""}
+    if message.holds_secret:
+        sent.update(body=SECRET_REMOVED, html_body="")
+    updated = OutboundMessage.objects.filter(id=message.pk, status__in=DELIVERABLE_STATUSES).update(**sent)
+    message.refresh_from_db(fields=[*sent])
     return updated == 1
 
 

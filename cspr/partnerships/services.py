@@ -249,7 +249,9 @@ def invitation_send(
             link=settings.SERVICE_URL + reverse("partnerships:invitation-accept", kwargs={"token": token}),
             new_account=True,
         )
-        message_queue(to=email, subject=subject, body=body, kind="invitation", partnership=partnership)
+        message_queue(
+            to=email, subject=subject, body=body, kind="invitation", partnership=partnership, holds_secret=True
+        )
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -67,6 +67,7 @@ def test_a_known_address_gets_one_message_with_only_a_link(demo: dict[str, Partn
     message = reset_message()
     assert message.to == "reviewer@example.org"
     assert message.kind == PASSWORD_RESET_MESSAGE_KIND
+    assert message.holds_secret  # the reset link is blanked from the outbox once sent
     assert message.partnership is None
     assert message.subject == "Reset your password"
     for personal in ("Rowan", "Achterberg", "reviewer"):

@@ -47,6 +47,19 @@ def test_the_worker_sends_each_pending_message_once_and_marks_it_sent(queue: Que
         assert (message.claimed_until, message.claimed_by, message.last_error) == (None, "", "")
 
 
+def test_a_one_time_link_is_delivered_and_then_blanked_in_the_outbox(queue: QueueFunc) -> None:
+    link = "Open https://cspr.example.org/partnership/invitation/one-time-token-123/ to set up your account."
+    secret = queue(body=link, html_body=f"<p>{link}</p>", holds_secret=True)
+    ordinary = queue(body="Sign in to see case TVALE-2026-001.")
+    Worker(worker_id="w1").run_pass()
+    assert any("one-time-token-123" in email.body for email in mail.outbox)  # the person gets the link
+    secret, ordinary = reload(secret), reload(ordinary)
+    assert secret.status == MessageStatus.SENT
+    assert "one-time-token-123" not in secret.body + secret.html_body  # the table no longer holds it
+    assert secret.body == services.SECRET_REMOVED
+    assert ordinary.body == "Sign in to see case TVALE-2026-001."  # other messages are kept as sent
+
+
 def test_each_email_carries_its_message_id_and_the_plain_and_html_bodies(queue: QueueFunc) -> None:
     message = queue(html_body="<p>Please sign in.</p>")
     Worker(worker_id="w1").run_pass()

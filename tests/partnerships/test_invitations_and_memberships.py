@@ -37,6 +37,7 @@ def test_inviting_a_new_person_sends_a_one_time_link_and_records_it(
     invitation = Invitation.objects.get(email="new.member@example.org")
     message = OutboundMessage.objects.get(to="new.member@example.org")
     assert message.kind == "invitation"
+    assert message.holds_secret  # the one-time link is blanked from the outbox once sent
     assert "Northvale Safeguarding Children Partnership (demo)" in message.body
     assert invitation.token_hash not in message.body  # only the token travels, never what is stored
     assert AuditEvent.objects.filter(verb="invitation.sent", object_id=str(invitation.id)).exists()
