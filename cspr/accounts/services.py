@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,12 +25,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cspr.accounts.lockout import lockout_clear, lockout_failure_record
 from cspr.accounts.models import User, UserSession
 from cspr.audit.services import audit_record
+from cspr.core.crypto import lookup_hash
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 # Messages, not passwords (S105).
 PASSWORD_RESET_MESSAGE_KIND = "accounts.password_reset"  # noqa: S105
 PASSWORD_RESET_SUBJECT = "Reset your password"  # noqa: S105
+# At most one reset e-mail per account in this time, however often it is asked for (the answer is the same).
+PASSWORD_RESET_MESSAGE_INTERVAL = datetime.timedelta(minutes=10)
 PASSWORD_RESET_BODY = (
     "Someone asked to reset the password for your {service} account.\n\n"  # noqa: S105
     "To choose a new password, open this link:\n\n{link}\n\n"
@@ -157,11 +159,18 @@ def _wait_seconds(device: Device) -> int:
     return max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
 
 
-def totp_device_prepare(*, user: User, request: HttpRequest | None = None) -> TOTPDevice:
-    """The authenticator-app key this person is setting up (one unconfirmed device, kept across page loads)."""
+def totp_device_prepare(*, user: User, pending_id: int | None = None, request: HttpRequest | None = None) -> TOTPDevice:
+    """The authenticator-app key this session is setting up.
+
+    The key belongs to one session (``pending_id``, kept in it by the view): another session, such as someone
+    who has only the password, never sees the key the person will confirm. Opening the page in a new session
+    discards any other unconfirmed key, so a key noted in advance cannot be the one later set up.
+    """
     with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+        unconfirmed = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False)
+        device = unconfirmed.filter(pk=pending_id).first() if pending_id else None
         if device is None:
+            unconfirmed.delete()
             device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
             audit_record(actor=user, verb="account.second_factor_setup_started", obj=user, request=request)
     return device
@@ -183,7 +192,7 @@ def _recovery_codes_replace(user: User) -> list[str]:
 
 
 def totp_setup_confirm(
-    *, user: User, code: str, request: HttpRequest | None = None
+    *, user: User, device_id: int, code: str, request: HttpRequest | None = None
 ) -> tuple[TOTPDevice, list[str]] | None:
     """Confirm the new authenticator app with a current code.
 
@@ -192,7 +201,7 @@ def totp_setup_confirm(
     when the code is wrong.
     """
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False, pk=device_id).first()
         if device is None:
             return None
         # No back-off while setting up: whoever sees this page already sees the key.
@@ -320,18 +329,23 @@ def password_reset_request(*, email: str, request: HttpRequest, reset_url: Calla
     """
     typed = email.strip().lower()
     user = User.objects.filter(email__iexact=typed, is_active=True).first()
-    digest = hashlib.sha256(typed.encode()).hexdigest()[:16]
+    digest = lookup_hash("audit.email", typed)[:16]  # keyed: a list of addresses cannot reverse it
     with transaction.atomic():
         audit_record(
             actor=None,
             verb="account.password_reset_requested",
             obj=user,
-            details={"email_sha256": digest},
+            details={"email_hash": digest},
             request=request,
         )
         if user is not None:
             # Imported here: the messaging app builds on accounts, not the other way round.
+            from cspr.messaging.selectors import message_recently_queued
             from cspr.messaging.services import message_queue
+
+            since = timezone.now() - PASSWORD_RESET_MESSAGE_INTERVAL
+            if message_recently_queued(to=user.email, kind=PASSWORD_RESET_MESSAGE_KIND, since=since):
+                return  # one message per interval: asking again cannot flood the person's inbox
 
             uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
             link = reset_url(uidb64, default_token_generator.make_token(user))

@@ -6,7 +6,6 @@ session against the person, so their sessions can be ended later; signing out fo
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -16,6 +15,7 @@ from cspr.accounts.lockout import LATER_STEP
 from cspr.accounts.services import user_session_forget, user_session_record
 from cspr.accounts.sessions import now_seconds, session_limits_start
 from cspr.audit.services import audit_record
+from cspr.core.crypto import lookup_hash
 
 # Set on the request by the session-limits middleware when it ends a session.
 SESSION_END_REASON_ATTRIBUTE = "cspr_session_end_reason"
@@ -53,6 +53,6 @@ def record_failed_sign_in(sender: Any, credentials: dict[str, Any], request: Any
     audit_record(
         actor=None,
         verb="account.sign_in_failed",
-        details={"email_sha256": hashlib.sha256(typed.encode()).hexdigest()[:16]},
+        details={"email_hash": lookup_hash("audit.email", typed)[:16]},
         request=request,
     )

@@ -250,6 +250,10 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first_time: 
     return render(request, "accounts/recovery_codes_new.html", context)
 
 
+# The unconfirmed authenticator-app key this session was shown (cspr.accounts.services.totp_device_prepare).
+PENDING_TOTP_SESSION_KEY = "accounts.pending_totp_device"
+
+
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -265,10 +269,20 @@ def second_factor_set_up(request: HttpRequest) -> HttpResponse:
     replacing = has_totp_device(user=user)
     if replacing and not is_verified(user):
         return redirect(_with_next(reverse("accounts:second-factor"), target))
-    device = totp_device_prepare(user=user, request=request)  # type: ignore[arg-type]
+    device = totp_device_prepare(
+        user=user,  # type: ignore[arg-type]
+        pending_id=request.session.get(PENDING_TOTP_SESSION_KEY),
+        request=request,
+    )
+    request.session[PENDING_TOTP_SESSION_KEY] = device.pk
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        confirmed = totp_setup_confirm(user=user, code=form.cleaned_data["code"], request=request)  # type: ignore[arg-type]
+        confirmed = totp_setup_confirm(
+            user=user,  # type: ignore[arg-type]
+            device_id=device.pk,
+            code=form.cleaned_data["code"],
+            request=request,
+        )
         if confirmed is not None:
             new_device, codes = confirmed
             _second_factor_passed(request, new_device)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -73,8 +74,18 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: behind ``TRUSTED_PROXY_COUNT`` proxies of our own, the entry they added to
+    X-Forwarded-For (counted from the right, so a client cannot forge it); otherwise REMOTE_ADDR.
+
+    The audit trail and the sign-in lockout (``AXES_CLIENT_IP_CALLABLE``) both use it, so both see the person
+    rather than the proxy.
+    """
     if request is None:
         return None
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies][:45] or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -26,6 +26,14 @@ class OperatorsAdminSite(OTPAdminSite):
     index_title = "Records (read only; changes are made through the service)"
     enable_nav_sidebar = False
 
+    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # Django's admin would change the password here, unaudited and outside the lockout: the service's own
+        # page does it (and ends the person's other sessions).
+        return HttpResponseRedirect(reverse("accounts:password-change"))
+
+    def password_change_done(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        return HttpResponseRedirect(reverse("accounts:account"))
+
     def has_permission(self, request: HttpRequest) -> bool:
         # OTPAdminSite: active, staff and verified with a second factor. We also need a superuser.
         return bool(super().has_permission(request) and request.user.is_superuser)

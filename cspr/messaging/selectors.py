@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from cspr.core.policy import MESSAGE_VIEWERS
@@ -21,3 +23,8 @@ def undeliverable_messages(*, scope: Scope, partnership_id: int | None) -> Query
         .exclude(status=MessageStatus.SENT)
         .order_by("-created_at", "-id")
     )
+
+
+def message_recently_queued(*, to: str, kind: str, since: datetime) -> bool:
+    """Whether a message of this kind went into the outbox for this address at or after ``since``."""
+    return OutboundMessage.objects.filter(to__iexact=to, kind=kind, created_at__gte=since).exists()

@@ -301,6 +301,10 @@ def invitation_accept(
 
 
 def _would_remove_last_admin(membership: Membership) -> bool:
+    """Call inside the change's transaction: the partnership row is locked first, so two admins removing each
+    other at once are taken one after the other and the second is refused."""
+    Partnership.objects.select_for_update().filter(pk=membership.partnership_id).first()
+    membership.refresh_from_db(fields=["role", "is_active"])  # as it is now, under the lock
     if membership.role != Role.PARTNERSHIP_ADMIN or not membership.is_active:
         return False
     others = Membership.objects.filter(
@@ -325,10 +329,10 @@ def membership_change(
         raise MembershipError(
             ORGANISATION_NOT_IN_PARTNERSHIP.format(organisation=organisation, partnership=partnership)
         )
-    if role != Role.PARTNERSHIP_ADMIN and _would_remove_last_admin(membership):
-        raise MembershipError(LAST_ADMIN)
     before = {"role": membership.role, "organisation_id": membership.organisation_id}
     with transaction.atomic():
+        if role != Role.PARTNERSHIP_ADMIN and _would_remove_last_admin(membership):
+            raise MembershipError(LAST_ADMIN)
         membership.role = role.value
         membership.organisation = organisation
         membership.save(update_fields=["role", "organisation"])
@@ -351,9 +355,9 @@ def membership_set_active(
     Access is recomputed from active memberships on every request, so a disabled
     membership stops working on the person's very next request.
     """
-    if not active and _would_remove_last_admin(membership):
-        raise MembershipError(LAST_ADMIN)
     with transaction.atomic():
+        if not active and _would_remove_last_admin(membership):
+            raise MembershipError(LAST_ADMIN)
         membership.is_active = active
         membership.save(update_fields=["is_active"])
         audit_record(

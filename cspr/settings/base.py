@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -148,6 +149,12 @@ LOGIN_REDIRECT_URL = "core:home"
 # Lock a username after five failures from one address: nobody can lock the
 # business unit out from somewhere else.
 AXES_FAILURE_LIMIT = 5
+# A lock lifts by itself after 30 minutes (an operator can lift it sooner): without a cool-off, anyone could lock
+# a colleague out for good by typing wrong passwords from the same office network.
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# One notion of the client's address for the lockout and the audit trail (TRUSTED_PROXY_COUNT in production).
+AXES_CLIENT_IP_CALLABLE = "cspr.audit.services.client_ip"
+TRUSTED_PROXY_COUNT = 0
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 # Wrong second-factor codes count too. Failures are cleared only once both factors pass

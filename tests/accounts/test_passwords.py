@@ -229,3 +229,18 @@ def test_the_change_password_page_is_a_govuk_form(client_as: Callable[[str], Cli
     empty = client_as("reviewer@example.org").post("/accounts/password/", {"old_password": ""}).content.decode()
     assert 'href="#id_old_password"' in empty
     assert "Enter your current password" in empty
+
+
+def test_asking_again_and_again_sends_one_message_per_ten_minutes(
+    demo: dict[str, Partnership], quick_floor: float
+) -> None:
+    start = datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        first = ask_for_link("reviewer@example.org")
+        again = ask_for_link("reviewer@example.org")
+    assert again.content == first.content  # the same answer: nothing tells the asker what happened
+    assert reset_messages().count() == 1
+    assert AuditEvent.objects.filter(verb="account.password_reset_requested").count() == 2  # both recorded
+    with time_machine.travel(start + datetime.timedelta(minutes=11), tick=False):
+        ask_for_link("reviewer@example.org")
+    assert reset_messages().count() == 2

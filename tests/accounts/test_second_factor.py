@@ -235,6 +235,22 @@ def test_the_set_up_key_stays_the_same_across_page_loads(demo: dict[str, Partner
     assert first == second
 
 
+def test_a_key_noted_in_another_session_is_never_the_one_set_up(demo: dict[str, Partnership]) -> None:
+    # Someone with only the password opens the set-up page first and notes the key…
+    intruder, _ = password_only("business.unit@example.org")
+    noted = "".join(re.findall(r"app-secret-key__group\">(\w+)<", intruder.get(SET_UP).content.decode()))
+    # …then the person signs in and sets up their app: with a key of their own.
+    owner, _ = password_only("business.unit@example.org", address="192.0.2.77")
+    key, _ = set_up_app(owner)
+    assert key != noted
+    # The intruder is now asked for the person's app, and the noted key's code does not pass.
+    assert intruder.post(SET_UP, {"code": code_from_key(noted)})["Location"] == VERIFY
+    refused = intruder.post(VERIFY, {"code": code_from_key(noted)})
+    assert refused.status_code == 400
+    assert intruder.get("/partnership/")["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user__email="business.unit@example.org", confirmed=True).count() == 1
+
+
 def test_a_recovery_code_works_once(demo: dict[str, Partnership], no_throttle: None) -> None:
     client, _ = password_only("business.unit@example.org")
     _, codes = set_up_app(client)

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
 from django.test import Client
 
 from cspr.accounts.forms import SIGN_IN_FAILED
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
+from cspr.core.crypto import lookup_hash
 from cspr.partnerships.demo import DEMO_PASSWORD
 from tests.support import authenticator_app, code_for
 
@@ -47,6 +51,10 @@ def test_a_wrong_password_is_refused_with_a_clear_message_and_audited_without_th
     assert 'value="business.unit@example.org"' in response.content.decode()  # what was typed is kept
     failed = AuditEvent.objects.get(verb="account.sign_in_failed")
     assert "business.unit" not in str(failed.details)
+    # A keyed hash: the same address gives the same value, but a list of addresses cannot reverse it.
+    plain = hashlib.sha256(b"business.unit@example.org").hexdigest()[:16]
+    assert failed.details["email_hash"] != plain
+    assert failed.details["email_hash"] == lookup_hash("audit.email", "business.unit@example.org")[:16]
 
 
 def test_empty_fields_get_an_error_summary_linking_to_each_field(demo: object) -> None:
@@ -69,6 +77,19 @@ def test_a_username_is_locked_after_five_failures_from_one_address(demo: object)
     response = post_sign_in(client, "admin@example.org", DEMO_PASSWORD)
     assert response.status_code == 429
     assert "locked" in response.content.decode()
+
+
+def test_a_lock_lifts_by_itself_half_an_hour_after_the_last_try(demo: object) -> None:
+    start = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    client = Client()
+    with time_machine.travel(start, tick=False):
+        for _ in range(5):
+            post_sign_in(client, "admin@example.org", "wrong-password")
+        assert post_sign_in(client, "admin@example.org", DEMO_PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):  # trying again keeps it locked
+        assert post_sign_in(client, "admin@example.org", DEMO_PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        assert post_sign_in(client, "admin@example.org", DEMO_PASSWORD).status_code == 302
 
 
 def test_failures_from_elsewhere_do_not_lock_the_username_out_from_a_different_address(demo: object) -> None:

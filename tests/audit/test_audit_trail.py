@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -108,3 +109,14 @@ def test_the_auditor_reads_the_partnerships_trail_and_not_another_partnerships(
     page = client_as("auditor@example.org").get("/audit/").content.decode()
     assert "membership.granted" in page
     assert "Sol Braddock" not in page
+
+
+def test_the_client_address_behind_our_own_proxies_is_the_one_they_added(settings: Any, rf: Any) -> None:
+    from cspr.audit.services import client_ip
+
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert client_ip(direct) == "203.0.113.9"  # no proxy trusted: a client's own header counts for nothing
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9")
+    assert client_ip(forged) == "203.0.113.9"  # what our proxy saw, not what the client claimed
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"

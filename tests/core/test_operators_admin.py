@@ -101,3 +101,15 @@ def test_anonymous_people_are_sent_to_the_services_sign_in(demo: dict[str, Partn
     response = Client().get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+def test_passwords_are_not_changed_here_and_queued_messages_do_not_show_their_bodies(operator: User) -> None:
+    from cspr.messaging.admin import OutboundMessageAdmin
+
+    client = verified_client(operator)
+    response = client.post(reverse("admin:password_change"), {"old_password": "x", "new_password1": "y"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password-change")
+    assert User.objects.get(pk=operator.pk).check_password("a-long-operator-password")
+
+    assert {"body", "html_body"} <= set(OutboundMessageAdmin.exclude or ())
