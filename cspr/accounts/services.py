@@ -219,6 +219,10 @@ def totp_setup_confirm(
             details={"replaced_earlier_app": bool(replaced), "recovery_codes": len(codes)},
             request=request,
         )
+        if replaced:
+            _second_factor_changed(
+                user=user, what="A new authenticator app was set up (the old one no longer works)", request=request
+            )
     return device, codes
 
 
@@ -263,6 +267,34 @@ def sign_in_complete(*, request: HttpRequest, user: User) -> None:
     lockout_clear(request=request, user=user)
 
 
+SECOND_FACTOR_CHANGED_SUBJECT = "Your sign-in settings changed"
+SECOND_FACTOR_CHANGED_BODY = (
+    "{what} for your {service} account.\n\n"
+    "Any other place you were signed in has been signed out.\n\n"
+    "If this was not you, tell your partnership's business unit or the service's operators at once."
+)
+
+
+def _second_factor_changed(*, user: User, what: str, request: HttpRequest | None) -> None:
+    """After the app is replaced or new recovery codes are made: other sessions end and the person is told, so a
+    change made by someone else with a stolen session does not go unnoticed. Call inside the transaction."""
+    from cspr.messaging.services import message_queue  # the messaging app builds on accounts
+
+    user_sessions_end(
+        user=user,
+        except_session_key=request.session.session_key if request is not None else None,
+        actor=user,
+        reason="second factor changed",
+        request=request,
+    )
+    message_queue(
+        to=user.email,
+        subject=SECOND_FACTOR_CHANGED_SUBJECT,
+        body=SECOND_FACTOR_CHANGED_BODY.format(what=what, service=settings.SERVICE_NAME),
+        kind="accounts.second_factor_changed",
+    )
+
+
 def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
     """New recovery codes; the old ones stop working. Returned once, to be shown once."""
     with transaction.atomic():
@@ -273,6 +305,9 @@ def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None)
             obj=user,
             details={"recovery_codes": len(codes)},
             request=request,
+        )
+        _second_factor_changed(
+            user=user, what="New recovery codes were made (the old ones no longer work)", request=request
         )
     return codes
 

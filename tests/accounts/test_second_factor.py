@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cspr.accounts.forms import CODE_WRONG, RECOVERY_CODE_WRONG, SET_UP_CODE_WRONG
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
+from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.demo import DEMO_PASSWORD
 from cspr.partnerships.models import Partnership
 from tests.support import authenticator_app, code_for, code_from_key
@@ -285,6 +286,9 @@ def test_new_recovery_codes_replace_the_old_ones_and_it_is_audited(client_as: Ca
     assert AuditEvent.objects.filter(verb="account.recovery_codes_regenerated", actor=person).count() == 1
     assert "10 recovery codes left" in client.get("/accounts/recovery-codes/").content.decode()
     assert "<code>" not in client.get("/accounts/recovery-codes/").content.decode()  # shown once only
+    told = OutboundMessage.objects.get(to="auditor@example.org", kind="accounts.second_factor_changed")
+    assert "New recovery codes were made" in told.body
+    assert not any(code.replace(" ", "") in told.body for code in codes)  # the codes never travel
 
 
 def test_someone_with_an_app_must_verify_before_replacing_it(demo: dict[str, Partnership]) -> None:
@@ -298,11 +302,14 @@ def test_a_verified_person_may_replace_their_app_and_the_old_one_stops_working(
 ) -> None:
     client = client_as("reviewer@example.org")
     person = User.objects.get(email="reviewer@example.org")
+    elsewhere = client_as("reviewer@example.org")  # the same person signed in somewhere else
     old = TOTPDevice.objects.get(user=person)
     assert "replaces the one you use now" in client.get(SET_UP).content.decode()
     set_up_app(client)
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert client.get("/").status_code == 200  # still verified, with the new app
+    assert elsewhere.get("/")["Location"].startswith("/accounts/sign-in/")  # the other session has ended
+    assert OutboundMessage.objects.filter(to="reviewer@example.org", kind="accounts.second_factor_changed").exists()
 
 
 # --- Demo mode ----------------------------------------------------------------------------------
