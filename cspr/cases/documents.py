@@ -143,6 +143,16 @@ class Download:
     filename: str
     content_type: str
 
+    @classmethod
+    def of(cls, kept_file: Any) -> Download:
+        """The download of a stored-file row (a case document, meeting paper or return attachment): each keeps
+        ``stored_name``, ``content_type`` and its sealed ``original_name``."""
+        return cls(
+            path=absolute(kept_file.stored_name),
+            filename=kept_file.unseal("original_name"),
+            content_type=kept_file.content_type,
+        )
+
 
 @contextlib.contextmanager
 def kept(*, upload: Any, folder: str, name: str) -> Iterator[StoredFile]:

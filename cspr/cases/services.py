@@ -1141,11 +1141,7 @@ def document_download(
             request=request,
             document=str(document.uuid),
         )
-    return documents.Download(
-        path=documents.absolute(document.stored_name),
-        filename=document.unseal("original_name"),
-        content_type=document.content_type,
-    )
+    return documents.Download.of(document)
 
 
 # -- links -----------------------------------------------------------------------------------------------------------

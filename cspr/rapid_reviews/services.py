@@ -585,11 +585,7 @@ def meeting_paper_download(
             request=request,
             paper=str(paper.uuid),
         )
-    return documents.Download(
-        path=documents.absolute(paper.stored_name),
-        filename=paper.unseal("original_name"),
-        content_type=paper.content_type,
-    )
+    return documents.Download.of(paper)
 
 
 # -- the PRG's decision: "Send to the Executive" ----------------------------------------------------------------------

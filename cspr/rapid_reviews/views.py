@@ -7,6 +7,7 @@ step is not possible yet sends the person back to the overview with a message sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import rules
@@ -521,10 +522,34 @@ def rationale_sent(request: HttpRequest, reference: str) -> HttpResponse:
     state = selectors.review_state(case=case)
     if state.ratification is None or not state.ratification.disagrees_with_prg or state.rationale_sent is not None:
         return _back(request, case, "There is no rationale waiting to go to the Panel.")
-    form = forms.DateSentForm(_posted(request), today=timezone.localdate(), label="Date the rationale was sent")
+    return _date_sent_page(
+        request,
+        case,
+        record=services.rationale_sent_record,
+        label="Date the rationale was sent",
+        done="The date the rationale was sent is recorded",
+        context={
+            "heading": "Record that the Executive's rationale was sent to the Panel",
+            "section": "§4.5",
+            "due": state.clock_due("discrepancy_rationale_to_panel"),
+        },
+    )
+
+
+def _date_sent_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    record: Callable[..., Any],
+    label: str,
+    done: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page recording the date something went to the Panel (with a reason if late), through ``record``."""
+    form = forms.DateSentForm(_posted(request), today=timezone.localdate(), label=label)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rationale_sent_record(
+            record(
                 actor=request.user,
                 case=case,
                 sent_on=form.cleaned_data["sent_on"],
@@ -535,16 +560,9 @@ def rationale_sent(request: HttpRequest, reference: str) -> HttpResponse:
         except CaseActionRefused as error:
             _error_to_form(form, error)
         else:
-            messages.success(request, "The date the rationale was sent is recorded")
+            messages.success(request, done)
             return redirect("rapid_reviews:overview", reference=case.reference)
-    context = {
-        "case": case,
-        "form": form,
-        "heading": "Record that the Executive's rationale was sent to the Panel",
-        "section": "§4.5",
-        "due": state.clock_due("discrepancy_rationale_to_panel"),
-    }
-    return _render(request, "date_sent.html", context)
+    return _render(request, "date_sent.html", {"case": case, "form": form, **context})
 
 
 # -- the document and the Panel ------------------------------------------------------------------------------------
@@ -618,34 +636,22 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     if case.stage != Stage.EXECUTIVE_RATIFIED:
         return _back(request, case, services.NOT_RATIFIED)
     state = selectors.review_state(case=case)
-    form = forms.DateSentForm(_posted(request), today=timezone.localdate(), label="Date it was sent to the Panel")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_submission_record(
-                actor=request.user,
-                case=case,
-                sent_on=form.cleaned_data["sent_on"],
-                late_reason=form.cleaned_data["late_reason"],
-                scope=_scope(request),
-                request=request,
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The rapid review is recorded as sent to the Panel")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    context = {
-        "case": case,
-        "form": form,
-        "heading": "Record that the rapid review was sent to the Panel",
-        "section": "§4.6",
-        "due": state.clock_due("rapid_review_to_panel"),
-        "extension_href": reverse(
-            "cases:extension", kwargs={"reference": case.reference, "clock_id": "rapid_review_to_panel"}
-        ),
-        "documents": True,
-    }
-    return _render(request, "date_sent.html", context)
+    return _date_sent_page(
+        request,
+        case,
+        record=services.panel_submission_record,
+        label="Date it was sent to the Panel",
+        done="The rapid review is recorded as sent to the Panel",
+        context={
+            "heading": "Record that the rapid review was sent to the Panel",
+            "section": "§4.6",
+            "due": state.clock_due("rapid_review_to_panel"),
+            "extension_href": reverse(
+                "cases:extension", kwargs={"reference": case.reference, "clock_id": "rapid_review_to_panel"}
+            ),
+            "documents": True,
+        },
+    )
 
 
 @sensitive_post_parameters()

@@ -166,6 +166,28 @@ def _request_details(info_request: InformationRequest) -> dict[str, Any]:
     return {"information_request": str(info_request.uuid), "organisation_id": info_request.organisation_id}
 
 
+def _audit_return(
+    *,
+    actor: Any,
+    verb: str,
+    draft: AgencyReturn,
+    info_request: InformationRequest,
+    request: HttpRequest | None,
+    **details: Any,
+) -> None:
+    """An event about one version of an organisation's return: which request, which organisation, which version."""
+    _audit(
+        actor=actor,
+        verb=verb,
+        case=info_request.case,
+        obj=draft,
+        request=request,
+        version=draft.version,
+        **details,
+        **_request_details(info_request),
+    )
+
+
 def _pseudonyms(case: Case) -> str:
     return ", ".join(child.pseudonym for child in case.children.all()) or "no child recorded"
 
@@ -484,15 +506,13 @@ def return_save(
                 setattr(draft, name, value)
         draft.updated_at = at
         draft.save()
-        _audit(
+        _audit_return(
             actor=actor,
             verb="returns.return_saved",
-            case=info_request.case,
-            obj=draft,
+            draft=draft,
+            info_request=info_request,
             request=request,
-            version=draft.version,
             fields=sorted(cleaned),
-            **_request_details(info_request),
         )
     return draft
 
@@ -521,15 +541,13 @@ def chronology_entry_add(
         draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
         entry = _entry_create(draft, happened_on=happened_on, event=event, source=source)
         _touch(draft, at)
-        _audit(
+        _audit_return(
             actor=actor,
             verb="returns.chronology_entry_added",
-            case=info_request.case,
-            obj=draft,
+            draft=draft,
+            info_request=info_request,
             request=request,
-            version=draft.version,
             entry=str(entry.uuid),
-            **_request_details(info_request),
         )
     return entry
 
@@ -562,15 +580,13 @@ def chronology_entry_remove(
         entry_uuid = str(entry.uuid)
         entry.delete()
         _touch(draft, at)
-        _audit(
+        _audit_return(
             actor=actor,
             verb="returns.chronology_entry_removed",
-            case=info_request.case,
-            obj=draft,
+            draft=draft,
+            info_request=info_request,
             request=request,
-            version=draft.version,
             entry=entry_uuid,
-            **_request_details(info_request),
         )
 
 
@@ -753,16 +769,14 @@ def chronology_import(
         for offset, (day, event, source) in enumerate(good):
             _entry_create(draft, happened_on=day, event=event, source=source, position=start + offset)
         _touch(draft, at)
-        _audit(
+        _audit_return(
             actor=actor,
             verb="returns.chronology_imported",
-            case=info_request.case,
-            obj=draft,
+            draft=draft,
+            info_request=info_request,
             request=request,
-            version=draft.version,
             added=len(good),
             rows_refused=[problem.row for problem in problems],
-            **_request_details(info_request),
         )
     return ImportReport(added=len(good), problems=tuple(problems))
 
@@ -802,16 +816,14 @@ def attachment_add(
         attachment.seal("original_name", documents.original_name(upload, "attachment"))
         attachment.save(force_insert=True)
         _touch(draft, at)
-        _audit(
+        _audit_return(
             actor=actor,
             verb="returns.attachment_added",
-            case=info_request.case,
-            obj=draft,
+            draft=draft,
+            info_request=info_request,
             request=request,
-            version=draft.version,
             attachment=str(attachment_uuid),
             **stored.audit_details(),
-            **_request_details(info_request),
         )
     return attachment
 
@@ -838,15 +850,13 @@ def attachment_remove(
         attachment.delete()
         still_used = ReturnAttachment.objects.filter(stored_name=stored_name).exists()
         _touch(draft, at)
-        _audit(
+        _audit_return(
             actor=actor,
             verb="returns.attachment_removed",
-            case=info_request.case,
-            obj=draft,
+            draft=draft,
+            info_request=info_request,
             request=request,
-            version=draft.version,
             attachment=attachment_uuid,
-            **_request_details(info_request),
         )
         if not still_used:
             transaction.on_commit(lambda: documents.remove(stored_name))
@@ -880,11 +890,7 @@ def attachment_open(
             attachment=str(attachment.uuid),
             **_request_details(info_request),
         )
-    return documents.Download(
-        path=documents.absolute(attachment.stored_name),
-        filename=attachment.unseal("original_name"),
-        content_type=attachment.content_type,
-    )
+    return documents.Download.of(attachment)
 
 
 # -- sign-off and submission ---------------------------------------------------------------------------------------
