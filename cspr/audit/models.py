@@ -1,4 +1,4 @@
-"""The audit trail: append-only and hash-chained, so a changed or missing row shows."""
+"""The audit trail: append-only and chained with keyed MACs, so a changed, moved or missing row shows."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
+    # HMAC-SHA256 (hex) under the key named by key_id (cspr.audit.chain.event_mac); for events written
+    # before the chain was keyed (key_id ""), the plain SHA-256 hash they were written with.
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["id"]

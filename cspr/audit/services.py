@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -11,9 +11,11 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cspr.audit.chain import GENESIS_HASH, event_mac, event_payload
+from cspr.audit.checkpoints import checkpoint_after_commit
+from cspr.audit.keyring import current_audit_key
 from cspr.audit.models import AuditChainHead, AuditEvent
-
-GENESIS_HASH = "0" * 64
+from cspr.audit.selectors import audit_chain_problems
 
 # Audit details describe what happened, never who the child or family are. A key
 # that names an identifying detail is refused outright rather than trusted.
@@ -51,26 +53,6 @@ def _check_details(details: Any, path: str = "") -> None:
     elif isinstance(details, list | tuple):
         for item in details:
             _check_details(item, path)
-
-
-def event_hash(*, previous_hash: str, payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{previous_hash}|{canonical}".encode()).hexdigest()
-
-
-def event_payload(event: AuditEvent) -> dict[str, Any]:
-    """The fields the hash covers, in a form that reads back identically from the database."""
-    return {
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor": event.actor_id,
-        "membership": event.membership_id,
-        "partnership": event.partnership_id,
-        "verb": event.verb,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "details": event.details,
-        "ip_address": event.ip_address,
-    }
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -113,23 +95,92 @@ def audit_record(
         object_id = object_id or str(obj.pk)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    return _append(
+        actor=actor,
+        verb=verb,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=details,
+        partnership=partnership,
+        membership=membership,
+        ip_address=client_ip(request),
+    )
+
+
+def _append(*, restored_to: int | None = None, **fields: Any) -> AuditEvent:
+    """Lock the head, sign the event under the newest key, move the head on, and checkpoint after commit.
+
+    The checkpoint is written by ``transaction.on_commit``: an event rolled back with its change (or with
+    a savepoint around it) leaves no checkpoint behind.
+    """
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS_HASH, "length": 0}
         )
+        key_id, key = current_audit_key()
+        position = head.length + 1
+        details = json.loads(json.dumps(fields.pop("details"), default=str))
         event = AuditEvent(
             occurred_at=timezone.now().replace(microsecond=0),
-            actor=actor,
-            membership=membership,
-            partnership=partnership,
-            verb=verb,
-            object_type=object_type,
-            object_id=str(object_id),
-            details=json.loads(json.dumps(details, default=str)),
-            ip_address=client_ip(request),
+            details=details,
             previous_hash=head.last_hash,
+            key_id=key_id,
+            **fields,
         )
-        event.hash = event_hash(previous_hash=head.last_hash, payload=event_payload(event))
+        event.hash = event_mac(
+            key=key, key_id=key_id, position=position, previous_hash=head.last_hash, payload=event_payload(event)
+        )
         event.save(force_insert=True)
         AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, length=models.F("length") + 1)
+        kind = "event" if restored_to is None else "restore"
+        transaction.on_commit(
+            partial(checkpoint_after_commit, length=position, last_hash=event.hash, kind=kind, restored_to=restored_to)
+        )
     return event
+
+
+class AuditRestoreRefused(Exception):
+    pass
+
+
+RESTORE_NEEDS_SUPERUSER = "Only an active superuser can acknowledge a restore of the audit trail."
+RESTORE_NEEDS_REASON = "Give the reason for the restore (for example, which backup and why)."
+RESTORE_OTHER_PROBLEMS = (
+    "The audit trail has problems a restore does not explain ({count}; see verify_audit_chain). "
+    "A restore acknowledges only that the newest events were lost; it never excuses a changed, removed or "
+    "unsigned event, or a damaged checkpoint."
+)
+
+
+def audit_restore_acknowledge(*, actor: Any, reason: str) -> AuditEvent:
+    """After the database was restored from a backup: record, signed, that the trail now ends at its head.
+
+    Writes an ``audit.restored`` event naming the head it restored to, then (after commit) a ``restore``
+    checkpoint, so the events lost with the restore are no longer expected. Refused unless the acting
+    person is an active superuser and every other part of the trail verifies.
+    """
+    if actor is None or not getattr(actor, "is_superuser", False) or not getattr(actor, "is_active", False):
+        raise AuditRestoreRefused(RESTORE_NEEDS_SUPERUSER)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise AuditRestoreRefused(RESTORE_NEEDS_REASON)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_hash": GENESIS_HASH, "length": 0}
+        )
+        problems = list(audit_chain_problems())
+        others = [problem for problem in problems if problem.kind != "truncated"]
+        if others:
+            raise AuditRestoreRefused(RESTORE_OTHER_PROBLEMS.format(count=len(others)))
+        recorded = max((problem.recorded_length or 0 for problem in problems), default=head.length)
+        return _append(
+            actor=actor,
+            verb="audit.restored",
+            object_type="",
+            object_id="",
+            details={"restored_to": head.length, "checkpoints_recorded": recorded, "reason": reason},
+            partnership=None,
+            membership=None,
+            ip_address=None,
+            restored_to=head.length,
+        )

@@ -59,21 +59,30 @@ def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def parse_keys(entries: list[str] | tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
-    """``["2026a:<base64 key>", …]`` newest first → ((id, key), …), each key checked to be 32 bytes."""
+def parse_keys(
+    entries: list[str] | tuple[str, ...], *, setting: str = "FIELD_ENCRYPTION_KEYS"
+) -> tuple[tuple[str, bytes], ...]:
+    """``["2026a:<base64 key>", …]`` newest first → ((id, key), …), each key checked to be 32 bytes.
+
+    The one parser for every keyring the service keeps (field encryption keys, the audit chain's keys);
+    ``setting`` names the setting in the messages, so a bad entry says where to look.
+    """
     keys: list[tuple[str, bytes]] = []
     for entry in entries:
         key_id, _, encoded = entry.strip().partition(":")
         if not key_id or not encoded or not key_id.isalnum():
-            raise ImproperlyConfigured("Write each field encryption key as keyid:base64key (id: letters and digits).")
-        key = _b64decode(encoded)
+            raise ImproperlyConfigured(f"Write each key in {setting} as keyid:base64key (id: letters and digits).")
+        try:
+            key = _b64decode(encoded)
+        except ValueError:
+            raise ImproperlyConfigured(f"Key '{key_id}' in {setting} is not valid base64.") from None
         if len(key) != KEY_BYTES:
-            raise ImproperlyConfigured(f"Field encryption key '{key_id}' must be {KEY_BYTES} bytes.")
+            raise ImproperlyConfigured(f"Key '{key_id}' in {setting} must be {KEY_BYTES} bytes.")
         keys.append((key_id, key))
     if not keys:
-        raise ImproperlyConfigured("No field encryption key is configured (FIELD_ENCRYPTION_KEYS).")
+        raise ImproperlyConfigured(f"No key is configured in {setting}.")
     if len({key_id for key_id, _ in keys}) != len(keys):
-        raise ImproperlyConfigured("Field encryption key ids must be unique.")
+        raise ImproperlyConfigured(f"The key ids in {setting} must be unique.")
     return tuple(keys)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from cspr.core.crypto import parse_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CSPR_VAR_DIR", BASE_DIR / "var"))
 
@@ -49,6 +51,14 @@ INVITATION_VALID_DAYS = 7
 # Keys come from the environment: "keyid:base64key" entries, newest first, comma-separated.
 FIELD_ENCRYPTION_KEYS = [entry for entry in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if entry.strip()]
 LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY", "")
+
+# The audit chain's HMAC keys (ADR 0003), "keyid:base64key" entries newest first, comma-separated, parsed
+# here into ((key id, key bytes), …): the audit app sits below cspr.core and reads them ready to use.
+_audit_key_entries = [entry for entry in os.environ.get("AUDIT_CHAIN_KEYS", "").split(",") if entry.strip()]
+AUDIT_CHAIN_KEYS = parse_keys(_audit_key_entries, setting="AUDIT_CHAIN_KEYS") if _audit_key_entries else ()
+# Signed checkpoints of the chain's head, kept outside the database. In production a directory on storage
+# that every web host mounts (and that a database login cannot reach); see docs/operations.md.
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

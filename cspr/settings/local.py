@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+from cspr.audit.local_keys import local_audit_keys
+from cspr.core.crypto import parse_keys
 from cspr.core.keys import local_keys
 
 from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY, VAR_DIR, env_bool
+from .base import AUDIT_CHAIN_KEYS, FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY, VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("DEMO_MODE", True)
@@ -22,3 +24,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:
     # Generated once under var/ (never committed) so the demo's data is encrypted like production's.
     FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY = local_keys(VAR_DIR)
+
+if not AUDIT_CHAIN_KEYS:
+    # Generated once under var/ too, so the demo's audit trail is signed like production's.
+    AUDIT_CHAIN_KEYS = parse_keys(local_audit_keys(VAR_DIR), setting="AUDIT_CHAIN_KEYS")

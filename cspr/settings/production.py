@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from cspr.core.crypto import check_field_keys
+from cspr.core.crypto import check_field_keys, parse_keys
 
 from .base import *  # noqa: F403
 
@@ -26,6 +27,11 @@ FIELD_ENCRYPTION_KEYS = [entry.strip() for entry in required("FIELD_ENCRYPTION_K
 LOOKUP_HASH_KEY = required("LOOKUP_HASH_KEY")
 # Check the keys' form now, so a bad key stops the start rather than the first request that needs it.
 check_field_keys(FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY)
+# The audit chain's keys (never the field keys) and the shared directory its signed checkpoints go to.
+AUDIT_CHAIN_KEYS = parse_keys(required("AUDIT_CHAIN_KEYS").split(","), setting="AUDIT_CHAIN_KEYS")
+if {key for _, key in AUDIT_CHAIN_KEYS} & {key for _, key in parse_keys(FIELD_ENCRYPTION_KEYS)}:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEYS must not reuse a key from FIELD_ENCRYPTION_KEYS.")
+AUDIT_CHECKPOINT_DIR = Path(required("AUDIT_CHECKPOINT_DIR"))
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from cspr.core.crypto import parse_keys
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, STORAGES, VAR_DIR
 
@@ -32,3 +39,15 @@ FIELD_ENCRYPTION_KEYS = [
     "test1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
 ]
 LOOKUP_HASH_KEY = "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU"
+
+# Fixed audit chain keys for tests only (two, for rotation), and checkpoints in a private temporary
+# directory of this test process, removed when it ends: tests never write to a real checkpoint store.
+AUDIT_CHAIN_KEYS = parse_keys(
+    [
+        "audit2:YXVkaXQta2V5LXR3by1mb3ItdGVzdHMtb25seS0zMmI",
+        "audit1:YXVkaXQta2V5LW9uZS1mb3ItdGVzdHMtb25seS0zMmI",
+    ],
+    setting="AUDIT_CHAIN_KEYS",
+)
+AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="cspr-test-audit-checkpoints-"))
+atexit.register(shutil.rmtree, AUDIT_CHECKPOINT_DIR, ignore_errors=True)

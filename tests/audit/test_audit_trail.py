@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client
 
@@ -16,33 +17,16 @@ from cspr.audit.selectors import audit_chain_problems
 from cspr.audit.services import IdentifyingDetailInAudit, audit_record
 
 
-def test_each_event_is_chained_to_the_one_before(demo: object) -> None:
+def test_each_event_is_chained_to_the_one_before_and_signed_with_the_newest_key(
+    chain: list[AuditEvent], settings: Any
+) -> None:
     events = list(AuditEvent.objects.order_by("id"))
     assert len(events) > 10
     for earlier, later in itertools.pairwise(events):
         assert later.previous_hash == earlier.hash
+    assert {event.key_id for event in chain} == {settings.AUDIT_CHAIN_KEYS[0][0]}
     assert list(audit_chain_problems()) == []
     call_command("verify_audit_chain")
-
-
-def test_a_changed_event_is_detected(demo: object) -> None:
-    if connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL refuses the change outright (tested below)")
-    event = AuditEvent.objects.order_by("id")[3]
-    AuditEvent.objects.filter(id=event.id).update(verb="something.else")
-    problems = list(audit_chain_problems())
-    assert [p.event_id for p in problems] == [event.id]
-    with pytest.raises(CommandError):
-        call_command("verify_audit_chain")
-
-
-def test_a_removed_event_is_detected(demo: object) -> None:
-    if connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL refuses the deletion outright (tested below)")
-    newest = AuditEvent.objects.order_by("-id").first()
-    assert newest is not None
-    AuditEvent.objects.filter(id=newest.id).delete()
-    assert any(problem.event_id is None for problem in audit_chain_problems())
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_model(demo: object) -> None:
@@ -76,20 +60,25 @@ def test_identifying_details_are_refused_in_audit_details(key: str) -> None:
     assert not AuditEvent.objects.filter(verb="test.event").exists()
 
 
-@pytest.mark.django_db
-def test_an_event_rolled_back_with_its_change_leaves_the_chain_whole() -> None:
+def test_an_event_rolled_back_with_its_change_leaves_the_chain_whole_and_no_checkpoint(
+    chain: list[AuditEvent], checkpoint_store: Path, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
     def change_that_fails() -> None:
         with transaction.atomic():
             audit_record(actor=None, verb="rolled.back")
             raise RuntimeError
 
-    length_before = AuditChainHead.objects.get().length if AuditChainHead.objects.exists() else 0
-    kept = audit_record(actor=None, verb="kept")
-    with pytest.raises(RuntimeError):
-        change_that_fails()
-    audit_record(actor=None, verb="kept.too")
+    length_before = AuditChainHead.objects.get().length
+    lines_before = len((checkpoint_store / "audit-checkpoints.jsonl").read_text().splitlines())
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = audit_record(actor=None, verb="kept")
+        with pytest.raises(RuntimeError):
+            change_that_fails()
+        audit_record(actor=None, verb="kept.too")
     assert list(AuditEvent.objects.filter(id__gte=kept.id).values_list("verb", flat=True)) == ["kept", "kept.too"]
     assert AuditChainHead.objects.get().length == length_before + 2
+    lines = (checkpoint_store / "audit-checkpoints.jsonl").read_text().splitlines()
+    assert [json.loads(line)["length"] for line in lines[lines_before:]] == [length_before + 1, length_before + 2]
     assert list(audit_chain_problems()) == []
 
 
