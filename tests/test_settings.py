@@ -40,6 +40,8 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         "ALLOWED_HOSTS": "reviews.example.org",
         "FIELD_ENCRYPTION_KEYS": "prod1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
         "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
+        "AUDIT_CHAIN_KEYS": "prodaudit1:YXVkaXQta2V5LW9uZS1mb3ItdGVzdHMtb25seS0zMmI",
+        "AUDIT_CHECKPOINT_DIR": "/nonexistent/shared/audit",
     }
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
