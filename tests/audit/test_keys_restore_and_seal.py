@@ -250,7 +250,14 @@ PRODUCTION = {
 
 
 def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    unwanted = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "AUDIT_CHAIN_KEYS"}
+    unwanted = {
+        "DJANGO_SETTINGS_MODULE",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "AUDIT_CHAIN_KEYS",
+        "AUDIT_CHECKPOINT_DIR",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -284,6 +291,14 @@ def test_production_starts_with_an_audit_key_and_a_checkpoint_directory() -> Non
     key = base64.urlsafe_b64encode(b"p" * 32).decode()
     result = run_check({**PRODUCTION, "AUDIT_CHAIN_KEYS": f"prod1:{key}"})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_checkpoint_directory() -> None:
+    key = base64.urlsafe_b64encode(b"p" * 32).decode()
+    env = {name: value for name, value in PRODUCTION.items() if name != "AUDIT_CHECKPOINT_DIR"}
+    result = run_check({**env, "AUDIT_CHAIN_KEYS": f"prod1:{key}"})
+    assert result.returncode != 0
+    assert "AUDIT_CHECKPOINT_DIR" in result.stderr
 
 
 def test_local_settings_generate_a_private_audit_key_file_once(tmp_path: Path) -> None:
