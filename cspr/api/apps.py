@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     name = "cspr.api"
     label = "api"
     verbose_name = "JSON API"
+
+    def ready(self) -> None:
+        from cspr.api.services import idempotent_requests_expire
+        from cspr.messaging.periodic import register_periodic_job
+
+        # Answers kept for Idempotency-Key retries are removed once their day is over.
+        register_periodic_job("api.idempotent_requests_expire", idempotent_requests_expire, every_seconds=3600)

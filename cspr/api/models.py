@@ -34,3 +34,27 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class IdempotentRequest(models.Model):
+    """A POST that carried an ``Idempotency-Key``: the body's hash and the answer given, kept for a day.
+
+    The same token sending the same key and the same body again within :data:`cspr.api.services.IDEMPOTENCY_WINDOW`
+    gets this answer again instead of a second case; the same key with another body is refused. Only successful
+    answers are kept (a refused or invalid request leaves nothing, so it can be corrected and sent again).
+    The answer holds a reference and a stage, never identifying details.
+    """
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    body_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="one_answer_per_token_and_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_created")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}/{self.key}"

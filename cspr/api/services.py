@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cspr.api.models import ApiToken
+from cspr.api.models import ApiToken, IdempotentRequest
 from cspr.audit.services import audit_record
 from cspr.partnerships.models import Membership
 
 __all__ = [
+    "IDEMPOTENCY_WINDOW",
     "LAST_USED_RESOLUTION",
     "TOKEN_PREFIX",
+    "Answer",
     "IssuedToken",
+    "Once",
+    "api_request_once",
     "api_token_issue",
     "api_token_revoke",
     "api_token_use",
@@ -132,3 +139,92 @@ def api_token_use(*, presented: str, now: datetime | None = None) -> TokenCheck:
         )
         token.last_used_at = now
     return TokenCheck(token, "")
+
+
+# -- Idempotency-Key: a retried POST answers as the first one did --------------------------------------------------
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+"""How long an answer is kept for a retry with the same key."""
+IDEMPOTENCY_KEY_SHAPE = re.compile(r"^[\x21-\x7e]{1,255}$")
+"""1 to 255 visible ASCII characters (a UUID is the usual choice)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What an endpoint answered: its status and JSON body."""
+
+    status: int
+    body: dict[str, Any]
+
+
+class Once(StrEnum):
+    PERFORMED = "performed"
+    REPLAYED = "replayed"
+    KEY_REUSED = "key_reused"
+
+
+def body_fingerprint(body: bytes) -> str:
+    """SHA-256 of the JSON body with its keys sorted and spacing removed, so that a client which serialises the
+    same request differently on a retry is still recognised; a body that is not JSON is hashed as it is."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def api_request_once(
+    *,
+    token: ApiToken,
+    key: str,
+    body: bytes,
+    perform: Callable[[], Any],
+    now: datetime | None = None,
+) -> tuple[Once, Any]:
+    """Run ``perform`` at most once for this token and ``Idempotency-Key`` within :data:`IDEMPOTENCY_WINDOW`.
+
+    The key is claimed (a row under a unique constraint) before ``perform`` runs, in the same transaction as what
+    it writes: a concurrent retry waits for the first request and then answers as it did. Only a successful
+    :class:`Answer` (2xx) is kept; after anything else ``perform`` returns (a refusal it has audited, a 422) the claim
+    is removed so that a corrected request may use the key again. The same key
+    with another body answers ``(Once.KEY_REUSED, None)`` and is audited; a replay is audited too.
+    """
+    now = now or timezone.now()
+    fingerprint = body_fingerprint(body)
+    membership = token.membership
+    with transaction.atomic():
+        IdempotentRequest.objects.filter(token=token, key=key, created_at__lte=now - IDEMPOTENCY_WINDOW).delete()
+        try:
+            with transaction.atomic():
+                claim = IdempotentRequest.objects.create(
+                    token=token, key=key, body_sha256=fingerprint, status_code=0, created_at=now
+                )
+        except IntegrityError:
+            earlier = IdempotentRequest.objects.get(token=token, key=key)
+            outcome = Once.REPLAYED if earlier.body_sha256 == fingerprint else Once.KEY_REUSED
+            audit_record(
+                actor=membership.user,
+                verb="api.idempotent_replay" if outcome is Once.REPLAYED else "api.idempotency_key_reused",
+                obj=earlier,
+                partnership=membership.partnership,
+                membership=membership,
+                details={"api_token_id": token.pk, "status": earlier.status_code},
+            )
+            if outcome is Once.KEY_REUSED:
+                return outcome, None
+            return outcome, Answer(status=earlier.status_code, body=earlier.response)
+        answer = perform()
+        if isinstance(answer, Answer) and 200 <= answer.status < 300:
+            claim.status_code = answer.status
+            claim.response = answer.body
+            claim.save(update_fields=["status_code", "response"])
+        else:
+            claim.delete()
+    return Once.PERFORMED, answer
+
+
+def idempotent_requests_expire(*, now: datetime | None = None) -> int:
+    """Remove answers older than the window (the worker runs this daily); returns how many went."""
+    now = now or timezone.now()
+    removed, _ = IdempotentRequest.objects.filter(created_at__lte=now - IDEMPOTENCY_WINDOW).delete()
+    return removed

@@ -17,7 +17,7 @@ import rules
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Path, Query, Status
+from ninja import Header, NinjaAPI, Path, Query, Status
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
@@ -36,6 +36,7 @@ from cspr.api.schemas import (
     RapidReviewOut,
     ValidationErrorOut,
 )
+from cspr.api.services import IDEMPOTENCY_KEY_SHAPE, Answer, Once, api_request_once
 from cspr.calendars.selectors import partnership_preset
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
@@ -148,6 +149,17 @@ def index(request: HttpRequest) -> Any:
     )
 
 
+IDEMPOTENCY_KEY_HEADER: Any = Header(
+    None,
+    alias="Idempotency-Key",
+    description=(
+        "Optional. 1 to 255 visible ASCII characters, new for each notification (a UUID). Sent again with the "
+        "same body within 24 hours, the first answer is given again and no second case is made; the same key "
+        "with another body is refused with 422."
+    ),
+)
+
+
 @api.post(
     "/notifications",
     response={201: NotificationCreatedOut, 400: ErrorOut, **ERRORS},
@@ -160,17 +172,55 @@ def index(request: HttpRequest) -> Any:
         "as the web form applies. Answers 201 with the case reference and its location."
     ),
 )
-def notification_create(request: HttpRequest, response: HttpResponse, payload: NotificationIn) -> Any:
+def notification_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: NotificationIn,
+    idempotency_key: str | None = IDEMPOTENCY_KEY_HEADER,
+) -> Any:
     access = _access(request)
     if access.membership.organisation_id is None:
         return api_refuse(request, reason="no organisation", status=403, message=NO_ORGANISATION, access=access)
+    if idempotency_key is None:
+        answer = _notify(request, access, payload)
+    elif not IDEMPOTENCY_KEY_SHAPE.match(idempotency_key):
+        return Status(422, {"detail": _header_error(IDEMPOTENCY_KEY_INVALID)})
+    else:
+        outcome, kept = api_request_once(
+            token=access.token,
+            key=idempotency_key,
+            body=request.body,
+            perform=lambda: _notify(request, access, payload),
+        )
+        if outcome is Once.KEY_REUSED or kept is None:
+            return Status(422, {"detail": _header_error(IDEMPOTENCY_KEY_REUSED)})
+        answer = kept
+    if isinstance(answer, HttpResponse):
+        return answer
+    if answer.status == 201:
+        response["Location"] = answer.body["location"]
+    return Status(answer.status, answer.body)
+
+
+IDEMPOTENCY_KEY_INVALID = "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID"
+IDEMPOTENCY_KEY_REUSED = (
+    "This Idempotency-Key was used in the last 24 hours for a different notification: use a new key for a new one"
+)
+
+
+def _header_error(message: str) -> list[dict[str, Any]]:
+    return [{"loc": ["header", "Idempotency-Key"], "msg": message, "type": "value_error"}]
+
+
+def _notify(request: HttpRequest, access: ApiAccess, payload: NotificationIn) -> Answer | HttpResponse:
+    """Validate and submit the notification: the answer to give (or the refusal, already audited)."""
     today = timezone.localdate()
     data = payload.to_data()
     if data.la_aware_on is None and not access.is_la_notifier:
         data = replace(data, la_aware_on=today)  # told by this referral, on the day it is sent (as the form does)
     errors = validate_notification(data, today=today)
     if errors:
-        return Status(422, {"detail": _field_errors(errors)})
+        return Answer(422, {"detail": _field_errors(errors)})
     try:
         case = notification_submit(
             actor=access.user,
@@ -183,16 +233,14 @@ def notification_create(request: HttpRequest, response: HttpResponse, payload: N
     except NotificationRefused as refusal:
         return api_refuse(request, reason="notification refused", status=403, message=str(refusal), access=access)
     except NotificationInvalid as invalid:
-        return Status(422, {"detail": _field_errors(invalid.errors)})
+        return Answer(422, {"detail": _field_errors(invalid.errors)})
     except CaseActionRefused as refused:
-        return Status(422, {"detail": _field_errors({refused.field: [refused.message]})})
-    location = _location(case.reference)
-    response["Location"] = location
-    return Status(
+        return Answer(422, {"detail": _field_errors({refused.field: [refused.message]})})
+    return Answer(
         201,
         {
             "reference": case.reference,
-            "location": location,
+            "location": _location(case.reference),
             "kind": "referral" if case.as_referral else "notification",
             "stage": case.stage,
             "stage_label": case.stage_label,

@@ -312,6 +312,27 @@ def draft_documents_reseal() -> int:
 # -- submitting ----------------------------------------------------------------------------------------------------
 
 
+class DraftAlreadySubmitted(Exception):
+    """The draft was submitted already (a second click, another tab): ``reference`` is the case it made, or ``""``
+    when the draft is gone for another reason (deleted)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
+def submitted_reference(*, user: Any, partnership_id: int | None, draft_uuid: uuid.UUID) -> str | None:
+    """The reference of the case this person submitted from the draft ``draft_uuid`` in this partnership, if any
+    (the confirmation page then checks the case is theirs to see, as it always does)."""
+    if partnership_id is None or getattr(user, "pk", None) is None:
+        return None
+    return (
+        Case.objects.filter(source_draft=draft_uuid, partnership_id=partnership_id, created_by_id=user.pk)
+        .values_list("reference", flat=True)
+        .first()
+    )
+
+
 def draft_submit(
     *,
     actor: Any,
@@ -324,6 +345,11 @@ def draft_submit(
 ) -> Case:
     """Submit the notification or referral, attach the draft's documents, and remove the draft: all or nothing.
 
+    One draft makes one case. The draft's row is claimed (deleted) first, inside the transaction, so a second
+    submission of the same draft (a double click, two tabs) waits for the first and then finds it gone: it raises
+    :class:`DraftAlreadySubmitted` with the first one's case reference instead of making a second case. The case
+    also keeps the draft's id under a unique constraint, which the database enforces whatever happens.
+
     Raises what :func:`cspr.cases.services.notification_submit` and ``document_attach`` raise
     (``NotificationRefused``, ``NotificationInvalid``, ``CaseActionRefused``); then nothing is kept and the draft
     stays as it was.
@@ -333,6 +359,10 @@ def draft_submit(
     created: list[Case] = []
     try:
         with transaction.atomic():
+            claimed, _ = NotificationDraft.objects.filter(pk=draft.pk).delete()
+            if not claimed:
+                earlier = Case.objects.filter(source_draft=draft_uuid).only("reference").first()
+                raise DraftAlreadySubmitted(earlier.reference if earlier is not None else "")
             case = notification_submit(
                 actor=actor,
                 membership_scope=scope,
@@ -340,6 +370,7 @@ def draft_submit(
                 data=data,
                 as_referral=as_referral,
                 submitted_at=submitted_at,
+                source_draft=draft_uuid,
                 request=request,
             )
             created.append(case)
@@ -356,12 +387,12 @@ def draft_submit(
             audit_record(
                 actor=actor,
                 verb="notification_draft.submitted",
-                obj=draft,
+                object_type=NotificationDraft._meta.label_lower,
+                object_id=str(draft.pk),
                 partnership=draft.partnership,
                 details={"draft": str(draft_uuid), "reference": case.reference, "documents": len(attached)},
                 request=request,
             )
-            draft.delete()
             transaction.on_commit(lambda: _remove_files(draft_uuid))
     except BaseException:
         # The case is rolled back; so are the files attached to it before the failure.

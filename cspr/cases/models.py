@@ -79,6 +79,13 @@ class Case(SealedFieldsMixin, models.Model):
         "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField()
+    source_draft = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The form draft this case was submitted from: one draft makes at most one case.",
+    )
 
     # The notifier: a professional contact, not the child or family.
     notifier_name = models.CharField(max_length=200)

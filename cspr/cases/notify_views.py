@@ -140,6 +140,11 @@ def with_reporter(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def wrapped(request: HttpRequest, draft: uuid.UUID, **kwargs: Any) -> HttpResponse:
         found = drafts.draft_get(user=request.user, partnership_id=request.partnership_id, draft_uuid=draft)  # type: ignore[attr-defined]
         if found is None:
+            # Submitted already (the draft went when its case was made): show that case's confirmation again.
+            partnership_id = request.partnership_id  # type: ignore[attr-defined]
+            reference = drafts.submitted_reference(user=request.user, partnership_id=partnership_id, draft_uuid=draft)
+            if reference is not None:
+                return redirect("notify:submitted", reference=reference)
             return refuse(request, reason="not this person's draft in this partnership", status=404)
         mode = _mode(request)
         if mode is None:
@@ -624,6 +629,11 @@ def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
                     as_referral=reporter.mode.as_referral,
                     request=request,
                 )
+            except drafts.DraftAlreadySubmitted as already:
+                # A second click or another tab: the first submission made the case; show it, make no other.
+                if already.reference:
+                    return redirect("notify:submitted", reference=already.reference)
+                return redirect("notify:drafts")
             except NotificationRefused as error:
                 return refuse(request, reason=f"notification refused: {error}")
             except NotificationInvalid as error:

@@ -232,6 +232,7 @@ def notification_submit(
     data: NotificationData,
     as_referral: bool,
     submitted_at: datetime | None = None,
+    source_draft: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> Case:
     """Create a case from a notification (a local-authority notifier) or a referral (any agency member, §3.8).
@@ -264,6 +265,7 @@ def notification_submit(
             created_by=actor,
             submitted_by_organisation=organisation,
             submitted_at=submitted_at,
+            source_draft=source_draft,
             notifier_name=data.notifier_name.strip(),
             notifier_role=data.notifier_role.strip(),
             notifier_phone=data.notifier_phone.strip(),

@@ -356,3 +356,41 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
             reason="r",
             agreed_by="a",
         )
+
+
+# -- transitions are serialised per case ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFunc, user: UserFunc) -> None:
+    """Two business unit officers press "Start the rapid review" together: the row lock lets one through and the
+    other finds the case already moved, so there is one transition row, not two."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time; the race needs PostgreSQL's row locks")
+    case = submit()
+    decide(user, case)
+    officer = user("business.unit@example.org")
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def press() -> None:
+        try:
+            start.wait()
+            services.case_route(actor=officer, case=Case.objects.get(pk=case.pk), transition="start_rapid_review")
+            outcomes.append("moved")
+        except CaseActionRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["moved", "refused"]
+    assert CaseTransition.objects.filter(case=case, transition="start_rapid_review").count() == 1

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
+from cspr.cases import drafts
 from cspr.cases.documents import root as documents_root
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.models_drafts import NotificationDraft
@@ -323,14 +325,50 @@ def test_uploads_are_checked_by_type_and_size(client_as: Callable[[str], Client]
     assert NotificationDraft.objects.get().answers.get("documents", []) == []
 
 
-def test_a_second_submission_of_the_same_draft_creates_nothing(client_as: Callable[[str], Client]) -> None:
+def test_a_second_submission_of_the_same_draft_shows_the_first_case_and_creates_nothing(
+    client_as: Callable[[str], Client],
+) -> None:
+    """Another tab, or "Back" and "Send" again: the draft went with its case, so the same confirmation is shown."""
     client = client_as(NOTIFIER)
     draft = start_draft(client)
     answer_everything(client, draft, children=1)
     cases_before = Case.objects.count()
-    assert client.post(f"{NOTIFY}drafts/{draft}/check/").status_code == 302
-    assert client.post(f"{NOTIFY}drafts/{draft}/check/").status_code == 404
+    first = submitted_case(client.post(f"{NOTIFY}drafts/{draft}/check/"))
+    again = client.post(f"{NOTIFY}drafts/{draft}/check/")
+    assert submitted_case(again) == first
     assert Case.objects.count() == cases_before + 1
+    assert first.source_draft == uuid.UUID(draft)
+
+
+def test_a_double_click_that_races_the_first_submission_makes_one_case(
+    client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request found the draft before the first removed it: it must still make no second case."""
+    client = client_as(NOTIFIER)
+    draft = start_draft(client)
+    answer_everything(client, draft, children=1)
+    stale = NotificationDraft.objects.get(uuid=uuid.UUID(draft))
+    first = submitted_case(client.post(f"{NOTIFY}drafts/{draft}/check/"))
+    # Replay the second click as it would run had it looked the draft up a moment before the first committed.
+    monkeypatch.setattr(drafts, "draft_get", lambda **kwargs: stale)
+    cases_before = Case.objects.count()
+    second = client.post(f"{NOTIFY}drafts/{draft}/check/")
+    assert submitted_case(second) == first
+    assert Case.objects.count() == cases_before
+
+
+def test_the_database_refuses_two_cases_from_one_draft(client_as: Callable[[str], Client]) -> None:
+    client = client_as(NOTIFIER)
+    draft = start_draft(client)
+    answer_everything(client, draft, children=1)
+    first = submitted_case(client.post(f"{NOTIFY}drafts/{draft}/check/"))
+    copy = Case.objects.get(pk=first.pk)
+    copy.pk = None
+    copy.id = None
+    copy.uuid = uuid.uuid4()
+    copy.reference, copy.sequence = "NVALE-2099-999", 999
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save(force_insert=True)
 
 
 def test_the_confirmation_is_only_for_the_person_who_sent_it(client_as: Callable[[str], Client]) -> None:
