@@ -950,6 +950,9 @@ ERROR_STEPS = {
     "parallel_processes": "parallel-processes",
     "case_outline": "outline",
     "media": "media",
+    # A supporting document the store refuses when the case is made (the virus scanner, say).
+    "file": "documents",
+    "documents": "documents",
 }
 
 

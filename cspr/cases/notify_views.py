@@ -8,6 +8,7 @@ random uuid and the page's name, the session nothing at all.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -473,7 +474,10 @@ def _item_view(kind: str) -> Callable[..., HttpResponse]:
                 form.add_error(None, f"You cannot add more than {limit} to one report")
                 valid = False
             else:
-                key = key or uuid.uuid4().hex
+                # The add page names the new item's key in a hidden field, so a second post of the same page (a
+                # reload of the error page, a double click, a background save racing the button) updates that one
+                # item instead of adding another.
+                key = key or _new_item_key(request.POST.get(ITEM_KEY)) or uuid.uuid4().hex
 
                 def keep(answers: dict[str, Any]) -> None:
                     entries = answers.setdefault(kind, [])
@@ -505,12 +509,22 @@ def _item_view(kind: str) -> Callable[..., HttpResponse]:
             "title": spec["title_edit"] if key else spec["title_add"],
             "kind": kind,
             "action": _item_url(draft, kind, key, change=change) if key else "",
+            "item_key": "" if key else uuid.uuid4().hex,
             "back": _step_url(draft, CHECK) if change else _step_url(draft, kind),
         }
         return _page(request, "item.html", reporter, context, status)
 
     item.__name__ = f"{kind}_item"
     return item
+
+
+ITEM_KEY = "item_key"
+_ITEM_KEY_SHAPE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _new_item_key(posted: str | None) -> str:
+    """The key the add page chose for the new item, if it is one we could have chosen."""
+    return posted if posted and _ITEM_KEY_SHAPE.match(posted) else ""
 
 
 child = _item_view("children")
@@ -617,7 +631,6 @@ def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
     assert draft is not None  # noqa: S101
     built = notify_forms.build_notification(reporter.answers, reporter.context, can_attach=reporter.can_attach)
     status = 200
-    submit_error = ""
     if request.method == "POST":
         if built.data is not None:
             try:
@@ -643,7 +656,10 @@ def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
                     for message in messages_
                 )
             except CaseActionRefused as error:
-                submit_error = error.message
+                # Linked to the page whose answer it is about (a refused document: the documents page).
+                built.problems.append(
+                    notify_forms.Problem(notify_forms.step_for_error(error.field or ""), error.message)
+                )
             else:
                 return redirect("notify:submitted", reference=case.reference)
         status = 400
@@ -652,7 +668,6 @@ def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
         "multiline": notify_forms.multiline,
         "sections": _summary_sections(reporter, built),
         "problems": [_problem_link(reporter, problem) for problem in built.problems],
-        "submit_error": submit_error,
         "submitted": request.method == "POST",
         "documents": [drafts.DraftDocument.from_answer(item) for item in reporter.answers.get("documents", [])],
         "back": _step_url(draft, reporter.back_from(CHECK) or notify_forms.FIRST_STEP),

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
+from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.returns import selectors, services
 from cspr.returns.models import AgencyReturn, InformationRequest, RequestStatus, ReturnStatus
@@ -147,3 +149,17 @@ def request_page(*, info_request: InformationRequest, user: Any) -> dict[str, An
         "stage_label": info_request.case.stage_label,
         "editable": info_request.status != RequestStatus.NOT_INVOLVED and (current is None or not current.locked),
     }
+
+
+def submit_problems(*, info_request: InformationRequest, refused: CaseActionRefused) -> list[dict[str, str]]:
+    """The error summary of "Sign off and submit": each missing part linked to its box on the return's page;
+    any other refusal (no designated lead, not the lead) linked to the paragraph that explains it."""
+    if refused.field == services.INCOMPLETE_FIELD:
+        current = services.latest_return(info_request)
+        if current is not None:
+            edit = reverse("returns:edit", kwargs={"request_uuid": info_request.uuid})
+            return [
+                {"text": f"Complete the {words}", "href": f"{edit}#id_{name}"}
+                for name, words in services.return_missing_fields(current)
+            ]
+    return [{"text": refused.message, "href": "#who-signs-off"}]

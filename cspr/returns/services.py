@@ -74,6 +74,8 @@ EVENT_NEEDED = "Enter what happened."
 ENTRY_NOT_FOUND = "There is no such chronology entry on this return."
 NOTHING_TO_SUBMIT = "There is no return to submit yet: save the return first."
 INCOMPLETE = "Complete these parts of the return first: {parts}."
+INCOMPLETE_FIELD = "return"
+"""The ``field`` of an INCOMPLETE refusal: the page lists each missing part, linked to its box on the return."""
 NO_LEAD = (
     "Your organisation has no designated lead for this partnership to sign off returns. "
     "Ask the business unit to designate one."
@@ -896,9 +898,14 @@ def attachment_open(
 # -- sign-off and submission ---------------------------------------------------------------------------------------
 
 
+def return_missing_fields(agency_return: AgencyReturn) -> list[tuple[str, str]]:
+    """What the return still lacks before it can be signed off: (field name on the return's page, words)."""
+    return [(name, words) for name, words in REQUIRED_PARTS if not getattr(agency_return, f"{name}_sealed")]
+
+
 def return_missing_parts(agency_return: AgencyReturn) -> list[str]:
     """What the return still lacks before it can be signed off, in words."""
-    return [words for name, words in REQUIRED_PARTS if not getattr(agency_return, f"{name}_sealed")]
+    return [words for _, words in return_missing_fields(agency_return)]
 
 
 def return_sign_off_request(
@@ -919,7 +926,7 @@ def return_sign_off_request(
             raise ReturnActionRefused(ALREADY_AWAITING)
         missing = return_missing_parts(draft)
         if missing:
-            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)))
+            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
         lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
         if lead is None:
             raise ReturnActionRefused(NO_LEAD)
@@ -976,7 +983,7 @@ def return_submit(
             raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))
         missing = return_missing_parts(draft)
         if missing:
-            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)))
+            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
         draft.status = ReturnStatus.SUBMITTED
         draft.signed_off_by = actor
         draft.submitted_by = actor

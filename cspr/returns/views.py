@@ -621,20 +621,20 @@ def submit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
-    error = ""
+    problems: list[dict[str, str]] = []
     if request.method == "POST":
         try:
             services.return_submit(
                 actor=request.user, info_request=info_request, scope=_scope(request), request=request
             )
         except CaseActionRefused as refused:
-            error = refused.message
+            problems = presenters.submit_problems(info_request=info_request, refused=refused)
         else:
             messages.success(request, "The return is signed off and submitted to the business unit")
             return redirect("returns:request", request_uuid=info_request.uuid)
     context = presenters.request_page(info_request=info_request, user=request.user)
-    context.update({"case": info_request.case, "error": error})
-    return render(request, "returns/submit.html", context, status=400 if error else 200)
+    context.update({"case": info_request.case, "problems": problems})
+    return render(request, "returns/submit.html", context, status=400 if problems else 200)
 
 
 @sensitive_post_parameters()

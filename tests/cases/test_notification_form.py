@@ -397,6 +397,10 @@ def test_a_document_that_fails_at_submission_keeps_nothing_and_the_draft_stays(
     response = client.post(f"{NOTIFY}drafts/{draft}/check/")
     assert response.status_code == 400
     assert "rejected by the virus scanner" in response.content.decode()
+    # The error summary links to the page the problem is on, not to the send button.
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
+    assert summary
+    assert f'href="{page_url(draft, "documents")}?change=1"' in summary[0]
     assert Case.objects.count() == cases_before
     assert OutboundMessage.objects.count() == messages_before
     assert NotificationDraft.objects.filter(uuid=draft).exists()
@@ -414,3 +418,26 @@ def reject_the_second(path: Any) -> None:
     _scanned.append(str(path))
     if len(_scanned) % 2 == 0:
         raise FileRejected(FILE_INFECTED)
+
+
+def test_sending_the_add_a_child_page_twice_adds_one_child(client_as: Callable[[str], Client]) -> None:
+    """A reload of the error page, a double click or a background save racing the button posts the same page
+    again: the page's own key for the new child makes the second post change that child, not add another."""
+    client = client_as(NOTIFIER)
+    draft = start_draft(client)
+    page = client.get(f"{NOTIFY}drafts/{draft}/children/add/").content.decode()
+    match = re.search(r'name="item_key" value="([0-9a-f]{32})"', page)
+    assert match
+    incomplete = {"name": "", "other_names": "Typed first", "item_key": match[1], "action": "continue"}
+    first = client.post(f"{NOTIFY}drafts/{draft}/children/add/", incomplete)
+    assert first.status_code == 400
+    again = client.post(f"{NOTIFY}drafts/{draft}/children/add/", {**incomplete, "other_names": "Typed later"})
+    assert again.status_code == 400
+    assert item_keys(draft, "children") == [match[1]]
+    stored = NotificationDraft.objects.get(uuid=uuid.UUID(draft)).answers["children"][0]["data"]
+    assert stored["other_names"] == ["Typed later"]
+    # A made-up key is not trusted: the child gets a key of the service's own choosing.
+    client.post(f"{NOTIFY}drafts/{draft}/children/add/", {"name": "", "other_names": "x", "item_key": "../../x"})
+    keys = item_keys(draft, "children")
+    assert len(keys) == 2
+    assert re.fullmatch(r"[0-9a-f]{32}", keys[1])
