@@ -34,13 +34,17 @@ class BoardRow:
     overdue: bool
     submitted_on: date | None
     reminders_sent: int
+    nobody_to_answer: bool
     revision_in_progress: bool
     assigned_to: str
 
 
 def board(*, case: Case, today: date) -> dict[str, Any]:
-    requests = selectors.case_requests(case=case)
+    requests = list(selectors.case_requests(case=case))
     latest = selectors.latest_versions(case=case)
+    can_answer = selectors.organisations_that_can_answer(
+        partnership_id=case.partnership_id, organisation_ids=[info_request.organisation_id for info_request in requests]
+    )
     rows = []
     for info_request in requests:
         current = latest.get(info_request.pk)
@@ -57,6 +61,7 @@ def board(*, case: Case, today: date) -> dict[str, Any]:
                 if info_request.first_submitted_at
                 else None,
                 reminders_sent=info_request.reminders_sent,  # type: ignore[attr-defined]
+                nobody_to_answer=not info_request.is_closed and info_request.organisation_id not in can_answer,
                 revision_in_progress=bool(
                     info_request.status == RequestStatus.SUBMITTED
                     and current is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -68,7 +69,9 @@ def case_requests(*, case: Case) -> list[InformationRequest]:
         InformationRequest.objects.filter(case=case)
         .select_related("organisation", "assigned_to")
         .annotate(
-            reminders_sent=Count("reminders"),
+            # Only reminders that reached somebody count as sent (one to an organisation nobody can answer for
+            # is recorded, so it is not tried again, but nothing went).
+            reminders_sent=Count("reminders", filter=Q(reminders__recipients__gt=0)),
             automatic_reminders=Count("reminders", filter=~Q(reminders__kind="manual")),
         )
         .order_by("organisation__name")
@@ -269,3 +272,17 @@ def case_request_counts(*, case: Case) -> dict[str, int]:
         counts[status] = number
     counts["total"] = sum(counts.values())
     return counts
+
+
+def organisations_that_can_answer(*, partnership_id: int, organisation_ids: Iterable[int]) -> set[int]:
+    """Which of these organisations have somebody who can receive information requests in this partnership (an
+    active contributor or notifier with an active account), in one query."""
+    return set(
+        Membership.objects.filter(
+            partnership_id=partnership_id,
+            organisation_id__in=list(organisation_ids),
+            role__in=[role.value for role in RETURN_CONTRIBUTORS],
+            is_active=True,
+            user__is_active=True,
+        ).values_list("organisation_id", flat=True)
+    )

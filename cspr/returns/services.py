@@ -74,6 +74,10 @@ EVENT_NEEDED = "Enter what happened."
 ENTRY_NOT_FOUND = "There is no such chronology entry on this return."
 NOTHING_TO_SUBMIT = "There is no return to submit yet: save the return first."
 INCOMPLETE = "Complete these parts of the return first: {parts}."
+NOBODY_TO_ANSWER = (
+    "Nobody at {organisation} can receive requests: ask the partnership admin to invite a contributor from "
+    "{organisation}, then chase again"
+)
 INCOMPLETE_FIELD = "return"
 """The ``field`` of an INCOMPLETE refusal: the page lists each missing part, linked to its box on the return."""
 NO_LEAD = (
@@ -223,6 +227,25 @@ def _business_unit_emails(*, partnership_id: int) -> list[str]:
                 user__is_active=True,
             ).values_list("user__email", flat=True)
         )
+    )
+
+
+def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> None:
+    """An organisation was asked (or reminded) but nobody there can receive it: the business unit hears at once,
+    since the request would otherwise wait unseen until its deadline."""
+    case = info_request.case
+    organisation = info_request.organisation.name
+    _tell(
+        partnership=case.partnership,
+        to=_business_unit_emails(partnership_id=info_request.partnership_id),
+        subject=f"{case.reference}: nobody at {organisation} can receive requests",
+        body=(
+            f"{case.partnership.name}\n\n{what} for case {case.reference}, but nobody at {organisation} can receive "
+            "information requests in this partnership (no active contributor or notifier), so no e-mail went.\n\n"
+            "Ask the partnership admin to invite someone from the organisation, then chase the request from the "
+            f"board: {_link('returns:board', reference=case.reference)}\n"
+        ),
+        kind="returns.nobody_to_answer",
     )
 
 
@@ -404,6 +427,8 @@ def information_requests_send(
                 ),
                 kind="returns.request_sent",
             )
+            if not told:
+                _tell_nobody_to_answer(info_request=info_request, what=f"{organisation.name} was asked for information")
             _audit(
                 actor=actor,
                 verb="returns.request_sent",
@@ -1117,11 +1142,14 @@ def request_chase(
         if info_request.status == RequestStatus.NOT_INVOLVED:
             raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
         case = info_request.case
+        recipients = contributor_emails(
+            partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id
+        )
+        if not recipients:
+            raise ReturnActionRefused(NOBODY_TO_ANSWER.format(organisation=info_request.organisation.name))
         told = _tell(
             partnership=case.partnership,
-            to=contributor_emails(
-                partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id
-            ),
+            to=recipients,
             subject=f"{case.reference}: the business unit is chasing {info_request.organisation.name}'s return",
             body=_reminder_body(
                 info_request, opening=f"The business unit asks {info_request.organisation.name} for its return."
@@ -1299,6 +1327,9 @@ def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: 
             )
             reminder.recipients = told
             reminder.save(update_fields=["recipients"])
+            if not told:
+                # Recorded (so the job does not try every pass) but not counted as sent; the business unit hears.
+                _tell_nobody_to_answer(info_request=info_request, what=f"A {kind.value} to {organisation} was due")
             _audit(
                 actor=None,
                 verb=f"returns.{kind.value}_sent",
