@@ -207,6 +207,7 @@ URL_POLICY: dict[str, Policy] = {
     "returns:edit": members(*RETURN_CONTRIBUTORS),
     "returns:entry-add": members(*RETURN_CONTRIBUTORS),
     "returns:entry-remove": members(*RETURN_CONTRIBUTORS),
+    "returns:entry-change": members(*RETURN_CONTRIBUTORS),
     "returns:import": members(*RETURN_CONTRIBUTORS),
     "returns:attachment-add": members(*RETURN_CONTRIBUTORS),
     "returns:attachment-remove": members(*RETURN_CONTRIBUTORS),

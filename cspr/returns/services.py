@@ -28,6 +28,7 @@ from cspr.cases import documents
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.services import case_clock_met, identifying_details_view
+from cspr.core.crypto import normalise
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.lifecycle import Stage
@@ -74,6 +75,7 @@ EVENT_NEEDED = "Enter what happened."
 ENTRY_NOT_FOUND = "There is no such chronology entry on this return."
 NOTHING_TO_SUBMIT = "There is no return to submit yet: save the return first."
 INCOMPLETE = "Complete these parts of the return first: {parts}."
+IMPORT_ALL_THERE = "Every row of this file is already in the chronology: nothing was added"
 NOBODY_TO_ANSWER = (
     "Nobody at {organisation} can receive requests: ask the partnership admin to invite a contributor from "
     "{organisation}, then chase again"
@@ -617,6 +619,61 @@ def chronology_entry_remove(
         )
 
 
+def chronology_entry_change(
+    *,
+    actor: Any,
+    info_request: InformationRequest,
+    entry_id: int,
+    happened_on: date | None,
+    event: str,
+    source: str = "",
+    scope: Scope,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ChronologyEntry:
+    """Correct an entry of the return being written (typed or imported); a submitted version stays as it was."""
+    _require_contributor(actor, scope, info_request)
+    at = _now(at)
+    if happened_on is None:
+        raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
+    event = _clean_text(event, field="event", limit=ENTRY_LIMIT)
+    source = _clean_text(source, field="source", limit=ENTRY_LIMIT)
+    if not event:
+        raise ReturnActionRefused(EVENT_NEEDED, field="event")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
+        if entry is None:
+            raise ReturnActionRefused(ENTRY_NOT_FOUND)
+        entry.happened_on = happened_on
+        entry.seal("event", event)
+        entry.seal("source", source)
+        entry.save(update_fields=["happened_on", "event_sealed", "source_sealed"])
+        _touch(draft, at)
+        _audit_return(
+            actor=actor,
+            verb="returns.chronology_entry_changed",
+            draft=draft,
+            info_request=info_request,
+            request=request,
+            entry=str(entry.uuid),
+        )
+    return entry
+
+
+def chronology_entry_for_change(*, info_request: InformationRequest, entry_id: int) -> dict[str, Any] | None:
+    """An entry of the return being written, as the change page shows it (``None`` when there is no such entry
+    in it: another return's, a submitted version's)."""
+    draft = latest_return(info_request)
+    if draft is None or draft.locked:
+        return None
+    entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
+    if entry is None:
+        return None
+    return {"happened_on": entry.happened_on, "event": entry.unseal("event"), "source": entry.unseal("source")}
+
+
 # -- importing a chronology ----------------------------------------------------------------------------------------
 
 
@@ -630,6 +687,8 @@ class RowProblem:
 class ImportReport:
     added: int
     problems: tuple[RowProblem, ...] = field(default_factory=tuple)
+    already_there: tuple[int, ...] = ()
+    """Rows already in the chronology (the same date, event and source), not added again."""
 
 
 def _import_limit() -> int:
@@ -737,8 +796,11 @@ def _cell_date(value: Any, today: date) -> tuple[date | None, str]:
     return day, ""
 
 
-def parse_chronology(rows: list[list[Any]], *, today: date) -> tuple[list[tuple[date, str, str]], list[RowProblem]]:
-    """Good rows and the problems with the others. Row numbers are as a spreadsheet shows them (header = row 1)."""
+def parse_chronology(
+    rows: list[list[Any]], *, today: date
+) -> tuple[list[tuple[int, date, str, str]], list[RowProblem]]:
+    """Good rows (row number, date, event, source) and the problems with the others. Row numbers are as a
+    spreadsheet shows them (header = row 1)."""
     if not rows:
         raise ReturnActionRefused(IMPORT_EMPTY, field="file")
     header = [_cell_text(cell).casefold() for cell in rows[0]]
@@ -748,7 +810,7 @@ def parse_chronology(rows: list[list[Any]], *, today: date) -> tuple[list[tuple[
         raise ReturnActionRefused(IMPORT_TOO_MANY.format(limit=IMPORT_MAX_ROWS), field="file")
     date_at, event_at = header.index("date"), header.index("event")
     source_at = header.index("source") if "source" in header else None
-    good: list[tuple[date, str, str]] = []
+    good: list[tuple[int, date, str, str]] = []
     problems: list[RowProblem] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = list(row) + [None] * 3
@@ -768,7 +830,7 @@ def parse_chronology(rows: list[list[Any]], *, today: date) -> tuple[list[tuple[
         if why or day is None:
             problems.append(RowProblem(row=number, why=why or ROW_DATE_MISSING))
             continue
-        good.append((day, event, source))
+        good.append((number, day, event, source))
     if not good and not problems:
         raise ReturnActionRefused(IMPORT_EMPTY, field="file")
     return good, problems
@@ -788,13 +850,26 @@ def chronology_import(
     at = _now(at)
     data = _read_upload(upload)
     rows = _rows_from_xlsx(data) if data.startswith(b"PK\x03\x04") else _rows_from_csv(data)
-    good, problems = parse_chronology(rows, today=timezone.localdate(at))
+    parsed, problems = parse_chronology(rows, today=timezone.localdate(at))
     with transaction.atomic():
         info_request = _locked_request(info_request)
         draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
-        start = ChronologyEntry.objects.filter(agency_return=draft).count()
-        for offset, (day, event, source) in enumerate(good):
-            _entry_create(draft, happened_on=day, event=event, source=source, position=start + offset)
+        # The same file imported twice (or two files that overlap) must not double the chronology: a row whose
+        # date, event and source are already an entry of this return is reported, not added.
+        existing = list(ChronologyEntry.objects.filter(agency_return=draft))
+        seen = {_entry_identity(entry.happened_on, entry.unseal("event"), entry.unseal("source")) for entry in existing}
+        added = 0
+        already: list[int] = []
+        for number, day, event, source in parsed:
+            identity = _entry_identity(day, event, source)
+            if identity in seen:
+                already.append(number)
+                continue
+            seen.add(identity)
+            _entry_create(draft, happened_on=day, event=event, source=source, position=len(existing) + added)
+            added += 1
+        if parsed and not added and not problems:
+            raise ReturnActionRefused(IMPORT_ALL_THERE, field="file")
         _touch(draft, at)
         _audit_return(
             actor=actor,
@@ -802,10 +877,17 @@ def chronology_import(
             draft=draft,
             info_request=info_request,
             request=request,
-            added=len(good),
+            added=added,
             rows_refused=[problem.row for problem in problems],
+            rows_already_there=already,
         )
-    return ImportReport(added=len(good), problems=tuple(problems))
+    return ImportReport(added=added, problems=tuple(problems), already_there=tuple(already))
+
+
+def _entry_identity(day: date, event: str, source: str) -> tuple[date, str, str]:
+    """What makes two chronology entries the same: the date, and the event and source with spacing and case
+    folded (a file saved again by a spreadsheet may differ only in those)."""
+    return day, normalise(event), normalise(source)
 
 
 # -- attachments ---------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ urlpatterns = [
     path(f"{REQUEST}return/", views.edit, name="edit"),
     path(f"{REQUEST}return/chronology/add/", views.entry_add, name="entry-add"),
     path(f"{REQUEST}return/chronology/<int:entry_id>/remove/", views.entry_remove, name="entry-remove"),
+    path(f"{REQUEST}return/chronology/<int:entry_id>/change/", views.entry_change, name="entry-change"),
     path(f"{REQUEST}return/chronology/import/", views.chronology_import, name="import"),
     path(f"{REQUEST}return/attachments/add/", views.attachment_add, name="attachment-add"),
     path(

@@ -473,6 +473,38 @@ def entry_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     return render(request, "returns/entry_add.html", context, status=status)
 
 
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def entry_change(request: HttpRequest, request_uuid: Any, entry_id: int) -> HttpResponse:
+    info_request = _own_request(request, request_uuid)
+    if info_request is None:
+        return _not_found(request, REQUEST_NOT_FOUND)
+    current = services.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
+    if current is None:
+        return _not_found(request, services.ENTRY_NOT_FOUND)
+    form = EntryForm(_posted(request), today=timezone.localdate(), initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chronology_entry_change(
+                actor=request.user,
+                info_request=info_request,
+                entry_id=entry_id,
+                happened_on=form.cleaned_data["happened_on"],
+                event=form.cleaned_data["event"],
+                source=form.cleaned_data["source"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, "The chronology entry is changed")
+            return redirect("returns:request", request_uuid=info_request.uuid)
+    status = 400 if request.method == "POST" else 200
+    context = {"info_request": info_request, "case": info_request.case, "form": form, "changing": True}
+    return render(request, "returns/entry_add.html", context, status=status)
+
+
 @require_POST
 def entry_remove(request: HttpRequest, request_uuid: Any, entry_id: int) -> HttpResponse:
     info_request = _own_request(request, request_uuid)

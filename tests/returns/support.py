@@ -101,6 +101,30 @@ def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, A
     kwargs: dict[str, Any] = {"request_uuid": info_request.uuid}
     if name == "returns:entry-remove":
         kwargs["entry_id"] = 999999
+    if name == "returns:entry-change":
+        # An entry of the person's own draft where they may write one; otherwise an id that exists nowhere.
+        from cspr.partnerships.scoping import scope_for
+        from cspr.returns.services import ReturnActionRefused, chronology_entry_add, return_revise
+
+        kwargs["entry_id"] = 999999
+        if user_id:
+            person = User.objects.get(pk=int(str(user_id)))
+            try:
+                if submitted(info_request):  # a submitted return is changed through a new version
+                    return_revise(
+                        actor=person, info_request=info_request, reason="URL policy test", scope=scope_for(person)
+                    )
+                entry = chronology_entry_add(
+                    actor=person,
+                    info_request=info_request,
+                    happened_on=timezone.localdate(),
+                    event="A policy test entry",
+                    scope=scope_for(person),
+                )
+            except ReturnActionRefused:
+                pass
+            else:
+                kwargs["entry_id"] = entry.pk
     if name == "returns:attachment-remove":
         kwargs["attachment_uuid"] = uuid.uuid4()
     if name == "returns:attachment":

@@ -51,9 +51,9 @@ def test_asking_an_organisation_nobody_can_answer_for_tells_the_business_unit(de
     told = OutboundMessage.objects.filter(kind="returns.nobody_to_answer", subject__contains="Nobody Home")
     assert told.filter(to=BU).count() == 1
     assert "nobody at Nobody Home Trust (demo) can receive requests" in told.get(to=BU).subject
-    assert AuditEvent.objects.get(verb="returns.request_sent", object_id=str(info_request.pk)).details[
-        "recipients"
-    ] == 0
+    assert (
+        AuditEvent.objects.get(verb="returns.request_sent", object_id=str(info_request.pk)).details["recipients"] == 0
+    )
 
 
 def test_the_board_says_nobody_can_receive_requests_and_counts_no_reminder_as_sent(

@@ -1,4 +1,4 @@
-""""Sign off and submit": what is missing is listed in the error summary, each linked to its box on the return."""
+""" "Sign off and submit": what is missing is listed in the error summary, each linked to its box on the return."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ POLICE_ORGANISATION = "Vale and Moor Police (demo)"
 def summary_links(page: str) -> list[tuple[str, str]]:
     summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
     assert summary, "no error summary"
-    return [(href, " ".join(text.split())) for href, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', summary[0], re.S)]
+    links = re.findall(r'<a href="([^"]+)">(.*?)</a>', summary[0], re.S)
+    return [(href, " ".join(text.split())) for href, text in links]
 
 
 def test_each_missing_part_links_to_its_box_on_the_return(demo: Any, client_as: Callable[[str], Client]) -> None:
