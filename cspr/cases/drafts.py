@@ -109,6 +109,13 @@ def drafts_of(*, user: Any, partnership_id: int | None) -> QuerySet[Notification
     )
 
 
+def drafts_listed(*, user: Any, partnership_id: int | None) -> QuerySet[NotificationDraft]:
+    """:func:`drafts_of` with only the columns the drafts list shows: the sealed answers stay in the database."""
+    return drafts_of(user=user, partnership_id=partnership_id).only(
+        "id", "uuid", "started_at", "updated_at", "current_step"
+    )
+
+
 def draft_get(*, user: Any, partnership_id: int | None, draft_uuid: uuid.UUID) -> NotificationDraft | None:
     """One of the person's own drafts in this partnership (``None`` for anybody else's)."""
     return drafts_of(user=user, partnership_id=partnership_id).filter(uuid=draft_uuid).first()

@@ -132,7 +132,13 @@ class Case(SealedFieldsMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "year", "sequence"], name="case_sequence_unique"),
         ]
-        indexes = [models.Index(fields=["partnership", "stage"]), models.Index(fields=["partnership", "year"])]
+        # The case list: newest first in one partnership, optionally of one stage or year (and the year filter's
+        # distinct years). Each index ends with the list's ORDER BY, so a page is read in order, never sorted.
+        indexes = [
+            models.Index(fields=["partnership", "submitted_at", "id"], name="case_list_idx"),
+            models.Index(fields=["partnership", "stage", "submitted_at", "id"], name="case_list_stage_idx"),
+            models.Index(fields=["partnership", "year", "submitted_at", "id"], name="case_list_year_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -31,7 +31,8 @@ class NotificationDraft(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["owner", "partnership"], name="draft_owner_partnership")]
+        # The drafts list: one person's drafts in one partnership, most recently saved first.
+        indexes = [models.Index(fields=["owner", "partnership", "updated_at", "id"], name="draft_list_idx")]
 
     def __str__(self) -> str:
         return f"Draft {self.uuid}"

@@ -43,6 +43,7 @@ from cspr.cases.services import NotificationInvalid, NotificationRefused
 from cspr.core.crypto import DecryptionError
 from cspr.core.forms import govuk_date
 from cspr.core.middleware import refuse
+from cspr.core.pagination import paginate
 from cspr.partnerships.selectors import partnership_get, partnership_organisations
 
 SAVED_FOR_LATER = "Your answers are saved. You can come back to them from this list at any time."
@@ -239,6 +240,9 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect(_step_url(draft, notify_forms.FIRST_STEP))
 
 
+DRAFTS_PAGE_SIZE = 25
+
+
 def _when(moment: Any) -> str:
     local = timezone.localtime(moment)
     hour = local.hour % 12 or 12
@@ -248,9 +252,10 @@ def _when(moment: Any) -> str:
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
     mode = _mode(request)
-    own = list(drafts.drafts_of(user=request.user, partnership_id=request.partnership_id))  # type: ignore[attr-defined]
+    own = drafts.drafts_listed(user=request.user, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
+    page, pagination = paginate(request, own, DRAFTS_PAGE_SIZE)
     rows = []
-    for draft in own:
+    for draft in page.object_list:
         step = STEPS_BY_SLUG.get(draft.current_step)
         rows.append(
             {
@@ -262,7 +267,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
                 else (step.title if step else "Your details"),
             }
         )
-    return render(request, "cases/notify/drafts.html", {"rows": rows, "mode": mode})
+    return render(request, "cases/notify/drafts.html", {"rows": rows, "mode": mode, "pagination": pagination})
 
 
 @require_GET

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
@@ -16,6 +16,7 @@ from cspr.cases.models import (
     CaseDocument,
     CaseLink,
     CaseTransition,
+    Child,
     DutyKind,
     DutyRecord,
     LocalAuthorityDecision,
@@ -35,8 +36,10 @@ __all__ = [
     "case_get",
     "case_la_decisions",
     "case_links",
+    "case_list",
     "case_path",
     "case_timeline",
+    "case_years",
     "cases_search",
     "cases_visible",
 ]
@@ -78,9 +81,11 @@ def case_get(*, scope: Scope, partnership_id: int, reference: str) -> Case | Non
 def cases_search(
     *, scope: Scope, partnership_id: int, stage: str = "", year: int | None = None, query: str = ""
 ) -> QuerySet[Case]:
-    """The case list: visible cases filtered by stage and year, searched by reference or pseudonym.
+    """The case list: visible cases filtered by stage and year, searched by reference or pseudonym, newest first.
 
-    Pseudonyms repeat across cases ("Child A"), so a pseudonym search narrows to cases having that pseudonym.
+    Pseudonyms repeat across cases ("Child A"), so a pseudonym search narrows to cases having that pseudonym. The
+    match is on case ids in a subquery, never a join with ``DISTINCT`` (which would compare every column, the wide
+    sealed ones included). Both matches ignore case on every database (``UPPER(…) LIKE UPPER(…)``).
     """
     cases = cases_visible(scope=scope, partnership_id=partnership_id)
     if stage:
@@ -89,8 +94,26 @@ def cases_search(
         cases = cases.filter(year=year)
     query = query.strip()
     if query:
-        cases = cases.filter(Q(reference__icontains=query) | Q(children__pseudonym__iexact=query)).distinct()
-    return cases.select_related("partnership").prefetch_related("children").order_by("-submitted_at", "-id")
+        named = Child.objects.filter(pseudonym__iexact=query).values("case_id")
+        cases = cases.filter(Q(reference__icontains=query) | Q(id__in=named))
+    return cases.select_related("partnership").order_by("-submitted_at", "-id")
+
+
+# What a row of the case list shows: the rest of a case (sealed text above all) stays in the database.
+CASE_LIST_COLUMNS = ("id", "reference", "stage", "as_referral", "submitted_at")
+
+
+def case_list(
+    *, scope: Scope, partnership_id: int, stage: str = "", year: int | None = None, query: str = ""
+) -> QuerySet[Case]:
+    """:func:`cases_search` with only the columns the case list shows, and each case's pseudonyms (one query)."""
+    pseudonyms = Prefetch("children", queryset=Child.objects.only("id", "case_id", "pseudonym").order_by("position"))
+    return (
+        cases_search(scope=scope, partnership_id=partnership_id, stage=stage, year=year, query=query)
+        .select_related(None)
+        .only(*CASE_LIST_COLUMNS)
+        .prefetch_related(pseudonyms)
+    )
 
 
 def open_cases_with_children(
@@ -110,8 +133,9 @@ def open_cases_with_children(
 
 
 def case_years(*, scope: Scope, partnership_id: int) -> list[int]:
+    """The years of the visible cases, newest first, for the list's filter: one ``SELECT DISTINCT year``."""
     visible = cases_visible(scope=scope, partnership_id=partnership_id)
-    return sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    return list(visible.order_by("-year").values_list("year", flat=True).distinct())
 
 
 # -- clocks ------------------------------------------------------------------------------------------------------

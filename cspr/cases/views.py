@@ -11,7 +11,6 @@ from typing import Any
 
 import rules
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +35,7 @@ from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import file_attachment
 from cspr.core.middleware import refuse
+from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.partnerships.scoping import Scope
@@ -103,15 +103,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "year": form.cleaned_data["year"],
             "query": form.cleaned_data["q"],
         }
-    cases = selectors.cases_search(scope=scope, partnership_id=partnership_id, **filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    cases = selectors.case_list(scope=scope, partnership_id=partnership_id, **filters)
+    page, pagination = paginate(request, cases, PAGE_SIZE)
     context = {
         "partnership": partnership,
         "form": form,
         "page": page,
-        "query_string": query.urlencode(),
+        "pagination": pagination,
         "filtered": bool(filters and any(filters.values())),
         "can_notify": _may_use(request, "notify:start"),
     }

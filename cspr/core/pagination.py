@@ -1,4 +1,10 @@
-"""One page of a long list, with the GOV.UK pagination component's previous and next links."""
+"""The one pager for every list: one page of rows from the database, and compact GOV.UK pagination links.
+
+The links are previous, next and a few page numbers (the first, the last, and those next to the current page) with
+ellipses between, so the pager stays the same size however many pages there are. The database returns only the
+page's rows (``LIMIT``/``OFFSET``) and one ``COUNT``; give it a queryset with a stable ``ORDER BY`` (ending in a
+unique column) and an index to match.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,24 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+
+# Page numbers either side of the current page; with the first and last, at most 2 * NEIGHBOURS + 3 numbers show.
+NEIGHBOURS = 1
+
+
+def page_numbers(current: int, last: int, *, neighbours: int = NEIGHBOURS) -> list[int | None]:
+    """The page numbers to show, ``None`` standing for an ellipsis: 1 … 4 5 6 … 400."""
+    shown = {1, last, *range(current - neighbours, current + neighbours + 1)}
+    numbers: list[int | None] = []
+    previous = 0
+    for number in sorted(n for n in shown if 1 <= n <= last):
+        if number - previous == 2:
+            numbers.append(number - 1)  # a gap of one page: show the page rather than an ellipsis
+        elif number - previous > 2:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int) -> tuple[Page[Any], dict[str, Any] | None]:
@@ -17,11 +41,17 @@ def paginate(request: HttpRequest, items: Any, per_page: int) -> tuple[Page[Any]
         return page, None
     query = request.GET.copy()
 
-    def link(number: int) -> dict[str, str]:
+    def href(number: int) -> str:
         query["page"] = str(number)
-        return {"href": f"{request.path}?{query.urlencode()}"}
+        return f"{request.path}?{query.urlencode()}"
 
     return page, {
-        "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": {"href": href(page.previous_page_number())} if page.has_previous() else None,
+        "next": {"href": href(page.next_page_number())} if page.has_next() else None,
+        "items": [
+            {"ellipsis": True}
+            if number is None
+            else {"number": number, "href": href(number), "current": number == page.number}
+            for number in page_numbers(page.number, paginator.num_pages)
+        ],
     }

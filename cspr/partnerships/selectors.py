@@ -43,7 +43,7 @@ def partnership_memberships(*, scope: Scope, partnership_id: int) -> QuerySet[Me
     return (
         Membership.objects.filter(partnership_id=partnership_id)
         .select_related("user", "organisation")
-        .order_by("user__full_name", "role")
+        .order_by("user__full_name", "role", "id")
     )
 
 

@@ -12,10 +12,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.core.middleware import refuse
+from cspr.core.pagination import paginate
 from cspr.domain.roles import Role
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
 from cspr.partnerships.models import Membership, Partnership
+
+PEOPLE_PAGE_SIZE = 50
 
 
 def _current_partnership(request: HttpRequest, perm: str) -> Partnership | None:
@@ -55,9 +58,11 @@ def people(request: HttpRequest) -> HttpResponse:
     if partnership is None:
         return refuse(request, reason="not allowed to see this partnership's people")
     memberships = selectors.partnership_memberships(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
+    page, pagination = paginate(request, memberships, PEOPLE_PAGE_SIZE)
     context = {
         "partnership": partnership,
-        "memberships": memberships,
+        "memberships": page.object_list,
+        "pagination": pagination,
         "invitations": selectors.pending_invitations(scope=request.scope, partnership_id=partnership.id),  # type: ignore[attr-defined]
         "can_manage": request.user.has_perm("partnerships.manage_people", partnership),
     }

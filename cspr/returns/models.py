@@ -56,7 +56,10 @@ class InformationRequest(SealedFieldsMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "organisation"], name="one_information_request_per_organisation")
         ]
-        indexes = [models.Index(fields=["partnership", "organisation", "status"])]
+        # The inbox: an organisation's requests in a partnership, in the inbox's order (status, due date, id).
+        indexes = [
+            models.Index(fields=["partnership", "organisation", "status", "due_on", "id"], name="request_inbox_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: request to organisation {self.organisation_id}"

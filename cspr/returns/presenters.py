@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,9 +40,11 @@ class BoardRow:
     assigned_to: str
 
 
-def board(*, case: Case, today: date) -> dict[str, Any]:
-    requests = list(selectors.case_requests(case=case))
-    latest = selectors.latest_versions(case=case)
+def board(*, case: Case, today: date, requests: Iterable[InformationRequest]) -> dict[str, Any]:
+    """The board for one page of the case's requests; whether every organisation has answered, and when the last
+    did, come from the database over all of them."""
+    requests = list(requests)
+    latest = selectors.latest_versions(case=case, request_ids=[info_request.pk for info_request in requests])
     can_answer = selectors.organisations_that_can_answer(
         partnership_id=case.partnership_id, organisation_ids=[info_request.organisation_id for info_request in requests]
     )
@@ -73,8 +76,9 @@ def board(*, case: Case, today: date) -> dict[str, Any]:
             )
         )
     clock = services.information_clock(case)
-    all_in = bool(rows) and all(row.info_request.is_closed for row in rows)
-    last_in = max((row.info_request.came_in_on for row in rows if row.info_request.came_in_on), default=None)
+    summary = selectors.case_requests_summary(case=case)
+    all_in = summary.total > 0 and summary.still_open == 0
+    last_in = timezone.localdate(summary.last_in_at) if summary.last_in_at else None
     needs_late_reason = bool(
         all_in and clock is not None and clock.met_on is None and last_in and last_in > clock.effective_due
     )
@@ -94,7 +98,7 @@ class InboxRow:
     here: bool
 
 
-def inbox_rows(requests: list[InformationRequest], *, current_partnership_id: int | None) -> list[InboxRow]:
+def inbox_rows(requests: Iterable[InformationRequest], *, current_partnership_id: int | None) -> list[InboxRow]:
     return [InboxRow(info_request=item, here=item.partnership_id == current_partnership_id) for item in requests]
 
 

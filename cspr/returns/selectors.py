@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import rules
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_READERS
 from cspr.partnerships.models import Membership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
 from cspr.returns.models import (
+    CLOSED_STATUSES,
     AgencyReturn,
     ChronologyEntry,
     InformationRequest,
@@ -24,17 +26,38 @@ from cspr.returns.models import (
     ReturnStatus,
 )
 
+# What a row of the inbox shows: the request's sealed questions and reasons stay in the database.
+INBOX_COLUMNS = (
+    "id",
+    "uuid",
+    "status",
+    "due_on",
+    "partnership",
+    "partnership__name",
+    "case",
+    "case__reference",
+    "organisation",
+    "organisation__name",
+    "assigned_to",
+    "assigned_to__full_name",
+    "assigned_to__email",
+)
 
-def inbox(*, scope: Scope) -> list[InformationRequest]:
-    """Every request to an organisation this person answers for, in every partnership they belong to."""
+
+def inbox(*, scope: Scope) -> QuerySet[InformationRequest]:
+    """Every request to an organisation this person answers for, in every partnership they belong to.
+
+    A queryset in the inbox's order (status, due date, id), for the one pager to fetch a page of.
+    """
     where = Q(pk__in=[])
     for partnership_id in scope.partnership_ids:
         organisations = scope.organisation_ids_in(partnership_id, roles=RETURN_CONTRIBUTORS)
         if organisations:
             where |= Q(partnership_id=partnership_id, organisation_id__in=organisations)
-    return list(
+    return (
         InformationRequest.objects.filter(where)
         .select_related("case", "partnership", "organisation", "assigned_to")
+        .only(*INBOX_COLUMNS)
         .order_by("status", "due_on", "id")
     )
 
@@ -63,9 +86,9 @@ def case_request_get(*, case: Case, request_uuid: Any) -> InformationRequest | N
     )
 
 
-def case_requests(*, case: Case) -> list[InformationRequest]:
+def case_requests(*, case: Case) -> QuerySet[InformationRequest]:
     """The board: each request with its organisation and how many reminders went (a flat number of queries)."""
-    return list(
+    return (
         InformationRequest.objects.filter(case=case)
         .select_related("organisation", "assigned_to")
         .annotate(
@@ -74,8 +97,26 @@ def case_requests(*, case: Case) -> list[InformationRequest]:
             reminders_sent=Count("reminders", filter=Q(reminders__recipients__gt=0)),
             automatic_reminders=Count("reminders", filter=~Q(reminders__kind="manual")),
         )
-        .order_by("organisation__name")
+        .order_by("organisation__name", "id")
     )
+
+
+@dataclass(frozen=True)
+class RequestsSummary:
+    """Where a case's requests stand as a whole, counted in the database (the board shows one page of them)."""
+
+    total: int
+    still_open: int
+    last_in_at: datetime | None
+
+
+def case_requests_summary(*, case: Case) -> RequestsSummary:
+    totals = InformationRequest.objects.filter(case=case).aggregate(
+        total=Count("id"),
+        still_open=Count("id", filter=~Q(status__in=sorted(CLOSED_STATUSES))),
+        last_in_at=Max(Coalesce("first_submitted_at", "not_involved_at")),
+    )
+    return RequestsSummary(totals["total"], totals["still_open"], totals["last_in_at"])
 
 
 def own_case_requests(*, case: Case, scope: Scope) -> list[InformationRequest]:
@@ -85,10 +126,14 @@ def own_case_requests(*, case: Case, scope: Scope) -> list[InformationRequest]:
     )
 
 
-def latest_versions(*, case: Case) -> dict[int, AgencyReturn]:
-    """The latest return version per request of the case."""
+def latest_versions(*, case: Case, request_ids: Iterable[int] | None = None) -> dict[int, AgencyReturn]:
+    """The latest return version per request of the case (of these requests only, when given): only the
+    columns saying which version it is and where it stands, never the sealed narrative."""
+    versions = AgencyReturn.objects.filter(request__case=case)
+    if request_ids is not None:
+        versions = versions.filter(request_id__in=list(request_ids))
     latest: dict[int, AgencyReturn] = {}
-    for agency_return in AgencyReturn.objects.filter(request__case=case).order_by("request_id", "version"):
+    for agency_return in versions.only("id", "request_id", "version", "status").order_by("request_id", "version"):
         latest[agency_return.request_id] = agency_return
     return latest
 

@@ -24,6 +24,7 @@ from cspr.cases.models import Case
 from cspr.cases.selectors import case_get
 from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.middleware import refuse
+from cspr.core.pagination import paginate
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
 from cspr.returns import presenters, selectors, services
@@ -43,6 +44,8 @@ from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestS
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
+INBOX_PAGE_SIZE = 25
+BOARD_PAGE_SIZE = 50
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -102,10 +105,17 @@ def board(request: HttpRequest, reference: str) -> HttpResponse:
     case = _managed_case(request, reference)
     if case is None:
         return _not_found(request)
-    today = timezone.localdate()
-    context = presenters.board(case=case, today=today)
+    context = _board(request, case)
     context["late_form"] = LateReasonForm()
     return render(request, "returns/board.html", {"case": case, **context})
+
+
+def _board(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """One page of the case's requests on the board, with the pager."""
+    page, pagination = paginate(request, selectors.case_requests(case=case), BOARD_PAGE_SIZE)
+    context = presenters.board(case=case, today=timezone.localdate(), requests=page.object_list)
+    context["pagination"] = pagination
+    return context
 
 
 @sensitive_post_parameters()
@@ -215,7 +225,7 @@ def clock_close(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, "The information returns deadline is recorded as met")
             return redirect("returns:board", reference=case.reference)
-    context = {"case": case, **presenters.board(case=case, today=timezone.localdate()), "late_form": form}
+    context = {"case": case, **_board(request, case), "late_form": form}
     return render(request, "returns/board.html", context, status=400)
 
 
@@ -375,10 +385,9 @@ def leads(request: HttpRequest) -> HttpResponse:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = presenters.inbox_rows(
-        selectors.inbox(scope=_scope(request)), current_partnership_id=_partnership_id(request)
-    )
-    return render(request, "returns/inbox.html", {"rows": rows})
+    page, pagination = paginate(request, selectors.inbox(scope=_scope(request)), INBOX_PAGE_SIZE)
+    rows = presenters.inbox_rows(page.object_list, current_partnership_id=_partnership_id(request))
+    return render(request, "returns/inbox.html", {"rows": rows, "page": page, "pagination": pagination})
 
 
 @require_http_methods(["GET", "POST"])
