@@ -134,12 +134,27 @@ def test_interleaved_claims_by_two_workers_never_share_a_message(queue: QueueFun
 
 
 def test_a_row_already_claimed_cannot_be_claimed_by_its_conditional_update(queue: QueueFunc) -> None:
-    """The race itself: both workers saw the row as free, but only the first UPDATE matches it."""
+    """The race itself, through ``message_claim_batch``: worker B has listed the row as free, and worker A claims
+    it just before B's UPDATE runs. B's UPDATE must then match nothing, so B gets no message and A keeps it."""
+    from django.db import connection
+
     with time_machine.travel(T0, tick=False):
         message = queue()
-        due = OutboundMessage.objects.filter(services._due(T0), id=message.id)
-        assert due.update(claimed_until=T0 + services.LEASE, claimed_by="A") == 1
-        assert due.update(claimed_until=T0 + services.LEASE, claimed_by="B") == 0
+        won_by_a: list[OutboundMessage] = []
+        a_has_run = False
+
+        def a_claims_first(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal a_has_run
+            if sql.lstrip().upper().startswith("UPDATE") and not a_has_run:
+                a_has_run = True  # A runs once; its own statements pass straight through
+                won_by_a.extend(message_claim_batch(worker_id="A"))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(a_claims_first):
+            won_by_b = message_claim_batch(worker_id="B")
+
+    assert [claimed.id for claimed in won_by_a] == [message.id]
+    assert won_by_b == []
     assert reload(message).claimed_by == "A"
 
 
