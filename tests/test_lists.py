@@ -52,7 +52,10 @@ def _assert_flat(client: Client, path: str, grow: Grow) -> None:
 
 
 def _grow_cases(northvale: Partnership) -> Grow:
-    return lambda count: copy_demo_cases(partnership=northvale, copies=count, business_unit_email=BU) and None
+    def grow(count: int) -> None:
+        copy_demo_cases(partnership=northvale, copies=count, business_unit_email=BU)
+
+    return grow
 
 
 def _grow_board(northvale: Partnership) -> Grow:
