@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_list_indexes'),
+        ('cases', '0006_list_indexes'),
         ('partnerships', '0002_invitation'),
         ('returns', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_clock_reminder'),
+        ('cases', '0005_case_source_draft'),
         ('partnerships', '0002_invitation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
