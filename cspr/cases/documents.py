@@ -1,24 +1,34 @@
-"""Case documents on disk: outside the web root, type checked by content, size limited, scanned.
+"""The one file store: every upload in the service (case documents, notification-form documents, meeting papers,
+return attachments) is checked and kept here; the chronology import uses the same checks.
 
 Files live under ``settings.PRIVATE_MEDIA_ROOT`` (default ``var/private/``), which no URL serves: the only way out is
-the permission-checked, audited download view. The type is decided by the file's first bytes, never by its name or
-the browser's claim. :func:`scan_file` is the hook for a virus scanner: it does nothing unless
-``settings.CASE_DOCUMENT_SCANNER`` names a function ``scan(path)`` that raises :class:`FileRejected`.
+the permission-checked, audited download view. A file is kept only when it is on the allow-list (:data:`KINDS`: PDF,
+Word, Excel, CSV, plain text, PNG, JPEG, GIF, WebP) by its content *and* its name's ending says the same kind; the
+content type stored and served is the detected kind's, never the browser's claim. A name holding a folder, a drive or
+control characters is refused, not renamed (:class:`NameKeepingParser`). A Word or Excel archive that would expand too
+far is refused without expanding it. :func:`scan_file` is the hook for a virus scanner: it does nothing unless
+``settings.CASE_DOCUMENT_SCANNER`` names a function ``scan(path)`` that raises :class:`FileRejected` (production
+refuses to start without one unless ``CASE_DOCUMENT_SCANNER_WAIVED`` is set).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
+import html
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParser
+from django.utils.encoding import force_str
 from django.utils.module_loading import import_string
 
 from cspr.cases.errors import CaseActionRefused
@@ -27,60 +37,276 @@ TITLE_NEEDED = "Enter what the document is (200 characters or fewer, without nam
 FILE_NEEDED = "Select a file to upload."
 FILE_EMPTY = "The selected file is empty."
 FILE_TOO_BIG = "The selected file must be smaller than {limit} MB."
-FILE_TYPE = "The selected file must be a PDF, Word document (DOCX), Excel spreadsheet (XLSX), PNG, JPEG or plain text."
+ALLOWED_IN_WORDS = (
+    "a PDF, a Word document, an Excel spreadsheet, a CSV file, a plain text file, or a PNG, JPEG, GIF or WebP image"
+)
+#: The hint shown under every file field that keeps a document.
+ALLOWED_HINT = "PDF, Word, Excel, CSV, plain text, PNG, JPEG, GIF or WebP, smaller than 20 MB."
+FILE_TYPE = f"The selected file must be {ALLOWED_IN_WORDS}."
+FILE_MISMATCH = (
+    "The selected file is not what its name says. It must be "
+    + ALLOWED_IN_WORDS
+    + ", and its name must end the matching way (for example .pdf or .docx)."
+)
+FILE_NAME = (
+    "The selected file's name must not include a folder, a drive or hidden characters: "
+    "rename the file and select it again."
+)
+FILE_ARCHIVE = "The selected file would expand to more than the service can check: save it as a PDF or a smaller file."
+FILE_MACROS = "The selected file contains macros: save it without macros (as .docx or .xlsx) or as a PDF."
 FILE_INFECTED = "The selected file was rejected by the virus scanner."
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "txt": "text/plain",
+
+@dataclass(frozen=True)
+class Kind:
+    """A type of file the service keeps: what it is served as, and the name endings it may have."""
+
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+#: The allow-list. Nothing else is kept: never SVG, HTML, scripts or programs.
+KINDS: dict[str, Kind] = {
+    "pdf": Kind("application/pdf", ("pdf",)),
+    "docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",)),
+    "doc": Kind("application/msword", ("doc",)),
+    "xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
+    "xls": Kind("application/vnd.ms-excel", ("xls",)),
+    "csv": Kind("text/csv", ("csv",)),
+    "txt": Kind("text/plain", ("txt",)),
+    "png": Kind("image/png", ("png",)),
+    "jpeg": Kind("image/jpeg", ("jpg", "jpeg")),
+    "gif": Kind("image/gif", ("gif",)),
+    "webp": Kind("image/webp", ("webp",)),
 }
+CONTENT_TYPES = {name: kind.content_type for name, kind in KINDS.items()}
+ALLOWED = frozenset(KINDS)
+#: Content that is text may be kept under either of these names.
+TEXT_KINDS = frozenset({"csv", "txt"})
+#: Text that a browser could take for a page, a picture or markup is never plain text.
+MARKUP_STARTS = ("<!doctype", "<html", "<head", "<body", "<script", "<svg", "<?xml", "<iframe", "<!--")
+
+# A Word or Excel file is a zip archive: refuse one that would expand past these without expanding it.
+ARCHIVE_MAX_ENTRIES = 5_000
+ARCHIVE_MAX_EXPANDED = 300 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100  # uncompressed to compressed, for any part larger than ARCHIVE_RATIO_FROM
+ARCHIVE_RATIO_FROM = 1024 * 1024
+
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_OLE_LAST_SECTOR = 0xFFFFFFFA  # sector numbers at or above this mark ends of chains and free sectors
+_OLE_MAX_SECTORS = 4_096
 
 
 class FileRejected(CaseActionRefused):
-    def __init__(self, message: str) -> None:
+    """A file the store will not keep. ``reason`` says why, for callers that word some refusals their own way:
+    ``name`` (a path or hidden characters in the name), ``type`` (not on the list, or not what its name says),
+    ``archive`` (would expand too far), ``size``, ``empty``, ``needed``, ``scanner``."""
+
+    def __init__(self, message: str, reason: str = "type") -> None:
         super().__init__(message, field="file")
+        self.reason = reason
 
 
-def sniff(head: bytes, path: Path) -> str | None:
-    """The kind of file from its content: one of :data:`CONTENT_TYPES`' keys, or ``None``."""
+def name_is_unsafe(name: str) -> bool:
+    """True for a file name holding a path (``../x.pdf``, ``C:\\x.pdf``, ``/etc/x.pdf``) or control characters."""
+    if any(mark in name for mark in ("/", "\\", ":")) or name.strip() in {".", ".."}:
+        return True
+    return any(not char.isprintable() for char in name)
+
+
+def name_kind(name: str) -> str | None:
+    """The kind a file's name claims by its ending, or ``None`` for an ending not on the list."""
+    _, dot, extension = name.strip().rpartition(".")
+    if not dot:
+        return None
+    extension = extension.lower()
+    for key, kind in KINDS.items():
+        if extension in kind.extensions:
+            return key
+    return None
+
+
+def check_name(name: str, *, refused: bool = False, allowed: frozenset[str] = ALLOWED) -> str:
+    """Refuse an unsafe name or one whose ending is not allowed; otherwise the kind the name claims."""
+    if refused or name_is_unsafe(name):
+        raise FileRejected(FILE_NAME, reason="name")
+    kind = name_kind(name)
+    if kind is None or kind not in allowed:
+        raise FileRejected(FILE_TYPE, reason="type")
+    return kind
+
+
+def check_content(
+    handle: BinaryIO, *, claimed: str, allowed: frozenset[str] = ALLOWED, max_expanded: int = ARCHIVE_MAX_EXPANDED
+) -> str:
+    """The kind of the file in ``handle`` when it is what its name claims (``claimed``); refuse it otherwise.
+
+    A Word or Excel archive that would expand past the limits is refused without being expanded."""
+    kind = content_kind(handle, max_expanded=max_expanded)
+    if kind == "text" and claimed in TEXT_KINDS:
+        kind = claimed
+    if kind is None or kind != claimed or kind not in allowed:
+        raise FileRejected(FILE_MISMATCH, reason="type")
+    return kind
+
+
+def upload_name(upload: Any) -> str:
+    return str(getattr(upload, "name", "") or "")
+
+
+def check_upload_name(upload: Any, *, allowed: frozenset[str] = ALLOWED) -> str:
+    """:func:`check_name` for an upload, honouring the mark :class:`NameKeepingParser` leaves on one whose name the
+    browser sent with a path (Django's own parser would have quietly cut it off)."""
+    return check_name(upload_name(upload), refused=bool(getattr(upload, "name_refused", False)), allowed=allowed)
+
+
+def content_kind(handle: BinaryIO, *, max_expanded: int = ARCHIVE_MAX_EXPANDED) -> str | None:
+    """What the file is by its content: a key of :data:`KINDS`, ``"text"`` for plain text, or ``None``."""
+    handle.seek(0)
+    head = handle.read(16)
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return "xlsx"
-        return None
-    if _is_plain_text(path):
-        return "txt"
+        return _archive_kind(handle, max_expanded=max_expanded)
+    if head.startswith(OLE_MAGIC):
+        return _ole_kind(handle)
+    if _is_plain_text(handle):
+        return "text"
     return None
 
 
-def _is_plain_text(path: Path) -> bool:
+def sniff(head: bytes, path: Path) -> str | None:
+    """The kind of file at ``path`` from its content (kept for callers that hold a path)."""
     with open(path, "rb") as handle:
-        data = handle.read(64 * 1024)
-    if b"\x00" in data:
-        return False
+        return content_kind(handle)
+
+
+def _archive_kind(handle: BinaryIO, *, max_expanded: int) -> str | None:
+    handle.seek(0)
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut off at the end of the sample is still text.
-        if error.start < len(data) - 3:
-            return False
-    return True
+        with zipfile.ZipFile(handle) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None
+    # The sizes come from the archive's own directory; Python's zip reader stops at the declared size, so a part
+    # cannot expand further than it says.
+    if len(parts) > ARCHIVE_MAX_ENTRIES:
+        raise FileRejected(FILE_ARCHIVE, reason="archive")
+    expanded = 0
+    for part in parts:
+        expanded += part.file_size
+        if part.file_size > ARCHIVE_RATIO_FROM and part.file_size > ARCHIVE_MAX_RATIO * max(part.compress_size, 1):
+            raise FileRejected(FILE_ARCHIVE, reason="archive")
+    if expanded > max_expanded:
+        raise FileRejected(FILE_ARCHIVE, reason="archive")
+    names = {part.filename for part in parts}
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        kind = "docx"
+    elif "xl/workbook.xml" in names:
+        kind = "xlsx"
+    else:
+        return None
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise FileRejected(FILE_MACROS, reason="type")
+    return kind
+
+
+def _ole_kind(handle: BinaryIO) -> str | None:
+    """A legacy Word (.doc) or Excel (.xls) file, known by the streams in its compound-file directory."""
+    try:
+        names = _ole_names(handle)
+    except (OSError, ValueError, IndexError):
+        return None
+    if names is None:
+        return None
+    if names & {"Macros", "_VBA_PROJECT_CUR", "VBA"}:
+        raise FileRejected(FILE_MACROS, reason="type")
+    if "WordDocument" in names:
+        return "doc"
+    if names & {"Workbook", "Book"}:
+        return "xls"
+    return None
+
+
+def _u32(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at : at + 4], "little")
+
+
+def _ole_names(handle: BinaryIO) -> set[str] | None:
+    handle.seek(0)
+    header = handle.read(512)
+    if len(header) < 512 or not header.startswith(OLE_MAGIC):
+        return None
+    shift = int.from_bytes(header[30:32], "little")
+    if shift not in (9, 12):
+        return None
+    size = 1 << shift
+    per_sector = size // 4
+
+    def read(sector: int) -> bytes:
+        handle.seek((sector + 1) * size)
+        data = handle.read(size)
+        if len(data) != size:
+            raise ValueError("short sector")
+        return data
+
+    fat_count = _u32(header, 44)
+    fat_sectors = [_u32(header, 76 + 4 * index) for index in range(109)]
+    difat, difat_seen = _u32(header, 68), 0
+    while difat < _OLE_LAST_SECTOR and difat_seen < _OLE_MAX_SECTORS:
+        data = read(difat)
+        fat_sectors += [_u32(data, 4 * index) for index in range(per_sector - 1)]
+        difat, difat_seen = _u32(data, size - 4), difat_seen + 1
+    fat_sectors = [sector for sector in fat_sectors[:fat_count] if sector < _OLE_LAST_SECTOR]
+
+    def following(sector: int) -> int:
+        index, offset = divmod(sector, per_sector)
+        if index >= len(fat_sectors):
+            raise ValueError("sector outside the allocation table")
+        return _u32(read(fat_sectors[index]), 4 * offset)
+
+    names: set[str] = set()
+    sector, visited = _u32(header, 48), 0
+    while sector < _OLE_LAST_SECTOR:
+        visited += 1
+        if visited > _OLE_MAX_SECTORS:
+            return None
+        data = read(sector)
+        for at in range(0, size, 128):
+            entry = data[at : at + 128]
+            length = int.from_bytes(entry[64:66], "little")
+            if entry[66] in (1, 2) and 2 <= length <= 64:
+                names.add(entry[: length - 2].decode("utf-16-le", "replace"))
+        sector = following(sector)
+    return names
+
+
+def _is_plain_text(handle: BinaryIO) -> bool:
+    """UTF-8 text without NUL characters, all of it, that does not start like a web page, a picture or markup."""
+    handle.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    opening = ""
+    try:
+        while chunk := handle.read(64 * 1024):
+            if b"\x00" in chunk:
+                return False
+            text = decoder.decode(chunk)
+            if len(opening) < 64:
+                opening = (opening + text).lstrip("\ufeff \t\r\n\f\v")[:64]
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return not opening.lower().startswith(MARKUP_STARTS)
 
 
 def scan_file(path: Path) -> None:
@@ -171,13 +397,16 @@ def original_name(upload: Any, fallback: str) -> str:
 
 
 def store(*, upload: Any, case_uuid: str, document_uuid: str) -> StoredFile:
-    """Write the upload under the private root, checking size, type and the scanner; remove it if any fails."""
+    """Write the upload under the private root after checking its name, size, type (by content, agreeing with the
+    name) and the scanner; remove it again if any check fails. The stored name is ours, never the upload's."""
     if upload is None:
-        raise FileRejected(FILE_NEEDED)
+        raise FileRejected(FILE_NEEDED, reason="needed")
+    claimed = check_upload_name(upload)
     limit = int(settings.CASE_DOCUMENT_MAX_BYTES)
+    too_big = FILE_TOO_BIG.format(limit=limit // (1024 * 1024))
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise FileRejected(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
+        raise FileRejected(too_big, reason="size")
     relative = f"cases/{case_uuid}/{document_uuid}"
     path = root() / relative
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -190,18 +419,56 @@ def store(*, upload: Any, case_uuid: str, document_uuid: str) -> StoredFile:
             for chunk in chunks:
                 written += len(chunk)
                 if written > limit:
-                    raise FileRejected(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
+                    raise FileRejected(too_big, reason="size")
                 digest.update(chunk)
                 handle.write(chunk)
         if written == 0:
-            raise FileRejected(FILE_EMPTY)
+            raise FileRejected(FILE_EMPTY, reason="empty")
         with open(path, "rb") as handle:
-            head = handle.read(16)
-        kind = sniff(head, path)
-        if kind is None:
-            raise FileRejected(FILE_TYPE)
+            kind = check_content(handle, claimed=claimed)
         scan_file(path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return StoredFile(relative_path=relative, content_type=CONTENT_TYPES[kind], size=written, sha256=digest.hexdigest())
+    return StoredFile(
+        relative_path=relative, content_type=KINDS[kind].content_type, size=written, sha256=digest.hexdigest()
+    )
+
+
+# -- file names as the browser sent them ------------------------------------------------------------------------------
+
+
+class NameKeepingParser(MultiPartParser):
+    """Django's upload parser, except that a file whose name came with a folder, a drive or control characters is
+    marked (``name_refused``) so the store refuses it, instead of being silently renamed to its last part."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_refused = False
+
+    def sanitize_file_name(self, file_name: str) -> str | None:
+        cleaned = super().sanitize_file_name(file_name)
+        self._name_refused = name_is_unsafe(html.unescape(file_name))
+        if cleaned is None and self._name_refused:
+            # "../" and the like: keep the part so the person is told why, rather than told to select a file.
+            cleaned = "refused"
+        return cleaned
+
+    def handle_file_complete(self, old_field_name: str, counters: list[int]) -> None:
+        # Django completes each file before it reads the next part's name, so the mark is this file's.
+        super().handle_file_complete(old_field_name, counters)
+        if self._name_refused:
+            files = self._files  # type: ignore[attr-defined]
+            kept = files.getlist(force_str(old_field_name, self._encoding, errors="replace"))  # type: ignore[attr-defined]
+            if kept:
+                kept[-1].name_refused = True
+
+
+def upload_names_kept(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware (before anything reads ``request.POST``): parse uploads with :class:`NameKeepingParser`."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.multipart_parser_class = NameKeepingParser  # type: ignore[assignment]  # the stubs want an instance
+        return get_response(request)
+
+    return middleware

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from cspr.cases import documents
 from cspr.cases.models import DutyKind
 from cspr.cases.services import IDENTIFYING_PURPOSES
 from cspr.core.forms import GovukDateField
@@ -196,7 +197,7 @@ class DocumentForm(TextCleaningForm):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or plain text, smaller than 20 MB.",
+        help_text=documents.ALLOWED_HINT,
         error_messages={"required": "Select a file", "empty": "The selected file is empty"},
     )
 

@@ -870,9 +870,7 @@ class DocumentForm(forms.Form):
         help_text="For example, 'police initial report' or 'hospital discharge summary'. Do not use names.",
         required=False,
     )
-    file = forms.FileField(
-        label="Upload a file", required=False, help_text="PDF, Word, Excel, PNG, JPEG or plain text."
-    )
+    file = forms.FileField(label="Upload a file", required=False, help_text=documents.ALLOWED_HINT)
 
     def clean_title(self) -> str:
         title = str(self.data.get("title", ""))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from cspr.cases import documents
 from cspr.cases.services import IDENTIFYING_PURPOSES
 from cspr.core.forms import GovukDateField
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
@@ -275,7 +276,7 @@ class PaperForm(CleanTextForm):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or plain text, smaller than 20 MB.",
+        help_text=documents.ALLOWED_HINT,
         error_messages={"required": "Select a file", "empty": "The selected file is empty"},
     )
 

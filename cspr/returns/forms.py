@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from cspr.cases import documents
 from cspr.core.forms import GovukDateField
 
 NUL_REFUSED = "Remove control characters from the text"
@@ -138,7 +139,7 @@ class AttachmentForm(TextCleaningForm):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or plain text, smaller than 20 MB.",
+        help_text=documents.ALLOWED_HINT,
         error_messages={"required": "Select a file", "empty": "The selected file is empty"},
     )
 

@@ -311,7 +311,9 @@ def test_uploads_are_checked_by_type_and_size(client_as: Callable[[str], Client]
     executable = SimpleUploadedFile("report.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary", "application/pdf")
     response = client.post(page_url(draft, "documents"), {"title": "Report", "file": executable, "action": "upload"})
     assert response.status_code == 400
-    assert "The selected file must be a PDF, Word document" in html.unescape(response.content.decode())
+    assert "The selected file is not what its name says. It must be a PDF, a Word document" in html.unescape(
+        response.content.decode()
+    )
     settings.CASE_DOCUMENT_MAX_BYTES = 10
     big = SimpleUploadedFile("big.txt", b"x" * 11, "text/plain")
     response = client.post(page_url(draft, "documents"), {"title": "Big", "file": big, "action": "upload"})
