@@ -57,7 +57,7 @@ def word_document() -> bytes:
 
 
 def workbook(rows: list[list[object]] | None = None) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # type: ignore[import-untyped]
 
     book = Workbook()
     for row in rows or []:
