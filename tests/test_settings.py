@@ -7,11 +7,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    unwanted = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unwanted = {
+        "DJANGO_SETTINGS_MODULE",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "ALLOWED_HOSTS",
+        "SERVICE_URL",
+        "CSPR_MAIL_BACKEND",
+        "CASE_DOCUMENT_SCANNER",
+        "CASE_DOCUMENT_SCANNER_WAIVED",
+        "DEMO_MODE",
+        "FIELD_ENCRYPTION_KEYS",
+        "LOOKUP_HASH_KEY",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
@@ -32,19 +47,62 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY" in result.stderr
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
+    "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "ALLOWED_HOSTS": "reviews.example.org",
+    "SERVICE_URL": "https://reviews.example.org",
+    "FIELD_ENCRYPTION_KEYS": "prod1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
+    "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
+    "CASE_DOCUMENT_SCANNER": "scanners.clamd.scan",
+    "AUDIT_CHAIN_KEYS": "prodaudit1:YXVkaXQta2V5LW9uZS1mb3ItdGVzdHMtb25seS0zMmI",
+    "AUDIT_CHECKPOINT_DIR": "/nonexistent/shared/audit",
+}
+NOT_SCANNED = "WARNING: uploads are not virus-scanned"
+
+
 def test_production_settings_pass_the_deployment_checks() -> None:
-    env = {
-        "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
-        "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-        "ALLOWED_HOSTS": "reviews.example.org",
-        "FIELD_ENCRYPTION_KEYS": "prod1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
-        "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
-        "AUDIT_CHAIN_KEYS": "prodaudit1:YXVkaXQta2V5LW9uZS1mb3ItdGVzdHMtb25seS0zMmI",
-        "AUDIT_CHECKPOINT_DIR": "/nonexistent/shared/audit",
-    }
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert NOT_SCANNED not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"CASE_DOCUMENT_SCANNER": ""}, "CASE_DOCUMENT_SCANNER"),
+        ({"CASE_DOCUMENT_SCANNER": "", "CASE_DOCUMENT_SCANNER_WAIVED": "false"}, "CASE_DOCUMENT_SCANNER"),
+        ({"CASE_DOCUMENT_SCANNER": "", "CASE_DOCUMENT_SCANNER_WAIVED": "maybe"}, "CASE_DOCUMENT_SCANNER"),
+        ({"DATABASE_URL": "sqlite:////srv/cspr/db.sqlite3"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite://:memory:"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://cspr@db.internal/cspr"}, "DATABASE_URL"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "reviews.example.org,*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "reviews.example.org,,other.example.org"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "reviews.example.org, "}, "ALLOWED_HOSTS"),
+        ({"CSPR_MAIL_BACKEND": "file"}, "CSPR_MAIL_BACKEND"),
+        ({"SERVICE_URL": ""}, "SERVICE_URL"),
+        ({"SERVICE_URL": "http://reviews.example.org"}, "SERVICE_URL"),
+        ({"SERVICE_URL": "https://"}, "SERVICE_URL"),
+        ({"DEMO_MODE": "true"}, "DEMO_MODE"),
+    ],
+)
+def test_production_settings_refuse_to_start_with_an_unsafe_setting_and_name_it(
+    change: dict[str, str], named: str
+) -> None:
+    result = run_manage("check", "--deploy", env={**PRODUCTION, **change})
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert named in last
+
+
+def test_production_may_run_without_a_scanner_only_when_waived_and_says_so_once_at_start_up() -> None:
+    env = {**PRODUCTION, "CASE_DOCUMENT_SCANNER": "", "CASE_DOCUMENT_SCANNER_WAIVED": "true"}
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.count(NOT_SCANNED) == 1
 
 
 def test_production_settings_refuse_to_start_without_the_field_encryption_keys() -> None:

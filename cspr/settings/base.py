@@ -230,7 +230,9 @@ STATICFILES_DIRS = [
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # A dotted path to a function(path) that raises cspr.cases.documents.FileRejected for an infected file.
+# Production refuses to start without one unless CASE_DOCUMENT_SCANNER_WAIVED is set true (and then says so).
 CASE_DOCUMENT_SCANNER = os.environ.get("CASE_DOCUMENT_SCANNER", "")
+CASE_DOCUMENT_SCANNER_WAIVED = env_bool("CASE_DOCUMENT_SCANNER_WAIVED", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
