@@ -239,6 +239,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Every log record has query strings cut from it (search terms may be names): cspr.core.logs.
+LOGGING_CONFIG = "cspr.core.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
