@@ -68,7 +68,7 @@ def test_the_development_servers_request_log_has_no_query_string() -> None:
     from django.core.servers.basehttp import WSGIRequestHandler
 
     handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
-    handler.request = None
+    handler.request = None  # type: ignore[assignment]
     with every_record() as records:
         handler.log_message('"%s" %s %s', f"GET /cases/?q={NAME}&year=2026 HTTP/1.1", "200", "1234")
     logged = [record for record in records if record.name == "django.server"]
@@ -102,8 +102,8 @@ def test_a_record_made_anywhere_loses_its_query_string_before_any_handler_sees_i
 
 
 def test_gunicorns_access_log_names_the_path_without_the_query_string_or_the_referer() -> None:
-    from gunicorn.config import Config
-    from gunicorn.glogging import Logger
+    from gunicorn.config import Config  # type: ignore[import-untyped]
+    from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
     config = Config()
     for key, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
