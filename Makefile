@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in e-mails use this address: the port above, unless SERVICE_URL is already set.
+SERVICE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 DEPS_STAMP := $(VENV)/.deps-installed
 NODE_STAMP := node_modules/.deps-installed
@@ -21,9 +23,9 @@ run: install $(STATIC_STAMP)
 	$(MANAGE) seed_demo
 	@echo ""
 	@echo "  The service is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	@echo "  The worker beside it writes e-mails to var/mail/ (one .eml file each)."
+	@echo "  The worker beside it writes e-mails to var/mail/ (one .eml file each), linking to $(SERVICE_URL)/"
 	@echo ""
-	scripts/run-dev $(BIN)/python $(PORT)
+	SERVICE_URL="$(SERVICE_URL)" scripts/run-dev $(BIN)/python $(PORT)
 
 # The outbox worker alone (production runs it as its own service; see docs/operations.md).
 worker: install

@@ -376,9 +376,10 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
 
 
 def _build_reset_url(request: HttpRequest) -> Any:
+    # From SERVICE_URL like every other link in an e-mail, never from the request's Host header.
     def build(uidb64: str, token: str) -> str:
         path = reverse("accounts:password-reset-link", kwargs={"uidb64": uidb64, "token": token})
-        return request.build_absolute_uri(path)
+        return f"{settings.SERVICE_URL}{path}"
 
     return build
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -46,7 +47,8 @@ def ask_for_link(email: str) -> Any:
 
 
 def link_in(message: OutboundMessage) -> str:
-    match = re.search(r"http://testserver(/accounts/password-reset/[^/\s]+/[^/\s]+/)", message.body)
+    # The link starts with SERVICE_URL, never with the Host header the request came with ("testserver").
+    match = re.search(re.escape(settings.SERVICE_URL) + r"(/accounts/password-reset/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 
