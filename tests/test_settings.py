@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.production_env import PRODUCTION
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,18 +49,6 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY" in result.stderr
 
 
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
-    "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-    "ALLOWED_HOSTS": "reviews.example.org",
-    "SERVICE_URL": "https://reviews.example.org",
-    "FIELD_ENCRYPTION_KEYS": "prod1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
-    "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
-    "CASE_DOCUMENT_SCANNER": "scanners.clamd.scan",
-    "AUDIT_CHAIN_KEYS": "prodaudit1:YXVkaXQta2V5LW9uZS1mb3ItdGVzdHMtb25seS0zMmI",
-    "AUDIT_CHECKPOINT_DIR": "/nonexistent/shared/audit",
-}
 NOT_SCANNED = "WARNING: uploads are not virus-scanned"
 
 

@@ -22,6 +22,7 @@ from cspr.audit.models import AuditChainHead, AuditEvent
 from cspr.audit.selectors import audit_chain_problems
 from cspr.audit.services import AuditRestoreRefused, audit_record, audit_restore_acknowledge
 from tests.audit.conftest import as_forger, set_head
+from tests.production_env import PRODUCTION as PRODUCTION_ENV
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NEW_KEY = ("audit3", b"a third audit key for tests only!"[:32])
@@ -238,15 +239,8 @@ def test_a_broken_old_trail_is_refused_not_sealed(demo: object) -> None:
 
 # --- Settings -------------------------------------------------------------------------------------------------------
 
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
-    "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-    "ALLOWED_HOSTS": "reviews.example.org",
-    "FIELD_ENCRYPTION_KEYS": "prod1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
-    "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
-    "AUDIT_CHECKPOINT_DIR": "/nonexistent/shared/audit",
-}
+# Production's environment without the audit key: each test below supplies its own (or none).
+PRODUCTION = {name: value for name, value in PRODUCTION_ENV.items() if name != "AUDIT_CHAIN_KEYS"}
 
 
 def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
