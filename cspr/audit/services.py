@@ -37,7 +37,33 @@ IDENTIFYING_KEYS = frozenset(
         "family_name",
     }
 )
+# Free text typed into a case (reasons, notes, titles, actions) is sealed (ADR 0009) and never copied into the trail,
+# which the partnership admin and the auditor read. A reason the service writes itself (why a request was refused,
+# why sessions ended) goes under other keys, so these are refused wherever they appear.
+FREE_TEXT_KEYS = frozenset(
+    {
+        "note",
+        "notes",
+        "title",
+        "late_reason",
+        "extension_reason",
+        "agreed_by",
+        "extension_agreed_by",
+        "explanation",
+        "what",
+        "what_was_said",
+        "method_other",
+        "other_area",
+        "rationale",
+        "grounds_text",
+        "agencies_involved",
+        "parallel_processes",
+        "original_name",
+        "filename",
+    }
+)
 IDENTIFYING_DETAIL_REFUSED = "Audit details must not hold identifying details (key '{key}')."
+FREE_TEXT_REFUSED = "Audit details must not hold free text typed into a case (key '{key}')."
 
 
 class IdentifyingDetailInAudit(ValueError):
@@ -49,6 +75,8 @@ def _check_details(details: Any, path: str = "") -> None:
         for key, value in details.items():
             if str(key).lower() in IDENTIFYING_KEYS:
                 raise IdentifyingDetailInAudit(IDENTIFYING_DETAIL_REFUSED.format(key=f"{path}{key}"))
+            if str(key).lower() in FREE_TEXT_KEYS:
+                raise IdentifyingDetailInAudit(FREE_TEXT_REFUSED.format(key=f"{path}{key}"))
             _check_details(value, f"{path}{key}.")
     elif isinstance(details, list | tuple):
         for item in details:

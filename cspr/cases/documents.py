@@ -370,14 +370,24 @@ class Download:
     content_type: str
 
     @classmethod
-    def of(cls, kept_file: Any) -> Download:
+    def of(cls, kept_file: Any, *, neutral_name: str = "") -> Download:
         """The download of a stored-file row (a case document, meeting paper or return attachment): each keeps
-        ``stored_name``, ``content_type`` and its sealed ``original_name``."""
+        ``stored_name``, ``content_type`` and its sealed ``original_name``. With ``neutral_name`` (for a reader who
+        may not see identifying details) the original name is not even decrypted: ``<neutral_name>.<ext>``."""
         return cls(
             path=absolute(kept_file.stored_name),
-            filename=kept_file.unseal("original_name"),
+            filename=(
+                f"{neutral_name}.{extension(kept_file.content_type)}"
+                if neutral_name
+                else kept_file.unseal("original_name")
+            ),
             content_type=kept_file.content_type,
         )
+
+
+def extension(content_type: str) -> str:
+    """The file extension for a kept file's content type ("bin" for one we do not know)."""
+    return next((kind for kind, known in CONTENT_TYPES.items() if known == content_type), "bin")
 
 
 @contextlib.contextmanager

@@ -181,11 +181,27 @@ class IdentifyingPurposeForm(TextCleaningForm):
         required=False,
     )
 
+    other_needed = "Say why you need to see the identifying details"
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("purpose") == "other" and not cleaned.get("purpose_other"):
-            self.add_error("purpose_other", "Say why you need to see the identifying details")
+            self.add_error("purpose_other", self.other_needed)
         return cleaned
+
+
+class DocumentPurposeForm(IdentifyingPurposeForm):
+    """Why a case document is downloaded: the same purposes, asked about the document."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].label = "Why do you need this document?"
+        self.fields["purpose"].error_messages = {
+            **self.fields["purpose"].error_messages,
+            "required": "Select why you need this document",
+        }
+
+    other_needed = "Say why you need this document"
 
 
 class DocumentForm(TextCleaningForm):

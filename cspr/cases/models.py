@@ -11,6 +11,7 @@ Decisions, transitions and duties are immutable rows: ``save`` refuses an update
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from cspr.core.crypto import decrypt, encrypt
+from cspr.core.sealing import note_read, seal_context, sealed_text
 from cspr.domain.lifecycle import Stage
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
@@ -43,13 +45,19 @@ class ImmutableModel(models.Model):
 
 
 class SealedFieldsMixin:
-    """Reading and writing ``<field>_sealed`` columns with the row's own context."""
+    """Reading and writing ``<field>_sealed`` columns with the row's own context (ADR 0009).
+
+    Declare a column with :func:`cspr.core.sealing.sealed_text`; every ``*_sealed`` column is found by
+    :func:`cspr.core.sealing.sealed_field_names`. Each ``unseal`` is noted for the request's audit event
+    (:class:`cspr.core.sealing.SealedReadAuditMiddleware`); ``is_recorded`` tells whether a value exists without
+    reading it (what a role that may not read the words is shown).
+    """
 
     uuid: uuid.UUID
     _meta: Any
 
     def seal_context(self, field: str) -> str:
-        return f"{self._meta.app_label}.{self._meta.model_name}.{field}.{self.uuid}"
+        return seal_context(self._meta.app_label, self._meta.model_name, field, self.uuid)
 
     def seal(self, field: str, value: str) -> None:
         """Store ``value`` encrypted in ``<field>_sealed`` ("" stays "": nothing to hide)."""
@@ -57,7 +65,25 @@ class SealedFieldsMixin:
 
     def unseal(self, field: str) -> str:
         token = getattr(self, f"{field}_sealed")
-        return decrypt(token, context=self.seal_context(field)) if token else ""
+        if not token:
+            return ""
+        context = self.seal_context(field)
+        value = decrypt(token, context=context)
+        note_read(context)
+        return value
+
+    def is_recorded(self, field: str) -> bool:
+        return bool(getattr(self, f"{field}_sealed"))
+
+    def seal_list(self, field: str, values: list[str] | tuple[str, ...]) -> None:
+        """A list of short texts (agencies as named, parallel processes), sealed as one JSON value."""
+        cleaned = [value for value in values if value]
+        self.seal(field, json.dumps(cleaned, separators=(",", ":")) if cleaned else "")
+
+    def unseal_list(self, field: str) -> list[str]:
+        text = self.unseal(field)
+        value = json.loads(text) if text else []
+        return [str(item) for item in value] if isinstance(value, list) else []
 
 
 class Case(SealedFieldsMixin, models.Model):
@@ -110,11 +136,11 @@ class Case(SealedFieldsMixin, models.Model):
     care_leaver_age = models.PositiveSmallIntegerField(null=True, blank=True)
     media_interest = models.BooleanField(default=False)
     other_la_area = models.CharField(max_length=200, blank=True)
-    agencies_involved = models.JSONField(default=list, blank=True, help_text="Agencies as the notifier named them.")
+    agencies_involved_sealed = sealed_text("Agencies as the notifier named them: a JSON list, sealed.")
     involved_organisations = models.ManyToManyField(
         "partnerships.Organisation", blank=True, related_name="+", help_text="The named agencies we recognise."
     )
-    parallel_processes = models.JSONField(default=list, blank=True)
+    parallel_processes_sealed = sealed_text("Parallel processes as the notifier named them: a JSON list, sealed.")
     # ... and free text that may identify, sealed.
     incident_place_sealed = models.TextField(blank=True)
     what_is_known_sealed = models.TextField(blank=True)
@@ -230,13 +256,18 @@ class HouseholdMember(SealedFieldsMixin, models.Model):
         return f"Household member {self.position + 1} ({self.relationship})"
 
 
-class LocalAuthorityDecision(ImmutableModel):
-    """The local authority's decision whether to notify the Panel (§3.5). Theirs: a correction is a new row."""
+class LocalAuthorityDecision(SealedFieldsMixin, ImmutableModel):
+    """The local authority's decision whether to notify the Panel (§3.5). Theirs: a correction is a new row.
 
+    The officer's name and role stay in clear: a professional named in their working role, whom the partnership
+    must be able to contact; the reason may name the child or family, so it is sealed.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="la_decisions")
     decided_on = models.DateField()
     notify_panel = models.BooleanField()
-    reason = models.TextField()
+    reason_sealed = sealed_text("Why the local authority decided so (sealed).", blank=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -261,7 +292,8 @@ class LocalAuthorityDecision(ImmutableModel):
         return f"{self.case}: {'notify' if self.notify_panel else 'do not notify'} the Panel"
 
 
-class CaseTransition(ImmutableModel):
+class CaseTransition(SealedFieldsMixin, ImmutableModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=30, blank=True, help_text="The role the actor took it in.")
@@ -269,7 +301,7 @@ class CaseTransition(ImmutableModel):
     from_stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
     to_stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
     transition = models.CharField(max_length=60)
-    reason = models.TextField(blank=True)
+    reason_sealed = sealed_text()
     grounds = models.JSONField(default=list, blank=True, help_text="§5.6 grounds, for a discretionary review.")
 
     class Meta:
@@ -280,9 +312,10 @@ class CaseTransition(ImmutableModel):
         return f"{self.case}: {self.from_stage} → {self.to_stage}"
 
 
-class CaseClock(models.Model):
+class CaseClock(SealedFieldsMixin, models.Model):
     """One clock on one case, instantiated from the preset when its starting event date becomes known."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
     clock_id = models.CharField(max_length=60)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the preset.")
@@ -295,10 +328,10 @@ class CaseClock(models.Model):
     applicable = models.BooleanField(default=True)
     provisional = models.BooleanField(default=False)
     met_on = models.DateField(null=True, blank=True)
-    late_reason = models.TextField(blank=True)
+    late_reason_sealed = sealed_text()
     extended_to = models.DateField(null=True, blank=True)
-    extension_reason = models.TextField(blank=True)
-    extension_agreed_by = models.CharField(max_length=200, blank=True)
+    extension_reason_sealed = sealed_text()
+    extension_agreed_by_sealed = sealed_text("Who agreed the extension, as typed (sealed).")
 
     class Meta:
         ordering = ["case", "position"]
@@ -327,13 +360,14 @@ DUTY_CLOCKS: dict[str, str | None] = {
 }
 
 
-class DutyRecord(ImmutableModel):
+class DutyRecord(SealedFieldsMixin, ImmutableModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="duties")
     kind = models.CharField(max_length=30, choices=DutyKind.choices)
     done_on = models.DateField()
     panel_reference = models.CharField(max_length=100, blank=True)
-    other_area = models.CharField(max_length=200, blank=True)
-    late_reason = models.TextField(blank=True)
+    other_area_sealed = sealed_text("The other area informed, as typed (sealed).")
+    late_reason_sealed = sealed_text()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -354,7 +388,7 @@ class CaseDocument(SealedFieldsMixin, models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    title = models.CharField(max_length=200, help_text="What the document is, without names.")
+    title_sealed = sealed_text("What the document is (sealed: it may name people all the same).", blank=False)
     stored_name = models.CharField(max_length=200, help_text="Path under PRIVATE_MEDIA_ROOT.")
     original_name_sealed = models.TextField(help_text="The uploaded file name may name people: sealed.")
     content_type = models.CharField(max_length=100)
@@ -367,19 +401,20 @@ class CaseDocument(SealedFieldsMixin, models.Model):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        return f"Document {self.uuid}"
 
     @property
     def uploaded_on(self) -> date:
         return timezone.localdate(self.uploaded_at)
 
 
-class CaseLink(models.Model):
+class CaseLink(SealedFieldsMixin, models.Model):
     class Kind(models.TextChoices):
         POSSIBLE_DUPLICATE = "possible_duplicate", "Possible duplicate"
         DUPLICATE = "duplicate", "Same incident or child (linked)"
         JOINT_WORKING = "joint_working", "Joint working with another partnership"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     other_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -387,7 +422,7 @@ class CaseLink(models.Model):
         "partnerships.Partnership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     other_area = models.CharField(max_length=200, blank=True, help_text="The other area as the notifier named it.")
-    note = models.TextField(blank=True)
+    note_sealed = sealed_text()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -79,6 +79,7 @@ class CasePage:
     can_extend: bool
     can_link: bool
     can_see_identifying: bool
+    can_download: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,7 +112,10 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
     reference = case.reference
     roles = scope.roles_in(case.partnership_id)
     children = list(case.children.all())
-    all_clocks = selectors.case_clocks(case=case, today=today)
+    # Free text typed into the case (reasons, notes, titles) only for the roles that work it (ADR 0009).
+    reveal = bool(rules.test_rule("cases.read_free_text", scope, case))
+    all_clocks = selectors.case_clocks(case=case, today=today, reveal=reveal)
+    named = selectors.case_named_lists(case=case, reveal=reveal)
     assessment = case.assessment or {}
     summary = [
         ("Reference", reference),
@@ -128,7 +132,7 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
         ("Local authority became aware", _date(case.aware_on)),
         ("Notification received", _date(case.notified_on)),
         ("Panel notified", _date(case.panel_notified_on)),
-        ("Parallel processes", ", ".join(case.parallel_processes) or "None known"),
+        ("Parallel processes", ", ".join(named["parallel_processes"]) or "None known"),
         ("Media interest", "Yes" if case.media_interest else "No"),
     ]
     if case.other_la_area:
@@ -156,7 +160,7 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
         for option in transition_options(case.stage, roles=roles, facts=facts)
         if option.name in ROUTES
     ]
-    la_decisions = selectors.case_la_decisions(case=case)
+    la_decisions = selectors.case_la_decisions(case=case, reveal=reveal)
     other_actions = []
     if rules.test_rule("cases.record_la_decision", scope, case):
         label = (
@@ -212,10 +216,10 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
         duties=duties,
         duty_records=duty_records,
         la_decisions=la_decisions,
-        timeline=selectors.case_timeline(case=case),
+        timeline=selectors.case_timeline(case=case, reveal=reveal),
         children=[_child_summary(child) for child in children],
-        organisations=_organisations(case),
-        documents=selectors.case_documents(case=case),
+        organisations=_organisations(case, named["agencies_involved"]),
+        documents=selectors.case_documents(case=case, reveal=reveal),
         links=[link for link in selectors.case_links(case=case, scope=scope) if link.kind != "possible_duplicate"],
         # Only those who may link cases are told of a possible duplicate: it reveals that another case exists.
         duplicate_warnings=selectors.case_open_duplicate_warnings(case=case) if can_link else [],
@@ -224,16 +228,17 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
         can_extend=rules.test_rule("cases.record_extension", scope, case),
         can_link=can_link,
         can_see_identifying=rules.test_rule("cases.view_identifying_details", scope, case),
+        can_download=rules.test_rule("cases.download_document", scope, case),
     )
 
 
-def _organisations(case: Case) -> list[tuple[str, str]]:
+def _organisations(case: Case, agencies_named: list[str]) -> list[tuple[str, str]]:
     rows = [("Notified by" if not case.as_referral else "Referred by", str(case.submitted_by_organisation or ""))]
     rows.append(
         ("Notifier", f"{case.notifier_name}, {case.notifier_role} ({case.notifier_email}, {case.notifier_phone})")
     )
-    if case.agencies_involved:
-        rows.append(("Agencies involved", ", ".join(case.agencies_involved)))
+    if agencies_named:
+        rows.append(("Agencies involved", ", ".join(agencies_named)))
     labels = dict(RELATIONSHIP_CHOICES)
     household = [labels.get(member.relationship, member.relationship) for member in case.household.all()]
     # By relationship only: names and addresses are on the identifying-details page.

@@ -18,8 +18,10 @@ from cspr.core.policy import (
     CASE_LINKERS,
     CASE_ROUTERS,
     DISCRETIONARY_DECIDERS,
+    DOCUMENT_READERS,
     DOCUMENT_UPLOADERS,
     EXTENSION_RECORDERS,
+    FREE_TEXT_READERS,
     IDENTIFYING_VIEWERS,
 )
 from cspr.domain.roles import Role
@@ -83,6 +85,8 @@ RULES = {
     "cases.record_extension": can_see_case & _holds(EXTENSION_RECORDERS),
     "cases.attach_document": can_see_case & _holds(DOCUMENT_UPLOADERS),
     "cases.view_identifying_details": can_see_case & _holds(IDENTIFYING_VIEWERS),
+    "cases.read_free_text": can_see_case & _holds(FREE_TEXT_READERS),
+    "cases.download_document": can_see_case & _holds(DOCUMENT_READERS),
     "cases.link_cases": can_see_case & _holds(CASE_LINKERS),
 }
 

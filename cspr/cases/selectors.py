@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -176,6 +177,7 @@ class ClockRow:
     extended_to: date | None
     extension_reason: str
     extension_agreed_by: str
+    late_reason_recorded: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -193,8 +195,12 @@ class ClockRow:
         return f"{left} working day{'s' if left != 1 else ''} left"
 
 
-def case_clocks(*, case: Case, today: date) -> list[ClockRow]:
-    """The case's clocks in the preset's order, with their status on ``today``."""
+def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockRow]:
+    """The case's clocks in the preset's order, with their status on ``today``.
+
+    The reasons (late, extension, who agreed) are sealed free text: with ``reveal`` they are decrypted (the caller
+    has checked ``cases.read_free_text``; the read is audited), otherwise they are replaced by :data:`WITHHELD`.
+    """
     calendar = partnership_calendar(partnership_id=case.partnership_id)
     preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
     rows = []
@@ -230,12 +236,13 @@ def case_clocks(*, case: Case, today: date) -> list[ClockRow]:
                 colour=STATUS_COLOURS[reading.status],
                 working_days_left=reading.working_days_left,
                 met_on=clock.met_on,
-                late_reason=clock.late_reason,
+                late_reason=_text(clock, "late_reason", reveal),
                 provisional=clock.provisional,
                 applicable=clock.applicable,
                 extended_to=clock.extended_to,
-                extension_reason=clock.extension_reason,
-                extension_agreed_by=clock.extension_agreed_by,
+                extension_reason=_text(clock, "extension_reason", reveal),
+                extension_agreed_by=_text(clock, "extension_agreed_by", reveal),
+                late_reason_recorded=clock.is_recorded("late_reason"),
             )
         )
     return rows
@@ -287,15 +294,85 @@ def case_path(*, case: Case) -> list[PathSectionView]:
 
 # -- decisions, documents, links -----------------------------------------------------------------------------------
 
+WITHHELD = "Recorded (the words are shown only to those working on the case)"
 
-def case_la_decisions(*, case: Case) -> list[LocalAuthorityDecision]:
-    return list(
-        LocalAuthorityDecision.objects.filter(case=case).select_related("decided_by", "decided_by_organisation")
+
+def _text(row: Any, field: str, reveal: bool) -> str:
+    """A sealed free-text value for a reader who may read it, else whether one was recorded (never the words)."""
+    if not row.is_recorded(field):
+        return ""
+    return row.unseal(field) if reveal else WITHHELD
+
+
+@dataclass(frozen=True)
+class LaDecisionRow:
+    notify_panel: bool
+    decided_on: date
+    reason: str
+    decided_by: Any
+    decided_by_organisation: Any
+    on_behalf_of_la: bool
+    la_officer_name: str
+    la_officer_role: str
+    recorded_at: datetime
+
+
+def case_la_decisions(*, case: Case, reveal: bool = False) -> list[LaDecisionRow]:
+    """The local authority's decisions, oldest first; the reason only with ``reveal`` (see :func:`case_clocks`)."""
+    return [
+        LaDecisionRow(
+            notify_panel=decision.notify_panel,
+            decided_on=decision.decided_on,
+            reason=_text(decision, "reason", reveal),
+            decided_by=decision.decided_by,
+            decided_by_organisation=decision.decided_by_organisation,
+            on_behalf_of_la=decision.on_behalf_of_la,
+            la_officer_name=decision.la_officer_name,
+            la_officer_role=decision.la_officer_role,
+            recorded_at=decision.recorded_at,
+        )
+        for decision in LocalAuthorityDecision.objects.filter(case=case).select_related(
+            "decided_by", "decided_by_organisation"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    uuid: Any
+    title: str
+    content_type: str
+    size: int
+    uploaded_on: date
+
+
+def case_documents(*, case: Case, reveal: bool = False) -> list[DocumentRow]:
+    """The case's documents; a title (which may name people) only with ``reveal``, else "Document <n>"."""
+    return [
+        DocumentRow(
+            uuid=document.uuid,
+            title=document.unseal("title") if reveal else f"Document {number}",
+            content_type=document.content_type,
+            size=document.size,
+            uploaded_on=document.uploaded_on,
+        )
+        for number, document in enumerate(CaseDocument.objects.filter(case=case), start=1)
+    ]
+
+
+def case_named_lists(*, case: Case, reveal: bool = False) -> dict[str, list[str]]:
+    """The agencies and parallel processes as the notifier named them (sealed lists), only with ``reveal``."""
+    return {
+        name: (case.unseal_list(name) if reveal else [WITHHELD] if case.is_recorded(name) else [])
+        for name in ("agencies_involved", "parallel_processes")
+    }
+
+
+def case_document_number(*, case: Case, document: CaseDocument) -> int:
+    """The document's place in the case's list (1, 2, ...), for a neutral file name."""
+    return CaseDocument.objects.filter(case=case, uploaded_at__lt=document.uploaded_at).count() + (
+        CaseDocument.objects.filter(case=case, uploaded_at=document.uploaded_at, id__lte=document.id).count()
     )
-
-
-def case_documents(*, case: Case) -> list[CaseDocument]:
-    return list(CaseDocument.objects.filter(case=case).select_related("uploaded_by"))
 
 
 def case_document_get(*, case: Case, document_uuid: str) -> CaseDocument | None:
@@ -372,8 +449,8 @@ def _who(user: object, fallback: str = "The service") -> str:
     return str(user) if user is not None else fallback
 
 
-def case_timeline(*, case: Case) -> list[TimelineEntry]:
-    """Everything that happened to the case, newest first, in words."""
+def case_timeline(*, case: Case, reveal: bool = False) -> list[TimelineEntry]:
+    """Everything that happened to the case, newest first, in words; reasons only with ``reveal``."""
     entries: list[TimelineEntry] = [
         TimelineEntry(
             at=case.submitted_at,
@@ -391,7 +468,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 by=_who(transition.actor),
                 detail=(
                     f"{Stage(transition.from_stage).label} → {Stage(transition.to_stage).label}"
-                    + (f". Reason: {transition.reason}" if transition.reason else "")
+                    + (f". Reason: {_text(transition, 'reason', reveal)}" if transition.is_recorded("reason") else "")
                 ),
             )
         )
@@ -407,17 +484,20 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 at=decision.recorded_at,
                 title=f"The local authority decided {outcome}",
                 by=_who(decision.decided_by),
-                detail=f"Decided on {decision.decided_on:%-d %B %Y}{on_behalf}. Reason: {decision.reason}",
+                detail=(
+                    f"Decided on {decision.decided_on:%-d %B %Y}{on_behalf}. "
+                    f"Reason: {_text(decision, 'reason', reveal)}"
+                ),
             )
         )
     for duty in DutyRecord.objects.filter(case=case).select_related("recorded_by"):
         detail = f"On {duty.done_on:%-d %B %Y}"
         if duty.panel_reference:
             detail += f", Panel reference {duty.panel_reference}"
-        if duty.other_area:
-            detail += f" ({duty.other_area})"
-        if duty.late_reason:
-            detail += f". Late because: {duty.late_reason}"
+        if duty.is_recorded("other_area"):
+            detail += f" ({_text(duty, 'other_area', reveal)})"
+        if duty.is_recorded("late_reason"):
+            detail += f". Late because: {_text(duty, 'late_reason', reveal)}"
         entries.append(
             TimelineEntry(
                 at=duty.recorded_at, title=DutyKind(duty.kind).label, by=_who(duty.recorded_by), detail=detail

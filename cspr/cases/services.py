@@ -44,6 +44,7 @@ from cspr.cases.models import (
 from cspr.cases.notification import NotificationData, normalise_nhs_number, validate_notification
 from cspr.cases.rules import la_notifier_organisation_ids, scope_of
 from cspr.core.crypto import decrypt, encrypt, lookup_hash, needs_rotation
+from cspr.core.sealing import SUFFIX, seal_context, sealed_field_names
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.clocks import ClockFacts, Event, EventOrderError, compute_due_dates
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature, assess_incident
@@ -281,14 +282,14 @@ def notification_submit(
             care_leaver_age=data.care_leaver_age,
             media_interest=data.media_interest,
             other_la_area=data.other_la_area.strip(),
-            agencies_involved=[item.strip() for item in data.agencies_involved if item.strip()],
-            parallel_processes=[item.strip() for item in data.parallel_processes if item.strip()],
             assessment=_assessment(data, partnership.preset),
         )
+        case.seal_list("agencies_involved", [item.strip() for item in data.agencies_involved if item.strip()])
+        case.seal_list("parallel_processes", [item.strip() for item in data.parallel_processes if item.strip()])
         for name in ("incident_place", "what_is_known", "serious_harm_description", "case_outline", "media_details"):
             case.seal(name, getattr(data, name).strip())
         case.save(force_insert=True)
-        _involved_organisations_set(case=case)
+        _involved_organisations_set(case=case, named=data.agencies_involved)
         children = _children_create(case=case, data=data)
         _household_create(case=case, data=data)
         try:
@@ -311,8 +312,8 @@ def notification_submit(
     return case
 
 
-def _involved_organisations_set(*, case: Case) -> None:
-    names = {name.casefold() for name in case.agencies_involved}
+def _involved_organisations_set(*, case: Case, named: Iterable[str]) -> None:
+    names = {name.strip().casefold() for name in named if name.strip()}
     if not names:
         return
     organisations = Organisation.objects.filter(partnership_links__partnership_id=case.partnership_id)
@@ -372,7 +373,7 @@ def _duplicates_flag(*, case: Case, children: list[Child], at: datetime) -> list
         partnership_id=case.partnership_id, identity_hashes=hashes, closed_stages=CLOSED_STAGES
     ).exclude(pk=case.pk)
     return [
-        CaseLink.objects.create(
+        _link_create(
             case=case,
             kind=CaseLink.Kind.POSSIBLE_DUPLICATE,
             other_case=other,
@@ -381,6 +382,13 @@ def _duplicates_flag(*, case: Case, children: list[Child], at: datetime) -> list
         )
         for other in others
     ]
+
+
+def _link_create(*, note: str, **fields: Any) -> CaseLink:
+    link = CaseLink(**fields)
+    link.seal("note", note)
+    link.save(force_insert=True)
+    return link
 
 
 def _joint_working_link(*, case: Case, at: datetime) -> None:
@@ -396,7 +404,7 @@ def _joint_working_link(*, case: Case, at: datetime) -> None:
         ),
         None,
     )
-    CaseLink.objects.create(
+    _link_create(
         case=case,
         kind=CaseLink.Kind.JOINT_WORKING,
         other_partnership=other,
@@ -646,7 +654,6 @@ def la_decision_record(
             case=case,
             decided_on=decided_on,
             notify_panel=notify_panel,
-            reason=reason.strip(),
             decided_by=actor,
             decided_by_organisation_id=min(la_organisations) if la_organisations else None,
             on_behalf_of_la=on_behalf,
@@ -654,6 +661,7 @@ def la_decision_record(
             la_officer_role=la_officer_role.strip() if on_behalf else "",
             recorded_at=recorded_at,
         )
+        decision.seal("reason", reason.strip())
         decision.save(force_insert=True)
         if first and case.as_referral and case.notified_on is None:
             case.notified_on = _local_date(recorded_at)
@@ -800,7 +808,7 @@ def _move(
         raise CaseActionRefused(error.message) from None
     rule_roles = {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}
     acting_role = next((role for role in sorted(roles) if role in rule_roles), None)
-    CaseTransition(
+    transition_row = CaseTransition(
         case=case,
         actor=actor,
         actor_role=acting_role.value if acting_role else "",
@@ -808,9 +816,10 @@ def _move(
         from_stage=case.stage,
         to_stage=target.value,
         transition=transition,
-        reason=reason.strip(),
         grounds=list(grounds),
-    ).save(force_insert=True)
+    )
+    transition_row.seal("reason", reason.strip())
+    transition_row.save(force_insert=True)
     previous = case.stage
     case.stage = target.value
     fields = ["stage"]
@@ -856,8 +865,8 @@ def case_clock_met(
     if late and not late_reason.strip():
         raise CaseActionRefused(CLOCK_LATE_REASON, field="late_reason")
     clock.met_on = met_on
-    clock.late_reason = late_reason.strip() if late else ""
-    clock.save(update_fields=["met_on", "late_reason"])
+    clock.seal("late_reason", late_reason.strip() if late else "")
+    clock.save(update_fields=["met_on", "late_reason_sealed"])
     _audit(actor=actor, verb="case.clock_met", case=case, request=request, clock=clock_id, met_on=met_on, late=late)
     return clock
 
@@ -915,16 +924,16 @@ def duty_record(
             kind=kind,
             done_on=done_on,
             panel_reference=panel_reference.strip(),
-            other_area=other_area.strip(),
-            late_reason=late_reason.strip() if late else "",
             recorded_by=actor,
             recorded_at=recorded_at,
         )
+        duty.seal("other_area", other_area.strip())
+        duty.seal("late_reason", late_reason.strip() if late else "")
         duty.save(force_insert=True)
         if clock is not None:
             clock.met_on = done_on
-            clock.late_reason = duty.late_reason
-            clock.save(update_fields=["met_on", "late_reason"])
+            clock.seal("late_reason", late_reason.strip() if late else "")
+            clock.save(update_fields=["met_on", "late_reason_sealed"])
         if kind == DutyKind.PANEL_NOTIFIED:
             case.panel_notified_on = done_on
             case.save(update_fields=["panel_notified_on"])
@@ -962,9 +971,9 @@ def clock_extension_record(
                 EXTENSION_NOT_LATER.format(due=f"{clock.effective_due:%-d %B %Y}"), field="extended_to"
             )
         clock.extended_to = extended_to
-        clock.extension_reason = reason.strip()
-        clock.extension_agreed_by = agreed_by.strip()
-        clock.save(update_fields=["extended_to", "extension_reason", "extension_agreed_by"])
+        clock.seal("extension_reason", reason.strip())
+        clock.seal("extension_agreed_by", agreed_by.strip())
+        clock.save(update_fields=["extended_to", "extension_reason_sealed", "extension_agreed_by_sealed"])
         _audit(
             actor=actor,
             verb="case.clock_extended",
@@ -1030,12 +1039,7 @@ def identifying_details_view(
     """Decrypt the case's identifying details for one person, for a stated purpose, and audit that view."""
     scope = _check_scope(actor, scope)
     _require("cases.view_identifying_details", scope, case)
-    if purpose not in PURPOSE_LABELS:
-        raise CaseActionRefused(PURPOSE_NEEDED, field="purpose")
-    if purpose == "other" and not purpose_other.strip():
-        raise CaseActionRefused(PURPOSE_OTHER_NEEDED, field="purpose_other")
-    if len(purpose_other) > 200 or "\x00" in purpose_other:
-        raise CaseActionRefused(PURPOSE_OTHER_NEEDED, field="purpose_other")
+    _check_purpose(purpose, purpose_other)
     children = tuple(
         ChildIdentity(
             pseudonym=child.pseudonym,
@@ -1109,11 +1113,11 @@ def document_attach(
         document = CaseDocument(
             uuid=document_uuid,
             case=case,
-            title=title.strip(),
             uploaded_by=actor,
             uploaded_at=uploaded_at,
             **stored.model_fields(),
         )
+        document.seal("title", title.strip())
         document.seal("original_name", documents.original_name(upload, "document"))
         document.save(force_insert=True)
         _audit(
@@ -1127,14 +1131,38 @@ def document_attach(
     return document
 
 
+def _check_purpose(purpose: str, purpose_other: str) -> None:
+    if purpose not in PURPOSE_LABELS:
+        raise CaseActionRefused(PURPOSE_NEEDED, field="purpose")
+    if purpose == "other" and not purpose_other.strip():
+        raise CaseActionRefused(PURPOSE_OTHER_NEEDED, field="purpose_other")
+    if len(purpose_other) > 200 or "\x00" in purpose_other:
+        raise CaseActionRefused(PURPOSE_OTHER_NEEDED, field="purpose_other")
+
+
 def document_download(
-    *, actor: Any, case: Case, document: CaseDocument, scope: Scope | None = None, request: HttpRequest | None = None
+    *,
+    actor: Any,
+    case: Case,
+    document: CaseDocument,
+    purpose: str,
+    purpose_other: str = "",
+    scope: Scope | None = None,
+    request: HttpRequest | None = None,
 ) -> documents.Download:
-    """Open a case document for someone who may see the case; each download is audited."""
+    """Open a case document for one of the roles that work the case, for a stated purpose; each download audited.
+
+    The file keeps its original name (which may name people) only for a reader who may see identifying details;
+    anyone else gets ``<reference>-document-<n>.<ext>``.
+    """
     scope = _check_scope(actor, scope)
-    _require("cases.view_case", scope, case)
+    _require("cases.download_document", scope, case)
     if document.case_id != case.pk:
         raise CaseActionRefused(NOT_ALLOWED)
+    _check_purpose(purpose, purpose_other)
+    neutral = ""
+    if not rules.test_rule("cases.view_identifying_details", scope, case):
+        neutral = f"{case.reference}-document-{selectors.case_document_number(case=case, document=document)}"
     with transaction.atomic():
         _audit(
             actor=actor,
@@ -1142,8 +1170,11 @@ def document_download(
             case=case,
             request=request,
             document=str(document.uuid),
+            purpose=purpose,
+            purpose_label=PURPOSE_LABELS[purpose],
+            purpose_other=purpose_other.strip(),
         )
-    return documents.Download.of(document)
+    return documents.Download.of(document, neutral_name=neutral)
 
 
 # -- links -----------------------------------------------------------------------------------------------------------
@@ -1171,7 +1202,7 @@ def case_link(
     with transaction.atomic():
         if CaseLink.objects.filter(case=case, other_case=other, kind=CaseLink.Kind.DUPLICATE).exists():
             raise CaseActionRefused(LINK_EXISTS, field="other_reference")
-        link = CaseLink.objects.create(
+        link = _link_create(
             case=case,
             kind=CaseLink.Kind.DUPLICATE,
             other_case=other,
@@ -1179,12 +1210,15 @@ def case_link(
             created_by=actor,
             created_at=at,
         )
-        CaseLink.objects.get_or_create(
-            case=other,
-            kind=CaseLink.Kind.DUPLICATE,
-            other_case=case,
-            defaults={"note": note.strip(), "created_by": actor, "created_at": at},
-        )
+        if not CaseLink.objects.filter(case=other, kind=CaseLink.Kind.DUPLICATE, other_case=case).exists():
+            _link_create(
+                case=other,
+                kind=CaseLink.Kind.DUPLICATE,
+                other_case=case,
+                note=note.strip(),
+                created_by=actor,
+                created_at=at,
+            )
         CaseLink.objects.filter(
             case__in=[case, other], other_case__in=[case, other], kind=CaseLink.Kind.POSSIBLE_DUPLICATE
         ).update(resolved_at=at)
@@ -1237,7 +1271,7 @@ def identifying_details_reseal(*, batch_size: int = 500) -> dict[str, int]:
     counts: dict[str, int] = {}
     models: list[Any] = [model for model in apps.get_models() if model.__module__.startswith("cspr.")]
     for model in models:
-        sealed = [field.name for field in model._meta.get_fields() if field.name.endswith("_sealed")]
+        sealed = [f"{name}{SUFFIX}" for name in sealed_field_names(model)]
         if not sealed or not any(field.name == "uuid" for field in model._meta.get_fields()):
             continue
         label = model._meta.label_lower
@@ -1256,7 +1290,9 @@ def identifying_details_reseal(*, batch_size: int = 500) -> dict[str, int]:
                     for name in sealed:
                         token = getattr(row, name)
                         if token and needs_rotation(token):
-                            context = f"{model._meta.app_label}.{model._meta.model_name}.{name[:-7]}.{row.uuid}"
+                            context = seal_context(
+                                model._meta.app_label, model._meta.model_name, name[: -len(SUFFIX)], row.uuid
+                            )
                             setattr(row, name, encrypt(decrypt(token, context=context), context=context))
                             changed.append(name)
                     if changed:

@@ -23,6 +23,7 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.forms import (
     CaseFilterForm,
     DocumentForm,
+    DocumentPurposeForm,
     DutyForm,
     ExtensionForm,
     IdentifyingPurposeForm,
@@ -362,21 +363,36 @@ def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/document_upload.html", {"case": case, "form": form}, status=status)
 
 
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
 def document_download(request: HttpRequest, reference: str, document_uuid: str) -> HttpResponse | FileResponse:
+    """Asks the purpose (GET); the file answers the POST, and the download is audited with its purpose."""
     case = _case(request, reference)
     if case is None:
         return _refuse_case(request)
+    if not _allowed(request, "cases.download_document", case):
+        return _refuse_case(request, "may not download case documents")
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
         return _refuse_case(request, "no such document on this case")
-    download = services.document_download(
-        actor=request.user,
-        case=case,
-        document=document,
-        scope=_scope(request),
-        request=request,
-    )
-    return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
+    form = DocumentPurposeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            download = services.document_download(
+                actor=request.user,
+                case=case,
+                document=document,
+                purpose=form.cleaned_data["purpose"],
+                purpose_other=form.cleaned_data["purpose_other"],
+                scope=_scope(request),
+                request=request,
+            )
+        except CaseActionRefused as error:
+            _error_to_form(form, error)
+        else:
+            return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/document_purpose.html", {"case": case, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

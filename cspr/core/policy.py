@@ -95,6 +95,11 @@ IDENTIFYING_VIEWERS = frozenset(
 # Information requests and agency returns (cspr.returns, procedure §4.1). The business unit asks and chases; an
 # agency's contributors (and its notifiers) answer for their own organisation only; submitted returns and the merged
 # chronology are read by the business unit, the PRG and the Independent Chair (contributors see their own).
+# Free text typed into a case (reasons, notes, titles: ADR 0009) and the case's documents are for the roles that
+# work the case, the same as identifying details (an agency contributor for its organisation's cases only); never
+# for the partnership admin or the auditor, who administer and audit.
+FREE_TEXT_READERS = IDENTIFYING_VIEWERS
+DOCUMENT_READERS = IDENTIFYING_VIEWERS
 RETURN_REQUESTERS = frozenset({Role.BUSINESS_UNIT})
 RETURN_CONTRIBUTORS = frozenset({Role.AGENCY_CONTRIBUTOR, Role.NOTIFIER})
 RETURN_READERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.INDEPENDENT_CHAIR})
@@ -163,7 +168,7 @@ URL_POLICY: dict[str, Policy] = {
     # Cases (object-level checks in cspr.cases.rules; another partnership's case is a 404).
     "cases:list": members(*CASE_READERS),
     "cases:detail": members(*CASE_READERS),
-    "cases:document-download": members(*CASE_READERS),
+    "cases:document-download": members(*DOCUMENT_READERS),
     "cases:identifying-details": members(*IDENTIFYING_VIEWERS),
     "cases:la-decision": members(*LA_DECISION_RECORDERS),
     "cases:route": members(*CASE_ROUTERS),

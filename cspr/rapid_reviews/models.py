@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from cspr.cases.models import ImmutableModel, SealedFieldsMixin
+from cspr.core.sealing import sealed_text
 from cspr.domain.rapid_review import Judgement
 
 
@@ -50,7 +51,7 @@ class PrgMeeting(SealedFieldsMixin, models.Model):
     mode = models.CharField(max_length=20, choices=Mode.choices)
     where = models.CharField(max_length=500, help_text="The room, or the joining link; no names.")
     agenda_sealed = models.TextField(blank=True)
-    late_reason = models.TextField(blank=True, help_text="Why it is after the PRG meeting's due date.")
+    late_reason_sealed = sealed_text("Why it is after the PRG meeting's due date (sealed).")
     held_on = models.DateField(null=True, blank=True)
     minutes_sealed = models.TextField(blank=True)
     actions_agreed_sealed = models.TextField(blank=True)
@@ -68,7 +69,7 @@ class PrgMeeting(SealedFieldsMixin, models.Model):
         return f"PRG meeting for {self.case_id} on {self.scheduled_on}"
 
 
-class MeetingAttendance(models.Model):
+class MeetingAttendance(SealedFieldsMixin, models.Model):
     """One statutory agency (or other organisation) at the meeting: present, absent or not involved (§4.3)."""
 
     class Status(models.TextChoices):
@@ -76,10 +77,11 @@ class MeetingAttendance(models.Model):
         ABSENT = "absent", "Absent"
         NOT_INVOLVED = "not_involved", "Not involved with the family"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(PrgMeeting, on_delete=models.CASCADE, related_name="attendance")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices)
-    explanation = models.TextField(blank=True, help_text="Why absent or not involved; no names.")
+    explanation_sealed = sealed_text("Why absent or not involved (sealed).")
 
     class Meta:
         ordering = ["organisation__name"]
@@ -96,7 +98,7 @@ class MeetingPaper(SealedFieldsMixin, models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(PrgMeeting, on_delete=models.PROTECT, related_name="papers")
-    title = models.CharField(max_length=200, help_text="What the paper is, without names.")
+    title_sealed = sealed_text("What the paper is (sealed: it may name people all the same).", blank=False)
     stored_name = models.CharField(max_length=200)
     original_name_sealed = models.TextField()
     content_type = models.CharField(max_length=100)
@@ -109,7 +111,7 @@ class MeetingPaper(SealedFieldsMixin, models.Model):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        return f"Paper {self.uuid}"
 
     @property
     def uploaded_on(self) -> date:
@@ -180,12 +182,13 @@ class CriterionJudgement(SealedFieldsMixin, models.Model):
         return f"{self.code}: {self.judgement or 'not judged'}"
 
 
-class AgencyOmission(models.Model):
+class AgencyOmission(SealedFieldsMixin, models.Model):
     """Why a statutory agency was not involved in the rapid review (§4.3); no names."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="omissions")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
+    reason_sealed = sealed_text()
 
     class Meta:
         ordering = ["organisation__name"]
@@ -195,11 +198,12 @@ class AgencyOmission(models.Model):
         return f"Not involved: {self.organisation_id}"
 
 
-class LearningAction(models.Model):
+class LearningAction(SealedFieldsMixin, models.Model):
     """An action to share immediate learning (§4.3): what, which organisation owns it, by when.
 
     Kept as its own table so that the learning tracker can pick up every action of every case. The text is asked
-    for without names and kept in clear for that reason.
+    for without names but sealed all the same (ADR 0009): the case roles, the owning organisation's contributors and
+    the PRG reading earlier learning may read it, each read audited.
     """
 
     class Status(models.TextChoices):
@@ -210,7 +214,7 @@ class LearningAction(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="learning_actions")
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField()
-    what = models.TextField()
+    what_sealed = sealed_text("The action (sealed).", blank=False)
     owner_organisation = models.ForeignKey(
         "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -230,14 +234,15 @@ class LearningAction(models.Model):
 # -- decisions (immutable) ------------------------------------------------------------------------------------------
 
 
-class PrgDecision(ImmutableModel):
+class PrgDecision(SealedFieldsMixin, ImmutableModel):
     """The PRG's decision, fixed when the PRG chair sends the rapid review to the Executive (§4.3-4.4)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="prg_decision")
     decided_on = models.DateField()
     local_review = models.BooleanField()
     national_recommendation = models.CharField(max_length=10, choices=NationalRecommendation.choices)
-    late_reason = models.TextField(blank=True)
+    late_reason_sealed = sealed_text()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -263,34 +268,37 @@ class PartnerSignOff(SealedFieldsMixin, ImmutableModel):
         constraints = [models.UniqueConstraint(fields=["review", "organisation"], name="one_sign_off_per_partner")]
 
 
-class Ratification(ImmutableModel):
+class Ratification(SealedFieldsMixin, ImmutableModel):
     """The Executive Group's ratification (§4.4-4.6): the decision on a local review it stands by."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="ratification")
     ratified_on = models.DateField()
     local_review = models.BooleanField(help_text="Whether a local review will be held, as ratified.")
     disagrees_with_prg = models.BooleanField()
-    late_reason = models.TextField(blank=True)
+    late_reason_sealed = sealed_text()
     ratified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
 
-class RationaleSent(ImmutableModel):
+class RationaleSent(SealedFieldsMixin, ImmutableModel):
     """The date the Executive's rationale for disagreeing with the PRG went to the Panel (§4.5)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="rationale_sent")
     sent_on = models.DateField()
-    late_reason = models.TextField(blank=True)
+    late_reason_sealed = sealed_text()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
 
-class PanelSubmission(ImmutableModel):
+class PanelSubmission(SealedFieldsMixin, ImmutableModel):
     """The date the ratified rapid review was sent to the Panel (§4.6)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="submission")
     sent_on = models.DateField()
-    late_reason = models.TextField(blank=True)
+    late_reason_sealed = sealed_text()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -339,7 +347,8 @@ class FamilyTold(SealedFieldsMixin, ImmutableModel):
     review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="family_told")
     told_on = models.DateField()
     method = models.CharField(max_length=20, choices=Method.choices)
-    method_other = models.CharField(max_length=200, blank=True)
+    method_other_sealed = sealed_text("How, when the method is 'other' (sealed).")
+    # A professional named in their working role: in clear, as the notifier and the LA officer are (ADR 0009).
     told_by = models.CharField(max_length=200, help_text="The professional who told them, and their role.")
     what_was_said_sealed = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -307,7 +307,11 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
     )
     learning.table_head = ["Action", "Owner", "Due"]
     learning.table = [
-        [action.what, action.owner_organisation.name if action.owner_organisation else "Not set", _day(action.due_on)]
+        [
+            action.unseal("what"),
+            action.owner_organisation.name if action.owner_organisation else "Not set",
+            _day(action.due_on),
+        ]
         for action in state.actions
     ]
     blocks.append(learning)
@@ -335,7 +339,7 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
     involved = list(review.agencies_involved.order_by("name")) if review else []
     agencies.paragraphs = [", ".join(org.name for org in involved) or "Not recorded."]
     omissions = list(review.omissions.select_related("organisation")) if review else []
-    agencies.rows = [(f"Not involved: {row.organisation.name}", row.reason) for row in omissions]
+    agencies.rows = [(f"Not involved: {row.organisation.name}", row.unseal("reason")) for row in omissions]
     blocks.append(agencies)
 
     details = Block("9. Identifying details of the child and family", "§4.3")
@@ -371,7 +375,7 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
         ]
         for present in meeting.attendance.select_related("organisation"):
             text = present.get_status_display() + (
-                f": {present.explanation}" if present.status != MeetingAttendance.Status.ATTENDED else ""
+                f": {present.unseal('explanation')}" if present.status != MeetingAttendance.Status.ATTENDED else ""
             )
             meeting_block.rows.append((present.organisation.name, text))
     blocks.append(meeting_block)

@@ -51,10 +51,18 @@ def meeting_get(*, case: Case) -> PrgMeeting | None:
     return PrgMeeting.objects.filter(case=case).first()
 
 
-def meeting_papers(*, meeting: PrgMeeting | None) -> list[MeetingPaper]:
+def meeting_papers(*, meeting: PrgMeeting | None) -> list[dict[str, Any]]:
+    """The meeting's papers for the PRG's readers: their titles are sealed free text, decrypted here (audited)."""
     if meeting is None:
         return []
-    return list(MeetingPaper.objects.filter(meeting=meeting).order_by("uploaded_at", "id"))
+    return [
+        {"uuid": paper.uuid, "title": paper.unseal("title"), "uploaded_on": paper.uploaded_on}
+        for paper in MeetingPaper.objects.filter(meeting=meeting).order_by("uploaded_at", "id")
+    ]
+
+
+def meeting_late_reason(*, meeting: PrgMeeting | None) -> str:
+    return meeting.unseal("late_reason") if meeting is not None else ""
 
 
 def meeting_paper_get(*, case: Case, paper_uuid: Any) -> MeetingPaper | None:
@@ -109,7 +117,7 @@ def review_draft(*, case: Case, review: RapidReview | None) -> RapidReviewDraft:
         )
     arrangements = {row.child_id: row.unseal("arrangements") for row in review.safeguarding.all()}
     involved = set(review.agencies_involved.values_list("id", flat=True))
-    omissions = {row.organisation_id: row.reason for row in review.omissions.all()}
+    omissions = {row.organisation_id: row.unseal("reason") for row in review.omissions.all()}
     statutory_ids = {org.pk for org in statutory}
     return RapidReviewDraft(
         children=tuple(ChildArrangement(child.pseudonym, arrangements.get(child.pk, "")) for child in children),
@@ -127,7 +135,7 @@ def review_draft(*, case: Case, review: RapidReview | None) -> RapidReviewDraft:
         no_further_learning=review.unseal("no_further_learning"),
         immediate_learning=review.unseal("immediate_learning"),
         actions=tuple(
-            ActionDraft(what=row.what, has_owner=row.owner_organisation_id is not None, due_on=row.due_on)
+            ActionDraft(what=row.unseal("what"), has_owner=row.owner_organisation_id is not None, due_on=row.due_on)
             for row in review.actions.all()
         ),
         statutory_agencies=tuple(
@@ -230,4 +238,4 @@ def review_state(*, case: Case) -> ReviewState:
 
 def closing_reason(*, case: Case) -> str:
     row = CaseTransition.objects.filter(case=case, transition="close_criteria_not_met").order_by("-at").first()
-    return row.reason if row else ""
+    return row.unseal("reason") if row else ""

@@ -334,16 +334,17 @@ def _save_learning(review: RapidReview, case: Case, values: Mapping[str, Any], a
         for position, action in enumerate(values["actions"]):
             if action.owner_organisation_id is not None and action.owner_organisation_id not in allowed:
                 raise CaseActionRefused(UNKNOWN_ORGANISATION)
-            LearningAction.objects.create(
+            learning_action = LearningAction(
                 case=case,
                 review=review,
                 position=position,
-                what=_text(action.what, field="actions"),
                 owner_organisation_id=action.owner_organisation_id,
                 due_on=action.due_on,
                 created_by=actor,
                 created_at=at,
             )
+            learning_action.seal("what", _text(action.what, field="actions"))
+            learning_action.save(force_insert=True)
 
 
 def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], actor: Any, at: datetime) -> None:
@@ -358,7 +359,9 @@ def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], a
     AgencyOmission.objects.filter(review=review).delete()
     for organisation_id, reason in sorted(omissions.items()):
         if organisation_id not in involved and reason:
-            AgencyOmission.objects.create(review=review, organisation_id=organisation_id, reason=reason)
+            omission = AgencyOmission(review=review, organisation_id=organisation_id)
+            omission.seal("reason", reason)
+            omission.save(force_insert=True)
 
 
 _SAVERS = {
@@ -420,7 +423,7 @@ def meeting_schedule(
         meeting.starts_at = starts_at
         meeting.mode = mode
         meeting.where = where
-        meeting.late_reason = late_reason if late else ""
+        meeting.seal("late_reason", late_reason if late else "")
         meeting.seal("agenda", agenda)
         meeting.save()
         _audit(
@@ -498,25 +501,19 @@ def meeting_held_record(
         meeting.seal("actions_agreed", actions_agreed)
         meeting.save()
         MeetingAttendance.objects.filter(meeting=meeting).delete()
-        MeetingAttendance.objects.bulk_create(
-            [
-                MeetingAttendance(
-                    meeting=meeting,
-                    organisation_id=organisation_id,
-                    status=row.status,
-                    explanation=_text(row.explanation, field="attendance")
-                    if row.status != MeetingAttendance.Status.ATTENDED
-                    else "",
-                )
-                for organisation_id, row in sorted(rows.items())
-            ]
-        )
+        attendance = []
+        for organisation_id, row in sorted(rows.items()):
+            present = MeetingAttendance(meeting=meeting, organisation_id=organisation_id, status=row.status)
+            attended = row.status == MeetingAttendance.Status.ATTENDED
+            present.seal("explanation", "" if attended else _text(row.explanation, field="attendance"))
+            attendance.append(present)
+        MeetingAttendance.objects.bulk_create(attendance)
         case_clock_met(
             actor=actor,
             case=case,
             clock_id="prg_meeting",
             met_on=held_on,
-            late_reason=_text(late_reason, field="late_reason") or meeting.late_reason,
+            late_reason=_text(late_reason, field="late_reason") or meeting.unseal("late_reason"),
             request=request,
         )
         _audit(
@@ -554,8 +551,9 @@ def meeting_paper_attach(
     paper_uuid = uuid_module.uuid4()
     with documents.kept(upload=upload, folder=str(case.uuid), name=str(paper_uuid)) as stored, transaction.atomic():
         paper = MeetingPaper(
-            uuid=paper_uuid, meeting=meeting, title=title, uploaded_by=actor, uploaded_at=at, **stored.model_fields()
+            uuid=paper_uuid, meeting=meeting, uploaded_by=actor, uploaded_at=at, **stored.model_fields()
         )
+        paper.seal("title", title)
         paper.seal("original_name", documents.original_name(upload, "paper"))
         paper.save(force_insert=True)
         _audit(
@@ -626,17 +624,18 @@ def prg_decision_record(
             decided_on=decided_on,
             local_review=review.local_decision == "yes",
             national_recommendation=review.national_recommendation,
-            late_reason=_text(late_reason, field="late_reason"),
             recorded_by=actor,
             recorded_at=at,
         )
+        late_reason = _text(late_reason, field="late_reason")
+        decision.seal("late_reason", late_reason)
         decision.save(force_insert=True)
         case_clock_met(
             actor=actor,
             case=case,
             clock_id="rapid_review_to_executive",
             met_on=decided_on,
-            late_reason=decision.late_reason,
+            late_reason=late_reason,
             request=request,
         )
         case_advance(
@@ -788,17 +787,18 @@ def rapid_review_ratify(
             ratified_on=ratified_on,
             local_review=outcome,
             disagrees_with_prg=any_disagree,
-            late_reason=_text(late_reason, field="late_reason"),
             ratified_by=actor,
             recorded_at=at,
         )
+        late_reason = _text(late_reason, field="late_reason")
+        ratification.seal("late_reason", late_reason)
         ratification.save(force_insert=True)
         case_clock_met(
             actor=actor,
             case=case,
             clock_id="executive_ratification",
             met_on=ratified_on,
-            late_reason=ratification.late_reason,
+            late_reason=late_reason,
             request=request,
         )
         case_advance(
@@ -893,17 +893,18 @@ def rationale_sent_record(
         row = RationaleSent(
             review=review,
             sent_on=sent_on,
-            late_reason=_text(late_reason, field="late_reason"),
             recorded_by=actor,
             recorded_at=at,
         )
+        late_reason = _text(late_reason, field="late_reason")
+        row.seal("late_reason", late_reason)
         row.save(force_insert=True)
         case_clock_met(
             actor=actor,
             case=case,
             clock_id="discrepancy_rationale_to_panel",
             met_on=sent_on,
-            late_reason=row.late_reason,
+            late_reason=late_reason,
             request=request,
         )
         _audit(actor=actor, verb="rapid_review.rationale_sent", case=case, request=request, sent_on=sent_on)
@@ -938,17 +939,18 @@ def panel_submission_record(
         submission = PanelSubmission(
             review=review,
             sent_on=sent_on,
-            late_reason=_text(late_reason, field="late_reason"),
             recorded_by=actor,
             recorded_at=at,
         )
+        late_reason = _text(late_reason, field="late_reason")
+        submission.seal("late_reason", late_reason)
         submission.save(force_insert=True)
         case_clock_met(
             actor=actor,
             case=case,
             clock_id="rapid_review_to_panel",
             met_on=sent_on,
-            late_reason=submission.late_reason,
+            late_reason=late_reason,
             request=request,
         )
         case = case_advance(actor=actor, case=case, transition="submit_to_panel", facts={}, scope=scope, at=at)
@@ -1107,12 +1109,12 @@ def family_told_record(
             review=review,
             told_on=told_on,
             method=method,
-            method_other=method_other if method == FamilyTold.Method.OTHER else "",
             told_by=told_by,
             recorded_by=actor,
             recorded_at=at,
         )
         row.seal("what_was_said", what_was_said)
+        row.seal("method_other", method_other if method == FamilyTold.Method.OTHER else "")
         row.save(force_insert=True)
         _audit(actor=actor, verb="rapid_review.family_told", case=case, request=request, told_on=told_on, method=method)
     return row

@@ -108,6 +108,7 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
         "summary": presenters.summary_rows(state),
         "actions": presenters.next_actions(state, scope),
         "papers": selectors.meeting_papers(meeting=state.meeting) if can_read_papers else [],
+        "meeting_late_reason": selectors.meeting_late_reason(meeting=state.meeting),
         "can_read_papers": can_read_papers,
         "agency_returns_href": _agency_returns_href(case) if can_read_papers else "",
         "can_identifying": bool(rules.test_rule("rapid_reviews.identifying_document", scope, case)),
@@ -163,7 +164,7 @@ def _section_form(
         if review:
             initial["immediate_learning"] = review.unseal("immediate_learning")
         for number, action in enumerate(actions, start=1):
-            initial[f"action_{number}_what"] = action.what
+            initial[f"action_{number}_what"] = action.unseal("what")
             initial[f"action_{number}_owner"] = str(action.owner_organisation_id or "")
             initial[f"action_{number}_due"] = action.due_on
         rows = len(actions) + forms.BLANK_ACTION_ROWS
@@ -182,7 +183,7 @@ def _section_form(
     if review:
         initial["involved"] = [str(pk) for pk in review.agencies_involved.values_list("id", flat=True)]
         for omission in review.omissions.all():
-            initial[f"omission_{omission.organisation_id}"] = omission.reason
+            initial[f"omission_{omission.organisation_id}"] = omission.unseal("reason")
     return forms.AgenciesForm(data, initial=initial, organisations=organisations, statutory=statutory)
 
 
@@ -319,7 +320,7 @@ def meeting(request: HttpRequest, reference: str) -> HttpResponse:
             "mode": current.mode,
             "where": current.where,
             "agenda": current.unseal("agenda"),
-            "late_reason": current.late_reason,
+            "late_reason": current.unseal("late_reason"),
         }
     form = forms.MeetingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():

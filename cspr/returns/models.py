@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cspr.cases.models import SealedFieldsMixin
+from cspr.core.sealing import sealed_text
 
 
 class RequestStatus(models.TextChoices):
@@ -182,7 +183,7 @@ class ReturnAttachment(SealedFieldsMixin, models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="attachments")
-    title = models.CharField(max_length=200, help_text="What the file is, without names.")
+    title_sealed = sealed_text("What the file is (sealed: it may name people all the same).", blank=False)
     stored_name = models.CharField(max_length=200)
     original_name_sealed = models.TextField()
     content_type = models.CharField(max_length=100)
@@ -195,7 +196,7 @@ class ReturnAttachment(SealedFieldsMixin, models.Model):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        return f"Attachment {self.uuid}"
 
 
 class OrganisationLead(models.Model):

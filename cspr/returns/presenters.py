@@ -129,7 +129,10 @@ def return_view(agency_return: AgencyReturn) -> dict[str, Any]:
             }
             for entry in agency_return.entries.all()
         ],
-        "attachments": list(agency_return.attachments.all()),
+        "attachments": [
+            {"uuid": attachment.uuid, "title": attachment.unseal("title"), "size": attachment.size}
+            for attachment in agency_return.attachments.all()
+        ],
         "submitted_on": timezone.localdate(agency_return.submitted_at) if agency_return.submitted_at else None,
         "submitted_by": (agency_return.submitted_by.full_name if agency_return.submitted_by else ""),
         "missing": services.return_missing_parts(agency_return),

@@ -920,11 +920,11 @@ def attachment_add(
         attachment = ReturnAttachment(
             uuid=attachment_uuid,
             agency_return=draft,
-            title=title,
             uploaded_by=actor,
             uploaded_at=at,
             **stored.model_fields(),
         )
+        attachment.seal("title", title)
         attachment.seal("original_name", documents.original_name(upload, "attachment"))
         attachment.save(force_insert=True)
         _touch(draft, at)
@@ -1174,7 +1174,6 @@ def return_revise(
         for attachment in current.attachments.all():
             copy = ReturnAttachment(
                 agency_return=new,
-                title=attachment.title,
                 stored_name=attachment.stored_name,
                 content_type=attachment.content_type,
                 size=attachment.size,
@@ -1182,6 +1181,7 @@ def return_revise(
                 uploaded_by=attachment.uploaded_by,
                 uploaded_at=attachment.uploaded_at,
             )
+            copy.seal("title", attachment.unseal("title"))
             copy.seal("original_name", attachment.unseal("original_name"))
             copy.save(force_insert=True)
         _audit(
@@ -1518,7 +1518,7 @@ def return_download(
         entries=[
             (entry.happened_on, entry.unseal("event"), entry.unseal("source")) for entry in agency_return.entries.all()
         ],
-        attachments=[attachment.title for attachment in agency_return.attachments.all()],
+        attachments=[attachment.unseal("title") for attachment in agency_return.attachments.all()],
     )
 
 

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "cspr.partnerships.middleware.CurrentPartnershipMiddleware",
     "cspr.core.middleware.AccessPolicyMiddleware",
     "cspr.core.middleware.NoStoreMiddleware",
+    # One audit event for each request that decrypted sealed values for someone (ADR 0009).
+    "cspr.core.sealing.SealedReadAuditMiddleware",
 ]
 
 ROOT_URLCONF = "cspr.urls"

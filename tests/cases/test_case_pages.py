@@ -297,13 +297,19 @@ def test_a_document_is_stored_outside_the_web_root_and_downloaded_through_an_aud
     stored = tmp_path / document.stored_name  # type: ignore[operator]
     assert stored.exists()
     assert "Juniper" not in document.stored_name
-    download = client_as("contributor.health@example.org").get(
-        reverse("cases:document-download", kwargs={"reference": case.reference, "document_uuid": document.uuid})
+    download_url = reverse(
+        "cases:document-download", kwargs={"reference": case.reference, "document_uuid": document.uuid}
     )
+    contributor = client_as("contributor.health@example.org")
+    asked = contributor.get(download_url)
+    assert asked.status_code == 200 and "Content-Disposition" not in asked  # first: why?
+    download = contributor.post(download_url, {"purpose": "find_records"})
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
+    assert "Juniper" in download["Content-Disposition"]  # a reader of identifying details gets the real name
     assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
-    assert AuditEvent.objects.filter(verb="case.document_downloaded", object_id=str(case.pk)).exists()
+    event = AuditEvent.objects.get(verb="case.document_downloaded", object_id=str(case.pk))
+    assert event.details["purpose"] == "find_records"
     assert (
         client_as("southmoor.business.unit@example.org")
         .get(reverse("cases:document-download", kwargs={"reference": case.reference, "document_uuid": document.uuid}))

@@ -160,10 +160,10 @@ def test_a_notifier_reports_two_children_leaves_halfway_resumes_changes_a_child_
     assert case.household.get().unseal("name") == MOTHER_NAME
     assert case.incident_time == "21:30"
     assert not case.as_referral
-    assert case.agencies_involved == ["Northvale Integrated Care Board (demo)", "A private nursery"]
-    assert case.parallel_processes == ["police investigation"]
+    assert case.unseal_list("agencies_involved") == ["Northvale Integrated Care Board (demo)", "A private nursery"]
+    assert case.unseal_list("parallel_processes") == ["police investigation"]
     document = CaseDocument.objects.get(case=case)
-    assert document.title == "Initial police report"
+    assert document.unseal("title") == "Initial police report"
 
     # The draft and its files are gone; the confirmation gives the reference and the clocks.
     assert not NotificationDraft.objects.filter(uuid=uuid.UUID(draft)).exists()

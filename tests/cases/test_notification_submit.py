@@ -243,7 +243,7 @@ def test_children_without_a_name_and_date_of_birth_are_never_matched(submit: Sub
 def test_a_named_agency_of_the_partnership_is_recognised_for_scoping(submit: SubmitFunc) -> None:
     case = submit()
     assert [org.name for org in case.involved_organisations.all()] == ["Northvale Integrated Care Board (demo)"]
-    assert case.agencies_involved == ["Northvale Integrated Care Board (demo)", "A private nursery"]
+    assert case.unseal_list("agencies_involved") == ["Northvale Integrated Care Board (demo)", "A private nursery"]
 
 
 def test_after_a_key_rotation_old_values_still_decrypt_and_the_reseal_command_moves_them_to_the_new_key(

@@ -79,8 +79,8 @@ def test_two_interleaved_submissions_get_consecutive_references_without_duplicat
     errors: list[BaseException] = []
     real_set = services._involved_organisations_set
 
-    def pause_in_a(*, case: Case) -> None:
-        real_set(case=case)
+    def pause_in_a(**kwargs: object) -> None:
+        real_set(**kwargs)
         if threading.current_thread().name == "A":
             a_has_number.set()
             b_started.wait(timeout=10)

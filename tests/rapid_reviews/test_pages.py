@@ -106,7 +106,7 @@ def test_actions_can_be_added_a_row_at_a_time(demo: dict, client_as: ClientAs) -
     assert response.status_code == 302
     assert response["Location"] == url("section", section="learning")
     review = RapidReview.objects.get(case=the_case())
-    assert [(action.what, action.due_on) for action in review.actions.all()] == [
+    assert [(action.unseal("what"), action.due_on) for action in review.actions.all()] == [
         ("Brief GPs on the neglect toolkit.", date(2027, 1, 31))
     ]
 

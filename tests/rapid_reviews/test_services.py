@@ -142,7 +142,7 @@ def test_a_meeting_after_the_due_date_needs_a_reason(demo: dict) -> None:
         schedule(case, day=date(2026, 12, 1))
     assert refused.value.field == "late_reason"
     meeting = schedule(case, day=date(2026, 12, 1), late_reason="The police lead is at court all week.")
-    assert meeting.late_reason
+    assert meeting.unseal("late_reason")
 
 
 def test_every_statutory_agency_is_listed_and_an_absence_explained(demo: dict) -> None:
@@ -239,7 +239,7 @@ def test_sending_to_the_executive_records_the_decision_stops_the_clock_and_tells
     assert decision.local_review
     assert clock(case, "rapid_review_to_executive").met_on == date(2026, 11, 26)
     transition = CaseTransition.objects.filter(case=case, transition="record_prg_decision").get()
-    assert transition.reason == services.IN_THE_RECORD  # the grounds stay sealed in the record
+    assert transition.unseal("reason") == services.IN_THE_RECORD  # the grounds stay sealed in the record
     sent = set(OutboundMessage.objects.filter(kind="rapid_review.sent_to_executive").values_list("to", flat=True))
     assert {EXEC_LA, EXEC_HEALTH, EXEC_POLICE} <= sent
     with pytest.raises(CaseActionRefused, match="can be changed only while"):
@@ -381,7 +381,7 @@ def test_an_extension_agreed_with_the_panel_makes_a_later_submission_on_time(dem
         actor=person(BU), case=case, sent_on=date(2026, 12, 7), scope=scope(BU), at=at(7, month=12)
     )
     assert the_case().stage == "awaiting_panel"
-    assert clock(case, "rapid_review_to_panel").late_reason == ""
+    assert clock(case, "rapid_review_to_panel").unseal("late_reason") == ""
 
 
 def test_the_panel_can_ask_for_information_until_it_decides(demo: dict) -> None:
@@ -468,7 +468,7 @@ def test_the_case_can_be_closed_as_not_meeting_the_criteria_with_reasons(demo: d
     assert closure.unseal("reason") == "The injuries were accidental, the police now say."
     assert "police now say" not in closure.reason_sealed
     transition = CaseTransition.objects.get(case=case, transition="close_criteria_not_met")
-    assert transition.reason == services.IN_THE_RECORD  # the reasons are not copied out in clear
+    assert transition.unseal("reason") == services.IN_THE_RECORD  # the reasons are not copied out in clear
     services.family_told_record(
         actor=person(BU),
         case=the_case(),

@@ -48,7 +48,6 @@ def attachment_on(info_request: InformationRequest, *, title: str = "Policy test
     attachment = ReturnAttachment(
         uuid=attachment_uuid,
         agency_return=agency_return,
-        title=title,
         stored_name=stored.relative_path,
         content_type=stored.content_type,
         size=stored.size,
@@ -56,6 +55,7 @@ def attachment_on(info_request: InformationRequest, *, title: str = "Policy test
         uploaded_by=User.objects.get(email="business.unit@example.org"),
         uploaded_at=timezone.now(),
     )
+    attachment.seal("title", title)
     attachment.seal("original_name", "note.txt")
     attachment.save()
     return attachment

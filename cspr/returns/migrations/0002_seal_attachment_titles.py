@@ -1,0 +1,51 @@
+"""Free text that may name people is sealed like identifying details (ADR 0009).
+
+Rows without a uuid get one (the
+encryption context names the row); each clear value is sealed into its ``*_sealed`` column with the row's context;
+the clear column is dropped."""
+
+import uuid
+
+from django.db import migrations, models
+
+from cspr.core import sealing
+
+FIELDS = {
+    "returns.ReturnAttachment": ("title",),
+}
+JSON_LISTS = {}
+NEW_UUIDS = ()
+
+
+def fill_uuids(apps, schema_editor):
+    for model in NEW_UUIDS:
+        sealing.uuids_fill(apps, schema_editor, model=model)
+
+
+def seal(apps, schema_editor):
+    for model, fields in FIELDS.items():
+        sealing.seal_clear_columns(apps, schema_editor, model=model, fields=fields, json_lists=model in JSON_LISTS)
+
+
+def unseal(apps, schema_editor):
+    for model, fields in FIELDS.items():
+        sealing.unseal_to_clear_columns(apps, schema_editor, model=model, fields=fields, json_lists=model in JSON_LISTS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("returns", "0001_initial"),
+        ("cases", "0005_seal_free_text"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="returnattachment",
+            name="title_sealed",
+            field=models.TextField(default="", help_text="What the file is (sealed: it may name people all the same)."),
+            preserve_default=False,
+        ),
+        migrations.RunPython(fill_uuids, migrations.RunPython.noop),
+        migrations.RunPython(seal, unseal),
+        migrations.RemoveField(model_name="returnattachment", name="title"),
+    ]
