@@ -153,6 +153,9 @@ class Migration(migrations.Migration):
             model_name="caselink", name="uuid", field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
         ),
         migrations.RunPython(seal, unseal),
+        # Unapplying re-adds the clear columns: with a default first, so rows that exist can take them.
+        migrations.AlterField(model_name='localauthoritydecision', name='reason', field=models.TextField(blank=True, default='')),
+        migrations.AlterField(model_name='casedocument', name='title', field=models.CharField(blank=True, default='', max_length=200)),
         migrations.RemoveField(model_name="case", name="agencies_involved"),
         migrations.RemoveField(model_name="case", name="parallel_processes"),
         migrations.RemoveField(model_name="localauthoritydecision", name="reason"),

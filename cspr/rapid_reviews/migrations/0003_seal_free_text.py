@@ -153,6 +153,9 @@ class Migration(migrations.Migration):
             field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
         ),
         migrations.RunPython(seal, unseal),
+        # Unapplying re-adds the clear columns: with a default first, so rows that exist can take them.
+        migrations.AlterField(model_name='meetingpaper', name='title', field=models.CharField(blank=True, default='', max_length=200)),
+        migrations.AlterField(model_name='learningaction', name='what', field=models.TextField(blank=True, default='')),
         migrations.RemoveField(model_name="prgmeeting", name="late_reason"),
         migrations.RemoveField(model_name="meetingattendance", name="explanation"),
         migrations.RemoveField(model_name="meetingpaper", name="title"),

@@ -47,5 +47,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill_uuids, migrations.RunPython.noop),
         migrations.RunPython(seal, unseal),
+        # Unapplying re-adds the clear columns: with a default first, so rows that exist can take them.
+        migrations.AlterField(model_name='returnattachment', name='title', field=models.CharField(blank=True, default='', max_length=200)),
         migrations.RemoveField(model_name="returnattachment", name="title"),
     ]
