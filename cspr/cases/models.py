@@ -2,9 +2,9 @@
 
 Identifying details of children and families are never stored in clear. Each is sealed with
 :mod:`cspr.core.crypto` into a ``*_sealed`` column, bound to ``cases.<model>.<field>.<row uuid>``, so a value copied
-into another row or field does not decrypt. Free text that may well name people (what is known, the outline, the
-place) is sealed the same way. Read them through the model's ``reveal``/properties, which only services and the
-identifying-details page call.
+into another row or field does not decrypt. Free text that may name people (what is known, the outline, the place,
+and every reason, note and title typed into the case: ADR 0009 lists them) is sealed the same way. Read them with
+``unseal``, only for a reader the rules allow; each read is audited (:mod:`cspr.core.sealing`).
 
 Decisions, transitions and duties are immutable rows: ``save`` refuses an update and ``delete`` refuses outright.
 """

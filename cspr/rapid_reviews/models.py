@@ -5,7 +5,7 @@ responses and telling the family.
 Free text that may name the child, the family or others (the facts, the grounds, the minutes...) is sealed with
 :mod:`cspr.core.crypto` into ``*_sealed`` columns bound to ``rapid_reviews.<model>.<field>.<row uuid>``, as the cases
 app does. Text about agencies and actions ("Probation was not involved with the family") is asked for without
-names and kept in clear so that later learning and reporting can read it.
+names but sealed all the same, with late reasons and paper titles (ADR 0009's list of free text).
 
 Decisions and the dates things were sent are immutable rows: ``save`` refuses an update, ``delete`` refuses.
 The record itself (:class:`RapidReview` and its parts) is a working draft until the PRG records its decision.

@@ -3,7 +3,7 @@
 One :class:`InformationRequest` per (case, organisation). The organisation answers with an :class:`AgencyReturn`,
 one row per version: a submitted version is locked, and a later change is a new version with a reason, so every
 version an agency submitted stays on record. Free text that may name people (the specific questions, the return's
-narrative, chronology events and sources, reasons) is sealed exactly as the case record seals it
+narrative, chronology events and sources, reasons, attachment titles) is sealed exactly as the case record seals it
 (:class:`cspr.cases.models.SealedFieldsMixin`, bound to ``returns.<model>.<field>.<row uuid>``).
 """
 
