@@ -501,13 +501,13 @@ def meeting_held_record(
         meeting.seal("actions_agreed", actions_agreed)
         meeting.save()
         MeetingAttendance.objects.filter(meeting=meeting).delete()
-        attendance = []
+        present_rows: list[MeetingAttendance] = []
         for organisation_id, row in sorted(rows.items()):
             present = MeetingAttendance(meeting=meeting, organisation_id=organisation_id, status=row.status)
             attended = row.status == MeetingAttendance.Status.ATTENDED
             present.seal("explanation", "" if attended else _text(row.explanation, field="attendance"))
-            attendance.append(present)
-        MeetingAttendance.objects.bulk_create(attendance)
+            present_rows.append(present)
+        MeetingAttendance.objects.bulk_create(present_rows)
         case_clock_met(
             actor=actor,
             case=case,

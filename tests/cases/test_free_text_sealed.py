@@ -73,6 +73,7 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
     """The canary in each kind of free text, typed as a person would type it (through the services)."""
     bu, notifier = person("business.unit@example.org"), person("notifier@example.org")
     fresh = Case.objects.get(partnership=northvale, reference="NVALE-2026-005")
+    assert fresh.aware_on is not None
     services.la_decision_record(
         actor=notifier, case=fresh, notify_panel=True, decided_on=fresh.aware_on, reason=f"{CANARY} decided"
     )
@@ -273,7 +274,7 @@ def test_no_page_or_api_answer_an_admin_or_auditor_can_reach_shows_the_canary(
         for path in _paths(name, northvale, cases):
             response = client.get(path)
             assert response.status_code < 500, path
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
             assert CANARY.encode() not in body, f"{path} shows the canary to {role}"
             walked += 1
     assert walked > len(cases)

@@ -79,7 +79,7 @@ def test_two_interleaved_submissions_get_consecutive_references_without_duplicat
     errors: list[BaseException] = []
     real_set = services._involved_organisations_set
 
-    def pause_in_a(**kwargs: object) -> None:
+    def pause_in_a(**kwargs: Any) -> None:
         real_set(**kwargs)
         if threading.current_thread().name == "A":
             a_has_number.set()
