@@ -40,14 +40,14 @@ def test_values_sealed_for_the_old_place_decrypt_at_the_new_place_after_reseal_m
 
 
 BEFORE = [
-    ("cases", "0004_clock_reminder"),
+    ("cases", "0006_list_indexes"),
     ("rapid_reviews", "0002_criteria_not_met_closure"),
-    ("returns", "0001_initial"),
+    ("returns", "0002_inbox_index"),
 ]
 AFTER = [
-    ("cases", "0005_seal_free_text"),
+    ("cases", "0007_seal_free_text"),
     ("rapid_reviews", "0003_seal_free_text"),
-    ("returns", "0002_seal_attachment_titles"),
+    ("returns", "0003_seal_attachment_titles"),
 ]
 
 

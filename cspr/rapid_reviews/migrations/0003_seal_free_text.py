@@ -51,7 +51,7 @@ def unseal(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("rapid_reviews", "0002_criteria_not_met_closure"),
-        ("cases", "0005_seal_free_text"),
+        ("cases", "0007_seal_free_text"),
     ]
 
     operations = [

@@ -34,8 +34,8 @@ def unseal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("returns", "0001_initial"),
-        ("cases", "0005_seal_free_text"),
+        ("returns", "0002_inbox_index"),
+        ("cases", "0007_seal_free_text"),
     ]
 
     operations = [

@@ -56,7 +56,7 @@ def unseal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_clock_reminder"),
+        ("cases", "0006_list_indexes"),
     ]
 
     operations = [
