@@ -235,9 +235,10 @@ def govuk_field(bound_field: forms.BoundField) -> dict[str, Any]:
     return {"macro": "input", "params": params}
 
 
-def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
-    """One link per error, in the order the fields appear, for the GOV.UK error summary."""
-    items = [{"text": str(message), "href": "#main-content"} for message in form.non_field_errors()]
+def error_summary_items(form: forms.BaseForm, non_field_href: str = "#main-content") -> list[dict[str, str]]:
+    """One link per error, in the order the fields appear, for the GOV.UK error summary (an error that belongs to
+    no field links to ``non_field_href``)."""
+    items = [{"text": str(message), "href": non_field_href} for message in form.non_field_errors()]
     for bound_field in form:
         if bound_field.errors:
             items.append({"text": str(bound_field.errors[0]), "href": f"#{field_error_anchor(bound_field)}"})

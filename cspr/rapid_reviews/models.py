@@ -139,6 +139,12 @@ class RapidReview(SealedFieldsMixin, models.Model):
     immediate_learning_sealed = models.TextField(blank=True)
     agencies_involved = models.ManyToManyField("partnerships.Organisation", blank=True, related_name="+")
     sections_saved = models.JSONField(default=list, blank=True, help_text="Sections saved at least once.")
+    section_versions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per section, the version its form must be opened at to save: {"facts": {"version": 3, '
+        '"by": <user id>, "at": "<ISO time>"}} (cspr.core.edits).',
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField()
 

@@ -20,11 +20,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from cspr.accounts.models import User
 from cspr.audit.services import audit_record
 from cspr.cases import documents
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, Child
 from cspr.cases.services import IdentifyingDetails, case_advance, case_clock_met, identifying_details_view
+from cspr.core.edits import EditStamp, check_not_stale
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement, Section, text_length
@@ -205,6 +207,20 @@ def _lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def section_stamp(review: RapidReview | None, section: str) -> EditStamp:
+    """The section's current version, and who saved it last and when (version 0: never saved)."""
+    entry = (review.section_versions if review is not None else {}).get(section) or {}
+    version = int(entry.get("version", 0))
+    if not version:
+        return EditStamp(version=0)
+    saved_by = User.objects.filter(pk=int(entry.get("by") or 0)).only("full_name", "email").first()
+    return EditStamp(
+        version=version,
+        by=(saved_by.full_name or saved_by.email) if saved_by else "",
+        at=datetime.fromisoformat(entry["at"]) if entry.get("at") else None,
+    )
+
+
 def _review_for_update(case: Case, *, actor: Any, at: datetime) -> RapidReview:
     review = RapidReview.objects.select_for_update().filter(case=case).first()
     if review is None:
@@ -246,10 +262,15 @@ def rapid_review_section_save(
     section: str,
     values: Mapping[str, Any],
     scope: Scope,
+    opened_version: int | None = None,
     at: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> RapidReview:
     """Save one section of the record as a draft, whatever its completeness (the check says what is missing).
+
+    ``opened_version`` is the section's version the page showed (:func:`section_stamp`); when somebody has saved
+    the section since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written. ``None`` skips the
+    check (callers that are not a person's form).
 
     ``values`` by section: ``safeguarding``: ``arrangements`` {child id: text}; ``facts``: ``facts_summary``,
     ``key_practice_episodes``, ``equality_analysis``; ``criteria``: ``judgements`` {code: (judgement, reason)};
@@ -271,9 +292,15 @@ def rapid_review_section_save(
         review = _review_for_update(case, actor=actor, at=at)
         if PrgDecision.objects.filter(review=review).exists():
             raise CaseActionRefused(RECORD_LOCKED)
+        current = section_stamp(review, part.value)
+        check_not_stale(what=f"'{part.heading}'", opened=opened_version, current=current)
         _SAVERS[part](review, case, values, actor, at)
         saved = set(review.sections_saved) | {part.value}
         review.sections_saved = sorted(saved)
+        review.section_versions = {
+            **review.section_versions,
+            part.value: {"version": current.version + 1, "by": actor.pk, "at": at.isoformat()},
+        }
         review.updated_by = actor
         review.updated_at = at
         review.save()

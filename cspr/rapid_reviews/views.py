@@ -12,6 +12,7 @@ from typing import Any
 
 import rules
 from django.contrib import messages
+from django.forms import Textarea
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -23,6 +24,7 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child
 from cspr.cases.selectors import case_get
 from cspr.core.downloads import content_attachment, file_attachment
+from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.core.middleware import refuse
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import Problem, Section
@@ -238,6 +240,7 @@ def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
     if review is not None and hasattr(review, "prg_decision"):
         return _back(request, case, services.RECORD_LOCKED)
     form = _section_form(request, case, part, review, _posted(request))
+    stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.rapid_review_section_save(
@@ -246,8 +249,12 @@ def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
                 section=part.value,
                 values=_section_values(part, form, case),
                 scope=_scope(request),
+                opened_version=opened_version(request.POST.get(OPENED_VERSION)),
                 request=request,
             )
+        except StaleEdit as refused:
+            stale = refused
+            form.add_error(None, refused.message)
         except CaseActionRefused as error:
             _error_to_form(form, error)
         else:
@@ -258,8 +265,24 @@ def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
     problems: tuple[Problem, ...] = ()
     if review is not None:
         problems = selectors.review_completeness(case=case, review=review).for_section(part)
-    context = {"case": case, "form": form, "part": part, "problems": problems}
-    return _render(request, "section.html", context)
+    texts = {name: str(field.label) for name, field in form.fields.items() if isinstance(field.widget, Textarea)}
+    context = {
+        "case": case,
+        "form": form,
+        "part": part,
+        "problems": problems,
+        # The version shown; after a refused stale save, the version now saved, so the merged text can be saved.
+        "opened_version": services.section_stamp(review, part.value).version,
+        "stale": stale,
+        "saved_beside": saved_beside_typed(
+            labels=texts,
+            saved={name: str(form.initial.get(name) or "") for name in texts},
+            typed={name: str(request.POST.get(name, "")) for name in texts},
+        )
+        if stale
+        else [],
+    }
+    return _render(request, "section.html", context, status=409 if stale else None)
 
 
 @sensitive_post_parameters()

@@ -139,6 +139,15 @@ class AgencyReturn(SealedFieldsMixin, models.Model):
     early_learning_sealed = models.TextField(blank=True)
     equality_considerations_sealed = models.TextField(blank=True)
     revision_reason_sealed = models.TextField(blank=True, help_text="Why this version replaces the one before.")
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Moves on with every save of the return's text, across versions: a form opened at an earlier "
+        "number cannot overwrite it (cspr.core.edits).",
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True, help_text="When the text was last saved.")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()

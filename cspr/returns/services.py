@@ -29,6 +29,7 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.services import case_clock_met, identifying_details_view
 from cspr.core.crypto import normalise
+from cspr.core.edits import EditStamp, check_not_stale
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.lifecycle import Stage
@@ -301,6 +302,18 @@ def latest_return(info_request: InformationRequest) -> AgencyReturn | None:
     return AgencyReturn.objects.filter(request=info_request).order_by("-version").first()
 
 
+def return_stamp(agency_return: AgencyReturn | None) -> EditStamp:
+    """The return's text version and who saved it last and when (version 0: nothing typed yet)."""
+    if agency_return is None or not agency_return.edit_version:
+        return EditStamp(version=0)
+    editor = agency_return.edited_by
+    return EditStamp(
+        version=agency_return.edit_version,
+        by=(editor.full_name or editor.email) if editor else "",
+        at=agency_return.edited_at,
+    )
+
+
 def _draft_for_editing(
     *, actor: Any, info_request: InformationRequest, at: datetime, create: bool = True, changes_content: bool = True
 ) -> AgencyReturn:
@@ -509,10 +522,15 @@ def return_save(
     info_request: InformationRequest,
     values: Mapping[str, Any],
     scope: Scope,
+    opened_version: int | None = None,
     at: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> AgencyReturn:
-    """Save what was typed into the draft (only the keys given): every save keeps work, nothing is submitted."""
+    """Save what was typed into the draft (only the keys given): every save keeps work, nothing is submitted.
+
+    ``opened_version`` is :func:`return_stamp`'s version when the page was opened; if a colleague has saved the
+    return's text since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written (``None``: no check).
+    """
     _require_contributor(actor, scope, info_request)
     at = _now(at)
     cleaned: dict[str, Any] = {}
@@ -524,6 +542,7 @@ def return_save(
             cleaned[name] = values[name]
     with transaction.atomic():
         info_request = _locked_request(info_request)
+        check_not_stale(what="The return", opened=opened_version, current=return_stamp(latest_return(info_request)))
         draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
         start = cleaned.get("involved_from", draft.involved_from)
         end = cleaned.get("involved_to", draft.involved_to)
@@ -535,6 +554,9 @@ def return_save(
             else:
                 setattr(draft, name, value)
         draft.updated_at = at
+        draft.edit_version += 1
+        draft.edited_by = actor
+        draft.edited_at = at
         draft.save()
         _audit_return(
             actor=actor,
@@ -1158,6 +1180,10 @@ def return_revise(
             started_by=actor,
             started_at=at,
             updated_at=at,
+            # A new version moves the edit version on: a form still open on the submitted text cannot save over it.
+            edit_version=current.edit_version + 1,
+            edited_by=actor,
+            edited_at=at,
         )
         for name in RETURN_TEXT_FIELDS:
             new.seal(name, current.unseal(name))

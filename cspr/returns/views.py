@@ -23,6 +23,7 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.selectors import case_get
 from cspr.core.downloads import content_attachment, file_attachment
+from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.partnerships.scoping import Scope
@@ -426,14 +427,26 @@ def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if current is not None:
         initial = {name: current.unseal(name) for name in RETURN_TEXT_FIELDS}
         initial.update({"involved_from": current.involved_from, "involved_to": current.involved_to})
+    stamp = services.return_stamp(current)
     form = ReturnForm(_posted(request), initial=initial)
+    stale: StaleEdit | None = None
     if request.method == "POST":
         valid = form.is_valid()
         values = form.valid_values()
         try:
             services.return_save(
-                actor=request.user, info_request=info_request, values=values, scope=_scope(request), request=request
+                actor=request.user,
+                info_request=info_request,
+                values=values,
+                scope=_scope(request),
+                opened_version=opened_version(request.POST.get(OPENED_VERSION)),
+                request=request,
             )
+        except StaleEdit as refused:
+            stale = refused
+            form.add_error(None, refused.message)
+            valid = False
+            values = {}
         except CaseActionRefused as error:
             _error_to_form(form, error)
             valid = False
@@ -443,13 +456,24 @@ def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
             return redirect(target, request_uuid=info_request.uuid)
         if values:
             messages.info(request, "Everything without an error is saved. Correct the errors and save again.")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "returns/edit.html",
-        {"info_request": info_request, "case": info_request.case, "form": form},
-        status=status,
-    )
+            stamp = services.return_stamp(services.latest_return(info_request))
+    context = {
+        "info_request": info_request,
+        "case": info_request.case,
+        "form": form,
+        # After a refused save the form carries the version now saved, so the merged text can be saved.
+        "opened_version": stamp.version,
+        "stale": stale,
+        "saved_beside": saved_beside_typed(
+            labels={name: str(form.fields[name].label) for name in RETURN_TEXT_FIELDS},
+            saved={name: initial.get(name, "") for name in RETURN_TEXT_FIELDS},
+            typed={name: str(request.POST.get(name, "")) for name in RETURN_TEXT_FIELDS},
+        )
+        if stale
+        else [],
+    }
+    status = 409 if stale else 400 if request.method == "POST" else 200
+    return render(request, "returns/edit.html", context, status=status)
 
 
 @sensitive_post_parameters()
