@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rapid_reviews', '0002_criteria_not_met_closure'),
+        ('rapid_reviews', '0003_seal_free_text'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('returns', '0001_initial'),
+        ('returns', '0003_seal_attachment_titles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
