@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.lockout import lockout_clear, lockout_failure_record
 from cspr.accounts.models import User, UserSession
+from cspr.accounts.sessions import ACCESS_REMOVED_KEY
 from cspr.audit.services import audit_record
 from cspr.core.crypto import lookup_hash
 
@@ -101,30 +102,49 @@ def user_sessions_end(
     actor: Any = None,
     reason: str = "",
     request: HttpRequest | None = None,
+    only: Callable[[dict[str, Any]], bool] | None = None,
+    notice: dict[str, Any] | None = None,
 ) -> int:
     """End every signed-in session of this person (except one, when given) on the server. Returns how many.
 
     Call it when a person's account or a membership is disabled, their password changes or
     their second factor is reset. Only the sessions recorded at sign-in are touched, so the
-    session table is never scanned.
+    session table is never scanned. ``only`` picks sessions by their data (for example the
+    partnership they work in). With ``notice`` an ended session is not deleted but emptied:
+    it is signed out at once and holds only ``{ACCESS_REMOVED_KEY: notice}``, so the
+    person's next request can be told why.
     """
     store = import_module(settings.SESSION_ENGINE).SessionStore
     with transaction.atomic():
         rows = UserSession.objects.filter(user=user)
         if except_session_key:
             rows = rows.exclude(session_key=except_session_key)
-        keys = list(rows.values_list("session_key", flat=True))
-        for key in keys:
-            store(session_key=key).delete()
-        UserSession.objects.filter(session_key__in=keys).delete()
+        ended = []
+        for key in rows.values_list("session_key", flat=True):
+            session = store(session_key=key)
+            if only is None and notice is None:
+                ended.append(key)
+                session.delete(key)
+                continue
+            data = session.load()  # a session already gone from the store loses its key here
+            if only is not None and not only(data):
+                continue
+            ended.append(key)
+            if notice is None or session.session_key is None:
+                session.delete(key)
+                continue
+            session.clear()  # the sign-in, the second factor, everything the session held
+            session[ACCESS_REMOVED_KEY] = notice
+            session.save()
+        UserSession.objects.filter(session_key__in=ended).delete()
         audit_record(
             actor=actor,
             verb="account.sessions_ended",
             obj=user,
-            details={"sessions": len(keys), "reason": reason, "kept_current": bool(except_session_key)},
+            details={"sessions": len(ended), "reason": reason, "kept_current": bool(except_session_key)},
             request=request,
         )
-    return len(keys)
+    return len(ended)
 
 
 # --- Second factor ------------------------------------------------------------------------

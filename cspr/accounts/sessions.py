@@ -15,6 +15,10 @@ from django.conf import settings
 
 SIGNED_IN_AT_KEY = "cspr_signed_in_at"
 LAST_SEEN_KEY = "cspr_last_seen"
+# Left in a session that was ended because the person's access to the partnership it worked in was removed: the
+# next request is sent to the "Your access was removed" page, which reads it once. Holds the partnership's id and
+# name and the person's id (for the audit trail), nothing else.
+ACCESS_REMOVED_KEY = "cspr_access_removed"
 
 
 class SessionEnd(StrEnum):

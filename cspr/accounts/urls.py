@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
     path("timed-out/", views.timed_out, name="timed-out"),
+    path("access-removed/", views.access_removed, name="access-removed"),
     path("second-factor/", views.second_factor, name="second-factor"),
     path("second-factor/recovery-code/", views.second_factor_recovery, name="second-factor-recovery"),
     path("second-factor/set-up/", views.second_factor_set_up, name="second-factor-set-up"),

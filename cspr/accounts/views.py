@@ -65,7 +65,13 @@ from cspr.accounts.services import (
     totp_device_prepare,
     totp_setup_confirm,
 )
-from cspr.accounts.sessions import SessionEnd, now_seconds, session_seconds_left, session_touch
+from cspr.accounts.sessions import (
+    ACCESS_REMOVED_KEY,
+    SessionEnd,
+    now_seconds,
+    session_seconds_left,
+    session_touch,
+)
 from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
 
 RESET_TOKEN_SESSION_KEY = "cspr_password_reset_token"  # noqa: S105 - a session key's name
@@ -144,6 +150,19 @@ def timed_out(request: HttpRequest) -> HttpResponse:
         "sign_in": _with_next(reverse("accounts:sign-in"), _safe_next(request)),
     }
     return render(request, "accounts/timed_out.html", context)
+
+
+@require_GET
+def access_removed(request: HttpRequest) -> HttpResponse:
+    """Where a person lands whose session ended because their access to its partnership was removed.
+
+    The notice left in the session is read once; the refusal was audited when the request arrived.
+    """
+    notice = request.session.pop(ACCESS_REMOVED_KEY, None)
+    if notice is None and request.user.is_authenticated:
+        return redirect("core:home")
+    name = notice.get("partnership_name", "") if isinstance(notice, dict) else ""
+    return render(request, "accounts/access_removed.html", {"partnership_name": name})
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -11,23 +11,87 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from cspr.accounts.selectors import second_factor_next_step
-from cspr.api.access import api_request_check
+from cspr.api.access import api_request_check, printable
 from cspr.audit.services import audit_record
 from cspr.core.policy import policy_for
 
 ViewFunc = Callable[..., HttpResponse]
 
 
-def refuse(request: HttpRequest, *, reason: str, status: int = 403) -> HttpResponse:
-    """Record a refused request and answer with the refusal page (403) or not-found page (404)."""
-    user = request.user if request.user.is_authenticated else None
+# The object a URL names, by the name of its keyword argument: what a refusal records as the attempted object.
+URL_OBJECTS = {
+    "reference": "cases.case",
+    "document_uuid": "cases.casedocument",
+    "paper_uuid": "rapid_reviews.meetingpaper",
+    "request_uuid": "returns.informationrequest",
+    "attachment_uuid": "returns.returnattachment",
+    "entry_id": "returns.chronologyentry",
+    "membership_id": "partnerships.membership",
+}
+
+
+def _attempted(request: HttpRequest) -> tuple[str, str, dict[str, str]]:
+    """The URL's object ids (references, uuids, numbers: never identifying details), and the most specific one."""
+    match = getattr(request, "resolver_match", None)
+    kwargs = {name: printable(str(value), limit=80) for name, value in (match.kwargs if match else {}).items()}
+    object_type = object_id = ""
+    for name, value in kwargs.items():
+        if name in URL_OBJECTS:
+            object_type, object_id = URL_OBJECTS[name], value
+    return object_type, object_id, kwargs
+
+
+def _partnership_of(request: HttpRequest) -> Any:
+    """The current partnership, or None: never the lazy wrapper around None that a person without one carries."""
+    if getattr(request, "partnership_id", None) is None:
+        return None
+    partnership = getattr(request, "partnership", None)
+    return partnership if partnership else None
+
+
+def refusal_record(
+    request: HttpRequest,
+    *,
+    reason: str,
+    status: int = 403,
+    object_type: str = "",
+    object_id: str | int = "",
+    actor: Any = None,
+    partnership: Any = None,
+) -> None:
+    """Audit one refused request: the verb, the page, the attempted object's type and id, never what it holds.
+
+    Without ``object_type`` the most specific object the URL names is recorded (``URL_OBJECTS``).
+    """
+    url_type, url_id, kwargs = _attempted(request)
+    if not object_type:
+        object_type, object_id = url_type, url_id
+    if actor is None:
+        actor = request.user if request.user.is_authenticated else None
+    details: dict[str, Any] = {
+        "path": printable(request.path),
+        "method": request.method,
+        "reason": reason,
+        "status": status,
+    }
+    if kwargs:
+        details["url_ids"] = kwargs
     audit_record(
-        actor=user,
+        actor=actor,
         verb="access.refused",
-        details={"path": request.path, "method": request.method, "reason": reason, "status": status},
-        partnership=getattr(request, "partnership", None),
+        object_type=object_type,
+        object_id=printable(str(object_id), limit=80),
+        details=details,
+        partnership=partnership if partnership is not None else _partnership_of(request),
         request=request,
     )
+
+
+def refuse(
+    request: HttpRequest, *, reason: str, status: int = 403, object_type: str = "", object_id: str | int = ""
+) -> HttpResponse:
+    """Record a refused request and answer with the refusal page (403) or not-found page (404)."""
+    refusal_record(request, reason=reason, status=status, object_type=object_type, object_id=object_id)
     template = "errors/404.html" if status == 404 else "errors/403.html"
     return render(request, template, {}, status=status)
 

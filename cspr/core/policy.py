@@ -128,6 +128,8 @@ URL_POLICY: dict[str, Policy] = {
     "accounts:signed-out": PUBLIC,
     "accounts:sign-out": SECOND_FACTOR_STEP,
     "accounts:timed-out": PUBLIC,
+    # A session ended because the person's access to its partnership was removed lands here, signed out.
+    "accounts:access-removed": PUBLIC,
     "accounts:password-reset": PUBLIC,
     "accounts:password-reset-sent": PUBLIC,
     "accounts:password-reset-link": PUBLIC,

@@ -61,6 +61,14 @@ class Scope:
 NO_SCOPE = Scope(user_id=None)
 
 
+def current_partnership_choose(scope: Scope, chosen: Any) -> int | None:
+    """The partnership a session works in: the one chosen with the switcher while the person is still a member
+    there, otherwise the first they belong to (lowest id), otherwise none."""
+    if chosen in scope.partnership_ids:
+        return int(chosen)
+    return min(scope.partnership_ids) if scope.partnership_ids else None
+
+
 def scope_for(user: Any) -> Scope:
     """What any of this user's active memberships allows. Anonymous or disabled users see nothing.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspr.accounts.models import User
-from cspr.accounts.services import user_get_or_create
+from cspr.accounts.services import user_get_or_create, user_sessions_end
 from cspr.audit.services import audit_record
 from cspr.domain.roles import Role
 from cspr.messaging.services import message_queue
@@ -28,7 +29,7 @@ from cspr.partnerships.models import (
     Partnership,
     PartnershipOrganisation,
 )
-from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, Scope
+from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, Scope, current_partnership_choose, scope_for
 
 ORGANISATION_REQUIRED = "The role '{role}' needs an organisation."
 ORGANISATION_NOT_IN_PARTNERSHIP = "{organisation} does not serve {partnership}."
@@ -347,17 +348,37 @@ def membership_change(
     return membership
 
 
+def access_removed_notice(*, partnership: Partnership, user_id: int) -> dict[str, Any]:
+    """What an ended session keeps for the person's next request: the partnership, and who it was (for the audit)."""
+    return {"partnership_id": partnership.pk, "partnership_name": partnership.name, "user_id": user_id}
+
+
+def _session_works_in(partnership_id: int, *, before: Scope) -> Callable[[dict[str, Any]], bool]:
+    """Whether a session (by its data) was working in this partnership, judged as the middleware judged it."""
+
+    def works_in(data: dict[str, Any]) -> bool:
+        return current_partnership_choose(before, data.get(CURRENT_PARTNERSHIP_SESSION_KEY)) == partnership_id
+
+    return works_in
+
+
 def membership_set_active(
     *, actor: Any, membership: Membership, active: bool, request: HttpRequest | None = None
 ) -> Membership:
     """Disable or re-enable one membership. Never the account: other partnerships may rely on it.
 
-    Access is recomputed from active memberships on every request, so a disabled
-    membership stops working on the person's very next request.
+    Disabling the person's last active membership in the partnership ends, at once and on the
+    server, every session of theirs that was working in that partnership: the session is
+    signed out and keeps only a notice, so its next request lands on "Your access was
+    removed" (``CurrentPartnershipMiddleware``, which also audits that refusal). Sessions
+    working in another of their partnerships carry on; the switcher no longer offers this
+    one. Access is recomputed from active memberships on every request in any case.
     """
     with transaction.atomic():
         if not active and _would_remove_last_admin(membership):
             raise MembershipError(LAST_ADMIN)
+        person = membership.user
+        before = scope_for(person)
         membership.is_active = active
         membership.save(update_fields=["is_active"])
         audit_record(
@@ -368,4 +389,16 @@ def membership_set_active(
             details={"user_id": membership.user_id, "role": membership.role},
             request=request,
         )
+        still_member = Membership.objects.filter(
+            user_id=membership.user_id, partnership_id=membership.partnership_id, is_active=True
+        ).exists()
+        if not active and not still_member:
+            user_sessions_end(
+                user=person,
+                actor=actor,
+                reason="membership disabled",
+                request=request,
+                only=_session_works_in(membership.partnership_id, before=before),
+                notice=access_removed_notice(partnership=membership.partnership, user_id=membership.user_id),
+            )
     return membership

@@ -132,14 +132,35 @@ def membership_change(request: HttpRequest, membership_id: int) -> HttpResponse:
     return render(request, "partnerships/membership_change.html", context, status=status)
 
 
-@require_POST
-def membership_active(request: HttpRequest, membership_id: int, active: bool) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def membership_disable(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """GET: what disabling will do, with a warning button and a way back. POST (from that page): disable."""
     partnership = _current_partnership(request, "partnerships.manage_people")
     if partnership is None:
         return refuse(request, reason="not allowed to change memberships")
     membership = _membership_here(request, partnership, membership_id)
     if membership is None:
         return refuse(request, reason="membership not in this partnership", status=404)
+    if request.method == "POST":
+        return _membership_set_active(request, membership, active=False)
+    if not membership.is_active:
+        return redirect("partnerships:people")
+    context = {"partnership": partnership, "membership": membership}
+    return render(request, "partnerships/membership_disable.html", context)
+
+
+@require_POST
+def membership_enable(request: HttpRequest, membership_id: int) -> HttpResponse:
+    partnership = _current_partnership(request, "partnerships.manage_people")
+    if partnership is None:
+        return refuse(request, reason="not allowed to change memberships")
+    membership = _membership_here(request, partnership, membership_id)
+    if membership is None:
+        return refuse(request, reason="membership not in this partnership", status=404)
+    return _membership_set_active(request, membership, active=True)
+
+
+def _membership_set_active(request: HttpRequest, membership: Membership, *, active: bool) -> HttpResponse:
     try:
         services.membership_set_active(actor=request.user, membership=membership, active=active, request=request)
     except services.MembershipError as error:

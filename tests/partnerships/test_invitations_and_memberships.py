@@ -146,22 +146,6 @@ def test_the_admin_changes_a_role_and_it_is_audited(
     assert event.details["before"]["role"] == "reviewer"
 
 
-def test_disabling_a_membership_ends_access_to_that_partnership_at_once_but_not_to_others(
-    client_as: Callable[[str], Client], demo: dict[str, Partnership]
-) -> None:
-    police = client_as("police.lead@example.org")
-    police.post("/partnership/switch/", {"partnership": demo["northvale"].id})
-    assert "Northvale Safeguarding" in police.get("/partnership/").content.decode()
-    membership = demo["northvale"].memberships.get(user__email="police.lead@example.org")
-    response = client_as("admin@example.org").post(f"/partnership/people/{membership.id}/disable/")
-    assert response.status_code == 302
-    page = police.get("/partnership/").content.decode()  # the same, already signed-in session
-    assert "Northvale Safeguarding" not in page
-    assert "Southmoor Safeguarding" in page
-    assert User.objects.get(email="police.lead@example.org").is_active
-    assert AuditEvent.objects.filter(verb="membership.disabled").exists()
-
-
 def test_a_membership_of_another_partnership_cannot_be_changed_by_guessing_its_id(
     client_as: Callable[[str], Client], demo: dict[str, Partnership]
 ) -> None:

@@ -81,7 +81,7 @@ def test_switching_to_a_partnership_one_is_not_a_member_of_is_refused_and_audite
     assert AuditEvent.objects.filter(verb="access.refused", details__status=404).exists()
 
 
-def test_a_stale_choice_falls_back_to_a_partnership_the_person_still_belongs_to(
+def test_a_session_working_in_a_partnership_the_person_lost_ends_and_says_so(
     client_as: Callable[[str], Client], demo: dict[str, Partnership], user: Callable[[str], User]
 ) -> None:
     client = client_as("police.lead@example.org")
@@ -89,9 +89,25 @@ def test_a_stale_choice_falls_back_to_a_partnership_the_person_still_belongs_to(
     Membership.objects.filter(user=user("police.lead@example.org"), partnership=demo["southmoor"]).update(
         is_active=False
     )
+    response = client.get("/partnership/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/access-removed/"
+    page = client.get("/accounts/access-removed/").content.decode()
+    assert "Southmoor Safeguarding Children Partnership (demo)" in page
+    assert client.get("/partnership/").status_code == 302  # signed out: to the sign-in page
+    assert client.get("/partnership/")["Location"].startswith("/accounts/sign-in/")
+
+
+def test_a_session_that_never_chose_falls_back_to_a_partnership_the_person_still_belongs_to(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    client = client_as("police.lead@example.org")
+    Membership.objects.filter(user=user("police.lead@example.org"), partnership=demo["northvale"]).update(
+        is_active=False
+    )
     page = client.get("/partnership/").content.decode()
-    assert "Northvale Safeguarding Children Partnership (demo)" in page
-    assert "Southmoor" not in page
+    assert "Southmoor Safeguarding Children Partnership (demo)" in page
+    assert "Northvale" not in page
 
 
 def test_the_people_page_lists_only_this_partnerships_memberships(
