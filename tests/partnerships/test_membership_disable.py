@@ -77,7 +77,8 @@ def test_posting_from_the_confirmation_page_disables_and_says_so(
     assert response.status_code == 302
     membership.refresh_from_db()
     assert not membership.is_active
-    assert "Priya Garrow&#39;s membership as PRG chair is disabled" in admin.get("/partnership/people/").content.decode()
+    people = admin.get("/partnership/people/").content.decode()
+    assert "Priya Garrow&#39;s membership as PRG chair is disabled" in people
     assert AuditEvent.objects.filter(verb="membership.disabled", object_id=str(membership.id)).exists()
 
 
