@@ -157,6 +157,16 @@ def latest_submitted(*, info_request: InformationRequest) -> AgencyReturn | None
     )
 
 
+def chronology_entry_on_request(*, info_request: InformationRequest, entry_id: int) -> bool:
+    """Whether this chronology entry belongs to any version of this request's return (an id from elsewhere is not)."""
+    return ChronologyEntry.objects.filter(agency_return__request=info_request, pk=entry_id).exists()
+
+
+def attachment_on_request(*, info_request: InformationRequest, attachment_uuid: Any) -> bool:
+    """Whether this attachment belongs to any version of this request's return."""
+    return ReturnAttachment.objects.filter(agency_return__request=info_request, uuid=attachment_uuid).exists()
+
+
 def attachment_get(*, agency_return_ids: list[int], attachment_uuid: Any) -> ReturnAttachment | None:
     return (
         ReturnAttachment.objects.filter(agency_return_id__in=agency_return_ids, uuid=attachment_uuid)

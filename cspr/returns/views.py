@@ -47,6 +47,9 @@ NOT_FOUND = "no such case in the current partnership, or not visible to this per
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
 INBOX_PAGE_SIZE = 25
 BOARD_PAGE_SIZE = 50
+# Another request's (or partnership's) chronology entry or attachment: a 404 whose refusal is audited with the id.
+ENTRY_NOT_FOUND = "no such chronology entry on this return"
+ATTACHMENT_NOT_FOUND = "no such attachment on this return"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -273,7 +276,7 @@ def case_attachment(
         return _not_found(request)
     attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
     if attachment is None:
-        return _not_found(request, "no such attachment on this return")
+        return _not_found(request, ATTACHMENT_NOT_FOUND)
     download = services.attachment_open(
         actor=request.user, attachment=attachment, scope=_scope(request), request=request
     )
@@ -543,6 +546,8 @@ def entry_remove(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
+    if not selectors.chronology_entry_on_request(info_request=info_request, entry_id=entry_id):
+        return _not_found(request, ENTRY_NOT_FOUND)
     try:
         services.chronology_entry_remove(
             actor=request.user, info_request=info_request, entry_id=entry_id, scope=_scope(request), request=request
@@ -610,6 +615,8 @@ def attachment_remove(request: HttpRequest, request_uuid: Any, attachment_uuid: 
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
+    if not selectors.attachment_on_request(info_request=info_request, attachment_uuid=attachment_uuid):
+        return _not_found(request, ATTACHMENT_NOT_FOUND)
     try:
         services.attachment_remove(
             actor=request.user,
@@ -632,7 +639,7 @@ def attachment(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) ->
     versions = [agency_return.pk for agency_return in selectors.return_versions(info_request=info_request)]
     found = selectors.attachment_get(agency_return_ids=versions, attachment_uuid=attachment_uuid)
     if found is None:
-        return _not_found(request, "no such attachment on this return")
+        return _not_found(request, ATTACHMENT_NOT_FOUND)
     download = services.attachment_open(actor=request.user, attachment=found, scope=_scope(request), request=request)
     return _file_response(download)
 

@@ -1,0 +1,130 @@
+"""An id of another organisation's or partnership's chronology entry or attachment is refused (404) and the refusal
+is in the audit trail with the attempted object's type and id, and nothing that identifies anyone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import scope_for
+from cspr.returns import services
+from cspr.returns.models import ChronologyEntry, ReturnAttachment
+from tests.returns.support import attachment_on, demo_request
+
+POLICE = "police.lead@example.org"
+POLICE_ORGANISATION = "Vale and Moor Police (demo)"
+
+
+def refusal(object_type: str, object_id: object) -> AuditEvent:
+    return AuditEvent.objects.get(verb="access.refused", object_type=object_type, object_id=str(object_id))
+
+
+def health_entry() -> ChronologyEntry:
+    entry = ChronologyEntry.objects.filter(agency_return__request=demo_request()).first()
+    assert entry is not None, "the demo's health return has a chronology"
+    return entry
+
+
+def police_in(client_as: Callable[[str], Client], partnership: Partnership) -> Client:
+    client = client_as(POLICE)
+    client.post("/partnership/switch/", {"partnership": partnership.id})
+    return client
+
+
+def test_removing_another_organisations_chronology_entry_through_ones_own_request_is_refused_and_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    entry = health_entry()
+    own = demo_request(POLICE_ORGANISATION)
+    police = police_in(client_as, demo["northvale"])
+    url = reverse("returns:entry-remove", kwargs={"request_uuid": own.uuid, "entry_id": entry.pk})
+    response = police.post(url)
+    assert response.status_code == 404
+    assert ChronologyEntry.objects.filter(pk=entry.pk).exists()
+    event = refusal("returns.chronologyentry", entry.pk)
+    assert event.actor_id == user(POLICE).pk
+    assert event.partnership_id == demo["northvale"].id
+    assert event.details["status"] == 404
+    assert event.details["reason"] == "no such chronology entry on this return"
+    assert event.details["url_ids"] == {"request_uuid": str(own.uuid), "entry_id": str(entry.pk)}
+
+
+def test_another_partnerships_chronology_entry_is_refused_and_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership]
+) -> None:
+    """Working in Southmoor, the shared police lead tries a Northvale request and its entry."""
+    entry = health_entry()
+    own_in_northvale = demo_request(POLICE_ORGANISATION)
+    police = police_in(client_as, demo["southmoor"])
+    url = reverse("returns:entry-remove", kwargs={"request_uuid": own_in_northvale.uuid, "entry_id": entry.pk})
+    assert police.post(url).status_code == 404
+    assert ChronologyEntry.objects.filter(pk=entry.pk).exists()
+    event = refusal("returns.chronologyentry", entry.pk)
+    assert event.partnership_id == demo["southmoor"].id
+
+
+@pytest.mark.parametrize("name", ["returns:attachment", "returns:attachment-remove"])
+def test_another_organisations_attachment_is_refused_and_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership], name: str
+) -> None:
+    attachment = attachment_on(demo_request())
+    own = demo_request(POLICE_ORGANISATION)
+    police = police_in(client_as, demo["northvale"])
+    url = reverse(name, kwargs={"request_uuid": own.uuid, "attachment_uuid": attachment.uuid})
+    response = police.post(url) if name.endswith("remove") else police.get(url)
+    assert response.status_code == 404
+    assert ReturnAttachment.objects.filter(pk=attachment.pk).exists()
+    event = refusal("returns.returnattachment", attachment.uuid)
+    assert event.details["reason"] == "no such attachment on this return"
+    assert "Policy test file" not in str(event.details)  # the title is the attachment's content, never audited
+
+
+@pytest.mark.parametrize("name", ["returns:attachment", "returns:attachment-remove"])
+def test_another_partnerships_attachment_is_refused_and_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership], name: str
+) -> None:
+    attachment = attachment_on(demo_request())
+    own_in_northvale = demo_request(POLICE_ORGANISATION)
+    police = police_in(client_as, demo["southmoor"])
+    url = reverse(name, kwargs={"request_uuid": own_in_northvale.uuid, "attachment_uuid": attachment.uuid})
+    response = police.post(url) if name.endswith("remove") else police.get(url)
+    assert response.status_code == 404
+    event = refusal("returns.returnattachment", attachment.uuid)
+    assert event.partnership_id == demo["southmoor"].id
+
+
+def test_another_partnerships_case_attachment_is_refused_and_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership]
+) -> None:
+    health = demo_request()
+    attachment = attachment_on(health)
+    url = reverse(
+        "returns:case-attachment",
+        kwargs={"reference": health.case.reference, "request_uuid": health.uuid, "attachment_uuid": attachment.uuid},
+    )
+    assert client_as("southmoor.business.unit@example.org").get(url).status_code == 404
+    event = refusal("returns.returnattachment", attachment.uuid)
+    assert event.details["url_ids"]["reference"] == health.case.reference
+
+
+def test_removing_ones_own_entry_still_works(client_as: Callable[[str], Client], demo: dict[str, Partnership]) -> None:
+    own = demo_request(POLICE_ORGANISATION)
+    police = police_in(client_as, demo["northvale"])
+    entry = services.chronology_entry_add(
+        actor=User.objects.get(email=POLICE),
+        info_request=own,
+        happened_on=date(2026, 1, 5),
+        event="Officers attended the home.",
+        scope=scope_for(User.objects.get(email=POLICE)),
+    )
+    response = police.post(reverse("returns:entry-remove", kwargs={"request_uuid": own.uuid, "entry_id": entry.pk}))
+    assert response.status_code == 302
+    assert not ChronologyEntry.objects.filter(pk=entry.pk).exists()
+    assert not AuditEvent.objects.filter(verb="access.refused").exists()
