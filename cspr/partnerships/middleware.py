@@ -58,7 +58,7 @@ class CurrentPartnershipMiddleware:
     def _end(self, request: HttpRequest, partnership_id: Any) -> HttpResponse:
         """The session works in a partnership the person has lost: sign it out and say why."""
         partnership = Partnership.objects.filter(id=partnership_id).first() if isinstance(partnership_id, int) else None
-        user_id = request.user.pk
+        user_id: int = request.user.pk  # type: ignore[assignment]  # signed in: checked by the caller
         setattr(request, SESSION_END_REASON_ATTRIBUTE, "access_removed")
         logout(request)
         notice = (
