@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +15,7 @@ from cspr.cases import documents
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_CONTRIBUTORS
 from cspr.partnerships.models import Membership
-from cspr.returns.models import InformationRequest, ReturnAttachment, ReturnStatus
+from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment, ReturnStatus
 
 RETURNS_POST_ONLY = frozenset(
     {
@@ -99,8 +100,6 @@ def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, A
     )
     info_request = own or health
     kwargs: dict[str, Any] = {"request_uuid": info_request.uuid}
-    if name == "returns:entry-remove":
-        kwargs["entry_id"] = 999999
     if name == "returns:entry-change":
         # An entry of the person's own draft where they may write one; otherwise an id that exists nowhere.
         from cspr.partnerships.scoping import scope_for
@@ -125,16 +124,32 @@ def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, A
                 pass
             else:
                 kwargs["entry_id"] = entry.pk
-    if name == "returns:attachment-remove":
-        kwargs["attachment_uuid"] = uuid.uuid4()
-    if name == "returns:attachment":
-        if not info_request.returns.exists():
-            from cspr.partnerships.scoping import scope_for
-            from cspr.returns.services import return_save
+        return kwargs
+    # Ids of objects on the person's own request: an id from elsewhere is a refusal (404), not the page's answer.
+    if name in {"returns:entry-remove", "returns:attachment-remove", "returns:attachment"} and own is not None:
+        from cspr.partnerships.scoping import scope_for
+        from cspr.returns.services import chronology_entry_add, return_save
 
-            person = User.objects.get(pk=int(str(user_id)))
+        person = User.objects.get(pk=int(str(user_id)))
+        if name == "returns:entry-remove":
+            # One already on a (submitted) version of the request, or a new one on its draft.
+            entry = ChronologyEntry.objects.filter(agency_return__request=info_request).first() or chronology_entry_add(
+                actor=person,
+                info_request=info_request,
+                happened_on=date(2026, 1, 5),
+                event="A policy test entry.",
+                scope=scope_for(person),
+            )
+            kwargs["entry_id"] = entry.pk
+            return kwargs
+        if not info_request.returns.exists():
             return_save(actor=person, info_request=info_request, values={"services": "x"}, scope=scope_for(person))
         kwargs["attachment_uuid"] = attachment_on(info_request).uuid
+        return kwargs
+    if name == "returns:entry-remove":
+        kwargs["entry_id"] = 999999
+    if name in {"returns:attachment-remove", "returns:attachment"}:
+        kwargs["attachment_uuid"] = uuid.uuid4()
     return kwargs
 
 
