@@ -112,6 +112,7 @@ def clocks(*, preset: Preset, rows: list[ClockRow]) -> list[dict[str, Any]]:
                 "working_days_left": row.working_days_left if row and row.is_open else None,
                 "applicable": row.applicable if row else True,
                 "provisional": row.provisional if row else False,
+                "note": row.status_note if row else "",
             }
         )
     return result

@@ -303,13 +303,22 @@ class ClockOut(Schema):
     statutory: bool
     basis: str = Field(description="statutory, procedure or local.")
     status: str = Field(
-        description="not_started, running, due_soon, overdue, met, met_late, ended_early, not_applicable."
+        description=(
+            "not_started, running, due_soon, overdue, met, met_late, ended_early, not_applicable, or cannot_compute "
+            "(the due date falls outside the working-day calendar: see note)."
+        )
     )
     status_label: str
     met_on: date | None
     working_days_left: int | None = Field(description="While the clock runs; negative once overdue.")
     applicable: bool
     provisional: bool
+    note: str = Field(
+        description=(
+            "What could not be worked out, in words, when a date falls outside the working-day calendar (for "
+            "example the working days left before an extension agreed beyond its last known year); otherwise empty."
+        )
+    )
 
 
 class CaseClocksOut(Schema):

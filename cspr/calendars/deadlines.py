@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cspr.calendars.selectors import national_calendar, partnership_calendar, partnership_preset
-from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.clocks import ClockDue, ClockFacts, Event, EventOrderError, compute_due_dates
 from cspr.domain.presets import UnknownPresetError, get_preset
 from cspr.partnerships.models import Partnership
@@ -27,7 +26,7 @@ class DeadlineAnswer:
             "preset": self.preset,
             "clocks": {
                 clock_id: {
-                    "due": due.due.isoformat(),
+                    "due": due.due.isoformat() if due.due else None,
                     "starts_at": due.starts_at.value,
                     "start_date": due.start.isoformat(),
                     "rule": due.sentence,
@@ -66,6 +65,9 @@ def deadlines_for(
         calendar = national_calendar(tolerate_missing_tables=True)
     try:
         clocks = compute_due_dates(preset, calendar, events, facts=facts)
-    except (EventOrderError, CalendarRangeError) as error:
+    except EventOrderError as error:
         raise DeadlineQueryError(str(error)) from error
+    for clock_id, clock in clocks.items():
+        if clock.due is None:
+            raise DeadlineQueryError(f"{clock_id}: {clock.problem}")
     return DeadlineAnswer(preset=preset_name, clocks=clocks)

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from cspr.calendars.holiday_sources import build_calendar
 from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
 from cspr.domain.calendar import WorkingCalendar
-from cspr.domain.presets import Preset, get_preset
+from cspr.domain.clocks import clock_date_range as _clock_date_range
+from cspr.domain.presets import CLOCK_RULES, Preset, get_preset
 from cspr.partnerships.scoping import Scope
 
 
@@ -37,6 +38,15 @@ def national_calendar(*, tolerate_missing_tables: bool = False) -> WorkingCalend
             raise
         imported = {}
     return build_calendar(imported=imported)
+
+
+def clock_date_range() -> tuple[datetime.date, datetime.date]:
+    """The dates a clock may start from or be due on: the national calendar's known range less the longest clock.
+
+    Forms (``GovukDateField(clock_date=True)``) and the API refuse a date outside it, naming the field, so that no
+    case holds a date its clocks cannot be counted from.
+    """
+    return _clock_date_range(national_calendar(), CLOCK_RULES)
 
 
 def partnership_calendar(*, partnership_id: int) -> WorkingCalendar:

@@ -39,7 +39,8 @@ class TextCleaningForm(forms.Form):
 
 
 def _date_field(label: str, today: date, **kwargs: Any) -> GovukDateField:
-    return GovukDateField(label=label, must_be_past=True, today=lambda: today, **kwargs)
+    """A date that has happened and that clocks count from (a decision, a duty done)."""
+    return GovukDateField(label=label, must_be_past=True, today=lambda: today, clock_date=True, **kwargs)
 
 
 class CaseFilterForm(forms.Form):
@@ -163,7 +164,7 @@ class ExtensionForm(TextCleaningForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["extended_to"] = GovukDateField(label="New due date")
+        self.fields["extended_to"] = GovukDateField(label="New due date", clock_date=True)
         self.order_fields(["extended_to", "reason", "agreed_by"])
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cspr.calendars.selectors import clock_date_range
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature
 
 __all__ = [
@@ -94,7 +95,8 @@ CHOOSE = "Select {what}"
 TOO_LONG = "{What} must be {limit:,} characters or fewer"
 NUL_CHARACTER = "{What} must not contain the character NUL"
 IN_FUTURE = "{What} must be today or in the past"
-TOO_EARLY = "{What} must be a real date after 1900"
+TOO_EARLY = "{What} must be between 1 January 1900 and today"
+OUTSIDE_CLOCK_RANGE = "{What} must be between {first} and {last}"
 NOT_A_DATE = "{What} must be a real date"
 NOT_A_NUMBER = "{What} must be a whole number"
 NOT_TEXT = "{What} must be text"
@@ -237,7 +239,17 @@ def _choice(
         errors.add(key, CHOOSE.format(**_what(label)))
 
 
-def _date(errors: _Errors, key: str, value: Any, label: str, *, today: date, required: bool = False) -> date | None:
+def _date(
+    errors: _Errors,
+    key: str,
+    value: Any,
+    label: str,
+    *,
+    today: date,
+    required: bool = False,
+    clock_range: tuple[date, date] | None = None,
+) -> date | None:
+    """A date today or in the past, from 1900; with ``clock_range``, a date the clocks can count from."""
     if value is None:
         if required:
             errors.add(key, REQUIRED.format(**_what(label)))
@@ -251,7 +263,16 @@ def _date(errors: _Errors, key: str, value: Any, label: str, *, today: date, req
     if value < EARLIEST_DATE:
         errors.add(key, TOO_EARLY.format(**_what(label)))
         return None
+    if clock_range is not None and not clock_range[0] <= value <= clock_range[1]:
+        first, last = clock_range
+        until = "today" if today <= last else _day(last)
+        errors.add(key, OUTSIDE_CLOCK_RANGE.format(first=_day(first), last=until, **_what(label)))
+        return None
     return value
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def _whole_number(errors: _Errors, key: str, value: Any, label: str, *, limit: int) -> int | None:
@@ -285,13 +306,19 @@ def phone_number_is_valid(value: object) -> bool:
     return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 6
 
 
-def validate_notification(data: NotificationData, *, today: date | None = None) -> dict[str, list[str]]:
+def validate_notification(
+    data: NotificationData, *, today: date | None = None, clock_range: tuple[date, date] | None = None
+) -> dict[str, list[str]]:
     """Field errors in words (empty when the notification can be submitted).
 
-    ``today`` is the submission's date in Europe/London; without it, today's date there is used.
+    ``today`` is the submission's date in Europe/London; without it, today's date there is used. ``clock_range`` is
+    the range of dates the clocks can count from (:func:`cspr.calendars.selectors.clock_date_range`, asked when not
+    given): the incident and awareness dates must lie in it.
     """
     if today is None:
         today = timezone.localdate()
+    if clock_range is None:
+        clock_range = clock_date_range()
     errors = _Errors()
     for key, label in (
         ("notifier_name", "Your name"),
@@ -305,9 +332,23 @@ def validate_notification(data: NotificationData, *, today: date | None = None) 
     if not errors.has("notifier_phone") and not phone_number_is_valid(data.notifier_phone):
         errors.add("notifier_phone", PHONE_INVALID)
 
-    incident_on = _date(errors, "incident_on", data.incident_on, "The incident date", today=today, required=True)
+    incident_on = _date(
+        errors,
+        "incident_on",
+        data.incident_on,
+        "The incident date",
+        today=today,
+        required=True,
+        clock_range=clock_range,
+    )
     aware_on = _date(
-        errors, "la_aware_on", data.la_aware_on, "The date the local authority became aware", today=today, required=True
+        errors,
+        "la_aware_on",
+        data.la_aware_on,
+        "The date the local authority became aware",
+        today=today,
+        required=True,
+        clock_range=clock_range,
     )
     if incident_on and aware_on and aware_on < incident_on:
         errors.add("la_aware_on", AWARE_BEFORE_INCIDENT)

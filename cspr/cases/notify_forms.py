@@ -176,7 +176,9 @@ class WholeNumberQuestion(TextQuestion):
 class DateQuestion(GovukDateField):
     """A GOV.UK date with the question as its legend and ``subject`` in messages.
 
-    The date must be today or in the past (in Europe/London) and no earlier than 1900.
+    The date must be today or in the past (in Europe/London) and no earlier than 1900; a date that starts a clock
+    (``clock_date=True``) must also lie in the working-day calendar's range, a date of birth (``historical=True``)
+    between 1900 and today.
     """
 
     def __init__(self, *, label: str, subject: str, required_message: str = "", **kwargs: Any) -> None:
@@ -363,6 +365,7 @@ class AwareForm(PageForm):
         subject="Date the local authority became aware",
         required_message="Enter the date the local authority became aware",
         help_text=AWARE_HINT,
+        clock_date=True,
     )
 
     def answers(self) -> dict[str, Any]:
@@ -387,6 +390,7 @@ class ReferralAwareForm(PageForm):
         required_message="Enter the date the local authority became aware",
         help_text="For example, 27 3 2026.",
         required=False,
+        clock_date=True,
     )
     conditionals = {"la_knows": {"yes": ("la_aware_on",)}}
     required_when_revealed = frozenset({"la_aware_on"})
@@ -408,6 +412,7 @@ class IncidentForm(PageForm):
         subject="Date of the incident",
         required_message="Enter the date of the incident",
         help_text="For example, 27 3 2026. If the child died after being harmed, give the date of the harm.",
+        clock_date=True,
     )
     incident_time = TextQuestion(
         label="Time of the incident (optional)",
@@ -674,6 +679,7 @@ class ChildForm(PageForm):
         subject="Date of birth",
         help_text="For example, 14 3 2019.",
         required=False,
+        historical=True,
     )
     age_years = WholeNumberQuestion(
         label="Age in years, if you do not know the date of birth (optional)",
@@ -823,7 +829,11 @@ class HouseholdMemberForm(PageForm):
         message="Select their relationship to the child",
     )
     date_of_birth = DateQuestion(
-        label="Date of birth (optional)", subject="Date of birth", help_text="For example, 30 1 1990.", required=False
+        label="Date of birth (optional)",
+        subject="Date of birth",
+        help_text="For example, 30 1 1990.",
+        required=False,
+        historical=True,
     )
     address = TextQuestion(
         label="Address (optional)",

@@ -8,8 +8,9 @@ crash between them sends nothing twice and loses nothing.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,6 +28,8 @@ from cspr.domain.roles import Role
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership
 
+logger = logging.getLogger(__name__)
+
 _FINISHED = frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN})
 _KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE: ClockReminder.Kind.OVERDUE}
 
@@ -43,7 +46,11 @@ def _pseudonyms(case: Case) -> str:
 
 
 def clock_reminders_send(*, now: datetime | None = None) -> int:
-    """Queue the reminders due at ``now``; returns how many clocks were reminded of. Safe to run at any interval."""
+    """Queue the reminders due at ``now``; returns how many clocks were reminded of. Safe to run at any interval.
+
+    Each case is dealt with in its own ``try``: one case whose data cannot be read (a date beyond the working-day
+    calendar, say) is logged with its reference alone and the others are still reminded.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     clocks = (
@@ -57,35 +64,54 @@ def clock_reminders_send(*, now: datetime | None = None) -> int:
         (reminder.clock_id, reminder.kind, reminder.due_on)
         for reminder in ClockReminder.objects.filter(clock__in=clocks)
     }
+    by_case: dict[int, list[CaseClock]] = defaultdict(list)
+    for clock in clocks:
+        by_case[clock.case_id].append(clock)
     calendars: dict[int, WorkingCalendar] = {}
     presets: dict[tuple[int, str], Preset] = {}
-    by_case: dict[int, list[tuple[CaseClock, str]]] = defaultdict(list)
-    for clock in clocks:
+    reminded = 0
+    for case_clocks in by_case.values():
+        case = case_clocks[0].case
+        try:
+            pending = _reminders_due(case_clocks, today=today, already=already, calendars=calendars, presets=presets)
+            for clock, reminder_kind in pending:
+                reminded += _remind(clock=clock, kind=reminder_kind, now=now)
+        except Exception as error:
+            # The reference only: an exception's text may quote the case's data.
+            logger.error("Clock reminders failed for case %s (%s)", case.reference, type(error).__name__)
+    return reminded
+
+
+def _reminders_due(
+    case_clocks: list[CaseClock],
+    *,
+    today: date,
+    already: set[tuple[int, str, date]],
+    calendars: dict[int, WorkingCalendar],
+    presets: dict[tuple[int, str], Preset],
+) -> list[tuple[CaseClock, str]]:
+    """The reminders one case's clocks are due on ``today`` and have not had yet."""
+    pending = []
+    for clock in case_clocks:
         case = clock.case
-        calendar = calendars.setdefault(case.partnership_id, partnership_calendar(partnership_id=case.partnership_id))
+        if case.partnership_id not in calendars:
+            calendars[case.partnership_id] = partnership_calendar(partnership_id=case.partnership_id)
         key = (case.partnership_id, case.preset)
-        preset = presets.setdefault(
-            key, partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
-        )
+        if key not in presets:
+            presets[key] = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+        preset = presets[key]
         try:
             rule = preset.rule(clock.clock_id)
         except UnknownClockError:
             continue
         due = ClockDue(rule=rule, start=clock.start, due=clock.effective_due, applicable=True, provisional=False)
         reading = clock_status(
-            due,
-            today=today,
-            calendar=calendar,
-            due_soon_days=preset.due_soon_days,
+            due, today=today, calendar=calendars[case.partnership_id], due_soon_days=preset.due_soon_days
         )
         kind = _KINDS.get(reading.status)
         if kind is not None and (clock.pk, kind.value, clock.effective_due) not in already:
-            by_case[clock.case_id].append((clock, kind.value))
-    reminded = 0
-    for pending in by_case.values():
-        for clock, reminder_kind in pending:
-            reminded += _remind(clock=clock, kind=reminder_kind, now=now)
-    return reminded
+            pending.append((clock, kind.value))
+    return pending
 
 
 def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:

@@ -150,6 +150,7 @@ STATUS_COLOURS: dict[ClockStatus, str] = {
     ClockStatus.MET_LATE: "govuk-tag--orange",
     ClockStatus.ENDED_EARLY: "govuk-tag--purple",
     ClockStatus.NOT_APPLICABLE: "govuk-tag--grey",
+    ClockStatus.CANNOT_COMPUTE: "govuk-tag--grey",
 }
 
 
@@ -178,6 +179,8 @@ class ClockRow:
     extension_reason: str
     extension_agreed_by: str
     late_reason_recorded: bool = False
+    status_note: str = ""
+    """What could not be worked out, in words (a date beyond the working-day calendar), or empty."""
 
     @property
     def is_open(self) -> bool:
@@ -243,6 +246,7 @@ def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockR
                 extension_reason=_text(clock, "extension_reason", reveal),
                 extension_agreed_by=_text(clock, "extension_agreed_by", reveal),
                 late_reason_recorded=clock.is_recorded("late_reason"),
+                status_note=reading.note,
             )
         )
     return rows

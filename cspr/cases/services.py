@@ -45,7 +45,6 @@ from cspr.cases.notification import NotificationData, normalise_nhs_number, vali
 from cspr.cases.rules import la_notifier_organisation_ids, scope_of
 from cspr.core.crypto import decrypt, encrypt, lookup_hash, needs_rotation
 from cspr.core.sealing import SUFFIX, seal_context, sealed_field_names
-from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.clocks import ClockFacts, Event, EventOrderError, compute_due_dates
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature, assess_incident
 from cspr.domain.lifecycle import CaseFacts, Stage, TransitionRefused, apply_transition
@@ -513,6 +512,9 @@ def _clock_facts(case: Case) -> ClockFacts:
     )
 
 
+_EVENT_FIELDS = {Event.AWARE: "la_aware_on", Event.NOTIFIED: "notified_on", Event.PANEL_NOTIFIED: "panel_notified_on"}
+
+
 def _clocks_refresh(*, case: Case, new: bool = False) -> None:
     """Create or update the case's clocks from its event dates; met dates and extensions are kept.
 
@@ -535,10 +537,13 @@ def _clocks_refresh(*, case: Case, new: bool = False) -> None:
         dues = compute_due_dates(
             preset, partnership_calendar(partnership_id=case.partnership_id), known, facts=_clock_facts(case)
         )
-    except CalendarRangeError as error:
-        raise CaseActionRefused(f"No working-day calendar covers these dates: {error}", field="la_aware_on") from None
     except EventOrderError as error:
         raise CaseActionRefused(str(error)) from None
+    uncomputed = next((due for due in dues.values() if due.due is None), None)
+    if uncomputed is not None:  # the forms refuse such dates; a clock is never stored without its due date
+        raise CaseActionRefused(
+            f"{uncomputed.rule.title}: {uncomputed.problem}", field=_EVENT_FIELDS.get(uncomputed.starts_at, "")
+        )
     # A case being created has no decision, transition or clock yet: no need to ask.
     decision = None if new else _latest_la_decision(case)
     la_said_no = decision is not None and not decision.notify_panel

@@ -8,11 +8,15 @@ design system's three-box date input with its own error wording.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.module_loading import import_string
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -58,6 +62,17 @@ class GovukDateField(forms.Field):
     ``label`` names the date in messages ("Date of birth must include a month"). The
     boxes that caused the error are kept in ``error_parts`` so the template can mark
     only those inputs as in error, and the error summary links to the first of them.
+
+    Two kinds of date are limited here, once, for every form:
+
+    * ``clock_date=True``: a date a clock starts from or is due on (awareness, incident,
+      meetings, decisions, extensions) must lie in the working-day calendar's known range
+      less the longest clock (``settings.CLOCK_DATE_RANGE`` names the function that says
+      which), so that no case holds a date its clocks cannot be counted from;
+    * ``historical=True``: a date in someone's past (a date of birth, a chronology entry)
+      must lie between 1 January 1900 and today.
+
+    ``today`` is a callable, so that forms and tests decide what today is.
     """
 
     widget = GovukDateWidget
@@ -69,13 +84,17 @@ class GovukDateField(forms.Field):
         max_date: datetime.date | None = None,
         must_be_past: bool = False,
         today: Any = None,
+        clock_date: bool = False,
+        historical: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.min_date = min_date
         self.max_date = max_date
         self.must_be_past = must_be_past
-        self._today = today or datetime.date.today
+        self.clock_date = clock_date
+        self.historical = historical
+        self._today = today or timezone.localdate  # Europe/London, as every date the service keeps
         self.error_parts: tuple[str, ...] = DATE_PARTS
 
     @property
@@ -113,8 +132,21 @@ class GovukDateField(forms.Field):
         # Presence is checked in to_python with GOV.UK's wording.
         if value is None:
             return
+        if self.historical and not EARLIEST_HISTORICAL_DATE <= value <= self._today():
+            self._fail(
+                f"{self.subject} must be between {govuk_date(EARLIEST_HISTORICAL_DATE)} and today",
+                DATE_PARTS,
+                "out_of_range",
+            )
         if self.must_be_past and value > self._today():
             self._fail(f"{self.subject} must be today or in the past", DATE_PARTS, "future")
+        if self.clock_date:
+            first, last = clock_date_range()
+            if not first <= value <= last:
+                until = "today" if self.must_be_past and self._today() <= last else govuk_date(last)
+                self._fail(
+                    f"{self.subject} must be between {govuk_date(first)} and {until}", DATE_PARTS, "out_of_range"
+                )
         if self.min_date and value < self.min_date:
             self._fail(f"{self.subject} must be the same as or after {govuk_date(self.min_date)}", DATE_PARTS, "early")
         if self.max_date and value > self.max_date:
@@ -129,6 +161,16 @@ class GovukDateField(forms.Field):
             return self.to_python(data) != initial
         except forms.ValidationError:
             return True
+
+
+EARLIEST_HISTORICAL_DATE = datetime.date(1900, 1, 1)
+"""The earliest date of birth or chronology entry the service accepts."""
+
+
+def clock_date_range() -> tuple[datetime.date, datetime.date]:
+    """The first and last date a clock may start from or be due on (``settings.CLOCK_DATE_RANGE``)."""
+    provider: Callable[[], tuple[datetime.date, datetime.date]] = import_string(settings.CLOCK_DATE_RANGE)
+    return provider()
 
 
 def govuk_date(value: datetime.date) -> str:

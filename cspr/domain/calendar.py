@@ -6,7 +6,9 @@ make a day non-working only for its *local* targets (``local=True``); statutory 
 The calendar knows its bank holidays for an inclusive date range (the official list, then optionally a provisional
 projection for later years). Any computation that needs to know whether a date outside that range is a working day
 raises :class:`CalendarRangeError` rather than guessing. Only the dates whose working-day status is actually consulted
-are checked: "5 working days after Saturday" never asks about the Saturday itself.
+are checked: "5 working days after Saturday" never asks about the Saturday itself. The range is public
+(:attr:`WorkingCalendar.known_range`), so that callers can refuse a date before anything is counted; the clocks
+(:mod:`cspr.domain.clocks`) turn the error into words rather than letting it escape.
 
 Counting rules:
 
@@ -112,6 +114,11 @@ class WorkingCalendar:
     def with_closure_days(self, closure_days: Iterable[date]) -> WorkingCalendar:
         """A copy of this calendar whose closure days are exactly ``closure_days``."""
         return replace(self, closure_days=frozenset(closure_days))
+
+    @property
+    def known_range(self) -> tuple[date, date]:
+        """The first and last day (inclusive) for which bank holidays are known."""
+        return self.known_from, self.known_until
 
     # -- single days ------------------------------------------------------------------------------------------
 

@@ -4,17 +4,22 @@ A :class:`ClockRule` says how one clock counts ("10 working days after the notif
 (:mod:`cspr.domain.presets`) is a named set of rules. :func:`compute_due_dates` turns a preset, a calendar and a
 case's event dates into due dates; :func:`clock_status` says where a clock stands on a given day. "Today" is always
 passed in: nothing here reads the system clock.
+
+Nothing here raises because a date lies outside the calendar's known range. A due date that cannot be computed is a
+:class:`ClockDue` whose ``due`` is ``None`` and whose ``problem`` says why in words; a status that cannot be counted
+says so in :attr:`ClockReading.note`. :func:`clock_date_range` gives the start dates from which every clock of a set
+of rules can be computed, so that forms can refuse the others before anything is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from cspr.domain.calendar import Roll, WorkingCalendar, add_calendar_months
+from cspr.domain.calendar import CalendarRangeError, Roll, WorkingCalendar, add_calendar_months
 
 if TYPE_CHECKING:
     from cspr.domain.presets import Preset
@@ -31,8 +36,10 @@ __all__ = [
     "Event",
     "EventOrderError",
     "RuleKind",
+    "clock_date_range",
     "clock_status",
     "compute_due_dates",
+    "out_of_range_words",
     "validate_event_order",
 ]
 
@@ -205,8 +212,17 @@ class ClockRule:
         return f"{self.title} {self.sentence}{condition}."
 
     def due_date(self, calendar: WorkingCalendar, start: date) -> date:
-        """The due date for a clock that started on ``start``."""
+        """The due date for a clock that started on ``start`` (raises outside the calendar; see :meth:`try_count`)."""
         return self._count(calendar, start)[0]
+
+    def try_count(self, calendar: WorkingCalendar, start: date) -> tuple[date, tuple[date, date]] | str:
+        """Like :meth:`_count`, but a date the calendar cannot count past comes back as a sentence, never raised."""
+        try:
+            return self._count(calendar, start)
+        except CalendarRangeError as error:
+            return f"The due date cannot be worked out: it {out_of_range_words(calendar, error.day)}."
+        except (OverflowError, ValueError):  # past year 9999, or a month in year 10000
+            return f"The due date cannot be worked out: it {out_of_range_words(calendar, date.max)}."
 
     def _count(self, calendar: WorkingCalendar, start: date) -> tuple[date, tuple[date, date]]:
         """The due date and the span of days whose working-day status decided it."""
@@ -277,15 +293,37 @@ def validate_event_order(events: Mapping[Event, date]) -> None:
             )
 
 
+def out_of_range_words(calendar: WorkingCalendar, day: date) -> str:
+    """Where ``day`` lies outside the calendar, to follow a subject.
+
+    For example "falls after the calendar's last known year (2038)".
+    """
+    if day > calendar.known_until:
+        return f"falls after the calendar's last known year ({calendar.known_until.year})"
+    if day < calendar.known_from:
+        return f"falls before the calendar's first known year ({calendar.known_from.year})"
+    return "has no bank holidays known for it"  # pragma: no cover - only days outside the range fail
+
+
 @dataclass(frozen=True)
 class ClockDue:
-    """One clock's due date on one case, with the rule that produced it."""
+    """One clock's due date on one case, with the rule that produced it.
+
+    ``due`` is ``None`` when it cannot be computed (the counting needs days the calendar does not know); ``problem``
+    then says why, in words for the user.
+    """
 
     rule: ClockRule
     start: date
-    due: date
+    due: date | None
     applicable: bool
     provisional: bool
+    problem: str = ""
+
+    @property
+    def computed(self) -> bool:
+        """Whether the due date could be worked out."""
+        return self.due is not None
 
     @property
     def clock_id(self) -> str:
@@ -322,8 +360,9 @@ def compute_due_dates(
     """Due dates for every clock of ``preset`` whose starting event has a date, in the preset's order.
 
     A clock whose condition does not hold for ``facts`` is still given its due date but marked not applicable
-    (``facts=None`` means no condition holds). Raises :class:`EventOrderError` for impossible event dates and
-    :class:`~cspr.domain.calendar.CalendarRangeError` when a due date needs bank holidays nobody knows yet.
+    (``facts=None`` means no condition holds). Raises :class:`EventOrderError` for impossible event dates. A due
+    date that needs bank holidays nobody knows yet is not raised: its :class:`ClockDue` has ``due=None`` and a
+    ``problem`` in words.
     """
     validate_event_order(events)
     facts = facts if facts is not None else ClockFacts()
@@ -332,15 +371,71 @@ def compute_due_dates(
         start = events.get(rule.starts_at)
         if start is None:
             continue
-        due, (first, last) = rule._count(calendar, start)
+        counted = rule.try_count(calendar, start)
+        applicable = rule.applies_when.holds(facts)
+        if isinstance(counted, str):
+            result[rule.clock_id] = ClockDue(
+                rule=rule, start=start, due=None, applicable=applicable, provisional=False, problem=counted
+            )
+            continue
+        due, (first, last) = counted
         result[rule.clock_id] = ClockDue(
             rule=rule,
             start=start,
             due=due,
-            applicable=rule.applies_when.holds(facts),
+            applicable=applicable,
             provisional=calendar.depends_on_provisional(first, last),
         )
     return result
+
+
+def clock_date_range(calendar: WorkingCalendar, rules: Iterable[ClockRule]) -> tuple[date, date]:
+    """The first and last start date (inclusive) from which every one of ``rules`` computes on ``calendar``.
+
+    It is the calendar's known range less the longest clock at each end: "1 year after" needs a year of known days
+    after its start, "7 working days before" a week or two before. Closure days are not considered (only a local
+    target counts them, and a clock that still cannot be computed says so). Raises ``ValueError`` when no start date
+    works at all.
+    """
+    first, last = calendar.known_range
+    for rule in rules:
+        if not _counts(rule, calendar, first):
+            first = _boundary(rule, calendar, first, last, counts_at_high_end=True)
+        if not _counts(rule, calendar, last):
+            last = _boundary(rule, calendar, first, last, counts_at_high_end=False)
+    if first > last or not all(_counts(rule, calendar, day) for rule in rules for day in (first, last)):
+        raise ValueError("No start date lets every clock be computed on this calendar.")
+    return first, last
+
+
+def _counts(rule: ClockRule, calendar: WorkingCalendar, start: date) -> bool:
+    return not isinstance(rule.try_count(calendar, start), str)
+
+
+def _boundary(rule: ClockRule, calendar: WorkingCalendar, low: date, high: date, *, counts_at_high_end: bool) -> date:
+    """The first start that counts (``counts_at_high_end``) or the last one, between ``low`` and ``high``.
+
+    Whether a start counts is monotonic: a later start only consults later days.
+    """
+    if counts_at_high_end and not _counts(rule, calendar, high):
+        return high + timedelta(days=1)  # none counts: an empty range
+    if not counts_at_high_end and not _counts(rule, calendar, low):
+        return low - timedelta(days=1)
+    lo, hi = low.toordinal(), high.toordinal()
+    while lo < hi:
+        if counts_at_high_end:
+            middle = (lo + hi) // 2
+            if _counts(rule, calendar, date.fromordinal(middle)):
+                hi = middle
+            else:
+                lo = middle + 1
+        else:
+            middle = (lo + hi + 1) // 2
+            if _counts(rule, calendar, date.fromordinal(middle)):
+                lo = middle
+            else:
+                hi = middle - 1
+    return date.fromordinal(lo)
 
 
 class ClockStatus(StrEnum):
@@ -354,19 +449,27 @@ class ClockStatus(StrEnum):
     MET_LATE = "met_late"
     ENDED_EARLY = "ended_early"
     NOT_APPLICABLE = "not_applicable"
+    CANNOT_COMPUTE = "cannot_compute"
 
     @property
     def label(self) -> str:
         """The status as a tag reads."""
+        if self is ClockStatus.CANNOT_COMPUTE:
+            return "Cannot be worked out"
         return self.value.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
 class ClockReading:
-    """A clock's status and, while it runs, the working days left (negative once overdue)."""
+    """A clock's status and, while it runs, the working days left (negative once overdue).
+
+    ``note`` explains, in words, what could not be worked out: the due date itself (status ``CANNOT_COMPUTE``) or
+    only the working days left (the status is then still right, and ``working_days_left`` is ``None``).
+    """
 
     status: ClockStatus
     working_days_left: int | None = None
+    note: str = ""
 
 
 def clock_status(
@@ -391,22 +494,54 @@ def clock_status(
     A "not before" clock (such as ``published_until``) runs until its date and is then met; ``met_on`` is the day the
     action happened (the report was taken down), and an action before the date ended the period early.
     Working days are counted with the partnership's closure days only for local targets.
+
+    Never raises for a date outside the calendar: a due date that could not be computed reads ``CANNOT_COMPUTE``
+    with the reason in ``note``; when only the working days left cannot be counted (a due date, or today, outside
+    the calendar) the status is still given when it is certain, without the count and with a note.
     """
     if not applicable or (due is not None and not due.applicable):
         return ClockReading(ClockStatus.NOT_APPLICABLE)
     if due is None or not started:
         return ClockReading(ClockStatus.NOT_STARTED)
+    if due.due is None:
+        return ClockReading(ClockStatus.CANNOT_COMPUTE, note=due.problem or _CANNOT_COMPUTE)
+    due_on = due.due
+    local = due.rule.is_local
     if due.rule.sense is DueSense.NOT_BEFORE:
         if met_on is not None:
-            return ClockReading(ClockStatus.MET if met_on >= due.due else ClockStatus.ENDED_EARLY)
-        if today >= due.due:
+            return ClockReading(ClockStatus.MET if met_on >= due_on else ClockStatus.ENDED_EARLY)
+        if today >= due_on:
             return ClockReading(ClockStatus.MET)
-        return ClockReading(ClockStatus.RUNNING, calendar.working_days_between(today, due.due, local=due.rule.is_local))
+        left = _working_days_left(calendar, today, due_on, local=local)
+        if isinstance(left, str):
+            return ClockReading(ClockStatus.RUNNING, note=left)
+        return ClockReading(ClockStatus.RUNNING, left)
     if met_on is not None:
-        return ClockReading(ClockStatus.MET if met_on <= due.due else ClockStatus.MET_LATE)
-    left = calendar.working_days_between(today, due.due, local=due.rule.is_local)
-    if today > due.due:
+        return ClockReading(ClockStatus.MET if met_on <= due_on else ClockStatus.MET_LATE)
+    left = _working_days_left(calendar, today, due_on, local=local)
+    if isinstance(left, str):
+        if today > due_on:
+            return ClockReading(ClockStatus.OVERDUE, note=left)
+        # Still due soon or not? Certain only when more working days than "soon" are known to lie before it.
+        if due_on > calendar.known_until and calendar.covers(today):
+            known_left = _working_days_left(calendar, today, calendar.known_until, local=local)
+            if isinstance(known_left, int) and known_left > due_soon_days:
+                return ClockReading(ClockStatus.RUNNING, note=left)
+        return ClockReading(ClockStatus.CANNOT_COMPUTE, note=left)
+    if today > due_on:
         return ClockReading(ClockStatus.OVERDUE, min(left, -1))
     if left <= due_soon_days:
         return ClockReading(ClockStatus.DUE_SOON, left)
     return ClockReading(ClockStatus.RUNNING, left)
+
+
+_CANNOT_COMPUTE = "The due date cannot be worked out."
+
+
+def _working_days_left(calendar: WorkingCalendar, today: date, due_on: date, *, local: bool) -> int | str:
+    """Working days from ``today`` to ``due_on``, or why they cannot be counted (in words)."""
+    try:
+        return calendar.working_days_between(today, due_on, local=local)
+    except CalendarRangeError:
+        subject, day = ("the due date", due_on) if not calendar.covers(due_on) else ("today", today)
+        return f"The working days left cannot be counted: {subject} {out_of_range_words(calendar, day)}."

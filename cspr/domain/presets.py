@@ -14,6 +14,7 @@ from cspr.domain.clocks import AppliesWhen, Basis, ClockRule, DueSense, Event, R
 
 __all__ = [
     "BNES_2020",
+    "CLOCK_RULES",
     "PRESETS",
     "RAPID_REVIEW_CLOCK_IDS",
     "WT_2023",
@@ -228,6 +229,10 @@ WT_2023 = Preset(
 
 PRESETS: Mapping[str, Preset] = MappingProxyType({preset.name: preset for preset in (BNES_2020, WT_2023)})
 """Every built-in preset by name."""
+
+CLOCK_RULES: tuple[ClockRule, ...] = tuple(rule for preset in PRESETS.values() for rule in preset.rules)
+"""Every rule of every built-in preset: the longest of them decides how close to the calendar's ends a date that
+starts a clock may lie (:func:`cspr.domain.clocks.clock_date_range`)."""
 
 
 def get_preset(name: str) -> Preset:

@@ -34,7 +34,8 @@ def _area(label: str, *, hint: str = "", rows: int = 5, required: bool = False, 
 
 
 def _past_date(label: str, today: date, **kwargs: Any) -> GovukDateField:
-    return GovukDateField(label=label, must_be_past=True, today=lambda: today, **kwargs)
+    """A date that has happened and that the case's clocks may count from (a meeting, a sign-off, a decision)."""
+    return GovukDateField(label=label, must_be_past=True, today=lambda: today, clock_date=True, **kwargs)
 
 
 class CleanTextForm(forms.Form):
@@ -164,7 +165,9 @@ class LearningForm(CleanTextForm):
             self.fields[f"action_{number}_owner"] = forms.ChoiceField(
                 label=f"Action {number}: organisation that owns it", choices=choices, required=False
             )
-            self.fields[f"action_{number}_due"] = GovukDateField(label=f"Action {number}: due date", required=False)
+            self.fields[f"action_{number}_due"] = GovukDateField(
+                label=f"Action {number}: due date", required=False, clock_date=True
+            )
 
     def actions(self) -> list[tuple[str, int | None, date | None]]:
         """The rows with something typed in them, as (what, owner organisation id, due date)."""
@@ -227,7 +230,7 @@ class MeetingForm(CleanTextForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scheduled_on"] = GovukDateField(label="Date of the meeting")
+        self.fields["scheduled_on"] = GovukDateField(label="Date of the meeting", clock_date=True)
         self.order_fields(["scheduled_on", "starts_at", "mode", "where", "agenda", "late_reason"])
 
 
@@ -360,7 +363,7 @@ class PanelResponseForm(CleanTextForm):
         )
         self.fields["received_on"] = _past_date("Date", today)
         self.fields["information_due_on"] = GovukDateField(
-            label="If the Panel asked for information: by when", required=False
+            label="If the Panel asked for information: by when", required=False, clock_date=True
         )
         self.order_fields(["kind", "received_on", "details", "information_due_on"])
 

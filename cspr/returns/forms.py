@@ -56,7 +56,10 @@ class SendForm(TextCleaningForm):
         super().__init__(*args, **kwargs)
         cast(forms.TypedMultipleChoiceField, self.fields["organisations"]).choices = choices
         self.fields["due_on"] = GovukDateField(
-            label="Return date", help_text="When the returns are due. For example, 27 11 2026.", min_date=today
+            label="Return date",
+            help_text="When the returns are due. For example, 27 11 2026.",
+            min_date=today,
+            clock_date=True,
         )
         self.order_fields(["organisations", "due_on", "questions"])
 
@@ -95,8 +98,8 @@ class ReturnForm(TextCleaningForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["involved_from"] = GovukDateField(label="Involved from", required=False)
-        self.fields["involved_to"] = GovukDateField(label="Involved until", required=False)
+        self.fields["involved_from"] = GovukDateField(label="Involved from", required=False, historical=True)
+        self.fields["involved_to"] = GovukDateField(label="Involved until", required=False, historical=True)
         self.order_fields(["involved_from", "involved_to", "services", "key_contacts", "involvement"])
 
     def valid_values(self) -> dict[str, Any]:
@@ -118,7 +121,9 @@ class EntryForm(TextCleaningForm):
         super().__init__(*args, **kwargs)
         self.fields["event"].required = True
         self.fields["event"].error_messages["required"] = "Enter what happened"
-        self.fields["happened_on"] = GovukDateField(label="Date of the event", must_be_past=True, today=lambda: today)
+        self.fields["happened_on"] = GovukDateField(
+            label="Date of the event", must_be_past=True, today=lambda: today, historical=True
+        )
         self.order_fields(["happened_on", "event", "source"])
 
 
@@ -168,8 +173,8 @@ class ChronologyFilterForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["organisation"]).choices = [("", "All organisations"), *organisations]
-        self.fields["date_from"] = GovukDateField(label="From", required=False)
-        self.fields["date_to"] = GovukDateField(label="To", required=False)
+        self.fields["date_from"] = GovukDateField(label="From", required=False, historical=True)
+        self.fields["date_to"] = GovukDateField(label="To", required=False, historical=True)
 
 
 class LeadForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from cspr.cases.models import Case, CaseClock
 from cspr.cases.services import case_clock_met, identifying_details_view
 from cspr.core.crypto import normalise
 from cspr.core.edits import EditStamp, check_not_stale
+from cspr.core.forms import EARLIEST_HISTORICAL_DATE
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.lifecycle import Stage
@@ -48,6 +50,8 @@ from cspr.returns.models import (
     ReturnAttachment,
     ReturnStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 CLOCK_ID = "information_returns"
 REMINDER_WORKING_DAYS = 2
@@ -107,6 +111,7 @@ IMPORT_EMPTY = "The file has no rows under the header row."
 ROW_DATE_MISSING = "the date is missing"
 ROW_DATE_INVALID = "'{value}' is not a date (use 2026-03-31 or 31/03/2026)"
 ROW_DATE_FUTURE = "the date is in the future"
+ROW_DATE_EARLY = "the date is before 1900"
 ROW_EVENT_MISSING = "the event is missing"
 ROW_TOO_LONG = "the event or source is longer than {limit} characters"
 ROW_CONTROL = "the row contains control characters"
@@ -818,6 +823,8 @@ def _cell_date(value: Any, today: date) -> tuple[date | None, str]:
             return None, ROW_DATE_INVALID.format(value=text[:40])
     if day is not None and day > today:
         return None, ROW_DATE_FUTURE
+    if day is not None and day < EARLIEST_HISTORICAL_DATE:
+        return None, ROW_DATE_EARLY
     return day, ""
 
 
@@ -1378,7 +1385,8 @@ def returns_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     """Remind each open request 2 working days before its due date, and chase it the day after; once each.
 
     Idempotent: a reminder or chaser is recorded with the request (one of each kind, by a constraint), so running
-    the job again — or in two workers at once — sends nothing twice.
+    the job again — or in two workers at once — sends nothing twice. Each request is dealt with in its own ``try``: one
+    that cannot be read is logged with its case reference alone, and the others are still reminded.
     """
     now = _now(now)
     today = timezone.localdate(now)
@@ -1392,28 +1400,32 @@ def returns_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
         .order_by("id")
     )
     for info_request in open_requests:
-        done = {reminder.kind for reminder in info_request.reminders.all()}
-        kind = None
-        if today > info_request.due_on and ReminderKind.CHASER not in done:
-            kind = ReminderKind.CHASER
-        elif today <= info_request.due_on and ReminderKind.REMINDER not in done:
-            if info_request.partnership_id not in calendars:
-                calendars[info_request.partnership_id] = partnership_calendar(
-                    partnership_id=info_request.partnership_id
-                )
-            try:
-                remind_from = calendars[info_request.partnership_id].subtract_working_days(
-                    info_request.due_on, REMINDER_WORKING_DAYS, local=True
-                )
-            except CalendarRangeError:
-                continue
-            if today >= remind_from:
-                kind = ReminderKind.REMINDER
-        if kind is None:
-            continue
-        if _reminder_send(info_request=info_request, kind=kind, at=now):
-            sent[kind.value] += 1
+        try:
+            kind = _reminder_kind_due(info_request, today=today, calendars=calendars)
+            if kind is not None and _reminder_send(info_request=info_request, kind=kind, at=now):
+                sent[kind.value] += 1
+        except Exception as error:
+            # One request's bad data never stops the others; the case reference only, never its details.
+            logger.error("Return reminders failed for case %s (%s)", info_request.case.reference, type(error).__name__)
     return sent
+
+
+def _reminder_kind_due(info_request: InformationRequest, *, today: date, calendars: dict[int, Any]) -> Any:
+    """The reminder or chaser ``info_request`` is due on ``today`` and has not had, or ``None``."""
+    done = {reminder.kind for reminder in info_request.reminders.all()}
+    if today > info_request.due_on:
+        return ReminderKind.CHASER if ReminderKind.CHASER not in done else None
+    if ReminderKind.REMINDER in done:
+        return None
+    if info_request.partnership_id not in calendars:
+        calendars[info_request.partnership_id] = partnership_calendar(partnership_id=info_request.partnership_id)
+    try:
+        remind_from = calendars[info_request.partnership_id].subtract_working_days(
+            info_request.due_on, REMINDER_WORKING_DAYS, local=True
+        )
+    except CalendarRangeError:
+        return None
+    return ReminderKind.REMINDER if today >= remind_from else None
 
 
 def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: datetime) -> bool:

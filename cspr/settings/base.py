@@ -137,6 +137,9 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "cspr.core.forms.GovukFormRenderer"
+# The dates a clock may start from or be due on (``GovukDateField(clock_date=True)``): the working-day calendar's
+# known range less the longest clock. Named here so that the core form field does not import the calendars app.
+CLOCK_DATE_RANGE = "cspr.calendars.selectors.clock_date_range"
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
