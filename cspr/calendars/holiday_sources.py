@@ -38,6 +38,13 @@ def shipped_official_holidays() -> dict[int, frozenset[datetime.date]]:
     return {year: frozenset(days) for year, days in by_year.items()}
 
 
+@lru_cache(maxsize=1)
+def shipped_official_titles() -> dict[datetime.date, str]:
+    """The shipped GOV.UK list's title for each date (kept when an import merges into a year)."""
+    data = BankHolidays.load_backup_data()
+    return {datetime.date.fromisoformat(event["date"]): str(event["title"]) for event in data[DIVISION]["events"]}
+
+
 @lru_cache(maxsize=8)
 def provisional_holidays(first_year: int, last_year: int) -> frozenset[datetime.date]:
     projection = holiday_projection.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))

@@ -9,7 +9,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from cspr.audit.services import audit_record
-from cspr.calendars.holiday_sources import build_calendar, by_year
+from cspr.calendars.holiday_sources import (
+    build_calendar,
+    by_year,
+    shipped_official_holidays,
+    shipped_official_titles,
+)
 from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
 from cspr.calendars.selectors import imported_holidays
 from cspr.domain.presets import get_preset
@@ -66,29 +71,60 @@ def closure_day_remove(*, actor: Any, closure_day: ClosureDay, request: HttpRequ
         closure_day.delete()
 
 
-def bank_holidays_import(*, actor: Any, events: list[tuple[datetime.date, str]]) -> list[int]:
-    """Replace the imported list for every year the file covers. Returns the years imported.
+HOLIDAY_WOULD_BE_REMOVED = (
+    "The file lists some of {year}'s bank holidays but not {missing}, which the service already knows: importing it "
+    "would remove {them}. Add {them} to the file, or import it with --replace if {it_is} no longer a bank holiday."
+)
 
-    The calendar is rebuilt before anything is saved, so a file that would leave a
-    gap between years is refused whole.
+
+def bank_holidays_import(*, actor: Any, events: list[tuple[datetime.date, str]], replace: bool = False) -> list[int]:
+    """Merge the file's holidays into what is known for every year it covers. Returns the years imported.
+
+    A file that lists none of a year's known holidays only adds to them (an announced one-off holiday). A file that
+    lists some of them but leaves others out looks like a year's full list from which a holiday was taken away (a
+    moved holiday): it is refused, naming what it would remove, unless ``replace`` says that the file's list is the
+    whole truth for each year it covers. The calendar is rebuilt before anything is saved, so a file that would leave
+    a gap between years is refused whole.
     """
-    years = by_year(events)
-    combined = {**imported_holidays(), **years}
-    build_calendar(imported=combined)  # raises ValueError on a gap
+    from_file = by_year(events)
+    titles = {**shipped_official_titles(), **dict(ImportedBankHoliday.objects.values_list("date", "title"))}
+    titles.update(dict(events))
+    known = {**shipped_official_holidays(), **imported_holidays()}
+    merged: dict[int, frozenset[datetime.date]] = {}
+    for year, listed in sorted(from_file.items()):
+        already = known.get(year, frozenset())
+        missing = sorted(already - listed)
+        if missing and listed & already and not replace:
+            raise CalendarChangeRefused(
+                HOLIDAY_WOULD_BE_REMOVED.format(
+                    year=year,
+                    missing=" or ".join(f"{day.day} {day:%B %Y}" for day in missing),
+                    them="it" if len(missing) == 1 else "them",
+                    it_is="it is" if len(missing) == 1 else "they are",
+                )
+            )
+        merged[year] = listed if replace else listed | already
+    build_calendar(imported={**imported_holidays(), **merged})  # raises ValueError on a gap
+    removed = sorted(day for year, days in merged.items() for day in known.get(year, frozenset()) - days)
     with transaction.atomic():
-        ImportedBankHoliday.objects.filter(date__year__in=list(years)).delete()
+        ImportedBankHoliday.objects.filter(date__year__in=list(merged)).delete()
         ImportedBankHoliday.objects.bulk_create(
-            [ImportedBankHoliday(date=day, title=title) for day, title in sorted(events)]
+            [ImportedBankHoliday(date=day, title=titles[day]) for days in merged.values() for day in sorted(days)]
         )
-        for year in years:
+        for year in merged:
             ImportedHolidayYear.objects.get_or_create(year=year)
         audit_record(
             actor=actor,
             verb="bank_holidays.imported",
             object_type="calendars.importedbankholiday",
-            details={"years": sorted(years), "events": len(events)},
+            details={
+                "years": sorted(merged),
+                "events": len(events),
+                "replace": replace,
+                "removed": [day.isoformat() for day in removed],
+            },
         )
-    return sorted(years)
+    return sorted(merged)
 
 
 def clock_override_set(

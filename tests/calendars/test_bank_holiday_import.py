@@ -90,3 +90,61 @@ def test_a_malformed_file_is_refused_whole(tmp_path: Path, content: str, message
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_bank_holidays", str(tmp_path / "absent.json"), stdout=io.StringIO())
+
+
+def _holidays(year: int) -> list[datetime.date]:
+    return sorted(day for day in national_calendar().bank_holidays if day.year == year)
+
+
+def _import(tmp_path: Path, days: list[str], *options: str) -> str:
+    out = io.StringIO()
+    events = [{"title": f"Holiday {day}", "date": day} for day in days]
+    call_command("import_bank_holidays", str(govuk_file(tmp_path, events)), *options, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_partial_file_is_merged_into_the_known_holidays_of_its_year(tmp_path: Path) -> None:
+    before = _holidays(2027)
+    assert len(before) >= 8
+    _import(tmp_path, ["2027-06-30"])
+    assert _holidays(2027) == sorted([*before, datetime.date(2027, 6, 30)])
+    assert _holidays(2026) == sorted(d for d in national_calendar().bank_holidays if d.year == 2026)
+    event = AuditEvent.objects.get(verb="bank_holidays.imported")
+    assert event.details["removed"] == []
+    assert event.details["replace"] is False
+
+
+@pytest.mark.django_db
+def test_importing_a_merged_year_again_keeps_the_added_holiday(tmp_path: Path) -> None:
+    _import(tmp_path, ["2027-06-30"])
+    _import(tmp_path, ["2027-07-01"])
+    assert {datetime.date(2027, 6, 30), datetime.date(2027, 7, 1)} <= set(_holidays(2027))
+
+
+@pytest.mark.django_db
+def test_a_file_that_would_remove_a_known_holiday_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    before = _holidays(2027)
+    dropped = before[-1]
+    with pytest.raises(CommandError, match="importing it would remove it") as raised:
+        _import(tmp_path, [day.isoformat() for day in before[:-1]])
+    assert raised.value.returncode == 2
+    assert f"but not {dropped.day} {dropped:%B %Y}" in str(raised.value)
+    assert "--replace" in str(raised.value)
+    assert _holidays(2027) == before
+    assert not AuditEvent.objects.filter(verb="bank_holidays.imported").exists()
+
+
+@pytest.mark.django_db
+def test_with_replace_the_files_list_is_the_whole_truth_for_its_years(tmp_path: Path) -> None:
+    before = _holidays(2027)
+    moved_from = before[2]  # the early May bank holiday, moved to the Friday as in 2020
+    moved_to = moved_from + datetime.timedelta(days=4)
+    assert moved_to not in before
+    days = [day.isoformat() for day in before if day != moved_from] + [moved_to.isoformat()]
+    _import(tmp_path, days, "--replace")
+    assert moved_from not in _holidays(2027)
+    assert moved_to in _holidays(2027)
+    event = AuditEvent.objects.get(verb="bank_holidays.imported")
+    assert event.details["removed"] == [moved_from.isoformat()]
+    assert event.details["replace"] is True

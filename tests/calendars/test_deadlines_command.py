@@ -145,3 +145,37 @@ def test_from_the_command_line_stdout_is_json_alone_and_errors_are_one_line(tmp_
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_partnership_asked_of_a_database_without_tables_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "CSPR_VAR_DIR": str(tmp_path)}  # an empty, unmigrated database
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "deadlines",
+            "--preset",
+            "bnes-2020",
+            "--partnership",
+            "NVALE",
+            "--aware",
+            "2023-05-06",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: --partnership needs the service's database, which is not set up yet: run manage.py migrate, "
+        "or leave out --partnership."
+    ]
+
+
+def test_a_start_date_the_calendar_cannot_count_from_is_one_line_and_exit_status_2() -> None:
+    with pytest.raises(CommandError, match="after the calendar's last known year") as raised:
+        deadlines("--preset", "bnes-2020", "--aware", "9999-12-31")
+    assert raised.value.returncode == 2

@@ -79,13 +79,14 @@ def test_met_clocks_and_finished_cases_are_left_alone(demo: dict[str, Partnershi
     assert ClockReminder.objects.exists()  # the other open cases' clocks were reminded of
 
 
-def test_a_reminder_whose_message_cannot_be_queued_is_not_recorded_as_sent(demo: dict[str, Partnership]) -> None:
+def test_a_reminder_whose_message_cannot_be_queued_is_not_recorded_as_sent(
+    demo: dict[str, Partnership], caplog: pytest.LogCaptureFixture
+) -> None:
     clock = the_clock()
-    with (
-        mock.patch("cspr.cases.reminders.message_queue", side_effect=RuntimeError("outbox down")),
-        pytest.raises(RuntimeError),
-    ):
-        clock_reminders_send(now=at(clock.effective_due + timedelta(days=3)))
+    with mock.patch("cspr.cases.reminders.message_queue", side_effect=RuntimeError("outbox down")):
+        assert clock_reminders_send(now=at(clock.effective_due + timedelta(days=3))) == 0
+    assert f"Clock reminders failed for case {clock.case.reference} (RuntimeError)" in caplog.text
+    assert "outbox down" not in caplog.text
     assert not ClockReminder.objects.exists()
     assert not AuditEvent.objects.filter(verb="case.clock_reminder_sent").exists()
 
@@ -94,3 +95,46 @@ def test_the_worker_runs_it(demo: dict[str, Partnership]) -> None:
     from cspr.messaging.periodic import _REGISTRY
 
     assert _REGISTRY["cases.clock_reminders"].func is clock_reminders_send
+
+
+FAR = date(2039, 1, 10)  # beyond the working-day calendar
+
+
+def test_a_clock_extended_beyond_the_calendar_does_not_stop_the_reminders(demo: dict[str, Partnership]) -> None:
+    clock = the_clock()
+    # Data saved before the forms refused such dates: another clock of the same case, extended far away.
+    CaseClock.objects.filter(case__reference=REFERENCE, clock_id="prg_meeting").update(extended_to=FAR, met_on=None)
+    clock_reminders_send(now=at(clock.effective_due + timedelta(days=3)))
+    assert reminders_for(clock) == ["overdue"]
+    assert reminders_for(the_clock("prg_meeting")) == []
+
+
+def test_one_case_that_fails_is_logged_by_reference_and_the_others_are_still_reminded(
+    demo: dict[str, Partnership], caplog: pytest.LogCaptureFixture
+) -> None:
+    from cspr.cases import reminders
+
+    original = reminders._reminders_due
+    others = set(
+        CaseClock.objects.filter(applicable=True, met_on__isnull=True)
+        .exclude(case__reference=REFERENCE)
+        .values_list("case__reference", flat=True)
+    )
+
+    def failing_for_one(case_clocks: list[CaseClock], **kwargs: object) -> object:
+        if case_clocks[0].case.reference == REFERENCE:
+            raise ValueError("Child A's data is broken")
+        return original(case_clocks, **kwargs)  # type: ignore[arg-type]
+
+    first_due = min(
+        clock.effective_due
+        for clock in CaseClock.objects.filter(applicable=True, met_on__isnull=True).exclude(case__reference=REFERENCE)
+    )
+    later = at(first_due + timedelta(days=3))
+    with mock.patch.object(reminders, "_reminders_due", side_effect=failing_for_one) as patched:
+        clock_reminders_send(now=later)
+    assert {call.args[0][0].case.reference for call in patched.call_args_list} == others | {REFERENCE}
+    assert not ClockReminder.objects.filter(clock__case__reference=REFERENCE).exists()
+    assert ClockReminder.objects.exclude(clock__case__reference=REFERENCE).exists()
+    assert f"Clock reminders failed for case {REFERENCE} (ValueError)" in caplog.text
+    assert "Child A" not in caplog.text

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from cspr.calendars.deadlines import DeadlineQueryError, deadlines_for
 from cspr.domain.clocks import Event
@@ -21,6 +22,10 @@ EVENT_OPTIONS = {
     "published": Event.PUBLISHED,
 }
 FORMATS = ("json", "table")
+NO_DATABASE = (
+    "--partnership needs the service's database, which is not set up yet: run manage.py migrate, "
+    "or leave out --partnership."
+)
 
 
 def usage_error(message: str) -> CommandError:
@@ -57,14 +62,16 @@ class Command(BaseCommand):
             if options.get(option) is not None
         }
         partnership = None
-        if options["partnership"]:
-            partnership = partnership_by_code(code=options["partnership"])
-            if partnership is None:
-                raise usage_error(f"No partnership has the code {options['partnership']!r}.")
         try:
+            if options["partnership"]:
+                partnership = partnership_by_code(code=options["partnership"])
+                if partnership is None:
+                    raise usage_error(f"No partnership has the code {options['partnership']!r}.")
             answer = deadlines_for(preset_name=options["preset"], events=events, partnership=partnership)
         except DeadlineQueryError as error:
             raise usage_error(str(error)) from error
+        except DatabaseError as error:  # not migrated yet: partnerships live in the database
+            raise usage_error(NO_DATABASE) from error
         if options["format"] == "json":
             self.stdout.write(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
             return

@@ -17,11 +17,17 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 class Command(BaseCommand):
     help = (
         "Import the England and Wales list from a GOV.UK bank-holidays.json file. For every year the file "
-        "covers, its dates replace the list shipped with the service."
+        "covers, its dates are merged into the holidays already known; a file that would remove a known "
+        "holiday is refused unless --replace is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Path to bank-holidays.json as published by GOV.UK")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="For every year the file covers, its list replaces what is known (to move or drop a holiday).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -30,7 +36,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} is too large to be a bank holidays list.", returncode=2)
             data = json.loads(path.read_text(encoding="utf-8"))
             events = parse_govuk_bank_holidays(data)
-            years = bank_holidays_import(actor=None, events=events)
+            years = bank_holidays_import(actor=None, events=events, replace=options["replace"])
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.", returncode=2) from error
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
