@@ -22,8 +22,11 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from cspr.calendars.holiday_sources import build_calendar
 from cspr.cases import notification as rules
+from cspr.domain.clocks import clock_date_range
 from cspr.domain.lifecycle import Stage
+from cspr.domain.presets import CLOCK_RULES
 
 # -- input types -------------------------------------------------------------------------------------------------
 
@@ -74,6 +77,14 @@ AddressText = Annotated[str, _text(1000), AfterValidator(_clean_text)]
 NhsNumberText = Annotated[str, _text(20), AfterValidator(_clean_text)]
 TimeText = Annotated[str, _text(5), AfterValidator(_clean_text), Field(examples=["21:15"])]
 IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+
+_SHIPPED_CLOCK_RANGE = clock_date_range(build_calendar(), CLOCK_RULES)
+CLOCK_DATE_RULE = (
+    "It starts the statutory clocks, so it must lie between the first date the working-day calendar can count them "
+    f"from ({_SHIPPED_CLOCK_RANGE[0].isoformat()} with the bank holiday lists shipped) and today; a date outside is "
+    "refused with 422 naming the field."
+)
+HISTORICAL_DATE_RULE = "Between 1900-01-01 and today; a date outside is refused with 422 naming the field."
 Flag = Annotated[bool, Strict()]
 Age = Annotated[int, Strict(), Field(ge=0, le=rules.MAX_AGE_YEARS)]
 CareLeaverAge = Annotated[int, Strict(), Field(ge=0, le=rules.MAX_CARE_LEAVER_AGE)]
@@ -96,7 +107,7 @@ class ChildIn(StrictInput):
 
     name: ShortText = Field("", description="Identifying: stored encrypted, never returned by the API.")
     other_names: ShortText = ""
-    date_of_birth: IsoDate | None = None
+    date_of_birth: IsoDate | None = Field(None, description=f"Identifying: never returned. {HISTORICAL_DATE_RULE}")
     age_years: Age | None = Field(None, description="Whole years, when the date of birth is not known.")
     unborn: Flag = False
     not_yet_identified: Flag = False
@@ -117,7 +128,7 @@ class ChildIn(StrictInput):
 class HouseholdMemberIn(StrictInput):
     name: ShortText
     relationship: Relationship
-    date_of_birth: IsoDate | None = None
+    date_of_birth: IsoDate | None = Field(None, description=HISTORICAL_DATE_RULE)
     address: AddressText = ""
 
 
@@ -133,10 +144,10 @@ class NotificationIn(StrictInput):
         description=(
             "The date the local authority became aware (Europe/London). Required of a local authority's notifier; "
             "a referral may leave it out when the agency does not know, and the referral's own date is used, as on "
-            "the web form."
+            f"the web form. {CLOCK_DATE_RULE}"
         ),
     )
-    incident_on: IsoDate
+    incident_on: IsoDate = Field(description=f"The date of the incident (Europe/London). {CLOCK_DATE_RULE}")
     incident_time: TimeText = Field("", description="HH:MM on the 24-hour clock, or empty.")
     incident_place: ShortText = ""
     location: Location = "in_area"

@@ -15,6 +15,7 @@ from tests.api.conftest import IDENTIFYING_VALUES, payload, post_json
 
 IDENTIFYING_KEYS = {"name", "other_names", "date_of_birth", "address", "nhs_number", "household"}
 CLOCK_FIELDS = {
+    "note",
     "clock_id",
     "title",
     "starts_at",

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import date
+from unittest import mock
+
+import pytest
 
 from cspr.cases.notification import (
     AWARE_BEFORE_INCIDENT,
@@ -23,6 +27,14 @@ from cspr.cases.notification import (
 from tests.cases.conftest import make_notification
 
 TODAY = date(2026, 12, 18)
+CLOCK_RANGE = (date(2012, 1, 12), date(2037, 12, 31))
+
+
+@pytest.fixture(autouse=True)
+def _clock_range() -> Iterator[None]:
+    """The rules ask the calendar which dates the clocks can count from; these tests give them the answer."""
+    with mock.patch("cspr.cases.notification.clock_date_range", return_value=CLOCK_RANGE):
+        yield
 
 
 def test_a_complete_notification_has_no_errors() -> None:

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from cspr.calendars.selectors import clock_date_range
 from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NHS_NUMBER_INVALID
+from cspr.core.forms import govuk_date
 from tests.cases.notification_form_support import (
     NOTIFY,
     add_item,
@@ -113,7 +115,7 @@ def test_when_the_local_authority_became_aware(reporting: tuple[Client, str]) ->
     ) == ["Year must include 4 numbers"]
     assert errors_on(
         client, draft, "aware", {"la_aware_on-day": "3", "la_aware_on-month": "2", "la_aware_on-year": "1850"}
-    ) == ["Date the local authority became aware must be the same as or after 1 January 1900"]
+    ) == [f"Date the local authority became aware must be between {govuk_date(clock_date_range()[0])} and today"]
     # The error summary links to the box in error.
     response = save(client, draft, "aware", no_month)
     assert 'href="#id_la_aware_on-month"' in response.content.decode()
@@ -322,3 +324,39 @@ def test_a_death_goes_straight_from_abuse_or_neglect_to_the_children(reporting: 
     # Leaving now, the draft resumes on the children, never on a page that no longer applies.
     assert NotificationDraft.objects.get(uuid=uuid.UUID(draft)).current_step == "children"
     assert client.get(f"{NOTIFY}drafts/{draft}/")["Location"] == page_url(draft, "children")
+
+
+@pytest.mark.parametrize("year", ["0001", "1850", "2011", "9999"])
+def test_an_incident_or_awareness_date_the_clocks_cannot_count_from_is_refused_and_kept(
+    reporting: tuple[Client, str], year: str
+) -> None:
+    client, draft = reporting
+    first = govuk_date(clock_date_range()[0])
+    for step, field, subject in (
+        ("incident", "incident_on", "Date of the incident"),
+        ("aware", "la_aware_on", "Date the local authority became aware"),
+    ):
+        data = {f"{field}-day": "1", f"{field}-month": "6", f"{field}-year": year}
+        response = save(client, draft, step, data)
+        assert response.status_code == 400
+        expected = (
+            f"{subject} must be today or in the past"
+            if year == "9999"
+            else f"{subject} must be between {first} and today"
+        )
+        assert error_messages(response)[0] == expected
+        assert f'value="{year}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("when", ["1850", "next year", "0001", "9999"])
+def test_a_date_of_birth_outside_1900_to_today_is_refused_and_kept(reporting: tuple[Client, str], when: str) -> None:
+    client, draft = reporting
+    year = str(today().year + 1) if when == "next year" else when
+    child = child_a(**{"date_of_birth-day": "1", "date_of_birth-month": "6", "date_of_birth-year": year})
+    response = add_item(client, draft, "children", child)
+    assert response.status_code == 400
+    assert "Date of birth must be between 1 January 1900 and today" in error_messages(response)
+    assert f'value="{year}"' in response.content.decode()
+    member = {"name": "Someone", "relationship": "mother", "date_of_birth-day": "1", "date_of_birth-month": "6"}
+    response = add_item(client, draft, "household", {**member, "date_of_birth-year": year})
+    assert "Date of birth must be between 1 January 1900 and today" in error_messages(response)

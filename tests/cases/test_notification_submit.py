@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cspr.audit.models import AuditEvent
+from cspr.calendars.selectors import clock_date_range
 from cspr.cases import services
 from cspr.cases.models import Case, CaseClock, CaseLink, CaseReferenceCounter, Child
 from cspr.cases.notification import ChildData
@@ -274,8 +275,13 @@ def test_a_date_no_bank_holiday_list_covers_is_a_field_error_not_a_crash(submit:
             children=(ChildData(name="", not_yet_identified=True),),
             household=(),
         )
-    assert list(raised.value.errors) == ["la_aware_on"]
-    assert "calendar" in raised.value.errors["la_aware_on"][0]
+    first = clock_date_range()[0]
+    assert raised.value.errors == {
+        "incident_on": [f"The incident date must be between {first.day} {first:%B %Y} and today"],
+        "la_aware_on": [
+            f"The date the local authority became aware must be between {first.day} {first:%B %Y} and today"
+        ],
+    }
 
 
 def test_draft_documents_are_resealed_and_one_no_key_can_read_is_refused_in_words(

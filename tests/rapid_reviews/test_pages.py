@@ -271,3 +271,25 @@ def test_recording_the_meeting_held_through_the_page(demo: dict, client_as: Clie
     data[f"explanation_{fire.pk}"] = "The fire service had no contact with the family."
     assert client_as(CHAIR).post(url("meeting-held"), data).status_code == 302
     assert the_case().prg_meeting.held_on == date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("year", ["2039", "0001", "9999"])
+def test_a_meeting_date_the_clocks_cannot_count_to_is_refused_naming_the_field_and_kept(
+    demo: dict, client_as: ClientAs, year: str
+) -> None:
+    data = {
+        "scheduled_on-day": "10",
+        "scheduled_on-month": "1",
+        "scheduled_on-year": year,
+        "starts_at": "14:00",
+        "mode": "in_person",
+        "where": "Room 4, the council offices",
+        "agenda": "Facts, criteria, decision.",
+        "late_reason": "",
+    }
+    response = client_as(BU).post(url("meeting"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Date of the meeting must be between" in html
+    assert f'value="{year}"' in html
+    assert "Room 4, the council offices" in html
