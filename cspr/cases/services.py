@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
-from cspr.calendars.selectors import partnership_calendar, partnership_preset
+from cspr.calendars.selectors import clock_date_range, partnership_calendar, partnership_preset
 from cspr.cases import documents, selectors
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import (
@@ -97,6 +97,9 @@ LA_DECISION_FIRST = "Record the local authority's decision to notify the Panel f
 PANEL_NOT_NOTIFIED_BY_LA = "The local authority decided not to notify the Panel. Record a new decision by it first."
 EXTENSION_REASON_NEEDED = "Enter the reason for the extension and who agreed it."
 EXTENSION_NOT_LATER = "The new due date must be after the current due date ({due})."
+EXTENSION_BEYOND_CALENDAR = (
+    "The new due date must be on or before {last}, the last date the working-day calendar can count to."
+)
 CLOCK_NOT_OPEN = "This clock is not running, so it cannot be extended."
 UNKNOWN_CLOCK = "The case has no clock called '{clock_id}'."
 PURPOSE_NEEDED = "Select why you need to see the identifying details."
@@ -965,6 +968,9 @@ def clock_extension_record(
     _require("cases.record_extension", scope, case)
     if not reason.strip() or not agreed_by.strip():
         raise CaseActionRefused(EXTENSION_REASON_NEEDED, field="reason" if not reason.strip() else "agreed_by")
+    last = clock_date_range()[1]
+    if extended_to > last:  # the form says so first; this keeps any other caller from storing it
+        raise CaseActionRefused(EXTENSION_BEYOND_CALENDAR.format(last=f"{last:%-d %B %Y}"), field="extended_to")
     with transaction.atomic():
         clock = CaseClock.objects.select_for_update().filter(case=case, clock_id=clock_id).first()
         if clock is None:

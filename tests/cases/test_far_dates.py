@@ -10,7 +10,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
 from cspr.calendars.selectors import clock_date_range
+from cspr.cases import services
+from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.core.forms import govuk_date
 from tests.cases.conftest import LONDON, SubmitFunc
@@ -97,3 +101,23 @@ def test_a_case_with_a_clock_already_extended_beyond_the_calendar_still_shows_ev
     duty = client.post(url("duty", case), {"kind": "partners_informed", **parts("done_on", 21, 12, 2026)})
     assert duty.status_code in (200, 302), duty.content.decode().split("govuk-error-summary__list", 1)[-1][:600]
     assert client.get(url("detail", case)).status_code == 200
+
+
+def test_the_extension_service_refuses_a_date_beyond_the_calendar_and_changes_nothing(
+    submit: SubmitFunc, demo: dict[str, object]
+) -> None:
+    case = submit()
+    last = clock_date_range()[1]
+    with pytest.raises(CaseActionRefused) as refused:
+        services.clock_extension_record(
+            actor=User.objects.get(email=BU),
+            case=case,
+            clock_id="panel_notification",
+            extended_to=FAR,
+            reason="Awaiting the police",
+            agreed_by="Panel case officer",
+        )
+    assert refused.value.field == "extended_to"
+    assert govuk_date(last) in refused.value.message
+    assert CaseClock.objects.get(case=case, clock_id="panel_notification").extended_to is None
+    assert not AuditEvent.objects.filter(verb="case.clock_extended", object_id=str(case.pk)).exists()
