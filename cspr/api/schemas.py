@@ -72,10 +72,31 @@ def _text(limit: int) -> StringConstraints:
 
 
 ShortText = Annotated[str, _text(rules.SHORT_TEXT), AfterValidator(_clean_text)]
+
+
+def _stated(pattern: str, limit: int = rules.SHORT_TEXT) -> WithJsonSchema:
+    """The document states the pattern that ``validate_notification`` checks (it checks it, with its own message);
+    spaces around the answer are allowed, as the form trims them."""
+    return WithJsonSchema({"type": "string", "maxLength": limit, "pattern": pattern})
+
+
+def _trimmed(pattern: str) -> str:
+    return r"^\s*" + pattern.removeprefix("^").removesuffix("$") + r"\s*$"
+
+
+RequiredText = Annotated[ShortText, _stated(r"\S")]
+PhoneText = Annotated[ShortText, _stated(_trimmed(rules.PHONE_PATTERN))]
+EmailText = Annotated[ShortText, _stated(_trimmed(rules.EMAIL_PATTERN))]
 LongText = Annotated[str, _text(rules.LONG_TEXT), AfterValidator(_clean_text)]
 AddressText = Annotated[str, _text(1000), AfterValidator(_clean_text)]
 NhsNumberText = Annotated[str, _text(20), AfterValidator(_clean_text)]
-TimeText = Annotated[str, _text(5), AfterValidator(_clean_text), Field(examples=["21:15"])]
+TimeText = Annotated[
+    str,
+    _text(5),
+    AfterValidator(_clean_text),
+    _stated(r"^(" + rules.TIME_PATTERN.removeprefix("^").removesuffix("$") + r")?$", limit=5),
+    Field(examples=["21:15"]),
+]
 IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 
 _SHIPPED_CLOCK_RANGE = clock_date_range(build_calendar(), CLOCK_RULES)
@@ -86,8 +107,32 @@ CLOCK_DATE_RULE = (
 )
 HISTORICAL_DATE_RULE = "Between 1900-01-01 and today; a date outside is refused with 422 naming the field."
 Flag = Annotated[bool, Strict()]
-Age = Annotated[int, Strict(), Field(ge=0, le=rules.MAX_AGE_YEARS)]
-CareLeaverAge = Annotated[int, Strict(), Field(ge=0, le=rules.MAX_CARE_LEAVER_AGE)]
+
+
+def _whole_number(value: Any) -> int:
+    """A JSON whole number: ``7``, or ``7.0``, which JSON Schema also counts as an integer; never ``true``, ``"7"``
+    or ``7.5``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Enter a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("int_from_float", "Enter a whole number")
+        return int(value)
+    return value
+
+
+Age = Annotated[
+    int,
+    BeforeValidator(_whole_number),
+    Field(ge=0, le=rules.MAX_AGE_YEARS),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": rules.MAX_AGE_YEARS}),
+]
+CareLeaverAge = Annotated[
+    int,
+    BeforeValidator(_whole_number),
+    Field(ge=0, le=rules.MAX_CARE_LEAVER_AGE),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": rules.MAX_CARE_LEAVER_AGE}),
+]
 Location = Annotated[str, _one_of(rules.LOCATION_CHOICES), _enum_schema(rules.LOCATION_CHOICES)]
 Nature = Annotated[str, _one_of(rules.NATURE_CHOICES), _enum_schema(rules.NATURE_CHOICES)]
 AbuseOrNeglect = Annotated[str, _one_of(rules.ABUSE_CHOICES), _enum_schema(rules.ABUSE_CHOICES)]
@@ -126,19 +171,30 @@ class ChildIn(StrictInput):
 
 
 class HouseholdMemberIn(StrictInput):
-    name: ShortText
+    name: RequiredText
     relationship: Relationship
     date_of_birth: IsoDate | None = Field(None, description=HISTORICAL_DATE_RULE)
     address: AddressText = ""
 
 
 class NotificationIn(StrictInput):
-    """A serious incident notification (or, from a token that is not a local authority notifier, a referral)."""
+    """A serious incident notification (or, from a token that is not a local authority notifier, a referral).
 
-    notifier_name: ShortText
-    notifier_role: ShortText
-    notifier_phone: ShortText
-    notifier_email: ShortText
+    Besides each field's own shape, these rules across fields are checked (a 422 names the field): `la_aware_on`
+    is required of a local authority's notifier and is on or after `incident_on`; both lie within the calendar's
+    range and not after today; `what_is_known` is required when `abuse_or_neglect` is `yes`;
+    `serious_harm_description` when `nature` is `serious_harm`; `case_outline` always; `care_leaver_age` when
+    `nature` is `care_leaver_death`; each child has a `name` or is `unborn` or `not_yet_identified`, a date of birth
+    or an age but not both, no date of birth when unborn and none after the incident, a `placement_type` when
+    `looked_after`, and an `nhs_number` with a valid check digit; `notifier_phone` has at least 6 digits.
+    """
+
+    notifier_name: RequiredText
+    notifier_role: RequiredText
+    notifier_phone: PhoneText = Field(
+        description="At least 6 digits; spaces, brackets, hyphens and a leading + allowed."
+    )
+    notifier_email: EmailText
     la_aware_on: IsoDate | None = Field(
         None,
         description=(

@@ -118,8 +118,10 @@ NAME_OR_NOT_IDENTIFIED = "Enter the child's name, or say that the child is unbor
 AGE_AND_DATE_OF_BIRTH = "Give the date of birth or the age, not both"
 PLACEMENT_NEEDED = "Enter the placement type of the looked-after child"
 
-_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_TIME = re.compile(TIME_PATTERN)
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -297,13 +299,17 @@ def _list(errors: _Errors, key: str, values: Any, label: str, *, limit: int) -> 
     return tuple(values)
 
 
-_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,30}$")
+# Digits, spaces, brackets and hyphens after an optional "+", 6 to 30 characters (the API's document states it), at
+# least 6 of them digits (stated there in words).
+PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,30}$"
+PHONE_MIN_DIGITS = 6
+_PHONE = re.compile(PHONE_PATTERN)
 
 
 def phone_number_is_valid(value: object) -> bool:
     """A telephone number as people write them: digits, spaces, brackets, hyphens, an optional leading +."""
     text = str(value).strip()
-    return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 6
+    return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= PHONE_MIN_DIGITS
 
 
 def validate_notification(
