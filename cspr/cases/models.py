@@ -23,6 +23,7 @@ from django.utils import timezone
 from cspr.core.crypto import decrypt, encrypt
 from cspr.core.sealing import note_read, seal_context, sealed_text
 from cspr.domain.lifecycle import Stage
+from cspr.domain.rules import is_closed
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
 
@@ -176,6 +177,11 @@ class Case(SealedFieldsMixin, models.Model):
     @property
     def stage_label(self) -> str:
         return Stage(self.stage).label
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the case is at a closed stage (the domain's answer, for lists and templates)."""
+        return is_closed(self.stage)
 
     @property
     def submitted_on(self) -> date:

@@ -22,15 +22,14 @@ from cspr.calendars.selectors import partnership_calendar, partnership_preset
 from cspr.cases.models import Case, CaseClock, ClockReminder
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.clocks import ClockDue, ClockStatus, clock_status
-from cspr.domain.lifecycle import Stage
 from cspr.domain.presets import Preset, UnknownClockError
 from cspr.domain.roles import Role
+from cspr.domain.rules import closed_stages
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership
 
 logger = logging.getLogger(__name__)
 
-_FINISHED = frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN})
 _KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE: ClockReminder.Kind.OVERDUE}
 
 
@@ -55,7 +54,7 @@ def clock_reminders_send(*, now: datetime | None = None) -> int:
     today = timezone.localdate(now)
     clocks = (
         CaseClock.objects.filter(applicable=True, met_on__isnull=True)
-        .exclude(case__stage__in=sorted(_FINISHED))
+        .exclude(case__stage__in=sorted(closed_stages()))
         .select_related("case__partnership")
         .prefetch_related("case__children")
         .order_by("case_id", "position")

@@ -45,11 +45,21 @@ from cspr.cases.notification import NotificationData, normalise_nhs_number, vali
 from cspr.cases.rules import la_notifier_organisation_ids, scope_of
 from cspr.core.crypto import decrypt, encrypt, lookup_hash, needs_rotation
 from cspr.core.sealing import SUFFIX, seal_context, sealed_field_names
-from cspr.domain.clocks import ClockFacts, Event, EventOrderError, compute_due_dates
+from cspr.domain.clocks import (
+    LATE_REASON_MIN,
+    CaseClockSituation,
+    ClockFacts,
+    Event,
+    EventOrderError,
+    clock_facts,
+    compute_due_dates,
+    is_late,
+    late_reason_missing,
+)
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature, assess_incident
-from cspr.domain.lifecycle import CaseFacts, Stage, TransitionRefused, apply_transition
-from cspr.domain.presets import RAPID_REVIEW_CLOCK_IDS
+from cspr.domain.lifecycle import CaseFacts, Stage, TransitionRefused, apply_transition, authorising_role
 from cspr.domain.roles import Role
+from cspr.domain.rules import closed_stages
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership
 from cspr.partnerships.scoping import Scope
@@ -88,7 +98,9 @@ REASON_NEEDED = "Enter the reason for the decision."
 DATE_IN_FUTURE = "The date must be today or in the past."
 DATE_BEFORE_AWARE = "The date must be the same as or after the date the local authority became aware."
 UNKNOWN_ROUTE = "'{transition}' is not something this page can do."
-DUTY_LATE_REASON = "The duty was met after its due date: enter the reason it was late."
+DUTY_LATE_REASON = (
+    f"The duty was met after its due date: enter the reason it was late (at least {LATE_REASON_MIN} characters)."
+)
 DUTY_NOT_APPLICABLE = "This duty does not apply to this case."
 DUTY_ALREADY_RECORDED = "This duty was already recorded as done on {done_on}."
 PANEL_REFERENCE_NEEDED = "Enter the Panel's reference for the notification."
@@ -123,7 +135,6 @@ ROUTES = frozenset(
 )
 """Transitions this issue's routing service takes; later stages get their own services with their own records."""
 
-CLOSED_STAGES = frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN})
 PSEUDONYM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -372,7 +383,7 @@ def _duplicates_flag(*, case: Case, children: list[Child], at: datetime) -> list
     if not hashes:
         return []
     others = selectors.open_cases_with_children(
-        partnership_id=case.partnership_id, identity_hashes=hashes, closed_stages=CLOSED_STAGES
+        partnership_id=case.partnership_id, identity_hashes=hashes, closed_stages=closed_stages()
     ).exclude(pk=case.pk)
     return [
         _link_create(
@@ -488,9 +499,7 @@ def _tell_about_new_case(*, case: Case, children: list[Child], duplicates: list[
 
 # -- clocks ----------------------------------------------------------------------------------------------------------
 
-_RAPID_REVIEW_CLOCKS = frozenset(RAPID_REVIEW_CLOCK_IDS) | {"information_returns"}
 _CLOCK_FIELDS = ("position", "title", "start", "due", "basis", "sentence", "section", "applicable", "provisional")
-_LA_DUTY_CLOCKS = frozenset({"panel_notification", "partners_notified"})
 
 
 def _latest_la_decision(case: Case) -> LocalAuthorityDecision | None:
@@ -507,10 +516,9 @@ def _routed_not_notifiable(case: Case) -> bool:
 
 
 def _clock_facts(case: Case) -> ClockFacts:
-    age = case.care_leaver_age
-    return ClockFacts(
-        looked_after_child_died=case.nature == IncidentNature.LOOKED_AFTER_CHILD_DEATH,
-        care_leaver_under_25_died=case.nature == IncidentNature.CARE_LEAVER_DEATH and age is not None and age <= 24,
+    return clock_facts(
+        nature=case.nature,
+        care_leaver_age=case.care_leaver_age,
         executive_disagrees_with_prg=case.executive_disagrees_with_prg,
     )
 
@@ -521,10 +529,9 @@ _EVENT_FIELDS = {Event.AWARE: "la_aware_on", Event.NOTIFIED: "notified_on", Even
 def _clocks_refresh(*, case: Case, new: bool = False) -> None:
     """Create or update the case's clocks from its event dates; met dates and extensions are kept.
 
-    A clock is not applicable when its condition does not hold (a looked-after child's death), when the local
-    authority decided not to notify the Panel (its 5-day duties), when the business unit routed the case away from
-    the rapid review (the rapid-review clocks), or once the case is withdrawn. The Secretary of State and Ofsted
-    clock of a looked-after child's death applies on either path.
+    Which clocks apply is the domain's answer (:func:`cspr.domain.clocks.clock_applies`): this works out the case's
+    facts and situation (the local authority's latest decision, whether it was routed away from the rapid review,
+    whether it is withdrawn) from its records.
     """
     events = {
         Event.AWARE: case.aware_on,
@@ -536,9 +543,21 @@ def _clocks_refresh(*, case: Case, new: bool = False) -> None:
     }
     known = {event: day for event, day in events.items() if day is not None}
     preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+    # A case being created has no decision, transition or clock yet: no need to ask.
+    decision = None if new else _latest_la_decision(case)
+    la_said_no = decision is not None and not decision.notify_panel
+    situation = CaseClockSituation(
+        la_declined_panel=la_said_no,
+        off_rapid_review=la_said_no or (not new and _routed_not_notifiable(case)),
+        withdrawn=case.stage == Stage.WITHDRAWN,
+    )
     try:
         dues = compute_due_dates(
-            preset, partnership_calendar(partnership_id=case.partnership_id), known, facts=_clock_facts(case)
+            preset,
+            partnership_calendar(partnership_id=case.partnership_id),
+            known,
+            facts=_clock_facts(case),
+            situation=situation,
         )
     except EventOrderError as error:
         raise CaseActionRefused(str(error)) from None
@@ -547,11 +566,6 @@ def _clocks_refresh(*, case: Case, new: bool = False) -> None:
         raise CaseActionRefused(
             f"{uncomputed.rule.title}: {uncomputed.problem}", field=_EVENT_FIELDS.get(uncomputed.starts_at, "")
         )
-    # A case being created has no decision, transition or clock yet: no need to ask.
-    decision = None if new else _latest_la_decision(case)
-    la_said_no = decision is not None and not decision.notify_panel
-    off_rapid_review = la_said_no or (not new and _routed_not_notifiable(case))
-    withdrawn = case.stage == Stage.WITHDRAWN
     existing = {} if new else {clock.clock_id: clock for clock in CaseClock.objects.filter(case=case)}
     created: list[CaseClock] = []
     changed: list[CaseClock] = []
@@ -562,11 +576,6 @@ def _clocks_refresh(*, case: Case, new: bool = False) -> None:
             if clock is not None and clock.met_on is None:
                 clock.delete()  # its starting event was removed
             continue
-        applicable = due.applicable and not withdrawn
-        if clock_id in _LA_DUTY_CLOCKS and la_said_no:
-            applicable = False
-        if clock_id in _RAPID_REVIEW_CLOCKS and off_rapid_review:
-            applicable = False
         values = {
             "position": position,
             "title": due.rule.title,
@@ -575,7 +584,7 @@ def _clocks_refresh(*, case: Case, new: bool = False) -> None:
             "basis": due.basis.value,
             "sentence": due.sentence,
             "section": due.section,
-            "applicable": applicable,
+            "applicable": due.applicable,
             "provisional": due.provisional,
         }
         if clock is None:
@@ -814,12 +823,14 @@ def _move(
         target = apply_transition(case.stage, transition, roles=roles, facts=facts, reason=reason)
     except TransitionRefused as error:
         raise CaseActionRefused(error.message) from None
-    rule_roles = {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}
-    acting_role = next((role for role in sorted(roles) if role in rule_roles), None)
+    # The role that allowed it (the table's answer), not merely one the person holds.
+    acting_role = authorising_role(transition, roles)
+    if acting_role is None:  # pragma: no cover - apply_transition has just checked a held role allows it
+        raise CaseActionRefused(NOT_ALLOWED)
     transition_row = CaseTransition(
         case=case,
         actor=actor,
-        actor_role=acting_role.value if acting_role else "",
+        actor_role=acting_role.value,
         at=at,
         from_stage=case.stage,
         to_stage=target.value,
@@ -852,7 +863,9 @@ def _move(
     return case
 
 
-CLOCK_LATE_REASON = "This was done after its due date: enter the reason it was late."
+CLOCK_LATE_REASON = (
+    f"This was done after its due date: enter the reason it was late (at least {LATE_REASON_MIN} characters)."
+)
 
 
 def case_clock_met(
@@ -869,8 +882,8 @@ def case_clock_met(
     clock = CaseClock.objects.select_for_update().filter(case=case, clock_id=clock_id, applicable=True).first()
     if clock is None or clock.met_on is not None:
         return clock
-    late = met_on > clock.effective_due
-    if late and not late_reason.strip():
+    late = is_late(met_on, clock.effective_due)
+    if late_reason_missing(met_on, clock.effective_due, late_reason):
         raise CaseActionRefused(CLOCK_LATE_REASON, field="late_reason")
     clock.met_on = met_on
     clock.seal("late_reason", late_reason.strip() if late else "")
@@ -924,8 +937,9 @@ def duty_record(
                     raise CaseActionRefused(PANEL_NOT_NOTIFIED_BY_LA)
             if clock is None or not clock.applicable:
                 raise CaseActionRefused(DUTY_NOT_APPLICABLE)
-        late = clock is not None and done_on > clock.effective_due
-        if late and not late_reason.strip():
+        due = clock.effective_due if clock is not None else None
+        late = due is not None and is_late(done_on, due)
+        if late_reason_missing(done_on, due, late_reason):
             raise CaseActionRefused(DUTY_LATE_REASON, field="late_reason")
         duty = DutyRecord(
             case=case,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cspr.domain.lifecycle import transition_roles
 from cspr.domain.roles import Role
 
 
@@ -68,9 +69,10 @@ MESSAGE_VIEWERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
 # Cases: a reviewer sees no case until local reviews exist; everyone else reaches the case pages, and
 # cspr.cases.selectors.cases_visible narrows agency contributors to their organisation's cases.
 CASE_READERS = EVERY_ROLE - {Role.REVIEWER}
-CASE_ROUTERS = frozenset({Role.BUSINESS_UNIT})
-# §5.6 in the lifecycle table: the PRG chair or an Executive member chooses a discretionary review.
-DISCRETIONARY_DECIDERS = frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER})
+# Groups that take a lifecycle transition are read from the lifecycle table (cspr.domain.lifecycle), never re-listed.
+CASE_ROUTERS = transition_roles("assess", "start_rapid_review", "record_not_notifiable", "reassess", "withdraw")
+# §5.6: whoever the lifecycle table lets choose a discretionary review.
+DISCRETIONARY_DECIDERS = transition_roles("choose_discretionary_review")
 LA_DECISION_RECORDERS = frozenset({Role.NOTIFIER, Role.BUSINESS_UNIT})
 DUTY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER})
 EXTENSION_RECORDERS = frozenset({Role.BUSINESS_UNIT})
@@ -111,14 +113,22 @@ RAPID_REVIEW_READERS = frozenset(
     {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.EXECUTIVE_MEMBER, Role.INDEPENDENT_CHAIR}
 )
 RAPID_REVIEW_EDITORS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER})
-PRG_DECIDERS = frozenset({Role.PRG_CHAIR})
+PRG_DECIDERS = transition_roles("record_prg_decision")
 MEETING_ORGANISERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
 # The meeting's papers are for the PRG only (§4.2).
 MEETING_PAPER_READERS = frozenset({Role.PRG_CHAIR, Role.PRG_MEMBER, Role.BUSINESS_UNIT, Role.INDEPENDENT_CHAIR})
-PARTNER_SIGNERS = frozenset({Role.EXECUTIVE_MEMBER})
-PANEL_CORRESPONDENTS = frozenset({Role.BUSINESS_UNIT})
+PARTNER_SIGNERS = transition_roles("ratify")
+PANEL_CORRESPONDENTS = transition_roles(
+    "submit_to_panel",
+    "await_panel",
+    "panel_requests_information",
+    "provide_information",
+    "panel_no_review",
+    "panel_local_review",
+    "panel_national_review",
+)
 FAMILY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
-CRITERIA_CLOSERS = frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER})
+CRITERIA_CLOSERS = transition_roles("close_criteria_not_met")
 RAPID_REVIEW_IDENTIFYING = RAPID_REVIEW_READERS & IDENTIFYING_VIEWERS
 
 URL_POLICY: dict[str, Policy] = {

@@ -1,8 +1,10 @@
 """Statutory, procedure and local clocks as data, their due dates and their status (DESIGN §3).
 
-A :class:`ClockRule` says how one clock counts ("10 working days after the notification"); a preset
-(:mod:`cspr.domain.presets`) is a named set of rules. :func:`compute_due_dates` turns a preset, a calendar and a
-case's event dates into due dates; :func:`clock_status` says where a clock stands on a given day. "Today" is always
+A :class:`~cspr.domain.clock_rules.ClockRule` says how one clock counts ("10 working days after the notification");
+a preset (:mod:`cspr.domain.presets`) is a named set of rules. :func:`clock_applies` says whether a clock applies to
+a case; :func:`compute_due_dates` turns a preset, a calendar and a case's event dates into due dates;
+:func:`is_late` and :func:`late_reason_accepted` are the lateness rules; :func:`clock_status` says where a clock
+stands on a given day. "Today" is always
 passed in: nothing here reads the system clock.
 
 Nothing here raises because a date lies outside the calendar's known range. A due date that cannot be computed is a
@@ -17,16 +19,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from cspr.domain.calendar import CalendarRangeError, Roll, WorkingCalendar, add_calendar_months
-
-if TYPE_CHECKING:
-    from cspr.domain.presets import Preset
+from cspr.domain.calendar import CalendarRangeError, WorkingCalendar
+from cspr.domain.clock_rules import (
+    AppliesWhen,
+    Basis,
+    ClockFacts,
+    ClockRule,
+    DueSense,
+    Event,
+    RuleKind,
+    out_of_range_words,
+)
+from cspr.domain.criteria import IncidentNature
+from cspr.domain.presets import RAPID_REVIEW_CLOCK_IDS, Preset
+from cspr.domain.text import text_length
 
 __all__ = [
+    "CARE_LEAVER_AGE_LIMIT",
+    "LATE_REASON_MIN",
+    "LA_DUTY_CLOCK_IDS",
+    "OFF_RAPID_REVIEW_CLOCK_IDS",
     "AppliesWhen",
     "Basis",
+    "CaseClockSituation",
     "ClockDue",
     "ClockFacts",
     "ClockReading",
@@ -36,219 +52,91 @@ __all__ = [
     "Event",
     "EventOrderError",
     "RuleKind",
+    "clock_applies",
     "clock_date_range",
+    "clock_facts",
     "clock_status",
     "compute_due_dates",
+    "is_late",
+    "late_reason_accepted",
+    "late_reason_missing",
     "out_of_range_words",
     "validate_event_order",
 ]
 
+# -- which clocks apply to a case ------------------------------------------------------------------------------------
 
-class Event(StrEnum):
-    """A dated event in a case that a clock can start from."""
+CARE_LEAVER_AGE_LIMIT = 24
+"""A care leaver's death is notifiable at this age or under ("under 25")."""
 
-    AWARE = "aware"
-    NOTIFIED = "notified"
-    PANEL_NOTIFIED = "panel_notified"
-    DECISION = "decision"
-    PLANNED_PUBLICATION = "planned_publication"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        """A short name for the event, for a list of key dates."""
-        return _EVENT_WORDING[self][0]
-
-    @property
-    def phrase(self) -> str:
-        """The event as it reads after "within 5 working days of …" or "7 working days before …"."""
-        return _EVENT_WORDING[self][1]
+LA_DUTY_CLOCK_IDS = frozenset({"panel_notification", "partners_notified"})
+"""The local authority's 5-working-day duties, which end when it decides not to notify the Panel (§3.5)."""
+OFF_RAPID_REVIEW_CLOCK_IDS = frozenset(RAPID_REVIEW_CLOCK_IDS) | {"information_returns"}
+"""The rapid review's clocks and the agencies' information returns, which end when the case leaves that path."""
 
 
-_EVENT_WORDING: dict[Event, tuple[str, str]] = {
-    Event.AWARE: ("Local authority became aware", "the local authority becoming aware of the incident"),
-    Event.NOTIFIED: ("Notification received", "the partnership receiving the local authority's notification"),
-    Event.PANEL_NOTIFIED: ("Notification sent to the Panel", "the notification being sent to the Panel"),
-    Event.DECISION: ("Decision to hold a local review", "the decision to hold a local review"),
-    Event.PLANNED_PUBLICATION: ("Planned publication date", "the planned publication date"),
-    Event.PUBLISHED: ("Report published", "publication"),
-}
+def clock_facts(
+    *, nature: IncidentNature | str, care_leaver_age: int | None, executive_disagrees_with_prg: bool
+) -> ClockFacts:
+    """The facts that decide a case's conditional clocks: a looked-after child's death, a care leaver's death at
+    :data:`CARE_LEAVER_AGE_LIMIT` or under (an unknown age is not assumed young), an Executive disagreeing."""
+    return ClockFacts(
+        looked_after_child_died=nature == IncidentNature.LOOKED_AFTER_CHILD_DEATH,
+        care_leaver_under_25_died=(
+            nature == IncidentNature.CARE_LEAVER_DEATH
+            and care_leaver_age is not None
+            and care_leaver_age <= CARE_LEAVER_AGE_LIMIT
+        ),
+        executive_disagrees_with_prg=executive_disagrees_with_prg,
+    )
 
 
-class RuleKind(StrEnum):
-    """How a clock counts from its starting event."""
+@dataclass(frozen=True)
+class CaseClockSituation:
+    """Where the case stands, as far as its clocks care: besides the facts, the path it is on."""
 
-    WORKING_DAYS_AFTER = "working_days_after"
-    WORKING_DAYS_BEFORE = "working_days_before"
-    MONTHS_AFTER = "months_after"
-    YEARS_AFTER = "years_after"
+    la_declined_panel: bool = False
+    """The local authority's latest decision is not to notify the Panel."""
+    off_rapid_review: bool = False
+    """The case is off the rapid review's path (the LA declined, or it was routed as not notifiable)."""
+    withdrawn: bool = False
 
 
-class Basis(StrEnum):
-    """Where a clock's number comes from.
+def clock_applies(rule: ClockRule, facts: ClockFacts, situation: CaseClockSituation | None = None) -> bool:
+    """Whether ``rule``'s clock applies to a case with these facts, in this situation.
 
-    Statutory and procedure clocks count the law's working days; only local targets are extended by a
-    partnership's closure days.
+    Not when its own condition does not hold (a looked-after child's death), nor once the case is withdrawn, nor
+    the local authority's duties after it declined to notify the Panel, nor the rapid review's clocks once the case
+    is off that path. The Secretary of State and Ofsted clock of a looked-after child's death applies on either.
     """
-
-    STATUTORY = "statutory"
-    PROCEDURE = "procedure"
-    LOCAL = "local"
-
-    @property
-    def label(self) -> str:
-        """The basis as shown beside a clock."""
-        return {Basis.STATUTORY: "Statutory", Basis.PROCEDURE: "Procedure", Basis.LOCAL: "Local target"}[self]
+    situation = situation or CaseClockSituation()
+    if not rule.applies_when.holds(facts) or situation.withdrawn:
+        return False
+    if rule.clock_id in LA_DUTY_CLOCK_IDS and situation.la_declined_panel:
+        return False
+    return not (rule.clock_id in OFF_RAPID_REVIEW_CLOCK_IDS and situation.off_rapid_review)
 
 
-class DueSense(StrEnum):
-    """Whether the due date is the last day to act (a deadline) or the first day an action is allowed."""
+# -- lateness ---------------------------------------------------------------------------------------------------------
 
-    DEADLINE = "deadline"
-    NOT_BEFORE = "not_before"
-
-
-@dataclass(frozen=True)
-class ClockFacts:
-    """The facts about a case that decide whether a conditional clock applies."""
-
-    looked_after_child_died: bool = False
-    care_leaver_under_25_died: bool = False
-    executive_disagrees_with_prg: bool = False
+LATE_REASON_MIN = 20
+"""The fewest characters (as :func:`~cspr.domain.text.text_length` counts them) of the reason a clock was met late:
+the same for a duty, a meeting, a decision, a submission and the agencies' returns."""
 
 
-class AppliesWhen(StrEnum):
-    """The condition under which a clock applies to a case at all."""
-
-    ALWAYS = "always"
-    LOOKED_AFTER_CHILD_DEATH = "looked_after_child_death"
-    LOOKED_AFTER_CHILD_OR_CARE_LEAVER_DEATH = "looked_after_child_or_care_leaver_death"
-    EXECUTIVE_DISAGREES_WITH_PRG = "executive_disagrees_with_prg"
-
-    def holds(self, facts: ClockFacts) -> bool:
-        """Whether the condition is true for a case with these facts."""
-        match self:
-            case AppliesWhen.ALWAYS:
-                return True
-            case AppliesWhen.LOOKED_AFTER_CHILD_DEATH:
-                return facts.looked_after_child_died
-            case AppliesWhen.LOOKED_AFTER_CHILD_OR_CARE_LEAVER_DEATH:
-                return facts.looked_after_child_died or facts.care_leaver_under_25_died
-            case AppliesWhen.EXECUTIVE_DISAGREES_WITH_PRG:
-                return facts.executive_disagrees_with_prg
-
-    @property
-    def phrase(self) -> str:
-        """The condition in words ("" when the clock always applies)."""
-        return {
-            AppliesWhen.ALWAYS: "",
-            AppliesWhen.LOOKED_AFTER_CHILD_DEATH: "only when a looked-after child has died",
-            AppliesWhen.LOOKED_AFTER_CHILD_OR_CARE_LEAVER_DEATH: (
-                "only when a looked-after child, or a care leaver aged 24 or under, has died"
-            ),
-            AppliesWhen.EXECUTIVE_DISAGREES_WITH_PRG: "only when the Executive Group disagrees with the PRG",
-        }[self]
+def is_late(done_on: date, due: date) -> bool:
+    """Whether something done on ``done_on`` missed a deadline due on ``due`` (the due day itself is on time)."""
+    return done_on > due
 
 
-_UNITS: dict[RuleKind, tuple[str, str]] = {
-    RuleKind.WORKING_DAYS_AFTER: ("working day", "working days"),
-    RuleKind.WORKING_DAYS_BEFORE: ("working day", "working days"),
-    RuleKind.MONTHS_AFTER: ("month", "months"),
-    RuleKind.YEARS_AFTER: ("year", "years"),
-}
+def late_reason_accepted(reason: str) -> bool:
+    """Whether ``reason`` is enough to explain a lateness (at least :data:`LATE_REASON_MIN` characters)."""
+    return text_length(reason) >= LATE_REASON_MIN
 
 
-@dataclass(frozen=True)
-class ClockRule:
-    """How one clock counts, as data: what, how long, from which event, on what basis, and where it is written."""
-
-    clock_id: str
-    title: str
-    kind: RuleKind
-    amount: int
-    starts_at: Event
-    basis: Basis
-    section: str
-    roll: Roll = "previous"
-    applies_when: AppliesWhen = AppliesWhen.ALWAYS
-    sense: DueSense = DueSense.DEADLINE
-
-    def __post_init__(self) -> None:
-        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount <= 0:
-            raise ValueError(f"Clock '{self.clock_id}' needs a whole, positive amount (got {self.amount!r}).")
-        if self.roll not in ("previous", "next"):
-            raise ValueError(f"Clock '{self.clock_id}': roll must be 'previous' or 'next' (got {self.roll!r}).")
-        if self.sense is DueSense.NOT_BEFORE and self.kind is RuleKind.WORKING_DAYS_BEFORE:
-            raise ValueError(f"Clock '{self.clock_id}': a 'not before' clock must count forwards from its event.")
-
-    @property
-    def is_statutory(self) -> bool:
-        """Whether the number is set by law."""
-        return self.basis is Basis.STATUTORY
-
-    @property
-    def is_local(self) -> bool:
-        """Whether this is a local target, the only kind a partnership's closure days extend."""
-        return self.basis is Basis.LOCAL
-
-    @property
-    def sentence(self) -> str:
-        """The timing in words, built from the rule (so a changed number changes the words).
-
-        For example "within 5 working days of the local authority becoming aware of the incident".
-        """
-        singular, plural = _UNITS[self.kind]
-        amount = f"{self.amount} {singular if self.amount == 1 else plural}"
-        if self.kind is RuleKind.WORKING_DAYS_BEFORE:
-            return f"at least {amount} before {self.starts_at.phrase}"
-        if self.sense is DueSense.NOT_BEFORE:
-            return f"until at least {amount} after {self.starts_at.phrase}"
-        return f"within {amount} of {self.starts_at.phrase}"
-
-    @property
-    def description(self) -> str:
-        """The whole rule as one sentence, with its condition, e.g. for a clock's summary card."""
-        condition = f", {self.applies_when.phrase}" if self.applies_when is not AppliesWhen.ALWAYS else ""
-        return f"{self.title} {self.sentence}{condition}."
-
-    def due_date(self, calendar: WorkingCalendar, start: date) -> date:
-        """The due date for a clock that started on ``start`` (raises outside the calendar; see :meth:`try_count`)."""
-        return self._count(calendar, start)[0]
-
-    def try_count(self, calendar: WorkingCalendar, start: date) -> tuple[date, tuple[date, date]] | str:
-        """Like :meth:`_count`, but a date the calendar cannot count past comes back as a sentence, never raised."""
-        try:
-            return self._count(calendar, start)
-        except CalendarRangeError as error:
-            return f"The due date cannot be worked out: it {out_of_range_words(calendar, error.day)}."
-        except (OverflowError, ValueError):  # past year 9999, or a month in year 10000
-            return f"The due date cannot be worked out: it {out_of_range_words(calendar, date.max)}."
-
-    def _count(self, calendar: WorkingCalendar, start: date) -> tuple[date, tuple[date, date]]:
-        """The due date and the span of days whose working-day status decided it."""
-        local = self.is_local
-        match self.kind:
-            case RuleKind.WORKING_DAYS_AFTER:
-                due = calendar.add_working_days(start, self.amount, local=local)
-                return due, (start + timedelta(days=1), due)
-            case RuleKind.WORKING_DAYS_BEFORE:
-                due = calendar.subtract_working_days(start, self.amount, local=local)
-                return due, (due, start - timedelta(days=1))
-            case RuleKind.MONTHS_AFTER | RuleKind.YEARS_AFTER:
-                months = self.amount * (12 if self.kind is RuleKind.YEARS_AFTER else 1)
-                unrolled = add_calendar_months(start, months)
-                due = calendar.roll_to_working_day(unrolled, roll=self.roll, local=local)
-                return due, (min(unrolled, due), max(unrolled, due))
-
-    def would_be_stricter_or_equal(self, amount: int) -> bool:
-        """Whether changing the amount to ``amount`` keeps the rule at least as demanding as it is now.
-
-        Shorter is stricter for a deadline after an event; longer is stricter for notice before an event and for
-        a minimum period ("keep public until at least …").
-        """
-        if self.kind is RuleKind.WORKING_DAYS_BEFORE or self.sense is DueSense.NOT_BEFORE:
-            return amount >= self.amount
-        return amount <= self.amount
+def late_reason_missing(done_on: date, due: date | None, reason: str) -> bool:
+    """Whether a reason must still be given: the thing was late (against a known due date) and the reason is short."""
+    return due is not None and is_late(done_on, due) and not late_reason_accepted(reason)
 
 
 class EventOrderError(ValueError):
@@ -291,18 +179,6 @@ def validate_event_order(events: Mapping[Event, date]) -> None:
             raise EventOrderError(
                 f"'{later}' ({second.isoformat()}) is before '{earlier}' ({first.isoformat()}): {why}."
             )
-
-
-def out_of_range_words(calendar: WorkingCalendar, day: date) -> str:
-    """Where ``day`` lies outside the calendar, to follow a subject.
-
-    For example "falls after the calendar's last known year (2038)".
-    """
-    if day > calendar.known_until:
-        return f"falls after the calendar's last known year ({calendar.known_until.year})"
-    if day < calendar.known_from:
-        return f"falls before the calendar's first known year ({calendar.known_from.year})"
-    return "has no bank holidays known for it"  # pragma: no cover - only days outside the range fail
 
 
 @dataclass(frozen=True)
@@ -356,23 +232,25 @@ def compute_due_dates(
     events: Mapping[Event, date],
     *,
     facts: ClockFacts | None = None,
+    situation: CaseClockSituation | None = None,
 ) -> dict[str, ClockDue]:
     """Due dates for every clock of ``preset`` whose starting event has a date, in the preset's order.
 
-    A clock whose condition does not hold for ``facts`` is still given its due date but marked not applicable
-    (``facts=None`` means no condition holds). Raises :class:`EventOrderError` for impossible event dates. A due
-    date that needs bank holidays nobody knows yet is not raised: its :class:`ClockDue` has ``due=None`` and a
-    ``problem`` in words.
+    A clock that does not apply (:func:`clock_applies`, for ``facts`` and the case's ``situation``) is still given
+    its due date but marked not applicable (``facts=None`` means no condition holds). Raises
+    :class:`EventOrderError` for impossible event dates. A due date that needs bank holidays nobody knows yet is not
+    raised: its :class:`ClockDue` has ``due=None`` and a ``problem`` in words.
     """
     validate_event_order(events)
     facts = facts if facts is not None else ClockFacts()
+    situation = situation or CaseClockSituation()
     result: dict[str, ClockDue] = {}
     for rule in preset.rules:
         start = events.get(rule.starts_at)
         if start is None:
             continue
         counted = rule.try_count(calendar, start)
-        applicable = rule.applies_when.holds(facts)
+        applicable = clock_applies(rule, facts, situation)
         if isinstance(counted, str):
             result[rule.clock_id] = ClockDue(
                 rule=rule, start=start, due=None, applicable=applicable, provisional=False, problem=counted
@@ -517,7 +395,7 @@ def clock_status(
             return ClockReading(ClockStatus.RUNNING, note=left)
         return ClockReading(ClockStatus.RUNNING, left)
     if met_on is not None:
-        return ClockReading(ClockStatus.MET if met_on <= due_on else ClockStatus.MET_LATE)
+        return ClockReading(ClockStatus.MET_LATE if is_late(met_on, due_on) else ClockStatus.MET)
     left = _working_days_left(calendar, today, due_on, local=local)
     if isinstance(left, str):
         if today > due_on:
@@ -528,7 +406,7 @@ def clock_status(
             if isinstance(known_left, int) and known_left > due_soon_days:
                 return ClockReading(ClockStatus.RUNNING, note=left)
         return ClockReading(ClockStatus.CANNOT_COMPUTE, note=left)
-    if today > due_on:
+    if is_late(today, due_on):
         return ClockReading(ClockStatus.OVERDUE, min(left, -1))
     if left <= due_soon_days:
         return ClockReading(ClockStatus.DUE_SOON, left)

@@ -29,6 +29,8 @@ from cspr.domain.criteria import DISCRETIONARY_GROUNDS
 from cspr.domain.roles import Role
 
 __all__ = [
+    "CLOSED_STAGES",
+    "REASON_MIN",
     "STAGES",
     "STAGE_PATH",
     "TRANSITIONS",
@@ -42,11 +44,17 @@ __all__ = [
     "TransitionOption",
     "TransitionRefused",
     "TransitionRule",
+    "Verdict",
     "allowed_transitions",
     "apply_transition",
+    "authorising_role",
+    "leaves",
+    "may",
     "next_steps",
     "path_position",
+    "reached_by",
     "transition_options",
+    "transition_roles",
     "transitions_from",
 ]
 
@@ -163,6 +171,9 @@ ACTIONS_OUTSTANDING = "Every action must be complete before the case is closed (
 NOT_RATIFIED_FOR_PANEL = "A rapid review goes to the Panel only after the Executive Group has ratified it (§4.6)."
 NOT_READY_TO_PUBLISH = "A report can be published only once it is signed off and prepared for publication (§7.4, §7.7)."
 
+REASON_MIN = 1
+"""A transition that needs a reason needs at least this many characters of it (any text that is not blank)."""
+
 _DISCRETIONARY_CODES = frozenset(ground.code for ground in DISCRETIONARY_GROUNDS)
 
 
@@ -181,6 +192,15 @@ class TransitionRule:
     def action(self) -> str:
         """The label as it reads inside a sentence ("ratify the rapid review")."""
         return self.label[0].lower() + self.label[1:]
+
+    @property
+    def reason_min(self) -> int:
+        """The fewest characters a reason needs (0: no reason needed). Blank space never counts."""
+        return REASON_MIN if self.reason_required else 0
+
+    def reason_accepted(self, reason: str) -> bool:
+        """Whether ``reason`` is enough for this transition."""
+        return len(reason.strip()) >= self.reason_min
 
     def blockers(self, facts: CaseFacts) -> tuple[str, ...]:
         """The messages of every guard that does not hold for ``facts``."""
@@ -476,6 +496,13 @@ _undeclared = {name for outgoing in _TOPOLOGY.values() for name in outgoing} ^ s
 if _undeclared or set(_TOPOLOGY) != set(Stage):  # pragma: no cover - guards the two tables against drifting apart
     raise RuntimeError(f"The lifecycle machine and its rule table disagree about: {sorted(_undeclared)}")
 
+CLOSED_STAGES: frozenset[Stage] = frozenset(
+    stage for stage, outgoing in _TOPOLOGY.items() if set(outgoing) == {"reopen"}
+)
+"""The closed stages: those whose only way out is reopening (closed, closed as not meeting the criteria, withdrawn).
+
+Read from the machine, so a new closing stage joins the set by its transitions alone."""
+
 # Messages for common attempts that come too early, in place of the generic "not possible from stage" message.
 _TOO_EARLY: Mapping[tuple[str, Stage], str] = MappingProxyType(
     {
@@ -558,6 +585,54 @@ def allowed_transitions(
     return [option for option in transition_options(stage, roles=roles, facts=facts) if option.enabled]
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The table's answer to "may this happen now?": ``allowed``, else ``why`` not, in words a person can act on."""
+
+    allowed: bool
+    why: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def may(
+    transition: str,
+    stage: Stage | str,
+    *,
+    roles: Iterable[Role | str],
+    facts: CaseFacts | None = None,
+    reason: str | None = None,
+) -> Verdict:
+    """Whether someone holding ``roles`` may take ``transition`` from ``stage`` now.
+
+    Checks, in order: the transition exists and leaves this stage; one of ``roles`` may take it; a reason is given
+    where one is required (skipped when ``reason`` is ``None``, for drawing a button before the reason is typed);
+    every guard holds. The first failure is the verdict's ``why``.
+    """
+    try:
+        current = Stage(stage)
+    except ValueError:
+        return Verdict(False, UNKNOWN_STAGE.format(stage=stage))
+    rule = TRANSITIONS.get(transition)
+    if rule is None:
+        return Verdict(False, UNKNOWN_TRANSITION.format(transition=transition))
+    if transition not in _TOPOLOGY[current]:
+        return Verdict(
+            False,
+            _TOO_EARLY.get((transition, current)) or NOT_FROM_STAGE.format(transition=transition, stage=current.value),
+        )
+    if not rule.roles & _roles(roles):
+        allowed = ", ".join(sorted(role.label for role in rule.roles))
+        return Verdict(False, ROLE_REQUIRED.format(action=rule.action, roles=allowed))
+    if reason is not None and not rule.reason_accepted(reason):
+        return Verdict(False, REASON_REQUIRED.format(action=rule.action))
+    blockers = rule.blockers(facts or CaseFacts())
+    if blockers:
+        return Verdict(False, " ".join(blockers))
+    return Verdict(True)
+
+
 def apply_transition(
     stage: Stage | str,
     transition: str,
@@ -568,36 +643,17 @@ def apply_transition(
 ) -> Stage:
     """The stage a case moves to when ``transition`` is taken from ``stage``.
 
-    Checks, in order: the transition exists and leaves this stage; one of ``roles`` may take it; a reason is given
-    where one is required (blank text is no reason); every guard holds. The first failure raises
-    :class:`TransitionRefused`. Recording who did it, when and why is the caller's job.
+    Asks :func:`may` (with the reason given: blank text is no reason); a refusal raises :class:`TransitionRefused`
+    with the verdict's words. Recording who did it, in which role (:func:`authorising_role`), when and why is the
+    caller's job.
     """
-    current = _stage(stage, transition=transition)
-    rule = TRANSITIONS.get(transition)
-    if rule is None:
-        raise TransitionRefused(
-            UNKNOWN_TRANSITION.format(transition=transition), stage=current.value, transition=transition
-        )
-    if transition not in _TOPOLOGY[current]:
-        message = _TOO_EARLY.get((transition, current)) or NOT_FROM_STAGE.format(
-            transition=transition, stage=current.value
-        )
-        raise TransitionRefused(message, stage=current.value, transition=transition)
-    if not rule.roles & _roles(roles):
-        allowed = ", ".join(sorted(role.label for role in rule.roles))
-        raise TransitionRefused(
-            ROLE_REQUIRED.format(action=rule.action, roles=allowed), stage=current.value, transition=transition
-        )
-    if rule.reason_required and not reason.strip():
-        raise TransitionRefused(REASON_REQUIRED.format(action=rule.action), stage=current.value, transition=transition)
-    facts = facts or CaseFacts()
-    blockers = rule.blockers(facts)
-    if blockers:
-        raise TransitionRefused(" ".join(blockers), stage=current.value, transition=transition)
-
+    verdict = may(transition, stage, roles=roles, facts=facts, reason=reason)
+    if not verdict:
+        raise TransitionRefused(verdict.why, stage=str(stage), transition=transition)
+    current = Stage(stage)
     machine = CaseLifecycle(start_value=current.value)
     try:
-        machine.send(transition, facts=facts)
+        machine.send(transition, facts=facts or CaseFacts())
     except TransitionNotAllowed as error:  # pragma: no cover - the checks above mirror the machine's conditions
         raise TransitionRefused(
             NOT_FROM_STAGE.format(transition=transition, stage=current.value),
@@ -605,6 +661,33 @@ def apply_transition(
             transition=transition,
         ) from error
     return Stage(machine.current_state_value)
+
+
+def authorising_role(transition: str, roles: Iterable[Role | str]) -> Role | None:
+    """Which of ``roles`` allows ``transition``: the one recorded on the case's transition row.
+
+    A person may hold several roles that allow it (a PRG chair who is also an Executive member choosing a
+    discretionary review): the preference is :class:`~cspr.domain.roles.Role`'s declaration order, so the answer
+    never depends on how the roles were listed. ``None`` when no role held allows it.
+    """
+    allowed = TRANSITIONS[transition].roles & _roles(roles)
+    return next((role for role in Role if role in allowed), None)
+
+
+def transition_roles(*transitions: str) -> frozenset[Role]:
+    """Every role that may take at least one of ``transitions`` (for the access policy's role groups)."""
+    return frozenset().union(*(TRANSITIONS[name].roles for name in transitions))
+
+
+def reached_by(stage: Stage | str, transition: str) -> bool:
+    """Whether ``transition`` leads into ``stage`` (from wherever it is taken)."""
+    current = _stage(stage, transition=transition)
+    return any(outgoing.get(transition) is current for outgoing in _TOPOLOGY.values())
+
+
+def leaves(stage: Stage | str, transition: str) -> bool:
+    """Whether ``transition`` is one of the ways out of ``stage``, whoever takes it and whatever the facts."""
+    return transition in _TOPOLOGY[_stage(stage, transition=transition)]
 
 
 def _stage(stage: Stage | str, *, transition: str) -> Stage:

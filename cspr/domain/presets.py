@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from cspr.domain.clocks import AppliesWhen, Basis, ClockRule, DueSense, Event, RuleKind
+from cspr.domain.clock_rules import AppliesWhen, Basis, ClockRule, DueSense, Event, RuleKind
 
 __all__ = [
     "BNES_2020",

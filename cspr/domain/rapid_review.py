@@ -10,13 +10,13 @@ reason with spaces does not make it long enough.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from cspr.domain.criteria import LOCAL_REVIEW_CIRCUMSTANCES, LOCAL_REVIEW_CRITERIA, Criterion
+from cspr.domain.text import text_length
 
 __all__ = [
     "JUDGED_CRITERIA",
@@ -161,14 +161,6 @@ class RapidReviewCheck:
 
     def section_complete(self, section: Section) -> bool:
         return not self.for_section(section)
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def text_length(text: str) -> int:
-    """Characters that count: leading and trailing space dropped, each run of spaces or line breaks counted once."""
-    return len(_SPACES.sub(" ", text or "").strip())
 
 
 class _Checker:

@@ -15,11 +15,12 @@ from cspr.cases.panels import PanelAction, PanelView
 from cspr.cases.services import IdentifyingDetails
 from cspr.core import policy
 from cspr.core.forms import govuk_date
+from cspr.domain import rules as domain_rules
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, SECTIONS, Judgement
 from cspr.partnerships.scoping import Scope
-from cspr.rapid_reviews import selectors
+from cspr.rapid_reviews import selectors, services
 from cspr.rapid_reviews.models import FamilyTold, MeetingAttendance, PanelResponse, RapidReview
 from cspr.rapid_reviews.selectors import ReviewState
 
@@ -171,7 +172,7 @@ def next_actions(state: ReviewState, scope: Scope) -> list[PanelAction]:
     case = state.case
     stage = case.stage
     actions: list[PanelAction] = []
-    if stage == Stage.RAPID_REVIEW:
+    if domain_rules.open_for(stage, services.PRG_DECISION):
         if _can(scope, "rapid_reviews.organise_meeting", case):
             if state.meeting is None:
                 actions.append(PanelAction("Schedule the PRG meeting", _url("meeting", case), "§3.4"))
@@ -184,7 +185,7 @@ def next_actions(state: ReviewState, scope: Scope) -> list[PanelAction]:
             actions.append(
                 PanelAction("Check the rapid review and send it to the Executive", _url("check", case), "§4.4")
             )
-    if stage == Stage.PRG_DECIDED and _can(scope, "rapid_reviews.sign_off", case):
+    if domain_rules.open_for(stage, "ratify") and _can(scope, "rapid_reviews.sign_off", case):
         mine = scope.organisation_ids_in(case.partnership_id) & {org.pk for org in state.partners}
         if mine - state.signed_organisation_ids:
             actions.append(
@@ -192,7 +193,9 @@ def next_actions(state: ReviewState, scope: Scope) -> list[PanelAction]:
             )
         if state.all_partners_signed:
             actions.append(PanelAction("Ratify the rapid review", _url("ratify", case), "§4.6"))
-    if stage in {Stage.RAPID_REVIEW, Stage.PRG_DECIDED} and _can(scope, "rapid_reviews.close_criteria_not_met", case):
+    if domain_rules.open_for(stage, services.CLOSE_CRITERIA_NOT_MET) and _can(
+        scope, "rapid_reviews.close_criteria_not_met", case
+    ):
         actions.append(PanelAction("Close the case as not meeting the criteria", _url("close", case), "§4.3"))
     if _can(scope, "rapid_reviews.correspond_with_panel", case):
         ratification = state.ratification
@@ -200,13 +203,13 @@ def next_actions(state: ReviewState, scope: Scope) -> list[PanelAction]:
             actions.append(
                 PanelAction("Record that the rationale was sent to the Panel", _url("rationale-sent", case), "§4.5")
             )
-        if stage == Stage.EXECUTIVE_RATIFIED:
+        if domain_rules.open_for(stage, "submit_to_panel"):
             actions.append(
                 PanelAction("Record that the rapid review was sent to the Panel", _url("submit", case), "§4.6")
             )
-        if stage in {Stage.AWAITING_PANEL, Stage.PANEL_INFORMATION_REQUESTED}:
+        if domain_rules.open_for(stage, *services.PANEL_WAITING):
             actions.append(PanelAction("Record the Panel's response", _url("panel-response", case), "§8.5"))
-    if (state.prg_decision or stage == Stage.CLOSED_CRITERIA_NOT_MET) and _can(
+    if (state.prg_decision or domain_rules.reached_by(stage, services.CLOSE_CRITERIA_NOT_MET)) and _can(
         scope, "rapid_reviews.record_family_told", case
     ):
         actions.append(PanelAction("Record that the family was told the decision", _url("family", case), "§5.3"))

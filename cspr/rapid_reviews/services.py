@@ -27,8 +27,9 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, Child
 from cspr.cases.services import IdentifyingDetails, case_advance, case_clock_met, identifying_details_view
 from cspr.core.edits import EditStamp, check_not_stale
+from cspr.domain import rules as domain_rules
+from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
-from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement, Section, text_length
 from cspr.domain.roles import Role
 from cspr.messaging.services import message_queue
@@ -63,7 +64,8 @@ NOT_AT_RAPID_REVIEW = "The rapid review record can be changed only while the cas
 RECORD_LOCKED = "The PRG has recorded its decision: the rapid review record can no longer be changed."
 DATE_IN_FUTURE = "The date must be today or in the past."
 MEETING_LATE_REASON = (
-    "The meeting is after the date the PRG must meet by ({due}): enter the reason it cannot be sooner."
+    "The meeting is after the date the PRG must meet by ({due}): enter the reason it cannot be sooner "
+    "(at least {minimum} characters)."
 )
 MEETING_WHERE_NEEDED = "Enter where the meeting is, or the link to join it."
 MEETING_NOT_SCHEDULED = "Schedule the PRG meeting first."
@@ -112,6 +114,13 @@ TEXT_TOO_LONG = "The text is too long (at most {limit} characters)."
 CONTROL_CHARACTERS = "Remove control characters from the text."
 
 TEXT_LIMIT = 20000
+
+# The lifecycle transitions whose moment a record belongs to: the lifecycle table says which stages they leave.
+PRG_DECISION = "record_prg_decision"
+"""The rapid review record is open while the PRG's decision is still to come."""
+CLOSE_CRITERIA_NOT_MET = "close_criteria_not_met"
+PANEL_WAITING = ("panel_requests_information", "provide_information")
+"""The case waits for the Panel while it can ask for information, or be sent what it asked."""
 
 RESPONSE_TRANSITIONS = {
     PanelResponse.Kind.NATIONAL_REVIEW: "panel_national_review",
@@ -287,7 +296,7 @@ def rapid_review_section_save(
     at = _now(at)
     with transaction.atomic():
         case = _lock_case(case)
-        if case.stage != Stage.RAPID_REVIEW:
+        if not domain_rules.open_for(case.stage, PRG_DECISION):
             raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
         review = _review_for_update(case, actor=actor, at=at)
         if PrgDecision.objects.filter(review=review).exists():
@@ -432,15 +441,17 @@ def meeting_schedule(
     late_reason = _text(late_reason, field="late_reason")
     with transaction.atomic():
         case = _lock_case(case)
-        if case.stage != Stage.RAPID_REVIEW:
+        if not domain_rules.open_for(case.stage, PRG_DECISION):
             raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
         if case.notified_on and scheduled_on < case.notified_on:
             raise CaseActionRefused(MEETING_BEFORE_NOTIFIED, field="scheduled_on")
         clock = CaseClock.objects.filter(case=case, clock_id="prg_meeting", applicable=True).first()
         due = clock.effective_due if clock is not None else None
-        late = due is not None and scheduled_on > due
-        if due is not None and late and text_length(late_reason) < MIN_REASON:
-            raise CaseActionRefused(MEETING_LATE_REASON.format(due=f"{due:%-d %B %Y}"), field="late_reason")
+        late = due is not None and is_late(scheduled_on, due)
+        if due is not None and late_reason_missing(scheduled_on, due, late_reason):
+            raise CaseActionRefused(
+                MEETING_LATE_REASON.format(due=f"{due:%-d %B %Y}", minimum=LATE_REASON_MIN), field="late_reason"
+            )
         meeting = PrgMeeting.objects.select_for_update().filter(case=case).first()
         if meeting is not None and meeting.held_on is not None:
             raise CaseActionRefused(MEETING_ALREADY_HELD)
@@ -519,7 +530,7 @@ def meeting_held_record(
             raise CaseActionRefused(MEETING_NOT_SCHEDULED)
         if meeting.held_on is not None:
             raise CaseActionRefused(MEETING_ALREADY_HELD)
-        if case.stage != Stage.RAPID_REVIEW:
+        if not domain_rules.open_for(case.stage, PRG_DECISION):
             raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
         meeting.held_on = held_on
         meeting.held_recorded_by = actor
@@ -729,7 +740,7 @@ def partner_sign_off(
         raise CaseActionRefused(RATIONALE_NEEDED.format(minimum=MIN_REASON), field="rationale")
     with transaction.atomic():
         case = _lock_case(case)
-        if case.stage != Stage.PRG_DECIDED:
+        if not domain_rules.open_for(case.stage, "ratify"):
             raise CaseActionRefused(NOT_PRG_DECIDED)
         review = RapidReview.objects.get(case=case)
         decision = PrgDecision.objects.filter(review=review).first()
@@ -1129,7 +1140,7 @@ def family_told_record(
         case = _lock_case(case)
         review = RapidReview.objects.filter(case=case).first()
         if review is None or not PrgDecision.objects.filter(review=review).exists():
-            if case.stage != Stage.CLOSED_CRITERIA_NOT_MET:
+            if not domain_rules.reached_by(case.stage, CLOSE_CRITERIA_NOT_MET):
                 raise CaseActionRefused(NO_DECISION_YET)
             review = _review_for_update(case, actor=actor, at=at)
         row = FamilyTold(

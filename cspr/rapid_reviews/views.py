@@ -26,7 +26,7 @@ from cspr.cases.selectors import case_get
 from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.core.middleware import refuse
-from cspr.domain.lifecycle import Stage
+from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
 from cspr.partnerships.scoping import Scope
@@ -98,7 +98,7 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
     scope = _scope(request)
     state = selectors.review_state(case=case)
     editable = (
-        case.stage == Stage.RAPID_REVIEW
+        domain_rules.open_for(case.stage, services.PRG_DECISION)
         and state.prg_decision is None
         and bool(rules.test_rule("rapid_reviews.edit", scope, case))
     )
@@ -115,7 +115,9 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
         "agency_returns_href": _agency_returns_href(case) if can_read_papers else "",
         "can_identifying": bool(rules.test_rule("rapid_reviews.identifying_document", scope, case)),
         "clocks": [state.clocks[clock_id] for clock_id in selectors.RAPID_REVIEW_CLOCKS if clock_id in state.clocks],
-        "closing_reason": selectors.closing_reason(case=case) if case.stage == Stage.CLOSED_CRITERIA_NOT_MET else "",
+        "closing_reason": selectors.closing_reason(case=case)
+        if domain_rules.reached_by(case.stage, services.CLOSE_CRITERIA_NOT_MET)
+        else "",
     }
     return render(request, "rapid_reviews/overview.html", context)
 
@@ -235,7 +237,7 @@ def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
     except ValueError:
         return _not_found(request, "no such part of the rapid review")
     review = selectors.review_get(case=case)
-    if case.stage != Stage.RAPID_REVIEW:
+    if not domain_rules.open_for(case.stage, services.PRG_DECISION):
         return _back(request, case, services.NOT_AT_RAPID_REVIEW)
     if review is not None and hasattr(review, "prg_decision"):
         return _back(request, case, services.RECORD_LOCKED)
@@ -293,7 +295,9 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
     if case is None:
         return _not_found(request)
     scope = _scope(request)
-    can_decide = case.stage == Stage.RAPID_REVIEW and bool(rules.test_rule("rapid_reviews.decide", scope, case))
+    can_decide = domain_rules.open_for(case.stage, services.PRG_DECISION) and bool(
+        rules.test_rule("rapid_reviews.decide", scope, case)
+    )
     if request.method == "POST" and not can_decide:
         return _not_found(request, "may not send the rapid review to the Executive")
     state = selectors.review_state(case=case)
@@ -333,7 +337,9 @@ def meeting(request: HttpRequest, reference: str) -> HttpResponse:
     if case is None:
         return _not_found(request)
     current = selectors.meeting_get(case=case)
-    if case.stage != Stage.RAPID_REVIEW or (current is not None and current.held_on is not None):
+    if not domain_rules.open_for(case.stage, services.PRG_DECISION) or (
+        current is not None and current.held_on is not None
+    ):
         return _back(request, case, "The PRG meeting can no longer be changed.")
     initial: dict[str, Any] = {}
     if current is not None:
@@ -380,7 +386,7 @@ def meeting_held(request: HttpRequest, reference: str) -> HttpResponse:
     current = selectors.meeting_get(case=case)
     if current is None:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
-    if current.held_on is not None or case.stage != Stage.RAPID_REVIEW:
+    if current.held_on is not None or not domain_rules.open_for(case.stage, services.PRG_DECISION):
         return _back(request, case, services.MEETING_ALREADY_HELD)
     organisations = selectors.partnership_agencies(partnership_id=case.partnership_id)
     statutory_ids = {org.pk for org in selectors.statutory_agencies(partnership_id=case.partnership_id)}
@@ -469,7 +475,7 @@ def sign_off(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.sign_off")
     if case is None:
         return _not_found(request)
-    if case.stage != Stage.PRG_DECIDED:
+    if not domain_rules.open_for(case.stage, "ratify"):
         return _back(request, case, services.NOT_PRG_DECIDED)
     scope = _scope(request)
     state = selectors.review_state(case=case)
@@ -510,7 +516,7 @@ def ratify(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.sign_off")
     if case is None:
         return _not_found(request)
-    if case.stage != Stage.PRG_DECIDED:
+    if not domain_rules.open_for(case.stage, "ratify"):
         return _back(request, case, services.NOT_PRG_DECIDED)
     state = selectors.review_state(case=case)
     if not state.all_partners_signed:
@@ -657,7 +663,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.correspond_with_panel")
     if case is None:
         return _not_found(request)
-    if case.stage != Stage.EXECUTIVE_RATIFIED:
+    if not domain_rules.open_for(case.stage, "submit_to_panel"):
         return _back(request, case, services.NOT_RATIFIED)
     state = selectors.review_state(case=case)
     return _date_sent_page(
@@ -684,7 +690,7 @@ def panel_response(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.correspond_with_panel")
     if case is None:
         return _not_found(request)
-    if case.stage not in {Stage.AWAITING_PANEL, Stage.PANEL_INFORMATION_REQUESTED}:
+    if not domain_rules.open_for(case.stage, *services.PANEL_WAITING):
         return _back(request, case, "The case is not waiting for the Panel.")
     form = forms.PanelResponseForm(
         _posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
@@ -719,7 +725,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, "rapid_reviews.close_criteria_not_met")
     if case is None:
         return _not_found(request)
-    if case.stage not in {Stage.RAPID_REVIEW, Stage.PRG_DECIDED}:
+    if not domain_rules.open_for(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, "The case can be closed this way only during the rapid review.")
     form = forms.CloseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -746,7 +752,7 @@ def family(request: HttpRequest, reference: str) -> HttpResponse:
     if case is None:
         return _not_found(request)
     state = selectors.review_state(case=case)
-    if state.prg_decision is None and case.stage != Stage.CLOSED_CRITERIA_NOT_MET:
+    if state.prg_decision is None and not domain_rules.reached_by(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, services.NO_DECISION_YET)
     form = forms.FamilyForm(_posted(request), today=timezone.localdate())
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
+from cspr.domain.clocks import is_late
 from cspr.returns import selectors, services
 from cspr.returns.models import AgencyReturn, InformationRequest, RequestStatus, ReturnStatus
 
@@ -80,7 +81,7 @@ def board(*, case: Case, today: date, requests: Iterable[InformationRequest]) ->
     all_in = summary.total > 0 and summary.still_open == 0
     last_in = timezone.localdate(summary.last_in_at) if summary.last_in_at else None
     needs_late_reason = bool(
-        all_in and clock is not None and clock.met_on is None and last_in and last_in > clock.effective_due
+        all_in and clock is not None and clock.met_on is None and last_in and is_late(last_in, clock.effective_due)
     )
     return {
         "rows": rows,

@@ -34,7 +34,8 @@ from cspr.core.edits import EditStamp, check_not_stale
 from cspr.core.forms import EARLIEST_HISTORICAL_DATE
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.domain.calendar import CalendarRangeError
-from cspr.domain.lifecycle import Stage
+from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
+from cspr.domain.rules import before_rapid_review, closed_stages, is_closed
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership, Organisation, Partnership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
@@ -100,7 +101,9 @@ NOT_INVOLVED_REASON_NEEDED = "Enter why the organisation was not involved."
 ALREADY_SUBMITTED = "This organisation has already submitted its return."
 ALREADY_NOT_INVOLVED = "This organisation is already recorded as not involved."
 RETURNS_OUTSTANDING = "Some organisations have not answered yet, so the deadline cannot be stopped."
-LATE_REASON_NEEDED = "The returns came in after the due date: enter the reason they were late."
+LATE_REASON_NEEDED = (
+    f"The returns came in after the due date: enter the reason they were late (at least {LATE_REASON_MIN} characters)."
+)
 CLOCK_ALREADY_MET = "The information returns deadline is already recorded as met."
 IMPORT_FILE_NEEDED = "Select a CSV or Excel (XLSX) file."
 IMPORT_TOO_BIG = "The file must be smaller than {limit} KB."
@@ -118,8 +121,6 @@ ROW_CONTROL = "the row contains control characters"
 LEAD_NOT_CONTRIBUTOR = "The lead must be an active contributor or notifier for the organisation in this partnership."
 
 # Stages at which the business unit may ask agencies for information: from the rapid review onwards, until closed.
-_BEFORE_RAPID_REVIEW = frozenset({Stage.REFERRAL_RECEIVED, Stage.NOTIFICATION_ASSESSED, Stage.NOT_NOTIFIABLE})
-_CLOSED = frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN})
 
 REQUIRED_PARTS: tuple[tuple[str, str], ...] = (
     ("involvement", "involvement with the child and family"),
@@ -365,13 +366,13 @@ def identifying_details_for_agency(*, actor: Any, info_request: InformationReque
     by ``identifying_details_view`` with that purpose). Once the case is closed the agency keeps its request and
     sees the outcome, but not the child's details."""
     case = info_request.case
-    if case.stage in _CLOSED:
+    if is_closed(case.stage):
         raise ReturnActionRefused(CASE_CLOSED_FOR_AGENCIES)
     return identifying_details_view(actor=actor, case=case, purpose="find_records", scope=scope, request=request)
 
 
 def may_ask(case: Case) -> bool:
-    return case.stage not in _BEFORE_RAPID_REVIEW and case.stage not in _CLOSED
+    return not before_rapid_review(case.stage) and not is_closed(case.stage)
 
 
 # -- asking agencies -----------------------------------------------------------------------------------------------
@@ -391,9 +392,9 @@ def information_requests_send(
     """Ask each organisation for its return by ``due_on``; e-mail its contributors (reference and link only)."""
     _require_requester(actor, scope, case)
     at = _now(at)
-    if case.stage in _CLOSED:
+    if is_closed(case.stage):
         raise ReturnActionRefused(STAGE_CLOSED)
-    if case.stage in _BEFORE_RAPID_REVIEW:
+    if before_rapid_review(case.stage):
         raise ReturnActionRefused(STAGE_TOO_EARLY)
     wanted = sorted(set(organisation_ids))
     if not wanted:
@@ -1348,7 +1349,7 @@ def _clock_stop_if_all_in(*, actor: Any, case: Case, request: HttpRequest | None
     """
     last = _all_in_on(case)
     clock = information_clock(case)
-    if last is None or clock is None or clock.met_on is not None or last > clock.effective_due:
+    if last is None or clock is None or clock.met_on is not None or is_late(last, clock.effective_due):
         return
     case_clock_met(actor=actor, case=case, clock_id=CLOCK_ID, met_on=last, request=request)
 
@@ -1371,7 +1372,7 @@ def returns_clock_close(
         clock = information_clock(case)
         if clock is not None and clock.met_on is not None:
             raise ReturnActionRefused(CLOCK_ALREADY_MET)
-        if clock is not None and last > clock.effective_due and not late_reason:
+        if clock is not None and late_reason_missing(last, clock.effective_due, late_reason):
             raise ReturnActionRefused(LATE_REASON_NEEDED, field="late_reason")
         return case_clock_met(
             actor=actor, case=case, clock_id=CLOCK_ID, met_on=last, late_reason=late_reason, request=request
@@ -1394,7 +1395,7 @@ def returns_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     calendars: dict[int, Any] = {}
     open_requests = (
         InformationRequest.objects.exclude(status__in=[RequestStatus.SUBMITTED, RequestStatus.NOT_INVOLVED])
-        .exclude(case__stage__in=[stage.value for stage in _CLOSED])
+        .exclude(case__stage__in=sorted(stage.value for stage in closed_stages()))
         .select_related("case", "partnership", "organisation")
         .prefetch_related("reminders")
         .order_by("id")

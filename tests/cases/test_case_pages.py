@@ -276,11 +276,12 @@ def test_the_duty_page_asks_why_only_once_the_duty_turns_out_late(submit: Submit
     asked = client.post(url, late)
     assert asked.status_code == 400
     assert "Why it was late" in asked.content.decode()
-    assert client.post(url, {**late, "late_reason": "Office closed."}).status_code == 302
+    assert client.post(url, {**late, "late_reason": "Office closed."}).status_code == 400
+    assert client.post(url, {**late, "late_reason": "The office was closed all week."}).status_code == 302
     page = main(client.get(detail(case)))
     assert "Met late" in page
     assert "govuk-tag--orange" in page
-    assert "Late because: Office closed." in page
+    assert "Late because: The office was closed all week." in page
 
 
 def test_a_document_is_stored_outside_the_web_root_and_downloaded_through_an_audited_view(
