@@ -38,6 +38,7 @@ from cspr.core.downloads import file_attachment
 from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
+from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
@@ -300,7 +301,7 @@ def _looks_late(request: HttpRequest, clocks: list[selectors.ClockRow], *, today
         return False
     clock_id = DUTY_CLOCKS.get(probe.cleaned_data["kind"])
     clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
-    return clock is not None and probe.cleaned_data["done_on"] > clock.effective_due
+    return clock is not None and is_late(probe.cleaned_data["done_on"], clock.effective_due)
 
 
 @require_http_methods(["GET", "POST"])
