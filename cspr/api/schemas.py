@@ -1,8 +1,9 @@
 """The API's request and response shapes (pydantic, through django-ninja).
 
 Input is strict, because whatever passes here reaches both databases: unknown fields are refused
-(``extra="forbid"``); text may not hold NUL characters or lone surrogates (PostgreSQL and the encryption refuse
-them) and is bounded by the same limits as the form; whole numbers are bounded (a 40-digit age never reaches a
+(``extra="forbid"``); text goes through the one free-text policy (:mod:`cspr.core.text`: no control, bidi
+override, noncharacter or tag characters, no lone surrogates; normalised; the same limits and messages as the
+form); whole numbers are bounded (a 40-digit age never reaches a
 column); booleans are JSON booleans; dates are ``YYYY-MM-DD`` strings and nothing else. Choices come from
 :mod:`cspr.cases.notification`, so the API and the form cannot drift apart. Then ``validate_notification`` applies
 the rules that need more than one field (dates in order, a name or "not yet identified", the NHS number's check
@@ -19,11 +20,21 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from cspr.calendars.holiday_sources import build_calendar
 from cspr.cases import notification as rules
+from cspr.core import text
 from cspr.domain.clocks import clock_date_range
 from cspr.domain.lifecycle import Stage
 from cspr.domain.presets import CLOCK_RULES
@@ -31,16 +42,6 @@ from cspr.domain.presets import CLOCK_RULES
 # -- input types -------------------------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def _clean_text(value: str) -> str:
-    if "\x00" in value:
-        raise PydanticCustomError("nul_character", "Text must not contain the NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise PydanticCustomError("invalid_text", "Text must be valid Unicode (no lone surrogates)") from None
-    return value
 
 
 def _iso_date(value: Any) -> date:
@@ -67,14 +68,24 @@ def _enum_schema(choices: tuple[tuple[str, str], ...], *, blank: bool = False) -
     return WithJsonSchema({"type": "string", "enum": [value for value, _ in choices] + ([""] if blank else [])})
 
 
-def _text(limit: int) -> StringConstraints:
-    return StringConstraints(strict=True, max_length=limit)
+def _free_text(limit: int, subject: str = "") -> AfterValidator:
+    """The free-text policy, naming the field as the form and ``validate_notification`` do (a 422 either way)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        what = subject or rules.ANSWER_SUBJECTS.get(info.field_name or "", "The text")
+        problem = text.text_problem(value, subject=what, limit=limit)
+        if problem is not None:
+            raise PydanticCustomError(problem[1], problem[0])
+        return text.normalise(value)
+
+    return AfterValidator(check)
 
 
-ShortText = Annotated[str, _text(rules.SHORT_TEXT), AfterValidator(_clean_text)]
+def _schema(limit: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "maxLength": limit})
 
 
-def _stated(pattern: str, limit: int = rules.SHORT_TEXT) -> WithJsonSchema:
+def _stated(pattern: str, limit: int = text.ONE_LINE) -> WithJsonSchema:
     """The document states the pattern that ``validate_notification`` checks (it checks it, with its own message);
     spaces around the answer are allowed, as the form trims them."""
     return WithJsonSchema({"type": "string", "maxLength": limit, "pattern": pattern})
@@ -84,16 +95,19 @@ def _trimmed(pattern: str) -> str:
     return r"^\s*" + pattern.removeprefix("^").removesuffix("$") + r"\s*$"
 
 
-RequiredText = Annotated[ShortText, _stated(r"\S")]
-PhoneText = Annotated[ShortText, _stated(_trimmed(rules.PHONE_PATTERN))]
-EmailText = Annotated[ShortText, _stated(_trimmed(rules.EMAIL_PATTERN))]
-LongText = Annotated[str, _text(rules.LONG_TEXT), AfterValidator(_clean_text)]
-AddressText = Annotated[str, _text(1000), AfterValidator(_clean_text)]
-NhsNumberText = Annotated[str, _text(20), AfterValidator(_clean_text)]
+_STR = StringConstraints(strict=True)
+ShortText = Annotated[str, _STR, _free_text(text.ONE_LINE), _schema(text.ONE_LINE)]
+RequiredText = Annotated[str, _STR, _free_text(text.ONE_LINE), _stated(r"\S")]
+PhoneText = Annotated[str, _STR, _free_text(text.ONE_LINE), _stated(_trimmed(rules.PHONE_PATTERN))]
+EmailText = Annotated[str, _STR, _free_text(text.ONE_LINE), _stated(_trimmed(rules.EMAIL_PATTERN))]
+MemberName = Annotated[str, _STR, _free_text(text.ONE_LINE, "Name"), _stated(r"\S")]
+LongText = Annotated[str, _STR, _free_text(text.NARRATIVE), _schema(text.NARRATIVE)]
+AddressText = Annotated[str, _STR, _free_text(text.ADDRESS), _schema(text.ADDRESS)]
+NhsNumberText = Annotated[str, _STR, _free_text(20), _schema(20)]
 TimeText = Annotated[
     str,
-    _text(5),
-    AfterValidator(_clean_text),
+    _STR,
+    _free_text(5),
     _stated(r"^(" + rules.TIME_PATTERN.removeprefix("^").removesuffix("$") + r")?$", limit=5),
     Field(examples=["21:15"]),
 ]
@@ -171,7 +185,7 @@ class ChildIn(StrictInput):
 
 
 class HouseholdMemberIn(StrictInput):
-    name: RequiredText
+    name: MemberName
     relationship: Relationship
     date_of_birth: IsoDate | None = Field(None, description=HISTORICAL_DATE_RULE)
     address: AddressText = ""

@@ -17,6 +17,7 @@ from cspr.calendars.holiday_sources import (
 )
 from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
 from cspr.calendars.selectors import imported_holidays
+from cspr.core.text import NOTE, ONE_LINE, TextRefused, clean_text
 from cspr.domain.presets import get_preset
 from cspr.partnerships.models import Partnership
 
@@ -25,7 +26,7 @@ CLOSURE_DAY_NOT_WORKING_DAY = "{day} is not a working day already, so closing th
 OVERRIDE_REASON_REQUIRED = "Give a reason for changing the partnership's number for this clock."
 
 
-class CalendarChangeRefused(ValueError):
+class CalendarChangeRefused(TextRefused):
     pass
 
 
@@ -37,13 +38,16 @@ def closure_day_add(
     description: str,
     request: HttpRequest | None = None,
 ) -> ClosureDay:
+    description = clean_text(
+        description, subject="Description", limit=ONE_LINE, field="description", refused=CalendarChangeRefused
+    )
     calendar = build_calendar(imported=imported_holidays())
     if calendar.covers(day) and not calendar.is_working_day(day):
         raise CalendarChangeRefused(CLOSURE_DAY_NOT_WORKING_DAY.format(day=f"{day:%A} {day.day} {day:%B %Y}"))
     try:
         with transaction.atomic():
             closure = ClosureDay.objects.create(
-                partnership=partnership, date=day, description=description.strip(), created_by=actor
+                partnership=partnership, date=day, description=description, created_by=actor
             )
             audit_record(
                 actor=actor,
@@ -134,7 +138,8 @@ def clock_override_set(
 
     The preset checks the clock id and the amount (a statutory clock may only be made stricter).
     """
-    if not reason.strip():
+    reason = clean_text(reason, subject="The reason", limit=NOTE, field="reason", refused=CalendarChangeRefused)
+    if not reason:
         raise CalendarChangeRefused(OVERRIDE_REASON_REQUIRED)
     preset = get_preset(partnership.preset)
     preset.with_overrides({clock_id: amount})  # raises on an unknown clock or a bad amount
@@ -142,7 +147,7 @@ def clock_override_set(
         "clock_id": clock_id,
         "amount": amount,
         "default": preset.rule(clock_id).amount,
-        "reason": reason.strip(),
+        "reason": reason,
     }
     with transaction.atomic():
         if amount == preset.rule(clock_id).amount:
@@ -160,7 +165,7 @@ def clock_override_set(
         override, created = ClockOverride.objects.update_or_create(
             partnership=partnership,
             clock_id=clock_id,
-            defaults={"amount": amount, "reason": reason.strip(), "created_by": actor},
+            defaults={"amount": amount, "reason": reason, "created_by": actor},
         )
         audit_record(
             actor=actor,

@@ -10,32 +10,12 @@ from django import forms
 from cspr.cases import documents
 from cspr.cases.models import DutyKind
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core.forms import GovukDateField
+from cspr.core import text
+from cspr.core.forms import FreeTextField, GovukDateField
 from cspr.domain.criteria import DISCRETIONARY_GROUNDS
 from cspr.domain.lifecycle import Stage
 
-NUL_REFUSED = "Remove control characters from the text"
 YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _text(value: str) -> str:
-    if "\x00" in value:
-        raise forms.ValidationError(NUL_REFUSED)
-    return value.strip()
-
-
-class TextCleaningForm(forms.Form):
-    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                try:
-                    cleaned[name] = _text(value)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
-        return cleaned
 
 
 def _date_field(label: str, today: date, **kwargs: Any) -> GovukDateField:
@@ -44,7 +24,7 @@ def _date_field(label: str, today: date, **kwargs: Any) -> GovukDateField:
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="Reference or pseudonym", required=False, max_length=60)
+    q = FreeTextField(label="Reference or pseudonym", required=False, limit=60)
     stage = forms.ChoiceField(label="Stage", required=False)
     year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
 
@@ -59,11 +39,8 @@ class CaseFilterForm(forms.Form):
             *((str(year), str(year)) for year in years),
         ]
 
-    def clean_q(self) -> str:
-        return _text(self.cleaned_data["q"])
 
-
-class LaDecisionForm(TextCleaningForm):
+class LaDecisionForm(forms.Form):
     notify_panel = forms.TypedChoiceField(
         label="Has the local authority decided to notify the Panel?",
         choices=YES_NO,
@@ -71,17 +48,21 @@ class LaDecisionForm(TextCleaningForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if the local authority has decided to notify the Panel"},
     )
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why",
+        subject="The reasons for the decision",
         help_text="The reasons for the decision, in the local authority's words (§3.5).",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
+        textarea=True,
+        rows=4,
+        limit=text.REASON,
         error_messages={"required": "Enter the reasons for the decision"},
     )
-    la_officer_name = forms.CharField(
-        label="Name of the local authority officer who decided", max_length=200, required=False
+    la_officer_name = FreeTextField(
+        label="Name of the local authority officer who decided", limit=text.ONE_LINE, required=False
     )
-    la_officer_role = forms.CharField(label="Their role", max_length=200, required=False)
+    la_officer_role = FreeTextField(
+        label="Their role", subject="The officer's role", limit=text.ONE_LINE, required=False
+    )
 
     def __init__(self, *args: Any, today: date, on_behalf: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,8 +78,8 @@ class LaDecisionForm(TextCleaningForm):
             self.fields["la_officer_role"].error_messages["required"] = "Enter the role of the officer who decided"
 
 
-class RouteForm(TextCleaningForm):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False)
+class RouteForm(forms.Form):
+    reason = FreeTextField(label="Reason", textarea=True, rows=4, limit=text.REASON, required=False)
 
     def __init__(self, *args: Any, reason_required: bool, grounds: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,27 +96,30 @@ class RouteForm(TextCleaningForm):
             self.order_fields(["grounds", "reason"])
 
 
-class DutyForm(TextCleaningForm):
+class DutyForm(forms.Form):
     kind = forms.ChoiceField(
         label="What was done",
         choices=DutyKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select what was done"},
     )
-    panel_reference = forms.CharField(
-        label="Panel reference", help_text="Only for the notification to the Panel.", max_length=100, required=False
+    panel_reference = FreeTextField(
+        label="Panel reference", help_text="Only for the notification to the Panel.", limit=100, required=False
     )
-    other_area = forms.CharField(
+    other_area = FreeTextField(
         label="Which area was informed",
+        subject="The area informed",
         help_text="Only when another area was informed.",
-        max_length=200,
+        limit=text.ONE_LINE,
         required=False,
     )
-    late_reason = forms.CharField(
+    late_reason = FreeTextField(
         label="Why it was late",
+        subject="The reason it was late",
         help_text="The due date had passed when this was done. Say why.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        textarea=True,
+        rows=3,
+        limit=text.REASON,
         required=False,
     )
 
@@ -148,17 +132,19 @@ class DutyForm(TextCleaningForm):
             del self.fields["late_reason"]
 
 
-class ExtensionForm(TextCleaningForm):
-    reason = forms.CharField(
+class ExtensionForm(forms.Form):
+    reason = FreeTextField(
         label="Why the deadline is extended",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        subject="The reason for the extension",
+        textarea=True,
+        rows=3,
+        limit=text.REASON,
         error_messages={"required": "Enter why the deadline is extended"},
     )
-    agreed_by = forms.CharField(
+    agreed_by = FreeTextField(
         label="Who agreed the extension",
         help_text="For example, the Panel's case officer and the date they agreed.",
-        max_length=200,
+        limit=text.ONE_LINE,
         error_messages={"required": "Enter who agreed the extension"},
     )
 
@@ -168,17 +154,18 @@ class ExtensionForm(TextCleaningForm):
         self.order_fields(["extended_to", "reason", "agreed_by"])
 
 
-class IdentifyingPurposeForm(TextCleaningForm):
+class IdentifyingPurposeForm(forms.Form):
     purpose = forms.ChoiceField(
         label="Why do you need to see the identifying details?",
         choices=IDENTIFYING_PURPOSES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select why you need to see the identifying details"},
     )
-    purpose_other = forms.CharField(
+    purpose_other = FreeTextField(
         label="If other, say why",
+        subject="Your reason",
         help_text="Do not include names. Your reason is kept in the audit trail.",
-        max_length=200,
+        limit=text.ONE_LINE,
         required=False,
     )
 
@@ -205,11 +192,12 @@ class DocumentPurposeForm(IdentifyingPurposeForm):
     other_needed = "Say why you need this document"
 
 
-class DocumentForm(TextCleaningForm):
-    title = forms.CharField(
+class DocumentForm(forms.Form):
+    title = FreeTextField(
         label="What is the document?",
+        subject="What the document is",
         help_text="For example “Police initial report”. Do not include names.",
-        max_length=200,
+        limit=text.ONE_LINE,
         error_messages={"required": "Enter what the document is"},
     )
     file = forms.FileField(
@@ -219,13 +207,11 @@ class DocumentForm(TextCleaningForm):
     )
 
 
-class LinkForm(TextCleaningForm):
-    other_reference = forms.CharField(
+class LinkForm(forms.Form):
+    other_reference = FreeTextField(
         label="Reference of the case to link",
         help_text="For example NVALE-2026-004.",
-        max_length=40,
+        limit=40,
         error_messages={"required": "Enter the reference of the case to link"},
     )
-    note = forms.CharField(
-        label="Note (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = FreeTextField(label="Note (optional)", limit=text.NOTE, required=False, textarea=True, rows=3)

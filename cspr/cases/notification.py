@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from cspr.calendars.selectors import clock_date_range
+from cspr.core.text import ADDRESS, NARRATIVE, ONE_LINE, normalise, text_problem
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature
 
 __all__ = [
@@ -76,10 +77,6 @@ RELATIONSHIP_CHOICES: tuple[tuple[str, str], ...] = (
 
 # -- limits ------------------------------------------------------------------------------------------------------
 
-SHORT_TEXT = 200
-"""Names, roles, places and other one-line answers."""
-LONG_TEXT = 20_000
-"""What is known, the outline and other paragraphs."""
 MAX_CHILDREN = 20
 MAX_HOUSEHOLD = 40
 MAX_LIST_ITEMS = 40
@@ -88,12 +85,35 @@ MAX_AGE_YEARS = 25
 MAX_CARE_LEAVER_AGE = 120
 EARLIEST_DATE = date(1900, 1, 1)
 
+ANSWER_SUBJECTS = {
+    "notifier_name": "Your name",
+    "notifier_role": "Your role",
+    "notifier_phone": "Your telephone number",
+    "notifier_email": "Your e-mail address",
+    "incident_time": "The time of the incident",
+    "incident_place": "Where it happened",
+    "what_is_known": "What is known",
+    "serious_harm_description": "The description of the serious harm",
+    "case_outline": "The case outline",
+    "media_details": "The media interest details",
+    "other_la_area": "The other local authority area",
+    "agencies_involved": "Agency",
+    "parallel_processes": "Parallel process",
+    "name": "The child's name",
+    "other_names": "Other names",
+    "ethnicity": "Ethnicity",
+    "disability_details": "Disability details",
+    "address": "Address",
+    "area": "Local authority area",
+    "nhs_number": "NHS number",
+    "placement_type": "Placement type",
+}
+"""How each free-text answer is named in messages (a household member's name is "Name"); the API uses it too."""
+
 # -- messages ----------------------------------------------------------------------------------------------------
 
 REQUIRED = "Enter {what}"
 CHOOSE = "Select {what}"
-TOO_LONG = "{What} must be {limit:,} characters or fewer"
-NUL_CHARACTER = "{What} must not contain the character NUL"
 IN_FUTURE = "{What} must be today or in the past"
 TOO_EARLY = "{What} must be between 1 January 1900 and today"
 OUTSIDE_CLOCK_RANGE = "{What} must be between {first} and {last}"
@@ -218,17 +238,17 @@ def _what(label: str) -> dict[str, str]:
     return {"what": label[0].lower() + label[1:], "What": label[0].upper() + label[1:]}
 
 
-def _text(
-    errors: _Errors, key: str, value: Any, label: str, *, limit: int = SHORT_TEXT, required: bool = False
+def _free_text(
+    errors: _Errors, key: str, value: Any, label: str, *, limit: int = ONE_LINE, required: bool = False
 ) -> None:
+    """The free-text policy (:mod:`cspr.core.text`) for one answer, in the notification's words."""
     if not isinstance(value, str):
         errors.add(key, NOT_TEXT.format(**_what(label)))
         return
-    if "\x00" in value:
-        errors.add(key, NUL_CHARACTER.format(**_what(label)))
-    elif len(value) > limit:
-        errors.add(key, TOO_LONG.format(limit=limit, **_what(label)))
-    elif required and not value.strip():
+    problem = text_problem(value, subject=label, limit=limit)
+    if problem is not None:
+        errors.add(key, problem[0])
+    elif required and not normalise(value):
         errors.add(key, REQUIRED.format(**_what(label)))
 
 
@@ -332,7 +352,7 @@ def validate_notification(
         ("notifier_phone", "Your telephone number"),
         ("notifier_email", "Your e-mail address"),
     ):
-        _text(errors, key, getattr(data, key), label, required=True)
+        _free_text(errors, key, getattr(data, key), label, required=True)
     if not errors.has("notifier_email") and not _EMAIL.match(data.notifier_email.strip()):
         errors.add("notifier_email", EMAIL_INVALID)
     if not errors.has("notifier_phone") and not phone_number_is_valid(data.notifier_phone):
@@ -358,10 +378,10 @@ def validate_notification(
     )
     if incident_on and aware_on and aware_on < incident_on:
         errors.add("la_aware_on", AWARE_BEFORE_INCIDENT)
-    _text(errors, "incident_time", data.incident_time, "The time of the incident", limit=5)
+    _free_text(errors, "incident_time", data.incident_time, "The time of the incident", limit=5)
     if not errors.has("incident_time") and data.incident_time and not _TIME.match(data.incident_time):
         errors.add("incident_time", TIME_INVALID)
-    _text(errors, "incident_place", data.incident_place, "Where it happened")
+    _free_text(errors, "incident_place", data.incident_place, "Where it happened")
     _choice(errors, "location", data.location, LOCATION_CHOICES, "where the incident happened", blank=False)
     _choice(errors, "nature", data.nature, NATURE_CHOICES, "what happened", blank=False)
     _choice(
@@ -378,7 +398,7 @@ def validate_notification(
         ("case_outline", "The case outline"),
         ("media_details", "The media interest details"),
     ):
-        _text(errors, key, getattr(data, key), label, limit=LONG_TEXT)
+        _free_text(errors, key, getattr(data, key), label, limit=NARRATIVE)
     # The same answers the form's pages insist on (the API must not accept less).
     if data.abuse_or_neglect == AbuseOrNeglect.YES.value and not str(data.what_is_known).strip():
         errors.add("what_is_known", WHAT_IS_KNOWN_NEEDED)
@@ -386,7 +406,7 @@ def validate_notification(
         errors.add("serious_harm_description", SERIOUS_HARM_NEEDED)
     if not errors.has("case_outline") and not str(data.case_outline).strip():
         errors.add("case_outline", OUTLINE_NEEDED)
-    _text(errors, "other_la_area", data.other_la_area, "The other local authority area")
+    _free_text(errors, "other_la_area", data.other_la_area, "The other local authority area")
     care_leaver_age = _whole_number(
         errors, "care_leaver_age", data.care_leaver_age, "The care leaver's age", limit=MAX_CARE_LEAVER_AGE
     )
@@ -401,7 +421,7 @@ def validate_notification(
 
     for key, label in (("agencies_involved", "agencies"), ("parallel_processes", "parallel processes")):
         for index, item in enumerate(_list(errors, key, getattr(data, key), label, limit=MAX_LIST_ITEMS)):
-            _text(errors, f"{key}.{index}", item, label[:-1].capitalize() if label.endswith("s") else label)
+            _free_text(errors, f"{key}.{index}", item, ANSWER_SUBJECTS[key])
 
     children = _list(errors, "children", data.children, "children", limit=MAX_CHILDREN)
     if not children and not errors.has("children"):
@@ -419,8 +439,8 @@ def _validate_child(errors: _Errors, prefix: str, child: Any, *, today: date, in
     if not isinstance(child, ChildData):
         errors.add(prefix, "Give the child's details")
         return
-    _text(errors, f"{prefix}.name", child.name, "The child's name")
-    _text(errors, f"{prefix}.other_names", child.other_names, "Other names")
+    _free_text(errors, f"{prefix}.name", child.name, "The child's name")
+    _free_text(errors, f"{prefix}.other_names", child.other_names, "Other names")
     if not errors.has(f"{prefix}.name") and not child.name.strip() and not (child.unborn or child.not_yet_identified):
         errors.add(f"{prefix}.name", NAME_OR_NOT_IDENTIFIED)
     born = _date(errors, f"{prefix}.date_of_birth", child.date_of_birth, "Date of birth", today=today)
@@ -432,7 +452,7 @@ def _validate_child(errors: _Errors, prefix: str, child: Any, *, today: date, in
     if child.age_years is not None and child.date_of_birth is not None:
         errors.add(f"{prefix}.age_years", AGE_AND_DATE_OF_BIRTH)
     _choice(errors, f"{prefix}.sex", child.sex, SEX_CHOICES, "the child's sex", blank=True)
-    _text(errors, f"{prefix}.ethnicity", child.ethnicity, "Ethnicity")
+    _free_text(errors, f"{prefix}.ethnicity", child.ethnicity, "Ethnicity")
     _choice(
         errors,
         f"{prefix}.disability",
@@ -441,17 +461,17 @@ def _validate_child(errors: _Errors, prefix: str, child: Any, *, today: date, in
         "whether the child has a disability",
         blank=True,
     )
-    _text(errors, f"{prefix}.disability_details", child.disability_details, "Disability details", limit=LONG_TEXT)
-    _text(errors, f"{prefix}.address", child.address, "Address", limit=1000)
-    _text(errors, f"{prefix}.area", child.area, "Local authority area")
-    _text(errors, f"{prefix}.nhs_number", child.nhs_number, "NHS number", limit=20)
+    _free_text(errors, f"{prefix}.disability_details", child.disability_details, "Disability details", limit=NARRATIVE)
+    _free_text(errors, f"{prefix}.address", child.address, "Address", limit=ADDRESS)
+    _free_text(errors, f"{prefix}.area", child.area, "Local authority area")
+    _free_text(errors, f"{prefix}.nhs_number", child.nhs_number, "NHS number", limit=20)
     if (
         not errors.has(f"{prefix}.nhs_number")
         and child.nhs_number.strip()
         and not nhs_number_is_valid(child.nhs_number)
     ):
         errors.add(f"{prefix}.nhs_number", NHS_NUMBER_INVALID)
-    _text(errors, f"{prefix}.placement_type", child.placement_type, "Placement type")
+    _free_text(errors, f"{prefix}.placement_type", child.placement_type, "Placement type")
     if child.looked_after is True and not str(child.placement_type).strip():
         errors.add(f"{prefix}.placement_type", PLACEMENT_NEEDED)
     for flag in (
@@ -470,7 +490,7 @@ def _validate_member(errors: _Errors, prefix: str, member: Any, *, today: date) 
     if not isinstance(member, HouseholdMemberData):
         errors.add(prefix, "Give the household member's details")
         return
-    _text(errors, f"{prefix}.name", member.name, "Name", required=True)
+    _free_text(errors, f"{prefix}.name", member.name, "Name", required=True)
     _choice(
         errors,
         f"{prefix}.relationship",
@@ -480,7 +500,7 @@ def _validate_member(errors: _Errors, prefix: str, member: Any, *, today: date) 
         blank=False,
     )
     _date(errors, f"{prefix}.date_of_birth", member.date_of_birth, "Date of birth", today=today)
-    _text(errors, f"{prefix}.address", member.address, "Address", limit=1000)
+    _free_text(errors, f"{prefix}.address", member.address, "Address", limit=ADDRESS)
 
 
 # -- plain dictionaries (for drafts and tests) --------------------------------------------------------------------

@@ -32,7 +32,6 @@ from cspr.cases.notification import (
     DISABILITY_CHOICES,
     EARLIEST_DATE,
     LOCATION_CHOICES,
-    LONG_TEXT,
     MAX_AGE_YEARS,
     MAX_CARE_LEAVER_AGE,
     MAX_CHILDREN,
@@ -46,7 +45,6 @@ from cspr.cases.notification import (
     PLACEMENT_NEEDED,
     RELATIONSHIP_CHOICES,
     SEX_CHOICES,
-    SHORT_TEXT,
     TIME_INVALID,
     UNBORN_WITH_DATE_OF_BIRTH,
     ChildData,
@@ -56,10 +54,10 @@ from cspr.cases.notification import (
     phone_number_is_valid,
     validate_notification,
 )
-from cspr.core.forms import DATE_PARTS, GovukDateField, govuk_date, govuk_field
+from cspr.core.forms import DATE_PARTS, FreeTextField, GovukDateField, govuk_date, govuk_field
+from cspr.core.text import ADDRESS, CONTROL, NARRATIVE, ONE_LINE, refused_message, subject_words
 from cspr.domain.criteria import IncidentNature
 
-ADDRESS_TEXT = 1000
 RAW_VALUE_LIMIT = 60_000
 """What a draft keeps of one typed value: well past every limit, so the "too long" message shows the text typed."""
 RAW_VALUES_PER_KEY = MAX_LIST_ITEMS + 10
@@ -94,22 +92,18 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def nul_message(subject: str) -> str:
-    return f"{_upper_first(subject)} must not contain the character NUL"
-
-
 # -- fields --------------------------------------------------------------------------------------------------------
 
 
-class TextQuestion(forms.CharField):
-    """A text box or area with GOV.UK messages, refusing NUL characters (PostgreSQL cannot store them)."""
+class TextQuestion(FreeTextField):
+    """A text box or area asking one question of the notification, under the free-text policy."""
 
     def __init__(
         self,
         *,
         label: str,
         subject: str = "",
-        limit: int = SHORT_TEXT,
+        limit: int = ONE_LINE,
         required: bool = False,
         required_message: str = "",
         help_text: str = "",
@@ -117,38 +111,25 @@ class TextQuestion(forms.CharField):
         attrs: dict[str, str] | None = None,
     ) -> None:
         widget = forms.Textarea(attrs=attrs) if textarea else forms.TextInput(attrs=attrs)
-        super().__init__(label=label, required=required, help_text=help_text, widget=widget)
-        self.subject = subject or label
-        self.limit = limit
+        super().__init__(
+            label=label, subject=subject or label, limit=limit, required=required, help_text=help_text, widget=widget
+        )
         self.error_messages["required"] = required_message or f"Enter {_lower_first(self.subject)}"
-
-    def to_python(self, value: Any) -> str:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValidationError(nul_message(self.subject), code="null_characters_not_allowed")
-        text = str(super().to_python(value) or "")
-        if len(text) > self.limit:
-            raise ValidationError(
-                f"{_upper_first(self.subject)} must be {self.limit:,} characters or fewer", code="max_length"
-            )
-        return str(text)
-
-    def run_validators(self, value: Any) -> None:
-        return  # NUL characters and length are checked in to_python with our own words
 
 
 class LinesQuestion(TextQuestion):
     """A text area read as a list, one item a line (other agencies, other processes)."""
 
     def __init__(self, *, item: str, items: str, **kwargs: Any) -> None:
-        super().__init__(textarea=True, limit=LONG_TEXT, **kwargs)
+        super().__init__(textarea=True, limit=NARRATIVE, **kwargs)
         self.item = item
         self.items = items
 
     def clean(self, value: Any) -> list[str]:
         text = super().clean(value)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if any(len(line) > SHORT_TEXT for line in lines):
-            raise ValidationError(f"Each {self.item} must be {SHORT_TEXT} characters or fewer", code="max_length")
+        if any(len(line) > ONE_LINE for line in lines):
+            raise ValidationError(f"Each {self.item} must be {ONE_LINE} characters or fewer", code="max_length")
         if len(lines) > MAX_LIST_ITEMS:
             raise ValidationError(f"Enter no more than {MAX_LIST_ITEMS} {self.items}", code="too_many")
         return lines
@@ -196,8 +177,8 @@ class DateQuestion(GovukDateField):
         parts = (value or ["", "", ""])[:3] if isinstance(value, list | tuple) else value
         if isinstance(parts, list | tuple):
             for part in parts:
-                if "\x00" in str(part):
-                    self._fail(nul_message(self._subject), DATE_PARTS, "null_characters_not_allowed")
+                if refused_message(str(part)):
+                    self._fail(CONTROL.format(**subject_words(self._subject)), DATE_PARTS, "control_characters")
             if self.required and not any(parts):
                 self._fail(self.required_message, DATE_PARTS, "required")
         return super().to_python(value)
@@ -499,7 +480,7 @@ class AbuseForm(PageForm):
         subject="What is known",
         required_message="Enter what is known or suspected about the abuse or neglect",
         help_text="Facts as they are known now, and who suspects what. You can add more later.",
-        limit=LONG_TEXT,
+        limit=NARRATIVE,
         textarea=True,
     )
     conditionals = {"abuse_or_neglect": {"yes": ("what_is_known",)}}
@@ -538,7 +519,7 @@ class SeriousHarmForm(OneAnswerForm):
         subject="The description of the serious harm",
         required_message="Enter a description of the serious harm",
         help_text="The injury or impairment, its likely effect on the child and how long it may last, as far as known.",
-        limit=LONG_TEXT,
+        limit=NARRATIVE,
         textarea=True,
         required=True,
     )
@@ -630,7 +611,7 @@ class OutlineForm(OneAnswerForm):
             "The child's circumstances, what led to the incident and which agencies were involved, briefly and as "
             "known now. The rapid review gathers the detail."
         ),
-        limit=LONG_TEXT,
+        limit=NARRATIVE,
         textarea=True,
         required=True,
     )
@@ -646,7 +627,7 @@ class MediaForm(PageForm):
     media_details = TextQuestion(
         label="What media interest is there? (optional)",
         subject="The media interest details",
-        limit=LONG_TEXT,
+        limit=NARRATIVE,
         textarea=True,
     )
     conditionals = {"media_interest": {"yes": ("media_details",)}}
@@ -695,12 +676,12 @@ class ChildForm(PageForm):
         required=False,
     )
     disability_details = TextQuestion(
-        label="About the disability (optional)", subject="Disability details", limit=LONG_TEXT, textarea=True
+        label="About the disability (optional)", subject="Disability details", limit=NARRATIVE, textarea=True
     )
     address = TextQuestion(
         label="Address (optional)",
         subject="Address",
-        limit=ADDRESS_TEXT,
+        limit=ADDRESS,
         textarea=True,
         attrs={"autocomplete": "off"},
     )
@@ -838,7 +819,7 @@ class HouseholdMemberForm(PageForm):
     address = TextQuestion(
         label="Address (optional)",
         subject="Address",
-        limit=ADDRESS_TEXT,
+        limit=ADDRESS,
         textarea=True,
         help_text="Leave blank if it is the same as the child's.",
         attrs={"autocomplete": "off"},
@@ -875,18 +856,14 @@ class AddAnotherForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(
+    title = FreeTextField(
         label="What is the document?",
+        subject="What the document is",
+        limit=ONE_LINE,
         help_text="For example, 'police initial report' or 'hospital discharge summary'. Do not use names.",
         required=False,
     )
     file = forms.FileField(label="Upload a file", required=False, help_text=documents.ALLOWED_HINT)
-
-    def clean_title(self) -> str:
-        title = str(self.data.get("title", ""))
-        if "\x00" in title:
-            raise ValidationError(nul_message("What the document is"))
-        return title.strip()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -894,8 +871,6 @@ class DocumentForm(forms.Form):
             title = cleaned.get("title", "")
             if not title:
                 self.add_error("title", "Enter what the document is")
-            elif len(title) > SHORT_TEXT:
-                self.add_error("title", f"What the document is must be {SHORT_TEXT} characters or fewer")
         return cleaned
 
 
@@ -1202,8 +1177,8 @@ def item_label(kind: str, raw: dict[str, Any] | None, position: int) -> str:
     name = ""
     if isinstance(raw, dict):
         values = raw.get("name") or [""]
-        name = str(values[0]).strip()[:SHORT_TEXT] if values else ""
-    if name and "\x00" not in name:
+        name = str(values[0]).strip()[:ONE_LINE] if values else ""
+    if name and not refused_message(name):
         return name
     return f"Child {position + 1}" if kind == "children" else f"Person {position + 1}"
 

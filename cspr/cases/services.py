@@ -45,6 +45,7 @@ from cspr.cases.notification import NotificationData, normalise_nhs_number, vali
 from cspr.cases.rules import la_notifier_organisation_ids, scope_of
 from cspr.core.crypto import decrypt, encrypt, lookup_hash, needs_rotation
 from cspr.core.sealing import SUFFIX, seal_context, sealed_field_names
+from cspr.core.text import NOTE, ONE_LINE, REASON, FieldTexts, normalise
 from cspr.domain.clocks import (
     LATE_REASON_MIN,
     CaseClockSituation,
@@ -129,6 +130,21 @@ IDENTIFYING_PURPOSES: tuple[tuple[str, str], ...] = (
     ("other", "Other"),
 )
 PURPOSE_LABELS = dict(IDENTIFYING_PURPOSES)
+
+TEXTS = FieldTexts(
+    {
+        "reason": ("The reasons for the decision", REASON),
+        "la_officer_name": ("Name of the local authority officer who decided", ONE_LINE),
+        "la_officer_role": ("The officer's role", ONE_LINE),
+        "route_reason": ("Reason", REASON),
+        "title": ("What the document is", ONE_LINE),
+        "purpose_other": ("Your reason", ONE_LINE),
+        "note": ("Note", NOTE),
+        "other_reference": ("Reference of the case to link", 40),
+    },
+    refused=CaseActionRefused,
+)
+"""How the case pages' free-text inputs are named in messages, and their limits (the forms use the same words)."""
 
 ROUTES = frozenset(
     {"assess", "start_rapid_review", "record_not_notifiable", "reassess", "choose_discretionary_review", "withdraw"}
@@ -280,10 +296,10 @@ def notification_submit(
             submitted_by_organisation=organisation,
             submitted_at=submitted_at,
             source_draft=source_draft,
-            notifier_name=data.notifier_name.strip(),
-            notifier_role=data.notifier_role.strip(),
-            notifier_phone=data.notifier_phone.strip(),
-            notifier_email=data.notifier_email.strip(),
+            notifier_name=normalise(data.notifier_name),
+            notifier_role=normalise(data.notifier_role),
+            notifier_phone=normalise(data.notifier_phone),
+            notifier_email=normalise(data.notifier_email),
             aware_on=data.la_aware_on,
             # A referral starts nothing until the local authority notifies (DESIGN §3).
             notified_on=None if as_referral else today,
@@ -294,13 +310,13 @@ def notification_submit(
             abuse_or_neglect=data.abuse_or_neglect,
             care_leaver_age=data.care_leaver_age,
             media_interest=data.media_interest,
-            other_la_area=data.other_la_area.strip(),
+            other_la_area=normalise(data.other_la_area),
             assessment=_assessment(data, partnership.preset),
         )
-        case.seal_list("agencies_involved", [item.strip() for item in data.agencies_involved if item.strip()])
-        case.seal_list("parallel_processes", [item.strip() for item in data.parallel_processes if item.strip()])
+        case.seal_list("agencies_involved", [normalise(item) for item in data.agencies_involved if normalise(item)])
+        case.seal_list("parallel_processes", [normalise(item) for item in data.parallel_processes if normalise(item)])
         for name in ("incident_place", "what_is_known", "serious_harm_description", "case_outline", "media_details"):
-            case.seal(name, getattr(data, name).strip())
+            case.seal(name, normalise(getattr(data, name)))
         case.save(force_insert=True)
         _involved_organisations_set(case=case, named=data.agencies_involved)
         children = _children_create(case=case, data=data)
@@ -346,22 +362,22 @@ def _children_create(*, case: Case, data: NotificationData) -> list[Child]:
                 _age_at(given.date_of_birth, case.incident_on) if given.date_of_birth is not None else given.age_years
             ),
             sex=given.sex,
-            ethnicity=given.ethnicity.strip(),
+            ethnicity=normalise(given.ethnicity),
             disability=given.disability,
-            area=given.area.strip(),
+            area=normalise(given.area),
             looked_after=given.looked_after,
-            placement_type=given.placement_type.strip(),
+            placement_type=normalise(given.placement_type),
             child_protection_plan=given.child_protection_plan,
             child_in_need=given.child_in_need,
             care_leaver=given.care_leaver,
         )
-        child.seal("name", given.name.strip())
-        child.seal("other_names", given.other_names.strip())
+        child.seal("name", normalise(given.name))
+        child.seal("other_names", normalise(given.other_names))
         child.seal("date_of_birth", given.date_of_birth.isoformat() if given.date_of_birth else "")
-        child.seal("address", given.address.strip())
-        child.seal("nhs_number", normalise_nhs_number(given.nhs_number.strip()))
-        child.seal("disability_details", given.disability_details.strip())
-        if given.name.strip() and given.date_of_birth is not None:
+        child.seal("address", normalise(given.address))
+        child.seal("nhs_number", normalise_nhs_number(normalise(given.nhs_number)))
+        child.seal("disability_details", normalise(given.disability_details))
+        if normalise(given.name) and given.date_of_birth is not None:
             child.identity_hash = lookup_hash(given.name, given.date_of_birth.isoformat())
         child.save(force_insert=True)
         children.append(child)
@@ -371,9 +387,9 @@ def _children_create(*, case: Case, data: NotificationData) -> list[Child]:
 def _household_create(*, case: Case, data: NotificationData) -> None:
     for position, given in enumerate(data.household):
         member = HouseholdMember(case=case, position=position, relationship=given.relationship)
-        member.seal("name", given.name.strip())
+        member.seal("name", normalise(given.name))
         member.seal("date_of_birth", given.date_of_birth.isoformat() if given.date_of_birth else "")
-        member.seal("address", given.address.strip())
+        member.seal("address", normalise(given.address))
         member.save(force_insert=True)
 
 
@@ -657,9 +673,12 @@ def la_decision_record(
     recorded_at = _now(recorded_at)
     la_organisations = la_notifier_organisation_ids(scope, case.partnership_id)
     on_behalf = not la_organisations
-    if not reason.strip():
+    reason = TEXTS.clean("reason", reason)
+    la_officer_name = TEXTS.clean("la_officer_name", la_officer_name)
+    la_officer_role = TEXTS.clean("la_officer_role", la_officer_role)
+    if not reason:
         raise CaseActionRefused(REASON_NEEDED, field="reason")
-    if on_behalf and not (la_officer_name.strip() and la_officer_role.strip()):
+    if on_behalf and not (la_officer_name and la_officer_role):
         raise CaseActionRefused(LA_OFFICER_NEEDED, field="la_officer_name")
     _check_day(decided_on, case=case, today=_local_date(recorded_at), field="decided_on")
     with transaction.atomic():
@@ -674,11 +693,11 @@ def la_decision_record(
             decided_by=actor,
             decided_by_organisation_id=min(la_organisations) if la_organisations else None,
             on_behalf_of_la=on_behalf,
-            la_officer_name=la_officer_name.strip() if on_behalf else "",
-            la_officer_role=la_officer_role.strip() if on_behalf else "",
+            la_officer_name=la_officer_name if on_behalf else "",
+            la_officer_role=la_officer_role if on_behalf else "",
             recorded_at=recorded_at,
         )
-        decision.seal("reason", reason.strip())
+        decision.seal("reason", reason)
         decision.save(force_insert=True)
         if first and case.as_referral and case.notified_on is None:
             case.notified_on = _local_date(recorded_at)
@@ -743,6 +762,7 @@ def case_route(
     _require("cases.view_case", scope, case)
     at = _now(at)
     grounds = tuple(sorted(set(grounds)))
+    reason = TEXTS.clean("route_reason", reason, field="reason")
     with transaction.atomic():
         return _move(
             actor=actor,
@@ -1064,7 +1084,7 @@ def identifying_details_view(
     """Decrypt the case's identifying details for one person, for a stated purpose, and audit that view."""
     scope = _check_scope(actor, scope)
     _require("cases.view_identifying_details", scope, case)
-    _check_purpose(purpose, purpose_other)
+    purpose_other = _check_purpose(purpose, purpose_other)
     children = tuple(
         ChildIdentity(
             pseudonym=child.pseudonym,
@@ -1096,7 +1116,7 @@ def identifying_details_view(
             request=request,
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
-            purpose_other=purpose_other.strip(),
+            purpose_other=purpose_other,
         )
     return IdentifyingDetails(
         reference=case.reference,
@@ -1130,7 +1150,8 @@ def document_attach(
     """
     scope = _check_scope(actor, scope)
     _require("cases.attach_document", scope, case)
-    if not title.strip() or len(title) > 200 or "\x00" in title:
+    title = TEXTS.clean("title", title)
+    if not title:
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
     uploaded_at = _now(uploaded_at)
     document_uuid = uuid.uuid4()
@@ -1142,7 +1163,7 @@ def document_attach(
             uploaded_at=uploaded_at,
             **stored.model_fields(),
         )
-        document.seal("title", title.strip())
+        document.seal("title", title)
         document.seal("original_name", documents.original_name(upload, "document"))
         document.save(force_insert=True)
         _audit(
@@ -1156,13 +1177,14 @@ def document_attach(
     return document
 
 
-def _check_purpose(purpose: str, purpose_other: str) -> None:
+def _check_purpose(purpose: str, purpose_other: str) -> str:
+    """The purpose's own words, cleaned; refuses an unknown purpose or "other" without words."""
     if purpose not in PURPOSE_LABELS:
         raise CaseActionRefused(PURPOSE_NEEDED, field="purpose")
-    if purpose == "other" and not purpose_other.strip():
+    purpose_other = TEXTS.clean("purpose_other", purpose_other)
+    if purpose == "other" and not purpose_other:
         raise CaseActionRefused(PURPOSE_OTHER_NEEDED, field="purpose_other")
-    if len(purpose_other) > 200 or "\x00" in purpose_other:
-        raise CaseActionRefused(PURPOSE_OTHER_NEEDED, field="purpose_other")
+    return purpose_other
 
 
 def document_download(
@@ -1184,7 +1206,7 @@ def document_download(
     _require("cases.download_document", scope, case)
     if document.case_id != case.pk:
         raise CaseActionRefused(NOT_ALLOWED)
-    _check_purpose(purpose, purpose_other)
+    purpose_other = _check_purpose(purpose, purpose_other)
     neutral = ""
     if not rules.test_rule("cases.view_identifying_details", scope, case):
         neutral = f"{case.reference}-document-{selectors.case_document_number(case=case, document=document)}"
@@ -1197,7 +1219,7 @@ def document_download(
             document=str(document.uuid),
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
-            purpose_other=purpose_other.strip(),
+            purpose_other=purpose_other,
         )
     return documents.Download.of(document, neutral_name=neutral)
 
@@ -1219,9 +1241,11 @@ def case_link(
     scope = _check_scope(actor, scope)
     _require("cases.link_cases", scope, case)
     at = _now(at)
-    other = selectors.case_get(scope=scope, partnership_id=case.partnership_id, reference=other_reference.strip())
+    other_reference = TEXTS.clean("other_reference", other_reference)
+    note = TEXTS.clean("note", note)
+    other = selectors.case_get(scope=scope, partnership_id=case.partnership_id, reference=other_reference)
     if other is None:
-        raise CaseActionRefused(LINK_NOT_FOUND.format(reference=other_reference.strip()[:40]), field="other_reference")
+        raise CaseActionRefused(LINK_NOT_FOUND.format(reference=other_reference[:40]), field="other_reference")
     if other.pk == case.pk:
         raise CaseActionRefused(LINK_SELF, field="other_reference")
     with transaction.atomic():
@@ -1231,7 +1255,7 @@ def case_link(
             case=case,
             kind=CaseLink.Kind.DUPLICATE,
             other_case=other,
-            note=note.strip(),
+            note=note,
             created_by=actor,
             created_at=at,
         )
@@ -1240,7 +1264,7 @@ def case_link(
                 case=other,
                 kind=CaseLink.Kind.DUPLICATE,
                 other_case=case,
-                note=note.strip(),
+                note=note,
                 created_by=actor,
                 created_at=at,
             )

@@ -2,7 +2,8 @@
 
 ``GovukFormRenderer`` makes ``{{ form }}`` and ``{{ field.as_field_group() }}`` produce
 the GOV.UK macros' markup (label, hint, error message), and ``GovukDateField`` is the
-design system's three-box date input with its own error wording.
+design system's three-box date input with its own error wording. ``FreeTextField`` is the one field for
+text people type: it applies the free-text policy of :mod:`cspr.core.text`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.module_loading import import_string
 
+from cspr.core import text
+
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk_form.html"
@@ -25,6 +28,32 @@ class GovukFormRenderer(TemplatesSetting):
 
 
 DATE_PARTS = ("day", "month", "year")
+
+
+class FreeTextField(forms.CharField):
+    """Text a person types, under the one free-text policy (:mod:`cspr.core.text`).
+
+    ``limit`` is one of the policy's limits (``text.ONE_LINE``, ``text.REASON``...); ``subject`` names the field
+    in messages ("The reason must be 5,000 characters or fewer") and defaults to the label. Refused characters and
+    length give GOV.UK messages; the value is normalised (line breaks, NFC, spaces at the ends). No HTML
+    ``maxlength``: a browser would cut pasted text silently, where the message keeps what was typed.
+    """
+
+    def __init__(self, *, limit: int, subject: str = "", textarea: bool = False, rows: int = 5, **kwargs: Any) -> None:
+        if textarea:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        kwargs.pop("max_length", None)
+        super().__init__(strip=False, **kwargs)
+        self.limit = limit
+        label = str(self.label or "").removesuffix(" (optional)").rstrip("?:")
+        self.subject = subject or label or "The text"
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        problem = text.text_problem(value, subject=self.subject, limit=self.limit)
+        if problem is not None:
+            raise forms.ValidationError(problem[0], code=problem[1])
+        return text.normalise(value)
 
 
 class GovukDateWidget(forms.MultiWidget):

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from cspr.core.forms import FreeTextField
+from cspr.core.text import ONE_LINE
 from cspr.domain.roles import Role
 from cspr.partnerships.models import ROLES_NEEDING_ORGANISATION, Organisation, Partnership
 
@@ -64,7 +66,7 @@ class MembershipChangeForm(_RoleAndOrganisationForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter your full name"})
+    full_name = FreeTextField(label="Full name", limit=ONE_LINE, error_messages={"required": "Enter your full name"})
     password = forms.CharField(
         label="Create a password",
         strip=False,
@@ -78,12 +80,6 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter the password again"},
     )
-
-    def clean_full_name(self) -> str:
-        value = self.cleaned_data["full_name"].strip()
-        if "\x00" in value:
-            raise forms.ValidationError("Full name must not contain control characters")
-        return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cspr.accounts.models import User
 from cspr.accounts.services import user_get_or_create, user_sessions_end
 from cspr.audit.services import audit_record
+from cspr.core.text import ONE_LINE, clean_text
 from cspr.domain.roles import Role
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import (
@@ -273,8 +274,10 @@ def invitation_accept(
     """Create the account and its membership from a valid invitation; the link then stops working.
 
     Returns (user, created). If an account with the address appeared meanwhile, it keeps its
-    own password and just gains the membership.
+    own password and just gains the membership. A full name the free-text policy refuses raises
+    :class:`~cspr.core.text.TextRefused` before anything is claimed.
     """
+    full_name = clean_text(full_name, subject="Full name", limit=ONE_LINE, field="full_name")
     with transaction.atomic():
         invitation = invitation_for_token(token)
         if invitation is None:

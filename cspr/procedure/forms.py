@@ -2,13 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-NO_CONTROL_CHARACTERS = "Remove control characters from the text"
-
-
-def _clean_text(value: str) -> str:
-    if "\x00" in value:
-        raise forms.ValidationError(NO_CONTROL_CHARACTERS)
-    return value
+from cspr.core.forms import FreeTextField
+from cspr.core.text import NOTE
 
 
 class ClockOverrideForm(forms.Form):
@@ -24,26 +19,23 @@ class ClockOverrideForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why the partnership uses its own number",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        subject="The reason",
+        textarea=True,
+        rows=3,
+        limit=NOTE,
         error_messages={"required": "Enter why the partnership uses its own number"},
     )
 
-    def clean_reason(self) -> str:
-        return _clean_text(self.cleaned_data["reason"])
-
 
 class CriterionWordingForm(forms.Form):
-    text = forms.CharField(
+    text = FreeTextField(
         label="The partnership's wording",
+        subject="Wording",
         help_text="Leave empty to use the service's wording.",
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "Wording must be 2,000 characters or fewer"},
+        limit=NOTE,
+        textarea=True,
+        rows=4,
     )
-
-    def clean_text(self) -> str:
-        return _clean_text(self.cleaned_data["text"])

@@ -8,15 +8,13 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from cspr.audit.services import audit_record
+from cspr.core.text import NOTE, TextRefused, clean_text
 from cspr.domain.criteria import get_criterion
 from cspr.partnerships.models import Partnership
 from cspr.procedure.models import CriterionWording
 
-WORDING_TOO_LONG = "Wording must be 2,000 characters or fewer."
-MAX_WORDING = 2000
 
-
-class WordingRefused(ValueError):
+class WordingRefused(TextRefused):
     pass
 
 
@@ -25,9 +23,7 @@ def criterion_wording_set(
 ) -> CriterionWording | None:
     """Use the partnership's own text for one criterion; an empty text goes back to the service's wording."""
     criterion = get_criterion(code)  # KeyError for an unknown code
-    text = text.strip()
-    if len(text) > MAX_WORDING:
-        raise WordingRefused(WORDING_TOO_LONG)
+    text = clean_text(text, subject="Wording", limit=NOTE, field="text", refused=WordingRefused)
     with transaction.atomic():
         if not text:
             deleted, _ = CriterionWording.objects.filter(partnership=partnership, code=code).delete()

@@ -11,24 +11,27 @@ from django import forms
 
 from cspr.cases import documents
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core.forms import GovukDateField
+from cspr.core import text
+from cspr.core.forms import FreeTextField, GovukDateField
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement
 from cspr.partnerships.models import Organisation
 from cspr.rapid_reviews.models import FamilyTold, MeetingAttendance, NationalRecommendation, PrgMeeting, YesNo
 
-NUL_REFUSED = "Remove control characters from the text"
-TEXT_LIMIT = 20000
 NO_NAMES = "Do not include names of the child or family."
 
 
-def _area(label: str, *, hint: str = "", rows: int = 5, required: bool = False, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+def _area(
+    label: str, *, hint: str = "", rows: int = 5, required: bool = False, subject: str = "", **kwargs: Any
+) -> FreeTextField:
+    return FreeTextField(
         label=label,
+        subject=subject,
         help_text=hint,
         required=required,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        limit=text.NARRATIVE,
+        textarea=True,
+        rows=rows,
         **kwargs,
     )
 
@@ -38,34 +41,21 @@ def _past_date(label: str, today: date, **kwargs: Any) -> GovukDateField:
     return GovukDateField(label=label, must_be_past=True, today=lambda: today, clock_date=True, **kwargs)
 
 
-class CleanTextForm(forms.Form):
-    """Refuses NUL characters in every text field (PostgreSQL cannot store them) and strips the rest."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                if "\x00" in value:
-                    self.add_error(name, NUL_REFUSED)
-                else:
-                    cleaned[name] = value.strip()
-        return cleaned
-
-
 # -- the record's sections -------------------------------------------------------------------------------------------
 
 
-class SafeguardingForm(CleanTextForm):
+class SafeguardingForm(forms.Form):
     def __init__(self, *args: Any, children: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for child in children:
             self.fields[f"arrangements_{child.pk}"] = _area(
                 f"Immediate safeguarding arrangements for {child.pseudonym}",
+                subject=f"The arrangements for {child.pseudonym}",
                 hint="Where the child is now, who is keeping them safe, and any plan or order. " + NO_NAMES,
             )
 
 
-class FactsForm(CleanTextForm):
+class FactsForm(forms.Form):
     facts_summary = _area(
         "Summary of the facts and their context",
         hint="As far as they can be established now: enough to support the analysis against the criteria, without "
@@ -86,7 +76,7 @@ class FactsForm(CleanTextForm):
         )
 
 
-class CriteriaForm(CleanTextForm):
+class CriteriaForm(forms.Form):
     def __init__(self, *args: Any, texts: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for criterion in JUDGED_CRITERIA:
@@ -96,10 +86,12 @@ class CriteriaForm(CleanTextForm):
                 widget=forms.RadioSelect,
                 required=False,
             )
-            self.fields[f"reason_{criterion.code}"] = _area("Why", hint=f"At least {MIN_REASON} characters.", rows=3)
+            self.fields[f"reason_{criterion.code}"] = _area(
+                "Why", subject="The reason", hint=f"At least {MIN_REASON} characters.", rows=3
+            )
 
 
-class DecisionsForm(CleanTextForm):
+class DecisionsForm(forms.Form):
     local_decision = forms.ChoiceField(
         label="Does the PRG decide that a local child safeguarding practice review should be held?",
         help_text="Meeting the criteria does not by itself mean a review must be held (§5.3).",
@@ -118,6 +110,7 @@ class DecisionsForm(CleanTextForm):
     further_learning = _area("Potential for further learning")
     no_further_learning = _area(
         "If there is to be no local review: why no further learning is expected",
+        subject="Why no further learning is expected",
         hint="Needed only when the decision is not to hold a local review.",
     )
 
@@ -148,7 +141,7 @@ class DecisionsForm(CleanTextForm):
 BLANK_ACTION_ROWS = 2
 
 
-class LearningForm(CleanTextForm):
+class LearningForm(forms.Form):
     immediate_learning = _area(
         "Immediate learning already established",
         hint="Say so if no learning is established yet.",
@@ -160,7 +153,10 @@ class LearningForm(CleanTextForm):
         choices = [("", "Choose an organisation"), *((str(org.pk), org.name) for org in organisations)]
         for number in range(1, rows + 1):
             self.fields[f"action_{number}_what"] = _area(
-                f"Action {number}: what will be done to share the learning", rows=2, hint="Leave empty to remove it."
+                f"Action {number}: what will be done to share the learning",
+                subject=f"Action {number}",
+                rows=2,
+                hint="Leave empty to remove it.",
             )
             self.fields[f"action_{number}_owner"] = forms.ChoiceField(
                 label=f"Action {number}: organisation that owns it", choices=choices, required=False
@@ -181,7 +177,7 @@ class LearningForm(CleanTextForm):
         return result
 
 
-class AgenciesForm(CleanTextForm):
+class AgenciesForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[Organisation], statutory: list[Organisation], **kwargs: Any):
         super().__init__(*args, **kwargs)
         statutory_ids = {org.pk for org in statutory}
@@ -197,14 +193,17 @@ class AgenciesForm(CleanTextForm):
         )
         for org in statutory:
             self.fields[f"omission_{org.pk}"] = _area(
-                f"If {org.name} was not involved, why", rows=2, hint="Leave empty if it was involved."
+                f"If {org.name} was not involved, why",
+                subject=f"Why {org.name} was not involved",
+                rows=2,
+                hint="Leave empty if it was involved.",
             )
 
 
 # -- the meeting -----------------------------------------------------------------------------------------------------
 
 
-class MeetingForm(CleanTextForm):
+class MeetingForm(forms.Form):
     starts_at = forms.RegexField(
         label="Start time (optional)",
         help_text="For example 14:00.",
@@ -220,13 +219,18 @@ class MeetingForm(CleanTextForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the meeting is virtual or in person"},
     )
-    where = forms.CharField(
+    where = FreeTextField(
         label="Where, or the link to join",
-        max_length=500,
+        subject="Where the meeting is",
+        limit=text.PLACE,
         error_messages={"required": "Enter where the meeting is, or the link to join it"},
     )
     agenda = _area("Agenda", rows=6)
-    late_reason = _area("If the date is after the PRG meeting's due date: why it cannot be sooner", rows=3)
+    late_reason = _area(
+        "If the date is after the PRG meeting's due date: why it cannot be sooner",
+        subject="Why it cannot be sooner",
+        rows=3,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -234,10 +238,10 @@ class MeetingForm(CleanTextForm):
         self.order_fields(["scheduled_on", "starts_at", "mode", "where", "agenda", "late_reason"])
 
 
-class MeetingHeldForm(CleanTextForm):
+class MeetingHeldForm(forms.Form):
     minutes = _area("Minutes", rows=10, required=True, error_messages={"required": "Enter the minutes of the meeting"})
     actions_agreed = _area("Actions agreed", rows=5)
-    late_reason = _area("If the meeting was held after its due date: why", rows=3)
+    late_reason = _area("If the meeting was held after its due date: why", subject="The reason it was late", rows=3)
 
     def __init__(self, *args: Any, organisations: list[Organisation], statutory_ids: set[int], today: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +257,9 @@ class MeetingHeldForm(CleanTextForm):
                 required=statutory,
                 error_messages={"required": f"Say whether {org.name} attended"},
             )
-            self.fields[f"explanation_{org.pk}"] = _area(f"If {org.name} was absent or not involved, why", rows=2)
+            self.fields[f"explanation_{org.pk}"] = _area(
+                f"If {org.name} was absent or not involved, why", subject=f"Why {org.name} was absent", rows=2
+            )
             order += [f"status_{org.pk}", f"explanation_{org.pk}"]
         self.order_fields([*order, "minutes", "actions_agreed", "late_reason"])
 
@@ -270,11 +276,12 @@ class MeetingHeldForm(CleanTextForm):
         return cleaned
 
 
-class PaperForm(CleanTextForm):
-    title = forms.CharField(
+class PaperForm(forms.Form):
+    title = FreeTextField(
         label="What is the paper?",
+        subject="What the paper is",
         help_text="For example “Police summary for the PRG”. Do not include names.",
-        max_length=200,
+        limit=text.ONE_LINE,
         error_messages={"required": "Enter what the paper is"},
     )
     file = forms.FileField(
@@ -287,11 +294,15 @@ class PaperForm(CleanTextForm):
 # -- decisions -------------------------------------------------------------------------------------------------------
 
 
-class SendToExecutiveForm(CleanTextForm):
-    late_reason = _area("If this is after the date the rapid review was due at the Executive: why", rows=3)
+class SendToExecutiveForm(forms.Form):
+    late_reason = _area(
+        "If this is after the date the rapid review was due at the Executive: why",
+        subject="The reason it was late",
+        rows=3,
+    )
 
 
-class SignOffForm(CleanTextForm):
+class SignOffForm(forms.Form):
     agrees = forms.ChoiceField(
         label="Does your organisation agree with the PRG's decision and recommendation?",
         choices=YesNo.choices,
@@ -300,6 +311,7 @@ class SignOffForm(CleanTextForm):
     )
     rationale = _area(
         "If not, your rationale",
+        subject="Your rationale",
         hint="It goes to the Panel (§4.5). At least 20 characters.",
     )
 
@@ -322,8 +334,8 @@ class SignOffForm(CleanTextForm):
         return cleaned
 
 
-class RatifyForm(CleanTextForm):
-    late_reason = _area("If this is after the ratification's due date: why", rows=3)
+class RatifyForm(forms.Form):
+    late_reason = _area("If this is after the ratification's due date: why", subject="The reason it was late", rows=3)
 
     def __init__(self, *args: Any, ask_decision: bool, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -338,8 +350,8 @@ class RatifyForm(CleanTextForm):
         self.order_fields(["local_review", "ratified_on", "late_reason"])
 
 
-class DateSentForm(CleanTextForm):
-    late_reason = _area("If it was sent after its due date: why", rows=3)
+class DateSentForm(forms.Form):
+    late_reason = _area("If it was sent after its due date: why", subject="The reason it was late", rows=3)
 
     def __init__(self, *args: Any, today: date, label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -347,7 +359,7 @@ class DateSentForm(CleanTextForm):
         self.order_fields(["sent_on", "late_reason"])
 
 
-class PanelResponseForm(CleanTextForm):
+class PanelResponseForm(forms.Form):
     details = _area(
         "The Panel's rationale, or what it asked for",
         hint="For information sent back, what was sent (optional). " + NO_NAMES,
@@ -368,7 +380,7 @@ class PanelResponseForm(CleanTextForm):
         self.order_fields(["kind", "received_on", "details", "information_due_on"])
 
 
-class CloseForm(CleanTextForm):
+class CloseForm(forms.Form):
     reason = _area(
         "Why the case does not meet the criteria",
         required=True,
@@ -376,18 +388,20 @@ class CloseForm(CleanTextForm):
     )
 
 
-class FamilyForm(CleanTextForm):
+class FamilyForm(forms.Form):
     method = forms.ChoiceField(
         label="How were they told?",
         choices=FamilyTold.Method.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the family was told"},
     )
-    method_other = forms.CharField(label="If other, how", max_length=200, required=False)
-    told_by = forms.CharField(
+    method_other = FreeTextField(
+        label="If other, how", subject="How they were told", limit=text.ONE_LINE, required=False
+    )
+    told_by = FreeTextField(
         label="Who told them",
         help_text="The professional's name and role.",
-        max_length=200,
+        limit=text.ONE_LINE,
         error_messages={"required": "Enter who told the family"},
     )
     what_was_said = _area(
@@ -408,17 +422,18 @@ class FamilyForm(CleanTextForm):
         return cleaned
 
 
-class IdentifyingPurposeForm(CleanTextForm):
+class IdentifyingPurposeForm(forms.Form):
     purpose = forms.ChoiceField(
         label="Why do you need the copy with identifying details?",
         choices=IDENTIFYING_PURPOSES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select why you need the identifying details"},
     )
-    purpose_other = forms.CharField(
+    purpose_other = FreeTextField(
         label="If other, say why",
+        subject="Your reason",
         help_text="Do not include names. Your reason is kept in the audit trail.",
-        max_length=200,
+        limit=text.ONE_LINE,
         required=False,
     )
 

@@ -27,6 +27,7 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, Child
 from cspr.cases.services import IdentifyingDetails, case_advance, case_clock_met, identifying_details_view
 from cspr.core.edits import EditStamp, check_not_stale
+from cspr.core.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.domain import rules as domain_rules
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
@@ -110,10 +111,37 @@ TOLD_BY_NEEDED = "Enter who told the family, and their role."
 WHAT_SAID_NEEDED = "Enter what the family was told about the decision and its reasons (at least {minimum} characters)."
 NO_DECISION_YET = "There is no decision to tell the family about yet."
 CLOSE_REASON_NEEDED = "Enter why the case does not meet the criteria (at least {minimum} characters)."
-TEXT_TOO_LONG = "The text is too long (at most {limit} characters)."
-CONTROL_CHARACTERS = "Remove control characters from the text."
 
-TEXT_LIMIT = 20000
+TEXTS = FieldTexts(
+    {
+        "arrangements": ("The safeguarding arrangements", NARRATIVE),
+        "facts_summary": ("The summary of the facts", NARRATIVE),
+        "key_practice_episodes": ("Key practice episodes", NARRATIVE),
+        "equality_analysis": ("The equality analysis", NARRATIVE),
+        "reason": ("The reason", NARRATIVE),
+        "local_grounds": ("The grounds for the decision", NARRATIVE),
+        "national_reasons": ("The reasons for the recommendation on a national review", NARRATIVE),
+        "further_learning": ("Potential for further learning", NARRATIVE),
+        "no_further_learning": ("Why no further learning is expected", NARRATIVE),
+        "immediate_learning": ("Immediate learning", NARRATIVE),
+        "actions": ("The action", NARRATIVE),
+        "omissions": ("Why an agency was not involved", NARRATIVE),
+        "where": ("Where the meeting is", PLACE),
+        "agenda": ("The agenda", NARRATIVE),
+        "late_reason": ("The reason it was late", NARRATIVE),
+        "minutes": ("The minutes", NARRATIVE),
+        "actions_agreed": ("The actions agreed", NARRATIVE),
+        "attendance": ("Why an agency was absent", NARRATIVE),
+        "rationale": ("Your rationale", NARRATIVE),
+        "details": ("The Panel's rationale", NARRATIVE),
+        "method_other": ("How they were told", ONE_LINE),
+        "told_by": ("Who told them", ONE_LINE),
+        "what_was_said": ("What they were told", NARRATIVE),
+        "title": ("What the paper is", ONE_LINE),
+    },
+    refused=CaseActionRefused,
+)
+"""How the record's free-text inputs are named in messages, and their limits (the forms use the same words)."""
 
 # The lifecycle transitions whose moment a record belongs to: the lifecycle table says which stages they leave.
 PRG_DECISION = "record_prg_decision"
@@ -177,15 +205,6 @@ def _audit(*, actor: Any, verb: str, case: Case, request: HttpRequest | None, **
         details={"reference": case.reference, **details},
         request=request,
     )
-
-
-def _text(value: str, *, field: str) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise CaseActionRefused(CONTROL_CHARACTERS, field=field)
-    if len(value) > TEXT_LIMIT:
-        raise CaseActionRefused(TEXT_TOO_LONG.format(limit=TEXT_LIMIT), field=field)
-    return value
 
 
 def _not_future(day: date, *, today: date, field: str) -> None:
@@ -325,14 +344,14 @@ def _save_safeguarding(review: RapidReview, case: Case, values: Mapping[str, Any
         row = ChildSafeguarding.objects.filter(review=review, child_id=int(child_id)).first()
         if row is None:
             row = ChildSafeguarding(review=review, child_id=int(child_id))
-        row.seal("arrangements", _text(text, field=f"arrangements_{child_id}"))
+        row.seal("arrangements", TEXTS.clean("arrangements", text, field=f"arrangements_{child_id}"))
         row.save()
 
 
 def _save_facts(review: RapidReview, case: Case, values: Mapping[str, Any], actor: Any, at: datetime) -> None:
     for name in ("facts_summary", "key_practice_episodes", "equality_analysis"):
         if name in values:
-            review.seal(name, _text(values[name], field=name))
+            review.seal(name, TEXTS.clean(name, values[name]))
 
 
 def _save_criteria(review: RapidReview, case: Case, values: Mapping[str, Any], actor: Any, at: datetime) -> None:
@@ -344,7 +363,7 @@ def _save_criteria(review: RapidReview, case: Case, values: Mapping[str, Any], a
             review=review, code=code
         )
         row.judgement = judgement
-        row.seal("reason", _text(reason, field=f"reason_{code}"))
+        row.seal("reason", TEXTS.clean("reason", reason, field=f"reason_{code}"))
         row.save()
 
 
@@ -358,12 +377,12 @@ def _save_decisions(review: RapidReview, case: Case, values: Mapping[str, Any], 
         review.national_criteria = sorted(set(values["national_criteria"]) & NATIONAL_CODES)
     for name in ("local_grounds", "national_reasons", "further_learning", "no_further_learning"):
         if name in values:
-            review.seal(name, _text(values[name], field=name))
+            review.seal(name, TEXTS.clean(name, values[name]))
 
 
 def _save_learning(review: RapidReview, case: Case, values: Mapping[str, Any], actor: Any, at: datetime) -> None:
     if "immediate_learning" in values:
-        review.seal("immediate_learning", _text(values["immediate_learning"], field="immediate_learning"))
+        review.seal("immediate_learning", TEXTS.clean("immediate_learning", values["immediate_learning"]))
     if "actions" in values:
         allowed = _partnership_org_ids(case)
         review.actions.all().delete()
@@ -379,7 +398,7 @@ def _save_learning(review: RapidReview, case: Case, values: Mapping[str, Any], a
                 created_by=actor,
                 created_at=at,
             )
-            learning_action.seal("what", _text(action.what, field="actions"))
+            learning_action.seal("what", TEXTS.clean("actions", action.what))
             learning_action.save(force_insert=True)
 
 
@@ -389,7 +408,7 @@ def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], a
     if not involved <= allowed:
         raise CaseActionRefused(UNKNOWN_ORGANISATION)
     review.agencies_involved.set(sorted(involved))
-    omissions = {int(key): _text(text, field="omissions") for key, text in dict(values.get("omissions", {})).items()}
+    omissions = {int(key): TEXTS.clean("omissions", text) for key, text in dict(values.get("omissions", {})).items()}
     if not set(omissions) <= allowed:
         raise CaseActionRefused(UNKNOWN_ORGANISATION)
     AgencyOmission.objects.filter(review=review).delete()
@@ -434,11 +453,11 @@ def meeting_schedule(
     at = _now(at)
     if mode not in PrgMeeting.Mode.values:
         raise CaseActionRefused("Choose whether the meeting is virtual or in person.", field="mode")
-    where = _text(where, field="where")
+    where = TEXTS.clean("where", where)
     if not where or len(where) > 500:
         raise CaseActionRefused(MEETING_WHERE_NEEDED, field="where")
-    agenda = _text(agenda, field="agenda")
-    late_reason = _text(late_reason, field="late_reason")
+    agenda = TEXTS.clean("agenda", agenda)
+    late_reason = TEXTS.clean("late_reason", late_reason)
     with transaction.atomic():
         case = _lock_case(case)
         if not domain_rules.open_for(case.stage, PRG_DECISION):
@@ -502,10 +521,10 @@ def meeting_held_record(
     _require("rapid_reviews.organise_meeting", scope, case)
     at = _now(at)
     _not_future(held_on, today=_today(at), field="held_on")
-    minutes = _text(minutes, field="minutes")
+    minutes = TEXTS.clean("minutes", minutes)
     if not minutes:
         raise CaseActionRefused(MINUTES_NEEDED, field="minutes")
-    actions_agreed = _text(actions_agreed, field="actions_agreed")
+    actions_agreed = TEXTS.clean("actions_agreed", actions_agreed)
     rows = {row.organisation_id: row for row in attendance}
     statutory = selectors.statutory_agencies(partnership_id=case.partnership_id)
     allowed = _partnership_org_ids(case)
@@ -543,7 +562,7 @@ def meeting_held_record(
         for organisation_id, row in sorted(rows.items()):
             present = MeetingAttendance(meeting=meeting, organisation_id=organisation_id, status=row.status)
             attended = row.status == MeetingAttendance.Status.ATTENDED
-            present.seal("explanation", "" if attended else _text(row.explanation, field="attendance"))
+            present.seal("explanation", "" if attended else TEXTS.clean("attendance", row.explanation))
             present_rows.append(present)
         MeetingAttendance.objects.bulk_create(present_rows)
         case_clock_met(
@@ -551,7 +570,7 @@ def meeting_held_record(
             case=case,
             clock_id="prg_meeting",
             met_on=held_on,
-            late_reason=_text(late_reason, field="late_reason") or meeting.unseal("late_reason"),
+            late_reason=TEXTS.clean("late_reason", late_reason) or meeting.unseal("late_reason"),
             request=request,
         )
         _audit(
@@ -579,8 +598,8 @@ def meeting_paper_attach(
     """Keep a paper for the PRG meeting (checked as case documents are: size, type by content, the scanner hook)."""
     scope = _check_scope(actor, scope)
     _require("rapid_reviews.organise_meeting", scope, case)
-    title = (title or "").strip()
-    if not title or len(title) > 200 or "\x00" in title:
+    title = TEXTS.clean("title", title)
+    if not title:
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
     meeting = selectors.meeting_get(case=case)
     if meeting is None:
@@ -665,7 +684,7 @@ def prg_decision_record(
             recorded_by=actor,
             recorded_at=at,
         )
-        late_reason = _text(late_reason, field="late_reason")
+        late_reason = TEXTS.clean("late_reason", late_reason)
         decision.seal("late_reason", late_reason)
         decision.save(force_insert=True)
         case_clock_met(
@@ -735,7 +754,7 @@ def partner_sign_off(
         raise CaseActionRefused(NOT_A_PARTNER, field="organisation")
     if organisation_id not in scope.organisation_ids_in(case.partnership_id, roles=[Role.EXECUTIVE_MEMBER]):
         raise CaseActionRefused(NOT_FOR_THIS_PARTNER, field="organisation")
-    rationale = _text(rationale, field="rationale")
+    rationale = TEXTS.clean("rationale", rationale)
     if not agrees and text_length(rationale) < MIN_REASON:
         raise CaseActionRefused(RATIONALE_NEEDED.format(minimum=MIN_REASON), field="rationale")
     with transaction.atomic():
@@ -828,7 +847,7 @@ def rapid_review_ratify(
             ratified_by=actor,
             recorded_at=at,
         )
-        late_reason = _text(late_reason, field="late_reason")
+        late_reason = TEXTS.clean("late_reason", late_reason)
         ratification.seal("late_reason", late_reason)
         ratification.save(force_insert=True)
         case_clock_met(
@@ -934,7 +953,7 @@ def rationale_sent_record(
             recorded_by=actor,
             recorded_at=at,
         )
-        late_reason = _text(late_reason, field="late_reason")
+        late_reason = TEXTS.clean("late_reason", late_reason)
         row.seal("late_reason", late_reason)
         row.save(force_insert=True)
         case_clock_met(
@@ -980,7 +999,7 @@ def panel_submission_record(
             recorded_by=actor,
             recorded_at=at,
         )
-        late_reason = _text(late_reason, field="late_reason")
+        late_reason = TEXTS.clean("late_reason", late_reason)
         submission.seal("late_reason", late_reason)
         submission.save(force_insert=True)
         case_clock_met(
@@ -1018,7 +1037,7 @@ def panel_response_record(
     except ValueError:
         raise CaseActionRefused(UNKNOWN_RESPONSE, field="kind") from None
     _not_future(received_on, today=_today(at), field="received_on")
-    details = _text(details, field="details")
+    details = TEXTS.clean("details", details)
     if response_kind in RESPONSES_NEEDING_DETAILS and text_length(details) < MIN_REASON:
         raise CaseActionRefused(DETAILS_NEEDED.format(minimum=MIN_REASON), field="details")
     if response_kind == PanelResponse.Kind.INFORMATION_REQUESTED and information_due_on is None:
@@ -1082,7 +1101,7 @@ def criteria_not_met_close(
     """Close the case because it turns out not to meet the criteria (PRG chair or Executive member), with reasons."""
     scope = _check_scope(actor, scope)
     _require("rapid_reviews.close_criteria_not_met", scope, case)
-    reason = _text(reason, field="reason")
+    reason = TEXTS.clean("reason", reason)
     if text_length(reason) < MIN_REASON:
         raise CaseActionRefused(CLOSE_REASON_NEEDED.format(minimum=MIN_REASON), field="reason")
     at = _now(at)
@@ -1127,13 +1146,13 @@ def family_told_record(
     _not_future(told_on, today=_today(at), field="told_on")
     if method not in FamilyTold.Method.values:
         raise CaseActionRefused("Choose how the family was told.", field="method")
-    method_other = _text(method_other, field="method_other")
+    method_other = TEXTS.clean("method_other", method_other)
     if method == FamilyTold.Method.OTHER and not method_other:
         raise CaseActionRefused(METHOD_OTHER_NEEDED, field="method_other")
-    told_by = _text(told_by, field="told_by")
+    told_by = TEXTS.clean("told_by", told_by)
     if not told_by or len(told_by) > 200:
         raise CaseActionRefused(TOLD_BY_NEEDED, field="told_by")
-    what_was_said = _text(what_was_said, field="what_was_said")
+    what_was_said = TEXTS.clean("what_was_said", what_was_said)
     if text_length(what_was_said) < MIN_REASON:
         raise CaseActionRefused(WHAT_SAID_NEEDED.format(minimum=MIN_REASON), field="what_was_said")
     with transaction.atomic():

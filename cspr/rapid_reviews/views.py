@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 from django.contrib import messages
-from django.forms import Textarea
+from django.forms import Form, Textarea
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -125,9 +125,7 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
 # -- the record, section by section ----------------------------------------------------------------------------------
 
 
-def _section_form(
-    request: HttpRequest, case: Case, part: Section, review: RapidReview | None, data: Any
-) -> forms.CleanTextForm:
+def _section_form(request: HttpRequest, case: Case, part: Section, review: RapidReview | None, data: Any) -> Form:
     today = timezone.localdate()
     texts = selectors.criterion_texts(partnership_id=case.partnership_id)
     initial: dict[str, Any] = {}

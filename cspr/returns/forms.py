@@ -8,38 +8,18 @@ from typing import Any, cast
 from django import forms
 
 from cspr.cases import documents
-from cspr.core.forms import GovukDateField
-
-NUL_REFUSED = "Remove control characters from the text"
-TEXT_LIMIT = 20_000
-
-
-class TextCleaningForm(forms.Form):
-    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                if "\x00" in value:
-                    self.add_error(name, NUL_REFUSED)
-                else:
-                    cleaned[name] = value.strip()
-        return cleaned
+from cspr.core import text
+from cspr.core.forms import FreeTextField, GovukDateField
+from cspr.returns.services import RETURN_SUBJECTS
 
 
-def _area(label: str, help_text: str = "", rows: int = 5, limit: int = TEXT_LIMIT, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        max_length=limit,
-        required=False,
-        **kwargs,
+def _area(label: str, help_text: str = "", rows: int = 5, limit: int = text.NARRATIVE, **kwargs: Any) -> FreeTextField:
+    return FreeTextField(
+        label=label, help_text=help_text, textarea=True, rows=rows, limit=limit, required=False, **kwargs
     )
 
 
-class SendForm(TextCleaningForm):
+class SendForm(forms.Form):
     organisations = forms.TypedMultipleChoiceField(
         label="Which organisations do you want to ask?",
         help_text="Those named in the notification and the partnership's statutory agencies are ticked.",
@@ -50,6 +30,7 @@ class SendForm(TextCleaningForm):
     questions = _area(
         "Specific questions (optional)",
         "Anything particular you want these organisations to answer. The same questions go to each.",
+        subject="The questions",
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], today: date, **kwargs: Any) -> None:
@@ -77,7 +58,7 @@ class AssignForm(forms.Form):
         cast(forms.TypedChoiceField, self.fields["assignee"]).choices = people
 
 
-class ReturnForm(TextCleaningForm):
+class ReturnForm(forms.Form):
     """The return's narrative: every field optional while a draft; completeness is checked at sign-off."""
 
     services = _area("Services your organisation provided", "For example health visiting, GP, emergency department.")
@@ -101,6 +82,8 @@ class ReturnForm(TextCleaningForm):
         self.fields["involved_from"] = GovukDateField(label="Involved from", required=False, historical=True)
         self.fields["involved_to"] = GovukDateField(label="Involved until", required=False, historical=True)
         self.order_fields(["involved_from", "involved_to", "services", "key_contacts", "involvement"])
+        for name, subject in RETURN_SUBJECTS.items():
+            cast(FreeTextField, self.fields[name]).subject = subject
 
     def valid_values(self) -> dict[str, Any]:
         """What can be kept from a posted form, even when other fields have errors (nothing typed is lost)."""
@@ -108,12 +91,13 @@ class ReturnForm(TextCleaningForm):
         return {name: cleaned[name] for name in self.fields if name in cleaned and name not in self.errors}
 
 
-class EntryForm(TextCleaningForm):
-    event = _area("What happened", rows=3, limit=2000)
-    source = forms.CharField(
+class EntryForm(forms.Form):
+    event = _area("What happened", rows=3, limit=text.NOTE, subject="The event")
+    source = FreeTextField(
         label="Source (optional)",
+        subject="The source",
         help_text="Where this is recorded, for example GP record.",
-        max_length=2000,
+        limit=text.NOTE,
         required=False,
     )
 
@@ -135,11 +119,12 @@ class ImportForm(forms.Form):
     )
 
 
-class AttachmentForm(TextCleaningForm):
-    title = forms.CharField(
+class AttachmentForm(forms.Form):
+    title = FreeTextField(
         label="What is the file?",
+        subject="What the file is",
         help_text="For example “Health visiting records summary”. Do not include names.",
-        max_length=200,
+        limit=text.ONE_LINE,
         error_messages={"required": "Enter what the file is"},
     )
     file = forms.FileField(
@@ -149,8 +134,8 @@ class AttachmentForm(TextCleaningForm):
     )
 
 
-class ReasonForm(TextCleaningForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+class ReasonForm(forms.Form):
+    reason = FreeTextField(subject="The reason", textarea=True, rows=4, limit=text.REASON)
 
     def __init__(self, *args: Any, label: str, required_message: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,11 +143,13 @@ class ReasonForm(TextCleaningForm):
         self.fields["reason"].error_messages["required"] = required_message
 
 
-class LateReasonForm(TextCleaningForm):
-    late_reason = forms.CharField(
+class LateReasonForm(forms.Form):
+    late_reason = FreeTextField(
         label="Why the returns were late",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        subject="The reason the returns were late",
+        textarea=True,
+        rows=3,
+        limit=text.REASON,
         required=False,
     )
 

@@ -29,10 +29,12 @@ from cspr.cases import documents
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.services import case_clock_met, identifying_details_view
+from cspr.core import text
 from cspr.core.crypto import normalise
 from cspr.core.edits import EditStamp, check_not_stale
 from cspr.core.forms import EARLIEST_HISTORICAL_DATE
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
+from cspr.core.text import clean_text
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.rules import before_rapid_review, closed_stages, is_closed
@@ -56,8 +58,6 @@ logger = logging.getLogger(__name__)
 
 CLOCK_ID = "information_returns"
 REMINDER_WORKING_DAYS = 2
-TEXT_LIMIT = 20_000
-ENTRY_LIMIT = 2_000
 IMPORT_MAX_ROWS = 2_000
 IMPORT_KINDS = frozenset({"csv", "xlsx"})
 
@@ -71,8 +71,6 @@ ORGANISATIONS_NEEDED = "Select at least one organisation to ask."
 ORGANISATION_UNKNOWN = "One of the organisations selected is not part of this partnership."
 ALREADY_ASKED = "{name} has already been asked for information on this case."
 DUE_IN_PAST = "The return date must be today or in the future."
-TEXT_TOO_LONG = "The text must be {limit} characters or fewer."
-CONTROL_CHARACTERS = "Remove control characters from the text."
 NOT_A_CONTRIBUTOR = "Choose a colleague who contributes for your organisation in this partnership."
 RETURN_LOCKED = "This return was submitted and is locked. Start a new version, saying why, to change it."
 REQUEST_CLOSED = "This request is closed: the organisation was recorded as not involved."
@@ -116,11 +114,20 @@ ROW_DATE_INVALID = "'{value}' is not a date (use 2026-03-31 or 31/03/2026)"
 ROW_DATE_FUTURE = "the date is in the future"
 ROW_DATE_EARLY = "the date is before 1900"
 ROW_EVENT_MISSING = "the event is missing"
-ROW_TOO_LONG = "the event or source is longer than {limit} characters"
-ROW_CONTROL = "the row contains control characters"
 LEAD_NOT_CONTRIBUTOR = "The lead must be an active contributor or notifier for the organisation in this partnership."
 
 # Stages at which the business unit may ask agencies for information: from the rapid review onwards, until closed.
+
+RETURN_SUBJECTS = {
+    "services": "Services provided",
+    "key_contacts": "Key contacts",
+    "involvement": "The summary of involvement",
+    "key_practice_episodes": "Key practice episodes",
+    "immediate_actions": "Immediate safeguarding actions",
+    "early_learning": "Early learning",
+    "equality_considerations": "Equality considerations",
+}
+"""How each of the return's text fields is named in messages (the form uses the same words)."""
 
 REQUIRED_PARTS: tuple[tuple[str, str], ...] = (
     ("involvement", "involvement with the child and family"),
@@ -146,17 +153,6 @@ def _check_scope(actor: Any, scope: Scope) -> Scope:
     if scope.user_id != getattr(actor, "pk", None):
         raise ReturnActionRefused(SCOPE_MISMATCH)
     return scope
-
-
-def _clean_text(value: str, *, field: str, limit: int = TEXT_LIMIT) -> str:
-    if "\x00" in value or any(ord(char) < 32 and char not in "\r\n\t" for char in value):
-        raise ReturnActionRefused(CONTROL_CHARACTERS, field=field)
-    if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
-        raise ReturnActionRefused(CONTROL_CHARACTERS, field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise ReturnActionRefused(TEXT_TOO_LONG.format(limit=limit), field=field)
-    return value
 
 
 def _audit(
@@ -401,7 +397,9 @@ def information_requests_send(
         raise ReturnActionRefused(ORGANISATIONS_NEEDED, field="organisations")
     if due_on < timezone.localdate(at):
         raise ReturnActionRefused(DUE_IN_PAST, field="due_on")
-    questions = _clean_text(questions, field="questions")
+    questions = clean_text(
+        questions, subject="The questions", limit=text.NARRATIVE, field="questions", refused=ReturnActionRefused
+    )
     links = {
         link.organisation_id: link.organisation
         for link in PartnershipOrganisation.objects.filter(
@@ -542,7 +540,13 @@ def return_save(
     cleaned: dict[str, Any] = {}
     for name in RETURN_TEXT_FIELDS:
         if name in values:
-            cleaned[name] = _clean_text(str(values[name] or ""), field=name)
+            cleaned[name] = clean_text(
+                str(values[name] or ""),
+                subject=RETURN_SUBJECTS[name],
+                limit=text.NARRATIVE,
+                field=name,
+                refused=ReturnActionRefused,
+            )
     for name in ("involved_from", "involved_to"):
         if name in values:
             cleaned[name] = values[name]
@@ -590,8 +594,8 @@ def chronology_entry_add(
     at = _now(at)
     if happened_on is None:
         raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
-    event = _clean_text(event, field="event", limit=ENTRY_LIMIT)
-    source = _clean_text(source, field="source", limit=ENTRY_LIMIT)
+    event = clean_text(event, subject="The event", limit=text.NOTE, field="event", refused=ReturnActionRefused)
+    source = clean_text(source, subject="The source", limit=text.NOTE, field="source", refused=ReturnActionRefused)
     if not event:
         raise ReturnActionRefused(EVENT_NEEDED, field="event")
     with transaction.atomic():
@@ -665,8 +669,8 @@ def chronology_entry_change(
     at = _now(at)
     if happened_on is None:
         raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
-    event = _clean_text(event, field="event", limit=ENTRY_LIMIT)
-    source = _clean_text(source, field="source", limit=ENTRY_LIMIT)
+    event = clean_text(event, subject="The event", limit=text.NOTE, field="event", refused=ReturnActionRefused)
+    source = clean_text(source, subject="The source", limit=text.NOTE, field="source", refused=ReturnActionRefused)
     if not event:
         raise ReturnActionRefused(EVENT_NEEDED, field="event")
     with transaction.atomic():
@@ -854,16 +858,14 @@ def parse_chronology(
         source = _cell_text(cells[source_at]) if source_at is not None else ""
         if not why and not event:
             why = ROW_EVENT_MISSING
-        if not why and (len(event) > ENTRY_LIMIT or len(source) > ENTRY_LIMIT):
-            why = ROW_TOO_LONG.format(limit=ENTRY_LIMIT)
-        if not why and any(
-            (ord(char) < 32 and char not in "\r\n\t") or 0xD800 <= ord(char) <= 0xDFFF for char in event + source
-        ):
-            why = ROW_CONTROL
+        for value, subject in ((event, "The event"), (source, "The source")):
+            problem = None if why else text.text_problem(value, subject=subject, limit=text.NOTE)
+            if problem is not None:
+                why = problem[0]
         if why or day is None:
             problems.append(RowProblem(row=number, why=why or ROW_DATE_MISSING))
             continue
-        good.append((number, day, event, source))
+        good.append((number, day, text.normalise(event), text.normalise(source)))
     if not good and not problems:
         raise ReturnActionRefused(IMPORT_EMPTY, field="file")
     return good, problems
@@ -939,7 +941,9 @@ def attachment_add(
     """Keep a file with the draft: the case documents' checks (size, type by content, scanner), outside the web root."""
     _require_contributor(actor, scope, info_request)
     at = _now(at)
-    title = _clean_text(title, field="title", limit=200)
+    title = clean_text(
+        title, subject="What the file is", limit=text.ONE_LINE, field="title", refused=ReturnActionRefused
+    )
     if not title:
         raise ReturnActionRefused(documents.TITLE_NEEDED, field="title")
     attachment_uuid = uuid.uuid4()
@@ -1172,7 +1176,7 @@ def return_revise(
     """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
     _require_contributor(actor, scope, info_request)
     at = _now(at)
-    reason = _clean_text(reason, field="reason", limit=5000)
+    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
     if not reason:
         raise ReturnActionRefused(REVISION_REASON_NEEDED, field="reason")
     with transaction.atomic():
@@ -1302,7 +1306,7 @@ def request_mark_not_involved(
     """Record that the organisation had no involvement (with the reason); the request is then closed."""
     _require_requester(actor, scope, info_request.case)
     at = _now(at)
-    reason = _clean_text(reason, field="reason", limit=5000)
+    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
     if not reason:
         raise ReturnActionRefused(NOT_INVOLVED_REASON_NEEDED, field="reason")
     with transaction.atomic():
@@ -1364,7 +1368,13 @@ def returns_clock_close(
 ) -> CaseClock | None:
     """All returns are in after the due date: the business unit stops the clock on that day, saying why."""
     _require_requester(actor, scope, case)
-    late_reason = _clean_text(late_reason, field="late_reason", limit=5000)
+    late_reason = clean_text(
+        late_reason,
+        subject="The reason the returns were late",
+        limit=text.REASON,
+        field="late_reason",
+        refused=ReturnActionRefused,
+    )
     with transaction.atomic():
         last = _all_in_on(case)
         if last is None:
