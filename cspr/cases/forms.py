@@ -172,7 +172,7 @@ class IdentifyingPurposeForm(forms.Form):
     other_needed = "Say why you need to see the identifying details"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("purpose") == "other" and not cleaned.get("purpose_other"):
             self.add_error("purpose_other", self.other_needed)
         return cleaned

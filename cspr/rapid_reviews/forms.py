@@ -264,7 +264,7 @@ class MeetingHeldForm(forms.Form):
         self.order_fields([*order, "minutes", "actions_agreed", "late_reason"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for org in self.organisations:
             status = cleaned.get(f"status_{org.pk}")
             explained = len(cleaned.get(f"explanation_{org.pk}", "")) >= MIN_REASON
@@ -328,7 +328,7 @@ class SignOffForm(forms.Form):
         self.order_fields(["organisation", "agrees", "rationale", "signed_on"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("agrees") == "no" and len(cleaned.get("rationale", "")) < MIN_REASON:
             self.add_error("rationale", f"Give your rationale (at least {MIN_REASON} characters)")
         return cleaned
@@ -416,7 +416,7 @@ class FamilyForm(forms.Form):
         self.order_fields(["told_on", "method", "method_other", "told_by", "what_was_said"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("method") == FamilyTold.Method.OTHER and not cleaned.get("method_other"):
             self.add_error("method_other", "Say how the family was told")
         return cleaned
@@ -438,7 +438,7 @@ class IdentifyingPurposeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("purpose") == "other" and not cleaned.get("purpose_other"):
             self.add_error("purpose_other", "Say why you need the identifying details")
         return cleaned

@@ -180,7 +180,7 @@ def test_error_messages_say_what_is_wrong_in_words(api_as: Callable[..., Client]
         for error in post_json(client, URL, payload(la_aware_on="17/12/2026", notifier_name="a\x00")).json()["detail"]
     }
     assert messages[("body", "la_aware_on")] == "Enter a date as YYYY-MM-DD, like 2026-03-14"
-    assert messages[("body", "notifier_name")] == "Text must not contain the NUL character"
+    assert messages[("body", "notifier_name")] == "Your name must not contain control characters"
     nhs = post_json(client, URL, payload(children=[child(nhs_number="123 456 7890")])).json()["detail"]
     assert nhs == [
         {

@@ -72,7 +72,7 @@ def test_nul_characters_and_absurd_lengths_are_refused_with_a_message(reporting:
     client, draft = reporting
     answers = page_answers()["about-you"]
     assert errors_on(client, draft, "about-you", {**answers, "notifier_name": "Nadia\x00Fenwick"}) == [
-        "Your full name must not contain the character NUL"
+        "Your full name must not contain control characters"
     ]
     assert errors_on(client, draft, "about-you", {**answers, "notifier_role": "x" * 201}) == [
         "Your job title or role must be 200 characters or fewer"
@@ -82,12 +82,12 @@ def test_nul_characters_and_absurd_lengths_are_refused_with_a_message(reporting:
         "The case outline must be 20,000 characters or fewer"
     ]
     assert errors_on(client, draft, "outline", {"case_outline": "fine\x00"}) == [
-        "The case outline must not contain the character NUL"
+        "The case outline must not contain control characters"
     ]
     # Dates, radios and boxes: a NUL or a number too big for any calendar is a message, not a crash.
     assert errors_on(
         client, draft, "aware", {"la_aware_on-day": "1\x00", "la_aware_on-month": "1", "la_aware_on-year": "2026"}
-    ) == ["Date the local authority became aware must not contain the character NUL"]
+    ) == ["Date the local authority became aware must not contain control characters"]
     assert errors_on(
         client, draft, "aware", {"la_aware_on-day": "9" * 30, "la_aware_on-month": "1", "la_aware_on-year": "2026"}
     ) == ["Date the local authority became aware must be a real date"]
