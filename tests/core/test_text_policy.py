@@ -159,7 +159,11 @@ def test_the_notification_service_refuses_each_class_with_the_same_message(char:
     from cspr.cases.notification import validate_notification
     from tests.cases.conftest import make_notification
 
-    errors = validate_notification(make_notification(case_outline=f"Outline{char}"), today=date(2026, 12, 18))
+    errors = validate_notification(
+        make_notification(case_outline=f"Outline{char}"),
+        today=date(2026, 12, 18),
+        clock_range=(date(2012, 1, 12), date(2037, 12, 31)),
+    )
     assert errors["case_outline"] == [_message(template, "The case outline")]
 
 
