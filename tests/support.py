@@ -1,9 +1,10 @@
-"""Helpers for tests that need a person signed in with both factors."""
+"""Helpers for tests: a person signed in with both factors, the invented identifying details, atomicity checks."""
 
 from __future__ import annotations
 
 import base64
 import time
+from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -77,3 +78,49 @@ def kinds_naming_a_child(messages: list[tuple[str, str]]) -> list[str]:
     """The kinds of the (kind, text) messages whose text holds any invented identifying detail."""
     needles = [value.casefold() for value in (*DEMO_IDENTIFYING, *TEST_IDENTIFYING)]
     return sorted({kind for kind, text in messages if any(needle in text.casefold() for needle in needles)})
+
+
+# -- atomicity: a write that fails midway leaves every table as it was ---------------------------------------------
+
+
+def database_rows() -> dict[str, list[tuple[str, ...]]]:
+    """Every row of every table, as text and sorted: compare before and after a write that must leave nothing."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 - table names from introspection
+            rows[table] = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
+    return rows
+
+
+def tables_changed(before: dict[str, list[tuple[str, ...]]], after: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """The tables whose rows differ, each with how many rows were added and removed."""
+    changed = []
+    for table in sorted(set(before) | set(after)):
+        old, new = set(before.get(table, [])), set(after.get(table, []))
+        if old != new:
+            changed.append(f"{table} (+{len(new - old)} -{len(old - new)})")
+    return changed
+
+
+class WriteFailed(RuntimeError):
+    """The failure a test injects into a service's write."""
+
+
+def fails_after_call(real: Any, *, call: int = 1) -> Any:
+    """A stand-in for ``real`` that does its work, then raises on its ``call``-th call: the service has written
+    everything up to that point (including what ``real`` wrote) when it fails."""
+    calls = 0
+
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        result = real(*args, **kwargs)
+        if calls >= call:
+            raise WriteFailed(f"failed after call {calls} of {getattr(real, '__name__', real)}")
+        return result
+
+    return stand_in

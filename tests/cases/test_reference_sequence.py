@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from datetime import datetime
@@ -11,27 +12,18 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connection
 
-from cspr.accounts.models import User
 from cspr.cases import services
 from cspr.cases.models import Case, CaseReferenceCounter
 from cspr.partnerships.demo import seed_demo
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
-from tests.cases.conftest import LONDON, make_notification
+from tests.cases.conftest import LONDON
+from tests.cases.factories import notification_by_notifier
 
 AT = datetime(2026, 12, 18, 16, 0, tzinfo=LONDON)
 
 
 def submit_as_notifier(partnership: Partnership) -> Case:
-    notifier = User.objects.get(email="notifier@example.org")
-    return services.notification_submit(
-        actor=notifier,
-        membership_scope=scope_for(notifier),
-        partnership=partnership,
-        data=make_notification(),
-        as_referral=False,
-        submitted_at=AT,
-    )
+    return notification_by_notifier(partnership, at=AT)
 
 
 @pytest.mark.django_db
@@ -39,7 +31,7 @@ def test_a_submission_that_fails_gives_back_its_number(demo: dict[str, Partnersh
     northvale = demo["northvale"]
     first = submit_as_notifier(northvale)
     with (
-        mock.patch("cspr.cases.services._tell_about_new_case", side_effect=RuntimeError("outbox down")),
+        mock.patch.object(services, "message_queue", side_effect=RuntimeError("outbox down")),
         pytest.raises(RuntimeError),
     ):
         submit_as_notifier(northvale)
@@ -77,40 +69,39 @@ def test_two_interleaved_submissions_get_consecutive_references_without_duplicat
     b_started = threading.Event()
     results: dict[str, Case] = {}
     errors: list[BaseException] = []
-    real_set = services._involved_organisations_set
 
-    def pause_in_a(**kwargs: Any) -> None:
-        real_set(**kwargs)
-        if threading.current_thread().name == "A":
+    def pause_after_taking_the_number(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        """A's own statements: once its counter UPDATE has run, A holds its number (and the lock) and waits."""
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("UPDATE") and "casereferencecounter" in sql.lower():
             a_has_number.set()
             b_started.wait(timeout=10)
             time.sleep(0.5)  # B is now blocked on the counter (or on the write lock) until A commits
+        return result
 
     def work(name: str) -> None:
         try:
-            wrapper = connection.execute_wrapper(_wait_when_locked) if connection.vendor == "sqlite" else None
-            if wrapper:
-                wrapper.__enter__()
-            try:
+            with contextlib.ExitStack() as wrappers:
+                if connection.vendor == "sqlite":
+                    wrappers.enter_context(connection.execute_wrapper(_wait_when_locked))
+                if name == "A":
+                    wrappers.enter_context(connection.execute_wrapper(pause_after_taking_the_number))
                 if name == "B":
                     a_has_number.wait(timeout=10)
                     b_started.set()
                 results[name] = submit_as_notifier(Partnership.objects.get(pk=seeded.pk))
-            finally:
-                if wrapper:
-                    wrapper.__exit__(None, None, None)
         except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
 
-    with mock.patch("cspr.cases.services._involved_organisations_set", side_effect=pause_in_a):
-        threads = [threading.Thread(target=work, args=(name,), name=name, daemon=True) for name in ("A", "B")]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+    threads = [threading.Thread(target=work, args=(name,), name=name, daemon=True) for name in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
     assert errors == []
+    assert a_has_number.is_set(), "A never paused after taking its number: the interleaving was not tested"
     assert results["A"].sequence == start + 1, "A took its number first"
     assert results["B"].sequence == start + 2, "B waited for A and took the next"
     assert CaseReferenceCounter.objects.get(partnership=seeded, year=2026).last == start + 2

@@ -1,0 +1,31 @@
+"""A calendar write that fails midway leaves every table exactly as it was."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+
+from cspr.audit.services import audit_record
+from cspr.calendars import services
+from cspr.calendars.models import ImportedBankHoliday
+from tests.support import WriteFailed, database_rows, fails_after_call, tables_changed
+
+NEW_YEAR = (datetime.date(2029, 1, 1), "New Year's Day")
+CHRISTMAS = (datetime.date(2029, 12, 25), "Christmas Day")
+ANNOUNCED = (datetime.date(2029, 5, 7), "An announced holiday")
+
+
+def test_atomicity_an_import_that_fails_at_its_audit_event_keeps_the_year_it_was_replacing(db: None) -> None:
+    """An import deletes the year's holidays and writes the new list before its audit event: when the event fails,
+    the old list is back and the new one is gone."""
+    services.bank_holidays_import(actor=None, events=[NEW_YEAR, CHRISTMAS])
+    before = database_rows()
+    with (
+        mock.patch.object(services, "audit_record", side_effect=fails_after_call(audit_record)),
+        pytest.raises(WriteFailed),
+    ):
+        services.bank_holidays_import(actor=None, events=[NEW_YEAR, ANNOUNCED, CHRISTMAS])
+    assert tables_changed(before, database_rows()) == []
+    assert sorted(ImportedBankHoliday.objects.values_list("date", flat=True)) == [NEW_YEAR[0], CHRISTMAS[0]]

@@ -1,0 +1,28 @@
+"""A rapid review write that fails midway leaves every table exactly as it was."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from cspr.audit.services import audit_record
+from cspr.rapid_reviews import services
+from tests.rapid_reviews.support import hold, schedule, the_case
+from tests.support import WriteFailed, database_rows, fails_after_call, tables_changed
+
+
+def test_atomicity_recording_the_meeting_that_fails_at_its_audit_event_leaves_no_attendance_or_met_clock(
+    demo: dict,
+) -> None:
+    """By the meeting's audit event the meeting is marked held, its attendance replaced and the PRG meeting clock
+    met (with that clock's own audit event): all of it goes."""
+    case = the_case()
+    schedule(case)
+    before = database_rows()
+    with (
+        mock.patch.object(services, "audit_record", side_effect=fails_after_call(audit_record)),
+        pytest.raises(WriteFailed),
+    ):
+        hold(case)
+    assert tables_changed(before, database_rows()) == []
