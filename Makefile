@@ -46,7 +46,7 @@ imports:
 	$(BIN)/lint-imports
 
 pytest:
-	DJANGO_SETTINGS_MODULE=cspr.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=cspr.settings.test $(BIN)/pytest -n auto
 
 install: python-version $(DEPS_STAMP) $(NODE_STAMP)
 
