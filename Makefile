@@ -20,7 +20,7 @@ SCSS := $(wildcard frontend/scss/*.scss)
 run: install $(STATIC_STAMP)
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
+	SERVICE_URL="$(SERVICE_URL)" $(MANAGE) seed_demo
 	@echo ""
 	@echo "  The service is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "  The worker beside it writes e-mails to var/mail/ (one .eml file each), linking to $(SERVICE_URL)/"
@@ -29,7 +29,7 @@ run: install $(STATIC_STAMP)
 
 # The outbox worker alone (production runs it as its own service; see docs/operations.md).
 worker: install
-	$(MANAGE) run_worker
+	SERVICE_URL="$(SERVICE_URL)" $(MANAGE) run_worker
 
 test: install assets check pytest
 

@@ -47,6 +47,25 @@ def test_make_run_gives_the_service_the_address_it_is_started_at(env: dict[str, 
     )
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+    # The demo's own e-mails, queued while it is seeded, link to the same address.
+    seeding = next(line for line in result.stdout.splitlines() if "seed_demo" in line)
+    assert seeding.startswith(expected.split(" ")[0])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_worker_gives_the_worker_the_address_too() -> None:
+    result = subprocess.run(
+        ["make", "-n", "worker"],  # noqa: S607
+        cwd=ROOT,
+        env=_env(PORT="8080"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'SERVICE_URL="http://127.0.0.1:8080"' in next(
+        line for line in result.stdout.splitlines() if "run_worker" in line
+    )
 
 
 def test_the_dev_script_uses_the_port_when_no_service_url_is_set() -> None:
