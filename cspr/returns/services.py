@@ -80,6 +80,10 @@ EVENT_NEEDED = "Enter what happened."
 ENTRY_NOT_FOUND = "There is no such chronology entry on this return."
 NOTHING_TO_SUBMIT = "There is no return to submit yet: save the return first."
 INCOMPLETE = "Complete these parts of the return first: {parts}."
+IMPORT_ARCHIVE = (
+    "The selected workbook would expand to more than the service can check: save the chronology as a CSV file, or "
+    "split it into smaller workbooks"
+)
 IMPORT_ALL_THERE = "Every row of this file is already in the chronology: nothing was added"
 NOBODY_TO_ANSWER = (
     "Nobody at {organisation} can receive requests: ask the partnership admin to invite a contributor from "
@@ -755,6 +759,8 @@ def _import_kind(upload: Any, data: bytes) -> str:
             io.BytesIO(data), claimed=claimed, allowed=IMPORT_KINDS, max_expanded=50 * _import_limit()
         )
     except documents.FileRejected as error:
+        if error.reason == "archive":
+            raise ReturnActionRefused(IMPORT_ARCHIVE, field="file") from error
         raise ReturnActionRefused(IMPORT_TYPE if error.reason == "type" else error.message, field="file") from error
 
 

@@ -83,7 +83,10 @@ def test_each_bad_upload_is_refused_on_every_upload_page_with_nothing_kept(
     assert "govuk-error-summary" in text
     assert "govuk-error-message" in text
     if page == "chronology import":
-        expected = "expand" if bad == "zip bomb" else "must be a CSV file or an Excel spreadsheet"
+        expected = (
+            "save the chronology as a CSV file" if bad == "zip bomb" else "must be a CSV file or an Excel spreadsheet"
+        )
+        assert "save it as a PDF" not in text  # the import takes CSV or XLSX only
     elif bad == "zip bomb":
         expected = "would expand to more than the service can check"
     else:
