@@ -141,6 +141,12 @@ TEXTS = FieldTexts(
         "purpose_other": ("Your reason", ONE_LINE),
         "note": ("Note", NOTE),
         "other_reference": ("Reference of the case to link", 40),
+        "transition_reason": ("The reason", REASON),
+        "late_reason": ("The reason it was late", REASON),
+        "panel_reference": ("Panel reference", 100),
+        "other_area": ("The area informed", ONE_LINE),
+        "extension_reason": ("The reason for the extension", REASON),
+        "agreed_by": ("Who agreed the extension", ONE_LINE),
     },
     refused=CaseActionRefused,
 )
@@ -837,6 +843,7 @@ def _move(
     executive_disagrees_with_prg: bool | None = None,
 ) -> Case:
     """The one place a case changes stage: the table's verdict, the immutable row, the clocks and the audit."""
+    reason = TEXTS.clean("transition_reason", reason, field="reason")
     roles = scope.roles_in(case.partnership_id)
     case = Case.objects.select_for_update().get(pk=case.pk)
     try:
@@ -857,7 +864,7 @@ def _move(
         transition=transition,
         grounds=list(grounds),
     )
-    transition_row.seal("reason", reason.strip())
+    transition_row.seal("reason", reason)
     transition_row.save(force_insert=True)
     previous = case.stage
     case.stage = target.value
@@ -899,6 +906,7 @@ def case_clock_met(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case_clock_met must run inside the caller's transaction.atomic block.")
+    late_reason = TEXTS.clean("late_reason", late_reason)
     clock = CaseClock.objects.select_for_update().filter(case=case, clock_id=clock_id, applicable=True).first()
     if clock is None or clock.met_on is not None:
         return clock
@@ -906,7 +914,7 @@ def case_clock_met(
     if late_reason_missing(met_on, clock.effective_due, late_reason):
         raise CaseActionRefused(CLOCK_LATE_REASON, field="late_reason")
     clock.met_on = met_on
-    clock.seal("late_reason", late_reason.strip() if late else "")
+    clock.seal("late_reason", late_reason if late else "")
     clock.save(update_fields=["met_on", "late_reason_sealed"])
     _audit(actor=actor, verb="case.clock_met", case=case, request=request, clock=clock_id, met_on=met_on, late=late)
     return clock
@@ -937,9 +945,12 @@ def duty_record(
     recorded_at = _now(recorded_at)
     kind = DutyKind(kind).value
     _check_day(done_on, case=case, today=_local_date(recorded_at), field="done_on")
-    if kind == DutyKind.PANEL_NOTIFIED and not panel_reference.strip():
+    panel_reference = TEXTS.clean("panel_reference", panel_reference)
+    other_area = TEXTS.clean("other_area", other_area)
+    late_reason = TEXTS.clean("late_reason", late_reason)
+    if kind == DutyKind.PANEL_NOTIFIED and not panel_reference:
         raise CaseActionRefused(PANEL_REFERENCE_NEEDED, field="panel_reference")
-    if kind == DutyKind.OTHER_AREA_INFORMED and not other_area.strip():
+    if kind == DutyKind.OTHER_AREA_INFORMED and not other_area:
         raise CaseActionRefused(OTHER_AREA_NEEDED, field="other_area")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -965,16 +976,16 @@ def duty_record(
             case=case,
             kind=kind,
             done_on=done_on,
-            panel_reference=panel_reference.strip(),
+            panel_reference=panel_reference,
             recorded_by=actor,
             recorded_at=recorded_at,
         )
-        duty.seal("other_area", other_area.strip())
-        duty.seal("late_reason", late_reason.strip() if late else "")
+        duty.seal("other_area", other_area)
+        duty.seal("late_reason", late_reason if late else "")
         duty.save(force_insert=True)
         if clock is not None:
             clock.met_on = done_on
-            clock.seal("late_reason", late_reason.strip() if late else "")
+            clock.seal("late_reason", late_reason if late else "")
             clock.save(update_fields=["met_on", "late_reason_sealed"])
         if kind == DutyKind.PANEL_NOTIFIED:
             case.panel_notified_on = done_on
@@ -1000,8 +1011,10 @@ def clock_extension_record(
     """Record an extension agreed (for example with the Panel): the new due date, why, and who agreed it."""
     scope = _check_scope(actor, scope)
     _require("cases.record_extension", scope, case)
-    if not reason.strip() or not agreed_by.strip():
-        raise CaseActionRefused(EXTENSION_REASON_NEEDED, field="reason" if not reason.strip() else "agreed_by")
+    reason = TEXTS.clean("extension_reason", reason, field="reason")
+    agreed_by = TEXTS.clean("agreed_by", agreed_by)
+    if not reason or not agreed_by:
+        raise CaseActionRefused(EXTENSION_REASON_NEEDED, field="reason" if not reason else "agreed_by")
     last = clock_date_range()[1]
     if extended_to > last:  # the form says so first; this keeps any other caller from storing it
         raise CaseActionRefused(EXTENSION_BEYOND_CALENDAR.format(last=f"{last:%-d %B %Y}"), field="extended_to")
@@ -1016,8 +1029,8 @@ def clock_extension_record(
                 EXTENSION_NOT_LATER.format(due=f"{clock.effective_due:%-d %B %Y}"), field="extended_to"
             )
         clock.extended_to = extended_to
-        clock.seal("extension_reason", reason.strip())
-        clock.seal("extension_agreed_by", agreed_by.strip())
+        clock.seal("extension_reason", reason)
+        clock.seal("extension_agreed_by", agreed_by)
         clock.save(update_fields=["extended_to", "extension_reason_sealed", "extension_agreed_by_sealed"])
         _audit(
             actor=actor,

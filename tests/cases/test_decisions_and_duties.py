@@ -397,3 +397,49 @@ def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFu
         thread.join()
     assert sorted(outcomes) == ["moved", "refused"]
     assert CaseTransition.objects.filter(case=case, transition="start_rapid_review").count() == 1
+
+
+# -- the free-text policy applies to direct calls as well as to the forms -------------------------------------------
+
+BIDI_OVERRIDE = "\u202e"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        ("extension", "reason"),
+        ("extension_agreed_by", "agreed_by"),
+        ("duty_other_area", "other_area"),
+        ("duty_panel_reference", "panel_reference"),
+        ("route", "reason"),
+    ],
+)
+def test_a_service_called_directly_refuses_text_its_form_would_refuse_and_writes_nothing(
+    submit: SubmitFunc, user: UserFunc, call: str, field: str
+) -> None:
+    case = submit()
+    decide(user, case)
+    officer = user("business.unit@example.org")
+    extension = {"actor": officer, "case": case, "clock_id": "panel_notification", "extended_to": date(2027, 1, 8)}
+    duty = {"actor": officer, "case": case, "done_on": date(2026, 12, 21), "recorded_at": NOON_21_DEC}
+    calls: dict[str, Callable[[], Any]] = {
+        "extension": lambda: services.clock_extension_record(
+            **extension, reason=f"Agreed{BIDI_OVERRIDE}", agreed_by="The Panel"
+        ),
+        "extension_agreed_by": lambda: services.clock_extension_record(
+            **extension, reason="Agreed by telephone.", agreed_by=f"Panel{BIDI_OVERRIDE}"
+        ),
+        "duty_other_area": lambda: services.duty_record(
+            **duty, kind=DutyKind.OTHER_AREA_INFORMED, other_area=f"Southmoor{BIDI_OVERRIDE}"
+        ),
+        "duty_panel_reference": lambda: services.duty_record(
+            **duty, kind=DutyKind.PANEL_NOTIFIED, panel_reference="CSPRP-1\x00"
+        ),
+        "route": lambda: route(user, case, "withdraw", reason=f"Withdrawn{BIDI_OVERRIDE} by the notifier"),
+    }
+    transitions, duties = CaseTransition.objects.count(), DutyRecord.objects.count()
+    with pytest.raises(CaseActionRefused) as refused:
+        calls[call]()
+    assert refused.value.field == field
+    assert "must not contain" in refused.value.message
+    assert (CaseTransition.objects.count(), DutyRecord.objects.count()) == (transitions, duties)
