@@ -282,9 +282,10 @@ def _date(
     if value > today:
         errors.add(key, IN_FUTURE.format(**_what(label)))
         return None
-    if value < EARLIEST_DATE:
+    if value < EARLIEST_DATE and clock_range is None:
         errors.add(key, TOO_EARLY.format(**_what(label)))
         return None
+    # A clock date names the clocks' own range, whatever the year typed (0001 as well as 1950).
     if clock_range is not None and not clock_range[0] <= value <= clock_range[1]:
         first, last = clock_range
         until = "today" if today <= last else _day(last)

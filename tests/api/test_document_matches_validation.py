@@ -54,3 +54,14 @@ def test_answers_the_document_calls_invalid_are_refused_naming_the_field(
     response = post_json(api_as("notifier@example.org"), URL, payload(**{field: value}))
     assert response.status_code == 422
     assert ["body", field] in [error["loc"] for error in response.json()["detail"]]
+
+
+@pytest.mark.parametrize("year", ["0001", "1950", "2011"])
+def test_a_clock_date_too_early_names_the_clocks_range_whatever_the_year(
+    api_as: Callable[..., Client], year: str
+) -> None:
+    response = post_json(api_as("notifier@example.org"), URL, payload(incident_on=f"{year}-06-01"))
+    assert response.status_code == 422
+    messages = [error["msg"] for error in response.json()["detail"] if error["loc"] == ["body", "incident_on"]]
+    assert messages
+    assert messages[0].startswith("The incident date must be between 12 January 2012 and")
