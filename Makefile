@@ -33,7 +33,7 @@ worker: install
 
 test: install assets check pytest
 
-check: lint typecheck imports
+check: lint typecheck imports ; $(BIN)/python scripts/check_thin_views.py
 
 lint:
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cspr.cases.models import Case, Child
+from cspr.cases.models import Case
 from cspr.cases.panels import PanelAction, PanelView
 from cspr.cases.services import IdentifyingDetails
 from cspr.core import policy
@@ -21,7 +21,7 @@ from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, SECTIONS, Judgement
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import selectors, services
-from cspr.rapid_reviews.models import FamilyTold, MeetingAttendance, PanelResponse, RapidReview
+from cspr.rapid_reviews.models import FamilyTold, PanelResponse, RapidReview
 from cspr.rapid_reviews.selectors import ReviewState
 
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -240,6 +240,19 @@ class RecordDocument:
     marking: str = OFFICIAL_SENSITIVE
 
 
+# The review's sealed free text the record document shows.
+RECORD_TEXTS = (
+    "facts_summary",
+    "key_practice_episodes",
+    "equality_analysis",
+    "local_grounds",
+    "national_reasons",
+    "immediate_learning",
+    "further_learning",
+    "no_further_learning",
+)
+
+
 def _or_missing(text: str) -> str:
     return text.strip() or "Not recorded."
 
@@ -250,14 +263,15 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
     Without ``identifying`` the children appear by pseudonym only; with it, item 9 lists their identifying details.
     """
     review: RapidReview | None = state.review
-    children = list(Child.objects.filter(case=case).order_by("position"))
+    children = selectors.case_children(case=case)
     texts = selectors.criterion_texts(partnership_id=case.partnership_id)
+    revealed = selectors.review_texts_revealed(review=review, names=RECORD_TEXTS)
 
     def sealed(name: str) -> str:
-        return review.unseal(name) if review is not None else ""
+        return revealed[name]
 
     blocks: list[Block] = []
-    arrangements = {row.child_id: row.unseal("arrangements") for row in review.safeguarding.all()} if review else {}
+    arrangements = selectors.arrangements_revealed(review=review)
     blocks.append(
         Block(
             "1. Immediate safeguarding arrangements",
@@ -275,7 +289,7 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
         facts.rows.append(("Equality analysis (race, disability and other inequalities)", _or_missing(equality)))
     blocks.append(facts)
 
-    judgements = {row.code: row for row in review.judgements.all()} if review else {}
+    judgements = selectors.judgement_reasons_revealed(review=review)
     local = Block("3. Decision on a local child safeguarding practice review", "§4.3, §5.3-5.5")
     decision = {"yes": "Yes: the criteria are met and a local review is appropriate", "no": "No"}.get(
         review.local_decision if review else "", "Not recorded."
@@ -283,11 +297,9 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
     local.rows = [("Decision", decision), ("Grounds", _or_missing(sealed("local_grounds")))]
     local.table_head = ["Criterion or circumstance", "Judgement", "Reason"]
     for criterion in JUDGED_CRITERIA:
-        row = judgements.get(criterion.code)
-        label = Judgement(row.judgement).label if row and row.judgement else "Not recorded"
-        local.table.append(
-            [f"{criterion.section}: {texts[criterion.code]}", label, _or_missing(row.unseal("reason") if row else "")]
-        )
+        judged, reason = judgements.get(criterion.code, ("", ""))
+        label = Judgement(judged).label if judged else "Not recorded"
+        local.table.append([f"{criterion.section}: {texts[criterion.code]}", label, _or_missing(reason)])
     blocks.append(local)
 
     national = Block("4. Recommendation on a national review", "§4.3, §8.2-8.3")
@@ -311,11 +323,11 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
     learning.table_head = ["Action", "Owner", "Due"]
     learning.table = [
         [
-            action.unseal("what"),
+            what,
             action.owner_organisation.name if action.owner_organisation else "Not set",
             _day(action.due_on),
         ]
-        for action in state.actions
+        for action, what in zip(state.actions, selectors.action_whats_revealed(actions=state.actions), strict=True)
     ]
     blocks.append(learning)
     blocks.append(
@@ -341,8 +353,10 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
     agencies = Block("8. Agencies involved in the rapid review", "§3.4, §4.3")
     involved = list(review.agencies_involved.order_by("name")) if review else []
     agencies.paragraphs = [", ".join(org.name for org in involved) or "Not recorded."]
-    omissions = list(review.omissions.select_related("organisation")) if review else []
-    agencies.rows = [(f"Not involved: {row.organisation.name}", row.unseal("reason")) for row in omissions]
+    agencies.rows = [
+        (f"Not involved: {name}", reason)
+        for _organisation_id, name, reason in selectors.omissions_revealed(review=review)
+    ]
     blocks.append(agencies)
 
     details = Block("9. Identifying details of the child and family", "§4.3")
@@ -376,11 +390,8 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
             ("Date", _day(meeting.held_on or meeting.scheduled_on) + ("" if meeting.held_on else " (scheduled)")),
             ("How", meeting.get_mode_display()),
         ]
-        for present in meeting.attendance.select_related("organisation"):
-            text = present.get_status_display() + (
-                f": {present.unseal('explanation')}" if present.status != MeetingAttendance.Status.ATTENDED else ""
-            )
-            meeting_block.rows.append((present.organisation.name, text))
+        for organisation, status_label, explanation in selectors.attendance_revealed(meeting=meeting):
+            meeting_block.rows.append((organisation, status_label + (f": {explanation}" if explanation else "")))
     blocks.append(meeting_block)
 
     ratification_block = Block("Ratification by the Executive Group", "§4.4-4.6")
@@ -393,11 +404,12 @@ def record_document(*, case: Case, state: ReviewState, identifying: IdentifyingD
                 + f" ({_day(decision_row.decided_on)})",
             )
         )
+    rationales = selectors.sign_off_rationales_revealed(sign_offs=state.sign_offs)
     for sign_off in state.sign_offs:
         text = (
             "Agrees with the PRG"
             if sign_off.agrees
-            else f"Disagrees with the PRG. Rationale: {sign_off.unseal('rationale')}"
+            else f"Disagrees with the PRG. Rationale: {rationales[sign_off.pk]}"
         )
         ratification_block.rows.append((sign_off.organisation.name, f"{text} ({_day(sign_off.signed_on)})"))
     ratification = state.ratification
@@ -481,7 +493,7 @@ def api_view(state: ReviewState) -> dict[str, Any]:
             ],
             "children": [
                 {"pseudonym": child.pseudonym, "safeguarding_recorded": child.pk in arranged}
-                for child in Child.objects.filter(case=case).order_by("position")
+                for child in selectors.case_children(case=case)
             ],
             "judgements": [
                 {

@@ -27,6 +27,7 @@ from cspr.procedure.models import CriterionWording
 from cspr.rapid_reviews.models import (
     FamilyTold,
     LearningAction,
+    MeetingAttendance,
     MeetingPaper,
     PanelResponse,
     PartnerSignOff,
@@ -239,3 +240,69 @@ def review_state(*, case: Case) -> ReviewState:
 def closing_reason(*, case: Case) -> str:
     row = CaseTransition.objects.filter(case=case, transition="close_criteria_not_met").order_by("-at").first()
     return row.unseal("reason") if row else ""
+
+
+def case_children(*, case: Case) -> list[Child]:
+    return list(Child.objects.filter(case=case).order_by("position"))
+
+
+# -- sealed text, revealed ---------------------------------------------------------------------------------------------
+# The one place the rapid review's pages reveal sealed values (ADR 0009): views and presenters receive plain text
+# from these functions and never call ``unseal`` themselves. Each reads only the fields its caller shows, so the
+# sealed-read audit records the same reads as before.
+
+
+def review_texts_revealed(*, review: RapidReview | None, names: tuple[str, ...]) -> dict[str, str]:
+    """The review's sealed free-text fields named, by name; empty strings when there is no review yet."""
+    return {name: review.unseal(name) if review is not None else "" for name in names}
+
+
+def arrangements_revealed(*, review: RapidReview | None) -> dict[int, str]:
+    """Each child's immediate safeguarding arrangements, by child id."""
+    if review is None:
+        return {}
+    return {row.child_id: row.unseal("arrangements") for row in review.safeguarding.all()}
+
+
+def judgement_reasons_revealed(*, review: RapidReview | None) -> dict[str, tuple[str, str]]:
+    """Each judged criterion's judgement and its reason, by criterion code."""
+    if review is None:
+        return {}
+    return {row.code: (row.judgement, row.unseal("reason")) for row in review.judgements.all()}
+
+
+def action_whats_revealed(*, actions: list[LearningAction]) -> list[str]:
+    """What each learning action is, in the order given."""
+    return [action.unseal("what") for action in actions]
+
+
+def omissions_revealed(*, review: RapidReview | None) -> list[tuple[int, str, str]]:
+    """The statutory agencies recorded as not involved: organisation id, its name and the reason."""
+    if review is None:
+        return []
+    return [
+        (row.organisation_id, row.organisation.name, row.unseal("reason"))
+        for row in review.omissions.select_related("organisation")
+    ]
+
+
+def attendance_revealed(*, meeting: PrgMeeting) -> list[tuple[str, str, str]]:
+    """Who came to the PRG meeting: organisation name, status label and, for those who did not attend, why."""
+    return [
+        (
+            row.organisation.name,
+            row.get_status_display(),
+            row.unseal("explanation") if row.status != MeetingAttendance.Status.ATTENDED else "",
+        )
+        for row in meeting.attendance.select_related("organisation")
+    ]
+
+
+def sign_off_rationales_revealed(*, sign_offs: list[PartnerSignOff]) -> dict[int, str]:
+    """The rationale of each partner who disagrees with the PRG, by sign-off id."""
+    return {row.pk: row.unseal("rationale") for row in sign_offs if not row.agrees}
+
+
+def meeting_texts_revealed(*, meeting: PrgMeeting) -> dict[str, str]:
+    """The meeting's agenda and, when it was arranged late, why."""
+    return {"agenda": meeting.unseal("agenda"), "late_reason": meeting.unseal("late_reason")}

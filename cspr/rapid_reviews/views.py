@@ -85,7 +85,7 @@ def _agency_returns_href(case: Case) -> str:
 
 
 def _children(case: Case) -> list[Child]:
-    return list(Child.objects.filter(case=case).order_by("position"))
+    return selectors.case_children(case=case)
 
 
 # -- overview --------------------------------------------------------------------------------------------------------
@@ -131,23 +131,21 @@ def _section_form(request: HttpRequest, case: Case, part: Section, review: Rapid
     initial: dict[str, Any] = {}
     if part is Section.SAFEGUARDING:
         children = _children(case)
-        if review:
-            for row in review.safeguarding.all():
-                initial[f"arrangements_{row.child_id}"] = row.unseal("arrangements")
+        for child_id, arrangements in selectors.arrangements_revealed(review=review).items():
+            initial[f"arrangements_{child_id}"] = arrangements
         return forms.SafeguardingForm(data, children=children, initial=initial)
     if part is Section.FACTS:
         if review:
-            initial = {
-                name: review.unseal(name) for name in ("facts_summary", "key_practice_episodes", "equality_analysis")
-            }
+            initial = selectors.review_texts_revealed(
+                review=review, names=("facts_summary", "key_practice_episodes", "equality_analysis")
+            )
         return forms.FactsForm(
             data, initial=initial, required_by_preset=selectors.practice_and_equality_required(case=case)
         )
     if part is Section.CRITERIA:
-        if review:
-            for judgement in review.judgements.all():
-                initial[f"judgement_{judgement.code}"] = judgement.judgement
-                initial[f"reason_{judgement.code}"] = judgement.unseal("reason")
+        for code, (judgement, reason) in selectors.judgement_reasons_revealed(review=review).items():
+            initial[f"judgement_{code}"] = judgement
+            initial[f"reason_{code}"] = reason
         return forms.CriteriaForm(data, texts=texts, initial=initial)
     if part is Section.DECISIONS:
         if review:
@@ -155,18 +153,19 @@ def _section_form(request: HttpRequest, case: Case, part: Section, review: Rapid
                 "local_decision": review.local_decision,
                 "national_recommendation": review.national_recommendation,
                 "national_criteria": review.national_criteria,
-                **{
-                    name: review.unseal(name)
-                    for name in ("local_grounds", "national_reasons", "further_learning", "no_further_learning")
-                },
+                **selectors.review_texts_revealed(
+                    review=review,
+                    names=("local_grounds", "national_reasons", "further_learning", "no_further_learning"),
+                ),
             }
         return forms.DecisionsForm(data, texts=texts, initial=initial)
     if part is Section.LEARNING:
         actions = list(review.actions.all()) if review else []
         if review:
-            initial["immediate_learning"] = review.unseal("immediate_learning")
-        for number, action in enumerate(actions, start=1):
-            initial[f"action_{number}_what"] = action.unseal("what")
+            initial.update(selectors.review_texts_revealed(review=review, names=("immediate_learning",)))
+        whats = selectors.action_whats_revealed(actions=actions)
+        for number, (action, what) in enumerate(zip(actions, whats, strict=True), start=1):
+            initial[f"action_{number}_what"] = what
             initial[f"action_{number}_owner"] = str(action.owner_organisation_id or "")
             initial[f"action_{number}_due"] = action.due_on
         rows = len(actions) + forms.BLANK_ACTION_ROWS
@@ -184,8 +183,8 @@ def _section_form(request: HttpRequest, case: Case, part: Section, review: Rapid
     statutory = selectors.statutory_agencies(partnership_id=case.partnership_id)
     if review:
         initial["involved"] = [str(pk) for pk in review.agencies_involved.values_list("id", flat=True)]
-        for omission in review.omissions.all():
-            initial[f"omission_{omission.organisation_id}"] = omission.unseal("reason")
+        for organisation_id, _name, reason in selectors.omissions_revealed(review=review):
+            initial[f"omission_{organisation_id}"] = reason
     return forms.AgenciesForm(data, initial=initial, organisations=organisations, statutory=statutory)
 
 
@@ -346,8 +345,7 @@ def meeting(request: HttpRequest, reference: str) -> HttpResponse:
             "starts_at": current.starts_at,
             "mode": current.mode,
             "where": current.where,
-            "agenda": current.unseal("agenda"),
-            "late_reason": current.unseal("late_reason"),
+            **selectors.meeting_texts_revealed(meeting=current),
         }
     form = forms.MeetingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():

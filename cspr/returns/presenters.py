@@ -104,6 +104,8 @@ def inbox_rows(requests: Iterable[InformationRequest], *, current_partnership_id
 
 
 def return_view(agency_return: AgencyReturn) -> dict[str, Any]:
+    revealed = selectors.return_revealed(agency_return=agency_return)
+    texts = revealed["texts"]
     return {
         "version": agency_return.version,
         "status": agency_return.status,
@@ -112,28 +114,17 @@ def return_view(agency_return: AgencyReturn) -> dict[str, Any]:
         "involved_from": agency_return.involved_from,
         "involved_to": agency_return.involved_to,
         "sections": [
-            ("Services provided", agency_return.unseal("services")),
-            ("Key contacts", agency_return.unseal("key_contacts")),
-            ("Summary of involvement", agency_return.unseal("involvement")),
-            ("Key practice episodes and analysis", agency_return.unseal("key_practice_episodes")),
-            ("Immediate safeguarding actions taken", agency_return.unseal("immediate_actions")),
-            ("Early learning", agency_return.unseal("early_learning")),
-            ("Equality considerations", agency_return.unseal("equality_considerations")),
+            ("Services provided", texts["services"]),
+            ("Key contacts", texts["key_contacts"]),
+            ("Summary of involvement", texts["involvement"]),
+            ("Key practice episodes and analysis", texts["key_practice_episodes"]),
+            ("Immediate safeguarding actions taken", texts["immediate_actions"]),
+            ("Early learning", texts["early_learning"]),
+            ("Equality considerations", texts["equality_considerations"]),
         ],
-        "revision_reason": agency_return.unseal("revision_reason"),
-        "entries": [
-            {
-                "id": entry.pk,
-                "happened_on": entry.happened_on,
-                "event": entry.unseal("event"),
-                "source": entry.unseal("source"),
-            }
-            for entry in agency_return.entries.all()
-        ],
-        "attachments": [
-            {"uuid": attachment.uuid, "title": attachment.unseal("title"), "size": attachment.size}
-            for attachment in agency_return.attachments.all()
-        ],
+        "revision_reason": revealed["revision_reason"],
+        "entries": revealed["entries"],
+        "attachments": revealed["attachments"],
         "submitted_on": timezone.localdate(agency_return.submitted_at) if agency_return.submitted_at else None,
         "submitted_by": (agency_return.submitted_by.full_name if agency_return.submitted_by else ""),
         "missing": services.return_missing_parts(agency_return),
@@ -146,8 +137,7 @@ def request_page(*, info_request: InformationRequest, user: Any) -> dict[str, An
     lead = services.lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
     return {
         "info_request": info_request,
-        "questions": info_request.unseal("questions"),
-        "not_involved_reason": info_request.unseal("not_involved_reason"),
+        **selectors.request_revealed(info_request=info_request),
         "current": return_view(current) if current else None,
         "earlier": [
             {

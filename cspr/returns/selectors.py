@@ -17,6 +17,7 @@ from cspr.partnerships.models import Membership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
 from cspr.returns.models import (
     CLOSED_STATUSES,
+    RETURN_TEXT_FIELDS,
     AgencyReturn,
     ChronologyEntry,
     InformationRequest,
@@ -341,3 +342,42 @@ def organisations_that_can_answer(*, partnership_id: int, organisation_ids: Iter
             user__is_active=True,
         ).values_list("organisation_id", flat=True)
     )
+
+
+# The one place the returns pages reveal sealed values (ADR 0009): views and presenters receive plain text from
+# these functions and never call ``unseal`` themselves. Every read is still recorded by the sealed-read audit.
+
+
+def return_texts_revealed(*, agency_return: AgencyReturn) -> dict[str, str]:
+    """The return's sealed text sections by field name, as the edit form starts from them."""
+    return {name: agency_return.unseal(name) for name in RETURN_TEXT_FIELDS}
+
+
+def return_revealed(*, agency_return: AgencyReturn) -> dict[str, Any]:
+    """The sealed parts of one return version in plain text: its sections, the reason for a revision, its
+    chronology entries and its attachments' titles (entries and attachments read from the prefetch)."""
+    return {
+        "texts": return_texts_revealed(agency_return=agency_return),
+        "revision_reason": agency_return.unseal("revision_reason"),
+        "entries": [
+            {
+                "id": entry.pk,
+                "happened_on": entry.happened_on,
+                "event": entry.unseal("event"),
+                "source": entry.unseal("source"),
+            }
+            for entry in agency_return.entries.all()
+        ],
+        "attachments": [
+            {"uuid": attachment.uuid, "title": attachment.unseal("title"), "size": attachment.size}
+            for attachment in agency_return.attachments.all()
+        ],
+    }
+
+
+def request_revealed(*, info_request: InformationRequest) -> dict[str, str]:
+    """The request's sealed questions and, when the organisation said so, why it was not involved."""
+    return {
+        "questions": info_request.unseal("questions"),
+        "not_involved_reason": info_request.unseal("not_involved_reason"),
+    }

@@ -428,7 +428,7 @@ def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
         return redirect("returns:request", request_uuid=info_request.uuid)
     initial: dict[str, Any] = {}
     if current is not None:
-        initial = {name: current.unseal(name) for name in RETURN_TEXT_FIELDS}
+        initial = dict(selectors.return_texts_revealed(agency_return=current))
         initial.update({"involved_from": current.involved_from, "involved_to": current.involved_to})
     stamp = services.return_stamp(current)
     form = ReturnForm(_posted(request), initial=initial)
