@@ -111,7 +111,7 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
     """Everything the case page shows, for this person, on ``today``. ``url(name, **kwargs)`` reverses URLs."""
     reference = case.reference
     roles = scope.roles_in(case.partnership_id)
-    children = list(case.children.all())
+    children = selectors.case_children(case=case)
     # Free text typed into the case (reasons, notes, titles) only for the roles that work it (ADR 0009).
     reveal = bool(rules.test_rule("cases.read_free_text", scope, case))
     all_clocks = selectors.case_clocks(case=case, today=today, reveal=reveal)

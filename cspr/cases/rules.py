@@ -12,8 +12,8 @@ from typing import Any
 
 import rules
 
-from cspr.cases.models import Case, LocalAuthorityDecision
-from cspr.cases.selectors import cases_visible
+from cspr.cases.models import Case
+from cspr.cases.selectors import case_is_visible, case_la_decision_rows
 from cspr.core.policy import (
     CASE_LINKERS,
     CASE_ROUTERS,
@@ -50,8 +50,7 @@ def la_notifier_organisation_ids(scope: Scope, partnership_id: int) -> frozenset
 def can_see_case(who: Any, case: Case | None) -> bool:
     if case is None:
         return False
-    scope = scope_of(who)
-    return cases_visible(scope=scope, partnership_id=case.partnership_id).filter(pk=case.pk).exists()
+    return case_is_visible(scope=scope_of(who), case=case)
 
 
 def _holds(roles: frozenset[Role]) -> Any:
@@ -69,7 +68,7 @@ def is_la_notifier(who: Any, case: Case | None) -> bool:
 
 @rules.predicate
 def no_la_decision_yet(who: Any, case: Case | None) -> bool:
-    return case is not None and not LocalAuthorityDecision.objects.filter(case=case).exists()
+    return case is not None and not case_la_decision_rows(case=case)
 
 
 # The LA decision is the local authority's: its notifier records it (and any correction); the business unit may

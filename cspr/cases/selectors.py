@@ -50,13 +50,18 @@ __all__ = [
 _LIMITED_ROLES = frozenset({Role.AGENCY_CONTRIBUTOR, Role.REVIEWER})
 
 
+def _sees_every_case(scope: Scope, partnership_id: int) -> bool:
+    """Whether ``cases_visible`` gives this scope every case of the partnership (a role beyond the limited ones)."""
+    return scope.can_see_partnership(partnership_id) and bool(scope.roles_in(partnership_id) - _LIMITED_ROLES)
+
+
 def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
     """The cases of ``partnership_id`` this scope may see (none unless the scope holds a membership there)."""
     if not scope.can_see_partnership(partnership_id):
         return Case.objects.none()
     roles = scope.roles_in(partnership_id)
     cases = Case.objects.filter(partnership_id=partnership_id)
-    if roles - _LIMITED_ROLES:
+    if _sees_every_case(scope, partnership_id):
         return cases
     if Role.AGENCY_CONTRIBUTOR in roles:
         organisations = scope.organisation_ids_in(partnership_id, roles=[Role.AGENCY_CONTRIBUTOR])
@@ -69,14 +74,83 @@ def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
     return Case.objects.none()
 
 
+# The attribute on a case loaded by ``case_get`` naming the scope it was found visible to, so that the permission
+# checks on the same page do not ask the database again (a scope is immutable, so equal scopes see the same cases).
+_VISIBLE_TO = "_cspr_visible_to"
+
+
 def case_get(*, scope: Scope, partnership_id: int, reference: str) -> Case | None:
     """One visible case by its reference (``None`` when it does not exist or this scope may not see it)."""
-    return (
+    case = (
         cases_visible(scope=scope, partnership_id=partnership_id)
         .filter(reference=reference)
         .select_related("partnership", "created_by", "submitted_by_organisation")
         .first()
     )
+    if case is not None:
+        setattr(case, _VISIBLE_TO, scope)
+    return case
+
+
+# -- one read per page -------------------------------------------------------------------------------------------
+# A page that only reads (the case page) marks its case with :func:`case_for_page`; the rows below are then read
+# once and shared by every part of the page (summary, timeline, panels, permission checks). Without the mark each
+# call reads afresh, so a service that writes and reads again never sees stale rows.
+
+_PAGE_ROWS = "_cspr_page_rows"
+
+
+def case_for_page(case: Case) -> Case:
+    """Mark a case loaded for a read-only page, so the page's parts share the rows they read."""
+    setattr(case, _PAGE_ROWS, {})
+    return case
+
+
+def case_page_rows(case: Case, key: str, load: Any) -> Any:
+    """``load()``, read once per page when the case is marked by :func:`case_for_page` (other apps' selectors share
+    the mark through this function, with keys of their own)."""
+    rows = getattr(case, _PAGE_ROWS, None)
+    if rows is None:
+        return load()
+    if key not in rows:
+        rows[key] = load()
+    return rows[key]
+
+
+def case_children(*, case: Case) -> list[Child]:
+    return case_page_rows(case, "children", lambda: list(Child.objects.filter(case=case).order_by("position")))
+
+
+def case_clock_rows(*, case: Case) -> list[CaseClock]:
+    """The case's clock rows in the preset's order."""
+    return case_page_rows(case, "clocks", lambda: list(CaseClock.objects.filter(case=case).order_by("position")))
+
+
+def case_preset(*, case: Case) -> Any:
+    """The case's preset with the partnership's own clock lengths."""
+    return case_page_rows(
+        case, "preset", lambda: partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+    )
+
+
+def case_la_decision_rows(*, case: Case) -> list[LocalAuthorityDecision]:
+    """The local authority's decisions, oldest first (the last is the one that stands)."""
+    return case_page_rows(
+        case,
+        "la_decisions",
+        lambda: list(
+            LocalAuthorityDecision.objects.filter(case=case)
+            .select_related("decided_by", "decided_by_organisation")
+            .order_by("recorded_at", "id")
+        ),
+    )
+
+
+def case_is_visible(*, scope: Scope, case: Case) -> bool:
+    """Whether this scope may see the case: known without a query when ``case_get`` found it for the same scope."""
+    if getattr(case, _VISIBLE_TO, None) == scope:
+        return True
+    return cases_visible(scope=scope, partnership_id=case.partnership_id).filter(pk=case.pk).exists()
 
 
 def cases_search(
@@ -205,9 +279,9 @@ def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockR
     has checked ``cases.read_free_text``; the read is audited), otherwise they are replaced by :data:`WITHHELD`.
     """
     calendar = partnership_calendar(partnership_id=case.partnership_id)
-    preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+    preset = case_preset(case=case)
     rows = []
-    for clock in CaseClock.objects.filter(case=case).order_by("position"):
+    for clock in case_clock_rows(case=case):
         try:
             rule = preset.rule(clock.clock_id)
         except UnknownClockError:  # a clock from a rule since removed: show it as recorded
@@ -335,9 +409,7 @@ def case_la_decisions(*, case: Case, reveal: bool = False) -> list[LaDecisionRow
             la_officer_role=decision.la_officer_role,
             recorded_at=decision.recorded_at,
         )
-        for decision in LocalAuthorityDecision.objects.filter(case=case).select_related(
-            "decided_by", "decided_by_organisation"
-        )
+        for decision in case_la_decision_rows(case=case)
     ]
 
 
@@ -394,10 +466,11 @@ def case_links(*, case: Case, scope: Scope | None = None) -> list[CaseLink]:
     links = CaseLink.objects.filter(case=case).filter(
         Q(other_case__isnull=True) | Q(other_case__partnership_id=case.partnership_id)
     )
-    if scope is not None:
+    if scope is not None and not _sees_every_case(scope, case.partnership_id):
         visible = cases_visible(scope=scope, partnership_id=case.partnership_id)
-        links = links.filter(Q(other_case__isnull=True) | Q(other_case__in=visible))
-    return list(links.select_related("other_case", "other_partnership"))
+        limited = links.filter(Q(other_case__isnull=True) | Q(other_case__in=visible))
+        return list(limited.select_related("other_case", "other_partnership"))
+    return case_page_rows(case, "links", lambda: list(links.select_related("other_case", "other_partnership")))
 
 
 def case_open_duplicate_warnings(*, case: Case) -> list[CaseLink]:
@@ -407,7 +480,8 @@ def case_open_duplicate_warnings(*, case: Case) -> list[CaseLink]:
 
 
 def case_duties(*, case: Case) -> list[DutyRecord]:
-    return list(DutyRecord.objects.filter(case=case).select_related("recorded_by"))
+    duties = DutyRecord.objects.filter(case=case).select_related("recorded_by")
+    return case_page_rows(case, "duties", lambda: list(duties))
 
 
 # -- the timeline ------------------------------------------------------------------------------------------------
@@ -476,7 +550,7 @@ def case_timeline(*, case: Case, reveal: bool = False) -> list[TimelineEntry]:
                 ),
             )
         )
-    for decision in LocalAuthorityDecision.objects.filter(case=case).select_related("decided_by"):
+    for decision in case_la_decision_rows(case=case):
         outcome = "to notify the Panel" if decision.notify_panel else "not to notify the Panel"
         on_behalf = (
             f" (recorded by the business unit for {decision.la_officer_name}, {decision.la_officer_role})"
@@ -494,7 +568,7 @@ def case_timeline(*, case: Case, reveal: bool = False) -> list[TimelineEntry]:
                 ),
             )
         )
-    for duty in DutyRecord.objects.filter(case=case).select_related("recorded_by"):
+    for duty in case_duties(case=case):
         detail = f"On {duty.done_on:%-d %B %Y}"
         if duty.panel_reference:
             detail += f", Panel reference {duty.panel_reference}"

@@ -525,7 +525,8 @@ _CLOCK_FIELDS = ("position", "title", "start", "due", "basis", "sentence", "sect
 
 
 def _latest_la_decision(case: Case) -> LocalAuthorityDecision | None:
-    return LocalAuthorityDecision.objects.filter(case=case).order_by("-recorded_at", "-id").first()
+    decisions = selectors.case_la_decision_rows(case=case)
+    return decisions[-1] if decisions else None
 
 
 def _routed_not_notifiable(case: Case) -> bool:

@@ -122,6 +122,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if case is None:
         return _refuse_case(request)
+    selectors.case_for_page(case)
     page = presenters.case_page(
         case=case,
         scope=_scope(request),

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cspr.calendars.selectors import partnership_preset
+from django.db.models import Q
+
+from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case, CaseClock, CaseTransition, Child
+from cspr.cases.selectors import case_clock_rows, case_page_rows, case_preset
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.rapid_review import (
     ActionDraft,
@@ -44,8 +47,22 @@ RAPID_REVIEW_CLOCKS = (
 )
 
 
+def case_children(*, case: Case) -> list[Child]:
+    return case_selectors.case_children(case=case)
+
+
 def review_get(*, case: Case) -> RapidReview | None:
-    return RapidReview.objects.filter(case=case).first()
+    # With its one-to-one rows: a missing one raises on access (an AttributeError), so ``ReviewState`` reads them
+    # with getattr. Read once on the case page, whose panel asks for it twice.
+    return case_page_rows(
+        case,
+        "rapid_review",
+        lambda: (
+            RapidReview.objects.filter(case=case)
+            .select_related("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
+            .first()
+        ),
+    )
 
 
 def meeting_get(*, case: Case) -> PrgMeeting | None:
@@ -101,15 +118,31 @@ def criterion_texts(*, partnership_id: int) -> dict[str, str]:
 
 
 def practice_and_equality_required(*, case: Case) -> bool:
-    preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
-    return preset.practice_episodes_and_equality_required
+    return bool(case_preset(case=case).practice_episodes_and_equality_required)
+
+
+def _case_agencies(case: Case) -> tuple[list[Organisation], list[Organisation]]:
+    """The partnership's safeguarding partners and its statutory agencies, by name, in one read."""
+
+    def load() -> tuple[list[Organisation], list[Organisation]]:
+        links = list(
+            PartnershipOrganisation.objects.filter(partnership_id=case.partnership_id)
+            .filter(Q(is_safeguarding_partner=True) | Q(is_statutory_agency=True))
+            .select_related("organisation")
+            .order_by("organisation__name", "id")
+        )
+        partners = [link.organisation for link in links if link.is_safeguarding_partner]
+        statutory = [link.organisation for link in links if link.is_statutory_agency]
+        return partners, statutory
+
+    return case_page_rows(case, "rapid_review_agencies", load)
 
 
 def review_draft(*, case: Case, review: RapidReview | None) -> RapidReviewDraft:
     """The record as plain values for the completeness rules (unsealing its text in memory only)."""
-    children = list(Child.objects.filter(case=case).order_by("position"))
+    children = case_selectors.case_children(case=case)
     required = practice_and_equality_required(case=case)
-    statutory = statutory_agencies(partnership_id=case.partnership_id)
+    statutory = _case_agencies(case)[1]
     if review is None:
         return RapidReviewDraft(
             children=tuple(ChildArrangement(child.pseudonym, "") for child in children),
@@ -205,14 +238,9 @@ class ReviewState:
 
 
 def review_state(*, case: Case) -> ReviewState:
-    # A missing one-to-one row raises on access (an AttributeError): the properties above read it with getattr.
-    review = (
-        RapidReview.objects.filter(case=case)
-        .select_related("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
-        .first()
-    )
+    review = review_get(case=case)
     meeting = PrgMeeting.objects.filter(case=case).first()
-    partners = safeguarding_partners(partnership_id=case.partnership_id)
+    partners = _case_agencies(case)[0]
     sign_offs: list[PartnerSignOff] = []
     responses: list[PanelResponse] = []
     family: list[FamilyTold] = []
@@ -222,7 +250,7 @@ def review_state(*, case: Case) -> ReviewState:
         responses = list(review.panel_responses.all())
         family = list(review.family_told.all())
         actions = list(review.actions.select_related("owner_organisation"))
-    clocks = {clock.clock_id: clock for clock in CaseClock.objects.filter(case=case, clock_id__in=RAPID_REVIEW_CLOCKS)}
+    clocks = {clock.clock_id: clock for clock in case_clock_rows(case=case) if clock.clock_id in RAPID_REVIEW_CLOCKS}
     return ReviewState(
         case=case,
         review=review,
@@ -240,10 +268,6 @@ def review_state(*, case: Case) -> ReviewState:
 def closing_reason(*, case: Case) -> str:
     row = CaseTransition.objects.filter(case=case, transition="close_criteria_not_met").order_by("-at").first()
     return row.unseal("reason") if row else ""
-
-
-def case_children(*, case: Case) -> list[Child]:
-    return list(Child.objects.filter(case=case).order_by("position"))
 
 
 # -- sealed text, revealed ---------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from cspr.calendars.selectors import partnership_calendar
 from cspr.cases import documents
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
+from cspr.cases.selectors import case_clock_rows
 from cspr.cases.services import case_clock_met, identifying_details_view
 from cspr.core import text
 from cspr.core.crypto import normalise
@@ -1339,7 +1340,8 @@ def request_mark_not_involved(
 
 
 def information_clock(case: Case) -> CaseClock | None:
-    return CaseClock.objects.filter(case=case, clock_id=CLOCK_ID, applicable=True).first()
+    # From the case's clock rows, which the case page reads once for all its sections.
+    return next((row for row in case_clock_rows(case=case) if row.clock_id == CLOCK_ID and row.applicable), None)
 
 
 def _all_in_on(case: Case) -> date | None:
