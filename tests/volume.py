@@ -26,7 +26,8 @@ _CHILD_SKIP = {"id", "uuid", "case"}
 
 
 def copy_demo_cases(*, partnership: Partnership, copies: int, business_unit_email: str) -> int:
-    """Add ``copies`` copies of the partnership's demo cases (with their children and a request to the police).
+    """Add ``copies`` copies of the partnership's demo cases (with their children and a request to the police, who
+    are therefore involved).
 
     Returns how many were added. Call again to add more: sequences carry on from the last copy.
     """
@@ -79,5 +80,9 @@ def copy_demo_cases(*, partnership: Partnership, copies: int, business_unit_emai
             )
         Child.objects.bulk_create(new_children)
         InformationRequest.objects.bulk_create(requests)
+        # As the service does when it asks: an organisation asked for information is involved in the case, which is
+        # how its contributors see the case (and so the request in their inbox) through cases_visible.
+        involved = Case.involved_organisations.through
+        involved.objects.bulk_create([involved(case_id=case.pk, organisation_id=police.pk) for case in new_cases])
         added += len(new_cases)
     return added

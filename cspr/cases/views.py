@@ -1,15 +1,14 @@
 """Case pages: thin views over the case selectors and services.
 
 A case is always found through ``cases_visible`` for ``request.scope`` in ``request.partnership_id``; a case of
-another partnership, or one this person may not see, is a 404 (and the refusal is audited). Object-level
-permissions come from ``cspr.cases.rules``.
+another partnership, or one this person may not see, is a 404 (and the refusal is audited). Each case page finds
+its case once, with its object rule from ``cspr.cases.rules``, through ``cspr.cases.pages.case_page``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from cspr.cases.forms import (
     RouteForm,
 )
 from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
+from cspr.cases.pages import case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import file_attachment
@@ -71,18 +71,6 @@ def _url(name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs=kwargs or None)
 
 
-def _case(request: HttpRequest, reference: str) -> Case | None:
-    return selectors.case_get(
-        scope=_scope(request),
-        partnership_id=_partnership_id(request),
-        reference=reference,
-    )
-
-
-def _allowed(request: HttpRequest, rule: str, case: Case) -> bool:
-    return bool(rules.test_rule(rule, _scope(request), case))
-
-
 def _refuse_case(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
     return refuse(request, reason=reason, status=404)
 
@@ -118,11 +106,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    selectors.case_for_page(case)
+@case_page(read_only=True)
+def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
     page = presenters.case_page(
         case=case,
         scope=_scope(request),
@@ -135,13 +120,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def identifying_details(request: HttpRequest, reference: str) -> HttpResponse:
+@case_page("cases.view_identifying_details", refusal="may not see identifying details")
+def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
     """Asks the purpose (GET); shows the details only in answer to the POST, and audits that view."""
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.view_identifying_details", case):
-        return _refuse_case(request, "may not see identifying details")
     form = IdentifyingPurposeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,12 +145,8 @@ def identifying_details(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def la_decision(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.record_la_decision", case):
-        return _refuse_case(request, "may not record the local authority's decision")
+@case_page("cases.record_la_decision", refusal="may not record the local authority's decision")
+def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
     scope = _scope(request)
     on_behalf = not la_notifier_organisation_ids(scope, case.partnership_id)
     today = timezone.localdate()
@@ -204,23 +181,22 @@ def la_decision(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def route(request: HttpRequest, reference: str, transition: str) -> HttpResponse:
+@case_page()
+def route(request: HttpRequest, case: Case, transition: str) -> HttpResponse:
     """The business unit's routing: start the rapid review, not notifiable, reassess, withdraw."""
     if transition == "choose_discretionary_review":
         return _refuse_case(request, "a discretionary review has its own page")
-    return _transition_page(request, reference, transition)
+    return _transition_page(request, case, transition)
 
 
 @require_http_methods(["GET", "POST"])
-def discretionary_review(request: HttpRequest, reference: str) -> HttpResponse:
+@case_page()
+def discretionary_review(request: HttpRequest, case: Case) -> HttpResponse:
     """The PRG chair or an Executive member chooses a discretionary local review (§5.6), with grounds."""
-    return _transition_page(request, reference, "choose_discretionary_review")
+    return _transition_page(request, case, "choose_discretionary_review")
 
 
-def _transition_page(request: HttpRequest, reference: str, transition: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
+def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpResponse:
     scope = _scope(request)
     rule = TRANSITIONS.get(transition)
     option = next(
@@ -259,12 +235,8 @@ def _transition_page(request: HttpRequest, reference: str, transition: str) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def duty(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.record_duty", case):
-        return _refuse_case(request, "may not record duties")
+@case_page("cases.record_duty", refusal="may not record duties")
+def duty(request: HttpRequest, case: Case) -> HttpResponse:
     today = timezone.localdate()
     clocks = selectors.case_clocks(case=case, today=today)
     kinds = presenters.duty_kinds_for(case, clocks)
@@ -306,12 +278,8 @@ def _looks_late(request: HttpRequest, clocks: list[selectors.ClockRow], *, today
 
 
 @require_http_methods(["GET", "POST"])
-def extension(request: HttpRequest, reference: str, clock_id: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.record_extension", case):
-        return _refuse_case(request, "may not extend clocks")
+@case_page("cases.record_extension", refusal="may not extend clocks")
+def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
     clocks = selectors.case_clocks(case=case, today=timezone.localdate())
     clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
     if clock is None:
@@ -339,12 +307,8 @@ def extension(request: HttpRequest, reference: str, clock_id: str) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.attach_document", case):
-        return _refuse_case(request, "may not add documents")
+@case_page("cases.attach_document", refusal="may not add documents")
+def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
     form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -367,13 +331,9 @@ def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def document_download(request: HttpRequest, reference: str, document_uuid: str) -> HttpResponse | FileResponse:
+@case_page("cases.download_document", refusal="may not download case documents")
+def document_download(request: HttpRequest, case: Case, document_uuid: str) -> HttpResponse | FileResponse:
     """Asks the purpose (GET); the file answers the POST, and the download is audited with its purpose."""
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.download_document", case):
-        return _refuse_case(request, "may not download case documents")
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
         return _refuse_case(request, "no such document on this case")
@@ -398,12 +358,8 @@ def document_download(request: HttpRequest, reference: str, document_uuid: str) 
 
 
 @require_http_methods(["GET", "POST"])
-def link(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.link_cases", case):
-        return _refuse_case(request, "may not link cases")
+@case_page("cases.link_cases", refusal="may not link cases")
+def link(request: HttpRequest, case: Case) -> HttpResponse:
     initial = {"other_reference": request.GET.get("other", "")[:40]}
     form = LinkForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -426,12 +382,8 @@ def link(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def duplicate_dismiss(request: HttpRequest, reference: str, link_id: int) -> HttpResponse:
-    case = _case(request, reference)
-    if case is None:
-        return _refuse_case(request)
-    if not _allowed(request, "cases.link_cases", case):
-        return _refuse_case(request, "may not link cases")
+@case_page("cases.link_cases", refusal="may not link cases")
+def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpResponse:
     try:
         services.case_link_dismiss(
             actor=request.user,

@@ -1,8 +1,9 @@
 """Rapid review pages: thin views over the rapid review's selectors and services.
 
-The case is always found with ``cspr.cases.selectors.case_get`` for ``request.scope`` in ``request.partnership_id``;
-another partnership's case, or one this person may not see or has no part in, is a 404 (audited). A page whose
-step is not possible yet sends the person back to the overview with a message saying why.
+The case is always found by ``cspr.cases.pages.case_page`` (``case_get`` for ``request.scope`` in the current
+partnership, then the page's object rule); another partnership's case, or one this person may not see or has no
+part in, is a 404 (audited). A page whose step is not possible yet sends the person back to the overview with a
+message saying why.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child
-from cspr.cases.selectors import case_get
+from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.core.middleware import refuse
@@ -47,13 +48,6 @@ def _scope(request: HttpRequest) -> Scope:
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _case(request: HttpRequest, reference: str, rule: str) -> Case | None:
-    case = case_get(scope=_scope(request), partnership_id=request.partnership_id, reference=reference)  # type: ignore[attr-defined]
-    if case is None or not rules.test_rule(rule, _scope(request), case):
-        return None
-    return case
 
 
 def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
@@ -91,10 +85,8 @@ def _children(case: Case) -> list[Child]:
 # -- overview --------------------------------------------------------------------------------------------------------
 
 
-def overview(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.view")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.view")
+def overview(request: HttpRequest, case: Case) -> HttpResponse:
     scope = _scope(request)
     state = selectors.review_state(case=case)
     editable = (
@@ -225,10 +217,8 @@ def _section_values(part: Section, form: Any, case: Case) -> dict[str, Any]:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.edit")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.edit")
+def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
     try:
         part = Section(section)
     except ValueError:
@@ -286,11 +276,9 @@ def section(request: HttpRequest, reference: str, section: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def check(request: HttpRequest, reference: str) -> HttpResponse:
+@case_page("rapid_reviews.view")
+def check(request: HttpRequest, case: Case) -> HttpResponse:
     """The completeness check; for the PRG chair, "Send to the Executive" once it passes."""
-    case = _case(request, reference, "rapid_reviews.view")
-    if case is None:
-        return _not_found(request)
     scope = _scope(request)
     can_decide = domain_rules.open_for(case.stage, services.PRG_DECISION) and bool(
         rules.test_rule("rapid_reviews.decide", scope, case)
@@ -329,10 +317,8 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def meeting(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.organise_meeting")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.organise_meeting")
+def meeting(request: HttpRequest, case: Case) -> HttpResponse:
     current = selectors.meeting_get(case=case)
     if not domain_rules.open_for(case.stage, services.PRG_DECISION) or (
         current is not None and current.held_on is not None
@@ -375,10 +361,8 @@ def meeting(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def meeting_held(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.organise_meeting")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.organise_meeting")
+def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
     current = selectors.meeting_get(case=case)
     if current is None:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
@@ -424,10 +408,8 @@ def meeting_held(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def paper_upload(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.organise_meeting")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.organise_meeting")
+def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
     if selectors.meeting_get(case=case) is None:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
     form = forms.PaperForm(_posted(request), request.FILES if request.method == "POST" else None)
@@ -449,10 +431,8 @@ def paper_upload(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, "paper_upload.html", {"case": case, "form": form})
 
 
-def paper_download(request: HttpRequest, reference: str, paper_uuid: str) -> HttpResponse | FileResponse:
-    case = _case(request, reference, "rapid_reviews.read_papers")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.read_papers")
+def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpResponse | FileResponse:
     paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
     if paper is None:
         return _not_found(request, "no such paper on this case")
@@ -467,10 +447,8 @@ def paper_download(request: HttpRequest, reference: str, paper_uuid: str) -> Htt
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def sign_off(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.sign_off")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.sign_off")
+def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, "ratify"):
         return _back(request, case, services.NOT_PRG_DECIDED)
     scope = _scope(request)
@@ -508,10 +486,8 @@ def sign_off(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def ratify(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.sign_off")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.sign_off")
+def ratify(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, "ratify"):
         return _back(request, case, services.NOT_PRG_DECIDED)
     state = selectors.review_state(case=case)
@@ -541,10 +517,8 @@ def ratify(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def rationale_sent(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.correspond_with_panel")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.correspond_with_panel")
+def rationale_sent(request: HttpRequest, case: Case) -> HttpResponse:
     state = selectors.review_state(case=case)
     if state.ratification is None or not state.ratification.disagrees_with_prg or state.rationale_sent is not None:
         return _back(request, case, "There is no rationale waiting to go to the Panel.")
@@ -601,11 +575,9 @@ def _docx_response(case: Case, record: presenters.RecordDocument, *, identifying
     return content_attachment(content, filename=filename, content_type=wordfile.CONTENT_TYPE)
 
 
-def document(request: HttpRequest, reference: str) -> HttpResponse:
+@case_page("rapid_reviews.view")
+def document(request: HttpRequest, case: Case) -> HttpResponse:
     """The Word document without identifying details (pseudonyms only); each download audited."""
-    case = _case(request, reference, "rapid_reviews.view")
-    if case is None:
-        return _not_found(request)
     services.rapid_review_document_open(
         actor=request.user, case=case, scope=_scope(request), identifying=False, request=request
     )
@@ -615,11 +587,9 @@ def document(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def document_identifying(request: HttpRequest, reference: str) -> HttpResponse:
+@case_page("rapid_reviews.identifying_document")
+def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
     """Asks the purpose (GET); the Word document with identifying details answers the POST, audited."""
-    case = _case(request, reference, "rapid_reviews.identifying_document")
-    if case is None:
-        return _not_found(request)
     form = forms.IdentifyingPurposeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -640,10 +610,8 @@ def document_identifying(request: HttpRequest, reference: str) -> HttpResponse:
     return _render(request, "document_purpose.html", {"case": case, "form": form})
 
 
-def print_view(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.view")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.view")
+def print_view(request: HttpRequest, case: Case) -> HttpResponse:
     services.rapid_review_document_open(
         actor=request.user, case=case, scope=_scope(request), identifying=False, output="print", request=request
     )
@@ -655,10 +623,8 @@ def print_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.correspond_with_panel")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.correspond_with_panel")
+def submit(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, "submit_to_panel"):
         return _back(request, case, services.NOT_RATIFIED)
     state = selectors.review_state(case=case)
@@ -682,10 +648,8 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def panel_response(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.correspond_with_panel")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.correspond_with_panel")
+def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, *services.PANEL_WAITING):
         return _back(request, case, "The case is not waiting for the Panel.")
     form = forms.PanelResponseForm(
@@ -717,10 +681,8 @@ def panel_response(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.close_criteria_not_met")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.close_criteria_not_met")
+def close(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, "The case can be closed this way only during the rapid review.")
     form = forms.CloseForm(_posted(request))
@@ -743,10 +705,8 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def family(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case(request, reference, "rapid_reviews.record_family_told")
-    if case is None:
-        return _not_found(request)
+@case_page("rapid_reviews.record_family_told")
+def family(request: HttpRequest, case: Case) -> HttpResponse:
     state = selectors.review_state(case=case)
     if state.prg_decision is None and not domain_rules.reached_by(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, services.NO_DECISION_YET)

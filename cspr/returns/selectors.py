@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from cspr.cases.models import Case
+from cspr.cases.selectors import cases_visible
 from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_READERS
 from cspr.partnerships.models import Membership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
@@ -46,15 +47,18 @@ INBOX_COLUMNS = (
 
 
 def inbox(*, scope: Scope) -> QuerySet[InformationRequest]:
-    """Every request to an organisation this person answers for, in every partnership they belong to.
+    """Every request to an organisation this person answers for, on a case they may see (``cases_visible``, the
+    one scoping function), in every partnership they belong to.
 
-    A queryset in the inbox's order (status, due date, id), for the one pager to fetch a page of.
+    A queryset in the inbox's order (status, due date, id), for the one pager to fetch a page of: one query, the
+    visible cases a subquery of it.
     """
     where = Q(pk__in=[])
     for partnership_id in scope.partnership_ids:
         organisations = scope.organisation_ids_in(partnership_id, roles=RETURN_CONTRIBUTORS)
         if organisations:
-            where |= Q(partnership_id=partnership_id, organisation_id__in=organisations)
+            visible = cases_visible(scope=scope, partnership_id=partnership_id).values("id")
+            where |= Q(partnership_id=partnership_id, organisation_id__in=organisations, case_id__in=visible)
     return (
         InformationRequest.objects.filter(where)
         .select_related("case", "partnership", "organisation", "assigned_to")

@@ -1,8 +1,9 @@
 """Information request pages: thin views over the returns selectors and services.
 
 Case pages (the business unit's board, submitted returns, the merged chronology) find the case through
-``cspr.cases.selectors.case_get`` for the current partnership. Contributor pages find the request by its uuid,
-only among the organisations the person answers for in the current partnership: anything else is a 404, audited.
+``cspr.cases.pages.case_page`` (``case_get`` for the current partnership, with the page's object rule). Contributor
+pages find the request by its uuid, only among the organisations the person answers for in the current partnership:
+anything else is a 404, audited.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.cases.documents import Download
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
-from cspr.cases.selectors import case_get
+from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.core.middleware import refuse
@@ -69,23 +70,12 @@ def _error_to_form(form: Any, error: CaseActionRefused) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def _case(request: HttpRequest, reference: str) -> Case | None:
-    return case_get(scope=_scope(request), partnership_id=_partnership_id(request), reference=reference)
-
-
 def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
     return refuse(request, reason=reason, status=404)
 
 
 def _allowed(request: HttpRequest, rule: str, case: Case) -> bool:
     return bool(rules.test_rule(rule, _scope(request), case))
-
-
-def _managed_case(request: HttpRequest, reference: str) -> Case | None:
-    case = _case(request, reference)
-    if case is None or not _allowed(request, "returns.manage_requests", case):
-        return None
-    return case
 
 
 def _own_request(request: HttpRequest, request_uuid: Any) -> InformationRequest | None:
@@ -105,10 +95,8 @@ def _file_response(download: Download) -> FileResponse:
 # -- the business unit ---------------------------------------------------------------------------------------------
 
 
-def board(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _managed_case(request, reference)
-    if case is None:
-        return _not_found(request)
+@case_page("returns.manage_requests")
+def board(request: HttpRequest, case: Case) -> HttpResponse:
     context = _board(request, case)
     context["late_form"] = LateReasonForm()
     return render(request, "returns/board.html", {"case": case, **context})
@@ -124,10 +112,8 @@ def _board(request: HttpRequest, case: Case) -> dict[str, Any]:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def send(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _managed_case(request, reference)
-    if case is None:
-        return _not_found(request)
+@case_page("returns.manage_requests")
+def send(request: HttpRequest, case: Case) -> HttpResponse:
     today = timezone.localdate()
     asked = {info_request.organisation_id for info_request in selectors.case_requests(case=case)}
     links = list(selectors.partnership_organisations(partnership_id=case.partnership_id))
@@ -163,10 +149,10 @@ def send(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def chase(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
-    case = _managed_case(request, reference)
-    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid) if case else None
-    if case is None or info_request is None:
+@case_page("returns.manage_requests")
+def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
+    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
+    if info_request is None:
         return _not_found(request)
     try:
         services.request_chase(actor=request.user, info_request=info_request, scope=_scope(request), request=request)
@@ -179,10 +165,10 @@ def chase(request: HttpRequest, reference: str, request_uuid: Any) -> HttpRespon
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def not_involved(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
-    case = _managed_case(request, reference)
-    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid) if case else None
-    if case is None or info_request is None:
+@case_page("returns.manage_requests")
+def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
+    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
+    if info_request is None:
         return _not_found(request)
     form = ReasonForm(
         _posted(request),
@@ -210,10 +196,8 @@ def not_involved(request: HttpRequest, reference: str, request_uuid: Any) -> Htt
 
 @sensitive_post_parameters()
 @require_POST
-def clock_close(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _managed_case(request, reference)
-    if case is None:
-        return _not_found(request)
+@case_page("returns.manage_requests")
+def clock_close(request: HttpRequest, case: Case) -> HttpResponse:
     form = LateReasonForm(request.POST)
     if form.is_valid():
         try:
@@ -233,18 +217,16 @@ def clock_close(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "returns/board.html", context, status=400)
 
 
-def _readable_return(request: HttpRequest, reference: str, request_uuid: Any) -> tuple[Case, Any, Any] | None:
-    case = _case(request, reference)
-    if case is None or not _allowed(request, "returns.read_returns", case):
-        return None
+def _readable_return(case: Case, request_uuid: Any) -> tuple[Case, Any, Any] | None:
     info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
     if info_request is None:
         return None
     return case, info_request, selectors.latest_submitted(info_request=info_request)
 
 
-def return_view(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
-    found = _readable_return(request, reference, request_uuid)
+@case_page("returns.read_returns")
+def return_view(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
+    found = _readable_return(case, request_uuid)
     if found is None:
         return _not_found(request)
     case, info_request, submitted = found
@@ -257,8 +239,9 @@ def return_view(request: HttpRequest, reference: str, request_uuid: Any) -> Http
     return render(request, "returns/return.html", context)
 
 
-def return_docx(request: HttpRequest, reference: str, request_uuid: Any) -> HttpResponse:
-    found = _readable_return(request, reference, request_uuid)
+@case_page("returns.read_returns")
+def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
+    found = _readable_return(case, request_uuid)
     if found is None or found[2] is None:
         return _not_found(request)
     case, _info_request, submitted = found
@@ -268,10 +251,11 @@ def return_docx(request: HttpRequest, reference: str, request_uuid: Any) -> Http
     return _docx_response(content, f"{case.reference}-return-v{submitted.version}.docx")
 
 
+@case_page("returns.read_returns")
 def case_attachment(
-    request: HttpRequest, reference: str, request_uuid: Any, attachment_uuid: Any
+    request: HttpRequest, case: Case, request_uuid: Any, attachment_uuid: Any
 ) -> HttpResponse | FileResponse:
-    found = _readable_return(request, reference, request_uuid)
+    found = _readable_return(case, request_uuid)
     if found is None or found[2] is None:
         return _not_found(request)
     attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
@@ -283,10 +267,7 @@ def case_attachment(
     return _file_response(download)
 
 
-def _chronology(request: HttpRequest, reference: str) -> tuple[Case, ChronologyFilterForm, dict[str, Any]] | None:
-    case = _case(request, reference)
-    if case is None or not _allowed(request, "returns.read_chronology", case):
-        return None
+def _chronology(request: HttpRequest, case: Case) -> tuple[Case, ChronologyFilterForm, dict[str, Any]]:
     organisations = selectors.chronology_organisations(case=case, scope=_scope(request))
     form = ChronologyFilterForm(request.GET or None, organisations=organisations)
     filters: dict[str, Any] = {"organisation_id": None, "date_from": None, "date_to": None}
@@ -299,11 +280,9 @@ def _chronology(request: HttpRequest, reference: str) -> tuple[Case, ChronologyF
     return case, form, filters
 
 
-def chronology(request: HttpRequest, reference: str) -> HttpResponse:
-    found = _chronology(request, reference)
-    if found is None:
-        return _not_found(request)
-    case, form, filters = found
+@case_page("returns.read_chronology")
+def chronology(request: HttpRequest, case: Case) -> HttpResponse:
+    case, form, filters = _chronology(request, case)
     rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
     query = request.GET.urlencode()
     context = {
@@ -317,11 +296,9 @@ def chronology(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "returns/chronology.html", context, status=400 if form.errors else 200)
 
 
-def chronology_docx(request: HttpRequest, reference: str) -> HttpResponse:
-    found = _chronology(request, reference)
-    if found is None:
-        return _not_found(request)
-    case, _form, filters = found
+@case_page("returns.read_chronology")
+def chronology_docx(request: HttpRequest, case: Case) -> HttpResponse:
+    case, _form, filters = _chronology(request, case)
     rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
     names = dict(selectors.chronology_organisations(case=case, scope=_scope(request)))
     content = services.chronology_download(

@@ -631,3 +631,16 @@ def test_once_the_case_is_closed_an_agency_no_longer_gets_the_childs_details(
     assert "Linden Madeupton" not in response.content.decode()
     assert "The case is closed" in response.content.decode()
     assert AuditEvent.objects.filter(verb="case.identifying_details_viewed").count() == before
+
+
+def test_the_inbox_lists_only_requests_on_cases_the_contributor_may_see(
+    demo: Any, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as(HEALTH)
+    assert DEMO_CASE in client.get(reverse("returns:inbox")).content.decode()
+    case = Case.objects.get(reference=DEMO_CASE)
+    health = Organisation.objects.get(name=HEALTH_ORGANISATION)
+    assert case.submitted_by_organisation_id != health.pk
+    # No longer involved, the organisation's contributors no longer see the case (cases_visible), nor its request.
+    case.involved_organisations.remove(health)
+    assert DEMO_CASE not in client.get(reverse("returns:inbox")).content.decode()
