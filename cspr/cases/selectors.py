@@ -106,6 +106,10 @@ def case_for_page(case: Case) -> Case:
     return case
 
 
+def case_is_for_page(case: Case) -> bool:
+    return getattr(case, _PAGE_ROWS, None) is not None
+
+
 def case_page_rows(case: Case, key: str, load: Any) -> Any:
     """``load()``, read once per page when the case is marked by :func:`case_for_page` (other apps' selectors share
     the mark through this function, with keys of their own)."""

@@ -52,16 +52,20 @@ def case_children(*, case: Case) -> list[Child]:
 
 
 def review_get(*, case: Case) -> RapidReview | None:
-    # With its one-to-one rows: a missing one raises on access (an AttributeError), so ``ReviewState`` reads them
-    # with getattr. Read once on the case page, whose panel asks for it twice.
-    return case_page_rows(
-        case,
-        "rapid_review",
-        lambda: (
-            RapidReview.objects.filter(case=case)
-            .select_related("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
-            .first()
-        ),
+    """The case's rapid review. On the case page (a case marked for one read-only page), read once with its
+    one-to-one rows for :func:`review_state` too; elsewhere a plain read, so that a one-to-one row a service adds
+    later is not hidden by a cached absence."""
+    if not case_selectors.case_is_for_page(case):
+        return RapidReview.objects.filter(case=case).first()
+    return case_page_rows(case, "rapid_review", lambda: _review_with_outcomes(case))
+
+
+def _review_with_outcomes(case: Case) -> RapidReview | None:
+    # A missing one-to-one row raises on access (an AttributeError): ``ReviewState`` reads them with getattr.
+    return (
+        RapidReview.objects.filter(case=case)
+        .select_related("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
+        .first()
     )
 
 
@@ -238,7 +242,7 @@ class ReviewState:
 
 
 def review_state(*, case: Case) -> ReviewState:
-    review = review_get(case=case)
+    review = case_page_rows(case, "rapid_review", lambda: _review_with_outcomes(case))
     meeting = PrgMeeting.objects.filter(case=case).first()
     partners = _case_agencies(case)[0]
     sign_offs: list[PartnerSignOff] = []
