@@ -584,6 +584,17 @@ def return_save(
     return draft
 
 
+def _entry_values(happened_on: date | None, event: str, source: str) -> tuple[date, str, str]:
+    """A chronology entry's date, event and source as typed, checked and cleaned (an event and a date needed)."""
+    if happened_on is None:
+        raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
+    event = clean_text(event, subject="The event", limit=text.NOTE, field="event", refused=ReturnActionRefused)
+    source = clean_text(source, subject="The source", limit=text.NOTE, field="source", refused=ReturnActionRefused)
+    if not event:
+        raise ReturnActionRefused(EVENT_NEEDED, field="event")
+    return happened_on, event, source
+
+
 def chronology_entry_add(
     *,
     actor: Any,
@@ -597,12 +608,7 @@ def chronology_entry_add(
 ) -> ChronologyEntry:
     _require_contributor(actor, scope, info_request)
     at = _now(at)
-    if happened_on is None:
-        raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
-    event = clean_text(event, subject="The event", limit=text.NOTE, field="event", refused=ReturnActionRefused)
-    source = clean_text(source, subject="The source", limit=text.NOTE, field="source", refused=ReturnActionRefused)
-    if not event:
-        raise ReturnActionRefused(EVENT_NEEDED, field="event")
+    happened_on, event, source = _entry_values(happened_on, event, source)
     with transaction.atomic():
         info_request = _locked_request(info_request)
         draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
@@ -672,12 +678,7 @@ def chronology_entry_change(
     """Correct an entry of the return being written (typed or imported); a submitted version stays as it was."""
     _require_contributor(actor, scope, info_request)
     at = _now(at)
-    if happened_on is None:
-        raise ReturnActionRefused(DATE_NEEDED, field="happened_on")
-    event = clean_text(event, subject="The event", limit=text.NOTE, field="event", refused=ReturnActionRefused)
-    source = clean_text(source, subject="The source", limit=text.NOTE, field="source", refused=ReturnActionRefused)
-    if not event:
-        raise ReturnActionRefused(EVENT_NEEDED, field="event")
+    happened_on, event, source = _entry_values(happened_on, event, source)
     with transaction.atomic():
         info_request = _locked_request(info_request)
         draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
