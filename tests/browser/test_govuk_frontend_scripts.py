@@ -64,8 +64,12 @@ def test_a_conditional_reveal_is_closed_on_load_and_opens_on_click(live_server: 
     yes.click()
     assert revealed.is_visible()
     assert yes.get_attribute("aria-expanded") == "true"
-    page.get_by_label("No", exact=True).click()
-    assert revealed.is_hidden()
+    # Answering saves the draft in the background a moment later: wait for that save, so that closing the page
+    # sends nothing more while the test's database is being emptied.
+    with page.expect_response(lambda response: response.request.method == "POST", timeout=15_000) as saved:
+        page.get_by_label("No", exact=True).click()
+        assert revealed.is_hidden()
+    assert saved.value.status == 204
     assert complaints == []
     context.close()
 
