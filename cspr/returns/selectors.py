@@ -167,6 +167,18 @@ def chronology_entry_on_request(*, info_request: InformationRequest, entry_id: i
     return ChronologyEntry.objects.filter(agency_return__request=info_request, pk=entry_id).exists()
 
 
+def chronology_entry_for_change(*, info_request: InformationRequest, entry_id: int) -> dict[str, Any] | None:
+    """An entry of the return being written, as the change page shows it (``None`` when there is no such entry
+    in it: another return's, a submitted version's)."""
+    draft = AgencyReturn.objects.filter(request=info_request).order_by("-version").first()
+    if draft is None or draft.locked:
+        return None
+    entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
+    if entry is None:
+        return None
+    return {"happened_on": entry.happened_on, "event": entry.unseal("event"), "source": entry.unseal("source")}
+
+
 def attachment_on_request(*, info_request: InformationRequest, attachment_uuid: Any) -> bool:
     """Whether this attachment belongs to any version of this request's return."""
     return ReturnAttachment.objects.filter(agency_return__request=info_request, uuid=attachment_uuid).exists()

@@ -701,18 +701,6 @@ def chronology_entry_change(
     return entry
 
 
-def chronology_entry_for_change(*, info_request: InformationRequest, entry_id: int) -> dict[str, Any] | None:
-    """An entry of the return being written, as the change page shows it (``None`` when there is no such entry
-    in it: another return's, a submitted version's)."""
-    draft = latest_return(info_request)
-    if draft is None or draft.locked:
-        return None
-    entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
-    if entry is None:
-        return None
-    return {"happened_on": entry.happened_on, "event": entry.unseal("event"), "source": entry.unseal("source")}
-
-
 # -- importing a chronology ----------------------------------------------------------------------------------------
 
 

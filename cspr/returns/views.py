@@ -492,9 +492,9 @@ def entry_change(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
-    current = services.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
+    current = selectors.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
     if current is None:
-        return _not_found(request, services.ENTRY_NOT_FOUND)
+        return _not_found(request, ENTRY_NOT_FOUND)
     form = EntryForm(_posted(request), today=timezone.localdate(), initial=current)
     if request.method == "POST" and form.is_valid():
         try:
