@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,3 +97,58 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         if nodes:
             found.append({"id": violation["id"], "help": violation["help"], "nodes": [n["target"] for n in nodes]})
     return found
+
+
+class _InFlight:
+    """Counts the live server's requests between Django's request_started and request_finished signals."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last_change = time.monotonic()
+        self.changed = threading.Condition()
+
+    def started(self, **_: Any) -> None:
+        with self.changed:
+            self.count += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **_: Any) -> None:
+        with self.changed:
+            self.count = max(0, self.count - 1)
+            self.last_change = time.monotonic()
+            self.changed.notify_all()
+
+    def wait_until_quiet(self, *, settle: float = 0.5, limit: float = 15.0) -> None:
+        """Return once nothing is in flight and nothing started for `settle` seconds (or after `limit`)."""
+        deadline = time.monotonic() + limit
+        with self.changed:
+            while time.monotonic() < deadline:
+                idle_for = time.monotonic() - self.last_change
+                if self.count == 0 and idle_for >= settle:
+                    return
+                self.changed.wait(timeout=max(0.05, settle - idle_for) if self.count == 0 else 0.1)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the live server finish every request before the test's database is emptied.
+
+    A page being closed still sends what it had to send (the notification form saves its draft on pagehide), and a
+    test that ends at once would empty the database under that request. Set up after the live server and torn down
+    before it, this waits for the server to go quiet first, whatever the test did with its pages.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    from django.core.signals import request_finished, request_started
+
+    in_flight = _InFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    try:
+        yield
+        in_flight.wait_until_quiet()
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
