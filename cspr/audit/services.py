@@ -107,9 +107,10 @@ def audit_record(
     object_type: str = "",
     object_id: str | int = "",
     details: dict[str, Any] | None = None,
-    partnership: Any = None,
-    membership: Any = None,
+    partnership: Any = None,  # a Partnership, or its id
+    membership: Any = None,  # a Membership, or its id
     request: HttpRequest | None = None,
+    ip_address: str | None = None,
 ) -> AuditEvent:
     """Append one event to the trail, chained to the one before it.
 
@@ -129,9 +130,9 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         details=details,
-        partnership=partnership,
-        membership=membership,
-        ip_address=client_ip(request),
+        **({"partnership_id": partnership} if isinstance(partnership, int) else {"partnership": partnership}),
+        **({"membership_id": membership} if isinstance(membership, int) else {"membership": membership}),
+        ip_address=ip_address if ip_address is not None else client_ip(request),
     )
 
 

@@ -61,6 +61,8 @@ from cspr.domain.criteria import AbuseOrNeglect, IncidentNature, assess_incident
 from cspr.domain.lifecycle import CaseFacts, Stage, TransitionRefused, apply_transition, authorising_role
 from cspr.domain.roles import Role
 from cspr.domain.rules import closed_stages
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit_case
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership
 from cspr.partnerships.scoping import Scope
@@ -624,7 +626,9 @@ def _clocks_refresh(*, case: Case, new: bool = False) -> None:
 # -- the local authority's decision ----------------------------------------------------------------------------------
 
 
-def _audit(*, actor: Any, verb: str, case: Case, request: HttpRequest | None, **details: Any) -> None:
+def _audit(
+    *, actor: Any, verb: str, case: Case, request: HttpRequest | None, ip_address: str | None = None, **details: Any
+) -> None:
     """One event on the trail about this case: its reference and what happened, never who the child is."""
     audit_record(
         actor=actor,
@@ -633,6 +637,7 @@ def _audit(*, actor: Any, verb: str, case: Case, request: HttpRequest | None, **
         partnership=case.partnership,
         details={"reference": case.reference, **details},
         request=request,
+        ip_address=ip_address,
     )
 
 
@@ -787,16 +792,14 @@ def case_route(
 
 def case_advance(
     *,
-    actor: Any,
+    acting: Acting,
     case: Case,
     transition: str,
     facts: Mapping[str, bool],
-    scope: Scope,
     reason: str = "",
     at: datetime | None = None,
     decision_on: date | None = None,
     executive_disagrees_with_prg: bool | None = None,
-    request: HttpRequest | None = None,
 ) -> Case:
     """Take a later-stage transition for the app that keeps its record (the rapid review, the Panel's response).
 
@@ -809,21 +812,22 @@ def case_advance(
         raise RuntimeError("case_advance must run inside the caller's transaction.atomic block.")
     if transition in ROUTES:
         raise CaseActionRefused(UNKNOWN_ROUTE.format(transition=transition))
-    _require("cases.view_case", scope, case)
+    _require("cases.view_case", acting.scope, case)
     unknown = set(facts) - set(CaseFacts.__dataclass_fields__)
     if unknown:
         raise ValueError(f"Unknown case facts: {sorted(unknown)}")
     base = case_facts(case=case)
     return _move(
-        actor=actor,
+        actor=acting.user,
         case=case,
         transition=transition,
         reason=reason,
-        scope=scope,
+        scope=acting.scope,
         facts=dataclass_replace(base, **cast(dict[str, Any], dict(facts))),
         grounds=(),
         at=_now(at),
-        request=request,
+        request=None,
+        ip_address=acting.client_ip,
         decision_on=decision_on,
         executive_disagrees_with_prg=executive_disagrees_with_prg,
     )
@@ -840,6 +844,7 @@ def _move(
     grounds: tuple[str, ...],
     at: datetime,
     request: HttpRequest | None,
+    ip_address: str | None = None,
     decision_on: date | None = None,
     executive_disagrees_with_prg: bool | None = None,
 ) -> Case:
@@ -883,6 +888,7 @@ def _move(
         verb="case.transition",
         case=case,
         request=request,
+        ip_address=ip_address,
         transition=transition,
         from_stage=previous,
         to_stage=target.value,
@@ -897,7 +903,7 @@ CLOCK_LATE_REASON = (
 
 
 def case_clock_met(
-    *, actor: Any, case: Case, clock_id: str, met_on: date, late_reason: str = "", request: HttpRequest | None = None
+    *, acting: Acting, case: Case, clock_id: str, met_on: date, late_reason: str = ""
 ) -> CaseClock | None:
     """Stop a clock as met on ``met_on`` (met late needs a reason). Call it inside the caller's transaction.
 
@@ -917,7 +923,7 @@ def case_clock_met(
     clock.met_on = met_on
     clock.seal("late_reason", late_reason if late else "")
     clock.save(update_fields=["met_on", "late_reason_sealed"])
-    _audit(actor=actor, verb="case.clock_met", case=case, request=request, clock=clock_id, met_on=met_on, late=late)
+    audit_case(acting, "case.clock_met", case, clock=clock_id, met_on=met_on, late=late)
     return clock
 
 
@@ -1088,16 +1094,13 @@ def _optional_date(text: str) -> date | None:
 
 def identifying_details_view(
     *,
-    actor: Any,
+    acting: Acting,
     case: Case,
     purpose: str,
     purpose_other: str = "",
-    scope: Scope | None = None,
-    request: HttpRequest | None = None,
 ) -> IdentifyingDetails:
     """Decrypt the case's identifying details for one person, for a stated purpose, and audit that view."""
-    scope = _check_scope(actor, scope)
-    _require("cases.view_identifying_details", scope, case)
+    _require("cases.view_identifying_details", acting.scope, case)
     purpose_other = _check_purpose(purpose, purpose_other)
     children = tuple(
         ChildIdentity(
@@ -1123,11 +1126,10 @@ def identifying_details_view(
         for member in HouseholdMember.objects.filter(case=case).order_by("position")
     )
     with transaction.atomic():
-        _audit(
-            actor=actor,
-            verb="case.identifying_details_viewed",
-            case=case,
-            request=request,
+        audit_case(
+            acting,
+            "case.identifying_details_viewed",
+            case,
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
             purpose_other=purpose_other,

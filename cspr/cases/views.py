@@ -40,6 +40,7 @@ from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
 
@@ -127,12 +128,10 @@ def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             details = services.identifying_details_view(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 purpose=form.cleaned_data["purpose"],
                 purpose_other=form.cleaned_data["purpose_other"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)

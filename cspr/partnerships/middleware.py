@@ -16,7 +16,9 @@ from django.utils.functional import SimpleLazyObject
 from cspr.accounts.models import User
 from cspr.accounts.sessions import ACCESS_REMOVED_KEY
 from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
+from cspr.audit.services import client_ip
 from cspr.core.middleware import refusal_record
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, current_partnership_choose, scope_for
 from cspr.partnerships.services import access_removed_notice
@@ -50,6 +52,13 @@ class CurrentPartnershipMiddleware:
         current = current_partnership_choose(scope, chosen)
         request.scope = scope  # type: ignore[attr-defined]
         request.partnership_id = current  # type: ignore[attr-defined]
+        request.acting = Acting(  # type: ignore[attr-defined]  # what every service is handed
+            user=request.user if request.user.is_authenticated else None,
+            scope=scope,
+            partnership_id=current,
+            client_ip=client_ip(request),
+            via="web",
+        )
         request.partnership = SimpleLazyObject(  # type: ignore[attr-defined]
             lambda: Partnership.objects.filter(id=current).first() if current else None
         )

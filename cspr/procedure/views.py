@@ -11,6 +11,7 @@ from cspr.calendars.services import CalendarChangeRefused, clock_override_set
 from cspr.core.middleware import refuse
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.presets import PresetOverrideError, UnknownClockError
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import partnership_get
 from cspr.procedure import selectors, services
@@ -79,7 +80,10 @@ def criterion_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.criterion_wording_set(
-                actor=request.user, partnership=partnership, code=code, text=form.cleaned_data["text"], request=request
+                acting=acting_from_request(request),
+                partnership=partnership,
+                code=code,
+                text=form.cleaned_data["text"],
             )
         except services.WordingRefused as error:
             form.add_error("text", str(error))

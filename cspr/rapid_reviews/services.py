@@ -33,6 +33,7 @@ from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement, Section, text_length
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_of
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Contact, ContactKind, OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
@@ -566,12 +567,11 @@ def meeting_held_record(
             present_rows.append(present)
         MeetingAttendance.objects.bulk_create(present_rows)
         case_clock_met(
-            actor=actor,
+            acting=acting_of(actor, request=request),
             case=case,
             clock_id="prg_meeting",
             met_on=held_on,
             late_reason=TEXTS.clean("late_reason", late_reason) or meeting.unseal("late_reason"),
-            request=request,
         )
         _audit(
             actor=actor,
@@ -688,22 +688,19 @@ def prg_decision_record(
         decision.seal("late_reason", late_reason)
         decision.save(force_insert=True)
         case_clock_met(
-            actor=actor,
+            acting=acting_of(actor, request=request),
             case=case,
             clock_id="rapid_review_to_executive",
             met_on=decided_on,
             late_reason=late_reason,
-            request=request,
         )
         case_advance(
-            actor=actor,
+            acting=acting_of(actor, scope=scope, request=request),
             case=case,
             transition="record_prg_decision",
             facts={"prg_meeting_held": held, "rapid_review_complete": check.complete},
-            scope=scope,
             reason=IN_THE_RECORD,
             at=at,
-            request=request,
         )
         _audit(
             actor=actor,
@@ -851,15 +848,14 @@ def rapid_review_ratify(
         ratification.seal("late_reason", late_reason)
         ratification.save(force_insert=True)
         case_clock_met(
-            actor=actor,
+            acting=acting_of(actor, request=request),
             case=case,
             clock_id="executive_ratification",
             met_on=ratified_on,
             late_reason=late_reason,
-            request=request,
         )
         case_advance(
-            actor=actor,
+            acting=acting_of(actor, scope=scope, request=request),
             case=case,
             transition="ratify",
             facts={
@@ -868,12 +864,10 @@ def rapid_review_ratify(
                 "executive_disagrees_with_prg": any_disagree,
                 "disagreement_rationale_recorded": rationale_recorded,
             },
-            scope=scope,
             at=at,
             # The first decision to hold a local review starts the publication clock; a later one does not move it.
             decision_on=ratified_on if outcome and case.decision_on is None else None,
             executive_disagrees_with_prg=any_disagree,
-            request=request,
         )
         _audit(
             actor=actor,
@@ -957,12 +951,11 @@ def rationale_sent_record(
         row.seal("late_reason", late_reason)
         row.save(force_insert=True)
         case_clock_met(
-            actor=actor,
+            acting=acting_of(actor, request=request),
             case=case,
             clock_id="discrepancy_rationale_to_panel",
             met_on=sent_on,
             late_reason=late_reason,
-            request=request,
         )
         _audit(actor=actor, verb="rapid_review.rationale_sent", case=case, request=request, sent_on=sent_on)
     return row
@@ -1003,15 +996,18 @@ def panel_submission_record(
         submission.seal("late_reason", late_reason)
         submission.save(force_insert=True)
         case_clock_met(
-            actor=actor,
+            acting=acting_of(actor, request=request),
             case=case,
             clock_id="rapid_review_to_panel",
             met_on=sent_on,
             late_reason=late_reason,
-            request=request,
         )
-        case = case_advance(actor=actor, case=case, transition="submit_to_panel", facts={}, scope=scope, at=at)
-        case_advance(actor=actor, case=case, transition="await_panel", facts={}, scope=scope, at=at, request=request)
+        case = case_advance(
+            acting=acting_of(actor, scope=scope), case=case, transition="submit_to_panel", facts={}, at=at
+        )
+        case_advance(
+            acting=acting_of(actor, scope=scope, request=request), case=case, transition="await_panel", facts={}, at=at
+        )
         _audit(actor=actor, verb="rapid_review.sent_to_panel", case=case, request=request, sent_on=sent_on)
     return submission
 
@@ -1065,15 +1061,13 @@ def panel_response_record(
         response.save(force_insert=True)
         local = response_kind == PanelResponse.Kind.LOCAL_REVIEW
         case_advance(
-            actor=actor,
+            acting=acting_of(actor, scope=scope, request=request),
             case=case,
             transition=RESPONSE_TRANSITIONS[response_kind],
             facts={},
-            scope=scope,
             reason=f"{response_kind.label}. {IN_THE_RECORD}",
             at=at,
             decision_on=received_on if local and case.decision_on is None else None,
-            request=request,
         )
         _audit(
             actor=actor,
@@ -1110,14 +1104,12 @@ def criteria_not_met_close(
         closure.seal("reason", reason)
         closure.save(force_insert=True)
         case = case_advance(
-            actor=actor,
+            acting=acting_of(actor, scope=scope, request=request),
             case=case,
             transition="close_criteria_not_met",
             facts={},
-            scope=scope,
             reason=IN_THE_RECORD,
             at=at,
-            request=request,
         )
         _audit(actor=actor, verb="rapid_review.closed_criteria_not_met", case=case, request=request)
     return case
@@ -1198,7 +1190,10 @@ def rapid_review_document_open(
     details = None
     if identifying:
         details = identifying_details_view(
-            actor=actor, case=case, purpose=purpose, purpose_other=purpose_other, scope=scope, request=request
+            acting=acting_of(actor, scope=scope, request=request),
+            case=case,
+            purpose=purpose,
+            purpose_other=purpose_other,
         )
     with transaction.atomic():
         _audit(

@@ -39,6 +39,7 @@ from cspr.core.text import clean_text
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.rules import before_rapid_review, closed_stages, is_closed
+from cspr.kernel.acting import acting_of
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership, Organisation, Partnership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
@@ -369,7 +370,9 @@ def identifying_details_for_agency(*, actor: Any, info_request: InformationReque
     case = info_request.case
     if is_closed(case.stage):
         raise ReturnActionRefused(CASE_CLOSED_FOR_AGENCIES)
-    return identifying_details_view(actor=actor, case=case, purpose="find_records", scope=scope, request=request)
+    return identifying_details_view(
+        acting=acting_of(actor, scope=scope, request=request), case=case, purpose="find_records"
+    )
 
 
 def may_ask(case: Case) -> bool:
@@ -1352,7 +1355,7 @@ def _clock_stop_if_all_in(*, actor: Any, case: Case, request: HttpRequest | None
     clock = information_clock(case)
     if last is None or clock is None or clock.met_on is not None or is_late(last, clock.effective_due):
         return
-    case_clock_met(actor=actor, case=case, clock_id=CLOCK_ID, met_on=last, request=request)
+    case_clock_met(acting=acting_of(actor, request=request), case=case, clock_id=CLOCK_ID, met_on=last)
 
 
 def returns_clock_close(
@@ -1382,7 +1385,11 @@ def returns_clock_close(
         if clock is not None and late_reason_missing(last, clock.effective_due, late_reason):
             raise ReturnActionRefused(LATE_REASON_NEEDED, field="late_reason")
         return case_clock_met(
-            actor=actor, case=case, clock_id=CLOCK_ID, met_on=last, late_reason=late_reason, request=request
+            acting=acting_of(actor, request=request),
+            case=case,
+            clock_id=CLOCK_ID,
+            met_on=last,
+            late_reason=late_reason,
         )
 
 

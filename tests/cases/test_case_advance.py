@@ -14,8 +14,8 @@ from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, CaseTransition
 from cspr.cases.services import case_advance, case_clock_met
 from cspr.domain.lifecycle import PRG_MEETING_NOT_HELD
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 
 READY = {"prg_meeting_held": True, "rapid_review_complete": True}
 
@@ -28,7 +28,7 @@ def rapid_review_case(demo: dict[str, Partnership]) -> Case:
 def advance(case: Case, email: str, **kwargs: object) -> Case:
     person = User.objects.get(email=email)
     with transaction.atomic():
-        return case_advance(actor=person, case=case, scope=scope_for(person), **kwargs)  # type: ignore[arg-type]
+        return case_advance(acting=acting_for(person), case=case, **kwargs)  # type: ignore[arg-type]
 
 
 def test_the_prg_chair_records_the_decision_when_the_facts_allow(rapid_review_case: Case) -> None:
@@ -97,17 +97,28 @@ def test_a_clock_is_met_on_time_late_with_a_reason_or_refused(rapid_review_case:
     actor = User.objects.get(email="business.unit@example.org")
     clock = CaseClock.objects.get(case=rapid_review_case, clock_id="prg_meeting")
     with transaction.atomic(), pytest.raises(CaseActionRefused, match="reason"):
-        case_clock_met(actor=actor, case=rapid_review_case, clock_id="prg_meeting", met_on=date(2026, 12, 31))
+        case_clock_met(
+            acting=acting_for(actor), case=rapid_review_case, clock_id="prg_meeting", met_on=date(2026, 12, 31)
+        )
     with transaction.atomic():
         met = case_clock_met(
-            actor=actor, case=rapid_review_case, clock_id="prg_meeting", met_on=clock.due, late_reason="ignored"
+            acting=acting_for(actor),
+            case=rapid_review_case,
+            clock_id="prg_meeting",
+            met_on=clock.due,
+            late_reason="ignored",
         )
     assert met is not None
     assert (met.met_on, met.unseal("late_reason")) == (clock.due, "")
     assert AuditEvent.objects.filter(verb="case.clock_met", details__clock="prg_meeting").exists()
     with transaction.atomic():
-        again = case_clock_met(actor=actor, case=rapid_review_case, clock_id="prg_meeting", met_on=date(2026, 12, 31))
+        again = case_clock_met(
+            acting=acting_for(actor), case=rapid_review_case, clock_id="prg_meeting", met_on=date(2026, 12, 31)
+        )
     assert again is not None
     assert again.met_on == clock.due  # the first date stands
     with transaction.atomic():
-        assert case_clock_met(actor=actor, case=rapid_review_case, clock_id="no_such_clock", met_on=clock.due) is None
+        assert (
+            case_clock_met(acting=acting_for(actor), case=rapid_review_case, clock_id="no_such_clock", met_on=clock.due)
+            is None
+        )

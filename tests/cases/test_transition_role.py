@@ -13,8 +13,8 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.services import case_advance
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership
-from cspr.partnerships.scoping import scope_for
 
 READY = {"prg_meeting_held": True, "rapid_review_complete": True}
 fix_migration = importlib.import_module("cspr.cases.migrations.0008_transition_authorising_role")
@@ -34,7 +34,7 @@ def _also(email: str, case: Case, *roles: Role) -> User:
 
 def _advance(person: User, case: Case, transition: str, **kwargs: object) -> Case:
     with transaction.atomic():
-        return case_advance(actor=person, case=case, scope=scope_for(person), transition=transition, **kwargs)  # type: ignore[arg-type]
+        return case_advance(acting=acting_for(person), case=case, transition=transition, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_person_with_several_roles_is_recorded_in_the_one_that_allowed_the_move(rapid_review_case: Case) -> None:

@@ -170,6 +170,7 @@ def test_the_notification_service_refuses_each_class_with_the_same_message(char:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("char", "template"), REFUSED)
 def test_a_service_called_directly_refuses_what_its_form_refuses_in_the_same_words(char: str, template: str) -> None:
+    from cspr.kernel.acting import system_acting
     from cspr.partnerships.models import Partnership
     from cspr.procedure.forms import CriterionWordingForm
     from cspr.procedure.services import WordingRefused, criterion_wording_set
@@ -177,7 +178,9 @@ def test_a_service_called_directly_refuses_what_its_form_refuses_in_the_same_wor
     form = CriterionWordingForm(data={"text": f"Our words{char}"})
     assert not form.is_valid()
     with pytest.raises(WordingRefused) as refused:
-        criterion_wording_set(actor=None, partnership=Partnership(), code="near_miss", text=f"Our words{char}")
+        criterion_wording_set(
+            acting=system_acting(), partnership=Partnership(), code="near_miss", text=f"Our words{char}"
+        )
     assert form.errors["text"] == [refused.value.message] == [_message(template, "Wording")]
 
 

@@ -1,0 +1,127 @@
+"""Who is acting: one value built once per request, API call or command, and handed to every service.
+
+A service never takes ``request`` and never a bare user. It takes ``acting: Acting``, which holds
+
+* the person (``user``; ``None`` for the service's own scheduled jobs),
+* every one of their active memberships (``scope``: the one scoping function's answer),
+* the partnership they are working in (``partnership_id``; the header switcher's choice on the web),
+* where the action came from (``client_ip`` for the audit trail, ``via``: web, api, command or system).
+
+Rules that need a role pick the membership that allows the action with :meth:`Acting.grant_for`; the audit event
+and any immutable row record that membership, never "the first role the person happens to hold".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from django.http import HttpRequest
+
+from cspr.audit.services import client_ip
+from cspr.domain.roles import Role
+from cspr.partnerships.scoping import NO_SCOPE, Grant, Scope, scope_for
+
+if TYPE_CHECKING:
+    from cspr.accounts.models import User
+
+Via = Literal["web", "api", "command", "system"]
+
+
+class ActingMismatch(ValueError):
+    """The scope handed in belongs to someone else than the person acting: a programming error, refused."""
+
+
+@dataclass(frozen=True)
+class Acting:
+    user: User | None
+    scope: Scope
+    partnership_id: int | None = None
+    client_ip: str | None = None
+    via: Via = "web"
+
+    def __post_init__(self) -> None:
+        user_id = self.user.pk if self.user is not None else None
+        if self.scope.user_id != user_id:
+            raise ActingMismatch("the scope is not the acting person's")
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def is_system(self) -> bool:
+        return self.user is None
+
+    def roles_in(self, partnership_id: int | None) -> frozenset[Role]:
+        return self.scope.roles_in(partnership_id)
+
+    def grant_for(self, partnership_id: int | None, roles: Iterable[Role | str]) -> Grant | None:
+        """The membership that allows an action open to ``roles`` in this partnership, or ``None``.
+
+        ``roles`` is read in order of preference (the lifecycle lists a transition's roles with the one that
+        normally acts first); among memberships of the same role the oldest wins, so the answer never depends on
+        the order the database returns rows in.
+        """
+        held = self.scope.grants_in(partnership_id)
+        for wanted in roles:
+            role = Role(wanted)
+            matching = sorted((grant for grant in held if grant.role == role), key=lambda grant: grant.membership_id)
+            if matching:
+                return matching[0]
+        return None
+
+
+def acting_for(
+    user: User | None,
+    *,
+    partnership_id: int | None = None,
+    client_ip: str | None = None,
+    via: Via = "command",
+    scope: Scope | None = None,
+) -> Acting:
+    """An ``Acting`` for a person outside a web request (an API call, a command, a test, the demo)."""
+    if user is None:
+        return Acting(user=None, scope=NO_SCOPE, partnership_id=partnership_id, client_ip=client_ip, via="system")
+    return Acting(
+        user=user,
+        scope=scope if scope is not None else scope_for(user),
+        partnership_id=partnership_id,
+        client_ip=client_ip,
+        via=via,
+    )
+
+
+def system_acting(*, partnership_id: int | None = None) -> Acting:
+    """The service itself (the reminder sweep, the clock refresh): nobody signed in, no membership."""
+    return acting_for(None, partnership_id=partnership_id)
+
+
+def acting_from_request(request: HttpRequest) -> Acting:
+    """The acting value of a web request, from what the partnership middleware worked out for it.
+
+    Built once per request (the middleware stores it as ``request.acting``); views pass that on.
+    """
+    built = getattr(request, "acting", None)
+    if isinstance(built, Acting):
+        return built
+    user = request.user if request.user.is_authenticated else None
+    scope = getattr(request, "scope", None)
+    return Acting(
+        user=user,
+        scope=scope if isinstance(scope, Scope) else scope_for(user),
+        partnership_id=getattr(request, "partnership_id", None),
+        client_ip=client_ip(request),
+        via="web",
+    )
+
+
+def acting_of(actor: User | None, *, scope: Scope | None = None, request: HttpRequest | None = None) -> Acting:
+    """Transitional: the acting value of a service not yet converted, from the ``actor``/``scope``/``request`` it
+    was handed. Removed once every service takes ``acting`` (issue "One kernel", item 3)."""
+    if request is not None and isinstance(getattr(request, "acting", None), Acting):
+        return request.acting  # type: ignore[attr-defined]
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return system_acting()
+    return acting_for(actor, scope=scope, client_ip=client_ip(request), via="web" if request is not None else "command")

@@ -1,0 +1,154 @@
+"""The service kit: the few things every service does, written once.
+
+* :func:`now` and :func:`local_today` — the moment of a write (a test may pass one in) and its date in England.
+* :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
+* :func:`member_emails` and :func:`tell` — who holds these roles, and one e-mail each through the outbox.
+* :func:`link` — an absolute link into the service, for e-mails.
+* :func:`pseudonym` and :func:`pseudonyms_text` — "Child A" … and how a list of them reads in a message.
+
+Messages carry references and pseudonyms only; :func:`tell` must be called inside the write's transaction (the
+outbox row commits, or rolls back, with the change it announces).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from cspr.audit.models import AuditEvent
+from cspr.audit.services import audit_record
+from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting
+from cspr.messaging.services import message_queue
+from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.scoping import Grant
+
+PSEUDONYM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+NO_CHILD_RECORDED = "no child recorded"
+
+
+class CaseLike(Protocol):
+    """What the kit needs of a case (the kernel never imports the cases app)."""
+
+    pk: Any
+    reference: str
+    partnership_id: int
+
+
+def now(at: datetime | None = None) -> datetime:
+    return at if at is not None else timezone.now()
+
+
+def local_today(at: datetime | None = None) -> date:
+    return timezone.localdate(now(at))
+
+
+def audit(
+    acting: Acting,
+    verb: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    partnership: Partnership | int | None = None,
+    grant: Grant | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """One event on the trail: what happened (``verb`` and ``details``: references and ids, never who a child
+    is), done by ``acting`` through ``grant`` (the membership that allowed it) when a rule picked one."""
+    return audit_record(
+        actor=acting.user,
+        verb=verb,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+        partnership=partnership,
+        membership=grant.membership_id if grant is not None else None,
+        ip_address=acting.client_ip,
+    )
+
+
+def audit_case(
+    acting: Acting,
+    verb: str,
+    case: CaseLike,
+    *,
+    obj: models.Model | None = None,
+    grant: Grant | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """An event about a case (or about ``obj``, a row of it): its reference goes with every one."""
+    return audit(
+        acting,
+        verb,
+        obj=obj if obj is not None else case,  # type: ignore[arg-type]  # a case is a model
+        partnership=case.partnership_id,
+        grant=grant,
+        reference=case.reference,
+        **details,
+    )
+
+
+def member_emails(
+    *,
+    partnership_id: int,
+    roles: Iterable[Role],
+    organisation_ids: Iterable[int] | None = None,
+    organisation_type: str | None = None,
+) -> list[str]:
+    """The addresses of everyone active holding one of ``roles`` in the partnership (optionally only for these
+    organisations, or organisations of this type), sorted and each once."""
+    memberships = Membership.objects.filter(
+        partnership_id=partnership_id,
+        role__in=[Role(role).value for role in roles],
+        is_active=True,
+        user__is_active=True,
+    )
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
+    if organisation_type is not None:
+        memberships = memberships.filter(organisation__type=organisation_type)
+    return sorted(set(memberships.values_list("user__email", flat=True)))
+
+
+def tell(
+    *,
+    partnership: Partnership | None,
+    to: Iterable[str],
+    subject: str,
+    body: str,
+    kind: str,
+) -> int:
+    """Queue one e-mail to each address (inside the caller's transaction); how many were queued."""
+    count = 0
+    for address in to:
+        message_queue(to=address, subject=subject, body=body, kind=kind, partnership=partnership)
+        count += 1
+    return count
+
+
+def link(view_name: str, **kwargs: Any) -> str:
+    """An absolute link to a page of the service (``SERVICE_URL`` and the named URL), for an e-mail."""
+    return f"{settings.SERVICE_URL}{reverse(view_name, kwargs=kwargs or None)}"
+
+
+def pseudonym(position: int) -> str:
+    """The pseudonym of a case's child at ``position`` (from 0): "Child A" … "Child Z", then "Child AA" …"""
+    letters = ""
+    number = position + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = PSEUDONYM_LETTERS[remainder] + letters
+    return f"Child {letters}"
+
+
+def pseudonyms_text(pseudonyms: Iterable[str]) -> str:
+    """How a case's children are named in a message: "Child A, Child B", or that none is recorded yet."""
+    return ", ".join(pseudonyms) or NO_CHILD_RECORDED
