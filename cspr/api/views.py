@@ -37,12 +37,14 @@ from cspr.api.schemas import (
     ValidationErrorOut,
 )
 from cspr.api.services import IDEMPOTENCY_KEY_SHAPE, Answer, Once, api_request_once
+from cspr.audit.services import client_ip
 from cspr.calendars.selectors import partnership_preset
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.notification import validate_notification
 from cspr.cases.selectors import case_clocks, case_get, cases_search
 from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
+from cspr.kernel.acting import acting_for
 from cspr.rapid_reviews.presenters import api_view as rapid_review_api_view
 from cspr.rapid_reviews.selectors import review_state
 from cspr.returns.selectors import case_requests
@@ -223,12 +225,16 @@ def _notify(request: HttpRequest, access: ApiAccess, payload: NotificationIn) ->
         return Answer(422, {"detail": _field_errors(errors)})
     try:
         case = notification_submit(
-            actor=access.user,
-            membership_scope=access.scope,
+            acting=acting_for(
+                access.user,
+                partnership_id=access.partnership.pk,
+                client_ip=client_ip(request),
+                via="api",
+                scope=access.scope,
+            ),
             partnership=access.partnership,
             data=data,
             as_referral=not access.is_la_notifier,
-            request=request,
         )
     except NotificationRefused as refusal:
         return api_refuse(request, reason="notification refused", status=403, message=str(refusal), access=access)

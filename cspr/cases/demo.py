@@ -14,8 +14,8 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case, DutyKind
 from cspr.cases.notification import ChildData, HouseholdMemberData, NotificationData
 from cspr.cases.services import case_route, duty_record, la_decision_record, notification_submit
+from cspr.kernel.acting import Acting, acting_for
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -28,6 +28,11 @@ POLICE = "Vale and Moor Police (demo)"
 
 def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, 0, tzinfo=LONDON)
+
+
+def _acting(email: str) -> Acting:
+    """The demo person acting, as a command acts (no request, no address)."""
+    return acting_for(User.objects.get(email=email), via="command")
 
 
 def _notification(**values: Any) -> NotificationData:
@@ -45,10 +50,8 @@ def _notification(**values: Any) -> NotificationData:
 def _submit(
     partnership: Partnership, email: str, at: datetime, data: NotificationData, *, referral: bool = False
 ) -> Case:
-    actor = User.objects.get(email=email)
     return notification_submit(
-        actor=actor,
-        membership_scope=scope_for(actor),
+        acting=_acting(email),
         partnership=partnership,
         data=data,
         as_referral=referral,
@@ -58,8 +61,8 @@ def _submit(
 
 def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
     """Five cases at several stages. Returns them in the order created."""
-    notifier = User.objects.get(email=NOTIFIER)
-    business_unit = User.objects.get(email=BUSINESS_UNIT)
+    notifier = _acting(NOTIFIER)
+    business_unit = _acting(BUSINESS_UNIT)
 
     # 1. A death with no abuse or neglect suspected: not notifiable.
     not_notifiable = _submit(
@@ -88,7 +91,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         ),
     )
     la_decision_record(
-        actor=notifier,
+        acting=notifier,
         case=not_notifiable,
         notify_panel=False,
         decided_on=date(2026, 10, 6),
@@ -96,7 +99,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         recorded_at=_at(2026, 10, 6),
     )
     case_route(
-        actor=business_unit,
+        acting=business_unit,
         case=not_notifiable,
         transition="record_not_notifiable",
         reason="The local authority did not notify: the criteria are not met. Learning goes to the child death review.",
@@ -131,7 +134,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         ),
     )
     la_decision_record(
-        actor=notifier,
+        acting=notifier,
         case=looked_after,
         notify_panel=False,
         decided_on=date(2026, 10, 15),
@@ -139,14 +142,14 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         recorded_at=_at(2026, 10, 15),
     )
     duty_record(
-        actor=notifier,
+        acting=notifier,
         case=looked_after,
         kind=DutyKind.SOS_OFSTED_NOTIFIED,
         done_on=date(2026, 10, 16),
         recorded_at=_at(2026, 10, 16),
     )
     case_route(
-        actor=business_unit,
+        acting=business_unit,
         case=looked_after,
         transition="record_not_notifiable",
         reason="Not notifiable to the Panel; the Secretary of State and Ofsted were notified on 16 October 2026.",
@@ -194,7 +197,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         ),
     )
     la_decision_record(
-        actor=notifier,
+        acting=notifier,
         case=rapid_review,
         notify_panel=True,
         decided_on=date(2026, 11, 13),
@@ -202,7 +205,7 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         recorded_at=_at(2026, 11, 13, 14),
     )
     duty_record(
-        actor=notifier,
+        acting=notifier,
         case=rapid_review,
         kind=DutyKind.PANEL_NOTIFIED,
         done_on=date(2026, 11, 16),
@@ -210,14 +213,14 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
         recorded_at=_at(2026, 11, 16),
     )
     duty_record(
-        actor=business_unit,
+        acting=business_unit,
         case=rapid_review,
         kind=DutyKind.PARTNERS_INFORMED,
         done_on=date(2026, 11, 16),
         recorded_at=_at(2026, 11, 16, 11),
     )
     case_route(
-        actor=business_unit,
+        acting=business_unit,
         case=rapid_review,
         transition="start_rapid_review",
         at=_at(2026, 11, 16, 12),

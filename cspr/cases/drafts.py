@@ -19,24 +19,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
-from cspr.audit.services import audit_record
 from cspr.cases import documents
 from cspr.cases.models import Case
 from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NotificationData
-from cspr.cases.rules import la_notifier_organisation_ids
-from cspr.cases.services import document_attach, notification_submit
+from cspr.cases.services import document_attach, notification_submit, submitting_grant
+from cspr.cases.services.common import la_notifier_grant, referring_grant
 from cspr.core.crypto import DecryptionError, decrypt, encrypt, needs_rotation
 from cspr.core.policy import DOCUMENT_UPLOADERS
-from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting, system_acting
+from cspr.kernel.kit import audit
 from cspr.partnerships.models import Organisation, Partnership
 from cspr.partnerships.scoping import Scope
 
@@ -77,18 +76,14 @@ def reporting_mode(*, scope: Scope, partnership_id: int | None) -> ReportingMode
     """
     if partnership_id is None:
         return None
-    la_ids = la_notifier_organisation_ids(scope, partnership_id)
-    if la_ids:
-        organisation_id = min(la_ids)
-        as_referral = False
-    else:
-        grants = [grant for grant in scope.grants_in(partnership_id) if grant.organisation_id is not None]
-        if not grants:
-            return None
-        # As notification_submit chooses: an agency contributor's organisation first (§3.8).
-        grants.sort(key=lambda grant: grant.role is not Role.AGENCY_CONTRIBUTOR)
-        organisation_id = grants[0].organisation_id or 0  # never 0: the list holds grants with an organisation
-        as_referral = True
+    # As notification_submit chooses: the local authority's notifier notifies; anyone else with an organisation
+    # refers, an agency contributor's organisation first (§3.8).
+    notifier = la_notifier_grant(scope, partnership_id)
+    grant = notifier if notifier is not None else referring_grant(scope, partnership_id)
+    if grant is None:
+        return None
+    as_referral = notifier is None
+    organisation_id = cast(int, grant.organisation_id)  # both kinds of grant have one
     name = Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first() or ""
     return ReportingMode(
         as_referral=as_referral,
@@ -126,27 +121,20 @@ def draft_get(*, user: Any, partnership_id: int | None, draft_uuid: uuid.UUID) -
 
 def draft_create(
     *,
-    actor: Any,
+    acting: Acting,
     partnership: Partnership,
     answers: dict[str, Any],
     current_step: str,
-    request: HttpRequest | None = None,
 ) -> NotificationDraft:
+    """A new draft owned by the person acting, in this partnership."""
     now = timezone.now()
     with transaction.atomic():
         draft = NotificationDraft(
-            partnership=partnership, owner=actor, started_at=now, updated_at=now, current_step=current_step
+            partnership=partnership, owner=acting.user, started_at=now, updated_at=now, current_step=current_step
         )
         draft.seal_answers(answers)
         draft.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            verb="notification_draft.created",
-            obj=draft,
-            partnership=partnership,
-            details={"draft": str(draft.uuid)},
-            request=request,
-        )
+        audit(acting, "notification_draft.created", obj=draft, partnership=partnership, draft=str(draft.uuid))
     return draft
 
 
@@ -176,17 +164,10 @@ def _remove_files(draft_uuid: uuid.UUID) -> None:
     shutil.rmtree(documents.root() / "drafts" / str(draft_uuid), ignore_errors=True)
 
 
-def draft_delete(*, actor: Any, draft: NotificationDraft, request: HttpRequest | None = None) -> None:
+def draft_delete(*, acting: Acting, draft: NotificationDraft) -> None:
     draft_uuid = draft.uuid
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            verb="notification_draft.deleted",
-            obj=draft,
-            partnership=draft.partnership,
-            details={"draft": str(draft_uuid)},
-            request=request,
-        )
+        audit(acting, "notification_draft.deleted", obj=draft, partnership=draft.partnership, draft=str(draft_uuid))
         draft.delete()
         transaction.on_commit(lambda: _remove_files(draft_uuid))
 
@@ -312,7 +293,7 @@ def draft_documents_reseal() -> int:
             count += 1
     if count:
         with transaction.atomic():
-            audit_record(actor=None, verb="keys.resealed", object_type="cases.draft_document", details={"files": count})
+            audit(system_acting(), "keys.resealed", object_type="cases.draft_document", files=count)
     return count
 
 
@@ -342,13 +323,11 @@ def submitted_reference(*, user: Any, partnership_id: int | None, draft_uuid: uu
 
 def draft_submit(
     *,
-    actor: Any,
-    scope: Scope,
+    acting: Acting,
     draft: NotificationDraft,
     data: NotificationData,
     as_referral: bool,
     submitted_at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> Case:
     """Submit the notification or referral, attach the draft's documents, and remove the draft: all or nothing.
 
@@ -371,34 +350,32 @@ def draft_submit(
                 earlier = Case.objects.filter(source_draft=draft_uuid).only("reference").first()
                 raise DraftAlreadySubmitted(earlier.reference if earlier is not None else "")
             case = notification_submit(
-                actor=actor,
-                membership_scope=scope,
+                acting=acting,
                 partnership=draft.partnership,
                 data=data,
                 as_referral=as_referral,
                 submitted_at=submitted_at,
                 source_draft=draft_uuid,
-                request=request,
             )
             created.append(case)
             for document in attached:
                 document_attach(
-                    actor=actor,
+                    acting=acting,
                     case=case,
                     upload=_document_upload(draft, document),
                     title=document.title,
-                    scope=scope,
                     uploaded_at=case.submitted_at,
-                    request=request,
                 )
-            audit_record(
-                actor=actor,
-                verb="notification_draft.submitted",
+            audit(
+                acting,
+                "notification_draft.submitted",
                 object_type=NotificationDraft._meta.label_lower,
                 object_id=str(draft.pk),
                 partnership=draft.partnership,
-                details={"draft": str(draft_uuid), "reference": case.reference, "documents": len(attached)},
-                request=request,
+                grant=submitting_grant(acting=acting, partnership_id=draft.partnership_id, as_referral=as_referral),
+                draft=str(draft_uuid),
+                reference=case.reference,
+                documents=len(attached),
             )
             transaction.on_commit(lambda: _remove_files(draft_uuid))
     except BaseException:

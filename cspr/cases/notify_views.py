@@ -44,6 +44,7 @@ from cspr.core.crypto import DecryptionError
 from cspr.core.forms import govuk_date
 from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.selectors import partnership_get, partnership_organisations
 
 SAVED_FOR_LATER = "Your answers are saved. You can come back to them from this list at any time."
@@ -235,7 +236,10 @@ def new(request: HttpRequest) -> HttpResponse:
     if mode is None or partnership is None:
         return redirect("notify:start")
     draft = drafts.draft_create(
-        actor=request.user, partnership=partnership, answers={}, current_step=notify_forms.FIRST_STEP, request=request
+        acting=acting_from_request(request),
+        partnership=partnership,
+        answers={},
+        current_step=notify_forms.FIRST_STEP,
     )
     return redirect(_step_url(draft, notify_forms.FIRST_STEP))
 
@@ -287,7 +291,7 @@ def resume(request: HttpRequest, reporter: Reporter) -> HttpResponse:
 def delete(request: HttpRequest, reporter: Reporter) -> HttpResponse:
     assert reporter.draft is not None  # noqa: S101
     if request.method == "POST":
-        drafts.draft_delete(actor=request.user, draft=reporter.draft, request=request)
+        drafts.draft_delete(acting=acting_from_request(request), draft=reporter.draft)
         messages.success(request, DRAFT_DELETED)
         return redirect("notify:drafts")
     return _page(request, "delete.html", reporter, {})
@@ -640,12 +644,10 @@ def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
         if built.data is not None:
             try:
                 case = drafts.draft_submit(
-                    actor=request.user,
-                    scope=request.scope,  # type: ignore[attr-defined]
+                    acting=acting_from_request(request),
                     draft=draft,
                     data=built.data,
                     as_referral=reporter.mode.as_referral,
-                    request=request,
                 )
             except drafts.DraftAlreadySubmitted as already:
                 # A second click or another tab: the first submission made the case; show it, make no other.

@@ -1,7 +1,8 @@
 """One way for a case page to find its case: :func:`case_page`.
 
 Every page under ``/cases/<reference>/`` (and the other apps' pages of a case) starts the same way: find the case
-through :func:`cspr.cases.selectors.case_get` for the person's scope in the current partnership, check the page's
+through :func:`cspr.cases.selectors.case_get` for the person's scope in the current partnership (both from the
+request's acting value), check the page's
 object rule, and answer 404 (the refusal audited) when either fails, so that a case outside the person's scope
 cannot be told apart from one that does not exist. The decorator does that once and passes the case to the view in
 place of its reference.
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from cspr.cases import selectors
 from cspr.cases.models import Case
 from cspr.core.middleware import refuse
+from cspr.kernel.acting import acting_from_request
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 
@@ -38,15 +40,15 @@ def case_page(
     def decorate(view: CaseView) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, reference: str, **kwargs: Any) -> Any:
-            scope = request.scope  # type: ignore[attr-defined]
-            case: Case | None = selectors.case_get(
-                scope=scope,
-                partnership_id=request.partnership_id,  # type: ignore[attr-defined]
-                reference=reference,
+            acting = acting_from_request(request)
+            case: Case | None = (
+                selectors.case_get(scope=acting.scope, partnership_id=acting.partnership_id, reference=reference)
+                if acting.partnership_id is not None
+                else None
             )
             if case is None:
                 return _not_found(request, NOT_FOUND)
-            if rule is not None and not rules.test_rule(rule, scope, case):
+            if rule is not None and not rules.test_rule(rule, acting.scope, case):
                 return _not_found(request, refusal)
             if read_only:
                 selectors.case_for_page(case)

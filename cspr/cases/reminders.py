@@ -12,12 +12,8 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone
 
-from cspr.audit.services import audit_record
 from cspr.calendars.selectors import partnership_calendar, partnership_preset
 from cspr.cases.models import Case, CaseClock, ClockReminder
 from cspr.domain.calendar import WorkingCalendar
@@ -25,23 +21,17 @@ from cspr.domain.clocks import ClockDue, ClockStatus, clock_status
 from cspr.domain.presets import Preset, UnknownClockError
 from cspr.domain.roles import Role
 from cspr.domain.rules import closed_stages
-from cspr.messaging.services import message_queue
-from cspr.partnerships.models import Membership
+from cspr.kernel.acting import system_acting
+from cspr.kernel.kit import audit_case, link, local_today, member_emails, pseudonyms_text, tell
+from cspr.kernel.kit import now as kit_now
 
 logger = logging.getLogger(__name__)
 
 _KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE: ClockReminder.Kind.OVERDUE}
 
 
-def _business_unit(partnership_id: int) -> list[str]:
-    memberships = Membership.objects.filter(
-        partnership_id=partnership_id, role=Role.BUSINESS_UNIT.value, is_active=True, user__is_active=True
-    )
-    return sorted(set(memberships.values_list("user__email", flat=True)))
-
-
 def _pseudonyms(case: Case) -> str:
-    return ", ".join(child.pseudonym for child in case.children.all())
+    return pseudonyms_text(child.pseudonym for child in case.children.all())
 
 
 def clock_reminders_send(*, now: datetime | None = None) -> int:
@@ -50,8 +40,8 @@ def clock_reminders_send(*, now: datetime | None = None) -> int:
     Each case is dealt with in its own ``try``: one case whose data cannot be read (a date beyond the working-day
     calendar, say) is logged with its reference alone and the others are still reminded.
     """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+    now = kit_now(now)
+    today = local_today(now)
     clocks = (
         CaseClock.objects.filter(applicable=True, met_on__isnull=True)
         .exclude(case__stage__in=sorted(closed_stages()))
@@ -125,21 +115,25 @@ def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
         subject = f"{case.reference}: {clock.title} is due by {when}"
         lead = f"The deadline '{clock.title}' on case {case.reference} ({_pseudonyms(case)}) is due by {when}."
         ask = "Record it in the service when it is done."
-    link = f"{settings.SERVICE_URL.rstrip('/')}{reverse('cases:detail', kwargs={'reference': case.reference})}"
-    body = f"{case.partnership.name}\n\n{lead}\n{clock.sentence}\n\n{ask}\n\nSign in to see the case: {link}\n"
+    case_link = link("cases:detail", reference=case.reference)
+    body = f"{case.partnership.name}\n\n{lead}\n{clock.sentence}\n\n{ask}\n\nSign in to see the case: {case_link}\n"
     try:
         with transaction.atomic():
             ClockReminder.objects.create(clock=clock, kind=kind, due_on=due, sent_at=now)
-            for address in _business_unit(case.partnership_id):
-                message_queue(
-                    to=address, subject=subject, body=body, kind=f"case.clock_{kind}", partnership=case.partnership
-                )
-            audit_record(
-                actor=None,
-                verb="case.clock_reminder_sent",
-                obj=case,
+            tell(
                 partnership=case.partnership,
-                details={"reference": case.reference, "clock": clock.clock_id, "kind": kind, "due_on": due},
+                to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+                subject=subject,
+                body=body,
+                kind=f"case.clock_{kind}",
+            )
+            audit_case(
+                system_acting(partnership_id=case.partnership_id),
+                "case.clock_reminder_sent",
+                case,
+                clock=clock.clock_id,
+                kind=kind,
+                due_on=due,
             )
     except IntegrityError:  # another worker sent this one first
         return 0

@@ -154,15 +154,13 @@ def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.la_decision_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 notify_panel=data["notify_panel"],
                 decided_on=data["decided_on"],
                 reason=data["reason"],
                 la_officer_name=data.get("la_officer_name", ""),
                 la_officer_role=data.get("la_officer_role", ""),
-                scope=scope,
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -215,13 +213,11 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             services.case_route(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 transition=transition,
                 reason=form.cleaned_data["reason"],
                 grounds=form.cleaned_data.get("grounds", ()),
-                scope=scope,
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -246,15 +242,13 @@ def duty(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.duty_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 kind=data["kind"],
                 done_on=data["done_on"],
                 panel_reference=data["panel_reference"],
                 other_area=data["other_area"],
                 late_reason=data.get("late_reason", ""),
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -287,14 +281,12 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.clock_extension_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 clock_id=clock_id,
                 extended_to=form.cleaned_data["extended_to"],
                 reason=form.cleaned_data["reason"],
                 agreed_by=form.cleaned_data["agreed_by"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -312,12 +304,10 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.document_attach(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -340,13 +330,11 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
     if request.method == "POST" and form.is_valid():
         try:
             download = services.document_download(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 document=document,
                 purpose=form.cleaned_data["purpose"],
                 purpose_other=form.cleaned_data["purpose_other"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -364,12 +352,10 @@ def link(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.case_link(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 other_reference=form.cleaned_data["other_reference"],
                 note=form.cleaned_data["note"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -385,11 +371,9 @@ def link(request: HttpRequest, case: Case) -> HttpResponse:
 def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpResponse:
     try:
         services.case_link_dismiss(
-            actor=request.user,
+            acting=acting_from_request(request),
             case=case,
             link_id=link_id,
-            scope=_scope(request),
-            request=request,
         )
     except CaseActionRefused:
         return _refuse_case(request, "no such possible duplicate on this case")

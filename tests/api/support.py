@@ -13,8 +13,8 @@ from cspr.api.services import api_token_issue
 from cspr.cases.models import Case
 from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import notification_submit
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership
-from cspr.partnerships.scoping import scope_for
 
 API_POST_ONLY = frozenset({"api:notification-create"})
 API_CASE_PAGES = frozenset(
@@ -46,9 +46,7 @@ def api_policy_case(partnership: Partnership) -> Case:
         serious_harm_description="A serious injury.",
         case_outline="Known to health services.",
     )
-    return notification_submit(
-        actor=notifier, membership_scope=scope_for(notifier), partnership=partnership, data=data, as_referral=False
-    )
+    return notification_submit(acting=acting_for(notifier), partnership=partnership, data=data, as_referral=False)
 
 
 def api_url_kwargs(name: str, partnership: Partnership) -> dict[str, Any]:

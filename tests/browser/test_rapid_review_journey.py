@@ -32,6 +32,7 @@ from cspr.cases.models import Case, DutyKind
 from cspr.cases.services import case_route, duty_record, la_decision_record
 from cspr.domain.rapid_review import JUDGED_CRITERIA
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.demo import DEMO_PASSWORD, seed_demo
 from cspr.partnerships.models import Organisation, Partnership
@@ -97,8 +98,9 @@ def route_case_to_the_rapid_review() -> Case:
     case = Case.objects.get(reference=REFERENCE)
     notifier = User.objects.get(email=LA_CONTRIBUTOR)
     business_unit = User.objects.get(email=BUSINESS_UNIT)
+    as_notifier, as_business_unit = acting_for(notifier), acting_for(business_unit)
     la_decision_record(
-        actor=notifier,
+        acting=as_notifier,
         case=case,
         notify_panel=True,
         decided_on=date(2026, 11, 25),
@@ -106,7 +108,7 @@ def route_case_to_the_rapid_review() -> Case:
         recorded_at=at(25),
     )
     duty_record(
-        actor=notifier,
+        acting=as_notifier,
         case=case,
         kind=DutyKind.PANEL_NOTIFIED,
         done_on=date(2026, 11, 25),
@@ -114,13 +116,13 @@ def route_case_to_the_rapid_review() -> Case:
         recorded_at=at(25, 11),
     )
     duty_record(
-        actor=business_unit,
+        acting=as_business_unit,
         case=case,
         kind=DutyKind.PARTNERS_INFORMED,
         done_on=date(2026, 11, 25),
         recorded_at=at(25, 12),
     )
-    case_route(actor=business_unit, case=case, transition="start_rapid_review", at=at(26, 9))
+    case_route(acting=as_business_unit, case=case, transition="start_rapid_review", at=at(26, 9))
     meeting_schedule(
         actor=business_unit,
         case=case,

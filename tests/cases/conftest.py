@@ -14,8 +14,8 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.notification import ChildData, HouseholdMemberData, NotificationData
 from cspr.cases.services import notification_submit
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -102,10 +102,8 @@ def submit(demo: dict[str, Partnership]) -> SubmitFunc:
         at: datetime = datetime(2026, 12, 18, 16, 0, tzinfo=LONDON),
         **changes: Any,
     ) -> Case:
-        actor = User.objects.get(email=email)
         return notification_submit(
-            actor=actor,
-            membership_scope=scope_for(actor),
+            acting=acting_for(User.objects.get(email=email)),
             partnership=demo[partnership],
             data=make_notification(**changes),
             as_referral=as_referral,

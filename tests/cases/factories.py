@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.services import notification_submit
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 from tests.cases.conftest import make_notification
 
 LONDON = ZoneInfo("Europe/London")
@@ -21,10 +21,8 @@ def notification_by_notifier(
     partnership: Partnership, *, email: str = "notifier@example.org", at: datetime = SUBMITTED_AT, **changes: Any
 ) -> Case:
     """A case notified by the demo local authority notifier (the invented children of ``make_notification``)."""
-    actor = User.objects.get(email=email)
     return notification_submit(
-        actor=actor,
-        membership_scope=scope_for(actor),
+        acting=acting_for(User.objects.get(email=email)),
         partnership=partnership,
         data=make_notification(**changes),
         as_referral=False,

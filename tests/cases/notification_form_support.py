@@ -184,6 +184,7 @@ def notify_url_kwargs(name: str, client: Client, partnership: Any) -> dict[str, 
     """A draft owned by whoever the client is signed in as (anybody else's draft is "not found")."""
     from cspr.accounts.models import User
     from cspr.cases.drafts import draft_create
+    from cspr.kernel.acting import acting_for
 
     if name == "notify:submitted":
         return {"reference": f"{partnership.code}-2026-999"}
@@ -198,7 +199,7 @@ def notify_url_kwargs(name: str, client: Client, partnership: Any) -> dict[str, 
             {"key": "d" * 32, "title": "A note", "filename": "a.txt", "content_type": "text/plain", "size": 1}
         ],
     }
-    draft = draft_create(actor=owner, partnership=partnership, answers=answers, current_step="about-you")
+    draft = draft_create(acting=acting_for(owner), partnership=partnership, answers=answers, current_step="about-you")
     kwargs: dict[str, Any] = {"draft": draft.uuid}
     if name == "notify:page":
         kwargs["step"] = "about-you"

@@ -13,6 +13,7 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseLink
 from cspr.cases.services import document_attach
+from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 
 
@@ -77,7 +78,7 @@ def case_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
         return {"reference": fresh.reference, "clock_id": "prg_meeting"}
     if name == "cases:document-download":
         document = document_attach(
-            actor=User.objects.get(email="business.unit@example.org"),
+            acting=acting_for(User.objects.get(email="business.unit@example.org")),
             case=fresh,
             upload=SimpleUploadedFile("note.txt", b"Policy test note.", content_type="text/plain"),
             title="Policy test note",

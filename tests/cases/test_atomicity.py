@@ -6,7 +6,6 @@ from unittest import mock
 
 import pytest
 
-from cspr.cases import services
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Partnership
 from tests.cases.factories import notification_by_notifier
@@ -20,7 +19,7 @@ def test_atomicity_a_notification_that_fails_at_its_first_message_leaves_no_case
     event are written, and one message queued. All of it goes."""
     before = database_rows()
     with (
-        mock.patch.object(services, "message_queue", side_effect=fails_after_call(message_queue)),
+        mock.patch("cspr.kernel.kit.message_queue", side_effect=fails_after_call(message_queue)),
         pytest.raises(WriteFailed),
     ):
         notification_by_notifier(demo["northvale"])

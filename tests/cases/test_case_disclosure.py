@@ -14,6 +14,7 @@ from cspr.audit.models import AuditEvent
 from cspr.cases import services
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import CaseLink
+from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from tests.cases.conftest import LONDON, SubmitFunc
 from tests.cases.test_decisions_and_duties import decide
@@ -48,8 +49,8 @@ def test_links_to_cases_the_viewer_cannot_see_are_not_listed(
 ) -> None:
     hidden = submit(agencies_involved=())  # health is not involved: its contributor cannot see this case
     referral = submit(email="contributor.health@example.org", as_referral=True)
-    business_unit = user("business.unit@example.org")
-    services.case_link(actor=business_unit, case=referral, other_reference=hidden.reference, note="Same family")
+    business_unit = acting_for(user("business.unit@example.org"))
+    services.case_link(acting=business_unit, case=referral, other_reference=hidden.reference, note="Same family")
     assert hidden.reference in page(client_as("business.unit@example.org"), referral.reference)
     assert hidden.reference not in page(client_as("contributor.health@example.org"), referral.reference)
 
@@ -66,7 +67,7 @@ def test_a_documents_title_stays_out_of_the_audit_trail(submit: SubmitFunc, user
     case = submit()
     upload = SimpleUploadedFile("notes.txt", b"Plain notes.", content_type="text/plain")
     services.document_attach(
-        actor=user("business.unit@example.org"), case=case, title="Notes about Juniper", upload=upload
+        acting=acting_for(user("business.unit@example.org")), case=case, title="Notes about Juniper", upload=upload
     )
     details = [str(event.details) for event in AuditEvent.objects.filter(verb__startswith="case.document")]
     assert details
@@ -87,7 +88,7 @@ def test_the_panel_notification_cannot_be_recorded_before_the_las_decision(
     case = submit()
     with pytest.raises(CaseActionRefused, match="decision to notify the Panel first"):
         services.duty_record(
-            actor=user("business.unit@example.org"),
+            acting=acting_for(user("business.unit@example.org")),
             case=case,
             kind="panel_notified",
             done_on=date(2026, 12, 21),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseDocument, LocalAuthorityDecision
 from cspr.cases.notification import ChildData
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
 from tests.cases.conftest import CHILD_NAME, IDENTIFYING_VALUES, LONDON, SubmitFunc
 from tests.cases.support import found_in, outbox_and_audit_text
@@ -359,7 +360,7 @@ def test_a_document_over_the_size_limit_is_refused(
     case = submit()
     with pytest.raises(services.CaseActionRefused, match="smaller than"):
         services.document_attach(
-            actor=user("business.unit@example.org"),
+            acting=acting_for(user("business.unit@example.org")),
             case=case,
             upload=SimpleUploadedFile("big.txt", b"a" * 2048),
             title="Big",
@@ -376,7 +377,7 @@ def test_the_scanner_hook_is_called_and_can_reject_a_file(
     case = submit()
     with pytest.raises(documents.FileRejected, match="virus"):
         services.document_attach(
-            actor=user("business.unit@example.org"),
+            acting=acting_for(user("business.unit@example.org")),
             case=case,
             upload=SimpleUploadedFile("note.txt", b"hello"),
             title="Note",

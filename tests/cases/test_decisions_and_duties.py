@@ -21,6 +21,7 @@ from cspr.cases.services import (
     CaseActionRefused,
 )
 from cspr.domain.lifecycle import GROUNDS_MISSING, LA_HAS_NOT_NOTIFIED
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
 from tests.cases.conftest import LONDON, SubmitFunc
 
@@ -32,7 +33,7 @@ NOON_21_DEC = datetime(2026, 12, 21, 12, 0, tzinfo=LONDON)
 
 def decide(user: UserFunc, case: Case, *, email: str = "notifier@example.org", notify: bool = True, **extra: Any):
     return services.la_decision_record(
-        actor=user(email),
+        acting=acting_for(user(email)),
         case=case,
         notify_panel=notify,
         decided_on=date(2026, 12, 21),
@@ -43,7 +44,9 @@ def decide(user: UserFunc, case: Case, *, email: str = "notifier@example.org", n
 
 
 def route(user: UserFunc, case: Case, transition: str, *, email: str = "business.unit@example.org", **extra: Any):
-    return services.case_route(actor=user(email), case=case, transition=transition, at=NOON_21_DEC, **extra)
+    return services.case_route(
+        acting=acting_for(user(email)), case=case, transition=transition, at=NOON_21_DEC, **extra
+    )
 
 
 def clock(case: Case, clock_id: str) -> CaseClock:
@@ -170,7 +173,7 @@ def test_a_looked_after_childs_death_keeps_its_sos_and_ofsted_clock_on_the_not_n
     assert sos.due == date(2026, 12, 29)
     assert not clock(case, "panel_notification").applicable
     services.duty_record(
-        actor=user("notifier@example.org"),
+        acting=acting_for(user("notifier@example.org")),
         case=case,
         kind=DutyKind.SOS_OFSTED_NOTIFIED,
         done_on=date(2026, 12, 22),
@@ -218,7 +221,7 @@ def test_routing_is_atomic_when_the_audit_write_fails(submit: SubmitFunc, user: 
     case = submit()
     decide(user, case)
     with (
-        mock.patch("cspr.cases.services.audit_record", side_effect=RuntimeError("audit down")),
+        mock.patch("cspr.cases.services.routing.audit_case", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError),
     ):
         route(user, case, "start_rapid_review")
@@ -237,7 +240,7 @@ def test_later_lifecycle_transitions_are_not_taken_through_routing(submit: Submi
 
 def duty(user: UserFunc, case: Case, kind: str, done_on: date, **extra: Any) -> DutyRecord:
     return services.duty_record(
-        actor=user(extra.pop("email", "notifier@example.org")),
+        acting=acting_for(user(extra.pop("email", "notifier@example.org"))),
         case=case,
         kind=kind,
         done_on=done_on,
@@ -321,10 +324,10 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
     submit: SubmitFunc, user: UserFunc
 ) -> None:
     case = submit()
-    bu = user("business.unit@example.org")
+    bu = acting_for(user("business.unit@example.org"))
     with pytest.raises(CaseActionRefused, match="reason"):
         services.clock_extension_record(
-            actor=bu,
+            acting=bu,
             case=case,
             clock_id="rapid_review_to_panel",
             extended_to=date(2027, 1, 20),
@@ -333,7 +336,7 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
         )
     with pytest.raises(CaseActionRefused, match="after the current due date"):
         services.clock_extension_record(
-            actor=bu,
+            acting=bu,
             case=case,
             clock_id="rapid_review_to_panel",
             extended_to=date(2027, 1, 12),
@@ -341,7 +344,7 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
             agreed_by="a",
         )
     extended = services.clock_extension_record(
-        actor=bu,
+        acting=bu,
         case=case,
         clock_id="rapid_review_to_panel",
         extended_to=date(2027, 1, 20),
@@ -352,7 +355,7 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
     assert AuditEvent.objects.filter(verb="case.clock_extended", object_id=str(case.pk)).exists()
     with pytest.raises(CaseActionRefused):
         services.clock_extension_record(
-            actor=user("notifier@example.org"),
+            acting=acting_for(user("notifier@example.org")),
             case=case,
             clock_id="prg_meeting",
             extended_to=date(2027, 1, 20),
@@ -376,14 +379,14 @@ def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFu
         pytest.skip("SQLite runs one writing transaction at a time; the race needs PostgreSQL's row locks")
     case = submit()
     decide(user, case)
-    officer = user("business.unit@example.org")
+    officer = acting_for(user("business.unit@example.org"))
     outcomes: list[str] = []
     start = threading.Barrier(2)
 
     def press() -> None:
         try:
             start.wait()
-            services.case_route(actor=officer, case=Case.objects.get(pk=case.pk), transition="start_rapid_review")
+            services.case_route(acting=officer, case=Case.objects.get(pk=case.pk), transition="start_rapid_review")
             outcomes.append("moved")
         except CaseActionRefused:
             outcomes.append("refused")
@@ -419,9 +422,14 @@ def test_a_service_called_directly_refuses_text_its_form_would_refuse_and_writes
 ) -> None:
     case = submit()
     decide(user, case)
-    officer = user("business.unit@example.org")
-    extension = {"actor": officer, "case": case, "clock_id": "panel_notification", "extended_to": date(2027, 1, 8)}
-    duty = {"actor": officer, "case": case, "done_on": date(2026, 12, 21), "recorded_at": NOON_21_DEC}
+    officer = acting_for(user("business.unit@example.org"))
+    extension: dict[str, Any] = {
+        "acting": officer,
+        "case": case,
+        "clock_id": "panel_notification",
+        "extended_to": date(2027, 1, 8),
+    }
+    duty: dict[str, Any] = {"acting": officer, "case": case, "done_on": date(2026, 12, 21), "recorded_at": NOON_21_DEC}
     calls: dict[str, Callable[[], Any]] = {
         "extension": lambda: services.clock_extension_record(
             **extension, reason=f"Agreed{BIDI_OVERRIDE}", agreed_by="The Panel"

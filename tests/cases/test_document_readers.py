@@ -18,8 +18,8 @@ from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import document_attach, notification_submit
 from cspr.core.policy import IDENTIFYING_VIEWERS, URL_POLICY
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.demo import NORTHVALE_PEOPLE
-from cspr.partnerships.scoping import scope_for
 
 ROLE_EMAILS = {person.role: person.email for person in NORTHVALE_PEOPLE if person.email != "police.lead@example.org"}
 DOWNLOADS = (
@@ -40,7 +40,7 @@ def document(demo: dict, settings: object, tmp_path: object) -> CaseDocument:
     settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     case = Case.objects.get(reference="NVALE-2026-005")  # health is involved: its contributor sees the case
     return document_attach(
-        actor=User.objects.get(email="business.unit@example.org"),
+        acting=acting_for(User.objects.get(email="business.unit@example.org")),
         case=case,
         upload=SimpleUploadedFile("Juniper statement.txt", b"A statement.", content_type="text/plain"),
         title="Statement",
@@ -96,10 +96,8 @@ def test_an_agency_contributor_is_refused_a_document_of_a_case_not_its_organisat
     demo: dict, settings: object, tmp_path: object, client_as: Callable[[str], Client]
 ) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
-    notifier = User.objects.get(email="notifier@example.org")
     case = notification_submit(
-        actor=notifier,
-        membership_scope=scope_for(notifier),
+        acting=acting_for(User.objects.get(email="notifier@example.org")),
         partnership=demo["northvale"],
         data=NotificationData(
             notifier_name="Document Test",
@@ -116,7 +114,7 @@ def test_an_agency_contributor_is_refused_a_document_of_a_case_not_its_organisat
         as_referral=False,
     )
     kept = document_attach(
-        actor=User.objects.get(email="business.unit@example.org"),
+        acting=acting_for(User.objects.get(email="business.unit@example.org")),
         case=case,
         upload=SimpleUploadedFile("n.txt", b"Note.", content_type="text/plain"),
         title="Note",

@@ -17,6 +17,7 @@ from cspr.cases import services
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.core.forms import govuk_date
+from cspr.kernel.acting import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,7 @@ def test_the_extension_service_refuses_a_date_beyond_the_calendar_and_changes_no
     last = clock_date_range()[1]
     with pytest.raises(CaseActionRefused) as refused:
         services.clock_extension_record(
-            actor=User.objects.get(email=BU),
+            acting=acting_for(User.objects.get(email=BU)),
             case=case,
             clock_id="panel_notification",
             extended_to=FAR,

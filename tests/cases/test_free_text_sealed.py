@@ -24,9 +24,9 @@ from cspr.cases.notification import ChildData, NotificationData
 from cspr.core.policy import URL_POLICY, policy_for
 from cspr.core.sealing import READ_VERB, sealed_field_names
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.demo import NORTHVALE_PEOPLE
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 from cspr.rapid_reviews import services as rapid_review_services
 from cspr.rapid_reviews.models import MeetingAttendance
 from tests.api.support import api_client_for
@@ -72,15 +72,16 @@ def _model(label: str) -> Any:
 def type_the_canary_through_the_services(northvale: Partnership) -> None:
     """The canary in each kind of free text, typed as a person would type it (through the services)."""
     bu, notifier = person("business.unit@example.org"), person("notifier@example.org")
+    as_bu, as_notifier = acting_for(bu), acting_for(notifier)
     fresh = Case.objects.get(partnership=northvale, reference="NVALE-2026-005")
     assert fresh.aware_on is not None
     services.la_decision_record(
-        actor=notifier, case=fresh, notify_panel=True, decided_on=fresh.aware_on, reason=f"{CANARY} decided"
+        acting=as_notifier, case=fresh, notify_panel=True, decided_on=fresh.aware_on, reason=f"{CANARY} decided"
     )
     clock = CaseClock.objects.filter(case=fresh, applicable=True, met_on__isnull=True).order_by("due").first()
     assert clock is not None
     services.clock_extension_record(
-        actor=bu,
+        acting=as_bu,
         case=fresh,
         clock_id=clock.clock_id,
         extended_to=clock.effective_due + timedelta(days=14),
@@ -88,19 +89,18 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
         agreed_by=f"{CANARY} at the Panel",
     )
     services.duty_record(
-        actor=bu, case=fresh, kind="other_area_informed", done_on=fresh.aware_on, other_area=f"{CANARY}shire"
+        acting=as_bu, case=fresh, kind="other_area_informed", done_on=fresh.aware_on, other_area=f"{CANARY}shire"
     )
     services.document_attach(
-        actor=bu,
+        acting=as_bu,
         case=fresh,
         upload=SimpleUploadedFile(f"{CANARY}.txt", b"A note.", content_type="text/plain"),
         title=f"Statement of {CANARY}",
     )
-    services.case_link(actor=bu, case=fresh, other_reference="NVALE-2026-001", note=f"Both about {CANARY}")
-    services.case_route(actor=bu, case=fresh, transition="withdraw", reason=f"{CANARY} moved away")
+    services.case_link(acting=as_bu, case=fresh, other_reference="NVALE-2026-001", note=f"Both about {CANARY}")
+    services.case_route(acting=as_bu, case=fresh, transition="withdraw", reason=f"{CANARY} moved away")
     services.notification_submit(
-        actor=notifier,
-        membership_scope=scope_for(notifier),
+        acting=as_notifier,
         partnership=northvale,
         data=NotificationData(
             notifier_name="Canary Test",

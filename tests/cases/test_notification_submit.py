@@ -19,6 +19,8 @@ from cspr.cases.models import Case, CaseClock, CaseLink, CaseReferenceCounter, C
 from cspr.cases.notification import ChildData
 from cspr.cases.services import NOT_A_NOTIFIER, NOT_AN_AGENCY_MEMBER, NotificationInvalid, NotificationRefused
 from cspr.core.crypto import DecryptionError, lookup_hash, new_key_entry
+from cspr.domain.roles import Role
+from cspr.kernel.acting import ActingMismatch, acting_for, system_acting
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import scope_for
@@ -190,14 +192,46 @@ def test_a_member_of_another_partnership_cannot_submit_to_this_one(submit: Submi
 
 
 def test_a_scope_belonging_to_someone_else_is_refused(demo: dict[str, Partnership], user: Callable) -> None:
-    with pytest.raises(NotificationRefused):
+    before = Case.objects.count()
+    with pytest.raises(ActingMismatch):
         services.notification_submit(
-            actor=user("business.unit@example.org"),
-            membership_scope=scope_for(user("notifier@example.org")),
+            acting=acting_for(user("business.unit@example.org"), scope=scope_for(user("notifier@example.org"))),
             partnership=demo["northvale"],
             data=make_notification(),
             as_referral=False,
         )
+    assert Case.objects.count() == before
+
+
+@pytest.mark.parametrize("as_referral", [False, True])
+def test_nobody_signed_in_cannot_submit(demo: dict[str, Partnership], as_referral: bool) -> None:
+    before = Case.objects.count()
+    with pytest.raises(NotificationRefused):
+        services.notification_submit(
+            acting=system_acting(partnership_id=demo["northvale"].pk),
+            partnership=demo["northvale"],
+            data=make_notification(),
+            as_referral=as_referral,
+        )
+    assert Case.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("email", "as_referral", "role", "verb"),
+    [
+        ("notifier@example.org", False, Role.NOTIFIER, "case.notified"),
+        ("contributor.health@example.org", True, Role.AGENCY_CONTRIBUTOR, "case.referred"),
+    ],
+)
+def test_the_audit_event_records_the_membership_the_case_was_submitted_through(
+    submit: SubmitFunc, user: Callable, email: str, as_referral: bool, role: Role, verb: str
+) -> None:
+    case = submit(email=email, as_referral=as_referral)
+    event = AuditEvent.objects.get(verb=verb, object_id=str(case.pk))
+    membership = event.membership
+    assert membership is not None
+    assert (membership.user, membership.partnership_id, membership.role) == (user(email), case.partnership_id, role)
+    assert membership.organisation_id == case.submitted_by_organisation_id
 
 
 def test_invalid_data_is_refused_with_field_errors_and_nothing_is_written(submit: SubmitFunc) -> None:
@@ -212,7 +246,7 @@ def test_a_failing_audit_write_leaves_nothing_behind(submit: SubmitFunc) -> None
     before = (Case.objects.count(), Child.objects.count(), OutboundMessage.objects.count(), CaseClock.objects.count())
     counters = list(CaseReferenceCounter.objects.values_list("partnership_id", "year", "last"))
     with (
-        mock.patch("cspr.cases.services.audit_record", side_effect=RuntimeError("audit down")),
+        mock.patch("cspr.cases.services.notification.audit_case", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError),
     ):
         submit()
@@ -294,7 +328,9 @@ def test_draft_documents_are_resealed_and_one_no_key_can_read_is_refused_in_word
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     owner = User.objects.get(email="notifier@example.org")
-    draft = drafts.draft_create(actor=owner, partnership=demo["northvale"], answers={}, current_step="about-you")
+    draft = drafts.draft_create(
+        acting=acting_for(owner), partnership=demo["northvale"], answers={}, current_step="about-you"
+    )
     upload = SimpleUploadedFile("notes.txt", b"Plain notes for the draft.", content_type="text/plain")
     added = drafts.draft_document_add(draft=draft, upload=upload, title="Notes")
     draft.refresh_from_db()

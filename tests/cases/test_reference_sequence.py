@@ -12,8 +12,8 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connection
 
-from cspr.cases import services
 from cspr.cases.models import Case, CaseReferenceCounter
+from cspr.cases.services import notification as notification_services
 from cspr.partnerships.demo import seed_demo
 from cspr.partnerships.models import Partnership
 from tests.cases.conftest import LONDON
@@ -31,7 +31,7 @@ def test_a_submission_that_fails_gives_back_its_number(demo: dict[str, Partnersh
     northvale = demo["northvale"]
     first = submit_as_notifier(northvale)
     with (
-        mock.patch.object(services, "message_queue", side_effect=RuntimeError("outbox down")),
+        mock.patch.object(notification_services, "tell", side_effect=RuntimeError("outbox down")),
         pytest.raises(RuntimeError),
     ):
         submit_as_notifier(northvale)

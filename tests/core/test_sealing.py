@@ -12,13 +12,16 @@ from cspr.cases.models import Case, CaseLink, LocalAuthorityDecision
 from cspr.cases.services import case_link
 from cspr.core.crypto import DecryptionError, decrypt, encrypt
 from cspr.core.sealing import reseal_moved, seal_context
+from cspr.kernel.acting import acting_for
 
 
 def test_values_sealed_for_the_old_place_decrypt_at_the_new_place_after_reseal_moved(demo: dict) -> None:
     """A refactor moves ``oldapp.Link`` into ``cases.CaseLink``: its ciphertext was copied as it was."""
     business_unit = User.objects.get(email="business.unit@example.org")
     for other in ("NVALE-2026-001", "NVALE-2026-003"):
-        case_link(actor=business_unit, case=Case.objects.get(reference="NVALE-2026-005"), other_reference=other)
+        case_link(
+            acting=acting_for(business_unit), case=Case.objects.get(reference="NVALE-2026-005"), other_reference=other
+        )
     links = list(CaseLink.objects.all()[:3])
     assert len(links) == 3
     for number, link in enumerate(links):

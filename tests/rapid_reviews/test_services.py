@@ -366,16 +366,16 @@ def test_a_late_submission_needs_a_reason(demo: dict) -> None:
 
 def test_an_extension_agreed_with_the_panel_makes_a_later_submission_on_time(demo: dict) -> None:
     from cspr.cases.services import clock_extension_record
+    from cspr.kernel.acting import acting_for
 
     case = to_ratified(the_case())
     clock_extension_record(
-        actor=person(BU),
+        acting=acting_for(person(BU), scope=scope(BU)),
         case=case,
         clock_id="rapid_review_to_panel",
         extended_to=date(2026, 12, 9),
         reason="Waiting for the health chronology.",
         agreed_by="The Panel's case officer",
-        scope=scope(BU),
     )
     services.panel_submission_record(
         actor=person(BU), case=case, sent_on=date(2026, 12, 7), scope=scope(BU), at=at(7, month=12)

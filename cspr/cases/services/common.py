@@ -1,0 +1,95 @@
+"""What the case services share: the free-text table, the rule check, the membership that allows an action, the
+date checks and the local authority's latest decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import rules
+
+from cspr.cases import selectors
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case, LocalAuthorityDecision
+from cspr.cases.rules import la_notifier_organisation_ids
+from cspr.core.text import NOTE, ONE_LINE, REASON, FieldTexts
+from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting
+from cspr.partnerships.scoping import Grant, Scope
+
+NOT_ALLOWED = "You cannot do this on this case."
+DATE_IN_FUTURE = "The date must be today or in the past."
+DATE_BEFORE_AWARE = "The date must be the same as or after the date the local authority became aware."
+
+TEXTS = FieldTexts(
+    {
+        "reason": ("The reasons for the decision", REASON),
+        "la_officer_name": ("Name of the local authority officer who decided", ONE_LINE),
+        "la_officer_role": ("The officer's role", ONE_LINE),
+        "route_reason": ("Reason", REASON),
+        "title": ("What the document is", ONE_LINE),
+        "purpose_other": ("Your reason", ONE_LINE),
+        "note": ("Note", NOTE),
+        "other_reference": ("Reference of the case to link", 40),
+        "transition_reason": ("The reason", REASON),
+        "late_reason": ("The reason it was late", REASON),
+        "panel_reference": ("Panel reference", 100),
+        "other_area": ("The area informed", ONE_LINE),
+        "extension_reason": ("The reason for the extension", REASON),
+        "agreed_by": ("Who agreed the extension", ONE_LINE),
+    },
+    refused=CaseActionRefused,
+)
+"""How the case pages' free-text inputs are named in messages, and their limits (the forms use the same words)."""
+
+
+def require(rule: str, scope: Scope, case: Case, message: str = NOT_ALLOWED) -> None:
+    """Refuse unless the object rule (``cspr.cases.rules``) allows this scope on the case."""
+    if not rules.test_rule(rule, scope, case):
+        raise CaseActionRefused(message)
+
+
+def grant_on_case(acting: Acting, case: Case, roles: Iterable[Role]) -> Grant | None:
+    """The membership that allows an action open to ``roles`` on this case: the first of those roles the person
+    holds there, in :class:`~cspr.domain.roles.Role`'s order (so a set of roles gives one answer)."""
+    wanted = frozenset(roles)
+    return acting.grant_for(case.partnership_id, [role for role in Role if role in wanted])
+
+
+def la_notifier_organisation(scope: Scope, partnership_id: int) -> int | None:
+    """The local-authority organisation this person notifies for here (the lowest id, if several), or ``None``."""
+    la_ids = la_notifier_organisation_ids(scope, partnership_id)
+    return min(la_ids) if la_ids else None
+
+
+def la_notifier_grant(scope: Scope, partnership_id: int) -> Grant | None:
+    """The person's notifier membership for that local-authority organisation (the oldest, if several), or
+    ``None`` when they notify for no local authority here."""
+    organisation_id = la_notifier_organisation(scope, partnership_id)
+    held = [
+        grant
+        for grant in scope.grants_in(partnership_id)
+        if grant.role is Role.NOTIFIER and grant.organisation_id == organisation_id
+    ]
+    return min(held, key=lambda grant: grant.membership_id) if organisation_id is not None and held else None
+
+
+def referring_grant(scope: Scope, partnership_id: int) -> Grant | None:
+    """The membership an agency's referral comes through (§3.8): any with an organisation may refer, an agency
+    contributor's first (then the oldest); ``None`` when the person has no organisation here."""
+    grants = [grant for grant in scope.grants_in(partnership_id) if grant.organisation_id is not None]
+    grants.sort(key=lambda grant: (grant.role is not Role.AGENCY_CONTRIBUTOR, grant.membership_id))
+    return grants[0] if grants else None
+
+
+def check_day(day: date, *, case: Case, today: date, field: str) -> None:
+    """A date something was done: not in the future, and not before the local authority became aware."""
+    if day > today:
+        raise CaseActionRefused(DATE_IN_FUTURE, field=field)
+    if case.aware_on is not None and day < case.aware_on:
+        raise CaseActionRefused(DATE_BEFORE_AWARE, field=field)
+
+
+def latest_la_decision(case: Case) -> LocalAuthorityDecision | None:
+    decisions = selectors.case_la_decision_rows(case=case)
+    return decisions[-1] if decisions else None
