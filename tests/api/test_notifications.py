@@ -13,6 +13,8 @@ from django.test import Client
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.notification import NHS_NUMBER_INVALID
+from cspr.domain.roles import Role
+from cspr.partnerships.models import Membership, Organisation, Partnership
 from tests.api.conftest import IDENTIFYING_VALUES, VALID_PAYLOAD, payload, post_json
 
 URL = "/api/v1/notifications"
@@ -63,6 +65,25 @@ def test_an_agency_token_refers_and_a_token_without_an_organisation_is_refused(a
     event = AuditEvent.objects.filter(verb="access.refused").latest("id")
     assert event.details["reason"] == "no organisation"
     assert event.details["status"] == 403
+
+
+def test_the_audit_event_records_the_tokens_membership_and_the_callers_address(
+    api_as: Callable[..., Client], demo: dict[str, Partnership]
+) -> None:
+    """The person also holds an older membership of another kind: the token's is the one recorded."""
+    northvale = demo["northvale"]
+    fire = Membership.objects.get(user__email="prg.member@example.org", partnership=northvale)
+    health = Organisation.objects.get(name="Northvale Integrated Care Board (demo)")
+    contributor = Membership.objects.create(
+        user=fire.user, partnership=northvale, role=Role.AGENCY_CONTRIBUTOR, organisation=health
+    )
+    client = api_as("prg.member@example.org", role=Role.AGENCY_CONTRIBUTOR)
+    response = client.post(URL, VALID_PAYLOAD, content_type="application/json", REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.submitted_by_organisation_id == health.pk
+    event = AuditEvent.objects.get(verb="case.referred", object_id=str(case.pk))
+    assert (event.actor_id, event.membership_id, event.ip_address) == (fire.user_id, contributor.pk, "198.51.100.7")
 
 
 def test_a_case_notified_through_the_api_has_its_clocks_on_the_api(api_as: Callable[..., Client]) -> None:

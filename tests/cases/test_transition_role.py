@@ -10,8 +10,9 @@ from django.apps import apps
 from django.db import transaction
 
 from cspr.accounts.models import User
+from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseTransition
-from cspr.cases.services import case_advance
+from cspr.cases.services import case_advance, case_route
 from cspr.domain.roles import Role
 from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership
@@ -43,6 +44,21 @@ def test_a_person_with_several_roles_is_recorded_in_the_one_that_allowed_the_mov
     _advance(person, rapid_review_case, "record_prg_decision", facts=READY, reason="Criteria met.")
     row = CaseTransition.objects.get(case=rapid_review_case, transition="record_prg_decision")
     assert row.actor_role == Role.PRG_CHAIR
+    event = AuditEvent.objects.filter(verb="case.transition", details__transition="record_prg_decision").latest("id")
+    chair = Membership.objects.get(user=person, partnership=rapid_review_case.partnership, role=Role.PRG_CHAIR)
+    assert event.membership_id == chair.pk
+
+
+def test_routing_records_the_business_unit_membership_of_a_person_who_also_holds_another_role(
+    demo: dict[str, Partnership],
+) -> None:
+    case = Case.objects.get(reference="NVALE-2026-005")
+    person = _also("auditor@example.org", case, Role.BUSINESS_UNIT)
+    case_route(acting=acting_for(person), case=case, transition="withdraw", reason="Moved out of the area.")
+    row = CaseTransition.objects.get(case=case, transition="withdraw")
+    event = AuditEvent.objects.filter(verb="case.transition", details__transition="withdraw").latest("id")
+    unit = Membership.objects.get(user=person, partnership=case.partnership, role=Role.BUSINESS_UNIT)
+    assert (row.actor_role, event.membership_id) == (Role.BUSINESS_UNIT, unit.pk)
 
 
 def test_a_reviewer_receiving_the_draft_is_recorded_as_the_reviewer_not_as_nobody(rapid_review_case: Case) -> None:
