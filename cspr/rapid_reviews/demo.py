@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 from cspr.rapid_reviews.models import PrgMeeting
 from cspr.rapid_reviews.services import meeting_schedule
 
@@ -24,7 +24,7 @@ def seed_demo_rapid_review(*, partnership: Partnership) -> PrgMeeting | None:
     if case is None or business_unit is None:
         return None
     return meeting_schedule(
-        actor=business_unit,
+        acting=acting_for(business_unit, via="command"),
         case=case,
         scheduled_on=date(2026, 11, 26),
         starts_at="14:00",
@@ -32,6 +32,5 @@ def seed_demo_rapid_review(*, partnership: Partnership) -> PrgMeeting | None:
         where="Online: the joining link is in the calendar invitation",
         agenda="1. Immediate safeguarding\n2. Agencies' returns and the facts\n3. The criteria (§5.4-5.5)\n"
         "4. Decisions and learning",
-        scope=scope_for(business_unit),
         at=datetime(2026, 11, 17, 9, tzinfo=ZoneInfo("Europe/London")),
     )

@@ -36,18 +36,21 @@ def _holds(roles: frozenset[Role]) -> Any:
     return predicate
 
 
-RULES = {
-    "rapid_reviews.view": can_see_case & _holds(RAPID_REVIEW_READERS),
-    "rapid_reviews.edit": can_see_case & _holds(RAPID_REVIEW_EDITORS),
-    "rapid_reviews.decide": can_see_case & _holds(PRG_DECIDERS),
-    "rapid_reviews.organise_meeting": can_see_case & _holds(MEETING_ORGANISERS),
-    "rapid_reviews.read_papers": can_see_case & _holds(MEETING_PAPER_READERS),
-    "rapid_reviews.sign_off": can_see_case & _holds(PARTNER_SIGNERS),
-    "rapid_reviews.correspond_with_panel": can_see_case & _holds(PANEL_CORRESPONDENTS),
-    "rapid_reviews.record_family_told": can_see_case & _holds(FAMILY_RECORDERS),
-    "rapid_reviews.close_criteria_not_met": can_see_case & _holds(CRITERIA_CLOSERS),
-    "rapid_reviews.identifying_document": can_see_case & _holds(RAPID_REVIEW_IDENTIFYING),
+ROLES: dict[str, frozenset[Role]] = {
+    "rapid_reviews.view": RAPID_REVIEW_READERS,
+    "rapid_reviews.edit": RAPID_REVIEW_EDITORS,
+    "rapid_reviews.decide": PRG_DECIDERS,
+    "rapid_reviews.organise_meeting": MEETING_ORGANISERS,
+    "rapid_reviews.read_papers": MEETING_PAPER_READERS,
+    "rapid_reviews.sign_off": PARTNER_SIGNERS,
+    "rapid_reviews.correspond_with_panel": PANEL_CORRESPONDENTS,
+    "rapid_reviews.record_family_told": FAMILY_RECORDERS,
+    "rapid_reviews.close_criteria_not_met": CRITERIA_CLOSERS,
+    "rapid_reviews.identifying_document": RAPID_REVIEW_IDENTIFYING,
 }
+"""The roles each rule is open to (the services record the membership of the first one held, in ``Role``'s order)."""
+
+RULES = {name: can_see_case & _holds(roles) for name, roles in ROLES.items()}
 
 for _name, _predicate in RULES.items():
     rules.add_rule(_name, _predicate)

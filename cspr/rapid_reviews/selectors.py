@@ -24,8 +24,7 @@ from cspr.domain.rapid_review import (
     RapidReviewDraft,
     check_rapid_review,
 )
-from cspr.domain.roles import Role
-from cspr.partnerships.models import Membership, Organisation, PartnershipOrganisation
+from cspr.partnerships.models import Organisation, PartnershipOrganisation
 from cspr.procedure.models import CriterionWording
 from cspr.rapid_reviews.models import (
     FamilyTold,
@@ -106,13 +105,6 @@ def safeguarding_partners(*, partnership_id: int) -> list[Organisation]:
     """The lead safeguarding partners (local authority, health, police) who each sign off the rapid review."""
     links = PartnershipOrganisation.objects.filter(partnership_id=partnership_id, is_safeguarding_partner=True)
     return [link.organisation for link in links.select_related("organisation").order_by("organisation__name")]
-
-
-def executive_emails(*, partnership_id: int) -> list[str]:
-    memberships = Membership.objects.filter(
-        partnership_id=partnership_id, role=Role.EXECUTIVE_MEMBER.value, is_active=True, user__is_active=True
-    )
-    return sorted(set(memberships.values_list("user__email", flat=True)))
 
 
 def criterion_texts(*, partnership_id: int) -> dict[str, str]:

@@ -30,6 +30,7 @@ from cspr.core.middleware import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
@@ -233,13 +234,11 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.rapid_review_section_save(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 section=part.value,
                 values=_section_values(part, form, case),
-                scope=_scope(request),
                 opened_version=opened_version(request.POST.get(OPENED_VERSION)),
-                request=request,
             )
         except StaleEdit as refused:
             stale = refused
@@ -290,11 +289,9 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.prg_decision_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
-                scope=scope,
                 late_reason=form.cleaned_data["late_reason"],
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -338,7 +335,7 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.meeting_schedule(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 scheduled_on=data["scheduled_on"],
                 starts_at=data["starts_at"],
@@ -346,8 +343,6 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
                 where=data["where"],
                 agenda=data["agenda"],
                 late_reason=data["late_reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -387,15 +382,13 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
         ]
         try:
             services.meeting_held_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 held_on=data["held_on"],
                 attendance=attendance,
                 minutes=data["minutes"],
                 actions_agreed=data["actions_agreed"],
                 late_reason=data["late_reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -416,12 +409,10 @@ def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_paper_attach(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -436,9 +427,7 @@ def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpRes
     paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
     if paper is None:
         return _not_found(request, "no such paper on this case")
-    download = services.meeting_paper_download(
-        actor=request.user, case=case, paper=paper, scope=_scope(request), request=request
-    )
+    download = services.meeting_paper_download(acting=acting_from_request(request), case=case, paper=paper)
     return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
 
 
@@ -467,14 +456,12 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.partner_sign_off(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 organisation_id=data["organisation"],
                 agrees=data["agrees"] == "yes",
                 rationale=data["rationale"],
                 signed_on=data["signed_on"],
-                scope=scope,
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -499,13 +486,11 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.rapid_review_ratify(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 ratified_on=data["ratified_on"],
                 local_review=(data["local_review"] == "yes") if "local_review" in data else None,
                 late_reason=data["late_reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -550,12 +535,10 @@ def _date_sent_page(
     if request.method == "POST" and form.is_valid():
         try:
             record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 sent_on=form.cleaned_data["sent_on"],
                 late_reason=form.cleaned_data["late_reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -578,9 +561,7 @@ def _docx_response(case: Case, record: presenters.RecordDocument, *, identifying
 @case_page("rapid_reviews.view")
 def document(request: HttpRequest, case: Case) -> HttpResponse:
     """The Word document without identifying details (pseudonyms only); each download audited."""
-    services.rapid_review_document_open(
-        actor=request.user, case=case, scope=_scope(request), identifying=False, request=request
-    )
+    services.rapid_review_document_open(acting=acting_from_request(request), case=case, identifying=False)
     record = presenters.record_document(case=case, state=selectors.review_state(case=case))
     return _docx_response(case, record, identifying=False)
 
@@ -594,13 +575,11 @@ def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             details = services.rapid_review_document_open(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
-                scope=_scope(request),
                 identifying=True,
                 purpose=form.cleaned_data["purpose"],
                 purpose_other=form.cleaned_data["purpose_other"],
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -613,7 +592,7 @@ def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
 @case_page("rapid_reviews.view")
 def print_view(request: HttpRequest, case: Case) -> HttpResponse:
     services.rapid_review_document_open(
-        actor=request.user, case=case, scope=_scope(request), identifying=False, output="print", request=request
+        acting=acting_from_request(request), case=case, identifying=False, output="print"
     )
     record = presenters.record_document(case=case, state=selectors.review_state(case=case))
     response = render(request, "rapid_reviews/print.html", {"case": case, "record": record})
@@ -659,14 +638,12 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.panel_response_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 kind=data["kind"],
                 received_on=data["received_on"],
                 details=data["details"],
                 information_due_on=data.get("information_due_on"),
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -689,11 +666,9 @@ def close(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.criteria_not_met_close(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 reason=form.cleaned_data["reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -715,15 +690,13 @@ def family(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.family_told_record(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 told_on=data["told_on"],
                 method=data["method"],
                 method_other=data["method_other"],
                 told_by=data["told_by"],
                 what_was_said=data["what_was_said"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)

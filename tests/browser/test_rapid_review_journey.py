@@ -36,7 +36,6 @@ from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.demo import DEMO_PASSWORD, seed_demo
 from cspr.partnerships.models import Organisation, Partnership
-from cspr.partnerships.scoping import scope_for
 from cspr.partnerships.services import membership_grant
 from cspr.rapid_reviews.models import FamilyTold, PrgMeeting
 from cspr.rapid_reviews.services import meeting_schedule
@@ -124,14 +123,13 @@ def route_case_to_the_rapid_review() -> Case:
     )
     case_route(acting=as_business_unit, case=case, transition="start_rapid_review", at=at(26, 9))
     meeting_schedule(
-        actor=business_unit,
+        acting=acting_for(business_unit),
         case=case,
         scheduled_on=TODAY,
         starts_at="09:30",
         mode=PrgMeeting.Mode.VIRTUAL,
         where="Online: the joining link is in the calendar invitation",
         agenda="1. Immediate safeguarding\n2. Agencies' returns\n3. The criteria\n4. Decisions and learning",
-        scope=scope_for(business_unit),
         at=at(26, 10),
     )
     return Case.objects.get(pk=case.pk)

@@ -122,11 +122,10 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
     case = rr.the_case()
     rr.schedule(case)
     rapid_review_services.meeting_paper_attach(
-        actor=bu,
+        acting=rr.acting_as(rr.BU),
         case=case,
         upload=SimpleUploadedFile("agenda.txt", b"Agenda.", content_type="text/plain"),
         title=f"{CANARY} papers",
-        scope=rr.scope(rr.BU),
         at=rr.at(19),
     )
     attendance = [
@@ -138,13 +137,12 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
         for index, row in enumerate(rr.attendance_all(case))
     ]
     rapid_review_services.meeting_held_record(
-        actor=bu,
+        acting=rr.acting_as(rr.BU),
         case=case,
         held_on=date(2026, 11, 25),
         attendance=attendance,
         minutes="Discussed.",
         actions_agreed="Share.",
-        scope=rr.scope(rr.BU),
         at=rr.at(25, 15),
     )
     rr.complete_record(case)
@@ -171,17 +169,16 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
         },
     )
     rapid_review_services.prg_decision_record(
-        actor=person(rr.CHAIR), case=case, scope=rr.scope(rr.CHAIR), late_reason=f"{CANARY} was away", at=rr.at(26)
+        acting=rr.acting_as(rr.CHAIR), case=case, late_reason=f"{CANARY} was away", at=rr.at(26)
     )
     rapid_review_services.family_told_record(
-        actor=bu,
+        acting=rr.acting_as(rr.BU),
         case=case,
         told_on=date(2026, 11, 27),
         method="other",
         method_other=f"Through {CANARY}",
         told_by="Social worker",
         what_was_said="The decision and its reasons.",
-        scope=rr.scope(rr.BU),
         at=rr.at(27),
     )
 

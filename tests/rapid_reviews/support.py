@@ -16,6 +16,7 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case, Child
 from cspr.domain.rapid_review import JUDGED_CRITERIA
 from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting, acting_for
 from cspr.partnerships.models import Organisation, PartnershipOrganisation
 from cspr.partnerships.scoping import scope_for
 from cspr.rapid_reviews import services
@@ -44,6 +45,11 @@ def scope(email: str) -> Any:
     return scope_for(person(email))
 
 
+def acting_as(email: str, *, client_ip: str | None = None) -> Acting:
+    """The person with this address acting (every one of their memberships), as a command or a test does."""
+    return acting_for(person(email), client_ip=client_ip)
+
+
 def the_case() -> Case:
     return Case.objects.get(reference=REFERENCE)
 
@@ -60,7 +66,7 @@ def partners(case: Case) -> list[Organisation]:
 
 def save(case: Case, section: str, values: dict[str, Any], email: str = MEMBER, when: datetime | None = None) -> Any:
     return services.rapid_review_section_save(
-        actor=person(email), case=case, section=section, values=values, scope=scope(email), at=when or at(20)
+        acting=acting_as(email), case=case, section=section, values=values, at=when or at(20)
     )
 
 
@@ -125,14 +131,13 @@ def complete_record(case: Case, *, local: str = "yes", email: str = MEMBER) -> N
 
 def schedule(case: Case, *, day: date = date(2026, 11, 25), late_reason: str = "", when: datetime | None = None) -> Any:
     return services.meeting_schedule(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         scheduled_on=day,
         mode="virtual",
         where="Online: link in the calendar invitation",
         agenda="1. Facts 2. Criteria 3. Decision",
         late_reason=late_reason,
-        scope=scope(BU),
         at=when or at(18),
     )
 
@@ -151,13 +156,12 @@ def attendance_all(case: Case) -> list[services.AttendanceInput]:
 
 def hold(case: Case, *, held_on: date = date(2026, 11, 25), when: datetime | None = None) -> Any:
     return services.meeting_held_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         held_on=held_on,
         attendance=attendance_all(case),
         minutes="The PRG discussed the facts and the criteria.",
         actions_agreed="Share the learning.",
-        scope=scope(BU),
         at=when or at(25, 15),
     )
 
@@ -166,7 +170,7 @@ def to_prg_decided(case: Case, *, local: str = "yes") -> Case:
     schedule(case)
     hold(case)
     complete_record(case, local=local)
-    services.prg_decision_record(actor=person(CHAIR), case=case, scope=scope(CHAIR), at=at(26))
+    services.prg_decision_record(acting=acting_as(CHAIR), case=case, at=at(26))
     return Case.objects.get(pk=case.pk)
 
 
@@ -174,12 +178,11 @@ def sign(case: Case, email: str, *, agrees: bool = True, when: datetime | None =
     who = scope(email)
     organisation_id = next(iter(who.organisation_ids_in(case.partnership_id, roles=[Role.EXECUTIVE_MEMBER])))
     return services.partner_sign_off(
-        actor=person(email),
+        acting=acting_as(email),
         case=case,
         organisation_id=organisation_id,
         agrees=agrees,
         rationale="" if agrees else "We think a local review would add little new learning.",
-        scope=who,
         at=when or at(30),
     )
 
@@ -189,27 +192,22 @@ def to_ratified(case: Case, *, disagree: bool = False, local_review: bool | None
     sign(case, EXEC_LA)
     sign(case, EXEC_HEALTH)
     sign(case, EXEC_POLICE, agrees=not disagree)
-    services.rapid_review_ratify(
-        actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), local_review=local_review, at=at(2, month=12)
-    )
+    services.rapid_review_ratify(acting=acting_as(EXEC_LA), case=case, local_review=local_review, at=at(2, month=12))
     return Case.objects.get(pk=case.pk)
 
 
 def to_awaiting_panel(case: Case) -> Case:
     case = to_ratified(case)
-    services.panel_submission_record(
-        actor=person(BU), case=case, sent_on=date(2026, 12, 3), scope=scope(BU), at=at(3, month=12)
-    )
+    services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 3), at=at(3, month=12))
     return Case.objects.get(pk=case.pk)
 
 
 def paper(case: Case) -> MeetingPaper:
     return services.meeting_paper_attach(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         upload=SimpleUploadedFile("agenda.txt", b"Agenda for the PRG.", content_type="text/plain"),
         title="Agenda pack",
-        scope=scope(BU),
         at=at(19),
     )
 

@@ -6,8 +6,8 @@ from unittest import mock
 
 import pytest
 
-from cspr.audit.services import audit_record
-from cspr.rapid_reviews import services
+from cspr.kernel.kit import audit_case
+from cspr.rapid_reviews.services import meetings
 from tests.rapid_reviews.support import hold, schedule, the_case
 from tests.support import WriteFailed, database_rows, fails_after_call, tables_changed
 
@@ -21,7 +21,7 @@ def test_atomicity_recording_the_meeting_that_fails_at_its_audit_event_leaves_no
     schedule(case)
     before = database_rows()
     with (
-        mock.patch.object(services, "audit_record", side_effect=fails_after_call(audit_record)),
+        mock.patch.object(meetings, "audit_case", side_effect=fails_after_call(audit_case)),
         pytest.raises(WriteFailed),
     ):
         hold(case)

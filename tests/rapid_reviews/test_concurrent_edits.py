@@ -15,7 +15,7 @@ from cspr.accounts.models import User
 from cspr.core.edits import StaleEdit
 from cspr.rapid_reviews import services
 from cspr.rapid_reviews.models import RapidReview
-from tests.rapid_reviews.support import CHAIR, MEMBER, REFERENCE, at, person, save, scope, the_case
+from tests.rapid_reviews.support import CHAIR, MEMBER, REFERENCE, acting_as, at, save, the_case
 
 pytestmark = pytest.mark.django_db
 
@@ -86,22 +86,20 @@ def test_the_service_refuses_a_stale_save_and_writes_nothing(demo: dict) -> None
     assert stamp.by == User.objects.get(email=CHAIR).full_name
     with pytest.raises(StaleEdit):
         services.rapid_review_section_save(
-            actor=person(MEMBER),
+            acting=acting_as(MEMBER),
             case=case,
             section="facts",
             values={"facts_summary": SECOND},
-            scope=scope(MEMBER),
             opened_version=0,
         )
     review.refresh_from_db()
     assert review.unseal("facts_summary") == FIRST
     assert review.section_versions["facts"]["version"] == 1
     services.rapid_review_section_save(
-        actor=person(MEMBER),
+        acting=acting_as(MEMBER),
         case=case,
         section="facts",
         values={"facts_summary": SECOND},
-        scope=scope(MEMBER),
         opened_version=1,
     )
     review.refresh_from_db()

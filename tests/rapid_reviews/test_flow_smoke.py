@@ -9,7 +9,7 @@ import pytest
 from cspr.cases.models import CaseClock
 from cspr.messaging.models import OutboundMessage
 from cspr.rapid_reviews import services
-from tests.rapid_reviews.support import BU, at, person, scope, the_case, to_awaiting_panel
+from tests.rapid_reviews.support import BU, acting_as, at, the_case, to_awaiting_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -26,30 +26,27 @@ def test_a_rapid_review_runs_from_the_meeting_to_the_panels_decision(demo: dict)
     kinds = set(OutboundMessage.objects.values_list("kind", flat=True))
     assert {"rapid_review.sent_to_executive", "rapid_review.local_review_agreed"} <= kinds
     services.panel_response_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         kind="information_requested",
         received_on=date(2026, 12, 7),
         details="The Panel asks for the health chronology.",
         information_due_on=date(2026, 12, 14),
-        scope=scope(BU),
         at=at(7, month=12),
     )
     services.panel_response_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         kind="information_provided",
         received_on=date(2026, 12, 10),
-        scope=scope(BU),
         at=at(10, month=12),
     )
     services.panel_response_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         kind="local_review",
         received_on=date(2026, 12, 15),
         details="The Panel agrees a local review is the right route.",
-        scope=scope(BU),
         at=at(15, month=12),
     )
     assert the_case().stage == "local_review"

@@ -15,8 +15,8 @@ from tests.rapid_reviews.support import (
     EXEC_HEALTH,
     EXEC_LA,
     EXEC_POLICE,
+    acting_as,
     at,
-    person,
     scope,
     sign,
     the_case,
@@ -33,13 +33,12 @@ def test_a_sign_off_cannot_be_dated_before_the_prgs_decision(demo: dict) -> None
     organisation_id = next(iter(who.organisation_ids_in(case.partnership_id, roles=["executive_member"])))
     with pytest.raises(CaseActionRefused, match="after the PRG's decision") as refused:
         services.partner_sign_off(
-            actor=person(EXEC_LA),
+            acting=acting_as(EXEC_LA),
             case=case,
             organisation_id=organisation_id,
             agrees=True,
             rationale="",
             signed_on=date(2026, 11, 25),
-            scope=who,
             at=at(30),
         )
     assert refused.value.field == "signed_on"
@@ -51,7 +50,7 @@ def test_ratification_cannot_be_dated_before_the_last_sign_off(demo: dict) -> No
         sign(case, email)  # signed on 30 November
     with pytest.raises(CaseActionRefused, match="last partner's sign-off"):
         services.rapid_review_ratify(
-            actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), ratified_on=date(2026, 11, 27), at=at(2, month=12)
+            acting=acting_as(EXEC_LA), case=case, ratified_on=date(2026, 11, 27), at=at(2, month=12)
         )
     assert not Ratification.objects.filter(review__case=case).exists()
 
@@ -65,26 +64,21 @@ def test_ratification_needs_health_and_police_as_well_as_the_local_authority(dem
         organisation__type__in=[OrganisationType.HEALTH, OrganisationType.POLICE],
     ).update(is_safeguarding_partner=False)
     with pytest.raises(CaseActionRefused, match="No sign-off yet from: health, the police"):
-        services.rapid_review_ratify(actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), at=at(2, month=12))
+        services.rapid_review_ratify(acting=acting_as(EXEC_LA), case=case, at=at(2, month=12))
     assert Organisation.objects.filter(type=OrganisationType.HEALTH).exists()
 
 
 def test_the_panel_submission_and_response_follow_their_steps(demo: dict) -> None:
     case = to_ratified(the_case())  # ratified on 2 December
     with pytest.raises(CaseActionRefused, match="after the ratification"):
-        services.panel_submission_record(
-            actor=person(BU), case=case, sent_on=date(2026, 12, 1), scope=scope(BU), at=at(3, month=12)
-        )
-    services.panel_submission_record(
-        actor=person(BU), case=case, sent_on=date(2026, 12, 3), scope=scope(BU), at=at(3, month=12)
-    )
+        services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 1), at=at(3, month=12))
+    services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 3), at=at(3, month=12))
     with pytest.raises(CaseActionRefused, match="went to the Panel"):
         services.panel_response_record(
-            actor=person(BU),
+            acting=acting_as(BU),
             case=case,
             kind="no_review",
             received_on=date(2026, 12, 2),
             details="The Panel agrees no further review is needed here.",
-            scope=scope(BU),
             at=at(7, month=12),
         )

@@ -34,6 +34,7 @@ from tests.rapid_reviews.support import (
     EXEC_POLICE,
     MEMBER,
     SECRET_TEXT,
+    acting_as,
     at,
     attendance_all,
     complete_record,
@@ -109,7 +110,7 @@ def test_a_member_of_another_partnership_cannot_save_the_record(demo: dict) -> N
 def test_saving_is_atomic(demo: dict) -> None:
     case = the_case()
     with (
-        mock.patch("cspr.rapid_reviews.services.audit_record", side_effect=RuntimeError("audit down")),
+        mock.patch("cspr.rapid_reviews.services.record.audit_case", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError),
     ):
         save(case, "learning", {"immediate_learning": "Something learnt early on.", "actions": []})
@@ -151,25 +152,23 @@ def test_every_statutory_agency_is_listed_and_an_absence_explained(demo: dict) -
     rows = attendance_all(case)
     with pytest.raises(CaseActionRefused, match="Say whether"):
         services.meeting_held_record(
-            actor=person(BU),
+            acting=acting_as(BU),
             case=case,
             held_on=date(2026, 11, 25),
             attendance=rows[1:],
             minutes="Minutes.",
             actions_agreed="",
-            scope=scope(BU),
             at=at(25, 15),
         )
     absent = [services.AttendanceInput(row.organisation_id, MeetingAttendance.Status.ABSENT, "ill") for row in rows]
     with pytest.raises(CaseActionRefused, match="did not attend: explain why"):
         services.meeting_held_record(
-            actor=person(BU),
+            acting=acting_as(BU),
             case=case,
             held_on=date(2026, 11, 25),
             attendance=absent,
             minutes="Minutes.",
             actions_agreed="",
-            scope=scope(BU),
             at=at(25, 15),
         )
 
@@ -196,11 +195,11 @@ def test_papers_are_kept_checked_and_their_downloads_audited(demo: dict) -> None
     case = the_case()
     schedule(case)
     kept = paper(case)
-    download = services.meeting_paper_download(actor=person(MEMBER), case=case, paper=kept, scope=scope(MEMBER))
+    download = services.meeting_paper_download(acting=acting_as(MEMBER), case=case, paper=kept)
     assert download.path.read_bytes() == b"Agenda for the PRG."
     assert {"rapid_review.paper_attached", "rapid_review.paper_downloaded"} <= set(verbs())
     with pytest.raises(CaseActionRefused):
-        services.meeting_paper_download(actor=person(EXEC_LA), case=case, paper=kept, scope=scope(EXEC_LA))
+        services.meeting_paper_download(acting=acting_as(EXEC_LA), case=case, paper=kept)
 
 
 # -- the PRG's decision --------------------------------------------------------------------------------------------
@@ -210,7 +209,7 @@ def test_the_rapid_review_cannot_go_to_the_executive_until_the_meeting_is_held(d
     case = the_case()
     complete_record(case)
     with pytest.raises(CaseActionRefused, match=r"PRG meeting was held"):
-        services.prg_decision_record(actor=person(CHAIR), case=case, scope=scope(CHAIR), at=at(26))
+        services.prg_decision_record(acting=acting_as(CHAIR), case=case, at=at(26))
 
 
 def test_the_rapid_review_cannot_go_to_the_executive_while_items_are_missing(demo: dict) -> None:
@@ -219,7 +218,7 @@ def test_the_rapid_review_cannot_go_to_the_executive_while_items_are_missing(dem
     hold(case)
     save(case, "facts", {"facts_summary": "Too short."})
     with pytest.raises(CaseActionRefused, match=r"not complete yet"):
-        services.prg_decision_record(actor=person(CHAIR), case=case, scope=scope(CHAIR), at=at(26))
+        services.prg_decision_record(acting=acting_as(CHAIR), case=case, at=at(26))
     assert the_case().stage == "rapid_review"
 
 
@@ -229,7 +228,7 @@ def test_only_the_prg_chair_sends_the_rapid_review_to_the_executive(demo: dict) 
     hold(case)
     complete_record(case)
     with pytest.raises(CaseActionRefused):
-        services.prg_decision_record(actor=person(MEMBER), case=case, scope=scope(MEMBER), at=at(26))
+        services.prg_decision_record(acting=acting_as(MEMBER), case=case, at=at(26))
 
 
 def test_sending_to_the_executive_records_the_decision_stops_the_clock_and_tells_each_executive(demo: dict) -> None:
@@ -252,10 +251,10 @@ def test_the_prg_decision_is_atomic(demo: dict) -> None:
     hold(case)
     complete_record(case)
     with (
-        mock.patch("cspr.rapid_reviews.services.case_advance", side_effect=RuntimeError("boom")),
+        mock.patch("cspr.rapid_reviews.services.decisions.case_advance", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
-        services.prg_decision_record(actor=person(CHAIR), case=case, scope=scope(CHAIR), at=at(26))
+        services.prg_decision_record(acting=acting_as(CHAIR), case=case, at=at(26))
     assert not PrgDecision.objects.exists()
     assert clock(case, "rapid_review_to_executive").met_on is None
 
@@ -267,9 +266,7 @@ def test_an_executive_member_signs_off_only_for_their_own_organisation(demo: dic
     case = to_prg_decided(the_case())
     health = scope(EXEC_HEALTH).organisation_ids_in(case.partnership_id)
     with pytest.raises(CaseActionRefused, match="only for an organisation you are an Executive member for"):
-        services.partner_sign_off(
-            actor=person(EXEC_LA), case=case, organisation_id=next(iter(health)), agrees=True, scope=scope(EXEC_LA)
-        )
+        services.partner_sign_off(acting=acting_as(EXEC_LA), case=case, organisation_id=next(iter(health)), agrees=True)
 
 
 def test_a_disagreement_needs_a_rationale(demo: dict) -> None:
@@ -277,7 +274,7 @@ def test_a_disagreement_needs_a_rationale(demo: dict) -> None:
     la = next(iter(scope(EXEC_LA).organisation_ids_in(case.partnership_id)))
     with pytest.raises(CaseActionRefused, match="give the rationale") as refused:
         services.partner_sign_off(
-            actor=person(EXEC_LA), case=case, organisation_id=la, agrees=False, rationale="No.", scope=scope(EXEC_LA)
+            acting=acting_as(EXEC_LA), case=case, organisation_id=la, agrees=False, rationale="No."
         )
     assert refused.value.field == "rationale"
 
@@ -293,7 +290,7 @@ def test_the_rapid_review_cannot_be_ratified_before_every_partner_has_signed(dem
     case = to_prg_decided(the_case())
     sign(case, EXEC_LA)
     with pytest.raises(CaseActionRefused, match="Still to sign"):
-        services.rapid_review_ratify(actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), at=at(2, month=12))
+        services.rapid_review_ratify(acting=acting_as(EXEC_LA), case=case, at=at(2, month=12))
 
 
 def test_ratification_fixes_the_decision_date_and_tells_the_panel_ofsted_and_dfe(demo: dict) -> None:
@@ -315,7 +312,7 @@ def test_no_local_review_leaves_the_decision_date_unset(demo: dict) -> None:
     case = to_prg_decided(the_case(), local="no")
     for email in (EXEC_LA, EXEC_HEALTH, EXEC_POLICE):
         sign(case, email)
-    services.rapid_review_ratify(actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), at=at(2, month=12))
+    services.rapid_review_ratify(acting=acting_as(EXEC_LA), case=case, at=at(2, month=12))
     case = the_case()
     assert case.decision_on is None
     assert not OutboundMessage.objects.filter(kind="rapid_review.local_review_agreed").exists()
@@ -327,18 +324,14 @@ def test_a_disagreeing_partner_makes_the_executive_decide_and_starts_the_rationa
     sign(case, EXEC_HEALTH)
     sign(case, EXEC_POLICE, agrees=False)
     with pytest.raises(CaseActionRefused, match="say whether a local review will be held"):
-        services.rapid_review_ratify(actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), at=at(2, month=12))
-    services.rapid_review_ratify(
-        actor=person(EXEC_LA), case=case, scope=scope(EXEC_LA), local_review=False, at=at(2, month=12)
-    )
+        services.rapid_review_ratify(acting=acting_as(EXEC_LA), case=case, at=at(2, month=12))
+    services.rapid_review_ratify(acting=acting_as(EXEC_LA), case=case, local_review=False, at=at(2, month=12))
     case = the_case()
     assert case.executive_disagrees_with_prg
     assert case.decision_on is None
     rationale_clock = clock(case, "discrepancy_rationale_to_panel")
     assert rationale_clock.applicable
-    services.rationale_sent_record(
-        actor=person(BU), case=case, sent_on=date(2026, 12, 3), scope=scope(BU), at=at(3, month=12)
-    )
+    services.rationale_sent_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 3), at=at(3, month=12))
     assert clock(case, "discrepancy_rationale_to_panel").met_on == date(2026, 12, 3)
     assert PartnerSignOff.objects.get(review__case=case, agrees=False).unseal("rationale")
 
@@ -346,9 +339,7 @@ def test_a_disagreeing_partner_makes_the_executive_decide_and_starts_the_rationa
 def test_no_rationale_is_sent_when_the_executive_agreed(demo: dict) -> None:
     case = to_ratified(the_case())
     with pytest.raises(CaseActionRefused, match="no rationale to send"):
-        services.rationale_sent_record(
-            actor=person(BU), case=case, sent_on=date(2026, 12, 3), scope=scope(BU), at=at(3, month=12)
-        )
+        services.rationale_sent_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 3), at=at(3, month=12))
 
 
 # -- the Panel -------------------------------------------------------------------------------------------------------
@@ -357,9 +348,7 @@ def test_no_rationale_is_sent_when_the_executive_agreed(demo: dict) -> None:
 def test_a_late_submission_needs_a_reason(demo: dict) -> None:
     case = to_ratified(the_case())
     with pytest.raises(CaseActionRefused, match="after its due date") as refused:
-        services.panel_submission_record(
-            actor=person(BU), case=case, sent_on=date(2026, 12, 7), scope=scope(BU), at=at(7, month=12)
-        )
+        services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 7), at=at(7, month=12))
     assert refused.value.field == "late_reason"
     assert the_case().stage == "executive_ratified"
 
@@ -377,9 +366,7 @@ def test_an_extension_agreed_with_the_panel_makes_a_later_submission_on_time(dem
         reason="Waiting for the health chronology.",
         agreed_by="The Panel's case officer",
     )
-    services.panel_submission_record(
-        actor=person(BU), case=case, sent_on=date(2026, 12, 7), scope=scope(BU), at=at(7, month=12)
-    )
+    services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 7), at=at(7, month=12))
     assert the_case().stage == "awaiting_panel"
     assert clock(case, "rapid_review_to_panel").unseal("late_reason") == ""
 
@@ -388,41 +375,37 @@ def test_the_panel_can_ask_for_information_until_it_decides(demo: dict) -> None:
     case = to_awaiting_panel(the_case())
     with pytest.raises(CaseActionRefused, match="by"):
         services.panel_response_record(
-            actor=person(BU),
+            acting=acting_as(BU),
             case=case,
             kind="information_requested",
             received_on=date(2026, 12, 7),
             details="The Panel asks for the police chronology.",
-            scope=scope(BU),
             at=at(7, month=12),
         )
     services.panel_response_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         kind="information_requested",
         received_on=date(2026, 12, 7),
         details="The Panel asks for the police chronology.",
         information_due_on=date(2026, 12, 14),
-        scope=scope(BU),
         at=at(7, month=12),
     )
     assert the_case().stage == "panel_information_requested"
     services.panel_response_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         kind="information_provided",
         received_on=date(2026, 12, 9),
-        scope=scope(BU),
         at=at(9, month=12),
     )
     assert the_case().stage == "awaiting_panel"
     services.panel_response_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=case,
         kind="no_review",
         received_on=date(2026, 12, 15),
         details="The Panel agrees the learning is captured already.",
-        scope=scope(BU),
         at=at(15, month=12),
     )
     assert the_case().stage == "no_further_review"
@@ -433,11 +416,10 @@ def test_a_national_review_needs_the_panels_rationale(demo: dict) -> None:
     case = to_awaiting_panel(the_case())
     with pytest.raises(CaseActionRefused, match="rationale"):
         services.panel_response_record(
-            actor=person(BU),
+            acting=acting_as(BU),
             case=case,
             kind="national_review",
             received_on=date(2026, 12, 7),
-            scope=scope(BU),
             at=at(7, month=12),
         )
 
@@ -446,12 +428,11 @@ def test_a_response_cannot_be_recorded_before_the_rapid_review_went_to_the_panel
     case = to_ratified(the_case())
     with pytest.raises(CaseActionRefused):
         services.panel_response_record(
-            actor=person(BU),
+            acting=acting_as(BU),
             case=case,
             kind="no_review",
             received_on=date(2026, 12, 7),
             details="The Panel agrees the learning is captured already.",
-            scope=scope(BU),
             at=at(7, month=12),
         )
 
@@ -459,9 +440,9 @@ def test_a_response_cannot_be_recorded_before_the_rapid_review_went_to_the_panel
 def test_the_case_can_be_closed_as_not_meeting_the_criteria_with_reasons(demo: dict) -> None:
     case = the_case()
     with pytest.raises(CaseActionRefused, match="at least 20"):
-        services.criteria_not_met_close(actor=person(CHAIR), case=case, reason="No.", scope=scope(CHAIR))
+        services.criteria_not_met_close(acting=acting_as(CHAIR), case=case, reason="No.")
     services.criteria_not_met_close(
-        actor=person(CHAIR), case=case, reason="The injuries were accidental, the police now say.", scope=scope(CHAIR)
+        acting=acting_as(CHAIR), case=case, reason="The injuries were accidental, the police now say."
     )
     assert the_case().stage == "closed_criteria_not_met"
     closure = CriteriaNotMetClosure.objects.get(case=case)
@@ -470,13 +451,12 @@ def test_the_case_can_be_closed_as_not_meeting_the_criteria_with_reasons(demo: d
     transition = CaseTransition.objects.get(case=case, transition="close_criteria_not_met")
     assert transition.unseal("reason") == services.IN_THE_RECORD  # the reasons are not copied out in clear
     services.family_told_record(
-        actor=person(BU),
+        acting=acting_as(BU),
         case=the_case(),
         told_on=date(2026, 11, 25),
         method="phone",
         told_by="Bea Unwin, BU manager",
         what_was_said="That no review will follow, and why.",
-        scope=scope(BU),
         at=at(25),
     )
 
@@ -485,23 +465,21 @@ def test_the_family_is_told_whichever_way_the_decision_went(demo: dict) -> None:
     case = to_prg_decided(the_case(), local="no")
     with pytest.raises(CaseActionRefused, match="Say how"):
         services.family_told_record(
-            actor=person(CHAIR),
+            acting=acting_as(CHAIR),
             case=case,
             told_on=date(2026, 11, 26),
             method="other",
             told_by="Priya Garrow, chair",
             what_was_said="The decision not to hold a review, and why.",
-            scope=scope(CHAIR),
             at=at(26),
         )
     row = services.family_told_record(
-        actor=person(CHAIR),
+        acting=acting_as(CHAIR),
         case=case,
         told_on=date(2026, 11, 26),
         method="in_person",
         told_by="Priya Garrow, PRG chair",
         what_was_said="The decision not to hold a review, and why.",
-        scope=scope(CHAIR),
         at=at(26),
     )
     assert row.unseal("what_was_said").startswith("The decision")
@@ -534,7 +512,7 @@ def test_the_word_document_is_marked_and_has_every_item_without_identifying_deta
 def test_the_copy_with_identifying_details_names_the_child_and_audits_the_purpose(demo: dict) -> None:
     case = to_ratified(the_case())
     details = services.rapid_review_document_open(
-        actor=person(BU), case=case, scope=scope(BU), identifying=True, purpose="notify_national"
+        acting=acting_as(BU), case=case, identifying=True, purpose="notify_national"
     )
     record = presenters.record_document(case=case, state=selectors.review_state(case=case), identifying=details)
     text, _ = _docx_text(wordfile.render_docx(record))
@@ -547,9 +525,7 @@ def test_the_copy_with_identifying_details_names_the_child_and_audits_the_purpos
 
 def test_the_copy_with_identifying_details_needs_a_purpose(demo: dict) -> None:
     with pytest.raises(CaseActionRefused, match="Select why"):
-        services.rapid_review_document_open(
-            actor=person(BU), case=the_case(), scope=scope(BU), identifying=True, purpose=""
-        )
+        services.rapid_review_document_open(acting=acting_as(BU), case=the_case(), identifying=True, purpose="")
 
 
 def test_after_a_key_rotation_the_records_text_is_resealed_with_the_new_key(demo: dict, settings: Any) -> None:

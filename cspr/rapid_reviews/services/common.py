@@ -1,0 +1,172 @@
+"""What the rapid review's services share: the messages more than one of them gives, the free-text table, the
+lifecycle's moments the record belongs to, the rule check and the membership that allows an action, the date
+checks, and telling the Panel, Ofsted and DfE that a local review will be held."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import rules
+
+from cspr.accounts.models import User
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case
+from cspr.core.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
+from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit_case, tell
+from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
+from cspr.partnerships.scoping import Grant, Scope
+from cspr.rapid_reviews.models import LocalReviewNotice, RapidReview
+from cspr.rapid_reviews.rules import ROLES
+
+# -- messages more than one service gives (module constants: tests match the exact words) ----------------------------
+
+NOT_ALLOWED = "You cannot do this on this case."
+NOT_AT_RAPID_REVIEW = "The rapid review record can be changed only while the case is at the rapid review stage."
+DATE_IN_FUTURE = "The date must be today or in the past."
+DATE_BEFORE = "The date must be the same as or after {what} ({day})."
+MEETING_NOT_SCHEDULED = "Schedule the PRG meeting first."
+UNKNOWN_ORGANISATION = "Choose an organisation of this partnership."
+
+TEXTS = FieldTexts(
+    {
+        "arrangements": ("The safeguarding arrangements", NARRATIVE),
+        "facts_summary": ("The summary of the facts", NARRATIVE),
+        "key_practice_episodes": ("Key practice episodes", NARRATIVE),
+        "equality_analysis": ("The equality analysis", NARRATIVE),
+        "reason": ("The reason", NARRATIVE),
+        "local_grounds": ("The grounds for the decision", NARRATIVE),
+        "national_reasons": ("The reasons for the recommendation on a national review", NARRATIVE),
+        "further_learning": ("Potential for further learning", NARRATIVE),
+        "no_further_learning": ("Why no further learning is expected", NARRATIVE),
+        "immediate_learning": ("Immediate learning", NARRATIVE),
+        "actions": ("The action", NARRATIVE),
+        "omissions": ("Why an agency was not involved", NARRATIVE),
+        "where": ("Where the meeting is", PLACE),
+        "agenda": ("The agenda", NARRATIVE),
+        "late_reason": ("The reason it was late", NARRATIVE),
+        "minutes": ("The minutes", NARRATIVE),
+        "actions_agreed": ("The actions agreed", NARRATIVE),
+        "attendance": ("Why an agency was absent", NARRATIVE),
+        "rationale": ("Your rationale", NARRATIVE),
+        "details": ("The Panel's rationale", NARRATIVE),
+        "method_other": ("How they were told", ONE_LINE),
+        "told_by": ("Who told them", ONE_LINE),
+        "what_was_said": ("What they were told", NARRATIVE),
+        "title": ("What the paper is", ONE_LINE),
+    },
+    refused=CaseActionRefused,
+)
+"""How the record's free-text inputs are named in messages, and their limits (the forms use the same words)."""
+
+# The lifecycle transitions whose moment a record belongs to: the lifecycle table says which stages they leave.
+PRG_DECISION = "record_prg_decision"
+"""The rapid review record is open while the PRG's decision is still to come."""
+CLOSE_CRITERIA_NOT_MET = "close_criteria_not_met"
+PANEL_WAITING = ("panel_requests_information", "provide_information")
+"""The case waits for the Panel while it can ask for information, or be sent what it asked."""
+
+# The reasons are sealed in the rapid review's own records; the case's transition row (shown on the timeline to
+# everyone who can see the case) points to them rather than copying them out in clear.
+IN_THE_RECORD = "The reasons are recorded in the rapid review."
+
+
+# -- who may act, and through which membership -----------------------------------------------------------------------
+
+
+def require(rule: str, scope: Scope, case: Case) -> None:
+    """Refuse unless the object rule (``cspr.rapid_reviews.rules``) allows this scope on the case."""
+    if not rules.test_rule(rule, scope, case):
+        raise CaseActionRefused(NOT_ALLOWED)
+
+
+def rule_grant(acting: Acting, case: Case, rule: str) -> Grant | None:
+    """The membership that allows the action ``rule`` guards on this case: the first of the rule's roles the person
+    holds there, in :class:`~cspr.domain.roles.Role`'s order (so a person with several gets one answer)."""
+    wanted = ROLES[rule]
+    return acting.grant_for(case.partnership_id, [role for role in Role if role in wanted])
+
+
+def person(acting: Acting) -> User:
+    """The person acting. Every rule needs a membership, so the service's own jobs (nobody signed in) never get
+    this far; refused all the same rather than recorded as nobody."""
+    if acting.user is None:
+        raise CaseActionRefused(NOT_ALLOWED)
+    return acting.user
+
+
+def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:
+    """Refuse unless ``rule`` allows the person acting on the case; the membership that allows it."""
+    require(rule, acting.scope, case)
+    return rule_grant(acting, case, rule)
+
+
+# -- dates -----------------------------------------------------------------------------------------------------------
+
+
+def not_future(day: date, *, today: date, field: str) -> None:
+    if day > today:
+        raise CaseActionRefused(DATE_IN_FUTURE, field=field)
+
+
+def not_before(day: date, earlier: date, *, what: str, field: str) -> None:
+    """A step cannot be dated before the step it follows (a clock would otherwise be met before it started)."""
+    if day < earlier:
+        raise CaseActionRefused(DATE_BEFORE.format(what=what, day=f"{earlier.day} {earlier:%B %Y}"), field=field)
+
+
+# -- rows ------------------------------------------------------------------------------------------------------------
+
+
+def case_locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def review_for_update(case: Case, *, acting: Acting, at: datetime) -> RapidReview:
+    """The case's rapid review, locked; made (empty) the first time anything is recorded in it."""
+    review = RapidReview.objects.select_for_update().filter(case=case).first()
+    if review is None:
+        review = RapidReview(case=case, updated_by=acting.user, updated_at=at)
+        review.save(force_insert=True)
+    return review
+
+
+def partnership_organisation_ids(case: Case) -> set[int]:
+    return set(
+        PartnershipOrganisation.objects.filter(partnership_id=case.partnership_id).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+# -- §4.7 ------------------------------------------------------------------------------------------------------------
+
+
+def local_review_agreed_tell(
+    *, acting: Acting, case: Case, review: RapidReview, at: datetime, grant: Grant | None
+) -> LocalReviewNotice | None:
+    """§4.7: the Panel, Ofsted and DfE are told a local review will be held. Once per case; reference only.
+
+    Part of the ratification or of the Panel's response that decided it (``grant``: the membership that allowed
+    that), inside its transaction.
+    """
+    if LocalReviewNotice.objects.filter(review=review).exists():
+        return None
+    kinds = [ContactKind.PANEL, ContactKind.OFSTED, ContactKind.DFE]
+    contacts = list(Contact.objects.filter(partnership_id=case.partnership_id, kind__in=kinds).exclude(email=""))
+    tell(
+        partnership=case.partnership,
+        to=[contact.email for contact in contacts],
+        subject=f"{case.partnership.name}: local child safeguarding practice review agreed ({case.reference})",
+        body=(
+            f"{case.partnership.name}\n\nThe partnership has agreed to hold a local child safeguarding practice "
+            f"review of its case {case.reference} (§4.7). The commissioned reviewer will be named when "
+            f"appointed.\n\nThis message carries the case reference only.\n"
+        ),
+        kind="rapid_review.local_review_agreed",
+    )
+    notice = LocalReviewNotice(review=review, recipients=sorted(contact.kind for contact in contacts), sent_at=at)
+    notice.save(force_insert=True)
+    audit_case(acting, "rapid_review.local_review_notified", case, grant=grant, recipients=notice.recipients)
+    return notice

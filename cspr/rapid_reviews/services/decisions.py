@@ -1,0 +1,396 @@
+"""Decisions and ratification: the PRG's decision sent to the Executive (§4.3-4.4), each lead safeguarding
+partner's sign-off and the Executive's ratification (§4.4-4.6), closing a case that does not meet the criteria, and
+telling the family the decision (§5.3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case, Child
+from cspr.cases.services import case_advance, case_clock_met
+from cspr.domain import rules as domain_rules
+from cspr.domain.rapid_review import MIN_REASON, text_length
+from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit_case, link, local_today, member_emails, now, pseudonyms_text, tell
+from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
+from cspr.partnerships.scoping import Grant
+from cspr.rapid_reviews import selectors
+from cspr.rapid_reviews.models import (
+    CriteriaNotMetClosure,
+    FamilyTold,
+    PartnerSignOff,
+    PrgDecision,
+    RapidReview,
+    Ratification,
+)
+from cspr.rapid_reviews.services.common import (
+    CLOSE_CRITERIA_NOT_MET,
+    IN_THE_RECORD,
+    TEXTS,
+    allowed,
+    case_locked,
+    local_review_agreed_tell,
+    not_before,
+    not_future,
+    require,
+    review_for_update,
+)
+
+INCOMPLETE = "The rapid review is not complete yet: {count} item(s) still need attention."
+MEETING_NOT_HELD = "Record that the PRG meeting was held first (§3.4)."
+NOT_PRG_DECIDED = "The PRG's decision must be recorded before the partners sign off."
+NOT_A_PARTNER = "Only a lead safeguarding partner of this partnership signs off the rapid review."
+NOT_FOR_THIS_PARTNER = "You can sign off only for an organisation you are an Executive member for."
+ALREADY_SIGNED = "{name} has already signed off this rapid review."
+RATIONALE_NEEDED = (
+    "You disagree with the PRG: give the rationale (at least {minimum} characters). It goes to the Panel."
+)
+PARTNERS_MISSING = "Each lead safeguarding partner must sign off first. Still to sign: {names}."
+LEAD_PARTNERS_INCOMPLETE = (
+    "A rapid review is ratified by the three lead safeguarding partners: the local authority, health and the "
+    "police (§4.4). No sign-off yet from: {kinds}. Ask the partnership admin to check the partners are set up."
+)
+LEAD_PARTNER_KINDS = (
+    (OrganisationType.LOCAL_AUTHORITY, "the local authority"),
+    (OrganisationType.HEALTH, "health"),
+    (OrganisationType.POLICE, "the police"),
+)
+EXECUTIVE_DECISION_NEEDED = "A partner disagrees with the PRG: say whether a local review will be held."
+METHOD_OTHER_NEEDED = "Say how the family was told."
+TOLD_BY_NEEDED = "Enter who told the family, and their role."
+WHAT_SAID_NEEDED = "Enter what the family was told about the decision and its reasons (at least {minimum} characters)."
+NO_DECISION_YET = "There is no decision to tell the family about yet."
+CLOSE_REASON_NEEDED = "Enter why the case does not meet the criteria (at least {minimum} characters)."
+
+
+# -- the PRG's decision: "Send to the Executive" ----------------------------------------------------------------------
+
+
+def prg_decision_record(
+    *,
+    acting: Acting,
+    case: Case,
+    decided_on: date | None = None,
+    late_reason: str = "",
+    at: datetime | None = None,
+) -> PrgDecision:
+    """The PRG chair records the PRG's decision and sends the rapid review to the Executive (§4.3-4.4).
+
+    Needs the meeting held and the completeness check passed; stops ``rapid_review_to_executive`` and e-mails the
+    Executive members.
+    """
+    grant = allowed(acting, "rapid_reviews.decide", case)
+    at = now(at)
+    decided_on = decided_on or local_today(at)
+    not_future(decided_on, today=local_today(at), field="decided_on")
+    with transaction.atomic():
+        case = case_locked(case)
+        review = RapidReview.objects.select_for_update().filter(case=case).first()
+        meeting = selectors.meeting_get(case=case)
+        held = meeting is not None and meeting.held_on is not None
+        if not held:
+            raise CaseActionRefused(MEETING_NOT_HELD)
+        check = selectors.review_completeness(case=case, review=review)
+        if review is None or not check.complete:
+            raise CaseActionRefused(INCOMPLETE.format(count=len(check.problems) or 1))
+        decision = PrgDecision(
+            review=review,
+            decided_on=decided_on,
+            local_review=review.local_decision == "yes",
+            national_recommendation=review.national_recommendation,
+            recorded_by=acting.user,
+            recorded_at=at,
+        )
+        late_reason = TEXTS.clean("late_reason", late_reason)
+        decision.seal("late_reason", late_reason)
+        decision.save(force_insert=True)
+        case_clock_met(
+            acting=acting,
+            case=case,
+            clock_id="rapid_review_to_executive",
+            met_on=decided_on,
+            late_reason=late_reason,
+        )
+        case_advance(
+            acting=acting,
+            case=case,
+            transition="record_prg_decision",
+            facts={"prg_meeting_held": held, "rapid_review_complete": check.complete},
+            reason=IN_THE_RECORD,
+            at=at,
+        )
+        audit_case(
+            acting,
+            "rapid_review.prg_decision_recorded",
+            case,
+            grant=grant,
+            local_review=decision.local_review,
+            national_recommendation=decision.national_recommendation,
+            decided_on=decided_on,
+        )
+        pseudonyms = Child.objects.filter(case=case).order_by("position").values_list("pseudonym", flat=True)
+        tell(
+            partnership=case.partnership,
+            to=member_emails(partnership_id=case.partnership_id, roles=[Role.EXECUTIVE_MEMBER]),
+            subject=f"{case.reference}: the rapid review is ready for the Executive to ratify",
+            body=(
+                f"{case.partnership.name}\n\nThe PRG has recorded its decision on case {case.reference} "
+                f"({pseudonyms_text(pseudonyms)}) and sends the rapid review to the Executive Group (§4.4). Each "
+                f"lead safeguarding partner signs off, then an Executive member ratifies it.\n\n"
+                f"Sign in to read the rapid review and sign off: "
+                f"{link('rapid_reviews:overview', reference=case.reference)}\n"
+            ),
+            kind="rapid_review.sent_to_executive",
+        )
+    return decision
+
+
+# -- ratification (§4.4-4.6) -----------------------------------------------------------------------------------------
+
+
+def _signing_grant(acting: Acting, case: Case, organisation_id: int) -> Grant | None:
+    """The Executive membership a partner signs off through: the person's for that organisation (the oldest, if
+    several), or ``None`` when they are no Executive member for it."""
+    held = [
+        grant
+        for grant in acting.scope.grants_in(case.partnership_id)
+        if grant.role is Role.EXECUTIVE_MEMBER and grant.organisation_id == organisation_id
+    ]
+    return min(held, key=lambda grant: grant.membership_id) if held else None
+
+
+def partner_sign_off(
+    *,
+    acting: Acting,
+    case: Case,
+    organisation_id: int,
+    agrees: bool,
+    rationale: str = "",
+    signed_on: date | None = None,
+    at: datetime | None = None,
+) -> PartnerSignOff:
+    """One lead safeguarding partner signs off, through an Executive member of that organisation."""
+    require("rapid_reviews.sign_off", acting.scope, case)
+    at = now(at)
+    signed_on = signed_on or local_today(at)
+    not_future(signed_on, today=local_today(at), field="signed_on")
+    partners = PartnershipOrganisation.objects.filter(partnership_id=case.partnership_id, is_safeguarding_partner=True)
+    if organisation_id not in set(partners.values_list("organisation_id", flat=True)):
+        raise CaseActionRefused(NOT_A_PARTNER, field="organisation")
+    grant = _signing_grant(acting, case, organisation_id)
+    if grant is None:
+        raise CaseActionRefused(NOT_FOR_THIS_PARTNER, field="organisation")
+    rationale = TEXTS.clean("rationale", rationale)
+    if not agrees and text_length(rationale) < MIN_REASON:
+        raise CaseActionRefused(RATIONALE_NEEDED.format(minimum=MIN_REASON), field="rationale")
+    with transaction.atomic():
+        case = case_locked(case)
+        if not domain_rules.open_for(case.stage, "ratify"):
+            raise CaseActionRefused(NOT_PRG_DECIDED)
+        review = RapidReview.objects.get(case=case)
+        decision = PrgDecision.objects.filter(review=review).first()
+        if decision is not None:
+            not_before(signed_on, decision.decided_on, what="the PRG's decision", field="signed_on")
+        existing = PartnerSignOff.objects.filter(review=review, organisation_id=organisation_id).first()
+        if existing is not None:
+            raise CaseActionRefused(ALREADY_SIGNED.format(name=existing.organisation.name))
+        sign_off = PartnerSignOff(
+            review=review,
+            organisation_id=organisation_id,
+            agrees=agrees,
+            signed_on=signed_on,
+            signed_by=acting.user,
+            recorded_at=at,
+        )
+        sign_off.seal("rationale", rationale if not agrees else "")
+        sign_off.save(force_insert=True)
+        audit_case(
+            acting,
+            "rapid_review.partner_signed_off",
+            case,
+            grant=grant,
+            organisation=organisation_id,
+            agrees=agrees,
+        )
+    return sign_off
+
+
+def rapid_review_ratify(
+    *,
+    acting: Acting,
+    case: Case,
+    ratified_on: date | None = None,
+    local_review: bool | None = None,
+    late_reason: str = "",
+    at: datetime | None = None,
+) -> Ratification:
+    """An Executive member ratifies once every lead safeguarding partner has signed off (§4.4-4.6).
+
+    Where every partner agrees, the PRG's decision on a local review stands. Where one disagrees, the Executive
+    says what it decided (``local_review``) and the discrepancy clock applies. A local review fixes the case's
+    ``decision`` date (DESIGN §3) at the ratification date, and the Panel, Ofsted and DfE are told (§4.7).
+    """
+    grant = allowed(acting, "rapid_reviews.sign_off", case)
+    at = now(at)
+    ratified_on = ratified_on or local_today(at)
+    not_future(ratified_on, today=local_today(at), field="ratified_on")
+    with transaction.atomic():
+        case = case_locked(case)
+        review = RapidReview.objects.select_for_update().filter(case=case).first()
+        decision = PrgDecision.objects.filter(review=review).first() if review else None
+        if review is None or decision is None:
+            raise CaseActionRefused(NOT_PRG_DECIDED)
+        sign_offs = list(PartnerSignOff.objects.filter(review=review))
+        partners = selectors.safeguarding_partners(partnership_id=case.partnership_id)
+        signed = {row.organisation_id for row in sign_offs}
+        missing = [org.name for org in partners if org.pk not in signed]
+        if missing or not partners:
+            raise CaseActionRefused(PARTNERS_MISSING.format(names=", ".join(missing) or "none set up"))
+        signed_kinds = {org.type for org in partners if org.pk in signed}
+        absent = [label for kind, label in LEAD_PARTNER_KINDS if kind not in signed_kinds]
+        if absent:
+            raise CaseActionRefused(LEAD_PARTNERS_INCOMPLETE.format(kinds=", ".join(absent)))
+        last_sign_off = max(row.signed_on for row in sign_offs)
+        not_before(ratified_on, last_sign_off, what="the last partner's sign-off", field="ratified_on")
+        any_disagree = any(not row.agrees for row in sign_offs)
+        rationale_recorded = all(
+            text_length(row.unseal("rationale")) >= MIN_REASON for row in sign_offs if not row.agrees
+        )
+        if any_disagree:
+            if local_review is None:
+                raise CaseActionRefused(EXECUTIVE_DECISION_NEEDED, field="local_review")
+            outcome = local_review
+        else:
+            outcome = decision.local_review
+        ratification = Ratification(
+            review=review,
+            ratified_on=ratified_on,
+            local_review=outcome,
+            disagrees_with_prg=any_disagree,
+            ratified_by=acting.user,
+            recorded_at=at,
+        )
+        late_reason = TEXTS.clean("late_reason", late_reason)
+        ratification.seal("late_reason", late_reason)
+        ratification.save(force_insert=True)
+        case_clock_met(
+            acting=acting,
+            case=case,
+            clock_id="executive_ratification",
+            met_on=ratified_on,
+            late_reason=late_reason,
+        )
+        case_advance(
+            acting=acting,
+            case=case,
+            transition="ratify",
+            facts={
+                "prg_decision_recorded": True,
+                "partners_signed_off": True,
+                "executive_disagrees_with_prg": any_disagree,
+                "disagreement_rationale_recorded": rationale_recorded,
+            },
+            at=at,
+            # The first decision to hold a local review starts the publication clock; a later one does not move it.
+            decision_on=ratified_on if outcome and case.decision_on is None else None,
+            executive_disagrees_with_prg=any_disagree,
+        )
+        audit_case(
+            acting,
+            "rapid_review.ratified",
+            case,
+            grant=grant,
+            ratified_on=ratified_on,
+            local_review=outcome,
+            disagrees_with_prg=any_disagree,
+        )
+        if outcome:
+            local_review_agreed_tell(acting=acting, case=case, review=review, at=at, grant=grant)
+    return ratification
+
+
+# -- closing a case that does not meet the criteria ------------------------------------------------------------------
+
+
+def criteria_not_met_close(
+    *,
+    acting: Acting,
+    case: Case,
+    reason: str,
+    at: datetime | None = None,
+) -> Case:
+    """Close the case because it turns out not to meet the criteria (PRG chair or Executive member), with reasons."""
+    grant = allowed(acting, "rapid_reviews.close_criteria_not_met", case)
+    reason = TEXTS.clean("reason", reason)
+    if text_length(reason) < MIN_REASON:
+        raise CaseActionRefused(CLOSE_REASON_NEEDED.format(minimum=MIN_REASON), field="reason")
+    at = now(at)
+    with transaction.atomic():
+        closure = CriteriaNotMetClosure(case=case, closed_by=acting.user, closed_at=at)
+        closure.seal("reason", reason)
+        closure.save(force_insert=True)
+        case = case_advance(
+            acting=acting,
+            case=case,
+            transition="close_criteria_not_met",
+            facts={},
+            reason=IN_THE_RECORD,
+            at=at,
+        )
+        audit_case(acting, "rapid_review.closed_criteria_not_met", case, grant=grant)
+    return case
+
+
+# -- telling the family (§5.3) ---------------------------------------------------------------------------------------
+
+
+def family_told_record(
+    *,
+    acting: Acting,
+    case: Case,
+    told_on: date,
+    method: str,
+    told_by: str,
+    what_was_said: str,
+    method_other: str = "",
+    at: datetime | None = None,
+) -> FamilyTold:
+    """Who told the family the decision and its reasons, when and how: recorded whichever way the decision went."""
+    grant = allowed(acting, "rapid_reviews.record_family_told", case)
+    at = now(at)
+    not_future(told_on, today=local_today(at), field="told_on")
+    if method not in FamilyTold.Method.values:
+        raise CaseActionRefused("Choose how the family was told.", field="method")
+    method_other = TEXTS.clean("method_other", method_other)
+    if method == FamilyTold.Method.OTHER and not method_other:
+        raise CaseActionRefused(METHOD_OTHER_NEEDED, field="method_other")
+    told_by = TEXTS.clean("told_by", told_by)
+    if not told_by or len(told_by) > 200:
+        raise CaseActionRefused(TOLD_BY_NEEDED, field="told_by")
+    what_was_said = TEXTS.clean("what_was_said", what_was_said)
+    if text_length(what_was_said) < MIN_REASON:
+        raise CaseActionRefused(WHAT_SAID_NEEDED.format(minimum=MIN_REASON), field="what_was_said")
+    with transaction.atomic():
+        case = case_locked(case)
+        review = RapidReview.objects.filter(case=case).first()
+        if review is None or not PrgDecision.objects.filter(review=review).exists():
+            if not domain_rules.reached_by(case.stage, CLOSE_CRITERIA_NOT_MET):
+                raise CaseActionRefused(NO_DECISION_YET)
+            review = review_for_update(case, acting=acting, at=at)
+        row = FamilyTold(
+            review=review,
+            told_on=told_on,
+            method=method,
+            told_by=told_by,
+            recorded_by=acting.user,
+            recorded_at=at,
+        )
+        row.seal("what_was_said", what_was_said)
+        row.seal("method_other", method_other if method == FamilyTold.Method.OTHER else "")
+        row.save(force_insert=True)
+        audit_case(acting, "rapid_review.family_told", case, grant=grant, told_on=told_on, method=method)
+    return row

@@ -1,0 +1,213 @@
+"""The rapid review record, section by section: each saved as a draft, whatever its completeness, and never over a
+version saved since the page was opened."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+
+from cspr.accounts.models import User
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case, Child
+from cspr.core.edits import EditStamp, check_not_stale
+from cspr.domain import rules as domain_rules
+from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
+from cspr.domain.rapid_review import JUDGED_CRITERIA, Judgement, Section
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit_case, now
+from cspr.rapid_reviews.models import (
+    AgencyOmission,
+    ChildSafeguarding,
+    CriterionJudgement,
+    LearningAction,
+    PrgDecision,
+    RapidReview,
+)
+from cspr.rapid_reviews.services.common import (
+    NOT_AT_RAPID_REVIEW,
+    PRG_DECISION,
+    TEXTS,
+    UNKNOWN_ORGANISATION,
+    allowed,
+    case_locked,
+    partnership_organisation_ids,
+    person,
+    review_for_update,
+)
+
+RECORD_LOCKED = "The PRG has recorded its decision: the rapid review record can no longer be changed."
+UNKNOWN_SECTION = "There is no part of the rapid review called '{section}'."
+UNKNOWN_CHILD = "That child is not part of this case."
+
+NATIONAL_CODES = frozenset(item.code for item in NATIONAL_REVIEW_CRITERIA + NATIONAL_REVIEW_CIRCUMSTANCES)
+JUDGED_CODES = frozenset(item.code for item in JUDGED_CRITERIA)
+
+
+def section_stamp(review: RapidReview | None, section: str) -> EditStamp:
+    """The section's current version, and who saved it last and when (version 0: never saved)."""
+    entry = (review.section_versions if review is not None else {}).get(section) or {}
+    version = int(entry.get("version", 0))
+    if not version:
+        return EditStamp(version=0)
+    saved_by = User.objects.filter(pk=int(entry.get("by") or 0)).only("full_name", "email").first()
+    return EditStamp(
+        version=version,
+        by=(saved_by.full_name or saved_by.email) if saved_by else "",
+        at=datetime.fromisoformat(entry["at"]) if entry.get("at") else None,
+    )
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    what: str
+    owner_organisation_id: int | None
+    due_on: date | None
+
+
+def rapid_review_section_save(
+    *,
+    acting: Acting,
+    case: Case,
+    section: str,
+    values: Mapping[str, Any],
+    opened_version: int | None = None,
+    at: datetime | None = None,
+) -> RapidReview:
+    """Save one section of the record as a draft, whatever its completeness (the check says what is missing).
+
+    ``opened_version`` is the section's version the page showed (:func:`section_stamp`); when somebody has saved
+    the section since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written. ``None`` skips the
+    check (callers that are not a person's form).
+
+    ``values`` by section: ``safeguarding``: ``arrangements`` {child id: text}; ``facts``: ``facts_summary``,
+    ``key_practice_episodes``, ``equality_analysis``; ``criteria``: ``judgements`` {code: (judgement, reason)};
+    ``decisions``: ``local_decision``, ``local_grounds``, ``national_recommendation``, ``national_criteria``,
+    ``national_reasons``, ``further_learning``, ``no_further_learning``; ``learning``: ``immediate_learning``,
+    ``actions`` [ActionInput]; ``agencies``: ``involved`` [organisation id], ``omissions`` {organisation id: text}.
+    """
+    grant = allowed(acting, "rapid_reviews.edit", case)
+    try:
+        part = Section(section)
+    except ValueError:
+        raise CaseActionRefused(UNKNOWN_SECTION.format(section=str(section)[:40])) from None
+    at = now(at)
+    with transaction.atomic():
+        case = case_locked(case)
+        if not domain_rules.open_for(case.stage, PRG_DECISION):
+            raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
+        review = review_for_update(case, acting=acting, at=at)
+        if PrgDecision.objects.filter(review=review).exists():
+            raise CaseActionRefused(RECORD_LOCKED)
+        current = section_stamp(review, part.value)
+        check_not_stale(what=f"'{part.heading}'", opened=opened_version, current=current)
+        _SAVERS[part](review, case, values, acting, at)
+        saved = set(review.sections_saved) | {part.value}
+        review.sections_saved = sorted(saved)
+        review.section_versions = {
+            **review.section_versions,
+            part.value: {"version": current.version + 1, "by": acting.user_id, "at": at.isoformat()},
+        }
+        review.updated_by = person(acting)
+        review.updated_at = at
+        review.save()
+        audit_case(acting, "rapid_review.section_saved", case, grant=grant, section=part.value)
+    return review
+
+
+def _save_safeguarding(
+    review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime
+) -> None:
+    children = {child.pk: child for child in Child.objects.filter(case=case)}
+    for child_id, text in dict(values.get("arrangements", {})).items():
+        if int(child_id) not in children:
+            raise CaseActionRefused(UNKNOWN_CHILD)
+        row = ChildSafeguarding.objects.filter(review=review, child_id=int(child_id)).first()
+        if row is None:
+            row = ChildSafeguarding(review=review, child_id=int(child_id))
+        row.seal("arrangements", TEXTS.clean("arrangements", text, field=f"arrangements_{child_id}"))
+        row.save()
+
+
+def _save_facts(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
+    for name in ("facts_summary", "key_practice_episodes", "equality_analysis"):
+        if name in values:
+            review.seal(name, TEXTS.clean(name, values[name]))
+
+
+def _save_criteria(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
+    choices = {item.value for item in Judgement} | {""}
+    for code, (judgement, reason) in dict(values.get("judgements", {})).items():
+        if code not in JUDGED_CODES or judgement not in choices:
+            raise CaseActionRefused(UNKNOWN_SECTION.format(section=str(code)[:40]))
+        row = CriterionJudgement.objects.filter(review=review, code=code).first() or CriterionJudgement(
+            review=review, code=code
+        )
+        row.judgement = judgement
+        row.seal("reason", TEXTS.clean("reason", reason, field=f"reason_{code}"))
+        row.save()
+
+
+def _save_decisions(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
+    if "local_decision" in values:
+        review.local_decision = values["local_decision"] if values["local_decision"] in {"yes", "no"} else ""
+    if "national_recommendation" in values:
+        recommendation = values["national_recommendation"]
+        review.national_recommendation = recommendation if recommendation in {"yes", "no", "unclear"} else ""
+    if "national_criteria" in values:
+        review.national_criteria = sorted(set(values["national_criteria"]) & NATIONAL_CODES)
+    for name in ("local_grounds", "national_reasons", "further_learning", "no_further_learning"):
+        if name in values:
+            review.seal(name, TEXTS.clean(name, values[name]))
+
+
+def _save_learning(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
+    if "immediate_learning" in values:
+        review.seal("immediate_learning", TEXTS.clean("immediate_learning", values["immediate_learning"]))
+    if "actions" in values:
+        organisations = partnership_organisation_ids(case)
+        review.actions.all().delete()
+        for position, action in enumerate(values["actions"]):
+            if action.owner_organisation_id is not None and action.owner_organisation_id not in organisations:
+                raise CaseActionRefused(UNKNOWN_ORGANISATION)
+            learning_action = LearningAction(
+                case=case,
+                review=review,
+                position=position,
+                owner_organisation_id=action.owner_organisation_id,
+                due_on=action.due_on,
+                created_by=acting.user,
+                created_at=at,
+            )
+            learning_action.seal("what", TEXTS.clean("actions", action.what))
+            learning_action.save(force_insert=True)
+
+
+def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
+    organisations = partnership_organisation_ids(case)
+    involved = {int(value) for value in values.get("involved", [])}
+    if not involved <= organisations:
+        raise CaseActionRefused(UNKNOWN_ORGANISATION)
+    review.agencies_involved.set(sorted(involved))
+    omissions = {int(key): TEXTS.clean("omissions", text) for key, text in dict(values.get("omissions", {})).items()}
+    if not set(omissions) <= organisations:
+        raise CaseActionRefused(UNKNOWN_ORGANISATION)
+    AgencyOmission.objects.filter(review=review).delete()
+    for organisation_id, reason in sorted(omissions.items()):
+        if organisation_id not in involved and reason:
+            omission = AgencyOmission(review=review, organisation_id=organisation_id)
+            omission.seal("reason", reason)
+            omission.save(force_insert=True)
+
+
+_SAVERS = {
+    Section.SAFEGUARDING: _save_safeguarding,
+    Section.FACTS: _save_facts,
+    Section.CRITERIA: _save_criteria,
+    Section.DECISIONS: _save_decisions,
+    Section.LEARNING: _save_learning,
+    Section.AGENCIES: _save_agencies,
+}
