@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -101,7 +103,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     verb: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -115,7 +117,9 @@ def audit_record(
     """Append one event to the trail, chained to the one before it.
 
     Runs inside the caller's transaction (or its own), so the event is kept
-    exactly when the change it describes is kept.
+    exactly when the change it describes is kept. Services call it through the service kit
+    (``cspr.kernel.kit.audit``), which hands it the acting person, membership and ``ip_address``;
+    ``request`` remains for the callers not yet converted to the kit.
     """
     details = details or {}
     _check_details(details)
@@ -172,6 +176,16 @@ class AuditRestoreRefused(Exception):
     pass
 
 
+class ActingPerson(Protocol):
+    """What acknowledging a restore needs of ``cspr.kernel.acting.Acting`` (audit imports no app above it)."""
+
+    @property
+    def user(self) -> Any: ...
+
+    @property
+    def client_ip(self) -> str | None: ...
+
+
 RESTORE_NEEDS_SUPERUSER = "Only an active superuser can acknowledge a restore of the audit trail."
 RESTORE_NEEDS_REASON = "Give the reason for the restore (for example, which backup and why)."
 RESTORE_OTHER_PROBLEMS = (
@@ -181,13 +195,14 @@ RESTORE_OTHER_PROBLEMS = (
 )
 
 
-def audit_restore_acknowledge(*, actor: Any, reason: str) -> AuditEvent:
+def audit_restore_acknowledge(*, acting: ActingPerson, reason: str) -> AuditEvent:
     """After the database was restored from a backup: record, signed, that the trail now ends at its head.
 
     Writes an ``audit.restored`` event naming the head it restored to, then (after commit) a ``restore``
     checkpoint, so the events lost with the restore are no longer expected. Refused unless the acting
     person is an active superuser and every other part of the trail verifies.
     """
+    actor = acting.user
     if actor is None or not getattr(actor, "is_superuser", False) or not getattr(actor, "is_active", False):
         raise AuditRestoreRefused(RESTORE_NEEDS_SUPERUSER)
     reason = " ".join(reason.split())
@@ -210,6 +225,6 @@ def audit_restore_acknowledge(*, actor: Any, reason: str) -> AuditEvent:
             details={"restored_to": head.length, "checkpoints_recorded": recorded, "reason": reason},
             partnership=None,
             membership=None,
-            ip_address=None,
+            ip_address=acting.client_ip,
             restored_to=head.length,
         )

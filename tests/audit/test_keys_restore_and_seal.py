@@ -21,6 +21,7 @@ from cspr.audit.legacy import UnkeyedChainBroken, seal_unkeyed_chain
 from cspr.audit.models import AuditChainHead, AuditEvent
 from cspr.audit.selectors import audit_chain_problems
 from cspr.audit.services import AuditRestoreRefused, audit_record, audit_restore_acknowledge
+from cspr.kernel.acting import acting_for
 from tests.audit.conftest import as_forger, set_head
 from tests.production_env import PRODUCTION as PRODUCTION_ENV
 
@@ -116,7 +117,7 @@ def test_a_truncation_after_a_restore_is_caught_again(
     with as_forger() as cursor:
         truncate_last(cursor, chain, 3)
     with django_capture_on_commit_callbacks(execute=True):
-        audit_restore_acknowledge(actor=operator, reason="restored a backup")
+        audit_restore_acknowledge(acting=acting_for(operator), reason="restored a backup")
         later = [audit_record(actor=None, verb=f"test.after_restore{step}") for step in range(3)]
     with as_forger() as cursor:
         truncate_last(cursor, later, 2)
@@ -148,7 +149,7 @@ def test_a_restore_is_refused_when_something_else_fails_to_verify(chain: list[Au
         truncate_last(cursor, chain, 3)
     length = AuditEvent.objects.count()
     with pytest.raises(AuditRestoreRefused, match="never excuses a changed"):
-        audit_restore_acknowledge(actor=operator, reason="restored a backup")
+        audit_restore_acknowledge(acting=acting_for(operator), reason="restored a backup")
     assert AuditEvent.objects.count() == length
 
 
@@ -162,7 +163,7 @@ def test_a_restore_is_refused_unless_an_active_superuser_asks(chain: list[AuditE
 
 def test_a_restore_needs_a_reason(chain: list[AuditEvent], operator: User) -> None:
     with pytest.raises(AuditRestoreRefused, match="Give the reason"):
-        audit_restore_acknowledge(actor=operator, reason="   ")
+        audit_restore_acknowledge(acting=acting_for(operator), reason="   ")
 
 
 # --- Events written before the chain was keyed ----------------------------------------------------------------------

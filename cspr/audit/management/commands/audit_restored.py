@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
 from cspr.audit.services import AuditRestoreRefused, audit_restore_acknowledge
+from cspr.kernel.acting import acting_for
 
 
 class Command(BaseCommand):
@@ -23,9 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True, help="Which backup, and why (kept in the audit trail).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = user_by_email(email=options["by"])
+        acting = acting_for(user_by_email(email=options["by"]), via="command")
         try:
-            event = audit_restore_acknowledge(actor=actor, reason=options["reason"])
+            event = audit_restore_acknowledge(acting=acting, reason=options["reason"])
         except AuditRestoreRefused as refusal:
             raise CommandError(str(refusal), returncode=2) from refusal
         restored_to = event.details["restored_to"]
