@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from cspr.accounts.models import User
 from cspr.accounts.selectors import second_factor_next_step
 from cspr.api.access import api_request_check, printable
-from cspr.audit.services import audit_record
+from cspr.audit.services import audit_record, client_ip
 from cspr.core.policy import policy_for
 
 ViewFunc = Callable[..., HttpResponse]
@@ -56,18 +57,19 @@ def refusal_record(
     status: int = 403,
     object_type: str = "",
     object_id: str | int = "",
-    actor: Any = None,
+    actor: User | None = None,
     partnership: Any = None,
 ) -> None:
     """Audit one refused request: the verb, the page, the attempted object's type and id, never what it holds.
 
-    Without ``object_type`` the most specific object the URL names is recorded (``URL_OBJECTS``).
+    Without ``object_type`` the most specific object the URL names is recorded (``URL_OBJECTS``); without
+    ``actor``, the person signed in. It runs before any view, sometimes before ``request.acting`` exists, so it
+    writes with ``audit_record`` itself (the request's address, no membership) rather than the kit.
     """
     url_type, url_id, kwargs = _attempted(request)
     if not object_type:
         object_type, object_id = url_type, url_id
-    if actor is None:
-        actor = request.user if request.user.is_authenticated else None
+    person = actor if actor is not None else (request.user if request.user.is_authenticated else None)
     details: dict[str, Any] = {
         "path": printable(request.path),
         "method": request.method,
@@ -77,13 +79,13 @@ def refusal_record(
     if kwargs:
         details["url_ids"] = kwargs
     audit_record(
-        actor=actor,
+        actor=person,
         verb="access.refused",
         object_type=object_type,
         object_id=printable(str(object_id), limit=80),
         details=details,
         partnership=partnership if partnership is not None else _partnership_of(request),
-        request=request,
+        ip_address=client_ip(request),
     )
 
 

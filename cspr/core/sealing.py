@@ -91,7 +91,7 @@ class SealedReadAuditMiddleware:
 
     @staticmethod
     def _record(request: HttpRequest, reads: list[str]) -> None:
-        from cspr.audit.services import audit_record
+        from cspr.audit.services import audit_record, client_ip
 
         user = getattr(request, "user", None)
         match = getattr(request, "resolver_match", None)
@@ -100,7 +100,7 @@ class SealedReadAuditMiddleware:
             verb=READ_VERB,
             details=read_details(reads, view=match.view_name if match else ""),
             partnership=getattr(request, "partnership", None),
-            request=request,
+            ip_address=client_ip(request),
         )
 
 
