@@ -11,8 +11,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from cspr.accounts.lockout import lockout_failure_record
 from cspr.accounts.models import User
 from cspr.accounts.services import current_password_failure_record, normalise_code
+from cspr.kernel.acting import acting_from_request
 
 SIGN_IN_FAILED = "Enter a correct e-mail address and password"
 EMAIL_MISSING = "Enter your e-mail address"
@@ -194,7 +196,8 @@ class PasswordChangeForm(NewPasswordForm):
         password: str = self.cleaned_data["old_password"]
         if not self.user.check_password(password):
             # A wrong current password counts towards the lockout, like a wrong sign-in.
-            current_password_failure_record(user=self.user, request=self.request)
+            current_password_failure_record(acting=acting_from_request(self.request))
+            lockout_failure_record(request=self.request, user=self.user, step="current_password")
             raise forms.ValidationError(CURRENT_PASSWORD_WRONG, code="wrong")
         return password
 

@@ -20,6 +20,7 @@ from cspr.accounts.sessions import (
     session_touch,
 )
 from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
+from cspr.accounts.web import request_acting_as
 
 # Asking how long is left is not activity: a page's timer must not keep its own session alive.
 PASSIVE_VIEWS = ("accounts:session-status",)
@@ -50,7 +51,11 @@ class SessionLimitsMiddleware:
             return self._end(request, ended)
         if not had_clocks:
             # A session from before these limits existed: record it so it can be ended.
-            user_session_record(user=request.user, session_key=request.session.session_key)
+            user_session_record(
+                acting=request_acting_as(request, request.user),
+                user=request.user,
+                session_key=request.session.session_key,
+            )
         if request.path not in {reverse(name) for name in PASSIVE_VIEWS}:
             session_touch(request.session, now)
         request.session_timeout = session_seconds_left(request.session, now)  # type: ignore[attr-defined]

@@ -1,11 +1,15 @@
-"""Accounts, sign-in sessions, the second factor and passwords. Every write is atomic and audited."""
+"""Accounts, sign-in sessions, the second factor and passwords. Every write is atomic and audited.
+
+Services take plain values (a session key, a person) and ``acting``, never the web request: what only the request
+can do (signing in or out, cycling the session key, the lockout count) is in ``cspr.accounts.web`` and the views.
+"""
 
 from __future__ import annotations
 
 import datetime
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from importlib import import_module
 from typing import Any
@@ -14,19 +18,20 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cspr.accounts.lockout import lockout_clear, lockout_failure_record
 from cspr.accounts.models import User, UserSession
 from cspr.accounts.sessions import ACCESS_REMOVED_KEY
-from cspr.audit.services import audit_record
 from cspr.core.crypto import lookup_hash
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit, now, tell
+from cspr.messaging.selectors import message_recently_queued
+from cspr.messaging.services import message_queue
+from cspr.partnerships.scoping import NO_SCOPE, Scope
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -43,7 +48,29 @@ PASSWORD_RESET_BODY = (
 )
 
 
-def user_get_or_create(*, actor: Any, email: str, full_name: str, password: str | None) -> tuple[User, bool]:
+class NobodySignedIn(ValueError):
+    """A service that acts on the acting person's own account was handed nobody: a programming error."""
+
+
+def acting_as(acting: Acting, user: User | None) -> Acting:
+    """``acting`` (its address, its channel) for a person identified only now, or for nobody.
+
+    Signing in or out, a password-reset link and an invitation link each establish who is acting without any
+    membership allowing it: the person acts as themself, so no membership is read or recorded.
+    """
+    if user is None:
+        return replace(acting, user=None, scope=NO_SCOPE)
+    return replace(acting, user=user, scope=Scope(user_id=user.pk))
+
+
+def _person(acting: Acting) -> User:
+    """The acting person, for the services that change one's own sign-in settings."""
+    if acting.user is None:
+        raise NobodySignedIn("this needs the person whose account it is")
+    return acting.user
+
+
+def user_get_or_create(*, acting: Acting, email: str, full_name: str, password: str | None) -> tuple[User, bool]:
     """The account for this e-mail address, created with a validated password if it is new.
 
     An existing account keeps its password and name: adding someone to another
@@ -59,49 +86,48 @@ def user_get_or_create(*, actor: Any, email: str, full_name: str, password: str 
     validate_password(password, user=candidate)
     with transaction.atomic():
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
-        audit_record(actor=actor, verb="account.created", obj=user, details={"email_domain": email.split("@")[-1]})
+        audit(acting, "account.created", obj=user, email_domain=email.split("@")[-1])
     return user, True
 
 
 # --- Signed-in sessions -----------------------------------------------------------------
 
 
-def user_session_record(*, user: User, session_key: str | None) -> None:
-    """Remember a signed-in session (sign-in itself is audited as ``account.signed_in``).
+def user_session_record(*, acting: Acting, user: User, session_key: str | None) -> None:
+    """Remember a signed-in session of ``user`` (sign-in itself is audited as ``account.signed_in``).
 
     Rows older than the absolute session limit belong to sessions that can no longer be
     used, so they are pruned here rather than by a separate job.
     """
     if not session_key:
         return
-    now = timezone.now()
+    signed_in_at = now()
     with transaction.atomic():
-        stale = now - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+        stale = signed_in_at - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
         UserSession.objects.filter(user=user, signed_in_at__lt=stale).delete()
-        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user, "signed_in_at": now})
+        UserSession.objects.update_or_create(
+            session_key=session_key, defaults={"user": user, "signed_in_at": signed_in_at}
+        )
 
 
-def user_session_forget(*, session_key: str | None) -> None:
+def user_session_forget(*, acting: Acting, session_key: str | None) -> None:
+    """The session signed out: forget it."""
     if session_key:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
-def session_cycle(*, request: HttpRequest) -> None:
-    """A new session key for the same session (the person's privileges changed), keeping our record of it."""
-    old_key = request.session.session_key
-    request.session.cycle_key()
-    new_key = request.session.session_key
+def user_session_rekey(*, acting: Acting, old_key: str | None, new_key: str | None) -> None:
+    """The session's key changed (``cspr.accounts.web.session_cycle``): keep our record of it under the new key."""
     if old_key and new_key and old_key != new_key:
         UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 def user_sessions_end(
     *,
+    acting: Acting,
     user: User,
     except_session_key: str | None = None,
-    actor: Any = None,
     reason: str = "",
-    request: HttpRequest | None = None,
     only: Callable[[dict[str, Any]], bool] | None = None,
     notice: dict[str, Any] | None = None,
 ) -> int:
@@ -137,12 +163,13 @@ def user_sessions_end(
             session[ACCESS_REMOVED_KEY] = notice
             session.save()
         UserSession.objects.filter(session_key__in=ended).delete()
-        audit_record(
-            actor=actor,
-            verb="account.sessions_ended",
+        audit(
+            acting,
+            "account.sessions_ended",
             obj=user,
-            details={"sessions": len(ended), "reason": reason, "kept_current": bool(except_session_key)},
-            request=request,
+            sessions=len(ended),
+            reason=reason,
+            kept_current=bool(except_session_key),
         )
     return len(ended)
 
@@ -157,10 +184,12 @@ class SecondFactorMethod(StrEnum):
 
 @dataclass(frozen=True)
 class SecondFactorCheck:
-    """The outcome of one code: the device that accepted it, or how long to wait before trying again."""
+    """The outcome of one code: the device that accepted it, or how long to wait before trying again, and whether
+    a wrong code was checked (which the view counts towards the lockout: ``cspr.accounts.lockout``)."""
 
     device: Device | None = None
     wait_seconds: int = 0
+    wrong_code: bool = False
 
     @property
     def verified(self) -> bool:
@@ -176,23 +205,24 @@ def _wait_seconds(device: Device) -> int:
     allowed, data = device.verify_is_allowed()
     if allowed or not data or not data.get("locked_until"):
         return 0
-    return max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    return max(1, math.ceil((data["locked_until"] - now()).total_seconds()))
 
 
-def totp_device_prepare(*, user: User, pending_id: int | None = None, request: HttpRequest | None = None) -> TOTPDevice:
-    """The authenticator-app key this session is setting up.
+def totp_device_prepare(*, acting: Acting, pending_id: int | None = None) -> TOTPDevice:
+    """The authenticator-app key the acting person's session is setting up.
 
     The key belongs to one session (``pending_id``, kept in it by the view): another session, such as someone
     who has only the password, never sees the key the person will confirm. Opening the page in a new session
     discards any other unconfirmed key, so a key noted in advance cannot be the one later set up.
     """
+    user = _person(acting)
     with transaction.atomic():
         unconfirmed = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False)
         device = unconfirmed.filter(pk=pending_id).first() if pending_id else None
         if device is None:
             unconfirmed.delete()
             device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-            audit_record(actor=user, verb="account.second_factor_setup_started", obj=user, request=request)
+            audit(acting, "account.second_factor_setup_started", obj=user)
     return device
 
 
@@ -212,14 +242,16 @@ def _recovery_codes_replace(user: User) -> list[str]:
 
 
 def totp_setup_confirm(
-    *, user: User, device_id: int, code: str, request: HttpRequest | None = None
+    *, acting: Acting, device_id: int, code: str, current_session_key: str | None = None
 ) -> tuple[TOTPDevice, list[str]] | None:
-    """Confirm the new authenticator app with a current code.
+    """Confirm the acting person's new authenticator app with a current code.
 
     On success the app replaces any earlier one, a fresh set of recovery codes replaces any
-    earlier set, and both are returned (the codes are shown once and never again). ``None``
-    when the code is wrong.
+    earlier set, and both are returned (the codes are shown once and never again). Replacing
+    an app ends the person's other sessions (all but ``current_session_key``). ``None`` when
+    the code is wrong.
     """
+    user = _person(acting)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False, pk=device_id).first()
         if device is None:
@@ -232,30 +264,32 @@ def totp_setup_confirm(
         device.save(update_fields=["confirmed"])
         replaced, _ = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _recovery_codes_replace(user)
-        audit_record(
-            actor=user,
-            verb="account.second_factor_set_up",
+        audit(
+            acting,
+            "account.second_factor_set_up",
             obj=user,
-            details={"replaced_earlier_app": bool(replaced), "recovery_codes": len(codes)},
-            request=request,
+            replaced_earlier_app=bool(replaced),
+            recovery_codes=len(codes),
         )
         if replaced:
             _second_factor_changed(
-                user=user, what="A new authenticator app was set up (the old one no longer works)", request=request
+                acting=acting,
+                what="A new authenticator app was set up (the old one no longer works)",
+                current_session_key=current_session_key,
             )
     return device, codes
 
 
-def second_factor_verify(
-    *, user: User, method: SecondFactorMethod, code: str, request: HttpRequest
-) -> SecondFactorCheck:
-    """Check a code from the authenticator app or a recovery code. Audited either way.
+def second_factor_verify(*, acting: Acting, method: SecondFactorMethod, code: str) -> SecondFactorCheck:
+    """Check the acting person's code from the authenticator app or a recovery code. Audited either way.
 
     A TOTP code is accepted only for a later time step than the last one accepted (so a code
     cannot be used twice), a recovery code is deleted as it is used, and the device row is
-    locked while checking so two requests cannot both use one code. A wrong code counts
-    towards the django-axes lockout for this account and address.
+    locked while checking so two requests cannot both use one code. A wrong code (not one sent
+    during the back-off) comes back as ``wrong_code``, which counts towards the django-axes
+    lockout for this account and address.
     """
+    user = _person(acting)
     model: type[Device] = TOTPDevice if method == SecondFactorMethod.TOTP else StaticDevice
     with transaction.atomic():
         device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("id").first()
@@ -268,23 +302,15 @@ def second_factor_verify(
             details["throttled"] = True
         if verified and isinstance(device, StaticDevice):
             details["recovery_codes_left"] = device.token_set.count()
-        audit_record(
-            actor=user,
-            verb="account.second_factor_verified" if verified else "account.second_factor_failed",
+        audit(
+            acting,
+            "account.second_factor_verified" if verified else "account.second_factor_failed",
             obj=user,
-            details=details,
-            request=request,
+            **details,
         )
     if verified:
         return SecondFactorCheck(device=device)
-    if not wait:
-        lockout_failure_record(request=request, user=user, step=f"second_factor_{method.value}")
-    return SecondFactorCheck(wait_seconds=wait)
-
-
-def sign_in_complete(*, request: HttpRequest, user: User) -> None:
-    """Both factors passed (or only the password is needed, in demo mode): clear the failure count."""
-    lockout_clear(request=request, user=user)
+    return SecondFactorCheck(wait_seconds=wait, wrong_code=not wait)
 
 
 SECOND_FACTOR_CHANGED_SUBJECT = "Your sign-in settings changed"
@@ -295,44 +321,37 @@ SECOND_FACTOR_CHANGED_BODY = (
 )
 
 
-def _second_factor_changed(*, user: User, what: str, request: HttpRequest | None) -> None:
+def _second_factor_changed(*, acting: Acting, what: str, current_session_key: str | None) -> None:
     """After the app is replaced or new recovery codes are made: other sessions end and the person is told, so a
     change made by someone else with a stolen session does not go unnoticed. Call inside the transaction."""
-    from cspr.messaging.services import message_queue  # the messaging app builds on accounts
-
-    user_sessions_end(
-        user=user,
-        except_session_key=request.session.session_key if request is not None else None,
-        actor=user,
-        reason="second factor changed",
-        request=request,
-    )
-    message_queue(
-        to=user.email,
+    user = _person(acting)
+    user_sessions_end(acting=acting, user=user, except_session_key=current_session_key, reason="second factor changed")
+    tell(
+        partnership=None,
+        to=[user.email],
         subject=SECOND_FACTOR_CHANGED_SUBJECT,
         body=SECOND_FACTOR_CHANGED_BODY.format(what=what, service=settings.SERVICE_NAME),
         kind="accounts.second_factor_changed",
     )
 
 
-def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
-    """New recovery codes; the old ones stop working. Returned once, to be shown once."""
+def recovery_codes_regenerate(*, acting: Acting, current_session_key: str | None = None) -> list[str]:
+    """New recovery codes for the acting person; the old ones stop working. Returned once, to be shown once.
+
+    The person's other sessions (all but ``current_session_key``) end."""
+    user = _person(acting)
     with transaction.atomic():
         codes = _recovery_codes_replace(user)
-        audit_record(
-            actor=user,
-            verb="account.recovery_codes_regenerated",
-            obj=user,
-            details={"recovery_codes": len(codes)},
-            request=request,
-        )
+        audit(acting, "account.recovery_codes_regenerated", obj=user, recovery_codes=len(codes))
         _second_factor_changed(
-            user=user, what="New recovery codes were made (the old ones no longer work)", request=request
+            acting=acting,
+            what="New recovery codes were made (the old ones no longer work)",
+            current_session_key=current_session_key,
         )
     return codes
 
 
-def second_factor_reset(*, actor: Any, user: User) -> int:
+def second_factor_reset(*, acting: Acting, user: User) -> int:
     """Remove a person's authenticator app and recovery codes and end their sessions (they set up again).
 
     Returns how many devices were removed.
@@ -341,64 +360,50 @@ def second_factor_reset(*, actor: Any, user: User) -> int:
         apps, _ = TOTPDevice.objects.filter(user=user).delete()
         _, static = StaticDevice.objects.filter(user=user).delete()
         removed = apps + static.get(StaticDevice._meta.label, 0)
-        audit_record(actor=actor, verb="account.second_factor_reset", obj=user, details={"devices_removed": removed})
-        user_sessions_end(user=user, actor=actor, reason="second factor reset")
+        audit(acting, "account.second_factor_reset", obj=user, devices_removed=removed)
+        user_sessions_end(acting=acting, user=user, reason="second factor reset")
     return removed
 
 
 # --- Passwords ------------------------------------------------------------------------------
 
 
-def password_change(*, user: User, new_password: str, request: HttpRequest) -> int:
-    """Set a new password and end the person's other sessions (this one stays). Returns how many ended."""
+def password_change(*, acting: Acting, new_password: str, current_session_key: str | None) -> int:
+    """Set the acting person's new password and end their other sessions (``current_session_key`` stays).
+
+    Returns how many ended."""
+    user = _person(acting)
     validate_password(new_password, user=user)
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit_record(actor=user, verb="account.password_changed", obj=user, request=request)
+        audit(acting, "account.password_changed", obj=user)
         ended = user_sessions_end(
-            user=user,
-            except_session_key=request.session.session_key,
-            actor=user,
-            reason="password changed",
-            request=request,
+            acting=acting, user=user, except_session_key=current_session_key, reason="password changed"
         )
     return ended
 
 
-def current_password_failure_record(*, user: User, request: HttpRequest) -> bool:
-    """A wrong current password on the change-password page: audited and counted towards the lockout.
-
-    True when the account is now locked from this address.
-    """
+def current_password_failure_record(*, acting: Acting) -> None:
+    """A wrong current password on the change-password page: audited (the form counts it towards the lockout)."""
     with transaction.atomic():
-        audit_record(actor=user, verb="account.current_password_failed", obj=user, request=request)
-    return lockout_failure_record(request=request, user=user, step="current_password")
+        audit(acting, "account.current_password_failed", obj=_person(acting))
 
 
-def password_reset_request(*, email: str, request: HttpRequest, reset_url: Callable[[str, str], str]) -> None:
+def password_reset_request(*, acting: Acting, email: str, reset_url: Callable[[str, str], str]) -> None:
     """Queue a reset link if the address belongs to an active account; otherwise do nothing.
 
     The caller answers the same way in both cases. The message carries only the link.
-    ``reset_url(uidb64, token)`` builds the absolute link.
+    ``reset_url(uidb64, token)`` builds the absolute link. Whoever asks is recorded as nobody
+    (with ``acting``'s address), even when someone is signed in.
     """
     typed = email.strip().lower()
     user = User.objects.filter(email__iexact=typed, is_active=True).first()
     digest = lookup_hash("audit.email", typed)[:16]  # keyed: a list of addresses cannot reverse it
     with transaction.atomic():
-        audit_record(
-            actor=None,
-            verb="account.password_reset_requested",
-            obj=user,
-            details={"email_hash": digest},
-            request=request,
-        )
+        audit(acting_as(acting, None), "account.password_reset_requested", obj=user, email_hash=digest)
         if user is not None:
-            # Imported here: the messaging app builds on accounts, not the other way round.
-            from cspr.messaging.selectors import message_recently_queued
-            from cspr.messaging.services import message_queue
-
-            since = timezone.now() - PASSWORD_RESET_MESSAGE_INTERVAL
+            since = now() - PASSWORD_RESET_MESSAGE_INTERVAL
             if message_recently_queued(to=user.email, kind=PASSWORD_RESET_MESSAGE_KIND, since=since):
                 return  # one message per interval: asking again cannot flood the person's inbox
 
@@ -415,14 +420,17 @@ def password_reset_request(*, email: str, request: HttpRequest, reset_url: Calla
             )
 
 
-def password_reset_complete(*, user: User, new_password: str, request: HttpRequest) -> int:
-    """Set the password chosen through a reset link and end every session of the account."""
+def password_reset_complete(*, acting: Acting, user: User, new_password: str) -> int:
+    """Set the password chosen through a reset link and end every session of the account.
+
+    The link stands for the person: the change is recorded as theirs, with ``acting``'s address."""
     validate_password(new_password, user=user)
+    person = acting_as(acting, user)
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit_record(actor=user, verb="account.password_reset", obj=user, request=request)
-        ended = user_sessions_end(user=user, actor=user, reason="password reset", request=request)
+        audit(person, "account.password_reset", obj=user)
+        ended = user_sessions_end(acting=person, user=user, reason="password reset")
     return ended
 
 
@@ -433,12 +441,13 @@ class AccountChangeRefused(Exception):
     """A change to a whole account that the actor may not make; the message says why, in words."""
 
 
-def account_set_active(*, actor: Any, user: User, active: bool, reason: str) -> int:
+def account_set_active(*, acting: Acting, user: User, active: bool, reason: str) -> int:
     """Disable (or re-enable) an account in every partnership at once. Superusers only; audited with the reason.
 
     Disabling ends every session of the person at once and returns how many ended. A partnership admin
     cannot do this: they disable a membership, because other partnerships may rely on the same account.
     """
+    actor = acting.user
     if actor is None or not actor.is_superuser or not actor.is_active:
         raise AccountChangeRefused("Only a superuser may disable or enable an account as a whole.")
     if not reason.strip():
@@ -449,12 +458,7 @@ def account_set_active(*, actor: Any, user: User, active: bool, reason: str) -> 
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            verb="account.enabled" if active else "account.disabled",
-            obj=user,
-            details={"reason": reason.strip()},
-        )
+        audit(acting, "account.enabled" if active else "account.disabled", obj=user, reason=reason.strip())
         if not active:
-            ended = user_sessions_end(user=user, actor=actor, reason="account disabled")
+            ended = user_sessions_end(acting=acting, user=user, reason="account disabled")
     return ended

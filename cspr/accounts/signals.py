@@ -14,8 +14,9 @@ from django.dispatch import receiver
 from cspr.accounts.lockout import LATER_STEP
 from cspr.accounts.services import user_session_forget, user_session_record
 from cspr.accounts.sessions import now_seconds, session_limits_start
-from cspr.audit.services import audit_record
+from cspr.accounts.web import request_acting_as
 from cspr.core.crypto import lookup_hash
+from cspr.kernel.kit import audit
 
 # Set on the request by the session-limits middleware when it ends a session.
 SESSION_END_REASON_ATTRIBUTE = "cspr_session_end_reason"
@@ -23,26 +24,26 @@ SESSION_END_REASON_ATTRIBUTE = "cspr_session_end_reason"
 
 @receiver(user_logged_in)
 def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, verb="account.signed_in", obj=user, request=request)
+    acting = request_acting_as(request, user)
+    audit(acting, "account.signed_in", obj=user)
     session = getattr(request, "session", None)
     if session is not None:
         session_limits_start(session, now_seconds())
-        user_session_record(user=user, session_key=session.session_key)
+        user_session_record(acting=acting, user=user, session_key=session.session_key)
 
 
 @receiver(user_logged_out)
 def record_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     reason = getattr(request, SESSION_END_REASON_ATTRIBUTE, None)
+    acting = request_acting_as(request, user)
     if user is not None:
         if reason:
-            audit_record(
-                actor=user, verb="account.session_ended", obj=user, details={"reason": str(reason)}, request=request
-            )
+            audit(acting, "account.session_ended", obj=user, reason=str(reason))
         else:
-            audit_record(actor=user, verb="account.signed_out", obj=user, request=request)
+            audit(acting, "account.signed_out", obj=user)
     session = getattr(request, "session", None)
     if session is not None:
-        user_session_forget(session_key=session.session_key)
+        user_session_forget(acting=acting, session_key=session.session_key)
 
 
 @receiver(user_login_failed)
@@ -50,9 +51,4 @@ def record_failed_sign_in(sender: Any, credentials: dict[str, Any], request: Any
     if LATER_STEP in credentials:
         return  # a second-factor or current-password failure, audited by its service with the person as actor
     typed = str(credentials.get("email") or credentials.get("username") or "").strip().lower()
-    audit_record(
-        actor=None,
-        verb="account.sign_in_failed",
-        details={"email_hash": lookup_hash("audit.email", typed)[:16]},
-        request=request,
-    )
+    audit(request_acting_as(request, None), "account.sign_in_failed", email_hash=lookup_hash("audit.email", typed)[:16])

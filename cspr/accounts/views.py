@@ -41,7 +41,7 @@ from cspr.accounts.forms import (
     SecurityCodeForm,
     SignInForm,
 )
-from cspr.accounts.lockout import lockout_is_locked
+from cspr.accounts.lockout import lockout_failure_record, lockout_is_locked
 from cspr.accounts.models import User
 from cspr.accounts.selectors import (
     SECOND_FACTOR_SET_UP,
@@ -60,8 +60,6 @@ from cspr.accounts.services import (
     password_reset_request,
     recovery_codes_regenerate,
     second_factor_verify,
-    session_cycle,
-    sign_in_complete,
     totp_device_prepare,
     totp_setup_confirm,
 )
@@ -73,6 +71,8 @@ from cspr.accounts.sessions import (
     session_touch,
 )
 from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
+from cspr.accounts.web import session_cycle, sign_in_complete
+from cspr.kernel.acting import acting_from_request
 
 RESET_TOKEN_SESSION_KEY = "cspr_password_reset_token"  # noqa: S105 - a session key's name
 RECOVERY_CODES_LOW = 3
@@ -102,8 +102,8 @@ def _lock_out(request: HttpRequest) -> HttpResponse:
 
 def _second_factor_passed(request: HttpRequest, device: Any) -> None:
     otp_login(request, device)
-    session_cycle(request=request)  # a new session key now the session carries more privilege
-    sign_in_complete(request=request, user=request.user)  # type: ignore[arg-type]
+    session_cycle(request)  # a new session key now the session carries more privilege
+    sign_in_complete(request, request.user)  # type: ignore[arg-type]
 
 
 @sensitive_post_parameters("password")
@@ -119,7 +119,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         target = _safe_next(request)
         step = second_factor_next_step(user=user)
         if step is None:
-            sign_in_complete(request=request, user=user)
+            sign_in_complete(request, user)
             return redirect(target or "core:home")
         return redirect(_with_next(reverse(step), target))
     status = 400 if request.method == "POST" else 200
@@ -192,12 +192,9 @@ def _verify_page(
         return _lock_out(request)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = second_factor_verify(
-            user=user,  # type: ignore[arg-type]
-            method=method,
-            code=form.cleaned_data["code"],
-            request=request,
-        )
+        check = second_factor_verify(acting=acting_from_request(request), method=method, code=form.cleaned_data["code"])
+        if check.wrong_code:  # counted for this account and address (a code sent during the back-off is not)
+            lockout_failure_record(request=request, user=user, step=f"second_factor_{method.value}")
         if check.verified:
             _second_factor_passed(request, check.device)
             if method == SecondFactorMethod.RECOVERY_CODE:
@@ -288,19 +285,16 @@ def second_factor_set_up(request: HttpRequest) -> HttpResponse:
     replacing = has_totp_device(user=user)
     if replacing and not is_verified(user):
         return redirect(_with_next(reverse("accounts:second-factor"), target))
-    device = totp_device_prepare(
-        user=user,  # type: ignore[arg-type]
-        pending_id=request.session.get(PENDING_TOTP_SESSION_KEY),
-        request=request,
-    )
+    acting = acting_from_request(request)
+    device = totp_device_prepare(acting=acting, pending_id=request.session.get(PENDING_TOTP_SESSION_KEY))
     request.session[PENDING_TOTP_SESSION_KEY] = device.pk
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         confirmed = totp_setup_confirm(
-            user=user,  # type: ignore[arg-type]
+            acting=acting,
             device_id=device.pk,
             code=form.cleaned_data["code"],
-            request=request,
+            current_session_key=request.session.session_key,
         )
         if confirmed is not None:
             new_device, codes = confirmed
@@ -328,7 +322,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not has_app:  # recovery codes stand in for an app; without one they would be no use
             return redirect(SECOND_FACTOR_SET_UP)
-        codes = recovery_codes_regenerate(user=user, request=request)  # type: ignore[arg-type]
+        codes = recovery_codes_regenerate(
+            acting=acting_from_request(request), current_session_key=request.session.session_key
+        )
         return _recovery_codes_page(request, codes, first_time=False)
     context = {"left": recovery_codes_left(user=user), "has_app": has_app}
     return render(request, "accounts/recovery_codes.html", context)
@@ -382,10 +378,14 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=user, request=request)
     if request.method == "POST":
         if form.is_valid():
-            password_change(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+            password_change(
+                acting=acting_from_request(request),
+                new_password=form.cleaned_data["new_password1"],
+                current_session_key=request.session.session_key,
+            )
             # Keep this session signed in under a new key (Django's update_session_auth_hash, plus our record).
             request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session_cycle(request=request)
+            session_cycle(request)
             messages.success(request, PASSWORD_CHANGED_MESSAGE)
             return redirect("core:home")
         if getattr(request, "axes_locked_out", False):
@@ -411,7 +411,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
-        password_reset_request(email=form.cleaned_data["email"], request=request, reset_url=_build_reset_url(request))
+        password_reset_request(
+            acting=acting_from_request(request), email=form.cleaned_data["email"], reset_url=_build_reset_url(request)
+        )
         # Pad to a fixed floor so the time taken does not tell whether a message was queued.
         remaining = settings.PASSWORD_RESET_RESPONSE_SECONDS - (time.monotonic() - started)
         if remaining > 0:
@@ -455,7 +457,9 @@ def password_reset_set(request: HttpRequest, uidb64: str) -> HttpResponse:
         return _reset_link_invalid(request)
     form = NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        password_reset_complete(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+        password_reset_complete(
+            acting=acting_from_request(request), user=user, new_password=form.cleaned_data["new_password1"]
+        )
         request.session.pop(RESET_TOKEN_SESSION_KEY, None)
         return redirect("accounts:password-reset-done")
     status = 400 if form.errors else 200

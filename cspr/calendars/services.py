@@ -6,9 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
-from cspr.audit.services import audit_record
 from cspr.calendars.holiday_sources import (
     build_calendar,
     by_year,
@@ -17,9 +15,14 @@ from cspr.calendars.holiday_sources import (
 )
 from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
 from cspr.calendars.selectors import imported_holidays
+from cspr.core.policy import CALENDAR_EDITORS, PROCEDURE_EDITORS
 from cspr.core.text import NOTE, ONE_LINE, TextRefused, clean_text
 from cspr.domain.presets import get_preset
+from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import Grant
 
 CLOSURE_DAY_EXISTS = "There is already a closure day on {day}."
 CLOSURE_DAY_NOT_WORKING_DAY = "{day} is not a working day already, so closing the office changes nothing."
@@ -30,13 +33,17 @@ class CalendarChangeRefused(TextRefused):
     pass
 
 
+def _grant(acting: Acting, partnership_id: int, editors: frozenset[Role]) -> Grant | None:
+    """The membership that allows the change (the roles in their declared order: the business unit first)."""
+    return acting.grant_for(partnership_id, [role for role in Role if role in editors])
+
+
 def closure_day_add(
     *,
-    actor: Any,
+    acting: Acting,
     partnership: Partnership,
     day: datetime.date,
     description: str,
-    request: HttpRequest | None = None,
 ) -> ClosureDay:
     description = clean_text(
         description, subject="Description", limit=ONE_LINE, field="description", refused=CalendarChangeRefused
@@ -47,30 +54,32 @@ def closure_day_add(
     try:
         with transaction.atomic():
             closure = ClosureDay.objects.create(
-                partnership=partnership, date=day, description=description, created_by=actor
+                partnership=partnership, date=day, description=description, created_by=acting.user
             )
-            audit_record(
-                actor=actor,
-                verb="closure_day.added",
+            audit(
+                acting,
+                "closure_day.added",
                 obj=closure,
                 partnership=partnership,
-                details={"date": day.isoformat(), "description": closure.description},
-                request=request,
+                grant=_grant(acting, partnership.pk, CALENDAR_EDITORS),
+                date=day.isoformat(),
+                description=closure.description,
             )
     except IntegrityError as error:
         raise CalendarChangeRefused(CLOSURE_DAY_EXISTS.format(day=f"{day.day} {day:%B %Y}")) from error
     return closure
 
 
-def closure_day_remove(*, actor: Any, closure_day: ClosureDay, request: HttpRequest | None = None) -> None:
+def closure_day_remove(*, acting: Acting, closure_day: ClosureDay) -> None:
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            verb="closure_day.removed",
+        audit(
+            acting,
+            "closure_day.removed",
             obj=closure_day,
-            partnership=closure_day.partnership,
-            details={"date": closure_day.date.isoformat(), "description": closure_day.description},
-            request=request,
+            partnership=closure_day.partnership_id,
+            grant=_grant(acting, closure_day.partnership_id, CALENDAR_EDITORS),
+            date=closure_day.date.isoformat(),
+            description=closure_day.description,
         )
         closure_day.delete()
 
@@ -81,7 +90,9 @@ HOLIDAY_WOULD_BE_REMOVED = (
 )
 
 
-def bank_holidays_import(*, actor: Any, events: list[tuple[datetime.date, str]], replace: bool = False) -> list[int]:
+def bank_holidays_import(
+    *, acting: Acting, events: list[tuple[datetime.date, str]], replace: bool = False
+) -> list[int]:
     """Merge the file's holidays into what is known for every year it covers. Returns the years imported.
 
     A file that lists none of a year's known holidays only adds to them (an announced one-off holiday). A file that
@@ -117,22 +128,20 @@ def bank_holidays_import(*, actor: Any, events: list[tuple[datetime.date, str]],
         )
         for year in merged:
             ImportedHolidayYear.objects.get_or_create(year=year)
-        audit_record(
-            actor=actor,
-            verb="bank_holidays.imported",
+        audit(
+            acting,
+            "bank_holidays.imported",
             object_type="calendars.importedbankholiday",
-            details={
-                "years": sorted(merged),
-                "events": len(events),
-                "replace": replace,
-                "removed": [day.isoformat() for day in removed],
-            },
+            years=sorted(merged),
+            events=len(events),
+            replace=replace,
+            removed=[day.isoformat() for day in removed],
         )
     return sorted(merged)
 
 
 def clock_override_set(
-    *, actor: Any, partnership: Partnership, clock_id: str, amount: int, reason: str, request: HttpRequest | None = None
+    *, acting: Acting, partnership: Partnership, clock_id: str, amount: int, reason: str
 ) -> ClockOverride | None:
     """Change one number of the partnership's preset; setting the preset's own number removes the override.
 
@@ -143,36 +152,32 @@ def clock_override_set(
         raise CalendarChangeRefused(OVERRIDE_REASON_REQUIRED)
     preset = get_preset(partnership.preset)
     preset.with_overrides({clock_id: amount})  # raises on an unknown clock or a bad amount
-    details = {
+    details: dict[str, Any] = {
         "clock_id": clock_id,
         "amount": amount,
         "default": preset.rule(clock_id).amount,
         "reason": reason,
     }
+    grant = _grant(acting, partnership.pk, PROCEDURE_EDITORS)
     with transaction.atomic():
         if amount == preset.rule(clock_id).amount:
             ClockOverride.objects.filter(partnership=partnership, clock_id=clock_id).delete()
-            audit_record(
-                actor=actor,
-                verb="clock_override.reset",
+            audit(
+                acting,
+                "clock_override.reset",
                 object_type="calendars.clockoverride",
                 object_id=clock_id,
                 partnership=partnership,
-                details=details,
-                request=request,
+                grant=grant,
+                **details,
             )
             return None
         override, created = ClockOverride.objects.update_or_create(
             partnership=partnership,
             clock_id=clock_id,
-            defaults={"amount": amount, "reason": reason, "created_by": actor},
+            defaults={"amount": amount, "reason": reason, "created_by": acting.user},
         )
-        audit_record(
-            actor=actor,
-            verb="clock_override.set",
-            obj=override,
-            partnership=partnership,
-            details={**details, "created": created},
-            request=request,
+        audit(
+            acting, "clock_override.set", obj=override, partnership=partnership, grant=grant, **details, created=created
         )
     return override

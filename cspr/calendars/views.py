@@ -11,6 +11,7 @@ from cspr.calendars import selectors, services
 from cspr.calendars.forms import ClosureDayForm
 from cspr.core.forms import govuk_date
 from cspr.core.middleware import refuse
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.selectors import partnership_get
 
 
@@ -34,11 +35,10 @@ def closure_day_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             closure = services.closure_day_add(
-                actor=request.user,
+                acting=acting_from_request(request),
                 partnership=partnership,
                 day=form.cleaned_data["date"],
                 description=form.cleaned_data["description"],
-                request=request,
             )
         except services.CalendarChangeRefused as error:
             form.add_error("date", str(error))
@@ -62,6 +62,6 @@ def closure_day_remove(request: HttpRequest, closure_day_id: int) -> HttpRespons
     )
     if closure is None:
         return refuse(request, reason="closure day not in this partnership", status=404)
-    services.closure_day_remove(actor=request.user, closure_day=closure, request=request)
+    services.closure_day_remove(acting=acting_from_request(request), closure_day=closure)
     messages.success(request, f"Closure day removed: {govuk_date(closure.date)}")
     return redirect("calendars:closure-days")

@@ -15,6 +15,7 @@ from cspr.accounts.services import user_get_or_create
 from cspr.calendars.services import closure_day_add
 from cspr.cases.demo import seed_demo_cases
 from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting, system_acting
 from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
 from cspr.partnerships.services import contact_set, membership_grant, organisation_link, partnership_create
 from cspr.rapid_reviews.demo import seed_demo_rapid_review
@@ -99,13 +100,20 @@ def demo_logins() -> list[DemoLogin]:
 
 
 def _seed_partnership(
-    *, name: str, code: str, areas: list[str], preset: str, organisations: list, people: list[DemoPerson]
+    *,
+    acting: Acting,
+    name: str,
+    code: str,
+    areas: list[str],
+    preset: str,
+    organisations: list,
+    people: list[DemoPerson],
 ) -> Partnership:
-    partnership = partnership_create(actor=None, name=name, code=code, local_authority_areas=areas, preset=preset)
+    partnership = partnership_create(acting=acting, name=name, code=code, local_authority_areas=areas, preset=preset)
     links = {}
     for org_name, org_type, is_partner, is_statutory in organisations:
         link = organisation_link(
-            actor=None,
+            acting=acting,
             partnership=partnership,
             name=org_name,
             type=org_type,
@@ -114,11 +122,13 @@ def _seed_partnership(
         )
         links[org_name] = link.organisation
     for kind, contact_name, email in CONTACTS:
-        contact_set(actor=None, partnership=partnership, kind=kind, name=contact_name, email=email)
+        contact_set(acting=acting, partnership=partnership, kind=kind, name=contact_name, email=email)
     for person in people:
-        user, _ = user_get_or_create(actor=None, email=person.email, full_name=person.full_name, password=DEMO_PASSWORD)
+        user, _ = user_get_or_create(
+            acting=acting, email=person.email, full_name=person.full_name, password=DEMO_PASSWORD
+        )
         organisation = links[person.organisation] if person.organisation else None
-        membership_grant(actor=None, user=user, partnership=partnership, role=person.role, organisation=organisation)
+        membership_grant(acting=acting, user=user, partnership=partnership, role=person.role, organisation=organisation)
     return partnership
 
 
@@ -130,8 +140,10 @@ def seed_demo() -> bool:
     """Load the demo data if no partnership exists yet. Returns whether anything was loaded."""
     if Partnership.objects.exists():
         return False
+    acting = system_acting()  # the service loads its own demo: nobody signed in, no membership
     with transaction.atomic():
         northvale = _seed_partnership(
+            acting=acting,
             name="Northvale Safeguarding Children Partnership (demo)",
             code="NVALE",
             areas=["Northvale"],
@@ -140,6 +152,7 @@ def seed_demo() -> bool:
             people=NORTHVALE_PEOPLE,
         )
         _seed_partnership(
+            acting=acting,
             name="Southmoor Safeguarding Children Partnership (demo)",
             code="SMOOR",
             areas=["Southmoor"],
@@ -148,7 +161,7 @@ def seed_demo() -> bool:
             people=SOUTHMOOR_PEOPLE,
         )
         for day in NORTHVALE_CLOSURE_DAYS:
-            closure_day_add(actor=None, partnership=northvale, day=day, description="Christmas shutdown")
+            closure_day_add(acting=acting, partnership=northvale, day=day, description="Christmas shutdown")
         seed_demo_cases(partnership=northvale)
         seed_demo_rapid_review(partnership=northvale)
         seed_demo_returns(partnership=northvale)

@@ -5,21 +5,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import timezone
 
 from cspr.accounts.models import User
 from cspr.accounts.services import user_get_or_create, user_sessions_end
-from cspr.audit.services import audit_record
+from cspr.core.policy import PEOPLE_MANAGERS
 from cspr.core.text import ONE_LINE, clean_text
 from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting
+from cspr.kernel.kit import audit, link, now, tell
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import (
     ROLES_NEEDING_ORGANISATION,
@@ -30,11 +30,17 @@ from cspr.partnerships.models import (
     Partnership,
     PartnershipOrganisation,
 )
-from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, Scope, current_partnership_choose, scope_for
+from cspr.partnerships.scoping import (
+    CURRENT_PARTNERSHIP_SESSION_KEY,
+    NO_SCOPE,
+    Grant,
+    Scope,
+    current_partnership_choose,
+    scope_for,
+)
 
 ORGANISATION_REQUIRED = "The role '{role}' needs an organisation."
 ORGANISATION_NOT_IN_PARTNERSHIP = "{organisation} does not serve {partnership}."
-PARTNERSHIP_NOT_AVAILABLE = "You are not a member of that partnership."
 INVITATION_NOT_VALID = (
     "This invitation link has expired or has already been used. Ask the person who invited you for a new one."
 )
@@ -45,14 +51,18 @@ class MembershipError(ValueError):
     pass
 
 
+def _manager_grant(acting: Acting, partnership_id: int) -> Grant | None:
+    """The membership that lets the acting person manage the partnership's people (none for a command)."""
+    return acting.grant_for(partnership_id, [role for role in Role if role in PEOPLE_MANAGERS])
+
+
 def membership_grant(
     *,
-    actor: Any,
-    user: Any,
+    acting: Acting,
+    user: User,
     partnership: Partnership,
     role: Role,
     organisation: Organisation | None = None,
-    request: HttpRequest | None = None,
 ) -> tuple[Membership, bool]:
     """Give a person a role in a partnership; re-activates a disabled one. Returns (membership, created)."""
     if role in ROLES_NEEDING_ORGANISATION and organisation is None:
@@ -70,31 +80,22 @@ def membership_grant(
             membership.is_active = True
             membership.save(update_fields=["is_active"])
         if changed:
-            audit_record(
-                actor=actor,
-                verb="membership.granted",
+            audit(
+                acting,
+                "membership.granted",
                 obj=membership,
                 partnership=partnership,
-                details={
-                    "user_id": user.pk,
-                    "role": role.value,
-                    "organisation_id": organisation.pk if organisation else None,
-                    "reactivated": not created,
-                },
-                request=request,
+                grant=_manager_grant(acting, partnership.pk),
+                user_id=user.pk,
+                role=role.value,
+                organisation_id=organisation.pk if organisation else None,
+                reactivated=not created,
             )
     return membership, created
 
 
-def partnership_switch(*, scope: Scope, request: HttpRequest, partnership_id: int) -> None:
-    """Work in another of one's own partnerships. Never one the person is not a member of."""
-    if not scope.can_see_partnership(partnership_id):
-        raise MembershipError(PARTNERSHIP_NOT_AVAILABLE)
-    request.session[CURRENT_PARTNERSHIP_SESSION_KEY] = partnership_id
-
-
 def partnership_create(
-    *, actor: Any, name: str, code: str, local_authority_areas: list[str], preset: str
+    *, acting: Acting, name: str, code: str, local_authority_areas: list[str], preset: str
 ) -> Partnership:
     with transaction.atomic():
         partnership = Partnership(
@@ -105,19 +106,20 @@ def partnership_create(
         )
         partnership.full_clean()
         partnership.save()
-        audit_record(
-            actor=actor,
-            verb="partnership.created",
+        audit(
+            acting,
+            "partnership.created",
             obj=partnership,
             partnership=partnership,
-            details={"code": partnership.code, "preset": preset},
+            code=partnership.code,
+            preset=preset,
         )
     return partnership
 
 
 def organisation_link(
     *,
-    actor: Any,
+    acting: Acting,
     partnership: Partnership,
     name: str,
     type: str,
@@ -127,32 +129,30 @@ def organisation_link(
     """Make an organisation (new or existing, found by name) serve a partnership, with its two flags."""
     with transaction.atomic():
         organisation, created = Organisation.objects.get_or_create(name=name.strip(), defaults={"type": type})
-        link, _ = PartnershipOrganisation.objects.update_or_create(
+        link_row, _ = PartnershipOrganisation.objects.update_or_create(
             partnership=partnership,
             organisation=organisation,
             defaults={"is_safeguarding_partner": is_safeguarding_partner, "is_statutory_agency": is_statutory_agency},
         )
-        audit_record(
-            actor=actor,
-            verb="organisation.linked",
-            obj=link,
+        audit(
+            acting,
+            "organisation.linked",
+            obj=link_row,
             partnership=partnership,
-            details={
-                "organisation_id": organisation.pk,
-                "organisation_created": created,
-                "is_safeguarding_partner": is_safeguarding_partner,
-                "is_statutory_agency": is_statutory_agency,
-            },
+            organisation_id=organisation.pk,
+            organisation_created=created,
+            is_safeguarding_partner=is_safeguarding_partner,
+            is_statutory_agency=is_statutory_agency,
         )
-    return link
+    return link_row
 
 
-def contact_set(*, actor: Any, partnership: Partnership, kind: str, name: str, email: str = "") -> Contact:
+def contact_set(*, acting: Acting, partnership: Partnership, kind: str, name: str, email: str = "") -> Contact:
     with transaction.atomic():
         contact, _ = Contact.objects.update_or_create(
             partnership=partnership, kind=kind, defaults={"name": name.strip(), "email": email.strip()}
         )
-        audit_record(actor=actor, verb="contact.set", obj=contact, partnership=partnership, details={"kind": kind})
+        audit(acting, "contact.set", obj=contact, partnership=partnership, kind=kind)
     return contact
 
 
@@ -182,12 +182,11 @@ def _invitation_or_membership_email(
 
 def invitation_send(
     *,
-    actor: Any,
+    acting: Acting,
     partnership: Partnership,
     email: str,
     role: Role,
     organisation: Organisation | None = None,
-    request: HttpRequest | None = None,
 ) -> None:
     """Give someone a role in the partnership by e-mail.
 
@@ -200,23 +199,16 @@ def invitation_send(
     with transaction.atomic():
         if existing is not None:
             membership_grant(
-                actor=actor,
-                user=existing,
-                partnership=partnership,
-                role=role,
-                organisation=organisation,
-                request=request,
+                acting=acting, user=existing, partnership=partnership, role=role, organisation=organisation
             )
             subject, body = _invitation_or_membership_email(
                 partnership=partnership,
                 role=role,
                 organisation=organisation,
-                link=settings.SERVICE_URL + reverse("accounts:sign-in"),
+                link=link("accounts:sign-in"),
                 new_account=False,
             )
-            message_queue(
-                to=existing.email, subject=subject, body=body, kind="membership.added", partnership=partnership
-            )
+            tell(partnership=partnership, to=[existing.email], subject=subject, body=body, kind="membership.added")
             return
         if role in ROLES_NEEDING_ORGANISATION and organisation is None:
             raise MembershipError(ORGANISATION_REQUIRED.format(role=role.label))
@@ -225,32 +217,34 @@ def invitation_send(
                 ORGANISATION_NOT_IN_PARTNERSHIP.format(organisation=organisation, partnership=partnership)
             )
         token = secrets.token_urlsafe(32)
-        now = timezone.now()
+        sent_at = now()
         invitation = Invitation.objects.create(
             partnership=partnership,
             email=email,
             role=role.value,
             organisation=organisation,
             token_hash=_token_hash(token),
-            invited_by=actor if getattr(actor, "is_authenticated", False) else None,
-            created_at=now,
-            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            invited_by=acting.user,
+            created_at=sent_at,
+            expires_at=sent_at + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
-        audit_record(
-            actor=actor,
-            verb="invitation.sent",
+        audit(
+            acting,
+            "invitation.sent",
             obj=invitation,
             partnership=partnership,
-            details={"role": role.value, "organisation_id": organisation.pk if organisation else None},
-            request=request,
+            grant=_manager_grant(acting, partnership.pk),
+            role=role.value,
+            organisation_id=organisation.pk if organisation else None,
         )
         subject, body = _invitation_or_membership_email(
             partnership=partnership,
             role=role,
             organisation=organisation,
-            link=settings.SERVICE_URL + reverse("partnerships:invitation-accept", kwargs={"token": token}),
+            link=link("partnerships:invitation-accept", token=token),
             new_account=True,
         )
+        # Not through the kit's ``tell``: the link is a secret, which the outbox keeps out of its logs.
         message_queue(
             to=email, subject=subject, body=body, kind="invitation", partnership=partnership, holds_secret=True
         )
@@ -263,19 +257,19 @@ def invitation_for_token(token: str) -> Invitation | None:
     )
     if invitation is None or invitation.accepted_at or invitation.withdrawn_at:
         return None
-    if invitation.expires_at <= timezone.now():
+    if invitation.expires_at <= now():
         return None
     return invitation
 
 
-def invitation_accept(
-    *, token: str, full_name: str, password: str, request: HttpRequest | None = None
-) -> tuple[User, bool]:
+def invitation_accept(*, acting: Acting, token: str, full_name: str, password: str) -> tuple[User, bool]:
     """Create the account and its membership from a valid invitation; the link then stops working.
 
     Returns (user, created). If an account with the address appeared meanwhile, it keeps its
     own password and just gains the membership. A full name the free-text policy refuses raises
-    :class:`~cspr.core.text.TextRefused` before anything is claimed.
+    :class:`~cspr.core.text.TextRefused` before anything is claimed. Whoever holds the link is
+    nobody until the account exists (its creation is recorded without a person), then acts as
+    that person, through the invitation rather than any membership; ``acting`` gives the address.
     """
     full_name = clean_text(full_name, subject="Full name", limit=ONE_LINE, field="full_name")
     with transaction.atomic():
@@ -283,24 +277,24 @@ def invitation_accept(
         if invitation is None:
             raise MembershipError(INVITATION_NOT_VALID)
         # Claim the invitation first, so two submissions of one link cannot both succeed.
-        claimed = Invitation.objects.filter(id=invitation.id, accepted_at__isnull=True).update(
-            accepted_at=timezone.now()
-        )
+        claimed = Invitation.objects.filter(id=invitation.id, accepted_at__isnull=True).update(accepted_at=now())
         if claimed != 1:
             raise MembershipError(INVITATION_NOT_VALID)
         validate_password(password, user=User(email=invitation.email, full_name=full_name))
-        user, created = user_get_or_create(actor=None, email=invitation.email, full_name=full_name, password=password)
+        nobody = replace(acting, user=None, scope=NO_SCOPE)
+        user, created = user_get_or_create(
+            acting=nobody, email=invitation.email, full_name=full_name, password=password
+        )
+        # The invitation allows this, not any membership the person may already hold: none is recorded.
+        person = replace(acting, user=user, scope=Scope(user_id=user.pk))
         membership_grant(
-            actor=user,
+            acting=person,
             user=user,
             partnership=invitation.partnership,
             role=Role(invitation.role),
             organisation=invitation.organisation,
-            request=request,
         )
-        audit_record(
-            actor=user, verb="invitation.accepted", obj=invitation, partnership=invitation.partnership, request=request
-        )
+        audit(person, "invitation.accepted", obj=invitation, partnership=invitation.partnership)
     return user, created
 
 
@@ -319,11 +313,10 @@ def _would_remove_last_admin(membership: Membership) -> bool:
 
 def membership_change(
     *,
-    actor: Any,
+    acting: Acting,
     membership: Membership,
     role: Role,
     organisation: Organisation | None,
-    request: HttpRequest | None = None,
 ) -> Membership:
     """Change the role (and organisation) of one membership in its partnership."""
     if role in ROLES_NEEDING_ORGANISATION and organisation is None:
@@ -340,13 +333,14 @@ def membership_change(
         membership.role = role.value
         membership.organisation = organisation
         membership.save(update_fields=["role", "organisation"])
-        audit_record(
-            actor=actor,
-            verb="membership.changed",
+        audit(
+            acting,
+            "membership.changed",
             obj=membership,
             partnership=partnership,
-            details={"before": before, "after": {"role": role.value, "organisation_id": membership.organisation_id}},
-            request=request,
+            grant=_manager_grant(acting, partnership.pk),
+            before=before,
+            after={"role": role.value, "organisation_id": membership.organisation_id},
         )
     return membership
 
@@ -365,9 +359,7 @@ def _session_works_in(partnership_id: int, *, before: Scope) -> Callable[[dict[s
     return works_in
 
 
-def membership_set_active(
-    *, actor: Any, membership: Membership, active: bool, request: HttpRequest | None = None
-) -> Membership:
+def membership_set_active(*, acting: Acting, membership: Membership, active: bool) -> Membership:
     """Disable or re-enable one membership. Never the account: other partnerships may rely on it.
 
     Disabling the person's last active membership in the partnership ends, at once and on the
@@ -384,23 +376,23 @@ def membership_set_active(
         before = scope_for(person)
         membership.is_active = active
         membership.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            verb="membership.enabled" if active else "membership.disabled",
+        audit(
+            acting,
+            "membership.enabled" if active else "membership.disabled",
             obj=membership,
-            partnership=membership.partnership,
-            details={"user_id": membership.user_id, "role": membership.role},
-            request=request,
+            partnership=membership.partnership_id,
+            grant=_manager_grant(acting, membership.partnership_id),
+            user_id=membership.user_id,
+            role=membership.role,
         )
         still_member = Membership.objects.filter(
             user_id=membership.user_id, partnership_id=membership.partnership_id, is_active=True
         ).exists()
         if not active and not still_member:
             user_sessions_end(
+                acting=acting,
                 user=person,
-                actor=actor,
                 reason="membership disabled",
-                request=request,
                 only=_session_works_in(membership.partnership_id, before=before),
                 notice=access_removed_notice(partnership=membership.partnership, user_id=membership.user_id),
             )

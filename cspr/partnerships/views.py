@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
 from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY
 
 PEOPLE_PAGE_SIZE = 50
 
@@ -78,12 +80,11 @@ def invite(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_send(
-                actor=request.user,
+                acting=acting_from_request(request),
                 partnership=partnership,
                 email=form.cleaned_data["email"],
                 role=Role(form.cleaned_data["role"]),
                 organisation=form.cleaned_data["organisation"],
-                request=request,
             )
         except services.MembershipError as error:
             form.add_error(None, str(error))
@@ -116,11 +117,10 @@ def membership_change(request: HttpRequest, membership_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change(
-                actor=request.user,
+                acting=acting_from_request(request),
                 membership=membership,
                 role=Role(form.cleaned_data["role"]),
                 organisation=form.cleaned_data["organisation"],
-                request=request,
             )
         except services.MembershipError as error:
             form.add_error(None, str(error))
@@ -162,7 +162,7 @@ def membership_enable(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 def _membership_set_active(request: HttpRequest, membership: Membership, *, active: bool) -> HttpResponse:
     try:
-        services.membership_set_active(actor=request.user, membership=membership, active=active, request=request)
+        services.membership_set_active(acting=acting_from_request(request), membership=membership, active=active)
     except services.MembershipError as error:
         messages.error(request, str(error))
     else:
@@ -184,10 +184,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _user, created = services.invitation_accept(
+                acting=acting_from_request(request),
                 token=token,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password"],
-                request=request,
             )
         except services.MembershipError:
             return render(request, "partnerships/invitation_invalid.html", {}, status=404)
@@ -204,11 +204,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def switch(request: HttpRequest) -> HttpResponse:
+    """Work in another of one's own partnerships (kept in the session), never one the person is not a member of."""
     try:
         partnership_id = int(request.POST.get("partnership", ""))
-        services.partnership_switch(scope=request.scope, request=request, partnership_id=partnership_id)  # type: ignore[attr-defined]
-    except (ValueError, services.MembershipError):
+    except ValueError:
+        partnership_id = None
+    if not acting_from_request(request).scope.can_see_partnership(partnership_id):
         return refuse(request, reason="switch to a partnership the person is not a member of", status=404)
+    request.session[CURRENT_PARTNERSHIP_SESSION_KEY] = partnership_id
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = ""

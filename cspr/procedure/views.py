@@ -50,12 +50,11 @@ def clock_edit(request: HttpRequest, clock_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             clock_override_set(
-                actor=request.user,
+                acting=acting_from_request(request),
                 partnership=partnership,
                 clock_id=clock_id,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except (CalendarChangeRefused, PresetOverrideError, UnknownClockError) as error:
             form.add_error("amount", str(error))

@@ -175,7 +175,7 @@ TRUSTED_PROXY_COUNT = 0
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 # Wrong second-factor codes count too. Failures are cleared only once both factors pass
-# (cspr.accounts.services.sign_in_complete), never by the password alone: otherwise each
+# (cspr.accounts.web.sign_in_complete), never by the password alone: otherwise each
 # password sign-in would buy a fresh set of code guesses.
 AXES_RESET_ON_SUCCESS = False
 # "Admin@Example.org" and "admin@example.org" are one account, so one failure count.

@@ -14,6 +14,7 @@ from django.test import Client
 from cspr.accounts.models import User
 from cspr.accounts.services import AccountChangeRefused, account_set_active
 from cspr.audit.models import AuditEvent
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
 
 
@@ -28,7 +29,7 @@ def test_disabling_an_account_ends_its_sessions_in_every_partnership(
     # The police lead belongs to both demo partnerships: one account, two memberships.
     client = client_as("police.lead@example.org")
     person = User.objects.get(email="police.lead@example.org")
-    assert account_set_active(actor=operator, user=person, active=False, reason="left the force") == 1
+    assert account_set_active(acting=acting_for(operator), user=person, active=False, reason="left the force") == 1
     person.refresh_from_db()
     assert not person.is_active
     assert client.get("/")["Location"].startswith("/accounts/sign-in/")
@@ -39,8 +40,8 @@ def test_disabling_an_account_ends_its_sessions_in_every_partnership(
 
 def test_enabling_it_again_is_audited_and_lets_the_person_sign_in(operator: User, demo: dict[str, Partnership]) -> None:
     person = User.objects.get(email="reviewer@example.org")
-    account_set_active(actor=operator, user=person, active=False, reason="suspended")
-    account_set_active(actor=operator, user=person, active=True, reason="back")
+    account_set_active(acting=acting_for(operator), user=person, active=False, reason="suspended")
+    account_set_active(acting=acting_for(operator), user=person, active=True, reason="back")
     person.refresh_from_db()
     assert person.is_active
     assert AuditEvent.objects.filter(verb="account.enabled", object_id=str(person.pk)).count() == 1
@@ -51,7 +52,7 @@ def test_only_an_active_superuser_may_disable_an_account(demo: dict[str, Partner
     actor = User.objects.get(email=actor_email) if actor_email else None
     person = User.objects.get(email="reviewer@example.org")
     with pytest.raises(AccountChangeRefused, match="Only a superuser"):
-        account_set_active(actor=actor, user=person, active=False, reason="no")
+        account_set_active(acting=acting_for(actor), user=person, active=False, reason="no")
     person.refresh_from_db()
     assert person.is_active
     assert not AuditEvent.objects.filter(verb="account.disabled").exists()
@@ -60,9 +61,9 @@ def test_only_an_active_superuser_may_disable_an_account(demo: dict[str, Partner
 def test_a_reason_is_required_and_a_superuser_cannot_disable_themself(operator: User) -> None:
     person = User.objects.get(email="reviewer@example.org")
     with pytest.raises(AccountChangeRefused, match="reason"):
-        account_set_active(actor=operator, user=person, active=False, reason="  ")
+        account_set_active(acting=acting_for(operator), user=person, active=False, reason="  ")
     with pytest.raises(AccountChangeRefused, match="your own account"):
-        account_set_active(actor=operator, user=operator, active=False, reason="oops")
+        account_set_active(acting=acting_for(operator), user=operator, active=False, reason="oops")
 
 
 def test_disabling_is_atomic(operator: User) -> None:
@@ -71,7 +72,7 @@ def test_disabling_is_atomic(operator: User) -> None:
         mock.patch("cspr.accounts.services.user_sessions_end", side_effect=RuntimeError("store down")),
         pytest.raises(RuntimeError),
     ):
-        account_set_active(actor=operator, user=person, active=False, reason="left")
+        account_set_active(acting=acting_for(operator), user=person, active=False, reason="left")
     person.refresh_from_db()
     assert person.is_active
     assert not AuditEvent.objects.filter(verb="account.disabled").exists()

@@ -15,6 +15,7 @@ from django.test import Client
 from cspr.accounts.models import User, UserSession
 from cspr.accounts.services import user_sessions_end
 from cspr.audit.models import AuditEvent
+from cspr.kernel.acting import system_acting
 from cspr.partnerships.demo import DEMO_PASSWORD
 from cspr.partnerships.models import Partnership
 
@@ -146,13 +147,16 @@ def test_ending_a_persons_sessions_ends_all_of_them_or_all_but_one(
     bystander = client_as("auditor@example.org")
     keep = clients[0].session.session_key
     person = user("reviewer@example.org")
-    assert user_sessions_end(user=person, except_session_key=keep, reason="membership disabled") == 2
+    assert (
+        user_sessions_end(acting=system_acting(), user=person, except_session_key=keep, reason="membership disabled")
+        == 2
+    )
     assert clients[0].get("/").status_code == 200
     assert [c.get("/").status_code for c in clients[1:]] == [302, 302]
     assert bystander.get("/").status_code == 200
     event = AuditEvent.objects.get(verb="account.sessions_ended")
     assert event.details == {"sessions": 2, "reason": "membership disabled", "kept_current": True}
-    assert user_sessions_end(user=person) == 1
+    assert user_sessions_end(acting=system_acting(), user=person) == 1
     assert clients[0].get("/").status_code == 302
     assert not UserSession.objects.filter(user=person).exists()
 
@@ -165,7 +169,7 @@ def test_ending_sessions_touches_only_the_persons_own_session_rows(
     client_as("reviewer@example.org")
     before = Session.objects.count()
     with django_assert_max_num_queries(12):
-        assert user_sessions_end(user=user("reviewer@example.org")) == 1
+        assert user_sessions_end(acting=system_acting(), user=user("reviewer@example.org")) == 1
     assert Session.objects.count() == before - 1
 
 
@@ -176,7 +180,7 @@ def test_a_disabled_account_is_signed_out_at_its_next_request(
     person = user("reviewer@example.org")
     person.is_active = False
     person.save(update_fields=["is_active"])
-    user_sessions_end(user=person, reason="account disabled")
+    user_sessions_end(acting=system_acting(), user=person, reason="account disabled")
     assert client.get("/")["Location"].startswith("/accounts/sign-in/")
 
 

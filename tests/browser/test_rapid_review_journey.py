@@ -32,7 +32,7 @@ from cspr.cases.models import Case, DutyKind
 from cspr.cases.services import case_route, duty_record, la_decision_record
 from cspr.domain.rapid_review import JUDGED_CRITERIA
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for
+from cspr.kernel.acting import acting_for, system_acting
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.demo import DEMO_PASSWORD, seed_demo
 from cspr.partnerships.models import Organisation, Partnership
@@ -138,9 +138,11 @@ def route_case_to_the_rapid_review() -> Case:
 def add_a_health_contributor() -> None:
     """A second health contributor, so that the one who writes the return is not the lead who signs it off."""
     northvale = Partnership.objects.get(code="NVALE")
-    user, _ = user_get_or_create(actor=None, email=HEALTH_CONTRIBUTOR, full_name="Tamsin Rook", password=DEMO_PASSWORD)
+    user, _ = user_get_or_create(
+        acting=system_acting(), email=HEALTH_CONTRIBUTOR, full_name="Tamsin Rook", password=DEMO_PASSWORD
+    )
     membership_grant(
-        actor=None,
+        acting=system_acting(),
         user=user,
         partnership=northvale,
         role=Role.AGENCY_CONTRIBUTOR,

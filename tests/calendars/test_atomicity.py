@@ -7,9 +7,10 @@ from unittest import mock
 
 import pytest
 
-from cspr.audit.services import audit_record
 from cspr.calendars import services
 from cspr.calendars.models import ImportedBankHoliday
+from cspr.kernel.acting import system_acting
+from cspr.kernel.kit import audit
 from tests.support import WriteFailed, database_rows, fails_after_call, tables_changed
 
 NEW_YEAR = (datetime.date(2029, 1, 1), "New Year's Day")
@@ -20,12 +21,12 @@ ANNOUNCED = (datetime.date(2029, 5, 7), "An announced holiday")
 def test_atomicity_an_import_that_fails_at_its_audit_event_keeps_the_year_it_was_replacing(db: None) -> None:
     """An import deletes the year's holidays and writes the new list before its audit event: when the event fails,
     the old list is back and the new one is gone."""
-    services.bank_holidays_import(actor=None, events=[NEW_YEAR, CHRISTMAS])
+    services.bank_holidays_import(acting=system_acting(), events=[NEW_YEAR, CHRISTMAS])
     before = database_rows()
     with (
-        mock.patch.object(services, "audit_record", side_effect=fails_after_call(audit_record)),
+        mock.patch.object(services, "audit", side_effect=fails_after_call(audit)),
         pytest.raises(WriteFailed),
     ):
-        services.bank_holidays_import(actor=None, events=[NEW_YEAR, ANNOUNCED, CHRISTMAS])
+        services.bank_holidays_import(acting=system_acting(), events=[NEW_YEAR, ANNOUNCED, CHRISTMAS])
     assert tables_changed(before, database_rows()) == []
     assert sorted(ImportedBankHoliday.objects.values_list("date", flat=True)) == [NEW_YEAR[0], CHRISTMAS[0]]

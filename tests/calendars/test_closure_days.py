@@ -11,7 +11,9 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.calendars import services
 from cspr.calendars.models import ClosureDay
-from cspr.partnerships.models import Partnership
+from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_for
+from cspr.partnerships.models import Membership, Partnership
 
 CHRISTMAS_EVE_2030 = {"date-day": "24", "date-month": "12", "date-year": "2030", "description": "Christmas shutdown"}
 
@@ -49,7 +51,7 @@ def test_a_weekend_or_bank_holiday_is_refused_as_a_closure_day(
 ) -> None:
     with pytest.raises(services.CalendarChangeRefused, match="not a working day already"):
         services.closure_day_add(
-            actor=user("business.unit@example.org"),
+            acting=acting_for(user("business.unit@example.org")),
             partnership=demo["northvale"],
             day=datetime.date(2026, 12, 25),
             description="Christmas",
@@ -57,21 +59,21 @@ def test_a_weekend_or_bank_holiday_is_refused_as_a_closure_day(
 
 
 def test_the_same_day_twice_is_refused(demo: dict[str, Partnership], user: Callable[[str], User]) -> None:
-    actor = user("business.unit@example.org")
+    acting = acting_for(user("business.unit@example.org"))
     day = datetime.date(2030, 12, 24)
-    services.closure_day_add(actor=actor, partnership=demo["northvale"], day=day, description="Shutdown")
+    services.closure_day_add(acting=acting, partnership=demo["northvale"], day=day, description="Shutdown")
     with pytest.raises(services.CalendarChangeRefused, match="already a closure day"):
-        services.closure_day_add(actor=actor, partnership=demo["northvale"], day=day, description="Again")
+        services.closure_day_add(acting=acting, partnership=demo["northvale"], day=day, description="Again")
     assert ClosureDay.objects.filter(date=day).count() == 1
 
 
 def test_adding_is_atomic_when_the_audit_write_fails(demo: dict[str, Partnership], user: Callable[[str], User]) -> None:
     with (
-        mock.patch.object(services, "audit_record", side_effect=RuntimeError("audit down")),
+        mock.patch.object(services, "audit", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError),
     ):
         services.closure_day_add(
-            actor=user("business.unit@example.org"),
+            acting=acting_for(user("business.unit@example.org")),
             partnership=demo["northvale"],
             day=datetime.date(2030, 12, 24),
             description="Shutdown",
@@ -104,3 +106,25 @@ def test_removing_a_closure_day_is_audited(client_as: Callable[[str], Client], d
     assert response.status_code == 302
     assert not ClosureDay.objects.filter(id=mine.id).exists()
     assert AuditEvent.objects.filter(verb="closure_day.removed", object_id=str(mine.id)).exists()
+
+
+def test_a_person_with_several_roles_records_the_membership_that_allowed_the_change(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    """Closure days are the business unit's and the partnership admin's: the business unit's membership is
+    recorded first, and an admin-only change (a clock's number) records the admin membership."""
+    person = user("business.unit@example.org")
+    northvale = demo["northvale"]
+    unit = Membership.objects.get(user=person, partnership=northvale, role=Role.BUSINESS_UNIT)
+    admin = Membership.objects.create(user=person, partnership=northvale, role=Role.PARTNERSHIP_ADMIN)
+    acting = acting_for(person, client_ip="192.0.2.7")
+    closure = services.closure_day_add(
+        acting=acting, partnership=northvale, day=datetime.date(2030, 12, 24), description="Shutdown"
+    )
+    added = AuditEvent.objects.get(verb="closure_day.added", object_id=str(closure.pk))
+    assert (added.actor, added.membership_id, added.ip_address) == (person, unit.pk, "192.0.2.7")
+    closure_id = str(closure.pk)
+    services.closure_day_remove(acting=acting, closure_day=closure)
+    assert AuditEvent.objects.get(verb="closure_day.removed", object_id=closure_id).membership_id == unit.pk
+    services.clock_override_set(acting=acting, partnership=northvale, clock_id="prg_meeting", amount=8, reason="Sooner")
+    assert AuditEvent.objects.filter(verb="clock_override.set").latest("id").membership_id == admin.pk

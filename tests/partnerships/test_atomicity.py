@@ -7,7 +7,8 @@ from unittest import mock
 import pytest
 
 from cspr.domain.roles import Role
-from cspr.messaging.services import message_queue
+from cspr.kernel.acting import system_acting
+from cspr.kernel.kit import tell
 from cspr.partnerships import services
 from cspr.partnerships.models import Partnership
 from tests.support import WriteFailed, database_rows, fails_after_call, tables_changed
@@ -20,10 +21,10 @@ def test_atomicity_inviting_someone_with_an_account_that_fails_at_the_email_leav
     membership, its event and the message all go."""
     before = database_rows()
     with (
-        mock.patch.object(services, "message_queue", side_effect=fails_after_call(message_queue)),
+        mock.patch.object(services, "tell", side_effect=fails_after_call(tell)),
         pytest.raises(WriteFailed),
     ):
         services.invitation_send(
-            actor=None, partnership=demo["northvale"], email="auditor@example.org", role=Role.PRG_MEMBER
+            acting=system_acting(), partnership=demo["northvale"], email="auditor@example.org", role=Role.PRG_MEMBER
         )
     assert tables_changed(before, database_rows()) == []

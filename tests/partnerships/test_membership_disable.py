@@ -12,6 +12,7 @@ from django.test import Client
 from cspr.accounts.models import User, UserSession
 from cspr.audit.models import AuditEvent
 from cspr.domain.roles import Role
+from cspr.kernel.acting import system_acting
 from cspr.partnerships import services
 from cspr.partnerships.middleware import ACCESS_REMOVED_REASON
 from cspr.partnerships.models import Membership, Partnership
@@ -155,7 +156,7 @@ def test_a_person_who_keeps_another_role_in_the_partnership_keeps_their_session_
     client_as: Callable[[str], Client], demo: dict[str, Partnership], user: Callable[[str], User]
 ) -> None:
     person = user("business.unit@example.org")
-    services.membership_grant(actor=None, user=person, partnership=demo["northvale"], role=Role.PRG_MEMBER)
+    services.membership_grant(acting=system_acting(), user=person, partnership=demo["northvale"], role=Role.PRG_MEMBER)
     member = client_as("business.unit@example.org")
     client_as("admin@example.org").post(
         disable_url(demo["northvale"].memberships.get(user=person, role=Role.BUSINESS_UNIT))
@@ -214,7 +215,7 @@ def test_disabling_and_ending_the_sessions_happen_together_or_not_at_all(
 
     monkeypatch.setattr(services, "user_sessions_end", broken)
     with pytest.raises(RuntimeError):
-        services.membership_set_active(actor=None, membership=membership, active=False)
+        services.membership_set_active(acting=system_acting(), membership=membership, active=False)
     membership.refresh_from_db()
     assert membership.is_active
     assert not AuditEvent.objects.filter(verb="membership.disabled").exists()

@@ -8,6 +8,7 @@ import pytest
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.domain.roles import Role
+from cspr.kernel.acting import acting_for, system_acting
 from cspr.partnerships import services
 from cspr.partnerships.models import Membership, Organisation, Partnership
 
@@ -17,13 +18,34 @@ def test_granting_a_membership_creates_it_and_records_an_audit_event(
 ) -> None:
     admin, auditor = user("admin@example.org"), user("auditor@example.org")
     membership, created = services.membership_grant(
-        actor=admin, user=auditor, partnership=demo["northvale"], role=Role.PRG_MEMBER
+        acting=acting_for(admin), user=auditor, partnership=demo["northvale"], role=Role.PRG_MEMBER
     )
     assert created
     event = AuditEvent.objects.filter(verb="membership.granted").latest("id")
     assert event.actor == admin
     assert event.object_id == str(membership.id)
     assert event.details["role"] == "prg_member"
+    assert event.membership_id == Membership.objects.get(user=admin, role=Role.PARTNERSHIP_ADMIN).pk
+
+
+def test_a_person_with_several_roles_records_the_membership_that_allowed_the_change(
+    demo: dict[str, Partnership], user: Callable[[str], User]
+) -> None:
+    """Managing people is the partnership admin's: that membership is recorded, never another role the person holds
+    there (nor one in another partnership), whichever was made first."""
+    northvale = demo["northvale"]
+    admin, auditor = user("admin@example.org"), user("auditor@example.org")
+    Membership.objects.create(user=admin, partnership=demo["southmoor"], role=Role.PARTNERSHIP_ADMIN)
+    Membership.objects.create(user=admin, partnership=northvale, role=Role.BUSINESS_UNIT)
+    allowed = Membership.objects.get(user=admin, partnership=northvale, role=Role.PARTNERSHIP_ADMIN)
+    acting = acting_for(admin, client_ip="192.0.2.9")
+    membership, _ = services.membership_grant(acting=acting, user=auditor, partnership=northvale, role=Role.PRG_MEMBER)
+    services.membership_change(acting=acting, membership=membership, role=Role.REVIEWER, organisation=None)
+    services.membership_set_active(acting=acting, membership=membership, active=False)
+    services.invitation_send(acting=acting, partnership=northvale, email="new.person@example.org", role=Role.AUDITOR)
+    for verb in ["membership.granted", "membership.changed", "membership.disabled", "invitation.sent"]:
+        event = AuditEvent.objects.filter(verb=verb).latest("id")
+        assert (event.actor, event.membership_id, event.ip_address) == (admin, allowed.pk, "192.0.2.9"), verb
 
 
 def test_an_agency_role_without_an_organisation_is_refused(
@@ -31,7 +53,10 @@ def test_an_agency_role_without_an_organisation_is_refused(
 ) -> None:
     with pytest.raises(services.MembershipError, match="needs an organisation"):
         services.membership_grant(
-            actor=None, user=user("auditor@example.org"), partnership=demo["northvale"], role=Role.AGENCY_CONTRIBUTOR
+            acting=system_acting(),
+            user=user("auditor@example.org"),
+            partnership=demo["northvale"],
+            role=Role.AGENCY_CONTRIBUTOR,
         )
 
 
@@ -41,7 +66,7 @@ def test_an_organisation_that_does_not_serve_the_partnership_is_refused(
     northvale_health = Organisation.objects.get(name="Northvale Integrated Care Board (demo)")
     with pytest.raises(services.MembershipError, match="does not serve"):
         services.membership_grant(
-            actor=None,
+            acting=system_acting(),
             user=user("auditor@example.org"),
             partnership=demo["southmoor"],
             role=Role.AGENCY_CONTRIBUTOR,
@@ -54,11 +79,14 @@ def test_granting_is_atomic_when_the_audit_write_fails(
 ) -> None:
     before = Membership.objects.count()
     with (
-        mock.patch.object(services, "audit_record", side_effect=RuntimeError("audit down")),
+        mock.patch.object(services, "audit", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError),
     ):
         services.membership_grant(
-            actor=None, user=user("auditor@example.org"), partnership=demo["northvale"], role=Role.PRG_MEMBER
+            acting=system_acting(),
+            user=user("auditor@example.org"),
+            partnership=demo["northvale"],
+            role=Role.PRG_MEMBER,
         )
     assert Membership.objects.count() == before
 
@@ -69,7 +97,7 @@ def test_granting_again_reactivates_a_disabled_membership(
     auditor = user("auditor@example.org")
     Membership.objects.filter(user=auditor).update(is_active=False)
     membership, created = services.membership_grant(
-        actor=None, user=auditor, partnership=demo["northvale"], role=Role.AUDITOR
+        acting=system_acting(), user=auditor, partnership=demo["northvale"], role=Role.AUDITOR
     )
     assert not created
     assert membership.is_active
@@ -80,6 +108,6 @@ def test_partnership_codes_must_be_short_capitals(db: None) -> None:
 
     with pytest.raises(ValidationError):
         services.partnership_create(
-            actor=None, name="Bad", code="lower-case!", local_authority_areas=["X"], preset="bnes-2020"
+            acting=system_acting(), name="Bad", code="lower-case!", local_authority_areas=["X"], preset="bnes-2020"
         )
     assert not Partnership.objects.filter(name="Bad").exists()

@@ -13,6 +13,7 @@ from django.db import transaction
 from cspr.accounts.selectors import user_exists
 from cspr.accounts.services import user_get_or_create
 from cspr.domain.roles import Role
+from cspr.kernel.acting import system_acting
 from cspr.partnerships.selectors import organisation_by_name, partnership_by_code
 from cspr.partnerships.services import MembershipError, membership_grant
 
@@ -44,13 +45,14 @@ class Command(BaseCommand):
         password = os.environ.get("PASSWORD")
         if password is None and not user_exists(email=email):
             password = getpass.getpass("Password for the new account: ")
+        acting = system_acting()  # the operator is not named: the service itself acts
         try:
             with transaction.atomic():
                 user, created = user_get_or_create(
-                    actor=None, email=email, full_name=options["name"] or email.split("@")[0], password=password
+                    acting=acting, email=email, full_name=options["name"] or email.split("@")[0], password=password
                 )
                 membership, added = membership_grant(
-                    actor=None, user=user, partnership=partnership, role=role, organisation=organisation
+                    acting=acting, user=user, partnership=partnership, role=role, organisation=organisation
                 )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2) from error

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
 from cspr.accounts.services import second_factor_reset
+from cspr.kernel.acting import acting_for
 
 NO_SUCH_ACCOUNT = "No account has the e-mail address {email!r}."
 NOT_A_SUPERUSER = "{email!r} is not an active superuser: only a superuser may reset a second factor."
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         person = user_by_email(email=options["email"])
         if person is None:
             raise CommandError(NO_SUCH_ACCOUNT.format(email=options["email"]), returncode=2)
-        removed = second_factor_reset(actor=actor, user=person)
+        removed = second_factor_reset(acting=acting_for(actor, via="command"), user=person)
         self.stdout.write(
             f"Reset the second factor of {person.email}: {removed} device(s) removed and their sessions ended. "
             "They will set up a new authenticator app when they next sign in."

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
 from cspr.accounts.services import AccountChangeRefused, account_set_active
+from cspr.kernel.acting import acting_for
 
 
 class Command(BaseCommand):
@@ -23,12 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--enable", action="store_true", help="Enable the account again instead.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = user_by_email(email=options["by"])
+        acting = acting_for(user_by_email(email=options["by"]), via="command")
         person = user_by_email(email=options["email"])
         if person is None:
             raise CommandError(f"No account has the e-mail address {options['email']!r}.", returncode=2)
         try:
-            ended = account_set_active(actor=actor, user=person, active=options["enable"], reason=options["reason"])
+            ended = account_set_active(acting=acting, user=person, active=options["enable"], reason=options["reason"])
         except AccountChangeRefused as refusal:
             raise CommandError(str(refusal), returncode=2) from refusal
         if options["enable"]:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.calendars.holiday_sources import parse_govuk_bank_holidays
 from cspr.calendars.services import bank_holidays_import
+from cspr.kernel.acting import system_acting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} is too large to be a bank holidays list.", returncode=2)
             data = json.loads(path.read_text(encoding="utf-8"))
             events = parse_govuk_bank_holidays(data)
-            years = bank_holidays_import(actor=None, events=events, replace=options["replace"])
+            years = bank_holidays_import(acting=system_acting(), events=events, replace=options["replace"])
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.", returncode=2) from error
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
