@@ -4,8 +4,9 @@
 is an API policy (``Policy(api=True)``), before any view runs. It answers 401 (JSON) for a missing, unknown,
 revoked or disabled token, 403 (JSON) for a token whose role the policy does not allow, and otherwise puts the
 token's :class:`ApiAccess` on the request, replacing whatever the session said: ``request.user`` becomes the
-token's person and ``request.scope`` a scope holding the token's ONE membership. Every refusal is audited
-(``access.refused``), without the token.
+token's person, ``request.scope`` a scope holding the token's ONE membership and ``request.acting`` the value the
+endpoints hand to services (that person and scope, ``via="api"``). Every refusal is audited (``access.refused``),
+without the token.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
+from cspr.accounts.models import User
 from cspr.api.models import ApiToken
 from cspr.api.services import api_token_use
-from cspr.audit.services import audit_record
+from cspr.audit.services import audit_record, client_ip
 from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting, acting_for
 from cspr.partnerships.models import Membership, OrganisationType, Partnership
 from cspr.partnerships.scoping import Grant, Scope
 
-__all__ = ["ApiAccess", "api_refuse", "api_request_check", "printable"]
+__all__ = ["ApiAccess", "api_acting", "api_refuse", "api_request_check", "printable"]
 
 AUTH_NEEDED = "Authentication needed: send 'Authorization: Bearer <token>'."
 TOKEN_REFUSED = "The token is not valid: it is unknown, revoked, or its membership is disabled."  # noqa: S105 - not a secret
@@ -36,9 +39,10 @@ class ApiAccess:
     token: ApiToken
     membership: Membership
     scope: Scope
+    acting: Acting
 
     @property
-    def user(self) -> Any:
+    def user(self) -> User:
         return self.membership.user
 
     @property
@@ -71,6 +75,17 @@ def membership_scope(membership: Membership) -> Scope:
     return Scope(user_id=membership.user_id, is_superuser=False, grants=(grant,))
 
 
+def api_acting(membership: Membership, *, address: str | None = None) -> Acting:
+    """Who acts in one API call: the token's person, with the token's one membership, from ``address``."""
+    return acting_for(
+        membership.user,
+        partnership_id=membership.partnership_id,
+        client_ip=address,
+        via="api",
+        scope=membership_scope(membership),
+    )
+
+
 def printable(text: str, *, limit: int = 300) -> str:
     """Text safe to keep in the audit trail's JSON on either database: no NUL, no lone surrogates, bounded."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text[:limit])
@@ -97,7 +112,7 @@ def api_refuse(
         details=details,
         partnership=membership.partnership if membership is not None else None,
         membership=membership,
-        request=request,
+        ip_address=client_ip(request),
     )
     response = JsonResponse({"detail": message}, status=status)
     if status == 401:
@@ -125,10 +140,12 @@ def api_request_check(request: HttpRequest, *, policy: Any) -> JsonResponse | No
     if check.token is None:
         return api_refuse(request, reason=check.reason, status=401, message=TOKEN_REFUSED, token=check.known_token)
     membership = check.token.membership
-    access = ApiAccess(token=check.token, membership=membership, scope=membership_scope(membership))
+    acting = api_acting(membership, address=client_ip(request))
+    access = ApiAccess(token=check.token, membership=membership, scope=acting.scope, acting=acting)
     # The token, and only the token, says who this is: a session cookie sent alongside changes nothing.
     request.user = membership.user
     request.scope = access.scope  # type: ignore[attr-defined]
+    request.acting = acting  # type: ignore[attr-defined]
     request.partnership_id = membership.partnership_id  # type: ignore[attr-defined]
     request.partnership = membership.partnership  # type: ignore[attr-defined]
     request.api_access = access  # type: ignore[attr-defined]

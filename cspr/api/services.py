@@ -1,4 +1,8 @@
-"""Issuing, revoking and checking API tokens. Issue and revoke are audited; a token is never stored or logged."""
+"""Issuing, revoking and checking API tokens. Issue and revoke are audited; a token is never stored or logged.
+
+Their events name the token's membership (the one it acts with), not a membership of whoever issued or revoked it,
+so they are written with ``audit_record`` itself rather than the kit's ``audit``.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from cspr.api.models import ApiToken, IdempotentRequest
 from cspr.audit.services import audit_record
+from cspr.domain.roles import Role
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Membership
 
 __all__ = [
@@ -54,11 +60,9 @@ class IssuedToken:
     """The token itself: shown once, never stored."""
 
 
-def api_token_issue(
-    *, membership: Membership, name: str, actor: Any = None, now: datetime | None = None
-) -> IssuedToken:
+def api_token_issue(*, acting: Acting, membership: Membership, name: str, now: datetime | None = None) -> IssuedToken:
     """A new token for ``membership``; the caller shows ``secret`` once and forgets it."""
-    now = now or timezone.now()
+    now = kit.now(now)
     with transaction.atomic():
         while True:
             secret = TOKEN_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
@@ -71,34 +75,36 @@ def api_token_issue(
             prefix=prefix,
             token_hash=token_hash(secret),
             created_at=now,
-            created_by=actor,
+            created_by=acting.user,
         )
         audit_record(
-            actor=actor,
+            actor=acting.user,
             verb="api_token.issued",
             obj=token,
             partnership=membership.partnership,
             membership=membership,
             details={"prefix": prefix, "label": token.name, "role": membership.role},
+            ip_address=acting.client_ip,
         )
     return IssuedToken(token=token, secret=secret)
 
 
-def api_token_revoke(*, token: ApiToken, actor: Any = None, now: datetime | None = None) -> bool:
+def api_token_revoke(*, acting: Acting, token: ApiToken, now: datetime | None = None) -> bool:
     """Revoke ``token`` (``False`` if it already was). Takes effect on the next request."""
-    now = now or timezone.now()
+    now = kit.now(now)
     with transaction.atomic():
         changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
         if not changed:
             return False
         token.refresh_from_db(fields=["revoked_at"])
         audit_record(
-            actor=actor,
+            actor=acting.user,
             verb="api_token.revoked",
             obj=token,
             partnership=token.membership.partnership,
             membership=token.membership,
             details={"prefix": token.prefix, "label": token.name},
+            ip_address=acting.client_ip,
         )
     return True
 
@@ -131,7 +137,7 @@ def api_token_use(*, presented: str, now: datetime | None = None) -> TokenCheck:
     membership = token.membership
     if not membership.is_active or not membership.user.is_active:
         return TokenCheck(None, "the token's membership or account is disabled", known_token=token)
-    now = now or timezone.now()
+    now = kit.now(now)
     stale = now - LAST_USED_RESOLUTION
     if token.last_used_at is None or token.last_used_at <= stale:
         ApiToken.objects.filter(pk=token.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale)).update(
@@ -175,6 +181,7 @@ def body_fingerprint(body: bytes) -> str:
 
 def api_request_once(
     *,
+    acting: Acting,
     token: ApiToken,
     key: str,
     body: bytes,
@@ -187,9 +194,10 @@ def api_request_once(
     it writes: a concurrent retry waits for the first request and then answers as it did. Only a successful
     :class:`Answer` (2xx) is kept; after anything else ``perform`` returns (a refusal it has audited, a 422) the claim
     is removed so that a corrected request may use the key again. The same key
-    with another body answers ``(Once.KEY_REUSED, None)`` and is audited; a replay is audited too.
+    with another body answers ``(Once.KEY_REUSED, None)`` and is audited; a replay is audited too, as ``acting``
+    (the token's person, through the token's membership).
     """
-    now = now or timezone.now()
+    now = kit.now(now)
     fingerprint = body_fingerprint(body)
     membership = token.membership
     with transaction.atomic():
@@ -202,13 +210,14 @@ def api_request_once(
         except IntegrityError:
             earlier = IdempotentRequest.objects.get(token=token, key=key)
             outcome = Once.REPLAYED if earlier.body_sha256 == fingerprint else Once.KEY_REUSED
-            audit_record(
-                actor=membership.user,
-                verb="api.idempotent_replay" if outcome is Once.REPLAYED else "api.idempotency_key_reused",
+            kit.audit(
+                acting,
+                "api.idempotent_replay" if outcome is Once.REPLAYED else "api.idempotency_key_reused",
                 obj=earlier,
                 partnership=membership.partnership,
-                membership=membership,
-                details={"api_token_id": token.pk, "status": earlier.status_code},
+                grant=acting.grant_for(membership.partnership_id, [Role(membership.role)]),
+                api_token_id=token.pk,
+                status=earlier.status_code,
             )
             if outcome is Once.KEY_REUSED:
                 return outcome, None
@@ -225,6 +234,6 @@ def api_request_once(
 
 def idempotent_requests_expire(*, now: datetime | None = None) -> int:
     """Remove answers older than the window (the worker runs this daily); returns how many went."""
-    now = now or timezone.now()
+    now = kit.now(now)
     removed, _ = IdempotentRequest.objects.filter(created_at__lte=now - IDEMPOTENCY_WINDOW).delete()
     return removed

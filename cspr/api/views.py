@@ -189,6 +189,7 @@ def notification_create(
         return Status(422, {"detail": _header_error(IDEMPOTENCY_KEY_INVALID)})
     else:
         outcome, kept = api_request_once(
+            acting=access.acting,
             token=access.token,
             key=idempotency_key,
             body=request.body,

@@ -14,6 +14,7 @@ from django.test import Client
 
 from cspr.api.services import api_token_issue
 from cspr.domain.roles import Role
+from cspr.kernel.acting import system_acting
 from cspr.partnerships.models import Membership, Partnership
 
 LONDON = ZoneInfo("Europe/London")
@@ -100,7 +101,9 @@ def token_for(demo: dict[str, Partnership]) -> TokenFunc:
         memberships = Membership.objects.filter(user__email=email, partnership=demo[partnership], is_active=True)
         if role is not None:
             memberships = memberships.filter(role=role)
-        return api_token_issue(membership=memberships.get(), name=f"test token for {email}").secret
+        return api_token_issue(
+            acting=system_acting(), membership=memberships.get(), name=f"test token for {email}"
+        ).secret
 
     return issue
 

@@ -13,7 +13,7 @@ from cspr.api.services import api_token_issue
 from cspr.cases.models import Case
 from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import notification_submit
-from cspr.kernel.acting import acting_for
+from cspr.kernel.acting import acting_for, system_acting
 from cspr.partnerships.models import Membership, Partnership
 
 API_POST_ONLY = frozenset({"api:notification-create"})
@@ -25,7 +25,7 @@ API_CASE_PAGES = frozenset(
 def api_client_for(email: str, partnership: Partnership) -> Client:
     """A client carrying a fresh token for this person's (one) membership of ``partnership``; no session."""
     membership = Membership.objects.get(user__email=email, partnership=partnership, is_active=True)
-    token = api_token_issue(membership=membership, name="URL policy test").secret
+    token = api_token_issue(acting=system_acting(), membership=membership, name="URL policy test").secret
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 

@@ -28,6 +28,7 @@ from schemathesis.core.result import Ok
 
 from cspr.api.services import api_token_issue, api_token_revoke
 from cspr.cases import notification as rules
+from cspr.kernel.acting import system_acting
 from cspr.partnerships.models import Membership
 from tests.api.conftest import VALID_PAYLOAD, TokenFunc
 
@@ -84,9 +85,11 @@ def app() -> InProcessWsgiApp:
 def tokens(token_for: TokenFunc, notified_case: str, southmoor_case: str) -> dict[str, str | None]:
     """Tokens of several kinds, with one case in each partnership for the reads to find."""
     revoked = api_token_issue(
-        membership=Membership.objects.get(user__email="auditor@example.org", partnership__code="NVALE"), name="old"
+        acting=system_acting(),
+        membership=Membership.objects.get(user__email="auditor@example.org", partnership__code="NVALE"),
+        name="old",
     )
-    api_token_revoke(token=revoked.token)
+    api_token_revoke(acting=system_acting(), token=revoked.token)
     return {
         "notifier": token_for("notifier@example.org"),
         "business_unit": token_for("business.unit@example.org"),

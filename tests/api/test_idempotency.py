@@ -13,6 +13,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from cspr.api.access import api_acting
 from cspr.api.models import ApiToken, IdempotentRequest
 from cspr.api.services import Answer, Once, api_request_once, body_fingerprint, idempotent_requests_expire
 from cspr.audit.models import AuditEvent
@@ -39,7 +40,14 @@ def test_the_same_key_and_body_answers_the_first_response_again_and_makes_no_sec
     assert again.json() == first.json()  # type: ignore[attr-defined]
     assert again["Location"] == first["Location"]  # type: ignore[index]
     assert Case.objects.count() == before + 1
-    assert AuditEvent.objects.filter(verb="api.idempotent_replay").count() == 1
+    replay = AuditEvent.objects.get(verb="api.idempotent_replay")
+    token = ApiToken.objects.latest("created_at")
+    # Recorded as the token's person, through the token's membership (the one that allowed it), from its address.
+    assert (replay.actor_id, replay.membership_id, replay.ip_address) == (
+        token.membership.user_id,
+        token.membership_id,
+        "127.0.0.1",
+    )
 
 
 def test_a_retry_serialised_differently_is_still_the_same_request(api_as: Callable[..., Client]) -> None:
@@ -122,10 +130,13 @@ def test_a_failure_after_the_claim_keeps_neither_the_claim_nor_the_write(api_as:
         )
         raise RuntimeError("the write failed")
 
+    acting = api_acting(token.membership)
     with pytest.raises(RuntimeError):
-        api_request_once(token=token, key=KEY, body=b"{}", perform=perform)
+        api_request_once(acting=acting, token=token, key=KEY, body=b"{}", perform=perform)
     assert not IdempotentRequest.objects.exists()
-    outcome, answer = api_request_once(token=token, key=KEY, body=b"{}", perform=lambda: Answer(201, {"ok": True}))
+    outcome, answer = api_request_once(
+        acting=acting, token=token, key=KEY, body=b"{}", perform=lambda: Answer(201, {"ok": True})
+    )
     assert (outcome, answer) == (Once.PERFORMED, Answer(201, {"ok": True}))
 
 
@@ -143,11 +154,12 @@ def test_two_concurrent_requests_with_one_key_perform_once(demo: object) -> None
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time; the race needs PostgreSQL's row locks")
     from cspr.api.services import api_token_issue
+    from cspr.kernel.acting import system_acting
     from cspr.partnerships.models import Membership
 
     membership = Membership.objects.filter(user__email="notifier@example.org", is_active=True).first()
     assert membership is not None
-    token = api_token_issue(membership=membership, name="race").token
+    token = api_token_issue(acting=system_acting(), membership=membership, name="race").token
     performed: list[int] = []
     results: list[tuple[Once, object]] = []
     start = threading.Barrier(2)
@@ -160,7 +172,9 @@ def test_two_concurrent_requests_with_one_key_perform_once(demo: object) -> None
     def request() -> None:
         try:
             start.wait()
-            results.append(api_request_once(token=token, key=KEY, body=b"{}", perform=perform))
+            results.append(
+                api_request_once(acting=api_acting(membership), token=token, key=KEY, body=b"{}", perform=perform)
+            )
         finally:
             connections.close_all()
 

@@ -226,9 +226,10 @@ def signed_in_session(person: User, *, second_factor: bool = True) -> str:
 
 def api_token(email: str, partnership: Partnership) -> str:
     from cspr.api.services import api_token_issue
+    from cspr.kernel.acting import system_acting
 
     membership = Membership.objects.get(user__email=email, partnership=partnership, is_active=True)
-    return api_token_issue(membership=membership, name="URL policy test").secret
+    return api_token_issue(acting=system_acting(), membership=membership, name="URL policy test").secret
 
 
 # -- the matrix, a namespace at a time ------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         add_by_argument(parser, doing="issuing it")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = acting_superuser(options["by"])
+        acting = acting_superuser(options["by"])
         person = user_by_email(email=options["email"])
         if person is None or not person.is_active:
             raise CommandError(NO_SUCH_ACCOUNT.format(email=options["email"]), returncode=2)
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             )
         membership = found[0]
         name = options["name"].strip() or f"{person.email} as {Role(membership.role).label.lower()}"
-        issued = api_token_issue(membership=membership, name=name[:200], actor=actor)
+        issued = api_token_issue(acting=acting, membership=membership, name=name[:200])
         self.stdout.write(
             f"Issued API token {issued.token.prefix}… ({issued.token.name}) for {person.email}, "
             f"{membership}.\nIt is shown once and cannot be shown again: store it now. "

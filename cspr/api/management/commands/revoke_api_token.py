@@ -25,7 +25,7 @@ class Command(BaseCommand):
         add_by_argument(parser, doing="revoking it")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = acting_superuser(options["by"])
+        acting = acting_superuser(options["by"])
         # A whole token pasted by mistake is cut to its prefix, so the secret goes no further.
         prefix = options["prefix"].strip().rstrip("…")[: len(TOKEN_PREFIX) + 8]
         if len(prefix) < len(TOKEN_PREFIX) + 4 or not _PREFIX_SHAPE.match(prefix):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 AMBIGUOUS.format(prefix=prefix, choices=", ".join(token.prefix for token in tokens)), returncode=2
             )
         token = tokens[0]
-        if api_token_revoke(token=token, actor=actor):
+        if api_token_revoke(acting=acting, token=token):
             self.stdout.write(f"Revoked API token {token.prefix}… ({token.name}) of {token.membership.user.email}.")
         else:
             self.stdout.write(f"API token {token.prefix}… ({token.name}) was already revoked.")
