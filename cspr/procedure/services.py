@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cspr.core.policy import PROCEDURE_EDITORS
 from cspr.core.text import NOTE, TextRefused, clean_text
 from cspr.domain.criteria import get_criterion
+from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.kit import audit
 from cspr.partnerships.models import Partnership
@@ -20,6 +22,7 @@ def criterion_wording_set(*, acting: Acting, partnership: Partnership, code: str
     """Use the partnership's own text for one criterion; an empty text goes back to the service's wording."""
     criterion = get_criterion(code)  # KeyError for an unknown code
     text = clean_text(text, subject="Wording", limit=NOTE, field="text", refused=WordingRefused)
+    grant = acting.grant_for(partnership.pk, [role for role in Role if role in PROCEDURE_EDITORS])
     with transaction.atomic():
         if not text:
             deleted, _ = CriterionWording.objects.filter(partnership=partnership, code=code).delete()
@@ -29,6 +32,7 @@ def criterion_wording_set(*, acting: Acting, partnership: Partnership, code: str
                 object_type="procedure.criterionwording",
                 object_id=code,
                 partnership=partnership,
+                grant=grant,
                 code=code,
                 section=criterion.section,
                 had_own_wording=bool(deleted),
@@ -42,6 +46,7 @@ def criterion_wording_set(*, acting: Acting, partnership: Partnership, code: str
             "criterion_wording.set",
             obj=wording,
             partnership=partnership,
+            grant=grant,
             code=code,
             section=criterion.section,
             text=text,

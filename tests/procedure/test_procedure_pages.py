@@ -7,7 +7,8 @@ from django.test import Client
 
 from cspr.audit.models import AuditEvent
 from cspr.calendars.models import ClockOverride
-from cspr.partnerships.models import Partnership
+from cspr.domain.roles import Role
+from cspr.partnerships.models import Membership, Partnership
 from cspr.procedure.models import CriterionWording
 
 
@@ -33,6 +34,8 @@ def test_the_partnership_admin_sets_its_own_number_for_a_procedure_clock(
     assert "default 10" in page
     event = AuditEvent.objects.get(verb="clock_override.set")
     assert event.details["reason"] == "Our PRG meets sooner"
+    admin = Membership.objects.get(user__email="admin@example.org", role=Role.PARTNERSHIP_ADMIN)
+    assert (event.membership_id, event.ip_address) == (admin.pk, "127.0.0.1")  # the membership that allowed it
 
 
 def test_a_statutory_clock_cannot_be_made_more_lenient(
@@ -83,9 +86,11 @@ def test_the_partnership_uses_its_own_wording_for_a_criterion_and_can_go_back(
     assert "Our own procedure&#39;s near-miss text." in client.get("/partnership/procedure/").content.decode()
     client.post("/partnership/procedure/criteria/near_miss/", {"text": ""})
     assert not CriterionWording.objects.exists()
-    assert list(AuditEvent.objects.filter(verb__startswith="criterion_wording").values_list("verb", flat=True)) == [
-        "criterion_wording.set",
-        "criterion_wording.reset",
+    events = AuditEvent.objects.filter(verb__startswith="criterion_wording").order_by("id")
+    admin = Membership.objects.get(user__email="admin@example.org", role=Role.PARTNERSHIP_ADMIN)
+    assert list(events.values_list("verb", "membership_id")) == [
+        ("criterion_wording.set", admin.pk),
+        ("criterion_wording.reset", admin.pk),
     ]
 
 
