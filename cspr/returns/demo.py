@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership, PartnershipOrganisation
-from cspr.partnerships.scoping import scope_for
 from cspr.returns.models import InformationRequest
 from cspr.returns.services import (
     chronology_entry_add,
@@ -39,8 +39,7 @@ def seed_demo_returns(*, partnership: Partnership) -> list[InformationRequest]:
     case = Case.objects.filter(partnership=partnership, reference=CASE_REFERENCE).first()
     if case is None or InformationRequest.objects.filter(case=case).exists():
         return []
-    business_unit = User.objects.get(email=BUSINESS_UNIT)
-    bu_scope = scope_for(business_unit)
+    business_unit = acting_for(User.objects.get(email=BUSINESS_UNIT))
     # One designated lead per organisation that has someone answering for it.
     seen: set[int] = set()
     for membership in (
@@ -52,11 +51,10 @@ def seed_demo_returns(*, partnership: Partnership) -> list[InformationRequest]:
             continue
         seen.add(membership.organisation.pk)
         organisation_lead_set(
-            actor=business_unit,
+            acting=business_unit,
             partnership=partnership,
             organisation=membership.organisation,
             user_id=membership.user_id,
-            scope=bu_scope,
             at=_at(11, 16, 9),
         )
     statutory = list(
@@ -67,20 +65,18 @@ def seed_demo_returns(*, partnership: Partnership) -> list[InformationRequest]:
     clock = information_clock(case)
     due = clock.effective_due if clock else date(2026, 11, 24)
     requests = information_requests_send(
-        actor=business_unit,
+        acting=business_unit,
         case=case,
         organisation_ids=statutory,
         due_on=due,
         questions="Please include any contact with Child A's school nurse since September 2026.",
-        scope=bu_scope,
         at=_at(11, 16, 14),
     )
     by_name = {info_request.organisation.name: info_request for info_request in requests}
     health_request = next(item for name, item in by_name.items() if "Integrated Care Board" in name)
-    health = User.objects.get(email=HEALTH)
-    health_scope = scope_for(health)
+    health = acting_for(User.objects.get(email=HEALTH))
     return_save(
-        actor=health,
+        acting=health,
         info_request=health_request,
         values={
             "involved_from": date(2024, 3, 1),
@@ -93,7 +89,6 @@ def seed_demo_returns(*, partnership: Partnership) -> list[InformationRequest]:
             "early_learning": "Missed appointments for children on a plan need a same-week follow-up.",
             "equality_considerations": "The family's first language is not English; no interpreter was booked.",
         },
-        scope=health_scope,
         at=_at(11, 18),
     )
     for day, event, source in (
@@ -110,26 +105,23 @@ def seed_demo_returns(*, partnership: Partnership) -> list[InformationRequest]:
         ),
     ):
         chronology_entry_add(
-            actor=health,
+            acting=health,
             info_request=health_request,
             happened_on=day,
             event=event,
             source=source,
-            scope=health_scope,
             at=_at(11, 18, 11),
         )
-    return_submit(actor=health, info_request=health_request, scope=health_scope, at=_at(11, 19, 15))
+    return_submit(acting=health, info_request=health_request, at=_at(11, 19, 15))
     police_request = by_name.get("Vale and Moor Police (demo)")
     if police_request is not None:
-        police = User.objects.get(email=POLICE)
         return_save(
-            actor=police,
+            acting=acting_for(User.objects.get(email=POLICE)),
             info_request=police_request,
             values={
                 "services": "Neighbourhood policing; domestic abuse unit.",
                 "involvement": "Two call-outs to the address in 2026; draft still being checked.",
             },
-            scope=scope_for(police),
             at=_at(11, 20),
         )
     return requests

@@ -1,8 +1,9 @@
 """Writes to information requests and agency returns. Keyword-only, atomic, audited; e-mails through the outbox.
 
 Audit details and e-mails carry the case reference, pseudonyms, organisation names, ids and versions, never the
-child's or family's identifying details or any free text typed into a return. "now" is a parameter (``at=``) that
-defaults to ``django.utils.timezone.now()``; dates are calendar dates in Europe/London.
+child's or family's identifying details or any free text typed into a return. Every service takes ``acting`` (who acts,
+through which membership, from where: :mod:`cspr.kernel.acting`); "now" is a parameter (``at=``) that defaults to
+the kit's ``now()``; dates are calendar dates in Europe/London.
 """
 
 from __future__ import annotations
@@ -19,30 +20,27 @@ from typing import Any
 import rules
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import timezone
 
-from cspr.audit.services import audit_record
 from cspr.calendars.selectors import partnership_calendar
 from cspr.cases import documents
 from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.selectors import case_clock_rows
-from cspr.cases.services import case_clock_met, identifying_details_view
+from cspr.cases.services import IdentifyingDetails, case_clock_met, identifying_details_view
 from cspr.core import text
 from cspr.core.crypto import normalise
 from cspr.core.edits import EditStamp, check_not_stale
 from cspr.core.forms import EARLIEST_HISTORICAL_DATE
-from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_REQUESTERS
+from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.core.text import clean_text
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
+from cspr.domain.roles import Role
 from cspr.domain.rules import before_rapid_review, closed_stages, is_closed
-from cspr.kernel.acting import acting_of
-from cspr.messaging.services import message_queue
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting, system_acting
 from cspr.partnerships.models import Membership, Organisation, Partnership, PartnershipOrganisation
-from cspr.partnerships.scoping import Scope
+from cspr.partnerships.scoping import Grant, Scope
 from cspr.returns.models import (
     RETURN_TEXT_FIELDS,
     AgencyReturn,
@@ -66,7 +64,6 @@ IMPORT_KINDS = frozenset({"csv", "xlsx"})
 # -- messages (module constants: tests match the exact words) ------------------------------------------------------
 
 NOT_ALLOWED = "You cannot do this on this case."
-SCOPE_MISMATCH = "The membership used does not belong to the person acting."
 STAGE_TOO_EARLY = "Agencies can be asked for information once the rapid review has started."
 STAGE_CLOSED = "This case is closed: agencies cannot be asked for information."
 ORGANISATIONS_NEEDED = "Select at least one organisation to ask."
@@ -150,34 +147,12 @@ class ReturnActionRefused(CaseActionRefused):
 
 # -- helpers -------------------------------------------------------------------------------------------------------
 
-
-def _now(value: datetime | None) -> datetime:
-    return value if value is not None else timezone.now()
-
-
-def _check_scope(actor: Any, scope: Scope) -> Scope:
-    if scope.user_id != getattr(actor, "pk", None):
-        raise ReturnActionRefused(SCOPE_MISMATCH)
-    return scope
-
-
-def _audit(
-    *,
-    actor: Any,
-    verb: str,
-    case: Case,
-    obj: Any = None,
-    request: HttpRequest | None = None,
-    **details: Any,
-) -> None:
-    audit_record(
-        actor=actor,
-        verb=verb,
-        obj=obj if obj is not None else case,
-        partnership=case.partnership,
-        details={"reference": case.reference, **details},
-        request=request,
-    )
+# The roles that allow each kind of action, in the order a membership is preferred when a person holds several
+# (the role that normally acts first). Each holds exactly the access policy's set (a test checks).
+REQUESTER_ROLES: tuple[Role, ...] = (Role.BUSINESS_UNIT,)
+CONTRIBUTOR_ROLES: tuple[Role, ...] = (Role.AGENCY_CONTRIBUTOR, Role.NOTIFIER)
+READER_ROLES: tuple[Role, ...] = (Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.INDEPENDENT_CHAIR, Role.PRG_MEMBER)
+LEAD_MANAGER_ROLES: tuple[Role, ...] = (Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN)
 
 
 def _request_details(info_request: InformationRequest) -> dict[str, Any]:
@@ -185,60 +160,24 @@ def _request_details(info_request: InformationRequest) -> dict[str, Any]:
 
 
 def _audit_return(
-    *,
-    actor: Any,
+    acting: Acting,
     verb: str,
+    *,
     draft: AgencyReturn,
     info_request: InformationRequest,
-    request: HttpRequest | None,
+    grant: Grant | None,
     **details: Any,
 ) -> None:
     """An event about one version of an organisation's return: which request, which organisation, which version."""
-    _audit(
-        actor=actor,
-        verb=verb,
-        case=info_request.case,
+    kit.audit_case(
+        acting,
+        verb,
+        info_request.case,
         obj=draft,
-        request=request,
+        grant=grant,
         version=draft.version,
         **details,
         **_request_details(info_request),
-    )
-
-
-def _pseudonyms(case: Case) -> str:
-    return ", ".join(child.pseudonym for child in case.children.all()) or "no child recorded"
-
-
-def _link(name: str, **kwargs: Any) -> str:
-    return f"{settings.SERVICE_URL}{reverse(name, kwargs=kwargs)}"
-
-
-def contributor_emails(*, partnership_id: int, organisation_id: int) -> list[str]:
-    """Everyone who answers information requests for this organisation in this partnership."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                partnership_id=partnership_id,
-                organisation_id=organisation_id,
-                role__in=[role.value for role in RETURN_CONTRIBUTORS],
-                is_active=True,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
-    )
-
-
-def _business_unit_emails(*, partnership_id: int) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(
-                partnership_id=partnership_id,
-                role__in=[role.value for role in RETURN_REQUESTERS],
-                is_active=True,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
     )
 
 
@@ -247,32 +186,35 @@ def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> No
     since the request would otherwise wait unseen until its deadline."""
     case = info_request.case
     organisation = info_request.organisation.name
-    _tell(
+    kit.tell(
         partnership=case.partnership,
-        to=_business_unit_emails(partnership_id=info_request.partnership_id),
+        to=kit.member_emails(partnership_id=info_request.partnership_id, roles=RETURN_REQUESTERS),
         subject=f"{case.reference}: nobody at {organisation} can receive requests",
         body=(
             f"{case.partnership.name}\n\n{what} for case {case.reference}, but nobody at {organisation} can receive "
             "information requests in this partnership (no active contributor or notifier), so no e-mail went.\n\n"
             "Ask the partnership admin to invite someone from the organisation, then chase the request from the "
-            f"board: {_link('returns:board', reference=case.reference)}\n"
+            f"board: {kit.link('returns:board', reference=case.reference)}\n"
         ),
         kind="returns.nobody_to_answer",
     )
 
 
-def _tell(*, partnership: Partnership, to: Iterable[str], subject: str, body: str, kind: str) -> int:
-    count = 0
-    for address in to:
-        message_queue(to=address, subject=subject, body=body, kind=kind, partnership=partnership)
-        count += 1
-    return count
+def contributor_grant(scope: Scope, info_request: InformationRequest) -> Grant | None:
+    """The membership through which this scope answers for the request's organisation in the request's partnership
+    (the preferred role first, then the oldest membership), or ``None``."""
+    held = [
+        grant
+        for grant in scope.grants_in(info_request.partnership_id)
+        if grant.organisation_id == info_request.organisation_id and grant.role in CONTRIBUTOR_ROLES
+    ]
+    held.sort(key=lambda grant: (CONTRIBUTOR_ROLES.index(grant.role), grant.membership_id))
+    return held[0] if held else None
 
 
 def is_contributor(scope: Scope, info_request: InformationRequest) -> bool:
     """Whether this scope answers for the request's organisation in the request's partnership."""
-    organisations = scope.organisation_ids_in(info_request.partnership_id, roles=RETURN_CONTRIBUTORS)
-    return info_request.organisation_id in organisations
+    return contributor_grant(scope, info_request) is not None
 
 
 def lead_for(*, partnership_id: int, organisation_id: int) -> OrganisationLead | None:
@@ -283,18 +225,35 @@ def lead_for(*, partnership_id: int, organisation_id: int) -> OrganisationLead |
     )
 
 
-def _require_contributor(actor: Any, scope: Scope, info_request: InformationRequest) -> Scope:
-    scope = _check_scope(actor, scope)
-    if not is_contributor(scope, info_request):
+def _require_contributor(acting: Acting, info_request: InformationRequest) -> Grant:
+    """The membership that lets the person answer this request; refused when they hold none."""
+    grant = contributor_grant(acting.scope, info_request)
+    if grant is None:
         raise ReturnActionRefused(NOT_ALLOWED)
-    return scope
+    return grant
 
 
-def _require_requester(actor: Any, scope: Scope, case: Case) -> Scope:
-    scope = _check_scope(actor, scope)
-    if not rules.test_rule("returns.manage_requests", scope, case):
+def _require(rule: str, acting: Acting, case: Case, roles: tuple[Role, ...]) -> Grant | None:
+    """The case's rule for the person acting, and the membership (of ``roles``) that allowed it."""
+    if not rules.test_rule(rule, acting.scope, case):
         raise ReturnActionRefused(NOT_ALLOWED)
-    return scope
+    return acting.grant_for(case.partnership_id, roles)
+
+
+def _require_requester(acting: Acting, case: Case) -> Grant | None:
+    return _require("returns.manage_requests", acting, case, REQUESTER_ROLES)
+
+
+def _require_reader(acting: Acting, agency_return: AgencyReturn) -> Grant | None:
+    """A return is read by its own organisation's contributors (any version), or, once submitted, by the case's
+    readers of returns."""
+    info_request = agency_return.request
+    grant = contributor_grant(acting.scope, info_request)
+    if grant is not None:
+        return grant
+    if not agency_return.locked:
+        raise ReturnActionRefused(NOT_ALLOWED)
+    return _require("returns.read_returns", acting, info_request.case, READER_ROLES)
 
 
 def _locked_request(info_request: InformationRequest) -> InformationRequest:
@@ -323,7 +282,12 @@ def return_stamp(agency_return: AgencyReturn | None) -> EditStamp:
 
 
 def _draft_for_editing(
-    *, actor: Any, info_request: InformationRequest, at: datetime, create: bool = True, changes_content: bool = True
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    at: datetime,
+    create: bool = True,
+    changes_content: bool = True,
 ) -> AgencyReturn:
     """The version being drafted (made on first need). A change to its content by anyone but the designated lead
     sends a draft awaiting sign-off back to "draft": the lead must never sign off text they have not seen."""
@@ -335,14 +299,14 @@ def _draft_for_editing(
     if current is None:
         if not create:
             raise ReturnActionRefused(NOTHING_TO_SUBMIT)
-        current = AgencyReturn(request=info_request, version=1, started_by=actor, started_at=at, updated_at=at)
+        current = AgencyReturn(request=info_request, version=1, started_by=acting.user, started_at=at, updated_at=at)
         current.save(force_insert=True)
     if info_request.status == RequestStatus.NOT_STARTED:
         info_request.status = RequestStatus.IN_PROGRESS
         info_request.save(update_fields=["status"])
     if changes_content and current.status == ReturnStatus.AWAITING_SIGN_OFF:
         lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
-        if lead is None or lead.user_id != actor.pk:
+        if lead is None or lead.user_id != acting.user_id:
             current.status = ReturnStatus.DRAFT
             current.sign_off_requested_at = None
             current.save(update_fields=["status", "sign_off_requested_at"])
@@ -363,16 +327,14 @@ CASE_CLOSED_FOR_AGENCIES = (
 )
 
 
-def identifying_details_for_agency(*, actor: Any, info_request: InformationRequest, scope: Scope, request: Any) -> Any:
+def identifying_details_for_agency(*, acting: Acting, info_request: InformationRequest) -> IdentifyingDetails:
     """The identifying details an asked agency needs to search its records, while the case is open (audited
     by ``identifying_details_view`` with that purpose). Once the case is closed the agency keeps its request and
     sees the outcome, but not the child's details."""
     case = info_request.case
     if is_closed(case.stage):
         raise ReturnActionRefused(CASE_CLOSED_FOR_AGENCIES)
-    return identifying_details_view(
-        acting=acting_of(actor, scope=scope, request=request), case=case, purpose="find_records"
-    )
+    return identifying_details_view(acting=acting, case=case, purpose="find_records")
 
 
 def may_ask(case: Case) -> bool:
@@ -384,18 +346,16 @@ def may_ask(case: Case) -> bool:
 
 def information_requests_send(
     *,
-    actor: Any,
+    acting: Acting,
     case: Case,
     organisation_ids: Iterable[int],
     due_on: date,
     questions: str = "",
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> list[InformationRequest]:
     """Ask each organisation for its return by ``due_on``; e-mail its contributors (reference and link only)."""
-    _require_requester(actor, scope, case)
-    at = _now(at)
+    grant = _require_requester(acting, case)
+    at = kit.now(at)
     if is_closed(case.stage):
         raise ReturnActionRefused(STAGE_CLOSED)
     if before_rapid_review(case.stage):
@@ -403,7 +363,7 @@ def information_requests_send(
     wanted = sorted(set(organisation_ids))
     if not wanted:
         raise ReturnActionRefused(ORGANISATIONS_NEEDED, field="organisations")
-    if due_on < timezone.localdate(at):
+    if due_on < kit.local_today(at):
         raise ReturnActionRefused(DUE_IN_PAST, field="due_on")
     questions = clean_text(
         questions, subject="The questions", limit=text.NARRATIVE, field="questions", refused=ReturnActionRefused
@@ -427,6 +387,7 @@ def information_requests_send(
             name = links[min(asked)].name
             raise ReturnActionRefused(ALREADY_ASKED.format(name=name), field="organisations")
         involved = set(case.involved_organisations.values_list("id", flat=True))
+        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
         for organisation_id in wanted:
             organisation = links[organisation_id]
             info_request = InformationRequest(
@@ -434,7 +395,7 @@ def information_requests_send(
                 partnership_id=case.partnership_id,
                 organisation=organisation,
                 due_on=due_on,
-                sent_by=actor,
+                sent_by=acting.user,
                 sent_at=at,
             )
             info_request.seal("questions", questions)
@@ -443,26 +404,30 @@ def information_requests_send(
                 # An organisation asked for information is treated as involved, so that its contributors can see
                 # the case (and the identifying details they need to search their records) through cases_visible.
                 case.involved_organisations.add(organisation)
-            told = _tell(
+            told = kit.tell(
                 partnership=case.partnership,
-                to=contributor_emails(partnership_id=case.partnership_id, organisation_id=organisation_id),
+                to=kit.member_emails(
+                    partnership_id=info_request.partnership_id,
+                    roles=RETURN_CONTRIBUTORS,
+                    organisation_ids=[info_request.organisation_id],
+                ),
                 subject=f"{case.reference}: information requested from {organisation.name}",
                 body=(
                     f"{case.partnership.name}\n\n{organisation.name} is asked for information about case "
-                    f"{case.reference} ({_pseudonyms(case)}) for the rapid review. Please return it by "
+                    f"{case.reference} ({children}) for the rapid review. Please return it by "
                     f"{due_on:%d %B %Y}.\n\nSign in to see the request: "
-                    f"{_link('returns:request', request_uuid=info_request.uuid)}\n"
+                    f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
                 ),
                 kind="returns.request_sent",
             )
             if not told:
                 _tell_nobody_to_answer(info_request=info_request, what=f"{organisation.name} was asked for information")
-            _audit(
-                actor=actor,
-                verb="returns.request_sent",
-                case=case,
+            kit.audit_case(
+                acting,
+                "returns.request_sent",
+                case,
                 obj=info_request,
-                request=request,
+                grant=grant,
                 due_on=due_on,
                 recipients=told,
                 added_to_involved=organisation_id not in involved,
@@ -474,14 +439,12 @@ def information_requests_send(
 
 def request_assign(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     assignee_id: int,
-    scope: Scope,
-    request: HttpRequest | None = None,
 ) -> InformationRequest:
     """Give the request to a colleague: another contributor for the same organisation in the same partnership."""
-    _require_contributor(actor, scope, info_request)
+    grant = _require_contributor(acting, info_request)
     colleague = (
         Membership.objects.filter(
             partnership_id=info_request.partnership_id,
@@ -501,24 +464,25 @@ def request_assign(
         info_request.assigned_to = colleague.user
         info_request.save(update_fields=["assigned_to"])
         case = info_request.case
-        if colleague.user_id != actor.pk:
-            _tell(
+        if colleague.user_id != acting.user_id:
+            children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+            kit.tell(
                 partnership=case.partnership,
                 to=[colleague.user.email],
                 subject=f"{case.reference}: an information request is assigned to you",
                 body=(
                     f"{case.partnership.name}\n\nThe information request to {info_request.organisation.name} on case "
-                    f"{case.reference} ({_pseudonyms(case)}) is assigned to you.\n\nSign in to see it: "
-                    f"{_link('returns:request', request_uuid=info_request.uuid)}\n"
+                    f"{case.reference} ({children}) is assigned to you.\n\nSign in to see it: "
+                    f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
                 ),
                 kind="returns.request_assigned",
             )
-        _audit(
-            actor=actor,
-            verb="returns.request_assigned",
-            case=case,
+        kit.audit_case(
+            acting,
+            "returns.request_assigned",
+            case,
             obj=info_request,
-            request=request,
+            grant=grant,
             assignee_id=colleague.user_id,
             **_request_details(info_request),
         )
@@ -530,21 +494,19 @@ def request_assign(
 
 def return_save(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     values: Mapping[str, Any],
-    scope: Scope,
     opened_version: int | None = None,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AgencyReturn:
     """Save what was typed into the draft (only the keys given): every save keeps work, nothing is submitted.
 
     ``opened_version`` is :func:`return_stamp`'s version when the page was opened; if a colleague has saved the
     return's text since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written (``None``: no check).
     """
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     cleaned: dict[str, Any] = {}
     for name in RETURN_TEXT_FIELDS:
         if name in values:
@@ -561,7 +523,7 @@ def return_save(
     with transaction.atomic():
         info_request = _locked_request(info_request)
         check_not_stale(what="The return", opened=opened_version, current=return_stamp(latest_return(info_request)))
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
         start = cleaned.get("involved_from", draft.involved_from)
         end = cleaned.get("involved_to", draft.involved_to)
         if start and end and end < start:
@@ -573,15 +535,15 @@ def return_save(
                 setattr(draft, name, value)
         draft.updated_at = at
         draft.edit_version += 1
-        draft.edited_by = actor
+        draft.edited_by = acting.user
         draft.edited_at = at
         draft.save()
         _audit_return(
-            actor=actor,
-            verb="returns.return_saved",
+            acting,
+            "returns.return_saved",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             fields=sorted(cleaned),
         )
     return draft
@@ -600,29 +562,27 @@ def _entry_values(happened_on: date | None, event: str, source: str) -> tuple[da
 
 def chronology_entry_add(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     happened_on: date | None,
     event: str,
     source: str = "",
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> ChronologyEntry:
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     happened_on, event, source = _entry_values(happened_on, event, source)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
         entry = _entry_create(draft, happened_on=happened_on, event=event, source=source)
         _touch(draft, at)
         _audit_return(
-            actor=actor,
-            verb="returns.chronology_entry_added",
+            acting,
+            "returns.chronology_entry_added",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             entry=str(entry.uuid),
         )
     return entry
@@ -638,18 +598,16 @@ def _entry_create(draft: AgencyReturn, *, happened_on: date, event: str, source:
 
 def chronology_entry_remove(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     entry_id: int,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> None:
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
         entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
         if entry is None:
             raise ReturnActionRefused(ENTRY_NOT_FOUND)
@@ -657,34 +615,32 @@ def chronology_entry_remove(
         entry.delete()
         _touch(draft, at)
         _audit_return(
-            actor=actor,
-            verb="returns.chronology_entry_removed",
+            acting,
+            "returns.chronology_entry_removed",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             entry=entry_uuid,
         )
 
 
 def chronology_entry_change(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     entry_id: int,
     happened_on: date | None,
     event: str,
     source: str = "",
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> ChronologyEntry:
     """Correct an entry of the return being written (typed or imported); a submitted version stays as it was."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     happened_on, event, source = _entry_values(happened_on, event, source)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
         entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
         if entry is None:
             raise ReturnActionRefused(ENTRY_NOT_FOUND)
@@ -694,11 +650,11 @@ def chronology_entry_change(
         entry.save(update_fields=["happened_on", "event_sealed", "source_sealed"])
         _touch(draft, at)
         _audit_return(
-            actor=actor,
-            verb="returns.chronology_entry_changed",
+            acting,
+            "returns.chronology_entry_changed",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             entry=str(entry.uuid),
         )
     return entry
@@ -872,22 +828,20 @@ def parse_chronology(
 
 def chronology_import(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     upload: Any,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> ImportReport:
     """Add the readable rows of a CSV or XLSX chronology to the draft; report every row that could not be read."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     data = _read_upload(upload)
     rows = _rows_from_xlsx(data) if _import_kind(upload, data) == "xlsx" else _rows_from_csv(data)
-    parsed, problems = parse_chronology(rows, today=timezone.localdate(at))
+    parsed, problems = parse_chronology(rows, today=kit.local_today(at))
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
         # The same file imported twice (or two files that overlap) must not double the chronology: a row whose
         # date, event and source are already an entry of this return is reported, not added.
         existing = list(ChronologyEntry.objects.filter(agency_return=draft))
@@ -906,11 +860,11 @@ def chronology_import(
             raise ReturnActionRefused(IMPORT_ALL_THERE, field="file")
         _touch(draft, at)
         _audit_return(
-            actor=actor,
-            verb="returns.chronology_imported",
+            acting,
+            "returns.chronology_imported",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             added=added,
             rows_refused=[problem.row for problem in problems],
             rows_already_there=already,
@@ -929,17 +883,15 @@ def _entry_identity(day: date, event: str, source: str) -> tuple[date, str, str]
 
 def attachment_add(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     upload: Any,
     title: str,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> ReturnAttachment:
     """Keep a file with the draft: the case documents' checks (size, type by content, scanner), outside the web root."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     title = clean_text(
         title, subject="What the file is", limit=text.ONE_LINE, field="title", refused=ReturnActionRefused
     )
@@ -949,11 +901,11 @@ def attachment_add(
     folder = f"{info_request.case.uuid}/returns"
     with documents.kept(upload=upload, folder=folder, name=str(attachment_uuid)) as stored, transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
         attachment = ReturnAttachment(
             uuid=attachment_uuid,
             agency_return=draft,
-            uploaded_by=actor,
+            uploaded_by=acting.user,
             uploaded_at=at,
             **stored.model_fields(),
         )
@@ -962,11 +914,11 @@ def attachment_add(
         attachment.save(force_insert=True)
         _touch(draft, at)
         _audit_return(
-            actor=actor,
-            verb="returns.attachment_added",
+            acting,
+            "returns.attachment_added",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             attachment=str(attachment_uuid),
             **stored.audit_details(),
         )
@@ -975,19 +927,17 @@ def attachment_add(
 
 def attachment_remove(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     attachment_uuid: str,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> None:
     """Take a file off the draft. The file itself goes only when no earlier (submitted) version still holds it."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
         attachment = ReturnAttachment.objects.filter(agency_return=draft, uuid=attachment_uuid).first()
         if attachment is None:
             raise ReturnActionRefused(NOT_ALLOWED)
@@ -996,11 +946,11 @@ def attachment_remove(
         still_used = ReturnAttachment.objects.filter(stored_name=stored_name).exists()
         _touch(draft, at)
         _audit_return(
-            actor=actor,
-            verb="returns.attachment_removed",
+            acting,
+            "returns.attachment_removed",
             draft=draft,
             info_request=info_request,
-            request=request,
+            grant=grant,
             attachment=attachment_uuid,
         )
         if not still_used:
@@ -1009,31 +959,20 @@ def attachment_remove(
 
 def attachment_open(
     *,
-    actor: Any,
+    acting: Acting,
     attachment: ReturnAttachment,
-    scope: Scope,
-    request: HttpRequest | None = None,
 ) -> documents.Download:
     """Open a return's file: its organisation's contributors, or readers of submitted returns; audited."""
-    scope = _check_scope(actor, scope)
     agency_return = attachment.agency_return
-    info_request = agency_return.request
-    case = info_request.case
-    allowed = is_contributor(scope, info_request) or (
-        agency_return.locked and rules.test_rule("returns.read_returns", scope, case)
-    )
-    if not allowed:
-        raise ReturnActionRefused(NOT_ALLOWED)
+    grant = _require_reader(acting, agency_return)
     with transaction.atomic():
-        _audit(
-            actor=actor,
-            verb="returns.attachment_downloaded",
-            case=case,
-            obj=agency_return,
-            request=request,
-            version=agency_return.version,
+        _audit_return(
+            acting,
+            "returns.attachment_downloaded",
+            draft=agency_return,
+            info_request=agency_return.request,
+            grant=grant,
             attachment=str(attachment.uuid),
-            **_request_details(info_request),
         )
     return documents.Download.of(attachment)
 
@@ -1053,18 +992,16 @@ def return_missing_parts(agency_return: AgencyReturn) -> list[str]:
 
 def return_sign_off_request(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AgencyReturn:
     """Send the finished draft to the organisation's designated lead (e-mailed) for sign-off."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False, changes_content=False)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
         if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
             raise ReturnActionRefused(ALREADY_AWAITING)
         missing = return_missing_parts(draft)
@@ -1081,55 +1018,52 @@ def return_sign_off_request(
             info_request.status = RequestStatus.AWAITING_SIGN_OFF
             info_request.save(update_fields=["status"])
         case = info_request.case
-        _tell(
+        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        kit.tell(
             partnership=case.partnership,
             to=[lead.user.email],
             subject=f"{case.reference}: a return is waiting for your sign-off",
             body=(
                 f"{case.partnership.name}\n\n{info_request.organisation.name}'s return on case {case.reference} "
-                f"({_pseudonyms(case)}) is ready for your sign-off as the organisation's designated lead.\n\n"
-                f"Sign in to read and submit it: {_link('returns:request', request_uuid=info_request.uuid)}\n"
+                f"({children}) is ready for your sign-off as the organisation's designated lead.\n\n"
+                f"Sign in to read and submit it: {kit.link('returns:request', request_uuid=info_request.uuid)}\n"
             ),
             kind="returns.sign_off_requested",
         )
-        _audit(
-            actor=actor,
-            verb="returns.sign_off_requested",
-            case=case,
-            obj=draft,
-            request=request,
-            version=draft.version,
+        _audit_return(
+            acting,
+            "returns.sign_off_requested",
+            draft=draft,
+            info_request=info_request,
+            grant=grant,
             lead_id=lead.user_id,
-            **_request_details(info_request),
         )
     return draft
 
 
 def return_submit(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AgencyReturn:
     """The designated lead signs off and submits the return; it is then locked. The business unit is told."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
-        draft = _draft_for_editing(actor=actor, info_request=info_request, at=at, create=False, changes_content=False)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
         lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
         if lead is None:
             raise ReturnActionRefused(NO_LEAD)
-        if lead.user_id != actor.pk:
+        if lead.user_id != acting.user_id:
             raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))
         missing = return_missing_parts(draft)
         if missing:
             raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
         draft.status = ReturnStatus.SUBMITTED
-        draft.signed_off_by = actor
-        draft.submitted_by = actor
+        draft.signed_off_by = acting.user
+        draft.submitted_by = acting.user
         draft.submitted_at = at
         draft.updated_at = at
         draft.save(update_fields=["status", "signed_off_by", "submitted_by", "submitted_at", "updated_at"])
@@ -1139,42 +1073,33 @@ def return_submit(
         info_request.save(update_fields=["status", "first_submitted_at"])
         case = info_request.case
         words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
-        _tell(
+        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        kit.tell(
             partnership=case.partnership,
-            to=_business_unit_emails(partnership_id=case.partnership_id),
+            to=kit.member_emails(partnership_id=case.partnership_id, roles=RETURN_REQUESTERS),
             subject=f"{case.reference}: {info_request.organisation.name} {words}",
             body=(
                 f"{case.partnership.name}\n\n{info_request.organisation.name} {words} on case {case.reference} "
-                f"({_pseudonyms(case)}).\n\nSign in to see the returns: "
-                f"{_link('returns:board', reference=case.reference)}\n"
+                f"({children}).\n\nSign in to see the returns: "
+                f"{kit.link('returns:board', reference=case.reference)}\n"
             ),
             kind="returns.return_submitted",
         )
-        _audit(
-            actor=actor,
-            verb="returns.return_submitted",
-            case=case,
-            obj=draft,
-            request=request,
-            version=draft.version,
-            **_request_details(info_request),
-        )
-        _clock_stop_if_all_in(actor=actor, case=case, request=request)
+        _audit_return(acting, "returns.return_submitted", draft=draft, info_request=info_request, grant=grant)
+        _clock_stop_if_all_in(acting=acting, case=case)
     return draft
 
 
 def return_revise(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     reason: str,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AgencyReturn:
     """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
-    _require_contributor(actor, scope, info_request)
-    at = _now(at)
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
     reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
     if not reason:
         raise ReturnActionRefused(REVISION_REASON_NEEDED, field="reason")
@@ -1188,12 +1113,12 @@ def return_revise(
             version=current.version + 1,
             involved_from=current.involved_from,
             involved_to=current.involved_to,
-            started_by=actor,
+            started_by=acting.user,
             started_at=at,
             updated_at=at,
             # A new version moves the edit version on: a form still open on the submitted text cannot save over it.
             edit_version=current.edit_version + 1,
-            edited_by=actor,
+            edited_by=acting.user,
             edited_at=at,
         )
         for name in RETURN_TEXT_FIELDS:
@@ -1221,15 +1146,13 @@ def return_revise(
             copy.seal("title", attachment.unseal("title"))
             copy.seal("original_name", attachment.unseal("original_name"))
             copy.save(force_insert=True)
-        _audit(
-            actor=actor,
-            verb="returns.revision_started",
-            case=info_request.case,
-            obj=new,
-            request=request,
-            version=new.version,
+        _audit_return(
+            acting,
+            "returns.revision_started",
+            draft=new,
+            info_request=info_request,
+            grant=grant,
             replaces_version=current.version,
-            **_request_details(info_request),
         )
     return new
 
@@ -1239,24 +1162,23 @@ def return_revise(
 
 def _reminder_body(info_request: InformationRequest, *, opening: str) -> str:
     case = info_request.case
+    children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
     return (
-        f"{case.partnership.name}\n\n{opening}\n\nCase {case.reference} ({_pseudonyms(case)}); "
+        f"{case.partnership.name}\n\n{opening}\n\nCase {case.reference} ({children}); "
         f"return due by {info_request.due_on:%d %B %Y}.\n\nSign in to see the request: "
-        f"{_link('returns:request', request_uuid=info_request.uuid)}\n"
+        f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
     )
 
 
 def request_chase(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> RequestReminder:
     """The business unit chases an organisation now: an e-mail to its contributors, recorded and audited."""
-    _require_requester(actor, scope, info_request.case)
-    at = _now(at)
+    grant = _require_requester(acting, info_request.case)
+    at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
         if info_request.status == RequestStatus.SUBMITTED:
@@ -1264,12 +1186,14 @@ def request_chase(
         if info_request.status == RequestStatus.NOT_INVOLVED:
             raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
         case = info_request.case
-        recipients = contributor_emails(
-            partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id
+        recipients = kit.member_emails(
+            partnership_id=info_request.partnership_id,
+            roles=RETURN_CONTRIBUTORS,
+            organisation_ids=[info_request.organisation_id],
         )
         if not recipients:
             raise ReturnActionRefused(NOBODY_TO_ANSWER.format(organisation=info_request.organisation.name))
-        told = _tell(
+        told = kit.tell(
             partnership=case.partnership,
             to=recipients,
             subject=f"{case.reference}: the business unit is chasing {info_request.organisation.name}'s return",
@@ -1279,14 +1203,14 @@ def request_chase(
             kind="returns.chased",
         )
         reminder = RequestReminder.objects.create(
-            request=info_request, kind=ReminderKind.MANUAL, sent_at=at, sent_by=actor, recipients=told
+            request=info_request, kind=ReminderKind.MANUAL, sent_at=at, sent_by=acting.user, recipients=told
         )
-        _audit(
-            actor=actor,
-            verb="returns.chased",
-            case=case,
+        kit.audit_case(
+            acting,
+            "returns.chased",
+            case,
             obj=info_request,
-            request=request,
+            grant=grant,
             recipients=told,
             **_request_details(info_request),
         )
@@ -1295,16 +1219,14 @@ def request_chase(
 
 def request_mark_not_involved(
     *,
-    actor: Any,
+    acting: Acting,
     info_request: InformationRequest,
     reason: str,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> InformationRequest:
     """Record that the organisation had no involvement (with the reason); the request is then closed."""
-    _require_requester(actor, scope, info_request.case)
-    at = _now(at)
+    grant = _require_requester(acting, info_request.case)
+    at = kit.now(at)
     reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
     if not reason:
         raise ReturnActionRefused(NOT_INVOLVED_REASON_NEEDED, field="reason")
@@ -1316,18 +1238,18 @@ def request_mark_not_involved(
             raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
         info_request.status = RequestStatus.NOT_INVOLVED
         info_request.not_involved_at = at
-        info_request.not_involved_by = actor
+        info_request.not_involved_by = acting.user
         info_request.seal("not_involved_reason", reason)
         info_request.save(update_fields=["status", "not_involved_at", "not_involved_by", "not_involved_reason_sealed"])
-        _audit(
-            actor=actor,
-            verb="returns.marked_not_involved",
-            case=info_request.case,
+        kit.audit_case(
+            acting,
+            "returns.marked_not_involved",
+            info_request.case,
             obj=info_request,
-            request=request,
+            grant=grant,
             **_request_details(info_request),
         )
-        _clock_stop_if_all_in(actor=actor, case=info_request.case, request=request)
+        _clock_stop_if_all_in(acting=acting, case=info_request.case)
     return info_request
 
 
@@ -1345,7 +1267,7 @@ def _all_in_on(case: Case) -> date | None:
     return max(day for day in days if day is not None)
 
 
-def _clock_stop_if_all_in(*, actor: Any, case: Case, request: HttpRequest | None) -> None:
+def _clock_stop_if_all_in(*, acting: Acting, case: Case) -> None:
     """Once every organisation has answered, stop the information returns clock if that was on time.
 
     Late, the clock keeps running and the board asks the business unit to record why (``returns_clock_close``):
@@ -1355,19 +1277,17 @@ def _clock_stop_if_all_in(*, actor: Any, case: Case, request: HttpRequest | None
     clock = information_clock(case)
     if last is None or clock is None or clock.met_on is not None or is_late(last, clock.effective_due):
         return
-    case_clock_met(acting=acting_of(actor, request=request), case=case, clock_id=CLOCK_ID, met_on=last)
+    case_clock_met(acting=acting, case=case, clock_id=CLOCK_ID, met_on=last)
 
 
 def returns_clock_close(
     *,
-    actor: Any,
+    acting: Acting,
     case: Case,
     late_reason: str,
-    scope: Scope,
-    request: HttpRequest | None = None,
 ) -> CaseClock | None:
     """All returns are in after the due date: the business unit stops the clock on that day, saying why."""
-    _require_requester(actor, scope, case)
+    _require_requester(acting, case)
     late_reason = clean_text(
         late_reason,
         subject="The reason the returns were late",
@@ -1385,7 +1305,7 @@ def returns_clock_close(
         if clock is not None and late_reason_missing(last, clock.effective_due, late_reason):
             raise ReturnActionRefused(LATE_REASON_NEEDED, field="late_reason")
         return case_clock_met(
-            acting=acting_of(actor, request=request),
+            acting=acting,
             case=case,
             clock_id=CLOCK_ID,
             met_on=last,
@@ -1403,8 +1323,8 @@ def returns_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     the job again — or in two workers at once — sends nothing twice. Each request is dealt with in its own ``try``: one
     that cannot be read is logged with its case reference alone, and the others are still reminded.
     """
-    now = _now(now)
-    today = timezone.localdate(now)
+    now = kit.now(now)
+    today = kit.local_today(now)
     sent = {"reminder": 0, "chaser": 0}
     calendars: dict[int, Any] = {}
     open_requests = (
@@ -1454,10 +1374,12 @@ def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: 
     try:
         with transaction.atomic():
             reminder = RequestReminder.objects.create(request=info_request, kind=kind, sent_at=at)
-            told = _tell(
+            told = kit.tell(
                 partnership=info_request.partnership,
-                to=contributor_emails(
-                    partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id
+                to=kit.member_emails(
+                    partnership_id=info_request.partnership_id,
+                    roles=RETURN_CONTRIBUTORS,
+                    organisation_ids=[info_request.organisation_id],
                 ),
                 subject=subject,
                 body=_reminder_body(info_request, opening=opening),
@@ -1468,10 +1390,10 @@ def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: 
             if not told:
                 # Recorded (so the job does not try every pass) but not counted as sent; the business unit hears.
                 _tell_nobody_to_answer(info_request=info_request, what=f"A {kind.value} to {organisation} was due")
-            _audit(
-                actor=None,
-                verb=f"returns.{kind.value}_sent",
-                case=info_request.case,
+            kit.audit_case(
+                system_acting(partnership_id=info_request.partnership_id),
+                f"returns.{kind.value}_sent",
+                info_request.case,
                 obj=info_request,
                 recipients=told,
                 **_request_details(info_request),
@@ -1486,20 +1408,19 @@ def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: 
 
 def organisation_lead_set(
     *,
-    actor: Any,
+    acting: Acting,
     partnership: Partnership,
     organisation: Organisation,
     user_id: int,
-    scope: Scope,
     at: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> OrganisationLead:
     """Designate the organisation's lead in this partnership (the business unit or the partnership admin)."""
-    if actor is not None:
-        _check_scope(actor, scope)
-        if not scope.has_any_role(partnership.pk, ORGANISATION_LEAD_MANAGERS):
+    grant = None
+    if not acting.is_system:
+        grant = acting.grant_for(partnership.pk, LEAD_MANAGER_ROLES)
+        if grant is None:
             raise ReturnActionRefused(NOT_ALLOWED)
-    at = _now(at)
+    at = kit.now(at)
     membership = Membership.objects.filter(
         partnership=partnership,
         organisation=organisation,
@@ -1514,15 +1435,16 @@ def organisation_lead_set(
         lead, _ = OrganisationLead.objects.update_or_create(
             partnership=partnership,
             organisation=organisation,
-            defaults={"user_id": user_id, "designated_by": actor, "designated_at": at},
+            defaults={"user_id": user_id, "designated_by": acting.user, "designated_at": at},
         )
-        audit_record(
-            actor=actor,
-            verb="returns.lead_designated",
+        kit.audit(
+            acting,
+            "returns.lead_designated",
             obj=lead,
             partnership=partnership,
-            details={"organisation_id": organisation.pk, "lead_id": user_id},
-            request=request,
+            grant=grant,
+            organisation_id=organisation.pk,
+            lead_id=user_id,
         )
     return lead
 
@@ -1532,39 +1454,24 @@ def organisation_lead_set(
 
 def return_download(
     *,
-    actor: Any,
+    acting: Acting,
     agency_return: AgencyReturn,
-    scope: Scope,
-    request: HttpRequest | None = None,
 ) -> bytes:
     """The return as a Word document: its own organisation, or readers of submitted returns; audited."""
     from cspr.returns.exports import return_document
 
-    scope = _check_scope(actor, scope)
+    grant = _require_reader(acting, agency_return)
     info_request = agency_return.request
     case = info_request.case
-    if not (
-        is_contributor(scope, info_request)
-        or (agency_return.locked and rules.test_rule("returns.read_returns", scope, case))
-    ):
-        raise ReturnActionRefused(NOT_ALLOWED)
     with transaction.atomic():
-        _audit(
-            actor=actor,
-            verb="returns.return_downloaded",
-            case=case,
-            obj=agency_return,
-            request=request,
-            version=agency_return.version,
-            **_request_details(info_request),
-        )
+        _audit_return(acting, "returns.return_downloaded", draft=agency_return, info_request=info_request, grant=grant)
     return return_document(
         reference=case.reference,
         partnership=case.partnership.name,
         organisation=info_request.organisation.name,
         version=agency_return.version,
         status=agency_return.get_status_display(),
-        submitted_on=timezone.localdate(agency_return.submitted_at) if agency_return.submitted_at else None,
+        submitted_on=kit.local_today(agency_return.submitted_at) if agency_return.submitted_at else None,
         sections={name: agency_return.unseal(name) for name in RETURN_TEXT_FIELDS},
         involved_from=agency_return.involved_from,
         involved_to=agency_return.involved_to,
@@ -1577,25 +1484,21 @@ def return_download(
 
 def chronology_download(
     *,
-    actor: Any,
+    acting: Acting,
     case: Case,
     rows: list[Any],
     filters: dict[str, Any],
-    scope: Scope,
-    request: HttpRequest | None = None,
 ) -> bytes:
     """The merged chronology (already filtered to what this person may see) as a Word document; audited."""
     from cspr.returns.exports import chronology_document
 
-    scope = _check_scope(actor, scope)
-    if not rules.test_rule("returns.read_chronology", scope, case):
-        raise ReturnActionRefused(NOT_ALLOWED)
+    grant = _require("returns.read_chronology", acting, case, READER_ROLES + CONTRIBUTOR_ROLES)
     with transaction.atomic():
-        _audit(
-            actor=actor,
-            verb="returns.chronology_downloaded",
-            case=case,
-            request=request,
+        kit.audit_case(
+            acting,
+            "returns.chronology_downloaded",
+            case,
+            grant=grant,
             entries=len(rows),
             **{key: value for key, value in filters.items() if value},
         )

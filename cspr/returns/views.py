@@ -27,6 +27,7 @@ from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
+from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
 from cspr.returns import presenters, selectors, services
@@ -130,13 +131,11 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.information_requests_send(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 organisation_ids=form.cleaned_data["organisations"],
                 due_on=form.cleaned_data["due_on"],
                 questions=form.cleaned_data["questions"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -155,7 +154,7 @@ def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     if info_request is None:
         return _not_found(request)
     try:
-        services.request_chase(actor=request.user, info_request=info_request, scope=_scope(request), request=request)
+        services.request_chase(acting=acting_from_request(request), info_request=info_request)
     except CaseActionRefused as error:
         messages.error(request, error.message)
     else:
@@ -178,11 +177,9 @@ def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.request_mark_not_involved(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 reason=form.cleaned_data["reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -202,11 +199,9 @@ def clock_close(request: HttpRequest, case: Case) -> HttpResponse:
     if form.is_valid():
         try:
             services.returns_clock_close(
-                actor=request.user,
+                acting=acting_from_request(request),
                 case=case,
                 late_reason=form.cleaned_data["late_reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             form.add_error("late_reason", error.message)
@@ -245,9 +240,7 @@ def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResp
     if found is None or found[2] is None:
         return _not_found(request)
     case, _info_request, submitted = found
-    content = services.return_download(
-        actor=request.user, agency_return=submitted, scope=_scope(request), request=request
-    )
+    content = services.return_download(acting=acting_from_request(request), agency_return=submitted)
     return _docx_response(content, f"{case.reference}-return-v{submitted.version}.docx")
 
 
@@ -261,9 +254,7 @@ def case_attachment(
     attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
     if attachment is None:
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    download = services.attachment_open(
-        actor=request.user, attachment=attachment, scope=_scope(request), request=request
-    )
+    download = services.attachment_open(acting=acting_from_request(request), attachment=attachment)
     return _file_response(download)
 
 
@@ -302,7 +293,7 @@ def chronology_docx(request: HttpRequest, case: Case) -> HttpResponse:
     rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
     names = dict(selectors.chronology_organisations(case=case, scope=_scope(request)))
     content = services.chronology_download(
-        actor=request.user,
+        acting=acting_from_request(request),
         case=case,
         rows=rows,
         filters={
@@ -310,8 +301,6 @@ def chronology_docx(request: HttpRequest, case: Case) -> HttpResponse:
             "date_from": filters["date_from"],
             "date_to": filters["date_to"],
         },
-        scope=_scope(request),
-        request=request,
     )
     return _docx_response(content, f"{case.reference}-chronology.docx")
 
@@ -336,12 +325,10 @@ def leads(request: HttpRequest) -> HttpResponse:
             )
             try:
                 services.organisation_lead_set(
-                    actor=request.user,
+                    acting=acting_from_request(request),
                     partnership=partnership,
                     organisation=organisation,
                     user_id=form.cleaned_data["lead"],
-                    scope=_scope(request),
-                    request=request,
                 )
             except CaseActionRefused as error:
                 _error_to_form(form, error)
@@ -384,7 +371,7 @@ def request_page(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if request.method == "POST":
         try:
             identifying = services.identifying_details_for_agency(
-                actor=request.user, info_request=info_request, scope=_scope(request), request=request
+                acting=acting_from_request(request), info_request=info_request
             )
         except CaseActionRefused as error:
             identifying_error = error.message
@@ -415,12 +402,10 @@ def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
         values = form.valid_values()
         try:
             services.return_save(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 values=values,
-                scope=_scope(request),
                 opened_version=opened_version(request.POST.get(OPENED_VERSION)),
-                request=request,
             )
         except StaleEdit as refused:
             stale = refused
@@ -466,13 +451,11 @@ def entry_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.chronology_entry_add(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 happened_on=form.cleaned_data["happened_on"],
                 event=form.cleaned_data["event"],
                 source=form.cleaned_data["source"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -499,14 +482,12 @@ def entry_change(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             services.chronology_entry_change(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 entry_id=entry_id,
                 happened_on=form.cleaned_data["happened_on"],
                 event=form.cleaned_data["event"],
                 source=form.cleaned_data["source"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -527,7 +508,7 @@ def entry_remove(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
         return _not_found(request, ENTRY_NOT_FOUND)
     try:
         services.chronology_entry_remove(
-            actor=request.user, info_request=info_request, entry_id=entry_id, scope=_scope(request), request=request
+            acting=acting_from_request(request), info_request=info_request, entry_id=entry_id
         )
     except CaseActionRefused as error:
         messages.error(request, error.message)
@@ -547,11 +528,9 @@ def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = services.chronology_import(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 upload=form.cleaned_data["file"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -570,12 +549,10 @@ def attachment_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.attachment_add(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -596,11 +573,9 @@ def attachment_remove(request: HttpRequest, request_uuid: Any, attachment_uuid: 
         return _not_found(request, ATTACHMENT_NOT_FOUND)
     try:
         services.attachment_remove(
-            actor=request.user,
+            acting=acting_from_request(request),
             info_request=info_request,
             attachment_uuid=str(attachment_uuid),
-            scope=_scope(request),
-            request=request,
         )
     except CaseActionRefused as error:
         messages.error(request, error.message)
@@ -617,7 +592,7 @@ def attachment(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) ->
     found = selectors.attachment_get(agency_return_ids=versions, attachment_uuid=attachment_uuid)
     if found is None:
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    download = services.attachment_open(actor=request.user, attachment=found, scope=_scope(request), request=request)
+    download = services.attachment_open(acting=acting_from_request(request), attachment=found)
     return _file_response(download)
 
 
@@ -633,11 +608,9 @@ def assign(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.request_assign(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 assignee_id=form.cleaned_data["assignee"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -655,9 +628,7 @@ def sign_off_request(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
     try:
-        services.return_sign_off_request(
-            actor=request.user, info_request=info_request, scope=_scope(request), request=request
-        )
+        services.return_sign_off_request(acting=acting_from_request(request), info_request=info_request)
     except CaseActionRefused as error:
         messages.error(request, error.message)
     else:
@@ -673,9 +644,7 @@ def submit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     problems: list[dict[str, str]] = []
     if request.method == "POST":
         try:
-            services.return_submit(
-                actor=request.user, info_request=info_request, scope=_scope(request), request=request
-            )
+            services.return_submit(acting=acting_from_request(request), info_request=info_request)
         except CaseActionRefused as refused:
             problems = presenters.submit_problems(info_request=info_request, refused=refused)
         else:
@@ -700,11 +669,9 @@ def revise(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.return_revise(
-                actor=request.user,
+                acting=acting_from_request(request),
                 info_request=info_request,
                 reason=form.cleaned_data["reason"],
-                scope=_scope(request),
-                request=request,
             )
         except CaseActionRefused as error:
             _error_to_form(form, error)
@@ -724,7 +691,5 @@ def own_docx(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     if current is None:
         messages.error(request, services.NOTHING_TO_SUBMIT)
         return redirect("returns:request", request_uuid=info_request.uuid)
-    content = services.return_download(
-        actor=request.user, agency_return=current, scope=_scope(request), request=request
-    )
+    content = services.return_download(acting=acting_from_request(request), agency_return=current)
     return _docx_response(content, f"{info_request.case.reference}-return-v{current.version}.docx")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cspr.accounts.models import User
+from cspr.kernel.acting import Acting, acting_for
 from cspr.partnerships.models import Organisation, OrganisationType, Partnership, PartnershipOrganisation
-from cspr.partnerships.scoping import scope_for
 
 
 def organisations_to_ask(partnership: Partnership, count: int) -> list[int]:
@@ -19,7 +17,6 @@ def organisations_to_ask(partnership: Partnership, count: int) -> list[int]:
     return ids
 
 
-def acting_as(email: str) -> dict[str, Any]:
-    """The ``actor`` and ``scope`` keywords of a service call made by this demo person."""
-    person = User.objects.get(email=email)
-    return {"actor": person, "scope": scope_for(person)}
+def acting_as(email: str, *, client_ip: str | None = None) -> Acting:
+    """This demo person acting (every membership they hold), as a service call outside a request is made."""
+    return acting_for(User.objects.get(email=email), client_ip=client_ip)

@@ -14,6 +14,7 @@ from cspr.accounts.models import User
 from cspr.cases import documents
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_CONTRIBUTORS
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment, ReturnStatus
 
@@ -102,23 +103,19 @@ def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, A
     kwargs: dict[str, Any] = {"request_uuid": info_request.uuid}
     if name == "returns:entry-change":
         # An entry of the person's own draft where they may write one; otherwise an id that exists nowhere.
-        from cspr.partnerships.scoping import scope_for
         from cspr.returns.services import ReturnActionRefused, chronology_entry_add, return_revise
 
         kwargs["entry_id"] = 999999
         if user_id:
-            person = User.objects.get(pk=int(str(user_id)))
+            person = acting_for(User.objects.get(pk=int(str(user_id))))
             try:
                 if submitted(info_request):  # a submitted return is changed through a new version
-                    return_revise(
-                        actor=person, info_request=info_request, reason="URL policy test", scope=scope_for(person)
-                    )
+                    return_revise(acting=person, info_request=info_request, reason="URL policy test")
                 entry = chronology_entry_add(
-                    actor=person,
+                    acting=person,
                     info_request=info_request,
                     happened_on=timezone.localdate(),
                     event="A policy test entry",
-                    scope=scope_for(person),
                 )
             except ReturnActionRefused:
                 pass
@@ -127,23 +124,21 @@ def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, A
         return kwargs
     # Ids of objects on the person's own request: an id from elsewhere is a refusal (404), not the page's answer.
     if name in {"returns:entry-remove", "returns:attachment-remove", "returns:attachment"} and own is not None:
-        from cspr.partnerships.scoping import scope_for
         from cspr.returns.services import chronology_entry_add, return_save
 
-        person = User.objects.get(pk=int(str(user_id)))
+        person = acting_for(User.objects.get(pk=int(str(user_id))))
         if name == "returns:entry-remove":
             # One already on a (submitted) version of the request, or a new one on its draft.
             entry = ChronologyEntry.objects.filter(agency_return__request=info_request).first() or chronology_entry_add(
-                actor=person,
+                acting=person,
                 info_request=info_request,
                 happened_on=date(2026, 1, 5),
                 event="A policy test entry.",
-                scope=scope_for(person),
             )
             kwargs["entry_id"] = entry.pk
             return kwargs
         if not info_request.returns.exists():
-            return_save(actor=person, info_request=info_request, values={"services": "x"}, scope=scope_for(person))
+            return_save(acting=person, info_request=info_request, values={"services": "x"})
         kwargs["attachment_uuid"] = attachment_on(info_request).uuid
         return kwargs
     if name == "returns:entry-remove":

@@ -11,6 +11,7 @@ import pytest
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Case
+from cspr.kernel import kit
 from cspr.returns import services
 from tests.returns.factories import acting_as, organisations_to_ask
 from tests.returns.support import DEMO_CASE
@@ -26,11 +27,11 @@ def test_atomicity_asking_three_organisations_that_fails_at_the_second_leaves_no
     ids = organisations_to_ask(demo["northvale"], 3)
     before = database_rows()
     with (
-        mock.patch.object(services, "audit_record", side_effect=fails_after_call(audit_record, call=2)),
+        mock.patch.object(kit, "audit_record", side_effect=fails_after_call(audit_record, call=2)),
         pytest.raises(WriteFailed),
     ):
         services.information_requests_send(
-            **acting_as("business.unit@example.org"),
+            acting=acting_as("business.unit@example.org"),
             case=case,
             organisation_ids=ids,
             due_on=date(2026, 12, 4),

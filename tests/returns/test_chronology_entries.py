@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.partnerships.scoping import scope_for
+from cspr.kernel.acting import Acting, acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn, ChronologyEntry, ReturnStatus
 from tests.returns.support import demo_request
@@ -30,15 +30,14 @@ AT = datetime(2026, 11, 21, 10, tzinfo=LONDON)
 FILE = b"date,event,source\n2026-03-01,Call-out to the address,Incident log\n31/03/2026,Welfare check,\n"
 
 
-def _act(email: str) -> dict[str, Any]:
-    person = User.objects.get(email=email)
-    return {"actor": person, "scope": scope_for(person)}
+def _act(email: str) -> Acting:
+    return acting_for(User.objects.get(email=email))
 
 
 def _import(data: bytes, name: str = "chronology.csv") -> services.ImportReport:
     police = demo_request(POLICE_ORGANISATION)
     upload = SimpleUploadedFile(name, data, content_type="text/csv")
-    return services.chronology_import(**_act(POLICE), info_request=police, upload=upload, at=AT)
+    return services.chronology_import(acting=_act(POLICE), info_request=police, upload=upload, at=AT)
 
 
 def _entries() -> list[tuple[date, str, str]]:
@@ -139,7 +138,7 @@ def test_entries_of_a_submitted_version_or_another_organisation_cannot_be_change
     assert client_as(POLICE).get(url).status_code == 404  # not the police's request
     with pytest.raises(services.ReturnActionRefused):
         services.chronology_entry_change(
-            **_act(HEALTH), info_request=health, entry_id=entry.pk, happened_on=date(2026, 1, 1), event="Edited"
+            acting=_act(HEALTH), info_request=health, entry_id=entry.pk, happened_on=date(2026, 1, 1), event="Edited"
         )
     entry.refresh_from_db()
     assert entry.unseal("event") != "Edited"

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.core.edits import StaleEdit
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership
-from cspr.partnerships.scoping import scope_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
 from tests.returns.support import demo_request
@@ -78,8 +78,7 @@ def test_the_service_refuses_a_stale_save_and_writes_nothing(demo: Any) -> None:
     lead = User.objects.get(email=POLICE)
     current = services.return_stamp(services.latest_return(police))
     services.return_save(
-        actor=lead,
-        scope=scope_for(lead),
+        acting=acting_for(lead),
         info_request=police,
         values={"involvement": FIRST},
         opened_version=current.version,
@@ -89,8 +88,7 @@ def test_the_service_refuses_a_stale_save_and_writes_nothing(demo: Any) -> None:
     assert after.by == lead.full_name
     with pytest.raises(StaleEdit):
         services.return_save(
-            actor=lead,
-            scope=scope_for(lead),
+            acting=acting_for(lead),
             info_request=police,
             values={"involvement": SECOND},
             opened_version=current.version,
@@ -105,12 +103,11 @@ def test_a_new_version_of_a_submitted_return_moves_the_version_on(demo: Any) -> 
     health = demo_request()  # submitted in the demo
     contributor = User.objects.get(email="contributor.health@example.org")
     before = services.return_stamp(services.latest_return(health))
-    services.return_revise(actor=contributor, scope=scope_for(contributor), info_request=health, reason="Correction")
+    services.return_revise(acting=acting_for(contributor), info_request=health, reason="Correction")
     assert services.return_stamp(services.latest_return(health)).version == before.version + 1
     with pytest.raises(StaleEdit):
         services.return_save(
-            actor=contributor,
-            scope=scope_for(contributor),
+            acting=acting_for(contributor),
             info_request=health,
             values={"involvement": SECOND},
             opened_version=before.version,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
-from cspr.partnerships.scoping import scope_for
+from cspr.kernel.acting import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
 from tests.returns.support import DEMO_CASE, demo_request
@@ -41,12 +41,10 @@ def test_an_imported_chronology_row_before_1900_is_reported_by_row_number(demo: 
             ["9999-12-31", "Year 9999", "Log"],
         ]
     )
-    actor = User.objects.get(email=POLICE)
     report = services.chronology_import(
-        actor=actor,
+        acting=acting_for(User.objects.get(email=POLICE)),
         info_request=police,
         upload=SimpleUploadedFile("chronology.csv", rows.getvalue().encode(), content_type="text/csv"),
-        scope=scope_for(actor),
     )
     assert report.added == 1
     assert [(problem.row, problem.why) for problem in report.problems] == [

@@ -16,9 +16,9 @@ from django.urls import reverse
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
+from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Organisation, OrganisationType, PartnershipOrganisation
-from cspr.partnerships.scoping import scope_for
 from cspr.returns import services
 from cspr.returns.models import InformationRequest, RequestReminder
 from tests.returns.support import DEMO_CASE
@@ -35,8 +35,7 @@ def _nobody_asked(northvale: Any) -> InformationRequest:
     PartnershipOrganisation.objects.create(partnership=northvale, organisation=organisation)
     officer = User.objects.get(email=BU)
     [info_request] = services.information_requests_send(
-        actor=officer,
-        scope=scope_for(officer),
+        acting=acting_for(officer),
         case=Case.objects.get(reference=DEMO_CASE),
         organisation_ids=[organisation.pk],
         due_on=date(2026, 11, 23),
@@ -79,7 +78,7 @@ def test_chasing_an_organisation_nobody_can_answer_for_is_refused_and_records_no
     info_request = _nobody_asked(demo["northvale"])
     officer = User.objects.get(email=BU)
     with pytest.raises(services.ReturnActionRefused, match="Nobody at Nobody Home Trust"):
-        services.request_chase(actor=officer, scope=scope_for(officer), info_request=info_request)
+        services.request_chase(acting=acting_for(officer), info_request=info_request)
     assert not RequestReminder.objects.filter(request=info_request).exists()
     url = reverse("returns:chase", kwargs={"reference": DEMO_CASE, "request_uuid": info_request.uuid})
     response = client_as(BU).post(url, follow=True)

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
+from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
 from cspr.returns import services
 from cspr.returns.models import ChronologyEntry, ReturnAttachment
 from tests.returns.support import attachment_on, demo_request
@@ -118,11 +118,10 @@ def test_removing_ones_own_entry_still_works(client_as: Callable[[str], Client],
     own = demo_request(POLICE_ORGANISATION)
     police = police_in(client_as, demo["northvale"])
     entry = services.chronology_entry_add(
-        actor=User.objects.get(email=POLICE),
+        acting=acting_for(User.objects.get(email=POLICE)),
         info_request=own,
         happened_on=date(2026, 1, 5),
         event="Officers attended the home.",
-        scope=scope_for(User.objects.get(email=POLICE)),
     )
     response = police.post(reverse("returns:entry-remove", kwargs={"request_uuid": own.uuid, "entry_id": entry.pk}))
     assert response.status_code == 302

@@ -19,9 +19,9 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseClock
+from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Membership, Organisation, Partnership
-from cspr.partnerships.scoping import scope_for
 from cspr.returns import services
 from cspr.returns.models import (
     AgencyReturn,
@@ -83,7 +83,7 @@ def test_the_business_unit_asks_organisations_and_their_contributors_are_emailed
     )
     before = OutboundMessage.objects.count()
     created = services.information_requests_send(
-        **acting_as(BU),
+        acting=acting_as(BU),
         case=case,
         organisation_ids=[education.pk],
         due_on=date(2026, 12, 4),
@@ -108,11 +108,11 @@ def test_an_organisation_cannot_be_asked_twice_and_a_contributor_cannot_ask(demo
     health = Organisation.objects.get(name=HEALTH_ORGANISATION)
     with pytest.raises(services.ReturnActionRefused, match="already been asked"):
         services.information_requests_send(
-            **acting_as(BU), case=case, organisation_ids=[health.pk], due_on=date(2026, 12, 4), at=_at(11, 20)
+            acting=acting_as(BU), case=case, organisation_ids=[health.pk], due_on=date(2026, 12, 4), at=_at(11, 20)
         )
     with pytest.raises(services.ReturnActionRefused, match=services.NOT_ALLOWED):
         services.information_requests_send(
-            **acting_as(HEALTH), case=case, organisation_ids=[health.pk], due_on=date(2026, 12, 4), at=_at(11, 20)
+            acting=acting_as(HEALTH), case=case, organisation_ids=[health.pk], due_on=date(2026, 12, 4), at=_at(11, 20)
         )
 
 
@@ -120,11 +120,11 @@ def test_asking_is_atomic(demo: Any) -> None:
     case = Case.objects.get(reference=DEMO_CASE)
     ids = organisations_to_ask(demo["northvale"], 2)
     with (
-        mock.patch("cspr.returns.services.audit_record", side_effect=RuntimeError("boom")),
+        mock.patch("cspr.kernel.kit.audit_record", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         services.information_requests_send(
-            **acting_as(BU), case=case, organisation_ids=ids, due_on=date(2026, 12, 4), at=_at(11, 20)
+            acting=acting_as(BU), case=case, organisation_ids=ids, due_on=date(2026, 12, 4), at=_at(11, 20)
         )
     assert not InformationRequest.objects.filter(organisation_id__in=ids).exists()
 
@@ -217,7 +217,7 @@ def test_csv_import_adds_good_rows_and_reports_bad_rows_by_number(demo: Any) -> 
         ]
     )
     report = services.chronology_import(
-        **acting_as(POLICE),
+        acting=acting_as(POLICE),
         info_request=police,
         upload=_upload("chronology.csv", rows.getvalue().encode()),
         at=_at(11, 21),
@@ -246,7 +246,7 @@ def test_xlsx_import_reads_dates_and_text(demo: Any) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     report = services.chronology_import(
-        **acting_as(POLICE), info_request=police, upload=_upload("c.xlsx", buffer.getvalue()), at=_at(11, 21)
+        acting=acting_as(POLICE), info_request=police, upload=_upload("c.xlsx", buffer.getvalue()), at=_at(11, 21)
     )
     assert report.added == 2
     assert [(problem.row, problem.why) for problem in report.problems] == [(4, services.ROW_DATE_MISSING)]
@@ -272,7 +272,7 @@ def test_a_damaged_workbook_is_refused_in_words_not_a_crash(demo: Any, damage: s
             target.writestr(item, content)
     with pytest.raises(services.ReturnActionRefused) as refused:
         services.chronology_import(
-            **acting_as(POLICE), info_request=police, upload=_upload("c.xlsx", damaged.getvalue()), at=_at(11, 21)
+            acting=acting_as(POLICE), info_request=police, upload=_upload("c.xlsx", damaged.getvalue()), at=_at(11, 21)
         )
     assert refused.value.field == "file"
     assert not AgencyReturn.objects.filter(request=police, entries__isnull=False).exists()
@@ -281,11 +281,13 @@ def test_a_damaged_workbook_is_refused_in_words_not_a_crash(demo: Any, damage: s
 def test_an_import_without_the_header_row_or_too_big_is_refused(demo: Any, settings: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
     with pytest.raises(services.ReturnActionRefused, match="first row"):
-        services.chronology_import(**acting_as(POLICE), info_request=police, upload=_upload("c.csv", b"a,b\n1,2\n"))
+        services.chronology_import(
+            acting=acting_as(POLICE), info_request=police, upload=_upload("c.csv", b"a,b\n1,2\n")
+        )
     settings.RETURN_IMPORT_MAX_BYTES = 10
     with pytest.raises(services.ReturnActionRefused, match="smaller than"):
         services.chronology_import(
-            **acting_as(POLICE), info_request=police, upload=_upload("c.csv", b"date,event\n" * 5)
+            acting=acting_as(POLICE), info_request=police, upload=_upload("c.csv", b"date,event\n" * 5)
         )
 
 
@@ -298,15 +300,15 @@ def test_only_the_designated_lead_can_sign_off_and_submit(demo: Any) -> None:
         user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police_org
     )
     police = demo_request(POLICE_ORGANISATION)
-    services.return_save(**acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_save(acting=acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
     with pytest.raises(services.ReturnActionRefused, match="designated lead"):
-        services.return_submit(actor=colleague, scope=scope_for(colleague), info_request=police, at=_at(11, 21))
+        services.return_submit(acting=acting_for(colleague), info_request=police, at=_at(11, 21))
     assert AgencyReturn.objects.get(request=police).status == ReturnStatus.DRAFT
-    services.return_sign_off_request(actor=colleague, scope=scope_for(colleague), info_request=police, at=_at(11, 21))
+    services.return_sign_off_request(acting=acting_for(colleague), info_request=police, at=_at(11, 21))
     police.refresh_from_db()
     assert police.status == RequestStatus.AWAITING_SIGN_OFF
     assert OutboundMessage.objects.filter(to=POLICE, kind="returns.sign_off_requested").exists()
-    services.return_submit(**acting_as(POLICE), info_request=police, at=_at(11, 22))
+    services.return_submit(acting=acting_as(POLICE), info_request=police, at=_at(11, 22))
     police.refresh_from_db()
     assert police.status == RequestStatus.SUBMITTED
     assert AgencyReturn.objects.get(request=police).signed_off_by.email == POLICE  # type: ignore[union-attr]
@@ -321,14 +323,14 @@ def test_a_colleagues_change_after_sign_off_was_asked_sends_the_return_back_to_d
         user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police_org
     )
     police = demo_request(POLICE_ORGANISATION)
-    as_colleague: dict[str, Any] = {"actor": colleague, "scope": scope_for(colleague)}
-    services.return_save(**as_colleague, info_request=police, values=COMPLETE, at=_at(11, 21))
-    services.return_sign_off_request(**as_colleague, info_request=police, at=_at(11, 21))
+    as_colleague = acting_for(colleague)
+    services.return_save(acting=as_colleague, info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_sign_off_request(acting=as_colleague, info_request=police, at=_at(11, 21))
     # The lead may correct the text while it waits for them…
-    services.return_save(**acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_save(acting=acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
     assert AgencyReturn.objects.get(request=police).status == ReturnStatus.AWAITING_SIGN_OFF
     # …but a colleague's change means the lead has not seen what they would sign off.
-    services.return_save(**as_colleague, info_request=police, values=COMPLETE, at=_at(11, 22))
+    services.return_save(acting=as_colleague, info_request=police, values=COMPLETE, at=_at(11, 22))
     police.refresh_from_db()
     assert AgencyReturn.objects.get(request=police).status == ReturnStatus.DRAFT
     assert police.status == RequestStatus.IN_PROGRESS
@@ -337,31 +339,31 @@ def test_a_colleagues_change_after_sign_off_was_asked_sends_the_return_back_to_d
 def test_without_a_designated_lead_nothing_can_be_submitted(demo: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
     OrganisationLead.objects.filter(organisation=police.organisation).delete()
-    services.return_save(**acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_save(acting=acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
     with pytest.raises(services.ReturnActionRefused, match="no designated lead"):
-        services.return_submit(**acting_as(POLICE), info_request=police, at=_at(11, 21))
+        services.return_submit(acting=acting_as(POLICE), info_request=police, at=_at(11, 21))
 
 
 def test_an_incomplete_return_cannot_be_submitted(demo: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
     with pytest.raises(services.ReturnActionRefused, match="Complete these parts"):
-        services.return_submit(**acting_as(POLICE), info_request=police, at=_at(11, 21))
+        services.return_submit(acting=acting_as(POLICE), info_request=police, at=_at(11, 21))
 
 
 def test_a_submitted_return_is_locked_and_a_change_is_a_new_version_with_a_reason(demo: Any) -> None:
     health = demo_request()
     with pytest.raises(services.ReturnActionRefused, match="locked"):
-        services.return_save(**acting_as(HEALTH), info_request=health, values={"early_learning": "x"})
+        services.return_save(acting=acting_as(HEALTH), info_request=health, values={"early_learning": "x"})
     with pytest.raises(services.ReturnActionRefused, match=services.REVISION_REASON_NEEDED):
-        services.return_revise(**acting_as(HEALTH), info_request=health, reason="  ")
+        services.return_revise(acting=acting_as(HEALTH), info_request=health, reason="  ")
     new = services.return_revise(
-        **acting_as(HEALTH), info_request=health, reason="A missed contact was found.", at=_at(11, 24)
+        acting=acting_as(HEALTH), info_request=health, reason="A missed contact was found.", at=_at(11, 24)
     )
     assert new.version == 2
     assert new.status == ReturnStatus.DRAFT
     assert new.entries.count() == 3
     services.return_save(
-        **acting_as(HEALTH), info_request=health, values={"early_learning": "Changed."}, at=_at(11, 24)
+        acting=acting_as(HEALTH), info_request=health, values={"early_learning": "Changed."}, at=_at(11, 24)
     )
     first = AgencyReturn.objects.get(request=health, version=1)
     assert first.status == ReturnStatus.SUBMITTED
@@ -378,7 +380,7 @@ def test_the_clock_stops_when_the_last_organisation_answers_on_time(demo: Any) -
     clock = CaseClock.objects.get(case=case, clock_id="information_returns")
     for info_request in InformationRequest.objects.filter(case=case).exclude(status=RequestStatus.SUBMITTED):
         services.request_mark_not_involved(
-            **acting_as(BU), info_request=info_request, reason="No contact.", at=_at(11, 20)
+            acting=acting_as(BU), info_request=info_request, reason="No contact.", at=_at(11, 20)
         )
     clock.refresh_from_db()
     assert clock.met_on == date(2026, 11, 20)
@@ -389,13 +391,13 @@ def test_late_returns_leave_the_clock_running_until_the_business_unit_says_why(d
     case = Case.objects.get(reference=DEMO_CASE)
     for info_request in InformationRequest.objects.filter(case=case).exclude(status=RequestStatus.SUBMITTED):
         services.request_mark_not_involved(
-            **acting_as(BU), info_request=info_request, reason="No contact.", at=_at(11, 27)
+            acting=acting_as(BU), info_request=info_request, reason="No contact.", at=_at(11, 27)
         )
     clock = CaseClock.objects.get(case=case, clock_id="information_returns")
     assert clock.met_on is None
     with pytest.raises(services.ReturnActionRefused, match="late"):
-        services.returns_clock_close(**acting_as(BU), case=case, late_reason="")
-    services.returns_clock_close(**acting_as(BU), case=case, late_reason="Probation's system was down.")
+        services.returns_clock_close(acting=acting_as(BU), case=case, late_reason="")
+    services.returns_clock_close(acting=acting_as(BU), case=case, late_reason="Probation's system was down.")
     clock.refresh_from_db()
     assert clock.met_on == date(2026, 11, 27)
     assert clock.unseal("late_reason")
@@ -441,12 +443,12 @@ def test_the_board_shows_each_organisation_and_its_query_count_stays_flat(
     case = Case.objects.get(reference=DEMO_CASE)
     ids = organisations_to_ask(demo["northvale"], 6)
     services.information_requests_send(
-        **acting_as(BU), case=case, organisation_ids=ids[:3], due_on=date(2026, 12, 4), at=_at(11, 20)
+        acting=acting_as(BU), case=case, organisation_ids=ids[:3], due_on=date(2026, 12, 4), at=_at(11, 20)
     )
     with django_assert_max_num_queries(40) as three:
         client.get(url)
     services.information_requests_send(
-        **acting_as(BU), case=case, organisation_ids=ids[3:], due_on=date(2026, 12, 4), at=_at(11, 20)
+        acting=acting_as(BU), case=case, organisation_ids=ids[3:], due_on=date(2026, 12, 4), at=_at(11, 20)
     )
     with django_assert_max_num_queries(len(three.captured_queries)):
         client.get(url)
@@ -527,14 +529,14 @@ def test_the_merged_chronology_shows_only_a_contributors_own_organisation(
 ) -> None:
     police = demo_request(POLICE_ORGANISATION)
     services.chronology_entry_add(
-        **acting_as(POLICE),
+        acting=acting_as(POLICE),
         info_request=police,
         happened_on=date(2026, 4, 1),
         event="Police welfare visit",
         at=_at(11, 21),
     )
-    services.return_save(**acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
-    services.return_submit(**acting_as(POLICE), info_request=police, at=_at(11, 21))
+    services.return_save(acting=acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
+    services.return_submit(acting=acting_as(POLICE), info_request=police, at=_at(11, 21))
     url = reverse("returns:chronology", kwargs={"reference": DEMO_CASE})
     everyone = client_as("prg.chair@example.org").get(url).content.decode()
     assert "Police welfare visit" in everyone
@@ -587,7 +589,7 @@ def test_the_designated_lead_page_saves_a_lead(demo: Any, client_as: Callable[[s
     assert AuditEvent.objects.filter(verb="returns.lead_designated").exists()
     with pytest.raises(services.ReturnActionRefused):
         services.organisation_lead_set(
-            **acting_as("admin@example.org"),
+            acting=acting_as("admin@example.org"),
             partnership=demo["northvale"],
             organisation=police_org,
             user_id=User.objects.get(email=BU).pk,
