@@ -2,7 +2,7 @@
 
 Case-level rules take a user or a :class:`~cspr.partnerships.scoping.Scope` and a case (seeing the case at all goes
 through :func:`cspr.cases.selectors.cases_visible`). A request is answered only by its organisation's contributors:
-:func:`cspr.returns.services.is_contributor` checks the person's grants for the request's partnership and
+:func:`cspr.returns.services.contributor_grant` finds the person's membership for the request's partnership and
 organisation directly.
 """
 

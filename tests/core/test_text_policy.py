@@ -208,7 +208,7 @@ OLD_NAMES = {
 NOT_FREE_TEXT = {
     "cspr/cases/documents.py",
     "cspr/messaging/services.py",
-    "cspr/returns/services.py",  # the uploaded CSV's bytes (a NUL makes it "not a CSV file")
+    "cspr/returns/services/chronology.py",  # the uploaded CSV's bytes (a NUL makes it "not a CSV file")
     "cspr/api/access.py",
     "cspr/calendars/holiday_sources.py",
 }

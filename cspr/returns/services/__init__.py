@@ -1,0 +1,217 @@
+"""Writes to information requests and agency returns. Keyword-only, atomic, audited; e-mails through the outbox.
+
+Audit details and e-mails carry the case reference, pseudonyms, organisation names, ids and versions, never the
+child's or family's identifying details or any free text typed into a return. Every service takes ``acting`` (who acts,
+through which membership, from where: :mod:`cspr.kernel.acting`); "now" is a parameter (``at=``) that defaults to
+the kit's ``now()``; dates are calendar dates in Europe/London.
+
+One module per subject, each name re-exported here (``from cspr.returns.services import X``):
+
+* :mod:`.requests` — asking agencies, assigning a request, an organisation not involved, the details an agency sees;
+* :mod:`.agency_return` — the return and its sections, sign-off, submission, new versions, its Word document;
+* :mod:`.chronology` — chronology entries, importing a file, the merged chronology's Word document;
+* :mod:`.attachments` — files kept with a return;
+* :mod:`.reminders` — the periodic reminders and chasers, and chasing by hand;
+* :mod:`.clock` — the information returns clock;
+* :mod:`.leads` — designated leads;
+* :mod:`.common` — what they share: the refusal and its common messages, the roles and memberships that allow each
+  action, the draft being written.
+
+Message constants are module constants: tests match the exact words.
+"""
+
+from __future__ import annotations
+
+from cspr.returns.services.agency_return import (
+    ALREADY_AWAITING,
+    DATES_ORDER,
+    INCOMPLETE,
+    INCOMPLETE_FIELD,
+    LEAD_ONLY,
+    NO_LEAD,
+    NOT_SUBMITTED_YET,
+    REQUIRED_PARTS,
+    RETURN_SUBJECTS,
+    REVISION_REASON_NEEDED,
+    return_download,
+    return_missing_fields,
+    return_missing_parts,
+    return_revise,
+    return_save,
+    return_sign_off_request,
+    return_submit,
+)
+from cspr.returns.services.attachments import (
+    attachment_add,
+    attachment_open,
+    attachment_remove,
+)
+from cspr.returns.services.chronology import (
+    DATE_NEEDED,
+    ENTRY_NOT_FOUND,
+    EVENT_NEEDED,
+    IMPORT_ALL_THERE,
+    IMPORT_ARCHIVE,
+    IMPORT_EMPTY,
+    IMPORT_FILE_NEEDED,
+    IMPORT_HEADER,
+    IMPORT_KINDS,
+    IMPORT_MAX_ROWS,
+    IMPORT_TOO_BIG,
+    IMPORT_TOO_MANY,
+    IMPORT_TYPE,
+    ROW_DATE_EARLY,
+    ROW_DATE_FUTURE,
+    ROW_DATE_INVALID,
+    ROW_DATE_MISSING,
+    ROW_EVENT_MISSING,
+    ImportReport,
+    RowProblem,
+    chronology_download,
+    chronology_entry_add,
+    chronology_entry_change,
+    chronology_entry_remove,
+    chronology_import,
+    parse_chronology,
+)
+from cspr.returns.services.clock import (
+    CLOCK_ALREADY_MET,
+    CLOCK_ID,
+    LATE_REASON_NEEDED,
+    RETURNS_OUTSTANDING,
+    information_clock,
+    returns_clock_close,
+)
+from cspr.returns.services.common import (
+    ALREADY_NOT_INVOLVED,
+    ALREADY_SUBMITTED,
+    CONTRIBUTOR_ROLES,
+    LEAD_MANAGER_ROLES,
+    NOT_ALLOWED,
+    NOTHING_TO_SUBMIT,
+    READER_ROLES,
+    REQUEST_CLOSED,
+    REQUESTER_ROLES,
+    RETURN_LOCKED,
+    ReturnActionRefused,
+    contributor_grant,
+    latest_return,
+    lead_for,
+    return_stamp,
+)
+from cspr.returns.services.leads import (
+    LEAD_NOT_CONTRIBUTOR,
+    organisation_lead_set,
+)
+from cspr.returns.services.reminders import (
+    NOBODY_TO_ANSWER,
+    REMINDER_WORKING_DAYS,
+    request_chase,
+    returns_reminders_send,
+)
+from cspr.returns.services.requests import (
+    ALREADY_ASKED,
+    CASE_CLOSED_FOR_AGENCIES,
+    DUE_IN_PAST,
+    NOT_A_CONTRIBUTOR,
+    NOT_INVOLVED_REASON_NEEDED,
+    ORGANISATION_UNKNOWN,
+    ORGANISATIONS_NEEDED,
+    STAGE_CLOSED,
+    STAGE_TOO_EARLY,
+    identifying_details_for_agency,
+    information_requests_send,
+    may_ask,
+    request_assign,
+    request_mark_not_involved,
+)
+
+__all__ = [
+    "ALREADY_ASKED",
+    "ALREADY_AWAITING",
+    "ALREADY_NOT_INVOLVED",
+    "ALREADY_SUBMITTED",
+    "CASE_CLOSED_FOR_AGENCIES",
+    "CLOCK_ALREADY_MET",
+    "CLOCK_ID",
+    "CONTRIBUTOR_ROLES",
+    "DATES_ORDER",
+    "DATE_NEEDED",
+    "DUE_IN_PAST",
+    "ENTRY_NOT_FOUND",
+    "EVENT_NEEDED",
+    "IMPORT_ALL_THERE",
+    "IMPORT_ARCHIVE",
+    "IMPORT_EMPTY",
+    "IMPORT_FILE_NEEDED",
+    "IMPORT_HEADER",
+    "IMPORT_KINDS",
+    "IMPORT_MAX_ROWS",
+    "IMPORT_TOO_BIG",
+    "IMPORT_TOO_MANY",
+    "IMPORT_TYPE",
+    "INCOMPLETE",
+    "INCOMPLETE_FIELD",
+    "LATE_REASON_NEEDED",
+    "LEAD_MANAGER_ROLES",
+    "LEAD_NOT_CONTRIBUTOR",
+    "LEAD_ONLY",
+    "NOBODY_TO_ANSWER",
+    "NOTHING_TO_SUBMIT",
+    "NOT_ALLOWED",
+    "NOT_A_CONTRIBUTOR",
+    "NOT_INVOLVED_REASON_NEEDED",
+    "NOT_SUBMITTED_YET",
+    "NO_LEAD",
+    "ORGANISATIONS_NEEDED",
+    "ORGANISATION_UNKNOWN",
+    "READER_ROLES",
+    "REMINDER_WORKING_DAYS",
+    "REQUESTER_ROLES",
+    "REQUEST_CLOSED",
+    "REQUIRED_PARTS",
+    "RETURNS_OUTSTANDING",
+    "RETURN_LOCKED",
+    "RETURN_SUBJECTS",
+    "REVISION_REASON_NEEDED",
+    "ROW_DATE_EARLY",
+    "ROW_DATE_FUTURE",
+    "ROW_DATE_INVALID",
+    "ROW_DATE_MISSING",
+    "ROW_EVENT_MISSING",
+    "STAGE_CLOSED",
+    "STAGE_TOO_EARLY",
+    "ImportReport",
+    "ReturnActionRefused",
+    "RowProblem",
+    "attachment_add",
+    "attachment_open",
+    "attachment_remove",
+    "chronology_download",
+    "chronology_entry_add",
+    "chronology_entry_change",
+    "chronology_entry_remove",
+    "chronology_import",
+    "contributor_grant",
+    "identifying_details_for_agency",
+    "information_clock",
+    "information_requests_send",
+    "latest_return",
+    "lead_for",
+    "may_ask",
+    "organisation_lead_set",
+    "parse_chronology",
+    "request_assign",
+    "request_chase",
+    "request_mark_not_involved",
+    "return_download",
+    "return_missing_fields",
+    "return_missing_parts",
+    "return_revise",
+    "return_save",
+    "return_sign_off_request",
+    "return_stamp",
+    "return_submit",
+    "returns_clock_close",
+    "returns_reminders_send",
+]

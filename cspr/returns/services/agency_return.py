@@ -1,0 +1,337 @@
+"""The return and its sections: saving the draft, sign-off by the designated lead, submission (then locked), a new
+version with a reason, and the return as a Word document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from cspr.core import text
+from cspr.core.edits import check_not_stale
+from cspr.core.policy import RETURN_REQUESTERS
+from cspr.core.text import clean_text
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting
+from cspr.returns.models import (
+    RETURN_TEXT_FIELDS,
+    AgencyReturn,
+    InformationRequest,
+    RequestStatus,
+    ReturnAttachment,
+    ReturnStatus,
+)
+from cspr.returns.services.chronology import _entry_create
+from cspr.returns.services.clock import _clock_stop_if_all_in
+from cspr.returns.services.common import (
+    ReturnActionRefused,
+    _audit_return,
+    _draft_for_editing,
+    _locked_request,
+    _require_contributor,
+    _require_reader,
+    latest_return,
+    lead_for,
+    return_stamp,
+)
+
+DATES_ORDER = "The end of the involvement must be the same as or after its start."
+INCOMPLETE = "Complete these parts of the return first: {parts}."
+INCOMPLETE_FIELD = "return"
+"""The ``field`` of an INCOMPLETE refusal: the page lists each missing part, linked to its box on the return."""
+
+NO_LEAD = (
+    "Your organisation has no designated lead for this partnership to sign off returns. "
+    "Ask the business unit to designate one."
+)
+
+LEAD_ONLY = "Only {organisation}'s designated lead can sign off and submit the return."
+ALREADY_AWAITING = "The return is already waiting for sign-off."
+NOT_SUBMITTED_YET = "Only a submitted return can be changed with a new version."
+REVISION_REASON_NEEDED = "Enter why the submitted return needs to change."
+
+RETURN_SUBJECTS = {
+    "services": "Services provided",
+    "key_contacts": "Key contacts",
+    "involvement": "The summary of involvement",
+    "key_practice_episodes": "Key practice episodes",
+    "immediate_actions": "Immediate safeguarding actions",
+    "early_learning": "Early learning",
+    "equality_considerations": "Equality considerations",
+}
+"""How each of the return's text fields is named in messages (the form uses the same words)."""
+
+REQUIRED_PARTS: tuple[tuple[str, str], ...] = (
+    ("involvement", "involvement with the child and family"),
+    ("key_practice_episodes", "key practice episodes and your analysis"),
+    ("immediate_actions", "immediate safeguarding actions taken"),
+    ("early_learning", "early learning"),
+    ("equality_considerations", "equality considerations"),
+)
+
+
+def return_save(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    values: Mapping[str, Any],
+    opened_version: int | None = None,
+    at: datetime | None = None,
+) -> AgencyReturn:
+    """Save what was typed into the draft (only the keys given): every save keeps work, nothing is submitted.
+
+    ``opened_version`` is :func:`return_stamp`'s version when the page was opened; if a colleague has saved the
+    return's text since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written (``None``: no check).
+    """
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
+    cleaned: dict[str, Any] = {}
+    for name in RETURN_TEXT_FIELDS:
+        if name in values:
+            cleaned[name] = clean_text(
+                str(values[name] or ""),
+                subject=RETURN_SUBJECTS[name],
+                limit=text.NARRATIVE,
+                field=name,
+                refused=ReturnActionRefused,
+            )
+    for name in ("involved_from", "involved_to"):
+        if name in values:
+            cleaned[name] = values[name]
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        check_not_stale(what="The return", opened=opened_version, current=return_stamp(latest_return(info_request)))
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
+        start = cleaned.get("involved_from", draft.involved_from)
+        end = cleaned.get("involved_to", draft.involved_to)
+        if start and end and end < start:
+            raise ReturnActionRefused(DATES_ORDER, field="involved_to")
+        for name, value in cleaned.items():
+            if name in RETURN_TEXT_FIELDS:
+                draft.seal(name, value)
+            else:
+                setattr(draft, name, value)
+        draft.updated_at = at
+        draft.edit_version += 1
+        draft.edited_by = acting.user
+        draft.edited_at = at
+        draft.save()
+        _audit_return(
+            acting,
+            "returns.return_saved",
+            draft=draft,
+            info_request=info_request,
+            grant=grant,
+            fields=sorted(cleaned),
+        )
+    return draft
+
+
+def return_missing_fields(agency_return: AgencyReturn) -> list[tuple[str, str]]:
+    """What the return still lacks before it can be signed off: (field name on the return's page, words)."""
+    return [(name, words) for name, words in REQUIRED_PARTS if not getattr(agency_return, f"{name}_sealed")]
+
+
+def return_missing_parts(agency_return: AgencyReturn) -> list[str]:
+    """What the return still lacks before it can be signed off, in words."""
+    return [words for _, words in return_missing_fields(agency_return)]
+
+
+def return_sign_off_request(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    at: datetime | None = None,
+) -> AgencyReturn:
+    """Send the finished draft to the organisation's designated lead (e-mailed) for sign-off."""
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
+        if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
+            raise ReturnActionRefused(ALREADY_AWAITING)
+        missing = return_missing_parts(draft)
+        if missing:
+            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
+        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+        if lead is None:
+            raise ReturnActionRefused(NO_LEAD)
+        draft.status = ReturnStatus.AWAITING_SIGN_OFF
+        draft.sign_off_requested_at = at
+        draft.updated_at = at
+        draft.save(update_fields=["status", "sign_off_requested_at", "updated_at"])
+        if info_request.status != RequestStatus.SUBMITTED:
+            info_request.status = RequestStatus.AWAITING_SIGN_OFF
+            info_request.save(update_fields=["status"])
+        case = info_request.case
+        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        kit.tell(
+            partnership=case.partnership,
+            to=[lead.user.email],
+            subject=f"{case.reference}: a return is waiting for your sign-off",
+            body=(
+                f"{case.partnership.name}\n\n{info_request.organisation.name}'s return on case {case.reference} "
+                f"({children}) is ready for your sign-off as the organisation's designated lead.\n\n"
+                f"Sign in to read and submit it: {kit.link('returns:request', request_uuid=info_request.uuid)}\n"
+            ),
+            kind="returns.sign_off_requested",
+        )
+        _audit_return(
+            acting,
+            "returns.sign_off_requested",
+            draft=draft,
+            info_request=info_request,
+            grant=grant,
+            lead_id=lead.user_id,
+        )
+    return draft
+
+
+def return_submit(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    at: datetime | None = None,
+) -> AgencyReturn:
+    """The designated lead signs off and submits the return; it is then locked. The business unit is told."""
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
+        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+        if lead is None:
+            raise ReturnActionRefused(NO_LEAD)
+        if lead.user_id != acting.user_id:
+            raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))
+        missing = return_missing_parts(draft)
+        if missing:
+            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
+        draft.status = ReturnStatus.SUBMITTED
+        draft.signed_off_by = acting.user
+        draft.submitted_by = acting.user
+        draft.submitted_at = at
+        draft.updated_at = at
+        draft.save(update_fields=["status", "signed_off_by", "submitted_by", "submitted_at", "updated_at"])
+        info_request.status = RequestStatus.SUBMITTED
+        if info_request.first_submitted_at is None:
+            info_request.first_submitted_at = at
+        info_request.save(update_fields=["status", "first_submitted_at"])
+        case = info_request.case
+        words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
+        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        kit.tell(
+            partnership=case.partnership,
+            to=kit.member_emails(partnership_id=case.partnership_id, roles=RETURN_REQUESTERS),
+            subject=f"{case.reference}: {info_request.organisation.name} {words}",
+            body=(
+                f"{case.partnership.name}\n\n{info_request.organisation.name} {words} on case {case.reference} "
+                f"({children}).\n\nSign in to see the returns: "
+                f"{kit.link('returns:board', reference=case.reference)}\n"
+            ),
+            kind="returns.return_submitted",
+        )
+        _audit_return(acting, "returns.return_submitted", draft=draft, info_request=info_request, grant=grant)
+        _clock_stop_if_all_in(acting=acting, case=case)
+    return draft
+
+
+def return_revise(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    reason: str,
+    at: datetime | None = None,
+) -> AgencyReturn:
+    """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
+    grant = _require_contributor(acting, info_request)
+    at = kit.now(at)
+    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
+    if not reason:
+        raise ReturnActionRefused(REVISION_REASON_NEEDED, field="reason")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        current = latest_return(info_request)
+        if current is None or not current.locked:
+            raise ReturnActionRefused(NOT_SUBMITTED_YET)
+        new = AgencyReturn(
+            request=info_request,
+            version=current.version + 1,
+            involved_from=current.involved_from,
+            involved_to=current.involved_to,
+            started_by=acting.user,
+            started_at=at,
+            updated_at=at,
+            # A new version moves the edit version on: a form still open on the submitted text cannot save over it.
+            edit_version=current.edit_version + 1,
+            edited_by=acting.user,
+            edited_at=at,
+        )
+        for name in RETURN_TEXT_FIELDS:
+            new.seal(name, current.unseal(name))
+        new.seal("revision_reason", reason)
+        new.save(force_insert=True)
+        for entry in current.entries.all():
+            _entry_create(
+                new,
+                happened_on=entry.happened_on,
+                event=entry.unseal("event"),
+                source=entry.unseal("source"),
+                position=entry.position,
+            )
+        for attachment in current.attachments.all():
+            copy = ReturnAttachment(
+                agency_return=new,
+                stored_name=attachment.stored_name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                uploaded_by=attachment.uploaded_by,
+                uploaded_at=attachment.uploaded_at,
+            )
+            copy.seal("title", attachment.unseal("title"))
+            copy.seal("original_name", attachment.unseal("original_name"))
+            copy.save(force_insert=True)
+        _audit_return(
+            acting,
+            "returns.revision_started",
+            draft=new,
+            info_request=info_request,
+            grant=grant,
+            replaces_version=current.version,
+        )
+    return new
+
+
+def return_download(
+    *,
+    acting: Acting,
+    agency_return: AgencyReturn,
+) -> bytes:
+    """The return as a Word document: its own organisation, or readers of submitted returns; audited."""
+    from cspr.returns.exports import return_document
+
+    grant = _require_reader(acting, agency_return)
+    info_request = agency_return.request
+    case = info_request.case
+    with transaction.atomic():
+        _audit_return(acting, "returns.return_downloaded", draft=agency_return, info_request=info_request, grant=grant)
+    return return_document(
+        reference=case.reference,
+        partnership=case.partnership.name,
+        organisation=info_request.organisation.name,
+        version=agency_return.version,
+        status=agency_return.get_status_display(),
+        submitted_on=kit.local_today(agency_return.submitted_at) if agency_return.submitted_at else None,
+        sections={name: agency_return.unseal(name) for name in RETURN_TEXT_FIELDS},
+        involved_from=agency_return.involved_from,
+        involved_to=agency_return.involved_to,
+        entries=[
+            (entry.happened_on, entry.unseal("event"), entry.unseal("source")) for entry in agency_return.entries.all()
+        ],
+        attachments=[attachment.unseal("title") for attachment in agency_return.attachments.all()],
+    )

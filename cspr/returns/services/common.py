@@ -1,0 +1,200 @@
+"""What the returns services share: the refusal, the roles that allow each kind of action and the membership that
+allowed it, the request row locked for a write, the draft being written, and the audit event of a return.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import rules
+
+from cspr.cases.errors import CaseActionRefused
+from cspr.cases.models import Case
+from cspr.core.edits import EditStamp
+from cspr.core.policy import RETURN_REQUESTERS
+from cspr.domain.roles import Role
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting
+from cspr.partnerships.scoping import Grant, Scope
+from cspr.returns.models import AgencyReturn, InformationRequest, OrganisationLead, RequestStatus, ReturnStatus
+
+NOT_ALLOWED = "You cannot do this on this case."
+RETURN_LOCKED = "This return was submitted and is locked. Start a new version, saying why, to change it."
+REQUEST_CLOSED = "This request is closed: the organisation was recorded as not involved."
+NOTHING_TO_SUBMIT = "There is no return to submit yet: save the return first."
+ALREADY_SUBMITTED = "This organisation has already submitted its return."
+ALREADY_NOT_INVOLVED = "This organisation is already recorded as not involved."
+
+
+class ReturnActionRefused(CaseActionRefused):
+    """An information request or return action cannot be taken; ``message`` says why, ``field`` names the input."""
+
+
+# The roles that allow each kind of action, in the order a membership is preferred when a person holds several
+# (the role that normally acts first). Each holds exactly the access policy's set (a test checks).
+REQUESTER_ROLES: tuple[Role, ...] = (Role.BUSINESS_UNIT,)
+CONTRIBUTOR_ROLES: tuple[Role, ...] = (Role.AGENCY_CONTRIBUTOR, Role.NOTIFIER)
+READER_ROLES: tuple[Role, ...] = (Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.INDEPENDENT_CHAIR, Role.PRG_MEMBER)
+LEAD_MANAGER_ROLES: tuple[Role, ...] = (Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN)
+
+
+def _request_details(info_request: InformationRequest) -> dict[str, Any]:
+    return {"information_request": str(info_request.uuid), "organisation_id": info_request.organisation_id}
+
+
+def _audit_return(
+    acting: Acting,
+    verb: str,
+    *,
+    draft: AgencyReturn,
+    info_request: InformationRequest,
+    grant: Grant | None,
+    **details: Any,
+) -> None:
+    """An event about one version of an organisation's return: which request, which organisation, which version."""
+    kit.audit_case(
+        acting,
+        verb,
+        info_request.case,
+        obj=draft,
+        grant=grant,
+        version=draft.version,
+        **details,
+        **_request_details(info_request),
+    )
+
+
+def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> None:
+    """An organisation was asked (or reminded) but nobody there can receive it: the business unit hears at once,
+    since the request would otherwise wait unseen until its deadline."""
+    case = info_request.case
+    organisation = info_request.organisation.name
+    kit.tell(
+        partnership=case.partnership,
+        to=kit.member_emails(partnership_id=info_request.partnership_id, roles=RETURN_REQUESTERS),
+        subject=f"{case.reference}: nobody at {organisation} can receive requests",
+        body=(
+            f"{case.partnership.name}\n\n{what} for case {case.reference}, but nobody at {organisation} can receive "
+            "information requests in this partnership (no active contributor or notifier), so no e-mail went.\n\n"
+            "Ask the partnership admin to invite someone from the organisation, then chase the request from the "
+            f"board: {kit.link('returns:board', reference=case.reference)}\n"
+        ),
+        kind="returns.nobody_to_answer",
+    )
+
+
+def contributor_grant(scope: Scope, info_request: InformationRequest) -> Grant | None:
+    """The membership through which this scope answers for the request's organisation in the request's partnership
+    (the preferred role first, then the oldest membership), or ``None``."""
+    held = [
+        grant
+        for grant in scope.grants_in(info_request.partnership_id)
+        if grant.organisation_id == info_request.organisation_id and grant.role in CONTRIBUTOR_ROLES
+    ]
+    held.sort(key=lambda grant: (CONTRIBUTOR_ROLES.index(grant.role), grant.membership_id))
+    return held[0] if held else None
+
+
+def lead_for(*, partnership_id: int, organisation_id: int) -> OrganisationLead | None:
+    return (
+        OrganisationLead.objects.filter(partnership_id=partnership_id, organisation_id=organisation_id)
+        .select_related("user")
+        .first()
+    )
+
+
+def _require_contributor(acting: Acting, info_request: InformationRequest) -> Grant:
+    """The membership that lets the person answer this request; refused when they hold none."""
+    grant = contributor_grant(acting.scope, info_request)
+    if grant is None:
+        raise ReturnActionRefused(NOT_ALLOWED)
+    return grant
+
+
+def _require(rule: str, acting: Acting, case: Case, roles: tuple[Role, ...]) -> Grant | None:
+    """The case's rule for the person acting, and the membership (of ``roles``) that allowed it."""
+    if not rules.test_rule(rule, acting.scope, case):
+        raise ReturnActionRefused(NOT_ALLOWED)
+    return acting.grant_for(case.partnership_id, roles)
+
+
+def _require_requester(acting: Acting, case: Case) -> Grant | None:
+    return _require("returns.manage_requests", acting, case, REQUESTER_ROLES)
+
+
+def _require_reader(acting: Acting, agency_return: AgencyReturn) -> Grant | None:
+    """A return is read by its own organisation's contributors (any version), or, once submitted, by the case's
+    readers of returns."""
+    info_request = agency_return.request
+    grant = contributor_grant(acting.scope, info_request)
+    if grant is not None:
+        return grant
+    if not agency_return.locked:
+        raise ReturnActionRefused(NOT_ALLOWED)
+    return _require("returns.read_returns", acting, info_request.case, READER_ROLES)
+
+
+def _locked_request(info_request: InformationRequest) -> InformationRequest:
+    """The request row, locked for this transaction (PostgreSQL; SQLite serialises writers anyway)."""
+    return (
+        InformationRequest.objects.select_for_update()
+        .select_related("case", "partnership", "organisation")
+        .get(pk=info_request.pk)
+    )
+
+
+def latest_return(info_request: InformationRequest) -> AgencyReturn | None:
+    return AgencyReturn.objects.filter(request=info_request).order_by("-version").first()
+
+
+def return_stamp(agency_return: AgencyReturn | None) -> EditStamp:
+    """The return's text version and who saved it last and when (version 0: nothing typed yet)."""
+    if agency_return is None or not agency_return.edit_version:
+        return EditStamp(version=0)
+    editor = agency_return.edited_by
+    return EditStamp(
+        version=agency_return.edit_version,
+        by=(editor.full_name or editor.email) if editor else "",
+        at=agency_return.edited_at,
+    )
+
+
+def _draft_for_editing(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    at: datetime,
+    create: bool = True,
+    changes_content: bool = True,
+) -> AgencyReturn:
+    """The version being drafted (made on first need). A change to its content by anyone but the designated lead
+    sends a draft awaiting sign-off back to "draft": the lead must never sign off text they have not seen."""
+    if info_request.status == RequestStatus.NOT_INVOLVED:
+        raise ReturnActionRefused(REQUEST_CLOSED)
+    current = latest_return(info_request)
+    if current is not None and current.locked:
+        raise ReturnActionRefused(RETURN_LOCKED)
+    if current is None:
+        if not create:
+            raise ReturnActionRefused(NOTHING_TO_SUBMIT)
+        current = AgencyReturn(request=info_request, version=1, started_by=acting.user, started_at=at, updated_at=at)
+        current.save(force_insert=True)
+    if info_request.status == RequestStatus.NOT_STARTED:
+        info_request.status = RequestStatus.IN_PROGRESS
+        info_request.save(update_fields=["status"])
+    if changes_content and current.status == ReturnStatus.AWAITING_SIGN_OFF:
+        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+        if lead is None or lead.user_id != acting.user_id:
+            current.status = ReturnStatus.DRAFT
+            current.sign_off_requested_at = None
+            current.save(update_fields=["status", "sign_off_requested_at"])
+            if info_request.status == RequestStatus.AWAITING_SIGN_OFF:
+                info_request.status = RequestStatus.IN_PROGRESS
+                info_request.save(update_fields=["status"])
+    return current
+
+
+def _touch(agency_return: AgencyReturn, at: datetime) -> None:
+    agency_return.updated_at = at
+    agency_return.save(update_fields=["updated_at"])

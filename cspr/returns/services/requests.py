@@ -1,0 +1,241 @@
+"""Asking agencies for information: the business unit's requests, assigning one to a colleague, recording an
+organisation as not involved, and the identifying details an asked agency sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import transaction
+
+from cspr.cases.models import Case
+from cspr.cases.services import IdentifyingDetails, identifying_details_view
+from cspr.core import text
+from cspr.core.policy import RETURN_CONTRIBUTORS
+from cspr.core.text import clean_text
+from cspr.domain.rules import before_rapid_review, is_closed
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting
+from cspr.partnerships.models import Membership, PartnershipOrganisation
+from cspr.returns.models import InformationRequest, RequestStatus
+from cspr.returns.services.clock import _clock_stop_if_all_in
+from cspr.returns.services.common import (
+    ALREADY_NOT_INVOLVED,
+    ALREADY_SUBMITTED,
+    ReturnActionRefused,
+    _locked_request,
+    _request_details,
+    _require_contributor,
+    _require_requester,
+    _tell_nobody_to_answer,
+)
+
+STAGE_TOO_EARLY = "Agencies can be asked for information once the rapid review has started."
+STAGE_CLOSED = "This case is closed: agencies cannot be asked for information."
+ORGANISATIONS_NEEDED = "Select at least one organisation to ask."
+ORGANISATION_UNKNOWN = "One of the organisations selected is not part of this partnership."
+ALREADY_ASKED = "{name} has already been asked for information on this case."
+DUE_IN_PAST = "The return date must be today or in the future."
+NOT_A_CONTRIBUTOR = "Choose a colleague who contributes for your organisation in this partnership."
+NOT_INVOLVED_REASON_NEEDED = "Enter why the organisation was not involved."
+CASE_CLOSED_FOR_AGENCIES = (
+    "The case is closed, so the child's and family's details are no longer shown to the agencies asked. "
+    "Ask the partnership's business unit if you still need them."
+)
+
+
+def identifying_details_for_agency(*, acting: Acting, info_request: InformationRequest) -> IdentifyingDetails:
+    """The identifying details an asked agency needs to search its records, while the case is open (audited
+    by ``identifying_details_view`` with that purpose). Once the case is closed the agency keeps its request and
+    sees the outcome, but not the child's details."""
+    case = info_request.case
+    if is_closed(case.stage):
+        raise ReturnActionRefused(CASE_CLOSED_FOR_AGENCIES)
+    return identifying_details_view(acting=acting, case=case, purpose="find_records")
+
+
+def may_ask(case: Case) -> bool:
+    """Whether the business unit may ask agencies for information: from the rapid review onwards, until closed."""
+    return not before_rapid_review(case.stage) and not is_closed(case.stage)
+
+
+def information_requests_send(
+    *,
+    acting: Acting,
+    case: Case,
+    organisation_ids: Iterable[int],
+    due_on: date,
+    questions: str = "",
+    at: datetime | None = None,
+) -> list[InformationRequest]:
+    """Ask each organisation for its return by ``due_on``; e-mail its contributors (reference and link only)."""
+    grant = _require_requester(acting, case)
+    at = kit.now(at)
+    if is_closed(case.stage):
+        raise ReturnActionRefused(STAGE_CLOSED)
+    if before_rapid_review(case.stage):
+        raise ReturnActionRefused(STAGE_TOO_EARLY)
+    wanted = sorted(set(organisation_ids))
+    if not wanted:
+        raise ReturnActionRefused(ORGANISATIONS_NEEDED, field="organisations")
+    if due_on < kit.local_today(at):
+        raise ReturnActionRefused(DUE_IN_PAST, field="due_on")
+    questions = clean_text(
+        questions, subject="The questions", limit=text.NARRATIVE, field="questions", refused=ReturnActionRefused
+    )
+    links = {
+        link.organisation_id: link.organisation
+        for link in PartnershipOrganisation.objects.filter(
+            partnership_id=case.partnership_id, organisation_id__in=wanted
+        ).select_related("organisation")
+    }
+    if set(links) != set(wanted):
+        raise ReturnActionRefused(ORGANISATION_UNKNOWN, field="organisations")
+    created = []
+    with transaction.atomic():
+        asked = set(
+            InformationRequest.objects.filter(case=case, organisation_id__in=wanted).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        if asked:
+            name = links[min(asked)].name
+            raise ReturnActionRefused(ALREADY_ASKED.format(name=name), field="organisations")
+        involved = set(case.involved_organisations.values_list("id", flat=True))
+        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        for organisation_id in wanted:
+            organisation = links[organisation_id]
+            info_request = InformationRequest(
+                case=case,
+                partnership_id=case.partnership_id,
+                organisation=organisation,
+                due_on=due_on,
+                sent_by=acting.user,
+                sent_at=at,
+            )
+            info_request.seal("questions", questions)
+            info_request.save(force_insert=True)
+            if organisation_id not in involved:
+                # An organisation asked for information is treated as involved, so that its contributors can see
+                # the case (and the identifying details they need to search their records) through cases_visible.
+                case.involved_organisations.add(organisation)
+            told = kit.tell(
+                partnership=case.partnership,
+                to=kit.member_emails(
+                    partnership_id=info_request.partnership_id,
+                    roles=RETURN_CONTRIBUTORS,
+                    organisation_ids=[info_request.organisation_id],
+                ),
+                subject=f"{case.reference}: information requested from {organisation.name}",
+                body=(
+                    f"{case.partnership.name}\n\n{organisation.name} is asked for information about case "
+                    f"{case.reference} ({children}) for the rapid review. Please return it by "
+                    f"{due_on:%d %B %Y}.\n\nSign in to see the request: "
+                    f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
+                ),
+                kind="returns.request_sent",
+            )
+            if not told:
+                _tell_nobody_to_answer(info_request=info_request, what=f"{organisation.name} was asked for information")
+            kit.audit_case(
+                acting,
+                "returns.request_sent",
+                case,
+                obj=info_request,
+                grant=grant,
+                due_on=due_on,
+                recipients=told,
+                added_to_involved=organisation_id not in involved,
+                **_request_details(info_request),
+            )
+            created.append(info_request)
+    return created
+
+
+def request_assign(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    assignee_id: int,
+) -> InformationRequest:
+    """Give the request to a colleague: another contributor for the same organisation in the same partnership."""
+    grant = _require_contributor(acting, info_request)
+    colleague = (
+        Membership.objects.filter(
+            partnership_id=info_request.partnership_id,
+            organisation_id=info_request.organisation_id,
+            role__in=[role.value for role in RETURN_CONTRIBUTORS],
+            is_active=True,
+            user__is_active=True,
+            user_id=assignee_id,
+        )
+        .select_related("user")
+        .first()
+    )
+    if colleague is None:
+        raise ReturnActionRefused(NOT_A_CONTRIBUTOR, field="assignee")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        info_request.assigned_to = colleague.user
+        info_request.save(update_fields=["assigned_to"])
+        case = info_request.case
+        if colleague.user_id != acting.user_id:
+            children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+            kit.tell(
+                partnership=case.partnership,
+                to=[colleague.user.email],
+                subject=f"{case.reference}: an information request is assigned to you",
+                body=(
+                    f"{case.partnership.name}\n\nThe information request to {info_request.organisation.name} on case "
+                    f"{case.reference} ({children}) is assigned to you.\n\nSign in to see it: "
+                    f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
+                ),
+                kind="returns.request_assigned",
+            )
+        kit.audit_case(
+            acting,
+            "returns.request_assigned",
+            case,
+            obj=info_request,
+            grant=grant,
+            assignee_id=colleague.user_id,
+            **_request_details(info_request),
+        )
+    return info_request
+
+
+def request_mark_not_involved(
+    *,
+    acting: Acting,
+    info_request: InformationRequest,
+    reason: str,
+    at: datetime | None = None,
+) -> InformationRequest:
+    """Record that the organisation had no involvement (with the reason); the request is then closed."""
+    grant = _require_requester(acting, info_request.case)
+    at = kit.now(at)
+    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
+    if not reason:
+        raise ReturnActionRefused(NOT_INVOLVED_REASON_NEEDED, field="reason")
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        if info_request.status == RequestStatus.SUBMITTED:
+            raise ReturnActionRefused(ALREADY_SUBMITTED)
+        if info_request.status == RequestStatus.NOT_INVOLVED:
+            raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
+        info_request.status = RequestStatus.NOT_INVOLVED
+        info_request.not_involved_at = at
+        info_request.not_involved_by = acting.user
+        info_request.seal("not_involved_reason", reason)
+        info_request.save(update_fields=["status", "not_involved_at", "not_involved_by", "not_involved_reason_sealed"])
+        kit.audit_case(
+            acting,
+            "returns.marked_not_involved",
+            info_request.case,
+            obj=info_request,
+            grant=grant,
+            **_request_details(info_request),
+        )
+        _clock_stop_if_all_in(acting=acting, case=info_request.case)
+    return info_request
