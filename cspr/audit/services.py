@@ -111,7 +111,6 @@ def audit_record(
     details: dict[str, Any] | None = None,
     partnership: Any = None,  # a Partnership, or its id
     membership: Any = None,  # a Membership, or its id
-    request: HttpRequest | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
     """Append one event to the trail, chained to the one before it.
@@ -136,7 +135,7 @@ def audit_record(
         details=details,
         **({"partnership_id": partnership} if isinstance(partnership, int) else {"partnership": partnership}),
         **({"membership_id": membership} if isinstance(membership, int) else {"membership": membership}),
-        ip_address=ip_address if ip_address is not None else client_ip(request),
+        ip_address=ip_address,
     )
 
 

@@ -115,13 +115,3 @@ def acting_from_request(request: HttpRequest) -> Acting:
         client_ip=client_ip(request),
         via="web",
     )
-
-
-def acting_of(actor: User | None, *, scope: Scope | None = None, request: HttpRequest | None = None) -> Acting:
-    """Transitional: the acting value of a service not yet converted, from the ``actor``/``scope``/``request`` it
-    was handed. Removed once every service takes ``acting`` (issue "One kernel", item 3)."""
-    if request is not None and isinstance(getattr(request, "acting", None), Acting):
-        return request.acting  # type: ignore[attr-defined]
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return system_acting()
-    return acting_for(actor, scope=scope, client_ip=client_ip(request), via="web" if request is not None else "command")
