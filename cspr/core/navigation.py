@@ -45,4 +45,9 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def switcher_partnerships(request: HttpRequest) -> list[Any]:
+    """The partnerships of the header's switcher: the request's own list when the middleware made one (read once,
+    and the current partnership taken from it)."""
+    choices = getattr(request, "partnership_choices", None)
+    if choices is not None:
+        return list(choices)
     return list(partnerships_visible(scope=request.scope))  # type: ignore[attr-defined]

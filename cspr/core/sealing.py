@@ -99,7 +99,8 @@ class SealedReadAuditMiddleware:
             actor=user if user is not None and user.is_authenticated else None,
             verb=READ_VERB,
             details=read_details(reads, view=match.view_name if match else ""),
-            partnership=getattr(request, "partnership", None),
+            # The id, which the middleware always set: the row itself would be read for a page that never showed it.
+            partnership=getattr(request, "partnership_id", None),
             ip_address=client_ip(request),
         )
 

@@ -21,13 +21,24 @@ from cspr.core.middleware import refusal_record
 from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, current_partnership_choose, scope_for
+from cspr.partnerships.selectors import partnerships_visible
 from cspr.partnerships.services import access_removed_notice
 
 ACCESS_REMOVED_REASON = "access to the partnership was removed: session ended"
 
 
+def _current_partnership(current: int | None, choices: Any) -> Partnership | None:
+    """The partnership the request works in: taken from the switcher's list when there is one, else read."""
+    if current is None:
+        return None
+    if choices is not None:
+        return next((partnership for partnership in choices if partnership.pk == current), None)
+    return Partnership.objects.filter(id=current).first()
+
+
 class CurrentPartnershipMiddleware:
-    """Sets ``request.scope``, ``request.partnership_id`` and a lazy ``request.partnership``.
+    """Sets ``request.scope``, ``request.partnership_id``, a lazy ``request.partnership`` and a lazy
+    ``request.partnership_choices`` (every partnership the person works in, for the header's switcher).
 
     The chosen partnership is honoured only while the person still holds an active
     membership in it; otherwise the first partnership they belong to is used. A session that
@@ -59,8 +70,12 @@ class CurrentPartnershipMiddleware:
             client_ip=client_ip(request),
             via="web",
         )
+        # Both read only if something asks, and the current partnership from the switcher's list when the header
+        # shows one (a person in several partnerships), so the page reads the partnership table once.
+        choices = SimpleLazyObject(lambda: list(partnerships_visible(scope=scope)))
+        request.partnership_choices = choices  # type: ignore[attr-defined]
         request.partnership = SimpleLazyObject(  # type: ignore[attr-defined]
-            lambda: Partnership.objects.filter(id=current).first() if current else None
+            lambda: _current_partnership(current, choices if len(scope.partnership_ids) > 1 else None)
         )
         return self.get_response(request)
 
