@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import DatabaseError
-from django.db.models import QuerySet
+from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 
 from cspr.calendars.holiday_sources import build_calendar
 from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
@@ -59,6 +60,63 @@ def partnership_preset(*, partnership_id: int, preset_name: str) -> Preset:
     overrides = dict(ClockOverride.objects.filter(partnership_id=partnership_id).values_list("clock_id", "amount"))
     preset = get_preset(preset_name)
     return preset.with_overrides(overrides) if overrides else preset
+
+
+def partnership_calendar_and_preset(*, partnership_id: int, preset_name: str) -> tuple[WorkingCalendar, Preset]:
+    """:func:`partnership_calendar` and :func:`partnership_preset` together, read in one query (a page that shows a
+    case's clocks needs both): the imported years and bank holidays, the partnership's closure days and its clock
+    overrides come as the rows of one ``UNION ALL``, each row saying which of the four it is."""
+    combined = _rows(ImportedHolidayYear.objects.all(), "year", number=F("year")).union(
+        _rows(ImportedBankHoliday.objects.all(), "holiday", day=F("date")),
+        _rows(ClosureDay.objects.filter(partnership_id=partnership_id), "closure", day=F("date")),
+        _rows(
+            ClockOverride.objects.filter(partnership_id=partnership_id),
+            "override",
+            number=F("amount"),
+            name=F("clock_id"),
+        ),
+        all=True,
+    )
+    imported: dict[int, set[datetime.date]] = {}
+    closure_days: list[datetime.date] = []
+    overrides: dict[str, int] = {}
+    for kind, day, number, name in combined:
+        if kind == "year":
+            imported.setdefault(number, set())
+        elif kind == "holiday":
+            imported.setdefault(day.year, set()).add(day)
+        elif kind == "closure":
+            closure_days.append(day)
+        else:
+            overrides[name] = number
+    national = build_calendar(imported={year: frozenset(days) for year, days in imported.items()})
+    preset = get_preset(preset_name)
+    return (
+        national.with_closure_days(sorted(closure_days)),
+        preset.with_overrides(overrides) if overrides else preset,
+    )
+
+
+def _rows(
+    rows: QuerySet,
+    kind: str,
+    *,
+    day: F | None = None,
+    number: F | None = None,
+    name: F | None = None,
+) -> QuerySet:
+    """One part of :func:`partnership_calendar_and_preset`'s union: (kind, day, number, name), typed alike in every
+    part (an empty column is a typed NULL, so that PostgreSQL can unite the parts)."""
+    return (
+        rows.order_by()
+        .annotate(
+            row_kind=Value(kind, output_field=CharField()),
+            row_day=day if day is not None else Cast(Value(None), output_field=DateField()),
+            row_number=number if number is not None else Cast(Value(None), output_field=IntegerField()),
+            row_name=name if name is not None else Value("", output_field=CharField()),
+        )
+        .values_list("row_kind", "row_day", "row_number", "row_name")
+    )
 
 
 def closure_days_for(*, scope: Scope, partnership_id: int) -> QuerySet[ClosureDay]:
