@@ -13,7 +13,7 @@ from typing import Any
 import rules
 
 from cspr.cases.models import Case
-from cspr.cases.selectors import case_is_visible, case_la_decision_rows
+from cspr.cases.selectors import case_is_visible, case_la_decision_rows, case_page_rows
 from cspr.core.policy import (
     CASE_LINKERS,
     CASE_ROUTERS,
@@ -34,16 +34,26 @@ def scope_of(who: Any) -> Scope:
     return who if isinstance(who, Scope) else _user_scope(who)
 
 
-def la_notifier_organisation_ids(scope: Scope, partnership_id: int) -> frozenset[int]:
-    """The local-authority organisations this actor is a notifier for, in this partnership."""
+def la_notifier_organisation_ids(scope: Scope, partnership_id: int, *, case: Case | None = None) -> frozenset[int]:
+    """The local-authority organisations this actor is a notifier for, in this partnership.
+
+    With ``case`` (the case the question is about), read once for the read-only case page, whose rules ask it more
+    than once (:func:`cspr.cases.selectors.case_page_rows`); an organisation's type does not change within a request.
+    """
     candidates = scope.organisation_ids_in(partnership_id, roles=[Role.NOTIFIER])
     if not candidates:
         return frozenset()
-    return frozenset(
-        Organisation.objects.filter(id__in=candidates, type=OrganisationType.LOCAL_AUTHORITY).values_list(
-            "id", flat=True
+
+    def load() -> frozenset[int]:
+        return frozenset(
+            Organisation.objects.filter(id__in=candidates, type=OrganisationType.LOCAL_AUTHORITY).values_list(
+                "id", flat=True
+            )
         )
-    )
+
+    if case is None:
+        return load()
+    return case_page_rows(case, f"la_organisations:{sorted(candidates)}", load)
 
 
 @rules.predicate
@@ -63,7 +73,7 @@ def _holds(roles: frozenset[Role]) -> Any:
 
 @rules.predicate
 def is_la_notifier(who: Any, case: Case | None) -> bool:
-    return case is not None and bool(la_notifier_organisation_ids(scope_of(who), case.partnership_id))
+    return case is not None and bool(la_notifier_organisation_ids(scope_of(who), case.partnership_id, case=case))
 
 
 @rules.predicate
