@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from cspr.cases import selectors
 from cspr.cases.models import Case
+from cspr.cases.panels import case_page_reads
 from cspr.core.middleware import refuse
 from cspr.kernel.acting import acting_from_request
 
@@ -34,20 +35,32 @@ def case_page(
 
     ``rule`` is the object rule (``cspr.*.rules``) the person must pass on the case; without it, or outside their
     scope, the page is a 404 recorded with ``refusal`` (or the not-found reason). ``read_only`` marks the case for a
-    page that only reads, so its sections share the rows they read (:func:`cspr.cases.selectors.case_for_page`).
+    page that only reads, so its sections share the rows they read (:func:`cspr.cases.selectors.case_for_page`), and
+    reads with the case the one-to-one rows and values its sections ask for (:func:`_read_with_case`).
+
+    The case is of the current partnership and was read with it, so the request's ``partnership`` (the header, the
+    audit of sealed reads) becomes that same row rather than a second read of it.
     """
 
     def decorate(view: CaseView) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, reference: str, **kwargs: Any) -> Any:
             acting = acting_from_request(request)
+            related, annotations = _read_with_case() if read_only else ((), {})
             case: Case | None = (
-                selectors.case_get(scope=acting.scope, partnership_id=acting.partnership_id, reference=reference)
+                selectors.case_get(
+                    scope=acting.scope,
+                    partnership_id=acting.partnership_id,
+                    reference=reference,
+                    related=related,
+                    annotations=annotations,
+                )
                 if acting.partnership_id is not None
                 else None
             )
             if case is None:
                 return _not_found(request, NOT_FOUND)
+            request.partnership = case.partnership  # type: ignore[attr-defined]
             if rule is not None and not rules.test_rule(rule, acting.scope, case):
                 return _not_found(request, refusal)
             if read_only:
@@ -57,6 +70,13 @@ def case_page(
         return wrapper
 
     return decorate
+
+
+def _read_with_case() -> tuple[tuple[str, ...], dict[str, Any]]:
+    """What the read-only case page reads in the same query as its case: the panels' one-to-one rows and values,
+    and the page's own (:func:`cspr.cases.selectors.case_page_annotations`)."""
+    related, annotations = case_page_reads()
+    return related, {**selectors.case_page_annotations(), **annotations}
 
 
 def _not_found(request: HttpRequest, reason: str) -> HttpResponse:

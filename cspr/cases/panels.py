@@ -5,11 +5,17 @@ called with the case, the person's scope and today's date; it returns ``None`` w
 for this person, or a ``PanelView``: actions for "What you can do now" and a template with its context,
 rendered under the panel's heading. Panels must do their own object-level checks and use selectors that
 keep their query count flat (the case page's query budget is asserted in tests).
+
+A panel may also name rows the case page reads in the same query as the case itself (:func:`case_page_reads`):
+one-to-one rows of the case (``related``, for ``select_related``) and single values computed by subqueries
+(``annotations``). The page reads them for everyone who opens it, whether or not the panel is then shown, so they
+are for rows that cost a column or two, never for lists; and they are read only on the read-only case page, so the
+panel's selectors must read afresh when the case does not carry them (every other page, every service).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +44,8 @@ class CasePanel:
     title: str
     order: int
     build: Callable[[Case, Scope, date], PanelView | None]
+    related: tuple[str, ...] = ()
+    annotations: Callable[[], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,18 @@ _PANELS: dict[str, CasePanel] = {}
 def register_case_panel(panel: CasePanel) -> None:
     """Add (or replace, by key) a section of the case page."""
     _PANELS[panel.key] = panel
+
+
+def case_page_reads() -> tuple[tuple[str, ...], dict[str, Any]]:
+    """What the registered panels read with the case on the case page: relations to ``select_related`` and
+    annotations (:func:`cspr.cases.selectors.case_get`)."""
+    related: list[str] = []
+    annotations: dict[str, Any] = {}
+    for panel in sorted(_PANELS.values(), key=lambda item: (item.order, item.key)):
+        related.extend(panel.related)
+        if panel.annotations is not None:
+            annotations.update(panel.annotations())
+    return tuple(related), annotations
 
 
 def case_panels(*, case: Case, scope: Scope, today: date) -> list[ShownPanel]:

@@ -240,7 +240,9 @@ def _organisations(case: Case, agencies_named: list[str]) -> list[tuple[str, str
     if agencies_named:
         rows.append(("Agencies involved", ", ".join(agencies_named)))
     labels = dict(RELATIONSHIP_CHOICES)
-    household = [labels.get(member.relationship, member.relationship) for member in case.household.all()]
+    household = [
+        labels.get(relationship, relationship) for relationship in selectors.case_household_relationships(case=case)
+    ]
     # By relationship only: names and addresses are on the identifying-details page.
     rows.append(("Parents, carers and household", ", ".join(household) if household else "None recorded"))
     return rows

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
-from cspr.calendars.selectors import partnership_calendar, partnership_preset
+from cspr.calendars.selectors import partnership_calendar, partnership_calendar_and_preset, partnership_preset
 from cspr.cases.models import (
     Case,
     CaseClock,
@@ -20,8 +22,10 @@ from cspr.cases.models import (
     Child,
     DutyKind,
     DutyRecord,
+    HouseholdMember,
     LocalAuthorityDecision,
 )
+from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
 from cspr.domain.lifecycle import STAGE_PATH, Stage, path_position
 from cspr.domain.presets import UnknownClockError
@@ -79,12 +83,24 @@ def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
 _VISIBLE_TO = "_cspr_visible_to"
 
 
-def case_get(*, scope: Scope, partnership_id: int, reference: str) -> Case | None:
-    """One visible case by its reference (``None`` when it does not exist or this scope may not see it)."""
+def case_get(
+    *,
+    scope: Scope,
+    partnership_id: int,
+    reference: str,
+    related: Iterable[str] = (),
+    annotations: Mapping[str, Any] | None = None,
+) -> Case | None:
+    """One visible case by its reference (``None`` when it does not exist or this scope may not see it).
+
+    ``related`` (one-to-one rows, for ``select_related``) and ``annotations`` are read in the same query, for a page
+    that shows them (:func:`cspr.cases.panels.case_page_reads`); they add to what is read, never to what is found.
+    """
     case = (
         cases_visible(scope=scope, partnership_id=partnership_id)
         .filter(reference=reference)
-        .select_related("partnership", "created_by", "submitted_by_organisation")
+        .select_related("partnership", "created_by", "submitted_by_organisation", *related)
+        .annotate(**(annotations or {}))
         .first()
     )
     if case is not None:
@@ -121,6 +137,35 @@ def case_page_rows(case: Case, key: str, load: Any) -> Any:
     return rows[key]
 
 
+# The household's relationships, read with the case on the case page as one text of "position:relationship" lines.
+_HOUSEHOLD = "_cspr_household_relationships"
+
+
+def case_page_annotations() -> dict[str, Any]:
+    """What the case page reads with its case in the same query (:func:`case_get`), besides the panels' reads: the
+    household's relationships (the page shows them by relationship only), so that the household is not read apart."""
+    rows = (
+        HouseholdMember.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(
+            rows=StringAgg(Concat(Cast("position", CharField()), Value(":"), "relationship"), delimiter=Value("\n"))
+        )
+        .values("rows")
+    )
+    return {_HOUSEHOLD: Subquery(rows)}
+
+
+def case_household_relationships(*, case: Case) -> list[str]:
+    """The relationships to the child of the household's members, in order (codes; names and addresses are on the
+    identifying-details page): as read with the case on the case page, else read now."""
+    if case_is_for_page(case) and hasattr(case, _HOUSEHOLD):
+        lines = [line.split(":", 1) for line in (getattr(case, _HOUSEHOLD) or "").split("\n") if line]
+        return [relationship for _position, relationship in sorted(lines, key=lambda line: int(line[0]))]
+    members = HouseholdMember.objects.filter(case=case).order_by("position")
+    return list(members.values_list("relationship", flat=True))
+
+
 def case_children(*, case: Case) -> list[Child]:
     return case_page_rows(case, "children", lambda: list(Child.objects.filter(case=case).order_by("position")))
 
@@ -132,8 +177,24 @@ def case_clock_rows(*, case: Case) -> list[CaseClock]:
 
 def case_preset(*, case: Case) -> Any:
     """The case's preset with the partnership's own clock lengths."""
+    if case_is_for_page(case):
+        return _page_calendar_and_preset(case)[1]
+    return partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+
+
+def case_calendar(*, case: Case) -> WorkingCalendar:
+    """The working calendar of the case's partnership (bank holidays and its closure days)."""
+    if case_is_for_page(case):
+        return _page_calendar_and_preset(case)[0]
+    return partnership_calendar(partnership_id=case.partnership_id)
+
+
+def _page_calendar_and_preset(case: Case) -> tuple[WorkingCalendar, Any]:
+    # The page needs both: one query for the two (four tables) instead of one per table.
     return case_page_rows(
-        case, "preset", lambda: partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+        case,
+        "calendar_and_preset",
+        lambda: partnership_calendar_and_preset(partnership_id=case.partnership_id, preset_name=case.preset),
     )
 
 
@@ -282,7 +343,7 @@ def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockR
     The reasons (late, extension, who agreed) are sealed free text: with ``reveal`` they are decrypted (the caller
     has checked ``cases.read_free_text``; the read is audited), otherwise they are replaced by :data:`WITHHELD`.
     """
-    calendar = partnership_calendar(partnership_id=case.partnership_id)
+    calendar = case_calendar(case=case)
     preset = case_preset(case=case)
     rows = []
     for clock in case_clock_rows(case=case):

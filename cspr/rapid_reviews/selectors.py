@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case, CaseClock, CaseTransition, Child
@@ -50,25 +50,45 @@ def case_children(*, case: Case) -> list[Child]:
     return case_selectors.case_children(case=case)
 
 
+_OUTCOMES = ("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
+
+# The case's one-to-one rows the case page reads in the same query as the case (registered with the panel in
+# ``RapidReviewsConfig.ready``): the review with its outcomes, and the PRG meeting.
+CASE_PAGE_RELATED = ("prg_meeting", *(f"rapid_review__{outcome}" for outcome in _OUTCOMES))
+
+
 def review_get(*, case: Case) -> RapidReview | None:
-    """The case's rapid review. On the case page (a case marked for one read-only page), read once with its
-    one-to-one rows for :func:`review_state` too; elsewhere a plain read, so that a one-to-one row a service adds
-    later is not hidden by a cached absence."""
+    """The case's rapid review. On the case page (a case marked for one read-only page), the row read with the case
+    (with its one-to-one rows, for :func:`review_state` too); elsewhere a plain read, so that a one-to-one row a
+    service adds later is not hidden by a cached absence."""
     if not case_selectors.case_is_for_page(case):
         return RapidReview.objects.filter(case=case).first()
     return case_page_rows(case, "rapid_review", lambda: _review_with_outcomes(case))
 
 
+def _read_with_page(case: Case, name: str) -> tuple[bool, Any]:
+    """``(True, row or None)`` when the case page read this one-to-one row with the case (``CASE_PAGE_RELATED``),
+    else ``(False, None)``. Only a case marked for the read-only page counts: any other case reads afresh."""
+    if not case_selectors.case_is_for_page(case):
+        return False, None
+    relation = Case._meta.get_field(name)
+    if not relation.is_cached(case):
+        return False, None
+    return True, relation.get_cached_value(case)
+
+
 def _review_with_outcomes(case: Case) -> RapidReview | None:
     # A missing one-to-one row raises on access (an AttributeError): ``ReviewState`` reads them with getattr.
-    return (
-        RapidReview.objects.filter(case=case)
-        .select_related("prg_decision", "ratification", "submission", "rationale_sent", "local_review_notice")
-        .first()
-    )
+    read, review = _read_with_page(case, "rapid_review")
+    if read:
+        return review
+    return RapidReview.objects.filter(case=case).select_related(*_OUTCOMES).first()
 
 
 def meeting_get(*, case: Case) -> PrgMeeting | None:
+    read, meeting = _read_with_page(case, "prg_meeting")
+    if read:
+        return meeting
     return PrgMeeting.objects.filter(case=case).first()
 
 
@@ -235,7 +255,7 @@ class ReviewState:
 
 def review_state(*, case: Case) -> ReviewState:
     review = case_page_rows(case, "rapid_review", lambda: _review_with_outcomes(case))
-    meeting = PrgMeeting.objects.filter(case=case).first()
+    meeting = meeting_get(case=case)
     partners = _case_agencies(case)[0]
     sign_offs: list[PartnerSignOff] = []
     responses: list[PanelResponse] = []
@@ -245,7 +265,11 @@ def review_state(*, case: Case) -> ReviewState:
         sign_offs = list(review.sign_offs.select_related("organisation", "signed_by"))
         responses = list(review.panel_responses.all())
         family = list(review.family_told.all())
-        actions = list(review.actions.select_related("owner_organisation"))
+        # Read into the review, so that the completeness check below reads these same rows, not the table again.
+        prefetch_related_objects(
+            [review], Prefetch("actions", queryset=LearningAction.objects.select_related("owner_organisation"))
+        )
+        actions = list(review.actions.all())
     clocks = {clock.clock_id: clock for clock in case_clock_rows(case=case) if clock.clock_id in RAPID_REVIEW_CLOCKS}
     return ReviewState(
         case=case,

@@ -60,4 +60,12 @@ def build(case: Case, scope: Scope, today: date) -> PanelView | None:
 
 
 def register() -> None:
-    register_case_panel(CasePanel(key="returns", title="Information from agencies", order=20, build=build))
+    register_case_panel(
+        CasePanel(
+            key="returns",
+            title="Information from agencies",
+            order=20,
+            build=build,
+            annotations=selectors.case_page_request_counts,
+        )
+    )

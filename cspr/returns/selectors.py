@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 import rules
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cspr.cases.models import Case
-from cspr.cases.selectors import cases_visible
+from cspr.cases.selectors import case_is_for_page, cases_visible
 from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_READERS
 from cspr.partnerships.models import Membership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
@@ -336,7 +336,34 @@ def chronology_organisations(*, case: Case, scope: Scope) -> list[tuple[int, str
     )
 
 
+# The case page reads the counts below with the case itself, one subquery per status (registered with the panel).
+_PAGE_COUNT = "_cspr_requests_{}"
+
+
+def case_page_request_counts() -> dict[str, Any]:
+    """Annotations for the case page's query of its case: how many of its requests stand at each status."""
+    return {
+        _PAGE_COUNT.format(status.value): Coalesce(
+            Subquery(
+                InformationRequest.objects.filter(case=OuterRef("pk"), status=status)
+                .order_by()
+                .values("case")
+                .annotate(number=Count("id"))
+                .values("number")
+            ),
+            0,
+        )
+        for status in RequestStatus
+    }
+
+
 def case_request_counts(*, case: Case) -> dict[str, int]:
+    """How many of the case's requests stand at each status, and in all (``total``): as read with the case on the
+    case page (:func:`case_page_request_counts`), else counted now."""
+    if case_is_for_page(case) and all(hasattr(case, _PAGE_COUNT.format(status.value)) for status in RequestStatus):
+        counts = {status.value: getattr(case, _PAGE_COUNT.format(status.value)) for status in RequestStatus}
+        counts["total"] = sum(counts.values())
+        return counts
     counts = {status.value: 0 for status in RequestStatus}
     for status, number in (
         InformationRequest.objects.filter(case=case).values_list("status").annotate(number=Count("id")).order_by()
