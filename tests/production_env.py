@@ -13,4 +13,5 @@ PRODUCTION = {
     "CASE_DOCUMENT_SCANNER": "scanners.clamd.scan",
     "AUDIT_CHAIN_KEYS": "prodaudit1:YXVkaXQta2V5LW9uZS1mb3ItdGVzdHMtb25seS0zMmI",
     "AUDIT_CHECKPOINT_DIR": "/nonexistent/shared/audit",
+    "FILE_KEYS": "prodfiles1:cHJvZC1maWxlLWtleS1mb3ItdGVzdHMtb25seS0zMmI",
 }

@@ -60,6 +60,10 @@ AUDIT_CHAIN_KEYS = parse_keys(_audit_key_entries, setting="AUDIT_CHAIN_KEYS") if
 # that every web host mounts (and that a database login cannot reach); see docs/operations.md.
 AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 
+# The contents of stored files are encrypted by the file store (cspr.files, ADR 0016) under keys of their own:
+# "keyid:base64key" entries, newest first, comma-separated, never a field or audit chain key.
+FILE_KEYS = [entry for entry in os.environ.get("FILE_KEYS", "").split(",") if entry.strip()]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,6 +88,7 @@ INSTALLED_APPS = [
     "cspr.rapid_reviews",
     "cspr.api",
     "cspr.returns",
+    "cspr.files",
 ]
 
 MIDDLEWARE = [
@@ -239,9 +244,21 @@ CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 CASE_DOCUMENT_SCANNER = os.environ.get("CASE_DOCUMENT_SCANNER", "")
 CASE_DOCUMENT_SCANNER_WAIVED = env_bool("CASE_DOCUMENT_SCANNER_WAIVED", False)
 
+
+def private_files_storage(location: Path) -> dict[str, object]:
+    """The file store's storage (``storages["private_files"]``, ADR 0016): a folder no URL serves, readable by the
+    service's account only. The store reads and writes through the storage API alone, so object storage can take
+    this entry's place by setting."""
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": location, "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private_files": private_files_storage(PRIVATE_MEDIA_ROOT),
 }
 
 # Every log record has query strings cut from it (search terms may be names): cspr.core.logs.

@@ -7,9 +7,10 @@ import os
 from cspr.audit.local_keys import local_audit_keys
 from cspr.core.crypto import parse_keys
 from cspr.core.keys import local_keys
+from cspr.files.keys import local_file_keys
 
 from .base import *  # noqa: F403
-from .base import AUDIT_CHAIN_KEYS, FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY, VAR_DIR, env_bool
+from .base import AUDIT_CHAIN_KEYS, FIELD_ENCRYPTION_KEYS, FILE_KEYS, LOOKUP_HASH_KEY, VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("DEMO_MODE", True)
@@ -28,3 +29,7 @@ if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:
 if not AUDIT_CHAIN_KEYS:
     # Generated once under var/ too, so the demo's audit trail is signed like production's.
     AUDIT_CHAIN_KEYS = parse_keys(local_audit_keys(VAR_DIR), setting="AUDIT_CHAIN_KEYS")
+
+if not FILE_KEYS:
+    # And the file store's key, so the demo's uploads are encrypted at rest like production's (ADR 0016).
+    FILE_KEYS = local_file_keys(VAR_DIR)

@@ -54,6 +54,12 @@ AUDIT_CHAIN_KEYS = parse_keys(required("AUDIT_CHAIN_KEYS").split(","), setting="
 if {key for _, key in AUDIT_CHAIN_KEYS} & {key for _, key in parse_keys(FIELD_ENCRYPTION_KEYS)}:
     raise ImproperlyConfigured("AUDIT_CHAIN_KEYS must not reuse a key from FIELD_ENCRYPTION_KEYS.")
 AUDIT_CHECKPOINT_DIR = Path(required("AUDIT_CHECKPOINT_DIR"))
+# The file store's keys (ADR 0016): their own, never a field or audit chain key.
+FILE_KEYS = [entry.strip() for entry in required("FILE_KEYS").split(",") if entry.strip()]
+if {key for _, key in parse_keys(FILE_KEYS, setting="FILE_KEYS")} & (
+    {key for _, key in AUDIT_CHAIN_KEYS} | {key for _, key in parse_keys(FIELD_ENCRYPTION_KEYS)}
+):
+    raise ImproperlyConfigured("FILE_KEYS must not reuse a key from FIELD_ENCRYPTION_KEYS or AUDIT_CHAIN_KEYS.")
 
 ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",")]
 if any(not host or "*" in host for host in ALLOWED_HOSTS):

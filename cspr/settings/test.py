@@ -10,7 +10,7 @@ from pathlib import Path
 from cspr.core.crypto import parse_keys
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES, VAR_DIR
+from .base import BASE_DIR, STORAGES, VAR_DIR, private_files_storage
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 DEBUG = False
@@ -20,8 +20,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Argon2 is deliberately slow; the suite signs in as every role many times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Tests do not need collected, hashed static files.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT = VAR_DIR / "test-static"
 WHITENOISE_AUTOREFRESH = True
 TEST_RUNNER_ROOT = BASE_DIR
@@ -32,6 +30,12 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CSPR_MAIL_DIR = VAR_DIR / "test-mail"
 CSPR_MESSAGE_ID_DOMAIN = "cspr.invalid"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
+# Tests do not need collected, hashed static files; the file store writes under the tests' private folder.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private_files": private_files_storage(PRIVATE_MEDIA_ROOT),
+}
 
 # Fixed keys for tests only: two, so rotation can be exercised.
 FIELD_ENCRYPTION_KEYS = [
@@ -39,6 +43,11 @@ FIELD_ENCRYPTION_KEYS = [
     "test1:dGVzdC1rZXktb25lLW5vdC1zZWNyZXQtMzJieXRlcyE",
 ]
 LOOKUP_HASH_KEY = "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU"
+# Fixed file store keys for tests only (two, for rotation), like the field keys above.
+FILE_KEYS = [
+    "files2:ZmlsZS1rZXktdHdvLWZvci10ZXN0cy1vbmx5LTMyYnk",
+    "files1:ZmlsZS1rZXktb25lLWZvci10ZXN0cy1vbmx5LTMyYnk",
+]
 
 # Fixed audit chain keys for tests only (two, for rotation), and checkpoints in a private temporary
 # directory of this test process, removed when it ends: tests never write to a real checkpoint store.
