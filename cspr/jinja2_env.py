@@ -12,7 +12,7 @@ from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from cspr.core.forms import error_summary_items, govuk_date, govuk_field
-from cspr.core.navigation import navigation, switcher_partnerships
+from cspr.web.navigation import navigation, switcher_partnerships
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:

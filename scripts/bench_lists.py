@@ -34,7 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cspr.accounts.models import User  # noqa: E402
 from cspr.cases.models import Case  # noqa: E402
-from cspr.partnerships.demo import seed_demo  # noqa: E402
+from cspr.demo.partnerships import seed_demo  # noqa: E402
 from cspr.partnerships.models import Partnership  # noqa: E402
 from tests.support import mark_second_factor_verified  # noqa: E402
 from tests.volume import FIRST_SEQUENCE, copy_demo_cases  # noqa: E402

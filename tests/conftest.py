@@ -10,8 +10,8 @@ from django.db.models.signals import post_save
 from django.test import Client
 
 from cspr.accounts.models import User
+from cspr.demo.partnerships import seed_demo
 from cspr.messaging.models import OutboundMessage
-from cspr.partnerships.demo import seed_demo
 from cspr.partnerships.models import Partnership
 from tests.support import kinds_naming_a_child, mark_second_factor_verified
 

@@ -43,7 +43,7 @@ def code_from_key(key_text: str, *, steps_ahead: int = 0) -> str:
     return code_for(device, steps_ahead=steps_ahead)
 
 
-# The demo's invented identifying details (cspr.cases.demo): they must never appear outside the sealed fields.
+# The demo's invented identifying details (cspr.demo.cases): they must never appear outside the sealed fields.
 DEMO_IDENTIFYING = (
     "Bramble Fictionsworth",
     "Saffron Fictionsworth",

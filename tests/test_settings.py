@@ -108,7 +108,7 @@ def test_production_settings_refuse_to_start_without_the_field_encryption_keys()
 
 
 def test_local_settings_generate_a_private_key_file_once(tmp_path: Path) -> None:
-    from cspr.core.keys import local_keys
+    from cspr.kernel.keys import local_keys
 
     first = local_keys(tmp_path)
     assert (tmp_path / "field-keys.json").stat().st_mode & 0o077 == 0

@@ -61,7 +61,7 @@ def test_the_check_fails_on_unseal_list_and_decrypt_in_a_named_views_module(tmp_
     root = plant(
         tmp_path,
         "notify_views.py",
-        "from cspr.core.sealing import unseal_list\n\n\ndef page(rows, box):\n"
+        "from cspr.kernel.sealing import unseal_list\n\n\ndef page(rows, box):\n"
         "    return unseal_list(rows), box.decrypt('x')\n",
     )
     result = run_check(str(root))

@@ -15,7 +15,7 @@ from django.db.models import Max, Min
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case, Child
-from cspr.partnerships.demo import SHARED_POLICE
+from cspr.demo.partnerships import SHARED_POLICE
 from cspr.partnerships.models import Organisation, Partnership
 from cspr.returns.models import InformationRequest, RequestStatus
 

@@ -1,7 +1,7 @@
 """Accounts in the operators' read-only view (never the password hash)."""
 
 from cspr.accounts.models import User
-from cspr.core.admin_site import ReadOnlyAdmin, operators_site
+from cspr.web.admin_site import ReadOnlyAdmin, operators_site
 
 
 class UserAdmin(ReadOnlyAdmin):

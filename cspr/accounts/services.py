@@ -26,8 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User, UserSession
 from cspr.accounts.sessions import ACCESS_REMOVED_KEY
-from cspr.core.crypto import lookup_hash
 from cspr.kernel.acting import Acting
+from cspr.kernel.crypto import lookup_hash
 from cspr.kernel.kit import audit, now, tell
 from cspr.messaging.selectors import message_recently_queued
 from cspr.messaging.services import message_queue

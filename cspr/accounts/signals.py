@@ -15,7 +15,7 @@ from cspr.accounts.lockout import LATER_STEP
 from cspr.accounts.services import user_session_forget, user_session_record
 from cspr.accounts.sessions import now_seconds, session_limits_start
 from cspr.accounts.web import request_acting_as
-from cspr.core.crypto import lookup_hash
+from cspr.kernel.crypto import lookup_hash
 from cspr.kernel.kit import audit
 
 # Set on the request by the session-limits middleware when it ends a session.

@@ -1,6 +1,6 @@
 """Who is calling the API: the bearer token alone, never the browser's session cookie.
 
-``cspr.core.middleware.AccessPolicyMiddleware`` calls :func:`api_request_check` for every URL pattern whose policy
+``cspr.web.middleware.AccessPolicyMiddleware`` calls :func:`api_request_check` for every URL pattern whose policy
 is an API policy (``Policy(api=True)``), before any view runs. It answers 401 (JSON) for a missing, unknown,
 revoked or disabled token, 403 (JSON) for a token whose role the policy does not allow, and otherwise puts the
 token's :class:`ApiAccess` on the request, replacing whatever the session said: ``request.user`` becomes the
@@ -21,9 +21,9 @@ from cspr.api.models import ApiToken
 from cspr.api.services import api_token_use
 from cspr.audit.services import audit_record, client_ip
 from cspr.domain.roles import Role
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Membership, OrganisationType, Partnership
-from cspr.partnerships.scoping import Grant, Scope
+from cspr.partnerships.scoping import Grant, Scope, acting_for
 
 __all__ = ["ApiAccess", "api_acting", "api_refuse", "api_request_check", "printable"]
 

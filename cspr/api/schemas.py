@@ -1,7 +1,7 @@
 """The API's request and response shapes (pydantic, through django-ninja).
 
 Input is strict, because whatever passes here reaches both databases: unknown fields are refused
-(``extra="forbid"``); text goes through the one free-text policy (:mod:`cspr.core.text`: no control, bidi
+(``extra="forbid"``); text goes through the one free-text policy (:mod:`cspr.kernel.text`: no control, bidi
 override, noncharacter or tag characters, no lone surrogates; normalised; the same limits and messages as the
 form); whole numbers are bounded (a 40-digit age never reaches a
 column); booleans are JSON booleans; dates are ``YYYY-MM-DD`` strings and nothing else. Choices come from
@@ -34,10 +34,10 @@ from pydantic_core import PydanticCustomError
 
 from cspr.calendars.holiday_sources import build_calendar
 from cspr.cases import notification as rules
-from cspr.core import text
 from cspr.domain.clocks import clock_date_range
 from cspr.domain.lifecycle import Stage
 from cspr.domain.presets import CLOCK_RULES
+from cspr.kernel import text
 
 # -- input types -------------------------------------------------------------------------------------------------
 

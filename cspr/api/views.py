@@ -39,12 +39,12 @@ from cspr.api.schemas import (
 from cspr.api.services import IDEMPOTENCY_KEY_SHAPE, Answer, Once, api_request_once
 from cspr.audit.services import client_ip
 from cspr.calendars.selectors import partnership_preset
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.notification import validate_notification
 from cspr.cases.selectors import case_clocks, case_get, cases_search
 from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
-from cspr.kernel.acting import acting_for
+from cspr.kernel.errors import CaseActionRefused
+from cspr.partnerships.scoping import acting_for
 from cspr.rapid_reviews.presenters import api_view as rapid_review_api_view
 from cspr.rapid_reviews.selectors import review_state
 from cspr.returns.selectors import case_requests

@@ -1,7 +1,7 @@
 """The audit trail in the operators' read-only view (it is append-only in any case)."""
 
 from cspr.audit.models import AuditEvent
-from cspr.core.admin_site import ReadOnlyAdmin, operators_site
+from cspr.web.admin_site import ReadOnlyAdmin, operators_site
 
 
 class AuditEventAdmin(ReadOnlyAdmin):

@@ -1,4 +1,4 @@
-"""The audit chain's keys: ``settings.AUDIT_CHAIN_KEYS``, parsed by the settings (``cspr.core.crypto.parse_keys``)
+"""The audit chain's keys: ``settings.AUDIT_CHAIN_KEYS``, parsed by the settings (``cspr.kernel.crypto.parse_keys``)
 into ((key id, 32-byte key), …), newest first. They live in the environment, never in the database."""
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_partnership
-from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.partnerships.selectors import partnership_get
+from cspr.web.middleware import refuse
 
 PAGE_SIZE = 50
 

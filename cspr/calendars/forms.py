@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from cspr.core.forms import FreeTextField, GovukDateField
-from cspr.core.text import ONE_LINE
+from cspr.kernel.text import ONE_LINE
 
 
 class ClosureDayForm(forms.Form):

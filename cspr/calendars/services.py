@@ -16,11 +16,11 @@ from cspr.calendars.holiday_sources import (
 from cspr.calendars.models import ClockOverride, ClosureDay, ImportedBankHoliday, ImportedHolidayYear
 from cspr.calendars.selectors import imported_holidays
 from cspr.core.policy import CALENDAR_EDITORS, PROCEDURE_EDITORS
-from cspr.core.text import NOTE, ONE_LINE, TextRefused, clean_text
 from cspr.domain.presets import get_preset
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.kit import audit
+from cspr.kernel.text import NOTE, ONE_LINE, TextRefused, clean_text
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import Grant
 

@@ -2,10 +2,10 @@
 
 A draft's answers are one JSON document, sealed in the row (:class:`~cspr.cases.models_drafts.NotificationDraft`).
 Pages save what the person typed, as typed, so nothing is lost when a page has errors or the session ends. The
-answers' shape is the web form's business (:mod:`cspr.cases.notify_forms`); this module stores and audits them.
+answers' shape is the web form's business (:mod:`cspr.intake.forms`); this module stores and audits them.
 
 Drafts are audited when created, submitted and deleted, with the draft's uuid only, never its content. Files
-uploaded to a draft are checked exactly as case documents are (:func:`cspr.cases.documents.store`: size, type by
+uploaded to a draft are checked exactly as case documents are (:func:`cspr.kernel.documents.store`: size, type by
 content, the scanner hook) and then kept sealed under ``PRIVATE_MEDIA_ROOT/drafts/<draft uuid>/`` until the draft
 is submitted (they are attached to the case with :func:`cspr.cases.services.document_attach`) or deleted.
 """
@@ -26,15 +26,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cspr.cases import documents
 from cspr.cases.models import Case
 from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NotificationData
 from cspr.cases.services import document_attach, notification_submit, submitting_grant
 from cspr.cases.services.common import la_notifier_grant, referring_grant
-from cspr.core.crypto import DecryptionError, decrypt, encrypt, needs_rotation
 from cspr.core.policy import DOCUMENT_UPLOADERS
+from cspr.kernel import documents
 from cspr.kernel.acting import Acting, system_acting
+from cspr.kernel.crypto import DecryptionError, decrypt, encrypt, needs_rotation
 from cspr.kernel.kit import audit
 from cspr.partnerships.models import Organisation, Partnership
 from cspr.partnerships.scoping import Scope
@@ -201,7 +201,7 @@ def _document_context(draft_uuid: uuid.UUID, key: str) -> str:
 def draft_document_add(*, draft: NotificationDraft, upload: Any, title: str) -> DraftDocument:
     """Check the file as a case document is checked, then keep it sealed with the draft.
 
-    Raises :class:`cspr.cases.documents.FileRejected` (with the words to show) for a file that may not be kept.
+    Raises :class:`cspr.kernel.documents.FileRejected` (with the words to show) for a file that may not be kept.
     """
     if len(draft.answers.get("documents", [])) >= MAX_DRAFT_DOCUMENTS:
         raise documents.FileRejected(TOO_MANY_DOCUMENTS)

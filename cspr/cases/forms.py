@@ -7,13 +7,12 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.cases import documents
 from cspr.cases.models import DutyKind
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core import text
 from cspr.core.forms import FreeTextField, GovukDateField
 from cspr.domain.criteria import DISCRETIONARY_GROUNDS
 from cspr.domain.lifecycle import Stage
+from cspr.kernel import documents, text
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -1,10 +1,10 @@
 """The case record: one serious incident, its children and household, decisions, duties, clocks and documents.
 
 Identifying details of children and families are never stored in clear. Each is sealed with
-:mod:`cspr.core.crypto` into a ``*_sealed`` column, bound to ``cases.<model>.<field>.<row uuid>``, so a value copied
+:mod:`cspr.kernel.crypto` into a ``*_sealed`` column, bound to ``cases.<model>.<field>.<row uuid>``, so a value copied
 into another row or field does not decrypt. Free text that may name people (what is known, the outline, the place,
 and every reason, note and title typed into the case: ADR 0009 lists them) is sealed the same way. Read them with
-``unseal``, only for a reader the rules allow; each read is audited (:mod:`cspr.core.sealing`).
+``unseal``, only for a reader the rules allow; each read is audited (:mod:`cspr.kernel.sealing`).
 
 Decisions, transitions and duties are immutable rows: ``save`` refuses an update and ``delete`` refuses outright.
 """
@@ -20,10 +20,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cspr.core.crypto import decrypt, encrypt
-from cspr.core.sealing import note_read, seal_context, sealed_text
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
+from cspr.kernel.crypto import decrypt, encrypt
+from cspr.kernel.sealing import note_read, seal_context, sealed_text
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
 
@@ -48,9 +48,9 @@ class ImmutableModel(models.Model):
 class SealedFieldsMixin:
     """Reading and writing ``<field>_sealed`` columns with the row's own context (ADR 0009).
 
-    Declare a column with :func:`cspr.core.sealing.sealed_text`; every ``*_sealed`` column is found by
-    :func:`cspr.core.sealing.sealed_field_names`. Each ``unseal`` is noted for the request's audit event
-    (:class:`cspr.core.sealing.SealedReadAuditMiddleware`); ``is_recorded`` tells whether a value exists without
+    Declare a column with :func:`cspr.kernel.sealing.sealed_text`; every ``*_sealed`` column is found by
+    :func:`cspr.kernel.sealing.sealed_field_names`. Each ``unseal`` is noted for the request's audit event
+    (:class:`cspr.kernel.sealing.SealedReadAuditMiddleware`); ``is_recorded`` tells whether a value exists without
     reading it (what a role that may not read the words is shown).
     """
 

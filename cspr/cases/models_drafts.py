@@ -1,9 +1,10 @@
 """Drafts of the "Report a serious incident" form (issue 5 item 1).
 
 A draft belongs to one person in one partnership. Its answers may name children and families, so they are kept only
-as one JSON document sealed with :func:`cspr.core.crypto.encrypt`, bound to ``cases.notificationdraft.payload.<uuid>``:
-the database row, the session table and the URL hold nothing that identifies anybody. Files uploaded to a draft are
-sealed the same way under ``PRIVATE_MEDIA_ROOT/drafts/<uuid>/`` (see :mod:`cspr.cases.drafts`).
+as one JSON document sealed with :func:`cspr.kernel.crypto.encrypt`, bound to
+``cases.notificationdraft.payload.<uuid>``: the database row, the session table and the URL hold nothing that
+identifies anybody. Files uploaded to a draft are sealed the same way under ``PRIVATE_MEDIA_ROOT/drafts/<uuid>/``
+(see :mod:`cspr.cases.drafts`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from cspr.core.crypto import decrypt, encrypt
+from cspr.kernel.crypto import decrypt, encrypt
 
 __all__ = ["NotificationDraft"]
 

@@ -21,8 +21,8 @@ from typing import Any
 from django.utils import timezone
 
 from cspr.calendars.selectors import clock_date_range
-from cspr.core.text import ADDRESS, NARRATIVE, ONE_LINE, normalise, text_problem
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature
+from cspr.kernel.text import ADDRESS, NARRATIVE, ONE_LINE, normalise, text_problem
 
 __all__ = [
     "ABUSE_CHOICES",
@@ -241,7 +241,7 @@ def _what(label: str) -> dict[str, str]:
 def _free_text(
     errors: _Errors, key: str, value: Any, label: str, *, limit: int = ONE_LINE, required: bool = False
 ) -> None:
-    """The free-text policy (:mod:`cspr.core.text`) for one answer, in the notification's words."""
+    """The free-text policy (:mod:`cspr.kernel.text`) for one answer, in the notification's words."""
     if not isinstance(value, str):
         errors.add(key, NOT_TEXT.format(**_what(label)))
         return

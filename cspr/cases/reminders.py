@@ -22,8 +22,9 @@ from cspr.domain.presets import Preset, UnknownClockError
 from cspr.domain.roles import Role
 from cspr.domain.rules import closed_stages
 from cspr.kernel.acting import system_acting
-from cspr.kernel.kit import audit_case, link, local_today, member_emails, pseudonyms_text, tell
+from cspr.kernel.kit import audit_case, link, local_today, pseudonyms_text, tell
 from cspr.kernel.kit import now as kit_now
+from cspr.partnerships.selectors import member_emails
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.cases import presenters, selectors, services
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.forms import (
     CaseFilterForm,
     DocumentForm,
@@ -35,14 +34,15 @@ from cspr.cases.pages import case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import file_attachment
-from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
+from cspr.web.middleware import refuse
 
 PAGE_SIZE = 25
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"

@@ -3,7 +3,7 @@
 ``GovukFormRenderer`` makes ``{{ form }}`` and ``{{ field.as_field_group() }}`` produce
 the GOV.UK macros' markup (label, hint, error message), and ``GovukDateField`` is the
 design system's three-box date input with its own error wording. ``FreeTextField`` is the one field for
-text people type: it applies the free-text policy of :mod:`cspr.core.text`.
+text people type: it applies the free-text policy of :mod:`cspr.kernel.text`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.module_loading import import_string
 
-from cspr.core import text
+from cspr.kernel import text
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -31,7 +31,7 @@ DATE_PARTS = ("day", "month", "year")
 
 
 class FreeTextField(forms.CharField):
-    """Text a person types, under the one free-text policy (:mod:`cspr.core.text`).
+    """Text a person types, under the one free-text policy (:mod:`cspr.kernel.text`).
 
     ``limit`` is one of the policy's limits (``text.ONE_LINE``, ``text.REASON``...); ``subject`` names the field
     in messages ("The reason must be 5,000 characters or fewer") and defaults to the label. Refused characters and

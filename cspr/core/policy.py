@@ -78,7 +78,7 @@ DUTY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER})
 EXTENSION_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 DOCUMENT_UPLOADERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR})
 CASE_LINKERS = frozenset({Role.BUSINESS_UNIT})
-# "Report a serious incident" (cspr.cases.notify_views): the roles that act for an agency. The view then needs an
+# "Report a serious incident" (cspr.intake.views): the roles that act for an agency. The view then needs an
 # organisation in the partnership: a local authority's notifier notifies, anyone else refers (§3.8).
 INCIDENT_REPORTERS = frozenset(
     {Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.EXECUTIVE_MEMBER}
@@ -175,7 +175,7 @@ URL_POLICY: dict[str, Policy] = {
     "procedure:clock-edit": members(*PROCEDURE_EDITORS),
     "procedure:criterion-edit": members(*PROCEDURE_EDITORS),
     "messaging:undeliverable": members(*MESSAGE_VIEWERS),
-    # Django's admin, read only; its site also demands a verified second factor (cspr.core.admin_site).
+    # Django's admin, read only; its site also demands a verified second factor (cspr.web.admin_site).
     "admin:*": SUPERUSERS,
     # Cases (object-level checks in cspr.cases.rules; another partnership's case is a 404).
     "cases:list": members(*CASE_READERS),

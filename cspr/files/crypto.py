@@ -8,7 +8,7 @@ A stored blob is a header followed by the ciphertext::
 The associated data is ``files.storedfile.contents.<file uuid>`` followed by the header, so a blob copied onto
 another row (another uuid), or one whose header was edited, fails authentication instead of decrypting. The header
 names the key the blob was written under: a file written before a rotation still opens while its key stays in
-``FILE_KEYS`` (newest first, parsed by :func:`cspr.core.crypto.parse_keys`), and the row's ``key_id`` says which
+``FILE_KEYS`` (newest first, parsed by :func:`cspr.kernel.crypto.parse_keys`), and the row's ``key_id`` says which
 files a re-encryption still has to reach.
 
 **In memory, one message per file, not in chunks.** A file is at most ``CASE_DOCUMENT_MAX_BYTES`` (20 MB), so the
@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-from cspr.core.crypto import NONCE_BYTES, parse_keys
+from cspr.kernel.crypto import NONCE_BYTES, parse_keys
 
 MAGIC = b"CSPRFILE"
 FORMAT_VERSION = 1

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from cspr.core.crypto import new_key_entry
+from cspr.kernel.crypto import new_key_entry
 
 
 def local_file_keys(var_dir: Path) -> list[str]:

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from cspr.cases.models import SealedFieldsMixin
-from cspr.core.sealing import sealed_text
+from cspr.kernel.sealing import sealed_text
 
 
 class Purpose(models.TextChoices):

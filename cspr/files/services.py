@@ -1,7 +1,7 @@
 """The one file store's services (ADR 0016): keep a file, open it for a stated reason, remove it, re-encrypt it.
 
 * :func:`stored_file_kept` / :func:`stored_file_create` — check an upload with exactly the checks of
-  :mod:`cspr.cases.documents` (name, size, kind by content agreeing with the name, archives, macros, the scanner
+  :mod:`cspr.kernel.documents` (name, size, kind by content agreeing with the name, archives, macros, the scanner
   hook) on the plain upload, in a private temporary file; only then encrypt it (:mod:`cspr.files.crypto`), write it
   through the ``private_files`` storage and record the row, audited with its content type, size and checksum (never
   its title or name). A refused upload stores nothing; a block that fails after the write removes the blob again.
@@ -36,15 +36,14 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from cspr.cases import documents
-from cspr.cases.documents import FileRejected
-from cspr.cases.errors import CaseActionRefused
-from cspr.core import text
-from cspr.core.text import clean_text
 from cspr.files.crypto import ContentsUnreadable, current_key_id, open_contents, seal_contents
 from cspr.files.models import Purpose, StoredFile
+from cspr.kernel import documents, text
 from cspr.kernel.acting import Acting
+from cspr.kernel.documents import FileRejected
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit, now
+from cspr.kernel.text import clean_text
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import Grant
 
@@ -135,7 +134,7 @@ def _chunks(upload: Any) -> Iterable[bytes]:
 
 
 def upload_checked(upload: Any) -> CheckedUpload:
-    """The upload's plain contents once the checks of :mod:`cspr.cases.documents` pass; :class:`FileRejected` else.
+    """The upload's plain contents once the checks of :mod:`cspr.kernel.documents` pass; :class:`FileRejected` else.
 
     The checks run in the order the case documents' store runs them: a file is needed; its name (no path, no
     hidden characters, an ending on the allow-list); its size (the declared one first, then what arrives); not

@@ -14,19 +14,62 @@ and any immutable row record that membership, never "the first role the person h
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from django.http import HttpRequest
 
 from cspr.audit.services import client_ip
 from cspr.domain.roles import Role
-from cspr.partnerships.scoping import NO_SCOPE, Grant, Scope, scope_for
 
 if TYPE_CHECKING:
     from cspr.accounts.models import User
 
 Via = Literal["web", "api", "command", "system"]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active membership, reduced to the plain facts access decisions need."""
+
+    membership_id: int
+    partnership_id: int
+    role: Role
+    organisation_id: int | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_superuser: bool = False
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def partnership_ids(self) -> frozenset[int]:
+        return frozenset(grant.partnership_id for grant in self.grants)
+
+    def grants_in(self, partnership_id: int | None) -> tuple[Grant, ...]:
+        return tuple(grant for grant in self.grants if grant.partnership_id == partnership_id)
+
+    def roles_in(self, partnership_id: int | None) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.grants_in(partnership_id))
+
+    def has_any_role(self, partnership_id: int | None, roles: Iterable[Role]) -> bool:
+        return bool(self.roles_in(partnership_id) & frozenset(roles))
+
+    def organisation_ids_in(self, partnership_id: int | None, *, roles: Iterable[Role] | None = None) -> frozenset[int]:
+        wanted = frozenset(roles) if roles is not None else None
+        return frozenset(
+            grant.organisation_id
+            for grant in self.grants_in(partnership_id)
+            if grant.organisation_id is not None and (wanted is None or grant.role in wanted)
+        )
+
+    def can_see_partnership(self, partnership_id: int | None) -> bool:
+        return partnership_id is not None and partnership_id in self.partnership_ids
+
+
+NO_SCOPE = Scope(user_id=None)
 
 
 class ActingMismatch(ValueError):
@@ -73,29 +116,9 @@ class Acting:
         return None
 
 
-def acting_for(
-    user: User | None,
-    *,
-    partnership_id: int | None = None,
-    client_ip: str | None = None,
-    via: Via = "command",
-    scope: Scope | None = None,
-) -> Acting:
-    """An ``Acting`` for a person outside a web request (an API call, a command, a test, the demo)."""
-    if user is None:
-        return Acting(user=None, scope=NO_SCOPE, partnership_id=partnership_id, client_ip=client_ip, via="system")
-    return Acting(
-        user=user,
-        scope=scope if scope is not None else scope_for(user),
-        partnership_id=partnership_id,
-        client_ip=client_ip,
-        via=via,
-    )
-
-
 def system_acting(*, partnership_id: int | None = None) -> Acting:
     """The service itself (the reminder sweep, the clock refresh): nobody signed in, no membership."""
-    return acting_for(None, partnership_id=partnership_id)
+    return Acting(user=None, scope=NO_SCOPE, partnership_id=partnership_id, via="system")
 
 
 def acting_from_request(request: HttpRequest) -> Acting:
@@ -108,9 +131,11 @@ def acting_from_request(request: HttpRequest) -> Acting:
         return built
     user = request.user if request.user.is_authenticated else None
     scope = getattr(request, "scope", None)
+    if not isinstance(scope, Scope) or scope.user_id != (user.pk if user is not None else None):
+        scope = Scope(user_id=user.pk) if user is not None else NO_SCOPE  # no middleware ran: nothing is allowed
     return Acting(
         user=user,
-        scope=scope if isinstance(scope, Scope) else scope_for(user),
+        scope=scope,
         partnership_id=getattr(request, "partnership_id", None),
         client_ip=client_ip(request),
         via="web",

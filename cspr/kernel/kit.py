@@ -2,7 +2,8 @@
 
 * :func:`now` and :func:`local_today` — the moment of a write (a test may pass one in) and its date in England.
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
-* :func:`member_emails` and :func:`tell` — who holds these roles, and one e-mail each through the outbox.
+* :func:`tell` — one e-mail to each address through the outbox (``member_emails`` in
+  :mod:`cspr.partnerships.selectors` says who holds which roles).
 * :func:`link` — an absolute link into the service, for e-mails.
 * :func:`pseudonym` and :func:`pseudonyms_text` — "Child A" … and how a list of them reads in a message.
 
@@ -23,10 +24,9 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
 from cspr.audit.services import audit_record
-from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.messaging.services import message_queue
-from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import Grant
 
 PSEUDONYM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -94,28 +94,6 @@ def audit_case(
         reference=case.reference,
         **details,
     )
-
-
-def member_emails(
-    *,
-    partnership_id: int,
-    roles: Iterable[Role],
-    organisation_ids: Iterable[int] | None = None,
-    organisation_type: str | None = None,
-) -> list[str]:
-    """The addresses of everyone active holding one of ``roles`` in the partnership (optionally only for these
-    organisations, or organisations of this type), sorted and each once."""
-    memberships = Membership.objects.filter(
-        partnership_id=partnership_id,
-        role__in=[Role(role).value for role in roles],
-        is_active=True,
-        user__is_active=True,
-    )
-    if organisation_ids is not None:
-        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
-    if organisation_type is not None:
-        memberships = memberships.filter(organisation__type=organisation_type)
-    return sorted(set(memberships.values_list("user__email", flat=True)))
 
 
 def tell(

@@ -1,7 +1,7 @@
 """The outbox in the operators' read-only view: what is waiting, what failed and why."""
 
-from cspr.core.admin_site import ReadOnlyAdmin, operators_site
 from cspr.messaging.models import OutboundMessage
+from cspr.web.admin_site import ReadOnlyAdmin, operators_site
 
 
 class OutboundMessageAdmin(ReadOnlyAdmin):

@@ -1,7 +1,7 @@
 """Partnerships, organisations and memberships in the operators' read-only view."""
 
-from cspr.core.admin_site import ReadOnlyAdmin, operators_site
 from cspr.partnerships.models import Invitation, Membership, Organisation, Partnership
+from cspr.web.admin_site import ReadOnlyAdmin, operators_site
 
 
 class PartnershipAdmin(ReadOnlyAdmin):

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from cspr.core.forms import FreeTextField
-from cspr.core.text import ONE_LINE
 from cspr.domain.roles import Role
+from cspr.kernel.text import ONE_LINE
 from cspr.partnerships.models import ROLES_NEEDING_ORGANISATION, Organisation, Partnership
 
 ROLE_REQUIRED = "Select a role"

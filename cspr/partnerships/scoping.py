@@ -7,58 +7,23 @@ answers every question about partnerships, roles and organisations from memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from cspr.domain.roles import Role
+from cspr.kernel.acting import NO_SCOPE, Acting, Grant, Scope, Via
 from cspr.partnerships.models import Membership
 
+__all__ = [
+    "CURRENT_PARTNERSHIP_SESSION_KEY",
+    "NO_SCOPE",
+    "Grant",
+    "Scope",
+    "acting_for",
+    "current_partnership_choose",
+    "scope_for",
+]
+
 CURRENT_PARTNERSHIP_SESSION_KEY = "current_partnership_id"
-
-
-@dataclass(frozen=True)
-class Grant:
-    """One active membership, reduced to the plain facts access decisions need."""
-
-    membership_id: int
-    partnership_id: int
-    role: Role
-    organisation_id: int | None
-
-
-@dataclass(frozen=True)
-class Scope:
-    user_id: int | None
-    is_superuser: bool = False
-    grants: tuple[Grant, ...] = field(default_factory=tuple)
-
-    @property
-    def partnership_ids(self) -> frozenset[int]:
-        return frozenset(grant.partnership_id for grant in self.grants)
-
-    def grants_in(self, partnership_id: int | None) -> tuple[Grant, ...]:
-        return tuple(grant for grant in self.grants if grant.partnership_id == partnership_id)
-
-    def roles_in(self, partnership_id: int | None) -> frozenset[Role]:
-        return frozenset(grant.role for grant in self.grants_in(partnership_id))
-
-    def has_any_role(self, partnership_id: int | None, roles: Iterable[Role]) -> bool:
-        return bool(self.roles_in(partnership_id) & frozenset(roles))
-
-    def organisation_ids_in(self, partnership_id: int | None, *, roles: Iterable[Role] | None = None) -> frozenset[int]:
-        wanted = frozenset(roles) if roles is not None else None
-        return frozenset(
-            grant.organisation_id
-            for grant in self.grants_in(partnership_id)
-            if grant.organisation_id is not None and (wanted is None or grant.role in wanted)
-        )
-
-    def can_see_partnership(self, partnership_id: int | None) -> bool:
-        return partnership_id is not None and partnership_id in self.partnership_ids
-
-
-NO_SCOPE = Scope(user_id=None)
 
 
 def current_partnership_choose(scope: Scope, chosen: Any) -> int | None:
@@ -86,3 +51,22 @@ def scope_for(user: Any) -> Scope:
         for mid, pid, role, oid in rows
     )
     return Scope(user_id=user.pk, is_superuser=bool(user.is_superuser), grants=grants)
+
+
+def acting_for(
+    user: Any,
+    *,
+    partnership_id: int | None = None,
+    client_ip: str | None = None,
+    via: Via = "command",
+    scope: Scope | None = None,
+) -> Acting:
+    """The acting value of a person outside a web request (an API call, a command, a test, the demo): their
+    memberships from :func:`scope_for` unless a scope is given. ``None`` is the service itself."""
+    if user is None:
+        return Acting(user=None, scope=NO_SCOPE, partnership_id=partnership_id, client_ip=client_ip, via="system")
+    if scope is None:
+        scope = scope_for(user)
+        if scope.user_id != user.pk:  # a disabled account: itself, holding nothing
+            scope = Scope(user_id=user.pk)
+    return Acting(user=user, scope=scope, partnership_id=partnership_id, client_ip=client_ip, via=via)

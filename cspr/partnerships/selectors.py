@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cspr.domain.roles import Role
 from cspr.partnerships.models import Contact, Invitation, Membership, Organisation, Partnership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
 
@@ -70,3 +73,25 @@ def pending_invitations(*, scope: Scope, partnership_id: int) -> QuerySet[Invita
         withdrawn_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).select_related("organisation")
+
+
+def member_emails(
+    *,
+    partnership_id: int,
+    roles: Iterable[Role],
+    organisation_ids: Iterable[int] | None = None,
+    organisation_type: str | None = None,
+) -> list[str]:
+    """The addresses of everyone active holding one of ``roles`` in the partnership (optionally only for these
+    organisations, or organisations of this type), sorted and each once."""
+    memberships = Membership.objects.filter(
+        partnership_id=partnership_id,
+        role__in=[Role(role).value for role in roles],
+        is_active=True,
+        user__is_active=True,
+    )
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
+    if organisation_type is not None:
+        memberships = memberships.filter(organisation__type=organisation_type)
+    return sorted(set(memberships.values_list("user__email", flat=True)))

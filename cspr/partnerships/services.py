@@ -16,10 +16,10 @@ from django.db import transaction
 from cspr.accounts.models import User
 from cspr.accounts.services import user_get_or_create, user_sessions_end
 from cspr.core.policy import PEOPLE_MANAGERS
-from cspr.core.text import ONE_LINE, clean_text
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.kit import audit, link, now, tell
+from cspr.kernel.text import ONE_LINE, clean_text
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import (
     ROLES_NEEDING_ORGANISATION,
@@ -267,7 +267,7 @@ def invitation_accept(*, acting: Acting, token: str, full_name: str, password: s
 
     Returns (user, created). If an account with the address appeared meanwhile, it keeps its
     own password and just gains the membership. A full name the free-text policy refuses raises
-    :class:`~cspr.core.text.TextRefused` before anything is claimed. Whoever holds the link is
+    :class:`~cspr.kernel.text.TextRefused` before anything is claimed. Whoever holds the link is
     nobody until the account exists (its creation is recorded without a person), then acts as
     that person, through the invitation rather than any membership; ``acting`` gives the address.
     """

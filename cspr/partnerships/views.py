@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.domain.roles import Role
 from cspr.kernel.acting import acting_from_request
@@ -19,6 +18,7 @@ from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
 from cspr.partnerships.models import Membership, Partnership
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY
+from cspr.web.middleware import refuse
 
 PEOPLE_PAGE_SIZE = 50
 

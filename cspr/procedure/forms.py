@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from cspr.core.forms import FreeTextField
-from cspr.core.text import NOTE
+from cspr.kernel.text import NOTE
 
 
 class ClockOverrideForm(forms.Form):

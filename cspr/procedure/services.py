@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from cspr.core.policy import PROCEDURE_EDITORS
-from cspr.core.text import NOTE, TextRefused, clean_text
 from cspr.domain.criteria import get_criterion
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.kit import audit
+from cspr.kernel.text import NOTE, TextRefused, clean_text
 from cspr.partnerships.models import Partnership
 from cspr.procedure.models import CriterionWording
 

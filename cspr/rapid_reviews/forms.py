@@ -9,12 +9,11 @@ from typing import Any
 
 from django import forms
 
-from cspr.cases import documents
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core import text
 from cspr.core.forms import FreeTextField, GovukDateField
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement
+from cspr.kernel import documents, text
 from cspr.partnerships.models import Organisation
 from cspr.rapid_reviews.models import FamilyTold, MeetingAttendance, NationalRecommendation, PrgMeeting, YesNo
 

@@ -3,7 +3,7 @@ decision, each lead safeguarding partner's sign-off, the ratification, the submi
 responses and telling the family.
 
 Free text that may name the child, the family or others (the facts, the grounds, the minutes...) is sealed with
-:mod:`cspr.core.crypto` into ``*_sealed`` columns bound to ``rapid_reviews.<model>.<field>.<row uuid>``, as the cases
+:mod:`cspr.kernel.crypto` into ``*_sealed`` columns bound to ``rapid_reviews.<model>.<field>.<row uuid>``, as the cases
 app does. Text about agencies and actions ("Probation was not involved with the family") is asked for without
 names but sealed all the same, with late reasons and paper titles (ADR 0009's list of free text).
 
@@ -21,8 +21,8 @@ from django.db import models
 from django.utils import timezone
 
 from cspr.cases.models import ImmutableModel, SealedFieldsMixin
-from cspr.core.sealing import sealed_text
 from cspr.domain.rapid_review import Judgement
+from cspr.kernel.sealing import sealed_text
 
 
 class YesNo(models.TextChoices):
@@ -143,7 +143,7 @@ class RapidReview(SealedFieldsMixin, models.Model):
         default=dict,
         blank=True,
         help_text='Per section, the version its form must be opened at to save: {"facts": {"version": 3, '
-        '"by": <user id>, "at": "<ISO time>"}} (cspr.core.edits).',
+        '"by": <user id>, "at": "<ISO time>"}} (cspr.kernel.edits).',
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField()

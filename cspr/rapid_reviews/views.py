@@ -21,19 +21,19 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
-from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
-from cspr.core.middleware import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
 from cspr.kernel.acting import acting_from_request
+from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
+from cspr.web.middleware import refuse
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 

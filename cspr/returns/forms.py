@@ -7,9 +7,8 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.cases import documents
-from cspr.core import text
 from cspr.core.forms import FreeTextField, GovukDateField
+from cspr.kernel import documents, text
 from cspr.returns.services import RETURN_SUBJECTS
 
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cspr.cases.models import SealedFieldsMixin
-from cspr.core.sealing import sealed_text
+from cspr.kernel.sealing import sealed_text
 
 
 class RequestStatus(models.TextChoices):
@@ -142,7 +142,7 @@ class AgencyReturn(SealedFieldsMixin, models.Model):
     edit_version = models.PositiveIntegerField(
         default=0,
         help_text="Moves on with every save of the return's text, across versions: a form opened at an earlier "
-        "number cannot overwrite it (cspr.core.edits).",
+        "number cannot overwrite it (cspr.kernel.edits).",
     )
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

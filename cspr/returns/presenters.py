@@ -10,9 +10,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.domain.clocks import is_late
+from cspr.kernel.errors import CaseActionRefused
 from cspr.returns import selectors, services
 from cspr.returns.models import AgencyReturn, InformationRequest, RequestStatus, ReturnStatus
 

@@ -19,15 +19,14 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cspr.cases.documents import Download
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
-from cspr.core.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
-from cspr.core.middleware import refuse
 from cspr.core.pagination import paginate
 from cspr.kernel.acting import acting_from_request
+from cspr.kernel.documents import Download
+from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
 from cspr.returns import presenters, selectors, services
@@ -44,6 +43,7 @@ from cspr.returns.forms import (
     SendForm,
 )
 from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus
+from cspr.web.middleware import refuse
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cspr.core.crypto import parse_keys
+from cspr.kernel.crypto import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CSPR_VAR_DIR", BASE_DIR / "var"))
@@ -47,7 +47,7 @@ SERVICE_NAME = "Practice review service"
 SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
 INVITATION_VALID_DAYS = 7
 
-# Identifying details of children and families are encrypted in the application (cspr.core.crypto).
+# Identifying details of children and families are encrypted in the application (cspr.kernel.crypto).
 # Keys come from the environment: "keyid:base64key" entries, newest first, comma-separated.
 FIELD_ENCRYPTION_KEYS = [entry for entry in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if entry.strip()]
 LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY", "")
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "cspr.core",
+    "cspr.demo",
     "cspr.accounts",
     "cspr.partnerships",
     "cspr.audit",
@@ -94,7 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Uploads keep the name the browser sent, so a name with a path is refused rather than quietly cut short.
-    "cspr.cases.documents.upload_names_kept",
+    "cspr.kernel.documents.upload_names_kept",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,10 +109,10 @@ MIDDLEWARE = [
     "cspr.accounts.middleware.SessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
     "cspr.partnerships.middleware.CurrentPartnershipMiddleware",
-    "cspr.core.middleware.AccessPolicyMiddleware",
-    "cspr.core.middleware.NoStoreMiddleware",
+    "cspr.web.middleware.AccessPolicyMiddleware",
+    "cspr.web.middleware.NoStoreMiddleware",
     # One audit event for each request that decrypted sealed values for someone (ADR 0009).
-    "cspr.core.sealing.SealedReadAuditMiddleware",
+    "cspr.kernel.sealing.SealedReadAuditMiddleware",
 ]
 
 ROOT_URLCONF = "cspr.urls"
@@ -239,7 +240,7 @@ STATICFILES_DIRS = [
 # Case documents: outside the web root, served only through a permission-checked, audited view.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-# A dotted path to a function(path) that raises cspr.cases.documents.FileRejected for an infected file.
+# A dotted path to a function(path) that raises cspr.kernel.documents.FileRejected for an infected file.
 # Production refuses to start without one unless CASE_DOCUMENT_SCANNER_WAIVED is set true (and then says so).
 CASE_DOCUMENT_SCANNER = os.environ.get("CASE_DOCUMENT_SCANNER", "")
 CASE_DOCUMENT_SCANNER_WAIVED = env_bool("CASE_DOCUMENT_SCANNER_WAIVED", False)
@@ -271,7 +272,7 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
-CSRF_FAILURE_VIEW = "cspr.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "cspr.web.views.csrf_failure"
 
 # E-mail: services queue messages in the outbox (cspr.messaging); `manage.py run_worker`
 # delivers them through CSPR_MAIL_BACKEND: "smtp" (MAILERS["default"] below), "notify"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from cspr.audit.local_keys import local_audit_keys
-from cspr.core.crypto import parse_keys
-from cspr.core.keys import local_keys
 from cspr.files.keys import local_file_keys
+from cspr.kernel.crypto import parse_keys
+from cspr.kernel.keys import local_keys
 
 from .base import *  # noqa: F403
 from .base import AUDIT_CHAIN_KEYS, FIELD_ENCRYPTION_KEYS, FILE_KEYS, LOOKUP_HASH_KEY, VAR_DIR, env_bool

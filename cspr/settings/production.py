@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cspr.core.crypto import check_field_keys, parse_keys
+from cspr.kernel.crypto import check_field_keys, parse_keys
 
 from .base import *  # noqa: F403
 from .base import CSPR_MAIL_BACKEND, env_bool
@@ -79,7 +79,7 @@ if CSPR_MAIL_BACKEND == "file":
         "CSPR_MAIL_BACKEND=file writes e-mails to disk and sends nothing: use smtp or notify in production."
     )
 
-# Uploads are scanned for viruses (cspr.cases.documents.scan_file) unless the operator waives it in so many words.
+# Uploads are scanned for viruses (cspr.kernel.documents.scan_file) unless the operator waives it in so many words.
 CASE_DOCUMENT_SCANNER = os.environ.get("CASE_DOCUMENT_SCANNER", "").strip()
 CASE_DOCUMENT_SCANNER_WAIVED = env_bool("CASE_DOCUMENT_SCANNER_WAIVED", False)
 if not CASE_DOCUMENT_SCANNER and not CASE_DOCUMENT_SCANNER_WAIVED:

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cspr.core.crypto import parse_keys
+from cspr.kernel.crypto import parse_keys
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, STORAGES, VAR_DIR, private_files_storage

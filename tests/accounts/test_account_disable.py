@@ -14,8 +14,8 @@ from django.test import Client
 from cspr.accounts.models import User
 from cspr.accounts.services import AccountChangeRefused, account_set_active
 from cspr.audit.models import AuditEvent
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 
 
 @pytest.fixture

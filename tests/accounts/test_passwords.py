@@ -19,8 +19,8 @@ from cspr.accounts.forms import CURRENT_PASSWORD_WRONG, NEW_PASSWORDS_DIFFER
 from cspr.accounts.models import User, UserSession
 from cspr.accounts.services import PASSWORD_RESET_MESSAGE_KIND
 from cspr.audit.models import AuditEvent
+from cspr.demo.partnerships import DEMO_PASSWORD
 from cspr.messaging.models import OutboundMessage
-from cspr.partnerships.demo import DEMO_PASSWORD
 from cspr.partnerships.models import Partnership
 
 RESET = "/accounts/password-reset/"

@@ -20,8 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cspr.accounts.forms import CODE_WRONG, RECOVERY_CODE_WRONG, SET_UP_CODE_WRONG
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
+from cspr.demo.partnerships import DEMO_PASSWORD
 from cspr.messaging.models import OutboundMessage
-from cspr.partnerships.demo import DEMO_PASSWORD
 from cspr.partnerships.models import Partnership
 from tests.support import authenticator_app, code_for, code_from_key
 

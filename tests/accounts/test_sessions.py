@@ -15,8 +15,8 @@ from django.test import Client
 from cspr.accounts.models import User, UserSession
 from cspr.accounts.services import user_sessions_end
 from cspr.audit.models import AuditEvent
+from cspr.demo.partnerships import DEMO_PASSWORD
 from cspr.kernel.acting import system_acting
-from cspr.partnerships.demo import DEMO_PASSWORD
 from cspr.partnerships.models import Partnership
 
 T0 = datetime.datetime(2031, 3, 4, 8, 0, tzinfo=datetime.UTC)

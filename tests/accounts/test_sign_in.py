@@ -13,8 +13,8 @@ from django.test import Client
 from cspr.accounts.forms import SIGN_IN_FAILED
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.core.crypto import lookup_hash
-from cspr.partnerships.demo import DEMO_PASSWORD
+from cspr.demo.partnerships import DEMO_PASSWORD
+from cspr.kernel.crypto import lookup_hash
 from tests.support import authenticator_app, code_for
 
 SIGN_IN = "/accounts/sign-in/"

@@ -13,8 +13,9 @@ from cspr.api.services import api_token_issue
 from cspr.cases.models import Case
 from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import notification_submit
-from cspr.kernel.acting import acting_for, system_acting
+from cspr.kernel.acting import system_acting
 from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.scoping import acting_for
 
 API_POST_ONLY = frozenset({"api:notification-create"})
 API_CASE_PAGES = frozenset(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from cspr.core import text
+from cspr.kernel import text
 from tests.api.conftest import payload
 from tests.core.test_text_policy import REFUSED
 

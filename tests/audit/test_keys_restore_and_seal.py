@@ -21,7 +21,7 @@ from cspr.audit.legacy import UnkeyedChainBroken, seal_unkeyed_chain
 from cspr.audit.models import AuditChainHead, AuditEvent
 from cspr.audit.selectors import audit_chain_problems
 from cspr.audit.services import AuditRestoreRefused, audit_record, audit_restore_acknowledge
-from cspr.kernel.acting import acting_for
+from cspr.partnerships.scoping import acting_for
 from tests.audit.conftest import as_forger, set_head
 from tests.production_env import PRODUCTION as PRODUCTION_ENV
 
@@ -298,7 +298,7 @@ def test_production_refuses_to_start_without_a_checkpoint_directory() -> None:
 
 def test_local_settings_generate_a_private_audit_key_file_once(tmp_path: Path) -> None:
     from cspr.audit.local_keys import local_audit_keys
-    from cspr.core.crypto import parse_keys
+    from cspr.kernel.crypto import parse_keys
 
     first = local_audit_keys(tmp_path)
     assert (tmp_path / "audit-keys.json").stat().st_mode & 0o077 == 0

@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
-from cspr.partnerships.demo import DEMO_PASSWORD
+from cspr.demo.partnerships import DEMO_PASSWORD
 from tests.support import authenticator_app
 
 

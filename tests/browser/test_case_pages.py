@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cspr.partnerships.demo import seed_demo
+from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from cspr.demo.partnerships import seed_demo
 from cspr.messaging.models import OutboundMessage
-from cspr.partnerships.demo import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import enter_password, sign_in_with_both_factors
 from tests.support import code_from_key

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cspr.cases.models import Case
-from cspr.partnerships.demo import seed_demo
+from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
 

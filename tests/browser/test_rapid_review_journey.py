@@ -30,12 +30,13 @@ from cspr.accounts.services import user_get_or_create
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, DutyKind
 from cspr.cases.services import case_route, duty_record, la_decision_record
+from cspr.demo.partnerships import DEMO_PASSWORD, seed_demo
 from cspr.domain.rapid_review import JUDGED_CRITERIA
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for, system_acting
+from cspr.kernel.acting import system_acting
 from cspr.messaging.models import OutboundMessage
-from cspr.partnerships.demo import DEMO_PASSWORD, seed_demo
 from cspr.partnerships.models import Organisation, Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.partnerships.services import membership_grant
 from cspr.rapid_reviews.models import FamilyTold, PrgMeeting
 from cspr.rapid_reviews.services import meeting_schedule

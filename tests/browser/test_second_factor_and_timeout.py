@@ -8,7 +8,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
-from cspr.partnerships.demo import seed_demo
+from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import enter_code, enter_password, sign_in_with_both_factors
 from tests.support import code_from_key

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cspr.accounts.models import User
-from cspr.partnerships.demo import DEMO_PASSWORD, seed_demo
+from cspr.demo.partnerships import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import enter_code, sign_in_with_both_factors
 from tests.support import authenticator_app

@@ -12,8 +12,8 @@ from cspr.audit.models import AuditEvent
 from cspr.calendars import services
 from cspr.calendars.models import ClosureDay
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.scoping import acting_for
 
 CHRISTMAS_EVE_2030 = {"date-day": "24", "date-month": "12", "date-year": "2030", "description": "Christmas shutdown"}
 

@@ -14,8 +14,8 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.notification import ChildData, HouseholdMemberData, NotificationData
 from cspr.cases.services import notification_submit
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 
 LONDON = ZoneInfo("Europe/London")
 

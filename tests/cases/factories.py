@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.services import notification_submit
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import make_notification
 
 LONDON = ZoneInfo("Europe/London")

@@ -184,7 +184,7 @@ def notify_url_kwargs(name: str, client: Client, partnership: Any) -> dict[str, 
     """A draft owned by whoever the client is signed in as (anybody else's draft is "not found")."""
     from cspr.accounts.models import User
     from cspr.cases.drafts import draft_create
-    from cspr.kernel.acting import acting_for
+    from cspr.partnerships.scoping import acting_for
 
     if name == "notify:submitted":
         return {"reference": f"{partnership.code}-2026-999"}

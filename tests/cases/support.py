@@ -13,8 +13,8 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseLink
 from cspr.cases.services import document_attach
-from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
+from cspr.partnerships.scoping import acting_for
 
 
 def raw_database_text() -> str:

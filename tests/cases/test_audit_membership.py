@@ -16,8 +16,9 @@ from cspr.audit.models import AuditEvent
 from cspr.cases import drafts, services
 from cspr.cases.models import Case, CaseClock, CaseLink, DutyKind
 from cspr.domain.roles import Role
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership
+from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc, make_notification
 
 pytestmark = pytest.mark.django_db

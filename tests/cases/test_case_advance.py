@@ -10,12 +10,12 @@ from django.db import transaction
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, CaseTransition
 from cspr.cases.services import case_advance, case_clock_met
 from cspr.domain.lifecycle import PRG_MEETING_NOT_HELD
-from cspr.kernel.acting import acting_for
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 
 READY = {"prg_meeting_held": True, "rapid_review_complete": True}
 

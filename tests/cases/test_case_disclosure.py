@@ -12,10 +12,10 @@ from django.test import Client
 
 from cspr.audit.models import AuditEvent
 from cspr.cases import services
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import CaseLink
-from cspr.kernel.acting import acting_for
+from cspr.kernel.errors import CaseActionRefused
 from cspr.messaging.models import OutboundMessage
+from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
 from tests.cases.test_decisions_and_duties import decide
 

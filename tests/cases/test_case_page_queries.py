@@ -47,9 +47,9 @@ from cspr.cases.models import (
     HouseholdMember,
     LocalAuthorityDecision,
 )
-from cspr.core.sealing import sealed_field_names
 from cspr.domain.presets import get_preset
 from cspr.kernel.kit import pseudonym
+from cspr.kernel.sealing import sealed_field_names
 from cspr.partnerships.models import Organisation, Partnership, PartnershipOrganisation
 from cspr.partnerships.scoping import scope_for
 from cspr.rapid_reviews.models import LearningAction

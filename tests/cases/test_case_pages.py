@@ -16,8 +16,8 @@ from django.urls import reverse
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseDocument, LocalAuthorityDecision
 from cspr.cases.notification import ChildData
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import CHILD_NAME, IDENTIFYING_VALUES, LONDON, SubmitFunc
 from tests.cases.support import found_in, outbox_and_audit_text
 
@@ -370,7 +370,8 @@ def test_a_document_over_the_size_limit_is_refused(
 def test_the_scanner_hook_is_called_and_can_reject_a_file(
     submit: SubmitFunc, user: Callable, settings: object, tmp_path: object
 ) -> None:
-    from cspr.cases import documents, services
+    from cspr.cases import services
+    from cspr.kernel import documents
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     settings.CASE_DOCUMENT_SCANNER = "tests.cases.test_case_pages.reject_everything"  # type: ignore[attr-defined]
@@ -386,7 +387,7 @@ def test_the_scanner_hook_is_called_and_can_reject_a_file(
 
 
 def reject_everything(path: object) -> None:
-    from cspr.cases.documents import FILE_INFECTED, FileRejected
+    from cspr.kernel.documents import FILE_INFECTED, FileRejected
 
     raise FileRejected(FILE_INFECTED)
 

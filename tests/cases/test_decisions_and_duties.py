@@ -21,8 +21,8 @@ from cspr.cases.services import (
     CaseActionRefused,
 )
 from cspr.domain.lifecycle import GROUNDS_MISSING, LA_HAS_NOT_NOTIFIED
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
 
 pytestmark = pytest.mark.django_db

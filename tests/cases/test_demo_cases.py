@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cspr.cases.models import Case, CaseClock
-from cspr.partnerships.demo import seed_demo
+from cspr.demo.partnerships import seed_demo
 from cspr.partnerships.models import Partnership
 from tests.cases.support import found_in, outbox_and_audit_text, raw_database_text
 from tests.support import DEMO_IDENTIFYING

@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.cases.documents import Download
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import document_attach, notification_submit
 from cspr.core.policy import IDENTIFYING_VIEWERS, URL_POLICY
+from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for
-from cspr.partnerships.demo import NORTHVALE_PEOPLE
+from cspr.kernel.documents import Download
+from cspr.partnerships.scoping import acting_for
 
 ROLE_EMAILS = {person.role: person.email for person in NORTHVALE_PEOPLE if person.email != "police.lead@example.org"}
 DOWNLOADS = (

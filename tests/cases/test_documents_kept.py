@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cspr.cases import documents
 from cspr.core.downloads import content_attachment, file_attachment
+from cspr.kernel import documents
 
 
 def test_the_file_is_removed_when_the_block_that_records_it_fails(settings: Any, tmp_path: Path) -> None:

@@ -14,10 +14,10 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.calendars.selectors import clock_date_range
 from cspr.cases import services
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.core.forms import govuk_date
-from cspr.kernel.acting import acting_for
+from cspr.kernel.errors import CaseActionRefused
+from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
 
 pytestmark = pytest.mark.django_db

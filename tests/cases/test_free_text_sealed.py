@@ -22,11 +22,11 @@ from cspr.cases import services
 from cspr.cases.models import Case, CaseClock, CaseDocument
 from cspr.cases.notification import ChildData, NotificationData
 from cspr.core.policy import URL_POLICY, policy_for
-from cspr.core.sealing import READ_VERB, sealed_field_names
+from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for
-from cspr.partnerships.demo import NORTHVALE_PEOPLE
+from cspr.kernel.sealing import READ_VERB, sealed_field_names
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.rapid_reviews import services as rapid_review_services
 from cspr.rapid_reviews.models import MeetingAttendance
 from tests.api.support import api_client_for

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
 from cspr.cases import drafts
-from cspr.cases.documents import root as documents_root
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NHS_NUMBER_INVALID
+from cspr.kernel.documents import root as documents_root
 from cspr.messaging.models import OutboundMessage
 from tests.cases.notification_form_support import (
     CHILD_A_NAME,
@@ -415,7 +415,7 @@ _scanned: list[str] = []
 
 
 def reject_the_second(path: Any) -> None:
-    from cspr.cases.documents import FILE_INFECTED, FileRejected
+    from cspr.kernel.documents import FILE_INFECTED, FileRejected
 
     _scanned.append(str(path))
     if len(_scanned) % 2 == 0:

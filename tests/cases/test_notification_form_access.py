@@ -15,7 +15,7 @@ from django.test import Client
 from cspr.accounts.sessions import LAST_SEEN_KEY
 from cspr.cases.models import Case
 from cspr.cases.models_drafts import NotificationDraft
-from cspr.core.crypto import DecryptionError
+from cspr.kernel.crypto import DecryptionError
 from cspr.partnerships.models import Partnership
 from tests.cases.notification_form_support import (
     CHILD_A_NAME,

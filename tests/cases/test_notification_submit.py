@@ -18,12 +18,12 @@ from cspr.cases import services
 from cspr.cases.models import Case, CaseClock, CaseLink, CaseReferenceCounter, Child
 from cspr.cases.notification import ChildData
 from cspr.cases.services import NOT_A_NOTIFIER, NOT_AN_AGENCY_MEMBER, NotificationInvalid, NotificationRefused
-from cspr.core.crypto import DecryptionError, lookup_hash, new_key_entry
 from cspr.domain.roles import Role
-from cspr.kernel.acting import ActingMismatch, acting_for, system_acting
+from cspr.kernel.acting import ActingMismatch, system_acting
+from cspr.kernel.crypto import DecryptionError, lookup_hash, new_key_entry
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import scope_for
+from cspr.partnerships.scoping import acting_for, scope_for
 from tests.cases.conftest import (
     CHILD_DOB,
     CHILD_NAME,
@@ -324,7 +324,8 @@ def test_draft_documents_are_resealed_and_one_no_key_can_read_is_refused_in_word
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cspr.accounts.models import User
-    from cspr.cases import documents, drafts
+    from cspr.cases import drafts
+    from cspr.kernel import documents
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     owner = User.objects.get(email="notifier@example.org")

@@ -14,7 +14,7 @@ from django.db import OperationalError, connection
 
 from cspr.cases.models import Case, CaseReferenceCounter
 from cspr.cases.services import notification as notification_services
-from cspr.partnerships.demo import seed_demo
+from cspr.demo.partnerships import seed_demo
 from cspr.partnerships.models import Partnership
 from tests.cases.conftest import LONDON
 from tests.cases.factories import notification_by_notifier

@@ -14,8 +14,8 @@ from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.services import case_advance, case_route
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.scoping import acting_for
 
 READY = {"prg_meeting_held": True, "rapid_review_complete": True}
 fix_migration = importlib.import_module("cspr.cases.migrations.0008_transition_authorising_role")

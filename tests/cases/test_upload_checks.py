@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from cspr.cases import documents
 from cspr.cases.models import CaseDocument
 from cspr.cases.models_drafts import NotificationDraft
+from cspr.kernel import documents
 from cspr.rapid_reviews.models import MeetingPaper
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment
 from tests.cases.notification_form_support import page_url, start_draft

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cspr.core import crypto
+from cspr.kernel import crypto
 
 CONTEXT = "cases.child.name.7f6e0a4c-1111-4c8e-9a55-2b0d7a3c9e10"
 

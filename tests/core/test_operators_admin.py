@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
-from cspr.core.admin_site import operators_site
 from cspr.partnerships.models import Membership, Partnership
+from cspr.web.admin_site import operators_site
 from tests.support import mark_second_factor_verified
 
 

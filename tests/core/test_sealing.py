@@ -10,9 +10,9 @@ from django.db.migrations.executor import MigrationExecutor
 from cspr.accounts.models import User
 from cspr.cases.models import Case, CaseLink, LocalAuthorityDecision
 from cspr.cases.services import case_link
-from cspr.core.crypto import DecryptionError, decrypt, encrypt
-from cspr.core.sealing import reseal_moved, seal_context
-from cspr.kernel.acting import acting_for
+from cspr.kernel.crypto import DecryptionError, decrypt, encrypt
+from cspr.kernel.sealing import reseal_moved, seal_context
+from cspr.partnerships.scoping import acting_for
 
 
 def test_values_sealed_for_the_old_place_decrypt_at_the_new_place_after_reseal_moved(demo: dict) -> None:

@@ -1,4 +1,4 @@
-"""The one free-text policy (cspr.core.text): what it refuses, how it normalises, and that every door uses it."""
+"""The one free-text policy (cspr.kernel.text): what it refuses, how it normalises, and that every door uses it."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cspr.core import text
 from cspr.core.forms import FreeTextField
+from cspr.kernel import text
 
 CSPR = Path(__file__).resolve().parents[2] / "cspr"
 
@@ -206,7 +206,7 @@ OLD_NAMES = {
 # Checks on things that are not text people type: file names, e-mail headers, uploaded file bytes, URLs in the
 # audit trail, bank holiday titles from the official list.
 NOT_FREE_TEXT = {
-    "cspr/cases/documents.py",
+    "cspr/kernel/documents.py",
     "cspr/messaging/services.py",
     "cspr/returns/services/chronology.py",  # the uploaded CSV's bytes (a NUL makes it "not a CSV file")
     "cspr/api/access.py",
@@ -243,7 +243,7 @@ def test_every_text_field_of_every_form_is_a_free_text_field() -> None:
     import django.apps
 
     from cspr.cases import forms as case_forms
-    from cspr.cases import notify_forms
+    from cspr.intake import forms as notify_forms
     from cspr.procedure import forms as procedure_forms
     from cspr.rapid_reviews import forms as review_forms
     from cspr.returns import forms as return_forms

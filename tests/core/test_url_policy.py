@@ -25,8 +25,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cspr.accounts.models import User
 from cspr.calendars.models import ClosureDay
 from cspr.core.policy import URL_POLICY, Policy, policy_for
+from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
-from cspr.partnerships.demo import NORTHVALE_PEOPLE
 from cspr.partnerships.models import Membership, Partnership
 from tests.api.support import API_CASE_PAGES, API_POST_ONLY, api_policy_case, api_url_kwargs
 from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_kwargs

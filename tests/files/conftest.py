@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cspr.accounts.models import User
 from cspr.files.models import Purpose, StoredFile
 from cspr.files.services import stored_file_create
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.settings.base import private_files_storage
 
 # Invented and obviously fictional: the tests look for them where they must never appear.

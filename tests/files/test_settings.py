@@ -45,8 +45,8 @@ def test_production_settings_start_with_file_keys_and_keep_files_in_the_private_
 
 
 def test_local_settings_generate_a_private_file_key_once(tmp_path: Path) -> None:
-    from cspr.core.crypto import parse_keys
     from cspr.files.keys import local_file_keys
+    from cspr.kernel.crypto import parse_keys
 
     first = local_file_keys(tmp_path)
     path = tmp_path / "file-keys.json"

@@ -16,7 +16,6 @@ from django.core.files.storage import storages
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.cases import documents
 from cspr.domain.roles import Role
 from cspr.files import services
 from cspr.files.crypto import MAGIC, blob_key_id
@@ -29,8 +28,10 @@ from cspr.files.services import (
     stored_file_open,
     stored_file_remove,
 )
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel import documents
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from tests.cases import upload_samples
 from tests.cases.support import raw_database_text
 from tests.files.conftest import CONTENTS, FILE_NAME, TITLE, blobs, text_upload

@@ -8,11 +8,12 @@ from django.db import transaction
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.domain.roles import Role
-from cspr.kernel.acting import Acting, ActingMismatch, acting_for, system_acting
-from cspr.kernel.kit import audit, link, member_emails, pseudonym, pseudonyms_text, tell
+from cspr.kernel.acting import Acting, ActingMismatch, system_acting
+from cspr.kernel.kit import audit, link, pseudonym, pseudonyms_text, tell
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Membership, Partnership
-from cspr.partnerships.scoping import NO_SCOPE, Grant, Scope
+from cspr.partnerships.scoping import NO_SCOPE, Grant, Scope, acting_for
+from cspr.partnerships.selectors import member_emails
 
 
 def grant(membership_id: int, role: Role, partnership_id: int = 1) -> Grant:

@@ -8,9 +8,10 @@ import pytest
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for, system_acting
+from cspr.kernel.acting import system_acting
 from cspr.partnerships import services
 from cspr.partnerships.models import Membership, Organisation, Partnership
+from cspr.partnerships.scoping import acting_for
 
 
 def test_granting_a_membership_creates_it_and_records_an_audit_event(

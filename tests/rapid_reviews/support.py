@@ -16,9 +16,9 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case, Child
 from cspr.domain.rapid_review import JUDGED_CRITERIA
 from cspr.domain.roles import Role
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Organisation, PartnershipOrganisation
-from cspr.partnerships.scoping import scope_for
+from cspr.partnerships.scoping import acting_for, scope_for
 from cspr.rapid_reviews import services
 from cspr.rapid_reviews.models import MeetingAttendance, MeetingPaper
 

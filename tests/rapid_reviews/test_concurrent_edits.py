@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
-from cspr.core.edits import StaleEdit
+from cspr.kernel.edits import StaleEdit
 from cspr.rapid_reviews import services
 from cspr.rapid_reviews.models import RapidReview
 from tests.rapid_reviews.support import CHAIR, MEMBER, REFERENCE, acting_as, at, save, the_case

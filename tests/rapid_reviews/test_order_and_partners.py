@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from cspr.cases.errors import CaseActionRefused
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.models import Organisation, OrganisationType, PartnershipOrganisation
 from cspr.rapid_reviews import services
 from cspr.rapid_reviews.models import Ratification

@@ -11,8 +11,8 @@ import pytest
 from docx import Document
 
 from cspr.audit.models import AuditEvent
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, CaseTransition
+from cspr.kernel.errors import CaseActionRefused
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import ContactKind
 from cspr.rapid_reviews import presenters, selectors, services, wordfile
@@ -355,7 +355,7 @@ def test_a_late_submission_needs_a_reason(demo: dict) -> None:
 
 def test_an_extension_agreed_with_the_panel_makes_a_later_submission_on_time(demo: dict) -> None:
     from cspr.cases.services import clock_extension_record
-    from cspr.kernel.acting import acting_for
+    from cspr.partnerships.scoping import acting_for
 
     case = to_ratified(the_case())
     clock_extension_record(
@@ -530,7 +530,7 @@ def test_the_copy_with_identifying_details_needs_a_purpose(demo: dict) -> None:
 
 def test_after_a_key_rotation_the_records_text_is_resealed_with_the_new_key(demo: dict, settings: Any) -> None:
     from cspr.cases.services import identifying_details_reseal
-    from cspr.core.crypto import new_key_entry
+    from cspr.kernel.crypto import new_key_entry
 
     case = the_case()
     save(case, "facts", {"facts_summary": "A summary sealed with the old key."})

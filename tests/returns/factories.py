@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from cspr.accounts.models import User
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Organisation, OrganisationType, Partnership, PartnershipOrganisation
+from cspr.partnerships.scoping import acting_for
 
 
 def organisations_to_ask(partnership: Partnership, count: int) -> list[int]:

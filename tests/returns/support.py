@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from cspr.accounts.models import User
-from cspr.cases import documents
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_CONTRIBUTORS
-from cspr.kernel.acting import acting_for
+from cspr.kernel import documents
 from cspr.partnerships.models import Membership
+from cspr.partnerships.scoping import acting_for
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment, ReturnStatus
 
 RETURNS_POST_ONLY = frozenset(

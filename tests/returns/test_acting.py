@@ -17,8 +17,8 @@ from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
 from cspr.core.policy import ORGANISATION_LEAD_MANAGERS, RETURN_CONTRIBUTORS, RETURN_READERS, RETURN_REQUESTERS
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Organisation, Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import InformationRequest, RequestStatus
 from tests.returns.factories import acting_as, organisations_to_ask

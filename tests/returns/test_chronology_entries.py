@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn, ChronologyEntry, ReturnStatus
 from tests.returns.support import demo_request

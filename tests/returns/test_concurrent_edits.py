@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
-from cspr.core.edits import StaleEdit
-from cspr.kernel.acting import acting_for
+from cspr.kernel.edits import StaleEdit
 from cspr.partnerships.models import Membership
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
 from tests.returns.support import demo_request

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
-from cspr.kernel.acting import acting_for
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
 from tests.returns.support import DEMO_CASE, demo_request

@@ -16,9 +16,9 @@ from django.urls import reverse
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
-from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Organisation, OrganisationType, PartnershipOrganisation
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import InformationRequest, RequestReminder
 from tests.returns.support import DEMO_CASE

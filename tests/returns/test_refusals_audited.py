@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import ChronologyEntry, ReturnAttachment
 from tests.returns.support import attachment_on, demo_request

@@ -19,9 +19,9 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseClock
-from cspr.kernel.acting import acting_for
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Membership, Organisation, Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import (
     AgencyReturn,
@@ -615,7 +615,7 @@ def test_the_api_lists_information_requests_without_identifying_details(demo: An
 
 
 def test_demo_seeding_stays_idempotent(demo: Any) -> None:
-    from cspr.returns.demo import seed_demo_returns
+    from cspr.demo.returns import seed_demo_returns
 
     assert seed_demo_returns(partnership=demo["northvale"]) == []
     assert InformationRequest.objects.filter(case__reference=DEMO_CASE).count() == 5

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.management.base import CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
+from cspr.partnerships.scoping import acting_for
 
 NOT_A_SUPERUSER = "--by {email!r} is not an active superuser."
 

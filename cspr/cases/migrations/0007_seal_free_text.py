@@ -8,7 +8,7 @@ import uuid
 
 from django.db import migrations, models
 
-from cspr.core import sealing
+from cspr.kernel import sealing
 
 FIELDS = {
     "cases.Case": (

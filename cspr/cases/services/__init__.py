@@ -20,7 +20,6 @@ The services live in modules by subject; everything public is imported here, so 
 
 from __future__ import annotations
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.services.clocks import (
     CLOCK_LATE_REASON,
     CLOCK_NOT_OPEN,
@@ -69,6 +68,7 @@ from cspr.cases.services.notification import (
     submitting_grant,
 )
 from cspr.cases.services.routing import ROUTES, UNKNOWN_ROUTE, case_advance, case_facts, case_route
+from cspr.kernel.errors import CaseActionRefused
 
 __all__ = [
     "CLOCK_LATE_REASON",

@@ -7,7 +7,6 @@ from datetime import date
 from django.db import transaction
 
 from cspr.calendars.selectors import clock_date_range, partnership_calendar, partnership_preset
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock, CaseTransition
 from cspr.cases.services.common import TEXTS, grant_on_case, latest_la_decision, require
 from cspr.core.policy import EXTENSION_RECORDERS
@@ -24,6 +23,7 @@ from cspr.domain.clocks import (
 )
 from cspr.domain.lifecycle import Stage
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case
 
 EXTENSION_REASON_NEEDED = "Enter the reason for the extension and who agreed it."

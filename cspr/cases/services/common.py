@@ -9,12 +9,12 @@ from datetime import date
 import rules
 
 from cspr.cases import selectors
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, LocalAuthorityDecision
 from cspr.cases.rules import la_notifier_organisation_ids
-from cspr.core.text import NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.text import NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.scoping import Grant, Scope
 
 NOT_ALLOWED = "You cannot do this on this case."

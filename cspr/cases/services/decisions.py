@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseClock, DutyKind, DutyRecord, LocalAuthorityDecision
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import (
@@ -20,8 +19,10 @@ from cspr.cases.services.common import (
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
-from cspr.kernel.kit import audit_case, link, local_today, member_emails, now, tell
+from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import audit_case, link, local_today, now, tell
 from cspr.partnerships.scoping import Grant
+from cspr.partnerships.selectors import member_emails
 
 LA_DECISION_NOT_ALLOWED = (
     "Only the local authority records its decision on notifying the Panel. The business unit may record the first "

@@ -9,13 +9,14 @@ from typing import Any
 import rules
 from django.db import transaction
 
-from cspr.cases import documents, selectors
-from cspr.cases.errors import CaseActionRefused
+from cspr.cases import selectors
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.services.common import NOT_ALLOWED, TEXTS, grant_on_case, require
 from cspr.cases.services.identifying import PURPOSE_LABELS, purpose_checked
 from cspr.core.policy import DOCUMENT_READERS, DOCUMENT_UPLOADERS
+from cspr.kernel import documents
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, now
 
 
@@ -29,7 +30,7 @@ def document_attach(
 ) -> CaseDocument:
     """Keep an uploaded file outside the web root after checking its size and type (by content) and scanning it.
 
-    Raises :class:`cspr.cases.documents.FileRejected` (a ``CaseActionRefused``) for a file that may not be kept.
+    Raises :class:`cspr.kernel.documents.FileRejected` (a ``CaseActionRefused``) for a file that may not be kept.
     """
     require("cases.attach_document", acting.scope, case)
     title = TEXTS.clean("title", title)

@@ -10,14 +10,14 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child, HouseholdMember
 from cspr.cases.services.common import TEXTS, grant_on_case, require
-from cspr.core.crypto import decrypt, encrypt, needs_rotation
 from cspr.core.policy import IDENTIFYING_VIEWERS
-from cspr.core.sealing import SUFFIX, seal_context, sealed_field_names
 from cspr.kernel.acting import Acting, system_acting
+from cspr.kernel.crypto import decrypt, encrypt, needs_rotation
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit, audit_case
+from cspr.kernel.sealing import SUFFIX, seal_context, sealed_field_names
 
 PURPOSE_NEEDED = "Select why you need to see the identifying details."
 PURPOSE_OTHER_NEEDED = "Say why you need to see the identifying details."

@@ -9,11 +9,11 @@ from typing import Any
 from django.db import transaction
 
 from cspr.cases import selectors
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseLink
 from cspr.cases.services.common import NOT_ALLOWED, TEXTS, grant_on_case, require
 from cspr.core.policy import CASE_LINKERS
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, now
 
 LINK_SELF = "A case cannot be linked to itself."

@@ -11,22 +11,23 @@ from django.db import transaction
 from django.db.models import F
 
 from cspr.cases import selectors
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseLink, CaseReferenceCounter, Child, HouseholdMember
 from cspr.cases.notification import NotificationData, normalise_nhs_number, validate_notification
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import la_notifier_grant, referring_grant
 from cspr.cases.services.links import link_create
-from cspr.core.crypto import lookup_hash
-from cspr.core.text import normalise
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature, assess_incident
 from cspr.domain.lifecycle import Stage
 from cspr.domain.roles import Role
 from cspr.domain.rules import closed_stages
 from cspr.kernel.acting import Acting
-from cspr.kernel.kit import audit_case, link, local_today, member_emails, now, pseudonym, pseudonyms_text, tell
+from cspr.kernel.crypto import lookup_hash
+from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import audit_case, link, local_today, now, pseudonym, pseudonyms_text, tell
+from cspr.kernel.text import normalise
 from cspr.partnerships.models import Organisation, OrganisationType, Partnership
 from cspr.partnerships.scoping import Grant
+from cspr.partnerships.selectors import member_emails
 
 NOT_A_NOTIFIER = "Only a notifier for the local authority can submit a serious incident notification."
 NOT_AN_AGENCY_MEMBER = "Only a member of an agency in this partnership can refer an incident."

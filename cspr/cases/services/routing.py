@@ -13,12 +13,12 @@ from typing import Any, cast
 
 from django.db import transaction
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import NOT_ALLOWED, TEXTS, latest_la_decision, require
 from cspr.domain.lifecycle import CaseFacts, TransitionRefused, apply_transition, authorising_role
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, now
 
 UNKNOWN_ROUTE = "'{transition}' is not something this page can do."

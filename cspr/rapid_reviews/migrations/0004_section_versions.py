@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rapidreview',
             name='section_versions',
-            field=models.JSONField(blank=True, default=dict, help_text='Per section, the version its form must be opened at to save: {"facts": {"version": 3, "by": <user id>, "at": "<ISO time>"}} (cspr.core.edits).'),
+            field=models.JSONField(blank=True, default=dict, help_text='Per section, the version its form must be opened at to save: {"facts": {"version": 3, "by": <user id>, "at": "<ISO time>"}} (cspr.kernel.edits).'),
         ),
     ]

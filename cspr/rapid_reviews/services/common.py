@@ -9,12 +9,12 @@ from datetime import date, datetime
 import rules
 
 from cspr.accounts.models import User
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
-from cspr.core.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, tell
+from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant, Scope
 from cspr.rapid_reviews.models import LocalReviewNotice, RapidReview

@@ -8,16 +8,17 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child
 from cspr.cases.services import case_advance, case_clock_met
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
-from cspr.kernel.kit import audit_case, link, local_today, member_emails, now, pseudonyms_text, tell
+from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import audit_case, link, local_today, now, pseudonyms_text, tell
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
+from cspr.partnerships.selectors import member_emails
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import (
     CriteriaNotMetClosure,

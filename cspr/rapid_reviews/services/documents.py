@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.cases import documents
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
+from cspr.kernel import documents
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, now
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingPaper

@@ -8,13 +8,13 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.services import case_clock_met
 from cspr.domain import rules as domain_rules
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, now
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingAttendance, PrgMeeting

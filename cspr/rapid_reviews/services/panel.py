@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
 from cspr.cases.services import case_advance, case_clock_met
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, now
 from cspr.rapid_reviews.models import PanelResponse, PanelSubmission, RapidReview, Ratification, RationaleSent
 from cspr.rapid_reviews.services.common import (

@@ -11,13 +11,13 @@ from typing import Any
 from django.db import transaction
 
 from cspr.accounts.models import User
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case, Child
-from cspr.core.edits import EditStamp, check_not_stale
 from cspr.domain import rules as domain_rules
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, Judgement, Section
 from cspr.kernel.acting import Acting
+from cspr.kernel.edits import EditStamp, check_not_stale
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, now
 from cspr.rapid_reviews.models import (
     AgencyOmission,
@@ -80,7 +80,7 @@ def rapid_review_section_save(
     """Save one section of the record as a draft, whatever its completeness (the check says what is missing).
 
     ``opened_version`` is the section's version the page showed (:func:`section_stamp`); when somebody has saved
-    the section since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written. ``None`` skips the
+    the section since, :class:`cspr.kernel.edits.StaleEdit` is raised and nothing is written. ``None`` skips the
     check (callers that are not a person's form).
 
     ``values`` by section: ``safeguarding``: ``arrangements`` {child id: text}; ``facts``: ``facts_summary``,

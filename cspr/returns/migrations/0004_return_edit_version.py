@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agencyreturn',
             name='edit_version',
-            field=models.PositiveIntegerField(default=0, help_text="Moves on with every save of the return's text, across versions: a form opened at an earlier number cannot overwrite it (cspr.core.edits)."),
+            field=models.PositiveIntegerField(default=0, help_text="Moves on with every save of the return's text, across versions: a form opened at an earlier number cannot overwrite it (cspr.kernel.edits)."),
         ),
         migrations.AddField(
             model_name='agencyreturn',

@@ -10,12 +10,12 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.core import text
-from cspr.core.edits import check_not_stale
 from cspr.core.policy import RETURN_REQUESTERS
-from cspr.core.text import clean_text
-from cspr.kernel import kit
+from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
+from cspr.kernel.edits import check_not_stale
+from cspr.kernel.text import clean_text
+from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import (
     RETURN_TEXT_FIELDS,
     AgencyReturn,
@@ -84,7 +84,7 @@ def return_save(
     """Save what was typed into the draft (only the keys given): every save keeps work, nothing is submitted.
 
     ``opened_version`` is :func:`return_stamp`'s version when the page was opened; if a colleague has saved the
-    return's text since, :class:`cspr.core.edits.StaleEdit` is raised and nothing is written (``None``: no check).
+    return's text since, :class:`cspr.kernel.edits.StaleEdit` is raised and nothing is written (``None``: no check).
     """
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
@@ -226,7 +226,7 @@ def return_submit(
         children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
         kit.tell(
             partnership=case.partnership,
-            to=kit.member_emails(partnership_id=case.partnership_id, roles=RETURN_REQUESTERS),
+            to=member_emails(partnership_id=case.partnership_id, roles=RETURN_REQUESTERS),
             subject=f"{case.reference}: {info_request.organisation.name} {words}",
             body=(
                 f"{case.partnership.name}\n\n{info_request.organisation.name} {words} on case {case.reference} "

@@ -10,11 +10,9 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.cases import documents
-from cspr.core import text
-from cspr.core.text import clean_text
-from cspr.kernel import kit
+from cspr.kernel import documents, kit, text
 from cspr.kernel.acting import Acting
+from cspr.kernel.text import clean_text
 from cspr.returns.models import InformationRequest, ReturnAttachment
 from cspr.returns.services.common import (
     NOT_ALLOWED,

@@ -13,14 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from cspr.cases import documents
 from cspr.cases.models import Case
-from cspr.core import text
-from cspr.core.crypto import normalise
 from cspr.core.forms import EARLIEST_HISTORICAL_DATE
-from cspr.core.text import clean_text
-from cspr.kernel import kit
+from cspr.kernel import documents, kit, text
 from cspr.kernel.acting import Acting
+from cspr.kernel.crypto import normalise
+from cspr.kernel.text import clean_text
 from cspr.returns.models import AgencyReturn, ChronologyEntry, InformationRequest
 from cspr.returns.services.common import (
     CONTRIBUTOR_ROLES,

@@ -11,10 +11,10 @@ from django.db import transaction
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.selectors import case_clock_rows
 from cspr.cases.services import case_clock_met
-from cspr.core import text
-from cspr.core.text import clean_text
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
+from cspr.kernel import text
 from cspr.kernel.acting import Acting
+from cspr.kernel.text import clean_text
 from cspr.returns.models import InformationRequest
 from cspr.returns.services.common import ReturnActionRefused, _require_requester
 

@@ -9,14 +9,15 @@ from typing import Any
 
 import rules
 
-from cspr.cases.errors import CaseActionRefused
 from cspr.cases.models import Case
-from cspr.core.edits import EditStamp
 from cspr.core.policy import RETURN_REQUESTERS
 from cspr.domain.roles import Role
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
+from cspr.kernel.edits import EditStamp
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Grant, Scope
+from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import AgencyReturn, InformationRequest, OrganisationLead, RequestStatus, ReturnStatus
 
 NOT_ALLOWED = "You cannot do this on this case."
@@ -72,7 +73,7 @@ def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> No
     organisation = info_request.organisation.name
     kit.tell(
         partnership=case.partnership,
-        to=kit.member_emails(partnership_id=info_request.partnership_id, roles=RETURN_REQUESTERS),
+        to=member_emails(partnership_id=info_request.partnership_id, roles=RETURN_REQUESTERS),
         subject=f"{case.reference}: nobody at {organisation} can receive requests",
         body=(
             f"{case.partnership.name}\n\n{what} for case {case.reference}, but nobody at {organisation} can receive "

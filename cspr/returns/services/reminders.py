@@ -16,6 +16,7 @@ from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.rules import closed_stages
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting, system_acting
+from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, ReminderKind, RequestReminder, RequestStatus
 from cspr.returns.services.common import (
     ALREADY_NOT_INVOLVED,
@@ -62,7 +63,7 @@ def request_chase(
         if info_request.status == RequestStatus.NOT_INVOLVED:
             raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
         case = info_request.case
-        recipients = kit.member_emails(
+        recipients = member_emails(
             partnership_id=info_request.partnership_id,
             roles=RETURN_CONTRIBUTORS,
             organisation_ids=[info_request.organisation_id],
@@ -153,7 +154,7 @@ def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: 
             reminder = RequestReminder.objects.create(request=info_request, kind=kind, sent_at=at)
             told = kit.tell(
                 partnership=info_request.partnership,
-                to=kit.member_emails(
+                to=member_emails(
                     partnership_id=info_request.partnership_id,
                     roles=RETURN_CONTRIBUTORS,
                     organisation_ids=[info_request.organisation_id],

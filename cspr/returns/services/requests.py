@@ -11,13 +11,13 @@ from django.db import transaction
 
 from cspr.cases.models import Case
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
-from cspr.core import text
 from cspr.core.policy import RETURN_CONTRIBUTORS
-from cspr.core.text import clean_text
 from cspr.domain.rules import before_rapid_review, is_closed
-from cspr.kernel import kit
+from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
+from cspr.kernel.text import clean_text
 from cspr.partnerships.models import Membership, PartnershipOrganisation
+from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, RequestStatus
 from cspr.returns.services.clock import _clock_stop_if_all_in
 from cspr.returns.services.common import (
@@ -122,7 +122,7 @@ def information_requests_send(
                 case.involved_organisations.add(organisation)
             told = kit.tell(
                 partnership=case.partnership,
-                to=kit.member_emails(
+                to=member_emails(
                     partnership_id=info_request.partnership_id,
                     roles=RETURN_CONTRIBUTORS,
                     organisation_ids=[info_request.organisation_id],

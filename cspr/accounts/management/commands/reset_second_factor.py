@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
 from cspr.accounts.services import second_factor_reset
-from cspr.kernel.acting import acting_for
+from cspr.partnerships.scoping import acting_for
 
 NO_SUCH_ACCOUNT = "No account has the e-mail address {email!r}."
 NOT_A_SUPERUSER = "{email!r} is not an active superuser: only a superuser may reset a second factor."

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
 from cspr.accounts.services import AccountChangeRefused, account_set_active
-from cspr.kernel.acting import acting_for
+from cspr.partnerships.scoping import acting_for
 
 
 class Command(BaseCommand):

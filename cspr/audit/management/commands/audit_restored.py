@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cspr.accounts.selectors import user_by_email
 from cspr.audit.services import AuditRestoreRefused, audit_restore_acknowledge
-from cspr.kernel.acting import acting_for
+from cspr.partnerships.scoping import acting_for
 
 
 class Command(BaseCommand):

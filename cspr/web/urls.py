@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cspr.core import views
+from cspr.web import views
 
 app_name = "core"
 

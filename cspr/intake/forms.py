@@ -24,7 +24,6 @@ from django.core.validators import validate_email
 from django.utils.datastructures import MultiValueDict
 from markupsafe import Markup, escape
 
-from cspr.cases import documents
 from cspr.cases.notification import (
     ABUSE_CHOICES,
     AGE_AND_DATE_OF_BIRTH,
@@ -55,8 +54,9 @@ from cspr.cases.notification import (
     validate_notification,
 )
 from cspr.core.forms import DATE_PARTS, FreeTextField, GovukDateField, govuk_date, govuk_field
-from cspr.core.text import ADDRESS, CONTROL, NARRATIVE, ONE_LINE, refused_message, subject_words
 from cspr.domain.criteria import IncidentNature
+from cspr.kernel import documents
+from cspr.kernel.text import ADDRESS, CONTROL, NARRATIVE, ONE_LINE, refused_message, subject_words
 
 RAW_VALUE_LIMIT = 60_000
 """What a draft keeps of one typed value: well past every limit, so the "too long" message shows the text typed."""

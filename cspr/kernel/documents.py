@@ -31,7 +31,7 @@ from django.http.multipartparser import MultiPartParser
 from django.utils.encoding import force_str
 from django.utils.module_loading import import_string
 
-from cspr.cases.errors import CaseActionRefused
+from cspr.kernel.errors import CaseActionRefused
 
 TITLE_NEEDED = "Enter what the document is (200 characters or fewer, without names)."
 FILE_NEEDED = "Select a file to upload."

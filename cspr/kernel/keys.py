@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from cspr.core.crypto import new_key_entry
+from cspr.kernel.crypto import new_key_entry
 
 
 def local_keys(var_dir: Path) -> tuple[list[str], str]:

@@ -1,7 +1,7 @@
 """Invented demo cases for Northvale, created through the services with fixed dates (October to November 2026).
 
 Every name, date of birth and address here is made up and obviously fictional. Called from
-``cspr.partnerships.demo.seed_demo`` inside its transaction, so it runs once, on an empty database.
+``cspr.demo.partnerships.seed_demo`` inside its transaction, so it runs once, on an empty database.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from cspr.accounts.models import User
 from cspr.cases.models import Case, DutyKind
 from cspr.cases.notification import ChildData, HouseholdMemberData, NotificationData
 from cspr.cases.services import case_route, duty_record, la_decision_record, notification_submit
-from cspr.kernel.acting import Acting, acting_for
+from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 
 LONDON = ZoneInfo("Europe/London")
 

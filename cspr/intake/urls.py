@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cspr.cases import notify_views as views
+from cspr.intake import views
 
 app_name = "notify"
 

@@ -13,13 +13,13 @@ from django.db import transaction
 
 from cspr.accounts.services import user_get_or_create
 from cspr.calendars.services import closure_day_add
-from cspr.cases.demo import seed_demo_cases
+from cspr.demo.cases import seed_demo_cases
+from cspr.demo.rapid_reviews import seed_demo_rapid_review
+from cspr.demo.returns import seed_demo_returns
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting, system_acting
 from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
 from cspr.partnerships.services import contact_set, membership_grant, organisation_link, partnership_create
-from cspr.rapid_reviews.demo import seed_demo_rapid_review
-from cspr.returns.demo import seed_demo_returns
 
 DEMO_PASSWORD = "demo-only-Northvale-2026"  # noqa: S105 - printed for the demo; never used outside DEMO_MODE
 

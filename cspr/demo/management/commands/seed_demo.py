@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cspr.partnerships.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from cspr.demo.partnerships import DEMO_PASSWORD, demo_logins, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Sealed columns: how a model declares them, how reads of them are audited, and how migrations move them.
 
-A sealed value lives in a ``<field>_sealed`` text column, encrypted with :func:`cspr.core.crypto.encrypt` under the
+A sealed value lives in a ``<field>_sealed`` text column, encrypted with :func:`cspr.kernel.crypto.encrypt` under the
 context ``"<app_label>.<model_name>.<field>.<row uuid>"`` (ADR 0009). Three things here keep that one mechanism:
 
 - :func:`sealed_text` declares such a column (``reason_sealed = sealed_text("Why ...")``) and
@@ -23,7 +23,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
-from cspr.core.crypto import decrypt, encrypt
+from cspr.kernel.crypto import decrypt, encrypt
 
 SUFFIX = "_sealed"
 READ_VERB = "sealed_text.read"

@@ -22,11 +22,15 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cspr.cases import drafts, notify_forms
-from cspr.cases.documents import FileRejected
-from cspr.cases.errors import CaseActionRefused
+from cspr.cases import drafts
 from cspr.cases.models_drafts import NotificationDraft
-from cspr.cases.notify_forms import (
+from cspr.cases.presenters import assessed_duties
+from cspr.cases.selectors import case_clocks, case_get
+from cspr.cases.services import NotificationInvalid, NotificationRefused
+from cspr.core.forms import govuk_date
+from cspr.core.pagination import paginate
+from cspr.intake import forms as notify_forms
+from cspr.intake.forms import (
     CHECK,
     STEPS_BY_SLUG,
     AddAnotherForm,
@@ -37,15 +41,12 @@ from cspr.cases.notify_forms import (
     PageForm,
     Step,
 )
-from cspr.cases.presenters import assessed_duties
-from cspr.cases.selectors import case_clocks, case_get
-from cspr.cases.services import NotificationInvalid, NotificationRefused
-from cspr.core.crypto import DecryptionError
-from cspr.core.forms import govuk_date
-from cspr.core.middleware import refuse
-from cspr.core.pagination import paginate
 from cspr.kernel.acting import acting_from_request
+from cspr.kernel.crypto import DecryptionError
+from cspr.kernel.documents import FileRejected
+from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.selectors import partnership_get, partnership_organisations
+from cspr.web.middleware import refuse
 
 SAVED_FOR_LATER = "Your answers are saved. You can come back to them from this list at any time."
 DRAFT_DELETED = "The draft is deleted."

@@ -2,7 +2,7 @@
 
 Health has submitted its return (with a short chronology); the police return is in progress; the local authority,
 probation and fire and rescue have not started. Every detail is made up. Called at the end of
-``cspr.partnerships.demo.seed_demo``, inside its transaction, so it runs once, on an empty database.
+``cspr.demo.partnerships.seed_demo``, inside its transaction, so it runs once, on an empty database.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Membership, Partnership, PartnershipOrganisation
+from cspr.partnerships.scoping import acting_for
 from cspr.returns.models import InformationRequest
 from cspr.returns.services import (
     chronology_entry_add,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case
-from cspr.kernel.acting import acting_for
 from cspr.partnerships.models import Partnership
+from cspr.partnerships.scoping import acting_for
 from cspr.rapid_reviews.models import PrgMeeting
 from cspr.rapid_reviews.services import meeting_schedule
 
