@@ -22,6 +22,7 @@ from cspr.api.services import api_token_use
 from cspr.audit.services import audit_record, client_ip
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
+from cspr.kernel.text import printable
 from cspr.partnerships.models import Membership, OrganisationType, Partnership
 from cspr.partnerships.scoping import Grant, Scope, acting_for
 
@@ -84,11 +85,6 @@ def api_acting(membership: Membership, *, address: str | None = None) -> Acting:
         via="api",
         scope=membership_scope(membership),
     )
-
-
-def printable(text: str, *, limit: int = 300) -> str:
-    """Text safe to keep in the audit trail's JSON on either database: no NUL, no lone surrogates, bounded."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text[:limit])
 
 
 def api_refuse(

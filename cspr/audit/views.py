@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_partnership
 from cspr.core.pagination import paginate
+from cspr.core.refusals import refuse
 from cspr.partnerships.selectors import partnership_get
-from cspr.web.middleware import refuse
 
 PAGE_SIZE = 50
 

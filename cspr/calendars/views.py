@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from cspr.calendars import selectors, services
 from cspr.calendars.forms import ClosureDayForm
 from cspr.core.forms import govuk_date
+from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.selectors import partnership_get
-from cspr.web.middleware import refuse
 
 
 def closure_days(request: HttpRequest) -> HttpResponse:

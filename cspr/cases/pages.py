@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from cspr.cases import selectors
 from cspr.cases.models import Case
 from cspr.cases.panels import case_page_reads
+from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
-from cspr.web.middleware import refuse
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 

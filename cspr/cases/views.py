@@ -36,13 +36,13 @@ from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import file_attachment
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
+from cspr.core.refusals import refuse
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
-from cspr.web.middleware import refuse
 
 PAGE_SIZE = 25
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"

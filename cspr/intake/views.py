@@ -29,6 +29,7 @@ from cspr.cases.selectors import case_clocks, case_get
 from cspr.cases.services import NotificationInvalid, NotificationRefused
 from cspr.core.forms import govuk_date
 from cspr.core.pagination import paginate
+from cspr.core.refusals import refuse
 from cspr.intake import forms as notify_forms
 from cspr.intake.forms import (
     CHECK,
@@ -46,7 +47,6 @@ from cspr.kernel.crypto import DecryptionError
 from cspr.kernel.documents import FileRejected
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.selectors import partnership_get, partnership_organisations
-from cspr.web.middleware import refuse
 
 SAVED_FOR_LATER = "Your answers are saved. You can come back to them from this list at any time."
 DRAFT_DELETED = "The draft is deleted."

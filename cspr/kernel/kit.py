@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db import models
@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
 from cspr.audit.services import audit_record
-from cspr.kernel.acting import Acting
+from cspr.kernel.acting import Acting, Grant
 from cspr.messaging.services import message_queue
-from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import Grant
+
+if TYPE_CHECKING:
+    from cspr.partnerships.models import Partnership
 
 PSEUDONYM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 NO_CHILD_RECORDED = "no child recorded"

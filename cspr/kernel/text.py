@@ -179,3 +179,8 @@ class FieldTexts:
     def clean(self, name: str, value: str | None, *, field: str = "") -> str:
         subject, limit = self.fields[name]
         return clean_text(value or "", subject=subject, limit=limit, field=field or name, refused=self.refused)
+
+
+def printable(text: str, *, limit: int = 300) -> str:
+    """Text safe to keep in the audit trail's JSON on either database: no NUL, no lone surrogates, bounded."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text[:limit])

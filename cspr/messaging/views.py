@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cspr.core.pagination import paginate
+from cspr.core.refusals import refuse
 from cspr.messaging.models import MessageStatus
 from cspr.messaging.selectors import undeliverable_messages
 from cspr.partnerships.selectors import partnership_get
-from cspr.web.middleware import refuse
 
 PAGE_SIZE = 50
 

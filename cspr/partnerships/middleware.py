@@ -17,12 +17,12 @@ from cspr.accounts.models import User
 from cspr.accounts.sessions import ACCESS_REMOVED_KEY
 from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
 from cspr.audit.services import client_ip
+from cspr.core.refusals import refusal_record
 from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY, current_partnership_choose, scope_for
 from cspr.partnerships.selectors import partnerships_visible
 from cspr.partnerships.services import access_removed_notice
-from cspr.web.middleware import refusal_record
 
 ACCESS_REMOVED_REASON = "access to the partnership was removed: session ended"
 

@@ -12,13 +12,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.core.pagination import paginate
+from cspr.core.refusals import refuse
 from cspr.domain.roles import Role
 from cspr.kernel.acting import acting_from_request
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
 from cspr.partnerships.models import Membership, Partnership
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY
-from cspr.web.middleware import refuse
 
 PEOPLE_PAGE_SIZE = 50
 

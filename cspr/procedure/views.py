@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cspr.calendars.services import CalendarChangeRefused, clock_override_set
+from cspr.core.refusals import refuse
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.presets import PresetOverrideError, UnknownClockError
 from cspr.kernel.acting import acting_from_request
@@ -15,7 +16,6 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import partnership_get
 from cspr.procedure import selectors, services
 from cspr.procedure.forms import ClockOverrideForm, CriterionWordingForm
-from cspr.web.middleware import refuse
 
 
 def _partnership(request: HttpRequest, perm: str) -> Partnership | None:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
+from cspr.core.refusals import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
@@ -33,7 +34,6 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
-from cspr.web.middleware import refuse
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 

@@ -23,6 +23,7 @@ from cspr.cases.models import Case
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
 from cspr.core.pagination import paginate
+from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
 from cspr.kernel.documents import Download
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
@@ -43,7 +44,6 @@ from cspr.returns.forms import (
     SendForm,
 )
 from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus
-from cspr.web.middleware import refuse
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
