@@ -202,6 +202,29 @@ def to_awaiting_panel(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+def panel_response(
+    case: Case,
+    kind: str,
+    day: int,
+    *,
+    details: str = "",
+    information_due_on: date | None = None,
+    recorded_day: int | None = None,
+) -> Any:
+    """The business unit records the Panel's answer of this kind, received on this day of December 2026.
+
+    It is recorded on the day it came unless `recorded_day` says otherwise."""
+    return services.panel_response_record(
+        acting=acting_as(BU),
+        case=case,
+        kind=kind,
+        received_on=date(2026, 12, day),
+        details=details,
+        information_due_on=information_due_on,
+        at=at(recorded_day or day, month=12),
+    )
+
+
 def paper(case: Case) -> MeetingPaper:
     return services.meeting_paper_attach(
         acting=acting_as(BU),

@@ -8,8 +8,7 @@ import pytest
 
 from cspr.cases.models import CaseClock
 from cspr.messaging.models import OutboundMessage
-from cspr.rapid_reviews import services
-from tests.rapid_reviews.support import BU, acting_as, at, the_case, to_awaiting_panel
+from tests.rapid_reviews.support import panel_response, the_case, to_awaiting_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -25,30 +24,15 @@ def test_a_rapid_review_runs_from_the_meeting_to_the_panels_decision(demo: dict)
     assert clocks["rapid_review_to_panel"] == date(2026, 12, 3)
     kinds = set(OutboundMessage.objects.values_list("kind", flat=True))
     assert {"rapid_review.sent_to_executive", "rapid_review.local_review_agreed"} <= kinds
-    services.panel_response_record(
-        acting=acting_as(BU),
-        case=case,
-        kind="information_requested",
-        received_on=date(2026, 12, 7),
+    panel_response(
+        case,
+        "information_requested",
+        7,
         details="The Panel asks for the health chronology.",
         information_due_on=date(2026, 12, 14),
-        at=at(7, month=12),
     )
-    services.panel_response_record(
-        acting=acting_as(BU),
-        case=case,
-        kind="information_provided",
-        received_on=date(2026, 12, 10),
-        at=at(10, month=12),
-    )
-    services.panel_response_record(
-        acting=acting_as(BU),
-        case=case,
-        kind="local_review",
-        received_on=date(2026, 12, 15),
-        details="The Panel agrees a local review is the right route.",
-        at=at(15, month=12),
-    )
+    panel_response(case, "information_provided", 10)
+    panel_response(case, "local_review", 15, details="The Panel agrees a local review is the right route.")
     assert the_case().stage == "local_review"
 
 

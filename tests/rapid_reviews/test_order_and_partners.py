@@ -17,6 +17,7 @@ from tests.rapid_reviews.support import (
     EXEC_POLICE,
     acting_as,
     at,
+    panel_response,
     scope,
     sign,
     the_case,
@@ -74,11 +75,6 @@ def test_the_panel_submission_and_response_follow_their_steps(demo: dict) -> Non
         services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 1), at=at(3, month=12))
     services.panel_submission_record(acting=acting_as(BU), case=case, sent_on=date(2026, 12, 3), at=at(3, month=12))
     with pytest.raises(CaseActionRefused, match="went to the Panel"):
-        services.panel_response_record(
-            acting=acting_as(BU),
-            case=case,
-            kind="no_review",
-            received_on=date(2026, 12, 2),
-            details="The Panel agrees no further review is needed here.",
-            at=at(7, month=12),
+        panel_response(
+            case, "no_review", 2, details="The Panel agrees no further review is needed here.", recorded_day=7
         )

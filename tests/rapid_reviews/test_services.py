@@ -39,6 +39,7 @@ from tests.rapid_reviews.support import (
     attendance_all,
     complete_record,
     hold,
+    panel_response,
     person,
     save,
     schedule,
@@ -373,41 +374,14 @@ def test_an_extension_agreed_with_the_panel_makes_a_later_submission_on_time(dem
 
 def test_the_panel_can_ask_for_information_until_it_decides(demo: dict) -> None:
     case = to_awaiting_panel(the_case())
+    asks = "The Panel asks for the police chronology."
     with pytest.raises(CaseActionRefused, match="by"):
-        services.panel_response_record(
-            acting=acting_as(BU),
-            case=case,
-            kind="information_requested",
-            received_on=date(2026, 12, 7),
-            details="The Panel asks for the police chronology.",
-            at=at(7, month=12),
-        )
-    services.panel_response_record(
-        acting=acting_as(BU),
-        case=case,
-        kind="information_requested",
-        received_on=date(2026, 12, 7),
-        details="The Panel asks for the police chronology.",
-        information_due_on=date(2026, 12, 14),
-        at=at(7, month=12),
-    )
+        panel_response(case, "information_requested", 7, details=asks)
+    panel_response(case, "information_requested", 7, details=asks, information_due_on=date(2026, 12, 14))
     assert the_case().stage == "panel_information_requested"
-    services.panel_response_record(
-        acting=acting_as(BU),
-        case=case,
-        kind="information_provided",
-        received_on=date(2026, 12, 9),
-        at=at(9, month=12),
-    )
+    panel_response(case, "information_provided", 9)
     assert the_case().stage == "awaiting_panel"
-    services.panel_response_record(
-        acting=acting_as(BU),
-        case=case,
-        kind="no_review",
-        received_on=date(2026, 12, 15),
-        details="The Panel agrees the learning is captured already.",
-        at=at(15, month=12),
-    )
+    panel_response(case, "no_review", 15, details="The Panel agrees the learning is captured already.")
     assert the_case().stage == "no_further_review"
     assert PanelResponse.objects.filter(review__case=case).count() == 3
 
@@ -415,26 +389,13 @@ def test_the_panel_can_ask_for_information_until_it_decides(demo: dict) -> None:
 def test_a_national_review_needs_the_panels_rationale(demo: dict) -> None:
     case = to_awaiting_panel(the_case())
     with pytest.raises(CaseActionRefused, match="rationale"):
-        services.panel_response_record(
-            acting=acting_as(BU),
-            case=case,
-            kind="national_review",
-            received_on=date(2026, 12, 7),
-            at=at(7, month=12),
-        )
+        panel_response(case, "national_review", 7)
 
 
 def test_a_response_cannot_be_recorded_before_the_rapid_review_went_to_the_panel(demo: dict) -> None:
     case = to_ratified(the_case())
     with pytest.raises(CaseActionRefused):
-        services.panel_response_record(
-            acting=acting_as(BU),
-            case=case,
-            kind="no_review",
-            received_on=date(2026, 12, 7),
-            details="The Panel agrees the learning is captured already.",
-            at=at(7, month=12),
-        )
+        panel_response(case, "no_review", 7, details="The Panel agrees the learning is captured already.")
 
 
 def test_the_case_can_be_closed_as_not_meeting_the_criteria_with_reasons(demo: dict) -> None:
