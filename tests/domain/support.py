@@ -1,4 +1,5 @@
-"""Shared test support for the domain: real England and Wales bank holidays and the property-test settings.
+"""Shared test support for the domain: real England and Wales bank holidays, the property-test settings, and the
+case facts that satisfy every transition guard.
 
 The bank holidays for 2020-2025 are typed in from the GOV.UK list. 2020-2024 stand for the official list; 2025 is
 treated as a provisional projection so tests can see the flag.
@@ -12,6 +13,7 @@ from datetime import date
 from hypothesis import settings
 
 from cspr.domain.calendar import WorkingCalendar
+from cspr.domain.lifecycle import CaseFacts
 
 PROPERTY = settings(database=None, deadline=None, max_examples=100)
 """Property tests: no example database left in the working tree, no timing flakiness, quick enough to run always."""
@@ -93,3 +95,23 @@ def england_and_wales(closure_days: Iterable[date] = ()) -> WorkingCalendar:
 
 
 CALENDAR = england_and_wales()
+
+# Every facts question answered "yes", apart from a disagreement (which needs a rationale) - enough for any guard.
+READY = CaseFacts(
+    la_decision_recorded=True,
+    la_notified_panel=True,
+    discretionary_grounds=frozenset({"near_miss"}),
+    prg_meeting_held=True,
+    rapid_review_complete=True,
+    prg_decision_recorded=True,
+    partners_signed_off=True,
+    reviewer_checks_complete=True,
+    terms_of_reference_agreed=True,
+    recommendations_recorded=True,
+    planned_publication_date_set=True,
+    report_signed_off=True,
+    independent_chair_scrutinised=True,
+    pre_publication_copies_sent=True,
+    publication_period_ended=True,
+    all_actions_complete=True,
+)

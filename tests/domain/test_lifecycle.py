@@ -25,30 +25,11 @@ from cspr.domain.lifecycle import (
     transitions_from,
 )
 from cspr.domain.roles import Role
+from tests.domain.support import READY
 
 S = Stage
 BU, PRG_CHAIR, EXEC, REVIEWER = Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER, Role.REVIEWER
 ALL_ROLES = frozenset(Role)
-
-# Every facts question answered "yes", apart from a disagreement (which needs a rationale) - enough for any guard.
-READY = CaseFacts(
-    la_decision_recorded=True,
-    la_notified_panel=True,
-    discretionary_grounds=frozenset({"near_miss"}),
-    prg_meeting_held=True,
-    rapid_review_complete=True,
-    prg_decision_recorded=True,
-    partners_signed_off=True,
-    reviewer_checks_complete=True,
-    terms_of_reference_agreed=True,
-    recommendations_recorded=True,
-    planned_publication_date_set=True,
-    report_signed_off=True,
-    independent_chair_scrutinised=True,
-    pre_publication_copies_sent=True,
-    publication_period_ended=True,
-    all_actions_complete=True,
-)
 
 # DESIGN §4, written out independently of the code: (stage, transition) → next stage.
 WITHDRAWABLE = set(Stage) - {S.CLOSED, S.CLOSED_CRITERIA_NOT_MET, S.WITHDRAWN, S.PUBLISHED}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,12 @@ from cspr.domain.lifecycle import (
     REASON_REQUIRED,
     ROLE_REQUIRED,
     TRANSITIONS,
-    CaseFacts,
     Stage,
     TransitionRefused,
     apply_transition,
 )
 from cspr.domain.roles import Role
-from tests.domain.support import PROPERTY
+from tests.domain.support import PROPERTY, READY
 
 CSPR_DIR = Path(cspr.__file__).parent
 DOMAIN_DIR = CSPR_DIR / "domain"
@@ -60,24 +60,7 @@ def test_may_answers_why_not_in_the_order_the_table_checks() -> None:
 def test_may_and_apply_transition_always_agree(
     stage: Stage, transition: str, roles: frozenset[Role], reason: str
 ) -> None:
-    facts = CaseFacts(
-        la_decision_recorded=True,
-        la_notified_panel=True,
-        discretionary_grounds=frozenset({"good_practice"}),
-        prg_meeting_held=True,
-        rapid_review_complete=True,
-        prg_decision_recorded=True,
-        partners_signed_off=True,
-        reviewer_checks_complete=True,
-        terms_of_reference_agreed=True,
-        recommendations_recorded=True,
-        planned_publication_date_set=True,
-        report_signed_off=True,
-        independent_chair_scrutinised=True,
-        pre_publication_copies_sent=True,
-        publication_period_ended=True,
-        all_actions_complete=True,
-    )
+    facts = replace(READY, discretionary_grounds=frozenset({"good_practice"}))
     verdict = rules.may(transition, stage, roles=roles, facts=facts, reason=reason)
     if verdict.allowed:
         apply_transition(stage, transition, roles=roles, facts=facts, reason=reason)
