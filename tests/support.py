@@ -1,9 +1,12 @@
-"""Helpers for tests: a person signed in with both factors, the invented identifying details, atomicity checks."""
+"""Helpers for tests: a person signed in with both factors, the invented identifying details, atomicity checks, and
+actions raced against each other."""
 
 from __future__ import annotations
 
 import base64
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
@@ -124,3 +127,27 @@ def fails_after_call(real: Any, *, call: int = 1) -> Any:
         return result
 
     return stand_in
+
+
+# -- races: the same action from two connections at once ----------------------------------------------------------
+
+
+def at_the_same_moment(action: Callable[[], None], *, times: int = 2) -> None:
+    """Run ``action`` in ``times`` threads released together and wait for them all; each thread closes its
+    database connections when it is done. What each run achieved is for ``action`` to note down."""
+    from django.db import connections
+
+    start = threading.Barrier(times)
+
+    def run() -> None:
+        try:
+            start.wait()
+            action()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,6 +18,7 @@ from cspr.api.services import Answer, Once, api_request_once, body_fingerprint, 
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
 from tests.api.conftest import VALID_PAYLOAD, payload
+from tests.support import at_the_same_moment
 
 URL = "/api/v1/notifications"
 KEY = "5f0c2b1e-8d7a-4c39-9f5e-2a6b1c0d9e84"
@@ -149,7 +149,7 @@ def test_the_fingerprint_ignores_key_order_and_spacing_but_not_values() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_requests_with_one_key_perform_once(demo: object) -> None:
     """Two retries racing each other: the second waits on the first's claim, then answers as it did."""
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time; the race needs PostgreSQL's row locks")
@@ -162,7 +162,6 @@ def test_two_concurrent_requests_with_one_key_perform_once(demo: object) -> None
     token = api_token_issue(acting=system_acting(), membership=membership, name="race").token
     performed: list[int] = []
     results: list[tuple[Once, object]] = []
-    start = threading.Barrier(2)
 
     def perform() -> Answer:
         performed.append(1)
@@ -170,19 +169,11 @@ def test_two_concurrent_requests_with_one_key_perform_once(demo: object) -> None
         return Answer(201, {"reference": "NVALE-2026-999"})
 
     def request() -> None:
-        try:
-            start.wait()
-            results.append(
-                api_request_once(acting=api_acting(membership), token=token, key=KEY, body=b"{}", perform=perform)
-            )
-        finally:
-            connections.close_all()
+        results.append(
+            api_request_once(acting=api_acting(membership), token=token, key=KEY, body=b"{}", perform=perform)
+        )
 
-    threads = [threading.Thread(target=request) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_the_same_moment(request)
     assert len(performed) == 1
     assert sorted(outcome for outcome, _ in results) == [Once.PERFORMED, Once.REPLAYED]
     assert [answer for _, answer in results] == [Answer(201, {"reference": "NVALE-2026-999"})] * 2

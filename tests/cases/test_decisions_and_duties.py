@@ -24,6 +24,7 @@ from cspr.domain.lifecycle import GROUNDS_MISSING, LA_HAS_NOT_NOTIFIED
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
+from tests.support import at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -325,43 +326,27 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
 ) -> None:
     case = submit()
     bu = acting_for(user("business.unit@example.org"))
+
+    def extend(acting: Any, clock_id: str, extended_to: date, reason: str, agreed_by: str) -> CaseClock:
+        return services.clock_extension_record(
+            acting=acting, case=case, clock_id=clock_id, extended_to=extended_to, reason=reason, agreed_by=agreed_by
+        )
+
     with pytest.raises(CaseActionRefused, match="reason"):
-        services.clock_extension_record(
-            acting=bu,
-            case=case,
-            clock_id="rapid_review_to_panel",
-            extended_to=date(2027, 1, 20),
-            reason="",
-            agreed_by="",
-        )
+        extend(bu, "rapid_review_to_panel", date(2027, 1, 20), reason="", agreed_by="")
     with pytest.raises(CaseActionRefused, match="after the current due date"):
-        services.clock_extension_record(
-            acting=bu,
-            case=case,
-            clock_id="rapid_review_to_panel",
-            extended_to=date(2027, 1, 12),
-            reason="r",
-            agreed_by="a",
-        )
-    extended = services.clock_extension_record(
-        acting=bu,
-        case=case,
-        clock_id="rapid_review_to_panel",
-        extended_to=date(2027, 1, 20),
+        extend(bu, "rapid_review_to_panel", date(2027, 1, 12), reason="r", agreed_by="a")
+    extended = extend(
+        bu,
+        "rapid_review_to_panel",
+        date(2027, 1, 20),
         reason="The police asked for time to interview a witness.",
         agreed_by="Panel case officer, 11 January 2027",
     )
     assert (extended.due, extended.effective_due) == (date(2027, 1, 13), date(2027, 1, 20))
     assert AuditEvent.objects.filter(verb="case.clock_extended", object_id=str(case.pk)).exists()
     with pytest.raises(CaseActionRefused):
-        services.clock_extension_record(
-            acting=acting_for(user("notifier@example.org")),
-            case=case,
-            clock_id="prg_meeting",
-            extended_to=date(2027, 1, 20),
-            reason="r",
-            agreed_by="a",
-        )
+        extend(acting_for(user("notifier@example.org")), "prg_meeting", date(2027, 1, 20), reason="r", agreed_by="a")
 
 
 # -- transitions are serialised per case ------------------------------------------------------------------------------
@@ -371,9 +356,7 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
 def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFunc, user: UserFunc) -> None:
     """Two business unit officers press "Start the rapid review" together: the row lock lets one through and the
     other finds the case already moved, so there is one transition row, not two."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time; the race needs PostgreSQL's row locks")
@@ -381,23 +364,15 @@ def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFu
     decide(user, case)
     officer = acting_for(user("business.unit@example.org"))
     outcomes: list[str] = []
-    start = threading.Barrier(2)
 
     def press() -> None:
         try:
-            start.wait()
             services.case_route(acting=officer, case=Case.objects.get(pk=case.pk), transition="start_rapid_review")
             outcomes.append("moved")
         except CaseActionRefused:
             outcomes.append("refused")
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=press) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_the_same_moment(press)
     assert sorted(outcomes) == ["moved", "refused"]
     assert CaseTransition.objects.filter(case=case, transition="start_rapid_review").count() == 1
 
