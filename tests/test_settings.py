@@ -95,16 +95,27 @@ def test_production_may_run_without_a_scanner_only_when_waived_and_says_so_once_
     assert result.stderr.count(NOT_SCANNED) == 1
 
 
-def test_production_settings_refuse_to_start_without_the_field_encryption_keys() -> None:
-    env = {
-        "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
-        "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-        "ALLOWED_HOSTS": "reviews.example.org",
-    }
-    result = run_manage("check", env=env)
+# The basic settings of a production start, with none of the keys.
+BASIC = {name: PRODUCTION[name] for name in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")}
+
+
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        pytest.param({}, "FIELD_ENCRYPTION_KEYS", id="missing"),
+        pytest.param(
+            {"FIELD_ENCRYPTION_KEYS": "not-a-key", "LOOKUP_HASH_KEY": PRODUCTION["LOOKUP_HASH_KEY"]},
+            "keyid:base64key",
+            id="malformed",
+        ),
+    ],
+)
+def test_production_settings_refuse_to_start_without_good_field_encryption_keys(
+    keys: dict[str, str], said: str
+) -> None:
+    result = run_manage("check", env={**BASIC, **keys})
     assert result.returncode != 0
-    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+    assert said in result.stderr
 
 
 def test_local_settings_generate_a_private_key_file_once(tmp_path: Path) -> None:
@@ -113,17 +124,3 @@ def test_local_settings_generate_a_private_key_file_once(tmp_path: Path) -> None
     first = local_keys(tmp_path)
     assert (tmp_path / "field-keys.json").stat().st_mode & 0o077 == 0
     assert local_keys(tmp_path) == first
-
-
-def test_production_settings_refuse_to_start_with_a_malformed_field_key() -> None:
-    env = {
-        "DJANGO_SETTINGS_MODULE": "cspr.settings.production",
-        "SECRET_KEY": "p" * 30 + "q" * 30 + "r7s8t9",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-        "ALLOWED_HOSTS": "reviews.example.org",
-        "FIELD_ENCRYPTION_KEYS": "not-a-key",
-        "LOOKUP_HASH_KEY": "bG9va3VwLWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU",
-    }
-    result = run_manage("check", env=env)
-    assert result.returncode != 0
-    assert "keyid:base64key" in result.stderr

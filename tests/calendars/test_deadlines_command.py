@@ -122,50 +122,31 @@ def test_a_partnerships_closure_days_extend_local_targets_only(demo: dict[str, P
     assert local["rapid_review_to_panel"]["due"] == national["rapid_review_to_panel"]["due"]
 
 
-def test_from_the_command_line_stdout_is_json_alone_and_errors_are_one_line(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "CSPR_VAR_DIR": str(tmp_path)}  # an empty, unmigrated database
-    good = subprocess.run(
-        [sys.executable, "manage.py", "deadlines", "--preset", "bnes-2020", "--aware", "2023-05-06"],
+def manage_py(var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py`` run as a separate program against an empty, unmigrated database in ``var_dir``."""
+    return subprocess.run(  # noqa: S603 - our own manage.py with arguments from the tests
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env={"PATH": "/usr/bin:/bin", "CSPR_VAR_DIR": str(var_dir)},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_from_the_command_line_stdout_is_json_alone_and_errors_are_one_line(tmp_path: Path) -> None:
+    good = manage_py(tmp_path, "deadlines", "--preset", "bnes-2020", "--aware", "2023-05-06")
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["clocks"]["panel_notification"]["due"] == "2023-05-15"
-    bad = subprocess.run(
-        [sys.executable, "manage.py", "deadlines", "--preset", "bnes-2020", "--aware", "yesterday"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = manage_py(tmp_path, "deadlines", "--preset", "bnes-2020", "--aware", "yesterday")
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_a_partnership_asked_of_a_database_without_tables_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "CSPR_VAR_DIR": str(tmp_path)}  # an empty, unmigrated database
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "deadlines",
-            "--preset",
-            "bnes-2020",
-            "--partnership",
-            "NVALE",
-            "--aware",
-            "2023-05-06",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = manage_py(
+        tmp_path, "deadlines", "--preset", "bnes-2020", "--partnership", "NVALE", "--aware", "2023-05-06"
     )
     assert result.returncode == 2
     assert result.stdout == ""
