@@ -1,10 +1,11 @@
-"""Returns in the states many tests start from (plain functions): organisations to ask, who acts."""
+"""Returns in the states many tests start from (plain functions): organisations to ask, who acts, a colleague of
+the designated lead."""
 
 from __future__ import annotations
 
 from cspr.accounts.models import User
 from cspr.kernel.acting import Acting
-from cspr.partnerships.models import Organisation, OrganisationType, Partnership, PartnershipOrganisation
+from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership, PartnershipOrganisation
 from cspr.partnerships.scoping import acting_for
 
 
@@ -21,3 +22,14 @@ def organisations_to_ask(partnership: Partnership, count: int) -> list[int]:
 def acting_as(email: str, *, client_ip: str | None = None) -> Acting:
     """This demo person acting (every membership they hold), as a service call outside a request is made."""
     return acting_for(User.objects.get(email=email), client_ip=client_ip)
+
+
+def colleague_at(organisation: Organisation, partnership: Partnership) -> User:
+    """A second agency contributor for the organisation in the partnership, who is not its designated lead."""
+    colleague = User.objects.create_user(
+        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
+    )
+    Membership.objects.create(
+        user=colleague, partnership=partnership, role="agency_contributor", organisation=organisation
+    )
+    return colleague

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from cspr.accounts.models import User
 from cspr.kernel.edits import StaleEdit
-from cspr.partnerships.models import Membership
 from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
+from tests.returns.factories import colleague_at
 from tests.returns.support import demo_request
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,7 @@ SECOND = "The colleague's account of the same involvement."
 
 
 def _colleague(demo: Any) -> str:
-    police = demo_request(POLICE_ORGANISATION)
-    colleague = User.objects.create_user(
-        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
-    )
-    Membership.objects.create(
-        user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police.organisation
-    )
-    return colleague.email
+    return colleague_at(demo_request(POLICE_ORGANISATION).organisation, demo["northvale"]).email
 
 
 def opened_at(page: str) -> str:

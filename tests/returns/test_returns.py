@@ -34,7 +34,7 @@ from cspr.returns.models import (
 )
 from tests.api.support import api_client_for
 from tests.cases.support import found_in, outbox_and_audit_text
-from tests.returns.factories import acting_as, organisations_to_ask
+from tests.returns.factories import acting_as, colleague_at, organisations_to_ask
 from tests.returns.support import DEMO_CASE, HEALTH_ORGANISATION, attachment_on, demo_request
 
 LONDON = ZoneInfo("Europe/London")
@@ -183,15 +183,7 @@ def test_the_request_and_submit_pages_show_the_organisations_own_return(
     assert "Start the return" in page
     assert "Version :" not in page
     police = demo_request(POLICE_ORGANISATION)  # a draft; police.lead is the designated lead
-    colleague = User.objects.create_user(
-        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
-    )
-    Membership.objects.create(
-        user=colleague,
-        partnership=demo["northvale"],
-        role="agency_contributor",
-        organisation=police.organisation,
-    )
+    colleague = colleague_at(police.organisation, demo["northvale"])
     url = reverse("returns:request", kwargs={"request_uuid": police.uuid})
     page = client_as(colleague.email).get(url).content.decode()
     assert "Version 1: draft." in page
@@ -292,13 +284,7 @@ def test_an_import_without_the_header_row_or_too_big_is_refused(demo: Any, setti
 
 
 def test_only_the_designated_lead_can_sign_off_and_submit(demo: Any) -> None:
-    police_org = Organisation.objects.get(name=POLICE_ORGANISATION)
-    colleague = User.objects.create_user(
-        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
-    )
-    Membership.objects.create(
-        user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police_org
-    )
+    colleague = colleague_at(Organisation.objects.get(name=POLICE_ORGANISATION), demo["northvale"])
     police = demo_request(POLICE_ORGANISATION)
     services.return_save(acting=acting_as(POLICE), info_request=police, values=COMPLETE, at=_at(11, 21))
     with pytest.raises(services.ReturnActionRefused, match="designated lead"):
@@ -315,13 +301,7 @@ def test_only_the_designated_lead_can_sign_off_and_submit(demo: Any) -> None:
 
 
 def test_a_colleagues_change_after_sign_off_was_asked_sends_the_return_back_to_draft(demo: Any) -> None:
-    police_org = Organisation.objects.get(name=POLICE_ORGANISATION)
-    colleague = User.objects.create_user(
-        email="police.colleague@example.org", full_name="Test Colleague", password="not-used-123456"
-    )
-    Membership.objects.create(
-        user=colleague, partnership=demo["northvale"], role="agency_contributor", organisation=police_org
-    )
+    colleague = colleague_at(Organisation.objects.get(name=POLICE_ORGANISATION), demo["northvale"])
     police = demo_request(POLICE_ORGANISATION)
     as_colleague = acting_for(colleague)
     services.return_save(acting=as_colleague, info_request=police, values=COMPLETE, at=_at(11, 21))
