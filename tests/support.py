@@ -46,6 +46,20 @@ def code_from_key(key_text: str, *, steps_ahead: int = 0) -> str:
     return code_for(device, steps_ahead=steps_ahead)
 
 
+# The pages of the accounts, partnerships and calendars apps that only accept POST (they change something and
+# show nothing of their own).
+ACCOUNT_AND_SETTINGS_POST_ONLY = frozenset(
+    {
+        "accounts:sign-out",
+        "accounts:session-keep-alive",
+        "partnerships:switch",
+        "partnerships:membership-disable",
+        "partnerships:membership-enable",
+        "calendars:closure-day-add",
+        "calendars:closure-day-remove",
+    }
+)
+
 # The demo's invented identifying details (cspr.demo.cases): they must never appear outside the sealed fields.
 DEMO_IDENTIFYING = (
     "Bramble Fictionsworth",

@@ -32,6 +32,7 @@ from cspr.rapid_reviews.models import MeetingAttendance
 from tests.api.support import api_client_for
 from tests.cases.support import raw_database_text
 from tests.rapid_reviews import support as rr
+from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY
 
 CANARY = "Quillon Canarywhistle"
 # Every free-text column sealed by ADR 0009's second list: (app label, model, field).
@@ -227,15 +228,7 @@ def _reachable_pages(role: Role) -> list[str]:
 
 
 # Pages that change something (POST only) or belong to the sign-in steps: nothing of a case's to show.
-NOT_WALKED = {
-    "accounts:sign-out",
-    "accounts:session-keep-alive",
-    "partnerships:switch",
-    "partnerships:membership-disable",
-    "partnerships:membership-enable",
-    "calendars:closure-day-add",
-    "calendars:closure-day-remove",
-}
+NOT_WALKED = ACCOUNT_AND_SETTINGS_POST_ONLY
 
 
 def _paths(name: str, northvale: Partnership, cases: list[Case]) -> list[str]:

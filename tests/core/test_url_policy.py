@@ -33,7 +33,7 @@ from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_k
 from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
-from tests.support import mark_second_factor_verified
+from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY, mark_second_factor_verified
 
 
 def named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -74,13 +74,7 @@ def namespaces(names: list[str]) -> list[str]:
 
 # Pages that only accept POST are requested with POST (an empty form).
 POST_ONLY = {
-    "accounts:sign-out",
-    "accounts:session-keep-alive",
-    "partnerships:switch",
-    "partnerships:membership-disable",
-    "partnerships:membership-enable",
-    "calendars:closure-day-add",
-    "calendars:closure-day-remove",
+    *ACCOUNT_AND_SETTINGS_POST_ONLY,
     *CASE_POST_ONLY,
     *NOTIFY_POST_ONLY,
     *API_POST_ONLY,
