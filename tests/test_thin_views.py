@@ -8,6 +8,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check_thin_views.py"
 
 
@@ -38,37 +40,42 @@ def plant(tmp_path: Path, name: str, source: str) -> Path:
     return tmp_path / "cspr"
 
 
-def test_the_check_fails_on_a_case_query_planted_in_a_view(tmp_path: Path) -> None:
-    root = plant(
-        tmp_path,
-        "views.py",
-        "from cspr.cases.models import Case\n\n\ndef detail(request, reference):\n"
-        "    return Case.objects.get(reference=reference)\n",
-    )
-    result = run_check(str(root))
+@pytest.mark.parametrize(
+    ("name", "source", "reported"),
+    [
+        pytest.param(
+            "views.py",
+            "from cspr.cases.models import Case\n\n\ndef detail(request, reference):\n"
+            "    return Case.objects.get(reference=reference)\n",
+            ["cspr/planted/views.py:5: Case.objects"],
+            id="a case query in a view",
+        ),
+        pytest.param(
+            "presenters.py",
+            "def row(review):\n    return {'facts': review.unseal('facts_summary')}\n",
+            ["cspr/planted/presenters.py:2: .unseal()"],
+            id="an unseal in a presenter",
+        ),
+        pytest.param(
+            "notify_views.py",
+            "from cspr.kernel.sealing import unseal_list\n\n\ndef page(rows, box):\n"
+            "    return unseal_list(rows), box.decrypt('x')\n",
+            [
+                "notify_views.py:1: imports unseal_list",
+                "notify_views.py:5: unseal_list()",
+                "notify_views.py:5: .decrypt()",
+            ],
+            id="unseal_list and decrypt in a named views module",
+        ),
+    ],
+)
+def test_the_check_fails_on_what_is_planted_and_names_each_line(
+    tmp_path: Path, name: str, source: str, reported: list[str]
+) -> None:
+    result = run_check(str(plant(tmp_path, name, source)))
     assert result.returncode == 1
-    assert "cspr/planted/views.py:5: Case.objects" in result.stdout
-
-
-def test_the_check_fails_on_an_unseal_in_a_presenter(tmp_path: Path) -> None:
-    root = plant(tmp_path, "presenters.py", "def row(review):\n    return {'facts': review.unseal('facts_summary')}\n")
-    result = run_check(str(root))
-    assert result.returncode == 1
-    assert "cspr/planted/presenters.py:2: .unseal()" in result.stdout
-
-
-def test_the_check_fails_on_unseal_list_and_decrypt_in_a_named_views_module(tmp_path: Path) -> None:
-    root = plant(
-        tmp_path,
-        "notify_views.py",
-        "from cspr.kernel.sealing import unseal_list\n\n\ndef page(rows, box):\n"
-        "    return unseal_list(rows), box.decrypt('x')\n",
-    )
-    result = run_check(str(root))
-    assert result.returncode == 1
-    assert "notify_views.py:1: imports unseal_list" in result.stdout
-    assert "notify_views.py:5: unseal_list()" in result.stdout
-    assert "notify_views.py:5: .decrypt()" in result.stdout
+    for line in reported:
+        assert line in result.stdout
 
 
 def test_the_check_ignores_other_modules_and_words_in_strings(tmp_path: Path) -> None:

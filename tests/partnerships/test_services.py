@@ -49,29 +49,32 @@ def test_a_person_with_several_roles_records_the_membership_that_allowed_the_cha
         assert (event.actor, event.membership_id, event.ip_address) == (admin, allowed.pk, "192.0.2.9"), verb
 
 
-def test_an_agency_role_without_an_organisation_is_refused(
-    demo: dict[str, Partnership], user: Callable[[str], User]
+@pytest.mark.parametrize(
+    ("partnership", "organisation", "refusal"),
+    [
+        pytest.param("northvale", None, "needs an organisation", id="an agency role without an organisation"),
+        pytest.param(
+            "southmoor",
+            "Northvale Integrated Care Board (demo)",
+            "does not serve",
+            id="an organisation that does not serve the partnership",
+        ),
+    ],
+)
+def test_an_agency_role_needs_an_organisation_that_serves_the_partnership(
+    demo: dict[str, Partnership],
+    user: Callable[[str], User],
+    partnership: str,
+    organisation: str | None,
+    refusal: str,
 ) -> None:
-    with pytest.raises(services.MembershipError, match="needs an organisation"):
+    with pytest.raises(services.MembershipError, match=refusal):
         services.membership_grant(
             acting=system_acting(),
             user=user("auditor@example.org"),
-            partnership=demo["northvale"],
+            partnership=demo[partnership],
             role=Role.AGENCY_CONTRIBUTOR,
-        )
-
-
-def test_an_organisation_that_does_not_serve_the_partnership_is_refused(
-    demo: dict[str, Partnership], user: Callable[[str], User]
-) -> None:
-    northvale_health = Organisation.objects.get(name="Northvale Integrated Care Board (demo)")
-    with pytest.raises(services.MembershipError, match="does not serve"):
-        services.membership_grant(
-            acting=system_acting(),
-            user=user("auditor@example.org"),
-            partnership=demo["southmoor"],
-            role=Role.AGENCY_CONTRIBUTOR,
-            organisation=northvale_health,
+            organisation=Organisation.objects.get(name=organisation) if organisation else None,
         )
 
 
