@@ -30,34 +30,29 @@ def test_an_event_on_a_sunday_makes_monday_day_one() -> None:
     assert CALENDAR.add_working_days(date(2023, 3, 12), 1) == date(2023, 3, 13)
 
 
-def test_easter_2020_skips_good_friday_and_easter_monday() -> None:
-    assert CALENDAR.add_working_days(date(2020, 4, 9), 1) == date(2020, 4, 14)
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        pytest.param(date(2020, 4, 9), 1, date(2020, 4, 14), id="Easter 2020 skips Good Friday and Easter Monday"),
+        pytest.param(date(2020, 5, 7), 1, date(2020, 5, 11), id="VE Day 2020 moved the May holiday to Friday 8 May"),
+        pytest.param(
+            date(2020, 12, 24), 1, date(2020, 12, 29), id="Christmas 2020 substitute day falls on Monday 28 December"
+        ),
+        pytest.param(
+            date(2022, 12, 23), 1, date(2022, 12, 28), id="Christmas 2022 substitute day falls on Tuesday 27 December"
+        ),
+        pytest.param(date(2022, 6, 1), 1, date(2022, 6, 6), id="the Platinum Jubilee holidays are skipped"),
+        pytest.param(date(2022, 9, 16), 1, date(2022, 9, 20), id="the state funeral of Queen Elizabeth is skipped"),
+        pytest.param(date(2023, 4, 3), 15, date(2023, 4, 26), id="fifteen working days across Easter 2023"),
+    ],
+)
+def test_counting_working_days_skips_the_real_bank_holidays(start: date, days: int, expected: date) -> None:
+    assert CALENDAR.add_working_days(start, days) == expected
 
 
-def test_ve_day_2020_moved_the_may_holiday_to_friday_8_may() -> None:
+def test_ve_day_2020_left_monday_4_may_a_working_day() -> None:
     assert CALENDAR.is_working_day(date(2020, 5, 4))
     assert not CALENDAR.is_working_day(date(2020, 5, 8))
-    assert CALENDAR.add_working_days(date(2020, 5, 7), 1) == date(2020, 5, 11)
-
-
-def test_christmas_2020_substitute_day_falls_on_monday_28_december() -> None:
-    assert CALENDAR.add_working_days(date(2020, 12, 24), 1) == date(2020, 12, 29)
-
-
-def test_christmas_2022_substitute_day_falls_on_tuesday_27_december() -> None:
-    assert CALENDAR.add_working_days(date(2022, 12, 23), 1) == date(2022, 12, 28)
-
-
-def test_the_platinum_jubilee_holidays_are_skipped() -> None:
-    assert CALENDAR.add_working_days(date(2022, 6, 1), 1) == date(2022, 6, 6)
-
-
-def test_the_state_funeral_of_queen_elizabeth_is_skipped() -> None:
-    assert CALENDAR.add_working_days(date(2022, 9, 16), 1) == date(2022, 9, 20)
-
-
-def test_fifteen_working_days_across_easter_2023() -> None:
-    assert CALENDAR.add_working_days(date(2023, 4, 3), 15) == date(2023, 4, 26)
 
 
 # -- counting "before" ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -66,13 +67,45 @@ def _extended(to: date) -> ClockDue:
     return ClockDue(rule=due.rule, start=due.start, due=to, applicable=True, provisional=False)
 
 
-def test_an_extension_beyond_the_calendar_still_runs_without_a_count() -> None:
-    reading = clock_status(_extended(date(2026, 1, 10)), today=date(2023, 5, 9), calendar=CALENDAR)
-    assert reading == ClockReading(
-        ClockStatus.RUNNING,
-        None,
-        "The working days left cannot be counted: the due date falls after the calendar's last known year (2025).",
-    )
+@pytest.mark.parametrize(
+    ("due", "today", "met_on", "expected"),
+    [
+        pytest.param(
+            date(2026, 1, 10),
+            date(2023, 5, 9),
+            None,
+            ClockReading(
+                ClockStatus.RUNNING,
+                None,
+                "The working days left cannot be counted: the due date falls after the calendar's last known year "
+                "(2025).",
+            ),
+            id="an extension beyond the calendar still runs without a count",
+        ),
+        pytest.param(
+            date(2025, 12, 19),
+            date(2026, 2, 2),
+            None,
+            ClockReading(
+                ClockStatus.OVERDUE,
+                None,
+                "The working days left cannot be counted: today falls after the calendar's last known year (2025).",
+            ),
+            id="a clock overdue when today is past the calendar is overdue without a count",
+        ),
+        pytest.param(
+            date(2026, 1, 10),
+            date(2026, 2, 2),
+            date(2026, 1, 5),
+            ClockReading(ClockStatus.MET),
+            id="a met clock needs no count and reads met",
+        ),
+    ],
+)
+def test_a_clock_past_the_calendar_reads_without_a_count(
+    due: date, today: date, met_on: date | None, expected: ClockReading
+) -> None:
+    assert clock_status(_extended(due), today=today, calendar=CALENDAR, met_on=met_on) == expected
 
 
 def test_an_extension_beyond_the_calendar_near_its_end_cannot_say_whether_it_is_due_soon() -> None:
@@ -80,22 +113,6 @@ def test_an_extension_beyond_the_calendar_near_its_end_cannot_say_whether_it_is_
     assert reading.status is ClockStatus.CANNOT_COMPUTE
     assert reading.working_days_left is None
     assert "the due date falls after the calendar's last known year (2025)" in reading.note
-
-
-def test_a_clock_overdue_when_today_is_past_the_calendar_is_overdue_without_a_count() -> None:
-    reading = clock_status(_extended(date(2025, 12, 19)), today=date(2026, 2, 2), calendar=CALENDAR)
-    assert reading == ClockReading(
-        ClockStatus.OVERDUE,
-        None,
-        "The working days left cannot be counted: today falls after the calendar's last known year (2025).",
-    )
-
-
-def test_a_met_clock_needs_no_count_and_reads_met() -> None:
-    reading = clock_status(
-        _extended(date(2026, 1, 10)), today=date(2026, 2, 2), calendar=CALENDAR, met_on=date(2026, 1, 5)
-    )
-    assert reading == ClockReading(ClockStatus.MET)
 
 
 def test_the_clock_date_range_is_the_known_range_less_the_longest_clocks() -> None:
