@@ -84,24 +84,22 @@ def test_the_service_refuses_a_stale_save_and_writes_nothing(demo: dict) -> None
     stamp = services.section_stamp(review, "facts")
     assert stamp.version == 1
     assert stamp.by == User.objects.get(email=CHAIR).full_name
-    with pytest.raises(StaleEdit):
+
+    def member_saves_the_second_text(opened_version: int) -> None:
         services.rapid_review_section_save(
             acting=acting_as(MEMBER),
             case=case,
             section="facts",
             values={"facts_summary": SECOND},
-            opened_version=0,
+            opened_version=opened_version,
         )
+
+    with pytest.raises(StaleEdit):
+        member_saves_the_second_text(opened_version=0)
     review.refresh_from_db()
     assert review.unseal("facts_summary") == FIRST
     assert review.section_versions["facts"]["version"] == 1
-    services.rapid_review_section_save(
-        acting=acting_as(MEMBER),
-        case=case,
-        section="facts",
-        values={"facts_summary": SECOND},
-        opened_version=1,
-    )
+    member_saves_the_second_text(opened_version=1)
     review.refresh_from_db()
     assert (review.unseal("facts_summary"), review.section_versions["facts"]["version"]) == (SECOND, 2)
 

@@ -66,26 +66,26 @@ def test_the_second_save_is_refused_shows_both_texts_and_keeps_what_was_typed(
     assert draft.unseal("involvement") == SECOND
 
 
+def save_involvement(person: User, info_request: Any, text: str, *, opened_version: int) -> None:
+    """The person saves the return's involvement text, having opened it at this version."""
+    services.return_save(
+        acting=acting_for(person),
+        info_request=info_request,
+        values={"involvement": text},
+        opened_version=opened_version,
+    )
+
+
 def test_the_service_refuses_a_stale_save_and_writes_nothing(demo: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
     lead = User.objects.get(email=POLICE)
     current = services.return_stamp(services.latest_return(police))
-    services.return_save(
-        acting=acting_for(lead),
-        info_request=police,
-        values={"involvement": FIRST},
-        opened_version=current.version,
-    )
+    save_involvement(lead, police, FIRST, opened_version=current.version)
     after = services.return_stamp(services.latest_return(police))
     assert after.version == current.version + 1
     assert after.by == lead.full_name
     with pytest.raises(StaleEdit):
-        services.return_save(
-            acting=acting_for(lead),
-            info_request=police,
-            values={"involvement": SECOND},
-            opened_version=current.version,
-        )
+        save_involvement(lead, police, SECOND, opened_version=current.version)
     draft = services.latest_return(police)
     assert draft is not None
     assert draft.unseal("involvement") == FIRST
@@ -99,9 +99,4 @@ def test_a_new_version_of_a_submitted_return_moves_the_version_on(demo: Any) -> 
     services.return_revise(acting=acting_for(contributor), info_request=health, reason="Correction")
     assert services.return_stamp(services.latest_return(health)).version == before.version + 1
     with pytest.raises(StaleEdit):
-        services.return_save(
-            acting=acting_for(contributor),
-            info_request=health,
-            values={"involvement": SECOND},
-            opened_version=before.version,
-        )
+        save_involvement(contributor, health, SECOND, opened_version=before.version)
