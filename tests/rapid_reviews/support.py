@@ -211,7 +211,8 @@ def panel_response(
     information_due_on: date | None = None,
     recorded_day: int | None = None,
 ) -> Any:
-    """The business unit records the Panel's answer of this kind, received on this day of December 2026.
+    """The business unit records the Panel's answer of this kind (or the information sent back to it), received on
+    this day of December 2026.
 
     It is recorded on the day it came unless `recorded_day` says otherwise."""
     return services.panel_response_record(
