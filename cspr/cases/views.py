@@ -34,6 +34,9 @@ from cspr.cases.pages import case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import file_attachment
+from cspr.core.form_views import form_page
+from cspr.core.form_views import posted as _posted
+from cspr.core.form_views import refusal_to_form as _error_to_form
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -56,11 +59,6 @@ def _partnership_id(request: HttpRequest) -> int:
     return request.partnership_id  # type: ignore[attr-defined]
 
 
-def _posted(request: HttpRequest) -> Any:
-    """The form data of a POST (even an empty one, which ``request.POST or None`` would leave unbound)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _may_use(request: HttpRequest, view_name: str) -> bool:
     """Whether the page exists and the URL policy lets this person use it in the current partnership."""
     policy = URL_POLICY.get(view_name)
@@ -76,8 +74,8 @@ def _refuse_case(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
     return refuse(request, reason=reason, status=404)
 
 
-def _error_to_form(form: Any, error: CaseActionRefused) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _case_url(case: Case) -> str:
+    return _url("cases:detail", reference=case.reference)
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -124,23 +122,23 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
 @case_page("cases.view_identifying_details", refusal="may not see identifying details")
 def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
     """Asks the purpose (GET); shows the details only in answer to the POST, and audits that view."""
-    form = IdentifyingPurposeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            details = services.identifying_details_view(
-                acting=acting_from_request(request),
-                case=case,
-                purpose=form.cleaned_data["purpose"],
-                purpose_other=form.cleaned_data["purpose_other"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            response = render(request, "cases/identifying_details.html", {"case": case, "details": details})
-            response["Cache-Control"] = "no-store"
-            return response
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/identifying_purpose.html", {"case": case, "form": form}, status=status)
+
+    def shown(details: Any) -> HttpResponse:
+        response = render(request, "cases/identifying_details.html", {"case": case, "details": details})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return form_page(
+        request,
+        IdentifyingPurposeForm(_posted(request)),
+        act=lambda acting, data: services.identifying_details_view(
+            acting=acting, case=case, purpose=data["purpose"], purpose_other=data["purpose_other"]
+        ),
+        done="",
+        then=shown,
+        template="cases/identifying_purpose.html",
+        context={"case": case},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,32 +147,23 @@ def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
     scope = _scope(request)
     on_behalf = not la_notifier_organisation_ids(scope, case.partnership_id)
     today = timezone.localdate()
-    form = LaDecisionForm(_posted(request), today=today, on_behalf=on_behalf)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.la_decision_record(
-                acting=acting_from_request(request),
-                case=case,
-                notify_panel=data["notify_panel"],
-                decided_on=data["decided_on"],
-                reason=data["reason"],
-                la_officer_name=data.get("la_officer_name", ""),
-                la_officer_role=data.get("la_officer_role", ""),
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The local authority's decision is recorded")
-            return redirect("cases:detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    context = {
-        "case": case,
-        "form": form,
-        "on_behalf": on_behalf,
-        "decisions": selectors.case_la_decisions(case=case),
-    }
-    return render(request, "cases/la_decision.html", context, status=status)
+    return form_page(
+        request,
+        LaDecisionForm(_posted(request), today=today, on_behalf=on_behalf),
+        act=lambda acting, data: services.la_decision_record(
+            acting=acting,
+            case=case,
+            notify_panel=data["notify_panel"],
+            decided_on=data["decided_on"],
+            reason=data["reason"],
+            la_officer_name=data.get("la_officer_name", ""),
+            la_officer_role=data.get("la_officer_role", ""),
+        ),
+        done="The local authority's decision is recorded",
+        then=_case_url(case),
+        template="cases/la_decision.html",
+        context=lambda: {"case": case, "on_behalf": on_behalf, "decisions": selectors.case_la_decisions(case=case)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,24 +198,17 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
     if rule is None or transition not in services.ROUTES or option is None:
         return _refuse_case(request, "no such action for this case and person")
     grounds = transition == "choose_discretionary_review"
-    form = RouteForm(_posted(request), reason_required=rule.reason_required, grounds=grounds)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_route(
-                acting=acting_from_request(request),
-                case=case,
-                transition=transition,
-                reason=form.cleaned_data["reason"],
-                grounds=form.cleaned_data.get("grounds", ()),
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, f"Done: {rule.label.lower()}")
-            return redirect("cases:detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    context = {"case": case, "form": form, "rule": rule, "option": option}
-    return render(request, "cases/route.html", context, status=status)
+    return form_page(
+        request,
+        RouteForm(_posted(request), reason_required=rule.reason_required, grounds=grounds),
+        act=lambda acting, data: services.case_route(
+            acting=acting, case=case, transition=transition, reason=data["reason"], grounds=data.get("grounds", ())
+        ),
+        done=f"Done: {rule.label.lower()}",
+        then=_case_url(case),
+        template="cases/route.html",
+        context={"case": case, "rule": rule, "option": option},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,27 +219,23 @@ def duty(request: HttpRequest, case: Case) -> HttpResponse:
     kinds = presenters.duty_kinds_for(case, clocks)
     # Ask why it was late only once the answers show it was: a server-side check, no script needed.
     ask_late = request.method == "POST" and ("late_reason" in request.POST or _looks_late(request, clocks, today=today))
-    form = DutyForm(_posted(request), today=today, kinds=kinds, ask_late_reason=ask_late)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.duty_record(
-                acting=acting_from_request(request),
-                case=case,
-                kind=data["kind"],
-                done_on=data["done_on"],
-                panel_reference=data["panel_reference"],
-                other_area=data["other_area"],
-                late_reason=data.get("late_reason", ""),
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The duty is recorded")
-            return redirect("cases:detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    context = {"case": case, "form": form, "clocks": [clock for clock in clocks if clock.applicable]}
-    return render(request, "cases/duty.html", context, status=status)
+    return form_page(
+        request,
+        DutyForm(_posted(request), today=today, kinds=kinds, ask_late_reason=ask_late),
+        act=lambda acting, data: services.duty_record(
+            acting=acting,
+            case=case,
+            kind=data["kind"],
+            done_on=data["done_on"],
+            panel_reference=data["panel_reference"],
+            other_area=data["other_area"],
+            late_reason=data.get("late_reason", ""),
+        ),
+        done="The duty is recorded",
+        then=_case_url(case),
+        template="cases/duty.html",
+        context={"case": case, "clocks": [clock for clock in clocks if clock.applicable]},
+    )
 
 
 def _looks_late(request: HttpRequest, clocks: list[selectors.ClockRow], *, today: Any) -> bool:
@@ -277,24 +255,22 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
     clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
     if clock is None:
         return _refuse_case(request, "no such clock on this case")
-    form = ExtensionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clock_extension_record(
-                acting=acting_from_request(request),
-                case=case,
-                clock_id=clock_id,
-                extended_to=form.cleaned_data["extended_to"],
-                reason=form.cleaned_data["reason"],
-                agreed_by=form.cleaned_data["agreed_by"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, f"{clock.title}: the extension is recorded")
-            return redirect("cases:detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/extension.html", {"case": case, "clock": clock, "form": form}, status=status)
+    return form_page(
+        request,
+        ExtensionForm(_posted(request)),
+        act=lambda acting, data: services.clock_extension_record(
+            acting=acting,
+            case=case,
+            clock_id=clock_id,
+            extended_to=data["extended_to"],
+            reason=data["reason"],
+            agreed_by=data["agreed_by"],
+        ),
+        done=f"{clock.title}: the extension is recorded",
+        then=_case_url(case),
+        template="cases/extension.html",
+        context={"case": case, "clock": clock},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -348,22 +324,17 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
 @case_page("cases.link_cases", refusal="may not link cases")
 def link(request: HttpRequest, case: Case) -> HttpResponse:
     initial = {"other_reference": request.GET.get("other", "")[:40]}
-    form = LinkForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_link(
-                acting=acting_from_request(request),
-                case=case,
-                other_reference=form.cleaned_data["other_reference"],
-                note=form.cleaned_data["note"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The cases are linked")
-            return redirect("cases:detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/link.html", {"case": case, "form": form}, status=status)
+    return form_page(
+        request,
+        LinkForm(_posted(request), initial=initial),
+        act=lambda acting, data: services.case_link(
+            acting=acting, case=case, other_reference=data["other_reference"], note=data["note"]
+        ),
+        done="The cases are linked",
+        then=_case_url(case),
+        template="cases/link.html",
+        context={"case": case},
+    )
 
 
 @require_POST

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cspr.core.form_views import form_page
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.domain.roles import Role
@@ -77,23 +79,23 @@ def invite(request: HttpRequest) -> HttpResponse:
     if partnership is None:
         return refuse(request, reason="not allowed to invite people")
     form = InvitationForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_send(
-                acting=acting_from_request(request),
-                partnership=partnership,
-                email=form.cleaned_data["email"],
-                role=Role(form.cleaned_data["role"]),
-                organisation=form.cleaned_data["organisation"],
-            )
-        except services.MembershipError as error:
-            form.add_error(None, str(error))
-        else:
-            # The same words whether or not the address already had an account.
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}")
-            return redirect("partnerships:people")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "partnerships/invite.html", {"partnership": partnership, "form": form}, status=status)
+    return form_page(
+        request,
+        form,
+        act=lambda acting, data: services.invitation_send(
+            acting=acting,
+            partnership=partnership,
+            email=data["email"],
+            role=Role(data["role"]),
+            organisation=data["organisation"],
+        ),
+        # The same words whether or not the address already had an account.
+        done=lambda _invitation: f"Invitation sent to {form.cleaned_data['email']}",
+        then=reverse("partnerships:people"),
+        template="partnerships/invite.html",
+        context={"partnership": partnership},
+        refusals=services.MembershipError,
+    )
 
 
 def _membership_here(request: HttpRequest, partnership: Partnership, membership_id: int) -> Membership | None:
@@ -113,23 +115,18 @@ def membership_change(request: HttpRequest, membership_id: int) -> HttpResponse:
     if membership is None:
         return refuse(request, reason="membership not in this partnership", status=404)
     initial = {"role": membership.role, "organisation": membership.organisation_id}
-    form = MembershipChangeForm(request.POST or None, partnership=partnership, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_change(
-                acting=acting_from_request(request),
-                membership=membership,
-                role=Role(form.cleaned_data["role"]),
-                organisation=form.cleaned_data["organisation"],
-            )
-        except services.MembershipError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{membership.user.full_name}'s role is changed")
-            return redirect("partnerships:people")
-    status = 400 if request.method == "POST" else 200
-    context = {"partnership": partnership, "membership": membership, "form": form}
-    return render(request, "partnerships/membership_change.html", context, status=status)
+    return form_page(
+        request,
+        MembershipChangeForm(request.POST or None, partnership=partnership, initial=initial),
+        act=lambda acting, data: services.membership_change(
+            acting=acting, membership=membership, role=Role(data["role"]), organisation=data["organisation"]
+        ),
+        done=f"{membership.user.full_name}'s role is changed",
+        then=reverse("partnerships:people"),
+        template="partnerships/membership_change.html",
+        context={"partnership": partnership, "membership": membership},
+        refusals=services.MembershipError,
+    )
 
 
 @require_http_methods(["GET", "POST"])

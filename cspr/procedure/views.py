@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cspr.calendars.services import CalendarChangeRefused, clock_override_set
+from cspr.core.form_views import form_page
 from cspr.core.refusals import refuse
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.presets import PresetOverrideError, UnknownClockError
-from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import partnership_get
 from cspr.procedure import selectors, services
@@ -46,24 +46,19 @@ def clock_edit(request: HttpRequest, clock_id: str) -> HttpResponse:
     clock = next((view for view in procedure.clocks if view.rule.clock_id == clock_id), None)
     if clock is None:
         return refuse(request, reason="no such clock", status=404)
-    form = ClockOverrideForm(request.POST or None, initial={"amount": clock.rule.amount})
-    if request.method == "POST" and form.is_valid():
-        try:
-            clock_override_set(
-                acting=acting_from_request(request),
-                partnership=partnership,
-                clock_id=clock_id,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (CalendarChangeRefused, PresetOverrideError, UnknownClockError) as error:
-            form.add_error("amount", str(error))
-        else:
-            messages.success(request, f"{clock.rule.title}: the partnership's number is saved")
-            return redirect("procedure:overview")
-    status = 400 if request.method == "POST" else 200
-    context = {"partnership": partnership, "clock": clock, "form": form}
-    return render(request, "procedure/clock_edit.html", context, status=status)
+    return form_page(
+        request,
+        ClockOverrideForm(request.POST or None, initial={"amount": clock.rule.amount}),
+        act=lambda acting, data: clock_override_set(
+            acting=acting, partnership=partnership, clock_id=clock_id, amount=data["amount"], reason=data["reason"]
+        ),
+        done=f"{clock.rule.title}: the partnership's number is saved",
+        then=reverse("procedure:overview"),
+        template="procedure/clock_edit.html",
+        context={"partnership": partnership, "clock": clock},
+        refusals=(CalendarChangeRefused, PresetOverrideError, UnknownClockError),
+        field="amount",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,20 +70,16 @@ def criterion_edit(request: HttpRequest, code: str) -> HttpResponse:
     if criterion is None:
         return refuse(request, reason="no such criterion", status=404)
     current = selectors.criterion_wording(partnership=partnership, code=code)
-    form = CriterionWordingForm(request.POST or None, initial={"text": current or ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_wording_set(
-                acting=acting_from_request(request),
-                partnership=partnership,
-                code=code,
-                text=form.cleaned_data["text"],
-            )
-        except services.WordingRefused as error:
-            form.add_error("text", str(error))
-        else:
-            messages.success(request, f"Wording saved for {criterion.section}")
-            return redirect("procedure:overview")
-    status = 400 if request.method == "POST" else 200
-    context = {"partnership": partnership, "criterion": criterion, "form": form}
-    return render(request, "procedure/criterion_edit.html", context, status=status)
+    return form_page(
+        request,
+        CriterionWordingForm(request.POST or None, initial={"text": current or ""}),
+        act=lambda acting, data: services.criterion_wording_set(
+            acting=acting, partnership=partnership, code=code, text=data["text"]
+        ),
+        done=f"Wording saved for {criterion.section}",
+        then=reverse("procedure:overview"),
+        template="procedure/criterion_edit.html",
+        context={"partnership": partnership, "criterion": criterion},
+        refusals=services.WordingRefused,
+        field="text",
+    )

@@ -24,11 +24,14 @@ from django.views.decorators.http import require_http_methods
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
+from cspr.core.form_views import form_page
+from cspr.core.form_views import posted as _posted
+from cspr.core.form_views import refusal_to_form as _error_to_form
 from cspr.core.refusals import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
-from cspr.kernel.acting import acting_from_request
+from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
@@ -47,10 +50,6 @@ def _scope(request: HttpRequest) -> Scope:
     return request.scope  # type: ignore[attr-defined]
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
     return refuse(request, reason=reason, status=404)
 
@@ -60,8 +59,13 @@ def _back(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     return redirect("rapid_reviews:overview", reference=case.reference)
 
 
-def _error_to_form(form: Any, error: CaseActionRefused) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _overview_url(case: Case) -> str:
+    return reverse("rapid_reviews:overview", kwargs={"reference": case.reference})
+
+
+def _form_page(request: HttpRequest, form: Form, template: str, **options: Any) -> HttpResponse:
+    """A rapid review page whose form asks a service to act (``cspr.core.form_views.form_page``)."""
+    return form_page(request, form, template=f"rapid_reviews/{template}", **options)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int | None = None) -> HttpResponse:
@@ -285,28 +289,24 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and not can_decide:
         return _not_found(request, "may not send the rapid review to the Executive")
     state = selectors.review_state(case=case)
-    form = forms.SendToExecutiveForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.prg_decision_record(
-                acting=acting_from_request(request),
-                case=case,
-                late_reason=form.cleaned_data["late_reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The PRG's decision is recorded and the rapid review is sent to the Executive")
-            return redirect("rapid_reviews:overview", reference=case.reference)
     context = {
         "case": case,
         "state": state,
-        "form": form,
         "can_decide": can_decide,
         "meeting_held": state.meeting is not None and state.meeting.held_on is not None,
         "sections": [(part, state.check.for_section(part)) for part in Section],
     }
-    return _render(request, "check.html", context)
+    return _form_page(
+        request,
+        forms.SendToExecutiveForm(_posted(request)),
+        "check.html",
+        act=lambda acting, data: services.prg_decision_record(
+            acting=acting, case=case, late_reason=data["late_reason"]
+        ),
+        done="The PRG's decision is recorded and the rapid review is sent to the Executive",
+        then=_overview_url(case),
+        context=context,
+    )
 
 
 # -- the PRG meeting -------------------------------------------------------------------------------------------------
@@ -330,28 +330,24 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
             "where": current.where,
             **selectors.meeting_texts_revealed(meeting=current),
         }
-    form = forms.MeetingForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_schedule(
-                acting=acting_from_request(request),
-                case=case,
-                scheduled_on=data["scheduled_on"],
-                starts_at=data["starts_at"],
-                mode=data["mode"],
-                where=data["where"],
-                agenda=data["agenda"],
-                late_reason=data["late_reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The PRG meeting is scheduled")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    state = selectors.review_state(case=case)
-    context = {"case": case, "form": form, "due": state.clock_due("prg_meeting")}
-    return _render(request, "meeting.html", context)
+    return _form_page(
+        request,
+        forms.MeetingForm(_posted(request), initial=initial),
+        "meeting.html",
+        act=lambda acting, data: services.meeting_schedule(
+            acting=acting,
+            case=case,
+            scheduled_on=data["scheduled_on"],
+            starts_at=data["starts_at"],
+            mode=data["mode"],
+            where=data["where"],
+            agenda=data["agenda"],
+            late_reason=data["late_reason"],
+        ),
+        done="The PRG meeting is scheduled",
+        then=_overview_url(case),
+        context=lambda: {"case": case, "due": selectors.review_state(case=case).clock_due("prg_meeting")},
+    )
 
 
 @sensitive_post_parameters()
@@ -366,11 +362,8 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
     organisations = selectors.partnership_agencies(partnership_id=case.partnership_id)
     statutory_ids = {org.pk for org in selectors.statutory_agencies(partnership_id=case.partnership_id)}
     today = timezone.localdate()
-    form = forms.MeetingHeldForm(
-        _posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(acting: Acting, data: dict[str, Any]) -> None:
         attendance = [
             services.AttendanceInput(
                 organisation_id=org.pk,
@@ -380,23 +373,25 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
             for org in organisations
             if data.get(f"status_{org.pk}")
         ]
-        try:
-            services.meeting_held_record(
-                acting=acting_from_request(request),
-                case=case,
-                held_on=data["held_on"],
-                attendance=attendance,
-                minutes=data["minutes"],
-                actions_agreed=data["actions_agreed"],
-                late_reason=data["late_reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The PRG meeting is recorded as held")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    context = {"case": case, "form": form, "meeting": current, "statuses": MeetingAttendance.Status}
-    return _render(request, "meeting_held.html", context)
+        services.meeting_held_record(
+            acting=acting,
+            case=case,
+            held_on=data["held_on"],
+            attendance=attendance,
+            minutes=data["minutes"],
+            actions_agreed=data["actions_agreed"],
+            late_reason=data["late_reason"],
+        )
+
+    return _form_page(
+        request,
+        forms.MeetingHeldForm(_posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today),
+        "meeting_held.html",
+        act=record,
+        done="The PRG meeting is recorded as held",
+        then=_overview_url(case),
+        context={"case": case, "meeting": current, "statuses": MeetingAttendance.Status},
+    )
 
 
 @sensitive_post_parameters()
@@ -451,24 +446,22 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
             "There is nothing for you to sign off: your organisation has signed, or is not a "
             "lead safeguarding partner you are an Executive member for.",
         )
-    form = forms.SignOffForm(_posted(request), organisations=organisations, today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.partner_sign_off(
-                acting=acting_from_request(request),
-                case=case,
-                organisation_id=data["organisation"],
-                agrees=data["agrees"] == "yes",
-                rationale=data["rationale"],
-                signed_on=data["signed_on"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "Your organisation's sign-off is recorded")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    return _render(request, "sign_off.html", {"case": case, "form": form, "state": state})
+    return _form_page(
+        request,
+        forms.SignOffForm(_posted(request), organisations=organisations, today=timezone.localdate()),
+        "sign_off.html",
+        act=lambda acting, data: services.partner_sign_off(
+            acting=acting,
+            case=case,
+            organisation_id=data["organisation"],
+            agrees=data["agrees"] == "yes",
+            rationale=data["rationale"],
+            signed_on=data["signed_on"],
+        ),
+        done="Your organisation's sign-off is recorded",
+        then=_overview_url(case),
+        context={"case": case, "state": state},
+    )
 
 
 @sensitive_post_parameters()
@@ -481,23 +474,21 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
     if not state.all_partners_signed:
         missing = ", ".join(org.name for org in state.partners if org.pk not in state.signed_organisation_ids)
         return _back(request, case, services.PARTNERS_MISSING.format(names=missing or "none set up"))
-    form = forms.RatifyForm(_posted(request), ask_decision=state.any_disagree, today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.rapid_review_ratify(
-                acting=acting_from_request(request),
-                case=case,
-                ratified_on=data["ratified_on"],
-                local_review=(data["local_review"] == "yes") if "local_review" in data else None,
-                late_reason=data["late_reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The rapid review is ratified")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    return _render(request, "ratify.html", {"case": case, "form": form, "state": state})
+    return _form_page(
+        request,
+        forms.RatifyForm(_posted(request), ask_decision=state.any_disagree, today=timezone.localdate()),
+        "ratify.html",
+        act=lambda acting, data: services.rapid_review_ratify(
+            acting=acting,
+            case=case,
+            ratified_on=data["ratified_on"],
+            local_review=(data["local_review"] == "yes") if "local_review" in data else None,
+            late_reason=data["late_reason"],
+        ),
+        done="The rapid review is ratified",
+        then=_overview_url(case),
+        context={"case": case, "state": state},
+    )
 
 
 @sensitive_post_parameters()
@@ -531,21 +522,17 @@ def _date_sent_page(
     context: dict[str, Any],
 ) -> HttpResponse:
     """A page recording the date something went to the Panel (with a reason if late), through ``record``."""
-    form = forms.DateSentForm(_posted(request), today=timezone.localdate(), label=label)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record(
-                acting=acting_from_request(request),
-                case=case,
-                sent_on=form.cleaned_data["sent_on"],
-                late_reason=form.cleaned_data["late_reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    return _render(request, "date_sent.html", {"case": case, "form": form, **context})
+    return _form_page(
+        request,
+        forms.DateSentForm(_posted(request), today=timezone.localdate(), label=label),
+        "date_sent.html",
+        act=lambda acting, data: record(
+            acting=acting, case=case, sent_on=data["sent_on"], late_reason=data["late_reason"]
+        ),
+        done=done,
+        then=_overview_url(case),
+        context={"case": case, **context},
+    )
 
 
 # -- the document and the Panel ------------------------------------------------------------------------------------
@@ -571,22 +558,26 @@ def document(request: HttpRequest, case: Case) -> HttpResponse:
 @case_page("rapid_reviews.identifying_document")
 def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
     """Asks the purpose (GET); the Word document with identifying details answers the POST, audited."""
-    form = forms.IdentifyingPurposeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            details = services.rapid_review_document_open(
-                acting=acting_from_request(request),
-                case=case,
-                identifying=True,
-                purpose=form.cleaned_data["purpose"],
-                purpose_other=form.cleaned_data["purpose_other"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            record = presenters.record_document(case=case, state=selectors.review_state(case=case), identifying=details)
-            return _docx_response(case, record, identifying=True)
-    return _render(request, "document_purpose.html", {"case": case, "form": form})
+
+    def document_with(details: Any) -> HttpResponse:
+        record = presenters.record_document(case=case, state=selectors.review_state(case=case), identifying=details)
+        return _docx_response(case, record, identifying=True)
+
+    return _form_page(
+        request,
+        forms.IdentifyingPurposeForm(_posted(request)),
+        "document_purpose.html",
+        act=lambda acting, data: services.rapid_review_document_open(
+            acting=acting,
+            case=case,
+            identifying=True,
+            purpose=data["purpose"],
+            purpose_other=data["purpose_other"],
+        ),
+        done="",
+        then=document_with,
+        context={"case": case},
+    )
 
 
 @case_page("rapid_reviews.view")
@@ -631,28 +622,23 @@ def submit(request: HttpRequest, case: Case) -> HttpResponse:
 def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, *services.PANEL_WAITING):
         return _back(request, case, "The case is not waiting for the Panel.")
-    form = forms.PanelResponseForm(
-        _posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.panel_response_record(
-                acting=acting_from_request(request),
-                case=case,
-                kind=data["kind"],
-                received_on=data["received_on"],
-                details=data["details"],
-                information_due_on=data.get("information_due_on"),
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The Panel's response is recorded")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    state = selectors.review_state(case=case)
-    return _render(
-        request, "panel_response.html", {"case": case, "form": form, "state": state, "kinds": PanelResponse.Kind}
+    return _form_page(
+        request,
+        forms.PanelResponseForm(
+            _posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
+        ),
+        "panel_response.html",
+        act=lambda acting, data: services.panel_response_record(
+            acting=acting,
+            case=case,
+            kind=data["kind"],
+            received_on=data["received_on"],
+            details=data["details"],
+            information_due_on=data.get("information_due_on"),
+        ),
+        done="The Panel's response is recorded",
+        then=_overview_url(case),
+        context=lambda: {"case": case, "state": selectors.review_state(case=case), "kinds": PanelResponse.Kind},
     )
 
 
@@ -662,20 +648,15 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
 def close(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, "The case can be closed this way only during the rapid review.")
-    form = forms.CloseForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criteria_not_met_close(
-                acting=acting_from_request(request),
-                case=case,
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The case is closed as not meeting the criteria")
-            return redirect("cases:detail", reference=case.reference)
-    return _render(request, "close.html", {"case": case, "form": form})
+    return _form_page(
+        request,
+        forms.CloseForm(_posted(request)),
+        "close.html",
+        act=lambda acting, data: services.criteria_not_met_close(acting=acting, case=case, reason=data["reason"]),
+        done="The case is closed as not meeting the criteria",
+        then=reverse("cases:detail", kwargs={"reference": case.reference}),
+        context={"case": case},
+    )
 
 
 @sensitive_post_parameters()
@@ -685,22 +666,20 @@ def family(request: HttpRequest, case: Case) -> HttpResponse:
     state = selectors.review_state(case=case)
     if state.prg_decision is None and not domain_rules.reached_by(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, services.NO_DECISION_YET)
-    form = forms.FamilyForm(_posted(request), today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.family_told_record(
-                acting=acting_from_request(request),
-                case=case,
-                told_on=data["told_on"],
-                method=data["method"],
-                method_other=data["method_other"],
-                told_by=data["told_by"],
-                what_was_said=data["what_was_said"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "Telling the family is recorded")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    return _render(request, "family.html", {"case": case, "form": form, "state": state})
+    return _form_page(
+        request,
+        forms.FamilyForm(_posted(request), today=timezone.localdate()),
+        "family.html",
+        act=lambda acting, data: services.family_told_record(
+            acting=acting,
+            case=case,
+            told_on=data["told_on"],
+            method=data["method"],
+            method_other=data["method_other"],
+            told_by=data["told_by"],
+            what_was_said=data["what_was_said"],
+        ),
+        done="Telling the family is recorded",
+        then=_overview_url(case),
+        context={"case": case, "state": state},
+    )

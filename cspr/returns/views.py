@@ -22,6 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.cases.models import Case
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
+from cspr.core.form_views import form_page
+from cspr.core.form_views import posted as _posted
+from cspr.core.form_views import refusal_to_form as _error_to_form
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
@@ -63,12 +66,12 @@ def _partnership_id(request: HttpRequest) -> int:
     return request.partnership_id  # type: ignore[attr-defined]
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+def _board_url(case: Case) -> str:
+    return reverse("returns:board", kwargs={"reference": case.reference})
 
 
-def _error_to_form(form: Any, error: CaseActionRefused) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _request_url(info_request: InformationRequest, name: str = "returns:request") -> str:
+    return reverse(name, kwargs={"request_uuid": info_request.uuid})
 
 
 def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
@@ -122,29 +125,26 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
     suggested = selectors.suggested_organisation_ids(case=case) - asked
     clock = services.information_clock(case)
     default_due = clock.effective_due if clock and clock.effective_due >= today else None
-    form = SendForm(
-        _posted(request),
-        choices=choices,
-        today=today,
-        initial={"organisations": sorted(suggested), "due_on": default_due},
+    return form_page(
+        request,
+        SendForm(
+            _posted(request),
+            choices=choices,
+            today=today,
+            initial={"organisations": sorted(suggested), "due_on": default_due},
+        ),
+        act=lambda acting, data: services.information_requests_send(
+            acting=acting,
+            case=case,
+            organisation_ids=data["organisations"],
+            due_on=data["due_on"],
+            questions=data["questions"],
+        ),
+        done=lambda created: f"{len(created)} organisations were asked for information",
+        then=_board_url(case),
+        template="returns/send.html",
+        context=lambda: {"case": case, "may_ask": services.may_ask(case), "nothing_left": not choices},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.information_requests_send(
-                acting=acting_from_request(request),
-                case=case,
-                organisation_ids=form.cleaned_data["organisations"],
-                due_on=form.cleaned_data["due_on"],
-                questions=form.cleaned_data["questions"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, f"{len(created)} organisations were asked for information")
-            return redirect("returns:board", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    context = {"case": case, "form": form, "may_ask": services.may_ask(case), "nothing_left": not choices}
-    return render(request, "returns/send.html", context, status=status)
 
 
 @require_POST
@@ -169,26 +169,21 @@ def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpRes
     info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
     if info_request is None:
         return _not_found(request)
-    form = ReasonForm(
-        _posted(request),
-        label="Why was the organisation not involved?",
-        required_message="Enter why the organisation was not involved",
+    return form_page(
+        request,
+        ReasonForm(
+            _posted(request),
+            label="Why was the organisation not involved?",
+            required_message="Enter why the organisation was not involved",
+        ),
+        act=lambda acting, data: services.request_mark_not_involved(
+            acting=acting, info_request=info_request, reason=data["reason"]
+        ),
+        done=f"{info_request.organisation.name} is recorded as not involved",
+        then=_board_url(case),
+        template="returns/not_involved.html",
+        context={"case": case, "info_request": info_request},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_mark_not_involved(
-                acting=acting_from_request(request),
-                info_request=info_request,
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, f"{info_request.organisation.name} is recorded as not involved")
-            return redirect("returns:board", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    context = {"case": case, "info_request": info_request, "form": form}
-    return render(request, "returns/not_involved.html", context, status=status)
 
 
 @sensitive_post_parameters()
@@ -447,26 +442,21 @@ def entry_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
-    form = EntryForm(_posted(request), today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.chronology_entry_add(
-                acting=acting_from_request(request),
-                info_request=info_request,
-                happened_on=form.cleaned_data["happened_on"],
-                event=form.cleaned_data["event"],
-                source=form.cleaned_data["source"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The chronology entry is added")
-            if "another" in request.POST:
-                return redirect("returns:entry-add", request_uuid=info_request.uuid)
-            return redirect("returns:request", request_uuid=info_request.uuid)
-    status = 400 if request.method == "POST" else 200
-    context = {"info_request": info_request, "case": info_request.case, "form": form}
-    return render(request, "returns/entry_add.html", context, status=status)
+    return form_page(
+        request,
+        EntryForm(_posted(request), today=timezone.localdate()),
+        act=lambda acting, data: services.chronology_entry_add(
+            acting=acting,
+            info_request=info_request,
+            happened_on=data["happened_on"],
+            event=data["event"],
+            source=data["source"],
+        ),
+        done="The chronology entry is added",
+        then=_request_url(info_request, "returns:entry-add" if "another" in request.POST else "returns:request"),
+        template="returns/entry_add.html",
+        context={"info_request": info_request, "case": info_request.case},
+    )
 
 
 @sensitive_post_parameters()
@@ -478,25 +468,22 @@ def entry_change(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
     current = selectors.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
     if current is None:
         return _not_found(request, ENTRY_NOT_FOUND)
-    form = EntryForm(_posted(request), today=timezone.localdate(), initial=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.chronology_entry_change(
-                acting=acting_from_request(request),
-                info_request=info_request,
-                entry_id=entry_id,
-                happened_on=form.cleaned_data["happened_on"],
-                event=form.cleaned_data["event"],
-                source=form.cleaned_data["source"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The chronology entry is changed")
-            return redirect("returns:request", request_uuid=info_request.uuid)
-    status = 400 if request.method == "POST" else 200
-    context = {"info_request": info_request, "case": info_request.case, "form": form, "changing": True}
-    return render(request, "returns/entry_add.html", context, status=status)
+    return form_page(
+        request,
+        EntryForm(_posted(request), today=timezone.localdate(), initial=current),
+        act=lambda acting, data: services.chronology_entry_change(
+            acting=acting,
+            info_request=info_request,
+            entry_id=entry_id,
+            happened_on=data["happened_on"],
+            event=data["event"],
+            source=data["source"],
+        ),
+        done="The chronology entry is changed",
+        then=_request_url(info_request),
+        template="returns/entry_add.html",
+        context={"info_request": info_request, "case": info_request.case, "changing": True},
+    )
 
 
 @require_POST
@@ -604,22 +591,17 @@ def assign(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     people = [
         (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
     ]
-    form = AssignForm(_posted(request), people=people, initial={"assignee": info_request.assigned_to_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_assign(
-                acting=acting_from_request(request),
-                info_request=info_request,
-                assignee_id=form.cleaned_data["assignee"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "The request is assigned")
-            return redirect("returns:request", request_uuid=info_request.uuid)
-    status = 400 if request.method == "POST" else 200
-    context = {"info_request": info_request, "case": info_request.case, "form": form}
-    return render(request, "returns/assign.html", context, status=status)
+    return form_page(
+        request,
+        AssignForm(_posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
+        act=lambda acting, data: services.request_assign(
+            acting=acting, info_request=info_request, assignee_id=data["assignee"]
+        ),
+        done="The request is assigned",
+        then=_request_url(info_request),
+        template="returns/assign.html",
+        context={"info_request": info_request, "case": info_request.case},
+    )
 
 
 @require_POST
@@ -661,26 +643,21 @@ def revise(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
-    form = ReasonForm(
-        _posted(request),
-        label="Why does the submitted return need to change?",
-        required_message="Enter why the submitted return needs to change",
+    return form_page(
+        request,
+        ReasonForm(
+            _posted(request),
+            label="Why does the submitted return need to change?",
+            required_message="Enter why the submitted return needs to change",
+        ),
+        act=lambda acting, data: services.return_revise(
+            acting=acting, info_request=info_request, reason=data["reason"]
+        ),
+        done="A new version of the return is started; the submitted one is kept",
+        then=_request_url(info_request),
+        template="returns/revise.html",
+        context={"info_request": info_request, "case": info_request.case},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_revise(
-                acting=acting_from_request(request),
-                info_request=info_request,
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseActionRefused as error:
-            _error_to_form(form, error)
-        else:
-            messages.success(request, "A new version of the return is started; the submitted one is kept")
-            return redirect("returns:request", request_uuid=info_request.uuid)
-    status = 400 if request.method == "POST" else 200
-    context = {"info_request": info_request, "case": info_request.case, "form": form}
-    return render(request, "returns/revise.html", context, status=status)
 
 
 def own_docx(request: HttpRequest, request_uuid: Any) -> HttpResponse:

@@ -1,0 +1,67 @@
+"""One shape for a page whose form asks a service to act.
+
+GET shows the form. A valid POST calls the service; a refusal (an exception of ``refusals``) becomes the form's
+error on the page's ``field`` when it names one, else on the field the refusal names (``error.field``), else on
+the whole form; success redirects with a message. A POST that fails, by the form's checks or the service's, shows
+the form again with status 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cspr.kernel.acting import Acting, acting_from_request
+from cspr.kernel.errors import CaseActionRefused
+
+Refusals = type[Exception] | tuple[type[Exception], ...]
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, which ``request.POST or None`` would leave unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def refusal_to_form(form: BaseForm, error: Exception, *, field: str | None = None) -> None:
+    """Show a service's refusal on the form: on ``field`` if given, else on the field the refusal names, else on
+    the whole form."""
+    name = field or getattr(error, "field", "")
+    form.add_error(name if name in form.fields else None, getattr(error, "message", str(error)))
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    act: Callable[[Acting, dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+    then: str | Callable[[Any], HttpResponse],
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    refusals: Refusals = CaseActionRefused,
+    field: str | None = None,
+) -> HttpResponse:
+    """The form page: ``act(acting, cleaned_data)`` on a valid POST, then the message ``done`` and ``then``.
+
+    ``done`` is the success message, or a function of what ``act`` answered ("" for none). ``then`` is the URL to
+    go to, or a function of what ``act`` answered giving the response. ``context`` (without the form, which is
+    added) may be a function, read only when the page is shown.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = act(acting_from_request(request), form.cleaned_data)
+        except refusals as error:
+            refusal_to_form(form, error, field=field)
+        else:
+            message = done(result) if callable(done) else done
+            if message:
+                messages.success(request, message)
+            return redirect(then) if isinstance(then, str) else then(result)
+    shown = context() if callable(context) else context
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**shown, "form": form}, status=status)
