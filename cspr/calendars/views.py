@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cspr.calendars import selectors, services
 from cspr.calendars.forms import ClosureDayForm
+from cspr.core.form_views import form_page
 from cspr.core.forms import govuk_date
 from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
@@ -31,23 +33,24 @@ def closure_day_add(request: HttpRequest) -> HttpResponse:
     partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
     if partnership is None or not request.user.has_perm("calendars.edit_closure_days", partnership):
         return refuse(request, reason="not allowed to change closure days")
-    form = ClosureDayForm(request.POST)
-    if form.is_valid():
-        try:
-            closure = services.closure_day_add(
-                acting=acting_from_request(request),
-                partnership=partnership,
-                day=form.cleaned_data["date"],
-                description=form.cleaned_data["description"],
-            )
-        except services.CalendarChangeRefused as error:
-            form.add_error("date", str(error))
-        else:
-            messages.success(request, f"Closure day added: {govuk_date(closure.date)}")
-            return redirect("calendars:closure-days")
-    days = selectors.closure_days_for(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
-    context = {"partnership": partnership, "days": days, "form": form, "can_edit": True, "page_error": True}
-    return render(request, "calendars/closure_days.html", context, status=400)
+    return form_page(
+        request,
+        ClosureDayForm(request.POST),
+        act=lambda acting, data: services.closure_day_add(
+            acting=acting, partnership=partnership, day=data["date"], description=data["description"]
+        ),
+        done=lambda closure: f"Closure day added: {govuk_date(closure.date)}",
+        then=reverse("calendars:closure-days"),
+        template="calendars/closure_days.html",
+        context=lambda: {
+            "partnership": partnership,
+            "days": selectors.closure_days_for(scope=request.scope, partnership_id=partnership.id),  # type: ignore[attr-defined]
+            "can_edit": True,
+            "page_error": True,
+        },
+        refusals=services.CalendarChangeRefused,
+        field="date",
+    )
 
 
 @require_POST
