@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from cspr.accounts.selectors import user_by_email
-from cspr.api.management.operators import acting_superuser, add_by_argument
+from cspr.accounts.operators import PersonCommand, acting_superuser
 from cspr.api.services import api_token_issue
 from cspr.domain.roles import Role
 from cspr.partnerships.scoping import scope_for
 from cspr.partnerships.selectors import partnership_by_code, user_memberships
 
-NO_SUCH_ACCOUNT = "No active account has the e-mail address {email!r}."
 NO_SUCH_PARTNERSHIP = "No partnership has the code {code!r}."
 NO_MEMBERSHIP = "{email} has no active membership in {partnership}{matching}."
 AMBIGUOUS = (
@@ -22,27 +20,28 @@ AMBIGUOUS = (
 )
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = (
         "Issue an API token for a person's membership of a partnership. The token acts with that one membership's "
         "role, organisation and partnership. It is printed once, alone on the last line; only its hash is kept."
     )
 
+    email_help = "The person (often a service account) the token acts as."
+    doing = "issuing it"
+    by_required = False
+
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--email", required=True, help="The person (often a service account) the token acts as.")
+        super().add_arguments(parser)
         parser.add_argument("--partnership", required=True, help="The partnership's code, e.g. NVALE.")
         parser.add_argument(
             "--role", choices=[role.value for role in Role], help="Which membership, when the person has several."
         )
         parser.add_argument("--organisation", help="The membership's organisation, when the role alone is ambiguous.")
         parser.add_argument("--name", default="", help="What the token is for, e.g. 'Northvale case system'.")
-        add_by_argument(parser, doing="issuing it")
 
     def handle(self, *args: Any, **options: Any) -> None:
         acting = acting_superuser(options["by"])
-        person = user_by_email(email=options["email"])
-        if person is None or not person.is_active:
-            raise CommandError(NO_SUCH_ACCOUNT.format(email=options["email"]), returncode=2)
+        person = self.person(options["email"], active=True)
         partnership = partnership_by_code(code=options["partnership"])
         if partnership is None:
             raise CommandError(NO_SUCH_PARTNERSHIP.format(code=options["partnership"]), returncode=2)

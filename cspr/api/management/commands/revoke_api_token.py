@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cspr.api.management.operators import acting_superuser, add_by_argument
+from cspr.accounts.operators import acting_superuser, add_by_argument
 from cspr.api.selectors import api_tokens_by_prefix
 from cspr.api.services import TOKEN_PREFIX, api_token_revoke
 
