@@ -9,17 +9,12 @@ from django import forms
 
 from cspr.cases.models import DutyKind
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core.forms import FreeTextField, GovukDateField
+from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, reason_field
 from cspr.domain.criteria import DISCRETIONARY_GROUNDS
 from cspr.domain.lifecycle import Stage
 from cspr.kernel import documents, text
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _date_field(label: str, today: date, **kwargs: Any) -> GovukDateField:
-    """A date that has happened and that clocks count from (a decision, a duty done)."""
-    return GovukDateField(label=label, must_be_past=True, today=lambda: today, clock_date=True, **kwargs)
 
 
 class CaseFilterForm(forms.Form):
@@ -47,14 +42,11 @@ class LaDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if the local authority has decided to notify the Panel"},
     )
-    reason = FreeTextField(
-        label="Why",
+    reason = reason_field(
+        "Why",
         subject="The reasons for the decision",
         help_text="The reasons for the decision, in the local authority's words (§3.5).",
-        textarea=True,
-        rows=4,
-        limit=text.REASON,
-        error_messages={"required": "Enter the reasons for the decision"},
+        required_message="Enter the reasons for the decision",
     )
     la_officer_name = FreeTextField(
         label="Name of the local authority officer who decided", limit=text.ONE_LINE, required=False
@@ -65,7 +57,7 @@ class LaDecisionForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, on_behalf: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decided_on"] = _date_field("Date of the decision", today)
+        self.fields["decided_on"] = past_clock_date("Date of the decision", today)
         self.order_fields(["notify_panel", "decided_on", "reason", "la_officer_name", "la_officer_role"])
         if not on_behalf:
             del self.fields["la_officer_name"]
@@ -78,7 +70,7 @@ class LaDecisionForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    reason = FreeTextField(label="Reason", textarea=True, rows=4, limit=text.REASON, required=False)
+    reason = reason_field("Reason", required=False)
 
     def __init__(self, *args: Any, reason_required: bool, grounds: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,33 +104,23 @@ class DutyForm(forms.Form):
         limit=text.ONE_LINE,
         required=False,
     )
-    late_reason = FreeTextField(
-        label="Why it was late",
-        subject="The reason it was late",
-        help_text="The due date had passed when this was done. Say why.",
-        textarea=True,
-        rows=3,
-        limit=text.REASON,
-        required=False,
-    )
+    late_reason = late_reason_field("Why it was late", help_text="The due date had passed when this was done. Say why.")
 
     def __init__(self, *args: Any, today: date, kinds: list[tuple[str, str]], ask_late_reason: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
-        self.fields["done_on"] = _date_field("Date it was done", today)
+        self.fields["done_on"] = past_clock_date("Date it was done", today)
         self.order_fields(["kind", "done_on", "panel_reference", "other_area", "late_reason"])
         if not ask_late_reason:
             del self.fields["late_reason"]
 
 
 class ExtensionForm(forms.Form):
-    reason = FreeTextField(
-        label="Why the deadline is extended",
+    reason = reason_field(
+        "Why the deadline is extended",
         subject="The reason for the extension",
-        textarea=True,
         rows=3,
-        limit=text.REASON,
-        error_messages={"required": "Enter why the deadline is extended"},
+        required_message="Enter why the deadline is extended",
     )
     agreed_by = FreeTextField(
         label="Who agreed the extension",

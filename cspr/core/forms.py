@@ -196,6 +196,29 @@ EARLIEST_HISTORICAL_DATE = datetime.date(1900, 1, 1)
 """The earliest date of birth or chronology entry the service accepts."""
 
 
+def past_clock_date(label: str, today: datetime.date, **kwargs: Any) -> GovukDateField:
+    """A date that has happened and that a case's clocks count from (a decision, a duty done, a meeting held)."""
+    return GovukDateField(label=label, must_be_past=True, today=lambda: today, clock_date=True, **kwargs)
+
+
+def reason_field(
+    label: str | None = None, *, rows: int = 4, limit: int = text.REASON, required_message: str = "", **kwargs: Any
+) -> FreeTextField:
+    """Why something is done, in words: a text area under the reason limit (``limit`` for a longer or shorter one).
+    Required unless ``required=False``; ``required_message`` is what an empty answer is told."""
+    if required_message:
+        kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "required": required_message}
+    return FreeTextField(label=label, textarea=True, rows=rows, limit=limit, **kwargs)
+
+
+def late_reason_field(
+    label: str, *, subject: str = "The reason it was late", limit: int = text.REASON, **kwargs: Any
+) -> FreeTextField:
+    """Why a step came after its clock's due date: optional on the form, as the service decides whether the step
+    was late and refuses it without a reason then."""
+    return reason_field(label, subject=subject, rows=3, limit=limit, required=False, **kwargs)
+
+
 def clock_date_range() -> tuple[datetime.date, datetime.date]:
     """The first and last date a clock may start from or be due on (``settings.CLOCK_DATE_RANGE``)."""
     provider: Callable[[], tuple[datetime.date, datetime.date]] = import_string(settings.CLOCK_DATE_RANGE)

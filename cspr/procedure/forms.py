@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cspr.core.forms import FreeTextField
+from cspr.core.forms import FreeTextField, reason_field
 from cspr.kernel.text import NOTE
 
 
@@ -19,13 +19,12 @@ class ClockOverrideForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    reason = FreeTextField(
-        label="Why the partnership uses its own number",
+    reason = reason_field(
+        "Why the partnership uses its own number",
         subject="The reason",
-        textarea=True,
         rows=3,
         limit=NOTE,
-        error_messages={"required": "Enter why the partnership uses its own number"},
+        required_message="Enter why the partnership uses its own number",
     )
 
 

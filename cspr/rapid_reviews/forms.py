@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core.forms import FreeTextField, GovukDateField
+from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, reason_field
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement
 from cspr.kernel import documents, text
@@ -33,11 +33,6 @@ def _area(
         rows=rows,
         **kwargs,
     )
-
-
-def _past_date(label: str, today: date, **kwargs: Any) -> GovukDateField:
-    """A date that has happened and that the case's clocks may count from (a meeting, a sign-off, a decision)."""
-    return GovukDateField(label=label, must_be_past=True, today=lambda: today, clock_date=True, **kwargs)
 
 
 # -- the record's sections -------------------------------------------------------------------------------------------
@@ -225,10 +220,10 @@ class MeetingForm(forms.Form):
         error_messages={"required": "Enter where the meeting is, or the link to join it"},
     )
     agenda = _area("Agenda", rows=6)
-    late_reason = _area(
+    late_reason = late_reason_field(
         "If the date is after the PRG meeting's due date: why it cannot be sooner",
         subject="Why it cannot be sooner",
-        rows=3,
+        limit=text.NARRATIVE,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -240,12 +235,12 @@ class MeetingForm(forms.Form):
 class MeetingHeldForm(forms.Form):
     minutes = _area("Minutes", rows=10, required=True, error_messages={"required": "Enter the minutes of the meeting"})
     actions_agreed = _area("Actions agreed", rows=5)
-    late_reason = _area("If the meeting was held after its due date: why", subject="The reason it was late", rows=3)
+    late_reason = late_reason_field("If the meeting was held after its due date: why", limit=text.NARRATIVE)
 
     def __init__(self, *args: Any, organisations: list[Organisation], statutory_ids: set[int], today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = organisations
-        self.fields["held_on"] = _past_date("Date the meeting was held", today)
+        self.fields["held_on"] = past_clock_date("Date the meeting was held", today)
         order = ["held_on"]
         for org in organisations:
             statutory = org.pk in statutory_ids
@@ -294,10 +289,8 @@ class PaperForm(forms.Form):
 
 
 class SendToExecutiveForm(forms.Form):
-    late_reason = _area(
-        "If this is after the date the rapid review was due at the Executive: why",
-        subject="The reason it was late",
-        rows=3,
+    late_reason = late_reason_field(
+        "If this is after the date the rapid review was due at the Executive: why", limit=text.NARRATIVE
     )
 
 
@@ -323,7 +316,7 @@ class SignOffForm(forms.Form):
             widget=forms.RadioSelect,
             error_messages={"required": "Choose the organisation you sign off for"},
         )
-        self.fields["signed_on"] = _past_date("Date of the sign-off", today)
+        self.fields["signed_on"] = past_clock_date("Date of the sign-off", today)
         self.order_fields(["organisation", "agrees", "rationale", "signed_on"])
 
     def clean(self) -> dict[str, Any]:
@@ -334,11 +327,11 @@ class SignOffForm(forms.Form):
 
 
 class RatifyForm(forms.Form):
-    late_reason = _area("If this is after the ratification's due date: why", subject="The reason it was late", rows=3)
+    late_reason = late_reason_field("If this is after the ratification's due date: why", limit=text.NARRATIVE)
 
     def __init__(self, *args: Any, ask_decision: bool, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ratified_on"] = _past_date("Date of ratification", today)
+        self.fields["ratified_on"] = past_clock_date("Date of ratification", today)
         if ask_decision:
             self.fields["local_review"] = forms.ChoiceField(
                 label="A partner disagrees with the PRG. Will a local review be held?",
@@ -350,11 +343,11 @@ class RatifyForm(forms.Form):
 
 
 class DateSentForm(forms.Form):
-    late_reason = _area("If it was sent after its due date: why", subject="The reason it was late", rows=3)
+    late_reason = late_reason_field("If it was sent after its due date: why", limit=text.NARRATIVE)
 
     def __init__(self, *args: Any, today: date, label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sent_on"] = _past_date(label, today)
+        self.fields["sent_on"] = past_clock_date(label, today)
         self.order_fields(["sent_on", "late_reason"])
 
 
@@ -372,7 +365,7 @@ class PanelResponseForm(forms.Form):
             widget=forms.RadioSelect,
             error_messages={"required": "Choose what the Panel said"},
         )
-        self.fields["received_on"] = _past_date("Date", today)
+        self.fields["received_on"] = past_clock_date("Date", today)
         self.fields["information_due_on"] = GovukDateField(
             label="If the Panel asked for information: by when", required=False, clock_date=True
         )
@@ -380,10 +373,11 @@ class PanelResponseForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = _area(
+    reason = reason_field(
         "Why the case does not meet the criteria",
-        required=True,
-        error_messages={"required": "Enter why the case does not meet the criteria"},
+        rows=5,
+        limit=text.NARRATIVE,
+        required_message="Enter why the case does not meet the criteria",
     )
 
 
@@ -411,7 +405,7 @@ class FamilyForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["told_on"] = _past_date("Date they were told", today)
+        self.fields["told_on"] = past_clock_date("Date they were told", today)
         self.order_fields(["told_on", "method", "method_other", "told_by", "what_was_said"])
 
     def clean(self) -> dict[str, Any]:

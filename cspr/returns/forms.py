@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.core.forms import FreeTextField, GovukDateField
+from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, reason_field
 from cspr.kernel import documents, text
 from cspr.returns.services import RETURN_SUBJECTS
 
@@ -134,7 +134,7 @@ class AttachmentForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = FreeTextField(subject="The reason", textarea=True, rows=4, limit=text.REASON)
+    reason = reason_field(subject="The reason")
 
     def __init__(self, *args: Any, label: str, required_message: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,14 +143,7 @@ class ReasonForm(forms.Form):
 
 
 class LateReasonForm(forms.Form):
-    late_reason = FreeTextField(
-        label="Why the returns were late",
-        subject="The reason the returns were late",
-        textarea=True,
-        rows=3,
-        limit=text.REASON,
-        required=False,
-    )
+    late_reason = late_reason_field("Why the returns were late", subject="The reason the returns were late")
 
 
 class ChronologyFilterForm(forms.Form):
