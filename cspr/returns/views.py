@@ -8,6 +8,8 @@ anything else is a 404, audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import rules
@@ -347,6 +349,20 @@ def leads(request: HttpRequest) -> HttpResponse:
 # -- contributors --------------------------------------------------------------------------------------------------
 
 
+def _contributor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Find the request the URL's ``request_uuid`` names, among those of the organisations the person answers for
+    in the current partnership, and call the view as ``view(request, info_request, ...)``; a 404 (audited) if none."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, request_uuid: Any, **kwargs: Any) -> HttpResponse:
+        info_request = _own_request(request, request_uuid)
+        if info_request is None:
+            return _not_found(request, REQUEST_NOT_FOUND)
+        return view(request, info_request, *args, **kwargs)
+
+    return wrapper
+
+
 def inbox(request: HttpRequest) -> HttpResponse:
     page, pagination = paginate(request, selectors.inbox(scope=_scope(request)), INBOX_PAGE_SIZE)
     rows = presenters.inbox_rows(page.object_list, current_partnership_id=_partnership_id(request))
@@ -354,12 +370,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def request_page(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+@_contributor_page
+def request_page(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     """The request. The child's and family's identifying details appear only when the person asks for them
     (a POST, audited with the purpose "to find them in our records"), never on every visit."""
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
     case = info_request.case
     identifying = None
     identifying_error = ""
@@ -377,10 +391,8 @@ def request_page(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     current = services.latest_return(info_request)
     if (current is not None and current.locked) or info_request.status == RequestStatus.NOT_INVOLVED:
         messages.error(request, services.RETURN_LOCKED if current and current.locked else services.REQUEST_CLOSED)
@@ -438,10 +450,8 @@ def edit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def entry_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     return form_page(
         request,
         EntryForm(_posted(request), today=timezone.localdate()),
@@ -461,10 +471,8 @@ def entry_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def entry_change(request: HttpRequest, request_uuid: Any, entry_id: int) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def entry_change(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
     current = selectors.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
     if current is None:
         return _not_found(request, ENTRY_NOT_FOUND)
@@ -487,10 +495,8 @@ def entry_change(request: HttpRequest, request_uuid: Any, entry_id: int) -> Http
 
 
 @require_POST
-def entry_remove(request: HttpRequest, request_uuid: Any, entry_id: int) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
     if not selectors.chronology_entry_on_request(info_request=info_request, entry_id=entry_id):
         return _not_found(request, ENTRY_NOT_FOUND)
     try:
@@ -584,10 +590,8 @@ def attachment(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) ->
 
 
 @require_http_methods(["GET", "POST"])
-def assign(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def assign(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     people = [
         (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
     ]
@@ -605,10 +609,8 @@ def assign(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def sign_off_request(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def sign_off_request(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     try:
         services.return_sign_off_request(acting=acting_from_request(request), info_request=info_request)
     except CaseActionRefused as error:
@@ -619,10 +621,8 @@ def sign_off_request(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def submit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     problems: list[dict[str, str]] = []
     if request.method == "POST":
         try:
@@ -639,10 +639,8 @@ def submit(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def revise(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def revise(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     return form_page(
         request,
         ReasonForm(
