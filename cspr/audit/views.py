@@ -8,16 +8,14 @@ from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_partnership
 from cspr.core.pagination import paginate
-from cspr.core.refusals import refuse
-from cspr.partnerships.selectors import partnership_get
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.pages import partnership_page
 
 PAGE_SIZE = 50
 
 
-def trail(request: HttpRequest) -> HttpResponse:
-    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm("audit.view_trail", partnership):
-        return refuse(request, reason="not allowed to read the audit trail")
+@partnership_page("audit.view_trail", refusal="not allowed to read the audit trail")
+def trail(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     page, pagination = paginate(request, audit_events_for_partnership(partnership_id=partnership.id), PAGE_SIZE)
     rows = [
         [

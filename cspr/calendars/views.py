@@ -14,13 +14,12 @@ from cspr.core.form_views import form_page
 from cspr.core.forms import govuk_date
 from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
-from cspr.partnerships.selectors import partnership_get
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.pages import partnership_page
 
 
-def closure_days(request: HttpRequest) -> HttpResponse:
-    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm("partnerships.view_partnership", partnership):
-        return refuse(request, reason="not a member of the partnership")
+@partnership_page("partnerships.view_partnership", refusal="not a member of the partnership")
+def closure_days(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     can_edit = request.user.has_perm("calendars.edit_closure_days", partnership)
     form = ClosureDayForm()
     days = selectors.closure_days_for(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
@@ -29,10 +28,8 @@ def closure_days(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def closure_day_add(request: HttpRequest) -> HttpResponse:
-    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm("calendars.edit_closure_days", partnership):
-        return refuse(request, reason="not allowed to change closure days")
+@partnership_page("calendars.edit_closure_days", refusal="not allowed to change closure days")
+def closure_day_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return form_page(
         request,
         ClosureDayForm(request.POST),
@@ -54,10 +51,8 @@ def closure_day_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def closure_day_remove(request: HttpRequest, closure_day_id: int) -> HttpResponse:
-    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm("calendars.edit_closure_days", partnership):
-        return refuse(request, reason="not allowed to change closure days")
+@partnership_page("calendars.edit_closure_days", refusal="not allowed to change closure days")
+def closure_day_remove(request: HttpRequest, partnership: Partnership, closure_day_id: int) -> HttpResponse:
     closure = selectors.closure_day_get(
         scope=request.scope,  # type: ignore[attr-defined]
         partnership_id=partnership.id,

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cspr.core.pagination import paginate
-from cspr.core.refusals import refuse
 from cspr.messaging.models import MessageStatus
 from cspr.messaging.selectors import undeliverable_messages
-from cspr.partnerships.selectors import partnership_get
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.pages import partnership_page
 
 PAGE_SIZE = 50
 
@@ -21,10 +21,8 @@ STATUS_WORDS = {
 }
 
 
-def undeliverable(request: HttpRequest) -> HttpResponse:
-    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm("messaging.view_undeliverable", partnership):
-        return refuse(request, reason="not allowed to see undelivered messages")
+@partnership_page("messaging.view_undeliverable", refusal="not allowed to see undelivered messages")
+def undeliverable(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     flagged = undeliverable_messages(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
     page, pagination = paginate(request, flagged, PAGE_SIZE)
     rows = [

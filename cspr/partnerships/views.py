@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,23 +23,14 @@ from cspr.kernel.acting import acting_from_request
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
 from cspr.partnerships.models import Membership, Partnership
+from cspr.partnerships.pages import partnership_page
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY
 
 PEOPLE_PAGE_SIZE = 50
 
 
-def _current_partnership(request: HttpRequest, perm: str) -> Partnership | None:
-    """The partnership the person is working in, if they hold ``perm`` on it."""
-    partnership = selectors.partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm(perm, partnership):
-        return None
-    return partnership
-
-
-def overview(request: HttpRequest) -> HttpResponse:
-    partnership = _current_partnership(request, "partnerships.view_partnership")
-    if partnership is None:
-        return refuse(request, reason="not a member of the partnership")
+@partnership_page("partnerships.view_partnership", refusal="not a member of the partnership")
+def overview(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     links = selectors.partnership_organisations(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
     contacts = selectors.partnership_contacts(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
     yes_no = {True: "Yes", False: "No"}
@@ -57,10 +51,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/overview.html", context)
 
 
-def people(request: HttpRequest) -> HttpResponse:
-    partnership = _current_partnership(request, "partnerships.view_people")
-    if partnership is None:
-        return refuse(request, reason="not allowed to see this partnership's people")
+@partnership_page("partnerships.view_people", refusal="not allowed to see this partnership's people")
+def people(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     memberships = selectors.partnership_memberships(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
     page, pagination = paginate(request, memberships, PEOPLE_PAGE_SIZE)
     context = {
@@ -74,10 +66,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest) -> HttpResponse:
-    partnership = _current_partnership(request, "partnerships.manage_people")
-    if partnership is None:
-        return refuse(request, reason="not allowed to invite people")
+@partnership_page("partnerships.manage_people", refusal="not allowed to invite people")
+def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = InvitationForm(request.POST or None, partnership=partnership)
     return form_page(
         request,
@@ -106,14 +96,24 @@ def _membership_here(request: HttpRequest, partnership: Partnership, membership_
     )
 
 
+def _membership_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page about one membership of the current partnership, for those who manage its people: the view is called
+    as ``view(request, partnership, membership)``; a membership of another partnership is a 404 (audited)."""
+
+    @partnership_page("partnerships.manage_people", refusal="not allowed to change memberships")
+    @wraps(view)
+    def wrapper(request: HttpRequest, partnership: Partnership, membership_id: int) -> HttpResponse:
+        membership = _membership_here(request, partnership, membership_id)
+        if membership is None:
+            return refuse(request, reason="membership not in this partnership", status=404)
+        return view(request, partnership, membership)
+
+    return wrapper
+
+
 @require_http_methods(["GET", "POST"])
-def membership_change(request: HttpRequest, membership_id: int) -> HttpResponse:
-    partnership = _current_partnership(request, "partnerships.manage_people")
-    if partnership is None:
-        return refuse(request, reason="not allowed to change memberships")
-    membership = _membership_here(request, partnership, membership_id)
-    if membership is None:
-        return refuse(request, reason="membership not in this partnership", status=404)
+@_membership_page
+def membership_change(request: HttpRequest, partnership: Partnership, membership: Membership) -> HttpResponse:
     initial = {"role": membership.role, "organisation": membership.organisation_id}
     return form_page(
         request,
@@ -130,14 +130,9 @@ def membership_change(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def membership_disable(request: HttpRequest, membership_id: int) -> HttpResponse:
+@_membership_page
+def membership_disable(request: HttpRequest, partnership: Partnership, membership: Membership) -> HttpResponse:
     """GET: what disabling will do, with a warning button and a way back. POST (from that page): disable."""
-    partnership = _current_partnership(request, "partnerships.manage_people")
-    if partnership is None:
-        return refuse(request, reason="not allowed to change memberships")
-    membership = _membership_here(request, partnership, membership_id)
-    if membership is None:
-        return refuse(request, reason="membership not in this partnership", status=404)
     if request.method == "POST":
         return _membership_set_active(request, membership, active=False)
     if not membership.is_active:
@@ -147,13 +142,8 @@ def membership_disable(request: HttpRequest, membership_id: int) -> HttpResponse
 
 
 @require_POST
-def membership_enable(request: HttpRequest, membership_id: int) -> HttpResponse:
-    partnership = _current_partnership(request, "partnerships.manage_people")
-    if partnership is None:
-        return refuse(request, reason="not allowed to change memberships")
-    membership = _membership_here(request, partnership, membership_id)
-    if membership is None:
-        return refuse(request, reason="membership not in this partnership", status=404)
+@_membership_page
+def membership_enable(request: HttpRequest, partnership: Partnership, membership: Membership) -> HttpResponse:
     return _membership_set_active(request, membership, active=True)
 
 

@@ -13,22 +13,13 @@ from cspr.core.refusals import refuse
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.presets import PresetOverrideError, UnknownClockError
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.selectors import partnership_get
+from cspr.partnerships.pages import partnership_page
 from cspr.procedure import selectors, services
 from cspr.procedure.forms import ClockOverrideForm, CriterionWordingForm
 
 
-def _partnership(request: HttpRequest, perm: str) -> Partnership | None:
-    partnership = partnership_get(scope=request.scope, partnership_id=request.partnership_id)  # type: ignore[attr-defined]
-    if partnership is None or not request.user.has_perm(perm, partnership):
-        return None
-    return partnership
-
-
-def overview(request: HttpRequest) -> HttpResponse:
-    partnership = _partnership(request, "partnerships.view_partnership")
-    if partnership is None:
-        return refuse(request, reason="not a member of the partnership")
+@partnership_page("partnerships.view_partnership", refusal="not a member of the partnership")
+def overview(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     context = {
         "partnership": partnership,
         "procedure": selectors.procedure_for(partnership=partnership),
@@ -38,10 +29,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def clock_edit(request: HttpRequest, clock_id: str) -> HttpResponse:
-    partnership = _partnership(request, "procedure.edit_procedure")
-    if partnership is None:
-        return refuse(request, reason="not allowed to change the procedure")
+@partnership_page("procedure.edit_procedure", refusal="not allowed to change the procedure")
+def clock_edit(request: HttpRequest, partnership: Partnership, clock_id: str) -> HttpResponse:
     procedure = selectors.procedure_for(partnership=partnership)
     clock = next((view for view in procedure.clocks if view.rule.clock_id == clock_id), None)
     if clock is None:
@@ -62,10 +51,8 @@ def clock_edit(request: HttpRequest, clock_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def criterion_edit(request: HttpRequest, code: str) -> HttpResponse:
-    partnership = _partnership(request, "procedure.edit_procedure")
-    if partnership is None:
-        return refuse(request, reason="not allowed to change the procedure")
+@partnership_page("procedure.edit_procedure", refusal="not allowed to change the procedure")
+def criterion_edit(request: HttpRequest, partnership: Partnership, code: str) -> HttpResponse:
     criterion = CRITERIA_BY_CODE.get(code)
     if criterion is None:
         return refuse(request, reason="no such criterion", status=404)
