@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -71,7 +71,22 @@ SIX_DIGITS = re.compile(r"^[0-9]{6}$")
 RECOVERY_CODE = re.compile(r"^[a-z2-7]{8}$")
 
 
-class SecurityCodeForm(forms.Form):
+class _CodeForm(forms.Form):
+    """One code (``code``), checked against ``shape`` once spaces and hyphens are gone (``normalise_code``)."""
+
+    shape: ClassVar[re.Pattern[str]]
+    badly_formed: ClassVar[str]
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not self.shape.match(code):
+            raise forms.ValidationError(self.badly_formed, code="format")
+        return code
+
+
+class SecurityCodeForm(_CodeForm):
+    shape = SIX_DIGITS
+    badly_formed = CODE_FORMAT
     code = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code the app shows now",
@@ -87,14 +102,10 @@ class SecurityCodeForm(forms.Form):
         ),
     )
 
-    def clean_code(self) -> str:
-        code = normalise_code(self.cleaned_data["code"])
-        if not SIX_DIGITS.match(code):
-            raise forms.ValidationError(CODE_FORMAT, code="format")
-        return code
 
-
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(_CodeForm):
+    shape = RECOVERY_CODE
+    badly_formed = RECOVERY_CODE_FORMAT
     code = forms.CharField(
         label="Recovery code",
         help_text="One of the recovery codes you saved when you set up your authenticator app. Each works once.",
@@ -109,12 +120,6 @@ class RecoveryCodeForm(forms.Form):
             }
         ),
     )
-
-    def clean_code(self) -> str:
-        code = normalise_code(self.cleaned_data["code"])
-        if not RECOVERY_CODE.match(code):
-            raise forms.ValidationError(RECOVERY_CODE_FORMAT, code="format")
-        return code
 
 
 # --- Passwords ------------------------------------------------------------------------------
