@@ -1,6 +1,7 @@
 """What the rapid review's services share: the messages more than one of them gives, the free-text table, the
 lifecycle's moments the record belongs to, the rule check and the membership that allows an action, the date
-checks, and telling the Panel, Ofsted and DfE that a local review will be held."""
+checks, writing a dated step that stops a clock, and telling the Panel, Ofsted and DfE that a local review will be
+held."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import rules
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case
+from cspr.cases.services import case_clock_met
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -17,7 +19,14 @@ from cspr.kernel.kit import audit_case, tell
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant, Scope
-from cspr.rapid_reviews.models import LocalReviewNotice, RapidReview
+from cspr.rapid_reviews.models import (
+    LocalReviewNotice,
+    PanelSubmission,
+    PrgDecision,
+    RapidReview,
+    Ratification,
+    RationaleSent,
+)
 from cspr.rapid_reviews.rules import ROLES
 
 # -- messages more than one service gives (module constants: tests match the exact words) ----------------------------
@@ -27,6 +36,7 @@ NOT_AT_RAPID_REVIEW = "The rapid review record can be changed only while the cas
 DATE_IN_FUTURE = "The date must be today or in the past."
 DATE_BEFORE = "The date must be the same as or after {what} ({day})."
 MEETING_NOT_SCHEDULED = "Schedule the PRG meeting first."
+NOT_RATIFIED = "The Executive Group must ratify the rapid review first."
 UNKNOWN_ORGANISATION = "Choose an organisation of this partnership."
 
 TEXTS = FieldTexts(
@@ -130,6 +140,33 @@ def review_for_update(case: Case, *, acting: Acting, at: datetime) -> RapidRevie
         review = RapidReview(case=case, updated_by=acting.user, updated_at=at)
         review.save(force_insert=True)
     return review
+
+
+def ratified_review(case: Case) -> tuple[RapidReview, Ratification]:
+    """The case's rapid review and its ratification; refused while the Executive has not ratified it."""
+    review = RapidReview.objects.filter(case=case).first()
+    ratification = Ratification.objects.filter(review=review).first() if review else None
+    if review is None or ratification is None:
+        raise CaseActionRefused(NOT_RATIFIED)
+    return review, ratification
+
+
+def save_stopping_clock(
+    row: PrgDecision | Ratification | RationaleSent | PanelSubmission,
+    *,
+    acting: Acting,
+    case: Case,
+    clock_id: str,
+    met_on: date,
+    late_reason: str,
+) -> None:
+    """Write a new dated step with its reason for being late (cleaned and sealed in the row), and stop the case's
+    clock ``clock_id`` as met on ``met_on``: ``case_clock_met`` refuses a late date without a reason, and the row
+    rolls back with it. Inside the caller's transaction, with the case locked."""
+    late_reason = TEXTS.clean("late_reason", late_reason)
+    row.seal("late_reason", late_reason)
+    row.save(force_insert=True)
+    case_clock_met(acting=acting, case=case, clock_id=clock_id, met_on=met_on, late_reason=late_reason)
 
 
 def partnership_organisation_ids(case: Case) -> set[int]:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case, Child
-from cspr.cases.services import case_advance, case_clock_met
+from cspr.cases.services import case_advance
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
@@ -39,6 +39,7 @@ from cspr.rapid_reviews.services.common import (
     not_future,
     require,
     review_for_update,
+    save_stopping_clock,
 )
 
 INCOMPLETE = "The rapid review is not complete yet: {count} item(s) still need attention."
@@ -106,10 +107,8 @@ def prg_decision_record(
             recorded_by=acting.user,
             recorded_at=at,
         )
-        late_reason = TEXTS.clean("late_reason", late_reason)
-        decision.seal("late_reason", late_reason)
-        decision.save(force_insert=True)
-        case_clock_met(
+        save_stopping_clock(
+            decision,
             acting=acting,
             case=case,
             clock_id="rapid_review_to_executive",
@@ -275,10 +274,8 @@ def rapid_review_ratify(
             ratified_by=acting.user,
             recorded_at=at,
         )
-        late_reason = TEXTS.clean("late_reason", late_reason)
-        ratification.seal("late_reason", late_reason)
-        ratification.save(force_insert=True)
-        case_clock_met(
+        save_stopping_clock(
+            ratification,
             acting=acting,
             case=case,
             clock_id="executive_ratification",

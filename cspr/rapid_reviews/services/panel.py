@@ -8,12 +8,12 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import case_advance, case_clock_met
+from cspr.cases.services import case_advance
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, now
-from cspr.rapid_reviews.models import PanelResponse, PanelSubmission, RapidReview, Ratification, RationaleSent
+from cspr.rapid_reviews.models import PanelResponse, PanelSubmission, RapidReview, RationaleSent
 from cspr.rapid_reviews.services.common import (
     IN_THE_RECORD,
     TEXTS,
@@ -22,9 +22,10 @@ from cspr.rapid_reviews.services.common import (
     local_review_agreed_tell,
     not_before,
     not_future,
+    ratified_review,
+    save_stopping_clock,
 )
 
-NOT_RATIFIED = "The Executive Group must ratify the rapid review first."
 NO_DISAGREEMENT = "The Executive Group agreed with the PRG, so there is no rationale to send."
 RATIONALE_ALREADY_SENT = "The rationale was already recorded as sent on {sent_on}."
 UNKNOWN_RESPONSE = "Choose what the Panel said."
@@ -63,10 +64,7 @@ def rationale_sent_record(
     not_future(sent_on, today=local_today(at), field="sent_on")
     with transaction.atomic():
         case = case_locked(case)
-        review = RapidReview.objects.filter(case=case).first()
-        ratification = Ratification.objects.filter(review=review).first() if review else None
-        if review is None or ratification is None:
-            raise CaseActionRefused(NOT_RATIFIED)
+        review, ratification = ratified_review(case)
         if not ratification.disagrees_with_prg:
             raise CaseActionRefused(NO_DISAGREEMENT)
         previous = RationaleSent.objects.filter(review=review).first()
@@ -78,10 +76,8 @@ def rationale_sent_record(
             recorded_by=acting.user,
             recorded_at=at,
         )
-        late_reason = TEXTS.clean("late_reason", late_reason)
-        row.seal("late_reason", late_reason)
-        row.save(force_insert=True)
-        case_clock_met(
+        save_stopping_clock(
+            row,
             acting=acting,
             case=case,
             clock_id="discrepancy_rationale_to_panel",
@@ -106,10 +102,7 @@ def panel_submission_record(
     not_future(sent_on, today=local_today(at), field="sent_on")
     with transaction.atomic():
         case = case_locked(case)
-        review = RapidReview.objects.filter(case=case).first()
-        ratification = Ratification.objects.filter(review=review).first() if review else None
-        if review is None or ratification is None:
-            raise CaseActionRefused(NOT_RATIFIED)
+        review, ratification = ratified_review(case)
         not_before(sent_on, ratification.ratified_on, what="the ratification", field="sent_on")
         submission = PanelSubmission(
             review=review,
@@ -117,10 +110,8 @@ def panel_submission_record(
             recorded_by=acting.user,
             recorded_at=at,
         )
-        late_reason = TEXTS.clean("late_reason", late_reason)
-        submission.seal("late_reason", late_reason)
-        submission.save(force_insert=True)
-        case_clock_met(
+        save_stopping_clock(
+            submission,
             acting=acting,
             case=case,
             clock_id="rapid_review_to_panel",
