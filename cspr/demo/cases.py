@@ -6,6 +6,7 @@ Every name, date of birth and address here is made up and obviously fictional. C
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,26 +49,87 @@ def _notification(**values: Any) -> NotificationData:
     return NotificationData(**{**defaults, **values})
 
 
-def _submit(
-    partnership: Partnership, email: str, at: datetime, data: NotificationData, *, referral: bool = False
-) -> Case:
-    return notification_submit(
-        acting=_acting(email),
-        partnership=partnership,
-        data=data,
-        as_referral=referral,
-        submitted_at=at,
-    )
+@dataclass(frozen=True)
+class LaDecision:
+    """The local authority's decision, recorded by its notifier on the day it is dated."""
+
+    notify_panel: bool
+    decided_on: date
+    reason: str
+    hour: int = 10
+
+    def take(self, case: Case) -> None:
+        day = self.decided_on
+        la_decision_record(
+            acting=_acting(NOTIFIER),
+            case=case,
+            notify_panel=self.notify_panel,
+            decided_on=day,
+            reason=self.reason,
+            recorded_at=_at(day.year, day.month, day.day, self.hour),
+        )
 
 
-def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
-    """Five cases at several stages. Returns them in the order created."""
-    notifier = _acting(NOTIFIER)
-    business_unit = _acting(BUSINESS_UNIT)
+@dataclass(frozen=True)
+class Duty:
+    """A notification duty done, recorded by ``by`` on the day it was done."""
 
+    by: str
+    kind: DutyKind
+    done_on: date
+    panel_reference: str = ""
+    hour: int = 10
+
+    def take(self, case: Case) -> None:
+        day = self.done_on
+        duty_record(
+            acting=_acting(self.by),
+            case=case,
+            kind=self.kind,
+            done_on=day,
+            panel_reference=self.panel_reference,
+            recorded_at=_at(day.year, day.month, day.day, self.hour),
+        )
+
+
+@dataclass(frozen=True)
+class Route:
+    """The business unit moves the case on."""
+
+    transition: str
+    at: datetime
+    reason: str = ""
+
+    def take(self, case: Case) -> None:
+        case_route(acting=_acting(BUSINESS_UNIT), case=case, transition=self.transition, reason=self.reason, at=self.at)
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """One demo case: who submits it and when, what it says, and what is done on it afterwards, in order."""
+
+    by: str
+    submitted_at: datetime
+    data: NotificationData
+    referral: bool = False
+    steps: tuple[LaDecision | Duty | Route, ...] = ()
+
+    def seed(self, partnership: Partnership) -> Case:
+        case = notification_submit(
+            acting=_acting(self.by),
+            partnership=partnership,
+            data=self.data,
+            as_referral=self.referral,
+            submitted_at=self.submitted_at,
+        )
+        for step in self.steps:
+            step.take(case)
+        return case
+
+
+DEMO_CASES = (
     # 1. A death with no abuse or neglect suspected: not notifiable.
-    not_notifiable = _submit(
-        partnership,
+    DemoCase(
         NOTIFIER,
         _at(2026, 10, 5),
         _notification(
@@ -90,26 +152,22 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             agencies_involved=(HEALTH_ORGANISATION,),
             parallel_processes=("coroner",),
         ),
-    )
-    la_decision_record(
-        acting=notifier,
-        case=not_notifiable,
-        notify_panel=False,
-        decided_on=date(2026, 10, 6),
-        reason="No abuse or neglect is known or suspected; the child death review process continues.",
-        recorded_at=_at(2026, 10, 6),
-    )
-    case_route(
-        acting=business_unit,
-        case=not_notifiable,
-        transition="record_not_notifiable",
-        reason="The local authority did not notify: the criteria are not met. Learning goes to the child death review.",
-        at=_at(2026, 10, 7),
-    )
-
+        steps=(
+            LaDecision(
+                notify_panel=False,
+                decided_on=date(2026, 10, 6),
+                reason="No abuse or neglect is known or suspected; the child death review process continues.",
+            ),
+            Route(
+                "record_not_notifiable",
+                _at(2026, 10, 7),
+                "The local authority did not notify: the criteria are not met. Learning goes to the child death "
+                "review.",
+            ),
+        ),
+    ),
     # 2. A looked-after child's death: not notifiable to the Panel, but the Secretary of State and Ofsted are told.
-    looked_after = _submit(
-        partnership,
+    DemoCase(
         NOTIFIER,
         _at(2026, 10, 14),
         _notification(
@@ -133,33 +191,22 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             ),
             agencies_involved=(HEALTH_ORGANISATION,),
         ),
-    )
-    la_decision_record(
-        acting=notifier,
-        case=looked_after,
-        notify_panel=False,
-        decided_on=date(2026, 10, 15),
-        reason="An expected death from a life-limiting illness; no abuse or neglect is suspected.",
-        recorded_at=_at(2026, 10, 15),
-    )
-    duty_record(
-        acting=notifier,
-        case=looked_after,
-        kind=DutyKind.SOS_OFSTED_NOTIFIED,
-        done_on=date(2026, 10, 16),
-        recorded_at=_at(2026, 10, 16),
-    )
-    case_route(
-        acting=business_unit,
-        case=looked_after,
-        transition="record_not_notifiable",
-        reason="Not notifiable to the Panel; the Secretary of State and Ofsted were notified on 16 October 2026.",
-        at=_at(2026, 10, 19),
-    )
-
+        steps=(
+            LaDecision(
+                notify_panel=False,
+                decided_on=date(2026, 10, 15),
+                reason="An expected death from a life-limiting illness; no abuse or neglect is suspected.",
+            ),
+            Duty(NOTIFIER, DutyKind.SOS_OFSTED_NOTIFIED, date(2026, 10, 16)),
+            Route(
+                "record_not_notifiable",
+                _at(2026, 10, 19),
+                "Not notifiable to the Panel; the Secretary of State and Ofsted were notified on 16 October 2026.",
+            ),
+        ),
+    ),
     # 3. Serious harm with neglect suspected: the Panel notified, the rapid review under way.
-    rapid_review = _submit(
-        partnership,
+    DemoCase(
         NOTIFIER,
         _at(2026, 11, 13),
         _notification(
@@ -196,40 +243,20 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             parallel_processes=("police investigation",),
             case_outline="Known to children's services since 2024; a child protection plan since August 2026.",
         ),
-    )
-    la_decision_record(
-        acting=notifier,
-        case=rapid_review,
-        notify_panel=True,
-        decided_on=date(2026, 11, 13),
-        reason="Neglect is suspected and the child was seriously harmed in Northvale.",
-        recorded_at=_at(2026, 11, 13, 14),
-    )
-    duty_record(
-        acting=notifier,
-        case=rapid_review,
-        kind=DutyKind.PANEL_NOTIFIED,
-        done_on=date(2026, 11, 16),
-        panel_reference="CSPRP-DEMO-0412",
-        recorded_at=_at(2026, 11, 16),
-    )
-    duty_record(
-        acting=business_unit,
-        case=rapid_review,
-        kind=DutyKind.PARTNERS_INFORMED,
-        done_on=date(2026, 11, 16),
-        recorded_at=_at(2026, 11, 16, 11),
-    )
-    case_route(
-        acting=business_unit,
-        case=rapid_review,
-        transition="start_rapid_review",
-        at=_at(2026, 11, 16, 12),
-    )
-
+        steps=(
+            LaDecision(
+                notify_panel=True,
+                decided_on=date(2026, 11, 13),
+                reason="Neglect is suspected and the child was seriously harmed in Northvale.",
+                hour=14,
+            ),
+            Duty(NOTIFIER, DutyKind.PANEL_NOTIFIED, date(2026, 11, 16), panel_reference="CSPRP-DEMO-0412"),
+            Duty(BUSINESS_UNIT, DutyKind.PARTNERS_INFORMED, date(2026, 11, 16), hour=11),
+            Route("start_rapid_review", _at(2026, 11, 16, 12)),
+        ),
+    ),
     # 4. A referral from health: the local authority has still to decide.
-    referral = _submit(
-        partnership,
+    DemoCase(
         HEALTH,
         _at(2026, 11, 20),
         _notification(
@@ -247,11 +274,9 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             agencies_involved=(HEALTH_ORGANISATION,),
         ),
         referral=True,
-    )
-
+    ),
     # 5. A fresh notification: the local authority's decision is still to be recorded.
-    fresh = _submit(
-        partnership,
+    DemoCase(
         NOTIFIER,
         _at(2026, 11, 24, 16),
         _notification(
@@ -274,5 +299,12 @@ def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
             parallel_processes=("police investigation", "coroner"),
             media_interest=True,
         ),
-    )
-    return [not_notifiable, looked_after, rapid_review, referral, fresh]
+    ),
+)
+"""The demo cases in the order they are created: not notifiable, a looked-after child's death, at the rapid
+review, a referral still to decide, a fresh notification."""
+
+
+def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
+    """Five cases at several stages. Returns them in the order created."""
+    return [demo.seed(partnership) for demo in DEMO_CASES]
