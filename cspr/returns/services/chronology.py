@@ -25,11 +25,9 @@ from cspr.returns.services.common import (
     READER_ROLES,
     ReturnActionRefused,
     _audit_return,
-    _draft_for_editing,
-    _locked_request,
+    _draft_change,
     _require,
     _require_contributor,
-    _touch,
 )
 
 IMPORT_MAX_ROWS = 2_000
@@ -79,11 +77,8 @@ def chronology_entry_add(
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
     happened_on, event, source = _entry_values(happened_on, event, source)
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
+    with _draft_change(acting, info_request, at) as (info_request, draft):
         entry = _entry_create(draft, happened_on=happened_on, event=event, source=source)
-        _touch(draft, at)
         _audit_return(
             acting,
             "returns.chronology_entry_added",
@@ -103,6 +98,14 @@ def _entry_create(draft: AgencyReturn, *, happened_on: date, event: str, source:
     return entry
 
 
+def _draft_entry(draft: AgencyReturn, entry_id: int) -> ChronologyEntry:
+    """An entry of the draft being written; refused when it has none of that id."""
+    entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
+    if entry is None:
+        raise ReturnActionRefused(ENTRY_NOT_FOUND)
+    return entry
+
+
 def chronology_entry_remove(
     *,
     acting: Acting,
@@ -112,15 +115,10 @@ def chronology_entry_remove(
 ) -> None:
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
-        entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
-        if entry is None:
-            raise ReturnActionRefused(ENTRY_NOT_FOUND)
+    with _draft_change(acting, info_request, at, create=False) as (info_request, draft):
+        entry = _draft_entry(draft, entry_id)
         entry_uuid = str(entry.uuid)
         entry.delete()
-        _touch(draft, at)
         _audit_return(
             acting,
             "returns.chronology_entry_removed",
@@ -145,17 +143,12 @@ def chronology_entry_change(
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
     happened_on, event, source = _entry_values(happened_on, event, source)
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
-        entry = ChronologyEntry.objects.filter(agency_return=draft, pk=entry_id).first()
-        if entry is None:
-            raise ReturnActionRefused(ENTRY_NOT_FOUND)
+    with _draft_change(acting, info_request, at, create=False) as (info_request, draft):
+        entry = _draft_entry(draft, entry_id)
         entry.happened_on = happened_on
         entry.seal("event", event)
         entry.seal("source", source)
         entry.save(update_fields=["happened_on", "event_sealed", "source_sealed"])
-        _touch(draft, at)
         _audit_return(
             acting,
             "returns.chronology_entry_changed",
@@ -343,9 +336,7 @@ def chronology_import(
     data = _read_upload(upload)
     rows = _rows_from_xlsx(data) if _import_kind(upload, data) == "xlsx" else _rows_from_csv(data)
     parsed, problems = parse_chronology(rows, today=kit.local_today(at))
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
+    with _draft_change(acting, info_request, at) as (info_request, draft):
         # The same file imported twice (or two files that overlap) must not double the chronology: a row whose
         # date, event and source are already an entry of this return is reported, not added.
         existing = list(ChronologyEntry.objects.filter(agency_return=draft))
@@ -362,7 +353,6 @@ def chronology_import(
             added += 1
         if parsed and not added and not problems:
             raise ReturnActionRefused(IMPORT_ALL_THERE, field="file")
-        _touch(draft, at)
         _audit_return(
             acting,
             "returns.chronology_imported",

@@ -1,13 +1,17 @@
 """What the returns services share: the refusal, the roles that allow each kind of action and the membership that
-allowed it, the request row locked for a write, the draft being written, and the audit event of a return.
+allowed it, the request row locked for a write, the draft being written (and a change to it in one transaction),
+and the audit event of a return.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import rules
+from django.db import transaction
 
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_REQUESTERS
@@ -199,3 +203,16 @@ def _draft_for_editing(
 def _touch(agency_return: AgencyReturn, at: datetime) -> None:
     agency_return.updated_at = at
     agency_return.save(update_fields=["updated_at"])
+
+
+@contextmanager
+def _draft_change(
+    acting: Acting, info_request: InformationRequest, at: datetime, *, create: bool = True
+) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
+    """One change to the content of the draft being written, in one transaction: the request locked and the draft
+    (made on first need when ``create``) given to the block; when the block is done, the draft's time moves on."""
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=create)
+        yield info_request, draft
+        _touch(draft, at)
