@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from cspr.kernel.crypto import new_key_entry
+from cspr.kernel.keys import local_key_file
 
 
 def local_file_keys(var_dir: Path) -> list[str]:
     """The local key file's file store keys ("id:base64" entries, newest first), created on first use (mode 0600)."""
-    path = var_dir / "file-keys.json"
-    if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump({"file_keys": [new_key_entry("local1")]}, handle)
-    return [str(entry) for entry in json.loads(path.read_text())["file_keys"]]
+    data = local_key_file(var_dir / "file-keys.json", lambda: {"file_keys": [new_key_entry("local1")]})
+    return [str(entry) for entry in data["file_keys"]]
