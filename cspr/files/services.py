@@ -124,6 +124,19 @@ def private_files() -> Storage:
     return storages[STORAGE]
 
 
+def _audit_file(acting: Acting, verb: str, stored_file: StoredFile, grant: Grant | None = None, **details: Any) -> None:
+    """An event about a kept file, in its partnership: which file (its uuid), and ``details``."""
+    audit(
+        acting,
+        verb,
+        obj=stored_file,
+        partnership=stored_file.partnership_id,
+        grant=grant,
+        file=str(stored_file.uuid),
+        **details,
+    )
+
+
 # -- keeping a file --------------------------------------------------------------------------------------------------
 
 
@@ -245,13 +258,11 @@ def stored_file_kept(
     try:
         with transaction.atomic():
             stored_file.save(force_insert=True)
-            audit(
+            _audit_file(
                 acting,
                 VERB_STORED,
-                obj=stored_file,
-                partnership=partnership.pk,
-                grant=grant,
-                file=str(stored_file.uuid),
+                stored_file,
+                grant,
                 file_purpose=purpose.value,
                 content_type=checked.content_type,
                 size=checked.size,
@@ -306,16 +317,7 @@ def _refused(
     reaches the caller, as long as the caller holds no transaction open around the call (opening a file writes
     nothing else, so none is needed: do not wrap it in one, or the refusal rolls back with it)."""
     with transaction.atomic():
-        audit(
-            acting,
-            verb,
-            obj=stored_file,
-            partnership=stored_file.partnership_id,
-            grant=grant,
-            file=str(stored_file.uuid),
-            problem=problem,
-            **details,
-        )
+        _audit_file(acting, verb, stored_file, grant, problem=problem, **details)
     return StoredFileRefused(FILE_UNAVAILABLE if problem != "partnership" else NOT_ALLOWED, problem=problem)
 
 
@@ -373,13 +375,11 @@ def stored_file_open(
         else stored_file.unseal("original_name")
     )
     with transaction.atomic():
-        audit(
+        _audit_file(
             acting,
             VERB_OPENED,
-            obj=stored_file,
-            partnership=stored_file.partnership_id,
-            grant=grant,
-            file=str(stored_file.uuid),
+            stored_file,
+            grant,
             file_purpose=stored_file.purpose,
             reason=reason,
             content_type=stored_file.content_type,
@@ -455,15 +455,7 @@ def stored_file_reencrypt(*, acting: Acting, stored_file: StoredFile) -> bool:
             )
             if not moved:
                 raise StoredFileRefused(FILE_MOVED_ON, problem="moved_on")
-            audit(
-                acting,
-                VERB_REENCRYPTED,
-                obj=stored_file,
-                partnership=stored_file.partnership_id,
-                file=str(stored_file.uuid),
-                from_key=key_id,
-                to_key=newest,
-            )
+            _audit_file(acting, VERB_REENCRYPTED, stored_file, from_key=key_id, to_key=newest)
             if new_name != old_name:
                 transaction.on_commit(lambda: _delete_blob(old_name))
     except BaseException:
