@@ -192,19 +192,21 @@ def attachment_get(*, agency_return_ids: list[int], attachment_uuid: Any) -> Ret
     )
 
 
+def contributor_memberships(*, info_request: InformationRequest) -> QuerySet[Membership]:
+    """The active memberships through which active people answer for the request's organisation in its
+    partnership (with their users)."""
+    return Membership.objects.filter(
+        partnership_id=info_request.partnership_id,
+        organisation_id=info_request.organisation_id,
+        role__in=[role.value for role in RETURN_CONTRIBUTORS],
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+
+
 def colleagues(*, info_request: InformationRequest) -> list[Any]:
     """People who answer for the request's organisation in its partnership (for assigning and designating leads)."""
-    memberships = (
-        Membership.objects.filter(
-            partnership_id=info_request.partnership_id,
-            organisation_id=info_request.organisation_id,
-            role__in=[role.value for role in RETURN_CONTRIBUTORS],
-            is_active=True,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
+    memberships = contributor_memberships(info_request=info_request).order_by("user__full_name", "user__email")
     people = {membership.user_id: membership.user for membership in memberships}
     return list(people.values())
 

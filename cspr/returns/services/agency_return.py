@@ -20,6 +20,7 @@ from cspr.returns.models import (
     RETURN_TEXT_FIELDS,
     AgencyReturn,
     InformationRequest,
+    OrganisationLead,
     RequestStatus,
     ReturnAttachment,
     ReturnStatus,
@@ -140,6 +141,21 @@ def return_missing_parts(agency_return: AgencyReturn) -> list[str]:
     return [words for _, words in return_missing_fields(agency_return)]
 
 
+def _refuse_incomplete(draft: AgencyReturn) -> None:
+    """Refuse to go on while the return lacks any part it needs before sign-off, naming each."""
+    missing = return_missing_parts(draft)
+    if missing:
+        raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
+
+
+def _lead_of(info_request: InformationRequest) -> OrganisationLead:
+    """The designated lead of the request's organisation, who signs the return off; refused when none is named."""
+    lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
+    if lead is None:
+        raise ReturnActionRefused(NO_LEAD)
+    return lead
+
+
 def return_sign_off_request(
     *,
     acting: Acting,
@@ -154,12 +170,8 @@ def return_sign_off_request(
         draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
         if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
             raise ReturnActionRefused(ALREADY_AWAITING)
-        missing = return_missing_parts(draft)
-        if missing:
-            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
-        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
-        if lead is None:
-            raise ReturnActionRefused(NO_LEAD)
+        _refuse_incomplete(draft)
+        lead = _lead_of(info_request)
         draft.status = ReturnStatus.AWAITING_SIGN_OFF
         draft.sign_off_requested_at = at
         draft.updated_at = at
@@ -203,14 +215,10 @@ def return_submit(
     with transaction.atomic():
         info_request = _locked_request(info_request)
         draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
-        lead = lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
-        if lead is None:
-            raise ReturnActionRefused(NO_LEAD)
+        lead = _lead_of(info_request)
         if lead.user_id != acting.user_id:
             raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))
-        missing = return_missing_parts(draft)
-        if missing:
-            raise ReturnActionRefused(INCOMPLETE.format(parts="; ".join(missing)), field=INCOMPLETE_FIELD)
+        _refuse_incomplete(draft)
         draft.status = ReturnStatus.SUBMITTED
         draft.signed_off_by = acting.user
         draft.submitted_by = acting.user

@@ -149,6 +149,16 @@ def _locked_request(info_request: InformationRequest) -> InformationRequest:
     )
 
 
+def _locked_open_request(info_request: InformationRequest) -> InformationRequest:
+    """The request row locked, refused once the return is submitted or the organisation recorded as not involved."""
+    info_request = _locked_request(info_request)
+    if info_request.status == RequestStatus.SUBMITTED:
+        raise ReturnActionRefused(ALREADY_SUBMITTED)
+    if info_request.status == RequestStatus.NOT_INVOLVED:
+        raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
+    return info_request
+
+
 def latest_return(info_request: InformationRequest) -> AgencyReturn | None:
     return AgencyReturn.objects.filter(request=info_request).order_by("-version").first()
 

@@ -19,10 +19,8 @@ from cspr.kernel.acting import Acting, system_acting
 from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, ReminderKind, RequestReminder, RequestStatus
 from cspr.returns.services.common import (
-    ALREADY_NOT_INVOLVED,
-    ALREADY_SUBMITTED,
     ReturnActionRefused,
-    _locked_request,
+    _locked_open_request,
     _request_details,
     _require_requester,
     _tell_nobody_to_answer,
@@ -57,11 +55,7 @@ def request_chase(
     grant = _require_requester(acting, info_request.case)
     at = kit.now(at)
     with transaction.atomic():
-        info_request = _locked_request(info_request)
-        if info_request.status == RequestStatus.SUBMITTED:
-            raise ReturnActionRefused(ALREADY_SUBMITTED)
-        if info_request.status == RequestStatus.NOT_INVOLVED:
-            raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
+        info_request = _locked_open_request(info_request)
         case = info_request.case
         recipients = member_emails(
             partnership_id=info_request.partnership_id,

@@ -16,14 +16,14 @@ from cspr.domain.rules import before_rapid_review, is_closed
 from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
 from cspr.kernel.text import clean_text
-from cspr.partnerships.models import Membership, PartnershipOrganisation
+from cspr.partnerships.models import PartnershipOrganisation
 from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, RequestStatus
+from cspr.returns.selectors import contributor_memberships
 from cspr.returns.services.clock import _clock_stop_if_all_in
 from cspr.returns.services.common import (
-    ALREADY_NOT_INVOLVED,
-    ALREADY_SUBMITTED,
     ReturnActionRefused,
+    _locked_open_request,
     _locked_request,
     _request_details,
     _require_contributor,
@@ -161,18 +161,7 @@ def request_assign(
 ) -> InformationRequest:
     """Give the request to a colleague: another contributor for the same organisation in the same partnership."""
     grant = _require_contributor(acting, info_request)
-    colleague = (
-        Membership.objects.filter(
-            partnership_id=info_request.partnership_id,
-            organisation_id=info_request.organisation_id,
-            role__in=[role.value for role in RETURN_CONTRIBUTORS],
-            is_active=True,
-            user__is_active=True,
-            user_id=assignee_id,
-        )
-        .select_related("user")
-        .first()
-    )
+    colleague = contributor_memberships(info_request=info_request).filter(user_id=assignee_id).first()
     if colleague is None:
         raise ReturnActionRefused(NOT_A_CONTRIBUTOR, field="assignee")
     with transaction.atomic():
@@ -219,11 +208,7 @@ def request_mark_not_involved(
     if not reason:
         raise ReturnActionRefused(NOT_INVOLVED_REASON_NEEDED, field="reason")
     with transaction.atomic():
-        info_request = _locked_request(info_request)
-        if info_request.status == RequestStatus.SUBMITTED:
-            raise ReturnActionRefused(ALREADY_SUBMITTED)
-        if info_request.status == RequestStatus.NOT_INVOLVED:
-            raise ReturnActionRefused(ALREADY_NOT_INVOLVED)
+        info_request = _locked_open_request(info_request)
         info_request.status = RequestStatus.NOT_INVOLVED
         info_request.not_involved_at = at
         info_request.not_involved_by = acting.user
