@@ -56,6 +56,18 @@ def _manager_grant(acting: Acting, partnership_id: int) -> Grant | None:
     return acting.grant_for(partnership_id, [role for role in Role if role in PEOPLE_MANAGERS])
 
 
+def _audit_people(acting: Acting, verb: str, obj: Membership | Invitation, partnership_id: int, **details: Any) -> None:
+    """An event about the partnership's people, done through the membership that lets the person manage them."""
+    audit(
+        acting,
+        verb,
+        obj=obj,
+        partnership=partnership_id,
+        grant=_manager_grant(acting, partnership_id),
+        **details,
+    )
+
+
 def membership_grant(
     *,
     acting: Acting,
@@ -80,12 +92,11 @@ def membership_grant(
             membership.is_active = True
             membership.save(update_fields=["is_active"])
         if changed:
-            audit(
+            _audit_people(
                 acting,
                 "membership.granted",
-                obj=membership,
-                partnership=partnership,
-                grant=_manager_grant(acting, partnership.pk),
+                membership,
+                partnership.pk,
                 user_id=user.pk,
                 role=role.value,
                 organisation_id=organisation.pk if organisation else None,
@@ -228,12 +239,11 @@ def invitation_send(
             created_at=sent_at,
             expires_at=sent_at + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
-        audit(
+        _audit_people(
             acting,
             "invitation.sent",
-            obj=invitation,
-            partnership=partnership,
-            grant=_manager_grant(acting, partnership.pk),
+            invitation,
+            partnership.pk,
             role=role.value,
             organisation_id=organisation.pk if organisation else None,
         )
@@ -333,12 +343,11 @@ def membership_change(
         membership.role = role.value
         membership.organisation = organisation
         membership.save(update_fields=["role", "organisation"])
-        audit(
+        _audit_people(
             acting,
             "membership.changed",
-            obj=membership,
-            partnership=partnership,
-            grant=_manager_grant(acting, partnership.pk),
+            membership,
+            partnership.pk,
             before=before,
             after={"role": role.value, "organisation_id": membership.organisation_id},
         )
@@ -376,12 +385,11 @@ def membership_set_active(*, acting: Acting, membership: Membership, active: boo
         before = scope_for(person)
         membership.is_active = active
         membership.save(update_fields=["is_active"])
-        audit(
+        _audit_people(
             acting,
             "membership.enabled" if active else "membership.disabled",
-            obj=membership,
-            partnership=membership.partnership_id,
-            grant=_manager_grant(acting, membership.partnership_id),
+            membership,
+            membership.partnership_id,
             user_id=membership.user_id,
             role=membership.role,
         )
