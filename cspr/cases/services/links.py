@@ -29,6 +29,18 @@ def link_create(*, note: str, **fields: Any) -> CaseLink:
     return link
 
 
+def _same_child_link(case: Case, other: Case, *, note: str, acting: Acting, at: datetime) -> CaseLink:
+    """One direction of a link between two cases about the same child or incident, made by the person acting."""
+    return link_create(
+        case=case,
+        kind=CaseLink.Kind.DUPLICATE,
+        other_case=other,
+        note=note,
+        created_by=acting.user,
+        created_at=at,
+    )
+
+
 def case_link(
     *,
     acting: Acting,
@@ -50,23 +62,9 @@ def case_link(
     with transaction.atomic():
         if CaseLink.objects.filter(case=case, other_case=other, kind=CaseLink.Kind.DUPLICATE).exists():
             raise CaseActionRefused(LINK_EXISTS, field="other_reference")
-        link = link_create(
-            case=case,
-            kind=CaseLink.Kind.DUPLICATE,
-            other_case=other,
-            note=note,
-            created_by=acting.user,
-            created_at=at,
-        )
+        link = _same_child_link(case, other, note=note, acting=acting, at=at)
         if not CaseLink.objects.filter(case=other, kind=CaseLink.Kind.DUPLICATE, other_case=case).exists():
-            link_create(
-                case=other,
-                kind=CaseLink.Kind.DUPLICATE,
-                other_case=case,
-                note=note,
-                created_by=acting.user,
-                created_at=at,
-            )
+            _same_child_link(other, case, note=note, acting=acting, at=at)
         CaseLink.objects.filter(
             case__in=[case, other], other_case__in=[case, other], kind=CaseLink.Kind.POSSIBLE_DUPLICATE
         ).update(resolved_at=at)
