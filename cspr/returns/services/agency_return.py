@@ -31,6 +31,7 @@ from cspr.returns.services.common import (
     ReturnActionRefused,
     _audit_return,
     _draft_for_editing,
+    _draft_locked,
     _locked_request,
     _require_contributor,
     _require_reader,
@@ -165,9 +166,7 @@ def return_sign_off_request(
     """Send the finished draft to the organisation's designated lead (e-mailed) for sign-off."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
+    with _draft_locked(acting, info_request, at, create=False, changes_content=False) as (info_request, draft):
         if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
             raise ReturnActionRefused(ALREADY_AWAITING)
         _refuse_incomplete(draft)
@@ -212,9 +211,7 @@ def return_submit(
     """The designated lead signs off and submits the return; it is then locked. The business unit is told."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False, changes_content=False)
+    with _draft_locked(acting, info_request, at, create=False, changes_content=False) as (info_request, draft):
         lead = _lead_of(info_request)
         if lead.user_id != acting.user_id:
             raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))

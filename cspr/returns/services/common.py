@@ -216,13 +216,30 @@ def _touch(agency_return: AgencyReturn, at: datetime) -> None:
 
 
 @contextmanager
+def _draft_locked(
+    acting: Acting,
+    info_request: InformationRequest,
+    at: datetime,
+    *,
+    create: bool = True,
+    changes_content: bool = True,
+) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
+    """One transaction on the draft being written: the request locked, and the draft (see
+    :func:`_draft_for_editing` for ``create`` and ``changes_content``) given to the block."""
+    with transaction.atomic():
+        info_request = _locked_request(info_request)
+        draft = _draft_for_editing(
+            acting=acting, info_request=info_request, at=at, create=create, changes_content=changes_content
+        )
+        yield info_request, draft
+
+
+@contextmanager
 def _draft_change(
     acting: Acting, info_request: InformationRequest, at: datetime, *, create: bool = True
 ) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
-    """One change to the content of the draft being written, in one transaction: the request locked and the draft
-    (made on first need when ``create``) given to the block; when the block is done, the draft's time moves on."""
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=create)
+    """One change to the content of the draft being written, as :func:`_draft_locked`; when the block is done, the
+    draft's time moves on."""
+    with _draft_locked(acting, info_request, at, create=create) as (info_request, draft):
         yield info_request, draft
         _touch(draft, at)
