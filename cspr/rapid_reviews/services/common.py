@@ -15,7 +15,7 @@ from cspr.cases.services import case_clock_met
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, tell
+from cspr.kernel.kit import audit_case, local_today, tell
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant, Scope
@@ -118,6 +118,13 @@ def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:
 def not_future(day: date, *, today: date, field: str) -> None:
     if day > today:
         raise CaseActionRefused(DATE_IN_FUTURE, field=field)
+
+
+def day_or_today(day: date | None, *, at: datetime, field: str) -> date:
+    """The date a step was taken: the one given, else the day of ``at``; refused when in the future."""
+    day = day or local_today(at)
+    not_future(day, today=local_today(at), field=field)
+    return day
 
 
 def not_before(day: date, earlier: date, *, what: str, field: str) -> None:

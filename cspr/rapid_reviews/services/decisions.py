@@ -34,6 +34,7 @@ from cspr.rapid_reviews.services.common import (
     TEXTS,
     allowed,
     case_locked,
+    day_or_today,
     local_review_agreed_tell,
     not_before,
     not_future,
@@ -87,8 +88,7 @@ def prg_decision_record(
     """
     grant = allowed(acting, "rapid_reviews.decide", case)
     at = now(at)
-    decided_on = decided_on or local_today(at)
-    not_future(decided_on, today=local_today(at), field="decided_on")
+    decided_on = day_or_today(decided_on, at=at, field="decided_on")
     with transaction.atomic():
         case = case_locked(case)
         review = RapidReview.objects.select_for_update().filter(case=case).first()
@@ -176,8 +176,7 @@ def partner_sign_off(
     """One lead safeguarding partner signs off, through an Executive member of that organisation."""
     require("rapid_reviews.sign_off", acting.scope, case)
     at = now(at)
-    signed_on = signed_on or local_today(at)
-    not_future(signed_on, today=local_today(at), field="signed_on")
+    signed_on = day_or_today(signed_on, at=at, field="signed_on")
     partners = PartnershipOrganisation.objects.filter(partnership_id=case.partnership_id, is_safeguarding_partner=True)
     if organisation_id not in set(partners.values_list("organisation_id", flat=True)):
         raise CaseActionRefused(NOT_A_PARTNER, field="organisation")
@@ -236,8 +235,7 @@ def rapid_review_ratify(
     """
     grant = allowed(acting, "rapid_reviews.sign_off", case)
     at = now(at)
-    ratified_on = ratified_on or local_today(at)
-    not_future(ratified_on, today=local_today(at), field="ratified_on")
+    ratified_on = day_or_today(ratified_on, at=at, field="ratified_on")
     with transaction.atomic():
         case = case_locked(case)
         review = RapidReview.objects.select_for_update().filter(case=case).first()
