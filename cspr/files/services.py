@@ -8,11 +8,19 @@
 * :func:`stored_file_open` — read the blob through the storage, decrypt it, compare size and SHA-256 with the row,
   and hand back a :class:`FileDownload` audited with the reason given. A file that is missing, changed, swapped or
   under a key no longer configured is refused and the refusal audited: it is never served.
+  :func:`stored_file_readable` makes the same checks without handing anything out.
 * :func:`stored_file_remove` — the row goes with the transaction, the blob once it commits.
 * :func:`stored_file_reencrypt` / :func:`stored_files_reencrypt` — after a new key is put first in ``FILE_KEYS``.
 
 Who may keep or open which file is the calling app's rule (its own ``rules`` predicates, checked before it calls):
 the store only refuses someone who holds no membership in the file's partnership, and records the reason given.
+
+**One event per keep and per opening.** Without ``audit_as`` the store records its own (``stored_file.stored``,
+``stored_file.opened``). A calling app whose history needs the event under its own verb (a case's "Document added",
+"Document downloaded") passes ``audit_as``: a function that records that one event, called in the store's
+transaction with the store's facts to add to it (:func:`file_facts`: the file's uuid, purpose, content type, size
+and checksum; the key id when kept, the reason when opened). The store then records no event of its own, so each
+keep and each opening is on the trail once, with its reason. Refusals are always the store's own events.
 Reads and writes go through ``django.core.files.storage.storages["private_files"]`` only, so object storage can
 take the place of the folder by setting.
 """
@@ -24,7 +32,7 @@ import hashlib
 import io
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,12 +56,14 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import Grant
 
 __all__ = [
+    "AuditAs",
     "FileDownload",
     "FileRejected",
     "StoredFileRefused",
     "stored_file_create",
     "stored_file_kept",
     "stored_file_open",
+    "stored_file_readable",
     "stored_file_reencrypt",
     "stored_file_remove",
     "stored_files_reencrypt",
@@ -78,6 +88,11 @@ VERB_OPEN_REFUSED = "stored_file.open_refused"
 VERB_REMOVED = "stored_file.removed"
 VERB_REENCRYPTED = "stored_file.reencrypted"
 VERB_REENCRYPT_REFUSED = "stored_file.reencrypt_refused"
+
+
+#: How a calling app records the one event of a keep or an opening itself: given the store's facts, it writes the
+#: event (its own verb and object, the store's facts among the details).
+AuditAs = Callable[[dict[str, Any]], object]
 
 
 class StoredFileRefused(CaseActionRefused):
@@ -206,6 +221,17 @@ def _floor(acting: Acting, partnership_id: int) -> bool:
     return acting.is_system or bool(acting.roles_in(partnership_id))
 
 
+def file_facts(stored_file: StoredFile) -> dict[str, Any]:
+    """What the audit trail keeps about a file: never its title or name, which may name people."""
+    return {
+        "file": str(stored_file.uuid),
+        "file_purpose": stored_file.purpose,
+        "content_type": stored_file.content_type,
+        "size": stored_file.size,
+        "sha256": stored_file.sha256,
+    }
+
+
 @contextlib.contextmanager
 def stored_file_kept(
     *,
@@ -216,6 +242,7 @@ def stored_file_kept(
     title: str,
     grant: Grant | None = None,
     at: datetime | None = None,
+    audit_as: AuditAs | None = None,
     **details: Any,
 ) -> Iterator[StoredFile]:
     """Keep an upload for the block that records what it is for, all in one transaction.
@@ -230,7 +257,8 @@ def stored_file_kept(
     and the blob is removed again, so no blob outlives a record that was rolled back. Raises
     :class:`FileRejected` (before anything is written) for a file that may not be kept, and
     :class:`StoredFileRefused` for a missing title or a person with no membership in ``partnership``.
-    ``details`` are added to the audit event (the calling app's references; never a title or a name).
+    The one audit event is recorded once the block has run: ``stored_file.stored`` with ``details`` added (the
+    calling app's references; never a title or a name), or the calling app's own through ``audit_as``.
     """
     purpose = Purpose(purpose)
     if not _floor(acting, partnership.pk):
@@ -258,19 +286,12 @@ def stored_file_kept(
     try:
         with transaction.atomic():
             stored_file.save(force_insert=True)
-            _audit_file(
-                acting,
-                VERB_STORED,
-                stored_file,
-                grant,
-                file_purpose=purpose.value,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                key_id=key_id,
-                **details,
-            )
             yield stored_file
+            facts = {**file_facts(stored_file), "key_id": key_id}
+            if audit_as is not None:
+                audit_as(facts)
+            else:
+                audit(acting, VERB_STORED, obj=stored_file, partnership=partnership.pk, grant=grant, **facts, **details)
     except BaseException:
         _delete_blob(stored_file.storage_name)
         raise
@@ -285,6 +306,7 @@ def stored_file_create(
     title: str,
     grant: Grant | None = None,
     at: datetime | None = None,
+    audit_as: AuditAs | None = None,
     **details: Any,
 ) -> StoredFile:
     """Keep an upload on its own (atomic, audited); see :func:`stored_file_kept` for what is checked and refused.
@@ -301,6 +323,7 @@ def stored_file_create(
         title=title,
         grant=grant,
         at=at,
+        audit_as=audit_as,
         **details,
     ) as stored_file:
         pass
@@ -348,6 +371,7 @@ def stored_file_open(
     reason: str,
     neutral_name: str = "",
     grant: Grant | None = None,
+    audit_as: AuditAs | None = None,
     **details: Any,
 ) -> FileDownload:
     """A kept file's plain contents for someone the calling app has allowed, audited with ``reason`` (why they open
@@ -356,7 +380,9 @@ def stored_file_open(
 
     The download keeps the uploaded file's name (which may name people) unless ``neutral_name`` is given (for a
     reader who may not see identifying details): then the name is not even decrypted and the file is called
-    ``<neutral_name>.<ext>``. ``details`` are added to the audit event (the calling app's references).
+    ``<neutral_name>.<ext>``. The opening is one audit event: ``stored_file.opened`` with ``details`` added (the
+    calling app's references), or the calling app's own through ``audit_as`` (given the reason among the store's
+    facts). A refusal is ``stored_file.open_refused``, with ``details``.
     """
     reason = clean_text(reason, subject=REASON_SUBJECT, limit=text.NOTE, field="reason", refused=StoredFileRefused)
     if not reason:
@@ -374,25 +400,36 @@ def stored_file_open(
         if neutral_name
         else stored_file.unseal("original_name")
     )
+    facts = {**file_facts(stored_file), "reason": reason}
     with transaction.atomic():
-        _audit_file(
-            acting,
-            VERB_OPENED,
-            stored_file,
-            grant,
-            file_purpose=stored_file.purpose,
-            reason=reason,
-            content_type=stored_file.content_type,
-            size=stored_file.size,
-            sha256=stored_file.sha256,
-            **details,
-        )
+        if audit_as is not None:
+            audit_as(facts)
+        else:
+            audit(
+                acting,
+                VERB_OPENED,
+                obj=stored_file,
+                partnership=stored_file.partnership_id,
+                grant=grant,
+                **facts,
+                **details,
+            )
     return FileDownload(
         content=content,
         filename=documents.safe_name(filename),
         content_type=stored_file.content_type,
         sha256=stored_file.sha256,
     )
+
+
+def stored_file_readable(*, stored_file: StoredFile) -> bool:
+    """Whether the file could be opened now: its blob is there, decrypts under a configured key and matches the size
+    and checksum it was kept with. Nothing is handed out and nothing is audited (no one sees the contents)."""
+    try:
+        _plain_contents(stored_file)
+    except StoredFileRefused:
+        return False
+    return True
 
 
 # -- removing a file -------------------------------------------------------------------------------------------------

@@ -108,8 +108,9 @@ class SealedReadAuditMiddleware:
 # -- data migrations ------------------------------------------------------------------------------------------------
 
 
-def _rows(model: Any, fields: Iterable[str]) -> Iterator[Any]:
-    yield from model._default_manager.only("pk", "uuid", *fields).order_by("pk").iterator(chunk_size=500)
+def _rows(model: Any, fields: Iterable[str], *, where: dict[str, Any] | None = None) -> Iterator[Any]:
+    rows = model._default_manager.filter(**(where or {}))
+    yield from rows.only("pk", "uuid", *fields).order_by("pk").iterator(chunk_size=500)
 
 
 def uuids_fill(apps: Any, schema_editor: Any, *, model: str) -> None:
@@ -160,20 +161,25 @@ def unseal_to_clear_columns(
         historical._default_manager.filter(pk=row.pk).update(**changes)
 
 
-def reseal_moved(apps: Any, schema_editor: Any, *, old: str, new: str, fields: Iterable[str]) -> int:
+def reseal_moved(
+    apps: Any, schema_editor: Any, *, old: str, new: str, fields: Iterable[str], where: dict[str, Any] | None = None
+) -> int:
     """Re-encrypt sealed values that were bound to ``old`` ("app.model") for their new place ``new``.
 
     Run it in the data migration of a refactor that moves a model to another app, renames it, or merges it into
     another table: the rows (and their uuids) must already be in ``new``'s table, with the ciphertext copied as it
     was. Each value is decrypted under ``old.<field>.<uuid>`` and sealed again under ``new.<field>.<uuid>``; a
-    value already under the new context is left alone, so the step can run twice. Returns the values re-sealed.
+    value already under the new context is left alone, so the step can run twice. When rows moved into one table
+    from several places, ``where`` (filter arguments) picks those that came from ``old``. Returns the values
+    re-sealed.
     """
     old_app, _, old_model = old.partition(".")
     new_app, _, new_model = new.partition(".")
     historical = apps.get_model(new_app, new_model)
     fields = tuple(fields)
     count = 0
-    for row in _rows(historical, [f"{name}{SUFFIX}" for name in fields]):
+    rows = _rows(historical, [f"{name}{SUFFIX}" for name in fields], where=where)
+    for row in rows:
         changes = {}
         for name in fields:
             token = getattr(row, f"{name}{SUFFIX}")
