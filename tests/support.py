@@ -165,3 +165,16 @@ def at_the_same_moment(action: Callable[[], None], *, times: int = 2) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def private_storage(settings: Any, root: Any) -> Any:
+    """Point the file store's storage (``STORAGES["private_files"]``) at a folder of the test's own; its root."""
+    from cspr.settings.base import private_files_storage
+
+    settings.STORAGES = {**settings.STORAGES, "private_files": private_files_storage(root)}
+    return root
+
+
+def stored_blobs(root: Any) -> list[Any]:
+    """Every file under a storage folder (none when it was never made)."""
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []

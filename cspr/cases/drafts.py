@@ -5,36 +5,35 @@ Pages save what the person typed, as typed, so nothing is lost when a page has e
 answers' shape is the web form's business (:mod:`cspr.intake.forms`); this module stores and audits them.
 
 Drafts are audited when created, submitted and deleted, with the draft's uuid only, never its content. Files
-uploaded to a draft are checked exactly as case documents are (:func:`cspr.kernel.documents.store`: size, type by
-content, the scanner hook) and then kept sealed under ``PRIVATE_MEDIA_ROOT/drafts/<draft uuid>/`` until the draft
-is submitted (they are attached to the case with :func:`cspr.cases.services.document_attach`) or deleted.
+uploaded to a draft are kept by the one file store from the start (ADR 0016: checked exactly as case documents are,
+encrypted at rest, purpose ``notification_document``); the draft's answers keep each one's uuid (``key``) with what
+the documents page shows of it. On submission they become the case's documents without being copied
+(:func:`cspr.cases.services.documents_adopt`); a removed document, or a deleted draft's, leaves the store.
 """
 
 from __future__ import annotations
 
-import base64
-import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, cast
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cspr.cases.models import Case
+from cspr.cases.models import Case, CaseDocument
 from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NotificationData
-from cspr.cases.services import document_attach, notification_submit, submitting_grant
+from cspr.cases.services import documents_adopt, notification_submit, submitting_grant
 from cspr.cases.services.common import la_notifier_grant, referring_grant
 from cspr.core.policy import DOCUMENT_UPLOADERS
+from cspr.files.models import Purpose, StoredFile
+from cspr.files.services import stored_file_kept, stored_file_readable, stored_file_remove
 from cspr.kernel import documents
-from cspr.kernel.acting import Acting, system_acting
-from cspr.kernel.crypto import DecryptionError, decrypt, encrypt, needs_rotation
+from cspr.kernel.acting import Acting
+from cspr.kernel.crypto import DecryptionError
 from cspr.kernel.kit import audit
 from cspr.partnerships.models import Organisation, Partnership
 from cspr.partnerships.scoping import Scope
@@ -156,20 +155,53 @@ def draft_update(
     return fresh
 
 
-def _files_dir(draft: NotificationDraft) -> Path:
-    return documents.root() / "drafts" / str(draft.uuid)
+def _draft_files(draft: NotificationDraft, answers: dict[str, Any] | None = None) -> list[StoredFile]:
+    """The stored files of the draft's documents (those its answers name, in the draft's partnership)."""
+    keys = []
+    for item in (draft.answers if answers is None else answers).get("documents", []):
+        try:
+            keys.append(uuid.UUID(str(item.get("key", ""))))
+        except ValueError:
+            continue
+    return list(
+        StoredFile.objects.filter(
+            uuid__in=keys, partnership_id=draft.partnership_id, purpose=Purpose.NOTIFICATION_DOCUMENT
+        )
+    )
 
 
-def _remove_files(draft_uuid: uuid.UUID) -> None:
-    shutil.rmtree(documents.root() / "drafts" / str(draft_uuid), ignore_errors=True)
+def _files_of_unreadable_draft(draft: NotificationDraft) -> list[StoredFile]:
+    """The documents of a draft whose answers can no longer be decrypted (it can only be deleted): the owner's
+    documents in the partnership that no case has and no other draft of theirs that can still be read names."""
+    named: set[str] = set()
+    for other in drafts_of(user=draft.owner, partnership_id=draft.partnership_id).exclude(pk=draft.pk):
+        try:
+            named.update(stored_file.uuid.hex for stored_file in _draft_files(other))
+        except DecryptionError:
+            continue
+    return [
+        stored_file
+        for stored_file in StoredFile.objects.filter(
+            partnership_id=draft.partnership_id,
+            purpose=Purpose.NOTIFICATION_DOCUMENT,
+            uploaded_by_id=draft.owner_id,
+        ).exclude(pk__in=CaseDocument.objects.values("stored_file_id"))
+        if stored_file.uuid.hex not in named
+    ]
 
 
 def draft_delete(*, acting: Acting, draft: NotificationDraft) -> None:
+    """Delete the draft and its documents (their rows with it, their contents from the store once it commits)."""
     draft_uuid = draft.uuid
+    try:
+        files = _draft_files(draft)
+    except DecryptionError:  # its answers cannot be read (a key gone, a changed row): it can only be deleted
+        files = _files_of_unreadable_draft(draft)
     with transaction.atomic():
         audit(acting, "notification_draft.deleted", obj=draft, partnership=draft.partnership, draft=str(draft_uuid))
+        for stored_file in files:
+            stored_file_remove(acting=acting, stored_file=stored_file, draft=str(draft_uuid))
         draft.delete()
-        transaction.on_commit(lambda: _remove_files(draft_uuid))
 
 
 # -- documents -----------------------------------------------------------------------------------------------------
@@ -194,55 +226,40 @@ class DraftDocument:
         )
 
 
-def _document_context(draft_uuid: uuid.UUID, key: str) -> str:
-    return f"cases.notificationdraft.document.{draft_uuid}.{key}"
+def draft_document_add(*, acting: Acting, draft: NotificationDraft, upload: Any, title: str) -> DraftDocument:
+    """Keep the file in the file store (checked as a case document is, encrypted at rest) for the draft.
 
-
-def draft_document_add(*, draft: NotificationDraft, upload: Any, title: str) -> DraftDocument:
-    """Check the file as a case document is checked, then keep it sealed with the draft.
-
-    Raises :class:`cspr.kernel.documents.FileRejected` (with the words to show) for a file that may not be kept.
+    Raises :class:`cspr.kernel.documents.FileRejected` (with the words to show) for a file that may not be kept, and
+    :class:`cspr.files.services.StoredFileRefused` for a title the store refuses.
     """
     if len(draft.answers.get("documents", [])) >= MAX_DRAFT_DOCUMENTS:
         raise documents.FileRejected(TOO_MANY_DOCUMENTS)
-    key = uuid.uuid4().hex
-    # The same checks as a case document; the checked copy is sealed and the plain one removed at once.
-    checking_dir = f"draft-{draft.uuid}"
-    stored = documents.store(upload=upload, case_uuid=checking_dir, document_uuid=key)
-    plain = documents.absolute(stored.relative_path)
-    try:
-        sealed = encrypt(
-            base64.b64encode(plain.read_bytes()).decode("ascii"), context=_document_context(draft.uuid, key)
+    with stored_file_kept(
+        acting=acting,
+        partnership=draft.partnership,
+        upload=upload,
+        purpose=Purpose.NOTIFICATION_DOCUMENT,
+        title=title,
+        draft=str(draft.uuid),
+    ) as stored_file:
+        # In the store's transaction: if the answers cannot be saved, the file is not kept either.
+        document = DraftDocument(
+            key=stored_file.uuid.hex,
+            title=title.strip(),
+            filename=documents.original_name(upload, "document"),
+            content_type=stored_file.content_type,
+            size=stored_file.size,
         )
-    finally:
-        documents.remove(stored.relative_path)
-        shutil.rmtree(plain.parent, ignore_errors=True)
-    directory = _files_dir(draft)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = directory / key
-    with open(target, "x", encoding="ascii") as handle:
-        target.chmod(0o600)
-        handle.write(sealed)
-    document = DraftDocument(
-        key=key,
-        title=title.strip(),
-        filename=documents.safe_name(getattr(upload, "name", "") or "document"),
-        content_type=stored.content_type,
-        size=stored.size,
-    )
 
-    def add(answers: dict[str, Any]) -> None:
-        answers.setdefault("documents", []).append(document.__dict__.copy())
+        def add(answers: dict[str, Any]) -> None:
+            answers.setdefault("documents", []).append(document.__dict__.copy())
 
-    try:
         draft_update(draft=draft, change=add)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
     return document
 
 
-def draft_document_remove(*, draft: NotificationDraft, key: str) -> bool:
+def draft_document_remove(*, acting: Acting, draft: NotificationDraft, key: str) -> bool:
+    """Take a document off the draft and out of the store (its contents go once this commits)."""
     found = any(item.get("key") == key for item in draft.answers.get("documents", []))
     if not found:
         return False
@@ -250,51 +267,24 @@ def draft_document_remove(*, draft: NotificationDraft, key: str) -> bool:
     def remove(answers: dict[str, Any]) -> None:
         answers["documents"] = [item for item in answers.get("documents", []) if item.get("key") != key]
 
-    draft_update(draft=draft, change=remove)
-    (_files_dir(draft) / key).unlink(missing_ok=True)
+    with transaction.atomic():
+        draft_update(draft=draft, change=remove)
+        for stored_file in _draft_files(draft, {"documents": [{"key": key}]}):
+            stored_file_remove(acting=acting, stored_file=stored_file, draft=str(draft.uuid))
     return True
 
 
-def _document_upload(draft: NotificationDraft, document: DraftDocument) -> SimpleUploadedFile:
-    path = _files_dir(draft) / document.key
-    try:
-        sealed = path.read_text(encoding="ascii")
-    except (OSError, ValueError):
-        raise documents.FileRejected(DOCUMENT_MISSING) from None
-    try:
-        content = base64.b64decode(decrypt(sealed, context=_document_context(draft.uuid, document.key)))
-    except DecryptionError:  # its key was removed, or the file was changed or moved
-        raise documents.FileRejected(DOCUMENT_MISSING) from None
-    return SimpleUploadedFile(document.filename, content, content_type=document.content_type)
-
-
-def draft_documents_reseal() -> int:
-    """Re-seal draft documents that an older key sealed, with the newest key. Returns how many were re-sealed.
-
-    Each file is rewritten whole (a new file, then renamed over the old one), so a crash leaves either the old
-    sealed file or the new one. Safe to run again; audited when anything changed.
-    """
-    count = 0
-    for draft in NotificationDraft.objects.only("pk", "uuid", "payload_sealed").iterator():
-        for item in draft.answers.get("documents", []):
-            key = str(item.get("key", ""))
-            path = _files_dir(draft) / key
-            if not key or not path.is_file():
-                continue
-            sealed = path.read_text(encoding="ascii")
-            if not needs_rotation(sealed):
-                continue
-            context = _document_context(draft.uuid, key)
-            fresh = path.with_name(f"{key}.new")
-            with open(fresh, "w", encoding="ascii") as handle:
-                fresh.chmod(0o600)
-                handle.write(encrypt(decrypt(sealed, context=context), context=context))
-            fresh.replace(path)
-            count += 1
-    if count:
-        with transaction.atomic():
-            audit(system_acting(), "keys.resealed", object_type="cases.draft_document", files=count)
-    return count
+def _documents_sent(draft: NotificationDraft, attached: list[DraftDocument]) -> list[StoredFile]:
+    """The stored files of the draft's documents, in the order they were added; refused (in words, on the documents
+    page) when one is gone or can no longer be read, so a case never gets a document that cannot be opened."""
+    found = {stored_file.uuid.hex: stored_file for stored_file in _draft_files(draft)}
+    sent = []
+    for document in attached:
+        stored_file = found.get(document.key.replace("-", ""))
+        if stored_file is None or not stored_file_readable(stored_file=stored_file):
+            raise documents.FileRejected(DOCUMENT_MISSING)
+        sent.append(stored_file)
+    return sent
 
 
 # -- submitting ----------------------------------------------------------------------------------------------------
@@ -329,58 +319,44 @@ def draft_submit(
     as_referral: bool,
     submitted_at: datetime | None = None,
 ) -> Case:
-    """Submit the notification or referral, attach the draft's documents, and remove the draft: all or nothing.
+    """Submit the notification or referral, give the case the draft's documents, and remove the draft: all or nothing.
 
     One draft makes one case. The draft's row is claimed (deleted) first, inside the transaction, so a second
     submission of the same draft (a double click, two tabs) waits for the first and then finds it gone: it raises
     :class:`DraftAlreadySubmitted` with the first one's case reference instead of making a second case. The case
     also keeps the draft's id under a unique constraint, which the database enforces whatever happens.
 
-    Raises what :func:`cspr.cases.services.notification_submit` and ``document_attach`` raise
-    (``NotificationRefused``, ``NotificationInvalid``, ``CaseActionRefused``); then nothing is kept and the draft
-    stays as it was.
+    The draft's documents, already in the file store, become the case's (``documents_adopt``: nothing is copied);
+    one that can no longer be read is refused in words. Raises what :func:`cspr.cases.services.notification_submit`
+    and ``documents_adopt`` raise (``NotificationRefused``, ``NotificationInvalid``, ``CaseActionRefused``); then
+    nothing is kept and the draft stays as it was, its documents with it.
     """
     draft_uuid = draft.uuid
     attached = [DraftDocument.from_answer(item) for item in draft.answers.get("documents", [])]
-    created: list[Case] = []
-    try:
-        with transaction.atomic():
-            claimed, _ = NotificationDraft.objects.filter(pk=draft.pk).delete()
-            if not claimed:
-                earlier = Case.objects.filter(source_draft=draft_uuid).only("reference").first()
-                raise DraftAlreadySubmitted(earlier.reference if earlier is not None else "")
-            case = notification_submit(
-                acting=acting,
-                partnership=draft.partnership,
-                data=data,
-                as_referral=as_referral,
-                submitted_at=submitted_at,
-                source_draft=draft_uuid,
-            )
-            created.append(case)
-            for document in attached:
-                document_attach(
-                    acting=acting,
-                    case=case,
-                    upload=_document_upload(draft, document),
-                    title=document.title,
-                    uploaded_at=case.submitted_at,
-                )
-            audit(
-                acting,
-                "notification_draft.submitted",
-                object_type=NotificationDraft._meta.label_lower,
-                object_id=str(draft.pk),
-                partnership=draft.partnership,
-                grant=submitting_grant(acting=acting, partnership_id=draft.partnership_id, as_referral=as_referral),
-                draft=str(draft_uuid),
-                reference=case.reference,
-                documents=len(attached),
-            )
-            transaction.on_commit(lambda: _remove_files(draft_uuid))
-    except BaseException:
-        # The case is rolled back; so are the files attached to it before the failure.
-        for case in created:
-            shutil.rmtree(documents.root() / "cases" / str(case.uuid), ignore_errors=True)
-        raise
+    with transaction.atomic():
+        claimed, _ = NotificationDraft.objects.filter(pk=draft.pk).delete()
+        if not claimed:
+            earlier = Case.objects.filter(source_draft=draft_uuid).only("reference").first()
+            raise DraftAlreadySubmitted(earlier.reference if earlier is not None else "")
+        case = notification_submit(
+            acting=acting,
+            partnership=draft.partnership,
+            data=data,
+            as_referral=as_referral,
+            submitted_at=submitted_at,
+            source_draft=draft_uuid,
+        )
+        if attached:
+            documents_adopt(acting=acting, case=case, stored_files=_documents_sent(draft, attached))
+        audit(
+            acting,
+            "notification_draft.submitted",
+            object_type=NotificationDraft._meta.label_lower,
+            object_id=str(draft.pk),
+            partnership=draft.partnership,
+            grant=submitting_grant(acting=acting, partnership_id=draft.partnership_id, as_referral=as_referral),
+            draft=str(draft_uuid),
+            reference=case.reference,
+            documents=len(attached),
+        )
     return case

@@ -385,33 +385,23 @@ class DutyRecord(SealedFieldsMixin, ImmutableModel):
         return f"{self.case}: {self.get_kind_display()} on {self.done_on}"
 
 
-def private_media_root() -> Any:
-    return settings.PRIVATE_MEDIA_ROOT
+class CaseDocument(models.Model):
+    """A file about the case: kept by the file store (``stored_file``: its title, name, kind, size, checksum, who
+    uploaded it and when, the contents encrypted at rest; ADR 0016) and served only through a permission check.
 
-
-class CaseDocument(SealedFieldsMixin, models.Model):
-    """A file about the case, kept outside the web root and served only through a permission check."""
+    The row holds what is the case's own: which case the file belongs to. A document sent with a notification is
+    the notification's stored file, adopted by the case when it was submitted (no second copy of its contents).
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    title_sealed = sealed_text("What the document is (sealed: it may name people all the same).", blank=False)
-    stored_name = models.CharField(max_length=200, help_text="Path under PRIVATE_MEDIA_ROOT.")
-    original_name_sealed = models.TextField(help_text="The uploaded file name may name people: sealed.")
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
+    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
+        ordering = ["stored_file__uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Document {self.uuid}"
-
-    @property
-    def uploaded_on(self) -> date:
-        return timezone.localdate(self.uploaded_at)
 
 
 class CaseLink(SealedFieldsMixin, models.Model):

@@ -3,8 +3,8 @@
 A draft belongs to one person in one partnership. Its answers may name children and families, so they are kept only
 as one JSON document sealed with :func:`cspr.kernel.crypto.encrypt`, bound to
 ``cases.notificationdraft.payload.<uuid>``: the database row, the session table and the URL hold nothing that
-identifies anybody. Files uploaded to a draft are sealed the same way under ``PRIVATE_MEDIA_ROOT/drafts/<uuid>/``
-(see :mod:`cspr.cases.drafts`).
+identifies anybody. Files uploaded to a draft are kept by the file store, encrypted at rest, and the answers name
+them by uuid (see :mod:`cspr.cases.drafts`).
 """
 
 from __future__ import annotations

@@ -492,12 +492,12 @@ def case_documents(*, case: Case, reveal: bool = False) -> list[DocumentRow]:
     return [
         DocumentRow(
             uuid=document.uuid,
-            title=document.unseal("title") if reveal else f"Document {number}",
-            content_type=document.content_type,
-            size=document.size,
-            uploaded_on=document.uploaded_on,
+            title=document.stored_file.unseal("title") if reveal else f"Document {number}",
+            content_type=document.stored_file.content_type,
+            size=document.stored_file.size,
+            uploaded_on=document.stored_file.uploaded_on,
         )
-        for number, document in enumerate(CaseDocument.objects.filter(case=case), start=1)
+        for number, document in enumerate(CaseDocument.objects.filter(case=case).select_related("stored_file"), start=1)
     ]
 
 
@@ -510,15 +510,16 @@ def case_named_lists(*, case: Case, reveal: bool = False) -> dict[str, list[str]
 
 
 def case_document_number(*, case: Case, document: CaseDocument) -> int:
-    """The document's place in the case's list (1, 2, ...), for a neutral file name."""
-    return CaseDocument.objects.filter(case=case, uploaded_at__lt=document.uploaded_at).count() + (
-        CaseDocument.objects.filter(case=case, uploaded_at=document.uploaded_at, id__lte=document.id).count()
+    """The document's place in the case's list (1, 2, ...: the list's order, by upload time), for a neutral name."""
+    uploaded_at = document.stored_file.uploaded_at
+    return CaseDocument.objects.filter(case=case, stored_file__uploaded_at__lt=uploaded_at).count() + (
+        CaseDocument.objects.filter(case=case, stored_file__uploaded_at=uploaded_at, id__lte=document.id).count()
     )
 
 
 def case_document_get(*, case: Case, document_uuid: str) -> CaseDocument | None:
     try:
-        return CaseDocument.objects.filter(case=case, uuid=document_uuid).first()
+        return CaseDocument.objects.filter(case=case, uuid=document_uuid).select_related("stored_file").first()
     except (ValueError, TypeError):
         return None
 

@@ -315,7 +315,9 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
         except CaseActionRefused as error:
             _error_to_form(form, error)
         else:
-            return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
+            return file_attachment(
+                content=download.content, filename=download.filename, content_type=download.content_type
+            )
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/document_purpose.html", {"case": case, "form": form}, status=status)
 

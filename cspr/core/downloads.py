@@ -5,10 +5,12 @@ The caller has checked the person may have the file and audited it; these only b
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
+
+from cspr.kernel.documents import safe_name
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -19,11 +21,15 @@ def _private[R: HttpResponseBase](response: R) -> R:
     return response
 
 
-def file_attachment(*, path: Path, filename: str, content_type: str) -> FileResponse:
+def file_attachment(*, content: bytes, filename: str, content_type: str) -> FileResponse:
+    """A kept file's contents (opened by the file store, checked whole) under the name it was uploaded with or a
+    neutral one. The name may be a person's words: it is made safe first (:func:`cspr.kernel.documents.safe_name`:
+    no folder, no control characters or quotes, at most 150 characters), and Django writes it as ``filename="…"``,
+    or as ``filename*=utf-8''…`` when it is not plain ASCII."""
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        io.BytesIO(content),
         as_attachment=True,
-        filename=filename,
+        filename=safe_name(filename),
         content_type=content_type,
     )
     return _private(response)

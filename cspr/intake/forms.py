@@ -56,6 +56,7 @@ from cspr.cases.notification import (
 from cspr.core.forms import DATE_PARTS, FreeTextField, GovukDateField, govuk_date, govuk_field
 from cspr.domain.criteria import IncidentNature
 from cspr.kernel import documents
+from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.text import ADDRESS, CONTROL, NARRATIVE, ONE_LINE, refused_message, subject_words
 
 RAW_VALUE_LIMIT = 60_000
@@ -1190,5 +1191,5 @@ def _first_error(form: forms.Form) -> str:
     return "answer every question"
 
 
-def upload_error(error: documents.FileRejected) -> str:
+def upload_error(error: CaseActionRefused) -> str:
     return str(error.message).rstrip(".")

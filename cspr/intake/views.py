@@ -44,7 +44,6 @@ from cspr.intake.forms import (
 )
 from cspr.kernel.acting import acting_from_request
 from cspr.kernel.crypto import DecryptionError
-from cspr.kernel.documents import FileRejected
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.selectors import partnership_get, partnership_organisations
 
@@ -586,9 +585,14 @@ def _documents_page(request: HttpRequest, reporter: Reporter, step: Step) -> Htt
             upload = form.cleaned_data.get("file")
             if upload is not None:
                 try:
-                    drafts.draft_document_add(draft=draft, upload=upload, title=form.cleaned_data["title"])
-                except FileRejected as error:
-                    form.add_error("file", notify_forms.upload_error(error))
+                    drafts.draft_document_add(
+                        acting=acting_from_request(request),
+                        draft=draft,
+                        upload=upload,
+                        title=form.cleaned_data["title"],
+                    )
+                except CaseActionRefused as error:  # the file (FileRejected), or the title the store refused
+                    form.add_error("title" if error.field == "title" else "file", notify_forms.upload_error(error))
                 else:
                     if action == "upload":
                         messages.success(request, "The document is uploaded")
@@ -624,7 +628,7 @@ def _documents_page(request: HttpRequest, reporter: Reporter, step: Step) -> Htt
 @with_reporter
 def document_remove(request: HttpRequest, reporter: Reporter, key: str) -> HttpResponse:
     assert reporter.draft is not None  # noqa: S101
-    if not drafts.draft_document_remove(draft=reporter.draft, key=key):
+    if not drafts.draft_document_remove(acting=acting_from_request(request), draft=reporter.draft, key=key):
         return refuse(request, reason="no such document in this draft", status=404)
     messages.success(request, "The document is removed")
     return redirect(_step_url(reporter.draft, "documents", change=_changing(request)))

@@ -1,26 +1,24 @@
-"""The one file store: every upload in the service (case documents, notification-form documents, meeting papers,
-return attachments) is checked and kept here; the chronology import uses the same checks.
+"""What an upload may be: the checks every upload in the service passes before the file store
+(:mod:`cspr.files.services`, ADR 0016) keeps it (case documents, notification-form documents, meeting papers, return
+attachments); the chronology import uses the same checks on what it reads.
 
-Files live under ``settings.PRIVATE_MEDIA_ROOT`` (default ``var/private/``), which no URL serves: the only way out is
-the permission-checked, audited download view. A file is kept only when it is on the allow-list (:data:`KINDS`: PDF,
-Word, Excel, CSV, plain text, PNG, JPEG, GIF, WebP) by its content *and* its name's ending says the same kind; the
-content type stored and served is the detected kind's, never the browser's claim. A name holding a folder, a drive or
-control characters is refused, not renamed (:class:`NameKeepingParser`). A Word or Excel archive that would expand too
-far is refused without expanding it. :func:`scan_file` is the hook for a virus scanner: it does nothing unless
-``settings.CASE_DOCUMENT_SCANNER`` names a function ``scan(path)`` that raises :class:`FileRejected` (production
-refuses to start without one unless ``CASE_DOCUMENT_SCANNER_WAIVED`` is set).
+A file is kept only when it is on the allow-list (:data:`KINDS`: PDF, Word, Excel, CSV, plain text, PNG, JPEG, GIF,
+WebP) by its content *and* its name's ending says the same kind; the content type stored and served is the detected
+kind's, never the browser's claim. A name holding a folder, a drive or control characters is refused, not renamed
+(:class:`NameKeepingParser`). A Word or Excel archive that would expand too far is refused without expanding it.
+:func:`scan_file` is the hook for a virus scanner: it does nothing unless ``settings.CASE_DOCUMENT_SCANNER`` names
+a function ``scan(path)`` that raises :class:`FileRejected` (production refuses to start without one unless
+``CASE_DOCUMENT_SCANNER_WAIVED`` is set).
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
-import hashlib
 import html
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -183,12 +181,6 @@ def content_kind(handle: BinaryIO, *, max_expanded: int = ARCHIVE_MAX_EXPANDED) 
     return None
 
 
-def sniff(head: bytes, path: Path) -> str | None:
-    """The kind of file at ``path`` from its content (kept for callers that hold a path)."""
-    with open(path, "rb") as handle:
-        return content_kind(handle)
-
-
 def _archive_kind(handle: BinaryIO, *, max_expanded: int) -> str | None:
     handle.seek(0)
     try:
@@ -317,72 +309,12 @@ def scan_file(path: Path) -> None:
         scanner(path)
 
 
-def root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT)
-
-
-def absolute(relative_path: str) -> Path:
-    path = (root() / relative_path).resolve()
-    if root().resolve() not in path.parents:
-        raise FileRejected("The document is not where documents are kept.")
-    return path
-
-
-def remove(relative_path: str) -> None:
-    with contextlib.suppress(OSError, FileRejected):
-        absolute(relative_path).unlink(missing_ok=True)
-
-
 def safe_name(name: str) -> str:
-    """A file name fit for a Content-Disposition header: no path, no control characters, at most 150 characters."""
+    """A file name fit for a Content-Disposition header: no path, no control characters (C0, DEL, C1) and no quotes,
+    at most 150 characters; "document" when nothing is left."""
     name = os.path.basename(name.replace("\\", "/"))
-    name = re.sub(r"[\x00-\x1f\x7f\"]", "", name).strip() or "document"
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f\"]", "", name).strip() or "document"
     return name[-150:]
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    relative_path: str
-    content_type: str
-    size: int
-    sha256: str
-
-    def model_fields(self) -> dict[str, Any]:
-        """The columns every stored-file model shares (case documents, meeting papers, return attachments)."""
-        return {
-            "stored_name": self.relative_path,
-            "content_type": self.content_type,
-            "size": self.size,
-            "sha256": self.sha256,
-        }
-
-    def audit_details(self) -> dict[str, Any]:
-        """What the audit trail keeps about a file: never its title or name, which may name people."""
-        return {"content_type": self.content_type, "size": self.size, "sha256": self.sha256}
-
-
-@dataclass(frozen=True)
-class Download:
-    """A kept file on its way to someone allowed to have it (the caller has checked and audited)."""
-
-    path: Path
-    filename: str
-    content_type: str
-
-    @classmethod
-    def of(cls, kept_file: Any, *, neutral_name: str = "") -> Download:
-        """The download of a stored-file row (a case document, meeting paper or return attachment): each keeps
-        ``stored_name``, ``content_type`` and its sealed ``original_name``. With ``neutral_name`` (for a reader who
-        may not see identifying details) the original name is not even decrypted: ``<neutral_name>.<ext>``."""
-        return cls(
-            path=absolute(kept_file.stored_name),
-            filename=(
-                f"{neutral_name}.{extension(kept_file.content_type)}"
-                if neutral_name
-                else kept_file.unseal("original_name")
-            ),
-            content_type=kept_file.content_type,
-        )
 
 
 def extension(content_type: str) -> str:
@@ -390,59 +322,8 @@ def extension(content_type: str) -> str:
     return next((kind for kind, known in CONTENT_TYPES.items() if known == content_type), "bin")
 
 
-@contextlib.contextmanager
-def kept(*, upload: Any, folder: str, name: str) -> Iterator[StoredFile]:
-    """Store the upload (checked as ``store`` checks it) for the block that records it; if the block fails,
-    the file is removed again, so no file outlives a record that was rolled back."""
-    stored = store(upload=upload, case_uuid=folder, document_uuid=name)
-    try:
-        yield stored
-    except BaseException:
-        remove(stored.relative_path)
-        raise
-
-
 def original_name(upload: Any, fallback: str) -> str:
     return safe_name(getattr(upload, "name", "") or fallback)
-
-
-def store(*, upload: Any, case_uuid: str, document_uuid: str) -> StoredFile:
-    """Write the upload under the private root after checking its name, size, type (by content, agreeing with the
-    name) and the scanner; remove it again if any check fails. The stored name is ours, never the upload's."""
-    if upload is None:
-        raise FileRejected(FILE_NEEDED, reason="needed")
-    claimed = check_upload_name(upload)
-    limit = int(settings.CASE_DOCUMENT_MAX_BYTES)
-    too_big = FILE_TOO_BIG.format(limit=limit // (1024 * 1024))
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise FileRejected(too_big, reason="size")
-    relative = f"cases/{case_uuid}/{document_uuid}"
-    path = root() / relative
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    digest = hashlib.sha256()
-    written = 0
-    try:
-        with open(path, "xb") as handle:
-            os.chmod(path, 0o600)
-            chunks = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
-            for chunk in chunks:
-                written += len(chunk)
-                if written > limit:
-                    raise FileRejected(too_big, reason="size")
-                digest.update(chunk)
-                handle.write(chunk)
-        if written == 0:
-            raise FileRejected(FILE_EMPTY, reason="empty")
-        with open(path, "rb") as handle:
-            kind = check_content(handle, claimed=claimed)
-        scan_file(path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return StoredFile(
-        relative_path=relative, content_type=KINDS[kind].content_type, size=written, sha256=digest.hexdigest()
-    )
 
 
 # -- file names as the browser sent them ------------------------------------------------------------------------------

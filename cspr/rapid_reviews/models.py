@@ -14,11 +14,9 @@ The record itself (:class:`RapidReview` and its parts) is a working draft until 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from cspr.cases.models import ImmutableModel, SealedFieldsMixin
 from cspr.domain.rapid_review import Judgement
@@ -93,29 +91,19 @@ class MeetingAttendance(SealedFieldsMixin, models.Model):
         return f"{self.organisation}: {self.get_status_display()}"
 
 
-class MeetingPaper(SealedFieldsMixin, models.Model):
-    """A paper for the PRG meeting, kept outside the web root (as case documents are) and shown to the PRG only."""
+class MeetingPaper(models.Model):
+    """A paper for the PRG meeting, kept by the file store (``stored_file``: title, name, kind, contents encrypted
+    at rest; ADR 0016) and shown to the PRG only. The row holds what is the meeting's own: which meeting."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(PrgMeeting, on_delete=models.PROTECT, related_name="papers")
-    title_sealed = sealed_text("What the paper is (sealed: it may name people all the same).", blank=False)
-    stored_name = models.CharField(max_length=200)
-    original_name_sealed = models.TextField()
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
+    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
+        ordering = ["stored_file__uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Paper {self.uuid}"
-
-    @property
-    def uploaded_on(self) -> date:
-        return timezone.localdate(self.uploaded_at)
 
 
 # -- the record (§4.3) ------------------------------------------------------------------------------------------------

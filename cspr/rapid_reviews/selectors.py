@@ -97,8 +97,8 @@ def meeting_papers(*, meeting: PrgMeeting | None) -> list[dict[str, Any]]:
     if meeting is None:
         return []
     return [
-        {"uuid": paper.uuid, "title": paper.unseal("title"), "uploaded_on": paper.uploaded_on}
-        for paper in MeetingPaper.objects.filter(meeting=meeting).order_by("uploaded_at", "id")
+        {"uuid": paper.uuid, "title": paper.stored_file.unseal("title"), "uploaded_on": paper.stored_file.uploaded_on}
+        for paper in MeetingPaper.objects.filter(meeting=meeting).select_related("stored_file")
     ]
 
 
@@ -107,7 +107,11 @@ def meeting_late_reason(*, meeting: PrgMeeting | None) -> str:
 
 
 def meeting_paper_get(*, case: Case, paper_uuid: Any) -> MeetingPaper | None:
-    return MeetingPaper.objects.filter(meeting__case=case, uuid=paper_uuid).select_related("meeting").first()
+    return (
+        MeetingPaper.objects.filter(meeting__case=case, uuid=paper_uuid)
+        .select_related("meeting", "stored_file")
+        .first()
+    )
 
 
 def statutory_agencies(*, partnership_id: int) -> list[Organisation]:

@@ -31,6 +31,7 @@ from cspr.core.refusals import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
+from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
@@ -422,8 +423,11 @@ def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpRes
     paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
     if paper is None:
         return _not_found(request, "no such paper on this case")
-    download = services.meeting_paper_download(acting=acting_from_request(request), case=case, paper=paper)
-    return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
+    try:
+        download = services.meeting_paper_download(acting=acting_from_request(request), case=case, paper=paper)
+    except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
+        return _back(request, case, error.message)
+    return file_attachment(content=download.content, filename=download.filename, content_type=download.content_type)
 
 
 # -- ratification ------------------------------------------------------------------------------------------------

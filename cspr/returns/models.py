@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cspr.cases.models import SealedFieldsMixin
-from cspr.kernel.sealing import sealed_text
 
 
 class RequestStatus(models.TextChoices):
@@ -187,22 +186,17 @@ class ChronologyEntry(SealedFieldsMixin, models.Model):
         return f"Chronology entry on {self.happened_on}"
 
 
-class ReturnAttachment(SealedFieldsMixin, models.Model):
-    """A file attached to a return version, kept outside the web root (as case documents are)."""
+class ReturnAttachment(models.Model):
+    """A file attached to a return version, kept by the file store (``stored_file``: title, name, kind, contents
+    encrypted at rest; ADR 0016). A later version of the return carries the same files as rows of its own pointing
+    at the same stored file, so a file goes only when no version holds it any more (``PROTECT``)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="attachments")
-    title_sealed = sealed_text("What the file is (sealed: it may name people all the same).", blank=False)
-    stored_name = models.CharField(max_length=200)
-    original_name_sealed = models.TextField()
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
+    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
+        ordering = ["stored_file__uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Attachment {self.uuid}"

@@ -147,7 +147,7 @@ def return_versions(*, info_request: InformationRequest) -> list[AgencyReturn]:
     return list(
         AgencyReturn.objects.filter(request=info_request)
         .select_related("started_by", "submitted_by", "signed_off_by")
-        .prefetch_related("entries", "attachments")
+        .prefetch_related("entries", "attachments__stored_file")
         .order_by("-version")
     )
 
@@ -155,7 +155,7 @@ def return_versions(*, info_request: InformationRequest) -> list[AgencyReturn]:
 def latest_submitted(*, info_request: InformationRequest) -> AgencyReturn | None:
     return (
         AgencyReturn.objects.filter(request=info_request, status=ReturnStatus.SUBMITTED)
-        .prefetch_related("entries", "attachments")
+        .prefetch_related("entries", "attachments__stored_file")
         .select_related("submitted_by")
         .order_by("-version")
         .first()
@@ -187,7 +187,7 @@ def attachment_on_request(*, info_request: InformationRequest, attachment_uuid: 
 def attachment_get(*, agency_return_ids: list[int], attachment_uuid: Any) -> ReturnAttachment | None:
     return (
         ReturnAttachment.objects.filter(agency_return_id__in=agency_return_ids, uuid=attachment_uuid)
-        .select_related("agency_return", "agency_return__request", "agency_return__request__case")
+        .select_related("agency_return", "agency_return__request", "agency_return__request__case", "stored_file")
         .first()
     )
 
@@ -414,7 +414,11 @@ def return_revealed(*, agency_return: AgencyReturn) -> dict[str, Any]:
             for entry in agency_return.entries.all()
         ],
         "attachments": [
-            {"uuid": attachment.uuid, "title": attachment.unseal("title"), "size": attachment.size}
+            {
+                "uuid": attachment.uuid,
+                "title": attachment.stored_file.unseal("title"),
+                "size": attachment.stored_file.size,
+            }
             for attachment in agency_return.attachments.all()
         ],
     }

@@ -29,8 +29,8 @@ from cspr.core.form_views import posted as _posted
 from cspr.core.form_views import refusal_to_form as _error_to_form
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
+from cspr.files.services import FileDownload, StoredFileRefused
 from cspr.kernel.acting import acting_from_request
-from cspr.kernel.documents import Download
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
@@ -94,8 +94,8 @@ def _docx_response(content: bytes, filename: str) -> HttpResponse:
     return content_attachment(content, filename=filename, content_type=DOCX)
 
 
-def _file_response(download: Download) -> FileResponse:
-    return file_attachment(path=download.path, filename=download.filename, content_type=download.content_type)
+def _file_response(download: FileDownload) -> FileResponse:
+    return file_attachment(content=download.content, filename=download.filename, content_type=download.content_type)
 
 
 # -- the business unit ---------------------------------------------------------------------------------------------
@@ -251,7 +251,11 @@ def case_attachment(
     attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
     if attachment is None:
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    download = services.attachment_open(acting=acting_from_request(request), attachment=attachment)
+    try:
+        download = services.attachment_open(acting=acting_from_request(request), attachment=attachment)
+    except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
+        messages.error(request, error.message)
+        return redirect("returns:return", reference=case.reference, request_uuid=request_uuid)
     return _file_response(download)
 
 
@@ -585,7 +589,11 @@ def attachment(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) ->
     found = selectors.attachment_get(agency_return_ids=versions, attachment_uuid=attachment_uuid)
     if found is None:
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    download = services.attachment_open(acting=acting_from_request(request), attachment=found)
+    try:
+        download = services.attachment_open(acting=acting_from_request(request), attachment=found)
+    except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
+        messages.error(request, error.message)
+        return redirect("returns:request", request_uuid=info_request.uuid)
     return _file_response(download)
 
 

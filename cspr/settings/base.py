@@ -237,7 +237,8 @@ STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     BASE_DIR / "build" / "static",
 ]
-# Case documents: outside the web root, served only through a permission-checked, audited view.
+# The file store's folder (the private_files storage below): outside the web root, contents encrypted (ADR 0016),
+# served only through a permission-checked, audited view.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # A dotted path to a function(path) that raises cspr.kernel.documents.FileRejected for an infected file.

@@ -20,6 +20,7 @@ from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc, make_notification
+from tests.support import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_an_extension_records_the_business_unit_membership(
 def test_attaching_and_downloading_a_document_record_the_membership_that_allows_each(
     submit: SubmitFunc, auditor_in_the_business_unit: Membership, settings: Any, tmp_path: Any
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     case = submit()
     document = services.document_attach(
         acting=acting("auditor@example.org"),

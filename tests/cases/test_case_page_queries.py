@@ -48,6 +48,7 @@ from cspr.cases.models import (
     LocalAuthorityDecision,
 )
 from cspr.domain.presets import get_preset
+from cspr.files.models import Purpose, StoredFile
 from cspr.kernel.kit import pseudonym
 from cspr.kernel.sealing import sealed_field_names
 from cspr.partnerships.models import Organisation, Partnership, PartnershipOrganisation
@@ -241,18 +242,21 @@ def grow(case: Case, *, times: int) -> None:
     others = Case.objects.filter(partnership_id=case.partnership_id).exclude(pk=case.pk).order_by("id")
     southmoor = Partnership.objects.get(code="SMOOR")
     for number in range(times):
-        document = CaseDocument(
-            case=case,
-            stored_name=f"added/{number}.pdf",
+        stored_file = StoredFile(
+            partnership_id=case.partnership_id,
+            purpose=Purpose.CASE_DOCUMENT,
+            storage_name=f"added/{case.pk}/{number}.pdf",
             content_type="application/pdf",
             size=1000 + number,
             sha256="0" * 64,
+            key_id="files2",
             uploaded_by=business_unit,
             uploaded_at=now + timedelta(minutes=number),
         )
-        document.seal("title", f"Added document {number + 1}")
-        document.seal("original_name", f"added-{number + 1}.pdf")
-        document.save()
+        stored_file.seal("title", f"Added document {number + 1}")
+        stored_file.seal("original_name", f"added-{number + 1}.pdf")
+        stored_file.save()
+        CaseDocument.objects.create(case=case, stored_file=stored_file)
         CaseLink.objects.create(case=case, kind=CaseLink.Kind.DUPLICATE, other_case=others[number], created_at=now)
         CaseLink.objects.create(
             case=case,

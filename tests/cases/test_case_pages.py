@@ -20,6 +20,7 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import CHILD_NAME, IDENTIFYING_VALUES, LONDON, SubmitFunc
 from tests.cases.support import found_in, outbox_and_audit_text
+from tests.support import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -288,17 +289,18 @@ def test_the_duty_page_asks_why_only_once_the_duty_turns_out_late(submit: Submit
 def test_a_document_is_stored_outside_the_web_root_and_downloaded_through_an_audited_view(
     submit: SubmitFunc, client_as: ClientFunc, settings: object, tmp_path: object
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    private_storage(settings, tmp_path)
     case = submit()
     client = client_as("notifier@example.org")
     url = reverse("cases:document-upload", kwargs={"reference": case.reference})
     pdf = SimpleUploadedFile("Juniper chronology.pdf", b"%PDF-1.7\n%fake but starts right\n", content_type="text/html")
     assert client.post(url, {"title": "Chronology", "file": pdf}).status_code == 302
     document = CaseDocument.objects.get(case=case)
-    assert document.content_type == "application/pdf"  # sniffed, not the browser's claim
-    stored = tmp_path / document.stored_name  # type: ignore[operator]
+    assert document.stored_file.content_type == "application/pdf"  # sniffed, not the browser's claim
+    stored = tmp_path / document.stored_file.storage_name  # type: ignore[operator]
     assert stored.exists()
-    assert "Juniper" not in document.stored_name
+    assert b"%fake but starts right" not in stored.read_bytes()  # encrypted at rest
+    assert "Juniper" not in document.stored_file.storage_name
     download_url = reverse(
         "cases:document-download", kwargs={"reference": case.reference, "document_uuid": document.uuid}
     )
@@ -338,7 +340,7 @@ def test_documents_of_the_wrong_type_or_empty_are_refused(
     content: bytes,
     message: str,
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    private_storage(settings, tmp_path)
     case = submit()
     url = reverse("cases:document-upload", kwargs={"reference": case.reference})
     response = client_as("business.unit@example.org").post(
@@ -355,7 +357,7 @@ def test_a_document_over_the_size_limit_is_refused(
 ) -> None:
     from cspr.cases import services
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    private_storage(settings, tmp_path)
     settings.CASE_DOCUMENT_MAX_BYTES = 1024  # type: ignore[attr-defined]
     case = submit()
     with pytest.raises(services.CaseActionRefused, match="smaller than"):
@@ -373,7 +375,7 @@ def test_the_scanner_hook_is_called_and_can_reject_a_file(
     from cspr.cases import services
     from cspr.kernel import documents
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    private_storage(settings, tmp_path)
     settings.CASE_DOCUMENT_SCANNER = "tests.cases.test_case_pages.reject_everything"  # type: ignore[attr-defined]
     case = submit()
     with pytest.raises(documents.FileRejected, match="virus"):

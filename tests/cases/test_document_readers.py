@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+import rules
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -14,12 +15,13 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.notification import ChildData, NotificationData
-from cspr.cases.services import document_attach, notification_submit
+from cspr.cases.services import document_attach, document_download, notification_submit
 from cspr.core.policy import IDENTIFYING_VIEWERS, URL_POLICY
 from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
-from cspr.kernel.documents import Download
+from cspr.kernel.sealing import reading
 from cspr.partnerships.scoping import acting_for
+from tests.support import private_storage
 
 ROLE_EMAILS = {person.role: person.email for person in NORTHVALE_PEOPLE if person.email != "police.lead@example.org"}
 DOWNLOADS = (
@@ -37,7 +39,7 @@ DOWNLOADS = (
 
 @pytest.fixture
 def document(demo: dict, settings: object, tmp_path: object) -> CaseDocument:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    private_storage(settings, tmp_path)
     case = Case.objects.get(reference="NVALE-2026-005")  # health is involved: its contributor sees the case
     return document_attach(
         acting=acting_for(User.objects.get(email="business.unit@example.org")),
@@ -95,7 +97,7 @@ def test_each_case_role_downloads_after_saying_why_and_the_download_is_audited_w
 def test_an_agency_contributor_is_refused_a_document_of_a_case_not_its_organisations(
     demo: dict, settings: object, tmp_path: object, client_as: Callable[[str], Client]
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    private_storage(settings, tmp_path)
     case = notification_submit(
         acting=acting_for(User.objects.get(email="notifier@example.org")),
         partnership=demo["northvale"],
@@ -125,7 +127,24 @@ def test_an_agency_contributor_is_refused_a_document_of_a_case_not_its_organisat
     assert not AuditEvent.objects.filter(verb="case.document_downloaded").exists()
 
 
-def test_a_reader_without_identifying_details_gets_a_neutral_file_name(document: CaseDocument) -> None:
-    neutral = Download.of(document, neutral_name=f"{document.case.reference}-document-1")
+def test_a_reader_without_identifying_details_gets_a_neutral_file_name(
+    document: CaseDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today every reader of documents may see identifying details; should the two ever part, the name is hidden."""
+    reader = acting_for(User.objects.get(email="business.unit@example.org"))
+    with reading() as reads:
+        named = document_download(acting=reader, case=document.case, document=document, purpose="rapid_review")
+    assert named.filename == "Juniper statement.txt"
+    assert f"files.storedfile.original_name.{document.stored_file.uuid}" in reads
+
+    real = rules.test_rule
+
+    def without_identifying(name: str, *args: object) -> bool:
+        return False if name == "cases.view_identifying_details" else bool(real(name, *args))
+
+    monkeypatch.setattr(rules, "test_rule", without_identifying)
+    with reading() as reads:
+        neutral = document_download(acting=reader, case=document.case, document=document, purpose="rapid_review")
     assert neutral.filename == "NVALE-2026-005-document-1.txt"
-    assert Download.of(document).filename == "Juniper statement.txt"
+    assert neutral.content == b"A statement."
+    assert not any("original_name" in place for place in reads)  # the name was not even decrypted

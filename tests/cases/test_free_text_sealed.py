@@ -42,12 +42,9 @@ SEALED_FREE_TEXT = {
     "cases.casetransition": ("reason",),
     "cases.caseclock": ("late_reason", "extension_reason", "extension_agreed_by"),
     "cases.dutyrecord": ("other_area", "late_reason"),
-    "cases.casedocument": ("title",),
     "cases.caselink": ("note",),
-    "returns.returnattachment": ("title",),
     "rapid_reviews.prgmeeting": ("late_reason",),
     "rapid_reviews.meetingattendance": ("explanation",),
-    "rapid_reviews.meetingpaper": ("title",),
     "rapid_reviews.agencyomission": ("reason",),
     "rapid_reviews.learningaction": ("what",),
     "rapid_reviews.prgdecision": ("late_reason",),
@@ -55,6 +52,8 @@ SEALED_FREE_TEXT = {
     "rapid_reviews.rationalesent": ("late_reason",),
     "rapid_reviews.panelsubmission": ("late_reason",),
     "rapid_reviews.familytold": ("method_other",),
+    # Every kept file's title and name (case documents, meeting papers, return attachments...): the file store's.
+    "files.storedfile": ("title", "original_name"),
 }
 ROLE_EMAILS = {person.role: person.email for person in NORTHVALE_PEOPLE if person.email != "police.lead@example.org"}
 ADMIN, AUDITOR = ROLE_EMAILS[Role.PARTNERSHIP_ADMIN], ROLE_EMAILS[Role.AUDITOR]
@@ -213,7 +212,9 @@ def test_the_canary_typed_through_the_services_is_nowhere_in_the_database_in_cle
     # ... and yet it is kept: the case roles read it back.
     decision = _model("cases.localauthoritydecision").objects.filter(case__reference="NVALE-2026-005").last()
     assert decision.unseal("reason") == f"{CANARY} decided"
-    assert CaseDocument.objects.get(case__reference="NVALE-2026-005").unseal("title") == f"Statement of {CANARY}"
+    document = CaseDocument.objects.get(case__reference="NVALE-2026-005")
+    assert document.stored_file.unseal("title") == f"Statement of {CANARY}"
+    assert document.stored_file.unseal("original_name") == f"{CANARY}.txt"
 
 
 def _reachable_pages(role: Role) -> list[str]:

@@ -20,7 +20,7 @@ from cspr.cases import drafts
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.notification import NHS_NUMBER_INVALID
-from cspr.kernel.documents import root as documents_root
+from cspr.files.models import Purpose, StoredFile
 from cspr.messaging.models import OutboundMessage
 from tests.cases.notification_form_support import (
     CHILD_A_NAME,
@@ -64,7 +64,7 @@ def test_the_start_page_explains_the_test_and_the_notification(client_as: Callab
 
 
 def test_a_notifier_reports_two_children_leaves_halfway_resumes_changes_a_child_and_submits(
-    client_as: Callable[[str], Client], django_capture_on_commit_callbacks: Any
+    client_as: Callable[[str], Client], django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     client = client_as(NOTIFIER)
     draft = start_draft(client)
@@ -112,15 +112,16 @@ def test_a_notifier_reports_two_children_leaves_halfway_resumes_changes_a_child_
     for step in ("other-area", "agencies", "parallel-processes", "outline", "media"):
         assert save(again, draft, step, answers[step]).status_code == 302
 
-    # A supporting document, kept sealed with the draft.
+    # A supporting document, kept by the file store (encrypted) from the start.
     upload = SimpleUploadedFile("initial-report.txt", b"Initial police report: see crime reference.", "text/plain")
     response = again.post(
         page_url(draft, "documents"), {"title": "Initial police report", "file": upload, "action": "upload"}
     )
     assert response.status_code == 302
-    stored = list((documents_root() / "drafts" / draft).iterdir())
-    assert len(stored) == 1
-    assert b"Initial police report" not in stored[0].read_bytes()
+    sent = StoredFile.objects.get(purpose=Purpose.NOTIFICATION_DOCUMENT)
+    assert item_keys(draft, "documents") == [sent.uuid.hex]
+    blob = private_root(settings) / sent.storage_name
+    assert b"Initial police report" not in blob.read_bytes()
     response = save(again, draft, "documents", {})
     assert response["Location"] == f"{NOTIFY}drafts/{draft}/check/"
 
@@ -163,11 +164,12 @@ def test_a_notifier_reports_two_children_leaves_halfway_resumes_changes_a_child_
     assert case.unseal_list("agencies_involved") == ["Northvale Integrated Care Board (demo)", "A private nursery"]
     assert case.unseal_list("parallel_processes") == ["police investigation"]
     document = CaseDocument.objects.get(case=case)
-    assert document.unseal("title") == "Initial police report"
+    assert document.stored_file == sent  # the same stored file: nothing was copied
+    assert document.stored_file.unseal("title") == "Initial police report"
+    assert blob.exists()
 
-    # The draft and its files are gone; the confirmation gives the reference and the clocks.
+    # The draft is gone; the confirmation gives the reference and the clocks.
     assert not NotificationDraft.objects.filter(uuid=uuid.UUID(draft)).exists()
-    assert not (documents_root() / "drafts" / draft).exists()
     confirmation = html.unescape(again.get(response["Location"]).content.decode())
     assert case.reference in confirmation
     assert "Notification sent" in confirmation
@@ -286,13 +288,15 @@ def test_removing_a_child_and_a_household_member(client_as: Callable[[str], Clie
 
 
 def test_deleting_a_draft_is_audited_and_removes_its_files(
-    client_as: Callable[[str], Client], django_capture_on_commit_callbacks: Any
+    client_as: Callable[[str], Client], django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     client = client_as(NOTIFIER)
     draft = start_draft(client)
     upload = SimpleUploadedFile("note.txt", b"a note", "text/plain")
     client.post(page_url(draft, "documents"), {"title": "A note", "file": upload, "action": "upload"})
-    assert (documents_root() / "drafts" / draft).exists()
+    sent = StoredFile.objects.get(purpose=Purpose.NOTIFICATION_DOCUMENT)
+    blob = private_root(settings) / sent.storage_name
+    assert blob.exists()
     assert (
         "Are you sure you want to delete this draft?" in client.get(f"{NOTIFY}drafts/{draft}/delete/").content.decode()
     )
@@ -300,9 +304,31 @@ def test_deleting_a_draft_is_audited_and_removes_its_files(
         response = client.post(f"{NOTIFY}drafts/{draft}/delete/")
     assert response["Location"] == f"{NOTIFY}drafts/"
     assert not NotificationDraft.objects.exists()
-    assert not (documents_root() / "drafts" / draft).exists()
+    assert not StoredFile.objects.filter(pk=sent.pk).exists()
+    assert not blob.exists()
     event = AuditEvent.objects.get(verb="notification_draft.deleted")
     assert event.details == {"draft": draft}
+    removed = AuditEvent.objects.get(verb="stored_file.removed")
+    assert (removed.details["file"], removed.details["draft"]) == (str(sent.uuid), draft)
+
+
+def test_deleting_a_draft_that_can_no_longer_be_read_removes_its_documents_and_no_others(
+    client_as: Callable[[str], Client], django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_as(NOTIFIER)
+    unreadable, kept = start_draft(client), start_draft(client)
+    for draft in (unreadable, kept):
+        upload = SimpleUploadedFile("note.txt", b"a note", "text/plain")
+        client.post(page_url(draft, "documents"), {"title": "A note", "file": upload, "action": "upload"})
+    (gone,) = item_keys(unreadable, "documents")
+    (stays,) = item_keys(kept, "documents")
+    NotificationDraft.objects.filter(uuid=unreadable).update(  # sealed for another row: it no longer opens
+        payload_sealed=NotificationDraft.objects.get(uuid=kept).payload_sealed
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{NOTIFY}drafts/{unreadable}/delete/").status_code == 302
+    assert not StoredFile.objects.filter(uuid=uuid.UUID(gone)).exists()
+    assert StoredFile.objects.filter(uuid=uuid.UUID(stays)).exists()
 
 
 def test_uploads_are_checked_by_type_and_size(client_as: Callable[[str], Client], settings: Any) -> None:
@@ -386,19 +412,21 @@ def test_the_confirmation_is_only_for_the_person_who_sent_it(client_as: Callable
 def test_a_document_that_fails_at_submission_keeps_nothing_and_the_draft_stays(
     client_as: Callable[[str], Client], settings: Any
 ) -> None:
-    """All or nothing: the case, its reference, its messages and any files attached before the failure."""
+    """All or nothing: the case, its reference, its messages and its documents, when the second of two documents
+    can no longer be read (its contents gone from the store since it was uploaded)."""
     client = client_as(NOTIFIER)
     draft = start_draft(client)
     answer_everything(client, draft, children=1)
     for title in ("First", "Second"):
         upload = SimpleUploadedFile(f"{title}.txt", b"text", "text/plain")
         client.post(page_url(draft, "documents"), {"title": title, "file": upload, "action": "upload"})
+    first_key, second_key = item_keys(draft, "documents")
+    second = StoredFile.objects.get(uuid=uuid.UUID(second_key))
+    (private_root(settings) / second.storage_name).unlink()
     cases_before, messages_before = Case.objects.count(), OutboundMessage.objects.count()
-    files_before = set((documents_root() / "cases").rglob("*"))
-    settings.CASE_DOCUMENT_SCANNER = "tests.cases.test_notification_form.reject_the_second"
     response = client.post(f"{NOTIFY}drafts/{draft}/check/")
     assert response.status_code == 400
-    assert "rejected by the virus scanner" in response.content.decode()
+    assert "can no longer be read: remove it and upload it again" in response.content.decode()
     # The error summary links to the page the problem is on, not to the send button.
     summary = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert summary
@@ -406,20 +434,17 @@ def test_a_document_that_fails_at_submission_keeps_nothing_and_the_draft_stays(
     assert Case.objects.count() == cases_before
     assert OutboundMessage.objects.count() == messages_before
     assert NotificationDraft.objects.filter(uuid=draft).exists()
-    assert set((documents_root() / "cases").rglob("*")) == files_before  # the first file went with the case
-    settings.CASE_DOCUMENT_SCANNER = ""
-    assert client.post(f"{NOTIFY}drafts/{draft}/check/").status_code == 302
+    assert not CaseDocument.objects.filter(stored_file__uuid=uuid.UUID(first_key)).exists()
+    # As the message says: remove it, and the notification goes with the first document.
+    assert client.post(f"{NOTIFY}drafts/{draft}/documents/{second_key}/remove/").status_code == 302
+    case = submitted_case(client.post(f"{NOTIFY}drafts/{draft}/check/"))
+    assert [document.stored_file.uuid.hex for document in CaseDocument.objects.filter(case=case)] == [first_key]
 
 
-_scanned: list[str] = []
+def private_root(settings: Any) -> Any:
+    from pathlib import Path
 
-
-def reject_the_second(path: Any) -> None:
-    from cspr.kernel.documents import FILE_INFECTED, FileRejected
-
-    _scanned.append(str(path))
-    if len(_scanned) % 2 == 0:
-        raise FileRejected(FILE_INFECTED)
+    return Path(settings.STORAGES["private_files"]["OPTIONS"]["location"])
 
 
 def test_sending_the_add_a_child_page_twice_adds_one_child(client_as: Callable[[str], Client]) -> None:

@@ -318,35 +318,38 @@ def test_a_date_no_bank_holiday_list_covers_is_a_field_error_not_a_crash(submit:
     }
 
 
-def test_draft_documents_are_resealed_and_one_no_key_can_read_is_refused_in_words(
+def test_draft_documents_are_re_encrypted_with_the_other_files_and_one_no_key_can_read_is_refused_in_words(
     demo: dict[str, Any], settings: Any, tmp_path: Any
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cspr.accounts.models import User
     from cspr.cases import drafts
+    from cspr.files.models import StoredFile
     from cspr.kernel import documents
+    from tests.support import private_storage
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    root = private_storage(settings, tmp_path)
     owner = User.objects.get(email="notifier@example.org")
     draft = drafts.draft_create(
         acting=acting_for(owner), partnership=demo["northvale"], answers={}, current_step="about-you"
     )
     upload = SimpleUploadedFile("notes.txt", b"Plain notes for the draft.", content_type="text/plain")
-    added = drafts.draft_document_add(draft=draft, upload=upload, title="Notes")
+    added = drafts.draft_document_add(acting=acting_for(owner), draft=draft, upload=upload, title="Notes")
     draft.refresh_from_db()
-    path = drafts._files_dir(draft) / added.key
-    assert path.read_text().startswith("v1:test2:")
+    stored_file = StoredFile.objects.get(uuid=added.key)
+    assert (stored_file.purpose, stored_file.key_id) == ("notification_document", "files2")
+    assert b"Plain notes" not in (root / stored_file.storage_name).read_bytes()
+    attached = [drafts.DraftDocument.from_answer(item) for item in draft.answers["documents"]]
 
-    newest = new_key_entry("test3")
-    settings.FIELD_ENCRYPTION_KEYS = [newest, *settings.FIELD_ENCRYPTION_KEYS]
+    settings.FILE_KEYS = [new_key_entry("files3"), *settings.FILE_KEYS]
     out = StringIO()
-    call_command("reseal_identifying_details", stdout=out)
-    assert "draft documents: 1 value(s) re-sealed" in out.getvalue()
-    assert path.read_text().startswith("v1:test3:")
-    settings.FIELD_ENCRYPTION_KEYS = [newest]
-    assert drafts._document_upload(draft, added).read() == b"Plain notes for the draft."
+    call_command("reencrypt_stored_files", stdout=out)
+    stored_file.refresh_from_db()
+    assert stored_file.key_id == "files3"
+    settings.FILE_KEYS = settings.FILE_KEYS[:1]
+    assert drafts._documents_sent(draft, attached) == [stored_file]
 
-    settings.FIELD_ENCRYPTION_KEYS = [new_key_entry("test4")]  # a key lost: the file can no longer be read
+    settings.FILE_KEYS = [new_key_entry("files4")]  # a key lost: the file can no longer be read
     with pytest.raises(documents.FileRejected, match="can no longer be read"):
-        drafts._document_upload(draft, added)
+        drafts._documents_sent(draft, attached)

@@ -16,11 +16,14 @@ from django.urls import reverse
 
 from cspr.cases.models import CaseDocument
 from cspr.cases.models_drafts import NotificationDraft
+from cspr.files.models import StoredFile
+from cspr.files.services import CheckedUpload, upload_checked
 from cspr.kernel import documents
 from cspr.rapid_reviews.models import MeetingPaper
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment
 from tests.cases.notification_form_support import page_url, start_draft
 from tests.cases.upload_samples import compound_file, multipart, uploads, word_document, workbook, zip_bomb
+from tests.support import private_storage
 
 ClientAs = Callable[[str], Client]
 CASE = "NVALE-2026-003"
@@ -41,6 +44,7 @@ def _rows() -> int:
         + MeetingPaper.objects.count()
         + ChronologyEntry.objects.count()
         + sum(len(draft.answers.get("documents", [])) for draft in NotificationDraft.objects.all())
+        + StoredFile.objects.count()
     )
 
 
@@ -71,7 +75,7 @@ def _files(root: Path) -> list[Path]:
 def test_each_bad_upload_is_refused_on_every_upload_page_with_nothing_kept(
     demo: Any, client_as: ClientAs, settings: Any, tmp_path: Path, page: str, bad: str
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     client, url, fields = _page(page, client_as)
     before = _rows()
     name, content = BAD[bad]
@@ -101,7 +105,7 @@ def test_each_bad_upload_is_refused_on_every_upload_page_with_nothing_kept(
 def test_a_file_name_with_a_path_or_control_characters_is_refused_not_renamed(
     demo: Any, client_as: ClientAs, settings: Any, tmp_path: Path, page: str, filename: str
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     client, url, fields = _page(page, client_as)
     before = _rows()
     content = b"date,event\n2026-01-02,Seen\n" if page == "chronology import" else b"%PDF-1.7\n%a real enough pdf\n"
@@ -118,19 +122,20 @@ def test_a_file_name_with_a_path_or_control_characters_is_refused_not_renamed(
 def test_the_same_pdf_with_a_plain_name_is_kept_so_the_refusal_was_the_name(
     demo: Any, client_as: ClientAs, settings: Any, tmp_path: Path
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     client, url, fields = _page("case document", client_as)
     body, content_type = multipart(fields, file_field="file", filename="x.pdf", content=b"%PDF-1.7\n%fine\n")
     assert client.post(url, data=body, content_type=content_type).status_code == 302
-    assert CaseDocument.objects.filter(case__reference=CASE).latest("uploaded_at").content_type == "application/pdf"
+    latest = CaseDocument.objects.filter(case__reference=CASE).latest("stored_file__uploaded_at", "id")
+    assert latest.stored_file.content_type == "application/pdf"
     assert len(_files(tmp_path)) == 1
 
 
-# -- the store itself ------------------------------------------------------------------------------------------------
+# -- the checks the store runs --------------------------------------------------------------------------------------
 
 
-def _store(name: str, content: bytes) -> documents.StoredFile:
-    return documents.store(upload=SimpleUploadedFile(name, content), case_uuid="case-x", document_uuid="doc")
+def _store(name: str, content: bytes) -> CheckedUpload:
+    return upload_checked(SimpleUploadedFile(name, content))
 
 
 @pytest.mark.parametrize(
@@ -154,7 +159,7 @@ def _store(name: str, content: bytes) -> documents.StoredFile:
 def test_every_allowed_kind_is_kept_with_the_content_type_of_what_it_is(
     settings: Any, tmp_path: Path, name: str, content: bytes, content_type: str
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     assert _store(name, content).content_type == content_type
 
 
@@ -184,7 +189,7 @@ def test_every_allowed_kind_is_kept_with_the_content_type_of_what_it_is(
 def test_a_file_is_refused_unless_its_name_and_content_agree_on_an_allowed_kind(
     settings: Any, tmp_path: Path, name: str, content: bytes
 ) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     with pytest.raises(documents.FileRejected):
         _store(name, content)
     assert _files(tmp_path) == []
@@ -193,7 +198,7 @@ def test_a_file_is_refused_unless_its_name_and_content_agree_on_an_allowed_kind(
 def test_office_files_with_macros_are_refused(settings: Any, tmp_path: Path) -> None:
     import zipfile
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(word_document())) as source, zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
@@ -209,7 +214,7 @@ def test_a_zip_bomb_is_refused_from_its_directory_without_being_expanded(
 ) -> None:
     import zipfile
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
     bomb = zip_bomb()
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w") as archive:
@@ -232,13 +237,13 @@ def test_a_zip_bomb_is_refused_from_its_directory_without_being_expanded(
 
 
 def test_the_store_refuses_a_path_in_a_name_given_to_it_directly(settings: Any, tmp_path: Path) -> None:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage(settings, tmp_path)
 
     class Named(io.BytesIO):
         name = "../../etc/x.pdf"
         size = 9
 
     with pytest.raises(documents.FileRejected, match="folder") as refused:
-        documents.store(upload=Named(b"%PDF-1.7\n"), case_uuid="case-x", document_uuid="doc")
+        upload_checked(Named(b"%PDF-1.7\n"))
     assert refused.value.reason == "name"
     assert _files(tmp_path) == []

@@ -15,7 +15,7 @@ from cspr.files.services import stored_file_create
 from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
-from cspr.settings.base import private_files_storage
+from tests.support import private_storage
 
 # Invented and obviously fictional: the tests look for them where they must never appear.
 TITLE = "Statement of Quillon Canarywhistle"
@@ -27,8 +27,7 @@ DEFAULT_UPLOAD = object()
 @pytest.fixture
 def store(settings: Any, tmp_path: Path) -> Path:
     """The private_files storage in a folder of this test's own (and uploads checked in another); its root."""
-    root = tmp_path / "private"
-    settings.STORAGES = {**settings.STORAGES, "private_files": private_files_storage(root)}
+    root = private_storage(settings, tmp_path / "private")
     checking = tmp_path / "checking"
     checking.mkdir()
     settings.FILE_UPLOAD_TEMP_DIR = str(checking)

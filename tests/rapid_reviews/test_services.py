@@ -197,7 +197,7 @@ def test_papers_are_kept_checked_and_their_downloads_audited(demo: dict) -> None
     schedule(case)
     kept = paper(case)
     download = services.meeting_paper_download(acting=acting_as(MEMBER), case=case, paper=kept)
-    assert download.path.read_bytes() == b"Agenda for the PRG."
+    assert download.content == b"Agenda for the PRG."
     assert {"rapid_review.paper_attached", "rapid_review.paper_downloaded"} <= set(verbs())
     with pytest.raises(CaseActionRefused):
         services.meeting_paper_download(acting=acting_as(EXEC_LA), case=case, paper=kept)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_CONTRIBUTORS
-from cspr.kernel import documents
+from cspr.files.models import Purpose
+from cspr.files.services import stored_file_create
 from cspr.partnerships.models import Membership
 from cspr.partnerships.scoping import acting_for
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment, ReturnStatus
@@ -38,29 +39,17 @@ def demo_request(organisation_name: str = HEALTH_ORGANISATION) -> InformationReq
 
 
 def attachment_on(info_request: InformationRequest, *, title: str = "Policy test file") -> ReturnAttachment:
-    """A file on the request's latest version, written straight to storage (also onto a submitted version)."""
+    """A file on the request's latest version, kept by the file store (also onto a submitted version)."""
     agency_return = info_request.returns.order_by("-version").first()
     assert agency_return is not None
-    attachment_uuid = uuid.uuid4()
-    stored = documents.store(
+    stored_file = stored_file_create(
+        acting=acting_for(User.objects.get(email="business.unit@example.org")),
+        partnership=info_request.partnership,
         upload=SimpleUploadedFile("note.txt", b"A test note.", content_type="text/plain"),
-        case_uuid=f"{info_request.case.uuid}/returns",
-        document_uuid=str(attachment_uuid),
+        purpose=Purpose.RETURN_ATTACHMENT,
+        title=title,
     )
-    attachment = ReturnAttachment(
-        uuid=attachment_uuid,
-        agency_return=agency_return,
-        stored_name=stored.relative_path,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=User.objects.get(email="business.unit@example.org"),
-        uploaded_at=timezone.now(),
-    )
-    attachment.seal("title", title)
-    attachment.seal("original_name", "note.txt")
-    attachment.save()
-    return attachment
+    return ReturnAttachment.objects.create(uuid=stored_file.uuid, agency_return=agency_return, stored_file=stored_file)
 
 
 def returns_url_kwargs(name: str, client: Client, northvale: Any) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from cspr.cases.services.decisions import (
     duty_record,
     la_decision_record,
 )
-from cspr.cases.services.documents import document_attach, document_download
+from cspr.cases.services.documents import document_attach, document_download, documents_adopt
 from cspr.cases.services.identifying import (
     IDENTIFYING_PURPOSES,
     PURPOSE_LABELS,
@@ -117,6 +117,7 @@ __all__ = [
     "clock_extension_record",
     "document_attach",
     "document_download",
+    "documents_adopt",
     "duty_record",
     "identifying_details_reseal",
     "identifying_details_view",

@@ -1,23 +1,32 @@
-"""A case's documents: kept after the file store's checks, opened for a stated purpose; both audited."""
+"""A case's documents: kept by the one file store (ADR 0016), opened for a stated purpose; both audited once.
+
+The store checks and encrypts the file and keeps its title, name, kind, size and checksum; the case's row says which
+case it belongs to. A document sent with a notification is already in the store: :func:`documents_adopt` makes it
+the case's without copying it.
+"""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import rules
-from django.db import transaction
 
 from cspr.cases import selectors
 from cspr.cases.models import Case, CaseDocument
 from cspr.cases.services.common import NOT_ALLOWED, TEXTS, grant_on_case, require
 from cspr.cases.services.identifying import PURPOSE_LABELS, purpose_checked
 from cspr.core.policy import DOCUMENT_READERS, DOCUMENT_UPLOADERS
+from cspr.files.models import Purpose, StoredFile
+from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, now
+from cspr.kernel.kit import audit_case
+
+VERB_ATTACHED = "case.document_attached"
+VERB_DOWNLOADED = "case.document_downloaded"
 
 
 def document_attach(
@@ -28,7 +37,8 @@ def document_attach(
     title: str,
     uploaded_at: datetime | None = None,
 ) -> CaseDocument:
-    """Keep an uploaded file outside the web root after checking its size and type (by content) and scanning it.
+    """Keep an uploaded file for the case in the file store, after its checks (name, size, kind by content, the
+    scanner hook), encrypted at rest. One audit event, ``case.document_attached``, with the store's facts.
 
     Raises :class:`cspr.kernel.documents.FileRejected` (a ``CaseActionRefused``) for a file that may not be kept.
     """
@@ -36,28 +46,54 @@ def document_attach(
     title = TEXTS.clean("title", title)
     if not title:
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
-    uploaded_at = now(uploaded_at)
-    document_uuid = uuid.uuid4()
-    with documents.kept(upload=upload, folder=str(case.uuid), name=str(document_uuid)) as stored, transaction.atomic():
-        document = CaseDocument(
-            uuid=document_uuid,
-            case=case,
-            uploaded_by=acting.user,
-            uploaded_at=uploaded_at,
-            **stored.model_fields(),
-        )
-        document.seal("title", title)
-        document.seal("original_name", documents.original_name(upload, "document"))
-        document.save(force_insert=True)
+    grant = grant_on_case(acting, case, DOCUMENT_UPLOADERS)
+
+    def recorded(facts: dict[str, Any]) -> None:
+        audit_case(acting, VERB_ATTACHED, case, grant=grant, document=facts["file"], **facts)
+
+    with stored_file_kept(
+        acting=acting,
+        partnership=case.partnership,
+        upload=upload,
+        purpose=Purpose.CASE_DOCUMENT,
+        title=title,
+        grant=grant,
+        at=uploaded_at,
+        audit_as=recorded,
+    ) as stored_file:
+        document = CaseDocument.objects.create(uuid=stored_file.uuid, case=case, stored_file=stored_file)
+    return document
+
+
+def documents_adopt(*, acting: Acting, case: Case, stored_files: Iterable[StoredFile]) -> list[CaseDocument]:
+    """Make documents sent with the notification (already kept by the store, ``notification_document``) the case's
+    documents: a row each pointing at the same stored file, nothing copied. Called inside the submission's
+    transaction; each is audited as a document added. Refused for a file of another partnership or purpose, or
+    one that is already a case's."""
+    require("cases.attach_document", acting.scope, case)
+    grant = grant_on_case(acting, case, DOCUMENT_UPLOADERS)
+    adopted = []
+    for stored_file in stored_files:
+        if (
+            stored_file.partnership_id != case.partnership_id
+            or stored_file.purpose != Purpose.NOTIFICATION_DOCUMENT
+            or CaseDocument.objects.filter(stored_file=stored_file).exists()
+        ):
+            raise CaseActionRefused(NOT_ALLOWED)
+        adopted.append(CaseDocument.objects.create(uuid=stored_file.uuid, case=case, stored_file=stored_file))
         audit_case(
             acting,
-            "case.document_attached",
+            VERB_ATTACHED,
             case,
-            grant=grant_on_case(acting, case, DOCUMENT_UPLOADERS),
-            document=str(document_uuid),
-            **stored.audit_details(),
+            grant=grant,
+            document=str(stored_file.uuid),
+            file=str(stored_file.uuid),
+            file_purpose=stored_file.purpose,
+            content_type=stored_file.content_type,
+            size=stored_file.size,
+            sha256=stored_file.sha256,
         )
-    return document
+    return adopted
 
 
 def document_download(
@@ -67,11 +103,13 @@ def document_download(
     document: CaseDocument,
     purpose: str,
     purpose_other: str = "",
-) -> documents.Download:
-    """Open a case document for one of the roles that work the case, for a stated purpose; each download audited.
+) -> FileDownload:
+    """Open a case document for one of the roles that work the case, for a stated purpose: the file store checks
+    it whole and hands it back; the one audit event, ``case.document_downloaded``, names the purpose as its reason.
 
     The file keeps its original name (which may name people) only for a reader who may see identifying details;
-    anyone else gets ``<reference>-document-<n>.<ext>``.
+    anyone else gets ``<reference>-document-<n>.<ext>``, and the name is not even decrypted. Raises
+    :class:`cspr.files.services.StoredFileRefused` (audited by the store) for a file that is missing or changed.
     """
     require("cases.download_document", acting.scope, case)
     if document.case_id != case.pk:
@@ -80,15 +118,28 @@ def document_download(
     neutral = ""
     if not rules.test_rule("cases.view_identifying_details", acting.scope, case):
         neutral = f"{case.reference}-document-{selectors.case_document_number(case=case, document=document)}"
-    with transaction.atomic():
+    grant = grant_on_case(acting, case, DOCUMENT_READERS)
+
+    def recorded(facts: dict[str, Any]) -> None:
         audit_case(
             acting,
-            "case.document_downloaded",
+            VERB_DOWNLOADED,
             case,
-            grant=grant_on_case(acting, case, DOCUMENT_READERS),
+            grant=grant,
             document=str(document.uuid),
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
             purpose_other=purpose_other,
+            **facts,
         )
-    return documents.Download.of(document, neutral_name=neutral)
+
+    return stored_file_open(
+        acting=acting,
+        stored_file=document.stored_file,
+        reason=f"{PURPOSE_LABELS[purpose]}: {purpose_other}" if purpose_other else PURPOSE_LABELS[purpose],
+        neutral_name=neutral,
+        grant=grant,
+        audit_as=recorded,
+        reference=case.reference,
+        document=str(document.uuid),
+    )

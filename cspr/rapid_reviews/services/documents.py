@@ -1,9 +1,8 @@
-"""Documents: the PRG meeting's papers kept and opened, and the rapid review opened as a document (the Word file
-or the print view), with or without identifying details. Every opening is audited."""
+"""Documents: the PRG meeting's papers kept by the one file store (ADR 0016) and opened, and the rapid review opened
+as a document (the Word file or the print view), with or without identifying details. Every opening is audited."""
 
 from __future__ import annotations
 
-import uuid as uuid_module
 from datetime import datetime
 from typing import Any
 
@@ -11,13 +10,18 @@ from django.db import transaction
 
 from cspr.cases.models import Case
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
+from cspr.files.models import Purpose
+from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, now
+from cspr.kernel.kit import audit_case
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingPaper
 from cspr.rapid_reviews.services.common import MEETING_NOT_SCHEDULED, NOT_ALLOWED, TEXTS, allowed
+
+#: Why a PRG member opens a paper: the page opens papers for the meeting and for nothing else (§4.2).
+PAPER_REASON = "Reading the papers for the PRG meeting"
 
 
 def meeting_paper_attach(
@@ -28,7 +32,8 @@ def meeting_paper_attach(
     title: str,
     at: datetime | None = None,
 ) -> MeetingPaper:
-    """Keep a paper for the PRG meeting (checked as case documents are: size, type by content, the scanner hook)."""
+    """Keep a paper for the PRG meeting in the file store (checked as case documents are: size, type by content,
+    the scanner hook; encrypted at rest). One audit event, ``rapid_review.paper_attached``, with the store's facts."""
     grant = allowed(acting, "rapid_reviews.organise_meeting", case)
     title = TEXTS.clean("title", title)
     if not title:
@@ -36,34 +41,43 @@ def meeting_paper_attach(
     meeting = selectors.meeting_get(case=case)
     if meeting is None:
         raise CaseActionRefused(MEETING_NOT_SCHEDULED)
-    at = now(at)
-    paper_uuid = uuid_module.uuid4()
-    with documents.kept(upload=upload, folder=str(case.uuid), name=str(paper_uuid)) as stored, transaction.atomic():
-        paper = MeetingPaper(
-            uuid=paper_uuid, meeting=meeting, uploaded_by=acting.user, uploaded_at=at, **stored.model_fields()
-        )
-        paper.seal("title", title)
-        paper.seal("original_name", documents.original_name(upload, "paper"))
-        paper.save(force_insert=True)
-        audit_case(
-            acting,
-            "rapid_review.paper_attached",
-            case,
-            grant=grant,
-            paper=str(paper_uuid),
-            **stored.audit_details(),
-        )
+
+    def recorded(facts: dict[str, Any]) -> None:
+        audit_case(acting, "rapid_review.paper_attached", case, grant=grant, paper=facts["file"], **facts)
+
+    with stored_file_kept(
+        acting=acting,
+        partnership=case.partnership,
+        upload=upload,
+        purpose=Purpose.MEETING_PAPER,
+        title=title,
+        grant=grant,
+        at=at,
+        audit_as=recorded,
+    ) as stored_file:
+        paper = MeetingPaper.objects.create(uuid=stored_file.uuid, meeting=meeting, stored_file=stored_file)
     return paper
 
 
-def meeting_paper_download(*, acting: Acting, case: Case, paper: MeetingPaper) -> documents.Download:
-    """Open a meeting paper for a PRG member (§4.2); each download is audited."""
+def meeting_paper_download(*, acting: Acting, case: Case, paper: MeetingPaper) -> FileDownload:
+    """Open a meeting paper for a PRG member (§4.2): checked whole by the file store; the one audit event,
+    ``rapid_review.paper_downloaded``, gives the meeting as its reason."""
     grant = allowed(acting, "rapid_reviews.read_papers", case)
     if paper.meeting.case_id != case.pk:
         raise CaseActionRefused(NOT_ALLOWED)
-    with transaction.atomic():
-        audit_case(acting, "rapid_review.paper_downloaded", case, grant=grant, paper=str(paper.uuid))
-    return documents.Download.of(paper)
+
+    def recorded(facts: dict[str, Any]) -> None:
+        audit_case(acting, "rapid_review.paper_downloaded", case, grant=grant, paper=str(paper.uuid), **facts)
+
+    return stored_file_open(
+        acting=acting,
+        stored_file=paper.stored_file,
+        reason=PAPER_REASON,
+        grant=grant,
+        audit_as=recorded,
+        reference=case.reference,
+        paper=str(paper.uuid),
+    )
 
 
 def rapid_review_document_open(

@@ -289,18 +289,8 @@ def return_revise(
                 position=entry.position,
             )
         for attachment in current.attachments.all():
-            copy = ReturnAttachment(
-                agency_return=new,
-                stored_name=attachment.stored_name,
-                content_type=attachment.content_type,
-                size=attachment.size,
-                sha256=attachment.sha256,
-                uploaded_by=attachment.uploaded_by,
-                uploaded_at=attachment.uploaded_at,
-            )
-            copy.seal("title", attachment.unseal("title"))
-            copy.seal("original_name", attachment.unseal("original_name"))
-            copy.save(force_insert=True)
+            # The new version holds the same file: a row of its own pointing at the same stored file.
+            ReturnAttachment.objects.create(agency_return=new, stored_file_id=attachment.stored_file_id)
         _audit_return(
             acting,
             "returns.revision_started",
@@ -338,5 +328,8 @@ def return_download(
         entries=[
             (entry.happened_on, entry.unseal("event"), entry.unseal("source")) for entry in agency_return.entries.all()
         ],
-        attachments=[attachment.unseal("title") for attachment in agency_return.attachments.all()],
+        attachments=[
+            attachment.stored_file.unseal("title")
+            for attachment in agency_return.attachments.select_related("stored_file")
+        ],
     )

@@ -1,29 +1,37 @@
-"""Files kept with a return: added with the case documents' checks, removed (the file itself goes once no version
-holds it), opened (audited).
+"""Files kept with a return, in the one file store (ADR 0016): added with the case documents' checks and encrypted
+at rest, taken off a draft (the file itself goes once no version holds it), opened (audited once, with a reason).
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
+from cspr.files.models import Purpose
+from cspr.files.services import FileDownload, StoredFileRefused, stored_file_kept, stored_file_open, stored_file_remove
 from cspr.kernel import documents, kit, text
 from cspr.kernel.acting import Acting
 from cspr.kernel.text import clean_text
-from cspr.returns.models import InformationRequest, ReturnAttachment
+from cspr.returns.models import AgencyReturn, InformationRequest, ReturnAttachment
 from cspr.returns.services.common import (
     NOT_ALLOWED,
     ReturnActionRefused,
     _audit_return,
     _draft_for_editing,
     _locked_request,
+    _request_details,
     _require_contributor,
     _require_reader,
     _touch,
+    contributor_grant,
 )
+
+#: Why a return's file is opened: by its own organisation's contributors while they work on it, or by the case's
+#: readers once it is submitted (no one else reaches it).
+CONTRIBUTOR_REASON = "Working on the organisation's return"
+READER_REASON = "Reading the organisation's submitted return"
 
 
 def attachment_add(
@@ -34,7 +42,8 @@ def attachment_add(
     title: str,
     at: datetime | None = None,
 ) -> ReturnAttachment:
-    """Keep a file with the draft: the case documents' checks (size, type by content, scanner), outside the web root."""
+    """Keep a file with the draft in the file store: the case documents' checks (size, type by content, scanner),
+    encrypted at rest. One audit event, ``returns.attachment_added``, about the version it went onto."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
     title = clean_text(
@@ -42,31 +51,37 @@ def attachment_add(
     )
     if not title:
         raise ReturnActionRefused(documents.TITLE_NEEDED, field="title")
-    attachment_uuid = uuid.uuid4()
-    folder = f"{info_request.case.uuid}/returns"
-    with documents.kept(upload=upload, folder=folder, name=str(attachment_uuid)) as stored, transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
-        attachment = ReturnAttachment(
-            uuid=attachment_uuid,
-            agency_return=draft,
-            uploaded_by=acting.user,
-            uploaded_at=at,
-            **stored.model_fields(),
-        )
-        attachment.seal("title", title)
-        attachment.seal("original_name", documents.original_name(upload, "attachment"))
-        attachment.save(force_insert=True)
-        _touch(draft, at)
+    onto: list[tuple[InformationRequest, AgencyReturn]] = []  # the locked request and the draft, found in the block
+
+    def recorded(facts: dict[str, Any]) -> None:
+        locked, draft = onto[0]
         _audit_return(
             acting,
             "returns.attachment_added",
             draft=draft,
-            info_request=info_request,
+            info_request=locked,
             grant=grant,
-            attachment=str(attachment_uuid),
-            **stored.audit_details(),
+            attachment=facts["file"],
+            **facts,
         )
+
+    with stored_file_kept(
+        acting=acting,
+        partnership=info_request.partnership,
+        upload=upload,
+        purpose=Purpose.RETURN_ATTACHMENT,
+        title=title,
+        grant=grant,
+        at=at,
+        audit_as=recorded,
+    ) as stored_file:
+        locked = _locked_request(info_request)
+        draft = _draft_for_editing(acting=acting, info_request=locked, at=at)
+        attachment = ReturnAttachment.objects.create(
+            uuid=stored_file.uuid, agency_return=draft, stored_file=stored_file
+        )
+        _touch(draft, at)
+        onto.append((locked, draft))
     return attachment
 
 
@@ -77,18 +92,22 @@ def attachment_remove(
     attachment_uuid: str,
     at: datetime | None = None,
 ) -> None:
-    """Take a file off the draft. The file itself goes only when no earlier (submitted) version still holds it."""
+    """Take a file off the draft. The file itself goes (from the store, once this commits) only when no earlier,
+    submitted version still holds it."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_request(info_request)
         draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
-        attachment = ReturnAttachment.objects.filter(agency_return=draft, uuid=attachment_uuid).first()
+        attachment = (
+            ReturnAttachment.objects.filter(agency_return=draft, uuid=attachment_uuid)
+            .select_related("stored_file")
+            .first()
+        )
         if attachment is None:
             raise ReturnActionRefused(NOT_ALLOWED)
-        stored_name = attachment.stored_name
+        stored_file = attachment.stored_file
         attachment.delete()
-        still_used = ReturnAttachment.objects.filter(stored_name=stored_name).exists()
         _touch(draft, at)
         _audit_return(
             acting,
@@ -98,25 +117,46 @@ def attachment_remove(
             grant=grant,
             attachment=attachment_uuid,
         )
-        if not still_used:
-            transaction.on_commit(lambda: documents.remove(stored_name))
+        if not ReturnAttachment.objects.filter(stored_file=stored_file).exists():
+            try:
+                stored_file_remove(
+                    acting=acting, stored_file=stored_file, grant=grant, **_request_details(info_request)
+                )
+            except StoredFileRefused as refused:  # another record still points at it: it stays
+                if refused.problem != "in_use":
+                    raise
 
 
 def attachment_open(
     *,
     acting: Acting,
     attachment: ReturnAttachment,
-) -> documents.Download:
-    """Open a return's file: its organisation's contributors, or readers of submitted returns; audited."""
+) -> FileDownload:
+    """Open a return's file: its organisation's contributors, or readers of submitted returns. Checked whole by the
+    file store; the one audit event, ``returns.attachment_downloaded``, gives the reader's part as its reason."""
     agency_return = attachment.agency_return
+    info_request = agency_return.request
     grant = _require_reader(acting, agency_return)
-    with transaction.atomic():
+    reason = CONTRIBUTOR_REASON if contributor_grant(acting.scope, info_request) is not None else READER_REASON
+
+    def recorded(facts: dict[str, Any]) -> None:
         _audit_return(
             acting,
             "returns.attachment_downloaded",
             draft=agency_return,
-            info_request=agency_return.request,
+            info_request=info_request,
             grant=grant,
             attachment=str(attachment.uuid),
+            **facts,
         )
-    return documents.Download.of(attachment)
+
+    return stored_file_open(
+        acting=acting,
+        stored_file=attachment.stored_file,
+        reason=reason,
+        grant=grant,
+        audit_as=recorded,
+        reference=info_request.case.reference,
+        attachment=str(attachment.uuid),
+        **_request_details(info_request),
+    )

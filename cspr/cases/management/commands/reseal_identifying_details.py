@@ -1,4 +1,7 @@
-"""Re-seal identifying details under the newest field encryption key, after a key rotation."""
+"""Re-seal identifying details under the newest field encryption key, after a key rotation.
+
+Files (documents sent with a notification among them) are under the file store's own keys: after rotating
+``FILE_KEYS`` run ``reencrypt_stored_files`` instead."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cspr.cases.drafts import draft_documents_reseal
 from cspr.cases.services import identifying_details_reseal
 
 
@@ -21,7 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = identifying_details_reseal(batch_size=options["batch_size"])
-        counts["draft documents"] = draft_documents_reseal()
         for label, count in counts.items():
             self.stdout.write(f"{label}: {count} value(s) re-sealed")
         self.stdout.write(f"Done: {sum(counts.values())} value(s) re-sealed with the newest key.")
