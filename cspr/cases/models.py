@@ -11,7 +11,6 @@ Decisions, transitions and duties are immutable rows: ``save`` refuses an update
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date
 from typing import Any
@@ -22,8 +21,7 @@ from django.utils import timezone
 
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
-from cspr.kernel.crypto import decrypt, encrypt
-from cspr.kernel.sealing import note_read, seal_context, sealed_text
+from cspr.kernel.sealing import SealedFieldsMixin, sealed_text  # the mixin is named here by the first migrations
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
 
@@ -43,48 +41,6 @@ class ImmutableModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
-
-
-class SealedFieldsMixin:
-    """Reading and writing ``<field>_sealed`` columns with the row's own context (ADR 0009).
-
-    Declare a column with :func:`cspr.kernel.sealing.sealed_text`; every ``*_sealed`` column is found by
-    :func:`cspr.kernel.sealing.sealed_field_names`. Each ``unseal`` is noted for the request's audit event
-    (:class:`cspr.kernel.sealing.SealedReadAuditMiddleware`); ``is_recorded`` tells whether a value exists without
-    reading it (what a role that may not read the words is shown).
-    """
-
-    uuid: uuid.UUID
-    _meta: Any
-
-    def seal_context(self, field: str) -> str:
-        return seal_context(self._meta.app_label, self._meta.model_name, field, self.uuid)
-
-    def seal(self, field: str, value: str) -> None:
-        """Store ``value`` encrypted in ``<field>_sealed`` ("" stays "": nothing to hide)."""
-        setattr(self, f"{field}_sealed", encrypt(value, context=self.seal_context(field)) if value else "")
-
-    def unseal(self, field: str) -> str:
-        token = getattr(self, f"{field}_sealed")
-        if not token:
-            return ""
-        context = self.seal_context(field)
-        value = decrypt(token, context=context)
-        note_read(context)
-        return value
-
-    def is_recorded(self, field: str) -> bool:
-        return bool(getattr(self, f"{field}_sealed"))
-
-    def seal_list(self, field: str, values: list[str] | tuple[str, ...]) -> None:
-        """A list of short texts (agencies as named, parallel processes), sealed as one JSON value."""
-        cleaned = [value for value in values if value]
-        self.seal(field, json.dumps(cleaned, separators=(",", ":")) if cleaned else "")
-
-    def unseal_list(self, field: str) -> list[str]:
-        text = self.unseal(field)
-        value = json.loads(text) if text else []
-        return [str(item) for item in value] if isinstance(value, list) else []
 
 
 class Case(SealedFieldsMixin, models.Model):

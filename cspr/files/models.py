@@ -19,8 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cspr.cases.models import SealedFieldsMixin
-from cspr.kernel.sealing import sealed_text
+from cspr.kernel.sealing import SealedFieldsMixin, sealed_text
 
 
 class Purpose(models.TextChoices):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -103,6 +104,48 @@ class SealedReadAuditMiddleware:
             partnership=getattr(request, "partnership_id", None),
             ip_address=client_ip(request),
         )
+
+
+class SealedFieldsMixin:
+    """Reading and writing ``<field>_sealed`` columns with the row's own context (ADR 0009).
+
+    Declare a column with :func:`cspr.kernel.sealing.sealed_text`; every ``*_sealed`` column is found by
+    :func:`cspr.kernel.sealing.sealed_field_names`. Each ``unseal`` is noted for the request's audit event
+    (:class:`cspr.kernel.sealing.SealedReadAuditMiddleware`); ``is_recorded`` tells whether a value exists without
+    reading it (what a role that may not read the words is shown).
+    """
+
+    uuid: uuid.UUID
+    _meta: Any
+
+    def seal_context(self, field: str) -> str:
+        return seal_context(self._meta.app_label, self._meta.model_name, field, self.uuid)
+
+    def seal(self, field: str, value: str) -> None:
+        """Store ``value`` encrypted in ``<field>_sealed`` ("" stays "": nothing to hide)."""
+        setattr(self, f"{field}_sealed", encrypt(value, context=self.seal_context(field)) if value else "")
+
+    def unseal(self, field: str) -> str:
+        token = getattr(self, f"{field}_sealed")
+        if not token:
+            return ""
+        context = self.seal_context(field)
+        value = decrypt(token, context=context)
+        note_read(context)
+        return value
+
+    def is_recorded(self, field: str) -> bool:
+        return bool(getattr(self, f"{field}_sealed"))
+
+    def seal_list(self, field: str, values: list[str] | tuple[str, ...]) -> None:
+        """A list of short texts (agencies as named, parallel processes), sealed as one JSON value."""
+        cleaned = [value for value in values if value]
+        self.seal(field, json.dumps(cleaned, separators=(",", ":")) if cleaned else "")
+
+    def unseal_list(self, field: str) -> list[str]:
+        text = self.unseal(field)
+        value = json.loads(text) if text else []
+        return [str(item) for item in value] if isinstance(value, list) else []
 
 
 # -- data migrations ------------------------------------------------------------------------------------------------
