@@ -8,6 +8,7 @@ from cspr.cases.models import Case
 from cspr.cases.selectors import ClockRow
 from cspr.domain.clocks import ClockStatus
 from cspr.domain.presets import Preset
+from cspr.domain.rules import is_closed
 
 __all__ = ["case_detail", "case_summary", "clocks"]
 
@@ -17,6 +18,7 @@ def case_summary(case: Case, *, location: str, web: str) -> dict[str, Any]:
         "reference": case.reference,
         "stage": case.stage,
         "stage_label": case.stage_label,
+        "open": not is_closed(case.stage),
         "kind": "referral" if case.as_referral else "notification",
         "year": case.year,
         "submitted_at": case.submitted_at,

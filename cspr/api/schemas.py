@@ -313,6 +313,10 @@ class CaseSummaryOut(Schema):
     reference: str
     stage: str
     stage_label: str
+    open: bool = Field(
+        description="Whether the case is open: false once it is closed, closed as not meeting the criteria, or "
+        "withdrawn (the lifecycle's closed stages). A closed case may be reopened."
+    )
     kind: str
     year: int
     submitted_at: datetime

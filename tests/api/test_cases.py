@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
 from cspr.domain.presets import BNES_2020, get_preset
+from cspr.domain.rules import closed_stages
 from cspr.partnerships.models import Partnership
 from tests.api.conftest import IDENTIFYING_VALUES, payload, post_json
 
@@ -110,6 +112,7 @@ def test_a_case_in_detail_has_pseudonyms_and_facts_but_nothing_identifying(
     assert response.status_code == 200
     case = response.json()
     assert case["reference"] == notified_case
+    assert case["open"] is True
     assert [child["pseudonym"] for child in case["children"]] == ["Child A", "Child B"]
     assert case["children"][0]["age_years"] == 8
     assert case["children"][0]["child_protection_plan"] is True
@@ -223,3 +226,14 @@ def test_a_wt_2023_partnerships_clocks_follow_its_preset(api_as: Callable[..., C
     prg = next(clock for clock in clocks if clock["clock_id"] == "prg_meeting")
     assert prg["starts_at"] == "panel_notified"
     assert prg["status"] == "not_started"
+
+
+@pytest.mark.parametrize("stage", sorted(stage.value for stage in closed_stages()))
+def test_a_case_at_a_closed_stage_is_not_open_in_the_list_and_in_detail(
+    api_as: Callable[..., Client], notified_case: str, stage: str
+) -> None:
+    Case.objects.filter(reference=notified_case).update(stage=stage)
+    client = api_as("business.unit@example.org")
+    assert client.get(f"/api/v1/cases/{notified_case}").json()["open"] is False
+    listed = {case["reference"]: case for case in client.get("/api/v1/cases").json()["results"]}
+    assert listed[notified_case]["open"] is False
