@@ -103,11 +103,15 @@ class Acting:
     def grant_for(self, partnership_id: int | None, roles: Iterable[Role | str]) -> Grant | None:
         """The membership that allows an action open to ``roles`` in this partnership, or ``None``.
 
-        ``roles`` is read in order of preference (the lifecycle lists a transition's roles with the one that
-        normally acts first); among memberships of the same role the oldest wins, so the answer never depends on
-        the order the database returns rows in.
+        A list or tuple of ``roles`` is read in order of preference (the lifecycle lists a transition's roles with
+        the one that normally acts first); a set has no order of its own, so it is read in :class:`Role`'s order.
+        Among memberships of the same role the oldest wins, so the answer never depends on the order the database
+        returns rows in, nor on how a set happens to iterate.
         """
         held = self.scope.grants_in(partnership_id)
+        if isinstance(roles, set | frozenset):
+            wanted_roles = {Role(role) for role in roles}
+            roles = [role for role in Role if role in wanted_roles]
         for wanted in roles:
             role = Role(wanted)
             matching = sorted((grant for grant in held if grant.role == role), key=lambda grant: grant.membership_id)

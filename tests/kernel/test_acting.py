@@ -112,3 +112,12 @@ def test_member_emails_are_the_active_holders_of_the_roles_each_once_and_tell_qu
         sent = tell(partnership=partnership, to=["a@example.org", "b@example.org"], subject="s", body="b", kind="k")
     assert sent == 2
     assert OutboundMessage.objects.count() == before + 2
+
+
+def test_a_set_of_roles_is_read_in_the_roles_own_order_however_it_iterates() -> None:
+    chair, business_unit = grant(30, Role.PRG_CHAIR), grant(10, Role.BUSINESS_UNIT)
+    acting = acting_with(chair, business_unit)
+    first = next(role for role in Role if role in {Role.PRG_CHAIR, Role.BUSINESS_UNIT})
+    expected = chair if first is Role.PRG_CHAIR else business_unit
+    assert acting.grant_for(1, frozenset({Role.PRG_CHAIR, Role.BUSINESS_UNIT})) == expected
+    assert acting.grant_for(1, {Role.BUSINESS_UNIT, Role.PRG_CHAIR}) == expected

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cspr.calendars.selectors import clock_date_range, partnership_calendar, partnership_preset
 from cspr.cases.models import Case, CaseClock, CaseTransition
-from cspr.cases.services.common import TEXTS, grant_on_case, latest_la_decision, require
+from cspr.cases.services.common import TEXTS, latest_la_decision, require
 from cspr.core.policy import EXTENSION_RECORDERS
 from cspr.domain.clocks import (
     LATE_REASON_MIN,
@@ -193,7 +193,7 @@ def clock_extension_record(
             acting,
             "case.clock_extended",
             case,
-            grant=grant_on_case(acting, case, EXTENSION_RECORDERS),
+            grant=acting.grant_for(case.partnership_id, EXTENSION_RECORDERS),
             clock_id=clock_id,
             extended_to=extended_to,
         )

@@ -3,7 +3,6 @@ date checks and the local authority's latest decision."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 import rules
@@ -12,7 +11,6 @@ from cspr.cases import selectors
 from cspr.cases.models import Case, LocalAuthorityDecision
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.domain.roles import Role
-from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.text import NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.scoping import Grant, Scope
@@ -47,13 +45,6 @@ def require(rule: str, scope: Scope, case: Case, message: str = NOT_ALLOWED) -> 
     """Refuse unless the object rule (``cspr.cases.rules``) allows this scope on the case."""
     if not rules.test_rule(rule, scope, case):
         raise CaseActionRefused(message)
-
-
-def grant_on_case(acting: Acting, case: Case, roles: Iterable[Role]) -> Grant | None:
-    """The membership that allows an action open to ``roles`` on this case: the first of those roles the person
-    holds there, in :class:`~cspr.domain.roles.Role`'s order (so a set of roles gives one answer)."""
-    wanted = frozenset(roles)
-    return acting.grant_for(case.partnership_id, [role for role in Role if role in wanted])
 
 
 def la_notifier_organisation(scope: Scope, partnership_id: int) -> int | None:

@@ -11,7 +11,6 @@ from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import (
     TEXTS,
     check_day,
-    grant_on_case,
     la_notifier_grant,
     latest_la_decision,
     require,
@@ -65,7 +64,7 @@ def la_decision_record(
     recorded_at = now(recorded_at)
     notifier = la_notifier_grant(acting.scope, case.partnership_id)
     on_behalf = notifier is None
-    grant = grant_on_case(acting, case, [Role.BUSINESS_UNIT]) if notifier is None else notifier
+    grant = acting.grant_for(case.partnership_id, [Role.BUSINESS_UNIT]) if notifier is None else notifier
     reason = TEXTS.clean("reason", reason)
     la_officer_name = TEXTS.clean("la_officer_name", la_officer_name)
     la_officer_role = TEXTS.clean("la_officer_role", la_officer_role)
@@ -127,7 +126,7 @@ def la_decision_record(
 
 def _duty_grant(acting: Acting, case: Case) -> Grant | None:
     """Who may record a duty (``cases.record_duty``): the business unit, or a notifier for the local authority."""
-    business_unit = grant_on_case(acting, case, [Role.BUSINESS_UNIT])
+    business_unit = acting.grant_for(case.partnership_id, [Role.BUSINESS_UNIT])
     return business_unit if business_unit is not None else la_notifier_grant(acting.scope, case.partnership_id)
 
 

@@ -15,7 +15,7 @@ import rules
 
 from cspr.cases import selectors
 from cspr.cases.models import Case, CaseDocument
-from cspr.cases.services.common import NOT_ALLOWED, TEXTS, grant_on_case, require
+from cspr.cases.services.common import NOT_ALLOWED, TEXTS, require
 from cspr.cases.services.identifying import PURPOSE_LABELS, purpose_checked
 from cspr.core.policy import DOCUMENT_READERS, DOCUMENT_UPLOADERS
 from cspr.files.models import Purpose, StoredFile
@@ -46,7 +46,7 @@ def document_attach(
     title = TEXTS.clean("title", title)
     if not title:
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
-    grant = grant_on_case(acting, case, DOCUMENT_UPLOADERS)
+    grant = acting.grant_for(case.partnership_id, DOCUMENT_UPLOADERS)
 
     def recorded(facts: dict[str, Any]) -> None:
         audit_case(acting, VERB_ATTACHED, case, grant=grant, document=facts["file"], **facts)
@@ -71,7 +71,7 @@ def documents_adopt(*, acting: Acting, case: Case, stored_files: Iterable[Stored
     transaction; each is audited as a document added. Refused for a file of another partnership or purpose, or
     one that is already a case's."""
     require("cases.attach_document", acting.scope, case)
-    grant = grant_on_case(acting, case, DOCUMENT_UPLOADERS)
+    grant = acting.grant_for(case.partnership_id, DOCUMENT_UPLOADERS)
     adopted = []
     for stored_file in stored_files:
         if (
@@ -118,7 +118,7 @@ def document_download(
     neutral = ""
     if not rules.test_rule("cases.view_identifying_details", acting.scope, case):
         neutral = f"{case.reference}-document-{selectors.case_document_number(case=case, document=document)}"
-    grant = grant_on_case(acting, case, DOCUMENT_READERS)
+    grant = acting.grant_for(case.partnership_id, DOCUMENT_READERS)
 
     def recorded(facts: dict[str, Any]) -> None:
         audit_case(

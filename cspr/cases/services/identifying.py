@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import transaction
 
 from cspr.cases.models import Case, Child, HouseholdMember
-from cspr.cases.services.common import TEXTS, grant_on_case, require
+from cspr.cases.services.common import TEXTS, require
 from cspr.core.policy import IDENTIFYING_VIEWERS
 from cspr.kernel.acting import Acting, system_acting
 from cspr.kernel.crypto import decrypt, encrypt, needs_rotation
@@ -121,7 +121,7 @@ def identifying_details_view(
             acting,
             "case.identifying_details_viewed",
             case,
-            grant=grant_on_case(acting, case, IDENTIFYING_VIEWERS),
+            grant=acting.grant_for(case.partnership_id, IDENTIFYING_VIEWERS),
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
             purpose_other=purpose_other,

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from cspr.cases import selectors
 from cspr.cases.models import Case, CaseLink
-from cspr.cases.services.common import NOT_ALLOWED, TEXTS, grant_on_case, require
+from cspr.cases.services.common import NOT_ALLOWED, TEXTS, require
 from cspr.core.policy import CASE_LINKERS
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -72,7 +72,7 @@ def case_link(
             acting,
             "case.linked",
             case,
-            grant=grant_on_case(acting, case, CASE_LINKERS),
+            grant=acting.grant_for(case.partnership_id, CASE_LINKERS),
             other_reference=other.reference,
         )
     return link
@@ -100,7 +100,7 @@ def case_link_dismiss(
             acting,
             "case.duplicate_dismissed",
             case,
-            grant=grant_on_case(acting, case, CASE_LINKERS),
+            grant=acting.grant_for(case.partnership_id, CASE_LINKERS),
             other_reference=link.other_case.reference if link.other_case else "",
         )
     return link

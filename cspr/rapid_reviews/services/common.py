@@ -12,7 +12,6 @@ import rules
 from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.services import case_clock_met
-from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, tell
@@ -91,13 +90,6 @@ def require(rule: str, scope: Scope, case: Case) -> None:
         raise CaseActionRefused(NOT_ALLOWED)
 
 
-def rule_grant(acting: Acting, case: Case, rule: str) -> Grant | None:
-    """The membership that allows the action ``rule`` guards on this case: the first of the rule's roles the person
-    holds there, in :class:`~cspr.domain.roles.Role`'s order (so a person with several gets one answer)."""
-    wanted = ROLES[rule]
-    return acting.grant_for(case.partnership_id, [role for role in Role if role in wanted])
-
-
 def person(acting: Acting) -> User:
     """The person acting. Every rule needs a membership, so the service's own jobs (nobody signed in) never get
     this far; refused all the same rather than recorded as nobody."""
@@ -109,7 +101,7 @@ def person(acting: Acting) -> User:
 def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:
     """Refuse unless ``rule`` allows the person acting on the case; the membership that allows it."""
     require(rule, acting.scope, case)
-    return rule_grant(acting, case, rule)
+    return acting.grant_for(case.partnership_id, ROLES[rule])
 
 
 # -- dates -----------------------------------------------------------------------------------------------------------
