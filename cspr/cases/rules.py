@@ -63,8 +63,10 @@ def can_see_case(who: Any, case: Case | None) -> bool:
     return case_is_visible(scope=scope_of(who), case=case)
 
 
-def _holds(roles: frozenset[Role]) -> Any:
-    @rules.predicate(name=f"holds({','.join(sorted(roles))})")
+def holds(roles: frozenset[Role], *, name: str = "holds") -> Any:
+    """A predicate: the person holds one of ``roles`` in the case's partnership (every app's rules use it)."""
+
+    @rules.predicate(name=f"{name}({','.join(sorted(roles))})")
     def predicate(who: Any, case: Case | None) -> bool:
         return case is not None and scope_of(who).has_any_role(case.partnership_id, roles)
 
@@ -83,20 +85,20 @@ def no_la_decision_yet(who: Any, case: Case | None) -> bool:
 
 # The LA decision is the local authority's: its notifier records it (and any correction); the business unit may
 # record the first one on the LA's behalf, naming the LA officer who decided, but never a later one.
-record_la_decision = can_see_case & (is_la_notifier | (_holds(frozenset({Role.BUSINESS_UNIT})) & no_la_decision_yet))
+record_la_decision = can_see_case & (is_la_notifier | (holds(frozenset({Role.BUSINESS_UNIT})) & no_la_decision_yet))
 
 RULES = {
     "cases.view_case": can_see_case,
     "cases.record_la_decision": record_la_decision,
-    "cases.route_case": can_see_case & _holds(CASE_ROUTERS),
-    "cases.choose_discretionary_review": can_see_case & _holds(DISCRETIONARY_DECIDERS),
-    "cases.record_duty": can_see_case & (_holds(frozenset({Role.BUSINESS_UNIT})) | is_la_notifier),
-    "cases.record_extension": can_see_case & _holds(EXTENSION_RECORDERS),
-    "cases.attach_document": can_see_case & _holds(DOCUMENT_UPLOADERS),
-    "cases.view_identifying_details": can_see_case & _holds(IDENTIFYING_VIEWERS),
-    "cases.read_free_text": can_see_case & _holds(FREE_TEXT_READERS),
-    "cases.download_document": can_see_case & _holds(DOCUMENT_READERS),
-    "cases.link_cases": can_see_case & _holds(CASE_LINKERS),
+    "cases.route_case": can_see_case & holds(CASE_ROUTERS),
+    "cases.choose_discretionary_review": can_see_case & holds(DISCRETIONARY_DECIDERS),
+    "cases.record_duty": can_see_case & (holds(frozenset({Role.BUSINESS_UNIT})) | is_la_notifier),
+    "cases.record_extension": can_see_case & holds(EXTENSION_RECORDERS),
+    "cases.attach_document": can_see_case & holds(DOCUMENT_UPLOADERS),
+    "cases.view_identifying_details": can_see_case & holds(IDENTIFYING_VIEWERS),
+    "cases.read_free_text": can_see_case & holds(FREE_TEXT_READERS),
+    "cases.download_document": can_see_case & holds(DOCUMENT_READERS),
+    "cases.link_cases": can_see_case & holds(CASE_LINKERS),
 }
 
 for _name, _predicate in RULES.items():

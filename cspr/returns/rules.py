@@ -12,18 +12,13 @@ from typing import Any
 
 import rules
 
-from cspr.cases.models import Case
-from cspr.cases.rules import can_see_case, scope_of
+from cspr.cases.rules import can_see_case, holds
 from cspr.core.policy import CHRONOLOGY_READERS, RETURN_READERS, RETURN_REQUESTERS
 from cspr.domain.roles import Role
 
 
 def _holds(roles: frozenset[Role]) -> Any:
-    @rules.predicate(name=f"returns_holds({','.join(sorted(roles))})")
-    def predicate(who: Any, case: Case | None) -> bool:
-        return case is not None and scope_of(who).has_any_role(case.partnership_id, roles)
-
-    return predicate
+    return holds(roles, name="returns_holds")
 
 
 RULES = {
