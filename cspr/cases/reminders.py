@@ -15,24 +15,21 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 
 from cspr.calendars.selectors import partnership_calendar, partnership_preset
-from cspr.cases.models import Case, CaseClock, ClockReminder
+from cspr.cases.models import CaseClock, ClockReminder
+from cspr.cases.selectors import case_pseudonyms_text
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.clocks import ClockDue, ClockStatus, clock_status
 from cspr.domain.presets import Preset, UnknownClockError
 from cspr.domain.roles import Role
 from cspr.domain.rules import closed_stages
 from cspr.kernel.acting import system_acting
-from cspr.kernel.kit import audit_case, link, local_today, pseudonyms_text, tell
+from cspr.kernel.kit import audit_case, link, local_today, tell
 from cspr.kernel.kit import now as kit_now
 from cspr.partnerships.selectors import member_emails
 
 logger = logging.getLogger(__name__)
 
 _KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE: ClockReminder.Kind.OVERDUE}
-
-
-def _pseudonyms(case: Case) -> str:
-    return pseudonyms_text(child.pseudonym for child in case.children.all())
 
 
 def clock_reminders_send(*, now: datetime | None = None) -> int:
@@ -108,13 +105,14 @@ def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
     case = clock.case
     due = clock.effective_due
     when = f"{due.day} {due:%B %Y}"
+    children = case_pseudonyms_text(case=case)
     if kind == ClockReminder.Kind.OVERDUE:
         subject = f"{case.reference}: {clock.title} is overdue (due {when})"
-        lead = f"The deadline '{clock.title}' on case {case.reference} ({_pseudonyms(case)}) passed on {when}."
+        lead = f"The deadline '{clock.title}' on case {case.reference} ({children}) passed on {when}."
         ask = "Record it as done (with the reason it was late), or record an extension agreed and why."
     else:
         subject = f"{case.reference}: {clock.title} is due by {when}"
-        lead = f"The deadline '{clock.title}' on case {case.reference} ({_pseudonyms(case)}) is due by {when}."
+        lead = f"The deadline '{clock.title}' on case {case.reference} ({children}) is due by {when}."
         ask = "Record it in the service when it is done."
     case_link = link("cases:detail", reference=case.reference)
     body = f"{case.partnership.name}\n\n{lead}\n{clock.sentence}\n\n{ask}\n\nSign in to see the case: {case_link}\n"

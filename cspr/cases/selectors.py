@@ -30,6 +30,7 @@ from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
 from cspr.domain.lifecycle import STAGE_PATH, Stage, path_position
 from cspr.domain.presets import UnknownClockError
 from cspr.domain.roles import Role
+from cspr.kernel.kit import pseudonyms_text
 from cspr.partnerships.scoping import Scope
 
 __all__ = [
@@ -168,6 +169,12 @@ def case_household_relationships(*, case: Case) -> list[str]:
 
 def case_children(*, case: Case) -> list[Child]:
     return case_page_rows(case, "children", lambda: list(Child.objects.filter(case=case).order_by("position")))
+
+
+def case_pseudonyms_text(*, case: Case) -> str:
+    """How a message names the case's children ("Child A, Child B"): pseudonyms only, never names. Uses the
+    children a caller prefetched (the reminder sweep does), otherwise one query."""
+    return pseudonyms_text(child.pseudonym for child in case.children.all())
 
 
 def case_clock_rows(*, case: Case) -> list[CaseClock]:

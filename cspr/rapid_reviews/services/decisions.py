@@ -8,14 +8,15 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from cspr.cases.models import Case, Child
+from cspr.cases.models import Case
+from cspr.cases.selectors import case_pseudonyms_text
 from cspr.cases.services import case_advance
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, local_today, now, pseudonyms_text, tell
+from cspr.kernel.kit import audit_case, link, local_today, now, tell
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
@@ -132,14 +133,13 @@ def prg_decision_record(
             national_recommendation=decision.national_recommendation,
             decided_on=decided_on,
         )
-        pseudonyms = Child.objects.filter(case=case).order_by("position").values_list("pseudonym", flat=True)
         tell(
             partnership=case.partnership,
             to=member_emails(partnership_id=case.partnership_id, roles=[Role.EXECUTIVE_MEMBER]),
             subject=f"{case.reference}: the rapid review is ready for the Executive to ratify",
             body=(
                 f"{case.partnership.name}\n\nThe PRG has recorded its decision on case {case.reference} "
-                f"({pseudonyms_text(pseudonyms)}) and sends the rapid review to the Executive Group (§4.4). Each "
+                f"({case_pseudonyms_text(case=case)}) and sends the rapid review to the Executive Group (§4.4). Each "
                 f"lead safeguarding partner signs off, then an Executive member ratifies it.\n\n"
                 f"Sign in to read the rapid review and sign off: "
                 f"{link('rapid_reviews:overview', reference=case.reference)}\n"

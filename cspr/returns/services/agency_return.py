@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cspr.cases.selectors import case_pseudonyms_text
 from cspr.core.policy import RETURN_REQUESTERS
 from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
@@ -179,7 +180,7 @@ def return_sign_off_request(
             info_request.status = RequestStatus.AWAITING_SIGN_OFF
             info_request.save(update_fields=["status"])
         case = info_request.case
-        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        children = case_pseudonyms_text(case=case)
         kit.tell(
             partnership=case.partnership,
             to=[lead.user.email],
@@ -228,7 +229,7 @@ def return_submit(
         info_request.save(update_fields=["status", "first_submitted_at"])
         case = info_request.case
         words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
-        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        children = case_pseudonyms_text(case=case)
         kit.tell(
             partnership=case.partnership,
             to=member_emails(partnership_id=case.partnership_id, roles=RETURN_REQUESTERS),

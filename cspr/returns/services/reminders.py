@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from cspr.calendars.selectors import partnership_calendar
+from cspr.cases.selectors import case_pseudonyms_text
 from cspr.core.policy import RETURN_CONTRIBUTORS
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.rules import closed_stages
@@ -37,7 +38,7 @@ NOBODY_TO_ANSWER = (
 
 def _reminder_body(info_request: InformationRequest, *, opening: str) -> str:
     case = info_request.case
-    children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+    children = case_pseudonyms_text(case=case)
     return (
         f"{case.partnership.name}\n\n{opening}\n\nCase {case.reference} ({children}); "
         f"return due by {info_request.due_on:%d %B %Y}.\n\nSign in to see the request: "

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case
+from cspr.cases.selectors import case_pseudonyms_text
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
 from cspr.core.policy import RETURN_CONTRIBUTORS
 from cspr.domain.rules import before_rapid_review, is_closed
@@ -103,7 +104,7 @@ def information_requests_send(
             name = links[min(asked)].name
             raise ReturnActionRefused(ALREADY_ASKED.format(name=name), field="organisations")
         involved = set(case.involved_organisations.values_list("id", flat=True))
-        children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+        children = case_pseudonyms_text(case=case)
         for organisation_id in wanted:
             organisation = links[organisation_id]
             info_request = InformationRequest(
@@ -170,7 +171,7 @@ def request_assign(
         info_request.save(update_fields=["assigned_to"])
         case = info_request.case
         if colleague.user_id != acting.user_id:
-            children = kit.pseudonyms_text(child.pseudonym for child in case.children.all())
+            children = case_pseudonyms_text(case=case)
             kit.tell(
                 partnership=case.partnership,
                 to=[colleague.user.email],
