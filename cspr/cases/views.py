@@ -34,9 +34,7 @@ from cspr.cases.pages import case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import file_attachment
-from cspr.core.form_views import form_page
-from cspr.core.form_views import posted as _posted
-from cspr.core.form_views import refusal_to_form as _error_to_form
+from cspr.core.form_views import form_page, posted, refusal_to_form
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -130,7 +128,7 @@ def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
 
     return form_page(
         request,
-        IdentifyingPurposeForm(_posted(request)),
+        IdentifyingPurposeForm(posted(request)),
         act=lambda acting, data: services.identifying_details_view(
             acting=acting, case=case, purpose=data["purpose"], purpose_other=data["purpose_other"]
         ),
@@ -149,7 +147,7 @@ def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
     today = timezone.localdate()
     return form_page(
         request,
-        LaDecisionForm(_posted(request), today=today, on_behalf=on_behalf),
+        LaDecisionForm(posted(request), today=today, on_behalf=on_behalf),
         act=lambda acting, data: services.la_decision_record(
             acting=acting,
             case=case,
@@ -200,7 +198,7 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
     grounds = transition == "choose_discretionary_review"
     return form_page(
         request,
-        RouteForm(_posted(request), reason_required=rule.reason_required, grounds=grounds),
+        RouteForm(posted(request), reason_required=rule.reason_required, grounds=grounds),
         act=lambda acting, data: services.case_route(
             acting=acting, case=case, transition=transition, reason=data["reason"], grounds=data.get("grounds", ())
         ),
@@ -221,7 +219,7 @@ def duty(request: HttpRequest, case: Case) -> HttpResponse:
     ask_late = request.method == "POST" and ("late_reason" in request.POST or _looks_late(request, clocks, today=today))
     return form_page(
         request,
-        DutyForm(_posted(request), today=today, kinds=kinds, ask_late_reason=ask_late),
+        DutyForm(posted(request), today=today, kinds=kinds, ask_late_reason=ask_late),
         act=lambda acting, data: services.duty_record(
             acting=acting,
             case=case,
@@ -257,7 +255,7 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
         return _refuse_case(request, "no such clock on this case")
     return form_page(
         request,
-        ExtensionForm(_posted(request)),
+        ExtensionForm(posted(request)),
         act=lambda acting, data: services.clock_extension_record(
             acting=acting,
             case=case,
@@ -276,7 +274,7 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @case_page("cases.attach_document", refusal="may not add documents")
 def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
-    form = DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_attach(
@@ -286,7 +284,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
         else:
             messages.success(request, "The document is added")
             return redirect("cases:detail", reference=case.reference)
@@ -302,7 +300,7 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
         return _refuse_case(request, "no such document on this case")
-    form = DocumentPurposeForm(_posted(request))
+    form = DocumentPurposeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             download = services.document_download(
@@ -313,7 +311,7 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
                 purpose_other=form.cleaned_data["purpose_other"],
             )
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
         else:
             return file_attachment(
                 content=download.content, filename=download.filename, content_type=download.content_type
@@ -328,7 +326,7 @@ def link(request: HttpRequest, case: Case) -> HttpResponse:
     initial = {"other_reference": request.GET.get("other", "")[:40]}
     return form_page(
         request,
-        LinkForm(_posted(request), initial=initial),
+        LinkForm(posted(request), initial=initial),
         act=lambda acting, data: services.case_link(
             acting=acting, case=case, other_reference=data["other_reference"], note=data["note"]
         ),

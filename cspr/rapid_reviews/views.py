@@ -24,9 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
-from cspr.core.form_views import form_page
-from cspr.core.form_views import posted as _posted
-from cspr.core.form_views import refusal_to_form as _error_to_form
+from cspr.core.form_views import form_page, posted, refusal_to_form
 from cspr.core.refusals import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
@@ -234,7 +232,7 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
         return _back(request, case, services.NOT_AT_RAPID_REVIEW)
     if review is not None and hasattr(review, "prg_decision"):
         return _back(request, case, services.RECORD_LOCKED)
-    form = _section_form(request, case, part, review, _posted(request))
+    form = _section_form(request, case, part, review, posted(request))
     stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +247,7 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
             stale = refused
             form.add_error(None, refused.message)
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
         else:
             messages.success(request, f"{part.heading}: saved")
             if "add_action" in request.POST:
@@ -299,7 +297,7 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
     }
     return _form_page(
         request,
-        forms.SendToExecutiveForm(_posted(request)),
+        forms.SendToExecutiveForm(posted(request)),
         "check.html",
         act=lambda acting, data: services.prg_decision_record(
             acting=acting, case=case, late_reason=data["late_reason"]
@@ -333,7 +331,7 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
         }
     return _form_page(
         request,
-        forms.MeetingForm(_posted(request), initial=initial),
+        forms.MeetingForm(posted(request), initial=initial),
         "meeting.html",
         act=lambda acting, data: services.meeting_schedule(
             acting=acting,
@@ -386,7 +384,7 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
 
     return _form_page(
         request,
-        forms.MeetingHeldForm(_posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today),
+        forms.MeetingHeldForm(posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today),
         "meeting_held.html",
         act=record,
         done="The PRG meeting is recorded as held",
@@ -401,7 +399,7 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
 def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
     if selectors.meeting_get(case=case) is None:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
-    form = forms.PaperForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = forms.PaperForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_paper_attach(
@@ -411,7 +409,7 @@ def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
         else:
             messages.success(request, "The paper is added to the PRG meeting")
             return redirect("rapid_reviews:overview", reference=case.reference)
@@ -452,7 +450,7 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
         )
     return _form_page(
         request,
-        forms.SignOffForm(_posted(request), organisations=organisations, today=timezone.localdate()),
+        forms.SignOffForm(posted(request), organisations=organisations, today=timezone.localdate()),
         "sign_off.html",
         act=lambda acting, data: services.partner_sign_off(
             acting=acting,
@@ -480,7 +478,7 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, services.PARTNERS_MISSING.format(names=missing or "none set up"))
     return _form_page(
         request,
-        forms.RatifyForm(_posted(request), ask_decision=state.any_disagree, today=timezone.localdate()),
+        forms.RatifyForm(posted(request), ask_decision=state.any_disagree, today=timezone.localdate()),
         "ratify.html",
         act=lambda acting, data: services.rapid_review_ratify(
             acting=acting,
@@ -528,7 +526,7 @@ def _date_sent_page(
     """A page recording the date something went to the Panel (with a reason if late), through ``record``."""
     return _form_page(
         request,
-        forms.DateSentForm(_posted(request), today=timezone.localdate(), label=label),
+        forms.DateSentForm(posted(request), today=timezone.localdate(), label=label),
         "date_sent.html",
         act=lambda acting, data: record(
             acting=acting, case=case, sent_on=data["sent_on"], late_reason=data["late_reason"]
@@ -569,7 +567,7 @@ def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
 
     return _form_page(
         request,
-        forms.IdentifyingPurposeForm(_posted(request)),
+        forms.IdentifyingPurposeForm(posted(request)),
         "document_purpose.html",
         act=lambda acting, data: services.rapid_review_document_open(
             acting=acting,
@@ -629,7 +627,7 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     return _form_page(
         request,
         forms.PanelResponseForm(
-            _posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
+            posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
         ),
         "panel_response.html",
         act=lambda acting, data: services.panel_response_record(
@@ -654,7 +652,7 @@ def close(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, "The case can be closed this way only during the rapid review.")
     return _form_page(
         request,
-        forms.CloseForm(_posted(request)),
+        forms.CloseForm(posted(request)),
         "close.html",
         act=lambda acting, data: services.criteria_not_met_close(acting=acting, case=case, reason=data["reason"]),
         done="The case is closed as not meeting the criteria",
@@ -672,7 +670,7 @@ def family(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, services.NO_DECISION_YET)
     return _form_page(
         request,
-        forms.FamilyForm(_posted(request), today=timezone.localdate()),
+        forms.FamilyForm(posted(request), today=timezone.localdate()),
         "family.html",
         act=lambda acting, data: services.family_told_record(
             acting=acting,

@@ -24,9 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.cases.models import Case
 from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, file_attachment
-from cspr.core.form_views import form_page
-from cspr.core.form_views import posted as _posted
-from cspr.core.form_views import refusal_to_form as _error_to_form
+from cspr.core.form_views import form_page, posted, refusal_to_form
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.files.services import FileDownload, StoredFileRefused
@@ -130,7 +128,7 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
     return form_page(
         request,
         SendForm(
-            _posted(request),
+            posted(request),
             choices=choices,
             today=today,
             initial={"organisations": sorted(suggested), "due_on": default_due},
@@ -174,7 +172,7 @@ def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpRes
     return form_page(
         request,
         ReasonForm(
-            _posted(request),
+            posted(request),
             label="Why was the organisation not involved?",
             required_message="Enter why the organisation was not involved",
         ),
@@ -332,7 +330,7 @@ def leads(request: HttpRequest) -> HttpResponse:
                     user_id=form.cleaned_data["lead"],
                 )
             except CaseActionRefused as error:
-                _error_to_form(form, error)
+                refusal_to_form(form, error)
             else:
                 messages.success(request, f"The designated lead for {row.organisation_name} is saved")
                 return redirect("returns:leads")
@@ -406,7 +404,7 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
         initial = dict(selectors.return_texts_revealed(agency_return=current))
         initial.update({"involved_from": current.involved_from, "involved_to": current.involved_to})
     stamp = services.return_stamp(current)
-    form = ReturnForm(_posted(request), initial=initial)
+    form = ReturnForm(posted(request), initial=initial)
     stale: StaleEdit | None = None
     if request.method == "POST":
         valid = form.is_valid()
@@ -424,7 +422,7 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
             valid = False
             values = {}
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
             valid = False
         if valid:
             messages.success(request, "Your return is saved")
@@ -458,7 +456,7 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
 def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     return form_page(
         request,
-        EntryForm(_posted(request), today=timezone.localdate()),
+        EntryForm(posted(request), today=timezone.localdate()),
         act=lambda acting, data: services.chronology_entry_add(
             acting=acting,
             info_request=info_request,
@@ -482,7 +480,7 @@ def entry_change(request: HttpRequest, info_request: InformationRequest, entry_i
         return _not_found(request, ENTRY_NOT_FOUND)
     return form_page(
         request,
-        EntryForm(_posted(request), today=timezone.localdate(), initial=current),
+        EntryForm(posted(request), today=timezone.localdate(), initial=current),
         act=lambda acting, data: services.chronology_entry_change(
             acting=acting,
             info_request=info_request,
@@ -520,7 +518,7 @@ def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
-    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     report = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -530,7 +528,7 @@ def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
     status = 400 if request.method == "POST" and report is None else 200
     context = {"info_request": info_request, "case": info_request.case, "form": form, "report": report}
     return render(request, "returns/import.html", context, status=status)
@@ -542,7 +540,7 @@ def attachment_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
     info_request = _own_request(request, request_uuid)
     if info_request is None:
         return _not_found(request, REQUEST_NOT_FOUND)
-    form = AttachmentForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = AttachmentForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.attachment_add(
@@ -552,7 +550,7 @@ def attachment_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except CaseActionRefused as error:
-            _error_to_form(form, error)
+            refusal_to_form(form, error)
         else:
             messages.success(request, "The file is attached to your return")
             return redirect("returns:request", request_uuid=info_request.uuid)
@@ -605,7 +603,7 @@ def assign(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     ]
     return form_page(
         request,
-        AssignForm(_posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
+        AssignForm(posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
         act=lambda acting, data: services.request_assign(
             acting=acting, info_request=info_request, assignee_id=data["assignee"]
         ),
@@ -652,7 +650,7 @@ def revise(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     return form_page(
         request,
         ReasonForm(
-            _posted(request),
+            posted(request),
             label="Why does the submitted return need to change?",
             required_message="Enter why the submitted return needs to change",
         ),
