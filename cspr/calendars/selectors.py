@@ -98,12 +98,7 @@ def partnership_calendar_and_preset(*, partnership_id: int, preset_name: str) ->
 
 
 def _rows(
-    rows: QuerySet,
-    kind: str,
-    *,
-    day: F | None = None,
-    number: F | None = None,
-    name: F | None = None,
+    rows: QuerySet, kind: str, *, day: F | None = None, number: F | None = None, name: F | None = None
 ) -> QuerySet:
     """One part of :func:`partnership_calendar_and_preset`'s union: (kind, day, number, name), typed alike in every
     part (an empty column is a typed NULL, so that PostgreSQL can unite the parts)."""

@@ -38,13 +38,7 @@ def _grant(acting: Acting, partnership_id: int, editors: frozenset[Role]) -> Gra
     return acting.grant_for(partnership_id, [role for role in Role if role in editors])
 
 
-def closure_day_add(
-    *,
-    acting: Acting,
-    partnership: Partnership,
-    day: datetime.date,
-    description: str,
-) -> ClosureDay:
+def closure_day_add(*, acting: Acting, partnership: Partnership, day: datetime.date, description: str) -> ClosureDay:
     description = clean_text(
         description, subject="Description", limit=ONE_LINE, field="description", refused=CalendarChangeRefused
     )

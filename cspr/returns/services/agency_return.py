@@ -159,10 +159,7 @@ def _lead_of(info_request: InformationRequest) -> OrganisationLead:
 
 
 def return_sign_off_request(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, at: datetime | None = None
 ) -> AgencyReturn:
     """Send the finished draft to the organisation's designated lead (e-mailed) for sign-off."""
     grant = _require_contributor(acting, info_request)
@@ -203,12 +200,7 @@ def return_sign_off_request(
     return draft
 
 
-def return_submit(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    at: datetime | None = None,
-) -> AgencyReturn:
+def return_submit(*, acting: Acting, info_request: InformationRequest, at: datetime | None = None) -> AgencyReturn:
     """The designated lead signs off and submits the return; it is then locked. The business unit is told."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
@@ -247,11 +239,7 @@ def return_submit(
 
 
 def return_revise(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    reason: str,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, reason: str, at: datetime | None = None
 ) -> AgencyReturn:
     """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
     grant = _require_contributor(acting, info_request)
@@ -303,11 +291,7 @@ def return_revise(
     return new
 
 
-def return_download(
-    *,
-    acting: Acting,
-    agency_return: AgencyReturn,
-) -> bytes:
+def return_download(*, acting: Acting, agency_return: AgencyReturn) -> bytes:
     """The return as a Word document: its own organisation, or readers of submitted returns; audited."""
     from cspr.returns.exports import return_document
 

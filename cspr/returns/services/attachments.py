@@ -35,12 +35,7 @@ READER_REASON = "Reading the organisation's submitted return"
 
 
 def attachment_add(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    upload: Any,
-    title: str,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, upload: Any, title: str, at: datetime | None = None
 ) -> ReturnAttachment:
     """Keep a file with the draft in the file store: the case documents' checks (size, type by content, scanner),
     encrypted at rest. One audit event, ``returns.attachment_added``, about the version it went onto."""
@@ -86,11 +81,7 @@ def attachment_add(
 
 
 def attachment_remove(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    attachment_uuid: str,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, attachment_uuid: str, at: datetime | None = None
 ) -> None:
     """Take a file off the draft. The file itself goes (from the store, once this commits) only when no earlier,
     submitted version still holds it."""
@@ -127,11 +118,7 @@ def attachment_remove(
                     raise
 
 
-def attachment_open(
-    *,
-    acting: Acting,
-    attachment: ReturnAttachment,
-) -> FileDownload:
+def attachment_open(*, acting: Acting, attachment: ReturnAttachment) -> FileDownload:
     """Open a return's file: its organisation's contributors, or readers of submitted returns. Checked whole by the
     file store; the one audit event, ``returns.attachment_downloaded``, gives the reader's part as its reason."""
     agency_return = attachment.agency_return

@@ -107,11 +107,7 @@ def _draft_entry(draft: AgencyReturn, entry_id: int) -> ChronologyEntry:
 
 
 def chronology_entry_remove(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    entry_id: int,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, entry_id: int, at: datetime | None = None
 ) -> None:
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
@@ -324,11 +320,7 @@ def parse_chronology(
 
 
 def chronology_import(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    upload: Any,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, upload: Any, at: datetime | None = None
 ) -> ImportReport:
     """Add the readable rows of a CSV or XLSX chronology to the draft; report every row that could not be read."""
     grant = _require_contributor(acting, info_request)
@@ -372,13 +364,7 @@ def _entry_identity(day: date, event: str, source: str) -> tuple[date, str, str]
     return day, normalise(event), normalise(source)
 
 
-def chronology_download(
-    *,
-    acting: Acting,
-    case: Case,
-    rows: list[Any],
-    filters: dict[str, Any],
-) -> bytes:
+def chronology_download(*, acting: Acting, case: Case, rows: list[Any], filters: dict[str, Any]) -> bytes:
     """The merged chronology (already filtered to what this person may see) as a Word document; audited."""
     from cspr.returns.exports import chronology_document
 

@@ -54,12 +54,7 @@ def _clock_stop_if_all_in(*, acting: Acting, case: Case) -> None:
     case_clock_met(acting=acting, case=case, clock_id=CLOCK_ID, met_on=last)
 
 
-def returns_clock_close(
-    *,
-    acting: Acting,
-    case: Case,
-    late_reason: str,
-) -> CaseClock | None:
+def returns_clock_close(*, acting: Acting, case: Case, late_reason: str) -> CaseClock | None:
     """All returns are in after the due date: the business unit stops the clock on that day, saying why."""
     _require_requester(acting, case)
     late_reason = clean_text(

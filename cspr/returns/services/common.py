@@ -176,12 +176,7 @@ def return_stamp(agency_return: AgencyReturn | None) -> EditStamp:
 
 
 def _draft_for_editing(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    at: datetime,
-    create: bool = True,
-    changes_content: bool = True,
+    *, acting: Acting, info_request: InformationRequest, at: datetime, create: bool = True, changes_content: bool = True
 ) -> AgencyReturn:
     """The version being drafted (made on first need). A change to its content by anyone but the designated lead
     sends a draft awaiting sign-off back to "draft": the lead must never sign off text they have not seen."""
@@ -217,12 +212,7 @@ def _touch(agency_return: AgencyReturn, at: datetime) -> None:
 
 @contextmanager
 def _draft_locked(
-    acting: Acting,
-    info_request: InformationRequest,
-    at: datetime,
-    *,
-    create: bool = True,
-    changes_content: bool = True,
+    acting: Acting, info_request: InformationRequest, at: datetime, *, create: bool = True, changes_content: bool = True
 ) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
     """One transaction on the draft being written: the request locked, and the draft (see
     :func:`_draft_for_editing` for ``create`` and ``changes_content``) given to the block."""

@@ -17,12 +17,7 @@ LEAD_NOT_CONTRIBUTOR = "The lead must be an active contributor or notifier for t
 
 
 def organisation_lead_set(
-    *,
-    acting: Acting,
-    partnership: Partnership,
-    organisation: Organisation,
-    user_id: int,
-    at: datetime | None = None,
+    *, acting: Acting, partnership: Partnership, organisation: Organisation, user_id: int, at: datetime | None = None
 ) -> OrganisationLead:
     """Designate the organisation's lead in this partnership (the business unit or the partnership admin)."""
     grant = None

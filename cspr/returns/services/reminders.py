@@ -46,12 +46,7 @@ def _reminder_body(info_request: InformationRequest, *, opening: str) -> str:
     )
 
 
-def request_chase(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    at: datetime | None = None,
-) -> RequestReminder:
+def request_chase(*, acting: Acting, info_request: InformationRequest, at: datetime | None = None) -> RequestReminder:
     """The business unit chases an organisation now: an e-mail to its contributors, recorded and audited."""
     grant = _require_requester(acting, info_request.case)
     at = kit.now(at)

@@ -154,12 +154,7 @@ def information_requests_send(
     return created
 
 
-def request_assign(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    assignee_id: int,
-) -> InformationRequest:
+def request_assign(*, acting: Acting, info_request: InformationRequest, assignee_id: int) -> InformationRequest:
     """Give the request to a colleague: another contributor for the same organisation in the same partnership."""
     grant = _require_contributor(acting, info_request)
     colleague = contributor_memberships(info_request=info_request).filter(user_id=assignee_id).first()
@@ -196,11 +191,7 @@ def request_assign(
 
 
 def request_mark_not_involved(
-    *,
-    acting: Acting,
-    info_request: InformationRequest,
-    reason: str,
-    at: datetime | None = None,
+    *, acting: Acting, info_request: InformationRequest, reason: str, at: datetime | None = None
 ) -> InformationRequest:
     """Record that the organisation had no involvement (with the reason); the request is then closed."""
     grant = _require_requester(acting, info_request.case)
