@@ -122,14 +122,7 @@ def return_save(
         draft.edited_by = acting.user
         draft.edited_at = at
         draft.save()
-        _audit_return(
-            acting,
-            "returns.return_saved",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
-            fields=sorted(cleaned),
-        )
+        _audit_return(acting, "returns.return_saved", draft, info_request, grant, fields=sorted(cleaned))
     return draft
 
 
@@ -189,14 +182,7 @@ def return_sign_off_request(
             ),
             kind="returns.sign_off_requested",
         )
-        _audit_return(
-            acting,
-            "returns.sign_off_requested",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
-            lead_id=lead.user_id,
-        )
+        _audit_return(acting, "returns.sign_off_requested", draft, info_request, grant, lead_id=lead.user_id)
     return draft
 
 
@@ -233,7 +219,7 @@ def return_submit(*, acting: Acting, info_request: InformationRequest, at: datet
             ),
             kind="returns.return_submitted",
         )
-        _audit_return(acting, "returns.return_submitted", draft=draft, info_request=info_request, grant=grant)
+        _audit_return(acting, "returns.return_submitted", draft, info_request, grant)
         _clock_stop_if_all_in(acting=acting, case=case)
     return draft
 
@@ -280,14 +266,7 @@ def return_revise(
         for attachment in current.attachments.all():
             # The new version holds the same file: a row of its own pointing at the same stored file.
             ReturnAttachment.objects.create(agency_return=new, stored_file_id=attachment.stored_file_id)
-        _audit_return(
-            acting,
-            "returns.revision_started",
-            draft=new,
-            info_request=info_request,
-            grant=grant,
-            replaces_version=current.version,
-        )
+        _audit_return(acting, "returns.revision_started", new, info_request, grant, replaces_version=current.version)
     return new
 
 
@@ -299,7 +278,7 @@ def return_download(*, acting: Acting, agency_return: AgencyReturn) -> bytes:
     info_request = agency_return.request
     case = info_request.case
     with transaction.atomic():
-        _audit_return(acting, "returns.return_downloaded", draft=agency_return, info_request=info_request, grant=grant)
+        _audit_return(acting, "returns.return_downloaded", agency_return, info_request, grant)
     return return_document(
         reference=case.reference,
         partnership=case.partnership.name,

@@ -50,15 +50,7 @@ def attachment_add(
 
     def recorded(facts: dict[str, Any]) -> None:
         locked, draft = onto[0]
-        _audit_return(
-            acting,
-            "returns.attachment_added",
-            draft=draft,
-            info_request=locked,
-            grant=grant,
-            attachment=facts["file"],
-            **facts,
-        )
+        _audit_return(acting, "returns.attachment_added", draft, locked, grant, attachment=facts["file"], **facts)
 
     with stored_file_kept(
         acting=acting,
@@ -100,14 +92,7 @@ def attachment_remove(
         stored_file = attachment.stored_file
         attachment.delete()
         _touch(draft, at)
-        _audit_return(
-            acting,
-            "returns.attachment_removed",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
-            attachment=attachment_uuid,
-        )
+        _audit_return(acting, "returns.attachment_removed", draft, info_request, grant, attachment=attachment_uuid)
         if not ReturnAttachment.objects.filter(stored_file=stored_file).exists():
             try:
                 stored_file_remove(
@@ -130,9 +115,9 @@ def attachment_open(*, acting: Acting, attachment: ReturnAttachment) -> FileDown
         _audit_return(
             acting,
             "returns.attachment_downloaded",
-            draft=agency_return,
-            info_request=info_request,
-            grant=grant,
+            agency_return,
+            info_request,
+            grant,
             attachment=str(attachment.uuid),
             **facts,
         )

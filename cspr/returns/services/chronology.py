@@ -79,14 +79,7 @@ def chronology_entry_add(
     happened_on, event, source = _entry_values(happened_on, event, source)
     with _draft_change(acting, info_request, at) as (info_request, draft):
         entry = _entry_create(draft, happened_on=happened_on, event=event, source=source)
-        _audit_return(
-            acting,
-            "returns.chronology_entry_added",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
-            entry=str(entry.uuid),
-        )
+        _audit_return(acting, "returns.chronology_entry_added", draft, info_request, grant, entry=str(entry.uuid))
     return entry
 
 
@@ -115,14 +108,7 @@ def chronology_entry_remove(
         entry = _draft_entry(draft, entry_id)
         entry_uuid = str(entry.uuid)
         entry.delete()
-        _audit_return(
-            acting,
-            "returns.chronology_entry_removed",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
-            entry=entry_uuid,
-        )
+        _audit_return(acting, "returns.chronology_entry_removed", draft, info_request, grant, entry=entry_uuid)
 
 
 def chronology_entry_change(
@@ -145,14 +131,7 @@ def chronology_entry_change(
         entry.seal("event", event)
         entry.seal("source", source)
         entry.save(update_fields=["happened_on", "event_sealed", "source_sealed"])
-        _audit_return(
-            acting,
-            "returns.chronology_entry_changed",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
-            entry=str(entry.uuid),
-        )
+        _audit_return(acting, "returns.chronology_entry_changed", draft, info_request, grant, entry=str(entry.uuid))
     return entry
 
 
@@ -348,9 +327,9 @@ def chronology_import(
         _audit_return(
             acting,
             "returns.chronology_imported",
-            draft=draft,
-            info_request=info_request,
-            grant=grant,
+            draft,
+            info_request,
+            grant,
             added=added,
             rows_refused=[problem.row for problem in problems],
             rows_already_there=already,

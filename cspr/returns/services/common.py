@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import rules
-from django.db import transaction
+from django.db import models, transaction
 
 from cspr.cases.models import Case
 from cspr.core.policy import RETURN_REQUESTERS
@@ -48,26 +48,37 @@ def _request_details(info_request: InformationRequest) -> dict[str, Any]:
     return {"information_request": str(info_request.uuid), "organisation_id": info_request.organisation_id}
 
 
+def _audit_request(
+    acting: Acting,
+    verb: str,
+    info_request: InformationRequest,
+    grant: Grant | None = None,
+    *,
+    obj: models.Model | None = None,
+    **details: Any,
+) -> None:
+    """An event about an information request (or ``obj``, a row of it): which request, which organisation."""
+    kit.audit_case(
+        acting,
+        verb,
+        info_request.case,
+        obj=obj if obj is not None else info_request,
+        grant=grant,
+        **details,
+        **_request_details(info_request),
+    )
+
+
 def _audit_return(
     acting: Acting,
     verb: str,
-    *,
     draft: AgencyReturn,
     info_request: InformationRequest,
     grant: Grant | None,
     **details: Any,
 ) -> None:
     """An event about one version of an organisation's return: which request, which organisation, which version."""
-    kit.audit_case(
-        acting,
-        verb,
-        info_request.case,
-        obj=draft,
-        grant=grant,
-        version=draft.version,
-        **details,
-        **_request_details(info_request),
-    )
+    _audit_request(acting, verb, info_request, grant, obj=draft, version=draft.version, **details)
 
 
 def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> None:

@@ -21,8 +21,8 @@ from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, ReminderKind, RequestReminder, RequestStatus
 from cspr.returns.services.common import (
     ReturnActionRefused,
+    _audit_request,
     _locked_open_request,
-    _request_details,
     _require_requester,
     _tell_nobody_to_answer,
 )
@@ -72,15 +72,7 @@ def request_chase(*, acting: Acting, info_request: InformationRequest, at: datet
         reminder = RequestReminder.objects.create(
             request=info_request, kind=ReminderKind.MANUAL, sent_at=at, sent_by=acting.user, recipients=told
         )
-        kit.audit_case(
-            acting,
-            "returns.chased",
-            case,
-            obj=info_request,
-            grant=grant,
-            recipients=told,
-            **_request_details(info_request),
-        )
+        _audit_request(acting, "returns.chased", info_request, grant, recipients=told)
     return reminder
 
 
@@ -158,13 +150,11 @@ def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: 
             if not told:
                 # Recorded (so the job does not try every pass) but not counted as sent; the business unit hears.
                 _tell_nobody_to_answer(info_request=info_request, what=f"A {kind.value} to {organisation} was due")
-            kit.audit_case(
+            _audit_request(
                 system_acting(partnership_id=info_request.partnership_id),
                 f"returns.{kind.value}_sent",
-                info_request.case,
-                obj=info_request,
+                info_request,
                 recipients=told,
-                **_request_details(info_request),
             )
     except IntegrityError:
         return False  # another worker recorded it first

@@ -24,9 +24,9 @@ from cspr.returns.selectors import contributor_memberships
 from cspr.returns.services.clock import _clock_stop_if_all_in
 from cspr.returns.services.common import (
     ReturnActionRefused,
+    _audit_request,
     _locked_open_request,
     _locked_request,
-    _request_details,
     _require_contributor,
     _require_requester,
     _tell_nobody_to_answer,
@@ -139,16 +139,14 @@ def information_requests_send(
             )
             if not told:
                 _tell_nobody_to_answer(info_request=info_request, what=f"{organisation.name} was asked for information")
-            kit.audit_case(
+            _audit_request(
                 acting,
                 "returns.request_sent",
-                case,
-                obj=info_request,
-                grant=grant,
+                info_request,
+                grant,
                 due_on=due_on,
                 recipients=told,
                 added_to_involved=organisation_id not in involved,
-                **_request_details(info_request),
             )
             created.append(info_request)
     return created
@@ -178,15 +176,7 @@ def request_assign(*, acting: Acting, info_request: InformationRequest, assignee
                 ),
                 kind="returns.request_assigned",
             )
-        kit.audit_case(
-            acting,
-            "returns.request_assigned",
-            case,
-            obj=info_request,
-            grant=grant,
-            assignee_id=colleague.user_id,
-            **_request_details(info_request),
-        )
+        _audit_request(acting, "returns.request_assigned", info_request, grant, assignee_id=colleague.user_id)
     return info_request
 
 
@@ -206,13 +196,6 @@ def request_mark_not_involved(
         info_request.not_involved_by = acting.user
         info_request.seal("not_involved_reason", reason)
         info_request.save(update_fields=["status", "not_involved_at", "not_involved_by", "not_involved_reason_sealed"])
-        kit.audit_case(
-            acting,
-            "returns.marked_not_involved",
-            info_request.case,
-            obj=info_request,
-            grant=grant,
-            **_request_details(info_request),
-        )
+        _audit_request(acting, "returns.marked_not_involved", info_request, grant)
         _clock_stop_if_all_in(acting=acting, case=info_request.case)
     return info_request
