@@ -8,24 +8,20 @@ organisation directly.
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
 from cspr.cases.rules import can_see_case, holds
 from cspr.core.policy import CHRONOLOGY_READERS, RETURN_READERS, RETURN_REQUESTERS
 from cspr.domain.roles import Role
 
-
-def _holds(roles: frozenset[Role]) -> Any:
-    return holds(roles, name="returns_holds")
-
-
-RULES = {
-    "returns.manage_requests": can_see_case & _holds(RETURN_REQUESTERS),
-    "returns.read_returns": can_see_case & _holds(RETURN_READERS),
-    "returns.read_chronology": can_see_case & _holds(CHRONOLOGY_READERS),
+#: Each rule: the person sees the case and holds one of these roles in its partnership.
+RULE_ROLES: dict[str, frozenset[Role]] = {
+    "returns.manage_requests": RETURN_REQUESTERS,
+    "returns.read_returns": RETURN_READERS,
+    "returns.read_chronology": CHRONOLOGY_READERS,
 }
+
+RULES = {name: can_see_case & holds(roles, name="returns_holds") for name, roles in RULE_ROLES.items()}
 
 for _name, _predicate in RULES.items():
     rules.add_rule(_name, _predicate)
