@@ -151,13 +151,16 @@ class FileBackend(MailBackend):
 
 
 class NotifyClient(Protocol):
+    """What the backend uses of Notify's client: one call, with every argument given by name."""
+
     def send_email_notification(
         self,
+        *,
         email_address: str,
         template_id: str,
-        personalisation: dict[str, Any] | None = None,
-        reference: str | None = None,
-        email_reply_to_id: str | None = None,
+        personalisation: dict[str, str],
+        reference: str,
+        email_reply_to_id: str | None,
     ) -> Any: ...
 
 
