@@ -106,11 +106,10 @@ class StoredFileRefused(CaseActionRefused):
 
 
 @dataclass(frozen=True)
-class FileDownload:
-    """A kept file's plain contents on their way to someone the calling app allowed (checked and audited)."""
+class PlainContents:
+    """A file's plain contents (never shown in a repr), their content type and SHA-256."""
 
     content: bytes = field(repr=False)
-    filename: str
     content_type: str
     sha256: str
 
@@ -118,19 +117,22 @@ class FileDownload:
     def size(self) -> int:
         return len(self.content)
 
+
+@dataclass(frozen=True)
+class FileDownload(PlainContents):
+    """A kept file's plain contents on their way to someone the calling app allowed (checked and audited)."""
+
+    filename: str
+
     def open(self) -> io.BytesIO:
         """The contents as a file object, for a streaming response (``FileResponse``)."""
         return io.BytesIO(self.content)
 
 
 @dataclass(frozen=True)
-class CheckedUpload:
+class CheckedUpload(PlainContents):
     """An upload that passed every check: its plain contents and what the row keeps about them."""
 
-    content: bytes = field(repr=False)
-    content_type: str
-    size: int
-    sha256: str
     original_name: str
 
 
@@ -200,7 +202,6 @@ def upload_checked(upload: Any) -> CheckedUpload:
     return CheckedUpload(
         content=content,
         content_type=documents.KINDS[kind].content_type,
-        size=written,
         sha256=digest.hexdigest(),
         original_name=documents.original_name(upload, "file"),
     )
