@@ -10,13 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.cases.selectors import case_pseudonyms_text
-from cspr.core.policy import RETURN_REQUESTERS
 from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import check_not_stale
 from cspr.kernel.text import clean_text
-from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import (
     RETURN_TEXT_FIELDS,
     AgencyReturn,
@@ -31,11 +28,17 @@ from cspr.returns.services.clock import _clock_stop_if_all_in
 from cspr.returns.services.common import (
     ReturnActionRefused,
     _audit_return,
+    _board_link,
+    _case_named,
     _draft_for_editing,
     _draft_locked,
     _locked_request,
+    _reason_given,
+    _request_link,
+    _requester_emails,
     _require_contributor,
     _require_reader,
+    _tell_about,
     latest_return,
     lead_for,
     return_stamp,
@@ -169,17 +172,13 @@ def return_sign_off_request(
         if info_request.status != RequestStatus.SUBMITTED:
             info_request.status = RequestStatus.AWAITING_SIGN_OFF
             info_request.save(update_fields=["status"])
-        case = info_request.case
-        children = case_pseudonyms_text(case=case)
-        kit.tell(
-            partnership=case.partnership,
+        _tell_about(
+            info_request,
             to=[lead.user.email],
-            subject=f"{case.reference}: a return is waiting for your sign-off",
-            body=(
-                f"{case.partnership.name}\n\n{info_request.organisation.name}'s return on case {case.reference} "
-                f"({children}) is ready for your sign-off as the organisation's designated lead.\n\n"
-                f"Sign in to read and submit it: {kit.link('returns:request', request_uuid=info_request.uuid)}\n"
-            ),
+            subject="a return is waiting for your sign-off",
+            news=f"{info_request.organisation.name}'s return on case {_case_named(info_request.case)} is ready for "
+            "your sign-off as the organisation's designated lead.",
+            then=f"Sign in to read and submit it: {_request_link(info_request)}",
             kind="returns.sign_off_requested",
         )
         _audit_return(acting, "returns.sign_off_requested", draft, info_request, grant, lead_id=lead.user_id)
@@ -205,22 +204,17 @@ def return_submit(*, acting: Acting, info_request: InformationRequest, at: datet
         if info_request.first_submitted_at is None:
             info_request.first_submitted_at = at
         info_request.save(update_fields=["status", "first_submitted_at"])
-        case = info_request.case
         words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
-        children = case_pseudonyms_text(case=case)
-        kit.tell(
-            partnership=case.partnership,
-            to=member_emails(partnership_id=case.partnership_id, roles=RETURN_REQUESTERS),
-            subject=f"{case.reference}: {info_request.organisation.name} {words}",
-            body=(
-                f"{case.partnership.name}\n\n{info_request.organisation.name} {words} on case {case.reference} "
-                f"({children}).\n\nSign in to see the returns: "
-                f"{kit.link('returns:board', reference=case.reference)}\n"
-            ),
+        _tell_about(
+            info_request,
+            to=_requester_emails(info_request),
+            subject=f"{info_request.organisation.name} {words}",
+            news=f"{info_request.organisation.name} {words} on case {_case_named(info_request.case)}.",
+            then=f"Sign in to see the returns: {_board_link(info_request)}",
             kind="returns.return_submitted",
         )
         _audit_return(acting, "returns.return_submitted", draft, info_request, grant)
-        _clock_stop_if_all_in(acting=acting, case=case)
+        _clock_stop_if_all_in(acting=acting, case=info_request.case)
     return draft
 
 
@@ -230,9 +224,7 @@ def return_revise(
     """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
-    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
-    if not reason:
-        raise ReturnActionRefused(REVISION_REASON_NEEDED, field="reason")
+    reason = _reason_given(reason, needed=REVISION_REASON_NEEDED)
     with transaction.atomic():
         info_request = _locked_request(info_request)
         current = latest_return(info_request)

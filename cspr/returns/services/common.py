@@ -5,7 +5,7 @@ and the audit event of a return.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -14,12 +14,14 @@ import rules
 from django.db import models, transaction
 
 from cspr.cases.models import Case
-from cspr.core.policy import RETURN_REQUESTERS
+from cspr.cases.selectors import case_pseudonyms_text
+from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_REQUESTERS
 from cspr.domain.roles import Role
-from cspr.kernel import kit
+from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import EditStamp
 from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.text import clean_text
 from cspr.partnerships.scoping import Grant, Scope
 from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import AgencyReturn, InformationRequest, OrganisationLead, RequestStatus, ReturnStatus
@@ -81,23 +83,66 @@ def _audit_return(
     _audit_request(acting, verb, info_request, grant, obj=draft, version=draft.version, **details)
 
 
+def _requester_emails(info_request: InformationRequest) -> list[str]:
+    """The addresses of the business unit of the request's partnership (who ask, chase and read the returns)."""
+    return member_emails(partnership_id=info_request.partnership_id, roles=RETURN_REQUESTERS)
+
+
+def _contributor_emails(info_request: InformationRequest) -> list[str]:
+    """The addresses of everyone who answers for the request's organisation in its partnership."""
+    return member_emails(
+        partnership_id=info_request.partnership_id,
+        roles=RETURN_CONTRIBUTORS,
+        organisation_ids=[info_request.organisation_id],
+    )
+
+
+def _case_named(case: Case) -> str:
+    """How a message names the case: its reference, then its children's pseudonyms in brackets."""
+    return f"{case.reference} ({case_pseudonyms_text(case=case)})"
+
+
+def _request_link(info_request: InformationRequest) -> str:
+    return kit.link("returns:request", request_uuid=info_request.uuid)
+
+
+def _board_link(info_request: InformationRequest) -> str:
+    return kit.link("returns:board", reference=info_request.case.reference)
+
+
+def _tell_about(
+    info_request: InformationRequest, *, to: Iterable[str], subject: str, news: str, then: str, kind: str
+) -> int:
+    """Queue a message about a request, laid out as every returns message is: the case's reference opens the
+    subject; the body names the partnership, says what happened (``news``), then what to do (``then``, with its
+    link). How many were queued."""
+    case = info_request.case
+    body = f"{case.partnership.name}\n\n{news}\n\n{then}\n"
+    return kit.tell(partnership=case.partnership, to=to, subject=f"{case.reference}: {subject}", body=body, kind=kind)
+
+
 def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> None:
     """An organisation was asked (or reminded) but nobody there can receive it: the business unit hears at once,
     since the request would otherwise wait unseen until its deadline."""
-    case = info_request.case
     organisation = info_request.organisation.name
-    kit.tell(
-        partnership=case.partnership,
-        to=member_emails(partnership_id=info_request.partnership_id, roles=RETURN_REQUESTERS),
-        subject=f"{case.reference}: nobody at {organisation} can receive requests",
-        body=(
-            f"{case.partnership.name}\n\n{what} for case {case.reference}, but nobody at {organisation} can receive "
-            "information requests in this partnership (no active contributor or notifier), so no e-mail went.\n\n"
-            "Ask the partnership admin to invite someone from the organisation, then chase the request from the "
-            f"board: {kit.link('returns:board', reference=case.reference)}\n"
-        ),
+    _tell_about(
+        info_request,
+        to=_requester_emails(info_request),
+        subject=f"nobody at {organisation} can receive requests",
+        news=f"{what} for case {info_request.case.reference}, but nobody at {organisation} can receive information "
+        "requests in this partnership (no active contributor or notifier), so no e-mail went.",
+        then="Ask the partnership admin to invite someone from the organisation, then chase the request from the "
+        f"board: {_board_link(info_request)}",
         kind="returns.nobody_to_answer",
     )
+
+
+def _reason_given(reason: str, *, needed: str) -> str:
+    """The reason typed, cleaned; refused (``needed`` asks for one) when there is none."""
+    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
+    if not reason:
+        raise ReturnActionRefused(needed, field="reason")
+    return reason
 
 
 def contributor_grant(scope: Scope, info_request: InformationRequest) -> Grant | None:

@@ -11,19 +11,20 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from cspr.calendars.selectors import partnership_calendar
-from cspr.cases.selectors import case_pseudonyms_text
-from cspr.core.policy import RETURN_CONTRIBUTORS
 from cspr.domain.calendar import CalendarRangeError
 from cspr.domain.rules import closed_stages
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting, system_acting
-from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, ReminderKind, RequestReminder, RequestStatus
 from cspr.returns.services.common import (
     ReturnActionRefused,
     _audit_request,
+    _case_named,
+    _contributor_emails,
     _locked_open_request,
+    _request_link,
     _require_requester,
+    _tell_about,
     _tell_nobody_to_answer,
 )
 
@@ -36,13 +37,16 @@ NOBODY_TO_ANSWER = (
 )
 
 
-def _reminder_body(info_request: InformationRequest, *, opening: str) -> str:
-    case = info_request.case
-    children = case_pseudonyms_text(case=case)
-    return (
-        f"{case.partnership.name}\n\n{opening}\n\nCase {case.reference} ({children}); "
-        f"return due by {info_request.due_on:%d %B %Y}.\n\nSign in to see the request: "
-        f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
+def _remind(info_request: InformationRequest, *, to: list[str], subject: str, opening: str, kind: str) -> int:
+    """Tell the organisation's contributors about its return (``opening`` says what), with the case and the date it
+    is due; how many were told."""
+    return _tell_about(
+        info_request,
+        to=to,
+        subject=subject,
+        news=f"{opening}\n\nCase {_case_named(info_request.case)}; return due by {info_request.due_on:%d %B %Y}.",
+        then=f"Sign in to see the request: {_request_link(info_request)}",
+        kind=kind,
     )
 
 
@@ -52,21 +56,14 @@ def request_chase(*, acting: Acting, info_request: InformationRequest, at: datet
     at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_open_request(info_request)
-        case = info_request.case
-        recipients = member_emails(
-            partnership_id=info_request.partnership_id,
-            roles=RETURN_CONTRIBUTORS,
-            organisation_ids=[info_request.organisation_id],
-        )
+        recipients = _contributor_emails(info_request)
         if not recipients:
             raise ReturnActionRefused(NOBODY_TO_ANSWER.format(organisation=info_request.organisation.name))
-        told = kit.tell(
-            partnership=case.partnership,
+        told = _remind(
+            info_request,
             to=recipients,
-            subject=f"{case.reference}: the business unit is chasing {info_request.organisation.name}'s return",
-            body=_reminder_body(
-                info_request, opening=f"The business unit asks {info_request.organisation.name} for its return."
-            ),
+            subject=f"the business unit is chasing {info_request.organisation.name}'s return",
+            opening=f"The business unit asks {info_request.organisation.name} for its return.",
             kind="returns.chased",
         )
         reminder = RequestReminder.objects.create(
@@ -126,23 +123,19 @@ def _reminder_kind_due(info_request: InformationRequest, *, today: date, calenda
 def _reminder_send(*, info_request: InformationRequest, kind: ReminderKind, at: datetime) -> bool:
     organisation = info_request.organisation.name
     if kind == ReminderKind.REMINDER:
-        subject = f"{info_request.case.reference}: {organisation}'s return is due on {info_request.due_on:%d %B %Y}"
+        subject = f"{organisation}'s return is due on {info_request.due_on:%d %B %Y}"
         opening = f"A reminder: {organisation}'s return for the rapid review is due soon."
     else:
-        subject = f"{info_request.case.reference}: {organisation}'s return is overdue"
+        subject = f"{organisation}'s return is overdue"
         opening = f"{organisation}'s return for the rapid review was due on {info_request.due_on:%d %B %Y}."
     try:
         with transaction.atomic():
             reminder = RequestReminder.objects.create(request=info_request, kind=kind, sent_at=at)
-            told = kit.tell(
-                partnership=info_request.partnership,
-                to=member_emails(
-                    partnership_id=info_request.partnership_id,
-                    roles=RETURN_CONTRIBUTORS,
-                    organisation_ids=[info_request.organisation_id],
-                ),
+            told = _remind(
+                info_request,
+                to=_contributor_emails(info_request),
                 subject=subject,
-                body=_reminder_body(info_request, opening=opening),
+                opening=opening,
                 kind=f"returns.{kind.value}",
             )
             reminder.recipients = told

@@ -10,25 +10,27 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.selectors import case_pseudonyms_text
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
-from cspr.core.policy import RETURN_CONTRIBUTORS
 from cspr.domain.rules import before_rapid_review, is_closed
 from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
 from cspr.kernel.text import clean_text
 from cspr.partnerships.models import PartnershipOrganisation
-from cspr.partnerships.selectors import member_emails
 from cspr.returns.models import InformationRequest, RequestStatus
 from cspr.returns.selectors import contributor_memberships
 from cspr.returns.services.clock import _clock_stop_if_all_in
 from cspr.returns.services.common import (
     ReturnActionRefused,
     _audit_request,
+    _case_named,
+    _contributor_emails,
     _locked_open_request,
     _locked_request,
+    _reason_given,
+    _request_link,
     _require_contributor,
     _require_requester,
+    _tell_about,
     _tell_nobody_to_answer,
 )
 
@@ -104,7 +106,7 @@ def information_requests_send(
             name = links[min(asked)].name
             raise ReturnActionRefused(ALREADY_ASKED.format(name=name), field="organisations")
         involved = set(case.involved_organisations.values_list("id", flat=True))
-        children = case_pseudonyms_text(case=case)
+        named = _case_named(case)
         for organisation_id in wanted:
             organisation = links[organisation_id]
             info_request = InformationRequest(
@@ -121,20 +123,13 @@ def information_requests_send(
                 # An organisation asked for information is treated as involved, so that its contributors can see
                 # the case (and the identifying details they need to search their records) through cases_visible.
                 case.involved_organisations.add(organisation)
-            told = kit.tell(
-                partnership=case.partnership,
-                to=member_emails(
-                    partnership_id=info_request.partnership_id,
-                    roles=RETURN_CONTRIBUTORS,
-                    organisation_ids=[info_request.organisation_id],
-                ),
-                subject=f"{case.reference}: information requested from {organisation.name}",
-                body=(
-                    f"{case.partnership.name}\n\n{organisation.name} is asked for information about case "
-                    f"{case.reference} ({children}) for the rapid review. Please return it by "
-                    f"{due_on:%d %B %Y}.\n\nSign in to see the request: "
-                    f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
-                ),
+            told = _tell_about(
+                info_request,
+                to=_contributor_emails(info_request),
+                subject=f"information requested from {organisation.name}",
+                news=f"{organisation.name} is asked for information about case {named} for the rapid review. Please "
+                f"return it by {due_on:%d %B %Y}.",
+                then=f"Sign in to see the request: {_request_link(info_request)}",
                 kind="returns.request_sent",
             )
             if not told:
@@ -162,18 +157,14 @@ def request_assign(*, acting: Acting, info_request: InformationRequest, assignee
         info_request = _locked_request(info_request)
         info_request.assigned_to = colleague.user
         info_request.save(update_fields=["assigned_to"])
-        case = info_request.case
         if colleague.user_id != acting.user_id:
-            children = case_pseudonyms_text(case=case)
-            kit.tell(
-                partnership=case.partnership,
+            _tell_about(
+                info_request,
                 to=[colleague.user.email],
-                subject=f"{case.reference}: an information request is assigned to you",
-                body=(
-                    f"{case.partnership.name}\n\nThe information request to {info_request.organisation.name} on case "
-                    f"{case.reference} ({children}) is assigned to you.\n\nSign in to see it: "
-                    f"{kit.link('returns:request', request_uuid=info_request.uuid)}\n"
-                ),
+                subject="an information request is assigned to you",
+                news=f"The information request to {info_request.organisation.name} on case "
+                f"{_case_named(info_request.case)} is assigned to you.",
+                then=f"Sign in to see it: {_request_link(info_request)}",
                 kind="returns.request_assigned",
             )
         _audit_request(acting, "returns.request_assigned", info_request, grant, assignee_id=colleague.user_id)
@@ -186,9 +177,7 @@ def request_mark_not_involved(
     """Record that the organisation had no involvement (with the reason); the request is then closed."""
     grant = _require_requester(acting, info_request.case)
     at = kit.now(at)
-    reason = clean_text(reason, subject="The reason", limit=text.REASON, field="reason", refused=ReturnActionRefused)
-    if not reason:
-        raise ReturnActionRefused(NOT_INVOLVED_REASON_NEEDED, field="reason")
+    reason = _reason_given(reason, needed=NOT_INVOLVED_REASON_NEEDED)
     with transaction.atomic():
         info_request = _locked_open_request(info_request)
         info_request.status = RequestStatus.NOT_INVOLVED
