@@ -30,6 +30,7 @@ from cspr.cases.notification import (
     CARE_LEAVER_AGE_NEEDED,
     DISABILITY_CHOICES,
     EARLIEST_DATE,
+    EMAIL_INVALID,
     LOCATION_CHOICES,
     MAX_AGE_YEARS,
     MAX_CARE_LEAVER_AGE,
@@ -40,12 +41,15 @@ from cspr.cases.notification import (
     NATURE_CHOICES,
     NHS_NUMBER_INVALID,
     NO_CHILDREN,
+    OUTLINE_NEEDED,
     PHONE_INVALID,
     PLACEMENT_NEEDED,
     RELATIONSHIP_CHOICES,
+    SERIOUS_HARM_NEEDED,
     SEX_CHOICES,
     TIME_INVALID,
     UNBORN_WITH_DATE_OF_BIRTH,
+    WHAT_IS_KNOWN_NEEDED,
     ChildData,
     HouseholdMemberData,
     NotificationData,
@@ -71,10 +75,7 @@ PARALLEL_PROCESS_CHOICES = (
     ("police investigation", "A police investigation"),
     ("coroner", "A coroner's investigation or inquest"),
 )
-IDENTITY_CHOICES = (
-    ("unborn", "The child is unborn"),
-    ("not_yet_identified", "The child has not yet been identified"),
-)
+IDENTITY_CHOICES = (("unborn", "The child is unborn"), ("not_yet_identified", "The child has not yet been identified"))
 LEGAL_STATUS_CHOICES = (
     ("looked_after", "Looked after by a local authority"),
     ("child_protection_plan", "Subject to a child protection plan"),
@@ -97,7 +98,10 @@ def _upper_first(text: str) -> str:
 
 
 class TextQuestion(FreeTextField):
-    """A text box or area asking one question of the notification, under the free-text policy."""
+    """A text box or area asking one question of the notification, under the free-text policy.
+
+    ``subject`` names the answer in messages; without it, the label does, less any " (optional)".
+    """
 
     def __init__(
         self,
@@ -113,16 +117,23 @@ class TextQuestion(FreeTextField):
     ) -> None:
         widget = forms.Textarea(attrs=attrs) if textarea else forms.TextInput(attrs=attrs)
         super().__init__(
-            label=label, subject=subject or label, limit=limit, required=required, help_text=help_text, widget=widget
+            label=label, subject=subject, limit=limit, required=required, help_text=help_text, widget=widget
         )
         self.error_messages["required"] = required_message or f"Enter {_lower_first(self.subject)}"
 
 
-class LinesQuestion(TextQuestion):
+class NarrativeQuestion(TextQuestion):
+    """A text area for an account in the person's own words, up to the narrative limit."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(textarea=True, limit=NARRATIVE, **kwargs)
+
+
+class LinesQuestion(NarrativeQuestion):
     """A text area read as a list, one item a line (other agencies, other processes)."""
 
     def __init__(self, *, item: str, items: str, **kwargs: Any) -> None:
-        super().__init__(textarea=True, limit=NARRATIVE, **kwargs)
+        super().__init__(**kwargs)
         self.item = item
         self.items = items
 
@@ -202,6 +213,26 @@ class CheckboxesQuestion(forms.MultipleChoiceField):
         self.error_messages["invalid_list"] = "Select from the options shown"
 
 
+NAME_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
+"""A child's or household member's name: not the browser's remembered names, nor its spelling corrections."""
+
+
+def date_of_birth_question(*, example: str) -> DateQuestion:
+    return DateQuestion(
+        label="Date of birth (optional)",
+        subject="Date of birth",
+        help_text=f"For example, {example}.",
+        required=False,
+        historical=True,
+    )
+
+
+def address_question(*, help_text: str = "") -> TextQuestion:
+    return TextQuestion(
+        label="Address (optional)", limit=ADDRESS, textarea=True, help_text=help_text, attrs={"autocomplete": "off"}
+    )
+
+
 # -- what a page knows about the rest of the draft -------------------------------------------------------------------
 
 
@@ -263,8 +294,9 @@ class PageForm(forms.Form):
             self.drop_hidden()
 
     def answers(self) -> dict[str, Any]:
-        """The page's contribution to :class:`NotificationData` (only called on a valid form)."""
-        return {}
+        """The page's contribution to :class:`NotificationData` (only called on a valid form): by default, each
+        question answers the notification field of the same name."""
+        return {name: self.cleaned_data[name] for name in self.fields}
 
     def summary(self) -> list[tuple[str, str]]:
         """Rows for "Check your answers": (question, answer)."""
@@ -323,11 +355,8 @@ class AboutYouForm(PageForm):
         try:
             validate_email(email)
         except ValidationError:
-            raise ValidationError("Enter an e-mail address in the correct format, like name@example.org") from None
+            raise ValidationError(EMAIL_INVALID) from None
         return email
-
-    def answers(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
 
     def summary(self) -> list[tuple[str, str]]:
         return [(str(self.fields[name].label), self.cleaned_data[name]) for name in self.fields]
@@ -349,9 +378,6 @@ class AwareForm(PageForm):
         help_text=AWARE_HINT,
         clock_date=True,
     )
-
-    def answers(self) -> dict[str, Any]:
-        return {"la_aware_on": self.cleaned_data["la_aware_on"]}
 
     def summary(self) -> list[tuple[str, str]]:
         return [("Date the local authority became aware", govuk_date(self.cleaned_data["la_aware_on"]))]
@@ -398,20 +424,16 @@ class IncidentForm(PageForm):
     )
     incident_time = TextQuestion(
         label="Time of the incident (optional)",
-        subject="Time of the incident",
         limit=10,
         help_text="Use the 24-hour clock, like 14:30.",
         attrs={"class": "govuk-input--width-5"},
     )
     incident_place = TextQuestion(
         label="Where it happened (optional)",
-        subject="Where it happened",
         help_text="Describe the place, like 'the family home' or 'a park in the town centre'.",
     )
     location = ChoiceQuestion(
-        label="Where did the incident happen?",
-        choices=LOCATION_CHOICES,
-        message="Select where the incident happened",
+        label="Where did the incident happen?", choices=LOCATION_CHOICES, message="Select where the incident happened"
     )
 
     def clean_incident_on(self) -> date | None:
@@ -432,9 +454,6 @@ class IncidentForm(PageForm):
         if not match:
             raise ValidationError(TIME_INVALID)
         return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-    def answers(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
 
     def summary(self) -> list[tuple[str, str]]:
         data = self.cleaned_data
@@ -476,13 +495,11 @@ class AbuseForm(PageForm):
         choices=ABUSE_CHOICES,
         message="Select whether abuse or neglect is known or suspected",
     )
-    what_is_known = TextQuestion(
+    what_is_known = NarrativeQuestion(
         label="What is known or suspected?",
         subject="What is known",
-        required_message="Enter what is known or suspected about the abuse or neglect",
+        required_message=WHAT_IS_KNOWN_NEEDED,
         help_text="Facts as they are known now, and who suspects what. You can add more later.",
-        limit=NARRATIVE,
-        textarea=True,
     )
     conditionals = {"abuse_or_neglect": {"yes": ("what_is_known",)}}
     required_when_revealed = frozenset({"what_is_known"})
@@ -503,26 +520,21 @@ class AbuseForm(PageForm):
 
 
 class OneAnswerForm(PageForm):
-    """A page with one question, answering the notification field of the same name."""
+    """A page with one question, shown under ``summary_label`` in "Check your answers"."""
 
     summary_label: ClassVar[str] = ""
-
-    def answers(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
 
     def summary(self) -> list[tuple[str, str]]:
         return [(self.summary_label, self.cleaned_data[name]) for name in self.fields]
 
 
 class SeriousHarmForm(OneAnswerForm):
-    serious_harm_description = TextQuestion(
+    serious_harm_description = NarrativeQuestion(
         label="Describe the serious harm to the child",
         subject="The description of the serious harm",
-        required_message="Enter a description of the serious harm",
-        help_text="The injury or impairment, its likely effect on the child and how long it may last, as far as known.",
-        limit=NARRATIVE,
-        textarea=True,
         required=True,
+        required_message=SERIOUS_HARM_NEEDED,
+        help_text="The injury or impairment, its likely effect on the child and how long it may last, as far as known.",
     )
     summary_label = "The serious harm"
 
@@ -586,7 +598,6 @@ class ParallelProcessesForm(PageForm):
     )
     other_processes = LinesQuestion(
         label="Other processes (optional)",
-        subject="Other processes",
         item="process",
         items="processes",
         help_text="One on each line, like 'care proceedings' or 'a domestic homicide review'.",
@@ -604,17 +615,15 @@ class ParallelProcessesForm(PageForm):
 
 
 class OutlineForm(OneAnswerForm):
-    case_outline = TextQuestion(
+    case_outline = NarrativeQuestion(
         label="Outline of the case",
         subject="The case outline",
-        required_message="Enter an outline of the case",
+        required=True,
+        required_message=OUTLINE_NEEDED,
         help_text=(
             "The child's circumstances, what led to the incident and which agencies were involved, briefly and as "
             "known now. The rapid review gathers the detail."
         ),
-        limit=NARRATIVE,
-        textarea=True,
-        required=True,
     )
     summary_label = "Case outline"
 
@@ -625,11 +634,8 @@ class MediaForm(PageForm):
         choices=YES_NO,
         message="Select whether there is media interest",
     )
-    media_details = TextQuestion(
-        label="What media interest is there? (optional)",
-        subject="The media interest details",
-        limit=NARRATIVE,
-        textarea=True,
+    media_details = NarrativeQuestion(
+        label="What media interest is there? (optional)", subject="The media interest details"
     )
     conditionals = {"media_interest": {"yes": ("media_details",)}}
 
@@ -648,44 +654,26 @@ class ChildForm(PageForm):
         label="Full name",
         subject="The child's name",
         help_text="Leave blank if the child is unborn or has not been identified yet.",
-        attrs={"autocomplete": "off", "spellcheck": "false"},
+        attrs=NAME_ATTRS,
     )
     identity = CheckboxesQuestion(label="If you cannot give a name", choices=IDENTITY_CHOICES)
     other_names = TextQuestion(
-        label="Other names the child is known by (optional)",
-        subject="Other names",
-        attrs={"autocomplete": "off", "spellcheck": "false"},
+        label="Other names the child is known by (optional)", subject="Other names", attrs=NAME_ATTRS
     )
-    date_of_birth = DateQuestion(
-        label="Date of birth (optional)",
-        subject="Date of birth",
-        help_text="For example, 14 3 2019.",
-        required=False,
-        historical=True,
-    )
+    date_of_birth = date_of_birth_question(example="14 3 2019")
     age_years = WholeNumberQuestion(
-        label="Age in years, if you do not know the date of birth (optional)",
-        subject="Age",
-        limit_value=MAX_AGE_YEARS,
+        label="Age in years, if you do not know the date of birth (optional)", subject="Age", limit_value=MAX_AGE_YEARS
     )
     sex = ChoiceQuestion(label="Sex (optional)", choices=SEX_CHOICES, message="Select the child's sex", required=False)
-    ethnicity = TextQuestion(label="Ethnicity (optional)", subject="Ethnicity", help_text="As recorded by agencies.")
+    ethnicity = TextQuestion(label="Ethnicity (optional)", help_text="As recorded by agencies.")
     disability = ChoiceQuestion(
         label="Does the child have a disability? (optional)",
         choices=DISABILITY_CHOICES,
         message="Select whether the child has a disability",
         required=False,
     )
-    disability_details = TextQuestion(
-        label="About the disability (optional)", subject="Disability details", limit=NARRATIVE, textarea=True
-    )
-    address = TextQuestion(
-        label="Address (optional)",
-        subject="Address",
-        limit=ADDRESS,
-        textarea=True,
-        attrs={"autocomplete": "off"},
-    )
+    disability_details = NarrativeQuestion(label="About the disability (optional)", subject="Disability details")
+    address = address_question()
     area = TextQuestion(
         label="Local authority area where the child lives (optional)",
         subject="Local authority area",
@@ -693,7 +681,6 @@ class ChildForm(PageForm):
     )
     nhs_number = TextQuestion(
         label="NHS number (optional)",
-        subject="NHS number",
         help_text="10 digits. Leave blank if you do not know it.",
         limit=20,
         attrs={"class": "govuk-input--width-10", "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
@@ -803,28 +790,15 @@ class HouseholdMemberForm(PageForm):
         subject="Their name",
         required=True,
         required_message="Enter their full name",
-        attrs={"autocomplete": "off", "spellcheck": "false"},
+        attrs=NAME_ATTRS,
     )
     relationship = ChoiceQuestion(
         label="Relationship to the child",
         choices=RELATIONSHIP_CHOICES,
         message="Select their relationship to the child",
     )
-    date_of_birth = DateQuestion(
-        label="Date of birth (optional)",
-        subject="Date of birth",
-        help_text="For example, 30 1 1990.",
-        required=False,
-        historical=True,
-    )
-    address = TextQuestion(
-        label="Address (optional)",
-        subject="Address",
-        limit=ADDRESS,
-        textarea=True,
-        help_text="Leave blank if it is the same as the child's.",
-        attrs={"autocomplete": "off"},
-    )
+    date_of_birth = date_of_birth_question(example="30 1 1990")
+    address = address_question(help_text="Leave blank if it is the same as the child's.")
 
     def member(self) -> HouseholdMemberData:
         data = self.cleaned_data
