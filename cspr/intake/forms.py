@@ -171,7 +171,7 @@ class DateQuestion(GovukDateField):
 
     The date must be today or in the past (in Europe/London) and no earlier than 1900; a date that starts a clock
     (``clock_date=True``) must also lie in the working-day calendar's range, a date of birth (``historical=True``)
-    between 1900 and today.
+    between 1900 and today. An empty required date is told "Enter the <subject>".
     """
 
     def __init__(self, *, label: str, subject: str, required_message: str = "", **kwargs: Any) -> None:
@@ -179,7 +179,7 @@ class DateQuestion(GovukDateField):
 
         super().__init__(label=label, must_be_past=True, min_date=EARLIEST_DATE, today=timezone.localdate, **kwargs)
         self._subject = subject
-        self.required_message = required_message or f"Enter {_lower_first(subject)}"
+        self.required_message = required_message or f"Enter the {_lower_first(subject)}"
 
     @property
     def subject(self) -> str:
@@ -366,21 +366,23 @@ AWARE_HINT = (
     "The local authority has 5 working days from this date to notify the Child Safeguarding Practice Review Panel. "
     "For example, 27 3 2026."
 )
+AWARE_SUBJECT = "Date the local authority became aware"
+
+
+def aware_question(*, label: str, help_text: str, required: bool = True) -> DateQuestion:
+    """The date the local authority became aware of the incident, which starts the clocks."""
+    return DateQuestion(label=label, subject=AWARE_SUBJECT, help_text=help_text, required=required, clock_date=True)
 
 
 class AwareForm(PageForm):
     """A local authority's notification: the date it became aware starts its 5-working-day duty."""
 
-    la_aware_on = DateQuestion(
-        label="When did the local authority become aware of the incident?",
-        subject="Date the local authority became aware",
-        required_message="Enter the date the local authority became aware",
-        help_text=AWARE_HINT,
-        clock_date=True,
+    la_aware_on = aware_question(
+        label="When did the local authority become aware of the incident?", help_text=AWARE_HINT
     )
 
     def summary(self) -> list[tuple[str, str]]:
-        return [("Date the local authority became aware", govuk_date(self.cleaned_data["la_aware_on"]))]
+        return [(AWARE_SUBJECT, govuk_date(self.cleaned_data["la_aware_on"]))]
 
 
 class ReferralAwareForm(PageForm):
@@ -392,13 +394,8 @@ class ReferralAwareForm(PageForm):
         message="Select whether the local authority already knows about the incident",
         help_text="If it does not know yet, this referral tells it: its notifiers are sent a message when you submit.",
     )
-    la_aware_on = DateQuestion(
-        label="When did the local authority become aware?",
-        subject="Date the local authority became aware",
-        required_message="Enter the date the local authority became aware",
-        help_text="For example, 27 3 2026.",
-        required=False,
-        clock_date=True,
+    la_aware_on = aware_question(
+        label="When did the local authority become aware?", help_text="For example, 27 3 2026.", required=False
     )
     conditionals = {"la_knows": {"yes": ("la_aware_on",)}}
     required_when_revealed = frozenset({"la_aware_on"})
@@ -410,15 +407,14 @@ class ReferralAwareForm(PageForm):
 
     def summary(self) -> list[tuple[str, str]]:
         if self.cleaned_data["la_knows"] == "yes":
-            return [("Date the local authority became aware", govuk_date(self.cleaned_data["la_aware_on"]))]
-        return [("Date the local authority became aware", "Not known: this referral tells it, on the day it is sent")]
+            return [(AWARE_SUBJECT, govuk_date(self.cleaned_data["la_aware_on"]))]
+        return [(AWARE_SUBJECT, "Not known: this referral tells it, on the day it is sent")]
 
 
 class IncidentForm(PageForm):
     incident_on = DateQuestion(
         label="Date of the incident",
         subject="Date of the incident",
-        required_message="Enter the date of the incident",
         help_text="For example, 27 3 2026. If the child died after being harmed, give the date of the harm.",
         clock_date=True,
     )
