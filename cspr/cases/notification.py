@@ -253,8 +253,9 @@ def _free_text(
 
 
 def _choice(
-    errors: _Errors, key: str, value: Any, choices: Iterable[tuple[str, str]], label: str, *, blank: bool
+    errors: _Errors, key: str, value: Any, choices: Iterable[tuple[str, str]], label: str, *, blank: bool = False
 ) -> None:
+    """One of ``choices`` (or nothing, with ``blank=True``)."""
     if blank and value == "":
         return
     if value not in {choice for choice, _ in choices}:
@@ -347,59 +348,32 @@ def validate_notification(
     if clock_range is None:
         clock_range = clock_date_range()
     errors = _Errors()
-    for key, label in (
-        ("notifier_name", "Your name"),
-        ("notifier_role", "Your role"),
-        ("notifier_phone", "Your telephone number"),
-        ("notifier_email", "Your e-mail address"),
-    ):
-        _free_text(errors, key, getattr(data, key), label, required=True)
+    for key in ("notifier_name", "notifier_role", "notifier_phone", "notifier_email"):
+        _free_text(errors, key, getattr(data, key), ANSWER_SUBJECTS[key], required=True)
     if not errors.has("notifier_email") and not _EMAIL.match(data.notifier_email.strip()):
         errors.add("notifier_email", EMAIL_INVALID)
     if not errors.has("notifier_phone") and not phone_number_is_valid(data.notifier_phone):
         errors.add("notifier_phone", PHONE_INVALID)
 
-    incident_on = _date(
-        errors,
-        "incident_on",
-        data.incident_on,
-        "The incident date",
-        today=today,
-        required=True,
-        clock_range=clock_range,
-    )
-    aware_on = _date(
-        errors,
-        "la_aware_on",
-        data.la_aware_on,
-        "The date the local authority became aware",
-        today=today,
-        required=True,
-        clock_range=clock_range,
-    )
+    def clock_date(key: str, label: str) -> date | None:
+        return _date(errors, key, getattr(data, key), label, today=today, required=True, clock_range=clock_range)
+
+    incident_on = clock_date("incident_on", "The incident date")
+    aware_on = clock_date("la_aware_on", "The date the local authority became aware")
     if incident_on and aware_on and aware_on < incident_on:
         errors.add("la_aware_on", AWARE_BEFORE_INCIDENT)
     _free_text(errors, "incident_time", data.incident_time, "The time of the incident", limit=5)
     if not errors.has("incident_time") and data.incident_time and not _TIME.match(data.incident_time):
         errors.add("incident_time", TIME_INVALID)
     _free_text(errors, "incident_place", data.incident_place, "Where it happened")
-    _choice(errors, "location", data.location, LOCATION_CHOICES, "where the incident happened", blank=False)
-    _choice(errors, "nature", data.nature, NATURE_CHOICES, "what happened", blank=False)
-    _choice(
-        errors,
-        "abuse_or_neglect",
-        data.abuse_or_neglect,
-        ABUSE_CHOICES,
-        "whether abuse or neglect is known or suspected",
-        blank=False,
-    )
-    for key, label in (
-        ("what_is_known", "What is known"),
-        ("serious_harm_description", "The description of the serious harm"),
-        ("case_outline", "The case outline"),
-        ("media_details", "The media interest details"),
+    for key, choices, label in (
+        ("location", LOCATION_CHOICES, "where the incident happened"),
+        ("nature", NATURE_CHOICES, "what happened"),
+        ("abuse_or_neglect", ABUSE_CHOICES, "whether abuse or neglect is known or suspected"),
     ):
-        _free_text(errors, key, getattr(data, key), label, limit=NARRATIVE)
+        _choice(errors, key, getattr(data, key), choices, label)
+    for key in ("what_is_known", "serious_harm_description", "case_outline", "media_details"):
+        _free_text(errors, key, getattr(data, key), ANSWER_SUBJECTS[key], limit=NARRATIVE)
     # The same answers the form's pages insist on (the API must not accept less).
     if data.abuse_or_neglect == AbuseOrNeglect.YES.value and not str(data.what_is_known).strip():
         errors.add("what_is_known", WHAT_IS_KNOWN_NEEDED)
@@ -493,12 +467,7 @@ def _validate_member(errors: _Errors, prefix: str, member: Any, *, today: date) 
         return
     _free_text(errors, f"{prefix}.name", member.name, "Name", required=True)
     _choice(
-        errors,
-        f"{prefix}.relationship",
-        member.relationship,
-        RELATIONSHIP_CHOICES,
-        "the relationship to the child",
-        blank=False,
+        errors, f"{prefix}.relationship", member.relationship, RELATIONSHIP_CHOICES, "the relationship to the child"
     )
     _date(errors, f"{prefix}.date_of_birth", member.date_of_birth, "Date of birth", today=today)
     _free_text(errors, f"{prefix}.address", member.address, "Address", limit=ADDRESS)
