@@ -35,6 +35,27 @@ def save_and_continue(page: Any) -> None:
     page.wait_for_load_state()
 
 
+def answer(page: Any, label: str, text: str = "") -> None:
+    """Type ``text`` into the question ``label`` (or, without text, tick the answer ``label``), check that the page
+    is accessible, and save it."""
+    field = page.get_by_label(label)
+    if text:
+        field.fill(text)
+    else:
+        field.check()
+    accessible(page)
+    save_and_continue(page)
+
+
+def signed_in_notifier(browser: Any, base: str) -> tuple[Any, Any]:
+    """A new browser context, and a page in it where the notifier has signed in."""
+    context = browser.new_context(bypass_csp=True, locale="en-GB", timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in_with_both_factors(page, base, "notifier@example.org")
+    return context, page
+
+
 def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
     live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
@@ -42,11 +63,7 @@ def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
     base = live_server.url
     today = timezone.localdate()
 
-    context = browser.new_context(bypass_csp=True, locale="en-GB", timezone_id="Europe/London")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in_with_both_factors(page, base, "notifier@example.org")
-
+    context, page = signed_in_notifier(browser, base)
     page.get_by_role("link", name="Report an incident").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Report a serious incident"
     accessible(page)
@@ -55,9 +72,7 @@ def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
     # Your details: the person's own name and address are there already.
     assert page.get_by_label("Full name").input_value() == "Nadia Fenwick"
     page.get_by_label("Job title or role").fill("Head of safeguarding")
-    page.get_by_label("Telephone number").fill("01632 960 001")
-    accessible(page)
-    save_and_continue(page)
+    answer(page, "Telephone number", "01632 960 001")
 
     # A page with errors: summary, messages and title, and still accessible.
     save_and_continue(page)
@@ -70,36 +85,21 @@ def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
 
     fill_date(page, "incident_on", today - timedelta(days=4))
     page.get_by_label("Time of the incident (optional)").fill("21:15")
-    page.get_by_label("In the local authority's area").check()
-    accessible(page)
-    save_and_continue(page)
-
-    page.get_by_label("A child was seriously harmed").check()
-    accessible(page)
-    save_and_continue(page)
-
+    answer(page, "In the local authority's area")
+    answer(page, "A child was seriously harmed")
     page.get_by_label("Yes, abuse or neglect is known or suspected").check()
-    page.get_by_label("What is known or suspected?").fill("Injuries inconsistent with the account given.")
-    accessible(page)
-    save_and_continue(page)
-
+    answer(page, "What is known or suspected?", "Injuries inconsistent with the account given.")
     assert "may still have been seriously harmed" in page.locator("aside").inner_text()
-    page.get_by_label("Describe the serious harm to the child").fill("A head injury needing intensive care.")
-    accessible(page)
-    save_and_continue(page)
+    answer(page, "Describe the serious harm to the child", "A head injury needing intensive care.")
 
     # The first child.
     assert page.get_by_role("heading", level=1).inner_text() == "Add a child"
     page.get_by_label("Full name").fill(CHILD_A)
     fill_date(page, "date_of_birth", date(2019, 3, 14))
     page.get_by_label("Female").check()
-    page.get_by_label("Subject to a child protection plan").check()
-    accessible(page)
-    save_and_continue(page)
+    answer(page, "Subject to a child protection plan")
     assert page.get_by_role("heading", level=1).inner_text() == "You have added 1 child"
-    accessible(page)
-    page.get_by_label("Yes").check()
-    save_and_continue(page)
+    answer(page, "Yes")
 
     # The second child is typed, saved in the background, and the person walks away mid-page.
     page.get_by_label("Full name").fill(CHILD_B)
@@ -109,10 +109,7 @@ def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
     context.close()
 
     # Later, in a new session: the draft is in "Your drafts", with both children.
-    context = browser.new_context(bypass_csp=True, locale="en-GB", timezone_id="Europe/London")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in_with_both_factors(page, base, "notifier@example.org")
+    context, page = signed_in_notifier(browser, base)
     page.goto(f"{base}/cases/notify/")
     page.get_by_role("link", name="Continue a report you have started").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your drafts"
@@ -125,31 +122,17 @@ def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
     save_and_continue(page)
 
     # Household: the mother.
-    accessible(page)
-    page.get_by_label("Yes").check()
-    save_and_continue(page)
+    answer(page, "Yes")
     page.get_by_label("Full name").fill("Marigold Quillfeatherby")
-    page.get_by_label("Mother").check()
-    accessible(page)
-    save_and_continue(page)
+    answer(page, "Mother")
     page.get_by_label("No").check()
     save_and_continue(page)
 
-    page.get_by_label("No").check()  # lives in another area
-    accessible(page)
-    save_and_continue(page)
-    page.get_by_label("Northvale Integrated Care Board (demo)").check()
-    accessible(page)
-    save_and_continue(page)
-    page.get_by_label("A police investigation").check()
-    accessible(page)
-    save_and_continue(page)
-    page.get_by_label("Outline of the case").fill("Known to health visiting.")
-    accessible(page)
-    save_and_continue(page)
-    page.get_by_label("No").check()
-    accessible(page)
-    save_and_continue(page)
+    answer(page, "No")  # lives in another area
+    answer(page, "Northvale Integrated Care Board (demo)")
+    answer(page, "A police investigation")
+    answer(page, "Outline of the case", "Known to health visiting.")
+    answer(page, "No")  # no media interest
 
     # A supporting document.
     report = tmp_path / "initial-report.txt"
