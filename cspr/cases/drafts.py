@@ -119,11 +119,7 @@ def draft_get(*, user: Any, partnership_id: int | None, draft_uuid: uuid.UUID) -
 
 
 def draft_create(
-    *,
-    acting: Acting,
-    partnership: Partnership,
-    answers: dict[str, Any],
-    current_step: str,
+    *, acting: Acting, partnership: Partnership, answers: dict[str, Any], current_step: str
 ) -> NotificationDraft:
     """A new draft owned by the person acting, in this partnership."""
     now = timezone.now()
@@ -182,9 +178,7 @@ def _files_of_unreadable_draft(draft: NotificationDraft) -> list[StoredFile]:
     return [
         stored_file
         for stored_file in StoredFile.objects.filter(
-            partnership_id=draft.partnership_id,
-            purpose=Purpose.NOTIFICATION_DOCUMENT,
-            uploaded_by_id=draft.owner_id,
+            partnership_id=draft.partnership_id, purpose=Purpose.NOTIFICATION_DOCUMENT, uploaded_by_id=draft.owner_id
         ).exclude(pk__in=CaseDocument.objects.values("stored_file_id"))
         if stored_file.uuid.hex not in named
     ]

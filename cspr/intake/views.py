@@ -236,10 +236,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if mode is None or partnership is None:
         return redirect("notify:start")
     draft = drafts.draft_create(
-        acting=acting_from_request(request),
-        partnership=partnership,
-        answers={},
-        current_step=notify_forms.FIRST_STEP,
+        acting=acting_from_request(request), partnership=partnership, answers={}, current_step=notify_forms.FIRST_STEP
     )
     return redirect(_step_url(draft, notify_forms.FIRST_STEP))
 
@@ -582,14 +579,11 @@ def _documents_page(request: HttpRequest, reporter: Reporter, step: Step) -> Htt
     if request.method == "POST":
         action = _action(request)
         if form.is_valid():
-            upload = form.cleaned_data.get("file")
+            upload, title = form.cleaned_data.get("file"), form.cleaned_data["title"]
             if upload is not None:
                 try:
                     drafts.draft_document_add(
-                        acting=acting_from_request(request),
-                        draft=draft,
-                        upload=upload,
-                        title=form.cleaned_data["title"],
+                        acting=acting_from_request(request), draft=draft, upload=upload, title=title
                     )
                 except CaseActionRefused as error:  # the file (FileRejected), or the title the store refused
                     form.add_error("title" if error.field == "title" else "file", notify_forms.upload_error(error))
