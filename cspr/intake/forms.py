@@ -560,7 +560,27 @@ class OtherAreaForm(PageForm):
         return [("Lives in another local authority area", "No")]
 
 
-class AgenciesForm(PageForm):
+class ListForm(PageForm):
+    """Checkboxes, and a text area for any not among them, one a line: together one list of the notification."""
+
+    listed: ClassVar[str]
+    """The checkboxes' question."""
+    others: ClassVar[str]
+    """The text area's question."""
+    notification_field: ClassVar[str]
+    summary_label: ClassVar[str]
+
+    def answers(self) -> dict[str, Any]:
+        return {self.notification_field: tuple(self.cleaned_data[self.listed]) + tuple(self.cleaned_data[self.others])}
+
+    def summary(self) -> list[tuple[str, str]]:
+        words = dict(self.fields[self.listed].choices)  # type: ignore[attr-defined]
+        named = [words.get(value, value) for value in self.cleaned_data[self.listed]]
+        named += self.cleaned_data[self.others]
+        return [(self.summary_label, "\n".join(named) if named else "None known")]
+
+
+class AgenciesForm(ListForm):
     agencies = CheckboxesQuestion(
         label="Which of the partnership's agencies are known to be involved with the child or family?",
         choices=(),
@@ -573,20 +593,15 @@ class AgenciesForm(PageForm):
         items="agencies",
         help_text="One on each line, like 'a private nursery' or 'a GP practice in another area'.",
     )
+    listed, others = "agencies", "other_agencies"
+    notification_field, summary_label = "agencies_involved", "Agencies involved"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = [(name, name) for name in self.context.organisations]  # type: ignore[attr-defined]
 
-    def answers(self) -> dict[str, Any]:
-        return {"agencies_involved": tuple(self.cleaned_data["agencies"]) + tuple(self.cleaned_data["other_agencies"])}
 
-    def summary(self) -> list[tuple[str, str]]:
-        named = list(self.cleaned_data["agencies"]) + list(self.cleaned_data["other_agencies"])
-        return [("Agencies involved", "\n".join(named) if named else "None known")]
-
-
-class ParallelProcessesForm(PageForm):
+class ParallelProcessesForm(ListForm):
     processes = CheckboxesQuestion(
         label="Which other processes are you aware of?",
         choices=PARALLEL_PROCESS_CHOICES,
@@ -598,16 +613,8 @@ class ParallelProcessesForm(PageForm):
         items="processes",
         help_text="One on each line, like 'care proceedings' or 'a domestic homicide review'.",
     )
-
-    def answers(self) -> dict[str, Any]:
-        return {
-            "parallel_processes": tuple(self.cleaned_data["processes"]) + tuple(self.cleaned_data["other_processes"])
-        }
-
-    def summary(self) -> list[tuple[str, str]]:
-        named = [_choice_text(PARALLEL_PROCESS_CHOICES, value) for value in self.cleaned_data["processes"]]
-        named += list(self.cleaned_data["other_processes"])
-        return [("Parallel processes", "\n".join(named) if named else "None known")]
+    listed, others = "processes", "other_processes"
+    notification_field, summary_label = "parallel_processes", "Parallel processes"
 
 
 class OutlineForm(OneAnswerForm):
