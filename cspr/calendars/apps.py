@@ -3,4 +3,3 @@ from django.apps import AppConfig
 
 class CalendarsConfig(AppConfig):
     name = "cspr.calendars"
-    label = "calendars"

@@ -5,4 +5,3 @@ class DemoConfig(AppConfig):
     """Invented demo data (``seed_demo``): may import every app; nothing imports it but its command and tests."""
 
     name = "cspr.demo"
-    label = "demo"

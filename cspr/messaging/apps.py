@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class MessagingConfig(AppConfig):
     name = "cspr.messaging"
-    label = "messaging"
     verbose_name = "Messages (durable outbox)"
 
     def ready(self) -> None:

@@ -3,4 +3,3 @@ from django.apps import AppConfig
 
 class PartnershipsConfig(AppConfig):
     name = "cspr.partnerships"
-    label = "partnerships"

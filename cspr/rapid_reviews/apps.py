@@ -2,9 +2,7 @@ from django.apps import AppConfig
 
 
 class RapidReviewsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "cspr.rapid_reviews"
-    label = "rapid_reviews"
     verbose_name = "Rapid reviews"
 
     def ready(self) -> None:

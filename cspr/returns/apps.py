@@ -2,9 +2,7 @@ from django.apps import AppConfig
 
 
 class ReturnsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "cspr.returns"
-    label = "returns"
     verbose_name = "Information requests and agency returns"
 
     def ready(self) -> None:
