@@ -27,12 +27,6 @@ SHARED_POLICE = "Vale and Moor Police (demo)"
 
 
 @dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    description: str
-
-
-@dataclass(frozen=True)
 class DemoPerson:
     email: str
     full_name: str
@@ -90,28 +84,44 @@ CONTACTS = [
 ]
 
 
-def demo_logins() -> list[DemoLogin]:
+@dataclass(frozen=True)
+class DemoPartnership:
+    """A demo partnership, named after its one local authority area."""
+
+    area: str
+    code: str
+    preset: str
+    organisations: list[tuple[str, OrganisationType, bool, bool]]
+    people: list[DemoPerson]
+
+    @property
+    def name(self) -> str:
+        return f"{self.area} Safeguarding Children Partnership (demo)"
+
+
+# Northvale first: the demo cases, closure days, rapid review and returns are all Northvale's.
+DEMO_PARTNERSHIPS = (
+    DemoPartnership("Northvale", "NVALE", "bnes-2020", NORTHVALE_ORGANISATIONS, NORTHVALE_PEOPLE),
+    DemoPartnership("Southmoor", "SMOOR", "wt-2023", SOUTHMOOR_ORGANISATIONS, SOUTHMOOR_PEOPLE),
+)
+
+
+def demo_logins() -> dict[str, str]:
+    """Each demo e-mail address with its roles in words, in the order the people are listed."""
     logins: dict[str, list[str]] = {}
-    for partnership, people in (("Northvale", NORTHVALE_PEOPLE), ("Southmoor", SOUTHMOOR_PEOPLE)):
-        for person in people:
+    for demo in DEMO_PARTNERSHIPS:
+        for person in demo.people:
             where = f" for {person.organisation}" if person.organisation else ""
-            logins.setdefault(person.email, []).append(f"{person.role.label}{where} ({partnership})")
-    return [DemoLogin(email, "; ".join(roles)) for email, roles in logins.items()]
+            logins.setdefault(person.email, []).append(f"{person.role.label}{where} ({demo.area})")
+    return {email: "; ".join(roles) for email, roles in logins.items()}
 
 
-def _seed_partnership(
-    *,
-    acting: Acting,
-    name: str,
-    code: str,
-    areas: list[str],
-    preset: str,
-    organisations: list,
-    people: list[DemoPerson],
-) -> Partnership:
-    partnership = partnership_create(acting=acting, name=name, code=code, local_authority_areas=areas, preset=preset)
+def _seed_partnership(*, acting: Acting, demo: DemoPartnership) -> Partnership:
+    partnership = partnership_create(
+        acting=acting, name=demo.name, code=demo.code, local_authority_areas=[demo.area], preset=demo.preset
+    )
     links = {}
-    for org_name, org_type, is_partner, is_statutory in organisations:
+    for org_name, org_type, is_partner, is_statutory in demo.organisations:
         link = organisation_link(
             acting=acting,
             partnership=partnership,
@@ -123,7 +133,7 @@ def _seed_partnership(
         links[org_name] = link.organisation
     for kind, contact_name, email in CONTACTS:
         contact_set(acting=acting, partnership=partnership, kind=kind, name=contact_name, email=email)
-    for person in people:
+    for person in demo.people:
         user, _ = user_get_or_create(
             acting=acting, email=person.email, full_name=person.full_name, password=DEMO_PASSWORD
         )
@@ -142,24 +152,7 @@ def seed_demo() -> bool:
         return False
     acting = system_acting()  # the service loads its own demo: nobody signed in, no membership
     with transaction.atomic():
-        northvale = _seed_partnership(
-            acting=acting,
-            name="Northvale Safeguarding Children Partnership (demo)",
-            code="NVALE",
-            areas=["Northvale"],
-            preset="bnes-2020",
-            organisations=NORTHVALE_ORGANISATIONS,
-            people=NORTHVALE_PEOPLE,
-        )
-        _seed_partnership(
-            acting=acting,
-            name="Southmoor Safeguarding Children Partnership (demo)",
-            code="SMOOR",
-            areas=["Southmoor"],
-            preset="wt-2023",
-            organisations=SOUTHMOOR_ORGANISATIONS,
-            people=SOUTHMOOR_PEOPLE,
-        )
+        northvale, _southmoor = [_seed_partnership(acting=acting, demo=demo) for demo in DEMO_PARTNERSHIPS]
         for day in NORTHVALE_CLOSURE_DAYS:
             closure_day_add(acting=acting, partnership=northvale, day=day, description="Christmas shutdown")
         seed_demo_cases(partnership=northvale)

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo data loaded." if loaded else "Demo data already present: nothing loaded.")
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (every account's password: {DEMO_PASSWORD})")
-        width = max(len(login.email) for login in demo_logins())
-        for login in demo_logins():
-            self.stdout.write(f"  {login.email.ljust(width)}  {login.description}")
+        logins = demo_logins()
+        width = max(len(email) for email in logins)
+        for email, roles in logins.items():
+            self.stdout.write(f"  {email.ljust(width)}  {roles}")
