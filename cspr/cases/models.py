@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
+from cspr.files.models import StoredFileRow
 from cspr.kernel.sealing import SealedFieldsMixin, sealed_text  # the mixin is named here by the first migrations
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
@@ -341,7 +342,7 @@ class DutyRecord(SealedFieldsMixin, ImmutableModel):
         return f"{self.case}: {self.get_kind_display()} on {self.done_on}"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(StoredFileRow):
     """A file about the case: kept by the file store (``stored_file``: its title, name, kind, size, checksum, who
     uploaded it and when, the contents encrypted at rest; ADR 0016) and served only through a permission check.
 
@@ -349,12 +350,7 @@ class CaseDocument(models.Model):
     the notification's stored file, adopted by the case when it was submitted (no second copy of its contents).
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["stored_file__uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Document {self.uuid}"

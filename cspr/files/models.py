@@ -67,3 +67,16 @@ class StoredFile(SealedFieldsMixin, models.Model):
     @property
     def uploaded_on(self) -> date:
         return timezone.localdate(self.uploaded_at)
+
+
+class StoredFileRow(models.Model):
+    """The base of a feature app's row for one stored file (a case document, a meeting paper, a return attachment):
+    the row's own uuid, for its URLs, and the file, listed in the order the files were uploaded. The app adds the
+    foreign key to what the file belongs to."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["stored_file__uploaded_at", "id"]

@@ -20,6 +20,7 @@ from django.db import models
 
 from cspr.cases.models import ImmutableModel, SealedFieldsMixin
 from cspr.domain.rapid_review import Judgement
+from cspr.files.models import StoredFileRow
 from cspr.kernel.sealing import sealed_text
 
 
@@ -91,16 +92,11 @@ class MeetingAttendance(SealedFieldsMixin, models.Model):
         return f"{self.organisation}: {self.get_status_display()}"
 
 
-class MeetingPaper(models.Model):
+class MeetingPaper(StoredFileRow):
     """A paper for the PRG meeting, kept by the file store (``stored_file``: title, name, kind, contents encrypted
     at rest; ADR 0016) and shown to the PRG only. The row holds what is the meeting's own: which meeting."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(PrgMeeting, on_delete=models.PROTECT, related_name="papers")
-    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["stored_file__uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Paper {self.uuid}"
@@ -275,26 +271,30 @@ class Ratification(SealedFieldsMixin, ImmutableModel):
     recorded_at = models.DateTimeField()
 
 
-class RationaleSent(SealedFieldsMixin, ImmutableModel):
+class SentToPanel(SealedFieldsMixin, ImmutableModel):
+    """The base of a record of the date something of the rapid review went to the Panel: once per review (each
+    record adds its one-to-one link to the review), with the reason it went late, if it did."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sent_on = models.DateField()
+    late_reason_sealed = sealed_text()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class RationaleSent(SentToPanel):
     """The date the Executive's rationale for disagreeing with the PRG went to the Panel (§4.5)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="rationale_sent")
-    sent_on = models.DateField()
-    late_reason_sealed = sealed_text()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
 
-class PanelSubmission(SealedFieldsMixin, ImmutableModel):
+class PanelSubmission(SentToPanel):
     """The date the ratified rapid review was sent to the Panel (§4.6)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="submission")
-    sent_on = models.DateField()
-    late_reason_sealed = sealed_text()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
 
 class LocalReviewNotice(ImmutableModel):

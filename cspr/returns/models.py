@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cspr.cases.models import SealedFieldsMixin
+from cspr.files.models import StoredFileRow
 
 
 class RequestStatus(models.TextChoices):
@@ -186,17 +187,12 @@ class ChronologyEntry(SealedFieldsMixin, models.Model):
         return f"Chronology entry on {self.happened_on}"
 
 
-class ReturnAttachment(models.Model):
+class ReturnAttachment(StoredFileRow):
     """A file attached to a return version, kept by the file store (``stored_file``: title, name, kind, contents
     encrypted at rest; ADR 0016). A later version of the return carries the same files as rows of its own pointing
     at the same stored file, so a file goes only when no version holds it any more (``PROTECT``)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="attachments")
-    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["stored_file__uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Attachment {self.uuid}"
