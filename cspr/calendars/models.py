@@ -34,14 +34,22 @@ class ImportedHolidayYear(models.Model):
         return str(self.year)
 
 
-class ClosureDay(models.Model):
+class AddedBy(models.Model):
+    """The base of a partnership's own calendar entry: who added it and when (the entry stays if their account goes)."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ClosureDay(AddedBy):
     """A day a partnership's office is closed. Extends local targets only, never a statutory clock."""
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="closure_days")
     date = models.DateField()
     description = models.CharField(max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["date"]
@@ -51,7 +59,7 @@ class ClosureDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.description}"
 
 
-class ClockOverride(models.Model):
+class ClockOverride(AddedBy):
     """A partnership's own number for one clock of its preset (for example an 8-day PRG target)."""
 
     partnership = models.ForeignKey(
@@ -60,8 +68,6 @@ class ClockOverride(models.Model):
     clock_id = models.CharField(max_length=60)
     amount = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     reason = models.TextField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["clock_id"]
