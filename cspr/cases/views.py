@@ -33,8 +33,8 @@ from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
 from cspr.cases.pages import case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
-from cspr.core.downloads import file_attachment
-from cspr.core.form_views import form_page, posted, refusal_to_form
+from cspr.core.downloads import kept_file_attachment
+from cspr.core.form_views import form_page, posted, posted_files
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -274,22 +274,17 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @case_page("cases.attach_document", refusal="may not add documents")
 def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
-    form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_attach(
-                acting=acting_from_request(request),
-                case=case,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except CaseActionRefused as error:
-            refusal_to_form(form, error)
-        else:
-            messages.success(request, "The document is added")
-            return redirect("cases:detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/document_upload.html", {"case": case, "form": form}, status=status)
+    return form_page(
+        request,
+        DocumentForm(posted(request), posted_files(request)),
+        act=lambda acting, data: services.document_attach(
+            acting=acting, case=case, upload=data["file"], title=data["title"]
+        ),
+        done="The document is added",
+        then=_case_url(case),
+        template="cases/document_upload.html",
+        context={"case": case},
+    )
 
 
 @sensitive_post_parameters()
@@ -300,24 +295,21 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
         return _refuse_case(request, "no such document on this case")
-    form = DocumentPurposeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            download = services.document_download(
-                acting=acting_from_request(request),
-                case=case,
-                document=document,
-                purpose=form.cleaned_data["purpose"],
-                purpose_other=form.cleaned_data["purpose_other"],
-            )
-        except CaseActionRefused as error:
-            refusal_to_form(form, error)
-        else:
-            return file_attachment(
-                content=download.content, filename=download.filename, content_type=download.content_type
-            )
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/document_purpose.html", {"case": case, "form": form}, status=status)
+    return form_page(
+        request,
+        DocumentPurposeForm(posted(request)),
+        act=lambda acting, data: services.document_download(
+            acting=acting,
+            case=case,
+            document=document,
+            purpose=data["purpose"],
+            purpose_other=data["purpose_other"],
+        ),
+        done="",
+        then=kept_file_attachment,
+        template="cases/document_purpose.html",
+        context={"case": case},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ The caller has checked the person may have the file and audited it; these only b
 from __future__ import annotations
 
 import io
+from typing import Protocol
 
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
@@ -33,6 +34,24 @@ def file_attachment(*, content: bytes, filename: str, content_type: str) -> File
         content_type=content_type,
     )
     return _private(response)
+
+
+class KeptFile(Protocol):
+    """What the file store hands over for a download: the plain contents and what they were kept as."""
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+
+def kept_file_attachment(download: KeptFile) -> FileResponse:
+    """A file the store opened for this person (``cspr.files.services.FileDownload``), as :func:`file_attachment`."""
+    return file_attachment(content=download.content, filename=download.filename, content_type=download.content_type)
 
 
 def content_attachment(content: bytes, *, filename: str, content_type: str = DOCX) -> HttpResponse:

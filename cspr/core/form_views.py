@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from cspr.kernel.acting import Acting, acting_from_request
@@ -27,6 +28,11 @@ def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def posted_files(request: HttpRequest) -> Any:
+    """The files sent with a POST, for a form with a file field (``None`` on a GET, leaving the form unbound)."""
+    return request.FILES if request.method == "POST" else None
+
+
 def refusal_to_form(form: BaseForm, error: Exception, *, field: str | None = None) -> None:
     """Show a service's refusal on the form: on ``field`` if given, else on the field the refusal names, else on
     the whole form."""
@@ -34,18 +40,18 @@ def refusal_to_form(form: BaseForm, error: Exception, *, field: str | None = Non
     form.add_error(name if name in form.fields else None, getattr(error, "message", str(error)))
 
 
-def form_page(
+def form_page[R: HttpResponseBase](
     request: HttpRequest,
     form: BaseForm,
     *,
     act: Callable[[Acting, dict[str, Any]], Any],
     done: str | Callable[[Any], str],
-    then: str | Callable[[Any], HttpResponse],
+    then: str | Callable[[Any], R],
     template: str,
     context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     refusals: Refusals = CaseActionRefused,
     field: str | None = None,
-) -> HttpResponse:
+) -> HttpResponse | R:
     """The form page: ``act(acting, cleaned_data)`` on a valid POST, then the message ``done`` and ``then``.
 
     ``done`` is the success message, or a function of what ``act`` answered ("" for none). ``then`` is the URL to

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_page
-from cspr.core.downloads import content_attachment, file_attachment
-from cspr.core.form_views import form_page, posted, refusal_to_form
+from cspr.core.downloads import content_attachment, kept_file_attachment
+from cspr.core.form_views import form_page, posted, posted_files, refusal_to_form
 from cspr.core.refusals import refuse
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
@@ -399,21 +399,17 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
 def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
     if selectors.meeting_get(case=case) is None:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
-    form = forms.PaperForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_paper_attach(
-                acting=acting_from_request(request),
-                case=case,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except CaseActionRefused as error:
-            refusal_to_form(form, error)
-        else:
-            messages.success(request, "The paper is added to the PRG meeting")
-            return redirect("rapid_reviews:overview", reference=case.reference)
-    return _render(request, "paper_upload.html", {"case": case, "form": form})
+    return _form_page(
+        request,
+        forms.PaperForm(posted(request), posted_files(request)),
+        "paper_upload.html",
+        act=lambda acting, data: services.meeting_paper_attach(
+            acting=acting, case=case, upload=data["file"], title=data["title"]
+        ),
+        done="The paper is added to the PRG meeting",
+        then=_overview_url(case),
+        context={"case": case},
+    )
 
 
 @case_page("rapid_reviews.read_papers")
@@ -425,7 +421,7 @@ def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpRes
         download = services.meeting_paper_download(acting=acting_from_request(request), case=case, paper=paper)
     except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
         return _back(request, case, error.message)
-    return file_attachment(content=download.content, filename=download.filename, content_type=download.content_type)
+    return kept_file_attachment(download)
 
 
 # -- ratification ------------------------------------------------------------------------------------------------

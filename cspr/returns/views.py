@@ -15,6 +15,7 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +24,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.cases.models import Case
 from cspr.cases.pages import case_page
-from cspr.core.downloads import content_attachment, file_attachment
-from cspr.core.form_views import form_page, posted, refusal_to_form
+from cspr.core.downloads import content_attachment, kept_file_attachment
+from cspr.core.form_views import form_page, posted, posted_files, refusal_to_form
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
-from cspr.files.services import FileDownload, StoredFileRefused
+from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
@@ -46,7 +47,7 @@ from cspr.returns.forms import (
     ReturnForm,
     SendForm,
 )
-from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus
+from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus, ReturnAttachment
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
@@ -55,7 +56,6 @@ BOARD_PAGE_SIZE = 50
 # Another request's (or partnership's) chronology entry or attachment: a 404 whose refusal is audited with the id.
 ENTRY_NOT_FOUND = "no such chronology entry on this return"
 ATTACHMENT_NOT_FOUND = "no such attachment on this return"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -88,12 +88,15 @@ def _own_request(request: HttpRequest, request_uuid: Any) -> InformationRequest 
     )
 
 
-def _docx_response(content: bytes, filename: str) -> HttpResponse:
-    return content_attachment(content, filename=filename, content_type=DOCX)
-
-
-def _file_response(download: FileDownload) -> FileResponse:
-    return file_attachment(content=download.content, filename=download.filename, content_type=download.content_type)
+def _attachment_file(request: HttpRequest, attachment: ReturnAttachment, *, back: str) -> HttpResponse | FileResponse:
+    """The attachment's file, its opening audited; if the store refuses it (missing or changed, audited there), back
+    to the page ``back`` with the reason."""
+    try:
+        download = services.attachment_open(acting=acting_from_request(request), attachment=attachment)
+    except StoredFileRefused as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    return kept_file_attachment(download)
 
 
 # -- the business unit ---------------------------------------------------------------------------------------------
@@ -236,7 +239,7 @@ def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResp
         return _not_found(request)
     case, _info_request, submitted = found
     content = services.return_download(acting=acting_from_request(request), agency_return=submitted)
-    return _docx_response(content, f"{case.reference}-return-v{submitted.version}.docx")
+    return content_attachment(content, filename=f"{case.reference}-return-v{submitted.version}.docx")
 
 
 @case_page("returns.read_returns")
@@ -249,12 +252,8 @@ def case_attachment(
     attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
     if attachment is None:
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    try:
-        download = services.attachment_open(acting=acting_from_request(request), attachment=attachment)
-    except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
-        messages.error(request, error.message)
-        return redirect("returns:return", reference=case.reference, request_uuid=request_uuid)
-    return _file_response(download)
+    back = reverse("returns:return", kwargs={"reference": case.reference, "request_uuid": request_uuid})
+    return _attachment_file(request, attachment, back=back)
 
 
 def _chronology(request: HttpRequest, case: Case) -> tuple[Case, ChronologyFilterForm, dict[str, Any]]:
@@ -301,7 +300,7 @@ def chronology_docx(request: HttpRequest, case: Case) -> HttpResponse:
             "date_to": filters["date_to"],
         },
     )
-    return _docx_response(content, f"{case.reference}-chronology.docx")
+    return content_attachment(content, filename=f"{case.reference}-chronology.docx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -351,12 +350,12 @@ def leads(request: HttpRequest) -> HttpResponse:
 # -- contributors --------------------------------------------------------------------------------------------------
 
 
-def _contributor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _contributor_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Find the request the URL's ``request_uuid`` names, among those of the organisations the person answers for
     in the current partnership, and call the view as ``view(request, info_request, ...)``; a 404 (audited) if none."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, request_uuid: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, request_uuid: Any, **kwargs: Any) -> HttpResponseBase:
         info_request = _own_request(request, request_uuid)
         if info_request is None:
             return _not_found(request, REQUEST_NOT_FOUND)
@@ -514,11 +513,9 @@ def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_i
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
-    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
+@_contributor_page
+def chronology_import(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
+    form = ImportForm(posted(request), posted_files(request))
     report = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -536,34 +533,24 @@ def chronology_import(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def attachment_add(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
-    form = AttachmentForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attachment_add(
-                acting=acting_from_request(request),
-                info_request=info_request,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except CaseActionRefused as error:
-            refusal_to_form(form, error)
-        else:
-            messages.success(request, "The file is attached to your return")
-            return redirect("returns:request", request_uuid=info_request.uuid)
-    status = 400 if request.method == "POST" else 200
-    context = {"info_request": info_request, "case": info_request.case, "form": form}
-    return render(request, "returns/attachment_add.html", context, status=status)
+@_contributor_page
+def attachment_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
+    return form_page(
+        request,
+        AttachmentForm(posted(request), posted_files(request)),
+        act=lambda acting, data: services.attachment_add(
+            acting=acting, info_request=info_request, upload=data["file"], title=data["title"]
+        ),
+        done="The file is attached to your return",
+        then=_request_url(info_request),
+        template="returns/attachment_add.html",
+        context={"info_request": info_request, "case": info_request.case},
+    )
 
 
 @require_POST
-def attachment_remove(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def attachment_remove(request: HttpRequest, info_request: InformationRequest, attachment_uuid: Any) -> HttpResponse:
     if not selectors.attachment_on_request(info_request=info_request, attachment_uuid=attachment_uuid):
         return _not_found(request, ATTACHMENT_NOT_FOUND)
     try:
@@ -579,20 +566,15 @@ def attachment_remove(request: HttpRequest, request_uuid: Any, attachment_uuid: 
     return redirect("returns:request", request_uuid=info_request.uuid)
 
 
-def attachment(request: HttpRequest, request_uuid: Any, attachment_uuid: Any) -> HttpResponse | FileResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def attachment(
+    request: HttpRequest, info_request: InformationRequest, attachment_uuid: Any
+) -> HttpResponse | FileResponse:
     versions = [agency_return.pk for agency_return in selectors.return_versions(info_request=info_request)]
     found = selectors.attachment_get(agency_return_ids=versions, attachment_uuid=attachment_uuid)
     if found is None:
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    try:
-        download = services.attachment_open(acting=acting_from_request(request), attachment=found)
-    except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
-        messages.error(request, error.message)
-        return redirect("returns:request", request_uuid=info_request.uuid)
-    return _file_response(download)
+    return _attachment_file(request, found, back=_request_url(info_request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -664,13 +646,11 @@ def revise(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     )
 
 
-def own_docx(request: HttpRequest, request_uuid: Any) -> HttpResponse:
-    info_request = _own_request(request, request_uuid)
-    if info_request is None:
-        return _not_found(request, REQUEST_NOT_FOUND)
+@_contributor_page
+def own_docx(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     current = services.latest_return(info_request)
     if current is None:
         messages.error(request, services.NOTHING_TO_SUBMIT)
         return redirect("returns:request", request_uuid=info_request.uuid)
     content = services.return_download(acting=acting_from_request(request), agency_return=current)
-    return _docx_response(content, f"{info_request.case.reference}-return-v{current.version}.docx")
+    return content_attachment(content, filename=f"{info_request.case.reference}-return-v{current.version}.docx")
