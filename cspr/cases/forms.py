@@ -9,10 +9,11 @@ from django import forms
 
 from cspr.cases.models import DutyKind
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, reason_field
+from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, radio_field, reason_field
+from cspr.core.shared_forms import PurposeForm, TitledUploadForm
 from cspr.domain.criteria import DISCRETIONARY_GROUNDS
 from cspr.domain.lifecycle import Stage
-from cspr.kernel import documents, text
+from cspr.kernel import text
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -88,12 +89,7 @@ class RouteForm(forms.Form):
 
 
 class DutyForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="What was done",
-        choices=DutyKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what was done"},
-    )
+    kind = radio_field("What was done", DutyKind.choices, required_message="Select what was done")
     panel_reference = FreeTextField(
         label="Panel reference", help_text="Only for the notification to the Panel.", limit=100, required=False
     )
@@ -135,57 +131,20 @@ class ExtensionForm(forms.Form):
         self.order_fields(["extended_to", "reason", "agreed_by"])
 
 
-class IdentifyingPurposeForm(forms.Form):
-    purpose = forms.ChoiceField(
-        label="Why do you need to see the identifying details?",
-        choices=IDENTIFYING_PURPOSES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select why you need to see the identifying details"},
-    )
-    purpose_other = FreeTextField(
-        label="If other, say why",
-        subject="Your reason",
-        help_text="Do not include names. Your reason is kept in the audit trail.",
-        limit=text.ONE_LINE,
-        required=False,
-    )
-
-    other_needed = "Say why you need to see the identifying details"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("purpose") == "other" and not cleaned.get("purpose_other"):
-            self.add_error("purpose_other", self.other_needed)
-        return cleaned
+class IdentifyingPurposeForm(PurposeForm):
+    purposes = IDENTIFYING_PURPOSES
+    need = "to see the identifying details"
 
 
 class DocumentPurposeForm(IdentifyingPurposeForm):
     """Why a case document is downloaded: the same purposes, asked about the document."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["purpose"].label = "Why do you need this document?"
-        self.fields["purpose"].error_messages = {
-            **self.fields["purpose"].error_messages,
-            "required": "Select why you need this document",
-        }
-
-    other_needed = "Say why you need this document"
+    need = "this document"
 
 
-class DocumentForm(forms.Form):
-    title = FreeTextField(
-        label="What is the document?",
-        subject="What the document is",
-        help_text="For example “Police initial report”. Do not include names.",
-        limit=text.ONE_LINE,
-        error_messages={"required": "Enter what the document is"},
-    )
-    file = forms.FileField(
-        label="Upload a file",
-        help_text=documents.ALLOWED_HINT,
-        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
-    )
+class DocumentForm(TitledUploadForm):
+    thing = "document"
+    example = "Police initial report"
 
 
 class LinkForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.module_loading import import_string
 
-from cspr.kernel import text
+from cspr.kernel import documents, text
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -217,6 +217,25 @@ def late_reason_field(
     """Why a step came after its clock's due date: optional on the form, as the service decides whether the step
     was late and refuses it without a reason then."""
     return reason_field(label, subject=subject, rows=3, limit=limit, required=False, **kwargs)
+
+
+def radio_field(label: str, choices: Any, *, required_message: str = "", **kwargs: Any) -> forms.ChoiceField:
+    """A question answered by choosing one of ``choices``, shown as GOV.UK radios. Required unless
+    ``required=False``; ``required_message`` is what an unanswered question is told."""
+    if required_message:
+        kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "required": required_message}
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+def upload_field(
+    label: str = "Upload a file", *, hint: str = documents.ALLOWED_HINT, required_message: str = "Select a file"
+) -> forms.FileField:
+    """The file to upload; by default any kind the upload checks allow (:mod:`cspr.kernel.documents`)."""
+    return forms.FileField(
+        label=label,
+        help_text=hint,
+        error_messages={"required": required_message, "empty": "The selected file is empty"},
+    )
 
 
 def clock_date_range() -> tuple[datetime.date, datetime.date]:

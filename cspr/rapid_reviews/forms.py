@@ -10,29 +10,21 @@ from typing import Any
 from django import forms
 
 from cspr.cases.services import IDENTIFYING_PURPOSES
-from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, reason_field
+from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, radio_field, reason_field
+from cspr.core.shared_forms import PurposeForm, TitledUploadForm
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement
-from cspr.kernel import documents, text
+from cspr.kernel import text
 from cspr.partnerships.models import Organisation
 from cspr.rapid_reviews.models import FamilyTold, MeetingAttendance, NationalRecommendation, PrgMeeting, YesNo
 
 NO_NAMES = "Do not include names of the child or family."
 
 
-def _area(
-    label: str, *, hint: str = "", rows: int = 5, required: bool = False, subject: str = "", **kwargs: Any
-) -> FreeTextField:
-    return FreeTextField(
-        label=label,
-        subject=subject,
-        help_text=hint,
-        required=required,
-        limit=text.NARRATIVE,
-        textarea=True,
-        rows=rows,
-        **kwargs,
-    )
+def _area(label: str, *, hint: str = "", rows: int = 5, **kwargs: Any) -> FreeTextField:
+    """A long answer in a text area under the narrative limit: optional unless ``required=True``."""
+    kwargs.setdefault("required", False)
+    return FreeTextField(label=label, help_text=hint, limit=text.NARRATIVE, textarea=True, rows=rows, **kwargs)
 
 
 # -- the record's sections -------------------------------------------------------------------------------------------
@@ -74,10 +66,9 @@ class CriteriaForm(forms.Form):
     def __init__(self, *args: Any, texts: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for criterion in JUDGED_CRITERIA:
-            self.fields[f"judgement_{criterion.code}"] = forms.ChoiceField(
-                label=f"{texts[criterion.code]} ({criterion.section})",
-                choices=[(item.value, item.label) for item in Judgement],
-                widget=forms.RadioSelect,
+            self.fields[f"judgement_{criterion.code}"] = radio_field(
+                f"{texts[criterion.code]} ({criterion.section})",
+                [(item.value, item.label) for item in Judgement],
                 required=False,
             )
             self.fields[f"reason_{criterion.code}"] = _area(
@@ -86,19 +77,15 @@ class CriteriaForm(forms.Form):
 
 
 class DecisionsForm(forms.Form):
-    local_decision = forms.ChoiceField(
-        label="Does the PRG decide that a local child safeguarding practice review should be held?",
+    local_decision = radio_field(
+        "Does the PRG decide that a local child safeguarding practice review should be held?",
+        YesNo.choices,
         help_text="Meeting the criteria does not by itself mean a review must be held (§5.3).",
-        choices=YesNo.choices,
-        widget=forms.RadioSelect,
         required=False,
     )
     local_grounds = _area("Grounds for the decision", hint="Clear reasons, and if no review, why not.")
-    national_recommendation = forms.ChoiceField(
-        label="Does the PRG recommend a national review?",
-        choices=NationalRecommendation.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    national_recommendation = radio_field(
+        "Does the PRG recommend a national review?", NationalRecommendation.choices, required=False
     )
     national_reasons = _area("Reasons for the recommendation on a national review")
     further_learning = _area("Potential for further learning")
@@ -206,12 +193,11 @@ class MeetingForm(forms.Form):
         max_length=5,
         error_messages={"invalid": "Enter the start time as hours and minutes, like 14:00"},
     )
-    mode = forms.ChoiceField(
-        label="How will the PRG meet?",
+    mode = radio_field(
+        "How will the PRG meet?",
+        PrgMeeting.Mode.choices,
         help_text="A virtual meeting is allowed when time is short (§3.4).",
-        choices=PrgMeeting.Mode.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the meeting is virtual or in person"},
+        required_message="Choose whether the meeting is virtual or in person",
     )
     where = FreeTextField(
         label="Where, or the link to join",
@@ -244,12 +230,11 @@ class MeetingHeldForm(forms.Form):
         order = ["held_on"]
         for org in organisations:
             statutory = org.pk in statutory_ids
-            self.fields[f"status_{org.pk}"] = forms.ChoiceField(
-                label=f"{org.name}{' (statutory agency)' if statutory else ''}",
-                choices=([] if statutory else [("", "Not listed")]) + list(MeetingAttendance.Status.choices),
-                widget=forms.RadioSelect,
+            self.fields[f"status_{org.pk}"] = radio_field(
+                f"{org.name}{' (statutory agency)' if statutory else ''}",
+                ([] if statutory else [("", "Not listed")]) + list(MeetingAttendance.Status.choices),
                 required=statutory,
-                error_messages={"required": f"Say whether {org.name} attended"},
+                required_message=f"Say whether {org.name} attended",
             )
             self.fields[f"explanation_{org.pk}"] = _area(
                 f"If {org.name} was absent or not involved, why", subject=f"Why {org.name} was absent", rows=2
@@ -270,19 +255,9 @@ class MeetingHeldForm(forms.Form):
         return cleaned
 
 
-class PaperForm(forms.Form):
-    title = FreeTextField(
-        label="What is the paper?",
-        subject="What the paper is",
-        help_text="For example “Police summary for the PRG”. Do not include names.",
-        limit=text.ONE_LINE,
-        error_messages={"required": "Enter what the paper is"},
-    )
-    file = forms.FileField(
-        label="Upload a file",
-        help_text=documents.ALLOWED_HINT,
-        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
-    )
+class PaperForm(TitledUploadForm):
+    thing = "paper"
+    example = "Police summary for the PRG"
 
 
 # -- decisions -------------------------------------------------------------------------------------------------------
@@ -295,11 +270,10 @@ class SendToExecutiveForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    agrees = forms.ChoiceField(
-        label="Does your organisation agree with the PRG's decision and recommendation?",
-        choices=YesNo.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether your organisation agrees with the PRG"},
+    agrees = radio_field(
+        "Does your organisation agree with the PRG's decision and recommendation?",
+        YesNo.choices,
+        required_message="Say whether your organisation agrees with the PRG",
     )
     rationale = _area(
         "If not, your rationale",
@@ -333,11 +307,10 @@ class RatifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ratified_on"] = past_clock_date("Date of ratification", today)
         if ask_decision:
-            self.fields["local_review"] = forms.ChoiceField(
-                label="A partner disagrees with the PRG. Will a local review be held?",
-                choices=YesNo.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": "Say whether a local review will be held"},
+            self.fields["local_review"] = radio_field(
+                "A partner disagrees with the PRG. Will a local review be held?",
+                YesNo.choices,
+                required_message="Say whether a local review will be held",
             )
         self.order_fields(["local_review", "ratified_on", "late_reason"])
 
@@ -359,12 +332,7 @@ class PanelResponseForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"] = forms.ChoiceField(
-            label="What happened?",
-            choices=kinds,
-            widget=forms.RadioSelect,
-            error_messages={"required": "Choose what the Panel said"},
-        )
+        self.fields["kind"] = radio_field("What happened?", kinds, required_message="Choose what the Panel said")
         self.fields["received_on"] = past_clock_date("Date", today)
         self.fields["information_due_on"] = GovukDateField(
             label="If the Panel asked for information: by when", required=False, clock_date=True
@@ -382,11 +350,8 @@ class CloseForm(forms.Form):
 
 
 class FamilyForm(forms.Form):
-    method = forms.ChoiceField(
-        label="How were they told?",
-        choices=FamilyTold.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the family was told"},
+    method = radio_field(
+        "How were they told?", FamilyTold.Method.choices, required_message="Choose how the family was told"
     )
     method_other = FreeTextField(
         label="If other, how", subject="How they were told", limit=text.ONE_LINE, required=False
@@ -415,23 +380,7 @@ class FamilyForm(forms.Form):
         return cleaned
 
 
-class IdentifyingPurposeForm(forms.Form):
-    purpose = forms.ChoiceField(
-        label="Why do you need the copy with identifying details?",
-        choices=IDENTIFYING_PURPOSES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select why you need the identifying details"},
-    )
-    purpose_other = FreeTextField(
-        label="If other, say why",
-        subject="Your reason",
-        help_text="Do not include names. Your reason is kept in the audit trail.",
-        limit=text.ONE_LINE,
-        required=False,
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("purpose") == "other" and not cleaned.get("purpose_other"):
-            self.add_error("purpose_other", "Say why you need the identifying details")
-        return cleaned
+class IdentifyingPurposeForm(PurposeForm):
+    purposes = IDENTIFYING_PURPOSES
+    need = "the identifying details"
+    question = "Why do you need the copy with identifying details?"

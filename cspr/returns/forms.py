@@ -7,8 +7,9 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, reason_field
-from cspr.kernel import documents, text
+from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, reason_field, upload_field
+from cspr.core.shared_forms import TitledUploadForm
+from cspr.kernel import text
 from cspr.returns.services import RETURN_SUBJECTS
 
 
@@ -111,26 +112,15 @@ class EntryForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a chronology",
-        help_text="A CSV file or an Excel spreadsheet (XLSX), smaller than 1 MB, whose first row is: date,event,source",
-        error_messages={"required": "Select a CSV or Excel (XLSX) file", "empty": "The selected file is empty"},
+    file = upload_field(
+        "Upload a chronology",
+        hint="A CSV file or an Excel spreadsheet (XLSX), smaller than 1 MB, whose first row is: date,event,source",
+        required_message="Select a CSV or Excel (XLSX) file",
     )
 
 
-class AttachmentForm(forms.Form):
-    title = FreeTextField(
-        label="What is the file?",
-        subject="What the file is",
-        help_text="For example “Health visiting records summary”. Do not include names.",
-        limit=text.ONE_LINE,
-        error_messages={"required": "Enter what the file is"},
-    )
-    file = forms.FileField(
-        label="Upload a file",
-        help_text=documents.ALLOWED_HINT,
-        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
-    )
+class AttachmentForm(TitledUploadForm):
+    example = "Health visiting records summary"
 
 
 class ReasonForm(forms.Form):
