@@ -29,7 +29,7 @@ from cspr.core.form_views import form_page, posted, posted_files, refusal_to_for
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.files.services import StoredFileRefused
-from cspr.kernel.acting import acting_from_request
+from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
@@ -309,34 +309,9 @@ def leads(request: HttpRequest) -> HttpResponse:
     if partnership is None:
         return refuse(request, reason="not a member of the partnership")
     rows = selectors.organisation_leads(partnership_id=partnership.pk)
-    form = None
-    if request.method == "POST":
-        row = next((row for row in rows if str(row.organisation_id) == request.POST.get("organisation")), None)
-        if row is None:
-            return _not_found(request, "no such organisation in this partnership")
-        form = LeadForm(request.POST, candidates=row.candidates)
-        if form.is_valid():
-            organisation = next(
-                link.organisation
-                for link in selectors.partnership_organisations(partnership_id=partnership.pk)
-                if link.organisation_id == row.organisation_id
-            )
-            try:
-                services.organisation_lead_set(
-                    acting=acting_from_request(request),
-                    partnership=partnership,
-                    organisation=organisation,
-                    user_id=form.cleaned_data["lead"],
-                )
-            except CaseActionRefused as error:
-                refusal_to_form(form, error)
-            else:
-                messages.success(request, f"The designated lead for {row.organisation_name} is saved")
-                return redirect("returns:leads")
     context = {
         "partnership": partnership,
         "rows": rows,
-        "form": form,
         "forms": {
             row.organisation_id: LeadForm(
                 initial={"organisation": row.organisation_id, "lead": row.lead_id}, candidates=row.candidates
@@ -344,7 +319,28 @@ def leads(request: HttpRequest) -> HttpResponse:
             for row in rows
         },
     }
-    return render(request, "returns/leads.html", context, status=400 if form is not None else 200)
+    if request.method != "POST":
+        return render(request, "returns/leads.html", {**context, "form": None})
+    row = next((row for row in rows if str(row.organisation_id) == request.POST.get("organisation")), None)
+    if row is None:
+        return _not_found(request, "no such organisation in this partnership")
+
+    def lead_set(acting: Acting, data: dict[str, Any]) -> None:
+        links = selectors.partnership_organisations(partnership_id=partnership.pk)
+        organisation = next(link.organisation for link in links if link.organisation_id == row.organisation_id)
+        services.organisation_lead_set(
+            acting=acting, partnership=partnership, organisation=organisation, user_id=data["lead"]
+        )
+
+    return form_page(
+        request,
+        LeadForm(request.POST, candidates=row.candidates),
+        act=lead_set,
+        done=f"The designated lead for {row.organisation_name} is saved",
+        then=reverse("returns:leads"),
+        template="returns/leads.html",
+        context=context,
+    )
 
 
 # -- contributors --------------------------------------------------------------------------------------------------
