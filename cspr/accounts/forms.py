@@ -72,10 +72,13 @@ RECOVERY_CODE = re.compile(r"^[a-z2-7]{8}$")
 
 
 class _CodeForm(forms.Form):
-    """One code (``code``), checked against ``shape`` once spaces and hyphens are gone (``normalise_code``)."""
+    """One code (``code``), checked against ``shape`` once spaces and hyphens are gone (``normalise_code``).
+    ``wrong`` and ``wait`` are what the sign-in step says when the code is not accepted, or not yet."""
 
     shape: ClassVar[re.Pattern[str]]
     badly_formed: ClassVar[str]
+    wrong: ClassVar[str]
+    wait: ClassVar[str]
 
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
@@ -87,6 +90,8 @@ class _CodeForm(forms.Form):
 class SecurityCodeForm(_CodeForm):
     shape = SIX_DIGITS
     badly_formed = CODE_FORMAT
+    wrong = CODE_WRONG
+    wait = CODE_WAIT
     code = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code the app shows now",
@@ -106,6 +111,8 @@ class SecurityCodeForm(_CodeForm):
 class RecoveryCodeForm(_CodeForm):
     shape = RECOVERY_CODE
     badly_formed = RECOVERY_CODE_FORMAT
+    wrong = RECOVERY_CODE_WRONG
+    wait = RECOVERY_CODE_WAIT
     code = forms.CharField(
         label="Recovery code",
         help_text="One of the recovery codes you saved when you set up your authenticator app. Each works once.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,10 +30,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.forms import (
-    CODE_WAIT,
-    CODE_WRONG,
-    RECOVERY_CODE_WAIT,
-    RECOVERY_CODE_WRONG,
     SET_UP_CODE_WRONG,
     NewPasswordForm,
     PasswordChangeForm,
@@ -173,14 +170,17 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 # --- The second factor ------------------------------------------------------------------
 
 
+def _code_step(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A sign-in step that takes a code: the code kept out of error reports, the form CSRF-checked, the page never
+    cached, GET and POST only."""
+    return sensitive_post_parameters("code")(csrf_protect(never_cache(require_http_methods(["GET", "POST"])(view))))
+
+
 def _verify_page(
     request: HttpRequest,
-    *,
     method: SecondFactorMethod,
     form_class: type[SecurityCodeForm] | type[RecoveryCodeForm],
     template: str,
-    wrong: str,
-    wait: str,
 ) -> HttpResponse:
     user = request.user
     target = _safe_next(request)
@@ -206,42 +206,24 @@ def _verify_page(
             return _lock_out(request)
         if check.wait_seconds:
             seconds = check.wait_seconds
-            form.add_error("code", wait.format(wait=f"{seconds} second" if seconds == 1 else f"{seconds} seconds"))
+            form.add_error("code", form.wait.format(wait=f"{seconds} second" if seconds == 1 else f"{seconds} seconds"))
         else:
-            form.add_error("code", wrong)
+            form.add_error("code", form.wrong)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form, "next": target or ""}, status=status)
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_code_step
 def second_factor(request: HttpRequest) -> HttpResponse:
     """The code from the authenticator app, asked for at every sign-in."""
-    return _verify_page(
-        request,
-        method=SecondFactorMethod.TOTP,
-        form_class=SecurityCodeForm,
-        template="accounts/second_factor.html",
-        wrong=CODE_WRONG,
-        wait=CODE_WAIT,
-    )
+    return _verify_page(request, SecondFactorMethod.TOTP, SecurityCodeForm, "accounts/second_factor.html")
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_code_step
 def second_factor_recovery(request: HttpRequest) -> HttpResponse:
     """A single-use recovery code instead of the app's code."""
     return _verify_page(
-        request,
-        method=SecondFactorMethod.RECOVERY_CODE,
-        form_class=RecoveryCodeForm,
-        template="accounts/second_factor_recovery.html",
-        wrong=RECOVERY_CODE_WRONG,
-        wait=RECOVERY_CODE_WAIT,
+        request, SecondFactorMethod.RECOVERY_CODE, RecoveryCodeForm, "accounts/second_factor_recovery.html"
     )
 
 
@@ -270,10 +252,7 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first_time: 
 PENDING_TOTP_SESSION_KEY = "accounts.pending_totp_device"
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_code_step
 def second_factor_set_up(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), confirm with a current code.
 
