@@ -5,7 +5,9 @@ gets back every missing or too-thin item in plain words, grouped by the section 
 PRG chair can send the rapid review to the Executive only when :func:`check_rapid_review` finds nothing.
 
 "Too thin" is measured on the text as typed, with runs of spaces and line breaks counted once, so padding a
-reason with spaces does not make it long enough.
+reason with spaces does not make it long enough. Only that measure matters to the rules, so each text of a draft
+may be given as its :func:`text_length` instead (:data:`Text`): the record keeps those lengths, and pages that show
+how complete it is check it without reading its words.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "RapidReviewCheck",
     "RapidReviewDraft",
     "Section",
+    "Text",
     "check_rapid_review",
     "text_length",
 ]
@@ -39,6 +42,14 @@ MIN_REASON = 20
 """A reason, explanation or arrangement shorter than this (in characters) is too thin to be a reason."""
 MIN_SUMMARY = 100
 """The summary of facts, and the longer analyses, need at least this many characters."""
+
+Text = str | int
+"""A text of the record, or its length as :func:`text_length` measures it."""
+
+
+def measured(value: Text) -> int:
+    return value if isinstance(value, int) else text_length(value)
+
 
 JUDGED_CRITERIA: tuple[Criterion, ...] = LOCAL_REVIEW_CRITERIA + LOCAL_REVIEW_CIRCUMSTANCES
 """§5.4 criteria and §5.5 circumstances: each needs a judgement with a reason."""
@@ -95,12 +106,12 @@ class Judgement(StrEnum):
 @dataclass(frozen=True)
 class ChildArrangement:
     pseudonym: str
-    arrangements: str
+    arrangements: Text
 
 
 @dataclass(frozen=True)
 class ActionDraft:
-    what: str
+    what: Text
     has_owner: bool
     due_on: date | None
 
@@ -111,7 +122,7 @@ class AgencyDraft:
 
     name: str
     involved: bool
-    omission_reason: str = ""
+    omission_reason: Text = ""
 
 
 @dataclass(frozen=True)
@@ -119,23 +130,23 @@ class RapidReviewDraft:
     """What the record holds now, as plain values ("" for anything not answered)."""
 
     children: tuple[ChildArrangement, ...] = ()
-    facts_summary: str = ""
-    key_practice_episodes: str = ""
-    equality_analysis: str = ""
+    facts_summary: Text = ""
+    key_practice_episodes: Text = ""
+    equality_analysis: Text = ""
     practice_and_equality_required: bool = False
-    judgements: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    judgements: Mapping[str, tuple[str, Text]] = field(default_factory=dict)
     """By criterion code: (judgement value, reason)."""
     local_decision: str = ""
     """"yes" or "no"."""
-    local_grounds: str = ""
+    local_grounds: Text = ""
     national_recommendation: str = ""
     """"yes", "no" or "unclear"."""
     national_criteria: tuple[str, ...] = ()
     """Codes of the §8.2-8.3 criteria and circumstances the record says the case meets."""
-    national_reasons: str = ""
-    further_learning: str = ""
-    no_further_learning: str = ""
-    immediate_learning: str = ""
+    national_reasons: Text = ""
+    further_learning: Text = ""
+    no_further_learning: Text = ""
+    immediate_learning: Text = ""
     actions: tuple[ActionDraft, ...] = ()
     statutory_agencies: tuple[AgencyDraft, ...] = ()
     other_agencies_involved: int = 0
@@ -167,8 +178,8 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def text(self, section: Section, name: str, value: str, *, missing: str, thin: str, minimum: int) -> None:
-        length = text_length(value)
+    def text(self, section: Section, name: str, value: Text, *, missing: str, thin: str, minimum: int) -> None:
+        length = measured(value)
         if length == 0:
             self.problems.append(Problem(section, name, missing))
         elif length < minimum:
@@ -318,7 +329,7 @@ def _learning(check: _Checker, draft: RapidReviewDraft) -> None:
             Problem(Section.LEARNING, "actions", "Add at least one action to share the learning (what, who, by when).")
         )
     for number, action in enumerate(draft.actions, start=1):
-        if text_length(action.what) < MIN_REASON:
+        if measured(action.what) < MIN_REASON:
             check.problems.append(
                 Problem(
                     Section.LEARNING,

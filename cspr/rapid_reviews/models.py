@@ -129,6 +129,12 @@ class RapidReview(SealedFieldsMixin, models.Model):
         help_text='Per section, the version its form must be opened at to save: {"facts": {"version": 3, '
         '"by": <user id>, "at": "<ISO time>"}} (cspr.kernel.edits).',
     )
+    outline = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the completeness check needs of the record, never its words: each text's length, the "
+        "judgements, the agencies involved and the actions (cspr.rapid_reviews.outline).",
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField()
 

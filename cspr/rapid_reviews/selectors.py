@@ -10,16 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 
 from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case, CaseClock, CaseTransition, Child
 from cspr.cases.selectors import case_clock_rows, case_page_rows, case_preset
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.rapid_review import (
-    ActionDraft,
-    AgencyDraft,
-    ChildArrangement,
     RapidReviewCheck,
     RapidReviewDraft,
     check_rapid_review,
@@ -36,6 +33,7 @@ from cspr.rapid_reviews.models import (
     PrgMeeting,
     RapidReview,
 )
+from cspr.rapid_reviews.outline import outline_draft
 
 RAPID_REVIEW_CLOCKS = (
     "prg_meeting",
@@ -159,44 +157,16 @@ def _case_agencies(case: Case) -> tuple[list[Organisation], list[Organisation]]:
 
 
 def review_draft(*, case: Case, review: RapidReview | None) -> RapidReviewDraft:
-    """The record as plain values for the completeness rules (unsealing its text in memory only)."""
-    children = case_selectors.case_children(case=case)
-    required = practice_and_equality_required(case=case)
-    statutory = _case_agencies(case)[1]
-    if review is None:
-        return RapidReviewDraft(
-            children=tuple(ChildArrangement(child.pseudonym, "") for child in children),
-            practice_and_equality_required=required,
-            statutory_agencies=tuple(AgencyDraft(name=org.name, involved=False) for org in statutory),
-        )
-    arrangements = {row.child_id: row.unseal("arrangements") for row in review.safeguarding.all()}
-    involved = set(review.agencies_involved.values_list("id", flat=True))
-    omissions = {row.organisation_id: row.unseal("reason") for row in review.omissions.all()}
-    statutory_ids = {org.pk for org in statutory}
-    return RapidReviewDraft(
-        children=tuple(ChildArrangement(child.pseudonym, arrangements.get(child.pk, "")) for child in children),
-        facts_summary=review.unseal("facts_summary"),
-        key_practice_episodes=review.unseal("key_practice_episodes"),
-        equality_analysis=review.unseal("equality_analysis"),
-        practice_and_equality_required=required,
-        judgements={row.code: (row.judgement, row.unseal("reason")) for row in review.judgements.all()},
-        local_decision=review.local_decision,
-        local_grounds=review.unseal("local_grounds"),
-        national_recommendation=review.national_recommendation,
-        national_criteria=tuple(review.national_criteria),
-        national_reasons=review.unseal("national_reasons"),
-        further_learning=review.unseal("further_learning"),
-        no_further_learning=review.unseal("no_further_learning"),
-        immediate_learning=review.unseal("immediate_learning"),
-        actions=tuple(
-            ActionDraft(what=row.unseal("what"), has_owner=row.owner_organisation_id is not None, due_on=row.due_on)
-            for row in review.actions.all()
-        ),
-        statutory_agencies=tuple(
-            AgencyDraft(name=org.name, involved=org.pk in involved, omission_reason=omissions.get(org.pk, ""))
-            for org in statutory
-        ),
-        other_agencies_involved=len(involved - statutory_ids),
+    """The record as the completeness rules see it: its outline (the length of each text, never the text), the
+    case's children and the partnership's statutory agencies as they are now (:mod:`cspr.rapid_reviews.outline`)."""
+    return outline_draft(
+        review.outline if review is not None else {},
+        children=[(child.pk, child.pseudonym) for child in case_selectors.case_children(case=case)],
+        statutory_agencies=[(org.pk, org.name) for org in _case_agencies(case)[1]],
+        practice_and_equality_required=practice_and_equality_required(case=case),
+        local_decision=review.local_decision if review is not None else "",
+        national_recommendation=review.national_recommendation if review is not None else "",
+        national_criteria=review.national_criteria if review is not None else (),
     )
 
 
@@ -269,11 +239,7 @@ def review_state(*, case: Case) -> ReviewState:
         sign_offs = list(review.sign_offs.select_related("organisation", "signed_by"))
         responses = list(review.panel_responses.all())
         family = list(review.family_told.all())
-        # Read into the review, so that the completeness check below reads these same rows, not the table again.
-        prefetch_related_objects(
-            [review], Prefetch("actions", queryset=LearningAction.objects.select_related("owner_organisation"))
-        )
-        actions = list(review.actions.all())
+        actions = list(review.actions.select_related("owner_organisation"))
     clocks = {clock.clock_id: clock for clock in case_clock_rows(case=case) if clock.clock_id in RAPID_REVIEW_CLOCKS}
     return ReviewState(
         case=case,

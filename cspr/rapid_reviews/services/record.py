@@ -27,6 +27,13 @@ from cspr.rapid_reviews.models import (
     PrgDecision,
     RapidReview,
 )
+from cspr.rapid_reviews.outline import (
+    outline_actions,
+    outline_agencies,
+    outline_arrangements,
+    outline_judgements,
+    outline_texts,
+)
 from cspr.rapid_reviews.services.common import (
     NOT_AT_RAPID_REVIEW,
     PRG_DECISION,
@@ -122,24 +129,34 @@ def _save_safeguarding(
     review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime
 ) -> None:
     children = {child.pk: child for child in Child.objects.filter(case=case)}
+    saved = {}
     for child_id, text in dict(values.get("arrangements", {})).items():
         if int(child_id) not in children:
             raise CaseActionRefused(UNKNOWN_CHILD)
         row = ChildSafeguarding.objects.filter(review=review, child_id=int(child_id)).first()
         if row is None:
             row = ChildSafeguarding(review=review, child_id=int(child_id))
-        row.seal("arrangements", TEXTS.clean("arrangements", text, field=f"arrangements_{child_id}"))
+        saved[int(child_id)] = TEXTS.clean("arrangements", text, field=f"arrangements_{child_id}")
+        row.seal("arrangements", saved[int(child_id)])
         row.save()
+    review.outline = outline_arrangements(review.outline, saved)
 
 
 def _save_facts(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
-    for name in ("facts_summary", "key_practice_episodes", "equality_analysis"):
-        if name in values:
-            review.seal(name, TEXTS.clean(name, values[name]))
+    _save_texts(review, values, ("facts_summary", "key_practice_episodes", "equality_analysis"))
+
+
+def _save_texts(review: RapidReview, values: Mapping[str, Any], names: tuple[str, ...]) -> None:
+    """Seal those of the record's own texts that ``values`` holds, and measure them for its outline."""
+    saved = {name: TEXTS.clean(name, values[name]) for name in names if name in values}
+    for name, text in saved.items():
+        review.seal(name, text)
+    review.outline = outline_texts(review.outline, saved)
 
 
 def _save_criteria(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
     choices = {item.value for item in Judgement} | {""}
+    saved = {}
     for code, (judgement, reason) in dict(values.get("judgements", {})).items():
         if code not in JUDGED_CODES or judgement not in choices:
             raise CaseActionRefused(UNKNOWN_SECTION.format(section=str(code)[:40]))
@@ -147,8 +164,10 @@ def _save_criteria(review: RapidReview, case: Case, values: Mapping[str, Any], a
             review=review, code=code
         )
         row.judgement = judgement
-        row.seal("reason", TEXTS.clean("reason", reason, field=f"reason_{code}"))
+        saved[code] = (judgement, TEXTS.clean("reason", reason, field=f"reason_{code}"))
+        row.seal("reason", saved[code][1])
         row.save()
+    review.outline = outline_judgements(review.outline, saved)
 
 
 def _save_decisions(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
@@ -159,17 +178,15 @@ def _save_decisions(review: RapidReview, case: Case, values: Mapping[str, Any], 
         review.national_recommendation = recommendation if recommendation in {"yes", "no", "unclear"} else ""
     if "national_criteria" in values:
         review.national_criteria = sorted(set(values["national_criteria"]) & NATIONAL_CODES)
-    for name in ("local_grounds", "national_reasons", "further_learning", "no_further_learning"):
-        if name in values:
-            review.seal(name, TEXTS.clean(name, values[name]))
+    _save_texts(review, values, ("local_grounds", "national_reasons", "further_learning", "no_further_learning"))
 
 
 def _save_learning(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
-    if "immediate_learning" in values:
-        review.seal("immediate_learning", TEXTS.clean("immediate_learning", values["immediate_learning"]))
+    _save_texts(review, values, ("immediate_learning",))
     if "actions" in values:
         organisations = partnership_organisation_ids(case)
         review.actions.all().delete()
+        saved = []
         for position, action in enumerate(values["actions"]):
             if action.owner_organisation_id is not None and action.owner_organisation_id not in organisations:
                 raise CaseActionRefused(UNKNOWN_ORGANISATION)
@@ -182,8 +199,11 @@ def _save_learning(review: RapidReview, case: Case, values: Mapping[str, Any], a
                 created_by=acting.user,
                 created_at=at,
             )
-            learning_action.seal("what", TEXTS.clean("actions", action.what))
+            what = TEXTS.clean("actions", action.what)
+            learning_action.seal("what", what)
             learning_action.save(force_insert=True)
+            saved.append((what, action.owner_organisation_id is not None, action.due_on))
+        review.outline = outline_actions(review.outline, saved)
 
 
 def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], acting: Acting, at: datetime) -> None:
@@ -196,11 +216,16 @@ def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], a
     if not set(omissions) <= organisations:
         raise CaseActionRefused(UNKNOWN_ORGANISATION)
     AgencyOmission.objects.filter(review=review).delete()
-    for organisation_id, reason in sorted(omissions.items()):
-        if organisation_id not in involved and reason:
-            omission = AgencyOmission(review=review, organisation_id=organisation_id)
-            omission.seal("reason", reason)
-            omission.save(force_insert=True)
+    kept = {
+        organisation_id: reason
+        for organisation_id, reason in omissions.items()
+        if organisation_id not in involved and reason
+    }
+    for organisation_id, reason in sorted(kept.items()):
+        omission = AgencyOmission(review=review, organisation_id=organisation_id)
+        omission.seal("reason", reason)
+        omission.save(force_insert=True)
+    review.outline = outline_agencies(review.outline, involved, kept)
 
 
 _SAVERS = {
