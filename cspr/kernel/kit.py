@@ -97,14 +97,7 @@ def audit_case(
     )
 
 
-def tell(
-    *,
-    partnership: Partnership | None,
-    to: Iterable[str],
-    subject: str,
-    body: str,
-    kind: str,
-) -> int:
+def tell(*, partnership: Partnership | None, to: Iterable[str], subject: str, body: str, kind: str) -> int:
     """Queue one e-mail to each address (inside the caller's transaction); how many were queued."""
     count = 0
     for address in to:

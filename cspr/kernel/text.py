@@ -139,12 +139,7 @@ def text_problem(value: str, *, subject: str, limit: int) -> tuple[str, str] | N
 
 
 def clean_text(
-    value: str,
-    *,
-    subject: str,
-    limit: int,
-    field: str = "",
-    refused: Callable[..., Exception] = TextRefused,
+    value: str, *, subject: str, limit: int, field: str = "", refused: Callable[..., Exception] = TextRefused
 ) -> str:
     """``value`` normalised, or ``refused(message, field=field)`` raised naming ``subject``.
 

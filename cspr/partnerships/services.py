@@ -58,23 +58,11 @@ def _manager_grant(acting: Acting, partnership_id: int) -> Grant | None:
 
 def _audit_people(acting: Acting, verb: str, obj: Membership | Invitation, partnership_id: int, **details: Any) -> None:
     """An event about the partnership's people, done through the membership that lets the person manage them."""
-    audit(
-        acting,
-        verb,
-        obj=obj,
-        partnership=partnership_id,
-        grant=_manager_grant(acting, partnership_id),
-        **details,
-    )
+    audit(acting, verb, obj=obj, partnership=partnership_id, grant=_manager_grant(acting, partnership_id), **details)
 
 
 def membership_grant(
-    *,
-    acting: Acting,
-    user: User,
-    partnership: Partnership,
-    role: Role,
-    organisation: Organisation | None = None,
+    *, acting: Acting, user: User, partnership: Partnership, role: Role, organisation: Organisation | None = None
 ) -> tuple[Membership, bool]:
     """Give a person a role in a partnership; re-activates a disabled one. Returns (membership, created)."""
     if role in ROLES_NEEDING_ORGANISATION and organisation is None:
@@ -192,12 +180,7 @@ def _invitation_or_membership_email(
 
 
 def invitation_send(
-    *,
-    acting: Acting,
-    partnership: Partnership,
-    email: str,
-    role: Role,
-    organisation: Organisation | None = None,
+    *, acting: Acting, partnership: Partnership, email: str, role: Role, organisation: Organisation | None = None
 ) -> None:
     """Give someone a role in the partnership by e-mail.
 
@@ -322,11 +305,7 @@ def _would_remove_last_admin(membership: Membership) -> bool:
 
 
 def membership_change(
-    *,
-    acting: Acting,
-    membership: Membership,
-    role: Role,
-    organisation: Organisation | None,
+    *, acting: Acting, membership: Membership, role: Role, organisation: Organisation | None
 ) -> Membership:
     """Change the role (and organisation) of one membership in its partnership."""
     if role in ROLES_NEEDING_ORGANISATION and organisation is None:

@@ -158,13 +158,7 @@ def case_clock_met(
 
 
 def clock_extension_record(
-    *,
-    acting: Acting,
-    case: Case,
-    clock_id: str,
-    extended_to: date,
-    reason: str,
-    agreed_by: str,
+    *, acting: Acting, case: Case, clock_id: str, extended_to: date, reason: str, agreed_by: str
 ) -> CaseClock:
     """Record an extension agreed (for example with the Panel): the new due date, why, and who agreed it."""
     require("cases.record_extension", acting.scope, case)

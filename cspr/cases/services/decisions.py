@@ -8,13 +8,7 @@ from django.db import transaction
 
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseClock, DutyKind, DutyRecord, LocalAuthorityDecision
 from cspr.cases.services.clocks import clocks_refresh
-from cspr.cases.services.common import (
-    TEXTS,
-    check_day,
-    la_notifier_grant,
-    latest_la_decision,
-    require,
-)
+from cspr.cases.services.common import TEXTS, check_day, la_notifier_grant, latest_la_decision, require
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
@@ -196,12 +190,6 @@ def duty_record(
             case.save(update_fields=["panel_notified_on"])
             clocks_refresh(case=case)
         audit_case(
-            acting,
-            "case.duty_recorded",
-            case,
-            grant=_duty_grant(acting, case),
-            duty=kind,
-            done_on=done_on,
-            late=late,
+            acting, "case.duty_recorded", case, grant=_duty_grant(acting, case), duty=kind, done_on=done_on, late=late
         )
     return duty

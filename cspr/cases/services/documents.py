@@ -30,12 +30,7 @@ VERB_DOWNLOADED = "case.document_downloaded"
 
 
 def document_attach(
-    *,
-    acting: Acting,
-    case: Case,
-    upload: Any,
-    title: str,
-    uploaded_at: datetime | None = None,
+    *, acting: Acting, case: Case, upload: Any, title: str, uploaded_at: datetime | None = None
 ) -> CaseDocument:
     """Keep an uploaded file for the case in the file store, after its checks (name, size, kind by content, the
     scanner hook), encrypted at rest. One audit event, ``case.document_attached``, with the store's facts.
@@ -97,12 +92,7 @@ def documents_adopt(*, acting: Acting, case: Case, stored_files: Iterable[Stored
 
 
 def document_download(
-    *,
-    acting: Acting,
-    case: Case,
-    document: CaseDocument,
-    purpose: str,
-    purpose_other: str = "",
+    *, acting: Acting, case: Case, document: CaseDocument, purpose: str, purpose_other: str = ""
 ) -> FileDownload:
     """Open a case document for one of the roles that work the case, for a stated purpose: the file store checks
     it whole and hands it back; the one audit event, ``case.document_downloaded``, names the purpose as its reason.

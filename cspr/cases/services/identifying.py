@@ -83,11 +83,7 @@ def purpose_checked(purpose: str, purpose_other: str) -> str:
 
 
 def identifying_details_view(
-    *,
-    acting: Acting,
-    case: Case,
-    purpose: str,
-    purpose_other: str = "",
+    *, acting: Acting, case: Case, purpose: str, purpose_other: str = ""
 ) -> IdentifyingDetails:
     """Decrypt the case's identifying details for one person, for a stated purpose, and audit that view (with the
     membership that allows it)."""

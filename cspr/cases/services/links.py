@@ -32,22 +32,12 @@ def link_create(*, note: str, **fields: Any) -> CaseLink:
 def _same_child_link(case: Case, other: Case, *, note: str, acting: Acting, at: datetime) -> CaseLink:
     """One direction of a link between two cases about the same child or incident, made by the person acting."""
     return link_create(
-        case=case,
-        kind=CaseLink.Kind.DUPLICATE,
-        other_case=other,
-        note=note,
-        created_by=acting.user,
-        created_at=at,
+        case=case, kind=CaseLink.Kind.DUPLICATE, other_case=other, note=note, created_by=acting.user, created_at=at
     )
 
 
 def case_link(
-    *,
-    acting: Acting,
-    case: Case,
-    other_reference: str,
-    note: str = "",
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, other_reference: str, note: str = "", at: datetime | None = None
 ) -> CaseLink:
     """Link two cases of the partnership as about the same child or incident; resolves a possible-duplicate flag."""
     require("cases.link_cases", acting.scope, case)
@@ -78,13 +68,7 @@ def case_link(
     return link
 
 
-def case_link_dismiss(
-    *,
-    acting: Acting,
-    case: Case,
-    link_id: int,
-    at: datetime | None = None,
-) -> CaseLink:
+def case_link_dismiss(*, acting: Acting, case: Case, link_id: int, at: datetime | None = None) -> CaseLink:
     """The business unit has checked a possible duplicate and the cases are about different children."""
     require("cases.link_cases", acting.scope, case)
     at = now(at)

@@ -75,12 +75,7 @@ CLOSE_REASON_NEEDED = "Enter why the case does not meet the criteria (at least {
 
 
 def prg_decision_record(
-    *,
-    acting: Acting,
-    case: Case,
-    decided_on: date | None = None,
-    late_reason: str = "",
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, decided_on: date | None = None, late_reason: str = "", at: datetime | None = None
 ) -> PrgDecision:
     """The PRG chair records the PRG's decision and sends the rapid review to the Executive (§4.3-4.4).
 
@@ -208,12 +203,7 @@ def partner_sign_off(
         sign_off.seal("rationale", rationale if not agrees else "")
         sign_off.save(force_insert=True)
         audit_case(
-            acting,
-            "rapid_review.partner_signed_off",
-            case,
-            grant=grant,
-            organisation=organisation_id,
-            agrees=agrees,
+            acting, "rapid_review.partner_signed_off", case, grant=grant, organisation=organisation_id, agrees=agrees
         )
     return sign_off
 
@@ -312,13 +302,7 @@ def rapid_review_ratify(
 # -- closing a case that does not meet the criteria ------------------------------------------------------------------
 
 
-def criteria_not_met_close(
-    *,
-    acting: Acting,
-    case: Case,
-    reason: str,
-    at: datetime | None = None,
-) -> Case:
+def criteria_not_met_close(*, acting: Acting, case: Case, reason: str, at: datetime | None = None) -> Case:
     """Close the case because it turns out not to meet the criteria (PRG chair or Executive member), with reasons."""
     grant = allowed(acting, "rapid_reviews.close_criteria_not_met", case)
     reason = TEXTS.clean("reason", reason)
@@ -330,12 +314,7 @@ def criteria_not_met_close(
         closure.seal("reason", reason)
         closure.save(force_insert=True)
         case = case_advance(
-            acting=acting,
-            case=case,
-            transition="close_criteria_not_met",
-            facts={},
-            reason=IN_THE_RECORD,
-            at=at,
+            acting=acting, case=case, transition="close_criteria_not_met", facts={}, reason=IN_THE_RECORD, at=at
         )
         audit_case(acting, "rapid_review.closed_criteria_not_met", case, grant=grant)
     return case
@@ -378,12 +357,7 @@ def family_told_record(
                 raise CaseActionRefused(NO_DECISION_YET)
             review = review_for_update(case, acting=acting, at=at)
         row = FamilyTold(
-            review=review,
-            told_on=told_on,
-            method=method,
-            told_by=told_by,
-            recorded_by=acting.user,
-            recorded_at=at,
+            review=review, told_on=told_on, method=method, told_by=told_by, recorded_by=acting.user, recorded_at=at
         )
         row.seal("what_was_said", what_was_said)
         row.seal("method_other", method_other if method == FamilyTold.Method.OTHER else "")

@@ -25,12 +25,7 @@ PAPER_REASON = "Reading the papers for the PRG meeting"
 
 
 def meeting_paper_attach(
-    *,
-    acting: Acting,
-    case: Case,
-    upload: Any,
-    title: str,
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, upload: Any, title: str, at: datetime | None = None
 ) -> MeetingPaper:
     """Keep a paper for the PRG meeting in the file store (checked as case documents are: size, type by content,
     the scanner hook; encrypted at rest). One audit event, ``rapid_review.paper_attached``, with the store's facts."""
@@ -81,32 +76,14 @@ def meeting_paper_download(*, acting: Acting, case: Case, paper: MeetingPaper) -
 
 
 def rapid_review_document_open(
-    *,
-    acting: Acting,
-    case: Case,
-    identifying: bool,
-    output: str = "docx",
-    purpose: str = "",
-    purpose_other: str = "",
+    *, acting: Acting, case: Case, identifying: bool, output: str = "docx", purpose: str = "", purpose_other: str = ""
 ) -> IdentifyingDetails | None:
     """Audit a download (or print view) of the rapid review. With identifying details, the purpose is required and
     the view of the details is audited as on the identifying-details page; returns them for the document."""
     grant = allowed(acting, "rapid_reviews.identifying_document" if identifying else "rapid_reviews.view", case)
     details = None
     if identifying:
-        details = identifying_details_view(
-            acting=acting,
-            case=case,
-            purpose=purpose,
-            purpose_other=purpose_other,
-        )
+        details = identifying_details_view(acting=acting, case=case, purpose=purpose, purpose_other=purpose_other)
     with transaction.atomic():
-        audit_case(
-            acting,
-            "rapid_review.document_opened",
-            case,
-            grant=grant,
-            identifying=identifying,
-            output=output,
-        )
+        audit_case(acting, "rapid_review.document_opened", case, grant=grant, identifying=identifying, output=output)
     return details

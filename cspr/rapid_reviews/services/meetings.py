@@ -91,13 +91,7 @@ def meeting_schedule(
         meeting.seal("agenda", agenda)
         meeting.save()
         audit_case(
-            acting,
-            "rapid_review.meeting_scheduled",
-            case,
-            grant=grant,
-            scheduled_on=scheduled_on,
-            mode=mode,
-            late=late,
+            acting, "rapid_review.meeting_scheduled", case, grant=grant, scheduled_on=scheduled_on, mode=mode, late=late
         )
     return meeting
 

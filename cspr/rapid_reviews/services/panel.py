@@ -51,12 +51,7 @@ RESPONSES_NEEDING_DETAILS = frozenset(
 
 
 def rationale_sent_record(
-    *,
-    acting: Acting,
-    case: Case,
-    sent_on: date,
-    late_reason: str = "",
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, sent_on: date, late_reason: str = "", at: datetime | None = None
 ) -> RationaleSent:
     """The date the Executive's rationale for disagreeing went to the Panel (§4.5); stops its clock."""
     grant = allowed(acting, "rapid_reviews.correspond_with_panel", case)
@@ -70,12 +65,7 @@ def rationale_sent_record(
         previous = RationaleSent.objects.filter(review=review).first()
         if previous is not None:
             raise CaseActionRefused(RATIONALE_ALREADY_SENT.format(sent_on=f"{previous.sent_on:%-d %B %Y}"))
-        row = RationaleSent(
-            review=review,
-            sent_on=sent_on,
-            recorded_by=acting.user,
-            recorded_at=at,
-        )
+        row = RationaleSent(review=review, sent_on=sent_on, recorded_by=acting.user, recorded_at=at)
         save_stopping_clock(
             row,
             acting=acting,
@@ -89,12 +79,7 @@ def rationale_sent_record(
 
 
 def panel_submission_record(
-    *,
-    acting: Acting,
-    case: Case,
-    sent_on: date,
-    late_reason: str = "",
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, sent_on: date, late_reason: str = "", at: datetime | None = None
 ) -> PanelSubmission:
     """The ratified rapid review was sent to the Panel: stops ``rapid_review_to_panel`` and awaits the Panel."""
     grant = allowed(acting, "rapid_reviews.correspond_with_panel", case)
@@ -104,12 +89,7 @@ def panel_submission_record(
         case = case_locked(case)
         review, ratification = ratified_review(case)
         not_before(sent_on, ratification.ratified_on, what="the ratification", field="sent_on")
-        submission = PanelSubmission(
-            review=review,
-            sent_on=sent_on,
-            recorded_by=acting.user,
-            recorded_at=at,
-        )
+        submission = PanelSubmission(review=review, sent_on=sent_on, recorded_by=acting.user, recorded_at=at)
         save_stopping_clock(
             submission,
             acting=acting,
