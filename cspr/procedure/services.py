@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from cspr.core.policy import PROCEDURE_EDITORS
 from cspr.domain.criteria import get_criterion
-from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.kit import audit
 from cspr.kernel.text import NOTE, TextRefused, clean_text
@@ -22,34 +23,23 @@ def criterion_wording_set(*, acting: Acting, partnership: Partnership, code: str
     """Use the partnership's own text for one criterion; an empty text goes back to the service's wording."""
     criterion = get_criterion(code)  # KeyError for an unknown code
     text = clean_text(text, subject="Wording", limit=NOTE, field="text", refused=WordingRefused)
-    grant = acting.grant_for(partnership.pk, [role for role in Role if role in PROCEDURE_EDITORS])
+    grant = acting.grant_for(partnership.pk, PROCEDURE_EDITORS)
+
+    def audited(verb: str, **details: Any) -> None:
+        audit(acting, verb, partnership=partnership, grant=grant, code=code, section=criterion.section, **details)
+
     with transaction.atomic():
         if not text:
             deleted, _ = CriterionWording.objects.filter(partnership=partnership, code=code).delete()
-            audit(
-                acting,
+            audited(
                 "criterion_wording.reset",
                 object_type="procedure.criterionwording",
                 object_id=code,
-                partnership=partnership,
-                grant=grant,
-                code=code,
-                section=criterion.section,
                 had_own_wording=bool(deleted),
             )
             return None
         wording, created = CriterionWording.objects.update_or_create(
             partnership=partnership, code=code, defaults={"text": text, "updated_by": acting.user}
         )
-        audit(
-            acting,
-            "criterion_wording.set",
-            obj=wording,
-            partnership=partnership,
-            grant=grant,
-            code=code,
-            section=criterion.section,
-            text=text,
-            created=created,
-        )
+        audited("criterion_wording.set", obj=wording, text=text, created=created)
     return wording
