@@ -48,13 +48,6 @@ class CasePanel:
     annotations: Callable[[], Mapping[str, Any]] | None = None
 
 
-@dataclass(frozen=True)
-class ShownPanel:
-    key: str
-    title: str
-    view: PanelView
-
-
 _PANELS: dict[str, CasePanel] = {}
 
 
@@ -63,23 +56,33 @@ def register_case_panel(panel: CasePanel) -> None:
     _PANELS[panel.key] = panel
 
 
+def _registered() -> list[CasePanel]:
+    """The registered panels in page order."""
+    return sorted(_PANELS.values(), key=lambda item: (item.order, item.key))
+
+
 def case_page_reads() -> tuple[tuple[str, ...], dict[str, Any]]:
     """What the registered panels read with the case on the case page: relations to ``select_related`` and
     annotations (:func:`cspr.cases.selectors.case_get`)."""
     related: list[str] = []
     annotations: dict[str, Any] = {}
-    for panel in sorted(_PANELS.values(), key=lambda item: (item.order, item.key)):
+    for panel in _registered():
         related.extend(panel.related)
         if panel.annotations is not None:
             annotations.update(panel.annotations())
     return tuple(related), annotations
 
 
+@dataclass(frozen=True)
+class ShownPanel:
+    """A registered section as one person sees it on one case."""
+
+    key: str
+    title: str
+    view: PanelView
+
+
 def case_panels(*, case: Case, scope: Scope, today: date) -> list[ShownPanel]:
     """The registered sections this person sees on this case, in order."""
-    shown = []
-    for panel in sorted(_PANELS.values(), key=lambda item: (item.order, item.key)):
-        view = panel.build(case, scope, today)
-        if view is not None:
-            shown.append(ShownPanel(key=panel.key, title=panel.title, view=view))
-    return shown
+    views = ((panel, panel.build(case, scope, today)) for panel in _registered())
+    return [ShownPanel(key=panel.key, title=panel.title, view=view) for panel, view in views if view is not None]
