@@ -8,6 +8,7 @@ Every predicate takes either a user (views: ``request.user.has_perm("cases.view_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import rules
@@ -87,20 +88,32 @@ def no_la_decision_yet(who: Any, case: Case | None) -> bool:
 # record the first one on the LA's behalf, naming the LA officer who decided, but never a later one.
 record_la_decision = can_see_case & (is_la_notifier | (holds(frozenset({Role.BUSINESS_UNIT})) & no_la_decision_yet))
 
+ROLES: dict[str, frozenset[Role]] = {
+    "cases.route_case": CASE_ROUTERS,
+    "cases.choose_discretionary_review": DISCRETIONARY_DECIDERS,
+    "cases.record_extension": EXTENSION_RECORDERS,
+    "cases.attach_document": DOCUMENT_UPLOADERS,
+    "cases.view_identifying_details": IDENTIFYING_VIEWERS,
+    "cases.read_free_text": FREE_TEXT_READERS,
+    "cases.download_document": DOCUMENT_READERS,
+    "cases.link_cases": CASE_LINKERS,
+}
+"""The rules that need only a role on a case the person sees, and the roles each is open to (the services record
+the membership of the first one held, in ``Role``'s order)."""
+
 RULES = {
     "cases.view_case": can_see_case,
     "cases.record_la_decision": record_la_decision,
-    "cases.route_case": can_see_case & holds(CASE_ROUTERS),
-    "cases.choose_discretionary_review": can_see_case & holds(DISCRETIONARY_DECIDERS),
     "cases.record_duty": can_see_case & (holds(frozenset({Role.BUSINESS_UNIT})) | is_la_notifier),
-    "cases.record_extension": can_see_case & holds(EXTENSION_RECORDERS),
-    "cases.attach_document": can_see_case & holds(DOCUMENT_UPLOADERS),
-    "cases.view_identifying_details": can_see_case & holds(IDENTIFYING_VIEWERS),
-    "cases.read_free_text": can_see_case & holds(FREE_TEXT_READERS),
-    "cases.download_document": can_see_case & holds(DOCUMENT_READERS),
-    "cases.link_cases": can_see_case & holds(CASE_LINKERS),
+    **{name: can_see_case & holds(roles) for name, roles in ROLES.items()},
 }
 
-for _name, _predicate in RULES.items():
-    rules.add_rule(_name, _predicate)
-    rules.add_perm(_name, _predicate)
+
+def register_rules(table: Mapping[str, Any]) -> None:
+    """Add an app's rules to django-rules, each as a rule (``rules.test_rule``) and a permission (``has_perm``)."""
+    for name, predicate in table.items():
+        rules.add_rule(name, predicate)
+        rules.add_perm(name, predicate)
+
+
+register_rules(RULES)

@@ -1,6 +1,8 @@
 """The service kit: the few things every service does, written once.
 
 * :func:`now` and :func:`local_today` — the moment of a write (a test may pass one in) and its date in England.
+* :func:`require` and :func:`allowed` — the object rule's check, and the membership that allows the action.
+* :func:`not_future` — a date something was done is not after today.
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
 * :func:`tell` — one e-mail to each address through the outbox (``member_emails`` in
   :mod:`cspr.partnerships.selectors` says who holds which roles).
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+import rules
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -24,12 +27,16 @@ from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
 from cspr.audit.services import audit_record
-from cspr.kernel.acting import Acting, Grant
+from cspr.domain.roles import Role
+from cspr.kernel.acting import Acting, Grant, Scope
+from cspr.kernel.errors import CaseActionRefused
 from cspr.messaging.services import message_queue
 
 if TYPE_CHECKING:
     from cspr.partnerships.models import Partnership
 
+NOT_ALLOWED = "You cannot do this on this case."
+DATE_IN_FUTURE = "The date must be today or in the past."
 PSEUDONYM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 NO_CHILD_RECORDED = "no child recorded"
 
@@ -48,6 +55,25 @@ def now(at: datetime | None = None) -> datetime:
 
 def local_today(at: datetime | None = None) -> date:
     return timezone.localdate(now(at))
+
+
+def require(rule: str, scope: Scope, case: CaseLike, message: str = NOT_ALLOWED) -> None:
+    """Refuse unless the object rule (an app's ``rules.py``) allows this scope on the case."""
+    if not rules.test_rule(rule, scope, case):
+        raise CaseActionRefused(message)
+
+
+def allowed(acting: Acting, rule: str, case: CaseLike, roles: Iterable[Role]) -> Grant | None:
+    """Refuse unless ``rule`` allows the person acting on the case; the membership that allows it, of ``roles``
+    (the roles the rule is open to)."""
+    require(rule, acting.scope, case)
+    return acting.grant_for(case.partnership_id, roles)
+
+
+def not_future(day: date, *, today: date, field: str) -> None:
+    """Refuse a date something was done that is after ``today``."""
+    if day > today:
+        raise CaseActionRefused(DATE_IN_FUTURE, field=field)
 
 
 def audit(

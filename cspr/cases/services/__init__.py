@@ -30,7 +30,7 @@ from cspr.cases.services.clocks import (
     case_clock_met,
     clock_extension_record,
 )
-from cspr.cases.services.common import DATE_BEFORE_AWARE, DATE_IN_FUTURE, NOT_ALLOWED, TEXTS
+from cspr.cases.services.common import DATE_BEFORE_AWARE, TEXTS
 from cspr.cases.services.decisions import (
     DUTY_ALREADY_RECORDED,
     DUTY_LATE_REASON,
@@ -69,6 +69,7 @@ from cspr.cases.services.notification import (
 )
 from cspr.cases.services.routing import ROUTES, UNKNOWN_ROUTE, case_advance, case_facts, case_route
 from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import DATE_IN_FUTURE, NOT_ALLOWED
 
 __all__ = [
     "CLOCK_LATE_REASON",

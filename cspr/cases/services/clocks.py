@@ -8,8 +8,7 @@ from django.db import transaction
 
 from cspr.calendars.selectors import clock_date_range, partnership_calendar, partnership_preset
 from cspr.cases.models import Case, CaseClock, CaseTransition
-from cspr.cases.services.common import TEXTS, latest_la_decision, require
-from cspr.core.policy import EXTENSION_RECORDERS
+from cspr.cases.services.common import TEXTS, allowed, latest_la_decision
 from cspr.domain.clocks import (
     LATE_REASON_MIN,
     CaseClockSituation,
@@ -161,7 +160,7 @@ def clock_extension_record(
     *, acting: Acting, case: Case, clock_id: str, extended_to: date, reason: str, agreed_by: str
 ) -> CaseClock:
     """Record an extension agreed (for example with the Panel): the new due date, why, and who agreed it."""
-    require("cases.record_extension", acting.scope, case)
+    grant = allowed(acting, "cases.record_extension", case)
     reason = TEXTS.clean("extension_reason", reason, field="reason")
     agreed_by = TEXTS.clean("agreed_by", agreed_by)
     if not reason or not agreed_by:
@@ -183,12 +182,5 @@ def clock_extension_record(
         clock.seal("extension_reason", reason)
         clock.seal("extension_agreed_by", agreed_by)
         clock.save(update_fields=["extended_to", "extension_reason_sealed", "extension_agreed_by_sealed"])
-        audit_case(
-            acting,
-            "case.clock_extended",
-            case,
-            grant=acting.grant_for(case.partnership_id, EXTENSION_RECORDERS),
-            clock_id=clock_id,
-            extended_to=extended_to,
-        )
+        audit_case(acting, "case.clock_extended", case, grant=grant, clock_id=clock_id, extended_to=extended_to)
     return clock

@@ -1,22 +1,21 @@
-"""What the case services share: the free-text table, the rule check, the membership that allows an action, the
-date checks and the local authority's latest decision."""
+"""What the case services share: the free-text table, the rule check and the membership that allows an action
+(the kit's, with the cases rules' roles), the date checks and the local authority's latest decision."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import rules
-
 from cspr.cases import selectors
 from cspr.cases.models import Case, LocalAuthorityDecision
-from cspr.cases.rules import la_notifier_organisation_ids
+from cspr.cases.rules import ROLES, la_notifier_organisation_ids
 from cspr.domain.roles import Role
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import not_future
 from cspr.kernel.text import NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.scoping import Grant, Scope
 
-NOT_ALLOWED = "You cannot do this on this case."
-DATE_IN_FUTURE = "The date must be today or in the past."
 DATE_BEFORE_AWARE = "The date must be the same as or after the date the local authority became aware."
 
 TEXTS = FieldTexts(
@@ -41,10 +40,10 @@ TEXTS = FieldTexts(
 """How the case pages' free-text inputs are named in messages, and their limits (the forms use the same words)."""
 
 
-def require(rule: str, scope: Scope, case: Case, message: str = NOT_ALLOWED) -> None:
-    """Refuse unless the object rule (``cspr.cases.rules``) allows this scope on the case."""
-    if not rules.test_rule(rule, scope, case):
-        raise CaseActionRefused(message)
+def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:
+    """Refuse unless ``rule`` allows the person acting on the case; the membership that allows it (the rule's roles:
+    ``cspr.cases.rules.ROLES``)."""
+    return kit.allowed(acting, rule, case, ROLES[rule])
 
 
 def la_notifier_organisation(scope: Scope, partnership_id: int) -> int | None:
@@ -75,8 +74,7 @@ def referring_grant(scope: Scope, partnership_id: int) -> Grant | None:
 
 def check_day(day: date, *, case: Case, today: date, field: str) -> None:
     """A date something was done: not in the future, and not before the local authority became aware."""
-    if day > today:
-        raise CaseActionRefused(DATE_IN_FUTURE, field=field)
+    not_future(day, today=today, field=field)
     if case.aware_on is not None and day < case.aware_on:
         raise CaseActionRefused(DATE_BEFORE_AWARE, field=field)
 

@@ -8,12 +8,12 @@ from django.db import transaction
 
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseClock, DutyKind, DutyRecord, LocalAuthorityDecision
 from cspr.cases.services.clocks import clocks_refresh
-from cspr.cases.services.common import TEXTS, check_day, la_notifier_grant, latest_la_decision, require
+from cspr.cases.services.common import TEXTS, check_day, la_notifier_grant, latest_la_decision
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, local_today, now, tell
+from cspr.kernel.kit import audit_case, link, local_today, now, require, tell
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
 

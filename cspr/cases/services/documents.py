@@ -15,15 +15,14 @@ import rules
 
 from cspr.cases import selectors
 from cspr.cases.models import Case, CaseDocument
-from cspr.cases.services.common import NOT_ALLOWED, TEXTS, require
+from cspr.cases.services.common import TEXTS, allowed
 from cspr.cases.services.identifying import PURPOSE_LABELS, purpose_checked
-from cspr.core.policy import DOCUMENT_READERS, DOCUMENT_UPLOADERS
 from cspr.files.models import Purpose, StoredFile
 from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case
+from cspr.kernel.kit import NOT_ALLOWED, audit_case
 
 VERB_ATTACHED = "case.document_attached"
 VERB_DOWNLOADED = "case.document_downloaded"
@@ -37,11 +36,10 @@ def document_attach(
 
     Raises :class:`cspr.kernel.documents.FileRejected` (a ``CaseActionRefused``) for a file that may not be kept.
     """
-    require("cases.attach_document", acting.scope, case)
+    grant = allowed(acting, "cases.attach_document", case)
     title = TEXTS.clean("title", title)
     if not title:
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
-    grant = acting.grant_for(case.partnership_id, DOCUMENT_UPLOADERS)
 
     def recorded(facts: dict[str, Any]) -> None:
         audit_case(acting, VERB_ATTACHED, case, grant=grant, document=facts["file"], **facts)
@@ -65,8 +63,7 @@ def documents_adopt(*, acting: Acting, case: Case, stored_files: Iterable[Stored
     documents: a row each pointing at the same stored file, nothing copied. Called inside the submission's
     transaction; each is audited as a document added. Refused for a file of another partnership or purpose, or
     one that is already a case's."""
-    require("cases.attach_document", acting.scope, case)
-    grant = acting.grant_for(case.partnership_id, DOCUMENT_UPLOADERS)
+    grant = allowed(acting, "cases.attach_document", case)
     adopted = []
     for stored_file in stored_files:
         if (
@@ -101,14 +98,13 @@ def document_download(
     anyone else gets ``<reference>-document-<n>.<ext>``, and the name is not even decrypted. Raises
     :class:`cspr.files.services.StoredFileRefused` (audited by the store) for a file that is missing or changed.
     """
-    require("cases.download_document", acting.scope, case)
+    grant = allowed(acting, "cases.download_document", case)
     if document.case_id != case.pk:
         raise CaseActionRefused(NOT_ALLOWED)
     purpose_other = purpose_checked(purpose, purpose_other)
     neutral = ""
     if not rules.test_rule("cases.view_identifying_details", acting.scope, case):
         neutral = f"{case.reference}-document-{selectors.case_document_number(case=case, document=document)}"
-    grant = acting.grant_for(case.partnership_id, DOCUMENT_READERS)
 
     def recorded(facts: dict[str, Any]) -> None:
         audit_case(

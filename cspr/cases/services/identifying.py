@@ -11,8 +11,7 @@ from django.apps import apps
 from django.db import transaction
 
 from cspr.cases.models import Case, Child, HouseholdMember
-from cspr.cases.services.common import TEXTS, require
-from cspr.core.policy import IDENTIFYING_VIEWERS
+from cspr.cases.services.common import TEXTS, allowed
 from cspr.kernel.acting import Acting, system_acting
 from cspr.kernel.crypto import decrypt, encrypt, needs_rotation
 from cspr.kernel.errors import CaseActionRefused
@@ -87,7 +86,7 @@ def identifying_details_view(
 ) -> IdentifyingDetails:
     """Decrypt the case's identifying details for one person, for a stated purpose, and audit that view (with the
     membership that allows it)."""
-    require("cases.view_identifying_details", acting.scope, case)
+    grant = allowed(acting, "cases.view_identifying_details", case)
     purpose_other = purpose_checked(purpose, purpose_other)
     children = tuple(
         ChildIdentity(
@@ -117,7 +116,7 @@ def identifying_details_view(
             acting,
             "case.identifying_details_viewed",
             case,
-            grant=acting.grant_for(case.partnership_id, IDENTIFYING_VIEWERS),
+            grant=grant,
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
             purpose_other=purpose_other,

@@ -10,11 +10,10 @@ from django.db import transaction
 
 from cspr.cases import selectors
 from cspr.cases.models import Case, CaseLink
-from cspr.cases.services.common import NOT_ALLOWED, TEXTS, require
-from cspr.core.policy import CASE_LINKERS
+from cspr.cases.services.common import TEXTS, allowed
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, now
+from cspr.kernel.kit import NOT_ALLOWED, audit_case, now
 
 LINK_SELF = "A case cannot be linked to itself."
 LINK_NOT_FOUND = "There is no case {reference} in this partnership."
@@ -40,7 +39,7 @@ def case_link(
     *, acting: Acting, case: Case, other_reference: str, note: str = "", at: datetime | None = None
 ) -> CaseLink:
     """Link two cases of the partnership as about the same child or incident; resolves a possible-duplicate flag."""
-    require("cases.link_cases", acting.scope, case)
+    grant = allowed(acting, "cases.link_cases", case)
     at = now(at)
     other_reference = TEXTS.clean("other_reference", other_reference)
     note = TEXTS.clean("note", note)
@@ -58,19 +57,13 @@ def case_link(
         CaseLink.objects.filter(
             case__in=[case, other], other_case__in=[case, other], kind=CaseLink.Kind.POSSIBLE_DUPLICATE
         ).update(resolved_at=at)
-        audit_case(
-            acting,
-            "case.linked",
-            case,
-            grant=acting.grant_for(case.partnership_id, CASE_LINKERS),
-            other_reference=other.reference,
-        )
+        audit_case(acting, "case.linked", case, grant=grant, other_reference=other.reference)
     return link
 
 
 def case_link_dismiss(*, acting: Acting, case: Case, link_id: int, at: datetime | None = None) -> CaseLink:
     """The business unit has checked a possible duplicate and the cases are about different children."""
-    require("cases.link_cases", acting.scope, case)
+    grant = allowed(acting, "cases.link_cases", case)
     at = now(at)
     with transaction.atomic():
         link = CaseLink.objects.filter(
@@ -84,7 +77,7 @@ def case_link_dismiss(*, acting: Acting, case: Case, link_id: int, at: datetime 
             acting,
             "case.duplicate_dismissed",
             case,
-            grant=acting.grant_for(case.partnership_id, CASE_LINKERS),
+            grant=grant,
             other_reference=link.other_case.reference if link.other_case else "",
         )
     return link

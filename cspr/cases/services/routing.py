@@ -15,11 +15,11 @@ from django.db import transaction
 
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.services.clocks import clocks_refresh
-from cspr.cases.services.common import NOT_ALLOWED, TEXTS, latest_la_decision, require
+from cspr.cases.services.common import TEXTS, latest_la_decision
 from cspr.domain.lifecycle import CaseFacts, TransitionRefused, apply_transition, authorising_role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, now
+from cspr.kernel.kit import NOT_ALLOWED, audit_case, local_today, now, require
 
 UNKNOWN_ROUTE = "'{transition}' is not something this page can do."
 

@@ -20,13 +20,12 @@ The services live in modules by subject; everything public is imported here, so 
 
 from __future__ import annotations
 
+from cspr.kernel.kit import DATE_IN_FUTURE, NOT_ALLOWED
 from cspr.rapid_reviews.services.common import (
     CLOSE_CRITERIA_NOT_MET,
     DATE_BEFORE,
-    DATE_IN_FUTURE,
     IN_THE_RECORD,
     MEETING_NOT_SCHEDULED,
-    NOT_ALLOWED,
     NOT_AT_RAPID_REVIEW,
     NOT_RATIFIED,
     PANEL_WAITING,

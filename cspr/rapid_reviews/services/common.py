@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import rules
-
 from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.services import case_clock_met
+from cspr.domain import rules as domain_rules
+from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, tell
+from cspr.kernel.kit import NOT_ALLOWED, audit_case, local_today, not_future, tell
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
-from cspr.partnerships.scoping import Grant, Scope
+from cspr.partnerships.scoping import Grant
 from cspr.rapid_reviews.models import (
     LocalReviewNotice,
     PanelSubmission,
@@ -30,9 +30,7 @@ from cspr.rapid_reviews.rules import ROLES
 
 # -- messages more than one service gives (module constants: tests match the exact words) ----------------------------
 
-NOT_ALLOWED = "You cannot do this on this case."
 NOT_AT_RAPID_REVIEW = "The rapid review record can be changed only while the case is at the rapid review stage."
-DATE_IN_FUTURE = "The date must be today or in the past."
 DATE_BEFORE = "The date must be the same as or after {what} ({day})."
 MEETING_NOT_SCHEDULED = "Schedule the PRG meeting first."
 NOT_RATIFIED = "The Executive Group must ratify the rapid review first."
@@ -84,12 +82,6 @@ IN_THE_RECORD = "The reasons are recorded in the rapid review."
 # -- who may act, and through which membership -----------------------------------------------------------------------
 
 
-def require(rule: str, scope: Scope, case: Case) -> None:
-    """Refuse unless the object rule (``cspr.rapid_reviews.rules``) allows this scope on the case."""
-    if not rules.test_rule(rule, scope, case):
-        raise CaseActionRefused(NOT_ALLOWED)
-
-
 def person(acting: Acting) -> User:
     """The person acting. Every rule needs a membership, so the service's own jobs (nobody signed in) never get
     this far; refused all the same rather than recorded as nobody."""
@@ -99,17 +91,12 @@ def person(acting: Acting) -> User:
 
 
 def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:
-    """Refuse unless ``rule`` allows the person acting on the case; the membership that allows it."""
-    require(rule, acting.scope, case)
-    return acting.grant_for(case.partnership_id, ROLES[rule])
+    """Refuse unless ``rule`` allows the person acting on the case; the membership that allows it (the rule's roles:
+    ``cspr.rapid_reviews.rules.ROLES``)."""
+    return kit.allowed(acting, rule, case, ROLES[rule])
 
 
 # -- dates -----------------------------------------------------------------------------------------------------------
-
-
-def not_future(day: date, *, today: date, field: str) -> None:
-    if day > today:
-        raise CaseActionRefused(DATE_IN_FUTURE, field=field)
 
 
 def day_or_today(day: date | None, *, at: datetime, field: str) -> date:
@@ -132,6 +119,15 @@ def case_locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def case_locked_at_rapid_review(case: Case) -> Case:
+    """The case, locked; refused unless it is at the rapid review stage (the PRG's decision still to come), the only
+    time the meeting and the record can change."""
+    case = case_locked(case)
+    if not domain_rules.open_for(case.stage, PRG_DECISION):
+        raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
+    return case
+
+
 def review_for_update(case: Case, *, acting: Acting, at: datetime) -> RapidReview:
     """The case's rapid review, locked; made (empty) the first time anything is recorded in it."""
     review = RapidReview.objects.select_for_update().filter(case=case).first()
@@ -151,17 +147,17 @@ def ratified_review(case: Case) -> tuple[RapidReview, Ratification]:
 
 
 def save_stopping_clock(
-    row: PrgDecision | Ratification | RationaleSent | PanelSubmission,
-    *,
     acting: Acting,
     case: Case,
+    row: PrgDecision | Ratification | RationaleSent | PanelSubmission,
+    *,
     clock_id: str,
     met_on: date,
     late_reason: str,
 ) -> None:
-    """Write a new dated step with its reason for being late (cleaned and sealed in the row), and stop the case's
-    clock ``clock_id`` as met on ``met_on``: ``case_clock_met`` refuses a late date without a reason, and the row
-    rolls back with it. Inside the caller's transaction, with the case locked."""
+    """Write ``row``, a new dated step of the case, with its reason for being late (cleaned and sealed in the row),
+    and stop the case's clock ``clock_id`` as met on ``met_on``: ``case_clock_met`` refuses a late date without a
+    reason, and the row rolls back with it. Inside the caller's transaction, with the case locked."""
     late_reason = TEXTS.clean("late_reason", late_reason)
     row.seal("late_reason", late_reason)
     row.save(force_insert=True)

@@ -16,7 +16,7 @@ from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, local_today, now, tell
+from cspr.kernel.kit import audit_case, link, local_today, not_future, now, require, tell
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
@@ -38,8 +38,6 @@ from cspr.rapid_reviews.services.common import (
     day_or_today,
     local_review_agreed_tell,
     not_before,
-    not_future,
-    require,
     review_for_update,
     save_stopping_clock,
 )
@@ -104,12 +102,7 @@ def prg_decision_record(
             recorded_at=at,
         )
         save_stopping_clock(
-            decision,
-            acting=acting,
-            case=case,
-            clock_id="rapid_review_to_executive",
-            met_on=decided_on,
-            late_reason=late_reason,
+            acting, case, decision, clock_id="rapid_review_to_executive", met_on=decided_on, late_reason=late_reason
         )
         case_advance(
             acting=acting,
@@ -263,12 +256,7 @@ def rapid_review_ratify(
             recorded_at=at,
         )
         save_stopping_clock(
-            ratification,
-            acting=acting,
-            case=case,
-            clock_id="executive_ratification",
-            met_on=ratified_on,
-            late_reason=late_reason,
+            acting, case, ratification, clock_id="executive_ratification", met_on=ratified_on, late_reason=late_reason
         )
         case_advance(
             acting=acting,

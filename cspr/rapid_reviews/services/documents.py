@@ -15,10 +15,10 @@ from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case
+from cspr.kernel.kit import NOT_ALLOWED, audit_case
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingPaper
-from cspr.rapid_reviews.services.common import MEETING_NOT_SCHEDULED, NOT_ALLOWED, TEXTS, allowed
+from cspr.rapid_reviews.services.common import MEETING_NOT_SCHEDULED, TEXTS, allowed
 
 #: Why a PRG member opens a paper: the page opens papers for the meeting and for nothing else (§4.2).
 PAPER_REASON = "Reading the papers for the PRG meeting"

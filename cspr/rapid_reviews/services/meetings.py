@@ -15,7 +15,7 @@ from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, now
+from cspr.kernel.kit import audit_case, local_today, not_future, now
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingAttendance, PrgMeeting
 from cspr.rapid_reviews.services.common import (
@@ -26,7 +26,7 @@ from cspr.rapid_reviews.services.common import (
     UNKNOWN_ORGANISATION,
     allowed,
     case_locked,
-    not_future,
+    case_locked_at_rapid_review,
     partnership_organisation_ids,
 )
 
@@ -66,9 +66,7 @@ def meeting_schedule(
     agenda = TEXTS.clean("agenda", agenda)
     late_reason = TEXTS.clean("late_reason", late_reason)
     with transaction.atomic():
-        case = case_locked(case)
-        if not domain_rules.open_for(case.stage, PRG_DECISION):
-            raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
+        case = case_locked_at_rapid_review(case)
         if case.notified_on and scheduled_on < case.notified_on:
             raise CaseActionRefused(MEETING_BEFORE_NOTIFIED, field="scheduled_on")
         clock = CaseClock.objects.filter(case=case, clock_id="prg_meeting", applicable=True).first()

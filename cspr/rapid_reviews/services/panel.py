@@ -12,7 +12,7 @@ from cspr.cases.services import case_advance
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, now
+from cspr.kernel.kit import audit_case, local_today, not_future, now
 from cspr.rapid_reviews.models import PanelResponse, PanelSubmission, RapidReview, RationaleSent
 from cspr.rapid_reviews.services.common import (
     IN_THE_RECORD,
@@ -21,7 +21,6 @@ from cspr.rapid_reviews.services.common import (
     case_locked,
     local_review_agreed_tell,
     not_before,
-    not_future,
     ratified_review,
     save_stopping_clock,
 )
@@ -67,12 +66,7 @@ def rationale_sent_record(
             raise CaseActionRefused(RATIONALE_ALREADY_SENT.format(sent_on=f"{previous.sent_on:%-d %B %Y}"))
         row = RationaleSent(review=review, sent_on=sent_on, recorded_by=acting.user, recorded_at=at)
         save_stopping_clock(
-            row,
-            acting=acting,
-            case=case,
-            clock_id="discrepancy_rationale_to_panel",
-            met_on=sent_on,
-            late_reason=late_reason,
+            acting, case, row, clock_id="discrepancy_rationale_to_panel", met_on=sent_on, late_reason=late_reason
         )
         audit_case(acting, "rapid_review.rationale_sent", case, grant=grant, sent_on=sent_on)
     return row
@@ -91,12 +85,7 @@ def panel_submission_record(
         not_before(sent_on, ratification.ratified_on, what="the ratification", field="sent_on")
         submission = PanelSubmission(review=review, sent_on=sent_on, recorded_by=acting.user, recorded_at=at)
         save_stopping_clock(
-            submission,
-            acting=acting,
-            case=case,
-            clock_id="rapid_review_to_panel",
-            met_on=sent_on,
-            late_reason=late_reason,
+            acting, case, submission, clock_id="rapid_review_to_panel", met_on=sent_on, late_reason=late_reason
         )
         case = case_advance(acting=acting, case=case, transition="submit_to_panel", facts={}, at=at)
         case_advance(acting=acting, case=case, transition="await_panel", facts={}, at=at)

@@ -12,7 +12,6 @@ from django.db import transaction
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case, Child
-from cspr.domain import rules as domain_rules
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.rapid_review import JUDGED_CRITERIA, Judgement, Section
 from cspr.kernel.acting import Acting
@@ -35,12 +34,10 @@ from cspr.rapid_reviews.outline import (
     outline_texts,
 )
 from cspr.rapid_reviews.services.common import (
-    NOT_AT_RAPID_REVIEW,
-    PRG_DECISION,
     TEXTS,
     UNKNOWN_ORGANISATION,
     allowed,
-    case_locked,
+    case_locked_at_rapid_review,
     partnership_organisation_ids,
     person,
     review_for_update,
@@ -103,9 +100,7 @@ def rapid_review_section_save(
         raise CaseActionRefused(UNKNOWN_SECTION.format(section=str(section)[:40])) from None
     at = now(at)
     with transaction.atomic():
-        case = case_locked(case)
-        if not domain_rules.open_for(case.stage, PRG_DECISION):
-            raise CaseActionRefused(NOT_AT_RAPID_REVIEW)
+        case = case_locked_at_rapid_review(case)
         review = review_for_update(case, acting=acting, at=at)
         if PrgDecision.objects.filter(review=review).exists():
             raise CaseActionRefused(RECORD_LOCKED)
