@@ -45,7 +45,14 @@ from cspr.cases.services.decisions import (
     duty_record,
     la_decision_record,
 )
-from cspr.cases.services.documents import document_attach, document_download, documents_adopt
+from cspr.cases.services.documents import (
+    CaseFileKind,
+    case_file_kept,
+    case_file_open,
+    document_attach,
+    document_download,
+    documents_adopt,
+)
 from cspr.cases.services.identifying import (
     IDENTIFYING_PURPOSES,
     PURPOSE_LABELS,
@@ -104,6 +111,7 @@ __all__ = [
     "UNKNOWN_CLOCK",
     "UNKNOWN_ROUTE",
     "CaseActionRefused",
+    "CaseFileKind",
     "ChildIdentity",
     "HouseholdIdentity",
     "IdentifyingDetails",
@@ -112,6 +120,8 @@ __all__ = [
     "case_advance",
     "case_clock_met",
     "case_facts",
+    "case_file_kept",
+    "case_file_open",
     "case_link",
     "case_link_dismiss",
     "case_route",

@@ -7,9 +7,12 @@ the case's without copying it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
+from uuid import UUID
 
 import rules
 
@@ -20,7 +23,7 @@ from cspr.cases.services.identifying import PURPOSE_LABELS, purpose_checked
 from cspr.files.models import Purpose, StoredFile
 from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
 from cspr.kernel import documents
-from cspr.kernel.acting import Acting
+from cspr.kernel.acting import Acting, Grant
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import NOT_ALLOWED, audit_case
 
@@ -28,11 +31,92 @@ VERB_ATTACHED = "case.document_attached"
 VERB_DOWNLOADED = "case.document_downloaded"
 
 
+class CaseFile(Protocol):
+    """An app's row for a file it keeps for a case (a case document, a meeting paper)."""
+
+    @property
+    def uuid(self) -> UUID: ...
+
+    @property
+    def stored_file(self) -> StoredFile: ...
+
+
+@dataclass(frozen=True)
+class CaseFileKind:
+    """A kind of file kept for a case: its purpose in the file store, the audit events when one is kept and when it
+    is opened, and the detail of those events that names the file (its row's uuid)."""
+
+    purpose: Purpose
+    kept_verb: str
+    opened_verb: str
+    detail: str
+
+
+CASE_DOCUMENT = CaseFileKind(Purpose.CASE_DOCUMENT, VERB_ATTACHED, VERB_DOWNLOADED, "document")
+
+
+@contextmanager
+def case_file_kept(
+    kind: CaseFileKind, *, acting: Acting, case: Case, upload: Any, title: str, grant: Grant | None, at: datetime | None
+) -> Iterator[StoredFile]:
+    """Keep an upload for the case in the file store, after its checks (name, size, kind by content, the scanner
+    hook), encrypted at rest, for the block that writes the app's own row: both in the store's transaction
+    (:func:`cspr.files.services.stored_file_kept`). One audit event, ``kind.kept_verb``, with the store's facts and
+    the membership ``grant``."""
+
+    def recorded(facts: dict[str, Any]) -> None:
+        audit_case(acting, kind.kept_verb, case, grant=grant, **{kind.detail: facts["file"]}, **facts)
+
+    with stored_file_kept(
+        acting=acting,
+        partnership=case.partnership,
+        upload=upload,
+        purpose=kind.purpose,
+        title=title,
+        grant=grant,
+        at=at,
+        audit_as=recorded,
+    ) as stored_file:
+        yield stored_file
+
+
+def case_file_open(
+    kind: CaseFileKind,
+    *,
+    acting: Acting,
+    case: Case,
+    row: CaseFile,
+    reason: str,
+    grant: Grant | None,
+    neutral_name: str = "",
+    **details: Any,
+) -> FileDownload:
+    """Open a file kept for the case, for someone the app has allowed: the file store checks it whole and hands it
+    back (:func:`cspr.files.services.stored_file_open`), refusing one that is missing or changed. One audit event,
+    ``kind.opened_verb``, with ``details`` (never a title or a name), the store's facts and the membership ``grant``;
+    ``reason`` says why it was opened, in words."""
+    named: dict[str, Any] = {kind.detail: str(row.uuid)}
+
+    def recorded(facts: dict[str, Any]) -> None:
+        audit_case(acting, kind.opened_verb, case, grant=grant, **named, **details, **facts)
+
+    return stored_file_open(
+        acting=acting,
+        stored_file=row.stored_file,
+        reason=reason,
+        neutral_name=neutral_name,
+        grant=grant,
+        audit_as=recorded,
+        reference=case.reference,
+        **named,
+    )
+
+
 def document_attach(
     *, acting: Acting, case: Case, upload: Any, title: str, uploaded_at: datetime | None = None
 ) -> CaseDocument:
-    """Keep an uploaded file for the case in the file store, after its checks (name, size, kind by content, the
-    scanner hook), encrypted at rest. One audit event, ``case.document_attached``, with the store's facts.
+    """Keep an uploaded file for the case in the file store (:func:`case_file_kept`). One audit event,
+    ``case.document_attached``, with the store's facts.
 
     Raises :class:`cspr.kernel.documents.FileRejected` (a ``CaseActionRefused``) for a file that may not be kept.
     """
@@ -40,19 +124,8 @@ def document_attach(
     title = TEXTS.clean("title", title)
     if not title:
         raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
-
-    def recorded(facts: dict[str, Any]) -> None:
-        audit_case(acting, VERB_ATTACHED, case, grant=grant, document=facts["file"], **facts)
-
-    with stored_file_kept(
-        acting=acting,
-        partnership=case.partnership,
-        upload=upload,
-        purpose=Purpose.CASE_DOCUMENT,
-        title=title,
-        grant=grant,
-        at=uploaded_at,
-        audit_as=recorded,
+    with case_file_kept(
+        CASE_DOCUMENT, acting=acting, case=case, upload=upload, title=title, grant=grant, at=uploaded_at
     ) as stored_file:
         document = CaseDocument.objects.create(uuid=stored_file.uuid, case=case, stored_file=stored_file)
     return document
@@ -106,26 +179,16 @@ def document_download(
     if not rules.test_rule("cases.view_identifying_details", acting.scope, case):
         neutral = f"{case.reference}-document-{selectors.case_document_number(case=case, document=document)}"
 
-    def recorded(facts: dict[str, Any]) -> None:
-        audit_case(
-            acting,
-            VERB_DOWNLOADED,
-            case,
-            grant=grant,
-            document=str(document.uuid),
-            purpose=purpose,
-            purpose_label=PURPOSE_LABELS[purpose],
-            purpose_other=purpose_other,
-            **facts,
-        )
-
-    return stored_file_open(
+    reason = f"{PURPOSE_LABELS[purpose]}: {purpose_other}" if purpose_other else PURPOSE_LABELS[purpose]
+    return case_file_open(
+        CASE_DOCUMENT,
         acting=acting,
-        stored_file=document.stored_file,
-        reason=f"{PURPOSE_LABELS[purpose]}: {purpose_other}" if purpose_other else PURPOSE_LABELS[purpose],
-        neutral_name=neutral,
+        case=case,
+        row=document,
+        reason=reason,
         grant=grant,
-        audit_as=recorded,
-        reference=case.reference,
-        document=str(document.uuid),
+        neutral_name=neutral,
+        purpose=purpose,
+        purpose_label=PURPOSE_LABELS[purpose],
+        purpose_other=purpose_other,
     )

@@ -9,9 +9,15 @@ from typing import Any
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import IdentifyingDetails, identifying_details_view
+from cspr.cases.services import (
+    CaseFileKind,
+    IdentifyingDetails,
+    case_file_kept,
+    case_file_open,
+    identifying_details_view,
+)
 from cspr.files.models import Purpose
-from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
+from cspr.files.services import FileDownload
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -19,6 +25,10 @@ from cspr.kernel.kit import NOT_ALLOWED, audit_case
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingPaper
 from cspr.rapid_reviews.services.common import MEETING_NOT_SCHEDULED, TEXTS, allowed
+
+MEETING_PAPER = CaseFileKind(
+    Purpose.MEETING_PAPER, "rapid_review.paper_attached", "rapid_review.paper_downloaded", "paper"
+)
 
 #: Why a PRG member opens a paper: the page opens papers for the meeting and for nothing else (§4.2).
 PAPER_REASON = "Reading the papers for the PRG meeting"
@@ -36,19 +46,8 @@ def meeting_paper_attach(
     meeting = selectors.meeting_get(case=case)
     if meeting is None:
         raise CaseActionRefused(MEETING_NOT_SCHEDULED)
-
-    def recorded(facts: dict[str, Any]) -> None:
-        audit_case(acting, "rapid_review.paper_attached", case, grant=grant, paper=facts["file"], **facts)
-
-    with stored_file_kept(
-        acting=acting,
-        partnership=case.partnership,
-        upload=upload,
-        purpose=Purpose.MEETING_PAPER,
-        title=title,
-        grant=grant,
-        at=at,
-        audit_as=recorded,
+    with case_file_kept(
+        MEETING_PAPER, acting=acting, case=case, upload=upload, title=title, grant=grant, at=at
     ) as stored_file:
         paper = MeetingPaper.objects.create(uuid=stored_file.uuid, meeting=meeting, stored_file=stored_file)
     return paper
@@ -61,18 +60,7 @@ def meeting_paper_download(*, acting: Acting, case: Case, paper: MeetingPaper) -
     if paper.meeting.case_id != case.pk:
         raise CaseActionRefused(NOT_ALLOWED)
 
-    def recorded(facts: dict[str, Any]) -> None:
-        audit_case(acting, "rapid_review.paper_downloaded", case, grant=grant, paper=str(paper.uuid), **facts)
-
-    return stored_file_open(
-        acting=acting,
-        stored_file=paper.stored_file,
-        reason=PAPER_REASON,
-        grant=grant,
-        audit_as=recorded,
-        reference=case.reference,
-        paper=str(paper.uuid),
-    )
+    return case_file_open(MEETING_PAPER, acting=acting, case=case, row=paper, reason=PAPER_REASON, grant=grant)
 
 
 def rapid_review_document_open(
