@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -344,6 +344,23 @@ class ClockRow:
         return f"{left} working day{'s' if left != 1 else ''} left"
 
 
+_CLOCK_COPIED = (
+    "clock_id",
+    "title",
+    "start",
+    "due",
+    "effective_due",
+    "sentence",
+    "section",
+    "basis",
+    "met_on",
+    "provisional",
+    "applicable",
+    "extended_to",
+)
+"""The fields of a clock's row shown as the clock holds them."""
+
+
 def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockRow]:
     """The case's clocks in the preset's order, with their status on ``today``.
 
@@ -371,28 +388,17 @@ def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockR
         )
         rows.append(
             ClockRow(
-                clock_id=clock.clock_id,
-                title=clock.title,
-                start=clock.start,
-                due=clock.due,
-                effective_due=clock.effective_due,
-                sentence=clock.sentence,
-                section=clock.section,
-                basis=clock.basis,
+                **_copied(clock, _CLOCK_COPIED),
                 basis_label=Basis(clock.basis).label,
                 status=reading.status,
                 status_label=reading.status.label,
                 colour=STATUS_COLOURS[reading.status],
                 working_days_left=reading.working_days_left,
-                met_on=clock.met_on,
+                status_note=reading.note,
                 late_reason=_text(clock, "late_reason", reveal),
-                provisional=clock.provisional,
-                applicable=clock.applicable,
-                extended_to=clock.extended_to,
                 extension_reason=_text(clock, "extension_reason", reveal),
                 extension_agreed_by=_text(clock, "extension_agreed_by", reveal),
                 late_reason_recorded=clock.is_recorded("late_reason"),
-                status_note=reading.note,
             )
         )
     return rows
@@ -447,6 +453,11 @@ def case_path(*, case: Case) -> list[PathSectionView]:
 WITHHELD = "Recorded (the words are shown only to those working on the case)"
 
 
+def _copied(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The values of ``names`` on ``row``, for a view row whose fields have the same names."""
+    return {name: getattr(row, name) for name in names}
+
+
 def _text(row: Any, field: str, reveal: bool) -> str:
     """A sealed free-text value for a reader who may read it, else whether one was recorded (never the words)."""
     if not row.is_recorded(field):
@@ -467,20 +478,14 @@ class LaDecisionRow:
     recorded_at: datetime
 
 
+_LA_DECISION_COPIED = tuple(field.name for field in fields(LaDecisionRow) if field.name != "reason")
+"""Every field of a decision's row but its sealed reason is shown as the decision holds it."""
+
+
 def case_la_decisions(*, case: Case, reveal: bool = False) -> list[LaDecisionRow]:
     """The local authority's decisions, oldest first; the reason only with ``reveal`` (see :func:`case_clocks`)."""
     return [
-        LaDecisionRow(
-            notify_panel=decision.notify_panel,
-            decided_on=decision.decided_on,
-            reason=_text(decision, "reason", reveal),
-            decided_by=decision.decided_by,
-            decided_by_organisation=decision.decided_by_organisation,
-            on_behalf_of_la=decision.on_behalf_of_la,
-            la_officer_name=decision.la_officer_name,
-            la_officer_role=decision.la_officer_role,
-            recorded_at=decision.recorded_at,
-        )
+        LaDecisionRow(reason=_text(decision, "reason", reveal), **_copied(decision, _LA_DECISION_COPIED))
         for decision in case_la_decision_rows(case=case)
     ]
 
