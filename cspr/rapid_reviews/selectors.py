@@ -174,6 +174,19 @@ def review_completeness(*, case: Case, review: RapidReview | None) -> RapidRevie
     return check_rapid_review(review_draft(case=case, review=review))
 
 
+class _Outcome:
+    """A ``ReviewState`` attribute that reads one of the review's one-to-one outcomes of the same name, read with the
+    review (a missing row raises on access, an ``AttributeError``): ``None`` until it is recorded, or with no review."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, state: ReviewState | None, owner: type | None = None) -> Any:
+        if state is None:  # read on the class itself
+            return self
+        return getattr(state.review, self.name, None) if state.review is not None else None
+
+
 @dataclass(frozen=True)
 class ReviewState:
     """Where the rapid review stands, for the case page, the overview and the API (no sealed text)."""
@@ -190,25 +203,12 @@ class ReviewState:
     clocks: dict[str, CaseClock] = field(default_factory=dict)
     transitions: list[CaseTransition] = field(default_factory=list)
 
-    @property
-    def prg_decision(self) -> Any:
-        return getattr(self.review, "prg_decision", None) if self.review else None
-
-    @property
-    def ratification(self) -> Any:
-        return getattr(self.review, "ratification", None) if self.review else None
-
-    @property
-    def submission(self) -> Any:
-        return getattr(self.review, "submission", None) if self.review else None
-
-    @property
-    def rationale_sent(self) -> Any:
-        return getattr(self.review, "rationale_sent", None) if self.review else None
-
-    @property
-    def local_review_notice(self) -> Any:
-        return getattr(self.review, "local_review_notice", None) if self.review else None
+    # The review's one-to-one outcomes (``_OUTCOMES``), each ``None`` until it is recorded.
+    prg_decision = _Outcome()
+    ratification = _Outcome()
+    submission = _Outcome()
+    rationale_sent = _Outcome()
+    local_review_notice = _Outcome()
 
     @property
     def signed_organisation_ids(self) -> set[int]:
