@@ -53,7 +53,7 @@ class MembershipError(ValueError):
 
 def _manager_grant(acting: Acting, partnership_id: int) -> Grant | None:
     """The membership that lets the acting person manage the partnership's people (none for a command)."""
-    return acting.grant_for(partnership_id, [role for role in Role if role in PEOPLE_MANAGERS])
+    return acting.grant_for(partnership_id, PEOPLE_MANAGERS)
 
 
 def _audit_people(acting: Acting, verb: str, obj: Membership | Invitation, partnership_id: int, **details: Any) -> None:
