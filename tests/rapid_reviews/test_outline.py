@@ -105,7 +105,7 @@ def _values(case: Case, section: str, spec: Any) -> dict[str, Any]:
     agencies = statutory(case)
     review = RapidReview.objects.get(case=case)
     first_code = review.judgements.order_by("code").first().code  # type: ignore[union-attr]
-    return {
+    values: dict[str, dict[str, Any]] = {
         "first child blank": {"arrangements": {children[0].pk: ""}},
         "first judgement blank": {"judgements": {first_code: ("", "")}},
         "first reason thin": {"judgements": {first_code: ("met", "Thin.")}},
@@ -118,7 +118,8 @@ def _values(case: Case, section: str, spec: Any) -> dict[str, Any]:
             "involved": [org.pk for org in agencies[1:]],
             "omissions": {agencies[0].pk: "They had no contact with the family at all."},
         },
-    }[spec]
+    }
+    return values[spec]
 
 
 def test_the_outline_says_what_the_words_say() -> None:
