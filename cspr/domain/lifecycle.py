@@ -207,7 +207,37 @@ class TransitionRule:
         return tuple(guard.message for guard in self.guards if not guard.check(facts))
 
 
-_BU = frozenset({Role.BUSINESS_UNIT})
+# -- the rule table -------------------------------------------------------------------------------------------------
+
+# Who may take a transition: the business unit, unless its rule names other roles.
+_BUSINESS_UNIT = frozenset({Role.BUSINESS_UNIT})
+_PRG_CHAIR = frozenset({Role.PRG_CHAIR})
+_EXECUTIVE = frozenset({Role.EXECUTIVE_MEMBER})
+_PRG_CHAIR_OR_EXECUTIVE = _PRG_CHAIR | _EXECUTIVE
+_BUSINESS_UNIT_OR_REVIEWER = _BUSINESS_UNIT | {Role.REVIEWER}
+
+# The guards, each named for what must hold.
+_LA_DECIDED = Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded)
+_LA_NOTIFIED = Guard(LA_HAS_NOT_NOTIFIED, lambda facts: facts.la_notified_panel)
+_LA_DID_NOT_NOTIFY = Guard(LA_HAS_NOTIFIED, lambda facts: not facts.la_notified_panel)
+_GROUNDS_CHOSEN = Guard(GROUNDS_MISSING, lambda facts: bool(facts.discretionary_grounds))
+_GROUNDS_KNOWN = Guard(GROUNDS_UNKNOWN, lambda facts: facts.discretionary_grounds <= _DISCRETIONARY_CODES)
+_PRG_MET = Guard(PRG_MEETING_NOT_HELD, lambda facts: facts.prg_meeting_held)
+_RAPID_REVIEW_COMPLETE = Guard(RAPID_REVIEW_INCOMPLETE, lambda facts: facts.rapid_review_complete)
+_PRG_DECIDED = Guard(PRG_DECISION_MISSING, lambda facts: facts.prg_decision_recorded)
+_PARTNERS_SIGNED_OFF = Guard(PARTNERS_NOT_SIGNED_OFF, lambda facts: facts.partners_signed_off)
+_DISAGREEMENT_EXPLAINED = Guard(
+    RATIONALE_MISSING, lambda facts: not facts.executive_disagrees_with_prg or facts.disagreement_rationale_recorded
+)
+_REVIEWER_CHECKED = Guard(REVIEWER_NOT_CHECKED, lambda facts: facts.reviewer_checks_complete)
+_TERMS_AGREED = Guard(TERMS_NOT_AGREED, lambda facts: facts.terms_of_reference_agreed)
+_RECOMMENDATIONS_RECORDED = Guard(RECOMMENDATIONS_MISSING, lambda facts: facts.recommendations_recorded)
+_PUBLICATION_DATE_SET = Guard(PUBLICATION_DATE_MISSING, lambda facts: facts.planned_publication_date_set)
+_REPORT_SIGNED_OFF = Guard(NOT_SIGNED_OFF, lambda facts: facts.report_signed_off)
+_CHAIR_SCRUTINISED = Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chair_scrutinised)
+_COPIES_SENT = Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent)
+_PUBLICATION_PERIOD_ENDED = Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended)
+_ACTIONS_COMPLETE = Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete)
 
 
 def _rule(
@@ -215,7 +245,7 @@ def _rule(
     label: str,
     section: str,
     *guards: Guard,
-    roles: frozenset[Role] = _BU,
+    roles: frozenset[Role] = _BUSINESS_UNIT,
     reason_required: bool = False,
 ) -> TransitionRule:
     return TransitionRule(
@@ -223,149 +253,74 @@ def _rule(
     )
 
 
-TRANSITIONS: Mapping[str, TransitionRule] = MappingProxyType(
-    {
-        rule.name: rule
-        for rule in (
-            _rule(
-                "assess",
-                "Record the notification assessment",
-                "§3.5",
-                Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded),
-            ),
-            _rule(
-                "start_rapid_review",
-                "Start the rapid review",
-                "§4.1",
-                Guard(LA_HAS_NOT_NOTIFIED, lambda facts: facts.la_notified_panel),
-            ),
-            _rule(
-                "record_not_notifiable",
-                "Record that the incident is not notifiable",
-                "§3.5",
-                Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded),
-                Guard(LA_HAS_NOTIFIED, lambda facts: not facts.la_notified_panel),
-                reason_required=True,
-            ),
-            _rule(
-                "reassess",
-                "Reassess the notification",
-                "§3.5",
-                reason_required=True,
-            ),
-            _rule(
-                "choose_discretionary_review",
-                "Choose a discretionary local review",
-                "§5.6",
-                Guard(GROUNDS_MISSING, lambda facts: bool(facts.discretionary_grounds)),
-                Guard(GROUNDS_UNKNOWN, lambda facts: facts.discretionary_grounds <= _DISCRETIONARY_CODES),
-                roles=frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}),
-                reason_required=True,
-            ),
-            _rule(
-                "record_prg_decision",
-                "Record the PRG's decision",
-                "§4.3",
-                Guard(PRG_MEETING_NOT_HELD, lambda facts: facts.prg_meeting_held),
-                Guard(RAPID_REVIEW_INCOMPLETE, lambda facts: facts.rapid_review_complete),
-                roles=frozenset({Role.PRG_CHAIR}),
-                reason_required=True,
-            ),
-            _rule(
-                "close_criteria_not_met",
-                "Close the case as not meeting the criteria",
-                "§4.3",
-                roles=frozenset({Role.PRG_CHAIR, Role.EXECUTIVE_MEMBER}),
-                reason_required=True,
-            ),
-            _rule(
-                "ratify",
-                "Ratify the rapid review",
-                "§4.4-4.6",
-                Guard(PRG_DECISION_MISSING, lambda facts: facts.prg_decision_recorded),
-                Guard(PARTNERS_NOT_SIGNED_OFF, lambda facts: facts.partners_signed_off),
-                Guard(
-                    RATIONALE_MISSING,
-                    lambda facts: not facts.executive_disagrees_with_prg or facts.disagreement_rationale_recorded,
-                ),
-                roles=frozenset({Role.EXECUTIVE_MEMBER}),
-            ),
-            _rule("submit_to_panel", "Send the rapid review to the Panel", "§4.6"),
-            _rule("await_panel", "Await the Panel's response", "§8.5"),
-            _rule("panel_requests_information", "Record the Panel's request for information", "§8.5"),
-            _rule("provide_information", "Record the information sent to the Panel", "§8.5"),
-            _rule("panel_no_review", "Record that no further review will follow", "§5.3, §8.5", reason_required=True),
-            _rule(
-                "panel_local_review",
-                "Record the decision to hold a local review",
-                "§4.7, §5.2-5.5",
-                reason_required=True,
-            ),
-            _rule("panel_national_review", "Record the Panel's national review", "§8.5-8.7", reason_required=True),
-            _rule(
-                "commission_reviewer",
-                "Commission the reviewer",
-                "§6.1-6.2",
-                Guard(REVIEWER_NOT_CHECKED, lambda facts: facts.reviewer_checks_complete),
-            ),
-            _rule(
-                "start_review",
-                "Start the review",
-                "§6.3-6.5",
-                Guard(TERMS_NOT_AGREED, lambda facts: facts.terms_of_reference_agreed),
-            ),
-            _rule(
-                "receive_draft",
-                "Record the draft report",
-                "§7.1",
-                roles=frozenset({Role.BUSINESS_UNIT, Role.REVIEWER}),
-            ),
-            _rule(
-                "sign_off",
-                "Sign off the report",
-                "§7.4",
-                Guard(RECOMMENDATIONS_MISSING, lambda facts: facts.recommendations_recorded),
-                roles=frozenset({Role.EXECUTIVE_MEMBER}),
-            ),
-            _rule(
-                "prepare_publication",
-                "Prepare for publication",
-                "§7.6-7.7",
-                Guard(PUBLICATION_DATE_MISSING, lambda facts: facts.planned_publication_date_set),
-            ),
-            _rule(
-                "publish",
-                "Publish the report",
-                "§7.3",
-                Guard(NOT_SIGNED_OFF, lambda facts: facts.report_signed_off),
-                Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chair_scrutinised),
-                Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent),
-            ),
-            _rule(
-                "decide_not_to_publish",
-                "Decide not to publish",
-                "§7.3, §7.9",
-                roles=frozenset({Role.EXECUTIVE_MEMBER}),
-                reason_required=True,
-            ),
-            _rule(
-                "end_publication_period",
-                "End the publication period",
-                "§7.3",
-                Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended),
-            ),
-            _rule("start_learning_and_actions", "Move to learning and actions", "§7.10"),
-            _rule(
-                "close",
-                "Close the case",
-                "§7.10",
-                Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete),
-            ),
-            _rule("withdraw", "Withdraw the case", "", reason_required=True),
-            _rule("reopen", "Reopen the case", "", reason_required=True),
-        )
-    }
+_RULES = (
+    _rule("assess", "Record the notification assessment", "§3.5", _LA_DECIDED),
+    _rule("start_rapid_review", "Start the rapid review", "§4.1", _LA_NOTIFIED),
+    _rule(
+        "record_not_notifiable",
+        "Record that the incident is not notifiable",
+        "§3.5",
+        _LA_DECIDED,
+        _LA_DID_NOT_NOTIFY,
+        reason_required=True,
+    ),
+    _rule("reassess", "Reassess the notification", "§3.5", reason_required=True),
+    _rule(
+        "choose_discretionary_review",
+        "Choose a discretionary local review",
+        "§5.6",
+        _GROUNDS_CHOSEN,
+        _GROUNDS_KNOWN,
+        roles=_PRG_CHAIR_OR_EXECUTIVE,
+        reason_required=True,
+    ),
+    _rule(
+        "record_prg_decision",
+        "Record the PRG's decision",
+        "§4.3",
+        _PRG_MET,
+        _RAPID_REVIEW_COMPLETE,
+        roles=_PRG_CHAIR,
+        reason_required=True,
+    ),
+    _rule(
+        "close_criteria_not_met",
+        "Close the case as not meeting the criteria",
+        "§4.3",
+        roles=_PRG_CHAIR_OR_EXECUTIVE,
+        reason_required=True,
+    ),
+    _rule(
+        "ratify",
+        "Ratify the rapid review",
+        "§4.4-4.6",
+        _PRG_DECIDED,
+        _PARTNERS_SIGNED_OFF,
+        _DISAGREEMENT_EXPLAINED,
+        roles=_EXECUTIVE,
+    ),
+    _rule("submit_to_panel", "Send the rapid review to the Panel", "§4.6"),
+    _rule("await_panel", "Await the Panel's response", "§8.5"),
+    _rule("panel_requests_information", "Record the Panel's request for information", "§8.5"),
+    _rule("provide_information", "Record the information sent to the Panel", "§8.5"),
+    _rule("panel_no_review", "Record that no further review will follow", "§5.3, §8.5", reason_required=True),
+    _rule("panel_local_review", "Record the decision to hold a local review", "§4.7, §5.2-5.5", reason_required=True),
+    _rule("panel_national_review", "Record the Panel's national review", "§8.5-8.7", reason_required=True),
+    _rule("commission_reviewer", "Commission the reviewer", "§6.1-6.2", _REVIEWER_CHECKED),
+    _rule("start_review", "Start the review", "§6.3-6.5", _TERMS_AGREED),
+    _rule("receive_draft", "Record the draft report", "§7.1", roles=_BUSINESS_UNIT_OR_REVIEWER),
+    _rule("sign_off", "Sign off the report", "§7.4", _RECOMMENDATIONS_RECORDED, roles=_EXECUTIVE),
+    _rule("prepare_publication", "Prepare for publication", "§7.6-7.7", _PUBLICATION_DATE_SET),
+    _rule("publish", "Publish the report", "§7.3", _REPORT_SIGNED_OFF, _CHAIR_SCRUTINISED, _COPIES_SENT),
+    _rule("decide_not_to_publish", "Decide not to publish", "§7.3, §7.9", roles=_EXECUTIVE, reason_required=True),
+    _rule("end_publication_period", "End the publication period", "§7.3", _PUBLICATION_PERIOD_ENDED),
+    _rule("start_learning_and_actions", "Move to learning and actions", "§7.10"),
+    _rule("close", "Close the case", "§7.10", _ACTIONS_COMPLETE),
+    _rule("withdraw", "Withdraw the case", "", reason_required=True),
+    _rule("reopen", "Reopen the case", "", reason_required=True),
 )
+
+TRANSITIONS: Mapping[str, TransitionRule] = MappingProxyType({rule.name: rule for rule in _RULES})
 """Every transition's rule, by transition name."""
 
 
