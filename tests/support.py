@@ -16,6 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
 
+ClientAs = Callable[[str], Client]
+"""The ``client_as`` fixture: a client signed in, both factors passed, as the demo person with this address."""
+UserAs = Callable[[str], User]
+"""The ``user`` fixture: the demo person with this address."""
+
 
 def authenticator_app(user: User) -> TOTPDevice:
     """The person's confirmed authenticator app (made if they have none)."""

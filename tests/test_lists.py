@@ -22,6 +22,7 @@ from cspr.messaging.models import OutboundMessage
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Membership, Organisation, OrganisationType, Partnership, PartnershipOrganisation
 from cspr.returns.models import InformationRequest
+from tests.support import ClientAs
 from tests.volume import copy_demo_cases
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,6 @@ POLICE = "police.lead@example.org"
 NOTIFIER = "notifier@example.org"
 ADMIN = "admin@example.org"
 DEMO_CASE = "NVALE-2026-003"
-ClientAs = Callable[[str], Client]
 Grow = Callable[[int], None]
 
 

@@ -3,7 +3,6 @@ and the address the person acted from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,6 @@ from tests.support import private_storage
 
 pytestmark = pytest.mark.django_db
 
-UserFunc = Callable[[str], User]
 ADDRESS = "192.0.2.44"
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,10 +55,10 @@ from cspr.partnerships.scoping import scope_for
 from cspr.rapid_reviews.models import LearningAction
 from cspr.returns.models import InformationRequest, RequestStatus
 from tests.rapid_reviews.support import EXEC_LA, sign, the_case, to_prg_decided
+from tests.support import ClientAs
 
 pytestmark = pytest.mark.django_db
 
-ClientFunc = Callable[[str], Client]
 # A demo case at the rapid review stage: the case's own sections and the rapid review's and returns' panels.
 REFERENCE = "NVALE-2026-003"
 CASE_PAGE = f"/cases/{REFERENCE}/"
@@ -119,7 +118,7 @@ def rapid_review_under_way() -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def test_the_case_page_keeps_to_its_query_budget(client_as: ClientFunc, django_assert_max_num_queries: Any) -> None:
+def test_the_case_page_keeps_to_its_query_budget(client_as: ClientAs, django_assert_max_num_queries: Any) -> None:
     client = client_as(BUSINESS_UNIT)
     client.get(CASE_PAGE)  # warm the session
     with django_assert_max_num_queries(MOST_QUERIES):
@@ -128,7 +127,7 @@ def test_the_case_page_keeps_to_its_query_budget(client_as: ClientFunc, django_a
 
 
 @pytest.mark.parametrize("email", list(BUDGETS))
-def test_each_person_keeps_to_their_budget_with_returns_outstanding(client_as: ClientFunc, email: str) -> None:
+def test_each_person_keeps_to_their_budget_with_returns_outstanding(client_as: ClientAs, email: str) -> None:
     client = client_as(email)
     client.get(CASE_PAGE)
     queries = page_queries(client)
@@ -136,7 +135,7 @@ def test_each_person_keeps_to_their_budget_with_returns_outstanding(client_as: C
 
 
 @pytest.mark.parametrize("email", list(BUDGETS))
-def test_each_person_keeps_to_their_budget_with_the_rapid_review_under_way(client_as: ClientFunc, email: str) -> None:
+def test_each_person_keeps_to_their_budget_with_the_rapid_review_under_way(client_as: ClientAs, email: str) -> None:
     rapid_review_under_way()
     client = client_as(email)
     client.get(CASE_PAGE)
@@ -145,7 +144,7 @@ def test_each_person_keeps_to_their_budget_with_the_rapid_review_under_way(clien
 
 
 @pytest.mark.parametrize("email", [BUSINESS_UNIT, PRG_CHAIR, NOTIFIER, CONTRIBUTOR, AUDITOR])
-def test_the_case_page_reads_its_case_decisions_and_clocks_once(client_as: ClientFunc, email: str) -> None:
+def test_the_case_page_reads_its_case_decisions_and_clocks_once(client_as: ClientAs, email: str) -> None:
     rapid_review_under_way()
     client = client_as(email)
     client.get(CASE_PAGE)
@@ -185,7 +184,7 @@ def test_the_case_page_reads_its_case_decisions_and_clocks_once(client_as: Clien
 
 @pytest.mark.parametrize("email", list(BUDGETS))
 @pytest.mark.parametrize("under_way", [False, True], ids=["returns-outstanding", "rapid-review-under-way"])
-def test_the_count_stays_flat_as_the_case_grows(client_as: ClientFunc, email: str, under_way: bool) -> None:
+def test_the_count_stays_flat_as_the_case_grows(client_as: ClientAs, email: str, under_way: bool) -> None:
     case = rapid_review_under_way() if under_way else the_case()
     client = client_as(email)
     client.get(CASE_PAGE)
@@ -196,7 +195,7 @@ def test_the_count_stays_flat_as_the_case_grows(client_as: ClientFunc, email: st
     assert len(after) == len(before), _listing(after)
 
 
-def test_the_grown_case_still_shows_what_was_added(client_as: ClientFunc) -> None:
+def test_the_grown_case_still_shows_what_was_added(client_as: ClientAs) -> None:
     """The rows added by ``grow`` are on the page, so the flat count above is of a page that read them."""
     case = the_case()
     grow(case, times=3)

@@ -20,11 +20,10 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import CHILD_NAME, IDENTIFYING_VALUES, LONDON, SubmitFunc
 from tests.cases.support import found_in, outbox_and_audit_text
-from tests.support import private_storage
+from tests.support import ClientAs, private_storage
 
 pytestmark = pytest.mark.django_db
 
-ClientFunc = Callable[[str], Client]
 MONDAY = datetime(2026, 12, 21, 10, 0, tzinfo=LONDON)
 DECIDED_21_DEC = {"decided_on-day": "21", "decided_on-month": "12", "decided_on-year": "2026"}
 
@@ -39,7 +38,7 @@ def main(response: object) -> str:
 
 
 @time_machine.travel(MONDAY, tick=False)
-def test_the_case_page_shows_clocks_stage_assessment_and_no_names(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_the_case_page_shows_clocks_stage_assessment_and_no_names(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     response = client_as("business.unit@example.org").get(detail(case))
     assert response.status_code == 200
@@ -59,7 +58,7 @@ def test_the_case_page_shows_clocks_stage_assessment_and_no_names(submit: Submit
 
 
 @time_machine.travel(MONDAY, tick=False)
-def test_the_case_page_offers_only_what_this_person_may_do_now(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_the_case_page_offers_only_what_this_person_may_do_now(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     bu = main(client_as("business.unit@example.org").get(detail(case)))
     assert "Start the rapid review</span> \u2013 not possible yet" in bu
@@ -73,7 +72,7 @@ def test_the_case_page_offers_only_what_this_person_may_do_now(submit: SubmitFun
 
 
 @time_machine.travel(MONDAY, tick=False)
-def test_another_partnerships_case_is_not_found_by_guessing_its_url(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_another_partnerships_case_is_not_found_by_guessing_its_url(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     client = client_as("southmoor.business.unit@example.org")
     for name in ("cases:detail", "cases:identifying-details", "cases:la-decision", "cases:duty"):
@@ -86,7 +85,7 @@ def test_another_partnerships_case_is_not_found_by_guessing_its_url(submit: Subm
 
 
 def test_a_police_lead_in_both_partnerships_sees_only_the_current_partnerships_cases(
-    submit: SubmitFunc, client_as: ClientFunc, demo: dict[str, Partnership]
+    submit: SubmitFunc, client_as: ClientAs, demo: dict[str, Partnership]
 ) -> None:
     case = submit(agencies_involved=("Vale and Moor Police (demo)",))
     client = client_as("police.lead@example.org")
@@ -97,7 +96,7 @@ def test_a_police_lead_in_both_partnerships_sees_only_the_current_partnerships_c
 
 
 def test_an_agency_contributor_sees_only_cases_their_organisation_is_involved_in_or_referred(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     involved = submit()
     not_involved = submit(agencies_involved=("Vale and Moor Police (demo)",))
@@ -112,7 +111,7 @@ def test_an_agency_contributor_sees_only_cases_their_organisation_is_involved_in
     assert not_involved.reference not in listing
 
 
-def test_the_reviewer_sees_no_case_yet(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_the_reviewer_sees_no_case_yet(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     client = client_as("reviewer@example.org")
     assert client.get(detail(case)).status_code in (403, 404)
@@ -120,7 +119,7 @@ def test_the_reviewer_sees_no_case_yet(submit: SubmitFunc, client_as: ClientFunc
 
 
 def test_the_case_list_filters_by_stage_and_year_and_searches_reference_or_pseudonym(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     new = submit()
     next_year = submit(at=datetime(2027, 1, 5, 9, 0, tzinfo=LONDON))
@@ -151,7 +150,7 @@ def _list_queries(client: Client) -> int:
 
 
 def test_the_case_list_runs_the_same_number_of_queries_for_3_or_30_cases(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     client = client_as("business.unit@example.org")
     client.get(reverse("cases:list"))  # warm the session
@@ -168,7 +167,7 @@ def make_child() -> ChildData:
 
 @time_machine.travel(MONDAY, tick=False)
 def test_the_case_page_runs_the_same_number_of_queries_however_long_its_history(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     client = client_as("business.unit@example.org")
     case = submit()
@@ -188,7 +187,7 @@ def test_the_case_page_runs_the_same_number_of_queries_however_long_its_history(
 
 
 @time_machine.travel(MONDAY, tick=False)
-def test_identifying_details_need_a_purpose_and_each_view_is_audited(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_identifying_details_need_a_purpose_and_each_view_is_audited(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     client = client_as("prg.chair@example.org")
     url = reverse("cases:identifying-details", kwargs={"reference": case.reference})
@@ -213,7 +212,7 @@ def test_identifying_details_need_a_purpose_and_each_view_is_audited(submit: Sub
 
 @pytest.mark.parametrize("email", ["auditor@example.org", "admin@example.org"])
 def test_roles_without_a_need_cannot_see_identifying_details(
-    submit: SubmitFunc, client_as: ClientFunc, email: str
+    submit: SubmitFunc, client_as: ClientAs, email: str
 ) -> None:
     case = submit()
     url = reverse("cases:identifying-details", kwargs={"reference": case.reference})
@@ -228,7 +227,7 @@ def test_roles_without_a_need_cannot_see_identifying_details(
 
 @time_machine.travel(MONDAY, tick=False)
 def test_the_la_decision_page_records_the_decision_and_the_business_unit_cannot_change_it(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     case = submit()
     url = reverse("cases:la-decision", kwargs={"reference": case.reference})
@@ -246,7 +245,7 @@ def test_the_la_decision_page_records_the_decision_and_the_business_unit_cannot_
 
 
 @time_machine.travel(MONDAY, tick=False)
-def test_routing_through_the_page_starts_the_rapid_review(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_routing_through_the_page_starts_the_rapid_review(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     notifier = client_as("notifier@example.org")
     notifier.post(
@@ -269,7 +268,7 @@ def test_routing_through_the_page_starts_the_rapid_review(submit: SubmitFunc, cl
 
 
 @time_machine.travel(datetime(2027, 1, 4, 10, 0, tzinfo=LONDON), tick=False)
-def test_the_duty_page_asks_why_only_once_the_duty_turns_out_late(submit: SubmitFunc, client_as: ClientFunc) -> None:
+def test_the_duty_page_asks_why_only_once_the_duty_turns_out_late(submit: SubmitFunc, client_as: ClientAs) -> None:
     case = submit()
     client = client_as("business.unit@example.org")
     url = reverse("cases:duty", kwargs={"reference": case.reference})
@@ -287,7 +286,7 @@ def test_the_duty_page_asks_why_only_once_the_duty_turns_out_late(submit: Submit
 
 
 def test_a_document_is_stored_outside_the_web_root_and_downloaded_through_an_audited_view(
-    submit: SubmitFunc, client_as: ClientFunc, settings: object, tmp_path: object
+    submit: SubmitFunc, client_as: ClientAs, settings: object, tmp_path: object
 ) -> None:
     private_storage(settings, tmp_path)
     case = submit()
@@ -333,7 +332,7 @@ def test_a_document_is_stored_outside_the_web_root_and_downloaded_through_an_aud
 )
 def test_documents_of_the_wrong_type_or_empty_are_refused(
     submit: SubmitFunc,
-    client_as: ClientFunc,
+    client_as: ClientAs,
     settings: object,
     tmp_path: object,
     name: str,
@@ -396,7 +395,7 @@ def reject_everything(path: object) -> None:
 
 @time_machine.travel(MONDAY, tick=False)
 def test_a_possible_duplicate_warns_the_business_unit_on_the_case_page_and_can_be_linked(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     first = submit()
     second = submit()

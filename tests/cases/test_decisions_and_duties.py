@@ -24,15 +24,14 @@ from cspr.domain.lifecycle import GROUNDS_MISSING, LA_HAS_NOT_NOTIFIED
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
-from tests.support import at_the_same_moment
+from tests.support import UserAs, at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 
-UserFunc = Callable[[str], Any]
 NOON_21_DEC = datetime(2026, 12, 21, 12, 0, tzinfo=LONDON)
 
 
-def decide(user: UserFunc, case: Case, *, email: str = "notifier@example.org", notify: bool = True, **extra: Any):
+def decide(user: UserAs, case: Case, *, email: str = "notifier@example.org", notify: bool = True, **extra: Any):
     return services.la_decision_record(
         acting=acting_for(user(email)),
         case=case,
@@ -44,7 +43,7 @@ def decide(user: UserFunc, case: Case, *, email: str = "notifier@example.org", n
     )
 
 
-def route(user: UserFunc, case: Case, transition: str, *, email: str = "business.unit@example.org", **extra: Any):
+def route(user: UserAs, case: Case, transition: str, *, email: str = "business.unit@example.org", **extra: Any):
     return services.case_route(
         acting=acting_for(user(email)), case=case, transition=transition, at=NOON_21_DEC, **extra
     )
@@ -58,7 +57,7 @@ def clock(case: Case, clock_id: str) -> CaseClock:
 
 
 def test_the_local_authoritys_notifier_records_its_decision_with_who_when_and_why(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit()
     decision = decide(user, case)
@@ -70,7 +69,7 @@ def test_the_local_authoritys_notifier_records_its_decision_with_who_when_and_wh
 
 
 def test_the_business_unit_may_record_the_first_decision_on_the_las_behalf_naming_the_officer(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit()
     with pytest.raises(CaseActionRefused, match=LA_OFFICER_NEEDED):
@@ -82,7 +81,7 @@ def test_the_business_unit_may_record_the_first_decision_on_the_las_behalf_namin
     assert decision.la_officer_name == "Dana Example"
 
 
-def test_the_business_unit_can_never_override_a_recorded_la_decision(submit: SubmitFunc, user: UserFunc) -> None:
+def test_the_business_unit_can_never_override_a_recorded_la_decision(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case, notify=False)
     with pytest.raises(CaseActionRefused, match=LA_DECISION_NOT_ALLOWED):
@@ -91,7 +90,7 @@ def test_the_business_unit_can_never_override_a_recorded_la_decision(submit: Sub
 
 
 def test_a_correction_is_a_new_decision_by_the_local_authority_and_the_first_is_kept(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit()
     first = decide(user, case, notify=False)
@@ -107,14 +106,14 @@ def test_a_correction_is_a_new_decision_by_the_local_authority_and_the_first_is_
 
 
 @pytest.mark.parametrize("email", ["prg.chair@example.org", "contributor.health@example.org", "auditor@example.org"])
-def test_other_roles_cannot_record_the_la_decision(submit: SubmitFunc, user: UserFunc, email: str) -> None:
+def test_other_roles_cannot_record_the_la_decision(submit: SubmitFunc, user: UserAs, email: str) -> None:
     case = submit()
     with pytest.raises(CaseActionRefused):
         decide(user, case, email=email, la_officer_name="X", la_officer_role="Y")
     assert not Decision.objects.filter(case=case).exists()
 
 
-def test_the_first_la_decision_on_a_referral_starts_the_notified_clocks(submit: SubmitFunc, user: UserFunc) -> None:
+def test_the_first_la_decision_on_a_referral_starts_the_notified_clocks(submit: SubmitFunc, user: UserAs) -> None:
     case = submit(email="contributor.health@example.org", as_referral=True)
     decide(user, case)
     case.refresh_from_db()
@@ -129,7 +128,7 @@ def test_the_first_la_decision_on_a_referral_starts_the_notified_clocks(submit: 
 
 
 def test_the_business_unit_starts_the_rapid_review_only_once_the_la_has_notified(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit()
     with pytest.raises(CaseActionRefused, match=LA_HAS_NOT_NOTIFIED.split(" (")[0]):
@@ -150,7 +149,7 @@ def test_the_business_unit_starts_the_rapid_review_only_once_the_la_has_notified
         transition.delete()
 
 
-def test_not_notifiable_needs_a_reason_and_stops_the_rapid_review_clocks(submit: SubmitFunc, user: UserFunc) -> None:
+def test_not_notifiable_needs_a_reason_and_stops_the_rapid_review_clocks(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case, notify=False)
     with pytest.raises(CaseActionRefused, match="reason"):
@@ -162,7 +161,7 @@ def test_not_notifiable_needs_a_reason_and_stops_the_rapid_review_clocks(submit:
 
 
 def test_a_looked_after_childs_death_keeps_its_sos_and_ofsted_clock_on_the_not_notifiable_path(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit(nature="looked_after_child_death", abuse_or_neglect="no")
     assert case.assessment["notifiable_to_panel"] is False
@@ -195,7 +194,7 @@ def test_a_care_leavers_death_at_24_is_notified_to_the_sos_and_ofsted_only_under
 
 
 def test_a_discretionary_review_needs_section_5_6_grounds_and_is_the_prg_chairs_choice(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit(abuse_or_neglect="no")
     decide(user, case, notify=False)
@@ -218,7 +217,7 @@ def test_a_discretionary_review_needs_section_5_6_grounds_and_is_the_prg_chairs_
     assert CaseTransition.objects.filter(case=case).latest("id").grounds == ["good_practice"]
 
 
-def test_routing_is_atomic_when_the_audit_write_fails(submit: SubmitFunc, user: UserFunc) -> None:
+def test_routing_is_atomic_when_the_audit_write_fails(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case)
     with (
@@ -230,7 +229,7 @@ def test_routing_is_atomic_when_the_audit_write_fails(submit: SubmitFunc, user: 
     assert not CaseTransition.objects.filter(case=case).exists()
 
 
-def test_later_lifecycle_transitions_are_not_taken_through_routing(submit: SubmitFunc, user: UserFunc) -> None:
+def test_later_lifecycle_transitions_are_not_taken_through_routing(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     with pytest.raises(CaseActionRefused, match="not something this page can do"):
         route(user, case, "ratify")
@@ -239,7 +238,7 @@ def test_later_lifecycle_transitions_are_not_taken_through_routing(submit: Submi
 # -- duties and clocks ---------------------------------------------------------------------------------------------
 
 
-def duty(user: UserFunc, case: Case, kind: str, done_on: date, **extra: Any) -> DutyRecord:
+def duty(user: UserAs, case: Case, kind: str, done_on: date, **extra: Any) -> DutyRecord:
     return services.duty_record(
         acting=acting_for(user(extra.pop("email", "notifier@example.org"))),
         case=case,
@@ -250,7 +249,7 @@ def duty(user: UserFunc, case: Case, kind: str, done_on: date, **extra: Any) -> 
     )
 
 
-def test_notifying_the_panel_on_time_stops_its_clock_as_met(submit: SubmitFunc, user: UserFunc) -> None:
+def test_notifying_the_panel_on_time_stops_its_clock_as_met(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case)
     with pytest.raises(CaseActionRefused, match="Panel's reference"):
@@ -263,7 +262,7 @@ def test_notifying_the_panel_on_time_stops_its_clock_as_met(submit: SubmitFunc, 
         duty(user, case, DutyKind.PANEL_NOTIFIED, date(2026, 12, 24), panel_reference="again")
 
 
-def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserFunc) -> None:
+def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case)
     with pytest.raises(CaseActionRefused, match=re.escape(DUTY_LATE_REASON)):
@@ -275,16 +274,14 @@ def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserFunc) -> N
     assert (met.met_on, met.unseal("late_reason")) == (date(2026, 12, 30), "The office was closed.")
 
 
-def test_a_reason_given_for_a_duty_met_on_time_is_not_kept_as_a_late_reason(submit: SubmitFunc, user: UserFunc) -> None:
+def test_a_reason_given_for_a_duty_met_on_time_is_not_kept_as_a_late_reason(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case)
     record = duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 22), late_reason="not late at all")
     assert record.unseal("late_reason") == ""
 
 
-def test_the_panel_cannot_be_recorded_as_notified_when_the_la_decided_not_to(
-    submit: SubmitFunc, user: UserFunc
-) -> None:
+def test_the_panel_cannot_be_recorded_as_notified_when_the_la_decided_not_to(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case, notify=False)
     with pytest.raises(CaseActionRefused, match="decided not to notify"):
@@ -292,7 +289,7 @@ def test_the_panel_cannot_be_recorded_as_notified_when_the_la_decided_not_to(
 
 
 def test_under_wt_2023_notifying_the_panel_starts_the_rapid_review_clocks(
-    submit: SubmitFunc, user: UserFunc, demo: dict[str, Partnership]
+    submit: SubmitFunc, user: UserAs, demo: dict[str, Partnership]
 ) -> None:
     demo["northvale"].preset = "wt-2023"
     demo["northvale"].save()
@@ -305,7 +302,7 @@ def test_under_wt_2023_notifying_the_panel_starts_the_rapid_review_clocks(
 
 
 def test_other_areas_informed_needs_the_area_and_can_be_recorded_more_than_once(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit()
     with pytest.raises(CaseActionRefused, match="which area"):
@@ -315,14 +312,14 @@ def test_other_areas_informed_needs_the_area_and_can_be_recorded_more_than_once(
     assert DutyRecord.objects.filter(case=case, kind=DutyKind.OTHER_AREA_INFORMED).count() == 2
 
 
-def test_an_agency_contributor_cannot_record_duties(submit: SubmitFunc, user: UserFunc) -> None:
+def test_an_agency_contributor_cannot_record_duties(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     with pytest.raises(CaseActionRefused):
         duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 22), email="contributor.health@example.org")
 
 
 def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
-    submit: SubmitFunc, user: UserFunc
+    submit: SubmitFunc, user: UserAs
 ) -> None:
     case = submit()
     bu = acting_for(user("business.unit@example.org"))
@@ -353,7 +350,7 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFunc, user: UserFunc) -> None:
+def test_two_people_moving_one_case_at_once_make_one_transition(submit: SubmitFunc, user: UserAs) -> None:
     """Two business unit officers press "Start the rapid review" together: the row lock lets one through and the
     other finds the case already moved, so there is one transition row, not two."""
     from django.db import connection
@@ -393,7 +390,7 @@ BIDI_OVERRIDE = "\u202e"
     ],
 )
 def test_a_service_called_directly_refuses_text_its_form_would_refuse_and_writes_nothing(
-    submit: SubmitFunc, user: UserFunc, call: str, field: str
+    submit: SubmitFunc, user: UserAs, call: str, field: str
 ) -> None:
     case = submit()
     decide(user, case)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
@@ -19,10 +17,10 @@ from cspr.core.forms import govuk_date
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
+from tests.support import ClientAs
 
 pytestmark = pytest.mark.django_db
 
-ClientFunc = Callable[[str], Client]
 MONDAY = datetime(2026, 12, 21, 10, 0, tzinfo=LONDON)
 FAR = date(2039, 1, 10)
 BU = "business.unit@example.org"
@@ -44,7 +42,7 @@ def between_message(subject: str, *, until_today: bool) -> str:
 @time_machine.travel(MONDAY, tick=False)
 @pytest.mark.parametrize("year_month_day", [(2039, 1, 10), (1, 1, 1), (9999, 12, 31)])
 def test_an_extension_beyond_the_calendar_is_refused_naming_the_field_and_keeps_what_was_typed(
-    submit: SubmitFunc, client_as: ClientFunc, year_month_day: tuple[int, int, int]
+    submit: SubmitFunc, client_as: ClientAs, year_month_day: tuple[int, int, int]
 ) -> None:
     case = submit()
     year, month, day = year_month_day
@@ -62,7 +60,7 @@ def test_an_extension_beyond_the_calendar_is_refused_naming_the_field_and_keeps_
 @time_machine.travel(MONDAY, tick=False)
 @pytest.mark.parametrize("year", [1, 1850, 9999])
 def test_a_duty_done_on_a_date_outside_the_calendar_is_refused_naming_the_field(
-    submit: SubmitFunc, client_as: ClientFunc, year: int
+    submit: SubmitFunc, client_as: ClientAs, year: int
 ) -> None:
     case = submit()
     response = client_as(BU).post(url("duty", case), {"kind": "panel_notified", **parts("done_on", 1, 6, year)})
@@ -74,7 +72,7 @@ def test_a_duty_done_on_a_date_outside_the_calendar_is_refused_naming_the_field(
 
 @time_machine.travel(MONDAY, tick=False)
 def test_a_decision_dated_before_the_calendar_is_refused_naming_the_field(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     case = submit()
     form = {"notify_panel": "yes", "reason": "It meets the criteria", **parts("decided_on", 1, 1, 1)}
@@ -85,7 +83,7 @@ def test_a_decision_dated_before_the_calendar_is_refused_naming_the_field(
 
 @time_machine.travel(MONDAY, tick=False)
 def test_a_case_with_a_clock_already_extended_beyond_the_calendar_still_shows_every_page(
-    submit: SubmitFunc, client_as: ClientFunc
+    submit: SubmitFunc, client_as: ClientAs
 ) -> None:
     case = submit()
     # Saved before the forms refused such dates.

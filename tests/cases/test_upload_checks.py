@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,8 @@ from cspr.rapid_reviews.models import MeetingPaper
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment
 from tests.cases.notification_form_support import page_url, start_draft
 from tests.cases.upload_samples import compound_file, multipart, uploads, word_document, workbook, zip_bomb
-from tests.support import private_storage
+from tests.support import ClientAs, private_storage
 
-ClientAs = Callable[[str], Client]
 CASE = "NVALE-2026-003"
 BU = "business.unit@example.org"
 POLICE = "police.lead@example.org"

@@ -5,13 +5,11 @@ reason, a file that is gone is refused in words (audited once), and a return's v
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
@@ -26,9 +24,8 @@ from cspr.returns.models import ReturnAttachment
 from tests.rapid_reviews import support as rr
 from tests.returns.support import demo_request
 from tests.returns.test_returns import COMPLETE
-from tests.support import private_storage, stored_blobs
+from tests.support import ClientAs, private_storage, stored_blobs
 
-ClientAs = Callable[[str], Client]
 PLAIN = b"Quillon Canarywhistle's chronology, as typed.\n"
 HEALTH = "contributor.health@example.org"
 POLICE = "police.lead@example.org"

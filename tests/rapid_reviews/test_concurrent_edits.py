@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from cspr.accounts.models import User
@@ -16,10 +15,10 @@ from cspr.kernel.edits import StaleEdit
 from cspr.rapid_reviews import services
 from cspr.rapid_reviews.models import RapidReview
 from tests.rapid_reviews.support import CHAIR, MEMBER, REFERENCE, acting_as, at, save, the_case
+from tests.support import ClientAs
 
 pytestmark = pytest.mark.django_db
 
-ClientAs = Callable[[str], Client]
 FIRST = "The chair's summary of the facts, saved first."
 SECOND = "The member's summary, typed at the same time."
 

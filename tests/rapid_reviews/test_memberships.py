@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from cspr.audit.models import AuditEvent
@@ -29,10 +27,10 @@ from tests.rapid_reviews.support import (
     to_awaiting_panel,
     to_prg_decided,
 )
+from tests.support import ClientAs
 
 pytestmark = pytest.mark.django_db
 
-ClientAs = Callable[[str], Client]
 
 # The rule each audited write of the rapid review is checked against (the §4.7 notice goes with the action that
 # decided a local review: here, the ratification).

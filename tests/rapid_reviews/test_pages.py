@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from cspr.audit.models import AuditEvent
@@ -30,10 +29,9 @@ from tests.rapid_reviews.support import (
     the_case,
     to_prg_decided,
 )
+from tests.support import ClientAs
 
 pytestmark = pytest.mark.django_db
-
-ClientAs = Callable[[str], Client]
 
 
 @pytest.fixture(autouse=True)
