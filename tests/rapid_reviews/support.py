@@ -142,6 +142,20 @@ def schedule(case: Case, *, day: date = date(2026, 11, 25), late_reason: str = "
     )
 
 
+def meeting_form(day: str, month: str, year: str) -> dict[str, str]:
+    """What the meeting page posts to schedule the PRG meeting in Room 4 on this date (no reason for lateness)."""
+    return {
+        "scheduled_on-day": day,
+        "scheduled_on-month": month,
+        "scheduled_on-year": year,
+        "starts_at": "14:00",
+        "mode": "in_person",
+        "where": "Room 4, the council offices",
+        "agenda": "Facts, criteria, decision.",
+        "late_reason": "",
+    }
+
+
 def attendance_all(case: Case) -> list[services.AttendanceInput]:
     rows = []
     for org in statutory(case):
@@ -202,17 +216,9 @@ def to_awaiting_panel(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def panel_response(
-    case: Case,
-    kind: str,
-    day: int,
-    *,
-    details: str = "",
-    information_due_on: date | None = None,
-    recorded_day: int | None = None,
-) -> Any:
+def panel_response(case: Case, kind: str, day: int, *, recorded_day: int | None = None, **answer: Any) -> Any:
     """The business unit records the Panel's answer of this kind (or the information sent back to it), received on
-    this day of December 2026.
+    this day of December 2026, with the rest of the ``answer`` (``details``, ``information_due_on``) as given.
 
     It is recorded on the day it came unless `recorded_day` says otherwise."""
     return services.panel_response_record(
@@ -220,9 +226,8 @@ def panel_response(
         case=case,
         kind=kind,
         received_on=date(2026, 12, day),
-        details=details,
-        information_due_on=information_due_on,
         at=at(recorded_day or day, month=12),
+        **answer,
     )
 
 

@@ -20,6 +20,7 @@ from tests.rapid_reviews.support import (
     REFERENCE,
     acting_as,
     at,
+    meeting_form,
     partners,
     person,
     save,
@@ -105,16 +106,7 @@ def test_a_page_records_the_membership_and_the_address_of_the_request(demo: dict
     case = the_case()
     response = client_as(BU).post(
         reverse("rapid_reviews:meeting", kwargs={"reference": REFERENCE}),
-        {
-            "scheduled_on-day": "25",
-            "scheduled_on-month": "11",
-            "scheduled_on-year": "2026",
-            "starts_at": "14:00",
-            "mode": "in_person",
-            "where": "Room 4, the council offices",
-            "agenda": "Facts, criteria, decision.",
-            "late_reason": "",
-        },
+        meeting_form("25", "11", "2026"),
         REMOTE_ADDR="192.0.2.7",
     )
     assert response.status_code == 302

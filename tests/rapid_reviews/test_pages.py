@@ -24,6 +24,7 @@ from tests.rapid_reviews.support import (
     at,
     complete_record,
     hold,
+    meeting_form,
     paper,
     schedule,
     the_case,
@@ -227,16 +228,7 @@ def test_the_overview_query_count_stays_flat_as_actions_grow(
 
 def test_a_meeting_after_its_due_date_asks_for_a_reason_on_the_page(demo: dict, client_as: ClientAs) -> None:
     client = client_as(BU)
-    data = {
-        "scheduled_on-day": "2",
-        "scheduled_on-month": "12",
-        "scheduled_on-year": "2026",
-        "starts_at": "14:00",
-        "mode": "in_person",
-        "where": "Room 4, the council offices",
-        "agenda": "Facts, criteria, decision.",
-        "late_reason": "",
-    }
+    data = meeting_form("2", "12", "2026")
     response = client.post(url("meeting"), data)
     assert response.status_code == 400
     assert "27 November 2026" in response.content.decode()
@@ -275,16 +267,7 @@ def test_recording_the_meeting_held_through_the_page(demo: dict, client_as: Clie
 def test_a_meeting_date_the_clocks_cannot_count_to_is_refused_naming_the_field_and_kept(
     demo: dict, client_as: ClientAs, year: str
 ) -> None:
-    data = {
-        "scheduled_on-day": "10",
-        "scheduled_on-month": "1",
-        "scheduled_on-year": year,
-        "starts_at": "14:00",
-        "mode": "in_person",
-        "where": "Room 4, the council offices",
-        "agenda": "Facts, criteria, decision.",
-        "late_reason": "",
-    }
+    data = meeting_form("10", "1", year)
     response = client_as(BU).post(url("meeting"), data)
     assert response.status_code == 400
     html = response.content.decode()
