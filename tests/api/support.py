@@ -11,11 +11,11 @@ from django.utils import timezone
 from cspr.accounts.models import User
 from cspr.api.services import api_token_issue
 from cspr.cases.models import Case
-from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import notification_submit
 from cspr.kernel.acting import system_acting
 from cspr.partnerships.models import Membership, Partnership
 from cspr.partnerships.scoping import acting_for
+from tests.cases.support import unidentified_child_notification
 
 API_POST_ONLY = frozenset({"api:notification-create"})
 API_CASE_PAGES = frozenset(
@@ -34,18 +34,12 @@ def api_policy_case(partnership: Partnership) -> Case:
     """A case every role that may read cases can see (the health agency is involved, for its contributor)."""
     notifier = User.objects.get(email="notifier@example.org")
     today = timezone.localdate()
-    data = NotificationData(
-        notifier_name="Policy Test",
-        notifier_role="Notifier",
-        notifier_phone="01234 567890",
-        notifier_email="notifier@example.org",
+    data = unidentified_child_notification(
+        "Policy Test",
+        "Known to health services.",
         la_aware_on=today - timedelta(days=1),
         incident_on=today - timedelta(days=2),
-        children=(ChildData(name="", not_yet_identified=True),),
         agencies_involved=("Northvale Integrated Care Board (demo)",),
-        what_is_known="Injuries not explained.",
-        serious_harm_description="A serious injury.",
-        case_outline="Known to health services.",
     )
     return notification_submit(acting=acting_for(notifier), partnership=partnership, data=data, as_referral=False)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,9 +14,28 @@ from django.utils import timezone
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseLink
+from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import document_attach
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.scoping import acting_for
+
+
+def unidentified_child_notification(notifier_name: str, case_outline: str, **changes: Any) -> NotificationData:
+    """A notification with little more than the form needs: one child not yet identified, whose injuries are not
+    explained, made by the Northvale notifier in November 2026 (``changes`` says what else it holds)."""
+    data = NotificationData(
+        notifier_name=notifier_name,
+        notifier_role="Notifier",
+        notifier_phone="01234 567890",
+        notifier_email="notifier@example.org",
+        la_aware_on=date(2026, 11, 2),
+        incident_on=date(2026, 11, 1),
+        children=(ChildData(name="", not_yet_identified=True),),
+        what_is_known="Injuries not explained.",
+        serious_harm_description="A serious injury.",
+        case_outline=case_outline,
+    )
+    return dataclasses.replace(data, **changes)
 
 
 def raw_database_text() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 import rules
@@ -14,13 +13,13 @@ from django.urls import reverse
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseDocument
-from cspr.cases.notification import ChildData, NotificationData
 from cspr.cases.services import document_attach, document_download, notification_submit
 from cspr.core.policy import IDENTIFYING_VIEWERS, URL_POLICY
 from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
 from cspr.kernel.sealing import reading
 from cspr.partnerships.scoping import acting_for
+from tests.cases.support import unidentified_child_notification
 from tests.support import private_storage
 
 ROLE_EMAILS = {person.role: person.email for person in NORTHVALE_PEOPLE if person.email != "police.lead@example.org"}
@@ -101,18 +100,7 @@ def test_an_agency_contributor_is_refused_a_document_of_a_case_not_its_organisat
     case = notification_submit(
         acting=acting_for(User.objects.get(email="notifier@example.org")),
         partnership=demo["northvale"],
-        data=NotificationData(
-            notifier_name="Document Test",
-            notifier_role="Notifier",
-            notifier_phone="01234 567890",
-            notifier_email="notifier@example.org",
-            la_aware_on=date(2026, 11, 2),
-            incident_on=date(2026, 11, 1),
-            children=(ChildData(name="", not_yet_identified=True),),
-            what_is_known="Injuries not explained.",
-            serious_harm_description="A serious injury.",
-            case_outline="No agency named yet.",
-        ),
+        data=unidentified_child_notification("Document Test", "No agency named yet."),
         as_referral=False,
     )
     kept = document_attach(

@@ -20,7 +20,6 @@ from cspr.audit.models import AuditEvent
 from cspr.audit.services import IdentifyingDetailInAudit, audit_record
 from cspr.cases import services
 from cspr.cases.models import Case, CaseClock, CaseDocument
-from cspr.cases.notification import ChildData, NotificationData
 from cspr.core.policy import URL_POLICY, policy_for
 from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
@@ -30,7 +29,7 @@ from cspr.partnerships.scoping import acting_for
 from cspr.rapid_reviews import services as rapid_review_services
 from cspr.rapid_reviews.models import MeetingAttendance
 from tests.api.support import api_client_for
-from tests.cases.support import raw_database_text
+from tests.cases.support import raw_database_text, unidentified_child_notification
 from tests.rapid_reviews import support as rr
 from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY
 
@@ -102,19 +101,11 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
     services.notification_submit(
         acting=as_notifier,
         partnership=northvale,
-        data=NotificationData(
-            notifier_name="Canary Test",
-            notifier_role="Notifier",
-            notifier_phone="01234 567890",
-            notifier_email="notifier@example.org",
-            la_aware_on=date(2026, 11, 2),
-            incident_on=date(2026, 11, 1),
-            children=(ChildData(name="", not_yet_identified=True),),
+        data=unidentified_child_notification(
+            "Canary Test",
+            "Known to health services.",
             agencies_involved=("Northvale Integrated Care Board (demo)", f"{CANARY}'s nursery"),
             parallel_processes=(f"{CANARY} inquiry",),
-            what_is_known="Injuries not explained.",
-            serious_harm_description="A serious injury.",
-            case_outline="Known to health services.",
         ),
         as_referral=False,
     )
