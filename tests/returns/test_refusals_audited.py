@@ -71,33 +71,29 @@ def test_another_partnerships_chronology_entry_is_refused_and_audited(
 
 
 @pytest.mark.parametrize("name", ["returns:attachment", "returns:attachment-remove"])
-def test_another_organisations_attachment_is_refused_and_audited(
-    client_as: Callable[[str], Client], demo: dict[str, Partnership], name: str
+@pytest.mark.parametrize(
+    ("working_in", "reason"),
+    [
+        ("northvale", "no such attachment on this return"),
+        ("southmoor", "no such information request for an organisation this person answers for"),
+    ],
+)
+def test_another_organisations_or_partnerships_attachment_is_refused_and_audited(
+    client_as: Callable[[str], Client], demo: dict[str, Partnership], name: str, working_in: str, reason: str
 ) -> None:
+    """The police lead, working in Northvale or in Southmoor, tries another organisation's attachment through a
+    Northvale request of its own: refused, audited in the partnership it works in, and the attachment kept."""
     attachment = attachment_on(demo_request())
     own = demo_request(POLICE_ORGANISATION)
-    police = police_in(client_as, demo["northvale"])
+    police = police_in(client_as, demo[working_in])
     url = reverse(name, kwargs={"request_uuid": own.uuid, "attachment_uuid": attachment.uuid})
     response = police.post(url) if name.endswith("remove") else police.get(url)
     assert response.status_code == 404
     assert ReturnAttachment.objects.filter(pk=attachment.pk).exists()
     event = refusal("returns.returnattachment", attachment.uuid)
-    assert event.details["reason"] == "no such attachment on this return"
+    assert event.partnership_id == demo[working_in].id
+    assert event.details["reason"] == reason
     assert "Policy test file" not in str(event.details)  # the title is the attachment's content, never audited
-
-
-@pytest.mark.parametrize("name", ["returns:attachment", "returns:attachment-remove"])
-def test_another_partnerships_attachment_is_refused_and_audited(
-    client_as: Callable[[str], Client], demo: dict[str, Partnership], name: str
-) -> None:
-    attachment = attachment_on(demo_request())
-    own_in_northvale = demo_request(POLICE_ORGANISATION)
-    police = police_in(client_as, demo["southmoor"])
-    url = reverse(name, kwargs={"request_uuid": own_in_northvale.uuid, "attachment_uuid": attachment.uuid})
-    response = police.post(url) if name.endswith("remove") else police.get(url)
-    assert response.status_code == 404
-    event = refusal("returns.returnattachment", attachment.uuid)
-    assert event.partnership_id == demo["southmoor"].id
 
 
 def test_another_partnerships_case_attachment_is_refused_and_audited(
