@@ -31,6 +31,12 @@ NOTIFIER = "notifier@example.org"
 BAD = uploads()
 
 
+@pytest.fixture(autouse=True)
+def kept_in_tmp_path(settings: Any, tmp_path: Path) -> None:
+    """Every test here keeps files in its own private folder."""
+    private_storage(settings, tmp_path)
+
+
 def _police_request() -> InformationRequest:
     return InformationRequest.objects.get(case__reference=CASE, organisation__name="Vale and Moor Police (demo)")
 
@@ -71,9 +77,8 @@ def _files(root: Path) -> list[Path]:
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("bad", sorted(BAD))
 def test_each_bad_upload_is_refused_on_every_upload_page_with_nothing_kept(
-    demo: Any, client_as: ClientAs, settings: Any, tmp_path: Path, page: str, bad: str
+    demo: Any, client_as: ClientAs, tmp_path: Path, page: str, bad: str
 ) -> None:
-    private_storage(settings, tmp_path)
     client, url, fields = _page(page, client_as)
     before = _rows()
     name, content = BAD[bad]
@@ -101,9 +106,8 @@ def test_each_bad_upload_is_refused_on_every_upload_page_with_nothing_kept(
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("filename", ["../x.pdf", "C:\\x.pdf", "/etc/x.pdf", "..\\..\\x.pdf", "x\x07.pdf", "../"])
 def test_a_file_name_with_a_path_or_control_characters_is_refused_not_renamed(
-    demo: Any, client_as: ClientAs, settings: Any, tmp_path: Path, page: str, filename: str
+    demo: Any, client_as: ClientAs, tmp_path: Path, page: str, filename: str
 ) -> None:
-    private_storage(settings, tmp_path)
     client, url, fields = _page(page, client_as)
     before = _rows()
     content = b"date,event\n2026-01-02,Seen\n" if page == "chronology import" else b"%PDF-1.7\n%a real enough pdf\n"
@@ -118,9 +122,8 @@ def test_a_file_name_with_a_path_or_control_characters_is_refused_not_renamed(
 
 
 def test_the_same_pdf_with_a_plain_name_is_kept_so_the_refusal_was_the_name(
-    demo: Any, client_as: ClientAs, settings: Any, tmp_path: Path
+    demo: Any, client_as: ClientAs, tmp_path: Path
 ) -> None:
-    private_storage(settings, tmp_path)
     client, url, fields = _page("case document", client_as)
     body, content_type = multipart(fields, file_field="file", filename="x.pdf", content=b"%PDF-1.7\n%fine\n")
     assert client.post(url, data=body, content_type=content_type).status_code == 302
@@ -155,9 +158,8 @@ def _store(name: str, content: bytes) -> CheckedUpload:
     ],
 )
 def test_every_allowed_kind_is_kept_with_the_content_type_of_what_it_is(
-    settings: Any, tmp_path: Path, name: str, content: bytes, content_type: str
+    tmp_path: Path, name: str, content: bytes, content_type: str
 ) -> None:
-    private_storage(settings, tmp_path)
     assert _store(name, content).content_type == content_type
 
 
@@ -185,18 +187,16 @@ def test_every_allowed_kind_is_kept_with_the_content_type_of_what_it_is(
     ],
 )
 def test_a_file_is_refused_unless_its_name_and_content_agree_on_an_allowed_kind(
-    settings: Any, tmp_path: Path, name: str, content: bytes
+    tmp_path: Path, name: str, content: bytes
 ) -> None:
-    private_storage(settings, tmp_path)
     with pytest.raises(documents.FileRejected):
         _store(name, content)
     assert _files(tmp_path) == []
 
 
-def test_office_files_with_macros_are_refused(settings: Any, tmp_path: Path) -> None:
+def test_office_files_with_macros_are_refused(tmp_path: Path) -> None:
     import zipfile
 
-    private_storage(settings, tmp_path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(word_document())) as source, zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
@@ -208,11 +208,10 @@ def test_office_files_with_macros_are_refused(settings: Any, tmp_path: Path) -> 
 
 
 def test_a_zip_bomb_is_refused_from_its_directory_without_being_expanded(
-    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import zipfile
 
-    private_storage(settings, tmp_path)
     bomb = zip_bomb()
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w") as archive:
@@ -234,9 +233,7 @@ def test_a_zip_bomb_is_refused_from_its_directory_without_being_expanded(
     assert _files(tmp_path) == []
 
 
-def test_the_store_refuses_a_path_in_a_name_given_to_it_directly(settings: Any, tmp_path: Path) -> None:
-    private_storage(settings, tmp_path)
-
+def test_the_store_refuses_a_path_in_a_name_given_to_it_directly(tmp_path: Path) -> None:
     class Named(io.BytesIO):
         name = "../../etc/x.pdf"
         size = 9
