@@ -41,6 +41,17 @@ def acting(email: str) -> Acting:
     return acting_for(User.objects.get(email=email), client_ip=ADDRESS)
 
 
+def decide(case: Case, email: str, **decision: Any) -> None:
+    """This person records the local authority's decision on the case, on 18 December 2026."""
+    services.la_decision_record(
+        acting=acting(email),
+        case=case,
+        decided_on=date(2026, 12, 18),
+        recorded_at=datetime(2026, 12, 18, 17, 0, tzinfo=LONDON),
+        **decision,
+    )
+
+
 def last_event(verb: str) -> AuditEvent:
     return AuditEvent.objects.filter(verb=verb).latest("id")
 
@@ -66,14 +77,7 @@ def test_the_las_decision_records_the_notifiers_membership_even_for_a_notifier_a
 ) -> None:
     case = submit()
     also("notifier@example.org", Role.BUSINESS_UNIT, northvale)
-    services.la_decision_record(
-        acting=acting("notifier@example.org"),
-        case=case,
-        notify_panel=True,
-        decided_on=date(2026, 12, 18),
-        reason="Neglect is suspected.",
-        recorded_at=datetime(2026, 12, 18, 17, 0, tzinfo=LONDON),
-    )
+    decide(case, "notifier@example.org", notify_panel=True, reason="Neglect is suspected.")
     recorded("case.la_decision_recorded", membership("notifier@example.org", Role.NOTIFIER, northvale))
 
 
@@ -81,15 +85,13 @@ def test_a_decision_on_the_las_behalf_records_the_business_unit_membership(
     submit: SubmitFunc, northvale: Partnership, auditor_in_the_business_unit: Membership
 ) -> None:
     case = submit()
-    services.la_decision_record(
-        acting=acting("auditor@example.org"),
-        case=case,
+    decide(
+        case,
+        "auditor@example.org",
         notify_panel=False,
-        decided_on=date(2026, 12, 18),
         reason="Not notifiable.",
         la_officer_name="Dana Example",
         la_officer_role="Head of children's services",
-        recorded_at=datetime(2026, 12, 18, 17, 0, tzinfo=LONDON),
     )
     recorded("case.la_decision_recorded", auditor_in_the_business_unit)
 
