@@ -62,18 +62,20 @@ def test_a_person_with_memberships_in_two_partnerships_gets_a_token_for_the_one_
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("email", "partnership", "more", "message"),
     [
-        (["--email", "nobody@example.org", "--partnership", "NVALE"], "No active account"),
-        (["--email", "notifier@example.org", "--partnership", "NOPE"], "No partnership"),
-        (["--email", "notifier@example.org", "--partnership", "SMOOR"], "no active membership"),
-        (["--email", "notifier@example.org", "--partnership", "NVALE", "--role", "auditor"], "no active membership"),
-        (["--email", "notifier@example.org", "--partnership", "NVALE", "--by", "auditor@example.org"], "superuser"),
+        ("nobody@example.org", "NVALE", [], "No active account"),
+        ("notifier@example.org", "NOPE", [], "No partnership"),
+        ("notifier@example.org", "SMOOR", [], "no active membership"),
+        ("notifier@example.org", "NVALE", ["--role", "auditor"], "no active membership"),
+        ("notifier@example.org", "NVALE", ["--by", "auditor@example.org"], "superuser"),
     ],
 )
-def test_issue_refuses_what_it_cannot_do(demo: dict[str, Partnership], args: list[str], message: str) -> None:
+def test_issue_refuses_what_it_cannot_do(
+    demo: dict[str, Partnership], email: str, partnership: str, more: list[str], message: str
+) -> None:
     with pytest.raises(CommandError, match=message):
-        issue(*args)
+        issue("--email", email, "--partnership", partnership, *more)
     assert not ApiToken.objects.exists()
 
 
