@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cspr.accounts.models import User
+from cspr.files import services
 from cspr.files.models import Purpose, StoredFile
 from cspr.files.services import stored_file_create
 from cspr.kernel.acting import Acting
@@ -37,6 +38,15 @@ def store(settings: Any, tmp_path: Path) -> Path:
 def blobs(root: Path) -> list[Path]:
     """Every file under a storage folder (or a checking folder)."""
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def audit_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on in the test, the file services cannot write to the audit trail (``monkeypatch.undo()`` mends it)."""
+
+    def failing_audit(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit trail could not be written")
+
+    monkeypatch.setattr(services, "audit", failing_audit)
 
 
 @pytest.fixture

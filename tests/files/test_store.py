@@ -17,7 +17,6 @@ from django.core.files.storage import storages
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.domain.roles import Role
-from cspr.files import services
 from cspr.files.crypto import MAGIC, blob_key_id
 from cspr.files.models import Purpose, StoredFile
 from cspr.files.services import (
@@ -34,7 +33,7 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases import upload_samples
 from tests.cases.support import raw_database_text
-from tests.files.conftest import CONTENTS, FILE_NAME, TITLE, blobs, text_upload
+from tests.files.conftest import CONTENTS, FILE_NAME, TITLE, audit_fails, blobs, text_upload
 
 KeepFunc = Callable[..., StoredFile]
 
@@ -333,10 +332,7 @@ def test_a_record_that_rolls_back_leaves_no_blob_no_row_and_no_audit_event(
 def test_a_failure_while_recording_the_file_removes_its_blob(
     keep: KeepFunc, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def failing_audit(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("the audit trail could not be written")
-
-    monkeypatch.setattr(services, "audit", failing_audit)
+    audit_fails(monkeypatch)
     with pytest.raises(RuntimeError):
         keep()
     assert blobs(store) == []
@@ -368,10 +364,7 @@ def test_a_removal_that_rolls_back_keeps_the_file_whole(
 ) -> None:
     stored_file = keep()
 
-    def failing_audit(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("the audit trail could not be written")
-
-    monkeypatch.setattr(services, "audit", failing_audit)
+    audit_fails(monkeypatch)
     with pytest.raises(RuntimeError):
         stored_file_remove(acting=business_unit, stored_file=stored_file)
     assert StoredFile.objects.filter(pk=stored_file.pk).exists()
