@@ -1,7 +1,5 @@
-from django.urls import path
-
 from cspr.audit import views
 
 app_name = "audit"
 
-urlpatterns = [path("", views.trail, name="trail")]
+urlpatterns = views.routes.urlpatterns()

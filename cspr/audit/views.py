@@ -8,12 +8,16 @@ from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_partnership
 from cspr.core.pagination import paginate
+from cspr.core.routes import Routes
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.pages import partnership_page
+
+routes = Routes()
 
 PAGE_SIZE = 50
 
 
+@routes.page("", name="trail")
 @partnership_page("audit.view_trail", refusal="not allowed to read the audit trail")
 def trail(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     page, pagination = paginate(request, audit_events_for_partnership(partnership_id=partnership.id), PAGE_SIZE)

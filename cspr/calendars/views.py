@@ -13,11 +13,15 @@ from cspr.calendars.forms import ClosureDayForm
 from cspr.core.form_views import form_page
 from cspr.core.forms import govuk_date
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.kernel.acting import acting_from_request
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.pages import partnership_page
 
+routes = Routes()
 
+
+@routes.page("", name="closure-days")
 @partnership_page("partnerships.view_partnership", refusal="not a member of the partnership")
 def closure_days(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     can_edit = request.user.has_perm("calendars.edit_closure_days", partnership)
@@ -27,6 +31,7 @@ def closure_days(request: HttpRequest, partnership: Partnership) -> HttpResponse
     return render(request, "calendars/closure_days.html", context)
 
 
+@routes.page("add/", name="closure-day-add")
 @require_POST
 @partnership_page("calendars.edit_closure_days", refusal="not allowed to change closure days")
 def closure_day_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
@@ -50,6 +55,7 @@ def closure_day_add(request: HttpRequest, partnership: Partnership) -> HttpRespo
     )
 
 
+@routes.page("<int:closure_day_id>/remove/", name="closure-day-remove")
 @require_POST
 @partnership_page("calendars.edit_closure_days", refusal="not allowed to change closure days")
 def closure_day_remove(request: HttpRequest, partnership: Partnership, closure_day_id: int) -> HttpResponse:

@@ -1,9 +1,5 @@
-from django.urls import path
-
 from cspr.messaging import views
 
 app_name = "messaging"
 
-urlpatterns = [
-    path("undeliverable/", views.undeliverable, name="undeliverable"),
-]
+urlpatterns = views.routes.urlpatterns()

@@ -7,10 +7,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cspr.core.pagination import paginate
+from cspr.core.routes import Routes
 from cspr.messaging.models import MessageStatus
 from cspr.messaging.selectors import undeliverable_messages
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.pages import partnership_page
+
+routes = Routes()
 
 PAGE_SIZE = 50
 
@@ -21,6 +24,7 @@ STATUS_WORDS = {
 }
 
 
+@routes.page("undeliverable/", name="undeliverable")
 @partnership_page("messaging.view_undeliverable", refusal="not allowed to see undelivered messages")
 def undeliverable(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     flagged = undeliverable_messages(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]

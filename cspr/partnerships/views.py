@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.core.form_views import form_page
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.domain.roles import Role
 from cspr.kernel.acting import acting_from_request
 from cspr.partnerships import selectors, services
@@ -26,9 +27,12 @@ from cspr.partnerships.models import Membership, Partnership
 from cspr.partnerships.pages import partnership_page
 from cspr.partnerships.scoping import CURRENT_PARTNERSHIP_SESSION_KEY
 
+routes = Routes()
+
 PEOPLE_PAGE_SIZE = 50
 
 
+@routes.page("", name="overview")
 @partnership_page("partnerships.view_partnership", refusal="not a member of the partnership")
 def overview(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     links = selectors.partnership_organisations(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
@@ -51,6 +55,7 @@ def overview(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "partnerships/overview.html", context)
 
 
+@routes.page("people/", name="people")
 @partnership_page("partnerships.view_people", refusal="not allowed to see this partnership's people")
 def people(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     memberships = selectors.partnership_memberships(scope=request.scope, partnership_id=partnership.id)  # type: ignore[attr-defined]
@@ -65,6 +70,24 @@ def people(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "partnerships/people.html", context)
 
 
+@routes.page("switch/", name="switch")
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    """Work in another of one's own partnerships (kept in the session), never one the person is not a member of."""
+    try:
+        partnership_id = int(request.POST.get("partnership", ""))
+    except ValueError:
+        partnership_id = None
+    if not acting_from_request(request).scope.can_see_partnership(partnership_id):
+        return refuse(request, reason="switch to a partnership the person is not a member of", status=404)
+    request.session[CURRENT_PARTNERSHIP_SESSION_KEY] = partnership_id
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "core:home")
+
+
+@routes.page("people/invite/", name="invite")
 @require_http_methods(["GET", "POST"])
 @partnership_page("partnerships.manage_people", refusal="not allowed to invite people")
 def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
@@ -111,6 +134,7 @@ def _membership_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
+@routes.page("people/<int:membership_id>/change/", name="membership-change")
 @require_http_methods(["GET", "POST"])
 @_membership_page
 def membership_change(request: HttpRequest, partnership: Partnership, membership: Membership) -> HttpResponse:
@@ -129,6 +153,7 @@ def membership_change(request: HttpRequest, partnership: Partnership, membership
     )
 
 
+@routes.page("people/<int:membership_id>/disable/", name="membership-disable")
 @require_http_methods(["GET", "POST"])
 @_membership_page
 def membership_disable(request: HttpRequest, partnership: Partnership, membership: Membership) -> HttpResponse:
@@ -141,6 +166,7 @@ def membership_disable(request: HttpRequest, partnership: Partnership, membershi
     return render(request, "partnerships/membership_disable.html", context)
 
 
+@routes.page("people/<int:membership_id>/enable/", name="membership-enable")
 @require_POST
 @_membership_page
 def membership_enable(request: HttpRequest, partnership: Partnership, membership: Membership) -> HttpResponse:
@@ -160,6 +186,7 @@ def _membership_set_active(request: HttpRequest, membership: Membership, *, acti
     return redirect("partnerships:people")
 
 
+@routes.page("invitation/<str:token>/", name="invitation-accept")
 @sensitive_post_parameters("password", "password_again")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -187,19 +214,3 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"invitation": invitation, "form": form}
     return render(request, "partnerships/invitation_accept.html", context, status=status)
-
-
-@require_POST
-def switch(request: HttpRequest) -> HttpResponse:
-    """Work in another of one's own partnerships (kept in the session), never one the person is not a member of."""
-    try:
-        partnership_id = int(request.POST.get("partnership", ""))
-    except ValueError:
-        partnership_id = None
-    if not acting_from_request(request).scope.can_see_partnership(partnership_id):
-        return refuse(request, reason="switch to a partnership the person is not a member of", status=404)
-    request.session[CURRENT_PARTNERSHIP_SESSION_KEY] = partnership_id
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = ""
-    return redirect(target or "core:home")

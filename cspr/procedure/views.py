@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from cspr.calendars.services import CalendarChangeRefused, clock_override_set
 from cspr.core.form_views import form_page
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.presets import PresetOverrideError, UnknownClockError
 from cspr.partnerships.models import Partnership
@@ -17,7 +18,10 @@ from cspr.partnerships.pages import partnership_page
 from cspr.procedure import selectors, services
 from cspr.procedure.forms import ClockOverrideForm, CriterionWordingForm
 
+routes = Routes()
 
+
+@routes.page("", name="overview")
 @partnership_page("partnerships.view_partnership", refusal="not a member of the partnership")
 def overview(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     context = {
@@ -28,6 +32,7 @@ def overview(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "procedure/overview.html", context)
 
 
+@routes.page("clocks/<slug:clock_id>/", name="clock-edit")
 @require_http_methods(["GET", "POST"])
 @partnership_page("procedure.edit_procedure", refusal="not allowed to change the procedure")
 def clock_edit(request: HttpRequest, partnership: Partnership, clock_id: str) -> HttpResponse:
@@ -50,6 +55,7 @@ def clock_edit(request: HttpRequest, partnership: Partnership, clock_id: str) ->
     )
 
 
+@routes.page("criteria/<slug:code>/", name="criterion-edit")
 @require_http_methods(["GET", "POST"])
 @partnership_page("procedure.edit_procedure", refusal="not allowed to change the procedure")
 def criterion_edit(request: HttpRequest, partnership: Partnership, code: str) -> HttpResponse:

@@ -1,10 +1,5 @@
-from django.urls import path
-
 from cspr.web import views
 
 app_name = "core"
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-]
+urlpatterns = views.routes.urlpatterns()

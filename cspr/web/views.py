@@ -11,19 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cspr.accounts.selectors import second_factor_offered
+from cspr.core.routes import Routes
 from cspr.partnerships.selectors import partnerships_visible, user_memberships
 
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the process answers and the database accepts one cheap query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return JsonResponse({"status": "ok"})
+routes = Routes()
 
 
+@routes.page("", name="home")
 def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     memberships = list(user_memberships(scope=scope))
@@ -36,6 +30,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "offer_second_factor": second_factor_offered(user=request.user),
     }
     return render(request, "core/home.html", context)
+
+
+@routes.page("healthz", name="healthz")
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the process answers and the database accepts one cheap query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok"})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
