@@ -69,7 +69,10 @@ from cspr.accounts.sessions import (
 )
 from cspr.accounts.signals import SESSION_END_REASON_ATTRIBUTE
 from cspr.accounts.web import session_cycle, sign_in_complete
+from cspr.core.routes import Routes
 from cspr.kernel.acting import acting_from_request
+
+routes = Routes()
 
 RESET_TOKEN_SESSION_KEY = "cspr_password_reset_token"  # noqa: S105 - a session key's name
 RECOVERY_CODES_LOW = 3
@@ -103,6 +106,20 @@ def _second_factor_passed(request: HttpRequest, device: Any) -> None:
     sign_in_complete(request, request.user)  # type: ignore[arg-type]
 
 
+@routes.page("", name="account")
+@never_cache
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "has_app": has_totp_device(user=user),
+        "recovery_codes_left": recovery_codes_left(user=user),
+        "second_factor_required": second_factor_required(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@routes.page("sign-in/", name="sign-in")
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -123,6 +140,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request) or ""}, status=status)
 
 
+@routes.page("sign-out/", name="sign-out")
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     # logout() flushes the session row on the server, not just the cookie.
@@ -130,10 +148,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:signed-out")
 
 
+@routes.page("signed-out/", name="signed-out")
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html", {})
 
 
+@routes.page("timed-out/", name="timed-out")
 @require_GET
 def timed_out(request: HttpRequest) -> HttpResponse:
     """Where the session-limits middleware and the timeout warning send a person whose session ended."""
@@ -149,6 +169,7 @@ def timed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/timed_out.html", context)
 
 
+@routes.page("access-removed/", name="access-removed")
 @require_GET
 def access_removed(request: HttpRequest) -> HttpResponse:
     """Where a person lands whose session ended because their access to its partnership was removed.
@@ -213,12 +234,14 @@ def _verify_page(
     return render(request, template, {"form": form, "next": target or ""}, status=status)
 
 
+@routes.page("second-factor/", name="second-factor")
 @_code_step
 def second_factor(request: HttpRequest) -> HttpResponse:
     """The code from the authenticator app, asked for at every sign-in."""
     return _verify_page(request, SecondFactorMethod.TOTP, SecurityCodeForm, "accounts/second_factor.html")
 
 
+@routes.page("second-factor/recovery-code/", name="second-factor-recovery")
 @_code_step
 def second_factor_recovery(request: HttpRequest) -> HttpResponse:
     """A single-use recovery code instead of the app's code."""
@@ -252,6 +275,7 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first_time: 
 PENDING_TOTP_SESSION_KEY = "accounts.pending_totp_device"
 
 
+@routes.page("second-factor/set-up/", name="second-factor-set-up")
 @_code_step
 def second_factor_set_up(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), confirm with a current code.
@@ -291,6 +315,7 @@ def second_factor_set_up(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/second_factor_set_up.html", context, status=400 if form.errors else 200)
 
 
+@routes.page("recovery-codes/", name="recovery-codes")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -309,18 +334,6 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery_codes.html", context)
 
 
-@never_cache
-@require_GET
-def account(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "has_app": has_totp_device(user=user),
-        "recovery_codes_left": recovery_codes_left(user=user),
-        "second_factor_required": second_factor_required(),
-    }
-    return render(request, "accounts/account.html", context)
-
-
 # --- Session limits -----------------------------------------------------------------------
 
 
@@ -328,6 +341,7 @@ def _session_state(request: HttpRequest) -> dict[str, Any]:
     return {"signed_in": True, **session_seconds_left(request.session, now_seconds())}
 
 
+@routes.page("session/", name="session-status")
 @never_cache
 @require_GET
 def session_status(request: HttpRequest) -> JsonResponse:
@@ -335,6 +349,7 @@ def session_status(request: HttpRequest) -> JsonResponse:
     return JsonResponse(_session_state(request))
 
 
+@routes.page("session/keep-alive/", name="session-keep-alive")
 @never_cache
 @require_POST
 def session_keep_alive(request: HttpRequest) -> JsonResponse:
@@ -346,6 +361,7 @@ def session_keep_alive(request: HttpRequest) -> JsonResponse:
 # --- Passwords ------------------------------------------------------------------------------
 
 
+@routes.page("password/", name="password-change")
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @csrf_protect
 @never_cache
@@ -382,6 +398,7 @@ def _build_reset_url(request: HttpRequest) -> Any:
     return build
 
 
+@routes.page("password-reset/", name="password-reset")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -402,29 +419,24 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset.html", {"form": form}, status=status)
 
 
+@routes.page("password-reset/sent/", name="password-reset-sent")
 @require_GET
 def password_reset_sent(request: HttpRequest) -> HttpResponse:
     context = {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
     return render(request, "accounts/password_reset_sent.html", context)
 
 
+@routes.page("password-reset/done/", name="password-reset-done")
+@require_GET
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html", {})
+
+
 def _reset_link_invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset_invalid.html", {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60})
 
 
-@never_cache
-@require_GET
-def password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The e-mailed link. A good token moves into the session and out of the address bar (as Django does)."""
-    user = user_for_password_reset(uidb64=uidb64)
-    if user is None or not password_reset_token_valid(user=user, token=token):
-        return _reset_link_invalid(request)
-    if request.user.is_authenticated:
-        logout(request)
-    request.session[RESET_TOKEN_SESSION_KEY] = token
-    return redirect("accounts:password-reset-set", uidb64=uidb64)
-
-
+@routes.page("password-reset/<str:uidb64>/set-password/", name="password-reset-set")
 @sensitive_post_parameters("new_password1", "new_password2")
 @csrf_protect
 @never_cache
@@ -445,6 +457,16 @@ def password_reset_set(request: HttpRequest, uidb64: str) -> HttpResponse:
     return render(request, "accounts/password_reset_set.html", {"form": form}, status=status)
 
 
+# After set-password/, as this route would match that address too.
+@routes.page("password-reset/<str:uidb64>/<str:token>/", name="password-reset-link")
+@never_cache
 @require_GET
-def password_reset_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/password_reset_done.html", {})
+def password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The e-mailed link. A good token moves into the session and out of the address bar (as Django does)."""
+    user = user_for_password_reset(uidb64=uidb64)
+    if user is None or not password_reset_token_valid(user=user, token=token):
+        return _reset_link_invalid(request)
+    if request.user.is_authenticated:
+        logout(request)
+    request.session[RESET_TOKEN_SESSION_KEY] = token
+    return redirect("accounts:password-reset-set", uidb64=uidb64)
