@@ -26,6 +26,7 @@ from cspr.cases.pages import case_page
 from cspr.core.downloads import content_attachment, kept_file_attachment
 from cspr.core.form_views import form_page, posted, posted_files, refusal_to_form
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
@@ -36,6 +37,8 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
+
+routes = Routes()
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 
@@ -89,6 +92,7 @@ def _children(case: Case) -> list[Child]:
 # -- overview --------------------------------------------------------------------------------------------------------
 
 
+@routes.page("", name="overview")
 @case_page("rapid_reviews.view")
 def overview(request: HttpRequest, case: Case) -> HttpResponse:
     scope = _scope(request)
@@ -219,6 +223,7 @@ def _section_values(part: Section, form: Any, case: Case) -> dict[str, Any]:
     }
 
 
+@routes.page("record/<slug:section>/", name="section")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.edit")
@@ -276,6 +281,7 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
     return _render(request, "section.html", context, status=409 if stale else None)
 
 
+@routes.page("check/", name="check")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.view")
@@ -311,6 +317,7 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
 # -- the PRG meeting -------------------------------------------------------------------------------------------------
 
 
+@routes.page("meeting/", name="meeting")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.organise_meeting")
@@ -349,6 +356,7 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("meeting/held/", name="meeting-held")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.organise_meeting")
@@ -393,6 +401,7 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("meeting/papers/add/", name="paper-upload")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.organise_meeting")
@@ -412,6 +421,7 @@ def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("meeting/papers/<uuid:paper_uuid>/", name="paper-download")
 @case_page("rapid_reviews.read_papers")
 def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpResponse | FileResponse:
     paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
@@ -427,6 +437,7 @@ def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpRes
 # -- ratification ------------------------------------------------------------------------------------------------
 
 
+@routes.page("sign-off/", name="sign-off")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.sign_off")
@@ -462,6 +473,7 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("ratify/", name="ratify")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.sign_off")
@@ -489,6 +501,7 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("rationale-sent/", name="rationale-sent")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.correspond_with_panel")
@@ -543,6 +556,7 @@ def _docx_response(case: Case, record: presenters.RecordDocument, *, identifying
     return content_attachment(content, filename=filename, content_type=wordfile.CONTENT_TYPE)
 
 
+@routes.page("document/", name="document")
 @case_page("rapid_reviews.view")
 def document(request: HttpRequest, case: Case) -> HttpResponse:
     """The Word document without identifying details (pseudonyms only); each download audited."""
@@ -551,6 +565,7 @@ def document(request: HttpRequest, case: Case) -> HttpResponse:
     return _docx_response(case, record, identifying=False)
 
 
+@routes.page("document/with-identifying-details/", name="document-identifying")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.identifying_document")
@@ -578,6 +593,7 @@ def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("print/", name="print")
 @case_page("rapid_reviews.view")
 def print_view(request: HttpRequest, case: Case) -> HttpResponse:
     services.rapid_review_document_open(
@@ -589,6 +605,7 @@ def print_view(request: HttpRequest, case: Case) -> HttpResponse:
     return response
 
 
+@routes.page("panel/sent/", name="submit")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.correspond_with_panel")
@@ -614,6 +631,7 @@ def submit(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("panel/response/", name="panel-response")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.correspond_with_panel")
@@ -640,6 +658,7 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("close/", name="close")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.close_criteria_not_met")
@@ -657,6 +676,7 @@ def close(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page("family/", name="family")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.record_family_told")
