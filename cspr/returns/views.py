@@ -28,6 +28,7 @@ from cspr.core.downloads import content_attachment, kept_file_attachment
 from cspr.core.form_views import form_page, posted, posted_files, refusal_to_form
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
@@ -48,6 +49,13 @@ from cspr.returns.forms import (
     SendForm,
 )
 from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus, ReturnAttachment
+
+routes = Routes()
+
+# A case's information requests (for the business unit, the PRG and the Independent Chair), and one request in an
+# agency contributor's inbox.
+CASE = "cases/<caseref:reference>/information/"
+REQUEST = "inbox/<uuid:request_uuid>/"
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
@@ -102,6 +110,7 @@ def _attachment_file(request: HttpRequest, attachment: ReturnAttachment, *, back
 # -- the business unit ---------------------------------------------------------------------------------------------
 
 
+@routes.page(CASE, name="board")
 @case_page("returns.manage_requests")
 def board(request: HttpRequest, case: Case) -> HttpResponse:
     context = _board(request, case)
@@ -117,6 +126,7 @@ def _board(request: HttpRequest, case: Case) -> dict[str, Any]:
     return context
 
 
+@routes.page(f"{CASE}ask/", name="send")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("returns.manage_requests")
@@ -150,6 +160,112 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page(f"{CASE}deadline/", name="clock-close")
+@sensitive_post_parameters()
+@require_POST
+@case_page("returns.manage_requests")
+def clock_close(request: HttpRequest, case: Case) -> HttpResponse:
+    form = LateReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.returns_clock_close(
+                acting=acting_from_request(request),
+                case=case,
+                late_reason=form.cleaned_data["late_reason"],
+            )
+        except CaseActionRefused as error:
+            form.add_error("late_reason", error.message)
+        else:
+            messages.success(request, "The information returns deadline is recorded as met")
+            return redirect("returns:board", reference=case.reference)
+    context = {"case": case, **_board(request, case), "late_form": form}
+    return render(request, "returns/board.html", context, status=400)
+
+
+def _chronology(request: HttpRequest, case: Case) -> tuple[Case, ChronologyFilterForm, dict[str, Any]]:
+    organisations = selectors.chronology_organisations(case=case, scope=_scope(request))
+    form = ChronologyFilterForm(request.GET or None, organisations=organisations)
+    filters: dict[str, Any] = {"organisation_id": None, "date_from": None, "date_to": None}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "organisation_id": form.cleaned_data["organisation"],
+            "date_from": form.cleaned_data["date_from"],
+            "date_to": form.cleaned_data["date_to"],
+        }
+    return case, form, filters
+
+
+@routes.page(f"{CASE}chronology/", name="chronology")
+@case_page("returns.read_chronology")
+def chronology(request: HttpRequest, case: Case) -> HttpResponse:
+    case, form, filters = _chronology(request, case)
+    rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
+    query = request.GET.urlencode()
+    context = {
+        "case": case,
+        "form": form,
+        "rows": rows,
+        "export_url": reverse("returns:chronology-docx", kwargs={"reference": case.reference})
+        + (f"?{query}" if query else ""),
+        "everyone": selectors.may_read_all_returns(scope=_scope(request), case=case),
+    }
+    return render(request, "returns/chronology.html", context, status=400 if form.errors else 200)
+
+
+@routes.page(f"{CASE}chronology.docx", name="chronology-docx")
+@case_page("returns.read_chronology")
+def chronology_docx(request: HttpRequest, case: Case) -> HttpResponse:
+    case, _form, filters = _chronology(request, case)
+    rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
+    names = dict(selectors.chronology_organisations(case=case, scope=_scope(request)))
+    content = services.chronology_download(
+        acting=acting_from_request(request),
+        case=case,
+        rows=rows,
+        filters={
+            "organisation": names.get(filters["organisation_id"] or 0, ""),
+            "date_from": filters["date_from"],
+            "date_to": filters["date_to"],
+        },
+    )
+    return content_attachment(content, filename=f"{case.reference}-chronology.docx")
+
+
+def _readable_return(case: Case, request_uuid: Any) -> tuple[Case, Any, Any] | None:
+    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
+    if info_request is None:
+        return None
+    return case, info_request, selectors.latest_submitted(info_request=info_request)
+
+
+@routes.page(f"{CASE}<uuid:request_uuid>/", name="return")
+@case_page("returns.read_returns")
+def return_view(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
+    found = _readable_return(case, request_uuid)
+    if found is None:
+        return _not_found(request)
+    case, info_request, submitted = found
+    context = {
+        "case": case,
+        "info_request": info_request,
+        "submitted": presenters.return_view(submitted) if submitted else None,
+        "may_manage": _allowed(request, "returns.manage_requests", case),
+    }
+    return render(request, "returns/return.html", context)
+
+
+@routes.page(f"{CASE}<uuid:request_uuid>/return.docx", name="return-docx")
+@case_page("returns.read_returns")
+def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
+    found = _readable_return(case, request_uuid)
+    if found is None or found[2] is None:
+        return _not_found(request)
+    case, _info_request, submitted = found
+    content = services.return_download(acting=acting_from_request(request), agency_return=submitted)
+    return content_attachment(content, filename=f"{case.reference}-return-v{submitted.version}.docx")
+
+
+@routes.page(f"{CASE}<uuid:request_uuid>/chase/", name="chase")
 @require_POST
 @case_page("returns.manage_requests")
 def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
@@ -165,6 +281,7 @@ def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     return redirect("returns:board", reference=case.reference)
 
 
+@routes.page(f"{CASE}<uuid:request_uuid>/not-involved/", name="not-involved")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("returns.manage_requests")
@@ -189,59 +306,7 @@ def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpRes
     )
 
 
-@sensitive_post_parameters()
-@require_POST
-@case_page("returns.manage_requests")
-def clock_close(request: HttpRequest, case: Case) -> HttpResponse:
-    form = LateReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.returns_clock_close(
-                acting=acting_from_request(request),
-                case=case,
-                late_reason=form.cleaned_data["late_reason"],
-            )
-        except CaseActionRefused as error:
-            form.add_error("late_reason", error.message)
-        else:
-            messages.success(request, "The information returns deadline is recorded as met")
-            return redirect("returns:board", reference=case.reference)
-    context = {"case": case, **_board(request, case), "late_form": form}
-    return render(request, "returns/board.html", context, status=400)
-
-
-def _readable_return(case: Case, request_uuid: Any) -> tuple[Case, Any, Any] | None:
-    info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
-    if info_request is None:
-        return None
-    return case, info_request, selectors.latest_submitted(info_request=info_request)
-
-
-@case_page("returns.read_returns")
-def return_view(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
-    found = _readable_return(case, request_uuid)
-    if found is None:
-        return _not_found(request)
-    case, info_request, submitted = found
-    context = {
-        "case": case,
-        "info_request": info_request,
-        "submitted": presenters.return_view(submitted) if submitted else None,
-        "may_manage": _allowed(request, "returns.manage_requests", case),
-    }
-    return render(request, "returns/return.html", context)
-
-
-@case_page("returns.read_returns")
-def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
-    found = _readable_return(case, request_uuid)
-    if found is None or found[2] is None:
-        return _not_found(request)
-    case, _info_request, submitted = found
-    content = services.return_download(acting=acting_from_request(request), agency_return=submitted)
-    return content_attachment(content, filename=f"{case.reference}-return-v{submitted.version}.docx")
-
-
+@routes.page(f"{CASE}<uuid:request_uuid>/attachments/<uuid:attachment_uuid>/", name="case-attachment")
 @case_page("returns.read_returns")
 def case_attachment(
     request: HttpRequest, case: Case, request_uuid: Any, attachment_uuid: Any
@@ -256,53 +321,7 @@ def case_attachment(
     return _attachment_file(request, attachment, back=back)
 
 
-def _chronology(request: HttpRequest, case: Case) -> tuple[Case, ChronologyFilterForm, dict[str, Any]]:
-    organisations = selectors.chronology_organisations(case=case, scope=_scope(request))
-    form = ChronologyFilterForm(request.GET or None, organisations=organisations)
-    filters: dict[str, Any] = {"organisation_id": None, "date_from": None, "date_to": None}
-    if form.is_bound and form.is_valid():
-        filters = {
-            "organisation_id": form.cleaned_data["organisation"],
-            "date_from": form.cleaned_data["date_from"],
-            "date_to": form.cleaned_data["date_to"],
-        }
-    return case, form, filters
-
-
-@case_page("returns.read_chronology")
-def chronology(request: HttpRequest, case: Case) -> HttpResponse:
-    case, form, filters = _chronology(request, case)
-    rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
-    query = request.GET.urlencode()
-    context = {
-        "case": case,
-        "form": form,
-        "rows": rows,
-        "export_url": reverse("returns:chronology-docx", kwargs={"reference": case.reference})
-        + (f"?{query}" if query else ""),
-        "everyone": selectors.may_read_all_returns(scope=_scope(request), case=case),
-    }
-    return render(request, "returns/chronology.html", context, status=400 if form.errors else 200)
-
-
-@case_page("returns.read_chronology")
-def chronology_docx(request: HttpRequest, case: Case) -> HttpResponse:
-    case, _form, filters = _chronology(request, case)
-    rows = selectors.merged_chronology(case=case, scope=_scope(request), **filters)
-    names = dict(selectors.chronology_organisations(case=case, scope=_scope(request)))
-    content = services.chronology_download(
-        acting=acting_from_request(request),
-        case=case,
-        rows=rows,
-        filters={
-            "organisation": names.get(filters["organisation_id"] or 0, ""),
-            "date_from": filters["date_from"],
-            "date_to": filters["date_to"],
-        },
-    )
-    return content_attachment(content, filename=f"{case.reference}-chronology.docx")
-
-
+@routes.page("partnership/organisation-leads/", name="leads")
 @require_http_methods(["GET", "POST"])
 def leads(request: HttpRequest) -> HttpResponse:
     partnership = partnership_get(scope=_scope(request), partnership_id=_partnership_id(request))
@@ -360,12 +379,14 @@ def _contributor_page(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     return wrapper
 
 
+@routes.page("inbox/", name="inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
     page, pagination = paginate(request, selectors.inbox(scope=_scope(request)), INBOX_PAGE_SIZE)
     rows = presenters.inbox_rows(page.object_list, current_partnership_id=_partnership_id(request))
     return render(request, "returns/inbox.html", {"rows": rows, "page": page, "pagination": pagination})
 
 
+@routes.page(REQUEST, name="request")
 @require_http_methods(["GET", "POST"])
 @_contributor_page
 def request_page(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
@@ -386,6 +407,27 @@ def request_page(request: HttpRequest, info_request: InformationRequest) -> Http
     return render(request, "returns/request.html", context)
 
 
+@routes.page(f"{REQUEST}assign/", name="assign")
+@require_http_methods(["GET", "POST"])
+@_contributor_page
+def assign(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
+    people = [
+        (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
+    ]
+    return form_page(
+        request,
+        AssignForm(posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
+        act=lambda acting, data: services.request_assign(
+            acting=acting, info_request=info_request, assignee_id=data["assignee"]
+        ),
+        done="The request is assigned",
+        then=_request_url(info_request),
+        template="returns/assign.html",
+        context={"info_request": info_request, "case": info_request.case},
+    )
+
+
+@routes.page(f"{REQUEST}return/", name="edit")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_contributor_page
@@ -445,6 +487,7 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
     return render(request, "returns/edit.html", context, status=status)
 
 
+@routes.page(f"{REQUEST}return/chronology/add/", name="entry-add")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_contributor_page
@@ -466,6 +509,24 @@ def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpRes
     )
 
 
+@routes.page(f"{REQUEST}return/chronology/<int:entry_id>/remove/", name="entry-remove")
+@require_POST
+@_contributor_page
+def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
+    if not selectors.chronology_entry_on_request(info_request=info_request, entry_id=entry_id):
+        return _not_found(request, ENTRY_NOT_FOUND)
+    try:
+        services.chronology_entry_remove(
+            acting=acting_from_request(request), info_request=info_request, entry_id=entry_id
+        )
+    except CaseActionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The chronology entry is removed")
+    return redirect("returns:request", request_uuid=info_request.uuid)
+
+
+@routes.page(f"{REQUEST}return/chronology/<int:entry_id>/change/", name="entry-change")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_contributor_page
@@ -491,22 +552,7 @@ def entry_change(request: HttpRequest, info_request: InformationRequest, entry_i
     )
 
 
-@require_POST
-@_contributor_page
-def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
-    if not selectors.chronology_entry_on_request(info_request=info_request, entry_id=entry_id):
-        return _not_found(request, ENTRY_NOT_FOUND)
-    try:
-        services.chronology_entry_remove(
-            acting=acting_from_request(request), info_request=info_request, entry_id=entry_id
-        )
-    except CaseActionRefused as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The chronology entry is removed")
-    return redirect("returns:request", request_uuid=info_request.uuid)
-
-
+@routes.page(f"{REQUEST}return/chronology/import/", name="import")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_contributor_page
@@ -527,6 +573,7 @@ def chronology_import(request: HttpRequest, info_request: InformationRequest) ->
     return render(request, "returns/import.html", context, status=status)
 
 
+@routes.page(f"{REQUEST}return/attachments/add/", name="attachment-add")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_contributor_page
@@ -544,6 +591,7 @@ def attachment_add(request: HttpRequest, info_request: InformationRequest) -> Ht
     )
 
 
+@routes.page(f"{REQUEST}return/attachments/<uuid:attachment_uuid>/remove/", name="attachment-remove")
 @require_POST
 @_contributor_page
 def attachment_remove(request: HttpRequest, info_request: InformationRequest, attachment_uuid: Any) -> HttpResponse:
@@ -562,6 +610,7 @@ def attachment_remove(request: HttpRequest, info_request: InformationRequest, at
     return redirect("returns:request", request_uuid=info_request.uuid)
 
 
+@routes.page(f"{REQUEST}attachments/<uuid:attachment_uuid>/", name="attachment")
 @_contributor_page
 def attachment(
     request: HttpRequest, info_request: InformationRequest, attachment_uuid: Any
@@ -573,25 +622,7 @@ def attachment(
     return _attachment_file(request, found, back=_request_url(info_request))
 
 
-@require_http_methods(["GET", "POST"])
-@_contributor_page
-def assign(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    people = [
-        (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
-    ]
-    return form_page(
-        request,
-        AssignForm(posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
-        act=lambda acting, data: services.request_assign(
-            acting=acting, info_request=info_request, assignee_id=data["assignee"]
-        ),
-        done="The request is assigned",
-        then=_request_url(info_request),
-        template="returns/assign.html",
-        context={"info_request": info_request, "case": info_request.case},
-    )
-
-
+@routes.page(f"{REQUEST}sign-off/", name="sign-off-request")
 @require_POST
 @_contributor_page
 def sign_off_request(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
@@ -604,6 +635,7 @@ def sign_off_request(request: HttpRequest, info_request: InformationRequest) -> 
     return redirect("returns:request", request_uuid=info_request.uuid)
 
 
+@routes.page(f"{REQUEST}submit/", name="submit")
 @require_http_methods(["GET", "POST"])
 @_contributor_page
 def submit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
@@ -621,6 +653,7 @@ def submit(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     return render(request, "returns/submit.html", context, status=400 if problems else 200)
 
 
+@routes.page(f"{REQUEST}revise/", name="revise")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_contributor_page
@@ -642,6 +675,7 @@ def revise(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     )
 
 
+@routes.page(f"{REQUEST}return.docx", name="own-docx")
 @_contributor_page
 def own_docx(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     current = services.latest_return(info_request)
