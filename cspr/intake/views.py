@@ -30,6 +30,7 @@ from cspr.cases.services import NotificationInvalid, NotificationRefused
 from cspr.core.forms import govuk_date
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.intake import forms as notify_forms
 from cspr.intake.forms import (
     CHECK,
@@ -46,6 +47,8 @@ from cspr.kernel.acting import acting_from_request
 from cspr.kernel.crypto import DecryptionError
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.selectors import partnership_get, partnership_organisations
+
+routes = Routes()
 
 SAVED_FOR_LATER = "Your answers are saved. You can come back to them from this list at any time."
 DRAFT_DELETED = "The draft is deleted."
@@ -216,6 +219,7 @@ def _action(request: HttpRequest) -> str:
 # -- start, drafts --------------------------------------------------------------------------------------------------
 
 
+@routes.page("", name="start")
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     mode = _mode(request)
@@ -228,6 +232,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/notify/start.html", context)
 
 
+@routes.page("new/", name="new")
 @sensitive_post_parameters()
 @require_POST
 def new(request: HttpRequest) -> HttpResponse:
@@ -250,6 +255,7 @@ def _when(moment: Any) -> str:
     return f"{govuk_date(local.date())} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
+@routes.page("drafts/", name="drafts")
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
     mode = _mode(request)
@@ -271,6 +277,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/notify/drafts.html", {"rows": rows, "mode": mode, "pagination": pagination})
 
 
+@routes.page("drafts/<uuid:draft>/", name="resume")
 @require_GET
 @with_reporter
 def resume(request: HttpRequest, reporter: Reporter) -> HttpResponse:
@@ -281,6 +288,7 @@ def resume(request: HttpRequest, reporter: Reporter) -> HttpResponse:
     return redirect(_step_url(reporter.draft, slug))
 
 
+@routes.page("drafts/<uuid:draft>/delete/", name="delete")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @with_reporter
@@ -294,21 +302,106 @@ def delete(request: HttpRequest, reporter: Reporter) -> HttpResponse:
     return _page(request, "delete.html", reporter, {})
 
 
-# -- question pages -------------------------------------------------------------------------------------------------
+# -- check your answers, submit -------------------------------------------------------------------------------------
 
 
+@routes.page("drafts/<uuid:draft>/check/", name="check")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @with_reporter
-def page(request: HttpRequest, reporter: Reporter, step: str) -> HttpResponse:
-    found = STEPS_BY_SLUG.get(step)
-    if found is None or not found.applies(reporter.context, reporter.can_attach):
-        return refuse(request, reason="no such page in this report", status=404)
-    if found.kind in ITEMS:
-        return _list_page(request, reporter, found)
-    if found.kind == "documents":
-        return _documents_page(request, reporter, found)
-    return _question_page(request, reporter, found)
+def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
+    draft = reporter.draft
+    assert draft is not None  # noqa: S101
+    built = notify_forms.build_notification(reporter.answers, reporter.context, can_attach=reporter.can_attach)
+    status = 200
+    if request.method == "POST":
+        if built.data is not None:
+            try:
+                case = drafts.draft_submit(
+                    acting=acting_from_request(request),
+                    draft=draft,
+                    data=built.data,
+                    as_referral=reporter.mode.as_referral,
+                )
+            except drafts.DraftAlreadySubmitted as already:
+                # A second click or another tab: the first submission made the case; show it, make no other.
+                if already.reference:
+                    return redirect("notify:submitted", reference=already.reference)
+                return redirect("notify:drafts")
+            except NotificationRefused as error:
+                return refuse(request, reason=f"notification refused: {error}")
+            except NotificationInvalid as error:
+                built.problems.extend(
+                    notify_forms.Problem(notify_forms.step_for_error(key), message)
+                    for key, messages_ in error.errors.items()
+                    for message in messages_
+                )
+            except CaseActionRefused as error:
+                # Linked to the page whose answer it is about (a refused document: the documents page).
+                built.problems.append(
+                    notify_forms.Problem(notify_forms.step_for_error(error.field or ""), error.message)
+                )
+            else:
+                return redirect("notify:submitted", reference=case.reference)
+        status = 400
+    context = {
+        "lower_first": notify_forms.lower_first,
+        "multiline": notify_forms.multiline,
+        "sections": _summary_sections(reporter, built),
+        "problems": [_problem_link(reporter, problem) for problem in built.problems],
+        "submitted": request.method == "POST",
+        "documents": [drafts.DraftDocument.from_answer(item) for item in reporter.answers.get("documents", [])],
+        "back": _step_url(draft, reporter.back_from(CHECK) or notify_forms.FIRST_STEP),
+    }
+    return _page(request, "check.html", reporter, context, status)
+
+
+def _problem_link(reporter: Reporter, problem: notify_forms.Problem) -> dict[str, str]:
+    assert reporter.draft is not None  # noqa: S101
+    if problem.item and problem.step in ITEMS:
+        href = _item_url(reporter.draft, problem.step, problem.item, change=True)
+    elif problem.step == CHECK:
+        href = "#main-content"
+    else:
+        href = _step_url(reporter.draft, problem.step, change=True)
+    return {"text": problem.message, "href": href}
+
+
+def _summary_sections(reporter: Reporter, built: notify_forms.Built) -> list[dict[str, Any]]:
+    draft = reporter.draft
+    assert draft is not None  # noqa: S101
+    sections = []
+    for section in built.sections:
+        slug = section.step.slug
+        change = _step_url(draft, slug, change=True)
+        rows = [
+            {
+                "key": {"text": question},
+                "value": {"html": notify_forms.multiline(answer)},
+                "actions": {
+                    "items": [
+                        {"href": change, "text": "Change", "visuallyHiddenText": notify_forms.lower_first(question)}
+                    ]
+                },
+            }
+            for question, answer in section.rows
+        ]
+        entry: dict[str, Any] = {"title": section.step.title, "slug": slug, "rows": rows, "complete": section.complete}
+        if section.step.kind in ITEMS:
+            entry["entries"] = _item_entries(
+                reporter, section.step.kind, notify_forms.list_items(reporter.answers, section.step.kind), change=True
+            )
+            entry["add"] = _item_url(draft, section.step.kind, change=True)
+            entry["singular"] = ITEMS[section.step.kind]["singular"]
+        elif section.step.form_for(reporter.context) is not None and not section.complete:
+            entry["answer"] = change
+        if section.step.kind == "documents":
+            entry["change"] = change
+        sections.append(entry)
+    return sections
+
+
+# -- question pages -------------------------------------------------------------------------------------------------
 
 
 def _after_save(request: HttpRequest, reporter: Reporter, slug: str) -> HttpResponse:
@@ -567,6 +660,14 @@ def _item_remove_view(kind: str) -> Callable[..., HttpResponse]:
 child_remove = _item_remove_view("children")
 member_remove = _item_remove_view("household")
 
+# Made by a function, so given their addresses here: one view adds and changes a child, one a household member.
+routes.page("drafts/<uuid:draft>/children/add/", name="child-add")(child)
+routes.page("drafts/<uuid:draft>/children/<slug:key>/", name="child")(child)
+routes.page("drafts/<uuid:draft>/children/<slug:key>/remove/", name="child-remove")(child_remove)
+routes.page("drafts/<uuid:draft>/household/add/", name="member-add")(member)
+routes.page("drafts/<uuid:draft>/household/<slug:key>/", name="member")(member)
+routes.page("drafts/<uuid:draft>/household/<slug:key>/remove/", name="member-remove")(member_remove)
+
 
 # -- documents ------------------------------------------------------------------------------------------------------
 
@@ -617,6 +718,7 @@ def _documents_page(request: HttpRequest, reporter: Reporter, step: Step) -> Htt
     return _page(request, "documents.html", reporter, context, status)
 
 
+@routes.page("drafts/<uuid:draft>/documents/<slug:key>/remove/", name="document-remove")
 @sensitive_post_parameters()
 @require_POST
 @with_reporter
@@ -628,104 +730,30 @@ def document_remove(request: HttpRequest, reporter: Reporter, key: str) -> HttpR
     return redirect(_step_url(reporter.draft, "documents", change=_changing(request)))
 
 
-# -- check your answers, submit, confirmation ----------------------------------------------------------------------
+# -- every step's page ----------------------------------------------------------------------------------------------
+# One address for the question, "add another" and documents pages, after the draft's other pages: it would match
+# their addresses too (check/, delete/).
 
 
+@routes.page("drafts/<uuid:draft>/<slug:step>/", name="page")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @with_reporter
-def check(request: HttpRequest, reporter: Reporter) -> HttpResponse:
-    draft = reporter.draft
-    assert draft is not None  # noqa: S101
-    built = notify_forms.build_notification(reporter.answers, reporter.context, can_attach=reporter.can_attach)
-    status = 200
-    if request.method == "POST":
-        if built.data is not None:
-            try:
-                case = drafts.draft_submit(
-                    acting=acting_from_request(request),
-                    draft=draft,
-                    data=built.data,
-                    as_referral=reporter.mode.as_referral,
-                )
-            except drafts.DraftAlreadySubmitted as already:
-                # A second click or another tab: the first submission made the case; show it, make no other.
-                if already.reference:
-                    return redirect("notify:submitted", reference=already.reference)
-                return redirect("notify:drafts")
-            except NotificationRefused as error:
-                return refuse(request, reason=f"notification refused: {error}")
-            except NotificationInvalid as error:
-                built.problems.extend(
-                    notify_forms.Problem(notify_forms.step_for_error(key), message)
-                    for key, messages_ in error.errors.items()
-                    for message in messages_
-                )
-            except CaseActionRefused as error:
-                # Linked to the page whose answer it is about (a refused document: the documents page).
-                built.problems.append(
-                    notify_forms.Problem(notify_forms.step_for_error(error.field or ""), error.message)
-                )
-            else:
-                return redirect("notify:submitted", reference=case.reference)
-        status = 400
-    context = {
-        "lower_first": notify_forms.lower_first,
-        "multiline": notify_forms.multiline,
-        "sections": _summary_sections(reporter, built),
-        "problems": [_problem_link(reporter, problem) for problem in built.problems],
-        "submitted": request.method == "POST",
-        "documents": [drafts.DraftDocument.from_answer(item) for item in reporter.answers.get("documents", [])],
-        "back": _step_url(draft, reporter.back_from(CHECK) or notify_forms.FIRST_STEP),
-    }
-    return _page(request, "check.html", reporter, context, status)
+def page(request: HttpRequest, reporter: Reporter, step: str) -> HttpResponse:
+    found = STEPS_BY_SLUG.get(step)
+    if found is None or not found.applies(reporter.context, reporter.can_attach):
+        return refuse(request, reason="no such page in this report", status=404)
+    if found.kind in ITEMS:
+        return _list_page(request, reporter, found)
+    if found.kind == "documents":
+        return _documents_page(request, reporter, found)
+    return _question_page(request, reporter, found)
 
 
-def _problem_link(reporter: Reporter, problem: notify_forms.Problem) -> dict[str, str]:
-    assert reporter.draft is not None  # noqa: S101
-    if problem.item and problem.step in ITEMS:
-        href = _item_url(reporter.draft, problem.step, problem.item, change=True)
-    elif problem.step == CHECK:
-        href = "#main-content"
-    else:
-        href = _step_url(reporter.draft, problem.step, change=True)
-    return {"text": problem.message, "href": href}
+# -- confirmation ---------------------------------------------------------------------------------------------------
 
 
-def _summary_sections(reporter: Reporter, built: notify_forms.Built) -> list[dict[str, Any]]:
-    draft = reporter.draft
-    assert draft is not None  # noqa: S101
-    sections = []
-    for section in built.sections:
-        slug = section.step.slug
-        change = _step_url(draft, slug, change=True)
-        rows = [
-            {
-                "key": {"text": question},
-                "value": {"html": notify_forms.multiline(answer)},
-                "actions": {
-                    "items": [
-                        {"href": change, "text": "Change", "visuallyHiddenText": notify_forms.lower_first(question)}
-                    ]
-                },
-            }
-            for question, answer in section.rows
-        ]
-        entry: dict[str, Any] = {"title": section.step.title, "slug": slug, "rows": rows, "complete": section.complete}
-        if section.step.kind in ITEMS:
-            entry["entries"] = _item_entries(
-                reporter, section.step.kind, notify_forms.list_items(reporter.answers, section.step.kind), change=True
-            )
-            entry["add"] = _item_url(draft, section.step.kind, change=True)
-            entry["singular"] = ITEMS[section.step.kind]["singular"]
-        elif section.step.form_for(reporter.context) is not None and not section.complete:
-            entry["answer"] = change
-        if section.step.kind == "documents":
-            entry["change"] = change
-        sections.append(entry)
-    return sections
-
-
+@routes.page("submitted/<str:reference>/", name="submitted")
 @require_GET
 def submitted(request: HttpRequest, reference: str) -> HttpResponse:
     """The confirmation: the reference, who is told and the clocks. Only for the person who submitted the case."""
