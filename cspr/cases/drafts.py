@@ -30,7 +30,14 @@ from cspr.cases.services import documents_adopt, notification_submit, submitting
 from cspr.cases.services.common import la_notifier_grant, referring_grant
 from cspr.core.policy import DOCUMENT_UPLOADERS
 from cspr.files.models import Purpose, StoredFile
-from cspr.files.services import stored_file_kept, stored_file_readable, stored_file_remove
+from cspr.files.services import (
+    FileEvents,
+    FileKind,
+    stored_file_kept,
+    stored_file_readable,
+    stored_file_remove,
+    upload_titled,
+)
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
 from cspr.kernel.crypto import DecryptionError
@@ -201,6 +208,10 @@ def draft_delete(*, acting: Acting, draft: NotificationDraft) -> None:
 # -- documents -----------------------------------------------------------------------------------------------------
 
 
+#: Kept by the store under its own verbs, from the upload to the draft until the case adopts it.
+NOTIFICATION_DOCUMENT = FileKind(Purpose.NOTIFICATION_DOCUMENT)
+
+
 @dataclass(frozen=True)
 class DraftDocument:
     key: str
@@ -228,14 +239,9 @@ def draft_document_add(*, acting: Acting, draft: NotificationDraft, upload: Any,
     """
     if len(draft.answers.get("documents", [])) >= MAX_DRAFT_DOCUMENTS:
         raise documents.FileRejected(TOO_MANY_DOCUMENTS)
-    with stored_file_kept(
-        acting=acting,
-        partnership=draft.partnership,
-        upload=upload,
-        purpose=Purpose.NOTIFICATION_DOCUMENT,
-        title=title,
-        draft=str(draft.uuid),
-    ) as stored_file:
+    titled = upload_titled(upload, title)
+    events = FileEvents(NOTIFICATION_DOCUMENT, details={"draft": str(draft.uuid)})
+    with stored_file_kept(acting=acting, partnership=draft.partnership, upload=titled, events=events) as stored_file:
         # In the store's transaction: if the answers cannot be saved, the file is not kept either.
         document = DraftDocument(
             key=stored_file.uuid.hex,

@@ -15,12 +15,19 @@
 Who may keep or open which file is the calling app's rule (its own ``rules`` predicates, checked before it calls):
 the store only refuses someone who holds no membership in the file's partnership, and records the reason given.
 
-**One event per keep and per opening.** Without ``audit_as`` the store records its own (``stored_file.stored``,
-``stored_file.opened``). A calling app whose history needs the event under its own verb (a case's "Document added",
-"Document downloaded") passes ``audit_as``: a function that records that one event, called in the store's
-transaction with the store's facts to add to it (:func:`file_facts`: the file's uuid, purpose, content type, size
-and checksum; the key id when kept, the reason when opened). The store then records no event of its own, so each
-keep and each opening is on the trail once, with its reason. Refusals are always the store's own events.
+**Three values say what differs from one call to the next.** An :class:`Upload` is the file with what it is (its
+title, required: :func:`upload_titled`) and when it was added. A :class:`FileKind`, declared once by the app that keeps
+that kind of file, is its purpose, the verbs its keeps and openings are recorded under and the detail that names the
+app's row for the file. :class:`FileEvents` says, for one keep or opening, through which membership it is done and
+where its event goes.
+
+**One event per keep and per opening**, under the kind's verb (the store's own, ``stored_file.stored`` and
+``stored_file.opened``, unless the app declares its own: a case's "Document added", "Document downloaded"). Without
+``audit_as`` the store records it about the file; an app whose history needs it on its own record (the case, the
+return) passes ``audit_as``, which records that one event in the store's transaction with the store's facts among its
+details (:func:`file_facts`: the file's uuid, purpose, content type, size and checksum; the key id when kept, the
+reason when opened). So each keep and each opening is on the trail once, with its reason. Refusals are always the
+store's own events.
 Reads and writes go through ``django.core.files.storage.storages["private_files"]`` only, so object storage can
 take the place of the folder by setting.
 """
@@ -32,11 +39,12 @@ import hashlib
 import io
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, cast
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -51,15 +59,18 @@ from cspr.kernel.acting import Acting
 from cspr.kernel.documents import FileRejected
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit, now
-from cspr.kernel.text import clean_text
+from cspr.kernel.text import FieldTexts, clean_text
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import Grant
 
 __all__ = [
     "AuditAs",
     "FileDownload",
+    "FileEvents",
+    "FileKind",
     "FileRejected",
     "StoredFileRefused",
+    "Upload",
     "stored_file_create",
     "stored_file_kept",
     "stored_file_open",
@@ -68,6 +79,7 @@ __all__ = [
     "stored_file_remove",
     "stored_files_reencrypt",
     "upload_checked",
+    "upload_titled",
 ]
 
 STORAGE = "private_files"
@@ -90,9 +102,68 @@ VERB_REENCRYPTED = "stored_file.reencrypted"
 VERB_REENCRYPT_REFUSED = "stored_file.reencrypt_refused"
 
 
-#: How a calling app records the one event of a keep or an opening itself: given the store's facts, it writes the
-#: event (its own verb and object, the store's facts among the details).
-AuditAs = Callable[[dict[str, Any]], object]
+#: How a calling app records the one event of a keep or an opening on its own record (its case, its return): called
+#: as ``audit_as(verb, grant=..., **details)``, like :func:`cspr.kernel.kit.audit` with the object already given.
+AuditAs = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of file the store keeps, declared once by the app that keeps it: its purpose, the verbs a keep and an
+    opening are recorded under (the store's own unless the app has its own), and the detail that names the app's row
+    for the file in every event about it (``"document"``; none for a kind kept for no row of an app's)."""
+
+    purpose: Purpose
+    kept_verb: str = VERB_STORED
+    opened_verb: str = VERB_OPENED
+    row_detail: str = ""
+
+
+@dataclass(frozen=True)
+class FileEvents:
+    """How one keep or opening of a ``kind`` of file goes on the audit trail.
+
+    ``grant`` is the membership that allowed it; ``audit_as`` records its event on the app's own record (without it,
+    the store records its own about the file, ``details`` added); ``row`` is the app's row being opened (a kept file's
+    row takes the file's uuid). ``details`` go on every event the store records itself, its refusals among them: the
+    app's references, never a title or a name.
+    """
+
+    kind: FileKind
+    grant: Grant | None = None
+    audit_as: AuditAs | None = None
+    row: UUID | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def named(self, row: object) -> dict[str, str]:
+        """The detail naming the app's row for the file, when its kind has one."""
+        return {self.kind.row_detail: str(row)} if self.kind.row_detail and row else {}
+
+    def record(self, acting: Acting, verb: str, stored_file: StoredFile, row: object, **facts: Any) -> None:
+        """The one event of a keep or an opening: on the app's record through ``audit_as``, else about the file."""
+        if self.audit_as is not None:
+            self.audit_as(verb, grant=self.grant, **self.named(row), **facts)
+        else:
+            audit(
+                acting,
+                verb,
+                obj=stored_file,
+                partnership=stored_file.partnership_id,
+                grant=self.grant,
+                **self.named(row),
+                **facts,
+                **self.details,
+            )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file someone adds, what they say it is (its title, which may name people) and when they added it (now, when
+    not given): the title travels with the file from the form to the store. Made by :func:`upload_titled`."""
+
+    file: Any = field(repr=False)
+    title: str = field(repr=False)
+    at: datetime | None = None
 
 
 class StoredFileRefused(CaseActionRefused):
@@ -103,6 +174,10 @@ class StoredFileRefused(CaseActionRefused):
     def __init__(self, message: str, *, field: str = "", problem: str = "") -> None:
         super().__init__(message, field=field)
         self.problem = problem or field
+
+
+#: How the store itself names and limits a file's title (a calling app checks it first with its own words).
+TITLE_TEXTS = FieldTexts({"title": (TITLE_SUBJECT, text.ONE_LINE)}, refused=StoredFileRefused)
 
 
 @dataclass(frozen=True)
@@ -233,52 +308,51 @@ def file_facts(stored_file: StoredFile) -> dict[str, Any]:
     }
 
 
+def upload_titled(file: Any, title: str, *, at: datetime | None = None, texts: FieldTexts = TITLE_TEXTS) -> Upload:
+    """The file with what it is, ``title`` cleaned and required by the calling app's text policy (``texts``: its
+    words for the title and the refusal its callers catch; the store's own by default). Nothing is checked of the file
+    itself yet: :func:`stored_file_kept` does that."""
+    title = texts.clean("title", title)
+    if not title:
+        raise texts.refused(documents.TITLE_NEEDED, field="title")
+    return Upload(file, title, at)
+
+
 @contextlib.contextmanager
 def stored_file_kept(
-    *,
-    acting: Acting,
-    partnership: Partnership,
-    upload: Any,
-    purpose: Purpose | str,
-    title: str,
-    grant: Grant | None = None,
-    at: datetime | None = None,
-    audit_as: AuditAs | None = None,
-    **details: Any,
+    *, acting: Acting, partnership: Partnership, upload: Upload, events: FileEvents
 ) -> Iterator[StoredFile]:
-    """Keep an upload for the block that records what it is for, all in one transaction.
+    """Keep an upload of ``events.kind`` for the block that records what it is for, all in one transaction.
 
     Use it where the calling app writes its own row in the same transaction::
 
+        upload = upload_titled(file, title)
         with stored_file_kept(acting=acting, partnership=case.partnership, upload=upload,
-                              purpose=Purpose.CASE_DOCUMENT, title=title) as stored_file:
-            CaseDocument.objects.create(stored_file=stored_file, ...)
+                              events=FileEvents(CASE_DOCUMENT, grant, audit_as)) as stored_file:
+            CaseDocument.objects.create(uuid=stored_file.uuid, stored_file=stored_file, ...)
 
     The block runs inside the store's ``transaction.atomic()``. If it raises, the row and its audit event roll back
     and the blob is removed again, so no blob outlives a record that was rolled back. Raises
     :class:`FileRejected` (before anything is written) for a file that may not be kept, and
     :class:`StoredFileRefused` for a missing title or a person with no membership in ``partnership``.
-    The one audit event is recorded once the block has run: ``stored_file.stored`` with ``details`` added (the
-    calling app's references; never a title or a name), or the calling app's own through ``audit_as``.
+    The one audit event, the kind's ``kept_verb`` with the store's facts, is recorded once the block has run
+    (:class:`FileEvents`).
     """
-    purpose = Purpose(purpose)
     if not _floor(acting, partnership.pk):
         raise StoredFileRefused(NOT_ALLOWED, problem="partnership")
-    title = clean_text(title, subject=TITLE_SUBJECT, limit=text.ONE_LINE, field="title", refused=StoredFileRefused)
-    if not title:
-        raise StoredFileRefused(documents.TITLE_NEEDED, field="title")
-    checked = upload_checked(upload)
+    upload = upload_titled(upload.file, upload.title, at=upload.at)  # the store's own floor, whatever the app's words
+    checked = upload_checked(upload.file)
     stored_file = StoredFile(
         uuid=uuid.uuid4(),
         partnership=partnership,
-        purpose=purpose.value,
+        purpose=Purpose(events.kind.purpose).value,
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
         uploaded_by=acting.user,
-        uploaded_at=now(at),
+        uploaded_at=now(upload.at),
     )
-    stored_file.seal("title", title)
+    stored_file.seal("title", upload.title)
     stored_file.seal("original_name", checked.original_name)
     key_id, blob = seal_contents(checked.content, file_uuid=stored_file.uuid)
     stored_file.key_id = key_id
@@ -289,43 +363,25 @@ def stored_file_kept(
             stored_file.save(force_insert=True)
             yield stored_file
             facts = {**file_facts(stored_file), "key_id": key_id}
-            if audit_as is not None:
-                audit_as(facts)
-            else:
-                audit(acting, VERB_STORED, obj=stored_file, partnership=partnership.pk, grant=grant, **facts, **details)
+            events.record(acting, events.kind.kept_verb, stored_file, stored_file.uuid, **facts)
     except BaseException:
         _delete_blob(stored_file.storage_name)
         raise
 
 
 def stored_file_create(
-    *,
-    acting: Acting,
-    partnership: Partnership,
-    upload: Any,
-    purpose: Purpose | str,
-    title: str,
-    grant: Grant | None = None,
-    at: datetime | None = None,
-    audit_as: AuditAs | None = None,
-    **details: Any,
+    *, acting: Acting, partnership: Partnership, upload: Any, purpose: str, title: str, **details: Any
 ) -> StoredFile:
-    """Keep an upload on its own (atomic, audited); see :func:`stored_file_kept` for what is checked and refused.
+    """Keep an upload on its own, for no row of an app's: atomic, audited as ``stored_file.stored`` with ``details``;
+    see :func:`stored_file_kept` for what is checked and refused.
 
     Called inside a caller's wider transaction, the blob is removed if this call fails but not if the caller's
     transaction rolls back later: a caller that writes its own row in the same transaction uses
     :func:`stored_file_kept` around that write instead.
     """
+    events = FileEvents(FileKind(Purpose(purpose)), details=details)
     with stored_file_kept(
-        acting=acting,
-        partnership=partnership,
-        upload=upload,
-        purpose=purpose,
-        title=title,
-        grant=grant,
-        at=at,
-        audit_as=audit_as,
-        **details,
+        acting=acting, partnership=partnership, upload=upload_titled(upload, title), events=events
     ) as stored_file:
         pass
     return stored_file
@@ -366,14 +422,7 @@ def _plain_contents(stored_file: StoredFile) -> tuple[str, bytes]:
 
 
 def stored_file_open(
-    *,
-    acting: Acting,
-    stored_file: StoredFile,
-    reason: str,
-    neutral_name: str = "",
-    grant: Grant | None = None,
-    audit_as: AuditAs | None = None,
-    **details: Any,
+    *, acting: Acting, stored_file: StoredFile, reason: str, neutral_name: str = "", events: FileEvents | None = None
 ) -> FileDownload:
     """A kept file's plain contents for someone the calling app has allowed, audited with ``reason`` (why they open
     it, in words: the purpose they chose). The checksum is compared before anything is handed back: a file that is
@@ -381,40 +430,30 @@ def stored_file_open(
 
     The download keeps the uploaded file's name (which may name people) unless ``neutral_name`` is given (for a
     reader who may not see identifying details): then the name is not even decrypted and the file is called
-    ``<neutral_name>.<ext>``. The opening is one audit event: ``stored_file.opened`` with ``details`` added (the
-    calling app's references), or the calling app's own through ``audit_as`` (given the reason among the store's
-    facts). A refusal is ``stored_file.open_refused``, with ``details``.
+    ``<neutral_name>.<ext>``. The opening is one audit event, the kind's ``opened_verb`` with the store's facts and
+    the reason (:class:`FileEvents`; without ``events``, the store's own ``stored_file.opened``). A refusal is
+    ``stored_file.open_refused``, with the events' ``details``.
     """
+    events = events or FileEvents(FileKind(Purpose(stored_file.purpose)))
     reason = clean_text(reason, subject=REASON_SUBJECT, limit=text.NOTE, field="reason", refused=StoredFileRefused)
     if not reason:
         raise StoredFileRefused(REASON_NEEDED, field="reason")
+    refused = {"reason": reason, **events.named(events.row), **events.details}
     if not _floor(acting, stored_file.partnership_id):
-        raise _refused(acting, VERB_OPEN_REFUSED, stored_file, "partnership", grant, reason=reason, **details)
+        raise _refused(acting, VERB_OPEN_REFUSED, stored_file, "partnership", events.grant, **refused)
     try:
         _, content = _plain_contents(stored_file)
     except StoredFileRefused as refusal:
-        raise _refused(
-            acting, VERB_OPEN_REFUSED, stored_file, refusal.problem, grant, reason=reason, **details
-        ) from None
+        raise _refused(acting, VERB_OPEN_REFUSED, stored_file, refusal.problem, events.grant, **refused) from None
     filename = (
         f"{neutral_name}.{documents.extension(stored_file.content_type)}"
         if neutral_name
         else stored_file.unseal("original_name")
     )
-    facts = {**file_facts(stored_file), "reason": reason}
     with transaction.atomic():
-        if audit_as is not None:
-            audit_as(facts)
-        else:
-            audit(
-                acting,
-                VERB_OPENED,
-                obj=stored_file,
-                partnership=stored_file.partnership_id,
-                grant=grant,
-                **facts,
-                **details,
-            )
+        events.record(
+            acting, events.kind.opened_verb, stored_file, events.row, **file_facts(stored_file), reason=reason
+        )
     return FileDownload(
         content=content,
         filename=documents.safe_name(filename),

@@ -20,12 +20,15 @@ from cspr.domain.roles import Role
 from cspr.files.crypto import MAGIC, blob_key_id
 from cspr.files.models import Purpose, StoredFile
 from cspr.files.services import (
+    FileEvents,
+    FileKind,
     FileRejected,
     StoredFileRefused,
     stored_file_create,
     stored_file_kept,
     stored_file_open,
     stored_file_remove,
+    upload_titled,
 )
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
@@ -120,15 +123,11 @@ def test_keeping_a_file_is_audited_with_its_type_size_and_checksum_never_its_tit
 ) -> None:
     grant = business_unit.grant_for(northvale.pk, [Role.BUSINESS_UNIT])
     assert grant is not None
-    stored_file = stored_file_create(
-        acting=business_unit,
-        partnership=northvale,
-        upload=text_upload(),
-        purpose=Purpose.MEETING_PAPER,
-        title=TITLE,
-        grant=grant,
-        reference="NVALE-2026-001",
-    )
+    events = FileEvents(FileKind(Purpose.MEETING_PAPER), grant, details={"reference": "NVALE-2026-001"})
+    with stored_file_kept(
+        acting=business_unit, partnership=northvale, upload=upload_titled(text_upload(), TITLE), events=events
+    ) as stored_file:
+        pass
 
     event = AuditEvent.objects.get(verb="stored_file.stored")
     assert event.details == {
@@ -151,8 +150,9 @@ def test_keeping_a_file_is_audited_with_its_type_size_and_checksum_never_its_tit
 
 def test_opening_a_file_is_audited_with_the_reason_given(keep: KeepFunc, business_unit: Acting) -> None:
     stored_file = keep()
+    events = FileEvents(FileKind(Purpose.CASE_DOCUMENT), details={"reference": "R-1"})
     stored_file_open(
-        acting=business_unit, stored_file=stored_file, reason="  Preparing the  rapid review\n", reference="R-1"
+        acting=business_unit, stored_file=stored_file, reason="  Preparing the  rapid review\n", events=events
     )
 
     event = AuditEvent.objects.get(verb="stored_file.opened")
@@ -310,13 +310,9 @@ def test_a_record_that_rolls_back_leaves_no_blob_no_row_and_no_audit_event(
     seen: list[bool] = []
 
     def record_fails() -> None:
-        with stored_file_kept(
-            acting=business_unit,
-            partnership=northvale,
-            upload=text_upload(),
-            purpose=Purpose.RETURN_ATTACHMENT,
-            title=TITLE,
-        ) as stored_file:
+        events = FileEvents(FileKind(Purpose.RETURN_ATTACHMENT))
+        upload = upload_titled(text_upload(), TITLE)
+        with stored_file_kept(acting=business_unit, partnership=northvale, upload=upload, events=events) as stored_file:
             seen.append(storages["private_files"].exists(stored_file.storage_name))
             seen.append(StoredFile.objects.filter(pk=stored_file.pk).exists())
             raise RuntimeError("the attachment's own row could not be written")

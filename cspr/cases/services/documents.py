@@ -7,10 +7,10 @@ the case's without copying it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime
+from functools import partial
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -21,8 +21,16 @@ from cspr.cases.models import Case, CaseDocument
 from cspr.cases.services.common import TEXTS, allowed
 from cspr.cases.services.identifying import PURPOSE_LABELS, purpose_checked
 from cspr.files.models import Purpose, StoredFile
-from cspr.files.services import FileDownload, stored_file_kept, stored_file_open
-from cspr.kernel import documents
+from cspr.files.services import (
+    FileDownload,
+    FileEvents,
+    FileKind,
+    Upload,
+    file_facts,
+    stored_file_kept,
+    stored_file_open,
+    upload_titled,
+)
 from cspr.kernel.acting import Acting, Grant
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import NOT_ALLOWED, audit_case
@@ -41,47 +49,34 @@ class CaseFile(Protocol):
     def stored_file(self) -> StoredFile: ...
 
 
-@dataclass(frozen=True)
-class CaseFileKind:
-    """A kind of file kept for a case: its purpose in the file store, the audit events when one is kept and when it
-    is opened, and the detail of those events that names the file (its row's uuid)."""
+#: A kind of file kept for a case is a kind of file the store keeps (the name stays for the apps that import it).
+CaseFileKind = FileKind
 
-    purpose: Purpose
-    kept_verb: str
-    opened_verb: str
-    detail: str
+CASE_DOCUMENT = FileKind(Purpose.CASE_DOCUMENT, VERB_ATTACHED, VERB_DOWNLOADED, "document")
 
 
-CASE_DOCUMENT = CaseFileKind(Purpose.CASE_DOCUMENT, VERB_ATTACHED, VERB_DOWNLOADED, "document")
+def _on_the_case(
+    kind: FileKind, *, acting: Acting, case: Case, grant: Grant | None, row: UUID | None = None, **details: Any
+) -> FileEvents:
+    """A case's file's events: each recorded on the case (its reference, ``details``) through ``grant``; the store's
+    refusals name the case's reference."""
+    on_case = partial(audit_case, acting, case=case, **details)
+    return FileEvents(kind, grant, on_case, row, {"reference": case.reference})
 
 
-@contextmanager
 def case_file_kept(
-    kind: CaseFileKind, *, acting: Acting, case: Case, upload: Any, title: str, grant: Grant | None, at: datetime | None
-) -> Iterator[StoredFile]:
+    kind: FileKind, *, acting: Acting, case: Case, upload: Upload, grant: Grant | None
+) -> AbstractContextManager[StoredFile]:
     """Keep an upload for the case in the file store, after its checks (name, size, kind by content, the scanner
     hook), encrypted at rest, for the block that writes the app's own row: both in the store's transaction
     (:func:`cspr.files.services.stored_file_kept`). One audit event, ``kind.kept_verb``, with the store's facts and
     the membership ``grant``."""
-
-    def recorded(facts: dict[str, Any]) -> None:
-        audit_case(acting, kind.kept_verb, case, grant=grant, **{kind.detail: facts["file"]}, **facts)
-
-    with stored_file_kept(
-        acting=acting,
-        partnership=case.partnership,
-        upload=upload,
-        purpose=kind.purpose,
-        title=title,
-        grant=grant,
-        at=at,
-        audit_as=recorded,
-    ) as stored_file:
-        yield stored_file
+    events = _on_the_case(kind, acting=acting, case=case, grant=grant)
+    return stored_file_kept(acting=acting, partnership=case.partnership, upload=upload, events=events)
 
 
 def case_file_open(
-    kind: CaseFileKind,
+    kind: FileKind,
     *,
     acting: Acting,
     case: Case,
@@ -95,20 +90,9 @@ def case_file_open(
     back (:func:`cspr.files.services.stored_file_open`), refusing one that is missing or changed. One audit event,
     ``kind.opened_verb``, with ``details`` (never a title or a name), the store's facts and the membership ``grant``;
     ``reason`` says why it was opened, in words."""
-    named: dict[str, Any] = {kind.detail: str(row.uuid)}
-
-    def recorded(facts: dict[str, Any]) -> None:
-        audit_case(acting, kind.opened_verb, case, grant=grant, **named, **details, **facts)
-
+    events = _on_the_case(kind, acting=acting, case=case, grant=grant, row=row.uuid, **details)
     return stored_file_open(
-        acting=acting,
-        stored_file=row.stored_file,
-        reason=reason,
-        neutral_name=neutral_name,
-        grant=grant,
-        audit_as=recorded,
-        reference=case.reference,
-        **named,
+        acting=acting, stored_file=row.stored_file, reason=reason, neutral_name=neutral_name, events=events
     )
 
 
@@ -121,12 +105,8 @@ def document_attach(
     Raises :class:`cspr.kernel.documents.FileRejected` (a ``CaseActionRefused``) for a file that may not be kept.
     """
     grant = allowed(acting, "cases.attach_document", case)
-    title = TEXTS.clean("title", title)
-    if not title:
-        raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
-    with case_file_kept(
-        CASE_DOCUMENT, acting=acting, case=case, upload=upload, title=title, grant=grant, at=uploaded_at
-    ) as stored_file:
+    titled = upload_titled(upload, title, at=uploaded_at, texts=TEXTS)
+    with case_file_kept(CASE_DOCUMENT, acting=acting, case=case, upload=titled, grant=grant) as stored_file:
         document = CaseDocument.objects.create(uuid=stored_file.uuid, case=case, stored_file=stored_file)
     return document
 
@@ -152,11 +132,7 @@ def documents_adopt(*, acting: Acting, case: Case, stored_files: Iterable[Stored
             case,
             grant=grant,
             document=str(stored_file.uuid),
-            file=str(stored_file.uuid),
-            file_purpose=stored_file.purpose,
-            content_type=stored_file.content_type,
-            size=stored_file.size,
-            sha256=stored_file.sha256,
+            **file_facts(stored_file),
         )
     return adopted
 

@@ -9,16 +9,9 @@ from typing import Any
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import (
-    CaseFileKind,
-    IdentifyingDetails,
-    case_file_kept,
-    case_file_open,
-    identifying_details_view,
-)
+from cspr.cases.services import IdentifyingDetails, case_file_kept, case_file_open, identifying_details_view
 from cspr.files.models import Purpose
-from cspr.files.services import FileDownload
-from cspr.kernel import documents
+from cspr.files.services import FileDownload, FileKind, upload_titled
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import NOT_ALLOWED, audit_case
@@ -26,9 +19,7 @@ from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import MeetingPaper
 from cspr.rapid_reviews.services.common import MEETING_NOT_SCHEDULED, TEXTS, allowed
 
-MEETING_PAPER = CaseFileKind(
-    Purpose.MEETING_PAPER, "rapid_review.paper_attached", "rapid_review.paper_downloaded", "paper"
-)
+MEETING_PAPER = FileKind(Purpose.MEETING_PAPER, "rapid_review.paper_attached", "rapid_review.paper_downloaded", "paper")
 
 #: Why a PRG member opens a paper: the page opens papers for the meeting and for nothing else (§4.2).
 PAPER_REASON = "Reading the papers for the PRG meeting"
@@ -40,15 +31,11 @@ def meeting_paper_attach(
     """Keep a paper for the PRG meeting in the file store (checked as case documents are: size, type by content,
     the scanner hook; encrypted at rest). One audit event, ``rapid_review.paper_attached``, with the store's facts."""
     grant = allowed(acting, "rapid_reviews.organise_meeting", case)
-    title = TEXTS.clean("title", title)
-    if not title:
-        raise CaseActionRefused(documents.TITLE_NEEDED, field="title")
+    titled = upload_titled(upload, title, at=at, texts=TEXTS)
     meeting = selectors.meeting_get(case=case)
     if meeting is None:
         raise CaseActionRefused(MEETING_NOT_SCHEDULED)
-    with case_file_kept(
-        MEETING_PAPER, acting=acting, case=case, upload=upload, title=title, grant=grant, at=at
-    ) as stored_file:
+    with case_file_kept(MEETING_PAPER, acting=acting, case=case, upload=titled, grant=grant) as stored_file:
         paper = MeetingPaper.objects.create(uuid=stored_file.uuid, meeting=meeting, stored_file=stored_file)
     return paper
 

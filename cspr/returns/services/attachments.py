@@ -5,15 +5,25 @@ at rest, taken off a draft (the file itself goes once no version holds it), open
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 
 from cspr.files.models import Purpose
-from cspr.files.services import FileDownload, StoredFileRefused, stored_file_kept, stored_file_open, stored_file_remove
-from cspr.kernel import documents, kit, text
+from cspr.files.services import (
+    FileDownload,
+    FileEvents,
+    FileKind,
+    StoredFileRefused,
+    stored_file_kept,
+    stored_file_open,
+    stored_file_remove,
+    upload_titled,
+)
+from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
-from cspr.kernel.text import clean_text
+from cspr.kernel.text import FieldTexts
 from cspr.returns.models import AgencyReturn, InformationRequest, ReturnAttachment
 from cspr.returns.services.common import (
     NOT_ALLOWED,
@@ -33,6 +43,11 @@ from cspr.returns.services.common import (
 CONTRIBUTOR_REASON = "Working on the organisation's return"
 READER_REASON = "Reading the organisation's submitted return"
 
+RETURN_ATTACHMENT = FileKind(
+    Purpose.RETURN_ATTACHMENT, "returns.attachment_added", "returns.attachment_downloaded", "attachment"
+)
+TITLE_TEXTS = FieldTexts({"title": ("What the file is", text.ONE_LINE)}, refused=ReturnActionRefused)
+
 
 def attachment_add(
     *, acting: Acting, info_request: InformationRequest, upload: Any, title: str, at: datetime | None = None
@@ -41,26 +56,16 @@ def attachment_add(
     encrypted at rest. One audit event, ``returns.attachment_added``, about the version it went onto."""
     grant = _require_contributor(acting, info_request)
     at = kit.now(at)
-    title = clean_text(
-        title, subject="What the file is", limit=text.ONE_LINE, field="title", refused=ReturnActionRefused
-    )
-    if not title:
-        raise ReturnActionRefused(documents.TITLE_NEEDED, field="title")
+    titled = upload_titled(upload, title, at=at, texts=TITLE_TEXTS)
     onto: list[tuple[InformationRequest, AgencyReturn]] = []  # the locked request and the draft, found in the block
 
-    def recorded(facts: dict[str, Any]) -> None:
+    def on_the_draft(verb: str, **details: Any) -> None:
         locked, draft = onto[0]
-        _audit_return(acting, "returns.attachment_added", draft, locked, grant, attachment=facts["file"], **facts)
+        _audit_return(acting, verb, draft, locked, **details)
 
+    events = FileEvents(RETURN_ATTACHMENT, grant, on_the_draft)
     with stored_file_kept(
-        acting=acting,
-        partnership=info_request.partnership,
-        upload=upload,
-        purpose=Purpose.RETURN_ATTACHMENT,
-        title=title,
-        grant=grant,
-        at=at,
-        audit_as=recorded,
+        acting=acting, partnership=info_request.partnership, upload=titled, events=events
     ) as stored_file:
         locked = _locked_request(info_request)
         draft = _draft_for_editing(acting=acting, info_request=locked, at=at)
@@ -110,25 +115,7 @@ def attachment_open(*, acting: Acting, attachment: ReturnAttachment) -> FileDown
     info_request = agency_return.request
     grant = _require_reader(acting, agency_return)
     reason = CONTRIBUTOR_REASON if contributor_grant(acting.scope, info_request) is not None else READER_REASON
-
-    def recorded(facts: dict[str, Any]) -> None:
-        _audit_return(
-            acting,
-            "returns.attachment_downloaded",
-            agency_return,
-            info_request,
-            grant,
-            attachment=str(attachment.uuid),
-            **facts,
-        )
-
-    return stored_file_open(
-        acting=acting,
-        stored_file=attachment.stored_file,
-        reason=reason,
-        grant=grant,
-        audit_as=recorded,
-        reference=info_request.case.reference,
-        attachment=str(attachment.uuid),
-        **_request_details(info_request),
-    )
+    on_the_return = partial(_audit_return, acting, draft=agency_return, info_request=info_request)
+    refusals = {"reference": info_request.case.reference, **_request_details(info_request)}
+    events = FileEvents(RETURN_ATTACHMENT, grant, on_the_return, attachment.uuid, refusals)
+    return stored_file_open(acting=acting, stored_file=attachment.stored_file, reason=reason, events=events)
