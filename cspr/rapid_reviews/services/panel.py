@@ -3,6 +3,9 @@ review sent to it, and what it said back (or the information sent back to it).""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -13,7 +16,7 @@ from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, not_future, now
-from cspr.rapid_reviews.models import PanelResponse, PanelSubmission, RapidReview, RationaleSent
+from cspr.rapid_reviews.models import PanelResponse, PanelSubmission, RapidReview, Ratification, RationaleSent
 from cspr.rapid_reviews.services.common import (
     IN_THE_RECORD,
     TEXTS,
@@ -49,26 +52,44 @@ RESPONSES_NEEDING_DETAILS = frozenset(
 )
 
 
-def rationale_sent_record(
-    *, acting: Acting, case: Case, sent_on: date, late_reason: str = "", at: datetime | None = None
-) -> RationaleSent:
-    """The date the Executive's rationale for disagreeing went to the Panel (§4.5); stops its clock."""
+@dataclass(frozen=True)
+class ToPanel:
+    """Something about to be recorded as sent to the Panel: the case (locked), its ratified rapid review, and when."""
+
+    case: Case
+    review: RapidReview
+    ratification: Ratification
+    at: datetime
+
+
+@contextmanager
+def _sent_to_panel(acting: Acting, case: Case, *, sent_on: date, at: datetime | None, verb: str) -> Iterator[ToPanel]:
+    """What every record of something sent to the Panel shares: the rule, a date not in the future, and in one
+    transaction the case locked and its ratified review for the block, then the audit event ``verb``."""
     grant = allowed(acting, "rapid_reviews.correspond_with_panel", case)
     at = now(at)
     not_future(sent_on, today=local_today(at), field="sent_on")
     with transaction.atomic():
         case = case_locked(case)
         review, ratification = ratified_review(case)
-        if not ratification.disagrees_with_prg:
+        yield ToPanel(case, review, ratification, at)
+        audit_case(acting, verb, case, grant=grant, sent_on=sent_on)
+
+
+def rationale_sent_record(
+    *, acting: Acting, case: Case, sent_on: date, late_reason: str = "", at: datetime | None = None
+) -> RationaleSent:
+    """The date the Executive's rationale for disagreeing went to the Panel (§4.5); stops its clock."""
+    with _sent_to_panel(acting, case, sent_on=sent_on, at=at, verb="rapid_review.rationale_sent") as sent:
+        if not sent.ratification.disagrees_with_prg:
             raise CaseActionRefused(NO_DISAGREEMENT)
-        previous = RationaleSent.objects.filter(review=review).first()
+        previous = RationaleSent.objects.filter(review=sent.review).first()
         if previous is not None:
             raise CaseActionRefused(RATIONALE_ALREADY_SENT.format(sent_on=f"{previous.sent_on:%-d %B %Y}"))
-        row = RationaleSent(review=review, sent_on=sent_on, recorded_by=acting.user, recorded_at=at)
+        row = RationaleSent(review=sent.review, sent_on=sent_on, recorded_by=acting.user, recorded_at=sent.at)
         save_stopping_clock(
-            acting, case, row, clock_id="discrepancy_rationale_to_panel", met_on=sent_on, late_reason=late_reason
+            acting, sent.case, row, clock_id="discrepancy_rationale_to_panel", met_on=sent_on, late_reason=late_reason
         )
-        audit_case(acting, "rapid_review.rationale_sent", case, grant=grant, sent_on=sent_on)
     return row
 
 
@@ -76,20 +97,14 @@ def panel_submission_record(
     *, acting: Acting, case: Case, sent_on: date, late_reason: str = "", at: datetime | None = None
 ) -> PanelSubmission:
     """The ratified rapid review was sent to the Panel: stops ``rapid_review_to_panel`` and awaits the Panel."""
-    grant = allowed(acting, "rapid_reviews.correspond_with_panel", case)
-    at = now(at)
-    not_future(sent_on, today=local_today(at), field="sent_on")
-    with transaction.atomic():
-        case = case_locked(case)
-        review, ratification = ratified_review(case)
-        not_before(sent_on, ratification.ratified_on, what="the ratification", field="sent_on")
-        submission = PanelSubmission(review=review, sent_on=sent_on, recorded_by=acting.user, recorded_at=at)
+    with _sent_to_panel(acting, case, sent_on=sent_on, at=at, verb="rapid_review.sent_to_panel") as sent:
+        not_before(sent_on, sent.ratification.ratified_on, what="the ratification", field="sent_on")
+        submission = PanelSubmission(review=sent.review, sent_on=sent_on, recorded_by=acting.user, recorded_at=sent.at)
         save_stopping_clock(
-            acting, case, submission, clock_id="rapid_review_to_panel", met_on=sent_on, late_reason=late_reason
+            acting, sent.case, submission, clock_id="rapid_review_to_panel", met_on=sent_on, late_reason=late_reason
         )
-        case = case_advance(acting=acting, case=case, transition="submit_to_panel", facts={}, at=at)
-        case_advance(acting=acting, case=case, transition="await_panel", facts={}, at=at)
-        audit_case(acting, "rapid_review.sent_to_panel", case, grant=grant, sent_on=sent_on)
+        case = case_advance(acting=acting, case=sent.case, transition="submit_to_panel", facts={}, at=sent.at)
+        case_advance(acting=acting, case=case, transition="await_panel", facts={}, at=sent.at)
     return submission
 
 
