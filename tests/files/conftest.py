@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,17 @@ def blobs(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-def audit_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    """From here on in the test, the file services cannot write to the audit trail (``monkeypatch.undo()`` mends it)."""
+@contextmanager
+def audit_trail_failing() -> Iterator[None]:
+    """The block runs while the file services cannot write to the audit trail, and must fail for that reason."""
 
     def failing_audit(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the audit trail could not be written")
 
-    monkeypatch.setattr(services, "audit", failing_audit)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "audit", failing_audit)
+        with pytest.raises(RuntimeError, match="audit trail"):
+            yield
 
 
 @pytest.fixture

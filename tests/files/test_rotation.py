@@ -17,7 +17,7 @@ from cspr.files.crypto import blob_key_id
 from cspr.files.models import StoredFile
 from cspr.files.services import stored_file_open, stored_file_reencrypt
 from cspr.kernel.acting import Acting, system_acting
-from tests.files.conftest import CONTENTS, audit_fails, blobs
+from tests.files.conftest import CONTENTS, audit_trail_failing, blobs
 
 KeepFunc = Callable[..., StoredFile]
 OLD = "files1:ZmlsZS1rZXktb25lLWZvci10ZXN0cy1vbmx5LTMyYnk"
@@ -88,10 +88,9 @@ def test_re_encrypting_a_file_already_under_the_newest_key_changes_nothing(keep:
 
 
 def test_a_re_encryption_that_rolls_back_keeps_the_old_blob_and_removes_the_new_one(
-    old_file: StoredFile, store: Path, monkeypatch: pytest.MonkeyPatch
+    old_file: StoredFile, store: Path
 ) -> None:
-    audit_fails(monkeypatch)
-    with pytest.raises(RuntimeError):
+    with audit_trail_failing():
         stored_file_reencrypt(acting=system_acting(), stored_file=old_file)
     old_file.refresh_from_db()
     assert old_file.key_id == "files1"

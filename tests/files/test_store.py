@@ -36,7 +36,7 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases import upload_samples
 from tests.cases.support import raw_database_text
-from tests.files.conftest import CONTENTS, FILE_NAME, TITLE, audit_fails, blobs, text_upload
+from tests.files.conftest import CONTENTS, FILE_NAME, TITLE, audit_trail_failing, blobs, text_upload
 
 KeepFunc = Callable[..., StoredFile]
 
@@ -325,11 +325,8 @@ def test_a_record_that_rolls_back_leaves_no_blob_no_row_and_no_audit_event(
     assert not AuditEvent.objects.filter(verb="stored_file.stored").exists()
 
 
-def test_a_failure_while_recording_the_file_removes_its_blob(
-    keep: KeepFunc, store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    audit_fails(monkeypatch)
-    with pytest.raises(RuntimeError):
+def test_a_failure_while_recording_the_file_removes_its_blob(keep: KeepFunc, store: Path) -> None:
+    with audit_trail_failing():
         keep()
     assert blobs(store) == []
     assert not StoredFile.objects.exists()
@@ -355,16 +352,12 @@ def test_removing_a_file_removes_the_blob_only_once_the_removal_commits(
     assert event.object_type == "files.storedfile"
 
 
-def test_a_removal_that_rolls_back_keeps_the_file_whole(
-    keep: KeepFunc, store: Path, business_unit: Acting, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_removal_that_rolls_back_keeps_the_file_whole(keep: KeepFunc, store: Path, business_unit: Acting) -> None:
     stored_file = keep()
 
-    audit_fails(monkeypatch)
-    with pytest.raises(RuntimeError):
+    with audit_trail_failing():
         stored_file_remove(acting=business_unit, stored_file=stored_file)
     assert StoredFile.objects.filter(pk=stored_file.pk).exists()
-    monkeypatch.undo()
     assert stored_file_open(acting=business_unit, stored_file=stored_file, reason="Check").content == CONTENTS
 
 
