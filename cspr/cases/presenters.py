@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -55,32 +55,94 @@ class ChildSummary:
     description: list[str]
 
 
-@dataclass
-class CasePage:
-    case: Case
-    summary: list[tuple[str, str]]
-    path: list[selectors.PathSectionView]
+@dataclass(frozen=True)
+class CaseTab:
+    label: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class CaseHeader:
+    """What every page of the case shows above its own part: the stage in words and the case's pages."""
+
     stage_description: str
     next_steps: tuple[str, ...]
+    tabs: tuple[CaseTab, ...]
+
+
+# The case's own pages, in the order of the row of links under its heading: (URL name, label).
+CASE_TABS = (
+    ("cases:detail", "Overview"),
+    ("cases:record", "Notification and decisions"),
+    ("cases:history", "History"),
+    ("cases:documents", "Documents and links"),
+)
+
+
+def case_header(*, case: Case, current: str, url: Any) -> CaseHeader:
+    stage = Stage(case.stage)
+    description = STAGES[stage].description
+    if stage is Stage.NOTIFICATION_ASSESSED and not selectors.case_la_decision_state(case=case).recorded:
+        description = "The notification is in. The local authority's decision on notifying the Panel is awaited (§3.5)."
+    return CaseHeader(
+        stage_description=description,
+        next_steps=STAGES[stage].next_steps,
+        tabs=tuple(
+            CaseTab(label, url(name, reference=case.reference), current=name == current) for name, label in CASE_TABS
+        ),
+    )
+
+
+@dataclass
+class CaseOverview:
+    """The case's first page: what to do now, its deadlines and where it is. It shows no free text anyone typed,
+    so opening a case reads (and audits) none; the words are one link away, on the page that shows them."""
+
+    case: Case
+    header: CaseHeader
+    summary: list[tuple[str, str]]
+    path: list[selectors.PathSectionView]
     clocks: list[selectors.ClockRow]
     clocks_not_applicable: list[selectors.ClockRow]
-    assessment: dict[str, Any]
-    duties: list[dict[str, str]]
-    duty_records: list[Any]
-    la_decisions: list[Any]
-    timeline: list[selectors.TimelineEntry]
     children: list[ChildSummary]
-    organisations: list[tuple[str, str]]
-    documents: list[Any]
-    links: list[Any]
     duplicate_warnings: list[Any]
     transition_actions: list[Action]
     other_actions: list[Action]
     can_extend: bool
     can_link: bool
     can_see_identifying: bool
-    can_download: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CaseRecordPage:
+    """The notification as assessed, the duties that follow, the local authority's decision, who is involved."""
+
+    case: Case
+    header: CaseHeader
+    assessment: dict[str, Any]
+    duties: list[dict[str, str]]
+    la_decisions: list[Any]
+    parallel_processes: list[str]
+    organisations: list[tuple[str, str]]
+
+
+@dataclass
+class CaseHistoryPage:
+    case: Case
+    header: CaseHeader
+    timeline: list[selectors.TimelineEntry]
+
+
+@dataclass
+class CaseDocumentsPage:
+    case: Case
+    header: CaseHeader
+    documents: list[Any]
+    links: list[Any]
+    can_download: bool
+    can_upload: bool
+    can_link: bool
 
 
 def _child_summary(child: Child) -> ChildSummary:
@@ -107,16 +169,17 @@ def _date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "Not yet"
 
 
-def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
-    """Everything the case page shows, for this person, on ``today``. ``url(name, **kwargs)`` reverses URLs."""
+def _reveal(case: Case, scope: Scope) -> bool:
+    """Free text typed into the case (reasons, notes, titles) only for the roles that work it (ADR 0009)."""
+    return bool(rules.test_rule("cases.read_free_text", scope, case))
+
+
+def case_overview(*, case: Case, scope: Scope, today: date, url: Any) -> CaseOverview:
+    """The overview of the case for this person, on ``today``. ``url(name, **kwargs)`` reverses URLs."""
     reference = case.reference
-    roles = scope.roles_in(case.partnership_id)
     children = selectors.case_children(case=case)
-    # Free text typed into the case (reasons, notes, titles) only for the roles that work it (ADR 0009).
-    reveal = bool(rules.test_rule("cases.read_free_text", scope, case))
-    all_clocks = selectors.case_clocks(case=case, today=today, reveal=reveal)
-    named = selectors.case_named_lists(case=case, reveal=reveal)
-    assessment = case.assessment or {}
+    # Late and extension reasons are shown beside their deadline, so they are read only where there is one.
+    all_clocks = selectors.case_clocks(case=case, today=today, reveal=_reveal(case, scope))
     summary = [
         ("Reference", reference),
         ("Children", ", ".join(child.pseudonym for child in children)),
@@ -132,16 +195,35 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
         ("Local authority became aware", _date(case.aware_on)),
         ("Notification received", _date(case.notified_on)),
         ("Panel notified", _date(case.panel_notified_on)),
-        ("Parallel processes", ", ".join(named["parallel_processes"]) or "None known"),
         ("Media interest", "Yes" if case.media_interest else "No"),
     ]
     if case.other_la_area:
         summary.append(("Child lives in another area", case.other_la_area))
     if case.decision_on:
         summary.append(("Decision to hold a local review", _date(case.decision_on)))
+    can_link = rules.test_rule("cases.link_cases", scope, case)
+    return CaseOverview(
+        case=case,
+        header=case_header(case=case, current="cases:detail", url=url),
+        summary=summary,
+        path=selectors.case_path(case=case),
+        clocks=[clock for clock in all_clocks if clock.status is not ClockStatus.NOT_APPLICABLE],
+        clocks_not_applicable=[clock for clock in all_clocks if clock.status is ClockStatus.NOT_APPLICABLE],
+        children=[_child_summary(child) for child in children],
+        # Only those who may link cases are told of a possible duplicate: it reveals that another case exists.
+        duplicate_warnings=selectors.case_open_duplicate_warnings(case=case) if can_link else [],
+        transition_actions=_transition_actions(case, scope, url),
+        other_actions=_other_actions(case, scope, url),
+        can_extend=rules.test_rule("cases.record_extension", scope, case),
+        can_link=can_link,
+        can_see_identifying=rules.test_rule("cases.view_identifying_details", scope, case),
+    )
 
-    facts = case_facts(case=case)
-    transition_actions = [
+
+def _transition_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
+    """The moves of the lifecycle this person may make from here, each with what still blocks it."""
+    reference = case.reference
+    return [
         Action(
             label=option.label,
             href=(
@@ -157,41 +239,53 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
             blockers=() if option.name == "choose_discretionary_review" else option.blockers,
             section=option.section,
         )
-        for option in transition_options(case.stage, roles=roles, facts=facts)
+        for option in transition_options(
+            case.stage, roles=scope.roles_in(case.partnership_id), facts=case_facts(case=case)
+        )
         if option.name in ROUTES
     ]
-    la_decisions = selectors.case_la_decisions(case=case, reveal=reveal)
-    other_actions = []
+
+
+def _other_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
+    reference = case.reference
+    actions = []
+    decided = selectors.case_la_decision_state(case=case).recorded
     if rules.test_rule("cases.record_la_decision", scope, case):
-        label = (
-            "Record a new decision by the local authority" if la_decisions else "Record the local authority's decision"
-        )
-        other_actions.append(Action(label, url("cases:la-decision", reference=reference), section="§3.5"))
-    elif la_decisions and Role.BUSINESS_UNIT in roles:
-        other_actions.append(
+        label = "Record a new decision by the local authority" if decided else "Record the local authority's decision"
+        actions.append(Action(label, url("cases:la-decision", reference=reference), section="§3.5"))
+    elif decided and Role.BUSINESS_UNIT in scope.roles_in(case.partnership_id):
+        actions.append(
             Action(
                 "Record the local authority's decision",
                 blockers=("The local authority's decision is recorded. Only the local authority can change it.",),
             )
         )
     if rules.test_rule("cases.record_duty", scope, case):
-        other_actions.append(Action("Record a duty done", url("cases:duty", reference=reference), section="§3.5-3.7"))
+        actions.append(Action("Record a duty done", url("cases:duty", reference=reference), section="§3.5-3.7"))
     if rules.test_rule("cases.attach_document", scope, case):
-        other_actions.append(Action("Add a document", url("cases:document-upload", reference=reference)))
-    can_link = rules.test_rule("cases.link_cases", scope, case)
-    if can_link:
-        other_actions.append(Action("Link to another case", url("cases:link", reference=reference)))
+        actions.append(Action("Add a document", url("cases:document-upload", reference=reference)))
+    if rules.test_rule("cases.link_cases", scope, case):
+        actions.append(Action("Link to another case", url("cases:link", reference=reference)))
+    return actions
 
-    duty_records = selectors.case_duties(case=case)
-    done = {record.kind for record in duty_records}
+
+_DUTY_DONE_AS = {
+    AssessedDuty.NOTIFY_PANEL.value: DutyKind.PANEL_NOTIFIED,
+    AssessedDuty.INFORM_SAFEGUARDING_PARTNERS.value: DutyKind.PARTNERS_INFORMED,
+    AssessedDuty.NOTIFY_SOS_AND_OFSTED.value: DutyKind.SOS_OFSTED_NOTIFIED,
+}
+
+
+def case_record_page(*, case: Case, scope: Scope, url: Any) -> CaseRecordPage:
+    """The notification and the decisions on it, with the reasons typed for this person where they may read them."""
+    reveal = _reveal(case, scope)
+    named = selectors.case_named_lists(case=case, reveal=reveal)
+    assessment = case.assessment or {}
+    done = {record.kind for record in selectors.case_duties(case=case)}
     duties = []
     for duty in assessment.get("duties", []):
         kind = duty.get("kind", "")
-        recorded = {
-            AssessedDuty.NOTIFY_PANEL.value: DutyKind.PANEL_NOTIFIED,
-            AssessedDuty.INFORM_SAFEGUARDING_PARTNERS.value: DutyKind.PARTNERS_INFORMED,
-            AssessedDuty.NOTIFY_SOS_AND_OFSTED.value: DutyKind.SOS_OFSTED_NOTIFIED,
-        }.get(kind)
+        recorded = _DUTY_DONE_AS.get(kind)
         duties.append(
             {
                 "title": _DUTY_TITLES.get(kind, kind),
@@ -200,35 +294,34 @@ def case_page(*, case: Case, scope: Scope, today: date, url: Any) -> CasePage:
                 "done": "Done" if recorded in done else ("" if recorded is None else "Not recorded yet"),
             }
         )
-    stage = Stage(case.stage)
-    description = STAGES[stage].description
-    if stage is Stage.NOTIFICATION_ASSESSED and not la_decisions:
-        description = "The notification is in. The local authority's decision on notifying the Panel is awaited (§3.5)."
-    return CasePage(
+    return CaseRecordPage(
         case=case,
-        summary=summary,
-        path=selectors.case_path(case=case),
-        stage_description=description,
-        next_steps=STAGES[stage].next_steps,
-        clocks=[clock for clock in all_clocks if clock.status is not ClockStatus.NOT_APPLICABLE],
-        clocks_not_applicable=[clock for clock in all_clocks if clock.status is ClockStatus.NOT_APPLICABLE],
+        header=case_header(case=case, current="cases:record", url=url),
         assessment=assessment,
         duties=duties,
-        duty_records=duty_records,
-        la_decisions=la_decisions,
-        timeline=selectors.case_timeline(case=case, reveal=reveal),
-        children=[_child_summary(child) for child in children],
+        la_decisions=selectors.case_la_decisions(case=case, reveal=reveal),
+        parallel_processes=named["parallel_processes"],
         organisations=_organisations(case, named["agencies_involved"]),
-        documents=selectors.case_documents(case=case, reveal=reveal),
+    )
+
+
+def case_history_page(*, case: Case, scope: Scope, url: Any) -> CaseHistoryPage:
+    return CaseHistoryPage(
+        case=case,
+        header=case_header(case=case, current="cases:history", url=url),
+        timeline=selectors.case_timeline(case=case, reveal=_reveal(case, scope)),
+    )
+
+
+def case_documents_page(*, case: Case, scope: Scope, url: Any) -> CaseDocumentsPage:
+    return CaseDocumentsPage(
+        case=case,
+        header=case_header(case=case, current="cases:documents", url=url),
+        documents=selectors.case_documents(case=case, reveal=_reveal(case, scope)),
         links=[link for link in selectors.case_links(case=case, scope=scope) if link.kind != "possible_duplicate"],
-        # Only those who may link cases are told of a possible duplicate: it reveals that another case exists.
-        duplicate_warnings=selectors.case_open_duplicate_warnings(case=case) if can_link else [],
-        transition_actions=transition_actions,
-        other_actions=other_actions,
-        can_extend=rules.test_rule("cases.record_extension", scope, case),
-        can_link=can_link,
-        can_see_identifying=rules.test_rule("cases.view_identifying_details", scope, case),
         can_download=rules.test_rule("cases.download_document", scope, case),
+        can_upload=rules.test_rule("cases.attach_document", scope, case),
+        can_link=rules.test_rule("cases.link_cases", scope, case),
     )
 
 

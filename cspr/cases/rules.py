@@ -14,7 +14,7 @@ from typing import Any
 import rules
 
 from cspr.cases.models import Case
-from cspr.cases.selectors import case_is_visible, case_la_decision_rows, case_page_rows
+from cspr.cases.selectors import case_is_visible, case_la_decision_state, case_page_rows
 from cspr.core.policy import (
     CASE_LINKERS,
     CASE_ROUTERS,
@@ -81,7 +81,7 @@ def is_la_notifier(who: Any, case: Case | None) -> bool:
 
 @rules.predicate
 def no_la_decision_yet(who: Any, case: Case | None) -> bool:
-    return case is not None and not case_la_decision_rows(case=case)
+    return case is not None and not case_la_decision_state(case=case).recorded
 
 
 # The LA decision is the local authority's: its notifier records it (and any correction); the business unit may

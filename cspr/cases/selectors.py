@@ -143,8 +143,9 @@ _HOUSEHOLD = "_cspr_household_relationships"
 
 
 def case_page_annotations() -> dict[str, Any]:
-    """What the case page reads with its case in the same query (:func:`case_get`), besides the panels' reads: the
-    household's relationships (the page shows them by relationship only), so that the household is not read apart."""
+    """What the case pages read with their case in the same query (:func:`case_get`), besides the panels' reads: the
+    household's relationships (shown by relationship only), so that the household is not read apart, and whether
+    the local authority's decision is recorded and notified the Panel (what the case may do next depends on it)."""
     rows = (
         HouseholdMember.objects.filter(case=OuterRef("pk"))
         .order_by()
@@ -154,7 +155,30 @@ def case_page_annotations() -> dict[str, Any]:
         )
         .values("rows")
     )
-    return {_HOUSEHOLD: Subquery(rows)}
+    # The local authority's decision that stands (the latest): whether it notified the Panel; NULL when none.
+    decisions = LocalAuthorityDecision.objects.filter(case=OuterRef("pk"))
+    standing = decisions.order_by("-recorded_at", "-id").values("notify_panel")
+    return {_HOUSEHOLD: Subquery(rows), _LA_STANDING: Subquery(standing[:1])}
+
+
+_LA_STANDING = "_cspr_la_decision_notifies_panel"
+
+
+@dataclass(frozen=True)
+class LaDecisionState:
+    """Whether the local authority's decision is recorded, and whether the one that stands notified the Panel."""
+
+    recorded: bool
+    notify_panel: bool
+
+
+def case_la_decision_state(*, case: Case) -> LaDecisionState:
+    """As read with the case on a case page (:func:`case_page_annotations`), else from the decisions' rows."""
+    if case_is_for_page(case) and hasattr(case, _LA_STANDING):
+        standing = getattr(case, _LA_STANDING)
+        return LaDecisionState(recorded=standing is not None, notify_panel=bool(standing))
+    decisions = case_la_decision_rows(case=case)
+    return LaDecisionState(recorded=bool(decisions), notify_panel=bool(decisions) and decisions[-1].notify_panel)
 
 
 def case_household_relationships(*, case: Case) -> list[str]:

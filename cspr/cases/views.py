@@ -105,14 +105,29 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @case_page(read_only=True)
 def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
-    page = presenters.case_page(
-        case=case,
-        scope=_scope(request),
-        today=timezone.localdate(),
-        url=_url,
-    )
-    panels = case_panels(case=case, scope=_scope(request), today=timezone.localdate())
+    """The case's overview: what to do now, its deadlines and where it is, and the other apps' panels."""
+    today = timezone.localdate()
+    page = presenters.case_overview(case=case, scope=_scope(request), today=today, url=_url)
+    panels = case_panels(case=case, scope=_scope(request), today=today)
     return render(request, "cases/detail.html", {"page": page, "case": case, "panels": panels})
+
+
+@case_page(read_only=True)
+def case_record(request: HttpRequest, case: Case) -> HttpResponse:
+    page = presenters.case_record_page(case=case, scope=_scope(request), url=_url)
+    return render(request, "cases/record.html", {"page": page, "case": case})
+
+
+@case_page(read_only=True)
+def case_history(request: HttpRequest, case: Case) -> HttpResponse:
+    page = presenters.case_history_page(case=case, scope=_scope(request), url=_url)
+    return render(request, "cases/history.html", {"page": page, "case": case})
+
+
+@case_page(read_only=True)
+def case_documents(request: HttpRequest, case: Case) -> HttpResponse:
+    page = presenters.case_documents_page(case=case, scope=_scope(request), url=_url)
+    return render(request, "cases/documents.html", {"page": page, "case": case})
 
 
 @sensitive_post_parameters()

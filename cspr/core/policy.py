@@ -180,6 +180,9 @@ URL_POLICY: dict[str, Policy] = {
     # Cases (object-level checks in cspr.cases.rules; another partnership's case is a 404).
     "cases:list": members(*CASE_READERS),
     "cases:detail": members(*CASE_READERS),
+    "cases:record": members(*CASE_READERS),
+    "cases:history": members(*CASE_READERS),
+    "cases:documents": members(*CASE_READERS),
     "cases:document-download": members(*DOCUMENT_READERS),
     "cases:identifying-details": members(*IDENTIFYING_VIEWERS),
     "cases:la-decision": members(*LA_DECISION_RECORDERS),

@@ -69,6 +69,9 @@ def outbox_and_audit_text() -> str:
 CASE_PAGES = frozenset(
     {
         "cases:detail",
+        "cases:record",
+        "cases:history",
+        "cases:documents",
         "cases:identifying-details",
         "cases:la-decision",
         "cases:route",

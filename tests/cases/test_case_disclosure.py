@@ -22,8 +22,9 @@ from tests.cases.test_decisions_and_duties import decide
 pytestmark = pytest.mark.django_db
 
 
-def page(client: Client, reference: str) -> str:
-    response = client.get(f"/cases/{reference}/")
+def page(client: Client, reference: str, part: str = "") -> str:
+    """The case's overview, or another of its pages (``part``: "documents/", "notification-and-decisions/", …)."""
+    response = client.get(f"/cases/{reference}/{part}")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -51,13 +52,14 @@ def test_links_to_cases_the_viewer_cannot_see_are_not_listed(
     referral = submit(email="contributor.health@example.org", as_referral=True)
     business_unit = acting_for(user("business.unit@example.org"))
     services.case_link(acting=business_unit, case=referral, other_reference=hidden.reference, note="Same family")
-    assert hidden.reference in page(client_as("business.unit@example.org"), referral.reference)
-    assert hidden.reference not in page(client_as("contributor.health@example.org"), referral.reference)
+    assert hidden.reference in page(client_as("business.unit@example.org"), referral.reference, "documents/")
+    for part in ("", "documents/", "history/", "notification-and-decisions/"):
+        assert hidden.reference not in page(client_as("contributor.health@example.org"), referral.reference, part)
 
 
 def test_the_household_is_listed_by_relationship_only(submit: SubmitFunc, client_as: Callable[[str], Client]) -> None:
     case = submit()
-    text = page(client_as("business.unit@example.org"), case.reference)
+    text = page(client_as("business.unit@example.org"), case.reference, "notification-and-decisions/")
     assert "Parents, carers and household" in text
     assert "Mother" in text
     assert "Testfieldworth" not in text

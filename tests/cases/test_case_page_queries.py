@@ -1,19 +1,23 @@
-"""The case page reads each of its rows once, however many of its sections show them, and its query count does not
-grow with the case.
+"""The case's pages read each of their rows once, however many of their sections show them, and their query counts
+do not grow with the case. The overview, the page a case opens on, stays under 15 queries for everyone.
 
-What one request for the case page runs (a warm session, the business unit; the others read fewer of these):
+What one request for the overview runs (a warm session, the business unit with the rapid review under way; the
+others read fewer of these):
 
 * the request itself (4): the session, the user, the second-factor device, the person's memberships (the scope);
 * the case (1), read with its partnership (the header's too), its rapid review and that review's one-to-one
-  outcomes, its PRG meeting, the counts of its information requests and its household's relationships;
-* one read per kind of row the page shows: children, the working calendar and preset (one query for four tables),
-  clocks, the local authority's decisions, duties, transitions, the audit events of the timeline, documents and
-  links (9); the rapid review's partners (1) and, once the review is written, its sign-offs, Panel responses,
-  family told and learning actions (4: how complete the record is comes from its outline, not its rows); a
-  contributor's own information requests (1); a notifier's local-authority organisations (1); for a person in
-  more than one partnership, the header's switcher (1);
-* for a person who may read the case's sealed text, the one audit event of those reads (5 statements here, inside
-  the test's transaction: savepoint, chain head, insert, head update, release).
+  outcomes, its PRG meeting, the counts of its information requests, its household's relationships and whether the
+  local authority's decision is recorded and notified the Panel;
+* one read per kind of row it shows: children, the working calendar and preset (one query for four tables), clocks
+  (3), and for those who may link cases the open possible duplicates (1); the rapid review's partners (1) and, once
+  the review is written, its sign-offs, Panel responses, family told and learning actions (4: how complete the
+  record is comes from its outline, not its rows); a contributor's own information requests (1); a notifier's
+  local-authority organisations (1); for a person in more than one partnership, the header's switcher (1).
+
+It shows no free text but a deadline's own reasons, so opening a case writes no audit event of sealed reads. The
+other pages read what they show: the notification and decisions (duties, the local authority's decisions, the
+household, the typed lists: and the audit event of those sealed reads, 5 statements here inside the test's
+transaction), the history (transitions and the audit events of the timeline) and the documents and links.
 """
 
 from __future__ import annotations
@@ -72,21 +76,35 @@ POLICE_LEAD = "police.lead@example.org"  # an agency contributor in both demo pa
 AUDITOR = "auditor@example.org"
 ADMIN = "admin@example.org"
 
-# The most any of them runs, on either case below.
-MOST_QUERIES = 24
-
-# Per person: (the demo case as seeded: the PRG meeting scheduled, agencies' returns outstanding;
-#              the same case with its rapid review written, decided by the PRG and being signed off).
-BUDGETS: dict[str, tuple[int, int]] = {
-    BUSINESS_UNIT: (20, 24),
-    PRG_CHAIR: (20, 24),
-    INDEPENDENT_CHAIR: (20, 24),
-    NOTIFIER: (21, 21),
-    CONTRIBUTOR: (20, 20),
-    POLICE_LEAD: (21, 21),
-    AUDITOR: (14, 14),
-    ADMIN: (14, 14),
+# The case's pages: the part of the address after /cases/<reference>/.
+PAGES = {
+    "overview": "",
+    "notification and decisions": "notification-and-decisions/",
+    "history": "history/",
+    "documents and links": "documents/",
 }
+OVERVIEW_MOST = 14
+"""The most the overview runs, for anyone, on either case below."""
+
+# Per person: the overview (the demo case as seeded: the PRG meeting scheduled, agencies' returns outstanding; the
+# same case with its rapid review written, decided by the PRG and being signed off), then the other pages (either).
+BUDGETS: dict[str, tuple[int, int, int, int, int]] = {
+    BUSINESS_UNIT: (10, 14, 12, 14, 7),
+    PRG_CHAIR: (9, 13, 12, 14, 7),
+    INDEPENDENT_CHAIR: (9, 13, 12, 14, 7),
+    NOTIFIER: (10, 10, 12, 14, 7),
+    CONTRIBUTOR: (9, 9, 12, 14, 7),
+    POLICE_LEAD: (10, 10, 13, 15, 8),
+    AUDITOR: (8, 8, 7, 9, 7),
+    ADMIN: (8, 8, 7, 9, 7),
+}
+
+
+def budget(email: str, page: str, *, under_way: bool) -> int:
+    seeded, written, *others = BUDGETS[email]
+    if page == "overview":
+        return written if under_way else seeded
+    return dict(zip(list(PAGES)[1:], others, strict=True))[page]
 
 
 def tables_read(queries: list[dict[str, Any]]) -> Counter[str]:
@@ -103,12 +121,22 @@ def tables_read(queries: list[dict[str, Any]]) -> Counter[str]:
     return found
 
 
-def page_queries(client: Client) -> list[dict[str, Any]]:
-    """The statements of one request for the case page (the session already warm)."""
-    with CaptureQueriesContext(connection) as page:
-        response = client.get(CASE_PAGE)
+def page_queries(client: Client, page: str = "overview") -> list[dict[str, Any]]:
+    """The statements of one request for one of the case's pages (the session already warm)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CASE_PAGE + PAGES[page])
     assert response.status_code == 200
-    return page.captured_queries
+    return captured.captured_queries
+
+
+def counts(client: Client) -> dict[str, int]:
+    """How many statements each of the case's pages runs, each asked for once before to warm what a first view
+    warms (the session's last-seen time)."""
+    found = {}
+    for page in PAGES:
+        client.get(CASE_PAGE + PAGES[page])
+        found[page] = len(page_queries(client, page))
+    return found
 
 
 def rapid_review_under_way() -> Case:
@@ -118,37 +146,31 @@ def rapid_review_under_way() -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def test_the_case_page_keeps_to_its_query_budget(client_as: ClientAs, django_assert_max_num_queries: Any) -> None:
-    client = client_as(BUSINESS_UNIT)
-    client.get(CASE_PAGE)  # warm the session
-    with django_assert_max_num_queries(MOST_QUERIES):
-        response = client.get(CASE_PAGE)
-    assert response.status_code == 200
+def test_the_overview_stays_under_fifteen_queries_for_everyone() -> None:
+    """The budgets below are each checked against a real request; this holds the table to the bar."""
+    assert max(max(seeded, written) for seeded, written, *_ in BUDGETS.values()) <= OVERVIEW_MOST
 
 
+@pytest.mark.parametrize("under_way", [False, True], ids=["returns-outstanding", "rapid-review-under-way"])
 @pytest.mark.parametrize("email", list(BUDGETS))
-def test_each_person_keeps_to_their_budget_with_returns_outstanding(client_as: ClientAs, email: str) -> None:
+def test_each_person_keeps_to_their_budget_on_every_page(client_as: ClientAs, email: str, under_way: bool) -> None:
+    if under_way:
+        rapid_review_under_way()
     client = client_as(email)
-    client.get(CASE_PAGE)
-    queries = page_queries(client)
-    assert len(queries) <= BUDGETS[email][0], _listing(queries)
-
-
-@pytest.mark.parametrize("email", list(BUDGETS))
-def test_each_person_keeps_to_their_budget_with_the_rapid_review_under_way(client_as: ClientAs, email: str) -> None:
-    rapid_review_under_way()
-    client = client_as(email)
-    client.get(CASE_PAGE)
-    queries = page_queries(client)
-    assert len(queries) <= BUDGETS[email][1], _listing(queries)
+    for page, count in counts(client).items():
+        assert count <= budget(email, page, under_way=under_way), f"{page}: {_listing(page_queries(client, page))}"
 
 
 @pytest.mark.parametrize("email", [BUSINESS_UNIT, PRG_CHAIR, NOTIFIER, CONTRIBUTOR, AUDITOR])
 def test_the_case_page_reads_its_case_decisions_and_clocks_once(client_as: ClientAs, email: str) -> None:
     rapid_review_under_way()
     client = client_as(email)
-    client.get(CASE_PAGE)
-    read = tables_read(page_queries(client))
+    for page in PAGES:
+        client.get(CASE_PAGE + PAGES[page])
+        _reads_each_row_once(tables_read(page_queries(client, page)), page)
+
+
+def _reads_each_row_once(read: Counter[str], page: str) -> None:
     for table in (
         "cases_case",
         "cases_child",
@@ -172,11 +194,11 @@ def test_the_case_page_reads_its_case_decisions_and_clocks_once(client_as: Clien
         "calendars_closureday",
         "calendars_clockoverride",
     ):
-        assert read[table] <= 1, f"{table} read {read[table]} times"
+        assert read[table] <= 1, f"{page}: {table} read {read[table]} times"
     assert read["cases_case"] == 1
     # Read with the case (joined or a subquery of its query), never on their own.
     for table in ("cases_householdmember", "rapid_reviews_rapidreview", "rapid_reviews_prgmeeting"):
-        assert read[table] == 0, f"{table} read on its own"
+        assert read[table] == 0, f"{page}: {table} read on its own"
     # The partnership came with the case; the calendar's four tables in one query.
     assert read["partnerships_partnership"] == 0
     assert read["calendars_closureday"] == read["calendars_clockoverride"] == read["calendars_importedbankholiday"] == 0
@@ -187,25 +209,30 @@ def test_the_case_page_reads_its_case_decisions_and_clocks_once(client_as: Clien
 def test_the_count_stays_flat_as_the_case_grows(client_as: ClientAs, email: str, under_way: bool) -> None:
     case = rapid_review_under_way() if under_way else the_case()
     client = client_as(email)
-    client.get(CASE_PAGE)
-    before = page_queries(client)
+    # One row of every kind first (the demo case has no documents, so its documents page reads no sealed title and
+    # writes no audit event of sealed reads), then three more of each: the counts must not move.
+    grow(case, times=1)
+    before = counts(client)
     grow(case, times=3)
-    client.get(CASE_PAGE)  # the sealed-read audit's place list changes with the rows; counted alike either way
-    after = page_queries(client)
-    assert len(after) == len(before), _listing(after)
+    assert counts(client) == before
 
 
 def test_the_grown_case_still_shows_what_was_added(client_as: ClientAs) -> None:
-    """The rows added by ``grow`` are on the page, so the flat count above is of a page that read them."""
+    """The rows added by ``grow`` are on the pages, so the flat counts above are of pages that read them."""
     case = the_case()
     grow(case, times=3)
-    page = client_as(BUSINESS_UNIT).get(CASE_PAGE).content.decode()
+    client = client_as(BUSINESS_UNIT)
+    overview = client.get(CASE_PAGE).content.decode()
     children = Child.objects.filter(case=case).count()
     for position in range(children):
-        assert pseudonym(position) in page
-    assert "Added document 3" in page
+        assert pseudonym(position) in overview
     asked = InformationRequest.objects.filter(case=case).count()
-    assert f"{asked} organisations asked" in page
+    assert f"{asked} organisations asked" in overview
+    documents = client.get(CASE_PAGE + PAGES["documents and links"]).content.decode()
+    assert "Added document 3" in documents
+    assert documents.count("Joint working with another partnership") >= 3
+    record = client.get(CASE_PAGE + PAGES["notification and decisions"]).content.decode()
+    assert record.count("Earlier decision, replaced by the one above") >= 3
 
 
 # -- growing a case ------------------------------------------------------------------------------------------------
@@ -235,12 +262,14 @@ def grow(case: Case, *, times: int) -> None:
     clock = CaseClock.objects.filter(case=case).order_by("-position").first()
     assert clock is not None
     for number in range(times):
-        _copy(clock, clock_id=f"added_{number}", position=clock.position + 1 + number)
+        _copy(clock, clock_id=f"added_{clock.position + 1 + number}", position=clock.position + 1 + number)
     business_unit = User.objects.get(email=BUSINESS_UNIT)
     now = timezone.now()
     others = Case.objects.filter(partnership_id=case.partnership_id).exclude(pk=case.pk).order_by("id")
     southmoor = Partnership.objects.get(code="SMOOR")
-    for number in range(times):
+    # Numbered on from the rows an earlier call added, so the case can be grown more than once.
+    done = CaseDocument.objects.filter(case=case).count()
+    for number in range(done, done + times):
         stored_file = StoredFile(
             partnership_id=case.partnership_id,
             purpose=Purpose.CASE_DOCUMENT,

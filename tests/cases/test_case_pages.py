@@ -52,9 +52,26 @@ def test_the_case_page_shows_clocks_stage_assessment_and_no_names(submit: Submit
     assert "Running" in html
     assert "4 working days left" in html
     assert "Within 5 working days of the local authority becoming aware of the incident" in html
-    assert "Notifiable to the Panel" in html
     assert "current stage" in html
     assert found_in(response.content.decode(), IDENTIFYING_VALUES) == []
+    record = client_as("business.unit@example.org").get(reverse("cases:record", kwargs={"reference": case.reference}))
+    assert "Notifiable to the Panel" in main(record)
+    for name in ("cases:record", "cases:history", "cases:documents"):
+        other = client_as("business.unit@example.org").get(reverse(name, kwargs={"reference": case.reference}))
+        assert found_in(other.content.decode(), IDENTIFYING_VALUES) == [], name
+
+
+def test_each_page_of_a_case_links_to_the_others_and_marks_itself(submit: SubmitFunc, client_as: ClientAs) -> None:
+    case = submit()
+    client = client_as("prg.chair@example.org")
+    names = ("cases:detail", "cases:record", "cases:history", "cases:documents")
+    urls = [reverse(name, kwargs={"reference": case.reference}) for name in names]
+    for url in urls:
+        html = main(client.get(url))
+        for other in urls:
+            assert f'href="{other}"' in html
+        assert f'href="{url}" aria-current="page"' in html
+        assert html.count('aria-current="page"') == 1
 
 
 @time_machine.travel(MONDAY, tick=False)
@@ -262,7 +279,7 @@ def test_routing_through_the_page_starts_the_rapid_review(submit: SubmitFunc, cl
     url = reverse("cases:route", kwargs={"reference": case.reference, "transition": "start_rapid_review"})
     assert client.post(url, {}).status_code == 302
     assert Case.objects.get(pk=case.pk).stage == "rapid_review"
-    page = main(client.get(detail(case)))
+    page = main(client.get(reverse("cases:history", kwargs={"reference": case.reference})))
     assert "Business unit started the rapid review" in page
     assert "Bea Unwin, 21 December 2026 at 10:00am" in page
 
@@ -409,5 +426,6 @@ def test_a_possible_duplicate_warns_the_business_unit_on_the_case_page_and_can_b
     assert response.status_code == 302
     page = main(client.get(detail(second)))
     assert "Possible duplicate" not in page
-    assert "Same incident or child (linked)" in page
-    assert "Same incident or child (linked)" in main(client.get(detail(first)))
+    documents = [reverse("cases:documents", kwargs={"reference": each.reference}) for each in (second, first)]
+    assert "Same incident or child (linked)" in main(client.get(documents[0]))
+    assert "Same incident or child (linked)" in main(client.get(documents[1]))

@@ -224,7 +224,7 @@ NOT_WALKED = ACCOUNT_AND_SETTINGS_POST_ONLY
 
 
 def _paths(name: str, northvale: Partnership, cases: list[Case]) -> list[str]:
-    if name == "cases:detail":
+    if name in {"cases:detail", "cases:record", "cases:history", "cases:documents"}:
         return [reverse(name, kwargs={"reference": case.reference}) for case in cases]
     if name == "partnerships:membership-change":
         membership = northvale.memberships.get(user__email="reviewer@example.org")
@@ -269,7 +269,7 @@ def test_no_page_or_api_answer_an_admin_or_auditor_can_reach_shows_the_canary(
     for path in (reverse("api:case-list"), reverse("api:index")):
         assert CANARY.encode() not in api.get(path).content
     # They see that a reason was recorded, without its words; and nothing was decrypted for them.
-    page = client.get(reverse("cases:detail", kwargs={"reference": "NVALE-2026-005"})).content.decode()
+    page = client.get(reverse("cases:record", kwargs={"reference": "NVALE-2026-005"})).content.decode()
     assert "Recorded (the words are shown only to those working on the case)" in page
     assert not AuditEvent.objects.filter(verb=READ_VERB, actor=person(email)).exists()
 
@@ -278,13 +278,22 @@ def test_a_case_role_reads_the_free_text_and_the_read_is_audited_naming_places_n
     demo: dict[str, Any], client_as: Callable[[str], Client]
 ) -> None:
     type_the_canary_through_the_services(demo["northvale"])
-    page = client_as("business.unit@example.org").get(reverse("cases:detail", kwargs={"reference": "NVALE-2026-005"}))
-    assert f"{CANARY} decided" in page.content.decode()
-    assert f"Statement of {CANARY}" in page.content.decode()
-    event = AuditEvent.objects.filter(verb=READ_VERB, actor=person("business.unit@example.org")).latest("id")
+    client = client_as("business.unit@example.org")
+    for name, shown, place in (
+        ("cases:record", f"{CANARY} decided", "cases.localauthoritydecision.reason."),
+        ("cases:documents", f"Statement of {CANARY}", "files.storedfile.title."),
+    ):
+        page = client.get(reverse(name, kwargs={"reference": "NVALE-2026-005"}))
+        assert shown in page.content.decode()
+        event = AuditEvent.objects.filter(verb=READ_VERB, actor=person("business.unit@example.org")).latest("id")
+        assert event.details["view"] == name
+        assert any(entry.startswith(place) for entry in event.details["places"]), event.details["places"]
+        assert CANARY not in str(event.details)
+    # The overview shows no free text but a deadline's own reasons (extended, late), beside the deadline.
+    assert client.get(reverse("cases:detail", kwargs={"reference": "NVALE-2026-005"})).status_code == 200
+    event = AuditEvent.objects.filter(verb=READ_VERB).latest("id")
     assert event.details["view"] == "cases:detail"
-    assert any(place.startswith("cases.localauthoritydecision.reason.") for place in event.details["places"])
-    assert CANARY not in str(event.details)
+    assert all(place.startswith("cases.caseclock.") for place in event.details["places"]), event.details["places"]
 
 
 @pytest.mark.parametrize(

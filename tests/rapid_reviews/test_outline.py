@@ -161,20 +161,21 @@ def test_the_outline_holds_no_words() -> None:
     assert all(isinstance(value, int) for key, value in json.loads(stored).items() if key in TEXT_FIELDS)
 
 
-def test_the_case_page_says_how_complete_the_record_is_without_reading_its_words(client_as: Any) -> None:
+def test_the_case_pages_say_how_complete_the_record_is_without_reading_its_words(client_as: Any) -> None:
     case = the_case()
     complete_record(case)
     client = client_as(BU)
     before = AuditEvent.objects.count()
-    response = client.get(f"/cases/{case.reference}/")
-    assert response.status_code == 200
+    for part in ("", "notification-and-decisions/", "history/", "documents/"):
+        response = client.get(f"/cases/{case.reference}/{part}")
+        assert response.status_code == 200
     read = [
         place
         for event in AuditEvent.objects.order_by("pk")[before:]
         if event.verb == "sealed_text.read"
         for place in event.details.get("places", [])
     ]
-    assert read, "the case page still shows (and audits) the case's own free text"
+    assert read, "the notification page shows (and audits) the case's own free text"
     assert not [place for place in read if place.startswith("rapid_reviews.")]
 
 

@@ -13,9 +13,10 @@ from typing import Any, cast
 
 from django.db import transaction
 
+from cspr.cases import selectors
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.services.clocks import clocks_refresh
-from cspr.cases.services.common import TEXTS, latest_la_decision
+from cspr.cases.services.common import TEXTS
 from cspr.domain.lifecycle import CaseFacts, TransitionRefused, apply_transition, authorising_role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -30,10 +31,10 @@ ROUTES = frozenset(
 
 
 def case_facts(*, case: Case, grounds: Iterable[str] = ()) -> CaseFacts:
-    decision = latest_la_decision(case)
+    decision = selectors.case_la_decision_state(case=case)
     return CaseFacts(
-        la_decision_recorded=decision is not None,
-        la_notified_panel=decision is not None and decision.notify_panel,
+        la_decision_recorded=decision.recorded,
+        la_notified_panel=decision.notify_panel,
         discretionary_grounds=frozenset(grounds),
     )
 
