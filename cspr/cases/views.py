@@ -38,12 +38,17 @@ from cspr.core.form_views import form_page, posted, posted_files
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
+
+routes = Routes()
+# Every page of one case: the "caseref" converter is registered in cspr.cases.urls, before the routes are built.
+CASE = "<caseref:reference>/"
 
 PAGE_SIZE = 25
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
@@ -76,6 +81,7 @@ def _case_url(case: Case) -> str:
     return _url("cases:detail", reference=case.reference)
 
 
+@routes.page("", name="list")
 def case_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     partnership_id = _partnership_id(request)
@@ -103,6 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
+@routes.page(CASE, name="detail")
 @case_page(read_only=True)
 def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
     """The case's overview: what to do now, its deadlines and where it is, and the other apps' panels."""
@@ -112,24 +119,28 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "cases/detail.html", {"page": page, "case": case, "panels": panels})
 
 
+@routes.page(f"{CASE}notification-and-decisions/", name="record")
 @case_page(read_only=True)
 def case_record(request: HttpRequest, case: Case) -> HttpResponse:
     page = presenters.case_record_page(case=case, scope=_scope(request), url=_url)
     return render(request, "cases/record.html", {"page": page, "case": case})
 
 
+@routes.page(f"{CASE}history/", name="history")
 @case_page(read_only=True)
 def case_history(request: HttpRequest, case: Case) -> HttpResponse:
     page = presenters.case_history_page(case=case, scope=_scope(request), url=_url)
     return render(request, "cases/history.html", {"page": page, "case": case})
 
 
+@routes.page(f"{CASE}documents/", name="documents")
 @case_page(read_only=True)
 def case_documents(request: HttpRequest, case: Case) -> HttpResponse:
     page = presenters.case_documents_page(case=case, scope=_scope(request), url=_url)
     return render(request, "cases/documents.html", {"page": page, "case": case})
 
 
+@routes.page(f"{CASE}identifying-details/", name="identifying-details")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("cases.view_identifying_details", refusal="may not see identifying details")
@@ -154,6 +165,7 @@ def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page(f"{CASE}local-authority-decision/", name="la-decision")
 @require_http_methods(["GET", "POST"])
 @case_page("cases.record_la_decision", refusal="may not record the local authority's decision")
 def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
@@ -179,6 +191,7 @@ def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page(f"{CASE}route/<slug:transition>/", name="route")
 @require_http_methods(["GET", "POST"])
 @case_page()
 def route(request: HttpRequest, case: Case, transition: str) -> HttpResponse:
@@ -188,6 +201,7 @@ def route(request: HttpRequest, case: Case, transition: str) -> HttpResponse:
     return _transition_page(request, case, transition)
 
 
+@routes.page(f"{CASE}discretionary-review/", name="discretionary-review")
 @require_http_methods(["GET", "POST"])
 @case_page()
 def discretionary_review(request: HttpRequest, case: Case) -> HttpResponse:
@@ -224,6 +238,7 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
     )
 
 
+@routes.page(f"{CASE}duties/", name="duty")
 @require_http_methods(["GET", "POST"])
 @case_page("cases.record_duty", refusal="may not record duties")
 def duty(request: HttpRequest, case: Case) -> HttpResponse:
@@ -261,6 +276,7 @@ def _looks_late(request: HttpRequest, clocks: list[selectors.ClockRow], *, today
     return clock is not None and is_late(probe.cleaned_data["done_on"], clock.effective_due)
 
 
+@routes.page(f"{CASE}clocks/<slug:clock_id>/extend/", name="extension")
 @require_http_methods(["GET", "POST"])
 @case_page("cases.record_extension", refusal="may not extend clocks")
 def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
@@ -286,6 +302,7 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
     )
 
 
+@routes.page(f"{CASE}documents/add/", name="document-upload")
 @require_http_methods(["GET", "POST"])
 @case_page("cases.attach_document", refusal="may not add documents")
 def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
@@ -302,6 +319,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page(f"{CASE}documents/<uuid:document_uuid>/", name="document-download")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("cases.download_document", refusal="may not download case documents")
@@ -327,6 +345,7 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
     )
 
 
+@routes.page(f"{CASE}link/", name="link")
 @require_http_methods(["GET", "POST"])
 @case_page("cases.link_cases", refusal="may not link cases")
 def link(request: HttpRequest, case: Case) -> HttpResponse:
@@ -344,6 +363,7 @@ def link(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+@routes.page(f"{CASE}links/<int:link_id>/dismiss/", name="duplicate-dismiss")
 @require_POST
 @case_page("cases.link_cases", refusal="may not link cases")
 def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpResponse:
