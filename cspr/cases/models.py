@@ -11,7 +11,6 @@ Decisions, transitions and duties are immutable rows: ``save`` refuses an update
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -22,7 +21,11 @@ from django.utils import timezone
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
 from cspr.files.models import StoredFileRow
-from cspr.kernel.sealing import SealedFieldsMixin, sealed_text  # the mixin is named here by the first migrations
+from cspr.kernel.sealing import (
+    SealedFieldsMixin,  # noqa: F401  (the first migrations name the mixin here)
+    SealedModel,
+    sealed_text,
+)
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
 
@@ -44,13 +47,12 @@ class ImmutableModel(models.Model):
         raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
 
 
-class Case(SealedFieldsMixin, models.Model):
+class Case(SealedModel):
     class Location(models.TextChoices):
         IN_AREA = "in_area", "In the local authority's area"
         OUTSIDE_ENGLAND_RESIDENT = "outside_england_resident", "Outside England; the child normally lives in the area"
         ELSEWHERE = "elsewhere", "Elsewhere in England"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=40, unique=True)
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="cases")
     year = models.PositiveIntegerField(help_text="The year in the reference (submission, Europe/London).")
@@ -146,14 +148,13 @@ class Case(SealedFieldsMixin, models.Model):
         return timezone.localdate(self.submitted_at)
 
 
-class Child(SealedFieldsMixin, models.Model):
+class Child(SealedModel):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
         MALE = "male", "Male"
         NOT_KNOWN = "not_known", "Not known"
         OTHER = "other", "Other"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
     position = models.PositiveSmallIntegerField()
     pseudonym = models.CharField(max_length=20)
@@ -203,8 +204,7 @@ class Child(SealedFieldsMixin, models.Model):
         return words
 
 
-class HouseholdMember(SealedFieldsMixin, models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class HouseholdMember(SealedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
     position = models.PositiveSmallIntegerField()
     relationship = models.CharField(max_length=40)
@@ -219,14 +219,13 @@ class HouseholdMember(SealedFieldsMixin, models.Model):
         return f"Household member {self.position + 1} ({self.relationship})"
 
 
-class LocalAuthorityDecision(SealedFieldsMixin, ImmutableModel):
+class LocalAuthorityDecision(SealedModel, ImmutableModel):
     """The local authority's decision whether to notify the Panel (§3.5). Theirs: a correction is a new row.
 
     The officer's name and role stay in clear: a professional named in their working role, whom the partnership
     must be able to contact; the reason may name the child or family, so it is sealed.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="la_decisions")
     decided_on = models.DateField()
     notify_panel = models.BooleanField()
@@ -255,8 +254,7 @@ class LocalAuthorityDecision(SealedFieldsMixin, ImmutableModel):
         return f"{self.case}: {'notify' if self.notify_panel else 'do not notify'} the Panel"
 
 
-class CaseTransition(SealedFieldsMixin, ImmutableModel):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class CaseTransition(SealedModel, ImmutableModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=30, blank=True, help_text="The role the actor took it in.")
@@ -275,10 +273,9 @@ class CaseTransition(SealedFieldsMixin, ImmutableModel):
         return f"{self.case}: {self.from_stage} → {self.to_stage}"
 
 
-class CaseClock(SealedFieldsMixin, models.Model):
+class CaseClock(SealedModel):
     """One clock on one case, instantiated from the preset when its starting event date becomes known."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
     clock_id = models.CharField(max_length=60)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the preset.")
@@ -323,8 +320,7 @@ DUTY_CLOCKS: dict[str, str | None] = {
 }
 
 
-class DutyRecord(SealedFieldsMixin, ImmutableModel):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class DutyRecord(SealedModel, ImmutableModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="duties")
     kind = models.CharField(max_length=30, choices=DutyKind.choices)
     done_on = models.DateField()
@@ -356,13 +352,12 @@ class CaseDocument(StoredFileRow):
         return f"Document {self.uuid}"
 
 
-class CaseLink(SealedFieldsMixin, models.Model):
+class CaseLink(SealedModel):
     class Kind(models.TextChoices):
         POSSIBLE_DUPLICATE = "possible_duplicate", "Possible duplicate"
         DUPLICATE = "duplicate", "Same incident or child (linked)"
         JOINT_WORKING = "joint_working", "Joint working with another partnership"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     other_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

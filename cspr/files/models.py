@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cspr.kernel.sealing import SealedFieldsMixin, sealed_text
+from cspr.kernel.sealing import SealedModel, sealed_text
 
 
 class Purpose(models.TextChoices):
@@ -30,10 +30,9 @@ class Purpose(models.TextChoices):
     REVIEW_DRAFT = "review_draft", "Draft of a review report"
 
 
-class StoredFile(SealedFieldsMixin, models.Model):
+class StoredFile(SealedModel):
     """A file kept by the store: contents encrypted at rest, read only through ``cspr.files.services``."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="stored_files")
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
     storage_name = models.CharField(

@@ -3,7 +3,8 @@
 A sealed value lives in a ``<field>_sealed`` text column, encrypted with :func:`cspr.kernel.crypto.encrypt` under the
 context ``"<app_label>.<model_name>.<field>.<row uuid>"`` (ADR 0009). Three things here keep that one mechanism:
 
-- :func:`sealed_text` declares such a column (``reason_sealed = sealed_text("Why ...")``) and
+- A model with sealed columns is a :class:`SealedModel` (its ``uuid`` and ``seal``/``unseal``);
+  :func:`sealed_text` declares such a column (``reason_sealed = sealed_text("Why ...")``) and
   :func:`sealed_field_names` finds every one of a model, so rotation and checks never list fields by hand.
 - :func:`reading` collects, for one request, the context of every value decrypted through
   ``SealedFieldsMixin.unseal``; :class:`SealedReadAuditMiddleware` then writes one audit event naming those places
@@ -109,7 +110,8 @@ class SealedReadAuditMiddleware:
 class SealedFieldsMixin:
     """Reading and writing ``<field>_sealed`` columns with the row's own context (ADR 0009).
 
-    Declare a column with :func:`cspr.kernel.sealing.sealed_text`; every ``*_sealed`` column is found by
+    A model takes it through :class:`SealedModel`, which adds the ``uuid`` the context needs. Declare a column with
+    :func:`cspr.kernel.sealing.sealed_text`; every ``*_sealed`` column is found by
     :func:`cspr.kernel.sealing.sealed_field_names`. Each ``unseal`` is noted for the request's audit event
     (:class:`cspr.kernel.sealing.SealedReadAuditMiddleware`); ``is_recorded`` tells whether a value exists without
     reading it (what a role that may not read the words is shown).
@@ -146,6 +148,16 @@ class SealedFieldsMixin:
         text = self.unseal(field)
         value = json.loads(text) if text else []
         return [str(item) for item in value] if isinstance(value, list) else []
+
+
+class SealedModel(SealedFieldsMixin, models.Model):
+    """The base of a model with sealed columns: the row's ``uuid`` names it in every sealed value's context, so it
+    is given once, when the row is made, and never changes (a value copied to another row does not decrypt)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 # -- data migrations ------------------------------------------------------------------------------------------------

@@ -13,15 +13,13 @@ The record itself (:class:`RapidReview` and its parts) is a working draft until 
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 
-from cspr.cases.models import ImmutableModel, SealedFieldsMixin
+from cspr.cases.models import ImmutableModel
 from cspr.domain.rapid_review import Judgement
 from cspr.files.models import StoredFileRow
-from cspr.kernel.sealing import sealed_text
+from cspr.kernel.sealing import SealedModel, sealed_text
 
 
 class YesNo(models.TextChoices):
@@ -38,12 +36,11 @@ class NationalRecommendation(models.TextChoices):
 # -- the PRG meeting (§3.4, §4.2) -----------------------------------------------------------------------------------
 
 
-class PrgMeeting(SealedFieldsMixin, models.Model):
+class PrgMeeting(SealedModel):
     class Mode(models.TextChoices):
         VIRTUAL = "virtual", "Virtual (online or by phone)"
         IN_PERSON = "in_person", "In person"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="prg_meeting")
     scheduled_on = models.DateField()
     starts_at = models.CharField(max_length=5, blank=True, help_text="HH:MM, Europe/London.")
@@ -68,7 +65,7 @@ class PrgMeeting(SealedFieldsMixin, models.Model):
         return f"PRG meeting for {self.case_id} on {self.scheduled_on}"
 
 
-class MeetingAttendance(SealedFieldsMixin, models.Model):
+class MeetingAttendance(SealedModel):
     """One statutory agency (or other organisation) at the meeting: present, absent or not involved (§4.3)."""
 
     class Status(models.TextChoices):
@@ -76,7 +73,6 @@ class MeetingAttendance(SealedFieldsMixin, models.Model):
         ABSENT = "absent", "Absent"
         NOT_INVOLVED = "not_involved", "Not involved with the family"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(PrgMeeting, on_delete=models.CASCADE, related_name="attendance")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices)
@@ -105,10 +101,9 @@ class MeetingPaper(StoredFileRow):
 # -- the record (§4.3) ------------------------------------------------------------------------------------------------
 
 
-class RapidReview(SealedFieldsMixin, models.Model):
+class RapidReview(SealedModel):
     """The rapid review record: a draft, saved section by section, until the PRG records its decision."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rapid_review")
     facts_summary_sealed = models.TextField(blank=True)
     key_practice_episodes_sealed = models.TextField(blank=True)
@@ -145,10 +140,9 @@ class RapidReview(SealedFieldsMixin, models.Model):
         return f"Rapid review of case {self.case_id}"
 
 
-class ChildSafeguarding(SealedFieldsMixin, models.Model):
+class ChildSafeguarding(SealedModel):
     """Immediate safeguarding arrangements for one child of the case (§4.3), by pseudonym."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="safeguarding")
     child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
     arrangements_sealed = models.TextField(blank=True)
@@ -161,10 +155,9 @@ class ChildSafeguarding(SealedFieldsMixin, models.Model):
         return f"Safeguarding arrangements for child {self.child_id}"
 
 
-class CriterionJudgement(SealedFieldsMixin, models.Model):
+class CriterionJudgement(SealedModel):
     """The PRG's judgement on one §5.4 criterion or §5.5 circumstance, with its reason."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="judgements")
     code = models.CharField(max_length=60)
     judgement = models.CharField(max_length=10, choices=[(item.value, item.label) for item in Judgement], blank=True)
@@ -178,10 +171,9 @@ class CriterionJudgement(SealedFieldsMixin, models.Model):
         return f"{self.code}: {self.judgement or 'not judged'}"
 
 
-class AgencyOmission(SealedFieldsMixin, models.Model):
+class AgencyOmission(SealedModel):
     """Why a statutory agency was not involved in the rapid review (§4.3); no names."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="omissions")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     reason_sealed = sealed_text()
@@ -194,7 +186,7 @@ class AgencyOmission(SealedFieldsMixin, models.Model):
         return f"Not involved: {self.organisation_id}"
 
 
-class LearningAction(SealedFieldsMixin, models.Model):
+class LearningAction(SealedModel):
     """An action to share immediate learning (§4.3): what, which organisation owns it, by when.
 
     Kept as its own table so that the learning tracker can pick up every action of every case. The text is asked
@@ -206,7 +198,6 @@ class LearningAction(SealedFieldsMixin, models.Model):
         OPEN = "open", "Open"
         DONE = "done", "Done"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="learning_actions")
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField()
@@ -230,10 +221,9 @@ class LearningAction(SealedFieldsMixin, models.Model):
 # -- decisions (immutable) ------------------------------------------------------------------------------------------
 
 
-class PrgDecision(SealedFieldsMixin, ImmutableModel):
+class PrgDecision(SealedModel, ImmutableModel):
     """The PRG's decision, fixed when the PRG chair sends the rapid review to the Executive (§4.3-4.4)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="prg_decision")
     decided_on = models.DateField()
     local_review = models.BooleanField()
@@ -246,10 +236,9 @@ class PrgDecision(SealedFieldsMixin, ImmutableModel):
         verbose_name = "PRG decision"
 
 
-class PartnerSignOff(SealedFieldsMixin, ImmutableModel):
+class PartnerSignOff(SealedModel, ImmutableModel):
     """One lead safeguarding partner's sign-off (§4.4-4.6): agrees with the PRG or not, with a rationale if not."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="sign_offs")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     agrees = models.BooleanField()
@@ -264,10 +253,9 @@ class PartnerSignOff(SealedFieldsMixin, ImmutableModel):
         constraints = [models.UniqueConstraint(fields=["review", "organisation"], name="one_sign_off_per_partner")]
 
 
-class Ratification(SealedFieldsMixin, ImmutableModel):
+class Ratification(SealedModel, ImmutableModel):
     """The Executive Group's ratification (§4.4-4.6): the decision on a local review it stands by."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="ratification")
     ratified_on = models.DateField()
     local_review = models.BooleanField(help_text="Whether a local review will be held, as ratified.")
@@ -277,11 +265,10 @@ class Ratification(SealedFieldsMixin, ImmutableModel):
     recorded_at = models.DateTimeField()
 
 
-class SentToPanel(SealedFieldsMixin, ImmutableModel):
+class SentToPanel(SealedModel, ImmutableModel):
     """The base of a record of the date something of the rapid review went to the Panel: once per review (each
     record adds its one-to-one link to the review), with the reason it went late, if it did."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sent_on = models.DateField()
     late_reason_sealed = sealed_text()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -311,7 +298,7 @@ class LocalReviewNotice(ImmutableModel):
     sent_at = models.DateTimeField()
 
 
-class PanelResponse(SealedFieldsMixin, ImmutableModel):
+class PanelResponse(SealedModel, ImmutableModel):
     """What the Panel said, or the information sent back to it (§8.5). One row per response."""
 
     class Kind(models.TextChoices):
@@ -321,7 +308,6 @@ class PanelResponse(SealedFieldsMixin, ImmutableModel):
         LOCAL_REVIEW = "local_review", "A local review will be held"
         NO_REVIEW = "no_review", "No further review"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="panel_responses")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     received_on = models.DateField(help_text="When the Panel responded, or when the information was sent.")
@@ -334,7 +320,7 @@ class PanelResponse(SealedFieldsMixin, ImmutableModel):
         ordering = ["recorded_at", "id"]
 
 
-class FamilyTold(SealedFieldsMixin, ImmutableModel):
+class FamilyTold(SealedModel, ImmutableModel):
     """Who told the family the decision and its reasons, when and how (§5.3)."""
 
     class Method(models.TextChoices):
@@ -343,7 +329,6 @@ class FamilyTold(SealedFieldsMixin, ImmutableModel):
         PHONE = "phone", "Phone"
         OTHER = "other", "Other"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="family_told")
     told_on = models.DateField()
     method = models.CharField(max_length=20, choices=Method.choices)
@@ -358,11 +343,10 @@ class FamilyTold(SealedFieldsMixin, ImmutableModel):
         ordering = ["recorded_at", "id"]
 
 
-class CriteriaNotMetClosure(SealedFieldsMixin, ImmutableModel):
+class CriteriaNotMetClosure(SealedModel, ImmutableModel):
     """Why a case in the rapid review was closed as not meeting the criteria (§4.3). The reasons may name
     people, so they are sealed here and the case's transition row carries only a pointer to them."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="criteria_not_met_closures")
     reason_sealed = models.TextField()
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -4,12 +4,11 @@ One :class:`InformationRequest` per (case, organisation). The organisation answe
 one row per version: a submitted version is locked, and a later change is a new version with a reason, so every
 version an agency submitted stays on record. Free text that may name people (the specific questions, the return's
 narrative, chronology events and sources, reasons, attachment titles) is sealed exactly as the case record seals it
-(:class:`cspr.cases.models.SealedFieldsMixin`, bound to ``returns.<model>.<field>.<row uuid>``).
+(:class:`cspr.kernel.sealing.SealedModel`, bound to ``returns.<model>.<field>.<row uuid>``).
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.conf import settings
@@ -17,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cspr.cases.models import SealedFieldsMixin
 from cspr.files.models import StoredFileRow
+from cspr.kernel.sealing import SealedModel
 
 
 class RequestStatus(models.TextChoices):
@@ -32,8 +31,7 @@ class RequestStatus(models.TextChoices):
 CLOSED_STATUSES = frozenset({RequestStatus.SUBMITTED, RequestStatus.NOT_INVOLVED})
 
 
-class InformationRequest(SealedFieldsMixin, models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class InformationRequest(SealedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="information_requests")
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -122,10 +120,9 @@ RETURN_TEXT_FIELDS = (
 )
 
 
-class AgencyReturn(SealedFieldsMixin, models.Model):
+class AgencyReturn(SealedModel):
     """One version of an organisation's return. Submitted versions never change."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(InformationRequest, on_delete=models.PROTECT, related_name="returns")
     version = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
@@ -172,8 +169,7 @@ class AgencyReturn(SealedFieldsMixin, models.Model):
         return self.status == ReturnStatus.SUBMITTED
 
 
-class ChronologyEntry(SealedFieldsMixin, models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class ChronologyEntry(SealedModel):
     agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="entries")
     happened_on = models.DateField()
     event_sealed = models.TextField()
