@@ -47,6 +47,17 @@ class ImmutableModel(models.Model):
         raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
 
 
+class SealedRecord(SealedModel, ImmutableModel):
+    """The base of an immutable, sealed record of something done (a duty, a decision, a date sent, a response): who
+    recorded it in the service and when."""
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
 class Case(SealedModel):
     class Location(models.TextChoices):
         IN_AREA = "in_area", "In the local authority's area"
@@ -320,15 +331,13 @@ DUTY_CLOCKS: dict[str, str | None] = {
 }
 
 
-class DutyRecord(SealedModel, ImmutableModel):
+class DutyRecord(SealedRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="duties")
     kind = models.CharField(max_length=30, choices=DutyKind.choices)
     done_on = models.DateField()
     panel_reference = models.CharField(max_length=100, blank=True)
     other_area_sealed = sealed_text("The other area informed, as typed (sealed).")
     late_reason_sealed = sealed_text()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["recorded_at", "id"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cspr.cases.models import ImmutableModel
+from cspr.cases.models import ImmutableModel, SealedRecord
 from cspr.domain.rapid_review import Judgement
 from cspr.files.models import StoredFileRow
 from cspr.kernel.sealing import SealedModel, sealed_text
@@ -221,7 +221,7 @@ class LearningAction(SealedModel):
 # -- decisions (immutable) ------------------------------------------------------------------------------------------
 
 
-class PrgDecision(SealedModel, ImmutableModel):
+class PrgDecision(SealedRecord):
     """The PRG's decision, fixed when the PRG chair sends the rapid review to the Executive (§4.3-4.4)."""
 
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="prg_decision")
@@ -229,8 +229,6 @@ class PrgDecision(SealedModel, ImmutableModel):
     local_review = models.BooleanField()
     national_recommendation = models.CharField(max_length=10, choices=NationalRecommendation.choices)
     late_reason_sealed = sealed_text()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
     class Meta:
         verbose_name = "PRG decision"
@@ -265,14 +263,12 @@ class Ratification(SealedModel, ImmutableModel):
     recorded_at = models.DateTimeField()
 
 
-class SentToPanel(SealedModel, ImmutableModel):
+class SentToPanel(SealedRecord):
     """The base of a record of the date something of the rapid review went to the Panel: once per review (each
     record adds its one-to-one link to the review), with the reason it went late, if it did."""
 
     sent_on = models.DateField()
     late_reason_sealed = sealed_text()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
     class Meta:
         abstract = True
@@ -298,7 +294,7 @@ class LocalReviewNotice(ImmutableModel):
     sent_at = models.DateTimeField()
 
 
-class PanelResponse(SealedModel, ImmutableModel):
+class PanelResponse(SealedRecord):
     """What the Panel said, or the information sent back to it (§8.5). One row per response."""
 
     class Kind(models.TextChoices):
@@ -313,14 +309,12 @@ class PanelResponse(SealedModel, ImmutableModel):
     received_on = models.DateField(help_text="When the Panel responded, or when the information was sent.")
     details_sealed = models.TextField(blank=True, help_text="The rationale, or what the Panel asked for.")
     information_due_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["recorded_at", "id"]
 
 
-class FamilyTold(SealedModel, ImmutableModel):
+class FamilyTold(SealedRecord):
     """Who told the family the decision and its reasons, when and how (§5.3)."""
 
     class Method(models.TextChoices):
@@ -336,8 +330,6 @@ class FamilyTold(SealedModel, ImmutableModel):
     # A professional named in their working role: in clear, as the notifier and the LA officer are (ADR 0009).
     told_by = models.CharField(max_length=200, help_text="The professional who told them, and their role.")
     what_was_said_sealed = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["recorded_at", "id"]
