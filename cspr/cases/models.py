@@ -49,13 +49,16 @@ class ImmutableModel(models.Model):
 
 class SealedRecord(SealedModel, ImmutableModel):
     """The base of an immutable, sealed record of something done (a duty, a decision, a date sent, a response): who
-    recorded it in the service and when."""
+    recorded it in the service and when. Records a case or review has many of are listed in the order they were
+    recorded: a model with a Meta of its own keeps that order by extending ``SealedRecord.Meta`` (the records made
+    once per review do not, and have no order)."""
 
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         abstract = True
+        ordering = ["recorded_at", "id"]
 
 
 class Case(SealedModel):
@@ -339,8 +342,7 @@ class DutyRecord(SealedRecord):
     other_area_sealed = sealed_text("The other area informed, as typed (sealed).")
     late_reason_sealed = sealed_text()
 
-    class Meta:
-        ordering = ["recorded_at", "id"]
+    class Meta(SealedRecord.Meta):
         verbose_name = "duty record"
 
     def __str__(self) -> str:

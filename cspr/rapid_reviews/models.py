@@ -310,9 +310,6 @@ class PanelResponse(SealedRecord):
     details_sealed = models.TextField(blank=True, help_text="The rationale, or what the Panel asked for.")
     information_due_on = models.DateField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["recorded_at", "id"]
-
 
 class FamilyTold(SealedRecord):
     """Who told the family the decision and its reasons, when and how (§5.3)."""
@@ -330,9 +327,6 @@ class FamilyTold(SealedRecord):
     # A professional named in their working role: in clear, as the notifier and the LA officer are (ADR 0009).
     told_by = models.CharField(max_length=200, help_text="The professional who told them, and their role.")
     what_was_said_sealed = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["recorded_at", "id"]
 
 
 class CriteriaNotMetClosure(SealedModel, ImmutableModel):
