@@ -162,7 +162,20 @@ class Case(SealedModel):
         return timezone.localdate(self.submitted_at)
 
 
-class Child(SealedModel):
+class CasePerson(SealedModel):
+    """The base of a person the case names (a child, a household member): their place in the case's list and the
+    identifying details kept for everyone the case names, sealed. The model adds its foreign key to the case."""
+
+    position = models.PositiveSmallIntegerField()
+    name_sealed = models.TextField(blank=True)
+    date_of_birth_sealed = models.TextField(blank=True)
+    address_sealed = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Child(CasePerson):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
         MALE = "male", "Male"
@@ -170,13 +183,9 @@ class Child(SealedModel):
         OTHER = "other", "Other"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
-    position = models.PositiveSmallIntegerField()
     pseudonym = models.CharField(max_length=20)
 
-    name_sealed = models.TextField(blank=True)
     other_names_sealed = models.TextField(blank=True)
-    date_of_birth_sealed = models.TextField(blank=True)
-    address_sealed = models.TextField(blank=True)
     nhs_number_sealed = models.TextField(blank=True)
     disability_details_sealed = models.TextField(blank=True)
     identity_hash = models.CharField(
@@ -218,13 +227,9 @@ class Child(SealedModel):
         return words
 
 
-class HouseholdMember(SealedModel):
+class HouseholdMember(CasePerson):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
-    position = models.PositiveSmallIntegerField()
     relationship = models.CharField(max_length=40)
-    name_sealed = models.TextField(blank=True)
-    date_of_birth_sealed = models.TextField(blank=True)
-    address_sealed = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case", "position"]
