@@ -65,7 +65,7 @@ ACCOUNT_AND_SETTINGS_POST_ONLY = frozenset(
     }
 )
 
-# The demo's invented identifying details (cspr.demo.cases): they must never appear outside the sealed fields.
+# The demo's invented identifying details (cspr/demo/data/cases.toml): they must never appear outside the sealed fields.
 DEMO_IDENTIFYING = (
     "Bramble Fictionsworth",
     "Saffron Fictionsworth",

@@ -1,31 +1,37 @@
 """Invented demo cases for Northvale, created through the services with fixed dates (October to November 2026).
 
-Every name, date of birth and address here is made up and obviously fictional. Called from
+The cases themselves are data, in ``data/cases.toml`` beside this module: every name, date of birth and address
+there is made up and obviously fictional. :func:`demo_cases` reads the file into the dataclasses below, checking
+each value against the field it fills, and :func:`seed_demo_cases` creates them. Called from
 ``cspr.demo.partnerships.seed_demo`` inside its transaction, so it runs once, on an empty database.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo
 
 from cspr.accounts.models import User
 from cspr.cases.models import Case, DutyKind
-from cspr.cases.notification import ChildData, HouseholdMemberData, NotificationData
+from cspr.cases.notification import NotificationData
 from cspr.cases.services import case_route, duty_record, la_decision_record, notification_submit
 from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 
 LONDON = ZoneInfo("Europe/London")
+CASES_FILE = Path(__file__).resolve().parent / "data" / "cases.toml"
 
 NOTIFIER = "notifier@example.org"
 BUSINESS_UNIT = "business.unit@example.org"
-HEALTH = "contributor.health@example.org"
-HEALTH_ORGANISATION = "Northvale Integrated Care Board (demo)"
-POLICE = "Vale and Moor Police (demo)"
 
 
 def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
@@ -35,18 +41,6 @@ def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
 def _acting(email: str) -> Acting:
     """The demo person acting, as a command acts (no request, no address)."""
     return acting_for(User.objects.get(email=email), via="command")
-
-
-def _notification(**values: Any) -> NotificationData:
-    defaults: dict[str, Any] = {
-        "notifier_name": "Nadia Fenwick",
-        "notifier_role": "Head of Safeguarding, Children's Services",
-        "notifier_phone": "01632 960 001",
-        "notifier_email": NOTIFIER,
-        "location": "in_area",
-        "abuse_or_neglect": "yes",
-    }
-    return NotificationData(**{**defaults, **values})
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ class DemoCase:
 
     by: str
     submitted_at: datetime
-    data: NotificationData
+    notification: NotificationData
     referral: bool = False
     steps: tuple[LaDecision | Duty | Route, ...] = ()
 
@@ -118,7 +112,7 @@ class DemoCase:
         case = notification_submit(
             acting=_acting(self.by),
             partnership=partnership,
-            data=self.data,
+            data=self.notification,
             as_referral=self.referral,
             submitted_at=self.submitted_at,
         )
@@ -127,184 +121,93 @@ class DemoCase:
         return case
 
 
-DEMO_CASES = (
-    # 1. A death with no abuse or neglect suspected: not notifiable.
-    DemoCase(
-        NOTIFIER,
-        _at(2026, 10, 5),
-        _notification(
-            la_aware_on=date(2026, 10, 2),
-            incident_on=date(2026, 10, 2),
-            nature="death",
-            abuse_or_neglect="no",
-            what_is_known="Sudden unexpected death in infancy; no concerns from any agency so far.",
-            case_outline="A baby found unresponsive at home; health visitor visits were routine, no concerns.",
-            children=(
-                ChildData(
-                    name="Bramble Fictionsworth",
-                    date_of_birth=date(2026, 4, 11),
-                    sex="male",
-                    area="Northvale",
-                    address="1 Nowhere Lane, Northvale NV0 0AA",
-                ),
-            ),
-            household=(HouseholdMemberData(name="Saffron Fictionsworth", relationship="mother"),),
-            agencies_involved=(HEALTH_ORGANISATION,),
-            parallel_processes=("coroner",),
-        ),
-        steps=(
-            LaDecision(
-                notify_panel=False,
-                decided_on=date(2026, 10, 6),
-                reason="No abuse or neglect is known or suspected; the child death review process continues.",
-            ),
-            Route(
-                "record_not_notifiable",
-                _at(2026, 10, 7),
-                "The local authority did not notify: the criteria are not met. Learning goes to the child death "
-                "review.",
-            ),
-        ),
-    ),
-    # 2. A looked-after child's death: not notifiable to the Panel, but the Secretary of State and Ofsted are told.
-    DemoCase(
-        NOTIFIER,
-        _at(2026, 10, 14),
-        _notification(
-            la_aware_on=date(2026, 10, 13),
-            incident_on=date(2026, 10, 12),
-            nature="looked_after_child_death",
-            abuse_or_neglect="no",
-            what_is_known="Death after a long illness in a children's hospice.",
-            case_outline="A looked-after child with a life-limiting condition, in a long-term foster placement.",
-            children=(
-                ChildData(
-                    name="Poppy Examplefield",
-                    date_of_birth=date(2012, 6, 3),
-                    sex="female",
-                    area="Northvale",
-                    disability="yes",
-                    looked_after=True,
-                    placement_type="Foster care",
-                    address="Hypothetical Hospice, Northvale NV0 0AB",
-                ),
-            ),
-            agencies_involved=(HEALTH_ORGANISATION,),
-        ),
-        steps=(
-            LaDecision(
-                notify_panel=False,
-                decided_on=date(2026, 10, 15),
-                reason="An expected death from a life-limiting illness; no abuse or neglect is suspected.",
-            ),
-            Duty(NOTIFIER, DutyKind.SOS_OFSTED_NOTIFIED, date(2026, 10, 16)),
-            Route(
-                "record_not_notifiable",
-                _at(2026, 10, 19),
-                "Not notifiable to the Panel; the Secretary of State and Ofsted were notified on 16 October 2026.",
-            ),
-        ),
-    ),
-    # 3. Serious harm with neglect suspected: the Panel notified, the rapid review under way.
-    DemoCase(
-        NOTIFIER,
-        _at(2026, 11, 13),
-        _notification(
-            la_aware_on=date(2026, 11, 12),
-            incident_on=date(2026, 11, 11),
-            nature="serious_harm",
-            what_is_known="Admitted to hospital with malnutrition and untreated injuries.",
-            serious_harm_description="Long-term impairment of physical health is likely.",
-            children=(
-                ChildData(
-                    name="Tansy Madeupton",
-                    other_names="Tansy Placeholder",
-                    date_of_birth=date(2022, 1, 20),
-                    sex="female",
-                    area="Northvale",
-                    child_protection_plan=True,
-                    address="22 Pretend Street, Northvale NV0 0AC",
-                    nhs_number="943 476 5919",
-                ),
-                ChildData(
-                    name="Linden Madeupton",
-                    date_of_birth=date(2019, 9, 9),
-                    sex="male",
-                    area="Northvale",
-                    child_in_need=True,
-                    address="22 Pretend Street, Northvale NV0 0AC",
-                ),
-            ),
-            household=(
-                HouseholdMemberData(name="Hazel Madeupton", relationship="mother", date_of_birth=date(1995, 2, 2)),
-                HouseholdMemberData(name="Ash Notarealname", relationship="partner of parent"),
-            ),
-            agencies_involved=(HEALTH_ORGANISATION, POLICE, "Northvale Learning Trust (demo)"),
-            parallel_processes=("police investigation",),
-            case_outline="Known to children's services since 2024; a child protection plan since August 2026.",
-        ),
-        steps=(
-            LaDecision(
-                notify_panel=True,
-                decided_on=date(2026, 11, 13),
-                reason="Neglect is suspected and the child was seriously harmed in Northvale.",
-                hour=14,
-            ),
-            Duty(NOTIFIER, DutyKind.PANEL_NOTIFIED, date(2026, 11, 16), panel_reference="CSPRP-DEMO-0412"),
-            Duty(BUSINESS_UNIT, DutyKind.PARTNERS_INFORMED, date(2026, 11, 16), hour=11),
-            Route("start_rapid_review", _at(2026, 11, 16, 12)),
-        ),
-    ),
-    # 4. A referral from health: the local authority has still to decide.
-    DemoCase(
-        HEALTH,
-        _at(2026, 11, 20),
-        _notification(
-            notifier_name="Hari Lestrange",
-            notifier_role="Designated Nurse for Safeguarding",
-            notifier_email=HEALTH,
-            la_aware_on=date(2026, 11, 20),
-            incident_on=date(2026, 11, 19),
-            nature="serious_harm",
-            abuse_or_neglect="unknown",
-            what_is_known="A baby brought to the emergency department with a fracture; explanation not consistent.",
-            case_outline="A baby in a family receiving early help; the health visitor had missed two visits.",
-            serious_harm_description="A fractured arm; the effect on the baby's development is not yet known.",
-            children=(ChildData(name="Wren Samplesby", age_years=0, sex="not_known", area="Northvale"),),
-            agencies_involved=(HEALTH_ORGANISATION,),
-        ),
-        referral=True,
-    ),
-    # 5. A fresh notification: the local authority's decision is still to be recorded.
-    DemoCase(
-        NOTIFIER,
-        _at(2026, 11, 24, 16),
-        _notification(
-            la_aware_on=date(2026, 11, 23),
-            incident_on=date(2026, 11, 22),
-            nature="death",
-            what_is_known="Died at home; bruising of different ages found.",
-            case_outline="A young child known to the school nurse; the family moved into the area this year.",
-            children=(
-                ChildData(
-                    name="Clover Inventedale",
-                    date_of_birth=date(2025, 12, 25),
-                    sex="female",
-                    area="Northvale",
-                    address="5 Fable Court, Northvale NV0 0AD",
-                ),
-            ),
-            household=(HouseholdMemberData(name="Sorrel Inventedale", relationship="mother"),),
-            agencies_involved=(HEALTH_ORGANISATION, POLICE),
-            parallel_processes=("police investigation", "coroner"),
-            media_interest=True,
-        ),
-    ),
-)
-"""The demo cases in the order they are created: not notifiable, a looked-after child's death, at the rapid
-review, a referral still to decide, a fresh notification."""
+class DemoDataError(ValueError):
+    """The demo data file says something the dataclasses cannot hold; the message names the file and the value."""
+
+
+STEPS: dict[str, type[LaDecision | Duty | Route]] = {"la_decision": LaDecision, "duty": Duty, "route": Route}
+"""What each step of a case is called in the data file (its ``step`` key)."""
+
+
+def _table(cls: type[Any], values: Any, where: str) -> Any:
+    """An instance of the dataclass ``cls`` from a table of the data file: no unknown key, none missing."""
+    if not isinstance(values, Mapping):
+        raise DemoDataError(f"{where}: expected a table, found {values!r}")
+    fields = {field.name: field for field in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise DemoDataError(f"{where}: unknown key {', '.join(unknown)} (a {cls.__name__} has {', '.join(fields)})")
+    missing = [
+        name
+        for name, field in fields.items()
+        if name not in values and field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise DemoDataError(f"{where}: missing {', '.join(missing)}")
+    hints = get_type_hints(cls)
+    return cls(**{name: _value(hints[name], value, f"{where}.{name}") for name, value in values.items()})
+
+
+def _value(kind: Any, value: Any, where: str) -> Any:
+    """``value`` as the field type ``kind`` holds it, or a :class:`DemoDataError` saying where it does not fit."""
+    if get_origin(kind) is tuple:  # tuple[item, ...]: a list in the file
+        if not isinstance(value, list):
+            raise DemoDataError(f"{where}: expected a list, found {value!r}")
+        return tuple(_value(get_args(kind)[0], item, f"{where}[{index}]") for index, item in enumerate(value))
+    if get_origin(kind) is types.UnionType:
+        options = [option for option in get_args(kind) if option is not type(None)]
+        if len(options) == 1:  # optional: the file leaves the key out for None
+            return _value(options[0], value, where)
+        return _step(value, where)  # the one union of several types: a step of a case
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _table(kind, value, where)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(str(member.value) for member in kind)
+            raise DemoDataError(f"{where}: {value!r} is not one of {choices}") from None
+    if kind is datetime and isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=LONDON)  # the file's times are Europe/London
+    if kind is date and isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if kind in (str, bool) and isinstance(value, kind):
+        return value
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise DemoDataError(f"{where}: expected {getattr(kind, '__name__', kind)}, found {value!r}")
+
+
+def _step(values: Any, where: str) -> LaDecision | Duty | Route:
+    """A step of a case, the dataclass named by its ``step`` key."""
+    name = values.get("step") if isinstance(values, Mapping) else None
+    if name not in STEPS:
+        raise DemoDataError(f"{where}: step must be one of {', '.join(STEPS)}, found {name!r}")
+    fields = {key: value for key, value in values.items() if key != "step"}
+    return _table(STEPS[name], fields, f"{where} ({name})")
+
+
+def demo_cases(path: Path = CASES_FILE) -> tuple[DemoCase, ...]:
+    """The demo cases in the data file, in the order they are created; each notification starts from the file's
+    ``notification_defaults``."""
+    with path.open("rb") as file:
+        try:
+            document = tomllib.load(file)
+        except tomllib.TOMLDecodeError as error:
+            raise DemoDataError(f"{path}: {error}") from None
+    unknown = sorted(set(document) - {"notification_defaults", "cases"})
+    if unknown:
+        raise DemoDataError(f"{path}: unknown key {', '.join(unknown)} (the file has notification_defaults, cases)")
+    defaults = document.get("notification_defaults", {})
+    cases = []
+    for index, values in enumerate(document.get("cases", [])):
+        where = f"{path}: cases[{index}]"
+        if isinstance(values, Mapping) and isinstance(values.get("notification"), Mapping):
+            values = {**values, "notification": {**defaults, **values["notification"]}}
+        cases.append(_table(DemoCase, values, where))
+    return tuple(cases)
 
 
 def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
-    """Five cases at several stages. Returns them in the order created."""
-    return [demo.seed(partnership) for demo in DEMO_CASES]
+    """The data file's cases (five, at several stages). Returns them in the order created."""
+    return [demo.seed(partnership) for demo in demo_cases()]

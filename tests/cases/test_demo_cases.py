@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from cspr.cases.models import Case, CaseClock
+from cspr.cases.models import Case, CaseClock, DutyKind
+from cspr.demo.cases import CASES_FILE, DemoDataError, Duty, demo_cases
 from cspr.demo.partnerships import seed_demo
 from cspr.partnerships.models import Partnership
 from tests.cases.support import found_in, outbox_and_audit_text, raw_database_text
@@ -37,3 +42,48 @@ def test_seeding_again_changes_nothing(demo: dict[str, Partnership]) -> None:
 def test_no_demo_childs_name_is_in_any_message_audit_event_or_raw_table(demo: dict[str, Partnership]) -> None:
     assert found_in(outbox_and_audit_text(), DEMO_IDENTIFYING) == []
     assert found_in(raw_database_text(), DEMO_IDENTIFYING) == []
+
+
+def test_the_data_file_holds_the_five_demo_cases_in_order() -> None:
+    cases = demo_cases()
+    assert [(case.by, case.notification.nature, case.referral) for case in cases] == [
+        ("notifier@example.org", "death", False),
+        ("notifier@example.org", "looked_after_child_death", False),
+        ("notifier@example.org", "serious_harm", False),
+        ("contributor.health@example.org", "serious_harm", True),
+        ("notifier@example.org", "death", False),
+    ]
+    assert cases[0].submitted_at == datetime(2026, 10, 5, 10, tzinfo=ZoneInfo("Europe/London"))
+    assert cases[3].notification.notifier_phone == "01632 960 001"  # from the file's notification defaults
+    assert [type(step).__name__ for step in cases[2].steps] == ["LaDecision", "Duty", "Duty", "Route"]
+    assert cases[2].steps[1] == Duty(
+        "notifier@example.org", DutyKind.PANEL_NOTIFIED, date(2026, 11, 16), panel_reference="CSPRP-DEMO-0412"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "changed_to", "message"),
+    [
+        ('nature = "death"', "nature = 3", "cases[0].notification.nature: expected str, found 3"),
+        ('sex = "male"', 'gender = "male"', "cases[0].notification.children[0]: unknown key gender (a ChildData has"),
+        ("la_aware_on = 2026-10-02", "", "cases[0].notification: missing la_aware_on"),
+        ("submitted_at = 2026-10-05T10:00:00", "submitted_at = 2026-10-05", "cases[0].submitted_at: expected datetime"),
+        ('step = "route"', 'step = "walk"', "cases[0].steps[1]: step must be one of la_decision, duty, route"),
+        (
+            'kind = "panel_notified"',
+            'kind = "panel"',
+            "cases[2].steps[1] (duty).kind: 'panel' is not one of panel_notified, partners_informed",
+        ),
+        ("[notification_defaults]", "[defaults]", "unknown key defaults (the file has notification_defaults, cases)"),
+        ("la_aware_on = 2026-10-02", "la_aware_on = ", "Invalid value (at line"),
+    ],
+)
+def test_a_mistake_in_the_data_file_is_refused_saying_where(
+    tmp_path: Path, written: str, changed_to: str, message: str
+) -> None:
+    data = tmp_path / "cases.toml"
+    data.write_text(CASES_FILE.read_text(encoding="utf-8").replace(written, changed_to, 1), encoding="utf-8")
+    with pytest.raises(DemoDataError) as refused:
+        demo_cases(data)
+    assert str(refused.value).startswith(str(data))
+    assert message in str(refused.value)
