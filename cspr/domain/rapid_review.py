@@ -12,7 +12,7 @@ how complete it is check it without reading its words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -105,12 +105,16 @@ class Judgement(StrEnum):
 
 @dataclass(frozen=True)
 class ChildArrangement:
+    """The immediate safeguarding arrangements recorded for one child, named by the child's pseudonym."""
+
     pseudonym: str
     arrangements: Text
 
 
 @dataclass(frozen=True)
 class ActionDraft:
+    """An action to share the learning: what will be done, whether an organisation owns it, and when it is due."""
+
     what: Text
     has_owner: bool
     due_on: date | None
@@ -175,73 +179,65 @@ class RapidReviewCheck:
 
 
 class _Checker:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    """Collects the problems of one section of the record, in the order they are found."""
 
-    def text(self, section: Section, name: str, value: Text, *, missing: str, thin: str, minimum: int) -> None:
+    def __init__(self, section: Section, problems: list[Problem]) -> None:
+        self.section = section
+        self.problems = problems
+
+    def problem(self, name: str, message: str) -> None:
+        self.problems.append(Problem(self.section, name, message))
+
+    def text(self, name: str, value: Text, *, missing: str, thin: str, minimum: int = MIN_REASON) -> None:
+        """``missing`` when the text is empty; ``thin`` (then how many characters it needs) when it is too short."""
         length = measured(value)
         if length == 0:
-            self.problems.append(Problem(section, name, missing))
+            self.problem(name, missing)
         elif length < minimum:
-            self.problems.append(Problem(section, name, thin.format(minimum=minimum)))
+            self.problem(name, f"{thin} (at least {minimum} characters).")
 
 
 def check_rapid_review(draft: RapidReviewDraft) -> RapidReviewCheck:
     """Every item that is missing or too thin, in the order of the record, each in plain words."""
-    check = _Checker()
-    _safeguarding(check, draft)
-    _facts(check, draft)
-    _criteria(check, draft)
-    _decisions(check, draft)
-    _learning(check, draft)
-    _agencies(check, draft)
-    order = {section: position for position, section in enumerate(SECTIONS)}
-    return RapidReviewCheck(problems=tuple(sorted(check.problems, key=lambda problem: order[problem.section])))
+    problems: list[Problem] = []
+    for section in SECTIONS:
+        _SECTION_CHECKS[section](_Checker(section, problems), draft)
+    return RapidReviewCheck(problems=tuple(problems))
 
 
 def _safeguarding(check: _Checker, draft: RapidReviewDraft) -> None:
     if not draft.children:
-        check.problems.append(
-            Problem(Section.SAFEGUARDING, "children", "The case has no child to record arrangements for.")
-        )
+        check.problem("children", "The case has no child to record arrangements for.")
     for child in draft.children:
         check.text(
-            Section.SAFEGUARDING,
             f"arrangements_{child.pseudonym}",
             child.arrangements,
             missing=f"Immediate safeguarding arrangements for {child.pseudonym} are missing.",
-            thin=f"Immediate safeguarding arrangements for {child.pseudonym} are too thin (at least {{minimum}} "
-            "characters).",
-            minimum=MIN_REASON,
+            thin=f"Immediate safeguarding arrangements for {child.pseudonym} are too thin",
         )
 
 
 def _facts(check: _Checker, draft: RapidReviewDraft) -> None:
     check.text(
-        Section.FACTS,
         "facts_summary",
         draft.facts_summary,
         missing="The summary of the facts and their context is missing.",
-        thin="The summary of the facts is too thin to support the analysis (at least {minimum} characters).",
+        thin="The summary of the facts is too thin to support the analysis",
         minimum=MIN_SUMMARY,
     )
     if draft.practice_and_equality_required:
         check.text(
-            Section.FACTS,
             "key_practice_episodes",
             draft.key_practice_episodes,
             missing="The key practice episodes are missing (required by the partnership's procedure).",
-            thin="The key practice episodes are too thin (at least {minimum} characters).",
-            minimum=MIN_REASON,
+            thin="The key practice episodes are too thin",
         )
         check.text(
-            Section.FACTS,
             "equality_analysis",
             draft.equality_analysis,
             missing="The equality analysis (race, disability and other inequalities) is missing (required by the "
             "partnership's procedure).",
-            thin="The equality analysis is too thin (at least {minimum} characters).",
-            minimum=MIN_REASON,
+            thin="The equality analysis is too thin",
         )
 
 
@@ -250,115 +246,92 @@ def _criteria(check: _Checker, draft: RapidReviewDraft) -> None:
         judgement, reason = draft.judgements.get(criterion.code, ("", ""))
         label = f"{criterion.section} “{criterion.statement.rstrip('.')}”"
         if judgement not in {item.value for item in Judgement}:
-            check.problems.append(
-                Problem(Section.CRITERIA, f"judgement_{criterion.code}", f"{label}: say whether it is met.")
-            )
+            check.problem(f"judgement_{criterion.code}", f"{label}: say whether it is met.")
         check.text(
-            Section.CRITERIA,
             f"reason_{criterion.code}",
             reason,
             missing=f"{label}: the reason for the judgement is missing.",
-            thin=f"{label}: the reason is too thin (at least {{minimum}} characters).",
-            minimum=MIN_REASON,
+            thin=f"{label}: the reason is too thin",
         )
 
 
 def _decisions(check: _Checker, draft: RapidReviewDraft) -> None:
     if draft.local_decision not in {"yes", "no"}:
-        check.problems.append(
-            Problem(Section.DECISIONS, "local_decision", "The decision whether to hold a local review is missing.")
-        )
+        check.problem("local_decision", "The decision whether to hold a local review is missing.")
     check.text(
-        Section.DECISIONS,
         "local_grounds",
         draft.local_grounds,
         missing="The grounds for the decision on a local review are missing.",
-        thin="The grounds for the decision on a local review are too thin (at least {minimum} characters).",
-        minimum=MIN_REASON,
+        thin="The grounds for the decision on a local review are too thin",
     )
     if draft.national_recommendation not in {"yes", "no", "unclear"}:
-        check.problems.append(
-            Problem(Section.DECISIONS, "national_recommendation", "The recommendation on a national review is missing.")
-        )
+        check.problem("national_recommendation", "The recommendation on a national review is missing.")
     if draft.national_recommendation == "yes" and not draft.national_criteria:
-        check.problems.append(
-            Problem(
-                Section.DECISIONS,
-                "national_criteria",
-                "A national review is recommended: say which of the Panel's criteria (§8.2-8.3) the case meets.",
-            )
+        check.problem(
+            "national_criteria",
+            "A national review is recommended: say which of the Panel's criteria (§8.2-8.3) the case meets.",
         )
     check.text(
-        Section.DECISIONS,
         "national_reasons",
         draft.national_reasons,
         missing="The reasons for the recommendation on a national review are missing.",
-        thin="The reasons for the recommendation on a national review are too thin (at least {minimum} characters).",
-        minimum=MIN_REASON,
+        thin="The reasons for the recommendation on a national review are too thin",
     )
     check.text(
-        Section.DECISIONS,
         "further_learning",
         draft.further_learning,
         missing="The potential for further learning is missing.",
-        thin="The potential for further learning is too thin (at least {minimum} characters).",
-        minimum=MIN_REASON,
+        thin="The potential for further learning is too thin",
     )
     if draft.local_decision == "no":
         check.text(
-            Section.DECISIONS,
             "no_further_learning",
             draft.no_further_learning,
             missing="There is to be no local review: say why no further learning is expected.",
-            thin="Why no further learning is expected is too thin (at least {minimum} characters).",
-            minimum=MIN_REASON,
+            thin="Why no further learning is expected is too thin",
         )
 
 
 def _learning(check: _Checker, draft: RapidReviewDraft) -> None:
     check.text(
-        Section.LEARNING,
         "immediate_learning",
         draft.immediate_learning,
         missing="The immediate learning is missing (say so if none is established yet).",
-        thin="The immediate learning is too thin (at least {minimum} characters).",
-        minimum=MIN_REASON,
+        thin="The immediate learning is too thin",
     )
     if not draft.actions:
-        check.problems.append(
-            Problem(Section.LEARNING, "actions", "Add at least one action to share the learning (what, who, by when).")
-        )
+        check.problem("actions", "Add at least one action to share the learning (what, who, by when).")
     for number, action in enumerate(draft.actions, start=1):
         if measured(action.what) < MIN_REASON:
-            check.problems.append(
-                Problem(
-                    Section.LEARNING,
-                    f"action_{number}",
-                    f"Action {number}: say what will be done (at least {MIN_REASON} characters).",
-                )
+            check.problem(
+                f"action_{number}", f"Action {number}: say what will be done (at least {MIN_REASON} characters)."
             )
         if not action.has_owner:
-            check.problems.append(
-                Problem(Section.LEARNING, f"action_{number}", f"Action {number}: choose the organisation that owns it.")
-            )
+            check.problem(f"action_{number}", f"Action {number}: choose the organisation that owns it.")
         if action.due_on is None:
-            check.problems.append(Problem(Section.LEARNING, f"action_{number}", f"Action {number}: give a due date."))
+            check.problem(f"action_{number}", f"Action {number}: give a due date.")
 
 
 def _agencies(check: _Checker, draft: RapidReviewDraft) -> None:
     involved = sum(1 for agency in draft.statutory_agencies if agency.involved) + draft.other_agencies_involved
     if involved == 0:
-        check.problems.append(
-            Problem(Section.AGENCIES, "agencies", "Say which agencies have been involved in the rapid review.")
-        )
+        check.problem("agencies", "Say which agencies have been involved in the rapid review.")
     for agency in draft.statutory_agencies:
         if agency.involved:
             continue
         check.text(
-            Section.AGENCIES,
             "omissions",
             agency.omission_reason,
             missing=f"{agency.name} is a statutory agency but was not involved: explain why.",
-            thin=f"Why {agency.name} was not involved is too thin (at least {{minimum}} characters).",
-            minimum=MIN_REASON,
+            thin=f"Why {agency.name} was not involved is too thin",
         )
+
+
+_SECTION_CHECKS: dict[Section, Callable[[_Checker, RapidReviewDraft], None]] = {
+    Section.SAFEGUARDING: _safeguarding,
+    Section.FACTS: _facts,
+    Section.CRITERIA: _criteria,
+    Section.DECISIONS: _decisions,
+    Section.LEARNING: _learning,
+    Section.AGENCIES: _agencies,
+}
