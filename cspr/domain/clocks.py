@@ -15,10 +15,11 @@ of rules can be computed, so that forms can refuse the others before anything is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Self, overload
 
 from cspr.domain.calendar import CalendarRangeError, WorkingCalendar
 from cspr.domain.clock_rules import (
@@ -181,6 +182,22 @@ def validate_event_order(events: Mapping[Event, date]) -> None:
             )
 
 
+class _FromRule[T]:
+    """An attribute of a :class:`ClockDue` that is its rule's: ``due.section`` reads ``due.rule.section``."""
+
+    def __init__(self, read: Callable[[ClockRule], T]) -> None:
+        self.read = read
+
+    @overload
+    def __get__(self, due: None, owner: type[ClockDue]) -> Self: ...
+
+    @overload
+    def __get__(self, due: ClockDue, owner: type[ClockDue]) -> T: ...
+
+    def __get__(self, due: ClockDue | None, owner: type[ClockDue]) -> T | Self:
+        return self if due is None else self.read(due.rule)
+
+
 @dataclass(frozen=True)
 class ClockDue:
     """One clock's due date on one case, with the rule that produced it.
@@ -196,34 +213,18 @@ class ClockDue:
     provisional: bool
     problem: str = ""
 
+    # What the rule says, read through the due date.
+    clock_id = _FromRule(lambda rule: rule.clock_id)
+    starts_at = _FromRule(lambda rule: rule.starts_at)
+    sentence = _FromRule(lambda rule: rule.sentence)
+    basis = _FromRule(lambda rule: rule.basis)
+    is_statutory = _FromRule(lambda rule: rule.is_statutory)
+    section = _FromRule(lambda rule: rule.section)
+
     @property
     def computed(self) -> bool:
         """Whether the due date could be worked out."""
         return self.due is not None
-
-    @property
-    def clock_id(self) -> str:
-        return self.rule.clock_id
-
-    @property
-    def starts_at(self) -> Event:
-        return self.rule.starts_at
-
-    @property
-    def sentence(self) -> str:
-        return self.rule.sentence
-
-    @property
-    def basis(self) -> Basis:
-        return self.rule.basis
-
-    @property
-    def is_statutory(self) -> bool:
-        return self.rule.is_statutory
-
-    @property
-    def section(self) -> str:
-        return self.rule.section
 
 
 def compute_due_dates(
