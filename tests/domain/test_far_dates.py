@@ -67,39 +67,26 @@ def _extended(to: date) -> ClockDue:
     return ClockDue(rule=due.rule, start=due.start, due=to, applicable=True, provisional=False)
 
 
+def _uncounted(status: ClockStatus, beyond: str) -> ClockReading:
+    """A reading with no count of working days, as ``beyond`` (the due date or today) is past the calendar."""
+    return ClockReading(
+        status,
+        None,
+        f"The working days left cannot be counted: {beyond} falls after the calendar's last known year (2025).",
+    )
+
+
 @pytest.mark.parametrize(
     ("due", "today", "met_on", "expected"),
     [
-        pytest.param(
-            date(2026, 1, 10),
-            date(2023, 5, 9),
-            None,
-            ClockReading(
-                ClockStatus.RUNNING,
-                None,
-                "The working days left cannot be counted: the due date falls after the calendar's last known year "
-                "(2025).",
-            ),
-            id="an extension beyond the calendar still runs without a count",
-        ),
-        pytest.param(
-            date(2025, 12, 19),
-            date(2026, 2, 2),
-            None,
-            ClockReading(
-                ClockStatus.OVERDUE,
-                None,
-                "The working days left cannot be counted: today falls after the calendar's last known year (2025).",
-            ),
-            id="a clock overdue when today is past the calendar is overdue without a count",
-        ),
-        pytest.param(
-            date(2026, 1, 10),
-            date(2026, 2, 2),
-            date(2026, 1, 5),
-            ClockReading(ClockStatus.MET),
-            id="a met clock needs no count and reads met",
-        ),
+        (date(2026, 1, 10), date(2023, 5, 9), None, _uncounted(ClockStatus.RUNNING, "the due date")),
+        (date(2025, 12, 19), date(2026, 2, 2), None, _uncounted(ClockStatus.OVERDUE, "today")),
+        (date(2026, 1, 10), date(2026, 2, 2), date(2026, 1, 5), ClockReading(ClockStatus.MET)),
+    ],
+    ids=[
+        "an extension beyond the calendar still runs without a count",
+        "a clock overdue when today is past the calendar is overdue without a count",
+        "a met clock needs no count and reads met",
     ],
 )
 def test_a_clock_past_the_calendar_reads_without_a_count(
