@@ -19,6 +19,9 @@ from cspr.cases.services import document_attach
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.scoping import acting_for
 
+NOTIFIER = "notifier@example.org"
+"""The demo local authority's notifier: the person who reports a serious incident."""
+
 
 def unidentified_child_notification(notifier_name: str, case_outline: str, **changes: Any) -> NotificationData:
     """A notification with little more than the form needs: one child not yet identified, whose injuries are not

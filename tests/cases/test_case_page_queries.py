@@ -38,18 +38,7 @@ from django.utils import timezone
 from cspr.accounts.models import User
 from cspr.audit.services import audit_record
 from cspr.calendars.models import ClockOverride, ClosureDay
-from cspr.cases import selectors
-from cspr.cases.models import (
-    Case,
-    CaseClock,
-    CaseDocument,
-    CaseLink,
-    CaseTransition,
-    Child,
-    DutyRecord,
-    HouseholdMember,
-    LocalAuthorityDecision,
-)
+from cspr.cases import models, selectors
 from cspr.domain.presets import get_preset
 from cspr.files.models import Purpose, StoredFile
 from cspr.kernel.kit import pseudonym
@@ -58,6 +47,7 @@ from cspr.partnerships.models import Organisation, Partnership, PartnershipOrgan
 from cspr.partnerships.scoping import scope_for
 from cspr.rapid_reviews.models import LearningAction
 from cspr.returns.models import InformationRequest, RequestStatus
+from tests.cases.support import NOTIFIER
 from tests.rapid_reviews.support import EXEC_LA, sign, the_case, to_prg_decided
 from tests.support import ClientAs
 
@@ -70,7 +60,6 @@ CASE_PAGE = f"/cases/{REFERENCE}/"
 BUSINESS_UNIT = "business.unit@example.org"
 PRG_CHAIR = "prg.chair@example.org"
 INDEPENDENT_CHAIR = "independent.chair@example.org"
-NOTIFIER = "notifier@example.org"
 CONTRIBUTOR = "contributor.health@example.org"
 POLICE_LEAD = "police.lead@example.org"  # an agency contributor in both demo partnerships
 AUDITOR = "auditor@example.org"
@@ -139,11 +128,11 @@ def counts(client: Client) -> dict[str, int]:
     return found
 
 
-def rapid_review_under_way() -> Case:
+def rapid_review_under_way() -> models.Case:
     """The demo case with its rapid review written and decided by the PRG, one partner signed off."""
     case = to_prg_decided(the_case())
     sign(case, EXEC_LA)
-    return Case.objects.get(pk=case.pk)
+    return models.Case.objects.get(pk=case.pk)
 
 
 def test_the_overview_stays_under_fifteen_queries_for_everyone() -> None:
@@ -223,7 +212,7 @@ def test_the_grown_case_still_shows_what_was_added(client_as: ClientAs) -> None:
     grow(case, times=3)
     client = client_as(BUSINESS_UNIT)
     overview = client.get(CASE_PAGE).content.decode()
-    children = Child.objects.filter(case=case).count()
+    children = models.Child.objects.filter(case=case).count()
     for position in range(children):
         assert pseudonym(position) in overview
     asked = InformationRequest.objects.filter(case=case).count()
@@ -238,37 +227,37 @@ def test_the_grown_case_still_shows_what_was_added(client_as: ClientAs) -> None:
 # -- growing a case ------------------------------------------------------------------------------------------------
 
 
-def grow(case: Case, *, times: int) -> None:
+def grow(case: models.Case, *, times: int) -> None:
     """Add ``times`` rows of every kind the case page reads: children, household, documents, links, transitions,
     clocks, decisions, duties, timeline events, information requests, learning actions, closure days, overrides."""
-    last_child = Child.objects.filter(case=case).order_by("-position").first()
+    last_child = models.Child.objects.filter(case=case).order_by("-position").first()
     assert last_child is not None
     start = last_child.position + 1
     for number in range(times):
         _copy(last_child, position=start + number, pseudonym=pseudonym(start + number))
-    member = HouseholdMember.objects.filter(case=case).order_by("-position").first()
+    member = models.HouseholdMember.objects.filter(case=case).order_by("-position").first()
     if member is not None:
         for number in range(times):
             _copy(member, position=member.position + 1 + number)
     for row in (
-        CaseTransition.objects.filter(case=case).order_by("-at").first(),
-        LocalAuthorityDecision.objects.filter(case=case).order_by("-recorded_at").first(),
-        DutyRecord.objects.filter(case=case).order_by("-recorded_at").first(),
+        models.CaseTransition.objects.filter(case=case).order_by("-at").first(),
+        models.LocalAuthorityDecision.objects.filter(case=case).order_by("-recorded_at").first(),
+        models.DutyRecord.objects.filter(case=case).order_by("-recorded_at").first(),
         LearningAction.objects.filter(case=case).order_by("-id").first(),
     ):
         if row is not None:
             for _ in range(times):
                 _copy(row)
-    clock = CaseClock.objects.filter(case=case).order_by("-position").first()
+    clock = models.CaseClock.objects.filter(case=case).order_by("-position").first()
     assert clock is not None
     for number in range(times):
         _copy(clock, clock_id=f"added_{clock.position + 1 + number}", position=clock.position + 1 + number)
     business_unit = User.objects.get(email=BUSINESS_UNIT)
     now = timezone.now()
-    others = Case.objects.filter(partnership_id=case.partnership_id).exclude(pk=case.pk).order_by("id")
+    others = models.Case.objects.filter(partnership_id=case.partnership_id).exclude(pk=case.pk).order_by("id")
     southmoor = Partnership.objects.get(code="SMOOR")
     # Numbered on from the rows an earlier call added, so the case can be grown more than once.
-    done = CaseDocument.objects.filter(case=case).count()
+    done = models.CaseDocument.objects.filter(case=case).count()
     for number in range(done, done + times):
         stored_file = StoredFile(
             partnership_id=case.partnership_id,
@@ -284,11 +273,13 @@ def grow(case: Case, *, times: int) -> None:
         stored_file.seal("title", f"Added document {number + 1}")
         stored_file.seal("original_name", f"added-{number + 1}.pdf")
         stored_file.save()
-        CaseDocument.objects.create(case=case, stored_file=stored_file)
-        CaseLink.objects.create(case=case, kind=CaseLink.Kind.DUPLICATE, other_case=others[number], created_at=now)
-        CaseLink.objects.create(
+        models.CaseDocument.objects.create(case=case, stored_file=stored_file)
+        models.CaseLink.objects.create(
+            case=case, kind=models.CaseLink.Kind.DUPLICATE, other_case=others[number], created_at=now
+        )
+        models.CaseLink.objects.create(
             case=case,
-            kind=CaseLink.Kind.JOINT_WORKING,
+            kind=models.CaseLink.Kind.JOINT_WORKING,
             other_partnership=southmoor,
             other_area="Southmoor",
             created_at=now,
@@ -342,9 +333,9 @@ def _listing(queries: list[dict[str, Any]]) -> str:
 
 def test_the_sealed_copies_read_back(demo: Any) -> None:
     """``_copy`` seals under the copy's own uuid, so a reader of the page can decrypt what ``grow`` added."""
-    child = Child.objects.filter(case__reference=REFERENCE).order_by("position").first()
+    child = models.Child.objects.filter(case__reference=REFERENCE).order_by("position").first()
     assert child is not None
-    top = Child.objects.filter(case=child.case).aggregate(top=Max("position"))["top"]
+    top = models.Child.objects.filter(case=child.case).aggregate(top=Max("position"))["top"]
     copy = _copy(child, position=top + 1, pseudonym=pseudonym(top + 1))
     assert copy.unseal("name") == child.unseal("name")
 
@@ -353,7 +344,7 @@ def test_the_household_read_with_the_case_keeps_its_order(demo: Any) -> None:
     """Read with the case (one text column) or on its own, the household's relationships come in the same order,
     ten members and more included (position 10 after 9, not after 1)."""
     case = the_case()
-    member = HouseholdMember.objects.filter(case=case).order_by("-position").first()
+    member = models.HouseholdMember.objects.filter(case=case).order_by("-position").first()
     assert member is not None
     relationships = ["mother", "father", "carer", "sibling", "other"]
     for number in range(12):

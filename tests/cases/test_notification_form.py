@@ -40,10 +40,9 @@ from tests.cases.notification_form_support import (
     save,
     start_draft,
 )
+from tests.cases.support import NOTIFIER
 
 pytestmark = pytest.mark.django_db
-
-NOTIFIER = "notifier@example.org"
 
 
 def submitted_case(response: Any) -> Case:

@@ -32,10 +32,10 @@ from tests.cases.notification_form_support import (
     save,
     start_draft,
 )
+from tests.cases.support import NOTIFIER
 
 pytestmark = pytest.mark.django_db
 
-NOTIFIER = "notifier@example.org"
 IDENTIFYING = (SURNAME, CHILD_A_NAME, CHILD_ADDRESS, "Imaginary Crescent", CHILD_NHS, CHILD_NHS.replace(" ", ""))
 
 

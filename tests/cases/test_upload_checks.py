@@ -21,13 +21,13 @@ from cspr.kernel import documents
 from cspr.rapid_reviews.models import MeetingPaper
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment
 from tests.cases.notification_form_support import page_url, start_draft
+from tests.cases.support import NOTIFIER
 from tests.cases.upload_samples import compound_file, multipart, uploads, word_document, workbook, zip_bomb
 from tests.support import ClientAs, private_storage
 
 CASE = "NVALE-2026-003"
 BU = "business.unit@example.org"
 POLICE = "police.lead@example.org"
-NOTIFIER = "notifier@example.org"
 BAD = uploads()
 
 
