@@ -101,18 +101,11 @@ def test_a_notification_survives_a_round_trip_through_plain_json() -> None:
 
 def test_the_answers_the_forms_pages_insist_on_are_required_of_the_api_too() -> None:
     child = ChildData(name="", not_yet_identified=True, age_years=4, looked_after=True)
-    errors = validate_notification(
-        make_notification(
-            abuse_or_neglect="yes",
-            what_is_known=" ",
-            nature="serious_harm",
-            serious_harm_description="",
-            case_outline="",
-            notifier_phone="call me",
-            children=(child,),
-        ),
-        today=TODAY,
+    data = make_notification(
+        what_is_known=" ", serious_harm_description="", case_outline="", notifier_phone="call me", children=(child,)
     )
+    assert (data.nature, data.abuse_or_neglect) == ("serious_harm", "yes")  # so both accounts are asked for
+    errors = validate_notification(data, today=TODAY)
     assert errors["what_is_known"] == [WHAT_IS_KNOWN_NEEDED]
     assert errors["serious_harm_description"] == [SERIOUS_HARM_NEEDED]
     assert errors["case_outline"] == [OUTLINE_NEEDED]
