@@ -1,5 +1,5 @@
-"""Shared test support for the domain: real England and Wales bank holidays, the property-test settings, and the
-case facts that satisfy every transition guard.
+"""Shared test support for the domain: real England and Wales bank holidays, the property-test settings, the
+case facts that satisfy every transition guard, and a search of the source files for what must not be there.
 
 The bank holidays for 2020-2025 are typed in from the GOV.UK list. 2020-2024 stand for the official list; 2025 is
 treated as a provisional projection so tests can see the flag.
@@ -7,8 +7,9 @@ treated as a provisional projection so tests can see the flag.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 
 from hypothesis import settings
 
@@ -115,3 +116,8 @@ READY = CaseFacts(
     publication_period_ended=True,
     all_actions_complete=True,
 )
+
+
+def found_in_files(paths: Iterable[Path], find: Callable[[Path], Iterable[object]], *, root: Path) -> set[str]:
+    """``file: finding`` for everything ``find`` finds in each file (named from ``root``): a test asserts none."""
+    return {f"{path.relative_to(root)}: {found}" for path in paths for found in find(path)}

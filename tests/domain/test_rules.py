@@ -22,7 +22,7 @@ from cspr.domain.lifecycle import (
     apply_transition,
 )
 from cspr.domain.roles import Role
-from tests.domain.support import PROPERTY, READY
+from tests.domain.support import PROPERTY, READY, found_in_files
 
 CSPR_DIR = Path(cspr.__file__).parent
 DOMAIN_DIR = CSPR_DIR / "domain"
@@ -140,13 +140,10 @@ def _literal_sets_of_closed_stages(path: Path) -> list[int]:
 
 
 def test_no_module_outside_the_domain_lists_the_closed_stages() -> None:
-    offending = {
-        f"{path.relative_to(CSPR_DIR)}:{line}"
-        for path in CSPR_DIR.rglob("*.py")
-        if DOMAIN_DIR not in path.parents and "migrations" not in path.parts
-        for line in _literal_sets_of_closed_stages(path)
-    }
-    assert offending == set()
+    outside = (
+        path for path in CSPR_DIR.rglob("*.py") if DOMAIN_DIR not in path.parents and "migrations" not in path.parts
+    )
+    assert found_in_files(outside, _literal_sets_of_closed_stages, root=CSPR_DIR) == set()
 
 
 def test_no_template_lists_the_closed_stages() -> None:
