@@ -3,6 +3,7 @@ and the address the person acted from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -72,6 +73,19 @@ def auditor_in_the_business_unit(northvale: Partnership) -> Membership:
     return also("auditor@example.org", Role.BUSINESS_UNIT, northvale)
 
 
+@dataclass(frozen=True)
+class Auditor:
+    """The auditor acting (from :data:`ADDRESS`), and the business unit membership each event must record."""
+
+    acting: Acting
+    membership: Membership
+
+
+@pytest.fixture
+def auditor(auditor_in_the_business_unit: Membership) -> Auditor:
+    return Auditor(acting("auditor@example.org"), auditor_in_the_business_unit)
+
+
 def test_the_las_decision_records_the_notifiers_membership_even_for_a_notifier_also_in_the_business_unit(
     submit: SubmitFunc, northvale: Partnership
 ) -> None:
@@ -113,62 +127,54 @@ def test_a_duty_records_the_membership_that_may_record_it(
     recorded("case.duty_recorded", membership(email, role, northvale))
 
 
-def test_an_extension_records_the_business_unit_membership(
-    submit: SubmitFunc, auditor_in_the_business_unit: Membership
-) -> None:
+def test_an_extension_records_the_business_unit_membership(submit: SubmitFunc, auditor: Auditor) -> None:
     case = submit()
     clock = CaseClock.objects.get(case=case, clock_id="panel_notification")
     services.clock_extension_record(
-        acting=acting("auditor@example.org"),
+        acting=auditor.acting,
         case=case,
         clock_id=clock.clock_id,
         extended_to=clock.effective_due + timedelta(days=7),
         reason="Agreed by telephone.",
         agreed_by="The Panel",
     )
-    recorded("case.clock_extended", auditor_in_the_business_unit)
+    recorded("case.clock_extended", auditor.membership)
 
 
 def test_attaching_and_downloading_a_document_record_the_membership_that_allows_each(
-    submit: SubmitFunc, auditor_in_the_business_unit: Membership, settings: Any, tmp_path: Any
+    submit: SubmitFunc, auditor: Auditor, settings: Any, tmp_path: Any
 ) -> None:
     private_storage(settings, tmp_path)
     case = submit()
     document = services.document_attach(
-        acting=acting("auditor@example.org"),
+        acting=auditor.acting,
         case=case,
         upload=SimpleUploadedFile("note.txt", b"A note.", content_type="text/plain"),
         title="A note",
     )
-    recorded("case.document_attached", auditor_in_the_business_unit)
-    services.document_download(
-        acting=acting("auditor@example.org"), case=case, document=document, purpose="check_notification"
-    )
-    recorded("case.document_downloaded", auditor_in_the_business_unit)
+    recorded("case.document_attached", auditor.membership)
+    services.document_download(acting=auditor.acting, case=case, document=document, purpose="check_notification")
+    recorded("case.document_downloaded", auditor.membership)
 
 
-def test_seeing_identifying_details_records_the_membership_that_allows_it(
-    submit: SubmitFunc, auditor_in_the_business_unit: Membership
-) -> None:
+def test_seeing_identifying_details_records_the_membership_that_allows_it(submit: SubmitFunc, auditor: Auditor) -> None:
     case = submit()
-    services.identifying_details_view(acting=acting("auditor@example.org"), case=case, purpose="duplicate_check")
-    recorded("case.identifying_details_viewed", auditor_in_the_business_unit)
+    services.identifying_details_view(acting=auditor.acting, case=case, purpose="duplicate_check")
+    recorded("case.identifying_details_viewed", auditor.membership)
 
 
-def test_linking_and_dismissing_record_the_business_unit_membership(
-    submit: SubmitFunc, auditor_in_the_business_unit: Membership
-) -> None:
+def test_linking_and_dismissing_record_the_business_unit_membership(submit: SubmitFunc, auditor: Auditor) -> None:
     case = submit()
-    services.case_link(acting=acting("auditor@example.org"), case=case, other_reference="NVALE-2026-003")
-    recorded("case.linked", auditor_in_the_business_unit)
+    services.case_link(acting=auditor.acting, case=case, other_reference="NVALE-2026-003")
+    recorded("case.linked", auditor.membership)
     possible = CaseLink.objects.create(
         case=case,
         kind=CaseLink.Kind.POSSIBLE_DUPLICATE,
         other_case=Case.objects.get(reference="NVALE-2026-005"),
         created_at=timezone.now(),
     )
-    services.case_link_dismiss(acting=acting("auditor@example.org"), case=case, link_id=possible.pk)
-    recorded("case.duplicate_dismissed", auditor_in_the_business_unit)
+    services.case_link_dismiss(acting=auditor.acting, case=case, link_id=possible.pk)
+    recorded("case.duplicate_dismissed", auditor.membership)
 
 
 def test_a_submitted_draft_records_the_membership_it_was_submitted_through(northvale: Partnership) -> None:
