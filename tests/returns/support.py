@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import date
 from typing import Any
@@ -36,6 +38,13 @@ def demo_request(organisation_name: str = HEALTH_ORGANISATION) -> InformationReq
     return InformationRequest.objects.select_related("case", "organisation").get(
         case__reference=DEMO_CASE, organisation__name=organisation_name
     )
+
+
+def csv_chronology(rows: list[list[str]]) -> SimpleUploadedFile:
+    """A chronology as a CSV file of these rows (the header first), as an agency uploads it."""
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return SimpleUploadedFile("chronology.csv", text.getvalue().encode(), content_type="text/csv")
 
 
 def attachment_on(info_request: InformationRequest, *, title: str = "Policy test file") -> ReturnAttachment:

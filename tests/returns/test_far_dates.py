@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -16,7 +13,7 @@ from cspr.accounts.models import User
 from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
-from tests.returns.support import DEMO_CASE, demo_request
+from tests.returns.support import DEMO_CASE, csv_chronology, demo_request
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +28,7 @@ def parts(name: str, day: int, month: int, year: int) -> dict[str, str]:
 
 def test_an_imported_chronology_row_before_1900_is_reported_by_row_number(demo: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
-    rows = io.StringIO()
-    csv.writer(rows).writerows(
+    upload = csv_chronology(
         [
             ["date", "event", "source"],
             ["2026-03-01", "Call-out", "Log"],
@@ -42,9 +38,7 @@ def test_an_imported_chronology_row_before_1900_is_reported_by_row_number(demo: 
         ]
     )
     report = services.chronology_import(
-        acting=acting_for(User.objects.get(email=POLICE)),
-        info_request=police,
-        upload=SimpleUploadedFile("chronology.csv", rows.getvalue().encode(), content_type="text/csv"),
+        acting=acting_for(User.objects.get(email=POLICE)), info_request=police, upload=upload
     )
     assert report.added == 1
     assert [(problem.row, problem.why) for problem in report.problems] == [

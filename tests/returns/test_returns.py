@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date, datetime
@@ -35,7 +34,7 @@ from cspr.returns.models import (
 from tests.api.support import api_client_for
 from tests.cases.support import found_in, outbox_and_audit_text
 from tests.returns.factories import acting_as, colleague_at, organisations_to_ask
-from tests.returns.support import DEMO_CASE, HEALTH_ORGANISATION, attachment_on, demo_request
+from tests.returns.support import DEMO_CASE, HEALTH_ORGANISATION, attachment_on, csv_chronology, demo_request
 
 LONDON = ZoneInfo("Europe/London")
 BU = "business.unit@example.org"
@@ -196,9 +195,7 @@ def test_the_request_and_submit_pages_show_the_organisations_own_return(
 
 def test_csv_import_adds_good_rows_and_reports_bad_rows_by_number(demo: Any) -> None:
     police = demo_request(POLICE_ORGANISATION)
-    rows = io.StringIO()
-    writer = csv.writer(rows)
-    writer.writerows(
+    upload = csv_chronology(
         [
             ["date", "event", "source"],
             ["2026-03-01", "Call-out to the address", "Incident log"],
@@ -208,12 +205,7 @@ def test_csv_import_adds_good_rows_and_reports_bad_rows_by_number(demo: Any) -> 
             ["2099-01-01", "In the future", "Log"],
         ]
     )
-    report = services.chronology_import(
-        acting=acting_as(POLICE),
-        info_request=police,
-        upload=_upload("chronology.csv", rows.getvalue().encode()),
-        at=_at(11, 21),
-    )
+    report = services.chronology_import(acting=acting_as(POLICE), info_request=police, upload=upload, at=_at(11, 21))
     assert report.added == 2
     assert [(problem.row, problem.why) for problem in report.problems] == [
         (4, "'not a date' is not a date (use 2026-03-31 or 31/03/2026)"),
