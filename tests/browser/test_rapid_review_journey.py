@@ -14,7 +14,7 @@ runs in a thread of this process, sees the same day): the information returns ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,31 @@ HEALTH = "Northvale Integrated Care Board (demo)"
 POLICE = "Vale and Moor Police (demo)"
 PROBATION = "Western Probation Region (demo)"
 FIRE = "Northvale Fire and Rescue Service (demo)"
+
+# What health and the police write in their returns, by the label of each text box.
+HEALTH_RETURN = {
+    "Services your organisation provided": "Health visiting; GP practice; school nursing.",
+    "Key contacts": "Health visitor (Northvale West team); named GP.",
+    "Summary of your involvement with the child and family": (
+        "Universal health visiting from birth; the school nurse saw Child A's sibling twice."
+    ),
+    "Key practice episodes and your analysis": (
+        "The 9-month review was missed and not followed up when the family moved house."
+    ),
+    "Immediate safeguarding actions taken": "Records flagged; GP alerted.",
+    "Early learning": "Transfers between health visiting teams need a handover call.",
+    "Equality considerations": "The family had recently arrived and had no GP at first.",
+}
+POLICE_RETURN = {
+    "Services your organisation provided": "Neighbourhood policing; public protection unit.",
+    "Summary of your involvement with the child and family": (
+        "One call-out in March 2026; attended the incident in November."
+    ),
+    "Key practice episodes and your analysis": "The March call-out was not shared with children's social care.",
+    "Immediate safeguarding actions taken": "Criminal investigation opened.",
+    "Early learning": "Call-outs where children live need a referral.",
+    "Equality considerations": "None identified beyond language needs.",
+}
 
 # The demo child, her mother and their address: never in a message to an agency, nor in the pseudonymised document.
 IDENTIFYING = ("Clover", "Inventedale", "Sorrel", "Fable Court", "NV0 0AD")
@@ -196,6 +221,12 @@ def fill_date(page: Any, name: str, value: date) -> None:
     page.locator(f"#id_{name}-year").fill(str(value.year))
 
 
+def fill_in(page: Any, answers: Mapping[str, str]) -> None:
+    """Type each answer into the text box its label names, in order."""
+    for label, answer in answers.items():
+        page.get_by_label(label).fill(answer)
+
+
 def choose(page: Any, name: str, value: str) -> None:
     page.locator(f"input[name='{name}'][value='{value}']").check()
 
@@ -252,17 +283,7 @@ def health_contributor_writes_and_sends_for_sign_off(page: Any, base: str) -> No
     assert heading(page) == f"{HEALTH}'s return"
     fill_date(page, "involved_from", date(2025, 12, 30))
     fill_date(page, "involved_to", date(2026, 11, 22))
-    page.get_by_label("Services your organisation provided").fill("Health visiting; GP practice; school nursing.")
-    page.get_by_label("Key contacts").fill("Health visitor (Northvale West team); named GP.")
-    page.get_by_label("Summary of your involvement with the child and family").fill(
-        "Universal health visiting from birth; the school nurse saw Child A's sibling twice."
-    )
-    page.get_by_label("Key practice episodes and your analysis").fill(
-        "The 9-month review was missed and not followed up when the family moved house."
-    )
-    page.get_by_label("Immediate safeguarding actions taken").fill("Records flagged; GP alerted.")
-    page.get_by_label("Early learning").fill("Transfers between health visiting teams need a handover call.")
-    page.get_by_label("Equality considerations").fill("The family had recently arrived and had no GP at first.")
+    fill_in(page, HEALTH_RETURN)
     accessible(page)  # a return edit page
     click(page, "Save and come back later")
     assert "Your return is saved" in success(page)
@@ -329,16 +350,7 @@ def police_lead_imports_writes_and_submits(page: Any, base: str, tmp_path: Path)
     assert "Strategy meeting planned." not in main_text(page)
 
     page.get_by_role("link", name="Continue the return").click()  # the import started the draft
-    page.get_by_label("Services your organisation provided").fill("Neighbourhood policing; public protection unit.")
-    page.get_by_label("Summary of your involvement with the child and family").fill(
-        "One call-out in March 2026; attended the incident in November."
-    )
-    page.get_by_label("Key practice episodes and your analysis").fill(
-        "The March call-out was not shared with children's social care."
-    )
-    page.get_by_label("Immediate safeguarding actions taken").fill("Criminal investigation opened.")
-    page.get_by_label("Early learning").fill("Call-outs where children live need a referral.")
-    page.get_by_label("Equality considerations").fill("None identified beyond language needs.")
+    fill_in(page, POLICE_RETURN)
     page.get_by_role("button", name="Save and check").click()
     # The police lead is its designated lead: "Save and check" leads straight to signing off.
     assert heading(page) == f"Sign off and submit {POLICE}'s return"
