@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +28,15 @@ def strict_page(browser: Any) -> tuple[Any, Any, list[str]]:
     return context, page, complaints
 
 
+@pytest.fixture
+def demo_page(transactional_db: None, browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """The demo loaded, and one strict page (:func:`strict_page`) with its complaints, closed after the test."""
+    seed_demo()
+    context, page, complaints = strict_page(browser)
+    yield page, complaints
+    context.close()
+
+
 def open_abuse_question(page: Any, base: str) -> None:
     sign_in_with_both_factors(page, base, "notifier@example.org")
     page.get_by_role("link", name="Report an incident").click()
@@ -36,11 +46,18 @@ def open_abuse_question(page: Any, base: str) -> None:
     assert page.get_by_role("heading", level=1).count() == 1
 
 
+@pytest.fixture
+def abuse_question(live_server: Any, demo_page: tuple[Any, list[str]]) -> tuple[Any, list[str]]:
+    """The strict demo page, on the notification's abuse or neglect question, with its complaints so far."""
+    page, complaints = demo_page
+    open_abuse_question(page, live_server.url)
+    return page, complaints
+
+
 def test_every_page_is_marked_supported_from_a_static_file_and_the_policy_stays_strict(
-    live_server: Any, browser: Any
+    live_server: Any, demo_page: tuple[Any, list[str]]
 ) -> None:
-    seed_demo()
-    context, page, complaints = strict_page(browser)
+    page, complaints = demo_page
     response = page.goto(f"{live_server.url}/accounts/sign-in/")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy
@@ -50,13 +67,10 @@ def test_every_page_is_marked_supported_from_a_static_file_and_the_policy_stays_
     assert "govuk-frontend-supported" in classes
     assert page.locator("script:not([src])").count() == 0  # nothing inline for the policy to block
     assert complaints == []
-    context.close()
 
 
-def test_a_conditional_reveal_is_closed_on_load_and_opens_on_click(live_server: Any, browser: Any) -> None:
-    seed_demo()
-    context, page, complaints = strict_page(browser)
-    open_abuse_question(page, live_server.url)
+def test_a_conditional_reveal_is_closed_on_load_and_opens_on_click(abuse_question: tuple[Any, list[str]]) -> None:
+    page, complaints = abuse_question
     revealed = page.get_by_label("What is known or suspected?")
     yes = page.get_by_label("Yes, abuse or neglect is known or suspected")
     assert revealed.is_hidden()
@@ -71,13 +85,10 @@ def test_a_conditional_reveal_is_closed_on_load_and_opens_on_click(live_server: 
         assert revealed.is_hidden()
     assert saved.value.status == 204
     assert complaints == []
-    context.close()
 
 
-def test_after_a_failed_submit_the_error_summary_receives_focus(live_server: Any, browser: Any) -> None:
-    seed_demo()
-    context, page, complaints = strict_page(browser)
-    open_abuse_question(page, live_server.url)
+def test_after_a_failed_submit_the_error_summary_receives_focus(abuse_question: tuple[Any, list[str]]) -> None:
+    page, complaints = abuse_question
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
@@ -87,7 +98,6 @@ def test_after_a_failed_submit_the_error_summary_receives_focus(live_server: Any
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.name") == "abuse_or_neglect"
     assert complaints == []
-    context.close()
 
 
 def test_the_access_removed_page_and_the_disable_confirmation_are_accessible(live_server: Any, page: Any) -> None:
