@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from cspr.domain.criteria import LOCAL_REVIEW_CIRCUMSTANCES, LOCAL_REVIEW_CRITERIA, Criterion
 from cspr.domain.text import text_length
@@ -67,28 +68,26 @@ class Section(StrEnum):
 
     @property
     def heading(self) -> str:
-        return _SECTION_TITLES[self]
+        return _SECTION_PAGES[self].heading
 
     @property
     def reference(self) -> str:
-        return _SECTION_REFERENCES[self]
+        return _SECTION_PAGES[self].reference
 
 
-_SECTION_TITLES = {
-    Section.SAFEGUARDING: "Immediate safeguarding arrangements",
-    Section.FACTS: "Facts, practice episodes and equality",
-    Section.CRITERIA: "Criteria for a local review",
-    Section.DECISIONS: "Decisions and further learning",
-    Section.LEARNING: "Immediate learning and how it will be shared",
-    Section.AGENCIES: "Agencies involved",
-}
-_SECTION_REFERENCES = {
-    Section.SAFEGUARDING: "§4.3",
-    Section.FACTS: "§4.2-4.3",
-    Section.CRITERIA: "§5.4-5.5",
-    Section.DECISIONS: "§4.3, §5.3, §8.2-8.3",
-    Section.LEARNING: "§4.3",
-    Section.AGENCIES: "§3.4, §4.3",
+class _Page(NamedTuple):
+    heading: str
+    reference: str
+    """Where the procedure asks for what the page records."""
+
+
+_SECTION_PAGES = {
+    Section.SAFEGUARDING: _Page("Immediate safeguarding arrangements", "§4.3"),
+    Section.FACTS: _Page("Facts, practice episodes and equality", "§4.2-4.3"),
+    Section.CRITERIA: _Page("Criteria for a local review", "§5.4-5.5"),
+    Section.DECISIONS: _Page("Decisions and further learning", "§4.3, §5.3, §8.2-8.3"),
+    Section.LEARNING: _Page("Immediate learning and how it will be shared", "§4.3"),
+    Section.AGENCIES: _Page("Agencies involved", "§3.4, §4.3"),
 }
 SECTIONS: tuple[Section, ...] = tuple(Section)
 
