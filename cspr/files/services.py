@@ -177,7 +177,7 @@ class StoredFileRefused(CaseActionRefused):
 
 
 #: How the store itself names and limits a file's title (a calling app checks it first with its own words).
-TITLE_TEXTS = FieldTexts({"title": (TITLE_SUBJECT, text.ONE_LINE)}, refused=StoredFileRefused)
+TITLE_TEXTS = FieldTexts({text.ONE_LINE: {"title": TITLE_SUBJECT}}, refused=StoredFileRefused)
 
 
 @dataclass(frozen=True)

@@ -154,15 +154,18 @@ def clean_text(
 
 
 class FieldTexts:
-    """One app's free-text inputs: how each is named in messages and its limit, with the refusal its callers catch.
+    """One app's free-text inputs, listed under the limit of their kind: how each is named in messages, with the
+    refusal its callers catch.
 
-    ``TEXTS = FieldTexts({"where": ("Where the meeting is", PLACE)}, refused=CaseActionRefused)``, then
+    ``TEXTS = FieldTexts({PLACE: {"where": "Where the meeting is"}}, refused=CaseActionRefused)``, then
     ``TEXTS.clean("where", value)`` in the service, and ``TEXTS.subject("where")`` for the form's field, so the page
-    and the service say the same words.
+    and the service say the same words. A name listed under two limits is a mistake in the table, refused here.
     """
 
-    def __init__(self, fields: dict[str, tuple[str, int]], *, refused: Callable[..., Exception] = TextRefused):
-        self.fields = dict(fields)
+    def __init__(self, kinds: dict[int, dict[str, str]], *, refused: Callable[..., Exception] = TextRefused):
+        self.fields = {name: (subject, limit) for limit, named in kinds.items() for name, subject in named.items()}
+        if len(self.fields) != sum(len(named) for named in kinds.values()):
+            raise ValueError("A free-text input is listed under more than one limit.")
         self.refused = refused
 
     def subject(self, name: str) -> str:

@@ -20,24 +20,30 @@ DATE_BEFORE_AWARE = "The date must be the same as or after the date the local au
 
 TEXTS = FieldTexts(
     {
-        "reason": ("The reasons for the decision", REASON),
-        "la_officer_name": ("Name of the local authority officer who decided", ONE_LINE),
-        "la_officer_role": ("The officer's role", ONE_LINE),
-        "route_reason": ("Reason", REASON),
-        "title": ("What the document is", ONE_LINE),
-        "purpose_other": ("Your reason", ONE_LINE),
-        "note": ("Note", NOTE),
-        "other_reference": ("Reference of the case to link", 40),
-        "transition_reason": ("The reason", REASON),
-        "late_reason": ("The reason it was late", REASON),
-        "panel_reference": ("Panel reference", 100),
-        "other_area": ("The area informed", ONE_LINE),
-        "extension_reason": ("The reason for the extension", REASON),
-        "agreed_by": ("Who agreed the extension", ONE_LINE),
+        REASON: {
+            "reason": "The reasons for the decision",
+            "route_reason": "Reason",
+            "transition_reason": "The reason",
+            "late_reason": "The reason it was late",
+            "extension_reason": "The reason for the extension",
+        },
+        NOTE: {"note": "Note"},
+        ONE_LINE: {
+            "la_officer_name": "Name of the local authority officer who decided",
+            "la_officer_role": "The officer's role",
+            "title": "What the document is",
+            "purpose_other": "Your reason",
+            "other_area": "The area informed",
+            "agreed_by": "Who agreed the extension",
+        },
+        # References are short codes: the Panel's own, and one of ours (a case reference is at most 40 characters).
+        100: {"panel_reference": "Panel reference"},
+        40: {"other_reference": "Reference of the case to link"},
     },
     refused=CaseActionRefused,
 )
-"""How the case pages' free-text inputs are named in messages, and their limits (the forms use the same words)."""
+"""How the case pages' free-text inputs are named in messages, under the limit of their kind (the forms use the same
+words)."""
 
 
 def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:

@@ -38,34 +38,39 @@ UNKNOWN_ORGANISATION = "Choose an organisation of this partnership."
 
 TEXTS = FieldTexts(
     {
-        "arrangements": ("The safeguarding arrangements", NARRATIVE),
-        "facts_summary": ("The summary of the facts", NARRATIVE),
-        "key_practice_episodes": ("Key practice episodes", NARRATIVE),
-        "equality_analysis": ("The equality analysis", NARRATIVE),
-        "reason": ("The reason", NARRATIVE),
-        "local_grounds": ("The grounds for the decision", NARRATIVE),
-        "national_reasons": ("The reasons for the recommendation on a national review", NARRATIVE),
-        "further_learning": ("Potential for further learning", NARRATIVE),
-        "no_further_learning": ("Why no further learning is expected", NARRATIVE),
-        "immediate_learning": ("Immediate learning", NARRATIVE),
-        "actions": ("The action", NARRATIVE),
-        "omissions": ("Why an agency was not involved", NARRATIVE),
-        "where": ("Where the meeting is", PLACE),
-        "agenda": ("The agenda", NARRATIVE),
-        "late_reason": ("The reason it was late", NARRATIVE),
-        "minutes": ("The minutes", NARRATIVE),
-        "actions_agreed": ("The actions agreed", NARRATIVE),
-        "attendance": ("Why an agency was absent", NARRATIVE),
-        "rationale": ("Your rationale", NARRATIVE),
-        "details": ("The Panel's rationale", NARRATIVE),
-        "method_other": ("How they were told", ONE_LINE),
-        "told_by": ("Who told them", ONE_LINE),
-        "what_was_said": ("What they were told", NARRATIVE),
-        "title": ("What the paper is", ONE_LINE),
+        NARRATIVE: {
+            "arrangements": "The safeguarding arrangements",
+            "facts_summary": "The summary of the facts",
+            "key_practice_episodes": "Key practice episodes",
+            "equality_analysis": "The equality analysis",
+            "reason": "The reason",
+            "local_grounds": "The grounds for the decision",
+            "national_reasons": "The reasons for the recommendation on a national review",
+            "further_learning": "Potential for further learning",
+            "no_further_learning": "Why no further learning is expected",
+            "immediate_learning": "Immediate learning",
+            "actions": "The action",
+            "omissions": "Why an agency was not involved",
+            "agenda": "The agenda",
+            "late_reason": "The reason it was late",
+            "minutes": "The minutes",
+            "actions_agreed": "The actions agreed",
+            "attendance": "Why an agency was absent",
+            "rationale": "Your rationale",
+            "details": "The Panel's rationale",
+            "what_was_said": "What they were told",
+        },
+        PLACE: {"where": "Where the meeting is"},
+        ONE_LINE: {
+            "method_other": "How they were told",
+            "told_by": "Who told them",
+            "title": "What the paper is",
+        },
     },
     refused=CaseActionRefused,
 )
-"""How the record's free-text inputs are named in messages, and their limits (the forms use the same words)."""
+"""How the record's free-text inputs are named in messages, under the limit of their kind (the forms use the same
+words)."""
 
 # The lifecycle transitions whose moment a record belongs to: the lifecycle table says which stages they leave.
 PRG_DECISION = "record_prg_decision"

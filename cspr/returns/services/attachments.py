@@ -46,7 +46,7 @@ READER_REASON = "Reading the organisation's submitted return"
 RETURN_ATTACHMENT = FileKind(
     Purpose.RETURN_ATTACHMENT, "returns.attachment_added", "returns.attachment_downloaded", "attachment"
 )
-TITLE_TEXTS = FieldTexts({"title": ("What the file is", text.ONE_LINE)}, refused=ReturnActionRefused)
+TITLE_TEXTS = FieldTexts({text.ONE_LINE: {"title": "What the file is"}}, refused=ReturnActionRefused)
 
 
 def attachment_add(
