@@ -4,7 +4,11 @@ telling the family the decision (§5.3)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -69,7 +73,64 @@ NO_DECISION_YET = "There is no decision to tell the family about yet."
 CLOSE_REASON_NEEDED = "Enter why the case does not meet the criteria (at least {minimum} characters)."
 
 
-# -- the PRG's decision: "Send to the Executive" ----------------------------------------------------------------------
+# -- the two decisions that stop a clock and move the case on: the PRG's and the Executive's -------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What differs between the PRG's decision and the ratification: the rule that allows it, the input naming the
+    day it was taken, the case's clock it stops and the lifecycle transition it takes."""
+
+    rule: str
+    field: str
+    clock_id: str
+    transition: str
+
+
+PRG_DECIDES = Decision("rapid_reviews.decide", "decided_on", "rapid_review_to_executive", "record_prg_decision")
+EXECUTIVE_RATIFIES = Decision("rapid_reviews.sign_off", "ratified_on", "executive_ratification", "ratify")
+
+
+@dataclass(frozen=True)
+class Deciding:
+    """A decision being recorded: which, who records it and the membership that allows it, the case and its rapid
+    review (both locked; the review ``None`` when nothing was recorded in it), the day decided and when recorded."""
+
+    decision: Decision
+    acting: Acting
+    grant: Grant | None
+    case: Case
+    review: RapidReview | None
+    day: date
+    late_reason: str
+    at: datetime
+
+    def recorded(self, row: PrgDecision | Ratification, **advance: Any) -> None:
+        """Write ``row``, recorded now, with the reason it is late (if it is); stop the decision's clock as met on
+        the day decided, and take its transition (``advance``: the facts and what else :func:`case_advance` takes)."""
+        row.recorded_at = self.at
+        save_stopping_clock(
+            self.acting, self.case, row, clock_id=self.decision.clock_id, met_on=self.day, late_reason=self.late_reason
+        )
+        case_advance(acting=self.acting, case=self.case, transition=self.decision.transition, at=self.at, **advance)
+
+    def audit(self, verb: str, **details: Any) -> None:
+        audit_case(self.acting, verb, self.case, grant=self.grant, **details)
+
+
+@contextmanager
+def _deciding(
+    acting: Acting, case: Case, decision: Decision, *, day: date | None, late_reason: str, at: datetime | None
+) -> Iterator[Deciding]:
+    """What recording either decision shares: its rule, the day decided (today unless given, never in the future),
+    and one transaction with the case and its rapid review locked for the block."""
+    grant = allowed(acting, decision.rule, case)
+    at = now(at)
+    day = day_or_today(day, at=at, field=decision.field)
+    with transaction.atomic():
+        case = case_locked(case)
+        review = RapidReview.objects.select_for_update().filter(case=case).first()
+        yield Deciding(decision, acting, grant, case, review, day, late_reason, at)
 
 
 def prg_decision_record(
@@ -80,12 +141,8 @@ def prg_decision_record(
     Needs the meeting held and the completeness check passed; stops ``rapid_review_to_executive`` and e-mails the
     Executive members.
     """
-    grant = allowed(acting, "rapid_reviews.decide", case)
-    at = now(at)
-    decided_on = day_or_today(decided_on, at=at, field="decided_on")
-    with transaction.atomic():
-        case = case_locked(case)
-        review = RapidReview.objects.select_for_update().filter(case=case).first()
+    with _deciding(acting, case, PRG_DECIDES, day=decided_on, late_reason=late_reason, at=at) as deciding:
+        case, review = deciding.case, deciding.review
         meeting = selectors.meeting_get(case=case)
         held = meeting is not None and meeting.held_on is not None
         if not held:
@@ -95,31 +152,18 @@ def prg_decision_record(
             raise CaseActionRefused(INCOMPLETE.format(count=len(check.problems) or 1))
         decision = PrgDecision(
             review=review,
-            decided_on=decided_on,
+            decided_on=deciding.day,
             local_review=review.local_decision == "yes",
             national_recommendation=review.national_recommendation,
             recorded_by=acting.user,
-            recorded_at=at,
         )
-        save_stopping_clock(
-            acting, case, decision, clock_id="rapid_review_to_executive", met_on=decided_on, late_reason=late_reason
-        )
-        case_advance(
-            acting=acting,
-            case=case,
-            transition="record_prg_decision",
-            facts={"prg_meeting_held": held, "rapid_review_complete": check.complete},
-            reason=IN_THE_RECORD,
-            at=at,
-        )
-        audit_case(
-            acting,
+        facts = {"prg_meeting_held": held, "rapid_review_complete": check.complete}
+        deciding.recorded(decision, facts=facts, reason=IN_THE_RECORD)
+        deciding.audit(
             "rapid_review.prg_decision_recorded",
-            case,
-            grant=grant,
             local_review=decision.local_review,
             national_recommendation=decision.national_recommendation,
-            decided_on=decided_on,
+            decided_on=deciding.day,
         )
         tell(
             partnership=case.partnership,
@@ -216,12 +260,8 @@ def rapid_review_ratify(
     says what it decided (``local_review``) and the discrepancy clock applies. A local review fixes the case's
     ``decision`` date (DESIGN §3) at the ratification date, and the Panel, Ofsted and DfE are told (§4.7).
     """
-    grant = allowed(acting, "rapid_reviews.sign_off", case)
-    at = now(at)
-    ratified_on = day_or_today(ratified_on, at=at, field="ratified_on")
-    with transaction.atomic():
-        case = case_locked(case)
-        review = RapidReview.objects.select_for_update().filter(case=case).first()
+    with _deciding(acting, case, EXECUTIVE_RATIFIES, day=ratified_on, late_reason=late_reason, at=at) as deciding:
+        case, review = deciding.case, deciding.review
         decision = PrgDecision.objects.filter(review=review).first() if review else None
         if review is None or decision is None:
             raise CaseActionRefused(NOT_PRG_DECIDED)
@@ -236,7 +276,7 @@ def rapid_review_ratify(
         if absent:
             raise CaseActionRefused(LEAD_PARTNERS_INCOMPLETE.format(kinds=", ".join(absent)))
         last_sign_off = max(row.signed_on for row in sign_offs)
-        not_before(ratified_on, last_sign_off, what="the last partner's sign-off", field="ratified_on")
+        not_before(deciding.day, last_sign_off, what="the last partner's sign-off", field="ratified_on")
         any_disagree = any(not row.agrees for row in sign_offs)
         rationale_recorded = all(
             text_length(row.unseal("rationale")) >= MIN_REASON for row in sign_offs if not row.agrees
@@ -249,41 +289,28 @@ def rapid_review_ratify(
             outcome = decision.local_review
         ratification = Ratification(
             review=review,
-            ratified_on=ratified_on,
+            ratified_on=deciding.day,
             local_review=outcome,
             disagrees_with_prg=any_disagree,
             ratified_by=acting.user,
-            recorded_at=at,
         )
-        save_stopping_clock(
-            acting, case, ratification, clock_id="executive_ratification", met_on=ratified_on, late_reason=late_reason
-        )
-        case_advance(
-            acting=acting,
-            case=case,
-            transition="ratify",
+        deciding.recorded(
+            ratification,
             facts={
                 "prg_decision_recorded": True,
                 "partners_signed_off": True,
                 "executive_disagrees_with_prg": any_disagree,
                 "disagreement_rationale_recorded": rationale_recorded,
             },
-            at=at,
             # The first decision to hold a local review starts the publication clock; a later one does not move it.
-            decision_on=ratified_on if outcome and case.decision_on is None else None,
+            decision_on=deciding.day if outcome and case.decision_on is None else None,
             executive_disagrees_with_prg=any_disagree,
         )
-        audit_case(
-            acting,
-            "rapid_review.ratified",
-            case,
-            grant=grant,
-            ratified_on=ratified_on,
-            local_review=outcome,
-            disagrees_with_prg=any_disagree,
+        deciding.audit(
+            "rapid_review.ratified", ratified_on=deciding.day, local_review=outcome, disagrees_with_prg=any_disagree
         )
         if outcome:
-            local_review_agreed_tell(acting=acting, case=case, review=review, at=at, grant=grant)
+            local_review_agreed_tell(acting=acting, case=case, review=review, at=deciding.at, grant=deciding.grant)
     return ratification
 
 
