@@ -106,9 +106,8 @@ class Deciding:
     at: datetime
 
     def recorded(self, row: PrgDecision | Ratification, **advance: Any) -> None:
-        """Write ``row``, recorded now, with the reason it is late (if it is); stop the decision's clock as met on
-        the day decided, and take its transition (``advance``: the facts and what else :func:`case_advance` takes)."""
-        row.recorded_at = self.at
+        """Write ``row`` with the reason it is late (if it is), stop the decision's clock as met on the day decided,
+        and take its transition (``advance``: the facts and what else :func:`case_advance` takes)."""
         save_stopping_clock(
             self.acting, self.case, row, clock_id=self.decision.clock_id, met_on=self.day, late_reason=self.late_reason
         )
@@ -142,7 +141,7 @@ def prg_decision_record(
     Executive members.
     """
     with _deciding(acting, case, PRG_DECIDES, day=decided_on, late_reason=late_reason, at=at) as deciding:
-        case, review = deciding.case, deciding.review
+        case, review, decided_on = deciding.case, deciding.review, deciding.day
         meeting = selectors.meeting_get(case=case)
         held = meeting is not None and meeting.held_on is not None
         if not held:
@@ -152,10 +151,11 @@ def prg_decision_record(
             raise CaseActionRefused(INCOMPLETE.format(count=len(check.problems) or 1))
         decision = PrgDecision(
             review=review,
-            decided_on=deciding.day,
+            decided_on=decided_on,
             local_review=review.local_decision == "yes",
             national_recommendation=review.national_recommendation,
             recorded_by=acting.user,
+            recorded_at=deciding.at,
         )
         facts = {"prg_meeting_held": held, "rapid_review_complete": check.complete}
         deciding.recorded(decision, facts=facts, reason=IN_THE_RECORD)
@@ -163,7 +163,7 @@ def prg_decision_record(
             "rapid_review.prg_decision_recorded",
             local_review=decision.local_review,
             national_recommendation=decision.national_recommendation,
-            decided_on=deciding.day,
+            decided_on=decided_on,
         )
         tell(
             partnership=case.partnership,
@@ -261,7 +261,7 @@ def rapid_review_ratify(
     ``decision`` date (DESIGN §3) at the ratification date, and the Panel, Ofsted and DfE are told (§4.7).
     """
     with _deciding(acting, case, EXECUTIVE_RATIFIES, day=ratified_on, late_reason=late_reason, at=at) as deciding:
-        case, review = deciding.case, deciding.review
+        case, review, ratified_on = deciding.case, deciding.review, deciding.day
         decision = PrgDecision.objects.filter(review=review).first() if review else None
         if review is None or decision is None:
             raise CaseActionRefused(NOT_PRG_DECIDED)
@@ -276,7 +276,7 @@ def rapid_review_ratify(
         if absent:
             raise CaseActionRefused(LEAD_PARTNERS_INCOMPLETE.format(kinds=", ".join(absent)))
         last_sign_off = max(row.signed_on for row in sign_offs)
-        not_before(deciding.day, last_sign_off, what="the last partner's sign-off", field="ratified_on")
+        not_before(ratified_on, last_sign_off, what="the last partner's sign-off", field="ratified_on")
         any_disagree = any(not row.agrees for row in sign_offs)
         rationale_recorded = all(
             text_length(row.unseal("rationale")) >= MIN_REASON for row in sign_offs if not row.agrees
@@ -289,10 +289,11 @@ def rapid_review_ratify(
             outcome = decision.local_review
         ratification = Ratification(
             review=review,
-            ratified_on=deciding.day,
+            ratified_on=ratified_on,
             local_review=outcome,
             disagrees_with_prg=any_disagree,
             ratified_by=acting.user,
+            recorded_at=deciding.at,
         )
         deciding.recorded(
             ratification,
@@ -303,11 +304,11 @@ def rapid_review_ratify(
                 "disagreement_rationale_recorded": rationale_recorded,
             },
             # The first decision to hold a local review starts the publication clock; a later one does not move it.
-            decision_on=deciding.day if outcome and case.decision_on is None else None,
+            decision_on=ratified_on if outcome and case.decision_on is None else None,
             executive_disagrees_with_prg=any_disagree,
         )
         deciding.audit(
-            "rapid_review.ratified", ratified_on=deciding.day, local_review=outcome, disagrees_with_prg=any_disagree
+            "rapid_review.ratified", ratified_on=ratified_on, local_review=outcome, disagrees_with_prg=any_disagree
         )
         if outcome:
             local_review_agreed_tell(acting=acting, case=case, review=review, at=deciding.at, grant=deciding.grant)
