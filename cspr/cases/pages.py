@@ -1,4 +1,5 @@
-"""One way for a case page to find its case: :func:`case_page`.
+"""One way for a case page to find its case: :func:`case_page`; and one way for it to ask a service to act through
+a form: :func:`case_form_page`.
 
 Every page under ``/cases/<reference>/`` (and the other apps' pages of a case) starts the same way: find the case
 through :func:`cspr.cases.selectors.case_get` for the person's scope in the current partnership (both from the
@@ -6,6 +7,9 @@ request's acting value), check the page's
 object rule, and answer 404 (the refusal audited) when either fails, so that a case outside the person's scope
 cannot be told apart from one that does not exist. The decorator does that once and passes the case to the view in
 place of its reference.
+
+Most forms of a case go back to the case when the service has acted, and show the case beside the form:
+:func:`case_form_page` does that unless the page says otherwise.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ from functools import wraps
 from typing import Any
 
 import rules
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
 
 from cspr.cases import selectors
 from cspr.cases.models import Case
 from cspr.cases.panels import case_page_reads
+from cspr.core.form_views import Act, Context, context_with, form_page
 from cspr.core.refusals import refuse
 from cspr.kernel.acting import acting_from_request
 
@@ -81,3 +89,32 @@ def _read_with_case() -> tuple[tuple[str, ...], dict[str, Any]]:
 
 def _not_found(request: HttpRequest, reason: str) -> HttpResponse:
     return refuse(request, reason=reason, status=404)
+
+
+def case_url(case: Case) -> str:
+    """The case's overview page."""
+    return reverse("cases:detail", kwargs={"reference": case.reference})
+
+
+def case_form_page[R: HttpResponseBase](
+    request: HttpRequest,
+    case: Case,
+    form: BaseForm,
+    *,
+    act: Act,
+    done: str | Callable[[Any], str],
+    template: str,
+    then: str | Callable[[Any], R] | None = None,
+    context: Context | None = None,
+) -> HttpResponse | R:
+    """A page of ``case`` whose form asks a service to act (:func:`cspr.core.form_views.form_page`): on success it
+    goes to ``then``, by default the case's overview; the page shows the case, and ``context`` besides."""
+    return form_page(
+        request,
+        form,
+        act=act,
+        done=done,
+        then=case_url(case) if then is None else then,
+        template=template,
+        context=context_with({"case": case}, context),
+    )

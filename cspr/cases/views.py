@@ -30,11 +30,11 @@ from cspr.cases.forms import (
     RouteForm,
 )
 from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
-from cspr.cases.pages import case_page
+from cspr.cases.pages import case_form_page, case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import kept_file_attachment
-from cspr.core.form_views import form_page, posted, posted_files
+from cspr.core.form_views import calls, posted, posted_files
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -75,10 +75,6 @@ def _url(name: str, **kwargs: Any) -> str:
 
 def _refuse_case(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
     return refuse(request, reason=reason, status=404)
-
-
-def _case_url(case: Case) -> str:
-    return _url("cases:detail", reference=case.reference)
 
 
 @routes.page("", name="list")
@@ -152,16 +148,14 @@ def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
 
-    return form_page(
+    return case_form_page(
         request,
+        case,
         IdentifyingPurposeForm(posted(request)),
-        act=lambda acting, data: services.identifying_details_view(
-            acting=acting, case=case, purpose=data["purpose"], purpose_other=data["purpose_other"]
-        ),
+        act=calls(services.identifying_details_view, "purpose", "purpose_other", case=case),
         done="",
         then=shown,
         template="cases/identifying_purpose.html",
-        context={"case": case},
     )
 
 
@@ -172,22 +166,22 @@ def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
     scope = _scope(request)
     on_behalf = not la_notifier_organisation_ids(scope, case.partnership_id)
     today = timezone.localdate()
-    return form_page(
+    return case_form_page(
         request,
+        case,
         LaDecisionForm(posted(request), today=today, on_behalf=on_behalf),
-        act=lambda acting, data: services.la_decision_record(
-            acting=acting,
+        act=calls(
+            services.la_decision_record,
+            "notify_panel",
+            "decided_on",
+            "reason",
+            "la_officer_name",
+            "la_officer_role",
             case=case,
-            notify_panel=data["notify_panel"],
-            decided_on=data["decided_on"],
-            reason=data["reason"],
-            la_officer_name=data.get("la_officer_name", ""),
-            la_officer_role=data.get("la_officer_role", ""),
         ),
         done="The local authority's decision is recorded",
-        then=_case_url(case),
         template="cases/la_decision.html",
-        context=lambda: {"case": case, "on_behalf": on_behalf, "decisions": selectors.case_la_decisions(case=case)},
+        context=lambda: {"on_behalf": on_behalf, "decisions": selectors.case_la_decisions(case=case)},
     )
 
 
@@ -225,16 +219,14 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
     if rule is None or transition not in services.ROUTES or option is None:
         return _refuse_case(request, "no such action for this case and person")
     grounds = transition == "choose_discretionary_review"
-    return form_page(
+    return case_form_page(
         request,
+        case,
         RouteForm(posted(request), reason_required=rule.reason_required, grounds=grounds),
-        act=lambda acting, data: services.case_route(
-            acting=acting, case=case, transition=transition, reason=data["reason"], grounds=data.get("grounds", ())
-        ),
+        act=calls(services.case_route, "reason", "grounds", case=case, transition=transition),
         done=f"Done: {rule.label.lower()}",
-        then=_case_url(case),
         template="cases/route.html",
-        context={"case": case, "rule": rule, "option": option},
+        context={"rule": rule, "option": option},
     )
 
 
@@ -247,22 +239,14 @@ def duty(request: HttpRequest, case: Case) -> HttpResponse:
     kinds = presenters.duty_kinds_for(case, clocks)
     # Ask why it was late only once the answers show it was: a server-side check, no script needed.
     ask_late = request.method == "POST" and ("late_reason" in request.POST or _looks_late(request, clocks, today=today))
-    return form_page(
+    return case_form_page(
         request,
+        case,
         DutyForm(posted(request), today=today, kinds=kinds, ask_late_reason=ask_late),
-        act=lambda acting, data: services.duty_record(
-            acting=acting,
-            case=case,
-            kind=data["kind"],
-            done_on=data["done_on"],
-            panel_reference=data["panel_reference"],
-            other_area=data["other_area"],
-            late_reason=data.get("late_reason", ""),
-        ),
+        act=calls(services.duty_record, "kind", "done_on", "panel_reference", "other_area", "late_reason", case=case),
         done="The duty is recorded",
-        then=_case_url(case),
         template="cases/duty.html",
-        context={"case": case, "clocks": [clock for clock in clocks if clock.applicable]},
+        context={"clocks": [clock for clock in clocks if clock.applicable]},
     )
 
 
@@ -284,21 +268,14 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
     clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
     if clock is None:
         return _refuse_case(request, "no such clock on this case")
-    return form_page(
+    return case_form_page(
         request,
+        case,
         ExtensionForm(posted(request)),
-        act=lambda acting, data: services.clock_extension_record(
-            acting=acting,
-            case=case,
-            clock_id=clock_id,
-            extended_to=data["extended_to"],
-            reason=data["reason"],
-            agreed_by=data["agreed_by"],
-        ),
+        act=calls(services.clock_extension_record, "extended_to", "reason", "agreed_by", case=case, clock_id=clock_id),
         done=f"{clock.title}: the extension is recorded",
-        then=_case_url(case),
         template="cases/extension.html",
-        context={"case": case, "clock": clock},
+        context={"clock": clock},
     )
 
 
@@ -306,16 +283,15 @@ def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @case_page("cases.attach_document", refusal="may not add documents")
 def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
-    return form_page(
+    return case_form_page(
         request,
+        case,
         DocumentForm(posted(request), posted_files(request)),
         act=lambda acting, data: services.document_attach(
             acting=acting, case=case, upload=data["file"], title=data["title"]
         ),
         done="The document is added",
-        then=_case_url(case),
         template="cases/document_upload.html",
-        context={"case": case},
     )
 
 
@@ -328,20 +304,14 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
         return _refuse_case(request, "no such document on this case")
-    return form_page(
+    return case_form_page(
         request,
+        case,
         DocumentPurposeForm(posted(request)),
-        act=lambda acting, data: services.document_download(
-            acting=acting,
-            case=case,
-            document=document,
-            purpose=data["purpose"],
-            purpose_other=data["purpose_other"],
-        ),
+        act=calls(services.document_download, "purpose", "purpose_other", case=case, document=document),
         done="",
         then=kept_file_attachment,
         template="cases/document_purpose.html",
-        context={"case": case},
     )
 
 
@@ -350,16 +320,13 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
 @case_page("cases.link_cases", refusal="may not link cases")
 def link(request: HttpRequest, case: Case) -> HttpResponse:
     initial = {"other_reference": request.GET.get("other", "")[:40]}
-    return form_page(
+    return case_form_page(
         request,
+        case,
         LinkForm(posted(request), initial=initial),
-        act=lambda acting, data: services.case_link(
-            acting=acting, case=case, other_reference=data["other_reference"], note=data["note"]
-        ),
+        act=calls(services.case_link, "other_reference", "note", case=case),
         done="The cases are linked",
-        then=_case_url(case),
         template="cases/link.html",
-        context={"case": case},
     )
 
 

@@ -4,6 +4,10 @@ GET shows the form. A valid POST calls the service; a refusal (an exception of `
 error on the page's ``field`` when it names one, else on the field the refusal names (``error.field``), else on
 the whole form; success redirects with a message. A POST that fails, by the form's checks or the service's, shows
 the form again with status 400.
+
+A page's service usually takes the form's fields under their own names: :func:`calls` makes that ``act``. A kind of
+page (a case's, a rapid review's, a return's) wraps :func:`form_page` with where it goes on success and what its
+context always holds, merging the page's own context with :func:`context_with`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.errors import CaseActionRefused
 
 Refusals = type[Exception] | tuple[type[Exception], ...]
+Act = Callable[[Acting, dict[str, Any]], Any]
+Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
 def posted(request: HttpRequest) -> Any:
@@ -40,15 +46,32 @@ def refusal_to_form(form: BaseForm, error: Exception, *, field: str | None = Non
     form.add_error(name if name in form.fields else None, getattr(error, "message", str(error)))
 
 
+def calls(service: Callable[..., Any], *fields: str, **given: Any) -> Act:
+    """The ``act`` of a form whose fields are named as ``service``'s keyword arguments: it calls ``service`` with the
+    acting value, ``given``, and the cleaned value of each of ``fields`` the form has. A field the form left out (not
+    asked of this person, or of this case) is not passed, so the service's default stands."""
+
+    def act(acting: Acting, data: dict[str, Any]) -> Any:
+        return service(acting=acting, **given, **{name: data[name] for name in fields if name in data})
+
+    return act
+
+
+def context_with(always: Mapping[str, Any], context: Context | None) -> Callable[[], Mapping[str, Any]]:
+    """What a kind of page ``always`` shows, with the page's own ``context`` (a mapping, or a function read only
+    when the page is shown), as a context for :func:`form_page`."""
+    return lambda: {**always, **((context() if callable(context) else context) or {})}
+
+
 def form_page[R: HttpResponseBase](
     request: HttpRequest,
     form: BaseForm,
     *,
-    act: Callable[[Acting, dict[str, Any]], Any],
+    act: Act,
     done: str | Callable[[Any], str],
     then: str | Callable[[Any], R],
     template: str,
-    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    context: Context,
     refusals: Refusals = CaseActionRefused,
     field: str | None = None,
 ) -> HttpResponse | R:

@@ -22,9 +22,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case, Child
-from cspr.cases.pages import case_page
+from cspr.cases.pages import case_form_page, case_page, case_url
 from cspr.core.downloads import content_attachment, kept_file_attachment
-from cspr.core.form_views import form_page, posted, posted_files, refusal_to_form
+from cspr.core.form_views import calls, posted, posted_files, refusal_to_form
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.domain import rules as domain_rules
@@ -65,9 +65,11 @@ def _overview_url(case: Case) -> str:
     return reverse("rapid_reviews:overview", kwargs={"reference": case.reference})
 
 
-def _form_page(request: HttpRequest, form: Form, template: str, **options: Any) -> HttpResponse:
-    """A rapid review page whose form asks a service to act (``cspr.core.form_views.form_page``)."""
-    return form_page(request, form, template=f"rapid_reviews/{template}", **options)
+def _form_page(request: HttpRequest, case: Case, form: Form, template: str, **options: Any) -> HttpResponse:
+    """A rapid review page whose form asks a service to act (:func:`cspr.cases.pages.case_form_page`): on success
+    it goes back to the rapid review's overview, unless ``then`` says where."""
+    options.setdefault("then", _overview_url(case))
+    return case_form_page(request, case, form, template=f"rapid_reviews/{template}", **options)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int | None = None) -> HttpResponse:
@@ -295,7 +297,6 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
         return _not_found(request, "may not send the rapid review to the Executive")
     state = selectors.review_state(case=case)
     context = {
-        "case": case,
         "state": state,
         "can_decide": can_decide,
         "meeting_held": state.meeting is not None and state.meeting.held_on is not None,
@@ -303,13 +304,11 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
     }
     return _form_page(
         request,
+        case,
         forms.SendToExecutiveForm(posted(request)),
         "check.html",
-        act=lambda acting, data: services.prg_decision_record(
-            acting=acting, case=case, late_reason=data["late_reason"]
-        ),
+        act=calls(services.prg_decision_record, "late_reason", case=case),
         done="The PRG's decision is recorded and the rapid review is sent to the Executive",
-        then=_overview_url(case),
         context=context,
     )
 
@@ -338,21 +337,14 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
         }
     return _form_page(
         request,
+        case,
         forms.MeetingForm(posted(request), initial=initial),
         "meeting.html",
-        act=lambda acting, data: services.meeting_schedule(
-            acting=acting,
-            case=case,
-            scheduled_on=data["scheduled_on"],
-            starts_at=data["starts_at"],
-            mode=data["mode"],
-            where=data["where"],
-            agenda=data["agenda"],
-            late_reason=data["late_reason"],
+        act=calls(
+            services.meeting_schedule, "scheduled_on", "starts_at", "mode", "where", "agenda", "late_reason", case=case
         ),
         done="The PRG meeting is scheduled",
-        then=_overview_url(case),
-        context=lambda: {"case": case, "due": selectors.review_state(case=case).clock_due("prg_meeting")},
+        context=lambda: {"due": selectors.review_state(case=case).clock_due("prg_meeting")},
     )
 
 
@@ -392,12 +384,12 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
 
     return _form_page(
         request,
+        case,
         forms.MeetingHeldForm(posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today),
         "meeting_held.html",
         act=record,
         done="The PRG meeting is recorded as held",
-        then=_overview_url(case),
-        context={"case": case, "meeting": current, "statuses": MeetingAttendance.Status},
+        context={"meeting": current, "statuses": MeetingAttendance.Status},
     )
 
 
@@ -410,14 +402,13 @@ def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
     return _form_page(
         request,
+        case,
         forms.PaperForm(posted(request), posted_files(request)),
         "paper_upload.html",
         act=lambda acting, data: services.meeting_paper_attach(
             acting=acting, case=case, upload=data["file"], title=data["title"]
         ),
         done="The paper is added to the PRG meeting",
-        then=_overview_url(case),
-        context={"case": case},
     )
 
 
@@ -457,6 +448,7 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
         )
     return _form_page(
         request,
+        case,
         forms.SignOffForm(posted(request), organisations=organisations, today=timezone.localdate()),
         "sign_off.html",
         act=lambda acting, data: services.partner_sign_off(
@@ -468,8 +460,7 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
             signed_on=data["signed_on"],
         ),
         done="Your organisation's sign-off is recorded",
-        then=_overview_url(case),
-        context={"case": case, "state": state},
+        context={"state": state},
     )
 
 
@@ -486,6 +477,7 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, services.PARTNERS_MISSING.format(names=missing or "none set up"))
     return _form_page(
         request,
+        case,
         forms.RatifyForm(posted(request), ask_decision=state.any_disagree, today=timezone.localdate()),
         "ratify.html",
         act=lambda acting, data: services.rapid_review_ratify(
@@ -496,8 +488,7 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
             late_reason=data["late_reason"],
         ),
         done="The rapid review is ratified",
-        then=_overview_url(case),
-        context={"case": case, "state": state},
+        context={"state": state},
     )
 
 
@@ -535,14 +526,12 @@ def _date_sent_page(
     """A page recording the date something went to the Panel (with a reason if late), through ``record``."""
     return _form_page(
         request,
+        case,
         forms.DateSentForm(posted(request), today=timezone.localdate(), label=label),
         "date_sent.html",
-        act=lambda acting, data: record(
-            acting=acting, case=case, sent_on=data["sent_on"], late_reason=data["late_reason"]
-        ),
+        act=calls(record, "sent_on", "late_reason", case=case),
         done=done,
-        then=_overview_url(case),
-        context={"case": case, **context},
+        context=context,
     )
 
 
@@ -578,18 +567,12 @@ def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
 
     return _form_page(
         request,
+        case,
         forms.IdentifyingPurposeForm(posted(request)),
         "document_purpose.html",
-        act=lambda acting, data: services.rapid_review_document_open(
-            acting=acting,
-            case=case,
-            identifying=True,
-            purpose=data["purpose"],
-            purpose_other=data["purpose_other"],
-        ),
+        act=calls(services.rapid_review_document_open, "purpose", "purpose_other", case=case, identifying=True),
         done="",
         then=document_with,
-        context={"case": case},
     )
 
 
@@ -640,21 +623,14 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, "The case is not waiting for the Panel.")
     return _form_page(
         request,
+        case,
         forms.PanelResponseForm(
             posted(request), kinds=presenters.response_choices(case.stage), today=timezone.localdate()
         ),
         "panel_response.html",
-        act=lambda acting, data: services.panel_response_record(
-            acting=acting,
-            case=case,
-            kind=data["kind"],
-            received_on=data["received_on"],
-            details=data["details"],
-            information_due_on=data.get("information_due_on"),
-        ),
+        act=calls(services.panel_response_record, "kind", "received_on", "details", "information_due_on", case=case),
         done="The Panel's response is recorded",
-        then=_overview_url(case),
-        context=lambda: {"case": case, "state": selectors.review_state(case=case), "kinds": PanelResponse.Kind},
+        context=lambda: {"state": selectors.review_state(case=case), "kinds": PanelResponse.Kind},
     )
 
 
@@ -667,12 +643,12 @@ def close(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, "The case can be closed this way only during the rapid review.")
     return _form_page(
         request,
+        case,
         forms.CloseForm(posted(request)),
         "close.html",
-        act=lambda acting, data: services.criteria_not_met_close(acting=acting, case=case, reason=data["reason"]),
+        act=calls(services.criteria_not_met_close, "reason", case=case),
         done="The case is closed as not meeting the criteria",
-        then=reverse("cases:detail", kwargs={"reference": case.reference}),
-        context={"case": case},
+        then=case_url(case),
     )
 
 
@@ -686,18 +662,12 @@ def family(request: HttpRequest, case: Case) -> HttpResponse:
         return _back(request, case, services.NO_DECISION_YET)
     return _form_page(
         request,
+        case,
         forms.FamilyForm(posted(request), today=timezone.localdate()),
         "family.html",
-        act=lambda acting, data: services.family_told_record(
-            acting=acting,
-            case=case,
-            told_on=data["told_on"],
-            method=data["method"],
-            method_other=data["method_other"],
-            told_by=data["told_by"],
-            what_was_said=data["what_was_said"],
+        act=calls(
+            services.family_told_record, "told_on", "method", "method_other", "told_by", "what_was_said", case=case
         ),
         done="Telling the family is recorded",
-        then=_overview_url(case),
-        context={"case": case, "state": state},
+        context={"state": state},
     )

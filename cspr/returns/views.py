@@ -14,6 +14,7 @@ from typing import Any
 
 import rules
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,9 +24,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_page
+from cspr.cases.pages import case_form_page, case_page
 from cspr.core.downloads import content_attachment, kept_file_attachment
-from cspr.core.form_views import form_page, posted, posted_files, refusal_to_form
+from cspr.core.form_views import Context, calls, context_with, form_page, posted, posted_files, refusal_to_form
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
@@ -64,6 +65,8 @@ BOARD_PAGE_SIZE = 50
 # Another request's (or partnership's) chronology entry or attachment: a 404 whose refusal is audited with the id.
 ENTRY_NOT_FOUND = "no such chronology entry on this return"
 ATTACHMENT_NOT_FOUND = "no such attachment on this return"
+# What a chronology entry says, as the form's fields and the services' keyword arguments.
+ENTRY_FIELDS = ("happened_on", "event", "source")
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -94,6 +97,17 @@ def _own_request(request: HttpRequest, request_uuid: Any) -> InformationRequest 
     return selectors.contributor_request_get(
         scope=_scope(request), partnership_id=_partnership_id(request), request_uuid=request_uuid
     )
+
+
+def _button(request: HttpRequest, act: Callable[[Acting], Any], *, done: str, then: str) -> HttpResponse:
+    """A button's POST: ``act``, then to ``then`` with the message ``done``, or with the refusal's if it refused."""
+    try:
+        act(acting_from_request(request))
+    except CaseActionRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(then)
 
 
 def _attachment_file(request: HttpRequest, attachment: ReturnAttachment, *, back: str) -> HttpResponse | FileResponse:
@@ -138,8 +152,9 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
     suggested = selectors.suggested_organisation_ids(case=case) - asked
     clock = services.information_clock(case)
     default_due = clock.effective_due if clock and clock.effective_due >= today else None
-    return form_page(
+    return case_form_page(
         request,
+        case,
         SendForm(
             posted(request),
             choices=choices,
@@ -156,7 +171,7 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
         done=lambda created: f"{len(created)} organisations were asked for information",
         then=_board_url(case),
         template="returns/send.html",
-        context=lambda: {"case": case, "may_ask": services.may_ask(case), "nothing_left": not choices},
+        context=lambda: {"may_ask": services.may_ask(case), "nothing_left": not choices},
     )
 
 
@@ -272,13 +287,12 @@ def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
     if info_request is None:
         return _not_found(request)
-    try:
-        services.request_chase(acting=acting_from_request(request), info_request=info_request)
-    except CaseActionRefused as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{info_request.organisation.name} is chased: an e-mail is on its way")
-    return redirect("returns:board", reference=case.reference)
+    return _button(
+        request,
+        lambda acting: services.request_chase(acting=acting, info_request=info_request),
+        done=f"{info_request.organisation.name} is chased: an e-mail is on its way",
+        then=_board_url(case),
+    )
 
 
 @routes.page(f"{CASE}<uuid:request_uuid>/not-involved/", name="not-involved")
@@ -289,20 +303,19 @@ def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpRes
     info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
     if info_request is None:
         return _not_found(request)
-    return form_page(
+    return case_form_page(
         request,
+        case,
         ReasonForm(
             posted(request),
             label="Why was the organisation not involved?",
             required_message="Enter why the organisation was not involved",
         ),
-        act=lambda acting, data: services.request_mark_not_involved(
-            acting=acting, info_request=info_request, reason=data["reason"]
-        ),
+        act=calls(services.request_mark_not_involved, "reason", info_request=info_request),
         done=f"{info_request.organisation.name} is recorded as not involved",
         then=_board_url(case),
         template="returns/not_involved.html",
-        context={"case": case, "info_request": info_request},
+        context={"info_request": info_request},
     )
 
 
@@ -379,6 +392,21 @@ def _contributor_page(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     return wrapper
 
 
+def _request_form_page(
+    request: HttpRequest,
+    info_request: InformationRequest,
+    form: BaseForm,
+    *,
+    context: Context | None = None,
+    **options: Any,
+) -> HttpResponse:
+    """A contributor's page whose form asks a service to act (:func:`cspr.core.form_views.form_page`): on success it
+    goes back to the request, unless ``then`` says where; the page shows the request and its case, and ``context``."""
+    options.setdefault("then", _request_url(info_request))
+    context = context_with({"info_request": info_request, "case": info_request.case}, context)
+    return form_page(request, form, context=context, **options)
+
+
 @routes.page("inbox/", name="inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
     page, pagination = paginate(request, selectors.inbox(scope=_scope(request)), INBOX_PAGE_SIZE)
@@ -414,16 +442,15 @@ def assign(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     people = [
         (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
     ]
-    return form_page(
+    return _request_form_page(
         request,
+        info_request,
         AssignForm(posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
         act=lambda acting, data: services.request_assign(
             acting=acting, info_request=info_request, assignee_id=data["assignee"]
         ),
         done="The request is assigned",
-        then=_request_url(info_request),
         template="returns/assign.html",
-        context={"info_request": info_request, "case": info_request.case},
     )
 
 
@@ -492,20 +519,14 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @_contributor_page
 def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    return form_page(
+    return _request_form_page(
         request,
+        info_request,
         EntryForm(posted(request), today=timezone.localdate()),
-        act=lambda acting, data: services.chronology_entry_add(
-            acting=acting,
-            info_request=info_request,
-            happened_on=data["happened_on"],
-            event=data["event"],
-            source=data["source"],
-        ),
+        act=calls(services.chronology_entry_add, *ENTRY_FIELDS, info_request=info_request),
         done="The chronology entry is added",
         then=_request_url(info_request, "returns:entry-add" if "another" in request.POST else "returns:request"),
         template="returns/entry_add.html",
-        context={"info_request": info_request, "case": info_request.case},
     )
 
 
@@ -515,15 +536,12 @@ def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpRes
 def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
     if not selectors.chronology_entry_on_request(info_request=info_request, entry_id=entry_id):
         return _not_found(request, ENTRY_NOT_FOUND)
-    try:
-        services.chronology_entry_remove(
-            acting=acting_from_request(request), info_request=info_request, entry_id=entry_id
-        )
-    except CaseActionRefused as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The chronology entry is removed")
-    return redirect("returns:request", request_uuid=info_request.uuid)
+    return _button(
+        request,
+        lambda acting: services.chronology_entry_remove(acting=acting, info_request=info_request, entry_id=entry_id),
+        done="The chronology entry is removed",
+        then=_request_url(info_request),
+    )
 
 
 @routes.page(f"{REQUEST}return/chronology/<int:entry_id>/change/", name="entry-change")
@@ -534,21 +552,14 @@ def entry_change(request: HttpRequest, info_request: InformationRequest, entry_i
     current = selectors.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
     if current is None:
         return _not_found(request, ENTRY_NOT_FOUND)
-    return form_page(
+    return _request_form_page(
         request,
+        info_request,
         EntryForm(posted(request), today=timezone.localdate(), initial=current),
-        act=lambda acting, data: services.chronology_entry_change(
-            acting=acting,
-            info_request=info_request,
-            entry_id=entry_id,
-            happened_on=data["happened_on"],
-            event=data["event"],
-            source=data["source"],
-        ),
+        act=calls(services.chronology_entry_change, *ENTRY_FIELDS, info_request=info_request, entry_id=entry_id),
         done="The chronology entry is changed",
-        then=_request_url(info_request),
         template="returns/entry_add.html",
-        context={"info_request": info_request, "case": info_request.case, "changing": True},
+        context={"changing": True},
     )
 
 
@@ -578,16 +589,15 @@ def chronology_import(request: HttpRequest, info_request: InformationRequest) ->
 @require_http_methods(["GET", "POST"])
 @_contributor_page
 def attachment_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    return form_page(
+    return _request_form_page(
         request,
+        info_request,
         AttachmentForm(posted(request), posted_files(request)),
         act=lambda acting, data: services.attachment_add(
             acting=acting, info_request=info_request, upload=data["file"], title=data["title"]
         ),
         done="The file is attached to your return",
-        then=_request_url(info_request),
         template="returns/attachment_add.html",
-        context={"info_request": info_request, "case": info_request.case},
     )
 
 
@@ -597,17 +607,14 @@ def attachment_add(request: HttpRequest, info_request: InformationRequest) -> Ht
 def attachment_remove(request: HttpRequest, info_request: InformationRequest, attachment_uuid: Any) -> HttpResponse:
     if not selectors.attachment_on_request(info_request=info_request, attachment_uuid=attachment_uuid):
         return _not_found(request, ATTACHMENT_NOT_FOUND)
-    try:
-        services.attachment_remove(
-            acting=acting_from_request(request),
-            info_request=info_request,
-            attachment_uuid=str(attachment_uuid),
-        )
-    except CaseActionRefused as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The file is removed from your return")
-    return redirect("returns:request", request_uuid=info_request.uuid)
+    return _button(
+        request,
+        lambda acting: services.attachment_remove(
+            acting=acting, info_request=info_request, attachment_uuid=str(attachment_uuid)
+        ),
+        done="The file is removed from your return",
+        then=_request_url(info_request),
+    )
 
 
 @routes.page(f"{REQUEST}attachments/<uuid:attachment_uuid>/", name="attachment")
@@ -626,13 +633,12 @@ def attachment(
 @require_POST
 @_contributor_page
 def sign_off_request(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    try:
-        services.return_sign_off_request(acting=acting_from_request(request), info_request=info_request)
-    except CaseActionRefused as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Your organisation's lead is asked to sign off the return")
-    return redirect("returns:request", request_uuid=info_request.uuid)
+    return _button(
+        request,
+        lambda acting: services.return_sign_off_request(acting=acting, info_request=info_request),
+        done="Your organisation's lead is asked to sign off the return",
+        then=_request_url(info_request),
+    )
 
 
 @routes.page(f"{REQUEST}submit/", name="submit")
@@ -658,20 +664,17 @@ def submit(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @_contributor_page
 def revise(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    return form_page(
+    return _request_form_page(
         request,
+        info_request,
         ReasonForm(
             posted(request),
             label="Why does the submitted return need to change?",
             required_message="Enter why the submitted return needs to change",
         ),
-        act=lambda acting, data: services.return_revise(
-            acting=acting, info_request=info_request, reason=data["reason"]
-        ),
+        act=calls(services.return_revise, "reason", info_request=info_request),
         done="A new version of the return is started; the submitted one is kept",
-        then=_request_url(info_request),
         template="returns/revise.html",
-        context={"info_request": info_request, "case": info_request.case},
     )
 
 
