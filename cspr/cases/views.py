@@ -39,6 +39,7 @@ from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
+from cspr.core.shared_forms import uploaded_to
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
@@ -287,9 +288,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
         request,
         case,
         DocumentForm(posted(request), posted_files(request)),
-        act=lambda acting, data: services.document_attach(
-            acting=acting, case=case, upload=data["file"], title=data["title"]
-        ),
+        act=uploaded_to(services.document_attach, case=case),
         done="The document is added",
         template="cases/document_upload.html",
     )

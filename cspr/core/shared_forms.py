@@ -3,11 +3,12 @@ with a line saying what it is. A page's form subclasses one and gives its words 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from django import forms
 
+from cspr.core.form_views import Act
 from cspr.core.forms import FreeTextField, radio_field, upload_field
 from cspr.kernel import text
 
@@ -61,3 +62,9 @@ class TitledUploadForm(forms.Form):
             error_messages={"required": f"Enter what the {self.thing} is"},
         )
         self.order_fields(["title", "file"])
+
+
+def uploaded_to(service: Callable[..., Any], **given: Any) -> Act:
+    """The ``act`` of a :class:`TitledUploadForm`'s page: ``service`` is given the file as ``upload``, its ``title``,
+    and ``given``."""
+    return lambda acting, data: service(acting=acting, **given, upload=data["file"], title=data["title"])

@@ -27,6 +27,7 @@ from cspr.core.downloads import content_attachment, kept_file_attachment
 from cspr.core.form_views import calls, posted, posted_files, refusal_to_form
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
+from cspr.core.shared_forms import uploaded_to
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
@@ -405,9 +406,7 @@ def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
         case,
         forms.PaperForm(posted(request), posted_files(request)),
         "paper_upload.html",
-        act=lambda acting, data: services.meeting_paper_attach(
-            acting=acting, case=case, upload=data["file"], title=data["title"]
-        ),
+        act=uploaded_to(services.meeting_paper_attach, case=case),
         done="The paper is added to the PRG meeting",
     )
 

@@ -30,6 +30,7 @@ from cspr.core.form_views import Context, calls, context_with, form_page, posted
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
+from cspr.core.shared_forms import uploaded_to
 from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
@@ -593,9 +594,7 @@ def attachment_add(request: HttpRequest, info_request: InformationRequest) -> Ht
         request,
         info_request,
         AttachmentForm(posted(request), posted_files(request)),
-        act=lambda acting, data: services.attachment_add(
-            acting=acting, info_request=info_request, upload=data["file"], title=data["title"]
-        ),
+        act=uploaded_to(services.attachment_add, info_request=info_request),
         done="The file is attached to your return",
         template="returns/attachment_add.html",
     )
