@@ -456,6 +456,11 @@ def today() -> date:
 # -- the API's view (no sealed text: codes, choices, names of organisations and dates) ----------------------------
 
 
+def _values(row: Any, *names: str) -> dict[str, Any]:
+    """The row's attributes ``names``, under their own names."""
+    return {name: getattr(row, name) for name in names}
+
+
 def api_view(state: ReviewState) -> dict[str, Any]:
     """The rapid review as ``GET /api/v1/cases/{reference}/rapid-review`` shows it: pseudonyms, judgements,
     decisions, ratification status and dates. The record's free text may name people, so it is never included."""
@@ -478,9 +483,7 @@ def api_view(state: ReviewState) -> dict[str, Any]:
         "meeting": None
         if meeting is None
         else {
-            "scheduled_on": meeting.scheduled_on,
-            "held_on": meeting.held_on,
-            "mode": meeting.mode,
+            **_values(meeting, "scheduled_on", "held_on", "mode"),
             "attendance": [
                 {"organisation": row.organisation.name, "status": row.status}
                 for row in meeting.attendance.select_related("organisation")
@@ -520,11 +523,7 @@ def api_view(state: ReviewState) -> dict[str, Any]:
         },
         "prg_decision": None
         if decision is None
-        else {
-            "decided_on": decision.decided_on,
-            "local_review": decision.local_review,
-            "national_recommendation": decision.national_recommendation,
-        },
+        else _values(decision, "decided_on", "local_review", "national_recommendation"),
         "sign_offs": [
             {"organisation": row.organisation.name, "agrees": row.agrees, "signed_on": row.signed_on}
             for row in state.sign_offs
@@ -533,15 +532,10 @@ def api_view(state: ReviewState) -> dict[str, Any]:
         "ratification": None
         if ratification is None
         else {
-            "ratified_on": ratification.ratified_on,
-            "local_review": ratification.local_review,
-            "disagrees_with_prg": ratification.disagrees_with_prg,
+            **_values(ratification, "ratified_on", "local_review", "disagrees_with_prg"),
             "rationale_sent_on": state.rationale_sent.sent_on if state.rationale_sent else None,
         },
         "sent_to_panel_on": state.submission.sent_on if state.submission else None,
-        "panel_responses": [
-            {"kind": row.kind, "received_on": row.received_on, "information_due_on": row.information_due_on}
-            for row in state.panel_responses
-        ],
-        "family_told": [{"told_on": row.told_on, "method": row.method} for row in state.family_told],
+        "panel_responses": [_values(row, "kind", "received_on", "information_due_on") for row in state.panel_responses],
+        "family_told": [_values(row, "told_on", "method") for row in state.family_told],
     }
