@@ -9,6 +9,7 @@ through ``cspr.cases.services.notification_submit``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -319,9 +320,15 @@ def _paths(case: Case) -> dict[str, str]:
 Reference = Path(..., pattern=REFERENCE_PATTERN, max_length=40, description="A case reference, e.g. NVALE-2026-004.")
 
 
-@api.get(
-    "/cases/{reference}",
-    response={200: CaseDetailOut, 404: ErrorOut, **ERRORS},
+def _case_read[V: Callable[..., Any]](path: str, out: Any, **options: Any) -> Callable[[V], V]:
+    """A read of one case the token can see, at ``/cases/{reference}`` and ``path``: answers ``out``, or 404 for a
+    case the token cannot see (see :func:`_visible_case`)."""
+    return api.get(f"/cases/{{reference}}{path}", response={200: out, 404: ErrorOut, **ERRORS}, **options)
+
+
+@_case_read(
+    "",
+    CaseDetailOut,
     url_name="case-detail",
     operation_id="getCase",
     summary="One case, without identifying details",
@@ -331,9 +338,9 @@ def case_detail(request: HttpRequest, reference: str = Reference) -> Any:
     return Status(200, presenters.case_detail(case, **_paths(case)))
 
 
-@api.get(
-    "/cases/{reference}/clocks",
-    response={200: CaseClocksOut, 404: ErrorOut, **ERRORS},
+@_case_read(
+    "/clocks",
+    CaseClocksOut,
     url_name="case-clocks",
     operation_id="getCaseClocks",
     summary="The case's statutory, procedure and local clocks",
@@ -355,9 +362,9 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
     )
 
 
-@api.get(
-    "/cases/{reference}/information-requests",
-    response={200: CaseInformationRequestsOut, 404: ErrorOut, **ERRORS},
+@_case_read(
+    "/information-requests",
+    CaseInformationRequestsOut,
     url_name="case-information-requests",
     operation_id="getCaseInformationRequests",
     summary="The organisations asked for information on the case, and where each return stands",
@@ -384,9 +391,9 @@ def case_information_requests_view(request: HttpRequest, reference: str = Refere
     )
 
 
-@api.get(
-    "/cases/{reference}/rapid-review",
-    response={200: RapidReviewOut, 404: ErrorOut, **ERRORS},
+@_case_read(
+    "/rapid-review",
+    RapidReviewOut,
     url_name="case-rapid-review",
     operation_id="getCaseRapidReview",
     summary="The case's rapid review: judgements, decisions, ratification and dates, without identifying details",
