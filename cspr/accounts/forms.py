@@ -21,6 +21,18 @@ EMAIL_MISSING = "Enter your e-mail address"
 PASSWORD_MISSING = "Enter your password"  # noqa: S105 - a message, not a password
 
 
+def _password_field(label: str, *, missing: str, autocomplete: str, **kwargs: Any) -> forms.CharField:
+    """A password box: taken as typed (spaces kept), ``missing`` when left empty, and ``autocomplete`` telling the
+    browser's password manager which password it is (``current-password`` or ``new-password``)."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        error_messages={"required": missing},
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **kwargs,
+    )
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
@@ -31,12 +43,7 @@ class SignInForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        error_messages={"required": PASSWORD_MISSING},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = _password_field("Password", missing=PASSWORD_MISSING, autocomplete="current-password")
 
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,18 +164,14 @@ def _govuk_password_errors(error: ValidationError) -> list[str]:
 
 
 class NewPasswordForm(forms.Form):
-    new_password1 = forms.CharField(
-        label="New password",
+    new_password1 = _password_field(
+        "New password",
+        missing=NEW_PASSWORD_MISSING,
+        autocomplete="new-password",
         help_text="12 characters or more. A few unrelated words make a strong password that is easy to remember.",
-        strip=False,
-        error_messages={"required": NEW_PASSWORD_MISSING},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    new_password2 = forms.CharField(
-        label="New password again",
-        strip=False,
-        error_messages={"required": NEW_PASSWORD_AGAIN_MISSING},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    new_password2 = _password_field(
+        "New password again", missing=NEW_PASSWORD_AGAIN_MISSING, autocomplete="new-password"
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -192,11 +195,8 @@ class NewPasswordForm(forms.Form):
 
 
 class PasswordChangeForm(NewPasswordForm):
-    old_password = forms.CharField(
-        label="Current password",
-        strip=False,
-        error_messages={"required": CURRENT_PASSWORD_MISSING},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    old_password = _password_field(
+        "Current password", missing=CURRENT_PASSWORD_MISSING, autocomplete="current-password"
     )
     field_order = ["old_password", "new_password1", "new_password2"]
 
