@@ -100,18 +100,20 @@ class CaseClockSituation:
     """The local authority's latest decision is not to notify the Panel."""
     off_rapid_review: bool = False
     """The case is off the rapid review's path (the LA declined, or it was routed as not notifiable)."""
-    withdrawn: bool = False
+    closed: bool = False
+    """The case is closed (closed, closed as not meeting the criteria, or withdrawn): nothing it waits for is due.
+    Reopening it makes its clocks apply again, from the same starting events."""
 
 
 def clock_applies(rule: ClockRule, facts: ClockFacts, situation: CaseClockSituation | None = None) -> bool:
     """Whether ``rule``'s clock applies to a case with these facts, in this situation.
 
-    Not when its own condition does not hold (a looked-after child's death), nor once the case is withdrawn, nor
+    Not when its own condition does not hold (a looked-after child's death), nor while the case is closed, nor
     the local authority's duties after it declined to notify the Panel, nor the rapid review's clocks once the case
     is off that path. The Secretary of State and Ofsted clock of a looked-after child's death applies on either.
     """
     situation = situation or CaseClockSituation()
-    if not rule.applies_when.holds(facts) or situation.withdrawn:
+    if not rule.applies_when.holds(facts) or situation.closed:
         return False
     if rule.clock_id in LA_DUTY_CLOCK_IDS and situation.la_declined_panel:
         return False

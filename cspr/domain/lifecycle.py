@@ -315,7 +315,7 @@ _RULES = (
     _rule("decide_not_to_publish", "Decide not to publish", "§7.3, §7.9", roles=_EXECUTIVE, reason_required=True),
     _rule("end_publication_period", "End the publication period", "§7.3", _PUBLICATION_PERIOD_ENDED),
     _rule("start_learning_and_actions", "Move to learning and actions", "§7.10"),
-    _rule("close", "Close the case", "§7.10", _ACTIONS_COMPLETE),
+    _rule("close", "Close the case", "§7.10", _ACTIONS_COMPLETE, reason_required=True),
     _rule("withdraw", "Withdraw the case", "", reason_required=True),
     _rule("reopen", "Reopen the case", "", reason_required=True),
 )

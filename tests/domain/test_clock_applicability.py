@@ -55,7 +55,7 @@ def test_the_secretary_of_state_clock_follows_the_preset_and_the_facts() -> None
     assert clock_applies(WT_2023.rule("sos_ofsted_notification"), care_leaver)
 
 
-def test_the_situation_switches_off_the_la_duties_the_rapid_review_and_everything_once_withdrawn() -> None:
+def test_the_situation_switches_off_the_la_duties_the_rapid_review_and_everything_while_closed() -> None:
     facts = ClockFacts(looked_after_child_died=True)
     declined = CaseClockSituation(la_declined_panel=True, off_rapid_review=True)
     assert not clock_applies(BNES_2020.rule("panel_notification"), facts, declined)
@@ -63,8 +63,8 @@ def test_the_situation_switches_off_the_la_duties_the_rapid_review_and_everythin
     assert not clock_applies(BNES_2020.rule("information_returns"), facts, declined)
     # The Secretary of State and Ofsted clock of a looked-after child's death applies on either path.
     assert clock_applies(BNES_2020.rule("sos_ofsted_notification"), facts, declined)
-    withdrawn = CaseClockSituation(withdrawn=True)
-    assert not any(clock_applies(rule, facts, withdrawn) for rule in BNES_2020.rules)
+    closed = CaseClockSituation(closed=True)
+    assert not any(clock_applies(rule, facts, closed) for rule in BNES_2020.rules)
     assert all(clock_applies(rule, facts) for rule in BNES_2020.rules if rule.applies_when.holds(facts))
 
 

@@ -85,6 +85,7 @@ ROLE_TABLE: dict[str, frozenset[Role]] = {
 }
 
 REASON_REQUIRED = {
+    "close",
     "record_not_notifiable",
     "reassess",
     "choose_discretionary_review",
@@ -426,6 +427,7 @@ def test_a_notifiable_case_walks_appendix_1_and_appendix_2_to_closure() -> None:
     reasons = {  # for the transitions that need one
         "record_prg_decision": "Criteria 5.4 met: joint working concerns.",
         "panel_local_review": "The Panel agreed a local review.",
+        "close": "Every action is done; the learning is shared.",
     }
     stage = S.REFERRAL_RECEIVED
     visited = [stage]
