@@ -20,7 +20,7 @@ from cspr.domain.clocks import (
     is_late,
     late_reason_missing,
 )
-from cspr.domain.lifecycle import Stage
+from cspr.domain.lifecycle import CLOSED_STAGES, Stage
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case
@@ -82,7 +82,7 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
     situation = CaseClockSituation(
         la_declined_panel=la_said_no,
         off_rapid_review=la_said_no or (not new and _routed_not_notifiable(case)),
-        withdrawn=case.stage == Stage.WITHDRAWN,
+        closed=Stage(case.stage) in CLOSED_STAGES,
     )
     try:
         dues = compute_due_dates(
