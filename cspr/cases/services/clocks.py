@@ -64,7 +64,7 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
 
     Which clocks apply is the domain's answer (:func:`cspr.domain.clocks.clock_applies`): this works out the case's
     facts and situation (the local authority's latest decision, whether it was routed away from the rapid review,
-    whether it is withdrawn) from its records. Runs inside the caller's transaction.
+    whether it is closed) from its records. Runs inside the caller's transaction.
     """
     events = {
         Event.AWARE: case.aware_on,
