@@ -70,7 +70,16 @@ MESSAGE_VIEWERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
 # cspr.cases.selectors.cases_visible narrows agency contributors to their organisation's cases.
 CASE_READERS = EVERY_ROLE - {Role.REVIEWER}
 # Groups that take a lifecycle transition are read from the lifecycle table (cspr.domain.lifecycle), never re-listed.
-CASE_ROUTERS = transition_roles("assess", "start_rapid_review", "record_not_notifiable", "reassess", "withdraw")
+CASE_ROUTERS = transition_roles(
+    "assess",
+    "start_rapid_review",
+    "record_not_notifiable",
+    "reassess",
+    "withdraw",
+    "start_learning_and_actions",
+    "close",
+    "reopen",
+)
 # §5.6: whoever the lifecycle table lets choose a discretionary review.
 DISCRETIONARY_DECIDERS = transition_roles("choose_discretionary_review")
 LA_DECISION_RECORDERS = frozenset({Role.NOTIFIER, Role.BUSINESS_UNIT})
@@ -128,6 +137,8 @@ PANEL_CORRESPONDENTS = transition_roles(
     "panel_national_review",
 )
 FAMILY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
+# Who records that a learning action is done, or closed without being done (§7.10): the business unit tracks them.
+ACTION_TRACKERS = frozenset({Role.BUSINESS_UNIT})
 CRITERIA_CLOSERS = transition_roles("close_criteria_not_met")
 RAPID_REVIEW_IDENTIFYING = RAPID_REVIEW_READERS & IDENTIFYING_VIEWERS
 
@@ -255,6 +266,8 @@ URL_POLICY: dict[str, Policy] = {
     "rapid_reviews:panel-response": members(*PANEL_CORRESPONDENTS),
     "rapid_reviews:close": members(*CRITERIA_CLOSERS),
     "rapid_reviews:family": members(*FAMILY_RECORDERS),
+    "rapid_reviews:actions": members(*RAPID_REVIEW_READERS),
+    "rapid_reviews:action": members(*ACTION_TRACKERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),

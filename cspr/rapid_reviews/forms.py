@@ -16,7 +16,14 @@ from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_
 from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement
 from cspr.kernel import text
 from cspr.partnerships.models import Organisation
-from cspr.rapid_reviews.models import FamilyTold, MeetingAttendance, NationalRecommendation, PrgMeeting, YesNo
+from cspr.rapid_reviews.models import (
+    FamilyTold,
+    LearningAction,
+    MeetingAttendance,
+    NationalRecommendation,
+    PrgMeeting,
+    YesNo,
+)
 
 NO_NAMES = "Do not include names of the child or family."
 
@@ -377,6 +384,28 @@ class FamilyForm(forms.Form):
         cleaned = super().clean() or {}
         if cleaned.get("method") == FamilyTold.Method.OTHER and not cleaned.get("method_other"):
             self.add_error("method_other", "Say how the family was told")
+        return cleaned
+
+
+class ActionResolveForm(forms.Form):
+    """A learning action followed to its end: done, or closed without being done and why (§7.10)."""
+
+    outcome = radio_field(
+        "How did the action end?",
+        [(value, label) for value, label in LearningAction.Status.choices if value != LearningAction.Status.OPEN],
+        required_message="Choose whether the action is done or closed without being done",
+    )
+    reason = _area("If closed without being done, why", required=False)
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resolved_on"] = past_clock_date("Date", today)
+        self.order_fields(["outcome", "resolved_on", "reason"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") == LearningAction.Status.CLOSED and not cleaned.get("reason"):
+            self.add_error("reason", "Say why the action is closed without being done")
         return cleaned
 
 

@@ -197,6 +197,7 @@ class LearningAction(SealedModel):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
+        CLOSED = "closed", "Closed without being done"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="learning_actions")
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="actions")
@@ -207,6 +208,12 @@ class LearningAction(SealedModel):
     )
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_on = models.DateField(null=True, blank=True, help_text="The day it was done, or closed.")
+    closed_reason_sealed = sealed_text("Why it was closed without being done (sealed).")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=30, default="rapid_review", help_text="Where the action was agreed.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()

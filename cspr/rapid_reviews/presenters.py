@@ -213,6 +213,12 @@ def next_actions(state: ReviewState, scope: Scope) -> list[PanelAction]:
         scope, "rapid_reviews.record_family_told", case
     ):
         actions.append(PanelAction("Record that the family was told the decision", _url("family", case), "§5.3"))
+    if (
+        domain_rules.open_for(stage, "close")
+        and any(action.status == action.Status.OPEN for action in state.actions)
+        and _can(scope, "rapid_reviews.resolve_action", case)
+    ):
+        actions.append(PanelAction("Record how the learning actions ended", _url("actions", case), "§7.10"))
     return actions
 
 

@@ -13,6 +13,7 @@ import rules
 
 from cspr.cases.rules import can_see_case, holds
 from cspr.core.policy import (
+    ACTION_TRACKERS,
     CRITERIA_CLOSERS,
     FAMILY_RECORDERS,
     MEETING_ORGANISERS,
@@ -40,6 +41,7 @@ ROLES: dict[str, frozenset[Role]] = {
     "rapid_reviews.sign_off": PARTNER_SIGNERS,
     "rapid_reviews.correspond_with_panel": PANEL_CORRESPONDENTS,
     "rapid_reviews.record_family_told": FAMILY_RECORDERS,
+    "rapid_reviews.resolve_action": ACTION_TRACKERS,
     "rapid_reviews.close_criteria_not_met": CRITERIA_CLOSERS,
     "rapid_reviews.identifying_document": RAPID_REVIEW_IDENTIFYING,
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case, CaseClock, CaseTransition, Child
@@ -255,6 +255,26 @@ def review_state(*, case: Case) -> ReviewState:
     )
 
 
+_OPEN_ACTIONS = "_cspr_open_learning_actions"
+
+
+def case_page_annotations() -> dict[str, Any]:
+    """What the case pages read with their case (:class:`cspr.cases.panels.CasePanel`): whether an action is open."""
+    return {_OPEN_ACTIONS: Exists(_open_actions(OuterRef("pk")))}
+
+
+def _open_actions(case: Any) -> Any:
+    return LearningAction.objects.filter(case=case, status=LearningAction.Status.OPEN)
+
+
+def learning_actions_facts(case: Case) -> dict[str, bool]:
+    """The lifecycle's answer for closing the case (§7.10): no learning action of the case is still open (as read
+    with the case on its pages, else read now)."""
+    if case_selectors.case_is_for_page(case) and hasattr(case, _OPEN_ACTIONS):
+        return {"all_actions_complete": not getattr(case, _OPEN_ACTIONS)}
+    return {"all_actions_complete": not _open_actions(case).exists()}
+
+
 def closing_reason(*, case: Case) -> str:
     row = CaseTransition.objects.filter(case=case, transition="close_criteria_not_met").order_by("-at").first()
     return row.unseal("reason") if row else ""
@@ -288,6 +308,44 @@ def judgement_reasons_revealed(*, review: RapidReview | None) -> dict[str, tuple
 def action_whats_revealed(*, actions: list[LearningAction]) -> list[str]:
     """What each learning action is, in the order given."""
     return [action.unseal("what") for action in actions]
+
+
+@dataclass(frozen=True)
+class LearningActionRow:
+    """One learning action as its pages show it, its words revealed (audited) for those who may read the review."""
+
+    id: int
+    number: int
+    what: str
+    owner: str
+    due_on: date | None
+    status: str
+    status_label: str
+    resolved_on: date | None
+    closed_reason: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LearningAction.Status.OPEN
+
+
+def learning_action_rows(*, case: Case) -> list[LearningActionRow]:
+    """The case's learning actions in the record's order, with what each is and how it ended."""
+    actions = LearningAction.objects.filter(case=case).select_related("owner_organisation")
+    return [
+        LearningActionRow(
+            id=action.pk,
+            number=action.position + 1,
+            what=action.unseal("what"),
+            owner=action.owner_organisation.name if action.owner_organisation else "Not set",
+            due_on=action.due_on,
+            status=action.status,
+            status_label=action.get_status_display(),
+            resolved_on=action.resolved_on,
+            closed_reason=action.unseal("closed_reason"),
+        )
+        for action in actions.order_by("position", "id")
+    ]
 
 
 def omissions_revealed(*, review: RapidReview | None) -> list[tuple[int, str, str]]:

@@ -670,3 +670,44 @@ def family(request: HttpRequest, case: Case) -> HttpResponse:
         done="Telling the family is recorded",
         context={"state": state},
     )
+
+
+# -- the learning actions, followed to their end (§7.10) --------------------------------------------------------------
+
+
+@routes.page("actions/", name="actions")
+@case_page("rapid_reviews.view")
+def actions(request: HttpRequest, case: Case) -> HttpResponse:
+    context = {
+        "case": case,
+        "actions": selectors.learning_action_rows(case=case),
+        "can_resolve": bool(rules.test_rule("rapid_reviews.resolve_action", _scope(request), case)),
+        "case_open": not case.is_closed,
+    }
+    return _render(request, "actions.html", context, status=200)
+
+
+@routes.page("actions/<int:action_id>/", name="action")
+@require_http_methods(["GET", "POST"])
+@case_page("rapid_reviews.resolve_action")
+def action(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
+    row = next((row for row in selectors.learning_action_rows(case=case) if row.id == action_id), None)
+    if row is None:
+        return _back(request, case, services.UNKNOWN_ACTION)
+    return _form_page(
+        request,
+        case,
+        forms.ActionResolveForm(posted(request), today=timezone.localdate()),
+        "action.html",
+        act=lambda acting, data: services.learning_action_resolve(
+            acting=acting,
+            case=case,
+            action_id=action_id,
+            outcome=data["outcome"],
+            resolved_on=data["resolved_on"],
+            reason=data["reason"],
+        ),
+        done=f"Action {row.number} is recorded as ended",
+        then=reverse("rapid_reviews:actions", kwargs={"reference": case.reference}),
+        context={"action": row},
+    )

@@ -20,7 +20,7 @@ from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Organisation, PartnershipOrganisation
 from cspr.partnerships.scoping import acting_for, scope_for
 from cspr.rapid_reviews import services
-from cspr.rapid_reviews.models import MeetingAttendance, MeetingPaper
+from cspr.rapid_reviews.models import LearningAction, MeetingAttendance, MeetingPaper
 
 LONDON = ZoneInfo("Europe/London")
 REFERENCE = "NVALE-2026-003"
@@ -251,6 +251,9 @@ def rapid_review_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
     case = Case.objects.get(partnership=northvale, reference=REFERENCE)
     if name == "rapid_reviews:section":
         return {"reference": REFERENCE, "section": "facts"}
+    if name == "rapid_reviews:action":
+        complete_record(case)
+        return {"reference": REFERENCE, "action_id": LearningAction.objects.get(case=case).pk}
     if name == "rapid_reviews:paper-download":
         schedule(case)
         return {"reference": REFERENCE, "paper_uuid": paper(case).uuid}

@@ -75,6 +75,7 @@ from cspr.cases.services.notification import (
     submitting_grant,
 )
 from cspr.cases.services.routing import ROUTES, UNKNOWN_ROUTE, case_advance, case_facts, case_route
+from cspr.cases.services.transitions import TRANSITION_SERVICES, makes_transitions
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import DATE_IN_FUTURE, NOT_ALLOWED
 
@@ -108,6 +109,7 @@ __all__ = [
     "REASON_NEEDED",
     "ROUTES",
     "TEXTS",
+    "TRANSITION_SERVICES",
     "UNKNOWN_CLOCK",
     "UNKNOWN_ROUTE",
     "CaseActionRefused",
@@ -133,6 +135,7 @@ __all__ = [
     "identifying_details_reseal",
     "identifying_details_view",
     "la_decision_record",
+    "makes_transitions",
     "notification_submit",
     "reference_allocate",
     "submitting_grant",

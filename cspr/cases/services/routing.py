@@ -14,9 +14,11 @@ from typing import Any, cast
 from django.db import transaction
 
 from cspr.cases import selectors
+from cspr.cases.facts import provided_facts
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import TEXTS
+from cspr.cases.services.transitions import makes_transitions
 from cspr.domain.lifecycle import CaseFacts, TransitionRefused, apply_transition, authorising_role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -25,20 +27,35 @@ from cspr.kernel.kit import NOT_ALLOWED, audit_case, local_today, now, require
 UNKNOWN_ROUTE = "'{transition}' is not something this page can do."
 
 ROUTES = frozenset(
-    {"assess", "start_rapid_review", "record_not_notifiable", "reassess", "choose_discretionary_review", "withdraw"}
+    {
+        "assess",
+        "start_rapid_review",
+        "record_not_notifiable",
+        "reassess",
+        "choose_discretionary_review",
+        "withdraw",
+        "start_learning_and_actions",
+        "close",
+        "reopen",
+    }
 )
-"""Transitions this issue's routing service takes; later stages get their own services with their own records."""
+"""Transitions that rest on nothing but the table's rule and a reason, taken on the case's own pages; the others
+rest on a record an app keeps (the rapid review, the Panel's response) and are taken by that app's service through
+:func:`case_advance`."""
 
 
 def case_facts(*, case: Case, grounds: Iterable[str] = ()) -> CaseFacts:
+    """The case's answers to the lifecycle's guards: its own records', and other apps' (:mod:`cspr.cases.facts`)."""
     decision = selectors.case_la_decision_state(case=case)
     return CaseFacts(
         la_decision_recorded=decision.recorded,
         la_notified_panel=decision.notify_panel,
         discretionary_grounds=frozenset(grounds),
+        **cast(dict[str, Any], provided_facts(case)),
     )
 
 
+@makes_transitions(*sorted(ROUTES))
 def case_route(
     *,
     acting: Acting,
@@ -49,7 +66,9 @@ def case_route(
     at: datetime | None = None,
 ) -> Case:
     """Move the case on through the lifecycle table: start the rapid review, record it is not notifiable,
-    reassess, choose a discretionary review (§5.6 grounds), or withdraw. Writes an immutable transition row."""
+    reassess, choose a discretionary review (§5.6 grounds), withdraw, move to learning and actions, close (with a
+    reason, once every learning action is done or closed) or reopen (the business unit, with a reason: its clocks
+    apply again). Writes an immutable transition row; the clocks follow the new stage."""
     if transition not in ROUTES:
         raise CaseActionRefused(UNKNOWN_ROUTE.format(transition=transition))
     require("cases.view_case", acting.scope, case)

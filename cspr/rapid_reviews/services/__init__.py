@@ -14,6 +14,7 @@ The services live in modules by subject; everything public is imported here, so 
   meet the criteria, telling the family;
 * :mod:`.panel` — the rationale, the rapid review and the information sent to the Panel, and its responses;
 * :mod:`.documents` — the meeting's papers, and the rapid review opened as a document;
+* :mod:`.actions` — the learning actions followed to their end (done, or closed with a reason);
 * :mod:`.common` — what they share (messages, the free-text table, the rule check and the membership that allows
   an action, the date checks, the §4.7 notice).
 """
@@ -21,6 +22,15 @@ The services live in modules by subject; everything public is imported here, so 
 from __future__ import annotations
 
 from cspr.kernel.kit import DATE_IN_FUTURE, NOT_ALLOWED
+from cspr.rapid_reviews.services.actions import (
+    ACTION_RESOLVED,
+    BEFORE_AGREED,
+    CASE_CLOSED,
+    CLOSED_REASON_NEEDED,
+    OUTCOME_NEEDED,
+    UNKNOWN_ACTION,
+    learning_action_resolve,
+)
 from cspr.rapid_reviews.services.common import (
     CLOSE_CRITERIA_NOT_MET,
     DATE_BEFORE,
@@ -98,9 +108,13 @@ from cspr.rapid_reviews.services.record import (
 )
 
 __all__ = [
+    "ACTION_RESOLVED",
     "ALREADY_SIGNED",
     "ATTENDANCE_EXPLANATION",
     "ATTENDANCE_MISSING",
+    "BEFORE_AGREED",
+    "CASE_CLOSED",
+    "CLOSED_REASON_NEEDED",
     "CLOSE_CRITERIA_NOT_MET",
     "CLOSE_REASON_NEEDED",
     "DATE_BEFORE",
@@ -130,6 +144,7 @@ __all__ = [
     "NOT_RATIFIED",
     "NO_DECISION_YET",
     "NO_DISAGREEMENT",
+    "OUTCOME_NEEDED",
     "PANEL_WAITING",
     "PARTNERS_MISSING",
     "PRG_DECISION",
@@ -141,6 +156,7 @@ __all__ = [
     "RESPONSE_TRANSITIONS",
     "TEXTS",
     "TOLD_BY_NEEDED",
+    "UNKNOWN_ACTION",
     "UNKNOWN_CHILD",
     "UNKNOWN_ORGANISATION",
     "UNKNOWN_RESPONSE",
@@ -150,6 +166,7 @@ __all__ = [
     "AttendanceInput",
     "criteria_not_met_close",
     "family_told_record",
+    "learning_action_resolve",
     "meeting_held_record",
     "meeting_paper_attach",
     "meeting_paper_download",

@@ -59,6 +59,7 @@ TEXTS = FieldTexts(
             "rationale": "Your rationale",
             "details": "The Panel's rationale",
             "what_was_said": "What they were told",
+            "closed_reason": "Why the action is closed without being done",
         },
         PLACE: {"where": "Where the meeting is"},
         ONE_LINE: {

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from cspr.cases.models import Case
 from cspr.cases.selectors import case_pseudonyms_text
-from cspr.cases.services import case_advance
+from cspr.cases.services import case_advance, makes_transitions
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
@@ -132,6 +132,7 @@ def _deciding(
         yield Deciding(decision, acting, grant, case, review, day, late_reason, at)
 
 
+@makes_transitions("record_prg_decision")
 def prg_decision_record(
     *, acting: Acting, case: Case, decided_on: date | None = None, late_reason: str = "", at: datetime | None = None
 ) -> PrgDecision:
@@ -245,6 +246,7 @@ def partner_sign_off(
     return sign_off
 
 
+@makes_transitions("ratify")
 def rapid_review_ratify(
     *,
     acting: Acting,
@@ -318,6 +320,7 @@ def rapid_review_ratify(
 # -- closing a case that does not meet the criteria ------------------------------------------------------------------
 
 
+@makes_transitions("close_criteria_not_met")
 def criteria_not_met_close(*, acting: Acting, case: Case, reason: str, at: datetime | None = None) -> Case:
     """Close the case because it turns out not to meet the criteria (PRG chair or Executive member), with reasons."""
     grant = allowed(acting, "rapid_reviews.close_criteria_not_met", case)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import case_advance
+from cspr.cases.services import case_advance, makes_transitions
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -93,6 +93,7 @@ def rationale_sent_record(
     return row
 
 
+@makes_transitions("submit_to_panel", "await_panel")
 def panel_submission_record(
     *, acting: Acting, case: Case, sent_on: date, late_reason: str = "", at: datetime | None = None
 ) -> PanelSubmission:
@@ -108,6 +109,7 @@ def panel_submission_record(
     return submission
 
 
+@makes_transitions(*RESPONSE_TRANSITIONS.values())
 def panel_response_record(
     *,
     acting: Acting,

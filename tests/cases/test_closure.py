@@ -1,0 +1,176 @@
+"""Every case can end, and be reopened: closing with a reason on each path that ends here, its clocks stopping with it,
+reopening by the business unit with a reason (its clocks applying again), and which service makes each transition."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cspr.audit.models import AuditEvent
+from cspr.cases import services
+from cspr.cases.models import Case, CaseClock, CaseTransition
+from cspr.domain.lifecycle import CLOSED_STAGES, TRANSITIONS, Stage
+from cspr.kernel.errors import CaseActionRefused
+from cspr.partnerships.scoping import acting_for
+from cspr.rapid_reviews import services as rapid_review_services
+from cspr.rapid_reviews.models import LearningAction
+from tests.cases.conftest import SubmitFunc
+from tests.rapid_reviews.support import BU, acting_as, panel_response, the_case, to_awaiting_panel
+from tests.support import UserAs, WriteFailed, database_rows, tables_changed
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+NOON = datetime(2026, 12, 21, 12, 0, tzinfo=LONDON)
+
+# The transitions of stages still to be built, each arriving with its issue (which removes its own from this list).
+ARRIVING_WITH_THE_LOCAL_REVIEW = {"commission_reviewer", "start_review", "receive_draft"}
+ARRIVING_WITH_PUBLICATION = {
+    "sign_off",
+    "prepare_publication",
+    "publish",
+    "decide_not_to_publish",
+    "end_publication_period",
+}
+
+
+def test_every_transition_of_the_lifecycle_has_its_service() -> None:
+    for package in ("cspr.cases.services", "cspr.rapid_reviews.services"):
+        importlib.import_module(package)
+    missing = set(TRANSITIONS) - set(services.TRANSITION_SERVICES)
+    assert missing == ARRIVING_WITH_THE_LOCAL_REVIEW | ARRIVING_WITH_PUBLICATION
+    for transition, dotted in services.TRANSITION_SERVICES.items():
+        module, _, name = dotted.rpartition(".")
+        assert callable(getattr(importlib.import_module(module), name)), (transition, dotted)
+
+
+def test_a_transition_is_made_by_one_service_only() -> None:
+    with pytest.raises(ValueError, match="one service per transition"):
+        services.makes_transitions("close")(lambda: None)
+    with pytest.raises(ValueError, match="not a transition"):
+        services.makes_transitions("vanish")(lambda: None)
+
+
+def route(
+    user: UserAs, case: Case, transition: str, *, email: str = "business.unit@example.org", reason: str = ""
+) -> Case:
+    return services.case_route(acting=acting_for(user(email)), case=case, transition=transition, at=NOON, reason=reason)
+
+
+def not_notifiable(submit: SubmitFunc, user: UserAs) -> Case:
+    """A looked-after child's death the local authority does not notify: its Secretary of State and Ofsted clock
+    still runs on this path, so closing has a clock to stop."""
+    case = submit(nature="looked_after_child_death", abuse_or_neglect="no")
+    services.la_decision_record(
+        acting=acting_for(user("notifier@example.org")),
+        case=case,
+        notify_panel=False,
+        decided_on=date(2026, 12, 21),
+        reason="The local authority decided the criteria are not met.",
+        recorded_at=NOON,
+    )
+    return route(user, case, "record_not_notifiable", reason="The criteria for notifying the Panel are not met.")
+
+
+def open_clocks(case: Case) -> set[str]:
+    return set(
+        CaseClock.objects.filter(case=case, applicable=True, met_on__isnull=True).values_list("clock_id", flat=True)
+    )
+
+
+def test_a_not_notifiable_case_closes_with_a_reason_and_its_clocks_stop(submit: SubmitFunc, user: UserAs) -> None:
+    case = not_notifiable(submit, user)
+    running = open_clocks(case)
+    assert running == {"sos_ofsted_notification"}
+    with pytest.raises(CaseActionRefused, match="reason"):
+        route(user, case, "close")
+    case = route(user, case, "close", reason="Nothing more is needed: the strategy discussion covers it.")
+    assert case.stage == Stage.CLOSED
+    assert open_clocks(case) == set()
+    row = CaseTransition.objects.filter(case=case, transition="close").get()
+    assert (row.from_stage, row.to_stage, row.actor_role) == ("not_notifiable", "closed", "business_unit")
+    assert row.unseal("reason") == "Nothing more is needed: the strategy discussion covers it."
+    event = AuditEvent.objects.filter(verb="case.transition").latest("id")
+    assert event.details["transition"] == "close"
+    assert "strategy" not in str(event.details)
+
+
+def test_a_closed_case_is_reopened_by_the_business_unit_with_a_reason_and_its_clocks_apply_again(
+    submit: SubmitFunc, user: UserAs
+) -> None:
+    case = not_notifiable(submit, user)
+    running = open_clocks(case)
+    case = route(user, case, "close", reason="Nothing more is needed.")
+    for email in ("prg.chair@example.org", "notifier@example.org", "independent.chair@example.org"):
+        with pytest.raises(CaseActionRefused):
+            route(user, case, "reopen", email=email, reason="New information.")
+    with pytest.raises(CaseActionRefused, match="reason"):
+        route(user, case, "reopen")
+    case = route(user, case, "reopen", reason="The police shared new information about the injuries.")
+    assert case.stage == Stage.LEARNING_AND_ACTIONS
+    assert open_clocks(case) == running
+
+
+@pytest.mark.parametrize(
+    ("transition", "email"),
+    [("close", "prg.chair@example.org"), ("close", "notifier@example.org"), ("close", "auditor@example.org")],
+)
+def test_only_the_business_unit_closes_a_case(submit: SubmitFunc, user: UserAs, transition: str, email: str) -> None:
+    case = not_notifiable(submit, user)
+    with pytest.raises(CaseActionRefused):
+        route(user, case, transition, email=email, reason="Closing it.")
+    assert Case.objects.get(pk=case.pk).stage == Stage.NOT_NOTIFIABLE
+
+
+@pytest.mark.parametrize("transition", ["close", "reopen", "start_learning_and_actions"])
+def test_not_from_a_stage_that_has_no_such_way_out(submit: SubmitFunc, user: UserAs, transition: str) -> None:
+    case = submit()  # notification assessed: none of these leaves it
+    with pytest.raises(CaseActionRefused):
+        route(user, case, transition, reason="A reason.")
+    assert Case.objects.get(pk=case.pk).stage == Stage.NOTIFICATION_ASSESSED
+    assert not CaseTransition.objects.filter(case=case).exists()
+
+
+def test_closing_that_fails_at_its_audit_event_leaves_nothing_written(submit: SubmitFunc, user: UserAs) -> None:
+    case = not_notifiable(submit, user)
+    before = database_rows()
+    with (
+        mock.patch("cspr.cases.services.routing.audit_case", side_effect=WriteFailed("the audit trail is down")),
+        pytest.raises(WriteFailed),
+    ):
+        route(user, case, "close", reason="Nothing more is needed.")
+    assert tables_changed(before, database_rows()) == []
+
+
+def test_after_no_further_review_the_case_closes_through_learning_once_every_action_has_ended(user: UserAs) -> None:
+    case = to_awaiting_panel(the_case())
+    panel_response(case, "no_review", 15, details="The Panel agrees the learning is captured already.")
+    case = Case.objects.get(pk=case.pk)
+    assert case.stage == Stage.NO_FURTHER_REVIEW
+    with pytest.raises(CaseActionRefused):
+        route(user, case, "close", reason="Done.")
+    case = route(user, case, "start_learning_and_actions")
+    assert case.stage == Stage.LEARNING_AND_ACTIONS
+    with pytest.raises(CaseActionRefused, match="Every action must be complete"):
+        route(user, case, "close", reason="Everything is done.")
+    for action in LearningAction.objects.filter(case=case):
+        rapid_review_services.learning_action_resolve(
+            acting=acting_as(BU),
+            case=case,
+            action_id=action.pk,
+            outcome="done",
+            resolved_on=date(2026, 12, 21),
+            at=NOON,
+        )
+    case = route(user, case, "close", reason="Every action is done and the learning shared.")
+    assert case.stage == Stage.CLOSED
+    assert Stage(case.stage) in CLOSED_STAGES
+    assert open_clocks(case) == set()
+    # Reopened, it goes back to learning and actions; its actions stay as they ended.
+    case = route(user, case, "reopen", reason="A new action is needed after the inquest.")
+    assert case.stage == Stage.LEARNING_AND_ACTIONS
+    assert set(LearningAction.objects.filter(case=case).values_list("status", flat=True)) == {"done"}

@@ -1,0 +1,129 @@
+"""The rapid review's learning actions followed to their end: done, or closed without being done with a reason, by the
+business unit; listed for the rapid review's readers; the case closes only once none is open."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from cspr.audit.models import AuditEvent
+from cspr.cases.models import Case
+from cspr.kernel.errors import CaseActionRefused
+from cspr.rapid_reviews import services
+from cspr.rapid_reviews.models import LearningAction
+from tests.rapid_reviews.support import BU, CHAIR, REFERENCE, acting_as, at, the_case, to_prg_decided
+from tests.support import WriteFailed, database_rows, tables_changed
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 11, 27)
+
+
+def decided() -> tuple[Case, LearningAction]:
+    case = to_prg_decided(the_case())
+    return case, LearningAction.objects.get(case=case)
+
+
+def resolve(case: Case, action: LearningAction, *, email: str = BU, **changes: Any) -> LearningAction:
+    values: dict[str, Any] = {"outcome": "done", "resolved_on": DAY, "reason": "", "at": at(28)}
+    values.update(changes)
+    return services.learning_action_resolve(acting=acting_as(email), case=case, action_id=action.pk, **values)
+
+
+def test_the_business_unit_records_an_action_done_and_it_is_audited_without_its_words() -> None:
+    case, action = decided()
+    resolved = resolve(case, action)
+    assert resolved.resolved_by is not None
+    assert (resolved.status, resolved.resolved_on, resolved.resolved_by.email) == ("done", DAY, BU)
+    event = AuditEvent.objects.filter(verb="rapid_review.action_resolved").get()
+    assert event.details["outcome"] == "done"
+    assert event.details["action"] == 1
+    assert "neglect toolkit" not in str(event.details)
+
+
+def test_an_action_closed_without_being_done_needs_a_reason_which_is_sealed() -> None:
+    case, action = decided()
+    with pytest.raises(CaseActionRefused, match="Say why"):
+        resolve(case, action, outcome="closed", reason="   ")
+    closed = resolve(case, action, outcome="closed", reason="The toolkit was withdrawn nationally.")
+    assert closed.status == "closed"
+    assert closed.unseal("closed_reason") == "The toolkit was withdrawn nationally."
+    assert "withdrawn nationally" not in str(LearningAction.objects.filter(pk=action.pk).values().get())
+
+
+@pytest.mark.parametrize("email", [CHAIR, "prg.member@example.org", "executive@example.org", "auditor@example.org"])
+def test_only_the_business_unit_records_how_an_action_ended(email: str) -> None:
+    case, action = decided()
+    with pytest.raises(CaseActionRefused):
+        resolve(case, action, email=email)
+    assert LearningAction.objects.get(pk=action.pk).status == "open"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"outcome": "open"}, "Choose whether"),
+        ({"resolved_on": date(2026, 11, 29)}, "today or in the past"),
+        ({"resolved_on": date(2026, 11, 1)}, "after the day the action was agreed"),
+        ({"action_id": 0}, "no such action"),
+    ],
+)
+def test_refused_with_a_clear_reason(changes: dict[str, Any], message: str) -> None:
+    case, action = decided()
+    action_id = changes.pop("action_id", action.pk)
+    with pytest.raises(CaseActionRefused, match=message):
+        services.learning_action_resolve(
+            acting=acting_as(BU),
+            case=case,
+            action_id=action_id,
+            **{"outcome": "done", "resolved_on": DAY, "at": at(28), **changes},
+        )
+    assert LearningAction.objects.get(pk=action.pk).status == "open"
+
+
+def test_an_ended_action_stays_as_it_ended() -> None:
+    case, action = decided()
+    resolve(case, action)
+    with pytest.raises(CaseActionRefused, match="already recorded as done"):
+        resolve(case, action, outcome="closed", reason="Changed our minds.")
+
+
+def test_recording_that_fails_at_its_audit_event_leaves_nothing_written() -> None:
+    case, action = decided()
+    before = database_rows()
+    with (
+        mock.patch("cspr.rapid_reviews.services.actions.audit_case", side_effect=WriteFailed("audit down")),
+        pytest.raises(WriteFailed),
+    ):
+        resolve(case, action)
+    assert tables_changed(before, database_rows()) == []
+
+
+def test_the_pages_list_the_actions_for_readers_and_let_the_business_unit_record_one(client_as: Any) -> None:
+    _case, action = decided()
+    listing = reverse("rapid_reviews:actions", kwargs={"reference": REFERENCE})
+    page = reverse("rapid_reviews:action", kwargs={"reference": REFERENCE, "action_id": action.pk})
+    chair = client_as(CHAIR)
+    shown = chair.get(listing).content.decode()
+    assert "Brief health visitors on the neglect toolkit." in shown
+    assert page not in shown
+    assert chair.get(page).status_code == 403  # the URL policy refuses the role before the page is reached
+    business_unit = client_as(BU)
+    assert page in business_unit.get(listing).content.decode()
+    # A closed outcome without a reason: the error, and what was typed kept.
+    refused = business_unit.post(
+        page, {"outcome": "closed", "resolved_on-day": "27", "resolved_on-month": "11", "resolved_on-year": "2026"}
+    )
+    assert refused.status_code == 400
+    assert "Say why the action is closed without being done" in refused.content.decode()
+    assert 'value="closed" checked' in refused.content.decode()
+    done = business_unit.post(
+        page, {"outcome": "done", "resolved_on-day": "27", "resolved_on-month": "11", "resolved_on-year": "2026"}
+    )
+    assert done.status_code == 302
+    assert LearningAction.objects.get(pk=action.pk).status == "done"
+    assert "Done" in business_unit.get(listing).content.decode()
