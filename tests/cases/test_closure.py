@@ -162,8 +162,7 @@ def test_after_no_further_review_the_case_closes_through_learning_once_every_act
             acting=acting_as(BU),
             case=case,
             action_id=action.pk,
-            outcome="done",
-            resolved_on=date(2026, 12, 21),
+            ending=rapid_review_services.ActionEnding("done", date(2026, 12, 21)),
             at=NOON,
         )
     case = route(user, case, "close", reason="Every action is done and the learning shared.")

@@ -29,9 +29,10 @@ def decided() -> tuple[Case, LearningAction]:
 
 
 def resolve(case: Case, action: LearningAction, *, email: str = BU, **changes: Any) -> LearningAction:
-    values: dict[str, Any] = {"outcome": "done", "resolved_on": DAY, "reason": "", "at": at(28)}
-    values.update(changes)
-    return services.learning_action_resolve(acting=acting_as(email), case=case, action_id=action.pk, **values)
+    ending = services.ActionEnding(**{"outcome": "done", "resolved_on": DAY, **changes})
+    return services.learning_action_resolve(
+        acting=acting_as(email), case=case, action_id=action.pk, ending=ending, at=at(28)
+    )
 
 
 def test_the_business_unit_records_an_action_done_and_it_is_audited_without_its_words() -> None:
@@ -80,7 +81,8 @@ def test_refused_with_a_clear_reason(changes: dict[str, Any], message: str) -> N
             acting=acting_as(BU),
             case=case,
             action_id=action_id,
-            **{"outcome": "done", "resolved_on": DAY, "at": at(28), **changes},
+            ending=services.ActionEnding(**{"outcome": "done", "resolved_on": DAY, **changes}),
+            at=at(28),
         )
     assert LearningAction.objects.get(pk=action.pk).status == "open"
 

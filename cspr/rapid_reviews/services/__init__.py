@@ -29,6 +29,7 @@ from cspr.rapid_reviews.services.actions import (
     CLOSED_REASON_NEEDED,
     OUTCOME_NEEDED,
     UNKNOWN_ACTION,
+    ActionEnding,
     learning_action_resolve,
 )
 from cspr.rapid_reviews.services.common import (
@@ -162,6 +163,7 @@ __all__ = [
     "UNKNOWN_RESPONSE",
     "UNKNOWN_SECTION",
     "WHAT_SAID_NEEDED",
+    "ActionEnding",
     "ActionInput",
     "AttendanceInput",
     "criteria_not_met_close",

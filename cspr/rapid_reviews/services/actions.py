@@ -5,6 +5,7 @@ learning stage; until then these are the actions there are."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -27,24 +28,29 @@ BEFORE_AGREED = "The date must be the same as or after the day the action was ag
 OUTCOMES = (LearningAction.Status.DONE, LearningAction.Status.CLOSED)
 
 
+@dataclass(frozen=True)
+class ActionEnding:
+    """How a learning action ended: ``outcome`` done or closed (without being done, then with a ``reason``), on
+    ``resolved_on``."""
+
+    outcome: str
+    resolved_on: date
+    reason: str = ""
+
+
 def learning_action_resolve(
-    *,
-    acting: Acting,
-    case: Case,
-    action_id: int,
-    outcome: str,
-    resolved_on: date,
-    reason: str = "",
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, action_id: int, ending: ActionEnding, at: datetime | None = None
 ) -> LearningAction:
-    """Record that an open action is done, or closed without being done (then with a reason), on ``resolved_on``."""
+    """Record that an open action ended as ``ending`` says."""
     grant = allowed(acting, "rapid_reviews.resolve_action", case)
     at = now(at)
+    outcome, resolved_on = ending.outcome, ending.resolved_on
     if outcome not in OUTCOMES:
         raise CaseActionRefused(OUTCOME_NEEDED, field="outcome")
     not_future(resolved_on, today=local_today(at), field="resolved_on")
-    reason = TEXTS.clean("closed_reason", reason, field="reason") if outcome == LearningAction.Status.CLOSED else ""
-    if outcome == LearningAction.Status.CLOSED and not reason:
+    closed = outcome == LearningAction.Status.CLOSED
+    reason = TEXTS.clean("closed_reason", ending.reason, field="reason") if closed else ""
+    if closed and not reason:
         raise CaseActionRefused(CLOSED_REASON_NEEDED, field="reason")
     with transaction.atomic():
         case = case_locked(case)
