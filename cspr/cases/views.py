@@ -7,10 +7,13 @@ its case once, with its object rule from ``cspr.cases.rules``, through ``cspr.ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -137,6 +140,21 @@ def case_documents(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "cases/documents.html", {"page": page, "case": case})
 
 
+def _purpose_page[R: HttpResponseBase](
+    request: HttpRequest,
+    case: Case,
+    form: BaseForm,
+    service: Callable[..., Any],
+    shown: Callable[[Any], R],
+    template: str,
+    **given: Any,
+) -> HttpResponse | R:
+    """A page that asks why before it shows something sensitive: the service records the purpose given and returns
+    what ``shown`` answers the POST with; nothing is said done."""
+    act = calls(service, "purpose", "purpose_other", case=case, **given)
+    return case_form_page(request, case, form, act=act, done="", then=shown, template=template)
+
+
 @routes.page(f"{CASE}identifying-details/", name="identifying-details")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -149,14 +167,9 @@ def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
 
-    return case_form_page(
-        request,
-        case,
-        IdentifyingPurposeForm(posted(request)),
-        act=calls(services.identifying_details_view, "purpose", "purpose_other", case=case),
-        done="",
-        then=shown,
-        template="cases/identifying_purpose.html",
+    form = IdentifyingPurposeForm(posted(request))
+    return _purpose_page(
+        request, case, form, services.identifying_details_view, shown, "cases/identifying_purpose.html"
     )
 
 
@@ -303,14 +316,15 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
         return _refuse_case(request, "no such document on this case")
-    return case_form_page(
+    form = DocumentPurposeForm(posted(request))
+    return _purpose_page(
         request,
         case,
-        DocumentPurposeForm(posted(request)),
-        act=calls(services.document_download, "purpose", "purpose_other", case=case, document=document),
-        done="",
-        then=kept_file_attachment,
-        template="cases/document_purpose.html",
+        form,
+        services.document_download,
+        kept_file_attachment,
+        "cases/document_purpose.html",
+        document=document,
     )
 
 
