@@ -112,6 +112,7 @@ class CaseOverview:
     can_extend: bool
     can_link: bool
     can_see_identifying: bool
+    closed: selectors.ClosedNote | None = None
 
 
 @dataclass
@@ -217,6 +218,7 @@ def case_overview(*, case: Case, scope: Scope, today: date, url: Any) -> CaseOve
         can_extend=rules.test_rule("cases.record_extension", scope, case),
         can_link=can_link,
         can_see_identifying=rules.test_rule("cases.view_identifying_details", scope, case),
+        closed=selectors.case_closed_note(case=case),
     )
 
 
@@ -253,7 +255,7 @@ def _other_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
     if rules.test_rule("cases.record_la_decision", scope, case):
         label = "Record a new decision by the local authority" if decided else "Record the local authority's decision"
         actions.append(Action(label, url("cases:la-decision", reference=reference), section="§3.5"))
-    elif decided and Role.BUSINESS_UNIT in scope.roles_in(case.partnership_id):
+    elif decided and not case.is_closed and Role.BUSINESS_UNIT in scope.roles_in(case.partnership_id):
         actions.append(
             Action(
                 "Record the local authority's decision",

@@ -625,6 +625,26 @@ _TRANSITION_TITLES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class ClosedNote:
+    """When a closed case closed and who closed it (the reason is on the history page, with the other reasons)."""
+
+    on: date
+    by: str
+    role: str
+
+
+def case_closed_note(*, case: Case) -> ClosedNote | None:
+    """For a case at a closed stage, the move that closed it; ``None`` for an open case (no query)."""
+    if not case.is_closed:
+        return None
+    row = CaseTransition.objects.filter(case=case, to_stage=case.stage).select_related("actor").order_by("-at").first()
+    if row is None:
+        return None
+    role = Role(row.actor_role).label if row.actor_role in Role else ""
+    return ClosedNote(on=timezone.localtime(row.at).date(), by=_who(row.actor), role=role)
+
+
 def _who(user: object, fallback: str = "The service") -> str:
     return str(user) if user is not None else fallback
 

@@ -238,7 +238,7 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
         case,
         RouteForm(posted(request), reason_required=rule.reason_required, grounds=grounds),
         act=calls(services.case_route, "reason", "grounds", case=case, transition=transition),
-        done=f"Done: {rule.label.lower()}",
+        done=lambda moved: f"{rule.label}: done. The case is now “{moved.stage_label}”.",
         template="cases/route.html",
         context={"rule": rule, "option": option},
     )

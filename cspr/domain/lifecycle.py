@@ -83,6 +83,7 @@ class Stage(StrEnum):
     NATIONAL_REVIEW = "national_review"
     LEARNING_AND_ACTIONS = "learning_and_actions"
     CLOSED = "closed"
+    CLOSED_NOT_NOTIFIABLE = "closed_not_notifiable"
     CLOSED_CRITERIA_NOT_MET = "closed_criteria_not_met"
     WITHDRAWN = "withdrawn"
 
@@ -123,6 +124,8 @@ class CaseFacts:
     pre_publication_copies_sent: bool = False
     publication_period_ended: bool = False
     all_actions_complete: bool = False
+    statutory_duties_done: bool = False
+    """No notification duty's clock is still running (the Panel, the partners, the Secretary of State and Ofsted)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ COPIES_NOT_SENT = (
 )
 PUBLICATION_PERIOD_RUNNING = "A published report stays public for at least a year (§7.3)."
 ACTIONS_OUTSTANDING = "Every action must be complete before the case is closed (§7.10)."
+DUTIES_OUTSTANDING = "A notification duty is still due: record it as done before closing the case (§3.5-3.7)."
 NOT_RATIFIED_FOR_PANEL = "A rapid review goes to the Panel only after the Executive Group has ratified it (§4.6)."
 NOT_READY_TO_PUBLISH = "A report can be published only once it is signed off and prepared for publication (§7.4, §7.7)."
 
@@ -238,6 +242,7 @@ _CHAIR_SCRUTINISED = Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chai
 _COPIES_SENT = Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent)
 _PUBLICATION_PERIOD_ENDED = Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended)
 _ACTIONS_COMPLETE = Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete)
+_DUTIES_DONE = Guard(DUTIES_OUTSTANDING, lambda facts: facts.statutory_duties_done)
 
 
 def _rule(
@@ -315,7 +320,7 @@ _RULES = (
     _rule("decide_not_to_publish", "Decide not to publish", "§7.3, §7.9", roles=_EXECUTIVE, reason_required=True),
     _rule("end_publication_period", "End the publication period", "§7.3", _PUBLICATION_PERIOD_ENDED),
     _rule("start_learning_and_actions", "Move to learning and actions", "§7.10"),
-    _rule("close", "Close the case", "§7.10", _ACTIONS_COMPLETE, reason_required=True),
+    _rule("close", "Close the case", "§7.10", _ACTIONS_COMPLETE, _DUTIES_DONE, reason_required=True),
     _rule("withdraw", "Withdraw the case", "", reason_required=True),
     _rule("reopen", "Reopen the case", "", reason_required=True),
 )
@@ -359,6 +364,7 @@ class CaseLifecycle(StateMachine):
     national_review = State()
     learning_and_actions = State()
     closed = State()
+    closed_not_notifiable = State()
     closed_criteria_not_met = State()
     withdrawn = State()
 
@@ -399,7 +405,10 @@ class CaseLifecycle(StateMachine):
     start_learning_and_actions = learning_and_actions.from_(
         no_further_review, not_published, national_review, cond=_conditions("start_learning_and_actions")
     )
-    close = closed.from_(learning_and_actions, not_notifiable, cond=_conditions("close"))
+    # A case that was not notifiable closes on its own branch, so reopening takes it back there.
+    close = closed.from_(learning_and_actions, cond=_conditions("close")) | closed_not_notifiable.from_(
+        not_notifiable, cond=_conditions("close")
+    )
     # Any open stage can be withdrawn except a published report, which ends its publication period instead.
     withdraw = withdrawn.from_(
         referral_received,
@@ -423,9 +432,11 @@ class CaseLifecycle(StateMachine):
         learning_and_actions,
         cond=_conditions("withdraw"),
     )
-    # Reopening returns to where the new information matters: actions again, the rapid review, or the start.
+    # Reopening returns to where the new information matters: actions again, not notifiable, the rapid review, or the
+    # start.
     reopen = (
         closed.to(learning_and_actions, cond=_conditions("reopen"))
+        | closed_not_notifiable.to(not_notifiable, cond=_conditions("reopen"))
         | closed_criteria_not_met.to(rapid_review, cond=_conditions("reopen"))
         | withdrawn.to(referral_received, cond=_conditions("reopen"))
     )
@@ -817,6 +828,11 @@ STAGES: Mapping[Stage, StageInfo] = MappingProxyType(
             "The case is closed.",
             ("Reopen it, giving a reason, if new information comes to light.",),
         ),
+        Stage.CLOSED_NOT_NOTIFIABLE: StageInfo(
+            "Closed: not notifiable",
+            "The case was not notifiable to the Panel and is closed.",
+            ("Reopen it, giving a reason, if new information comes to light: it returns to not notifiable.",),
+        ),
         Stage.CLOSED_CRITERIA_NOT_MET: StageInfo(
             "Closed: criteria not met",
             "The rapid review found that the case does not meet the criteria for notification.",
@@ -884,6 +900,7 @@ STAGE_PATH: tuple[PathSection, ...] = (
 _BRANCHES: Mapping[Stage, Stage] = MappingProxyType(
     {
         Stage.NOT_NOTIFIABLE: Stage.NOTIFICATION_ASSESSED,
+        Stage.CLOSED_NOT_NOTIFIABLE: Stage.NOTIFICATION_ASSESSED,
         Stage.CLOSED_CRITERIA_NOT_MET: Stage.RAPID_REVIEW,
         Stage.PANEL_INFORMATION_REQUESTED: Stage.AWAITING_PANEL,
         Stage.NO_FURTHER_REVIEW: Stage.AWAITING_PANEL,

@@ -72,7 +72,7 @@ _BEFORE_RAPID_REVIEW = _stages_before(Stage.RAPID_REVIEW)
 def before_rapid_review(stage: Stage | str) -> bool:
     """Whether ``stage`` comes before the rapid review on the notification's flowchart (Appendix 1).
 
-    The referral, the notification assessment and "not notifiable" (a branch beside the assessment) do; a
+    The referral, the notification assessment and "not notifiable" (a branch beside the assessment, closed or not) do; a
     discretionary review decided from "not notifiable" is a local review, past the point.
     """
     return Stage(stage) in _BEFORE_RAPID_REVIEW

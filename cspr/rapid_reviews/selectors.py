@@ -30,6 +30,7 @@ from cspr.rapid_reviews.models import (
     MeetingPaper,
     PanelResponse,
     PartnerSignOff,
+    PrgDecision,
     PrgMeeting,
     RapidReview,
 )
@@ -327,6 +328,11 @@ class LearningActionRow:
     @property
     def is_open(self) -> bool:
         return self.status == LearningAction.Status.OPEN
+
+
+def learning_actions_agreed(*, case: Case) -> bool:
+    """Whether the case's learning actions are agreed: the PRG has recorded its decision on the record."""
+    return PrgDecision.objects.filter(review__case=case).exists()
 
 
 def learning_action_rows(*, case: Case) -> list[LearningActionRow]:

@@ -683,6 +683,7 @@ def actions(request: HttpRequest, case: Case) -> HttpResponse:
         "actions": selectors.learning_action_rows(case=case),
         "can_resolve": bool(rules.test_rule("rapid_reviews.resolve_action", _scope(request), case)),
         "case_open": not case.is_closed,
+        "agreed": selectors.learning_actions_agreed(case=case),
     }
     return _render(request, "actions.html", context, status=200)
 
@@ -694,6 +695,8 @@ def action(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
     row = next((row for row in selectors.learning_action_rows(case=case) if row.id == action_id), None)
     if row is None:
         return _back(request, case, services.UNKNOWN_ACTION)
+    if not row.is_open:
+        return _back(request, case, services.ACTION_RESOLVED.format(status=row.status_label.lower()))
     return _form_page(
         request,
         case,
@@ -707,5 +710,6 @@ def action(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
         ),
         done=f"Action {row.number} is recorded as ended",
         then=reverse("rapid_reviews:actions", kwargs={"reference": case.reference}),
-        context={"action": row},
+        # Not "action": the form layout takes that name for the form's address.
+        context={"learning_action": row},
     )

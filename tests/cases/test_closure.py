@@ -20,7 +20,7 @@ from cspr.rapid_reviews import services as rapid_review_services
 from cspr.rapid_reviews.models import LearningAction
 from tests.cases.conftest import SubmitFunc
 from tests.rapid_reviews.support import BU, acting_as, panel_response, the_case, to_awaiting_panel
-from tests.support import UserAs, WriteFailed, database_rows, tables_changed
+from tests.support import ClientAs, UserAs, WriteFailed, database_rows, tables_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,16 @@ def not_notifiable(submit: SubmitFunc, user: UserAs) -> Case:
     return route(user, case, "record_not_notifiable", reason="The criteria for notifying the Panel are not met.")
 
 
+def ofsted_told(user: UserAs, case: Case) -> None:
+    services.duty_record(
+        acting=acting_for(user("business.unit@example.org")),
+        case=case,
+        kind="sos_ofsted_notified",
+        done_on=date(2026, 12, 21),
+        recorded_at=NOON,
+    )
+
+
 def open_clocks(case: Case) -> set[str]:
     return set(
         CaseClock.objects.filter(case=case, applicable=True, met_on__isnull=True).values_list("clock_id", flat=True)
@@ -88,30 +98,58 @@ def test_a_not_notifiable_case_closes_with_a_reason_and_its_clocks_stop(submit: 
     assert running == {"sos_ofsted_notification"}
     with pytest.raises(CaseActionRefused, match="reason"):
         route(user, case, "close")
-    case = route(user, case, "close", reason="Nothing more is needed: the strategy discussion covers it.")
-    assert case.stage == Stage.CLOSED
+    with pytest.raises(CaseActionRefused, match="notification duty is still due"):
+        route(user, case, "close", reason="Nothing more is needed: the strategy discussion covers it.")
+    ofsted_told(user, case)
     assert open_clocks(case) == set()
+    case = route(user, case, "close", reason="Nothing more is needed: the strategy discussion covers it.")
+    assert case.stage == Stage.CLOSED_NOT_NOTIFIABLE
     row = CaseTransition.objects.filter(case=case, transition="close").get()
-    assert (row.from_stage, row.to_stage, row.actor_role) == ("not_notifiable", "closed", "business_unit")
+    assert (row.from_stage, row.to_stage, row.actor_role) == (
+        "not_notifiable",
+        "closed_not_notifiable",
+        "business_unit",
+    )
     assert row.unseal("reason") == "Nothing more is needed: the strategy discussion covers it."
     event = AuditEvent.objects.filter(verb="case.transition").latest("id")
     assert event.details["transition"] == "close"
     assert "strategy" not in str(event.details)
 
 
-def test_a_closed_case_is_reopened_by_the_business_unit_with_a_reason_and_its_clocks_apply_again(
-    submit: SubmitFunc, user: UserAs
+def test_a_closed_case_is_reopened_by_the_business_unit_with_a_reason_back_where_it_closed(
+    submit: SubmitFunc, user: UserAs, client_as: ClientAs
 ) -> None:
     case = not_notifiable(submit, user)
-    running = open_clocks(case)
+    ofsted_told(user, case)
     case = route(user, case, "close", reason="Nothing more is needed.")
     for email in ("prg.chair@example.org", "notifier@example.org", "independent.chair@example.org"):
         with pytest.raises(CaseActionRefused):
             route(user, case, "reopen", email=email, reason="New information.")
     with pytest.raises(CaseActionRefused, match="reason"):
         route(user, case, "reopen")
+    overview = client_as("business.unit@example.org").get(f"/cases/{case.reference}/").content.decode()
+    assert "Closed on 21 December 2026 by Bea Unwin (business unit)" in overview
+    assert "Reopen the case" in overview
+    ofsted = CaseClock.objects.get(case=case, clock_id="sos_ofsted_notification")
+    assert (ofsted.applicable, ofsted.met_on) == (True, date(2026, 12, 21))  # met before closing, it stays met
     case = route(user, case, "reopen", reason="The police shared new information about the injuries.")
-    assert case.stage == Stage.LEARNING_AND_ACTIONS
+    assert case.stage == Stage.NOT_NOTIFIABLE
+    # From there the new information can be assessed again.
+    assert route(user, case, "reassess", reason="The new information may meet the criteria.").stage == (
+        Stage.NOTIFICATION_ASSESSED
+    )
+    assert CaseClock.objects.get(case=case, clock_id="sos_ofsted_notification").met_on == date(2026, 12, 21)
+
+
+def test_a_withdrawn_case_s_clocks_stop_and_apply_again_when_it_is_reopened(user: UserAs) -> None:
+    case = the_case()  # the demo case at the rapid review: its meeting and returns clocks are running
+    running = open_clocks(case)
+    assert {"prg_meeting", "information_returns"} <= running
+    case = route(user, case, "withdraw", reason="Entered twice: the same incident is NVALE-2026-002.")
+    assert case.stage == Stage.WITHDRAWN
+    assert open_clocks(case) == set()
+    case = route(user, case, "reopen", reason="Withdrawn in error: it is a different incident.")
+    assert case.stage == Stage.REFERRAL_RECEIVED
     assert open_clocks(case) == running
 
 
@@ -137,6 +175,7 @@ def test_not_from_a_stage_that_has_no_such_way_out(submit: SubmitFunc, user: Use
 
 def test_closing_that_fails_at_its_audit_event_leaves_nothing_written(submit: SubmitFunc, user: UserAs) -> None:
     case = not_notifiable(submit, user)
+    ofsted_told(user, case)
     before = database_rows()
     with (
         mock.patch("cspr.cases.services.routing.audit_case", side_effect=WriteFailed("the audit trail is down")),

@@ -22,7 +22,7 @@ def test_the_demo_has_cases_at_several_stages(demo: dict[str, Partnership]) -> N
     cases = {case.reference: case for case in Case.objects.filter(partnership=demo["northvale"])}
     assert {reference: case.stage for reference, case in cases.items()} == {
         "NVALE-2026-001": "not_notifiable",
-        "NVALE-2026-002": "not_notifiable",
+        "NVALE-2026-002": "closed_not_notifiable",
         "NVALE-2026-003": "rapid_review",
         "NVALE-2026-004": "referral_received",
         "NVALE-2026-005": "notification_assessed",

@@ -99,6 +99,7 @@ CALENDAR = england_and_wales()
 
 # Every facts question answered "yes", apart from a disagreement (which needs a rationale) - enough for any guard.
 READY = CaseFacts(
+    statutory_duties_done=True,
     la_decision_recorded=True,
     la_notified_panel=True,
     discretionary_grounds=frozenset({"near_miss"}),

@@ -32,14 +32,14 @@ BU, PRG_CHAIR, EXEC, REVIEWER = Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.EXECUTI
 ALL_ROLES = frozenset(Role)
 
 # DESIGN §4, written out independently of the code: (stage, transition) → next stage.
-WITHDRAWABLE = set(Stage) - {S.CLOSED, S.CLOSED_CRITERIA_NOT_MET, S.WITHDRAWN, S.PUBLISHED}
+WITHDRAWABLE = set(Stage) - {S.CLOSED, S.CLOSED_NOT_NOTIFIABLE, S.CLOSED_CRITERIA_NOT_MET, S.WITHDRAWN, S.PUBLISHED}
 EDGES: dict[tuple[Stage, str], Stage] = {
     (S.REFERRAL_RECEIVED, "assess"): S.NOTIFICATION_ASSESSED,
     (S.NOTIFICATION_ASSESSED, "start_rapid_review"): S.RAPID_REVIEW,
     (S.NOTIFICATION_ASSESSED, "record_not_notifiable"): S.NOT_NOTIFIABLE,
     (S.NOT_NOTIFIABLE, "reassess"): S.NOTIFICATION_ASSESSED,
     (S.NOT_NOTIFIABLE, "choose_discretionary_review"): S.LOCAL_REVIEW,
-    (S.NOT_NOTIFIABLE, "close"): S.CLOSED,
+    (S.NOT_NOTIFIABLE, "close"): S.CLOSED_NOT_NOTIFIABLE,
     (S.RAPID_REVIEW, "record_prg_decision"): S.PRG_DECIDED,
     (S.RAPID_REVIEW, "close_criteria_not_met"): S.CLOSED_CRITERIA_NOT_MET,
     (S.PRG_DECIDED, "close_criteria_not_met"): S.CLOSED_CRITERIA_NOT_MET,
@@ -68,6 +68,7 @@ EDGES: dict[tuple[Stage, str], Stage] = {
     (S.NATIONAL_REVIEW, "start_learning_and_actions"): S.LEARNING_AND_ACTIONS,
     (S.LEARNING_AND_ACTIONS, "close"): S.CLOSED,
     (S.CLOSED, "reopen"): S.LEARNING_AND_ACTIONS,
+    (S.CLOSED_NOT_NOTIFIABLE, "reopen"): S.NOT_NOTIFIABLE,
     (S.CLOSED_CRITERIA_NOT_MET, "reopen"): S.RAPID_REVIEW,
     (S.WITHDRAWN, "reopen"): S.REFERRAL_RECEIVED,
     **{(stage, "withdraw"): S.WITHDRAWN for stage in WITHDRAWABLE},
@@ -252,6 +253,8 @@ GUARD_CASES = [
     (S.PUBLISHED, "end_publication_period", {"publication_period_ended": False}, lifecycle.PUBLICATION_PERIOD_RUNNING),
     (S.LEARNING_AND_ACTIONS, "close", {"all_actions_complete": False}, lifecycle.ACTIONS_OUTSTANDING),
     (S.NOT_NOTIFIABLE, "close", {"all_actions_complete": False}, lifecycle.ACTIONS_OUTSTANDING),
+    (S.NOT_NOTIFIABLE, "close", {"statutory_duties_done": False}, lifecycle.DUTIES_OUTSTANDING),
+    (S.LEARNING_AND_ACTIONS, "close", {"statutory_duties_done": False}, lifecycle.DUTIES_OUTSTANDING),
 ]
 
 

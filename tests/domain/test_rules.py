@@ -29,14 +29,24 @@ DOMAIN_DIR = CSPR_DIR / "domain"
 
 
 def test_the_closed_stages_are_those_only_reopening_leaves() -> None:
-    assert rules.closed_stages() == {Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET, Stage.WITHDRAWN}
+    assert rules.closed_stages() == {
+        Stage.CLOSED,
+        Stage.CLOSED_NOT_NOTIFIABLE,
+        Stage.CLOSED_CRITERIA_NOT_MET,
+        Stage.WITHDRAWN,
+    }
     assert rules.is_closed("withdrawn")
     assert not rules.is_closed(Stage.PUBLISHED)
 
 
 def test_the_stages_before_the_rapid_review_include_the_not_notifiable_branch() -> None:
     before = {stage for stage in Stage if rules.before_rapid_review(stage)}
-    assert before == {Stage.REFERRAL_RECEIVED, Stage.NOTIFICATION_ASSESSED, Stage.NOT_NOTIFIABLE}
+    assert before == {
+        Stage.REFERRAL_RECEIVED,
+        Stage.NOTIFICATION_ASSESSED,
+        Stage.NOT_NOTIFIABLE,
+        Stage.CLOSED_NOT_NOTIFIABLE,
+    }
 
 
 def test_may_answers_why_not_in_the_order_the_table_checks() -> None:
@@ -116,7 +126,16 @@ def test_open_for_and_reached_by_read_the_machine() -> None:
 
 # -- no second list ---------------------------------------------------------------------------------------------------
 
-_CLOSED_NAMES = {"closed", "closed_criteria_not_met", "withdrawn", "CLOSED", "CLOSED_CRITERIA_NOT_MET", "WITHDRAWN"}
+_CLOSED_NAMES = {
+    "closed",
+    "closed_not_notifiable",
+    "closed_criteria_not_met",
+    "withdrawn",
+    "CLOSED",
+    "CLOSED_NOT_NOTIFIABLE",
+    "CLOSED_CRITERIA_NOT_MET",
+    "WITHDRAWN",
+}
 
 
 def _literal_sets_of_closed_stages(path: Path) -> list[int]:
@@ -147,7 +166,7 @@ def test_no_module_outside_the_domain_lists_the_closed_stages() -> None:
 
 
 def test_no_template_lists_the_closed_stages() -> None:
-    pattern = re.compile(r"\"(closed|withdrawn|closed_criteria_not_met)\"")
+    pattern = re.compile(r"\"(closed|withdrawn|closed_not_notifiable|closed_criteria_not_met)\"")
     offending = {
         str(path.relative_to(CSPR_DIR))
         for path in (CSPR_DIR / "templates").rglob("*.html")

@@ -15,7 +15,16 @@ from cspr.cases.models import Case
 from cspr.kernel.errors import CaseActionRefused
 from cspr.rapid_reviews import services
 from cspr.rapid_reviews.models import LearningAction
-from tests.rapid_reviews.support import BU, CHAIR, REFERENCE, acting_as, at, the_case, to_prg_decided
+from tests.rapid_reviews.support import (
+    BU,
+    CHAIR,
+    REFERENCE,
+    acting_as,
+    at,
+    complete_record,
+    the_case,
+    to_prg_decided,
+)
 from tests.support import WriteFailed, database_rows, tables_changed
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +96,23 @@ def test_refused_with_a_clear_reason(changes: dict[str, Any], message: str) -> N
     assert LearningAction.objects.get(pk=action.pk).status == "open"
 
 
-def test_an_ended_action_stays_as_it_ended() -> None:
+def test_a_draft_records_actions_are_not_followed_until_the_prg_has_decided() -> None:
+    """While the record is a draft, saving its learning page rewrites its actions: an ending would be lost."""
+    case = the_case()
+    complete_record(case)
+    action = LearningAction.objects.get(case=case)
+    with pytest.raises(CaseActionRefused, match="agreed with the PRG's decision"):
+        resolve(case, action)
+    assert LearningAction.objects.get(pk=action.pk).status == "open"
+
+
+def test_an_ended_action_stays_as_it_ended_and_its_page_says_so(client_as: Any) -> None:
     case, action = decided()
     resolve(case, action)
     with pytest.raises(CaseActionRefused, match="already recorded as done"):
         resolve(case, action, outcome="closed", reason="Changed our minds.")
+    page = reverse("rapid_reviews:action", kwargs={"reference": REFERENCE, "action_id": action.pk})
+    assert client_as(BU).get(page).status_code == 302
 
 
 def test_recording_that_fails_at_its_audit_event_leaves_nothing_written() -> None:
@@ -116,6 +137,10 @@ def test_the_pages_list_the_actions_for_readers_and_let_the_business_unit_record
     assert chair.get(page).status_code == 403  # the URL policy refuses the role before the page is reached
     business_unit = client_as(BU)
     assert page in business_unit.get(listing).content.decode()
+    # The form posts back to its own page (it is not given an address of its own).
+    form = business_unit.get(page).content.decode()
+    assert '<form method="post" novalidate action=' not in form
+    assert "Brief health visitors on the neglect toolkit." in form
     # A closed outcome without a reason: the error, and what was typed kept.
     refused = business_unit.post(
         page, {"outcome": "closed", "resolved_on-day": "27", "resolved_on-month": "11", "resolved_on-year": "2026"}

@@ -117,7 +117,9 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
             "basis": due.basis.value,
             "sentence": due.sentence,
             "section": due.section,
-            "applicable": due.applicable,
+            # Closing stops the clocks still running; one already met stays as it was, met.
+            "applicable": due.applicable
+            or (situation.closed and clock is not None and clock.met_on is not None and clock.applicable),
             "provisional": due.provisional,
         }
         if clock is None:

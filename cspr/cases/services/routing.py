@@ -15,7 +15,7 @@ from django.db import transaction
 
 from cspr.cases import selectors
 from cspr.cases.facts import provided_facts
-from cspr.cases.models import Case, CaseTransition
+from cspr.cases.models import DUTY_CLOCKS, Case, CaseTransition
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import TEXTS
 from cspr.cases.services.transitions import makes_transitions
@@ -47,10 +47,15 @@ rest on a record an app keeps (the rapid review, the Panel's response) and are t
 def case_facts(*, case: Case, grounds: Iterable[str] = ()) -> CaseFacts:
     """The case's answers to the lifecycle's guards: its own records', and other apps' (:mod:`cspr.cases.facts`)."""
     decision = selectors.case_la_decision_state(case=case)
+    duty_clocks = {clock_id for clock_id in DUTY_CLOCKS.values() if clock_id}
     return CaseFacts(
         la_decision_recorded=decision.recorded,
         la_notified_panel=decision.notify_panel,
         discretionary_grounds=frozenset(grounds),
+        statutory_duties_done=not any(
+            clock.clock_id in duty_clocks and clock.applicable and clock.met_on is None
+            for clock in selectors.case_clock_rows(case=case)
+        ),
         **cast(dict[str, Any], provided_facts(case)),
     )
 

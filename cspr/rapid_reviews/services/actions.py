@@ -15,7 +15,7 @@ from cspr.domain.lifecycle import CLOSED_STAGES, Stage
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, not_future, now
-from cspr.rapid_reviews.models import LearningAction
+from cspr.rapid_reviews.models import LearningAction, PrgDecision
 from cspr.rapid_reviews.services.common import TEXTS, allowed, case_locked
 
 UNKNOWN_ACTION = "There is no such action on this case."
@@ -24,6 +24,10 @@ CASE_CLOSED = "The case is closed: reopen it to change its actions."
 OUTCOME_NEEDED = "Choose whether the action is done or closed without being done."
 CLOSED_REASON_NEEDED = "Say why the action is closed without being done."
 BEFORE_AGREED = "The date must be the same as or after the day the action was agreed."
+NOT_AGREED_YET = (
+    "The actions are agreed with the PRG's decision; until then they are part of the draft record. Record how an "
+    "action ended once the decision is recorded."
+)
 
 OUTCOMES = (LearningAction.Status.DONE, LearningAction.Status.CLOSED)
 
@@ -59,6 +63,10 @@ def learning_action_resolve(
         action = LearningAction.objects.select_for_update().filter(case=case, pk=action_id).first()
         if action is None:
             raise CaseActionRefused(UNKNOWN_ACTION)
+        # While the record is a draft its actions are rewritten with each save of the learning page (the record's
+        # service replaces them), so only an agreed action can be followed to its end.
+        if not PrgDecision.objects.filter(review_id=action.review_id).exists():
+            raise CaseActionRefused(NOT_AGREED_YET)
         if action.status != LearningAction.Status.OPEN:
             raise CaseActionRefused(ACTION_RESOLVED.format(status=action.get_status_display().lower()))
         if resolved_on < local_today(action.created_at):
