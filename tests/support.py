@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -130,6 +132,16 @@ def tables_changed(before: dict[str, list[tuple[str, ...]]], after: dict[str, li
 
 class WriteFailed(RuntimeError):
     """The failure a test injects into a service's write."""
+
+
+@contextmanager
+def leaves_nothing_written(failing: AbstractContextManager[Any]) -> Iterator[None]:
+    """The block must fail with :class:`WriteFailed`, injected by ``failing`` (a ``mock.patch`` of one step of the
+    write), and leave every table exactly as it was: the whole write was one transaction."""
+    before = database_rows()
+    with failing, pytest.raises(WriteFailed):
+        yield
+    assert tables_changed(before, database_rows()) == []
 
 
 def fails_after_call(real: Any, *, call: int = 1) -> Any:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from unittest import mock
 
-import pytest
-
 from cspr.messaging.services import message_queue
 from cspr.partnerships.models import Partnership
 from tests.cases.factories import notification_by_notifier
-from tests.support import WriteFailed, database_rows, fails_after_call, tables_changed
+from tests.support import fails_after_call, leaves_nothing_written
 
 
 def test_atomicity_a_notification_that_fails_at_its_first_message_leaves_no_case_clock_number_or_audit_event(
@@ -17,10 +15,7 @@ def test_atomicity_a_notification_that_fails_at_its_first_message_leaves_no_case
 ) -> None:
     """The outbox is the submission's last step: by then the case, its children, clocks, reference number and audit
     event are written, and one message queued. All of it goes."""
-    before = database_rows()
-    with (
-        mock.patch("cspr.kernel.kit.message_queue", side_effect=fails_after_call(message_queue)),
-        pytest.raises(WriteFailed),
+    with leaves_nothing_written(
+        mock.patch("cspr.kernel.kit.message_queue", side_effect=fails_after_call(message_queue))
     ):
         notification_by_notifier(demo["northvale"])
-    assert tables_changed(before, database_rows()) == []
