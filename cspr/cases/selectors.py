@@ -611,7 +611,9 @@ _AUDIT_TITLES: dict[str, str] = {
     "case.identifying_details_viewed": "Identifying details viewed",
     "case.linked": "Cases linked",
     "case.duplicate_dismissed": "Possible duplicate dismissed",
+    "rapid_review.action_resolved": "Learning action ended",
 }
+_ACTION_ENDINGS = {"done": "done", "closed": "closed without being done"}
 
 _TRANSITION_TITLES: dict[str, str] = {
     "assess": "{who} recorded the notification assessment",
@@ -622,6 +624,7 @@ _TRANSITION_TITLES: dict[str, str] = {
     "withdraw": "{who} withdrew the case",
     "reopen": "{who} reopened the case",
     "close": "{who} closed the case",
+    "start_learning_and_actions": "{who} moved the case to learning and actions",
 }
 
 
@@ -712,6 +715,10 @@ def case_timeline(*, case: Case, reveal: bool = False) -> list[TimelineEntry]:
             detail = f"{event.details.get('clock_id', '')} to {event.details.get('extended_to', '')}"
         elif event.verb == "case.identifying_details_viewed":
             detail = f"Purpose: {event.details.get('purpose_label', '')}"
+        elif event.verb == "rapid_review.action_resolved":
+            ending = _ACTION_ENDINGS.get(event.details.get("outcome", ""), "")
+            day = date.fromisoformat(str(event.details.get("resolved_on", "")))
+            detail = f"Action {event.details.get('action', '')}: {ending} on {day.day} {day:%B %Y}"
         # A link's other case is named only under "Linked cases", to those who may see it.
         entries.append(
             TimelineEntry(at=event.occurred_at, title=_AUDIT_TITLES[event.verb], by=_who(event.actor), detail=detail)

@@ -151,3 +151,6 @@ def test_the_pages_list_the_actions_for_readers_and_let_the_business_unit_record
     assert done.status_code == 302
     assert LearningAction.objects.get(pk=action.pk).status == "done"
     assert "Done" in business_unit.get(listing).content.decode()
+    history = business_unit.get(reverse("cases:history", kwargs={"reference": REFERENCE})).content.decode()
+    assert "Learning action ended" in history
+    assert "Action 1: done on 27 November 2026" in history
