@@ -73,11 +73,17 @@ class LaDecisionForm(forms.Form):
 class RouteForm(forms.Form):
     reason = reason_field("Reason", required=False)
 
-    def __init__(self, *args: Any, reason_required: bool, grounds: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reason_required: bool, grounds: bool, action: str = "", **kwargs: Any) -> None:
+        """``action`` is the move as it reads in a sentence ("close the case"), for the reason's label and error."""
         super().__init__(*args, **kwargs)
+        if action:
+            self.fields["reason"].label = f"Why {action}?" + ("" if reason_required else " (optional)")
+            self.fields["reason"].help_text = "It is kept with the case's history; write it for the people who read it."
         if reason_required:
             self.fields["reason"].required = True
-            self.fields["reason"].error_messages["required"] = "Enter the reason"
+            self.fields["reason"].error_messages["required"] = (
+                f"Enter the reason to {action}" if action else "Enter the reason"
+            )
         if grounds:
             self.fields["grounds"] = forms.MultipleChoiceField(
                 label="Grounds for a discretionary review (§5.6)",

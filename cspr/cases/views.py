@@ -236,7 +236,7 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
     return case_form_page(
         request,
         case,
-        RouteForm(posted(request), reason_required=rule.reason_required, grounds=grounds),
+        RouteForm(posted(request), reason_required=rule.reason_required, grounds=grounds, action=rule.action),
         act=calls(services.case_route, "reason", "grounds", case=case, transition=transition),
         done=lambda moved: f"{rule.label}: done. The case is now “{moved.stage_label}”.",
         template="cases/route.html",

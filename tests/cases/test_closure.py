@@ -209,3 +209,21 @@ def test_after_no_further_review_the_case_closes_through_learning_once_every_act
     case = route(user, case, "reopen", reason="A new action is needed after the inquest.")
     assert case.stage == Stage.LEARNING_AND_ACTIONS
     assert set(LearningAction.objects.filter(case=case).values_list("status", flat=True)) == {"done"}
+
+
+def test_the_close_page_asks_why_and_says_what_is_missing(
+    submit: SubmitFunc, user: UserAs, client_as: ClientAs
+) -> None:
+    case = not_notifiable(submit, user)
+    ofsted_told(user, case)
+    client = client_as("business.unit@example.org")
+    page = f"/cases/{case.reference}/route/close/"
+    shown = client.get(page).content.decode()
+    assert "Why close the case?" in shown
+    assert "“Closed: not notifiable”" in shown
+    refused = client.post(page, {"reason": "   "})
+    assert refused.status_code == 400
+    assert "Enter the reason to close the case" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).stage == Stage.NOT_NOTIFIABLE
+    done = client.post(page, {"reason": "Nothing further for the partnership."}, follow=True)
+    assert "Close the case: done. The case is now “Closed: not notifiable”." in done.content.decode()
