@@ -413,6 +413,29 @@ class CaseClocksOut(Schema):
     clocks: list[ClockOut]
 
 
+class ParallelProcessOut(Schema):
+    kind: str = Field(
+        description="criminal_investigation, criminal_trial, coroners_inquest, child_death_jar, child_death_cdop, "
+        "domestic_homicide_review, safeguarding_adult_review, mappa_review, mental_health_investigation, "
+        "family_court, civil_proceedings, regulatory or other."
+    )
+    kind_label: str
+    status: str = Field(description="expected, active, paused or concluded.")
+    status_label: str
+    next_hearing_on: date | None
+    expected_end_on: date | None
+    concluded_on: date | None
+
+
+class CaseParallelProcessesOut(Schema):
+    reference: str
+    parallel_processes: list[ParallelProcessOut] = Field(
+        description="The case's register of parallel processes (procedure §8.8, §9), in the order they were added. "
+        "Kind, status and key dates only: contacts, restrictions' terms and notes may name people and are never "
+        "included."
+    )
+
+
 class InformationRequestOut(Schema):
     organisation: str = Field(description="The organisation asked for information (procedure §4.1).")
     status: str = Field(description="not_started, in_progress, awaiting_sign_off, submitted or not_involved.")

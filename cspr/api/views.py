@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +30,7 @@ from cspr.api.schemas import (
     CaseInformationRequestsOut,
     CaseListOut,
     CaseListQuery,
+    CaseParallelProcessesOut,
     ErrorOut,
     IndexOut,
     NotificationCreatedOut,
@@ -43,6 +44,7 @@ from cspr.calendars.selectors import partnership_preset
 from cspr.cases.models import Case
 from cspr.cases.notification import validate_notification
 from cspr.cases.selectors import case_clocks, case_get, cases_search
+from cspr.cases.selectors_processes import case_process_facts
 from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import acting_for
@@ -358,6 +360,25 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
             "today": today,
             "preset": case.preset,
             "clocks": presenters.clocks(preset=preset, rows=rows),
+        },
+    )
+
+
+@_case_read(
+    "/parallel-processes",
+    CaseParallelProcessesOut,
+    url_name="case-parallel-processes",
+    operation_id="getCaseParallelProcesses",
+    summary="The case's register of parallel processes: kind, status and key dates",
+    description="No free text: contacts, the terms of reporting restrictions or court orders and notes are left out.",
+)
+def case_parallel_processes_view(request: HttpRequest, reference: str = Reference) -> Any:
+    case = _visible_case(request, reference, rule="cases.view_parallel_processes")
+    return Status(
+        200,
+        {
+            "reference": case.reference,
+            "parallel_processes": [asdict(row) for row in case_process_facts(case=case)],
         },
     )
 

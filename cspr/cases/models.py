@@ -433,3 +433,6 @@ class ClockReminder(models.Model):
 
 # Notification drafts live in their own module, owned by the notification form (issue 5 contract).
 from cspr.cases.models_drafts import NotificationDraft  # noqa: E402, F401
+
+# The register of parallel processes (procedure §8.8, §9) lives in its own module.
+from cspr.cases.models_processes import LiaisonEntry, ParallelProcess  # noqa: E402, F401

@@ -11,7 +11,9 @@ import rules
 from cspr.cases import selectors
 from cspr.cases.models import DUTY_CLOCKS, Case, Child, DutyKind
 from cspr.cases.notification import ABUSE_CHOICES, LOCATION_CHOICES, NATURE_CHOICES, RELATIONSHIP_CHOICES
+from cspr.cases.selectors_processes import ProcessRow, case_processes
 from cspr.cases.services import ROUTES, case_facts
+from cspr.core.policy import URL_POLICY
 from cspr.domain.clocks import ClockStatus
 from cspr.domain.criteria import DutyKind as AssessedDuty
 from cspr.domain.lifecycle import STAGES, Stage, transition_options
@@ -77,10 +79,20 @@ CASE_TABS = (
     ("cases:record", "Notification and decisions"),
     ("cases:history", "History"),
     ("cases:documents", "Documents and links"),
+    ("cases:processes", "Parallel processes"),
 )
 
 
-def case_header(*, case: Case, current: str, url: Any) -> CaseHeader:
+def _may_open(scope: Scope | None, case: Case, name: str) -> bool:
+    """Whether the URL policy lets this person open the case's page ``name`` (every page, when no scope is given)."""
+    policy = URL_POLICY.get(name)
+    if scope is None or policy is None:
+        return True
+    return policy.allows(authenticated=True, is_superuser=False, roles_here=scope.roles_in(case.partnership_id))
+
+
+def case_header(*, case: Case, current: str, url: Any, scope: Scope | None = None) -> CaseHeader:
+    """The stage in words and the links to the case's pages; with ``scope``, only the pages this person may open."""
     stage = Stage(case.stage)
     description = STAGES[stage].description
     if stage is Stage.NOTIFICATION_ASSESSED and not selectors.case_la_decision_state(case=case).recorded:
@@ -89,7 +101,9 @@ def case_header(*, case: Case, current: str, url: Any) -> CaseHeader:
         stage_description=description,
         next_steps=STAGES[stage].next_steps,
         tabs=tuple(
-            CaseTab(label, url(name, reference=case.reference), current=name == current) for name, label in CASE_TABS
+            CaseTab(label, url(name, reference=case.reference), current=name == current)
+            for name, label in CASE_TABS
+            if _may_open(scope, case, name)
         ),
     )
 
@@ -205,7 +219,7 @@ def case_overview(*, case: Case, scope: Scope, today: date, url: Any) -> CaseOve
     can_link = rules.test_rule("cases.link_cases", scope, case)
     return CaseOverview(
         case=case,
-        header=case_header(case=case, current="cases:detail", url=url),
+        header=case_header(case=case, current="cases:detail", url=url, scope=scope),
         summary=summary,
         path=selectors.case_path(case=case),
         clocks=[clock for clock in all_clocks if clock.status is not ClockStatus.NOT_APPLICABLE],
@@ -298,7 +312,7 @@ def case_record_page(*, case: Case, scope: Scope, url: Any) -> CaseRecordPage:
         )
     return CaseRecordPage(
         case=case,
-        header=case_header(case=case, current="cases:record", url=url),
+        header=case_header(case=case, current="cases:record", url=url, scope=scope),
         assessment=assessment,
         duties=duties,
         la_decisions=selectors.case_la_decisions(case=case, reveal=reveal),
@@ -310,7 +324,7 @@ def case_record_page(*, case: Case, scope: Scope, url: Any) -> CaseRecordPage:
 def case_history_page(*, case: Case, scope: Scope, url: Any) -> CaseHistoryPage:
     return CaseHistoryPage(
         case=case,
-        header=case_header(case=case, current="cases:history", url=url),
+        header=case_header(case=case, current="cases:history", url=url, scope=scope),
         timeline=selectors.case_timeline(case=case, reveal=_reveal(case, scope)),
     )
 
@@ -318,7 +332,7 @@ def case_history_page(*, case: Case, scope: Scope, url: Any) -> CaseHistoryPage:
 def case_documents_page(*, case: Case, scope: Scope, url: Any) -> CaseDocumentsPage:
     return CaseDocumentsPage(
         case=case,
-        header=case_header(case=case, current="cases:documents", url=url),
+        header=case_header(case=case, current="cases:documents", url=url, scope=scope),
         documents=selectors.case_documents(case=case, reveal=_reveal(case, scope)),
         links=[link for link in selectors.case_links(case=case, scope=scope) if link.kind != "possible_duplicate"],
         can_download=rules.test_rule("cases.download_document", scope, case),
@@ -352,3 +366,23 @@ def duty_kinds_for(case: Case, clocks: list[selectors.ClockRow]) -> list[tuple[s
         if clock_id is None or clock_id in open_clocks:
             kinds.append((kind, label))
     return kinds
+
+
+@dataclass
+class CaseProcessesPage:
+    """The register of the case's parallel processes (§8.8, §9), the words for a reader allowed them."""
+
+    case: Case
+    header: CaseHeader
+    processes: list[ProcessRow]
+    can_record: bool
+
+
+def case_processes_page(*, case: Case, scope: Scope, url: Any) -> CaseProcessesPage:
+    reveal = _reveal(case, scope)
+    return CaseProcessesPage(
+        case=case,
+        header=case_header(case=case, current="cases:processes", url=url, scope=scope),
+        processes=case_processes(case=case, reveal=reveal),
+        can_record=rules.test_rule("cases.record_parallel_processes", scope, case),
+    )

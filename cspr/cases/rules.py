@@ -24,6 +24,8 @@ from cspr.core.policy import (
     EXTENSION_RECORDERS,
     FREE_TEXT_READERS,
     IDENTIFYING_VIEWERS,
+    PROCESS_READERS,
+    PROCESS_RECORDERS,
 )
 from cspr.domain.roles import Role
 from cspr.partnerships.models import Organisation, OrganisationType
@@ -97,6 +99,8 @@ ROLES: dict[str, frozenset[Role]] = {
     "cases.read_free_text": FREE_TEXT_READERS,
     "cases.download_document": DOCUMENT_READERS,
     "cases.link_cases": CASE_LINKERS,
+    "cases.view_parallel_processes": PROCESS_READERS,
+    "cases.record_parallel_processes": PROCESS_RECORDERS,
 }
 """The rules that need only a role on a case the person sees, and the roles each is open to (the services record
 the membership of the first one held, in ``Role``'s order)."""

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.cases import presenters, selectors, services
+from cspr.cases import selectors_processes as process_selectors
 from cspr.cases.forms import (
     CaseFilterForm,
     DocumentForm,
@@ -32,12 +33,13 @@ from cspr.cases.forms import (
     LinkForm,
     RouteForm,
 )
+from cspr.cases.forms_processes import PROCESS_FIELDS, LiaisonForm, ProcessForm
 from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
 from cspr.cases.pages import case_form_page, case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files
+from cspr.core.form_views import calls, posted, posted_files, refusal_to_form
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -46,6 +48,7 @@ from cspr.core.shared_forms import uploaded_to
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
+from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
@@ -357,3 +360,107 @@ def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpRes
         return _refuse_case(request, "no such possible duplicate on this case")
     messages.success(request, "The possible duplicate is dismissed")
     return redirect("cases:detail", reference=case.reference)
+
+
+# -- the register of parallel processes (§8.8, §9) --------------------------------------------------------------------
+
+PROCESSES = f"{CASE}parallel-processes/"
+
+
+def _processes_url(case: Case) -> str:
+    return _url("cases:processes", reference=case.reference)
+
+
+@routes.page(PROCESSES, name="processes")
+@case_page("cases.view_parallel_processes", refusal="may not see the parallel processes", read_only=True)
+def processes(request: HttpRequest, case: Case) -> HttpResponse:
+    page = presenters.case_processes_page(case=case, scope=_scope(request), url=_url)
+    return render(request, "cases/processes.html", {"page": page, "case": case})
+
+
+@routes.page(f"{PROCESSES}add/", name="process-add")
+@require_http_methods(["GET", "POST"])
+@case_page("cases.record_parallel_processes", refusal="may not record parallel processes")
+def process_add(request: HttpRequest, case: Case) -> HttpResponse:
+    return case_form_page(
+        request,
+        case,
+        ProcessForm(posted(request), today=timezone.localdate(), initial={"effect": "none", "restricted": "no"}),
+        act=calls(services.parallel_process_add, *PROCESS_FIELDS, case=case),
+        done="The process is added to the register",
+        then=_processes_url(case),
+        template="cases/process_form.html",
+        context={"back": _processes_url(case), "back_text": "Back to the parallel processes"},
+    )
+
+
+@routes.page(f"{PROCESSES}<int:process_id>/", name="process-change")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@case_page("cases.record_parallel_processes", refusal="may not record parallel processes")
+def process_change(request: HttpRequest, case: Case, process_id: int) -> HttpResponse:
+    """Change a process; a save made from an older version is refused (409) and shows what is saved now."""
+    process = process_selectors.case_process_get(case=case, process_id=process_id)
+    if process is None:
+        return _refuse_case(request, "no such parallel process on this case")
+    saved = process_selectors.process_answers_revealed(process)
+    form = ProcessForm(posted(request), today=timezone.localdate(), initial=saved)
+    stale: StaleEdit | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parallel_process_change(
+                acting=acting_from_request(request),
+                case=case,
+                process_id=process.pk,
+                opened_version=opened_version(request.POST.get(OPENED_VERSION)),
+                **{name: form.cleaned_data[name] for name in PROCESS_FIELDS},
+            )
+        except StaleEdit as refused:
+            stale = refused
+            form.add_error(None, refused.message)
+        except CaseActionRefused as error:
+            refusal_to_form(form, error)
+        else:
+            messages.success(request, "The process is saved")
+            return redirect(_processes_url(case))
+    texts = {name: str(field.label) for name, field in form.fields.items() if name in process_selectors.PROCESS_TEXTS}
+    context = {
+        "case": case,
+        "form": form,
+        "process": process,
+        "back": _processes_url(case),
+        "back_text": "Back to the parallel processes",
+        # The version shown; after a refused stale save, the version now saved, so the merged answers can be saved.
+        "opened_version": services.process_stamp(process).version,
+        "stale": stale,
+        "saved_beside": saved_beside_typed(
+            labels=texts,
+            saved={name: str(saved.get(name) or "") for name in texts},
+            typed={name: str(request.POST.get(name, "")) for name in texts},
+        )
+        if stale
+        else [],
+    }
+    status = 409 if stale else 400 if request.method == "POST" else 200
+    return render(request, "cases/process_form.html", context, status=status)
+
+
+@routes.page(f"{PROCESSES}<int:process_id>/liaison/", name="process-liaison")
+@require_http_methods(["GET", "POST"])
+@case_page("cases.record_parallel_processes", refusal="may not record parallel processes")
+def process_liaison(request: HttpRequest, case: Case, process_id: int) -> HttpResponse:
+    process = process_selectors.case_process_get(case=case, process_id=process_id)
+    if process is None:
+        return _refuse_case(request, "no such parallel process on this case")
+    return case_form_page(
+        request,
+        case,
+        LiaisonForm(posted(request), today=timezone.localdate()),
+        act=calls(
+            services.parallel_process_liaison_record, "held_on", "with_whom", "agreed", case=case, process_id=process.pk
+        ),
+        done="The liaison is recorded",
+        then=_processes_url(case),
+        template="cases/process_liaison.html",
+        context={"process": process, "back": _processes_url(case), "back_text": "Back to the parallel processes"},
+    )

@@ -87,6 +87,11 @@ DUTY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER})
 EXTENSION_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 DOCUMENT_UPLOADERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR})
 CASE_LINKERS = frozenset({Role.BUSINESS_UNIT})
+# The register of parallel processes (§8.8, §9): read by the roles that work the case, kept by the business unit.
+PROCESS_READERS = frozenset(
+    {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.INDEPENDENT_CHAIR, Role.EXECUTIVE_MEMBER}
+)
+PROCESS_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 # "Report a serious incident" (cspr.intake.views): the roles that act for an agency. The view then needs an
 # organisation in the partnership: a local authority's notifier notifies, anyone else refers (§3.8).
 INCIDENT_REPORTERS = frozenset(
@@ -204,6 +209,10 @@ URL_POLICY: dict[str, Policy] = {
     "cases:document-upload": members(*DOCUMENT_UPLOADERS),
     "cases:link": members(*CASE_LINKERS),
     "cases:duplicate-dismiss": members(*CASE_LINKERS),
+    "cases:processes": members(*PROCESS_READERS),
+    "cases:process-add": members(*PROCESS_RECORDERS),
+    "cases:process-change": members(*PROCESS_RECORDERS),
+    "cases:process-liaison": members(*PROCESS_RECORDERS),
     # Report a serious incident (drafts are the owner's own: anybody else's is a 404).
     "notify:start": members(*INCIDENT_REPORTERS),
     "notify:new": members(*INCIDENT_REPORTERS),
@@ -277,6 +286,7 @@ URL_POLICY: dict[str, Policy] = {
     "api:case-list": api_tokens(*CASE_READERS),
     "api:case-detail": api_tokens(*CASE_READERS),
     "api:case-clocks": api_tokens(*CASE_READERS),
+    "api:case-parallel-processes": api_tokens(*PROCESS_READERS),
     "api:case-rapid-review": api_tokens(*RAPID_REVIEW_READERS),
     "api:case-information-requests": api_tokens(*RETURN_READERS),
 }

@@ -22,7 +22,13 @@ from zoneinfo import ZoneInfo
 from cspr.accounts.models import User
 from cspr.cases.models import Case, DutyKind
 from cspr.cases.notification import NotificationData
-from cspr.cases.services import case_route, duty_record, la_decision_record, notification_submit
+from cspr.cases.services import (
+    case_route,
+    duty_record,
+    la_decision_record,
+    notification_submit,
+    parallel_process_add,
+)
 from cspr.kernel.acting import Acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
@@ -99,6 +105,43 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Process:
+    """The business unit adds a parallel process to the case's register (§9) at ``at``."""
+
+    kind: str
+    status: str
+    at: datetime
+    lead_organisation: str = ""
+    contact: str = ""
+    next_hearing_on: date | None = None
+    expected_end_on: date | None = None
+    restricted: bool = False
+    restriction_terms: str = ""
+    effect: str = "none"
+    notes: str = ""
+
+    def take(self, case: Case) -> None:
+        parallel_process_add(
+            acting=_acting(BUSINESS_UNIT),
+            case=case,
+            kind=self.kind,
+            status=self.status,
+            lead_organisation=self.lead_organisation,
+            contact=self.contact,
+            next_hearing_on=self.next_hearing_on,
+            expected_end_on=self.expected_end_on,
+            restricted=self.restricted,
+            restriction_terms=self.restriction_terms,
+            effect=self.effect,
+            notes=self.notes,
+            at=self.at,
+        )
+
+
+Step = LaDecision | Duty | Route | Process
+
+
+@dataclass(frozen=True)
 class DemoCase:
     """One demo case: who submits it and when, what it says, and what is done on it afterwards, in order."""
 
@@ -106,7 +149,7 @@ class DemoCase:
     submitted_at: datetime
     notification: NotificationData
     referral: bool = False
-    steps: tuple[LaDecision | Duty | Route, ...] = ()
+    steps: tuple[Step, ...] = ()
 
     def seed(self, partnership: Partnership) -> Case:
         case = notification_submit(
@@ -125,7 +168,7 @@ class DemoDataError(ValueError):
     """The demo data file says something the dataclasses cannot hold; the message names the file and the value."""
 
 
-STEPS: dict[str, type[LaDecision | Duty | Route]] = {"la_decision": LaDecision, "duty": Duty, "route": Route}
+STEPS: dict[str, type[Step]] = {"la_decision": LaDecision, "duty": Duty, "route": Route, "process": Process}
 """What each step of a case is called in the data file (its ``step`` key)."""
 
 
@@ -178,7 +221,7 @@ def _value(kind: Any, value: Any, where: str) -> Any:
     raise DemoDataError(f"{where}: expected {getattr(kind, '__name__', kind)}, found {value!r}")
 
 
-def _step(values: Any, where: str) -> LaDecision | Duty | Route:
+def _step(values: Any, where: str) -> Step:
     """A step of a case, the dataclass named by its ``step`` key."""
     name = values.get("step") if isinstance(values, Mapping) else None
     if name not in STEPS:

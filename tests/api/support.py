@@ -19,7 +19,13 @@ from tests.cases.support import unidentified_child_notification
 
 API_POST_ONLY = frozenset({"api:notification-create"})
 API_CASE_PAGES = frozenset(
-    {"api:case-detail", "api:case-clocks", "api:case-information-requests", "api:case-rapid-review"}
+    {
+        "api:case-detail",
+        "api:case-clocks",
+        "api:case-information-requests",
+        "api:case-rapid-review",
+        "api:case-parallel-processes",
+    }
 )
 
 

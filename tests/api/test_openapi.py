@@ -18,6 +18,7 @@ ENDPOINTS = {
     ("/api/v1/cases/{reference}/clocks", "get"),
     ("/api/v1/cases/{reference}/information-requests", "get"),
     ("/api/v1/cases/{reference}/rapid-review", "get"),
+    ("/api/v1/cases/{reference}/parallel-processes", "get"),
 }
 
 

@@ -15,7 +15,7 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseLink
 from cspr.cases.notification import ChildData, NotificationData
-from cspr.cases.services import document_attach
+from cspr.cases.services import document_attach, parallel_process_add
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.scoping import acting_for
 
@@ -85,6 +85,10 @@ CASE_PAGES = frozenset(
         "cases:document-download",
         "cases:link",
         "cases:duplicate-dismiss",
+        "cases:processes",
+        "cases:process-add",
+        "cases:process-change",
+        "cases:process-liaison",
     }
 )
 CASE_POST_ONLY = frozenset({"cases:duplicate-dismiss"})
@@ -117,4 +121,12 @@ def case_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
             case=fresh, kind=CaseLink.Kind.POSSIBLE_DUPLICATE, other_case=other, created_at=timezone.now()
         )
         return {"reference": fresh.reference, "link_id": link.id}
+    if name in {"cases:process-change", "cases:process-liaison"}:
+        process = parallel_process_add(
+            acting=acting_for(User.objects.get(email="business.unit@example.org")),
+            case=fresh,
+            kind="criminal_investigation",
+            status="active",
+        )
+        return {"reference": fresh.reference, "process_id": process.pk}
     return {"reference": fresh.reference}

@@ -55,7 +55,7 @@ def test_the_data_file_holds_the_five_demo_cases_in_order() -> None:
     ]
     assert cases[0].submitted_at == datetime(2026, 10, 5, 10, tzinfo=ZoneInfo("Europe/London"))
     assert cases[3].notification.notifier_phone == "01632 960 001"  # from the file's notification defaults
-    assert [type(step).__name__ for step in cases[2].steps] == ["LaDecision", "Duty", "Duty", "Route"]
+    assert [type(step).__name__ for step in cases[2].steps] == ["LaDecision", "Duty", "Duty", "Route", "Process"]
     assert cases[2].steps[1] == Duty(
         "notifier@example.org", DutyKind.PANEL_NOTIFIED, date(2026, 11, 16), panel_reference="CSPRP-DEMO-0412"
     )

@@ -15,6 +15,7 @@ The services live in modules by subject; everything public is imported here, so 
 * :mod:`.documents` — a case's documents kept and opened;
 * :mod:`.identifying` — identifying details shown for a purpose, and re-sealed under the newest key;
 * :mod:`.links` — links between cases and possible duplicates;
+* :mod:`.processes` — the register of parallel processes and the liaison with them;
 * :mod:`.common` — what they share (the free-text table, the rule check, the membership that allows an action).
 """
 
@@ -73,6 +74,12 @@ from cspr.cases.services.notification import (
     notification_submit,
     reference_allocate,
     submitting_grant,
+)
+from cspr.cases.services.processes import (
+    parallel_process_add,
+    parallel_process_change,
+    parallel_process_liaison_record,
+    process_stamp,
 )
 from cspr.cases.services.routing import ROUTES, UNKNOWN_ROUTE, case_advance, case_facts, case_route
 from cspr.cases.services.transitions import TRANSITION_SERVICES, makes_transitions
@@ -137,6 +144,10 @@ __all__ = [
     "la_decision_record",
     "makes_transitions",
     "notification_submit",
+    "parallel_process_add",
+    "parallel_process_change",
+    "parallel_process_liaison_record",
+    "process_stamp",
     "reference_allocate",
     "submitting_grant",
 ]

@@ -16,6 +16,7 @@ from cspr.cases.notification import NotificationData, normalise_nhs_number, vali
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import la_notifier_grant, referring_grant
 from cspr.cases.services.links import link_create
+from cspr.cases.services.processes import processes_from_notification
 from cspr.domain.criteria import AbuseOrNeglect, IncidentNature, assess_incident
 from cspr.domain.lifecycle import Stage
 from cspr.domain.roles import Role
@@ -171,11 +172,13 @@ def notification_submit(
             assessment=_assessment(data, partnership.preset),
         )
         case.seal_list("agencies_involved", [normalise(item) for item in data.agencies_involved if normalise(item)])
-        case.seal_list("parallel_processes", [normalise(item) for item in data.parallel_processes if normalise(item)])
+        named_processes = [normalise(item) for item in data.parallel_processes if normalise(item)]
+        case.seal_list("parallel_processes", named_processes)
         for name in ("incident_place", "what_is_known", "serious_harm_description", "case_outline", "media_details"):
             case.seal(name, normalise(getattr(data, name)))
         case.save(force_insert=True)
         _involved_organisations_set(case=case, named=data.agencies_involved)
+        processes_from_notification(case=case, acting=acting, at=submitted_at, named=named_processes)
         children = _children_create(case=case, data=data)
         _household_create(case=case, data=data)
         try:
