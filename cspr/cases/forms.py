@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.cases.models import DutyKind
+from cspr.cases.models import DutyKind, FamilyTold
 from cspr.cases.services import IDENTIFYING_PURPOSES
 from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, past_clock_date, radio_field, reason_field
 from cspr.core.shared_forms import PurposeForm, TitledUploadForm
@@ -161,3 +161,47 @@ class LinkForm(forms.Form):
         error_messages={"required": "Enter the reference of the case to link"},
     )
     note = FreeTextField(label="Note (optional)", limit=text.NOTE, required=False, textarea=True, rows=3)
+
+
+class FamilyToldForm(forms.Form):
+    """Who told the family the decision and its reasons, when, how and what they were told (§5.3, §8.6)."""
+
+    method = radio_field(
+        "How were they told?", FamilyTold.Method.choices, required_message="Choose how the family was told"
+    )
+    method_other = FreeTextField(
+        label="If other, how", subject="How they were told", limit=text.ONE_LINE, required=False
+    )
+    told_by = FreeTextField(
+        label="Who told them",
+        help_text="The professional's name and role.",
+        limit=text.ONE_LINE,
+        error_messages={"required": "Enter who told the family"},
+    )
+    what_was_said = reason_field(
+        "What they were told about the decision and its reasons",
+        rows=5,
+        required_message="Enter what the family was told",
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["told_on"] = past_clock_date("Date they were told", today)
+        self.order_fields(["told_on", "method", "method_other", "told_by", "what_was_said"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("method") == FamilyTold.Method.OTHER and not cleaned.get("method_other"):
+            self.add_error("method_other", "Say how the family was told")
+        return cleaned
+
+
+class FamilyNotYetToldForm(forms.Form):
+    """Why the family has not been told the decision yet."""
+
+    reason = reason_field(
+        "Why the family has not been told yet",
+        help_text="For example, the police asked to wait while a criminal investigation goes on. Say when it will "
+        "be looked at again.",
+        required_message="Enter why the family has not been told yet",
+    )

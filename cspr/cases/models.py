@@ -354,6 +354,79 @@ class DutyRecord(SealedRecord):
         return f"{self.case}: {self.get_kind_display()} on {self.done_on}"
 
 
+class FamilyDecision(models.TextChoices):
+    """The decision or moment the family is told about (§5.3, §8.6)."""
+
+    NOT_NOTIFIABLE = "not_notifiable", "The decision not to notify the Panel (not notifiable)"
+    CRITERIA_NOT_MET = "criteria_not_met", "The case does not meet the criteria for a review"
+    PRG_DECISION = "prg_decision", "The rapid review's recommendation"
+    NO_FURTHER_REVIEW = "no_further_review", "No further review"
+    LOCAL_REVIEW = "local_review", "A local review will be held"
+    NATIONAL_REVIEW = "national_review", "The Panel will hold a national review"
+    CLOSURE = "closure", "The case is closed"
+    OTHER = "other", "Another decision"
+
+
+FAMILY_MOMENTS: dict[str, FamilyDecision] = {
+    Stage.NOT_NOTIFIABLE: FamilyDecision.NOT_NOTIFIABLE,
+    Stage.CLOSED_CRITERIA_NOT_MET: FamilyDecision.CRITERIA_NOT_MET,
+    Stage.PRG_DECIDED: FamilyDecision.PRG_DECISION,
+    Stage.NO_FURTHER_REVIEW: FamilyDecision.NO_FURTHER_REVIEW,
+    Stage.LOCAL_REVIEW: FamilyDecision.LOCAL_REVIEW,
+    Stage.NATIONAL_REVIEW: FamilyDecision.NATIONAL_REVIEW,
+    Stage.CLOSED: FamilyDecision.CLOSURE,
+    Stage.CLOSED_NOT_NOTIFIABLE: FamilyDecision.CLOSURE,
+}
+"""The stages whose arrival is a decision the family may be told about, and what it is called. Every one but the
+PRG's recommendation (which the Panel's answer follows) must be told: until it is, the case shows the family as still
+to be told (``FAMILY_MUST_HEAR``)."""
+
+FAMILY_MUST_HEAR = frozenset(stage for stage in FAMILY_MOMENTS if stage != Stage.PRG_DECIDED)
+
+
+class FamilyTold(SealedRecord):
+    """Who told the family a decision on the case and its reasons, when, how and what they were told (§5.3, §8.6):
+    one row each time, whichever path the case took."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        LETTER = "letter", "Letter"
+        PHONE = "phone", "Phone"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="family_told")
+    decision = models.CharField(max_length=30, choices=FamilyDecision.choices)
+    told_on = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    method_other_sealed = sealed_text("How, when the method is 'other' (sealed).")
+    # A professional named in their working role: in clear, as the notifier and the LA officer are (ADR 0009).
+    told_by = models.CharField(max_length=200, help_text="The professional who told them, and their role.")
+    what_was_said_sealed = sealed_text("What the family was told about the decision and its reasons (sealed).")
+
+    class Meta(SealedRecord.Meta):
+        verbose_name = "family told"
+        verbose_name_plural = "family told"
+
+    def __str__(self) -> str:
+        return f"{self.case}: the family told on {self.told_on}"
+
+
+class FamilyNotYetTold(SealedRecord):
+    """Why the family has not been told a decision yet (for example, the police asked to wait during a criminal
+    investigation). Superseded by a :class:`FamilyTold` recorded after it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="family_not_yet_told")
+    decision = models.CharField(max_length=30, choices=FamilyDecision.choices)
+    reason_sealed = sealed_text("Why the family has not been told yet (sealed).")
+
+    class Meta(SealedRecord.Meta):
+        verbose_name = "family not yet told"
+        verbose_name_plural = "family not yet told"
+
+    def __str__(self) -> str:
+        return f"{self.case}: the family not told yet"
+
+
 class CaseDocument(StoredFileRow):
     """A file about the case: kept by the file store (``stored_file``: its title, name, kind, size, checksum, who
     uploaded it and when, the contents encrypted at rest; ADR 0016) and served only through a permission check.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -127,6 +127,8 @@ class CaseOverview:
     can_link: bool
     can_see_identifying: bool
     closed: selectors.ClosedNote | None = None
+    # The decision the family is still to be told, if any (no words: those are on the record page).
+    family_to_tell: selectors.FamilyToTell | None = None
 
 
 @dataclass
@@ -140,6 +142,7 @@ class CaseRecordPage:
     la_decisions: list[Any]
     parallel_processes: list[str]
     organisations: list[tuple[str, str]]
+    family: list[selectors.FamilyRecordView] = field(default_factory=list)
 
 
 @dataclass
@@ -233,6 +236,7 @@ def case_overview(*, case: Case, scope: Scope, today: date, url: Any) -> CaseOve
         can_link=can_link,
         can_see_identifying=rules.test_rule("cases.view_identifying_details", scope, case),
         closed=selectors.case_closed_note(case=case),
+        family_to_tell=selectors.case_family_to_tell(case=case),
     )
 
 
@@ -282,7 +286,19 @@ def _other_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
         actions.append(Action("Add a document", url("cases:document-upload", reference=reference)))
     if rules.test_rule("cases.link_cases", scope, case):
         actions.append(Action("Link to another case", url("cases:link", reference=reference)))
+    actions.extend(_family_actions(case, scope, url))
     return actions
+
+
+def _family_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
+    """While the family is still to be told a decision, those who record it are offered it (§5.3, §8.6)."""
+    if selectors.case_family_to_tell(case=case) is None or not rules.test_rule("cases.record_family_told", scope, case):
+        return []
+    reference = case.reference
+    return [
+        Action("Record that the family was told", url("cases:family-told", reference=reference), section="§5.3"),
+        Action("Record why the family has not been told yet", url("cases:family-not-yet-told", reference=reference)),
+    ]
 
 
 _DUTY_DONE_AS = {
@@ -318,6 +334,7 @@ def case_record_page(*, case: Case, scope: Scope, url: Any) -> CaseRecordPage:
         la_decisions=selectors.case_la_decisions(case=case, reveal=reveal),
         parallel_processes=named["parallel_processes"],
         organisations=_organisations(case, named["agencies_involved"]),
+        family=selectors.case_family_records_revealed(case=case, reveal=reveal),
     )
 
 

@@ -22,6 +22,7 @@ from cspr.core.policy import (
     DOCUMENT_READERS,
     DOCUMENT_UPLOADERS,
     EXTENSION_RECORDERS,
+    FAMILY_RECORDERS,
     FREE_TEXT_READERS,
     IDENTIFYING_VIEWERS,
     PROCESS_READERS,
@@ -101,6 +102,7 @@ ROLES: dict[str, frozenset[Role]] = {
     "cases.link_cases": CASE_LINKERS,
     "cases.view_parallel_processes": PROCESS_READERS,
     "cases.record_parallel_processes": PROCESS_RECORDERS,
+    "cases.record_family_told": FAMILY_RECORDERS,
 }
 """The rules that need only a role on a case the person sees, and the roles each is open to (the services record
 the membership of the first one held, in ``Role``'s order)."""

@@ -14,6 +14,8 @@ from django.utils import timezone
 from cspr.audit.models import AuditEvent
 from cspr.calendars.selectors import partnership_calendar, partnership_calendar_and_preset, partnership_preset
 from cspr.cases.models import (
+    FAMILY_MOMENTS,
+    FAMILY_MUST_HEAR,
     Case,
     CaseClock,
     CaseDocument,
@@ -22,6 +24,9 @@ from cspr.cases.models import (
     Child,
     DutyKind,
     DutyRecord,
+    FamilyDecision,
+    FamilyNotYetTold,
+    FamilyTold,
     HouseholdMember,
     LocalAuthorityDecision,
 )
@@ -158,7 +163,7 @@ def case_page_annotations() -> dict[str, Any]:
     # The local authority's decision that stands (the latest): whether it notified the Panel; NULL when none.
     decisions = LocalAuthorityDecision.objects.filter(case=OuterRef("pk"))
     standing = decisions.order_by("-recorded_at", "-id").values("notify_panel")
-    return {_HOUSEHOLD: Subquery(rows), _LA_STANDING: Subquery(standing[:1])}
+    return {_HOUSEHOLD: Subquery(rows), _LA_STANDING: Subquery(standing[:1]), **family_annotations()}
 
 
 _LA_STANDING = "_cspr_la_decision_notifies_panel"
@@ -612,6 +617,8 @@ _AUDIT_TITLES: dict[str, str] = {
     "case.linked": "Cases linked",
     "case.duplicate_dismissed": "Possible duplicate dismissed",
     "rapid_review.action_resolved": "Learning action ended",
+    "case.family_told": "The family was told",
+    "case.family_not_yet_told": "Why the family has not been told yet recorded",
 }
 _ACTION_ENDINGS = {"done": "done", "closed": "closed without being done"}
 
@@ -725,3 +732,117 @@ def case_timeline(*, case: Case, reveal: bool = False) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
+
+
+# -- telling the family (§5.3, §8.6) -----------------------------------------------------------------------------------
+# The case pages read, with the case, when the latest decision the family must hear was made and when the family was
+# last told (or a reason recorded why not yet), so that the overview says whether they are still to be told.
+
+_FAMILY = ("_cspr_family_decided_at", "_cspr_family_decided_stage", "_cspr_family_told_at", "_cspr_family_waiting_at")
+
+
+def family_annotations() -> dict[str, Any]:
+    """The four values :func:`case_family_to_tell` needs, as subqueries on the case."""
+    decided = CaseTransition.objects.filter(case=OuterRef("pk"), to_stage__in=list(FAMILY_MUST_HEAR))
+    decided = decided.order_by("-at", "-id")
+    told = FamilyTold.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-id")
+    waiting = FamilyNotYetTold.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-id")
+    values = (
+        decided.values("at"),
+        decided.values("to_stage"),
+        told.values("recorded_at"),
+        waiting.values("recorded_at"),
+    )
+    return {name: Subquery(query[:1]) for name, query in zip(_FAMILY, values, strict=True)}
+
+
+@dataclass(frozen=True)
+class FamilyToTell:
+    """The family is still to be told ``decision`` (made on ``since``, a local date); ``waiting``: a reason why not
+    yet is recorded since then."""
+
+    decision: FamilyDecision
+    since: date
+    waiting: bool
+
+
+def case_family_to_tell(*, case: Case) -> FamilyToTell | None:
+    """What the family is still to be told, or ``None`` when nothing is outstanding: from the moment a decision the
+    family must hear is made (``FAMILY_MUST_HEAR``) until a record that they were told follows it."""
+    if case_is_for_page(case) and hasattr(case, _FAMILY[0]):
+        decided_at, stage, told_at, waiting_at = (getattr(case, name) for name in _FAMILY)
+    else:
+        decided_at, stage, told_at, waiting_at = (
+            Case.objects.filter(pk=case.pk).annotate(**family_annotations()).values_list(*_FAMILY).get()
+        )
+    if decided_at is None or (told_at is not None and told_at >= decided_at):
+        return None
+    return FamilyToTell(
+        decision=FAMILY_MOMENTS[stage],
+        since=timezone.localdate(decided_at),
+        waiting=waiting_at is not None and waiting_at >= decided_at,
+    )
+
+
+def case_family_moment(*, case: Case) -> FamilyDecision | None:
+    """The latest decision the family may be told about (including the PRG's recommendation), or ``None``."""
+    stage = (
+        CaseTransition.objects.filter(case=case, to_stage__in=list(FAMILY_MOMENTS))
+        .order_by("-at", "-id")
+        .values_list("to_stage", flat=True)
+        .first()
+    )
+    return FAMILY_MOMENTS[stage] if stage is not None else None
+
+
+def case_family_told_rows(*, case: Case) -> list[FamilyTold]:
+    """Every record that the family was told, oldest first (no sealed text read)."""
+    return case_page_rows(case, "family_told", lambda: list(FamilyTold.objects.filter(case=case)))
+
+
+@dataclass(frozen=True)
+class FamilyRecordView:
+    """One line of the case's record of telling the family: told, or not yet and why."""
+
+    recorded_at: datetime
+    decision: str
+    told: bool
+    recorded_on: date | None = None
+    told_on: date | None = None
+    method: str = ""
+    told_by: str = ""
+    words: str = ""
+
+
+def case_family_records_revealed(*, case: Case, reveal: bool) -> list[FamilyRecordView]:
+    """What the family was told and the reasons they were not told yet, oldest first; the words (what was said, how
+    when "other", why not yet) only with ``reveal``. A case page reads neither kind when the case, as read, has
+    none."""
+    as_read = case_is_for_page(case) and hasattr(case, _FAMILY[2])
+    told_rows = FamilyTold.objects.filter(case=case) if not as_read or getattr(case, _FAMILY[2]) else []
+    waiting_rows = FamilyNotYetTold.objects.filter(case=case) if not as_read or getattr(case, _FAMILY[3]) else []
+    told = [
+        FamilyRecordView(
+            recorded_at=row.recorded_at,
+            decision=row.get_decision_display(),
+            told=True,
+            told_on=row.told_on,
+            method=(row.unseal("method_other") if reveal else WITHHELD)
+            if row.method == FamilyTold.Method.OTHER
+            else row.get_method_display(),
+            told_by=row.told_by,
+            words=row.unseal("what_was_said") if reveal else WITHHELD,
+        )
+        for row in told_rows
+    ]
+    waiting = [
+        FamilyRecordView(
+            recorded_at=row.recorded_at,
+            recorded_on=timezone.localdate(row.recorded_at),
+            decision=row.get_decision_display(),
+            told=False,
+            words=row.unseal("reason") if reveal else WITHHELD,
+        )
+        for row in waiting_rows
+    ]
+    return sorted(told + waiting, key=lambda view: view.recorded_at)

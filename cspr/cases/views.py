@@ -28,6 +28,8 @@ from cspr.cases.forms import (
     DocumentPurposeForm,
     DutyForm,
     ExtensionForm,
+    FamilyNotYetToldForm,
+    FamilyToldForm,
     IdentifyingPurposeForm,
     LaDecisionForm,
     LinkForm,
@@ -463,4 +465,45 @@ def process_liaison(request: HttpRequest, case: Case, process_id: int) -> HttpRe
         then=_processes_url(case),
         template="cases/process_liaison.html",
         context={"process": process, "back": _processes_url(case), "back_text": "Back to the parallel processes"},
+    )
+
+
+def _family_page(request: HttpRequest, case: Case, form: BaseForm, **kwargs: Any) -> HttpResponse:
+    """A page about telling the family the latest decision: back to the case when there is none yet."""
+    decision = selectors.case_family_moment(case=case)
+    if decision is None:
+        messages.error(request, services.FAMILY_NOTHING_TO_TELL)
+        return redirect("cases:detail", reference=case.reference)
+    return case_form_page(request, case, form, context={"decision": decision.label}, **kwargs)
+
+
+@routes.page(f"{CASE}family-told/", name="family-told")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@case_page("cases.record_family_told", refusal="may not record that the family was told")
+def family_told(request: HttpRequest, case: Case) -> HttpResponse:
+    return _family_page(
+        request,
+        case,
+        FamilyToldForm(posted(request), today=timezone.localdate()),
+        act=calls(
+            services.family_told_record, "told_on", "method", "method_other", "told_by", "what_was_said", case=case
+        ),
+        done="Telling the family is recorded",
+        template="cases/family_told.html",
+    )
+
+
+@routes.page(f"{CASE}family-not-yet-told/", name="family-not-yet-told")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@case_page("cases.record_family_told", refusal="may not record that the family was told")
+def family_not_yet_told(request: HttpRequest, case: Case) -> HttpResponse:
+    return _family_page(
+        request,
+        case,
+        FamilyNotYetToldForm(posted(request)),
+        act=calls(services.family_not_yet_told_record, "reason", case=case),
+        done="Why the family has not been told yet is recorded",
+        template="cases/family_not_yet_told.html",
     )

@@ -141,6 +141,7 @@ PANEL_CORRESPONDENTS = transition_roles(
     "panel_local_review",
     "panel_national_review",
 )
+# Who records that the family was told a decision on the case, or why not yet (§5.3, §8.6), on every path.
 FAMILY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
 # Who records that a learning action is done, or closed without being done (§7.10): the business unit tracks them.
 ACTION_TRACKERS = frozenset({Role.BUSINESS_UNIT})
@@ -213,6 +214,8 @@ URL_POLICY: dict[str, Policy] = {
     "cases:process-add": members(*PROCESS_RECORDERS),
     "cases:process-change": members(*PROCESS_RECORDERS),
     "cases:process-liaison": members(*PROCESS_RECORDERS),
+    "cases:family-told": members(*FAMILY_RECORDERS),
+    "cases:family-not-yet-told": members(*FAMILY_RECORDERS),
     # Report a serious incident (drafts are the owner's own: anybody else's is a 404).
     "notify:start": members(*INCIDENT_REPORTERS),
     "notify:new": members(*INCIDENT_REPORTERS),

@@ -25,6 +25,7 @@ from cspr.cases.notification import NotificationData
 from cspr.cases.services import (
     case_route,
     duty_record,
+    family_told_record,
     la_decision_record,
     notification_submit,
     parallel_process_add,
@@ -138,7 +139,30 @@ class Process:
         )
 
 
-Step = LaDecision | Duty | Route | Process
+@dataclass(frozen=True)
+class TellFamily:
+    """The business unit records that the family was told the latest decision on the case (§5.3, §8.6)."""
+
+    told_on: date
+    method: str
+    told_by: str
+    what_was_said: str
+    hour: int = 10
+
+    def take(self, case: Case) -> None:
+        day = self.told_on
+        family_told_record(
+            acting=_acting(BUSINESS_UNIT),
+            case=case,
+            told_on=day,
+            method=self.method,
+            told_by=self.told_by,
+            what_was_said=self.what_was_said,
+            at=_at(day.year, day.month, day.day, self.hour),
+        )
+
+
+Step = LaDecision | Duty | Route | Process | TellFamily
 
 
 @dataclass(frozen=True)
@@ -168,7 +192,13 @@ class DemoDataError(ValueError):
     """The demo data file says something the dataclasses cannot hold; the message names the file and the value."""
 
 
-STEPS: dict[str, type[Step]] = {"la_decision": LaDecision, "duty": Duty, "route": Route, "process": Process}
+STEPS: dict[str, type[Step]] = {
+    "la_decision": LaDecision,
+    "duty": Duty,
+    "route": Route,
+    "process": Process,
+    "family_told": TellFamily,
+}
 """What each step of a case is called in the data file (its ``step`` key)."""
 
 

@@ -17,7 +17,6 @@ from cspr.domain.rapid_review import JUDGED_CRITERIA, MIN_REASON, Judgement
 from cspr.kernel import text
 from cspr.partnerships.models import Organisation
 from cspr.rapid_reviews.models import (
-    FamilyTold,
     LearningAction,
     MeetingAttendance,
     NationalRecommendation,
@@ -354,37 +353,6 @@ class CloseForm(forms.Form):
         limit=text.NARRATIVE,
         required_message="Enter why the case does not meet the criteria",
     )
-
-
-class FamilyForm(forms.Form):
-    method = radio_field(
-        "How were they told?", FamilyTold.Method.choices, required_message="Choose how the family was told"
-    )
-    method_other = FreeTextField(
-        label="If other, how", subject="How they were told", limit=text.ONE_LINE, required=False
-    )
-    told_by = FreeTextField(
-        label="Who told them",
-        help_text="The professional's name and role.",
-        limit=text.ONE_LINE,
-        error_messages={"required": "Enter who told the family"},
-    )
-    what_was_said = _area(
-        "What they were told about the decision and its reasons",
-        required=True,
-        error_messages={"required": "Enter what the family was told"},
-    )
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["told_on"] = past_clock_date("Date they were told", today)
-        self.order_fields(["told_on", "method", "method_other", "told_by", "what_was_said"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("method") == FamilyTold.Method.OTHER and not cleaned.get("method_other"):
-            self.add_error("method_other", "Say how the family was told")
-        return cleaned
 
 
 class ActionResolveForm(forms.Form):

@@ -318,24 +318,6 @@ class PanelResponse(SealedRecord):
     information_due_on = models.DateField(null=True, blank=True)
 
 
-class FamilyTold(SealedRecord):
-    """Who told the family the decision and its reasons, when and how (§5.3)."""
-
-    class Method(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        LETTER = "letter", "Letter"
-        PHONE = "phone", "Phone"
-        OTHER = "other", "Other"
-
-    review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="family_told")
-    told_on = models.DateField()
-    method = models.CharField(max_length=20, choices=Method.choices)
-    method_other_sealed = sealed_text("How, when the method is 'other' (sealed).")
-    # A professional named in their working role: in clear, as the notifier and the LA officer are (ADR 0009).
-    told_by = models.CharField(max_length=200, help_text="The professional who told them, and their role.")
-    what_was_said_sealed = models.TextField(blank=True)
-
-
 class CriteriaNotMetClosure(SealedModel, ImmutableModel):
     """Why a case in the rapid review was closed as not meeting the criteria (§4.3). The reasons may name
     people, so they are sealed here and the case's transition row carries only a pointer to them."""

@@ -10,8 +10,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cspr.cases.models import Case
+from cspr.cases.models import Case, FamilyTold
 from cspr.cases.panels import PanelAction, PanelView
+from cspr.cases.selectors import case_family_to_tell
 from cspr.cases.services import IdentifyingDetails
 from cspr.core import policy
 from cspr.core.forms import govuk_date
@@ -21,7 +22,7 @@ from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, SECTIONS, Judgement
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import selectors, services
-from cspr.rapid_reviews.models import FamilyTold, PanelResponse, RapidReview
+from cspr.rapid_reviews.models import PanelResponse, RapidReview
 from cspr.rapid_reviews.selectors import ReviewState
 
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -209,10 +210,14 @@ def next_actions(state: ReviewState, scope: Scope) -> list[PanelAction]:
             )
         if domain_rules.open_for(stage, *services.PANEL_WAITING):
             actions.append(PanelAction("Record the Panel's response", _url("panel-response", case), "§8.5"))
-    if (state.prg_decision or domain_rules.reached_by(stage, services.CLOSE_CRITERIA_NOT_MET)) and _can(
-        scope, "rapid_reviews.record_family_told", case
+    # Telling the family is the case's record: while a decision is still to be told, the case's own actions offer it.
+    if (
+        (state.prg_decision or domain_rules.reached_by(stage, services.CLOSE_CRITERIA_NOT_MET))
+        and _can(scope, "rapid_reviews.record_family_told", case)
+        and case_family_to_tell(case=case) is None
     ):
-        actions.append(PanelAction("Record that the family was told the decision", _url("family", case), "§5.3"))
+        family_told = reverse("cases:family-told", kwargs={"reference": case.reference})
+        actions.append(PanelAction("Record that the family was told the decision", family_told, "§5.3"))
     if (
         domain_rules.open_for(stage, "close")
         and any(action.status == action.Status.OPEN for action in state.actions)

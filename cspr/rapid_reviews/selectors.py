@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from cspr.cases import selectors as case_selectors
-from cspr.cases.models import Case, CaseClock, CaseTransition, Child
+from cspr.cases.models import Case, CaseClock, CaseTransition, Child, FamilyTold
 from cspr.cases.selectors import case_clock_rows, case_page_rows, case_preset
 from cspr.domain.criteria import CRITERIA_BY_CODE
 from cspr.domain.rapid_review import (
@@ -24,7 +24,6 @@ from cspr.domain.rapid_review import (
 from cspr.partnerships.models import Organisation, PartnershipOrganisation
 from cspr.procedure.models import CriterionWording
 from cspr.rapid_reviews.models import (
-    FamilyTold,
     LearningAction,
     MeetingAttendance,
     MeetingPaper,
@@ -239,7 +238,7 @@ def review_state(*, case: Case) -> ReviewState:
     if review is not None:
         sign_offs = list(review.sign_offs.select_related("organisation", "signed_by"))
         responses = list(review.panel_responses.all())
-        family = list(review.family_told.all())
+        family = case_selectors.case_family_told_rows(case=case)
         actions = list(review.actions.select_related("owner_organisation"))
     clocks = {clock.clock_id: clock for clock in case_clock_rows(case=case) if clock.clock_id in RAPID_REVIEW_CLOCKS}
     return ReviewState(

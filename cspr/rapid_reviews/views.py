@@ -652,24 +652,10 @@ def close(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @routes.page("family/", name="family")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.record_family_told")
 def family(request: HttpRequest, case: Case) -> HttpResponse:
-    state = selectors.review_state(case=case)
-    if state.prg_decision is None and not domain_rules.reached_by(case.stage, services.CLOSE_CRITERIA_NOT_MET):
-        return _back(request, case, services.NO_DECISION_YET)
-    return _form_page(
-        request,
-        case,
-        forms.FamilyForm(posted(request), today=timezone.localdate()),
-        "family.html",
-        act=calls(
-            services.family_told_record, "told_on", "method", "method_other", "told_by", "what_was_said", case=case
-        ),
-        done="Telling the family is recorded",
-        context={"state": state},
-    )
+    """Telling the family is the case's record now, on every path: its page."""
+    return redirect("cases:family-told", reference=case.reference)
 
 
 # -- the learning actions, followed to their end (§7.10) --------------------------------------------------------------

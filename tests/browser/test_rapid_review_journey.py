@@ -28,7 +28,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from cspr.accounts.models import User
 from cspr.accounts.services import user_get_or_create
 from cspr.audit.models import AuditEvent
-from cspr.cases.models import Case, DutyKind
+from cspr.cases.models import Case, DutyKind, FamilyTold
 from cspr.cases.services import case_route, duty_record, la_decision_record
 from cspr.demo.partnerships import DEMO_PASSWORD, seed_demo
 from cspr.domain.rapid_review import JUDGED_CRITERIA
@@ -38,7 +38,7 @@ from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Organisation, Partnership
 from cspr.partnerships.scoping import acting_for
 from cspr.partnerships.services import membership_grant
-from cspr.rapid_reviews.models import FamilyTold, PrgMeeting
+from cspr.rapid_reviews.models import PrgMeeting
 from cspr.rapid_reviews.services import meeting_schedule
 from cspr.returns.models import InformationRequest, OrganisationLead, RequestStatus
 from cspr.returns.services import returns_reminders_send
@@ -665,5 +665,5 @@ def test_a_rapid_review_runs_from_the_information_requests_to_the_family(
 
     case.refresh_from_db()
     assert case.stage == "awaiting_panel"
-    assert FamilyTold.objects.filter(review__case=case).count() == 1
+    assert FamilyTold.objects.filter(case=case).count() == 1
     assert InformationRequest.objects.get(pk=requests[LA].pk).status == RequestStatus.NOT_STARTED

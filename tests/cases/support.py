@@ -89,6 +89,8 @@ CASE_PAGES = frozenset(
         "cases:process-add",
         "cases:process-change",
         "cases:process-liaison",
+        "cases:family-told",
+        "cases:family-not-yet-told",
     }
 )
 CASE_POST_ONLY = frozenset({"cases:duplicate-dismiss"})
@@ -98,10 +100,10 @@ def case_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
     """A demo case every role allowed on the page may act on.
 
     NVALE-2026-005 (a fresh notification with health involved, no LA decision yet) for most pages;
-    NVALE-2026-001 (not notifiable) for the discretionary review.
+    NVALE-2026-001 (not notifiable) for the discretionary review and telling the family (there is a decision to tell).
     """
     fresh = Case.objects.get(partnership=northvale, reference="NVALE-2026-005")
-    if name == "cases:discretionary-review":
+    if name in {"cases:discretionary-review", "cases:family-told", "cases:family-not-yet-told"}:
         return {"reference": "NVALE-2026-001"}
     if name == "cases:route":
         return {"reference": fresh.reference, "transition": "withdraw"}

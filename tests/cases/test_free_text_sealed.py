@@ -50,7 +50,8 @@ SEALED_FREE_TEXT = {
     "rapid_reviews.ratification": ("late_reason",),
     "rapid_reviews.rationalesent": ("late_reason",),
     "rapid_reviews.panelsubmission": ("late_reason",),
-    "rapid_reviews.familytold": ("method_other",),
+    "cases.familytold": ("method_other",),
+    "cases.familynotyettold": ("reason",),
     # Every kept file's title and name (case documents, meeting papers, return attachments...): the file store's.
     "files.storedfile": ("title", "original_name"),
 }
@@ -171,6 +172,9 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
         told_by="Social worker",
         what_was_said="The decision and its reasons.",
         at=rr.at(27),
+    )
+    services.family_not_yet_told_record(
+        acting=rr.acting_as(rr.BU), case=case, reason=f"{CANARY} asked us to wait a week.", at=rr.at(26)
     )
 
 

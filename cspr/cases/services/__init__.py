@@ -16,6 +16,7 @@ The services live in modules by subject; everything public is imported here, so 
 * :mod:`.identifying` — identifying details shown for a purpose, and re-sealed under the newest key;
 * :mod:`.links` — links between cases and possible duplicates;
 * :mod:`.processes` — the register of parallel processes and the liaison with them;
+* :mod:`.family` — telling the family each decision, or why not yet;
 * :mod:`.common` — what they share (the free-text table, the rule check, the membership that allows an action).
 """
 
@@ -53,6 +54,17 @@ from cspr.cases.services.documents import (
     document_attach,
     document_download,
     documents_adopt,
+)
+from cspr.cases.services.family import (
+    FAMILY_METHOD_NEEDED,
+    FAMILY_METHOD_OTHER_NEEDED,
+    FAMILY_MIN_WORDS,
+    FAMILY_NOT_YET_REASON_NEEDED,
+    FAMILY_NOTHING_TO_TELL,
+    FAMILY_TOLD_BY_NEEDED,
+    FAMILY_WHAT_SAID_NEEDED,
+    family_not_yet_told_record,
+    family_told_record,
 )
 from cspr.cases.services.identifying import (
     IDENTIFYING_PURPOSES,
@@ -97,6 +109,13 @@ __all__ = [
     "EXTENSION_BEYOND_CALENDAR",
     "EXTENSION_NOT_LATER",
     "EXTENSION_REASON_NEEDED",
+    "FAMILY_METHOD_NEEDED",
+    "FAMILY_METHOD_OTHER_NEEDED",
+    "FAMILY_MIN_WORDS",
+    "FAMILY_NOTHING_TO_TELL",
+    "FAMILY_NOT_YET_REASON_NEEDED",
+    "FAMILY_TOLD_BY_NEEDED",
+    "FAMILY_WHAT_SAID_NEEDED",
     "IDENTIFYING_PURPOSES",
     "LA_DECISION_FIRST",
     "LA_DECISION_NOT_ALLOWED",
@@ -139,6 +158,8 @@ __all__ = [
     "document_download",
     "documents_adopt",
     "duty_record",
+    "family_not_yet_told_record",
+    "family_told_record",
     "identifying_details_reseal",
     "identifying_details_view",
     "la_decision_record",

@@ -12,29 +12,35 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.cases.models import Case
+from cspr.cases.models import Case, FamilyTold
 from cspr.cases.selectors import case_pseudonyms_text
-from cspr.cases.services import case_advance, makes_transitions
+from cspr.cases.services import (
+    FAMILY_METHOD_OTHER_NEEDED,
+    FAMILY_NOTHING_TO_TELL,
+    FAMILY_TOLD_BY_NEEDED,
+    FAMILY_WHAT_SAID_NEEDED,
+    case_advance,
+    makes_transitions,
+)
+from cspr.cases.services import family_told_record as case_family_told_record
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, local_today, not_future, now, require, tell
+from cspr.kernel.kit import audit_case, link, now, require, tell
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import (
     CriteriaNotMetClosure,
-    FamilyTold,
     PartnerSignOff,
     PrgDecision,
     RapidReview,
     Ratification,
 )
 from cspr.rapid_reviews.services.common import (
-    CLOSE_CRITERIA_NOT_MET,
     IN_THE_RECORD,
     TEXTS,
     allowed,
@@ -42,7 +48,6 @@ from cspr.rapid_reviews.services.common import (
     day_or_today,
     local_review_agreed_tell,
     not_before,
-    review_for_update,
     save_stopping_clock,
 )
 
@@ -66,10 +71,11 @@ LEAD_PARTNER_KINDS = (
     (OrganisationType.POLICE, "the police"),
 )
 EXECUTIVE_DECISION_NEEDED = "A partner disagrees with the PRG: say whether a local review will be held."
-METHOD_OTHER_NEEDED = "Say how the family was told."
-TOLD_BY_NEEDED = "Enter who told the family, and their role."
-WHAT_SAID_NEEDED = "Enter what the family was told about the decision and its reasons (at least {minimum} characters)."
-NO_DECISION_YET = "There is no decision to tell the family about yet."
+# Telling the family is the case's record now (cspr.cases.services.family); its messages, under their old names.
+METHOD_OTHER_NEEDED = FAMILY_METHOD_OTHER_NEEDED
+TOLD_BY_NEEDED = FAMILY_TOLD_BY_NEEDED
+WHAT_SAID_NEEDED = FAMILY_WHAT_SAID_NEEDED
+NO_DECISION_YET = FAMILY_NOTHING_TO_TELL
 CLOSE_REASON_NEEDED = "Enter why the case does not meet the criteria (at least {minimum} characters)."
 
 
@@ -353,33 +359,15 @@ def family_told_record(
     method_other: str = "",
     at: datetime | None = None,
 ) -> FamilyTold:
-    """Who told the family the decision and its reasons, when and how: recorded whichever way the decision went."""
-    grant = allowed(acting, "rapid_reviews.record_family_told", case)
-    at = now(at)
-    not_future(told_on, today=local_today(at), field="told_on")
-    if method not in FamilyTold.Method.values:
-        raise CaseActionRefused("Choose how the family was told.", field="method")
-    method_other = TEXTS.clean("method_other", method_other)
-    if method == FamilyTold.Method.OTHER and not method_other:
-        raise CaseActionRefused(METHOD_OTHER_NEEDED, field="method_other")
-    told_by = TEXTS.clean("told_by", told_by)
-    if not told_by or len(told_by) > 200:
-        raise CaseActionRefused(TOLD_BY_NEEDED, field="told_by")
-    what_was_said = TEXTS.clean("what_was_said", what_was_said)
-    if text_length(what_was_said) < MIN_REASON:
-        raise CaseActionRefused(WHAT_SAID_NEEDED.format(minimum=MIN_REASON), field="what_was_said")
-    with transaction.atomic():
-        case = case_locked(case)
-        review = RapidReview.objects.filter(case=case).first()
-        if review is None or not PrgDecision.objects.filter(review=review).exists():
-            if not domain_rules.reached_by(case.stage, CLOSE_CRITERIA_NOT_MET):
-                raise CaseActionRefused(NO_DECISION_YET)
-            review = review_for_update(case, acting=acting, at=at)
-        row = FamilyTold(
-            review=review, told_on=told_on, method=method, told_by=told_by, recorded_by=acting.user, recorded_at=at
-        )
-        row.seal("what_was_said", what_was_said)
-        row.seal("method_other", method_other if method == FamilyTold.Method.OTHER else "")
-        row.save(force_insert=True)
-        audit_case(acting, "rapid_review.family_told", case, grant=grant, told_on=told_on, method=method)
-    return row
+    """Who told the family the decision and its reasons, when and how: the case's record (whichever way the decision
+    went, ``cspr.cases.services.family_told_record``), kept here under its old name for the rapid review's callers."""
+    return case_family_told_record(
+        acting=acting,
+        case=case,
+        told_on=told_on,
+        method=method,
+        told_by=told_by,
+        what_was_said=what_was_said,
+        method_other=method_other,
+        at=at,
+    )

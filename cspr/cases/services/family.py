@@ -1,0 +1,110 @@
+"""Telling the family (§5.3, §8.6): whatever the decision on the case (not notifiable, the criteria not met, no
+further review, a local or national review, the closure), who told the family, how, when and what they were told,
+or why they have not been told yet. Each is an immutable row of the case; the words are sealed and no message or
+audit event carries them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+
+from cspr.cases import selectors
+from cspr.cases.models import Case, FamilyNotYetTold, FamilyTold
+from cspr.cases.services.common import allowed
+from cspr.domain.text import text_length
+from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import audit_case, local_today, not_future, now
+from cspr.kernel.text import ONE_LINE, REASON, FieldTexts
+
+FAMILY_NOTHING_TO_TELL = "There is no decision to tell the family about yet."
+FAMILY_METHOD_NEEDED = "Choose how the family was told."
+FAMILY_METHOD_OTHER_NEEDED = "Say how the family was told."
+FAMILY_TOLD_BY_NEEDED = "Enter who told the family, and their role."
+FAMILY_WHAT_SAID_NEEDED = (
+    "Enter what the family was told about the decision and its reasons (at least {minimum} characters)."
+)
+FAMILY_NOT_YET_REASON_NEEDED = "Enter why the family has not been told yet (at least {minimum} characters)."
+FAMILY_MIN_WORDS = 20
+"""The fewest characters of what was said, or of why not yet: a sentence, not a tick."""
+
+FAMILY_TEXTS = FieldTexts(
+    {
+        REASON: {"what_was_said": "What they were told", "reason": "Why they have not been told yet"},
+        ONE_LINE: {"method_other": "How they were told", "told_by": "Who told them"},
+    },
+    refused=CaseActionRefused,
+)
+
+
+def _decision_to_tell(case: Case) -> str:
+    """The latest decision the family may be told about; refused when there is none yet."""
+    decision = selectors.case_family_moment(case=case)
+    if decision is None:
+        raise CaseActionRefused(FAMILY_NOTHING_TO_TELL)
+    return decision
+
+
+def family_told_record(
+    *,
+    acting: Acting,
+    case: Case,
+    told_on: date,
+    method: str,
+    told_by: str,
+    what_was_said: str,
+    method_other: str = "",
+    at: datetime | None = None,
+) -> FamilyTold:
+    """Who told the family the latest decision on the case and its reasons, when, how and what they were told."""
+    grant = allowed(acting, "cases.record_family_told", case)
+    at = now(at)
+    not_future(told_on, today=local_today(at), field="told_on")
+    if method not in FamilyTold.Method.values:
+        raise CaseActionRefused(FAMILY_METHOD_NEEDED, field="method")
+    method_other = FAMILY_TEXTS.clean("method_other", method_other) if method == FamilyTold.Method.OTHER else ""
+    if method == FamilyTold.Method.OTHER and not method_other:
+        raise CaseActionRefused(FAMILY_METHOD_OTHER_NEEDED, field="method_other")
+    told_by = FAMILY_TEXTS.clean("told_by", told_by)
+    if not told_by:
+        raise CaseActionRefused(FAMILY_TOLD_BY_NEEDED, field="told_by")
+    what_was_said = FAMILY_TEXTS.clean("what_was_said", what_was_said)
+    if text_length(what_was_said) < FAMILY_MIN_WORDS:
+        raise CaseActionRefused(FAMILY_WHAT_SAID_NEEDED.format(minimum=FAMILY_MIN_WORDS), field="what_was_said")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        decision = _decision_to_tell(case)
+        row = FamilyTold(
+            case=case,
+            decision=decision,
+            told_on=told_on,
+            method=method,
+            told_by=told_by,
+            recorded_by=acting.user,
+            recorded_at=at,
+        )
+        row.seal("what_was_said", what_was_said)
+        row.seal("method_other", method_other)
+        row.save(force_insert=True)
+        audit_case(acting, "case.family_told", case, grant=grant, decision=decision, method=method, told_on=told_on)
+    return row
+
+
+def family_not_yet_told_record(
+    *, acting: Acting, case: Case, reason: str, at: datetime | None = None
+) -> FamilyNotYetTold:
+    """Why the family has not been told the latest decision yet (the case still shows them as to be told)."""
+    grant = allowed(acting, "cases.record_family_told", case)
+    at = now(at)
+    reason = FAMILY_TEXTS.clean("reason", reason)
+    if text_length(reason) < FAMILY_MIN_WORDS:
+        raise CaseActionRefused(FAMILY_NOT_YET_REASON_NEEDED.format(minimum=FAMILY_MIN_WORDS), field="reason")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        decision = _decision_to_tell(case)
+        row = FamilyNotYetTold(case=case, decision=decision, recorded_by=acting.user, recorded_at=at)
+        row.seal("reason", reason)
+        row.save(force_insert=True)
+        audit_case(acting, "case.family_not_yet_told", case, grant=grant, decision=decision)
+    return row
