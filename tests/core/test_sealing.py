@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from cspr.accounts.models import User
-from cspr.cases.models import Case, CaseLink, LocalAuthorityDecision
+from cspr.cases.models import Case, CaseLink, FamilyNotYetTold, FamilyTold, LocalAuthorityDecision
 from cspr.cases.services import case_link
 from cspr.kernel.crypto import DecryptionError, decrypt, encrypt
 from cspr.kernel.sealing import reseal_moved, seal_context
@@ -56,6 +56,10 @@ AFTER = [
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_values_written_before_it_and_drops_the_clear_columns(demo: dict) -> None:
+    # What the family was told on a case without a rapid review has no place in the tables before
+    # cases.0015_family_told_moved, which refuses to go back over such rows: the demo's are not this test's subject.
+    FamilyTold.objects.all().delete()
+    FamilyNotYetTold.objects.all().delete()
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old_apps = executor.loader.project_state(BEFORE).apps
