@@ -45,13 +45,15 @@ SEALED_FREE_TEXT = {
     "rapid_reviews.prgmeeting": ("late_reason",),
     "rapid_reviews.meetingattendance": ("explanation",),
     "rapid_reviews.agencyomission": ("reason",),
-    "rapid_reviews.learningaction": ("what",),
+    "rapid_reviews.learningaction": ("what", "closed_reason"),
     "rapid_reviews.prgdecision": ("late_reason",),
     "rapid_reviews.ratification": ("late_reason",),
     "rapid_reviews.rationalesent": ("late_reason",),
     "rapid_reviews.panelsubmission": ("late_reason",),
-    "cases.familytold": ("method_other",),
+    "cases.familytold": ("method_other", "what_was_said"),
     "cases.familynotyettold": ("reason",),
+    "cases.parallelprocess": ("contact", "restriction_terms", "effect_note", "notes"),
+    "cases.liaisonentry": ("with_whom", "agreed"),
     # Every kept file's title and name (case documents, meeting papers, return attachments...): the file store's.
     "files.storedfile": ("title", "original_name"),
 }
