@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from cspr.kernel.edits import EditStamp, check_not_stale
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import NOT_ALLOWED, audit_case, not_future, now
 from cspr.kernel.text import NOTE, ONE_LINE, FieldTexts
+from cspr.partnerships.scoping import Grant
 
 RECORD = "cases.record_parallel_processes"
 
@@ -94,16 +95,16 @@ def _checked(
     today: date,
     kind: str,
     status: str,
-    lead_organisation: str,
-    contact: str,
-    next_hearing_on: date | None,
-    expected_end_on: date | None,
-    concluded_on: date | None,
-    restricted: bool,
-    restriction_terms: str,
-    effect: str,
-    effect_note: str,
-    notes: str,
+    lead_organisation: str = "",
+    contact: str = "",
+    next_hearing_on: date | None = None,
+    expected_end_on: date | None = None,
+    concluded_on: date | None = None,
+    restricted: bool = False,
+    restriction_terms: str = "",
+    effect: str = ParallelProcess.Effect.NONE,
+    effect_note: str = "",
+    notes: str = "",
 ) -> dict[str, Any]:
     """The process's answers, checked and their text cleaned, as the row's values (the text not sealed yet)."""
     if kind not in ParallelProcess.Kind.values:
@@ -145,6 +146,34 @@ def _checked(
         "effect": effect,
         **texts,
     }
+
+
+class ProcessAnswers(TypedDict, total=False):
+    """A process's answers, as keyword arguments of :func:`parallel_process_add` and :func:`parallel_process_change`
+    (the form's ``PROCESS_FIELDS``); one left out is as :func:`_checked` defaults it."""
+
+    kind: Required[str]
+    status: Required[str]
+    lead_organisation: str
+    contact: str
+    next_hearing_on: date | None
+    expected_end_on: date | None
+    concluded_on: date | None
+    restricted: bool
+    restriction_terms: str
+    effect: str
+    effect_note: str
+    notes: str
+
+
+def _checked_answers(
+    acting: Acting, case: Case, at: datetime | None, answers: ProcessAnswers
+) -> tuple[Grant | None, datetime, dict[str, Any]]:
+    """The checks shared by adding and changing a process: the right to keep the register, the moment, and the
+    answers checked (:func:`_checked`)."""
+    grant = allowed(acting, RECORD, case)
+    at = now(at)
+    return grant, at, _checked(today=timezone.localdate(at), **answers)
 
 
 def _write(process: ParallelProcess, values: dict[str, Any]) -> None:
@@ -199,41 +228,10 @@ def processes_from_notification(*, case: Case, acting: Acting, at: datetime, nam
 
 
 def parallel_process_add(
-    *,
-    acting: Acting,
-    case: Case,
-    kind: str,
-    status: str,
-    lead_organisation: str = "",
-    contact: str = "",
-    next_hearing_on: date | None = None,
-    expected_end_on: date | None = None,
-    concluded_on: date | None = None,
-    restricted: bool = False,
-    restriction_terms: str = "",
-    effect: str = ParallelProcess.Effect.NONE,
-    effect_note: str = "",
-    notes: str = "",
-    at: datetime | None = None,
+    *, acting: Acting, case: Case, at: datetime | None = None, **answers: Unpack[ProcessAnswers]
 ) -> ParallelProcess:
     """Add a process to the case's register."""
-    grant = allowed(acting, RECORD, case)
-    at = now(at)
-    values = _checked(
-        today=timezone.localdate(at),
-        kind=kind,
-        status=status,
-        lead_organisation=lead_organisation,
-        contact=contact,
-        next_hearing_on=next_hearing_on,
-        expected_end_on=expected_end_on,
-        concluded_on=concluded_on,
-        restricted=restricted,
-        restriction_terms=restriction_terms,
-        effect=effect,
-        effect_note=effect_note,
-        notes=notes,
-    )
+    grant, at, values = _checked_answers(acting, case, at, answers)
     with transaction.atomic():
         process = ParallelProcess(
             case=case, created_by=acting.user, created_at=at, updated_by=acting.user, updated_at=at
@@ -249,43 +247,16 @@ def parallel_process_change(
     acting: Acting,
     case: Case,
     process_id: int,
-    kind: str,
-    status: str,
-    lead_organisation: str = "",
-    contact: str = "",
-    next_hearing_on: date | None = None,
-    expected_end_on: date | None = None,
-    concluded_on: date | None = None,
-    restricted: bool = False,
-    restriction_terms: str = "",
-    effect: str = ParallelProcess.Effect.NONE,
-    effect_note: str = "",
-    notes: str = "",
     opened_version: int | None = None,
     at: datetime | None = None,
+    **answers: Unpack[ProcessAnswers],
 ) -> ParallelProcess:
     """Change a process of the register: every answer is given again, as the form shows them all.
 
     ``opened_version`` is the process's version the page showed (:func:`process_stamp`); when somebody has saved
     it since, :class:`cspr.kernel.edits.StaleEdit` is raised and nothing is written (``None``: no check).
     """
-    grant = allowed(acting, RECORD, case)
-    at = now(at)
-    values = _checked(
-        today=timezone.localdate(at),
-        kind=kind,
-        status=status,
-        lead_organisation=lead_organisation,
-        contact=contact,
-        next_hearing_on=next_hearing_on,
-        expected_end_on=expected_end_on,
-        concluded_on=concluded_on,
-        restricted=restricted,
-        restriction_terms=restriction_terms,
-        effect=effect,
-        effect_note=effect_note,
-        notes=notes,
-    )
+    grant, at, values = _checked_answers(acting, case, at, answers)
     with transaction.atomic():
         process = (
             ParallelProcess.objects.select_for_update()
