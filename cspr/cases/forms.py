@@ -18,6 +18,17 @@ from cspr.kernel import text
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def yes_no_field(label: str, *, required_message: str) -> forms.TypedChoiceField:
+    """A yes/no question as radios, its answer a bool."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
 class CaseFilterForm(forms.Form):
     q = FreeTextField(label="Reference or pseudonym", required=False, limit=60)
     stage = forms.ChoiceField(label="Stage", required=False)
@@ -36,12 +47,9 @@ class CaseFilterForm(forms.Form):
 
 
 class LaDecisionForm(forms.Form):
-    notify_panel = forms.TypedChoiceField(
-        label="Has the local authority decided to notify the Panel?",
-        choices=YES_NO,
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if the local authority has decided to notify the Panel"},
+    notify_panel = yes_no_field(
+        "Has the local authority decided to notify the Panel?",
+        required_message="Select yes if the local authority has decided to notify the Panel",
     )
     reason = reason_field(
         "Why",

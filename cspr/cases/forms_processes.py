@@ -8,11 +8,10 @@ from typing import Any
 
 from django import forms
 
+from cspr.cases.forms import yes_no_field
 from cspr.cases.models import ParallelProcess
 from cspr.cases.services.processes import TEXTS
 from cspr.core.forms import FreeTextField, GovukDateField, radio_field
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _text(name: str, label: str, *, textarea: bool = False, **kwargs: Any) -> FreeTextField:
@@ -25,6 +24,23 @@ def _text(name: str, label: str, *, textarea: bool = False, **kwargs: Any) -> Fr
         required=False,
         **kwargs,
     )
+
+
+PROCESS_FIELDS = (
+    "kind",
+    "status",
+    "lead_organisation",
+    "contact",
+    "next_hearing_on",
+    "expected_end_on",
+    "concluded_on",
+    "restricted",
+    "restriction_terms",
+    "effect",
+    "effect_note",
+    "notes",
+)
+"""The form's answers, named as the services' keyword arguments."""
 
 
 class ProcessForm(forms.Form):
@@ -42,12 +58,9 @@ class ProcessForm(forms.Form):
         help_text="For example, the police force, the coroner's office or the court.",
     )
     contact = _text("contact", "Contact (optional)", help_text="Their name and how to reach them.")
-    restricted = forms.TypedChoiceField(
-        label="Is there a reporting restriction or court order?",
-        choices=YES_NO,
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if there is a reporting restriction or court order"},
+    restricted = yes_no_field(
+        "Is there a reporting restriction or court order?",
+        required_message="Select yes if there is a reporting restriction or court order",
     )
     restriction_terms = _text(
         "restriction_terms",
@@ -74,39 +87,7 @@ class ProcessForm(forms.Form):
             must_be_past=True,
             today=lambda: today,
         )
-        self.order_fields(
-            [
-                "kind",
-                "status",
-                "lead_organisation",
-                "contact",
-                "next_hearing_on",
-                "expected_end_on",
-                "concluded_on",
-                "restricted",
-                "restriction_terms",
-                "effect",
-                "effect_note",
-                "notes",
-            ]
-        )
-
-
-PROCESS_FIELDS = (
-    "kind",
-    "status",
-    "lead_organisation",
-    "contact",
-    "next_hearing_on",
-    "expected_end_on",
-    "concluded_on",
-    "restricted",
-    "restriction_terms",
-    "effect",
-    "effect_note",
-    "notes",
-)
-"""The form's answers, named as the services' keyword arguments."""
+        self.order_fields(PROCESS_FIELDS)
 
 
 class LiaisonForm(forms.Form):
