@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.cases.models import Case, FamilyTold
+from cspr.cases.models import Case
 from cspr.cases.selectors import case_pseudonyms_text
 from cspr.cases.services import (
     FAMILY_METHOD_OTHER_NEEDED,
@@ -22,7 +22,7 @@ from cspr.cases.services import (
     case_advance,
     makes_transitions,
 )
-from cspr.cases.services import family_told_record as case_family_told_record
+from cspr.cases.services import family_told_record as family_told_record
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
@@ -71,7 +71,8 @@ LEAD_PARTNER_KINDS = (
     (OrganisationType.POLICE, "the police"),
 )
 EXECUTIVE_DECISION_NEEDED = "A partner disagrees with the PRG: say whether a local review will be held."
-# Telling the family is the case's record now (cspr.cases.services.family); its messages, under their old names.
+# Telling the family is the case's record now (cspr.cases.services.family): its service, imported above, and its
+# messages, under their old names, for the rapid review's callers.
 METHOD_OTHER_NEEDED = FAMILY_METHOD_OTHER_NEEDED
 TOLD_BY_NEEDED = FAMILY_TOLD_BY_NEEDED
 WHAT_SAID_NEEDED = FAMILY_WHAT_SAID_NEEDED
@@ -343,31 +344,3 @@ def criteria_not_met_close(*, acting: Acting, case: Case, reason: str, at: datet
         )
         audit_case(acting, "rapid_review.closed_criteria_not_met", case, grant=grant)
     return case
-
-
-# -- telling the family (§5.3) ---------------------------------------------------------------------------------------
-
-
-def family_told_record(
-    *,
-    acting: Acting,
-    case: Case,
-    told_on: date,
-    method: str,
-    told_by: str,
-    what_was_said: str,
-    method_other: str = "",
-    at: datetime | None = None,
-) -> FamilyTold:
-    """Who told the family the decision and its reasons, when and how: the case's record (whichever way the decision
-    went, ``cspr.cases.services.family_told_record``), kept here under its old name for the rapid review's callers."""
-    return case_family_told_record(
-        acting=acting,
-        case=case,
-        told_on=told_on,
-        method=method,
-        told_by=told_by,
-        what_was_said=what_was_said,
-        method_other=method_other,
-        at=at,
-    )
