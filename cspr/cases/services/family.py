@@ -6,6 +6,7 @@ audit event carries them."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -17,6 +18,7 @@ from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, not_future, now
 from cspr.kernel.text import ONE_LINE, REASON, FieldTexts
+from cspr.partnerships.scoping import Grant
 
 FAMILY_NOTHING_TO_TELL = "There is no decision to tell the family about yet."
 FAMILY_METHOD_NEEDED = "Choose how the family was told."
@@ -46,6 +48,37 @@ def _decision_to_tell(case: Case) -> str:
     return decision
 
 
+def _words(name: str, value: str, message: str) -> str:
+    """The text cleaned, refused with ``message`` when shorter than a sentence (:data:`FAMILY_MIN_WORDS`)."""
+    value = FAMILY_TEXTS.clean(name, value)
+    if text_length(value) < FAMILY_MIN_WORDS:
+        raise CaseActionRefused(message.format(minimum=FAMILY_MIN_WORDS), field=name)
+    return value
+
+
+def _record[Row: (FamilyTold, FamilyNotYetTold)](
+    acting: Acting,
+    case: Case,
+    row: Row,
+    *,
+    grant: Grant | None,
+    verb: str,
+    sealed: dict[str, str],
+    **facts: Any,
+) -> Row:
+    """Save ``row`` for the latest decision on the case (the case locked while it is read), its words sealed, and
+    audit it with the decision and ``facts``."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        row.case = case
+        row.decision = _decision_to_tell(case)
+        for name, value in sealed.items():
+            row.seal(name, value)
+        row.save(force_insert=True)
+        audit_case(acting, verb, case, grant=grant, decision=row.decision, **facts)
+    return row
+
+
 def family_told_record(
     *,
     acting: Acting,
@@ -69,26 +102,18 @@ def family_told_record(
     told_by = FAMILY_TEXTS.clean("told_by", told_by)
     if not told_by:
         raise CaseActionRefused(FAMILY_TOLD_BY_NEEDED, field="told_by")
-    what_was_said = FAMILY_TEXTS.clean("what_was_said", what_was_said)
-    if text_length(what_was_said) < FAMILY_MIN_WORDS:
-        raise CaseActionRefused(FAMILY_WHAT_SAID_NEEDED.format(minimum=FAMILY_MIN_WORDS), field="what_was_said")
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        decision = _decision_to_tell(case)
-        row = FamilyTold(
-            case=case,
-            decision=decision,
-            told_on=told_on,
-            method=method,
-            told_by=told_by,
-            recorded_by=acting.user,
-            recorded_at=at,
-        )
-        row.seal("what_was_said", what_was_said)
-        row.seal("method_other", method_other)
-        row.save(force_insert=True)
-        audit_case(acting, "case.family_told", case, grant=grant, decision=decision, method=method, told_on=told_on)
-    return row
+    what_was_said = _words("what_was_said", what_was_said, FAMILY_WHAT_SAID_NEEDED)
+    row = FamilyTold(told_on=told_on, method=method, told_by=told_by, recorded_by=acting.user, recorded_at=at)
+    return _record(
+        acting,
+        case,
+        row,
+        grant=grant,
+        verb="case.family_told",
+        sealed={"what_was_said": what_was_said, "method_other": method_other},
+        method=method,
+        told_on=told_on,
+    )
 
 
 def family_not_yet_told_record(
@@ -97,14 +122,6 @@ def family_not_yet_told_record(
     """Why the family has not been told the latest decision yet (the case still shows them as to be told)."""
     grant = allowed(acting, "cases.record_family_told", case)
     at = now(at)
-    reason = FAMILY_TEXTS.clean("reason", reason)
-    if text_length(reason) < FAMILY_MIN_WORDS:
-        raise CaseActionRefused(FAMILY_NOT_YET_REASON_NEEDED.format(minimum=FAMILY_MIN_WORDS), field="reason")
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        decision = _decision_to_tell(case)
-        row = FamilyNotYetTold(case=case, decision=decision, recorded_by=acting.user, recorded_at=at)
-        row.seal("reason", reason)
-        row.save(force_insert=True)
-        audit_case(acting, "case.family_not_yet_told", case, grant=grant, decision=decision)
-    return row
+    reason = _words("reason", reason, FAMILY_NOT_YET_REASON_NEEDED)
+    row = FamilyNotYetTold(recorded_by=acting.user, recorded_at=at)
+    return _record(acting, case, row, grant=grant, verb="case.family_not_yet_told", sealed={"reason": reason})
