@@ -184,6 +184,14 @@ def _write(process: ParallelProcess, values: dict[str, Any]) -> None:
             setattr(process, name, value)
 
 
+def _inserted(*, case: Case, acting: Acting, at: datetime, values: dict[str, Any]) -> ParallelProcess:
+    """A new row of the register, made (and so last changed) by the person acting at ``at``, its answers written."""
+    process = ParallelProcess(case=case, created_by=acting.user, created_at=at, updated_by=acting.user, updated_at=at)
+    _write(process, values)
+    process.save(force_insert=True)
+    return process
+
+
 def _facts(process: ParallelProcess) -> dict[str, Any]:
     """What the audit trail keeps of a process: its kind, status, dates and flags, never its words."""
     return {
@@ -202,18 +210,7 @@ def process_create(
     *, case: Case, acting: Acting, at: datetime, kind: str, status: str, notes: str = ""
 ) -> ParallelProcess:
     """One row of the register from the notification (inside the caller's transaction; the caller checks)."""
-    process = ParallelProcess(
-        case=case,
-        kind=kind,
-        status=status,
-        created_by=acting.user,
-        created_at=at,
-        updated_by=acting.user,
-        updated_at=at,
-    )
-    process.seal("notes", notes)
-    process.save(force_insert=True)
-    return process
+    return _inserted(case=case, acting=acting, at=at, values={"kind": kind, "status": status, "notes": notes})
 
 
 def processes_from_notification(*, case: Case, acting: Acting, at: datetime, named: Iterable[str]) -> int:
@@ -233,11 +230,7 @@ def parallel_process_add(
     """Add a process to the case's register."""
     grant, at, values = _checked_answers(acting, case, at, answers)
     with transaction.atomic():
-        process = ParallelProcess(
-            case=case, created_by=acting.user, created_at=at, updated_by=acting.user, updated_at=at
-        )
-        _write(process, values)
-        process.save(force_insert=True)
+        process = _inserted(case=case, acting=acting, at=at, values=values)
         audit_case(acting, "case.parallel_process_added", case, obj=process, grant=grant, **_facts(process))
     return process
 
