@@ -45,6 +45,19 @@ def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, 0, tzinfo=LONDON)
 
 
+def _on(day: date, hour: int) -> datetime:
+    return _at(day.year, day.month, day.day, hour)
+
+
+def _answers(step: Any) -> dict[str, Any]:
+    """A step's fields as its service's keyword arguments: all but who acts (``by``) and when (``hour``, ``at``)."""
+    return {
+        field.name: getattr(step, field.name)
+        for field in dataclasses.fields(step)
+        if field.name not in {"by", "hour", "at"}
+    }
+
+
 def _acting(email: str) -> Acting:
     """The demo person acting, as a command acts (no request, no address)."""
     return acting_for(User.objects.get(email=email), via="command")
@@ -60,14 +73,8 @@ class LaDecision:
     hour: int = 10
 
     def take(self, case: Case) -> None:
-        day = self.decided_on
         la_decision_record(
-            acting=_acting(NOTIFIER),
-            case=case,
-            notify_panel=self.notify_panel,
-            decided_on=day,
-            reason=self.reason,
-            recorded_at=_at(day.year, day.month, day.day, self.hour),
+            acting=_acting(NOTIFIER), case=case, recorded_at=_on(self.decided_on, self.hour), **_answers(self)
         )
 
 
@@ -82,15 +89,7 @@ class Duty:
     hour: int = 10
 
     def take(self, case: Case) -> None:
-        day = self.done_on
-        duty_record(
-            acting=_acting(self.by),
-            case=case,
-            kind=self.kind,
-            done_on=day,
-            panel_reference=self.panel_reference,
-            recorded_at=_at(day.year, day.month, day.day, self.hour),
-        )
+        duty_record(acting=_acting(self.by), case=case, recorded_at=_on(self.done_on, self.hour), **_answers(self))
 
 
 @dataclass(frozen=True)
@@ -122,21 +121,7 @@ class Process:
     notes: str = ""
 
     def take(self, case: Case) -> None:
-        parallel_process_add(
-            acting=_acting(BUSINESS_UNIT),
-            case=case,
-            kind=self.kind,
-            status=self.status,
-            lead_organisation=self.lead_organisation,
-            contact=self.contact,
-            next_hearing_on=self.next_hearing_on,
-            expected_end_on=self.expected_end_on,
-            restricted=self.restricted,
-            restriction_terms=self.restriction_terms,
-            effect=self.effect,
-            notes=self.notes,
-            at=self.at,
-        )
+        parallel_process_add(acting=_acting(BUSINESS_UNIT), case=case, at=self.at, **_answers(self))
 
 
 @dataclass(frozen=True)
@@ -150,16 +135,7 @@ class TellFamily:
     hour: int = 10
 
     def take(self, case: Case) -> None:
-        day = self.told_on
-        family_told_record(
-            acting=_acting(BUSINESS_UNIT),
-            case=case,
-            told_on=day,
-            method=self.method,
-            told_by=self.told_by,
-            what_was_said=self.what_was_said,
-            at=_at(day.year, day.month, day.day, self.hour),
-        )
+        family_told_record(acting=_acting(BUSINESS_UNIT), case=case, at=_on(self.told_on, self.hour), **_answers(self))
 
 
 Step = LaDecision | Duty | Route | Process | TellFamily
