@@ -322,6 +322,11 @@ def _paths(case: Case) -> dict[str, str]:
 Reference = Path(..., pattern=REFERENCE_PATTERN, max_length=40, description="A case reference, e.g. NVALE-2026-004.")
 
 
+def _case_answer(case: Case, **answer: Any) -> Status:
+    """A case read's answer: the case's reference, then ``answer``."""
+    return Status(200, {"reference": case.reference, **answer})
+
+
 def _case_read[V: Callable[..., Any]](path: str, out: Any, **options: Any) -> Callable[[V], V]:
     """A read of one case the token can see, at ``/cases/{reference}`` and ``path``: answers ``out``, or 404 for a
     case the token cannot see (see :func:`_visible_case`)."""
@@ -353,15 +358,7 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
     today = timezone.localdate()
     preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
     rows = case_clocks(case=case, today=today)
-    return Status(
-        200,
-        {
-            "reference": case.reference,
-            "today": today,
-            "preset": case.preset,
-            "clocks": presenters.clocks(preset=preset, rows=rows),
-        },
-    )
+    return _case_answer(case, today=today, preset=case.preset, clocks=presenters.clocks(preset=preset, rows=rows))
 
 
 @_case_read(
@@ -374,13 +371,7 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
 )
 def case_parallel_processes_view(request: HttpRequest, reference: str = Reference) -> Any:
     case = _visible_case(request, reference, rule="cases.view_parallel_processes")
-    return Status(
-        200,
-        {
-            "reference": case.reference,
-            "parallel_processes": [asdict(row) for row in case_process_facts(case=case)],
-        },
-    )
+    return _case_answer(case, parallel_processes=[asdict(row) for row in case_process_facts(case=case)])
 
 
 @_case_read(
@@ -393,22 +384,19 @@ def case_parallel_processes_view(request: HttpRequest, reference: str = Referenc
 )
 def case_information_requests_view(request: HttpRequest, reference: str = Reference) -> Any:
     case = _visible_case(request, reference, rule="returns.read_returns")
-    return Status(
-        200,
-        {
-            "reference": case.reference,
-            "information_requests": [
-                {
-                    "organisation": item.organisation.name,
-                    "status": item.status,
-                    "status_label": item.get_status_display(),
-                    "due_on": item.due_on,
-                    "submitted_on": timezone.localdate(item.first_submitted_at) if item.first_submitted_at else None,
-                    "reminders_sent": item.reminders_sent,  # type: ignore[attr-defined]
-                }
-                for item in case_requests(case=case)
-            ],
-        },
+    return _case_answer(
+        case,
+        information_requests=[
+            {
+                "organisation": item.organisation.name,
+                "status": item.status,
+                "status_label": item.get_status_display(),
+                "due_on": item.due_on,
+                "submitted_on": timezone.localdate(item.first_submitted_at) if item.first_submitted_at else None,
+                "reminders_sent": item.reminders_sent,  # type: ignore[attr-defined]
+            }
+            for item in case_requests(case=case)
+        ],
     )
 
 
