@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Required, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,6 +62,8 @@ TEXTS = FieldTexts(
 words)."""
 
 SEALED = ("contact", "restriction_terms", "effect_note", "notes")
+TEXT_ANSWERS = ("lead_organisation", *SEALED)
+"""A process's answers in words: the lead organisation's name, in clear, and the sealed text."""
 
 # The answers the notification form offers for its list of parallel processes, and the register's kind for each.
 NAMED_KINDS = {
@@ -90,36 +92,38 @@ def process_stamp(process: ParallelProcess) -> EditStamp:
     return EditStamp(version=process.version, by=by.full_name or by.email, at=process.updated_at)
 
 
-def _checked(
-    *,
-    today: date,
-    kind: str,
-    status: str,
-    lead_organisation: str = "",
-    contact: str = "",
-    next_hearing_on: date | None = None,
-    expected_end_on: date | None = None,
-    concluded_on: date | None = None,
-    restricted: bool = False,
-    restriction_terms: str = "",
-    effect: str = ParallelProcess.Effect.NONE,
-    effect_note: str = "",
-    notes: str = "",
-) -> dict[str, Any]:
-    """The process's answers, checked and their text cleaned, as the row's values (the text not sealed yet)."""
+class ProcessAnswers(TypedDict, total=False):
+    """A process's answers, as keyword arguments of :func:`parallel_process_add` and :func:`parallel_process_change`
+    (the form's ``PROCESS_FIELDS``); one left out is as :func:`_checked` takes it."""
+
+    kind: Required[str]
+    status: Required[str]
+    lead_organisation: str
+    contact: str
+    next_hearing_on: date | None
+    expected_end_on: date | None
+    concluded_on: date | None
+    restricted: bool
+    restriction_terms: str
+    effect: str
+    effect_note: str
+    notes: str
+
+
+def _checked(today: date, answers: ProcessAnswers) -> dict[str, Any]:
+    """The process's answers, checked and their text cleaned, as the row's values (the text not sealed yet); an
+    answer left out is empty, not restricted, or of no effect."""
+    kind, status = answers["kind"], answers["status"]
+    effect = answers.get("effect", ParallelProcess.Effect.NONE)
+    restricted = bool(answers.get("restricted", False))
+    concluded_on = answers.get("concluded_on")
     if kind not in ParallelProcess.Kind.values:
         raise CaseActionRefused(UNKNOWN_KIND, field="kind")
     if status not in ParallelProcess.Status.values:
         raise CaseActionRefused(UNKNOWN_STATUS, field="status")
     if effect not in ParallelProcess.Effect.values:
         raise CaseActionRefused(UNKNOWN_EFFECT, field="effect")
-    texts = {
-        "lead_organisation": TEXTS.clean("lead_organisation", lead_organisation),
-        "contact": TEXTS.clean("contact", contact),
-        "restriction_terms": TEXTS.clean("restriction_terms", restriction_terms),
-        "effect_note": TEXTS.clean("effect_note", effect_note),
-        "notes": TEXTS.clean("notes", notes),
-    }
+    texts = {name: TEXTS.clean(name, cast(str, answers.get(name, ""))) for name in TEXT_ANSWERS}
     if kind == ParallelProcess.Kind.OTHER and not texts["notes"]:
         raise CaseActionRefused(OTHER_KIND_NOTE, field="notes")
     if restricted and not texts["restriction_terms"]:
@@ -139,31 +143,13 @@ def _checked(
     return {
         "kind": kind,
         "status": status,
-        "next_hearing_on": next_hearing_on,
-        "expected_end_on": expected_end_on,
+        "next_hearing_on": answers.get("next_hearing_on"),
+        "expected_end_on": answers.get("expected_end_on"),
         "concluded_on": concluded_on,
-        "restricted": bool(restricted),
+        "restricted": restricted,
         "effect": effect,
         **texts,
     }
-
-
-class ProcessAnswers(TypedDict, total=False):
-    """A process's answers, as keyword arguments of :func:`parallel_process_add` and :func:`parallel_process_change`
-    (the form's ``PROCESS_FIELDS``); one left out is as :func:`_checked` defaults it."""
-
-    kind: Required[str]
-    status: Required[str]
-    lead_organisation: str
-    contact: str
-    next_hearing_on: date | None
-    expected_end_on: date | None
-    concluded_on: date | None
-    restricted: bool
-    restriction_terms: str
-    effect: str
-    effect_note: str
-    notes: str
 
 
 def _checked_answers(
@@ -173,7 +159,7 @@ def _checked_answers(
     answers checked (:func:`_checked`)."""
     grant = allowed(acting, RECORD, case)
     at = now(at)
-    return grant, at, _checked(today=timezone.localdate(at), **answers)
+    return grant, at, _checked(timezone.localdate(at), answers)
 
 
 def _write(process: ParallelProcess, values: dict[str, Any]) -> None:
