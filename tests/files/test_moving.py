@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from cspr.cases.models import FamilyNotYetTold, FamilyTold
 from cspr.files import moving
 from cspr.kernel.crypto import DecryptionError, decrypt, encrypt
 from cspr.kernel.sealing import seal_context
@@ -38,6 +39,11 @@ NAME = "Quillon Canarywhistle statement.txt"
 
 
 def _migrate(targets: list[tuple[str, str]] | None = None) -> None:
+    if targets:
+        # Going back past cases.0015_family_told_moved refuses what the older tables cannot hold (the family told on
+        # a case without a rapid review): the demo's rows of it are not these tests' subject.
+        FamilyTold.objects.all().delete()
+        FamilyNotYetTold.objects.all().delete()
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets or executor.loader.graph.leaf_nodes())
