@@ -41,7 +41,7 @@ from cspr.cases.pages import case_form_page, case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files, refusal_to_form
+from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -409,20 +409,17 @@ def process_change(request: HttpRequest, case: Case, process_id: int) -> HttpRes
     form = ProcessForm(posted(request), today=timezone.localdate(), initial=saved)
     stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.parallel_process_change(
+        done, stale = saved_unless_stale(
+            form,
+            lambda: services.parallel_process_change(
                 acting=acting_from_request(request),
                 case=case,
                 process_id=process.pk,
                 opened_version=opened_version(request.POST.get(OPENED_VERSION)),
                 **{name: form.cleaned_data[name] for name in PROCESS_FIELDS},
-            )
-        except StaleEdit as refused:
-            stale = refused
-            form.add_error(None, refused.message)
-        except CaseActionRefused as error:
-            refusal_to_form(form, error)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, "The process is saved")
             return redirect(_processes_url(case))
     texts = {name: str(field.label) for name, field in form.fields.items() if name in process_selectors.PROCESS_TEXTS}

@@ -22,6 +22,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from cspr.kernel.acting import Acting, acting_from_request
+from cspr.kernel.edits import StaleEdit
 from cspr.kernel.errors import CaseActionRefused
 
 Refusals = type[Exception] | tuple[type[Exception], ...]
@@ -44,6 +45,21 @@ def refusal_to_form(form: BaseForm, error: Exception, *, field: str | None = Non
     the whole form."""
     name = field or getattr(error, "field", "")
     form.add_error(name if name in form.fields else None, getattr(error, "message", str(error)))
+
+
+def saved_unless_stale(form: BaseForm, save: Callable[[], Any]) -> tuple[bool, StaleEdit | None]:
+    """Run ``save``, a service that refuses an edit made from an older version (ADR 0013): whether it saved, and the
+    stale refusal, shown on the form so the page can show what is saved now beside what was typed. Any other refusal
+    goes on the form too."""
+    try:
+        save()
+    except StaleEdit as refused:
+        form.add_error(None, refused.message)
+        return False, refused
+    except CaseActionRefused as error:
+        refusal_to_form(form, error)
+        return False, None
+    return True, None
 
 
 def calls(service: Callable[..., Any], *fields: str, **given: Any) -> Act:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_form_page, case_page, case_url
 from cspr.core.downloads import content_attachment, kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files, refusal_to_form
+from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.core.shared_forms import uploaded_to
@@ -34,7 +34,6 @@ from cspr.domain.roles import Role
 from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
-from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
@@ -243,20 +242,17 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
     form = _section_form(request, case, part, review, posted(request))
     stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rapid_review_section_save(
+        saved, stale = saved_unless_stale(
+            form,
+            lambda: services.rapid_review_section_save(
                 acting=acting_from_request(request),
                 case=case,
                 section=part.value,
                 values=_section_values(part, form, case),
                 opened_version=opened_version(request.POST.get(OPENED_VERSION)),
-            )
-        except StaleEdit as refused:
-            stale = refused
-            form.add_error(None, refused.message)
-        except CaseActionRefused as error:
-            refusal_to_form(form, error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, f"{part.heading}: saved")
             if "add_action" in request.POST:
                 return redirect("rapid_reviews:section", reference=case.reference, section=part.value)
