@@ -53,6 +53,8 @@ def test_the_case_page_shows_clocks_stage_assessment_and_no_names(submit: Submit
     assert "4 working days left" in html
     assert "Within 5 working days of the local authority becoming aware of the incident" in html
     assert "current stage" in html
+    # Each "Extend" link says, to a screen reader, which deadline, written as its title is (acronyms intact).
+    assert 'Extend<span class="govuk-visually-hidden"> the deadline: Notify the Panel' in html
     assert found_in(response.content.decode(), IDENTIFYING_VALUES) == []
     record = client_as("business.unit@example.org").get(reverse("cases:record", kwargs={"reference": case.reference}))
     assert "Notifiable to the Panel" in main(record)
