@@ -33,6 +33,7 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.messaging.services import message_queue
 
 if TYPE_CHECKING:
+    from cspr.accounts.models import User
     from cspr.partnerships.models import Partnership
 
 NOT_ALLOWED = "You cannot do this on this case."
@@ -51,6 +52,14 @@ class CaseLike(Protocol):
 
 def now(at: datetime | None = None) -> datetime:
     return at if at is not None else timezone.now()
+
+
+def person(acting: Acting) -> User:
+    """The person acting, for a row that names who changed it. Every case rule needs a membership, so the service's
+    own jobs (nobody signed in) never get this far; refused all the same rather than recorded as nobody."""
+    if acting.user is None:
+        raise CaseActionRefused(NOT_ALLOWED)
+    return acting.user
 
 
 def local_today(at: datetime | None = None) -> date:

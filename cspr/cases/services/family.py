@@ -13,6 +13,7 @@ from django.db import transaction
 from cspr.cases import selectors
 from cspr.cases.models import Case, FamilyNotYetTold, FamilyTold
 from cspr.cases.services.common import allowed
+from cspr.domain.rapid_review import MIN_REASON
 from cspr.domain.text import text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -28,8 +29,9 @@ FAMILY_WHAT_SAID_NEEDED = (
     "Enter what the family was told about the decision and its reasons (at least {minimum} characters)."
 )
 FAMILY_NOT_YET_REASON_NEEDED = "Enter why the family has not been told yet (at least {minimum} characters)."
-FAMILY_MIN_WORDS = 20
-"""The fewest characters of what was said, or of why not yet: a sentence, not a tick."""
+FAMILY_MIN_WORDS = MIN_REASON
+"""The fewest characters of what was said, or of why not yet: a sentence, not a tick (the rules' one minimum for a
+reason)."""
 
 FAMILY_TEXTS = FieldTexts(
     {

@@ -14,15 +14,13 @@ from datetime import date, datetime
 from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.db import transaction
-from django.utils import timezone
 
-from cspr.accounts.models import User
 from cspr.cases.models import Case, LiaisonEntry, ParallelProcess
 from cspr.cases.services.common import allowed
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import EditStamp, check_not_stale
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import NOT_ALLOWED, audit_case, not_future, now
+from cspr.kernel.kit import audit_case, local_today, not_future, now, person
 from cspr.kernel.text import NOTE, ONE_LINE, FieldTexts
 from cspr.partnerships.scoping import Grant
 
@@ -77,13 +75,6 @@ def kind_for_named(named: str) -> tuple[str, str]:
     they name no kind the register knows ("other")."""
     kind = NAMED_KINDS.get(" ".join(named.split()).casefold())
     return (kind.value, "") if kind else (ParallelProcess.Kind.OTHER.value, named)
-
-
-def _person(acting: Acting) -> User:
-    """The person acting (every rule here needs a membership, so nobody signed in never gets this far)."""
-    if acting.user is None:
-        raise CaseActionRefused(NOT_ALLOWED)
-    return acting.user
 
 
 def process_stamp(process: ParallelProcess) -> EditStamp:
@@ -159,7 +150,7 @@ def _checked_answers(
     answers checked (:func:`_checked`)."""
     grant = allowed(acting, RECORD, case)
     at = now(at)
-    return grant, at, _checked(timezone.localdate(at), answers)
+    return grant, at, _checked(local_today(at), answers)
 
 
 def _write(process: ParallelProcess, values: dict[str, Any]) -> None:
@@ -248,7 +239,7 @@ def parallel_process_change(
         check_not_stale(what="The process", opened=opened_version, current=process_stamp(process))
         _write(process, values)
         process.version += 1
-        process.updated_by = _person(acting)
+        process.updated_by = person(acting)
         process.updated_at = at
         process.save()
         audit_case(
@@ -276,7 +267,7 @@ def parallel_process_liaison_record(
     """Record a discussion with a process's lead: when, with whom and what was agreed (§9.4)."""
     grant = allowed(acting, RECORD, case)
     at = now(at)
-    not_future(held_on, today=timezone.localdate(at), field="held_on")
+    not_future(held_on, today=local_today(at), field="held_on")
     with_whom = TEXTS.clean("with_whom", with_whom)
     agreed = TEXTS.clean("agreed", agreed)
     if not with_whom:

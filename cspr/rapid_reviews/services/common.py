@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from cspr.accounts.models import User
 from cspr.cases.models import Case
 from cspr.cases.services import case_clock_met
 from cspr.domain import rules as domain_rules
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import NOT_ALLOWED, audit_case, local_today, not_future, tell
+from cspr.kernel.kit import audit_case, local_today, not_future, tell
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
@@ -86,14 +85,6 @@ IN_THE_RECORD = "The reasons are recorded in the rapid review."
 
 
 # -- who may act, and through which membership -----------------------------------------------------------------------
-
-
-def person(acting: Acting) -> User:
-    """The person acting. Every rule needs a membership, so the service's own jobs (nobody signed in) never get
-    this far; refused all the same rather than recorded as nobody."""
-    if acting.user is None:
-        raise CaseActionRefused(NOT_ALLOWED)
-    return acting.user
 
 
 def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:

@@ -17,7 +17,7 @@ from cspr.domain.rapid_review import JUDGED_CRITERIA, Judgement, Section
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import EditStamp, check_not_stale
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, now
+from cspr.kernel.kit import audit_case, now, person
 from cspr.rapid_reviews.models import (
     AgencyOmission,
     ChildSafeguarding,
@@ -39,7 +39,6 @@ from cspr.rapid_reviews.services.common import (
     allowed,
     case_locked_at_rapid_review,
     partnership_organisation_ids,
-    person,
     review_for_update,
 )
 
