@@ -337,20 +337,27 @@ def learning_actions_agreed(*, case: Case) -> bool:
 def learning_action_rows(*, case: Case) -> list[LearningActionRow]:
     """The case's learning actions in the record's order, with what each is and how it ended."""
     actions = LearningAction.objects.filter(case=case).select_related("owner_organisation")
-    return [
-        LearningActionRow(
-            id=action.pk,
-            number=action.position + 1,
-            what=action.unseal("what"),
-            owner=action.owner_organisation.name if action.owner_organisation else "Not set",
-            due_on=action.due_on,
-            status=action.status,
-            status_label=action.get_status_display(),
-            resolved_on=action.resolved_on,
-            closed_reason=action.unseal("closed_reason"),
-        )
-        for action in actions.order_by("position", "id")
-    ]
+    return [_action_row(action) for action in actions.order_by("position", "id")]
+
+
+def learning_action_row(*, case: Case, action_id: int) -> LearningActionRow | None:
+    """One learning action of the case (only its words are revealed, not the other actions')."""
+    action = LearningAction.objects.filter(case=case, pk=action_id).select_related("owner_organisation").first()
+    return _action_row(action) if action is not None else None
+
+
+def _action_row(action: LearningAction) -> LearningActionRow:
+    return LearningActionRow(
+        id=action.pk,
+        number=action.position + 1,
+        what=action.unseal("what"),
+        owner=action.owner_organisation.name if action.owner_organisation else "Not set",
+        due_on=action.due_on,
+        status=action.status,
+        status_label=action.get_status_display(),
+        resolved_on=action.resolved_on,
+        closed_reason=action.unseal("closed_reason"),
+    )
 
 
 def omissions_revealed(*, review: RapidReview | None) -> list[tuple[int, str, str]]:

@@ -674,7 +674,7 @@ def actions(request: HttpRequest, case: Case) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @case_page("rapid_reviews.resolve_action")
 def action(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
-    row = next((row for row in selectors.learning_action_rows(case=case) if row.id == action_id), None)
+    row = selectors.learning_action_row(case=case, action_id=action_id)
     if row is None:
         return _back(request, case, services.UNKNOWN_ACTION)
     if not row.is_open:
