@@ -17,9 +17,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
-from zoneinfo import ZoneInfo
 
-from cspr.accounts.models import User
 from cspr.cases.models import Case, DutyKind
 from cspr.cases.notification import NotificationData
 from cspr.cases.services import (
@@ -30,37 +28,11 @@ from cspr.cases.services import (
     notification_submit,
     parallel_process_add,
 )
-from cspr.kernel.acting import Acting
+from cspr.demo.common import BUSINESS_UNIT, LONDON, NOTIFIER, acting, answers, on
+from cspr.demo.rapid_reviews import RAPID_REVIEW_STEPS, RapidReviewStep
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import acting_for
 
-LONDON = ZoneInfo("Europe/London")
 CASES_FILE = Path(__file__).resolve().parent / "data" / "cases.toml"
-
-NOTIFIER = "notifier@example.org"
-BUSINESS_UNIT = "business.unit@example.org"
-
-
-def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=LONDON)
-
-
-def _on(day: date, hour: int) -> datetime:
-    return _at(day.year, day.month, day.day, hour)
-
-
-def _answers(step: Any) -> dict[str, Any]:
-    """A step's fields as its service's keyword arguments: all but who acts (``by``) and when (``hour``, ``at``)."""
-    return {
-        field.name: getattr(step, field.name)
-        for field in dataclasses.fields(step)
-        if field.name not in {"by", "hour", "at"}
-    }
-
-
-def _acting(email: str) -> Acting:
-    """The demo person acting, as a command acts (no request, no address)."""
-    return acting_for(User.objects.get(email=email), via="command")
 
 
 @dataclass(frozen=True)
@@ -74,7 +46,7 @@ class LaDecision:
 
     def take(self, case: Case) -> None:
         la_decision_record(
-            acting=_acting(NOTIFIER), case=case, recorded_at=_on(self.decided_on, self.hour), **_answers(self)
+            acting=acting(NOTIFIER), case=case, recorded_at=on(self.decided_on, self.hour), **answers(self)
         )
 
 
@@ -89,7 +61,7 @@ class Duty:
     hour: int = 10
 
     def take(self, case: Case) -> None:
-        duty_record(acting=_acting(self.by), case=case, recorded_at=_on(self.done_on, self.hour), **_answers(self))
+        duty_record(acting=acting(self.by), case=case, recorded_at=on(self.done_on, self.hour), **answers(self))
 
 
 @dataclass(frozen=True)
@@ -101,7 +73,7 @@ class Route:
     reason: str = ""
 
     def take(self, case: Case) -> None:
-        case_route(acting=_acting(BUSINESS_UNIT), case=case, transition=self.transition, reason=self.reason, at=self.at)
+        case_route(acting=acting(BUSINESS_UNIT), case=case, transition=self.transition, reason=self.reason, at=self.at)
 
 
 @dataclass(frozen=True)
@@ -121,7 +93,7 @@ class Process:
     notes: str = ""
 
     def take(self, case: Case) -> None:
-        parallel_process_add(acting=_acting(BUSINESS_UNIT), case=case, at=self.at, **_answers(self))
+        parallel_process_add(acting=acting(BUSINESS_UNIT), case=case, at=self.at, **answers(self))
 
 
 @dataclass(frozen=True)
@@ -135,10 +107,10 @@ class TellFamily:
     hour: int = 10
 
     def take(self, case: Case) -> None:
-        family_told_record(acting=_acting(BUSINESS_UNIT), case=case, at=_on(self.told_on, self.hour), **_answers(self))
+        family_told_record(acting=acting(BUSINESS_UNIT), case=case, at=on(self.told_on, self.hour), **answers(self))
 
 
-Step = LaDecision | Duty | Route | Process | TellFamily
+Step = LaDecision | Duty | Route | Process | TellFamily | RapidReviewStep
 
 
 @dataclass(frozen=True)
@@ -153,7 +125,7 @@ class DemoCase:
 
     def seed(self, partnership: Partnership) -> Case:
         case = notification_submit(
-            acting=_acting(self.by),
+            acting=acting(self.by),
             partnership=partnership,
             data=self.notification,
             as_referral=self.referral,
@@ -174,6 +146,7 @@ STEPS: dict[str, type[Step]] = {
     "route": Route,
     "process": Process,
     "family_told": TellFamily,
+    **RAPID_REVIEW_STEPS,
 }
 """What each step of a case is called in the data file (its ``step`` key)."""
 

@@ -14,7 +14,6 @@ from django.db import transaction
 from cspr.accounts.services import user_get_or_create
 from cspr.calendars.services import closure_day_add
 from cspr.demo.cases import seed_demo_cases
-from cspr.demo.rapid_reviews import seed_demo_rapid_review
 from cspr.demo.returns import seed_demo_returns
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting, system_acting
@@ -156,6 +155,5 @@ def seed_demo() -> bool:
         for day in NORTHVALE_CLOSURE_DAYS:
             closure_day_add(acting=acting, partnership=northvale, day=day, description="Christmas shutdown")
         seed_demo_cases(partnership=northvale)
-        seed_demo_rapid_review(partnership=northvale)
         seed_demo_returns(partnership=northvale)
     return True

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cspr.cases.models import Case, CaseClock, DutyKind
+from cspr.cases.models import Case, CaseClock, CaseTransition, DutyKind
 from cspr.demo.cases import CASES_FILE, DemoDataError, Duty, demo_cases
 from cspr.demo.partnerships import seed_demo
 from cspr.partnerships.models import Partnership
@@ -18,7 +18,7 @@ from tests.support import DEMO_IDENTIFYING
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_cases_at_several_stages(demo: dict[str, Partnership]) -> None:
+def test_the_demo_has_cases_at_several_stages_and_every_way_of_ending(demo: dict[str, Partnership]) -> None:
     cases = {case.reference: case for case in Case.objects.filter(partnership=demo["northvale"])}
     assert {reference: case.stage for reference, case in cases.items()} == {
         "NVALE-2026-001": "not_notifiable",
@@ -26,7 +26,14 @@ def test_the_demo_has_cases_at_several_stages(demo: dict[str, Partnership]) -> N
         "NVALE-2026-003": "rapid_review",
         "NVALE-2026-004": "referral_received",
         "NVALE-2026-005": "notification_assessed",
+        "NVALE-2026-006": "withdrawn",
+        "NVALE-2026-007": "not_notifiable",  # closed, then reopened
+        "NVALE-2026-008": "closed_criteria_not_met",
+        "NVALE-2026-009": "no_further_review",
+        "NVALE-2026-010": "closed",
     }
+    reopened = CaseTransition.objects.filter(case=cases["NVALE-2026-007"]).order_by("at")
+    assert [row.transition for row in reopened][-2:] == ["close", "reopen"]
     sos = CaseClock.objects.get(case=cases["NVALE-2026-002"], clock_id="sos_ofsted_notification")
     assert sos.applicable
     assert sos.met_on is not None
@@ -36,7 +43,7 @@ def test_the_demo_has_cases_at_several_stages(demo: dict[str, Partnership]) -> N
 
 def test_seeding_again_changes_nothing(demo: dict[str, Partnership]) -> None:
     assert seed_demo() is False
-    assert Case.objects.count() == 5
+    assert Case.objects.count() == 10
 
 
 def test_no_demo_childs_name_is_in_any_message_audit_event_or_raw_table(demo: dict[str, Partnership]) -> None:
@@ -44,9 +51,9 @@ def test_no_demo_childs_name_is_in_any_message_audit_event_or_raw_table(demo: di
     assert found_in(raw_database_text(), DEMO_IDENTIFYING) == []
 
 
-def test_the_data_file_holds_the_five_demo_cases_in_order() -> None:
+def test_the_data_file_holds_the_demo_cases_in_order() -> None:
     cases = demo_cases()
-    assert [(case.by, case.notification.nature, case.referral) for case in cases] == [
+    assert [(case.by, case.notification.nature, case.referral) for case in cases][:5] == [
         ("notifier@example.org", "death", False),
         ("notifier@example.org", "looked_after_child_death", False),
         ("notifier@example.org", "serious_harm", False),
@@ -55,7 +62,14 @@ def test_the_data_file_holds_the_five_demo_cases_in_order() -> None:
     ]
     assert cases[0].submitted_at == datetime(2026, 10, 5, 10, tzinfo=ZoneInfo("Europe/London"))
     assert cases[3].notification.notifier_phone == "01632 960 001"  # from the file's notification defaults
-    assert [type(step).__name__ for step in cases[2].steps] == ["LaDecision", "Duty", "Duty", "Route", "Process"]
+    assert [type(step).__name__ for step in cases[2].steps] == [
+        "LaDecision",
+        "Duty",
+        "Duty",
+        "Route",
+        "Process",
+        "PrgMeeting",
+    ]
     assert cases[2].steps[1] == Duty(
         "notifier@example.org", DutyKind.PANEL_NOTIFIED, date(2026, 11, 16), panel_reference="CSPRP-DEMO-0412"
     )

@@ -49,7 +49,7 @@ def test_the_business_unit_records_an_action_done_and_it_is_audited_without_its_
     resolved = resolve(case, action)
     assert resolved.resolved_by is not None
     assert (resolved.status, resolved.resolved_on, resolved.resolved_by.email) == ("done", DAY, BU)
-    event = AuditEvent.objects.filter(verb="rapid_review.action_resolved").get()
+    event = AuditEvent.objects.filter(verb="rapid_review.action_resolved", details__reference=case.reference).get()
     assert event.details["outcome"] == "done"
     assert event.details["action"] == 1
     assert "neglect toolkit" not in str(event.details)
