@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from cspr.cases.models import Case
 from cspr.demo.common import BUSINESS_UNIT, EXECUTIVE, EXECUTIVES, PRG_CHAIR, PRG_MEMBER, acting, answers, on
@@ -112,7 +113,7 @@ class RapidReviewRecord:
         partner = selectors.safeguarding_partners(partnership_id=case.partnership_id)[0]
         agencies = selectors.statutory_agencies(partnership_id=case.partnership_id)
         fire = [org for org in agencies if org.type == OrganisationType.FIRE_AND_RESCUE]
-        sections = {
+        sections: dict[str, dict[str, Any]] = {
             "safeguarding": {
                 "arrangements": {
                     child.pk: self.arrangements.format(pseudonym=child.pseudonym)
