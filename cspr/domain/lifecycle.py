@@ -1,8 +1,9 @@
 """The case lifecycle (DESIGN §4): one python-statemachine table, and a small facade over it.
 
-:class:`CaseLifecycle` is the single source of truth for which stage can follow which. Each transition's roles,
-required reason and guards live in :data:`TRANSITIONS`; the guards are attached to the machine's transitions as
-conditions, so the machine refuses what the facade refuses.
+The rule table, :data:`TRANSITIONS`, is the single source of truth for which stage can follow which: each
+transition's stages, roles, required reason and guards are written once, in its rule. :class:`CaseLifecycle`, the
+python-statemachine machine, is built from that table with the guards as its transitions' conditions, so the machine
+refuses what the facade refuses.
 
 Services and templates use only the facade, and never need python-statemachine:
 
@@ -17,6 +18,9 @@ Facts are passed in as :class:`CaseFacts`, plain booleans the caller works out f
 
 from __future__ import annotations
 
+import functools
+import operator
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -183,7 +187,7 @@ _DISCRETIONARY_CODES = frozenset(ground.code for ground in DISCRETIONARY_GROUNDS
 
 @dataclass(frozen=True)
 class TransitionRule:
-    """Who may take a transition, whether it needs a reason, and the guards it must pass."""
+    """Which stages a transition leads from and to, who may take it, whether it needs a reason, and its guards."""
 
     name: str
     label: str
@@ -191,6 +195,8 @@ class TransitionRule:
     section: str
     reason_required: bool = False
     guards: tuple[Guard, ...] = ()
+    moves: tuple[tuple[Stage, Stage], ...] = ()
+    """(source, target) for each stage the transition leaves, and the stage it leads to from there."""
 
     @property
     def action(self) -> str:
@@ -252,15 +258,44 @@ def _rule(
     *guards: Guard,
     roles: frozenset[Role] = _BUSINESS_UNIT,
     reason_required: bool = False,
+    moves: Mapping[Stage, Stage],
 ) -> TransitionRule:
     return TransitionRule(
-        name=name, label=label, roles=roles, section=section, reason_required=reason_required, guards=guards
+        name=name,
+        label=label,
+        roles=roles,
+        section=section,
+        reason_required=reason_required,
+        guards=guards,
+        moves=tuple(moves.items()),
     )
 
 
+# Any open stage can be withdrawn except a published report, which ends its publication period instead.
+_CLOSED_OR_PUBLISHED = {
+    Stage.CLOSED,
+    Stage.CLOSED_NOT_NOTIFIABLE,
+    Stage.CLOSED_CRITERIA_NOT_MET,
+    Stage.WITHDRAWN,
+    Stage.PUBLISHED,
+}
+_WITHDRAWABLE = tuple(stage for stage in Stage if stage not in _CLOSED_OR_PUBLISHED)
+
 _RULES = (
-    _rule("assess", "Record the notification assessment", "§3.5", _LA_DECIDED),
-    _rule("start_rapid_review", "Start the rapid review", "§4.1", _LA_NOTIFIED),
+    _rule(
+        "assess",
+        "Record the notification assessment",
+        "§3.5",
+        _LA_DECIDED,
+        moves={Stage.REFERRAL_RECEIVED: Stage.NOTIFICATION_ASSESSED},
+    ),
+    _rule(
+        "start_rapid_review",
+        "Start the rapid review",
+        "§4.1",
+        _LA_NOTIFIED,
+        moves={Stage.NOTIFICATION_ASSESSED: Stage.RAPID_REVIEW},
+    ),
     _rule(
         "record_not_notifiable",
         "Record that the incident is not notifiable",
@@ -268,8 +303,15 @@ _RULES = (
         _LA_DECIDED,
         _LA_DID_NOT_NOTIFY,
         reason_required=True,
+        moves={Stage.NOTIFICATION_ASSESSED: Stage.NOT_NOTIFIABLE},
     ),
-    _rule("reassess", "Reassess the notification", "§3.5", reason_required=True),
+    _rule(
+        "reassess",
+        "Reassess the notification",
+        "§3.5",
+        reason_required=True,
+        moves={Stage.NOT_NOTIFIABLE: Stage.NOTIFICATION_ASSESSED},
+    ),
     _rule(
         "choose_discretionary_review",
         "Choose a discretionary local review",
@@ -278,6 +320,7 @@ _RULES = (
         _GROUNDS_KNOWN,
         roles=_PRG_CHAIR_OR_EXECUTIVE,
         reason_required=True,
+        moves={Stage.NOT_NOTIFIABLE: Stage.LOCAL_REVIEW},
     ),
     _rule(
         "record_prg_decision",
@@ -287,6 +330,7 @@ _RULES = (
         _RAPID_REVIEW_COMPLETE,
         roles=_PRG_CHAIR,
         reason_required=True,
+        moves={Stage.RAPID_REVIEW: Stage.PRG_DECIDED},
     ),
     _rule(
         "close_criteria_not_met",
@@ -294,6 +338,7 @@ _RULES = (
         "§4.3",
         roles=_PRG_CHAIR_OR_EXECUTIVE,
         reason_required=True,
+        moves=dict.fromkeys((Stage.RAPID_REVIEW, Stage.PRG_DECIDED), Stage.CLOSED_CRITERIA_NOT_MET),
     ),
     _rule(
         "ratify",
@@ -303,171 +348,206 @@ _RULES = (
         _PARTNERS_SIGNED_OFF,
         _DISAGREEMENT_EXPLAINED,
         roles=_EXECUTIVE,
+        moves={Stage.PRG_DECIDED: Stage.EXECUTIVE_RATIFIED},
     ),
-    _rule("submit_to_panel", "Send the rapid review to the Panel", "§4.6"),
-    _rule("await_panel", "Await the Panel's response", "§8.5"),
-    _rule("panel_requests_information", "Record the Panel's request for information", "§8.5"),
-    _rule("provide_information", "Record the information sent to the Panel", "§8.5"),
-    _rule("panel_no_review", "Record that no further review will follow", "§5.3, §8.5", reason_required=True),
-    _rule("panel_local_review", "Record the decision to hold a local review", "§4.7, §5.2-5.5", reason_required=True),
-    _rule("panel_national_review", "Record the Panel's national review", "§8.5-8.7", reason_required=True),
-    _rule("commission_reviewer", "Commission the reviewer", "§6.1-6.2", _REVIEWER_CHECKED),
-    _rule("start_review", "Start the review", "§6.3-6.5", _TERMS_AGREED),
-    _rule("receive_draft", "Record the draft report", "§7.1", roles=_BUSINESS_UNIT_OR_REVIEWER),
-    _rule("sign_off", "Sign off the report", "§7.4", _RECOMMENDATIONS_RECORDED, roles=_EXECUTIVE),
-    _rule("prepare_publication", "Prepare for publication", "§7.6-7.7", _PUBLICATION_DATE_SET),
-    _rule("publish", "Publish the report", "§7.3", _REPORT_SIGNED_OFF, _CHAIR_SCRUTINISED, _COPIES_SENT),
-    _rule("decide_not_to_publish", "Decide not to publish", "§7.3, §7.9", roles=_EXECUTIVE, reason_required=True),
-    _rule("end_publication_period", "End the publication period", "§7.3", _PUBLICATION_PERIOD_ENDED),
-    _rule("start_learning_and_actions", "Move to learning and actions", "§7.10"),
-    _rule("close", "Close the case", "§7.10", _ACTIONS_COMPLETE, _DUTIES_DONE, reason_required=True),
-    _rule("withdraw", "Withdraw the case", "", reason_required=True),
-    _rule("reopen", "Reopen the case", "", reason_required=True),
+    _rule(
+        "submit_to_panel",
+        "Send the rapid review to the Panel",
+        "§4.6",
+        moves={Stage.EXECUTIVE_RATIFIED: Stage.SUBMITTED_TO_PANEL},
+    ),
+    _rule(
+        "await_panel",
+        "Await the Panel's response",
+        "§8.5",
+        moves={Stage.SUBMITTED_TO_PANEL: Stage.AWAITING_PANEL},
+    ),
+    _rule(
+        "panel_requests_information",
+        "Record the Panel's request for information",
+        "§8.5",
+        moves={Stage.AWAITING_PANEL: Stage.PANEL_INFORMATION_REQUESTED},
+    ),
+    _rule(
+        "provide_information",
+        "Record the information sent to the Panel",
+        "§8.5",
+        moves={Stage.PANEL_INFORMATION_REQUESTED: Stage.AWAITING_PANEL},
+    ),
+    _rule(
+        "panel_no_review",
+        "Record that no further review will follow",
+        "§5.3, §8.5",
+        reason_required=True,
+        moves={Stage.AWAITING_PANEL: Stage.NO_FURTHER_REVIEW},
+    ),
+    _rule(
+        "panel_local_review",
+        "Record the decision to hold a local review",
+        "§4.7, §5.2-5.5",
+        reason_required=True,
+        moves={Stage.AWAITING_PANEL: Stage.LOCAL_REVIEW},
+    ),
+    # The Panel may also decide on a national review after new information comes to light during a local one (§4.6).
+    _rule(
+        "panel_national_review",
+        "Record the Panel's national review",
+        "§8.5-8.7",
+        reason_required=True,
+        moves=dict.fromkeys(
+            (Stage.AWAITING_PANEL, Stage.LOCAL_REVIEW, Stage.REVIEWER_COMMISSIONED, Stage.REVIEW_IN_PROGRESS),
+            Stage.NATIONAL_REVIEW,
+        ),
+    ),
+    _rule(
+        "commission_reviewer",
+        "Commission the reviewer",
+        "§6.1-6.2",
+        _REVIEWER_CHECKED,
+        moves={Stage.LOCAL_REVIEW: Stage.REVIEWER_COMMISSIONED},
+    ),
+    _rule(
+        "start_review",
+        "Start the review",
+        "§6.3-6.5",
+        _TERMS_AGREED,
+        moves={Stage.REVIEWER_COMMISSIONED: Stage.REVIEW_IN_PROGRESS},
+    ),
+    _rule(
+        "receive_draft",
+        "Record the draft report",
+        "§7.1",
+        roles=_BUSINESS_UNIT_OR_REVIEWER,
+        moves={Stage.REVIEW_IN_PROGRESS: Stage.DRAFT_REPORT},
+    ),
+    _rule(
+        "sign_off",
+        "Sign off the report",
+        "§7.4",
+        _RECOMMENDATIONS_RECORDED,
+        roles=_EXECUTIVE,
+        moves={Stage.DRAFT_REPORT: Stage.SIGNED_OFF},
+    ),
+    _rule(
+        "prepare_publication",
+        "Prepare for publication",
+        "§7.6-7.7",
+        _PUBLICATION_DATE_SET,
+        moves={Stage.SIGNED_OFF: Stage.PRE_PUBLICATION},
+    ),
+    _rule(
+        "publish",
+        "Publish the report",
+        "§7.3",
+        _REPORT_SIGNED_OFF,
+        _CHAIR_SCRUTINISED,
+        _COPIES_SENT,
+        moves={Stage.PRE_PUBLICATION: Stage.PUBLISHED},
+    ),
+    _rule(
+        "decide_not_to_publish",
+        "Decide not to publish",
+        "§7.3, §7.9",
+        roles=_EXECUTIVE,
+        reason_required=True,
+        moves=dict.fromkeys((Stage.SIGNED_OFF, Stage.PRE_PUBLICATION), Stage.NOT_PUBLISHED),
+    ),
+    _rule(
+        "end_publication_period",
+        "End the publication period",
+        "§7.3",
+        _PUBLICATION_PERIOD_ENDED,
+        moves={Stage.PUBLISHED: Stage.LEARNING_AND_ACTIONS},
+    ),
+    _rule(
+        "start_learning_and_actions",
+        "Move to learning and actions",
+        "§7.10",
+        moves=dict.fromkeys(
+            (Stage.NO_FURTHER_REVIEW, Stage.NOT_PUBLISHED, Stage.NATIONAL_REVIEW), Stage.LEARNING_AND_ACTIONS
+        ),
+    ),
+    # A case that was not notifiable closes on its own branch, so reopening takes it back there.
+    _rule(
+        "close",
+        "Close the case",
+        "§7.10",
+        _ACTIONS_COMPLETE,
+        _DUTIES_DONE,
+        reason_required=True,
+        moves={Stage.LEARNING_AND_ACTIONS: Stage.CLOSED, Stage.NOT_NOTIFIABLE: Stage.CLOSED_NOT_NOTIFIABLE},
+    ),
+    _rule(
+        "withdraw",
+        "Withdraw the case",
+        "",
+        reason_required=True,
+        moves=dict.fromkeys(_WITHDRAWABLE, Stage.WITHDRAWN),
+    ),
+    # Reopening returns to where the new information matters: actions again, not notifiable, the rapid review, or the
+    # start.
+    _rule(
+        "reopen",
+        "Reopen the case",
+        "",
+        reason_required=True,
+        moves={
+            Stage.CLOSED: Stage.LEARNING_AND_ACTIONS,
+            Stage.CLOSED_NOT_NOTIFIABLE: Stage.NOT_NOTIFIABLE,
+            Stage.CLOSED_CRITERIA_NOT_MET: Stage.RAPID_REVIEW,
+            Stage.WITHDRAWN: Stage.REFERRAL_RECEIVED,
+        },
+    ),
 )
 
 TRANSITIONS: Mapping[str, TransitionRule] = MappingProxyType({rule.name: rule for rule in _RULES})
 """Every transition's rule, by transition name."""
 
 
-def _conditions(name: str) -> list[Callable[[CaseFacts], bool]]:
-    return [guard.check for guard in TRANSITIONS[name].guards]
+_MACHINE_DOC = """The lifecycle table as a machine: stages and the transitions between them.
+
+Built from :data:`TRANSITIONS`, so each transition is written once, in its rule. Every transition carries its rule's
+guards as conditions, even where there are none yet, so a guard added to the rule table is enforced by the machine too.
+
+Send an event with ``facts=CaseFacts(...)``. Closed, criteria-not-met and withdrawn cases can be reopened, so no stage
+is final in the machine's sense.
+"""
 
 
-class CaseLifecycle(StateMachine):
-    """The lifecycle table: stages and the transitions between them.
-
-    Every transition carries its rule's guards (from :data:`TRANSITIONS`) as conditions, even where there are none
-    yet, so a guard added to the rule table is enforced by the machine too.
-
-    Send an event with ``facts=CaseFacts(...)``. Closed, criteria-not-met and withdrawn cases can be reopened, so no
-    stage is final in the machine's sense.
+def _machine_class() -> type[StateMachine]:
+    """The python-statemachine class for the table: a state for each stage, and for each rule one transition
+    (an event) from each of its sources to that source's target, every one carrying the rule's guards as conditions.
     """
-
-    referral_received = State(initial=True)
-    notification_assessed = State()
-    not_notifiable = State()
-    rapid_review = State()
-    prg_decided = State()
-    executive_ratified = State()
-    submitted_to_panel = State()
-    awaiting_panel = State()
-    panel_information_requested = State()
-    no_further_review = State()
-    local_review = State()
-    reviewer_commissioned = State()
-    review_in_progress = State()
-    draft_report = State()
-    signed_off = State()
-    pre_publication = State()
-    published = State()
-    not_published = State()
-    national_review = State()
-    learning_and_actions = State()
-    closed = State()
-    closed_not_notifiable = State()
-    closed_criteria_not_met = State()
-    withdrawn = State()
-
-    assess = referral_received.to(notification_assessed, cond=_conditions("assess"))
-    start_rapid_review = notification_assessed.to(rapid_review, cond=_conditions("start_rapid_review"))
-    record_not_notifiable = notification_assessed.to(not_notifiable, cond=_conditions("record_not_notifiable"))
-    reassess = not_notifiable.to(notification_assessed, cond=_conditions("reassess"))
-    choose_discretionary_review = not_notifiable.to(local_review, cond=_conditions("choose_discretionary_review"))
-    record_prg_decision = rapid_review.to(prg_decided, cond=_conditions("record_prg_decision"))
-    close_criteria_not_met = closed_criteria_not_met.from_(
-        rapid_review, prg_decided, cond=_conditions("close_criteria_not_met")
-    )
-    ratify = prg_decided.to(executive_ratified, cond=_conditions("ratify"))
-    submit_to_panel = executive_ratified.to(submitted_to_panel, cond=_conditions("submit_to_panel"))
-    await_panel = submitted_to_panel.to(awaiting_panel, cond=_conditions("await_panel"))
-    panel_requests_information = awaiting_panel.to(
-        panel_information_requested, cond=_conditions("panel_requests_information")
-    )
-    provide_information = panel_information_requested.to(awaiting_panel, cond=_conditions("provide_information"))
-    panel_no_review = awaiting_panel.to(no_further_review, cond=_conditions("panel_no_review"))
-    panel_local_review = awaiting_panel.to(local_review, cond=_conditions("panel_local_review"))
-    # The Panel may also decide on a national review after new information comes to light during a local one (§4.6).
-    panel_national_review = national_review.from_(
-        awaiting_panel,
-        local_review,
-        reviewer_commissioned,
-        review_in_progress,
-        cond=_conditions("panel_national_review"),
-    )
-    commission_reviewer = local_review.to(reviewer_commissioned, cond=_conditions("commission_reviewer"))
-    start_review = reviewer_commissioned.to(review_in_progress, cond=_conditions("start_review"))
-    receive_draft = review_in_progress.to(draft_report, cond=_conditions("receive_draft"))
-    sign_off = draft_report.to(signed_off, cond=_conditions("sign_off"))
-    prepare_publication = signed_off.to(pre_publication, cond=_conditions("prepare_publication"))
-    publish = pre_publication.to(published, cond=_conditions("publish"))
-    decide_not_to_publish = not_published.from_(signed_off, pre_publication, cond=_conditions("decide_not_to_publish"))
-    end_publication_period = published.to(learning_and_actions, cond=_conditions("end_publication_period"))
-    start_learning_and_actions = learning_and_actions.from_(
-        no_further_review, not_published, national_review, cond=_conditions("start_learning_and_actions")
-    )
-    # A case that was not notifiable closes on its own branch, so reopening takes it back there.
-    close = closed.from_(learning_and_actions, cond=_conditions("close")) | closed_not_notifiable.from_(
-        not_notifiable, cond=_conditions("close")
-    )
-    # Any open stage can be withdrawn except a published report, which ends its publication period instead.
-    withdraw = withdrawn.from_(
-        referral_received,
-        notification_assessed,
-        not_notifiable,
-        rapid_review,
-        prg_decided,
-        executive_ratified,
-        submitted_to_panel,
-        awaiting_panel,
-        panel_information_requested,
-        no_further_review,
-        local_review,
-        reviewer_commissioned,
-        review_in_progress,
-        draft_report,
-        signed_off,
-        pre_publication,
-        not_published,
-        national_review,
-        learning_and_actions,
-        cond=_conditions("withdraw"),
-    )
-    # Reopening returns to where the new information matters: actions again, not notifiable, the rapid review, or the
-    # start.
-    reopen = (
-        closed.to(learning_and_actions, cond=_conditions("reopen"))
-        | closed_not_notifiable.to(not_notifiable, cond=_conditions("reopen"))
-        | closed_criteria_not_met.to(rapid_review, cond=_conditions("reopen"))
-        | withdrawn.to(referral_received, cond=_conditions("reopen"))
-    )
+    states = {stage: State(initial=stage is Stage.REFERRAL_RECEIVED) for stage in Stage}
+    namespace: dict[str, object] = {"__module__": __name__, "__doc__": _MACHINE_DOC}
+    namespace.update({stage.value: state for stage, state in states.items()})
+    for rule in _RULES:
+        moves = [
+            states[source].to(states[target], cond=[guard.check for guard in rule.guards])
+            for source, target in rule.moves
+        ]
+        namespace[rule.name] = functools.reduce(operator.or_, moves)
+    return types.new_class("CaseLifecycle", (StateMachine,), exec_body=lambda body: body.update(namespace))
 
 
-def _topology() -> dict[Stage, dict[str, Stage]]:
-    """Stage → {transition name → target stage}, read from the machine."""
-    table: dict[Stage, dict[str, Stage]] = {}
-    for state in CaseLifecycle.states:
-        outgoing: dict[str, Stage] = {}
-        for transition in state.transitions:
-            if transition.target is None:  # pragma: no cover - the table declares no targetless transitions
-                continue
-            for event in transition.events:
-                outgoing[str(event)] = Stage(transition.target.value)
-        table[Stage(state.value)] = outgoing
-    return table
+CaseLifecycle = _machine_class()
 
-
-_TOPOLOGY: Mapping[Stage, Mapping[str, Stage]] = MappingProxyType(_topology())
-
-_undeclared = {name for outgoing in _TOPOLOGY.values() for name in outgoing} ^ set(TRANSITIONS)
-if _undeclared or set(_TOPOLOGY) != set(Stage):  # pragma: no cover - guards the two tables against drifting apart
-    raise RuntimeError(f"The lifecycle machine and its rule table disagree about: {sorted(_undeclared)}")
+_TOPOLOGY: Mapping[Stage, Mapping[str, Stage]] = MappingProxyType(
+    {
+        stage: MappingProxyType(
+            {rule.name: target for rule in _RULES for source, target in rule.moves if source is stage}
+        )
+        for stage in Stage
+    }
+)
+"""Stage → {transition name → target stage}, read from the rule table."""
 
 CLOSED_STAGES: frozenset[Stage] = frozenset(
     stage for stage, outgoing in _TOPOLOGY.items() if set(outgoing) == {"reopen"}
 )
 """The closed stages: those whose only way out is reopening (closed, closed as not meeting the criteria, withdrawn).
 
-Read from the machine, so a new closing stage joins the set by its transitions alone."""
+Read from the table, so a new closing stage joins the set by its transitions alone."""
 
 # Messages for common attempts that come too early, in place of the generic "not possible from stage" message.
 _TOO_EARLY: Mapping[tuple[str, Stage], str] = MappingProxyType(
