@@ -41,7 +41,7 @@ from cspr.cases.pages import case_form_page, case_page
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale
+from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale, stale_edit_context
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -50,7 +50,6 @@ from cspr.core.shared_forms import uploaded_to
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
-from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
@@ -407,21 +406,20 @@ def process_change(request: HttpRequest, case: Case, process_id: int) -> HttpRes
         return _refuse_case(request, "no such parallel process on this case")
     saved = process_selectors.process_answers_revealed(process)
     form = ProcessForm(posted(request), today=timezone.localdate(), initial=saved)
-    stale: StaleEdit | None = None
-    if request.method == "POST" and form.is_valid():
-        done, stale = saved_unless_stale(
-            form,
-            lambda: services.parallel_process_change(
-                acting=acting_from_request(request),
-                case=case,
-                process_id=process.pk,
-                opened_version=opened_version(request.POST.get(OPENED_VERSION)),
-                **{name: form.cleaned_data[name] for name in PROCESS_FIELDS},
-            ),
-        )
-        if done:
-            messages.success(request, "The process is saved")
-            return redirect(_processes_url(case))
+    done, stale = saved_unless_stale(
+        request,
+        form,
+        lambda acting, opened: services.parallel_process_change(
+            acting=acting,
+            case=case,
+            process_id=process.pk,
+            opened_version=opened,
+            **{name: form.cleaned_data[name] for name in PROCESS_FIELDS},
+        ),
+    )
+    if done:
+        messages.success(request, "The process is saved")
+        return redirect(_processes_url(case))
     texts = {name: str(field.label) for name, field in form.fields.items() if name in process_selectors.PROCESS_TEXTS}
     context = {
         "case": case,
@@ -429,16 +427,9 @@ def process_change(request: HttpRequest, case: Case, process_id: int) -> HttpRes
         "process": process,
         "back": _processes_url(case),
         "back_text": "Back to the parallel processes",
-        # The version shown; after a refused stale save, the version now saved, so the merged answers can be saved.
-        "opened_version": services.process_stamp(process).version,
-        "stale": stale,
-        "saved_beside": saved_beside_typed(
-            labels=texts,
-            saved={name: str(saved.get(name) or "") for name in texts},
-            typed={name: str(request.POST.get(name, "")) for name in texts},
-        )
-        if stale
-        else [],
+        **stale_edit_context(
+            request, stale, version=services.process_stamp(process).version, labels=texts, saved=saved
+        ),
     }
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render(request, "cases/process_form.html", context, status=status)

@@ -22,7 +22,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from cspr.kernel.acting import Acting, acting_from_request
-from cspr.kernel.edits import StaleEdit
+from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.kernel.errors import CaseActionRefused
 
 Refusals = type[Exception] | tuple[type[Exception], ...]
@@ -47,12 +47,22 @@ def refusal_to_form(form: BaseForm, error: Exception, *, field: str | None = Non
     form.add_error(name if name in form.fields else None, getattr(error, "message", str(error)))
 
 
-def saved_unless_stale(form: BaseForm, save: Callable[[], Any]) -> tuple[bool, StaleEdit | None]:
-    """Run ``save``, a service that refuses an edit made from an older version (ADR 0013): whether it saved, and the
-    stale refusal, shown on the form so the page can show what is saved now beside what was typed. Any other refusal
-    goes on the form too."""
+def posted_version(request: HttpRequest) -> int | None:
+    """The version of the record the posted form was opened at (its ``opened_version`` field; ADR 0013)."""
+    return opened_version(request.POST.get(OPENED_VERSION))
+
+
+def saved_unless_stale(
+    request: HttpRequest, form: BaseForm, save: Callable[[Acting, int | None], Any]
+) -> tuple[bool, StaleEdit | None]:
+    """On a valid POST, run ``save`` with the acting value and :func:`posted_version`: a service that refuses an edit
+    made from an older version (ADR 0013). Whether it saved, and the stale refusal, shown on the form so the page can
+    show what is saved now beside what was typed. Any other refusal goes on the form too. A GET, or a POST the form
+    refuses, saves nothing."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
     try:
-        save()
+        save(acting_from_request(request), posted_version(request))
     except StaleEdit as refused:
         form.add_error(None, refused.message)
         return False, refused
@@ -60,6 +70,29 @@ def saved_unless_stale(form: BaseForm, save: Callable[[], Any]) -> tuple[bool, S
         refusal_to_form(form, error)
         return False, None
     return True, None
+
+
+def stale_edit_context(
+    request: HttpRequest,
+    stale: StaleEdit | None,
+    *,
+    version: int,
+    labels: dict[str, str],
+    saved: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What an edit page shows about versions: the ``version`` its form posts back (after a stale refusal, the one
+    saved now, so the merged text can be saved), the refusal, and each text (named by ``labels``) whose ``saved``
+    value differs from what was typed."""
+    typed = {name: str(request.POST.get(name, "")) for name in labels}
+    return {
+        "opened_version": version,
+        "stale": stale,
+        "saved_beside": saved_beside_typed(
+            labels=labels, saved={name: str(saved.get(name) or "") for name in labels}, typed=typed
+        )
+        if stale
+        else [],
+    }
 
 
 def calls(service: Callable[..., Any], *fields: str, **given: Any) -> Act:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cspr.cases.models import Case, Child
 from cspr.cases.pages import case_form_page, case_page, case_url
 from cspr.core.downloads import content_attachment, kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale
+from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale, stale_edit_context
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.core.shared_forms import uploaded_to
@@ -33,7 +33,6 @@ from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
 from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
-from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
@@ -240,23 +239,22 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
     if review is not None and hasattr(review, "prg_decision"):
         return _back(request, case, services.RECORD_LOCKED)
     form = _section_form(request, case, part, review, posted(request))
-    stale: StaleEdit | None = None
-    if request.method == "POST" and form.is_valid():
-        saved, stale = saved_unless_stale(
-            form,
-            lambda: services.rapid_review_section_save(
-                acting=acting_from_request(request),
-                case=case,
-                section=part.value,
-                values=_section_values(part, form, case),
-                opened_version=opened_version(request.POST.get(OPENED_VERSION)),
-            ),
-        )
-        if saved:
-            messages.success(request, f"{part.heading}: saved")
-            if "add_action" in request.POST:
-                return redirect("rapid_reviews:section", reference=case.reference, section=part.value)
-            return redirect("rapid_reviews:overview", reference=case.reference)
+    saved, stale = saved_unless_stale(
+        request,
+        form,
+        lambda acting, opened: services.rapid_review_section_save(
+            acting=acting,
+            case=case,
+            section=part.value,
+            values=_section_values(part, form, case),
+            opened_version=opened,
+        ),
+    )
+    if saved:
+        messages.success(request, f"{part.heading}: saved")
+        if "add_action" in request.POST:
+            return redirect("rapid_reviews:section", reference=case.reference, section=part.value)
+        return redirect("rapid_reviews:overview", reference=case.reference)
     problems: tuple[Problem, ...] = ()
     if review is not None:
         problems = selectors.review_completeness(case=case, review=review).for_section(part)
@@ -266,16 +264,13 @@ def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
         "form": form,
         "part": part,
         "problems": problems,
-        # The version shown; after a refused stale save, the version now saved, so the merged text can be saved.
-        "opened_version": services.section_stamp(review, part.value).version,
-        "stale": stale,
-        "saved_beside": saved_beside_typed(
+        **stale_edit_context(
+            request,
+            stale,
+            version=services.section_stamp(review, part.value).version,
             labels=texts,
-            saved={name: str(form.initial.get(name) or "") for name in texts},
-            typed={name: str(request.POST.get(name, "")) for name in texts},
-        )
-        if stale
-        else [],
+            saved=form.initial,
+        ),
     }
     return _render(request, "section.html", context, status=409 if stale else None)
 

@@ -26,14 +26,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cspr.cases.models import Case
 from cspr.cases.pages import case_form_page, case_page
 from cspr.core.downloads import content_attachment, kept_file_attachment
-from cspr.core.form_views import Context, calls, context_with, form_page, posted, posted_files, refusal_to_form
+from cspr.core.form_views import (
+    Context,
+    calls,
+    context_with,
+    form_page,
+    posted,
+    posted_files,
+    posted_version,
+    refusal_to_form,
+    stale_edit_context,
+)
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.core.shared_forms import uploaded_to
 from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
-from cspr.kernel.edits import OPENED_VERSION, StaleEdit, opened_version, saved_beside_typed
+from cspr.kernel.edits import StaleEdit
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
@@ -479,7 +489,7 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
                 acting=acting_from_request(request),
                 info_request=info_request,
                 values=values,
-                opened_version=opened_version(request.POST.get(OPENED_VERSION)),
+                opened_version=posted_version(request),
             )
         except StaleEdit as refused:
             stale = refused
@@ -500,16 +510,13 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
         "info_request": info_request,
         "case": info_request.case,
         "form": form,
-        # After a refused save the form carries the version now saved, so the merged text can be saved.
-        "opened_version": stamp.version,
-        "stale": stale,
-        "saved_beside": saved_beside_typed(
+        **stale_edit_context(
+            request,
+            stale,
+            version=stamp.version,
             labels={name: str(form.fields[name].label) for name in RETURN_TEXT_FIELDS},
-            saved={name: initial.get(name, "") for name in RETURN_TEXT_FIELDS},
-            typed={name: str(request.POST.get(name, "")) for name in RETURN_TEXT_FIELDS},
-        )
-        if stale
-        else [],
+            saved=initial,
+        ),
     }
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render(request, "returns/edit.html", context, status=status)
