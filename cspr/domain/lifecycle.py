@@ -174,7 +174,9 @@ COPIES_NOT_SENT = (
     "Copies must go to the Panel, the Secretary of State and Ofsted at least 7 working days before publication (§7.7)."
 )
 PUBLICATION_PERIOD_RUNNING = "A published report stays public for at least a year (§7.3)."
-ACTIONS_OUTSTANDING = "Every action must be complete before the case is closed (§7.10)."
+ACTIONS_OUTSTANDING = (
+    "Every learning action agreed must be done, or closed with a reason, before the case is closed (§7.10)."
+)
 DUTIES_OUTSTANDING = "A notification duty is still due: record it as done before closing the case (§3.5-3.7)."
 NOT_RATIFIED_FOR_PANEL = "A rapid review goes to the Panel only after the Executive Group has ratified it (§4.6)."
 NOT_READY_TO_PUBLISH = "A report can be published only once it is signed off and prepared for publication (§7.4, §7.7)."
@@ -336,6 +338,7 @@ _RULES = (
         "close_criteria_not_met",
         "Close the case as not meeting the criteria",
         "§4.3",
+        _ACTIONS_COMPLETE,
         roles=_PRG_CHAIR_OR_EXECUTIVE,
         reason_required=True,
         moves=dict.fromkeys((Stage.RAPID_REVIEW, Stage.PRG_DECIDED), Stage.CLOSED_CRITERIA_NOT_MET),

@@ -264,12 +264,15 @@ def case_page_annotations() -> dict[str, Any]:
 
 
 def _open_actions(case: Any) -> Any:
-    return LearningAction.objects.filter(case=case, status=LearningAction.Status.OPEN)
+    """The case's learning actions agreed (the PRG has decided) and still open; a draft's are not agreed yet."""
+    agreed = PrgDecision.objects.filter(review__case=OuterRef("case"))
+    return LearningAction.objects.filter(case=case, status=LearningAction.Status.OPEN).filter(Exists(agreed))
 
 
 def learning_actions_facts(case: Case) -> dict[str, bool]:
-    """The lifecycle's answer for closing the case (§7.10): no learning action of the case is still open (as read
-    with the case on its pages, else read now)."""
+    """The lifecycle's answer for closing the case, whether through learning and actions (§7.10) or as not
+    meeting the criteria after the PRG's decision: no learning action agreed is still open (as read with the case
+    on its pages, else read now)."""
     if case_selectors.case_is_for_page(case) and hasattr(case, _OPEN_ACTIONS):
         return {"all_actions_complete": not getattr(case, _OPEN_ACTIONS)}
     return {"all_actions_complete": not _open_actions(case).exists()}

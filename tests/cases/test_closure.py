@@ -191,7 +191,7 @@ def test_after_no_further_review_the_case_closes_through_learning_once_every_act
         route(user, case, "close", reason="Done.")
     case = route(user, case, "start_learning_and_actions")
     assert case.stage == Stage.LEARNING_AND_ACTIONS
-    with pytest.raises(CaseActionRefused, match="Every action must be complete"):
+    with pytest.raises(CaseActionRefused, match="Every learning action agreed must be done"):
         route(user, case, "close", reason="Everything is done.")
     for action in LearningAction.objects.filter(case=case):
         rapid_review_services.learning_action_resolve(

@@ -252,6 +252,7 @@ GUARD_CASES = [
     (S.PRE_PUBLICATION, "publish", {"independent_chair_scrutinised": False}, lifecycle.NOT_SCRUTINISED),
     (S.PUBLISHED, "end_publication_period", {"publication_period_ended": False}, lifecycle.PUBLICATION_PERIOD_RUNNING),
     (S.LEARNING_AND_ACTIONS, "close", {"all_actions_complete": False}, lifecycle.ACTIONS_OUTSTANDING),
+    (S.PRG_DECIDED, "close_criteria_not_met", {"all_actions_complete": False}, lifecycle.ACTIONS_OUTSTANDING),
     (S.NOT_NOTIFIABLE, "close", {"all_actions_complete": False}, lifecycle.ACTIONS_OUTSTANDING),
     (S.NOT_NOTIFIABLE, "close", {"statutory_duties_done": False}, lifecycle.DUTIES_OUTSTANDING),
     (S.LEARNING_AND_ACTIONS, "close", {"statutory_duties_done": False}, lifecycle.DUTIES_OUTSTANDING),

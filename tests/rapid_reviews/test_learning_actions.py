@@ -154,3 +154,24 @@ def test_the_pages_list_the_actions_for_readers_and_let_the_business_unit_record
     history = business_unit.get(reverse("cases:history", kwargs={"reference": REFERENCE})).content.decode()
     assert "Learning action ended" in history
     assert "Action 1: done on 27 November 2026" in history
+
+
+def test_a_case_closes_as_not_meeting_the_criteria_after_the_prgs_decision_only_once_its_actions_have_ended() -> None:
+    case, action = decided()
+    reason = "The police now say the injuries were accidental: no abuse or neglect."
+    with pytest.raises(CaseActionRefused, match="Every learning action agreed must be done"):
+        services.criteria_not_met_close(acting=acting_as(CHAIR), case=case, reason=reason, at=at(28))
+    assert the_case().stage == "prg_decided"
+    resolve(case, action, outcome="closed", reason="Taken into the partnership's neglect strategy instead.")
+    services.criteria_not_met_close(acting=acting_as(CHAIR), case=case, reason=reason, at=at(28))
+    assert the_case().stage == "closed_criteria_not_met"
+
+
+def test_a_drafts_actions_are_not_agreed_so_they_do_not_hold_up_closing_before_the_prgs_decision() -> None:
+    case = the_case()
+    complete_record(case)  # the draft names an action; the PRG has not decided
+    assert LearningAction.objects.filter(case=case, status=LearningAction.Status.OPEN).exists()
+    services.criteria_not_met_close(
+        acting=acting_as(CHAIR), case=case, reason="The skeletal survey found an accidental injury.", at=at(24)
+    )
+    assert the_case().stage == "closed_criteria_not_met"
