@@ -83,6 +83,13 @@ def _review_with_outcomes(case: Case) -> RapidReview | None:
     return RapidReview.objects.filter(case=case).select_related(*_OUTCOMES).first()
 
 
+def rapid_review_deadlines(*, case: Case, today: date) -> list[case_selectors.ClockRow]:
+    """The rapid review's deadlines that apply to the case, in the procedure's order, each with where it stands on
+    ``today`` (running, due soon, overdue, met, met late). The reasons stay withheld: the case page shows them."""
+    rows = {row.clock_id: row for row in case_selectors.case_clocks(case=case, today=today)}
+    return [rows[clock_id] for clock_id in RAPID_REVIEW_CLOCKS if clock_id in rows and rows[clock_id].applicable]
+
+
 def meeting_get(*, case: Case) -> PrgMeeting | None:
     read, meeting = _read_with_page(case, "prg_meeting")
     if read:

@@ -115,7 +115,7 @@ def overview(request: HttpRequest, case: Case) -> HttpResponse:
         "can_read_papers": can_read_papers,
         "agency_returns_href": _agency_returns_href(case) if can_read_papers else "",
         "can_identifying": bool(rules.test_rule("rapid_reviews.identifying_document", scope, case)),
-        "clocks": [state.clocks[clock_id] for clock_id in selectors.RAPID_REVIEW_CLOCKS if clock_id in state.clocks],
+        "clocks": selectors.rapid_review_deadlines(case=case, today=timezone.localdate()),
         "closing_reason": selectors.closing_reason(case=case)
         if domain_rules.reached_by(case.stage, services.CLOSE_CRITERIA_NOT_MET)
         else "",

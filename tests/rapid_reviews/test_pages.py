@@ -54,6 +54,16 @@ def test_the_overview_shows_the_task_list_and_what_this_person_can_do(demo: dict
     assert "Complete the rapid review record" in html
 
 
+def test_the_overview_says_where_each_deadline_stands_and_when_one_is_overdue(demo: dict, client_as: ClientAs) -> None:
+    html = unescape(client_as(MEMBER).get(url("overview")).content.decode())
+    assert "PRG meeting" in html
+    assert "Due soon" in html  # 26 November: the meeting is due on the 27th
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        html = unescape(client_as(MEMBER).get(url("overview")).content.decode())
+    assert "Overdue" in html
+    assert "2 working days overdue" in html
+
+
 def test_another_partnerships_business_unit_gets_not_found(demo: dict, client_as: ClientAs) -> None:
     outsider = "southmoor.business.unit@example.org"
     response = client_as(outsider).get(url("overview"))
