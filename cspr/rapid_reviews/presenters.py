@@ -14,7 +14,6 @@ from cspr.cases.models import Case, FamilyTold
 from cspr.cases.panels import PanelAction, PanelView
 from cspr.cases.selectors import case_family_to_tell
 from cspr.cases.services import IdentifyingDetails
-from cspr.core import policy
 from cspr.core.forms import govuk_date
 from cspr.domain import rules as domain_rules
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
@@ -23,6 +22,7 @@ from cspr.domain.rapid_review import JUDGED_CRITERIA, SECTIONS, Judgement
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import selectors, services
 from cspr.rapid_reviews.models import PanelResponse, RapidReview
+from cspr.rapid_reviews.rules import ROLES as _RULE_ROLES
 from cspr.rapid_reviews.selectors import ReviewState
 
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -32,23 +32,9 @@ def _url(name: str, case: Case, **kwargs: Any) -> str:
     return reverse(f"rapid_reviews:{name}", kwargs={"reference": case.reference, **kwargs})
 
 
-_RULE_ROLES = {
-    "rapid_reviews.view": policy.RAPID_REVIEW_READERS,
-    "rapid_reviews.edit": policy.RAPID_REVIEW_EDITORS,
-    "rapid_reviews.decide": policy.PRG_DECIDERS,
-    "rapid_reviews.organise_meeting": policy.MEETING_ORGANISERS,
-    "rapid_reviews.read_papers": policy.MEETING_PAPER_READERS,
-    "rapid_reviews.sign_off": policy.PARTNER_SIGNERS,
-    "rapid_reviews.correspond_with_panel": policy.PANEL_CORRESPONDENTS,
-    "rapid_reviews.record_family_told": policy.FAMILY_RECORDERS,
-    "rapid_reviews.close_criteria_not_met": policy.CRITERIA_CLOSERS,
-    "rapid_reviews.identifying_document": policy.RAPID_REVIEW_IDENTIFYING,
-}
-
-
 def _can(scope: Scope, rule: str, case: Case) -> bool:
-    """The role half of ``cspr.rapid_reviews.rules`` without a query: callers already found the case through
-    ``case_get`` for this scope, which is the other half."""
+    """The role half of ``cspr.rapid_reviews.rules`` (read from its own table of roles, so no rule is missing here)
+    without a query: callers already found the case through ``case_get`` for this scope, which is the other half."""
     return scope.has_any_role(case.partnership_id, _RULE_ROLES[rule])
 
 
