@@ -15,6 +15,7 @@ case_urls = [
     path("", include("cspr.cases.urls")),
     # After cases: cspr.cases.urls registers the "caseref" converter.
     path("<caseref:reference>/rapid-review/", include("cspr.rapid_reviews.urls")),
+    path("<caseref:reference>/national-review/", include("cspr.national_reviews.urls")),
 ]
 
 urlpatterns = [

@@ -147,6 +147,10 @@ FAMILY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.PRG_CHAIR})
 ACTION_TRACKERS = frozenset({Role.BUSINESS_UNIT})
 CRITERIA_CLOSERS = transition_roles("close_criteria_not_met")
 RAPID_REVIEW_IDENTIFYING = RAPID_REVIEW_READERS & IDENTIFYING_VIEWERS
+# The Panel's national review (cspr.national_reviews, §8.5-8.7): read by the roles that work the case, as the register
+# of parallel processes is; the business unit keeps the partnership's part of it.
+NATIONAL_REVIEW_READERS = PROCESS_READERS
+NATIONAL_REVIEW_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -280,6 +284,13 @@ URL_POLICY: dict[str, Policy] = {
     "rapid_reviews:family": members(*FAMILY_RECORDERS),
     "rapid_reviews:actions": members(*RAPID_REVIEW_READERS),
     "rapid_reviews:action": members(*ACTION_TRACKERS),
+    # The Panel's national review (cspr.national_reviews): a role without a part in it is a 404.
+    "national_reviews:overview": members(*NATIONAL_REVIEW_READERS),
+    "national_reviews:contact": members(*NATIONAL_REVIEW_RECORDERS),
+    "national_reviews:engagement": members(*NATIONAL_REVIEW_RECORDERS),
+    "national_reviews:item-add": members(*NATIONAL_REVIEW_RECORDERS),
+    "national_reviews:item-provided": members(*NATIONAL_REVIEW_RECORDERS),
+    "national_reviews:finish": members(*NATIONAL_REVIEW_RECORDERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),

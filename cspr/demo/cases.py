@@ -29,6 +29,7 @@ from cspr.cases.services import (
     parallel_process_add,
 )
 from cspr.demo.common import BUSINESS_UNIT, LONDON, NOTIFIER, acting, answers, on
+from cspr.demo.national_reviews import NATIONAL_REVIEW_STEPS, NationalReviewStep
 from cspr.demo.rapid_reviews import RAPID_REVIEW_STEPS, RapidReviewStep
 from cspr.partnerships.models import Partnership
 
@@ -110,7 +111,7 @@ class TellFamily:
         family_told_record(acting=acting(BUSINESS_UNIT), case=case, at=on(self.told_on, self.hour), **answers(self))
 
 
-Step = LaDecision | Duty | Route | Process | TellFamily | RapidReviewStep
+Step = LaDecision | Duty | Route | Process | TellFamily | RapidReviewStep | NationalReviewStep
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ STEPS: dict[str, type[Step]] = {
     "process": Process,
     "family_told": TellFamily,
     **RAPID_REVIEW_STEPS,
+    **NATIONAL_REVIEW_STEPS,
 }
 """What each step of a case is called in the data file (its ``step`` key)."""
 
@@ -231,5 +233,5 @@ def demo_cases(path: Path = CASES_FILE) -> tuple[DemoCase, ...]:
 
 
 def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
-    """The data file's cases (five, at several stages). Returns them in the order created."""
+    """The data file's cases (six, at several stages). Returns them in the order created."""
     return [demo.seed(partnership) for demo in demo_cases()]

@@ -94,7 +94,7 @@ class PrgMeeting:
 class RapidReviewRecord:
     """A PRG member writes the whole record on ``written_on``: the PRG's view on a local review (``local_review``,
     for ``local_reasons``, which also say what is learnt when there is none), and the one learning action it agrees,
-    due on ``action_due_on``."""
+    due on ``action_due_on``; a national review is not recommended unless ``national_recommendation`` says so."""
 
     written_on: date
     facts_summary: str
@@ -107,6 +107,9 @@ class RapidReviewRecord:
     action: str
     action_due_on: date
     arrangements: str = "{pseudonym} is safe: the plan agreed at the strategy discussion is in place."
+    national_recommendation: str = "no"
+    national_criteria: tuple[str, ...] = ()
+    national_reasons: str = "The learning is for the partnership; the Panel's criteria are not met."
 
     def take(self, case: Case) -> None:
         member = acting(PRG_MEMBER)
@@ -127,9 +130,9 @@ class RapidReviewRecord:
             "decisions": {
                 "local_decision": "yes" if self.local_review else "no",
                 "local_grounds": self.local_reasons,
-                "national_recommendation": "no",
-                "national_criteria": [],
-                "national_reasons": "The learning is for the partnership; the Panel's criteria are not met.",
+                "national_recommendation": self.national_recommendation,
+                "national_criteria": list(self.national_criteria),
+                "national_reasons": self.national_reasons,
                 "further_learning": self.further_learning,
                 "no_further_learning": "" if self.local_review else self.local_reasons,
             },

@@ -128,6 +128,8 @@ class CaseFacts:
     pre_publication_copies_sent: bool = False
     publication_period_ended: bool = False
     all_actions_complete: bool = False
+    no_unfinished_national_review: bool = False
+    """No Panel-led national review of the case is still running: the Panel has finished any it held (§8.7)."""
     statutory_duties_done: bool = False
     """No notification duty's clock is still running (the Panel, the partners, the Secretary of State and Ofsted)."""
 
@@ -176,6 +178,9 @@ COPIES_NOT_SENT = (
 PUBLICATION_PERIOD_RUNNING = "A published report stays public for at least a year (§7.3)."
 ACTIONS_OUTSTANDING = (
     "Every learning action agreed must be done, or closed with a reason, before the case is closed (§7.10)."
+)
+NATIONAL_REVIEW_UNFINISHED = (
+    "The Panel's national review is not finished: record its outcome before moving to learning and actions (§8.7)."
 )
 DUTIES_OUTSTANDING = "A notification duty is still due: record it as done before closing the case (§3.5-3.7)."
 NOT_RATIFIED_FOR_PANEL = "A rapid review goes to the Panel only after the Executive Group has ratified it (§4.6)."
@@ -250,6 +255,7 @@ _CHAIR_SCRUTINISED = Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chai
 _COPIES_SENT = Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent)
 _PUBLICATION_PERIOD_ENDED = Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended)
 _ACTIONS_COMPLETE = Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete)
+_NATIONAL_REVIEW_FINISHED = Guard(NATIONAL_REVIEW_UNFINISHED, lambda facts: facts.no_unfinished_national_review)
 _DUTIES_DONE = Guard(DUTIES_OUTSTANDING, lambda facts: facts.statutory_duties_done)
 
 
@@ -466,6 +472,7 @@ _RULES = (
         "start_learning_and_actions",
         "Move to learning and actions",
         "§7.10",
+        _NATIONAL_REVIEW_FINISHED,
         moves=dict.fromkeys(
             (Stage.NO_FURTHER_REVIEW, Stage.NOT_PUBLISHED, Stage.NATIONAL_REVIEW), Stage.LEARNING_AND_ACTIONS
         ),
@@ -895,10 +902,12 @@ STAGES: Mapping[Stage, StageInfo] = MappingProxyType(
         ),
         Stage.NATIONAL_REVIEW: StageInfo(
             "National review",
-            "The Panel is holding a national review; the partnership takes part (§8.6-8.7).",
+            "Panel-led: the Child Safeguarding Practice Review Panel is holding a national review of this case; the "
+            "partnership takes part (§8.5-8.7).",
             (
-                "Log the partnership's engagement with the national review.",
-                "When it ends, move to learning and actions.",
+                "Agree the scope and methodology with the Panel, log the partnership's engagement and provide what "
+                "the Panel asks for (§8.7).",
+                "When the Panel's review is finished, record its outcome, then move to learning and actions.",
             ),
         ),
         Stage.LEARNING_AND_ACTIONS: StageInfo(

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cspr.messaging",
     "cspr.cases",
     "cspr.rapid_reviews",
+    "cspr.national_reviews",
     "cspr.api",
     "cspr.returns",
     "cspr.files",

@@ -16,10 +16,9 @@ from cspr.cases.models import Case, CaseClock, CaseTransition
 from cspr.domain.lifecycle import CLOSED_STAGES, TRANSITIONS, Stage
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import acting_for
-from cspr.rapid_reviews import services as rapid_review_services
 from cspr.rapid_reviews.models import LearningAction
 from tests.cases.conftest import SubmitFunc
-from tests.rapid_reviews.support import BU, acting_as, panel_response, the_case, to_awaiting_panel
+from tests.rapid_reviews.support import every_action_done, panel_response, the_case, to_awaiting_panel
 from tests.support import ClientAs, UserAs, WriteFailed, leaves_nothing_written
 
 pytestmark = pytest.mark.django_db
@@ -193,14 +192,7 @@ def test_after_no_further_review_the_case_closes_through_learning_once_every_act
     assert case.stage == Stage.LEARNING_AND_ACTIONS
     with pytest.raises(CaseActionRefused, match="Every learning action agreed must be done"):
         route(user, case, "close", reason="Everything is done.")
-    for action in LearningAction.objects.filter(case=case):
-        rapid_review_services.learning_action_resolve(
-            acting=acting_as(BU),
-            case=case,
-            action_id=action.pk,
-            ending=rapid_review_services.ActionEnding("done", date(2026, 12, 21)),
-            at=NOON,
-        )
+    every_action_done(case, on=date(2026, 12, 21), when=NOON)
     case = route(user, case, "close", reason="Every action is done and the learning shared.")
     assert case.stage == Stage.CLOSED
     assert Stage(case.stage) in CLOSED_STAGES

@@ -31,6 +31,7 @@ def test_the_demo_has_cases_at_several_stages_and_every_way_of_ending(demo: dict
         "NVALE-2026-008": "closed_criteria_not_met",
         "NVALE-2026-009": "no_further_review",
         "NVALE-2026-010": "closed",
+        "NVALE-2026-011": "national_review",
     }
     reopened = CaseTransition.objects.filter(case=cases["NVALE-2026-007"]).order_by("at")
     assert [row.transition for row in reopened][-2:] == ["close", "reopen"]
@@ -43,7 +44,7 @@ def test_the_demo_has_cases_at_several_stages_and_every_way_of_ending(demo: dict
 
 def test_seeding_again_changes_nothing(demo: dict[str, Partnership]) -> None:
     assert seed_demo() is False
-    assert Case.objects.count() == 10
+    assert Case.objects.count() == 11
 
 
 def test_no_demo_childs_name_is_in_any_message_audit_event_or_raw_table(demo: dict[str, Partnership]) -> None:
@@ -59,6 +60,7 @@ def test_the_data_file_holds_the_demo_cases_in_order() -> None:
         ("notifier@example.org", "serious_harm", False),
         ("contributor.health@example.org", "serious_harm", True),
         ("notifier@example.org", "death", False),
+        ("notifier@example.org", "serious_harm", False),
     ]
     assert cases[0].submitted_at == datetime(2026, 10, 5, 10, tzinfo=ZoneInfo("Europe/London"))
     assert cases[3].notification.notifier_phone == "01632 960 001"  # from the file's notification defaults

@@ -31,6 +31,7 @@ from cspr.partnerships.models import Membership, Partnership
 from tests.api.support import API_CASE_PAGES, API_POST_ONLY, api_policy_case, api_url_kwargs
 from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_kwargs
 from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
+from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
 from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY, mark_second_factor_verified
@@ -79,6 +80,7 @@ POST_ONLY = {
     *NOTIFY_POST_ONLY,
     *API_POST_ONLY,
     *RAPID_REVIEW_POST_ONLY,
+    *NATIONAL_REVIEW_POST_ONLY,
     *RETURNS_POST_ONLY,
 }
 
@@ -126,6 +128,8 @@ def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[
         return case_url_kwargs(name, demo["northvale"])
     if name.startswith("rapid_reviews:"):
         return rapid_review_url_kwargs(name, demo["northvale"])
+    if name.startswith("national_reviews:"):
+        return national_review_url_kwargs(name, demo["northvale"])
     if name.startswith("api:"):
         return api_url_kwargs(name, demo["northvale"])
     if name == "calendars:closure-day-remove":

@@ -116,6 +116,7 @@ READY = CaseFacts(
     pre_publication_copies_sent=True,
     publication_period_ended=True,
     all_actions_complete=True,
+    no_unfinished_national_review=True,
 )
 
 

@@ -256,6 +256,12 @@ GUARD_CASES = [
     (S.NOT_NOTIFIABLE, "close", {"all_actions_complete": False}, lifecycle.ACTIONS_OUTSTANDING),
     (S.NOT_NOTIFIABLE, "close", {"statutory_duties_done": False}, lifecycle.DUTIES_OUTSTANDING),
     (S.LEARNING_AND_ACTIONS, "close", {"statutory_duties_done": False}, lifecycle.DUTIES_OUTSTANDING),
+    (
+        S.NATIONAL_REVIEW,
+        "start_learning_and_actions",
+        {"no_unfinished_national_review": False},
+        lifecycle.NATIONAL_REVIEW_UNFINISHED,
+    ),
 ]
 
 

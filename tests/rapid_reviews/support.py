@@ -231,6 +231,14 @@ def panel_response(case: Case, kind: str, day: int, *, recorded_day: int | None 
     )
 
 
+def every_action_done(case: Case, *, on: date, when: datetime) -> None:
+    """The business unit records every learning action of the case as done on ``on``."""
+    for action in LearningAction.objects.filter(case=case):
+        services.learning_action_resolve(
+            acting=acting_as(BU), case=case, action_id=action.pk, ending=services.ActionEnding("done", on), at=when
+        )
+
+
 def paper(case: Case) -> MeetingPaper:
     return services.meeting_paper_attach(
         acting=acting_as(BU),

@@ -1,0 +1,128 @@
+"""Forms of the national review (§8.5-8.7): the Panel's contact, a step of the engagement, an item the Panel asked
+for and its provision, and the outcome. The words for free text are the service's
+(:data:`cspr.national_reviews.services.TEXTS`); dates that have happened cannot be in the future."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from cspr.core.forms import FreeTextField, GovukDateField, radio_field
+from cspr.national_reviews.models import EngagementEntry
+from cspr.national_reviews.services import TEXTS
+
+
+def _text(name: str, label: str, *, required_message: str = "", textarea: bool = False, **kwargs: Any) -> FreeTextField:
+    if required_message:
+        kwargs["error_messages"] = {"required": required_message}
+    return FreeTextField(
+        label=label,
+        subject=TEXTS.subject(name),
+        limit=TEXTS.limit(name),
+        textarea=textarea,
+        required=bool(required_message),
+        **kwargs,
+    )
+
+
+def _happened(label: str, today: date, **kwargs: Any) -> GovukDateField:
+    return GovukDateField(label=label, must_be_past=True, today=lambda: today, **kwargs)
+
+
+class DatedForm(forms.Form):
+    """A form whose dates are put in place by ``dates`` (name → field), then shown in ``order``."""
+
+    order: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(self.dates(today))
+        self.order_fields(self.order)
+
+    def dates(self, today: date) -> dict[str, GovukDateField]:
+        return {}
+
+
+class ContactForm(forms.Form):
+    panel_contact = _text(
+        "panel_contact",
+        "The Panel's contact or reviewer (optional)",
+        help_text="Their name and role, as the Panel gave them. Leave it blank if there is none.",
+    )
+
+
+class EngagementForm(DatedForm):
+    order = ("happened_on", "kind", "scope_agreed", "note")
+    kind = radio_field(
+        "What kind of engagement was it?",
+        EngagementEntry.Kind.choices,
+        required_message="Select what kind of engagement it was",
+    )
+    scope_agreed = forms.BooleanField(
+        label="The scope and methodology of the review were agreed at this discussion",
+        required=False,
+        help_text="Only for a discussion of the scope and methodology.",
+    )
+    note = _text(
+        "note",
+        "What happened and what was agreed",
+        required_message="Enter what happened and what was agreed",
+        textarea=True,
+    )
+
+    def dates(self, today: date) -> dict[str, GovukDateField]:
+        return {"happened_on": _happened("Date", today)}
+
+
+class ItemForm(DatedForm):
+    order = ("what", "requested_on", "due_on")
+    what = _text(
+        "what",
+        "What did the Panel ask for?",
+        required_message="Enter what the Panel asked for",
+        help_text="For example, the agencies' chronologies, or a list of the practitioners involved. No names.",
+    )
+
+    def dates(self, today: date) -> dict[str, GovukDateField]:
+        return {
+            "requested_on": _happened("Asked for on", today),
+            "due_on": GovukDateField(label="Needed by (optional)", required=False),
+        }
+
+
+class ProvidedForm(DatedForm):
+    order = ("provided_on", "provided_by")
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], today: date, **kwargs: Any) -> None:
+        super().__init__(*args, today=today, **kwargs)
+        self.fields["provided_by"] = forms.TypedChoiceField(
+            label="Which organisation provided it?",
+            choices=[("", "Choose an organisation"), *((str(pk), name) for pk, name in organisations)],
+            coerce=int,
+            error_messages={"required": "Select the organisation that provided it"},
+        )
+        self.order_fields(self.order)
+
+    def dates(self, today: date) -> dict[str, GovukDateField]:
+        return {"provided_on": _happened("Provided on", today)}
+
+
+class FinishForm(DatedForm):
+    order = ("report_on", "published_on", "findings", "finished_on")
+    findings = _text(
+        "findings",
+        "Summary of the findings for the partnership",
+        required_message="Enter a summary of the findings for the partnership",
+        textarea=True,
+        rows=6,
+        help_text="What the national review found that the partnership must act on. The learning actions follow.",
+    )
+
+    def dates(self, today: date) -> dict[str, GovukDateField]:
+        return {
+            "report_on": _happened("Date of the national review's report", today),
+            "published_on": _happened("Published by the Panel on (optional)", today, required=False),
+            "finished_on": _happened("The national review finished on", today),
+        }
