@@ -1,6 +1,6 @@
 """The Panel's national review in a real browser (procedure §8.5-8.7), as the business unit takes part in it.
 
-The demo's NVALE-2026-006 is Panel-led: the Panel decided on 8 October 2026 to hold a national review; the scope is
+The demo's NVALE-2026-011 is Panel-led: the Panel decided on 8 October 2026 to hold a national review; the scope is
 agreed and one of the two things the Panel asked for is provided. The business unit opens the review from the case
 page, logs a draft shared for factual accuracy (after a refused first try), records the second item as provided and
 the review's outcome, then moves the case to learning and actions, which the case page refused until then. Every page
@@ -24,7 +24,7 @@ from tests.browser.support import sign_in_with_both_factors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REFERENCE = "NVALE-2026-006"
+REFERENCE = "NVALE-2026-011"
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Europe/London"))  # a Monday
 
 
