@@ -60,7 +60,6 @@ def test_the_data_file_holds_the_demo_cases_in_order() -> None:
         ("notifier@example.org", "serious_harm", False),
         ("contributor.health@example.org", "serious_harm", True),
         ("notifier@example.org", "death", False),
-        ("notifier@example.org", "serious_harm", False),
     ]
     assert cases[0].submitted_at == datetime(2026, 10, 5, 10, tzinfo=ZoneInfo("Europe/London"))
     assert cases[3].notification.notifier_phone == "01632 960 001"  # from the file's notification defaults
