@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cspr.cases.models import Case
-from cspr.cases.selectors import ClockRow
+from cspr.cases.models import Case, FamilyTold
+from cspr.cases.selectors import ClockRow, FamilyToTell
 from cspr.domain.clocks import ClockStatus
 from cspr.domain.presets import Preset
 from cspr.domain.rules import is_closed
@@ -87,6 +87,16 @@ def case_detail(case: Case, *, location: str, web: str) -> dict[str, Any]:
         ],
         "involved_organisations": sorted(organisation.name for organisation in case.involved_organisations.all()),
         "assessment": _assessment(case),
+    }
+
+
+def family(*, told: list[FamilyTold], to_tell: FamilyToTell | None) -> dict[str, Any]:
+    """Telling the family on every path (§5.3, §8.6): each record that they were told, and what is still to tell."""
+    return {
+        "told": [{"decision": row.decision, "told_on": row.told_on, "method": row.method} for row in told],
+        "to_tell": None
+        if to_tell is None
+        else {"decision": to_tell.decision.value, "since": to_tell.since, "reason_recorded": to_tell.waiting},
     }
 
 

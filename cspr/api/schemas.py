@@ -365,6 +365,26 @@ class AssessmentOut(Schema):
     duties: list[DutyOut]
 
 
+class FamilyToldOut(Schema):
+    decision: str = Field(
+        description="What they were told: not_notifiable, criteria_not_met, prg_decision, no_further_review, "
+        "local_review, national_review or closure."
+    )
+    told_on: date
+    method: str = Field(description="in_person, letter, phone or other.")
+
+
+class FamilyToTellOut(Schema):
+    decision: str = Field(description="The decision the family has still to be told, as in `told`.")
+    since: date = Field(description="The day that decision was made.")
+    reason_recorded: bool = Field(description="Whether a reason why they are not told yet is recorded since then.")
+
+
+class FamilyOut(Schema):
+    told: list[FamilyToldOut] = Field(description="Each record that the family was told, oldest first; no words.")
+    to_tell: FamilyToTellOut | None = Field(description="What is still to tell the family, or null when nothing is.")
+
+
 class CaseDetailOut(CaseSummaryOut):
     preset: str
     nature: str
@@ -374,6 +394,7 @@ class CaseDetailOut(CaseSummaryOut):
     children: list[ChildOut]
     involved_organisations: list[str] = Field(description="The named agencies the service recognises.")
     assessment: AssessmentOut | None
+    family: FamilyOut = Field(description="Telling the family on every path (§5.3, §8.6), without what was said.")
 
 
 class ClockOut(Schema):

@@ -43,7 +43,7 @@ from cspr.audit.services import client_ip
 from cspr.calendars.selectors import partnership_preset
 from cspr.cases.models import Case
 from cspr.cases.notification import validate_notification
-from cspr.cases.selectors import case_clocks, case_get, cases_search
+from cspr.cases.selectors import case_clocks, case_family_to_tell, case_family_told_rows, case_get, cases_search
 from cspr.cases.selectors_processes import case_process_facts
 from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
 from cspr.kernel.errors import CaseActionRefused
@@ -342,7 +342,8 @@ def _case_read[V: Callable[..., Any]](path: str, out: Any, **options: Any) -> Ca
 )
 def case_detail(request: HttpRequest, reference: str = Reference) -> Any:
     case = _visible_case(request, reference)
-    return Status(200, presenters.case_detail(case, **_paths(case)))
+    family = presenters.family(told=case_family_told_rows(case=case), to_tell=case_family_to_tell(case=case))
+    return Status(200, {**presenters.case_detail(case, **_paths(case)), "family": family})
 
 
 @_case_read(

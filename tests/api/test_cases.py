@@ -237,3 +237,34 @@ def test_a_case_at_a_closed_stage_is_not_open_in_the_list_and_in_detail(
     assert client.get(f"/api/v1/cases/{notified_case}").json()["open"] is False
     listed = {case["reference"]: case for case in client.get("/api/v1/cases").json()["results"]}
     assert listed[notified_case]["open"] is False
+
+
+def test_every_demo_case_says_its_stage_whether_it_is_open_and_what_the_family_has_been_told(
+    api_as: Callable[..., Client],
+) -> None:
+    client = api_as("business.unit@example.org")
+    cases = {case["reference"]: case for case in client.get("/api/v1/cases?page_size=100").json()["results"]}
+    assert {
+        reference: (case["stage"], case["open"]) for reference, case in cases.items() if reference <= "NVALE-2026-011"
+    } == {
+        "NVALE-2026-001": ("not_notifiable", True),
+        "NVALE-2026-002": ("closed_not_notifiable", False),
+        "NVALE-2026-003": ("rapid_review", True),
+        "NVALE-2026-004": ("referral_received", True),
+        "NVALE-2026-005": ("notification_assessed", True),
+        "NVALE-2026-006": ("withdrawn", False),
+        "NVALE-2026-007": ("not_notifiable", True),
+        "NVALE-2026-008": ("closed_criteria_not_met", False),
+        "NVALE-2026-009": ("no_further_review", True),
+        "NVALE-2026-010": ("closed", False),
+        "NVALE-2026-011": ("national_review", True),
+    }
+    closed = client.get("/api/v1/cases/NVALE-2026-002").json()["family"]
+    assert closed["told"] == [{"decision": "closure", "told_on": "2026-10-28", "method": "in_person"}]
+    assert closed["to_tell"] is None
+    not_told = client.get("/api/v1/cases/NVALE-2026-001").json()["family"]
+    assert not_told == {
+        "told": [],
+        "to_tell": {"decision": "not_notifiable", "since": "2026-10-07", "reason_recorded": False},
+    }
+    assert "child death review continues" not in str(closed)  # what was said stays out
