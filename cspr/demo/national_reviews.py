@@ -12,6 +12,7 @@ from cspr.demo.common import BUSINESS_UNIT, acting, answers, on
 from cspr.national_reviews.services import (
     national_review_contact_set,
     national_review_engagement_log,
+    national_review_finish,
     national_review_item_add,
     national_review_item_provided,
 )
@@ -77,11 +78,26 @@ class PanelRequest:
             )
 
 
-NationalReviewStep = PanelContact | Engagement | PanelRequest
+@dataclass(frozen=True)
+class Outcome:
+    """The national review's outcome: its report, when the Panel published it, the findings for the partnership,
+    and the day the partnership's part finished (recorded that afternoon)."""
+
+    report_on: date
+    findings: str
+    finished_on: date
+    published_on: date | None = None
+
+    def take(self, case: Case) -> None:
+        national_review_finish(acting=acting(BUSINESS_UNIT), case=case, at=on(self.finished_on, 15), **answers(self))
+
+
+NationalReviewStep = PanelContact | Engagement | PanelRequest | Outcome
 
 NATIONAL_REVIEW_STEPS: dict[str, type[NationalReviewStep]] = {
     "panel_contact": PanelContact,
     "national_engagement": Engagement,
     "panel_request": PanelRequest,
+    "national_outcome": Outcome,
 }
 """The national review's steps by the names the data file gives them."""

@@ -84,7 +84,7 @@ def test_a_refused_engagement_keeps_what_was_typed(client_as: ClientAs) -> None:
     shown = text(response)
     assert "the Panel's decision (8 October 2026)" in shown
     assert "The draft went to the agencies for factual accuracy." in shown
-    assert not EngagementEntry.objects.filter(kind="draft_shared").exists()
+    assert not EngagementEntry.objects.filter(kind="draft_shared", review__case__reference=DEMO_NATIONAL).exists()
 
 
 def test_an_outstanding_item_is_marked_provided_through_its_page(client_as: ClientAs) -> None:
