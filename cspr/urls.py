@@ -26,6 +26,8 @@ urlpatterns = [
     path("cases/", include(case_urls)),
     # Information requests and agency returns: /cases/<reference>/information/…, /inbox/…
     path("", include("cspr.returns.urls")),
+    # Letters: the letterhead (/partnership/letterhead/) and a case's letters (/cases/<reference>/letters/)
+    path("", include("cspr.letters.urls")),
     path("api/", include("cspr.api.urls")),
     # Superusers with a second factor, read only (cspr.web.admin_site).
     path("operators/", operators_site.urls),

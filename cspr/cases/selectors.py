@@ -32,6 +32,7 @@ from cspr.cases.models import (
 )
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
+from cspr.domain.letters import LETTERS, SENDING_METHODS, long_date
 from cspr.domain.lifecycle import STAGE_PATH, Stage, path_position
 from cspr.domain.presets import UnknownClockError
 from cspr.domain.roles import Role
@@ -619,6 +620,7 @@ _AUDIT_TITLES: dict[str, str] = {
     "rapid_review.action_resolved": "Learning action ended",
     "case.family_told": "The family was told",
     "case.family_not_yet_told": "Why the family has not been told yet recorded",
+    "letter.sent": "Letter recorded as sent",
 }
 _ACTION_ENDINGS = {"done": "done", "closed": "closed without being done"}
 
@@ -726,12 +728,22 @@ def case_timeline(*, case: Case, reveal: bool = False) -> list[TimelineEntry]:
             ending = _ACTION_ENDINGS.get(event.details.get("outcome", ""), "")
             day = date.fromisoformat(str(event.details.get("resolved_on", "")))
             detail = f"Action {event.details.get('action', '')}: {ending} on {day.day} {day:%B %Y}"
+        elif event.verb == "letter.sent":
+            detail = _letter_sent(event.details)
         # A link's other case is named only under "Linked cases", to those who may see it.
         entries.append(
             TimelineEntry(at=event.occurred_at, title=_AUDIT_TITLES[event.verb], by=_who(event.actor), detail=detail)
         )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
+
+
+def _letter_sent(details: dict[str, Any]) -> str:
+    """A letter recorded as sent, in words: which (the catalogue's title), on what day and how."""
+    letter = LETTERS.get(str(details.get("letter", "")))
+    day = date.fromisoformat(str(details.get("sent_on", "")))
+    method = SENDING_METHODS.get(str(details.get("method", "")), "")
+    return f"{letter.title if letter else details.get('letter', '')}: sent on {long_date(day)} ({method})"
 
 
 # -- telling the family (§5.3, §8.6) -----------------------------------------------------------------------------------

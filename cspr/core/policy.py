@@ -151,6 +151,11 @@ RAPID_REVIEW_IDENTIFYING = RAPID_REVIEW_READERS & IDENTIFYING_VIEWERS
 # of parallel processes is; the business unit keeps the partnership's part of it.
 NATIONAL_REVIEW_READERS = PROCESS_READERS
 NATIONAL_REVIEW_RECORDERS = frozenset({Role.BUSINESS_UNIT})
+# Letters (cspr.letters; object-level checks in cspr.letters.rules): the business unit prepares them and records each
+# as sent; the chairs and the Executive may read what is due and what went. The partnership admin sets the letterhead.
+LETTER_WRITERS = frozenset({Role.BUSINESS_UNIT})
+LETTER_READERS = LETTER_WRITERS | {Role.PRG_CHAIR, Role.INDEPENDENT_CHAIR, Role.EXECUTIVE_MEMBER}
+LETTERHEAD_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN})
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -291,6 +296,12 @@ URL_POLICY: dict[str, Policy] = {
     "national_reviews:item-add": members(*NATIONAL_REVIEW_RECORDERS),
     "national_reviews:item-provided": members(*NATIONAL_REVIEW_RECORDERS),
     "national_reviews:finish": members(*NATIONAL_REVIEW_RECORDERS),
+    # Letters on the partnership's letterhead (cspr.letters): another partnership's case is a 404.
+    "letters:letterhead": members(*LETTERHEAD_EDITORS),
+    "letters:letterhead-logo": members(*LETTERHEAD_EDITORS),
+    "letters:case": members(*LETTER_READERS),
+    "letters:download": members(*LETTER_WRITERS),
+    "letters:sent": members(*LETTER_WRITERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),

@@ -31,6 +31,7 @@ from cspr.cases.services import (
 from cspr.demo.common import BUSINESS_UNIT, LONDON, NOTIFIER, acting, answers, on
 from cspr.demo.national_reviews import NATIONAL_REVIEW_STEPS, NationalReviewStep
 from cspr.demo.rapid_reviews import RAPID_REVIEW_STEPS, RapidReviewStep
+from cspr.letters.services import letter_sent_record
 from cspr.partnerships.models import Partnership
 
 CASES_FILE = Path(__file__).resolve().parent / "data" / "cases.toml"
@@ -111,7 +112,21 @@ class TellFamily:
         family_told_record(acting=acting(BUSINESS_UNIT), case=case, at=on(self.told_on, self.hour), **answers(self))
 
 
-Step = LaDecision | Duty | Route | Process | TellFamily | RapidReviewStep | NationalReviewStep
+@dataclass(frozen=True)
+class SendLetter:
+    """The business unit records that a letter of the catalogue went (``cspr.domain.letters``), as the one who sent
+    it, on the day it was sent."""
+
+    letter: str
+    sent_on: date
+    method: str
+    hour: int = 10
+
+    def take(self, case: Case) -> None:
+        letter_sent_record(acting=acting(BUSINESS_UNIT), case=case, at=on(self.sent_on, self.hour), **answers(self))
+
+
+Step = LaDecision | Duty | Route | Process | TellFamily | SendLetter | RapidReviewStep | NationalReviewStep
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,7 @@ STEPS: dict[str, type[Step]] = {
     "route": Route,
     "process": Process,
     "family_told": TellFamily,
+    "letter_sent": SendLetter,
     **RAPID_REVIEW_STEPS,
     **NATIONAL_REVIEW_STEPS,
 }

@@ -14,6 +14,7 @@ from django.db import transaction
 from cspr.accounts.services import user_get_or_create
 from cspr.calendars.services import closure_day_add
 from cspr.demo.cases import seed_demo_cases
+from cspr.demo.letters import seed_demo_letterhead
 from cspr.demo.returns import seed_demo_returns
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting, system_acting
@@ -154,6 +155,7 @@ def seed_demo() -> bool:
         northvale, _southmoor = [_seed_partnership(acting=acting, demo=demo) for demo in DEMO_PARTNERSHIPS]
         for day in NORTHVALE_CLOSURE_DAYS:
             closure_day_add(acting=acting, partnership=northvale, day=day, description="Christmas shutdown")
+        seed_demo_letterhead(acting=acting, partnership=northvale)
         seed_demo_cases(partnership=northvale)
         seed_demo_returns(partnership=northvale)
     return True

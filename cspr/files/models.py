@@ -28,6 +28,7 @@ class Purpose(models.TextChoices):
     MEETING_PAPER = "meeting_paper", "Paper for a PRG meeting"
     RETURN_ATTACHMENT = "return_attachment", "File attached to an agency return"
     REVIEW_DRAFT = "review_draft", "Draft of a review report"
+    LETTERHEAD_LOGO = "letterhead_logo", "The partnership's logo on its letters"
 
 
 class StoredFile(SealedModel):

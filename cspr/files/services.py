@@ -111,12 +111,14 @@ AuditAs = Callable[..., object]
 class FileKind:
     """One kind of file the store keeps, declared once by the app that keeps it: its purpose, the verbs a keep and an
     opening are recorded under (the store's own unless the app has its own), and the detail that names the app's row
-    for the file in every event about it (``"document"``; none for a kind kept for no row of an app's)."""
+    for the file in every event about it (``"document"``; none for a kind kept for no row of an app's). ``kinds``
+    narrows the allow-list (:data:`cspr.kernel.documents.KINDS`) for this kind of file, by name and by content."""
 
     purpose: Purpose
     kept_verb: str = VERB_STORED
     opened_verb: str = VERB_OPENED
     row_detail: str = ""
+    kinds: frozenset[str] = documents.ALLOWED
 
 
 @dataclass(frozen=True)
@@ -238,8 +240,9 @@ def _chunks(upload: Any) -> Iterable[bytes]:
     return iter(lambda: upload.read(CHUNK), b"")
 
 
-def upload_checked(upload: Any) -> CheckedUpload:
-    """The upload's plain contents once the checks of :mod:`cspr.kernel.documents` pass; :class:`FileRejected` else.
+def upload_checked(upload: Any, *, allowed: frozenset[str] = documents.ALLOWED) -> CheckedUpload:
+    """The upload's plain contents once the checks of :mod:`cspr.kernel.documents` pass, its kind among ``allowed``
+    by name and by content; :class:`FileRejected` else.
 
     The checks run in the order the case documents' store runs them: a file is needed; its name (no path, no
     hidden characters, an ending on the allow-list); its size (the declared one first, then what arrives); not
@@ -249,7 +252,7 @@ def upload_checked(upload: Any) -> CheckedUpload:
     """
     if upload is None:
         raise FileRejected(documents.FILE_NEEDED, reason="needed")
-    claimed = documents.check_upload_name(upload)
+    claimed = documents.check_upload_name(upload, allowed=allowed)
     limit = int(settings.CASE_DOCUMENT_MAX_BYTES)
     too_big = documents.FILE_TOO_BIG.format(limit=limit // (1024 * 1024))
     declared = getattr(upload, "size", None)
@@ -267,7 +270,7 @@ def upload_checked(upload: Any) -> CheckedUpload:
         if written == 0:
             raise FileRejected(documents.FILE_EMPTY, reason="empty")
         handle.flush()
-        kind = documents.check_content(cast(BinaryIO, handle), claimed=claimed)
+        kind = documents.check_content(cast(BinaryIO, handle), claimed=claimed, allowed=allowed)
         documents.scan_file(Path(handle.name))
         handle.seek(0)
         content = handle.read()
@@ -341,7 +344,7 @@ def stored_file_kept(
     if not _floor(acting, partnership.pk):
         raise StoredFileRefused(NOT_ALLOWED, problem="partnership")
     upload = upload_titled(upload.file, upload.title, at=upload.at)  # the store's own floor, whatever the app's words
-    checked = upload_checked(upload.file)
+    checked = upload_checked(upload.file, allowed=events.kind.kinds)
     stored_file = StoredFile(
         uuid=uuid.uuid4(),
         partnership=partnership,

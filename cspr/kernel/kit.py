@@ -3,6 +3,7 @@
 * :func:`now` and :func:`local_today` — the moment of a write (a test may pass one in) and its date in England.
 * :func:`require` and :func:`allowed` — the object rule's check, and the membership that allows the action.
 * :func:`not_future` — a date something was done is not after today.
+* :func:`chosen_or_other` — how something was done: one of its choices, with words when it was "other".
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
 * :func:`tell` — one e-mail to each address through the outbox (``member_emails`` in
   :mod:`cspr.partnerships.selectors` says who holds which roles).
@@ -15,7 +16,7 @@ outbox row commits, or rolls back, with the change it announces).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,6 +31,7 @@ from cspr.audit.services import audit_record
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting, Grant, Scope
 from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.text import FieldTexts
 from cspr.messaging.services import message_queue
 
 if TYPE_CHECKING:
@@ -83,6 +85,21 @@ def not_future(day: date, *, today: date, field: str) -> None:
     """Refuse a date something was done that is after ``today``."""
     if day > today:
         raise CaseActionRefused(DATE_IN_FUTURE, field=field)
+
+
+def chosen_or_other(
+    choice: str, words: str, *, choices: Collection[str], texts: FieldTexts, needed: str, words_needed: str
+) -> str:
+    """Refuse a ``method`` not among ``choices`` (with ``needed``); the words of ``method_other`` (cleaned by
+    ``texts``, required with ``words_needed`` when the choice is "other"), else nothing."""
+    if choice not in choices:
+        raise CaseActionRefused(needed, field="method")
+    if choice != "other":
+        return ""
+    words = texts.clean("method_other", words)
+    if not words:
+        raise CaseActionRefused(words_needed, field="method_other")
+    return words
 
 
 def audit(

@@ -6,33 +6,19 @@ handed to the download view; it is never stored or e-mailed.
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
+from cspr.core.wordfiles import CONTENT_TYPE, docx_bytes, marked_document
 from cspr.rapid_reviews.presenters import RecordDocument
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _marking(paragraph: object, text: str) -> None:
-    paragraph.text = text  # type: ignore[attr-defined]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
-    for run in paragraph.runs:  # type: ignore[attr-defined]
-        run.bold = True
-        run.font.size = Pt(10)
+__all__ = ["CONTENT_TYPE", "render_docx"]
 
 
 def render_docx(record: RecordDocument) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    _marking(section.header.paragraphs[0], record.marking)
-    _marking(section.footer.paragraphs[0], f"{record.marking}: {record.reference}")
-    document.core_properties.title = f"{record.title} {record.reference}"
-    document.core_properties.subject = record.marking
-    document.core_properties.author = record.partnership
+    document = marked_document(
+        marking=record.marking,
+        reference=record.reference,
+        title=f"{record.title} {record.reference}",
+        author=record.partnership,
+    )
 
     document.add_heading(f"{record.title}: {record.reference}", level=0)
     intro = document.add_paragraph()
@@ -66,6 +52,4 @@ def render_docx(record: RecordDocument) -> bytes:
             for row in block.table:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
                     cell.text = text
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "cspr.national_reviews",
     "cspr.api",
     "cspr.returns",
+    "cspr.letters",
     "cspr.files",
 ]
 

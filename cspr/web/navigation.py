@@ -16,6 +16,7 @@ NAVIGATION = [
     ("notify:start", "Report an incident"),
     ("partnerships:overview", "Partnership"),
     ("procedure:overview", "Procedure"),
+    ("letters:letterhead", "Letterhead"),
     ("calendars:closure-days", "Closure days"),
     ("partnerships:people", "People"),
     ("audit:trail", "Audit trail"),

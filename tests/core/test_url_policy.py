@@ -32,6 +32,7 @@ from tests.api.support import API_CASE_PAGES, API_POST_ONLY, api_policy_case, ap
 from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_kwargs
 from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
 from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
+from tests.letters.support import LETTERS_POST_ONLY, letters_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
 from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY, mark_second_factor_verified
@@ -77,6 +78,7 @@ def namespaces(names: list[str]) -> list[str]:
 POST_ONLY = {
     *ACCOUNT_AND_SETTINGS_POST_ONLY,
     *CASE_POST_ONLY,
+    *LETTERS_POST_ONLY,
     *NOTIFY_POST_ONLY,
     *API_POST_ONLY,
     *RAPID_REVIEW_POST_ONLY,
@@ -132,6 +134,8 @@ def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[
         return national_review_url_kwargs(name, demo["northvale"])
     if name.startswith("api:"):
         return api_url_kwargs(name, demo["northvale"])
+    if name.startswith("letters:"):
+        return letters_url_kwargs(name, demo["northvale"])
     if name == "calendars:closure-day-remove":
         closure = ClosureDay.objects.create(partnership=demo["northvale"], date="2030-12-24", description="Policy test")
         return {"closure_day_id": closure.id}

@@ -17,7 +17,7 @@ from cspr.domain.rapid_review import MIN_REASON
 from cspr.domain.text import text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, not_future, now
+from cspr.kernel.kit import audit_case, chosen_or_other, local_today, not_future, now
 from cspr.kernel.text import ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.scoping import Grant
 
@@ -96,11 +96,14 @@ def family_told_record(
     grant = allowed(acting, "cases.record_family_told", case)
     at = now(at)
     not_future(told_on, today=local_today(at), field="told_on")
-    if method not in FamilyTold.Method.values:
-        raise CaseActionRefused(FAMILY_METHOD_NEEDED, field="method")
-    method_other = FAMILY_TEXTS.clean("method_other", method_other) if method == FamilyTold.Method.OTHER else ""
-    if method == FamilyTold.Method.OTHER and not method_other:
-        raise CaseActionRefused(FAMILY_METHOD_OTHER_NEEDED, field="method_other")
+    method_other = chosen_or_other(
+        method,
+        method_other,
+        choices=FamilyTold.Method.values,
+        texts=FAMILY_TEXTS,
+        needed=FAMILY_METHOD_NEEDED,
+        words_needed=FAMILY_METHOD_OTHER_NEEDED,
+    )
     told_by = FAMILY_TEXTS.clean("told_by", told_by)
     if not told_by:
         raise CaseActionRefused(FAMILY_TOLD_BY_NEEDED, field="told_by")

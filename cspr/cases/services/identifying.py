@@ -27,6 +27,7 @@ IDENTIFYING_PURPOSES: tuple[tuple[str, str], ...] = (
     ("notify_national", "Notifying the Panel, the Secretary of State or Ofsted"),
     ("duplicate_check", "Checking whether two cases are about the same child"),
     ("check_notification", "Checking or correcting the notification"),
+    ("write_to_family", "Writing to the family about a decision on the case"),
     ("other", "Other"),
 )
 PURPOSE_LABELS = dict(IDENTIFYING_PURPOSES)
