@@ -166,7 +166,11 @@ def letterhead_logo_open(*, acting: Acting, letterhead: Letterhead | None) -> Fi
     if letterhead is None or letterhead.logo is None:
         return None
     try:
-        return stored_file_open(acting=acting, stored_file=letterhead.logo, reason=LOGO_REASON, events=FileEvents(LOGO))
+        # Under a neutral name: the name it was uploaded under is never decrypted for a letter.
+        logo = letterhead.logo
+        return stored_file_open(
+            acting=acting, stored_file=logo, reason=LOGO_REASON, neutral_name="logo", events=FileEvents(LOGO)
+        )
     except StoredFileRefused:
         return None
 
