@@ -1,7 +1,7 @@
 """The partnership's letterhead and the record that each letter of a case was sent.
 
 Letters themselves are never kept: each is built from the catalogue (:mod:`cspr.domain.letters`) and the case's facts
-when someone downloads it (ADR 0018). What is kept is what the partnership set for its letters (the letterhead) and,
+when someone downloads it (ADR 0019). What is kept is what the partnership set for its letters (the letterhead) and,
 for each letter sent, when, how and by whom (:class:`LetterSent`, immutable).
 """
 

@@ -1,7 +1,7 @@
 """Letters: the partnership's letterhead (set by its admin), a letter of a case prepared for download, and the
 record that it was sent.
 
-No letter is stored and none is e-mailed (ADR 0018): :func:`letter_prepare` builds one in memory from the catalogue
+No letter is stored and none is e-mailed (ADR 0019): :func:`letter_prepare` builds one in memory from the catalogue
 (:mod:`cspr.domain.letters`), the case's facts and the letterhead, and the download hands it over. A letter that names
 the family is a view of identifying details, asked and audited exactly as on the identifying-details page
 (:func:`cspr.cases.services.identifying_details_view`). Nothing here queues a message.

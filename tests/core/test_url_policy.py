@@ -31,8 +31,8 @@ from cspr.partnerships.models import Membership, Partnership
 from tests.api.support import API_CASE_PAGES, API_POST_ONLY, api_policy_case, api_url_kwargs
 from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_kwargs
 from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
-from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
 from tests.letters.support import LETTERS_POST_ONLY, letters_url_kwargs
+from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
 from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY, mark_second_factor_verified
