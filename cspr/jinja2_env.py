@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from cspr.core.forms import error_summary_items, govuk_date, govuk_field
+from cspr.core.forms import error_summary_items, field_components, govuk_date, govuk_field
 from cspr.web.navigation import navigation, switcher_partnerships
 
 
@@ -42,6 +42,7 @@ def environment(**options: Any) -> Environment:
             "service_name": settings.SERVICE_NAME,
             "demo_mode": settings.DEMO_MODE,
             "govuk_field": govuk_field,
+            "field_components": field_components,
             "error_summary_items": error_summary_items,
             "navigation": navigation,
             "switcher_partnerships": switcher_partnerships,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 
@@ -177,9 +177,10 @@ class FamilyToldForm(forms.Form):
     method = radio_field(
         "How were they told?", FamilyTold.Method.choices, required_message="Choose how the family was told"
     )
-    method_other = FreeTextField(
-        label="If other, how", subject="How they were told", limit=text.ONE_LINE, required=False
-    )
+    method_other = FreeTextField(label="How", subject="How they were told", limit=text.ONE_LINE, required=False)
+    conditionals: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
+        "method": {FamilyTold.Method.OTHER: ("method_other",)}
+    }
     told_by = FreeTextField(
         label="Who told them",
         help_text="The professional's name and role.",

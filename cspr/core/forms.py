@@ -18,6 +18,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.module_loading import import_string
+from markupsafe import Markup
 
 from cspr.kernel import documents, text
 
@@ -356,3 +357,21 @@ def error_summary_items(form: forms.BaseForm, non_field_href: str = "#main-conte
         if bound_field.errors:
             items.append({"text": str(bound_field.errors[0]), "href": f"#{field_error_anchor(bound_field)}"})
     return items
+
+
+def field_components(form: forms.Form) -> list[dict[str, Any]]:
+    """The GOV.UK macro and parameters for each visible field of ``form``, in order, with the fields a radio or box
+    reveals inside its answer: a form names them in ``conditionals``, {field: {answer: (revealed fields, …)}}."""
+    conditionals: dict[str, dict[str, tuple[str, ...]]] = getattr(form, "conditionals", {})
+    nested = {child for answers in conditionals.values() for children in answers.values() for child in children}
+    components = []
+    for bound_field in form.visible_fields():
+        if bound_field.name in nested:
+            continue
+        component = govuk_field(bound_field)
+        for item in component["params"].get("items", []):
+            children = conditionals.get(bound_field.name, {}).get(str(item["value"]), ())
+            if children:
+                item["conditional"] = {"html": Markup("").join(form[child].as_field_group() for child in children)}
+        components.append(component)
+    return components

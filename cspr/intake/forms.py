@@ -57,7 +57,7 @@ from cspr.cases.notification import (
     phone_number_is_valid,
     validate_notification,
 )
-from cspr.core.forms import DATE_PARTS, FreeTextField, GovukDateField, govuk_date, govuk_field
+from cspr.core.forms import DATE_PARTS, FreeTextField, GovukDateField, govuk_date
 from cspr.domain.criteria import IncidentNature
 from cspr.kernel import documents
 from cspr.kernel.errors import CaseActionRefused
@@ -1000,23 +1000,6 @@ def page_form(
 
 
 # -- components for the templates ------------------------------------------------------------------------------------
-
-
-def field_components(form: forms.Form) -> list[dict[str, Any]]:
-    """The GOV.UK macro and parameters for each question, with conditional questions inside their answers."""
-    conditionals: dict[str, dict[str, tuple[str, ...]]] = getattr(form, "conditionals", {})
-    nested = {child for answers in conditionals.values() for children in answers.values() for child in children}
-    components = []
-    for bound_field in form.visible_fields():
-        if bound_field.name in nested:
-            continue
-        component = govuk_field(bound_field)
-        for item in component["params"].get("items", []):
-            children = conditionals.get(bound_field.name, {}).get(str(item["value"]), ())
-            if children:
-                item["conditional"] = {"html": Markup("").join(form[child].as_field_group() for child in children)}
-        components.append(component)
-    return components
 
 
 def lower_first(text: str) -> str:

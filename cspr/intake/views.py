@@ -27,7 +27,7 @@ from cspr.cases.models_drafts import NotificationDraft
 from cspr.cases.presenters import assessed_duties
 from cspr.cases.selectors import case_clocks, case_get
 from cspr.cases.services import NotificationInvalid, NotificationRefused
-from cspr.core.forms import govuk_date
+from cspr.core.forms import field_components, govuk_date
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
@@ -463,7 +463,7 @@ def _question(request: HttpRequest, reporter: Reporter, step: Step, form: PageFo
     context = {
         "step": step,
         "form": form,
-        "fields": notify_forms.field_components(form),
+        "fields": field_components(form),
         "back": _back(request, reporter, step.slug),
     }
     return _page(
@@ -511,7 +511,7 @@ def _list_page(request: HttpRequest, reporter: Reporter, step: Step) -> HttpResp
     context = {
         "step": step,
         "form": form,
-        "fields": notify_forms.field_components(form),
+        "fields": field_components(form),
         "entries": entries,
         "spec": spec,
         "back": _back(request, reporter, step.slug),
@@ -604,7 +604,7 @@ def _item_view(kind: str) -> Callable[..., HttpResponse]:
         context = {
             "step": STEPS_BY_SLUG[kind],
             "form": form,
-            "fields": notify_forms.field_components(form),
+            "fields": field_components(form),
             "title": spec["title_edit"] if key else spec["title_add"],
             "kind": kind,
             "action": _item_url(draft, kind, key, change=change) if key else "",
@@ -710,7 +710,7 @@ def _documents_page(request: HttpRequest, reporter: Reporter, step: Step) -> Htt
     context = {
         "step": step,
         "form": form,
-        "fields": notify_forms.field_components(form),
+        "fields": field_components(form),
         "documents": documents,
         "max_documents": drafts.MAX_DRAFT_DOCUMENTS,
         "back": _back(request, reporter, step.slug),

@@ -5,7 +5,7 @@ decision forms require what their service requires, with the same words."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -363,7 +363,10 @@ class ActionResolveForm(forms.Form):
         [(value, label) for value, label in LearningAction.Status.choices if value != LearningAction.Status.OPEN],
         required_message="Choose whether the action is done or closed without being done",
     )
-    reason = _area("If closed without being done, why", required=False)
+    reason = _area("Why was it closed without being done?", required=False)
+    conditionals: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
+        "outcome": {LearningAction.Status.CLOSED: ("reason",)}
+    }
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

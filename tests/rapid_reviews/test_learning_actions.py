@@ -138,6 +138,11 @@ def test_the_pages_list_the_actions_for_readers_and_let_the_business_unit_record
     form = business_unit.get(page).content.decode()
     assert '<form method="post" novalidate action=' not in form
     assert "Brief health visitors on the neglect toolkit." in form
+    # "Why" is asked only under "closed without being done": GOV.UK's conditional reveal holds the reason's box.
+    closed_answer = form.index('value="closed"')
+    reveal = form.index('class="govuk-radios__conditional', closed_answer)
+    assert form.index('name="reason"', reveal) < form.index("</fieldset>", reveal)
+    assert form.count('name="reason"') == 1
     # A closed outcome without a reason: the error, and what was typed kept.
     refused = business_unit.post(
         page, {"outcome": "closed", "resolved_on-day": "27", "resolved_on-month": "11", "resolved_on-year": "2026"}
