@@ -23,6 +23,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+LANDMARK_RULES = {rule: {"enabled": True} for rule in ("region", "landmark-one-main", "landmark-unique")}
+"""axe's best-practice landmark rules, run with the WCAG ones: all of a page's content sits in a landmark (so a
+screen reader's list of regions reaches everything, the OFFICIAL-SENSITIVE marking included), one main, none twice."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -86,10 +89,12 @@ def _known_govuk_issue(page: Any, violation: dict[str, Any], node: dict[str, Any
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """WCAG 2.2 A and AA violations on the page as it is now (less GOV.UK's known conditional-reveal attribute)."""
+    """WCAG 2.2 A and AA violations on the page as it is now, and the landmark rules' (less GOV.UK's known
+    conditional-reveal attribute)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+        "async ([tags, rules]) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules: rules})",
+        [WCAG_22_AA, LANDMARK_RULES],
     )
     found = []
     for violation in result["violations"]:
