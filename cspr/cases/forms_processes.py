@@ -4,7 +4,7 @@ entry. The questions' words for free text are the service's (:data:`cspr.cases.s
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -63,15 +63,16 @@ class ProcessForm(forms.Form):
         required_message="Select yes if there is a reporting restriction or court order",
     )
     restriction_terms = _text(
-        "restriction_terms",
-        "Its terms (optional)",
-        textarea=True,
-        help_text="Only when there is a restriction or order: what it restricts, and until when.",
+        "restriction_terms", "Its terms (optional)", textarea=True, help_text="What it restricts, and until when."
     )
     effect = radio_field(
         "Effect on the review", ParallelProcess.Effect.choices, required_message="Select the effect on the review"
     )
-    effect_note = _text("effect_note", "The effect, when 'other' (optional)", textarea=True)
+    effect_note = _text("effect_note", "What the effect is (optional)", textarea=True)
+    conditionals: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
+        "restricted": {"yes": ("restriction_terms",)},
+        "effect": {ParallelProcess.Effect.OTHER: ("effect_note",)},
+    }
     notes = _text(
         "notes", "Notes (optional)", textarea=True, help_text="For a process of kind 'other', say what it is."
     )
