@@ -1,12 +1,15 @@
 """The letters the partnership sends when a case reaches a decision: who each goes to, the decisions it belongs to,
 whether it names the family, and what it says (procedure §4.6-4.7, §5.3, §8.6-8.7, §7.10).
 
-Pure data and plain string templates. A letter's words are filled from a case's facts (:class:`LetterFacts`) by
-:func:`letter_text`; which letters a case needs follows from the stages it has reached (:func:`letters_due`). The
-catalogue grows by adding a :class:`Decision` (with the stages that make it) and the :class:`LetterKind` entries that
-go out at it: for example "the Panel, Ofsted and the DfE told again with the reviewer's name once commissioned"
-(a decision reached at ``reviewer_commissioned``) or "new information suggests a national review: the letter to
-the Panel" (§4.6). Nothing else needs to change: the pages list, build and record whatever the catalogue holds.
+Pure data and plain string templates. The letters themselves, their words above all, are content: they are written
+in ``data/letters.toml`` beside this module, read and checked into :class:`LetterKind` values when it is imported
+(:func:`catalogue_read`; a mistake there stops the import with a :class:`CatalogueError` naming the letter and the
+key). A letter's words are filled from a case's facts (:class:`LetterFacts`) by :func:`letter_text`; which letters a
+case needs follows from the stages it has reached (:func:`letters_due`). The catalogue grows by adding a
+:class:`Decision` (with the stages that make it) and, in the file, the letters that go out at it: for example "the
+Panel, Ofsted and the DfE told again with the reviewer's name once commissioned" (a decision reached at
+``reviewer_commissioned``) or "new information suggests a national review: the letter to the Panel" (§4.6). Nothing
+else needs to change: the pages list, build and record whatever the catalogue holds.
 
 **Who is named.** Letters to the national bodies (the Panel, Ofsted, the Department for Education, the Secretary of
 State) name the children by pseudonym and carry the case's reference (and the Panel's own reference when the
@@ -18,24 +21,30 @@ written to about "Child A". Downloading one of those is a view of identifying de
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from string import Formatter
+from pathlib import Path
+from string import Formatter, Template
 from types import MappingProxyType
 
 from cspr.domain.lifecycle import Stage
 
 __all__ = [
     "LETTERS",
+    "LETTERS_FILE",
     "PLACEHOLDERS",
     "SENDING_METHODS",
+    "CatalogueError",
     "Decision",
     "LetterFacts",
     "LetterKind",
     "LetterText",
     "Recipient",
+    "catalogue_read",
     "letter_text",
     "letters_due",
     "long_date",
@@ -198,183 +207,135 @@ def placeholders_of(kind: LetterKind) -> frozenset[str]:
     return frozenset(names)
 
 
-# -- the words ------------------------------------------------------------------------------------------------------
-# Our own plain English, the section of the procedure beside each letter. The business unit reads, and may change,
-# the Word document before it signs and sends it.
+# -- the catalogue, read from its file -------------------------------------------------------------------------------
 
-_ASK_US = (
-    "If you have any questions, please contact the partnership's business unit and quote the reference {reference}."
-)
-_LOCAL_REVIEW_NATIONAL = (
-    "{partnership} decided on {decided_on} to carry out a local child safeguarding practice review of the serious "
-    "incident notified about {children} (our reference {reference}).",
-    "As our procedure requires (§4.7), we are telling the Child Safeguarding Practice Review Panel, Ofsted and the "
-    "Department for Education of this decision.",
-    "We will write again with the name of the reviewer once the review is commissioned, and we will tell the Panel "
-    "if new information during the review suggests that a national review may be appropriate (§4.6).",
-    "The report is due to be published within six months of the decision. " + _ASK_US,
-)
-_LOCAL_REVIEW_SUBJECT = "{reference}: a local child safeguarding practice review will be held"
+LETTERS_FILE = Path(__file__).resolve().parent / "data" / "letters.toml"
+"""The letters' words and who each goes to: content, kept apart from the code that reads it (the file says how)."""
 
-_CATALOGUE = (
-    LetterKind(
-        code="local-review-panel",
-        title="To the Panel: a local review will be held",
-        recipient=Recipient.PANEL,
-        decision=Decision.LOCAL_REVIEW,
-        section="§4.7",
-        subject=_LOCAL_REVIEW_SUBJECT,
-        paragraphs=_LOCAL_REVIEW_NATIONAL,
-    ),
-    LetterKind(
-        code="local-review-ofsted",
-        title="To Ofsted: a local review will be held",
-        recipient=Recipient.OFSTED,
-        decision=Decision.LOCAL_REVIEW,
-        section="§4.7",
-        subject=_LOCAL_REVIEW_SUBJECT,
-        paragraphs=_LOCAL_REVIEW_NATIONAL,
-    ),
-    LetterKind(
-        code="local-review-dfe",
-        title="To the Department for Education: a local review will be held",
-        recipient=Recipient.DFE,
-        decision=Decision.LOCAL_REVIEW,
-        section="§4.7",
-        subject=_LOCAL_REVIEW_SUBJECT,
-        paragraphs=_LOCAL_REVIEW_NATIONAL,
-    ),
-    LetterKind(
-        code="local-review-family",
-        title="To the family: a local review will be held",
-        recipient=Recipient.FAMILY,
-        decision=Decision.LOCAL_REVIEW,
-        section="§5.3",
-        subject="A review of what happened to {children}",
-        paragraphs=(
-            "We are writing to tell you that {partnership} has decided to carry out a local child safeguarding "
-            "practice review of what happened to {children}. The decision was made on {decided_on}.",
-            "A review looks at how the organisations that work with children worked with {children} and your family, "
-            "so that they can learn and improve how they keep children safe. It is not about deciding who is to "
-            "blame.",
-            "We would like to hear from you as part of the review, if you wish. The reviewer will contact you to "
-            "explain how you can take part, and you can tell us at any time if you would prefer not to.",
-            _ASK_US,
+_KEYS = ("code", "title", "recipient", "decision", "only_at", "section", "subject", "paragraphs", "words_of")
+_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class CatalogueError(ValueError):
+    """The letters' file says something the catalogue cannot hold; the message names the file, the letter and the
+    key."""
+
+
+def catalogue_read(path: Path = LETTERS_FILE) -> tuple[LetterKind, ...]:
+    """Every letter of the file, in its order, checked: each key known and of its kind, each code unique and fit for
+    an address, each ``$passage`` written in the file's passages and each placeholder one of :data:`PLACEHOLDERS`."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{path}: {error}") from None
+    _known(document, ("passages", "letters"), f"{path}")
+    passages = document.get("passages", {})
+    if not isinstance(passages, dict):
+        raise CatalogueError(f"{path}: passages: expected a table, found {passages!r}")
+    for name, passage in passages.items():
+        _words(passage, {}, f"{path}: passages.{name}")
+    entries = document.get("letters", [])
+    if not isinstance(entries, list):
+        raise CatalogueError(f"{path}: letters: expected [[letters]] tables, found {entries!r}")
+    letters: dict[str, LetterKind] = {}
+    for index, entry in enumerate(entries):
+        kind = _letter(entry, passages, letters, f"{path}: letters[{index}]")
+        letters[kind.code] = kind
+    return tuple(letters.values())
+
+
+def _letter(entry: object, passages: Mapping[str, str], above: Mapping[str, LetterKind], where: str) -> LetterKind:
+    """One ``[[letters]]`` table as a :class:`LetterKind`; ``above`` holds the letters before it, by code."""
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where}: expected a table, found {entry!r}")
+    where = f"{where} ({entry.get('code', 'no code')})"
+    _known(entry, _KEYS, where)
+    code = _text(entry, "code", where)
+    if not _CODE.fullmatch(code) or len(code) > 60:
+        raise CatalogueError(f"{where}.code: small letters, digits and single hyphens, 60 at most")
+    if code in above:
+        raise CatalogueError(f"{where}.code: a letter above has this code already")
+    if "words_of" in entry:
+        if "subject" in entry or "paragraphs" in entry:
+            raise CatalogueError(f"{where}: words_of, or subject and paragraphs, not both")
+        source = _text(entry, "words_of", where)
+        if source not in above:
+            raise CatalogueError(f"{where}.words_of: no letter above has the code {source!r}")
+        subject, paragraphs = above[source].subject, above[source].paragraphs
+    else:
+        subject = _words(_text(entry, "subject", where), passages, f"{where}.subject")
+        paragraphs = tuple(
+            _words(paragraph, passages, f"{where}.paragraphs[{index}]")
+            for index, paragraph in enumerate(_list(entry, "paragraphs", where))
+        )
+    return LetterKind(
+        code=code,
+        title=_text(entry, "title", where),
+        recipient=_member(Recipient, _text(entry, "recipient", where), f"{where}.recipient"),
+        decision=_member(Decision, _text(entry, "decision", where), f"{where}.decision"),
+        section=_text(entry, "section", where),
+        subject=subject,
+        paragraphs=paragraphs,
+        only_at=frozenset(
+            _member(Stage, stage, f"{where}.only_at[{index}]")
+            for index, stage in enumerate(_list(entry, "only_at", where) if "only_at" in entry else [])
         ),
-    ),
-    LetterKind(
-        code="no-further-review-panel",
-        title="To the Panel: no further review",
-        recipient=Recipient.PANEL,
-        decision=Decision.NO_FURTHER_REVIEW,
-        section="§4.6, §5.3",
-        subject="{reference}: no further review will follow",
-        paragraphs=(
-            "Thank you for considering the rapid review of the serious incident notified about {children} (our "
-            "reference {reference}).",
-            "{partnership} recorded on {decided_on} that neither a local child safeguarding practice review nor a "
-            "national review will follow. The reasons are set out in the rapid review sent to you.",
-            "The immediate learning found by the rapid review is being shared with the organisations involved, and "
-            "the partnership is tracking the actions agreed until they are complete.",
-        ),
-    ),
-    LetterKind(
-        code="no-further-review-family",
-        title="To the family: no further review",
-        recipient=Recipient.FAMILY,
-        decision=Decision.NO_FURTHER_REVIEW,
-        section="§5.3",
-        subject="The decision about a review of what happened to {children}",
-        paragraphs=(
-            "We are writing to tell you about a decision on what happened to {children}. On {decided_on}, "
-            "{partnership} decided that a child safeguarding practice review will not be carried out.",
-            "The organisations involved looked carefully at what happened in a rapid review. They found learning "
-            "that they are already acting on, and decided that a further review would not add to it.",
-            "If you would like to talk about the decision or how it was reached, please contact the partnership's "
-            "business unit and quote the reference {reference}.",
-        ),
-    ),
-    LetterKind(
-        code="national-review-panel",
-        title="To the Panel: the national review",
-        recipient=Recipient.PANEL,
-        decision=Decision.NATIONAL_REVIEW,
-        section="§8.7",
-        subject="{reference}: the Panel's national review",
-        paragraphs=(
-            "Thank you for telling us of the Panel's decision to carry out a national review of the serious incident "
-            "notified about {children} (our reference {reference}), which we recorded on {decided_on}.",
-            "{partnership} will work with the Panel on the scope and methodology of the review, and on how the Panel "
-            "will engage with the partnership and with those involved in the case (§8.7).",
-            "Please send requests for information to the partnership's business unit, quoting our reference. We "
-            "will tell you of any criminal, coroner's or other proceedings running alongside the review (§8.8).",
-        ),
-    ),
-    LetterKind(
-        code="national-review-family",
-        title="To the family: the Panel's national review",
-        recipient=Recipient.FAMILY,
-        decision=Decision.NATIONAL_REVIEW,
-        section="§8.6",
-        subject="A national review that includes what happened to {children}",
-        paragraphs=(
-            "We are writing to tell you that the national Child Safeguarding Practice Review Panel has decided to "
-            "carry out a national review that includes what happened to {children}. We were told of this decision "
-            "on {decided_on}.",
-            "A national review looks at cases that raise issues of importance across England, so that practice can "
-            "improve everywhere. The Panel will explain its reasons and how you can take part.",
-            "{partnership} is supporting the Panel's review. " + _ASK_US,
-        ),
-    ),
-    LetterKind(
-        code="not-notifiable-family",
-        title="To the family: the incident is not notifiable",
-        recipient=Recipient.FAMILY,
-        decision=Decision.NOT_NOTIFIABLE,
-        section="§3.5, §5.3",
-        subject="The decision about what happened to {children}",
-        paragraphs=(
-            "We are writing to tell you about a decision on what happened to {children}. On {decided_on} it was "
-            "decided that the incident does not need to be notified to the national Child Safeguarding Practice "
-            "Review Panel.",
-            "This means that no rapid review or national review will follow. {partnership} may still choose to "
-            "review what happened if it raises issues of importance to the area, and would tell you if it did.",
-            _ASK_US,
-        ),
-    ),
-    LetterKind(
-        code="closure-panel",
-        title="To the Panel: the case is closed",
-        recipient=Recipient.PANEL,
-        decision=Decision.CLOSURE,
-        section="§7.10",
-        subject="{reference}: the case is closed",
-        paragraphs=(
-            "We are writing to tell you that {partnership} closed its case {reference}, about {children}, on "
-            "{decided_on}.",
-            "The learning found has been shared with the organisations involved, and any actions agreed are done or "
-            "were closed with the reasons recorded.",
-            "Please quote our reference in any correspondence about the case.",
-        ),
-        # The Panel has seen a rapid review only on these paths: a case that was never notifiable is not its case.
-        only_at=frozenset({Stage.CLOSED, Stage.CLOSED_CRITERIA_NOT_MET}),
-    ),
-    LetterKind(
-        code="closure-family",
-        title="To the family: the case is closed",
-        recipient=Recipient.FAMILY,
-        decision=Decision.CLOSURE,
-        section="§5.3",
-        subject="Our work on what happened to {children} has finished",
-        paragraphs=(
-            "We are writing to let you know that {partnership} has finished its work on what happened to {children}. "
-            "The case was closed on {decided_on}.",
-            "What was learnt has been shared with the organisations involved, so that they can improve how they keep "
-            "children safe.",
-            _ASK_US,
-        ),
-    ),
-)
+    )
+
+
+def _known(table: Mapping[str, object], keys: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(table) - set(keys))
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key {', '.join(unknown)} (expected {', '.join(keys)})")
+
+
+def _text(entry: Mapping[str, object], key: str, where: str) -> str:
+    if key not in entry:
+        raise CatalogueError(f"{where}: missing {key}")
+    value = entry[key]
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogueError(f"{where}.{key}: expected words, found {value!r}")
+    return value
+
+
+def _list(entry: Mapping[str, object], key: str, where: str) -> list[object]:
+    if key not in entry:
+        raise CatalogueError(f"{where}: missing {key}")
+    value = entry[key]
+    if not isinstance(value, list) or not value:
+        raise CatalogueError(f"{where}.{key}: expected a list that is not empty, found {value!r}")
+    return value
+
+
+def _member[E: StrEnum](enum: type[E], value: object, where: str) -> E:
+    try:
+        return enum(str(value))
+    except ValueError:
+        raise CatalogueError(f"{where}: {value!r} is not one of {', '.join(enum)}") from None
+
+
+def _words(template: object, passages: Mapping[str, str], where: str) -> str:
+    """A subject or paragraph with its ``$passages`` written out, once its placeholders are known to be facts."""
+    if not isinstance(template, str) or not template.strip():
+        raise CatalogueError(f"{where}: expected words, found {template!r}")
+    try:
+        words = Template(template).substitute(passages)
+    except KeyError as error:
+        raise CatalogueError(f"{where}: no passage is called {error.args[0]}") from None
+    except ValueError:
+        raise CatalogueError(f"{where}: a $ must begin the name of a passage") from None
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(words) if name is not None}
+    except ValueError as error:
+        raise CatalogueError(f"{where}: {error}") from None
+    unknown = sorted(names - PLACEHOLDERS)
+    if unknown:
+        facts = ", ".join(sorted(PLACEHOLDERS))
+        raise CatalogueError(f"{where}: {{{unknown[0]}}} is not a fact (a letter may name {facts})")
+    return words
+
+
+_CATALOGUE = catalogue_read()
 
 LETTERS: Mapping[str, LetterKind] = MappingProxyType({kind.code: kind for kind in _CATALOGUE})
 """Every letter by its code, in the catalogue's order (decision by decision, the national bodies before the family)."""

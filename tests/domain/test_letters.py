@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from cspr.domain.letters import (
     LETTERS,
     PLACEHOLDERS,
+    CatalogueError,
     Decision,
     LetterFacts,
     Recipient,
+    catalogue_read,
     letter_text,
     letters_due,
     placeholders_of,
@@ -89,3 +92,96 @@ def test_no_letter_is_due_before_a_decision() -> None:
 def test_every_decision_has_a_letter_to_the_family() -> None:
     for decision in Decision:
         assert any(kind.decision is decision and kind.identifying for kind in LETTERS.values()), decision
+
+
+# -- the catalogue's file ---------------------------------------------------------------------------------------------
+
+A_LETTER = """
+[passages]
+ask_us = "Please quote {reference}."
+
+[[letters]]
+code = "closure-panel"
+title = "To the Panel: the case is closed"
+recipient = "panel"
+decision = "closure"
+section = "§7.10"
+subject = "{reference}: closed"
+paragraphs = ["{partnership} closed it on {decided_on}.", "$ask_us"]
+"""
+
+
+ANOTHER = """
+[[letters]]
+code = "closure-dfe"
+title = "To the Department for Education: the case is closed"
+recipient = "dfe"
+decision = "closure"
+section = "§7.10"
+words_of = "closure-panel"
+"""
+
+
+def _file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "letters.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_passage_is_written_out_and_a_letter_may_say_what_one_above_says(tmp_path: Path) -> None:
+    first, second = catalogue_read(_file(tmp_path, A_LETTER + ANOTHER))
+    assert first.paragraphs == ("{partnership} closed it on {decided_on}.", "Please quote {reference}.")
+    assert (second.code, second.recipient, second.subject, second.paragraphs) == (
+        "closure-dfe",
+        Recipient.DFE,
+        first.subject,
+        first.paragraphs,
+    )
+
+
+def test_the_words_shared_by_the_national_bodies_letters_are_written_once() -> None:
+    words = {(LETTERS[code].subject, LETTERS[code].paragraphs) for code in LETTERS if code.startswith("local-review-")}
+    assert len(words) == 2  # the Panel, Ofsted and the DfE are told the same; the family is told otherwise
+
+
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        (
+            ('recipient = "panel"', 'recipient = "pannel"'),
+            "letters[0] (closure-panel).recipient: 'pannel' is not one of",
+        ),
+        (('decision = "closure"', ""), "letters[0] (closure-panel): missing decision"),
+        (("section = ", "sektion = "), "letters[0] (closure-panel): unknown key sektion"),
+        (("{decided_on}", "{decision_day}"), "letters[0] (closure-panel).paragraphs[0]: {decision_day} is not a fact"),
+        (("$ask_us", "$ask_them"), "letters[0] (closure-panel).paragraphs[1]: no passage is called ask_them"),
+        (("{reference}: closed", "{reference: closed"), "letters[0] (closure-panel).subject: "),
+        (('"closure-panel"', '"Closure panel"'), "letters[0] (Closure panel).code: small letters, digits"),
+        (("paragraphs = [", 'words_of = "x"\nparagraphs = ['), "letters[0] (closure-panel): words_of, or subject"),
+        (
+            ('paragraphs = ["{partnership} closed it on {decided_on}.", "$ask_us"]', "paragraphs = []"),
+            "letters[0] (closure-panel).paragraphs: expected a list that is not empty",
+        ),
+        (
+            ('title = "To the Panel: the case is closed"', "title = 3"),
+            "letters[0] (closure-panel).title: expected words, found 3",
+        ),
+        (("[[letters]]", "[[letter]]"), "letters.toml: unknown key letter (expected passages, letters)"),
+        (("subject = ", "subject = = "), "letters.toml: Invalid value"),
+    ],
+)
+def test_a_mistake_in_the_file_is_refused_saying_where(tmp_path: Path, mistake: tuple[str, str], said: str) -> None:
+    path = _file(tmp_path, A_LETTER.replace(*mistake))
+    with pytest.raises(CatalogueError) as refused:
+        catalogue_read(path)
+    assert said in str(refused.value)
+    assert str(refused.value).startswith(str(path))
+
+
+def test_a_code_used_twice_or_words_of_a_letter_not_above_is_refused(tmp_path: Path) -> None:
+    twice = A_LETTER + ANOTHER.replace('code = "closure-dfe"', 'code = "closure-panel"')
+    with pytest.raises(CatalogueError, match=r"letters\[1\] \(closure-panel\)\.code: a letter above has this code"):
+        catalogue_read(_file(tmp_path, twice))
+    ahead = A_LETTER + ANOTHER.replace('words_of = "closure-panel"', 'words_of = "closure-family"')
+    with pytest.raises(CatalogueError, match=r"letters\[1\] \(closure-dfe\)\.words_of: no letter above has the code"):
+        catalogue_read(_file(tmp_path, ahead))
