@@ -19,7 +19,7 @@ from cspr.cases.models import Case, DutyKind
 from cspr.cases.selectors import case_children, case_duties
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
 from cspr.core.policy import LETTER_WRITERS, LETTERHEAD_EDITORS
-from cspr.domain.letters import LETTERS, LetterFacts, LetterKind, LetterText, Recipient, letter_text
+from cspr.domain.letters import LETTERS, LetterFacts, LetterKind, LetterText, Recipient, letter_text, long_date
 from cspr.files.models import Purpose
 from cspr.files.services import (
     FileDownload,
@@ -213,6 +213,11 @@ class PreparedLetter:
         return f"{self.reference}-{self.kind.code}.docx"
 
 
+def _audit(acting: Acting, event: str, case: Case, grant: Grant | None, kind: LetterKind, **details: Any) -> None:
+    """A letter's audit event: which letter of the catalogue and whom it goes to, with the event's own ``details``."""
+    audit_case(acting, event, case, grant=grant, letter=kind.code, recipient=kind.recipient.value, **details)
+
+
 def _family(details: IdentifyingDetails) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
     """(the children's names, whom the letter is addressed to, the lines of their address) from the identifying
     details: the first household member named, at their address (or the first child's), else the family."""
@@ -261,15 +266,7 @@ def letter_prepare(
         reference=case.reference, partnership=partnership, decided_on=decided, children=children, addressee=addressee
     )
     with transaction.atomic():
-        audit_case(
-            acting,
-            "letter.prepared",
-            case,
-            grant=grant,
-            letter=kind.code,
-            recipient=kind.recipient.value,
-            identifying=kind.identifying,
-        )
+        _audit(acting, "letter.prepared", case, grant, kind, identifying=kind.identifying)
     return PreparedLetter(
         kind=kind,
         reference=case.reference,
@@ -302,7 +299,7 @@ def letter_sent_record(
     kind, decided = _due(case, letter)
     not_future(sent_on, today=local_today(at), field="sent_on")
     if sent_on < decided:
-        raise CaseActionRefused(SENT_BEFORE_DECISION.format(day=f"{decided.day} {decided:%B %Y}"), field="sent_on")
+        raise CaseActionRefused(SENT_BEFORE_DECISION.format(day=long_date(decided)), field="sent_on")
     method_other = chosen_or_other(
         method,
         method_other,
@@ -324,14 +321,5 @@ def letter_sent_record(
     row.seal("method_other", method_other)
     with transaction.atomic():
         row.save(force_insert=True)
-        audit_case(
-            acting,
-            "letter.sent",
-            case,
-            grant=grant,
-            letter=kind.code,
-            recipient=kind.recipient.value,
-            sent_on=sent_on,
-            method=method,
-        )
+        _audit(acting, "letter.sent", case, grant, kind, sent_on=sent_on, method=method)
     return row

@@ -4,6 +4,8 @@ went. Each page parses, calls one service or selector and renders."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from functools import wraps
 
 import rules
 from django.http import HttpRequest, HttpResponse
@@ -107,11 +109,23 @@ def case_letters(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "letters/case.html", context)
 
 
-def _letter(request: HttpRequest, case: Case, letter: str) -> LetterKind | HttpResponse:
-    """The letter of the catalogue named in the address, when the case has reached its decision; a 404 otherwise."""
-    due = {kind.code: kind for kind, _ in selectors.case_letters_due(case=case)}
-    kind = due.get(letter)
-    return kind if kind is not None else refuse(request, reason="no such letter due on this case", status=404)
+def _letter_page(view: Callable[[HttpRequest, Case, LetterKind], HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of one letter due on the case, named by its code in the address (``letter``): GET and POST, the posted
+    values kept out of error reports, for those who may prepare the case's letters. The view is given the letter of
+    the catalogue; a code the case has not reached the decision of is a 404."""
+
+    @sensitive_post_parameters()
+    @require_http_methods(["GET", "POST"])
+    @case_page("letters.prepare")
+    @wraps(view)
+    def page(request: HttpRequest, case: Case, letter: str) -> HttpResponse:
+        due = {kind.code: kind for kind, _ in selectors.case_letters_due(case=case)}
+        kind = due.get(letter)
+        if kind is None:
+            return refuse(request, reason="no such letter due on this case", status=404)
+        return view(request, case, kind)
+
+    return page
 
 
 def _docx(prepared: services.PreparedLetter) -> HttpResponse:
@@ -119,14 +133,9 @@ def _docx(prepared: services.PreparedLetter) -> HttpResponse:
 
 
 @routes.page(CASE + "<slug:letter>/", name="download")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("letters.prepare")
-def download(request: HttpRequest, case: Case, letter: str) -> HttpResponse:
+@_letter_page
+def download(request: HttpRequest, case: Case, kind: LetterKind) -> HttpResponse:
     """A letter naming no one answers the GET; one naming the family asks the purpose first, and answers its POST."""
-    kind = _letter(request, case, letter)
-    if isinstance(kind, HttpResponse):
-        return kind
     if not kind.identifying:
         return _docx(services.letter_prepare(acting=acting_from_request(request), case=case, letter=kind.code))
     return case_form_page(
@@ -142,13 +151,8 @@ def download(request: HttpRequest, case: Case, letter: str) -> HttpResponse:
 
 
 @routes.page(CASE + "<slug:letter>/sent/", name="sent")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("letters.prepare")
-def sent(request: HttpRequest, case: Case, letter: str) -> HttpResponse:
-    kind = _letter(request, case, letter)
-    if isinstance(kind, HttpResponse):
-        return kind
+@_letter_page
+def sent(request: HttpRequest, case: Case, kind: LetterKind) -> HttpResponse:
     return case_form_page(
         request,
         case,
