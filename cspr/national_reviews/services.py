@@ -122,6 +122,14 @@ def _after_decision(writing: Writing, day: date, *, field: str) -> None:
     _not_before(day, writing.decision.received_on, what="the Panel's decision", field=field)
 
 
+def _needed(name: str, value: str, message: str) -> str:
+    """Free text the write cannot do without, cleaned by the text policy; refused with ``message`` when empty."""
+    value = TEXTS.clean(name, value)
+    if not value:
+        raise CaseActionRefused(message, field=name)
+    return value
+
+
 def _inserted[Row: EngagementEntry | ProvisionItem](row: Row, **texts: str) -> Row:
     """A new row of the national review, its ``texts`` sealed."""
     for name, value in texts.items():
@@ -176,9 +184,7 @@ def national_review_engagement_log(
     if scope_agreed and kind != EngagementEntry.Kind.SCOPING:
         raise CaseActionRefused(SCOPE_ONLY_WHEN_SCOPING, field="scope_agreed")
     not_future(happened_on, today=local_today(at), field="happened_on")
-    note = TEXTS.clean("note", note)
-    if not note:
-        raise CaseActionRefused(NOTE_NEEDED, field="note")
+    note = _needed("note", note, NOTE_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)
         _after_decision(writing, happened_on, field="happened_on")
@@ -216,9 +222,7 @@ def national_review_item_add(
     """Add something the Panel asked the partnership to provide: what (no names), when it asked, and by when."""
     grant = _grant(acting, case)
     at = now(at)
-    what = TEXTS.clean("what", what)
-    if not what:
-        raise CaseActionRefused(WHAT_NEEDED, field="what")
+    what = _needed("what", what, WHAT_NEEDED)
     not_future(requested_on, today=local_today(at), field="requested_on")
     _not_before(due_on, requested_on, what="the date it was asked for", field="due_on")
     with transaction.atomic():
@@ -309,9 +313,7 @@ def national_review_finish(
             not_future(day, today=today, field=field)
     _not_before(published_on, report_on, what="the report's date", field="published_on")
     _not_before(finished_on, report_on, what="the report's date", field="finished_on")
-    findings = TEXTS.clean("findings", findings)
-    if not findings:
-        raise CaseActionRefused(FINDINGS_NEEDED, field="findings")
+    findings = _needed("findings", findings, FINDINGS_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)
         _after_decision(writing, report_on, field="report_on")
