@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
+from cspr.demo.common import EXECUTIVE, NOTIFIER
 from cspr.demo.letters import demo_logo_png
 from cspr.letters import services
 from cspr.letters.models import Letterhead, LetterSent
@@ -24,8 +25,6 @@ from tests.support import ClientAs
 pytestmark = pytest.mark.django_db
 
 ADMIN = "admin@example.org"
-NOTIFIER = "notifier@example.org"
-EXECUTIVE = "executive@example.org"
 SOUTHMOOR_BU = "southmoor.business.unit@example.org"
 CHILD_ONE = "Bramble Fictionsworth"
 
