@@ -750,11 +750,21 @@ def _letter_sent(details: dict[str, Any]) -> str:
 # The case pages read, with the case, when the latest decision the family must hear was made and when the family was
 # last told (or a reason recorded why not yet), so that the overview says whether they are still to be told.
 
-_FAMILY = ("_cspr_family_decided_at", "_cspr_family_decided_stage", "_cspr_family_told_at", "_cspr_family_waiting_at")
+_FAMILY = (
+    "_cspr_family_decided_at",
+    "_cspr_family_decided_stage",
+    "_cspr_family_told_at",
+    "_cspr_family_waiting_at",
+    "_cspr_family_reopened_at",
+)
+
+
+def _reopenings(case: Any) -> QuerySet[CaseTransition]:
+    return CaseTransition.objects.filter(case=case, transition="reopen").order_by("-at", "-id")
 
 
 def family_annotations() -> dict[str, Any]:
-    """The four values :func:`case_family_to_tell` needs, as subqueries on the case."""
+    """The five values :func:`case_family_to_tell` needs, as subqueries on the case."""
     decided = CaseTransition.objects.filter(case=OuterRef("pk"), to_stage__in=list(FAMILY_MUST_HEAR))
     decided = decided.order_by("-at", "-id")
     told = FamilyTold.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-id")
@@ -764,6 +774,7 @@ def family_annotations() -> dict[str, Any]:
         decided.values("to_stage"),
         told.values("recorded_at"),
         waiting.values("recorded_at"),
+        _reopenings(OuterRef("pk")).values("at"),
     )
     return {name: Subquery(query[:1]) for name, query in zip(_FAMILY, values, strict=True)}
 
@@ -780,14 +791,17 @@ class FamilyToTell:
 
 def case_family_to_tell(*, case: Case) -> FamilyToTell | None:
     """What the family is still to be told, or ``None`` when nothing is outstanding: from the moment a decision the
-    family must hear is made (``FAMILY_MUST_HEAR``) until a record that they were told follows it."""
+    family must hear is made (``FAMILY_MUST_HEAR``) until a record that they were told follows it. Reopening the
+    case undoes the decision (a closure, say), so nothing is outstanding until the next one."""
     if case_is_for_page(case) and hasattr(case, _FAMILY[0]):
-        decided_at, stage, told_at, waiting_at = (getattr(case, name) for name in _FAMILY)
+        decided_at, stage, told_at, waiting_at, reopened_at = (getattr(case, name) for name in _FAMILY)
     else:
-        decided_at, stage, told_at, waiting_at = (
+        decided_at, stage, told_at, waiting_at, reopened_at = (
             Case.objects.filter(pk=case.pk).annotate(**family_annotations()).values_list(*_FAMILY).get()
         )
     if decided_at is None or (told_at is not None and told_at >= decided_at):
+        return None
+    if reopened_at is not None and reopened_at >= decided_at:
         return None
     return FamilyToTell(
         decision=FAMILY_MOMENTS[stage],
@@ -796,15 +810,30 @@ def case_family_to_tell(*, case: Case) -> FamilyToTell | None:
     )
 
 
-def case_family_moment(*, case: Case) -> FamilyDecision | None:
-    """The latest decision the family may be told about (including the PRG's recommendation), or ``None``."""
-    stage = (
+@dataclass(frozen=True)
+class FamilyMoment:
+    """A decision the family may be told about, and the day (local) it was made."""
+
+    decision: FamilyDecision
+    made_on: date
+
+
+def case_family_moment(*, case: Case) -> FamilyMoment | None:
+    """The latest decision the family may be told about (including the PRG's recommendation), or ``None`` when there
+    is none, or the case was reopened since (which undoes it)."""
+    moment = (
         CaseTransition.objects.filter(case=case, to_stage__in=list(FAMILY_MOMENTS))
         .order_by("-at", "-id")
-        .values_list("to_stage", flat=True)
+        .values_list("to_stage", "at")
         .first()
     )
-    return FAMILY_MOMENTS[stage] if stage is not None else None
+    if moment is None:
+        return None
+    stage, at = moment
+    reopened = _reopenings(case).values_list("at", flat=True).first()
+    if reopened is not None and reopened >= at:
+        return None
+    return FamilyMoment(FAMILY_MOMENTS[stage], timezone.localdate(at))
 
 
 def case_family_told_rows(*, case: Case) -> list[FamilyTold]:

@@ -458,11 +458,11 @@ def process_liaison(request: HttpRequest, case: Case, process_id: int) -> HttpRe
 
 def _family_page(request: HttpRequest, case: Case, form: BaseForm, **kwargs: Any) -> HttpResponse:
     """A page about telling the family the latest decision: back to the case when there is none yet."""
-    decision = selectors.case_family_moment(case=case)
-    if decision is None:
+    moment = selectors.case_family_moment(case=case)
+    if moment is None:
         messages.error(request, services.FAMILY_NOTHING_TO_TELL)
         return redirect("cases:detail", reference=case.reference)
-    return case_form_page(request, case, form, context={"decision": decision.label}, **kwargs)
+    return case_form_page(request, case, form, context={"decision": moment.decision.label}, **kwargs)
 
 
 @routes.page(f"{CASE}family-told/", name="family-told")

@@ -76,6 +76,7 @@ def test_the_business_unit_and_the_prg_chair_record_it_audited_without_the_words
         (BU, NOT_NOTIFIABLE, {"told_by": " "}, "who told"),
         (BU, NOT_NOTIFIABLE, {"what_was_said": "Told."}, "at least 20"),
         (BU, FRESH, {}, "no decision to tell"),
+        (BU, NOT_NOTIFIABLE, {"told_on": date(2026, 10, 6)}, "on or after the day of the decision, 7 October 2026"),
     ],
 )
 def test_it_is_refused(demo: dict, email: str, reference: str, changes: dict, message: str) -> None:
@@ -190,3 +191,23 @@ def test_the_rows_the_rapid_review_kept_move_to_the_case_resealed(demo: dict) ->
             moved.what_was_said_sealed, context=seal_context("rapid_reviews", "familytold", "what_was_said", row_uuid)
         )
     assert MOVE.MOMENTS["closed_not_notifiable"] == FamilyDecision.CLOSURE
+
+
+def test_why_not_yet_is_refused_once_the_family_has_been_told_the_latest_decision(demo: dict) -> None:
+    tell()
+    with pytest.raises(CaseActionRefused, match="already been told"):
+        services.family_not_yet_told_record(
+            acting=acting(BU), case=case(NOT_NOTIFIABLE), reason="The family is away until the end of the month."
+        )
+    assert not FamilyNotYetTold.objects.filter(case__reference=NOT_NOTIFIABLE).exists()
+
+
+def test_reopening_undoes_the_decision_so_nothing_is_outstanding_until_the_next(demo: dict) -> None:
+    reopened = case("NVALE-2026-007")  # not notifiable, closed, the family told, then reopened
+    assert case_family_to_tell(case=reopened) is None
+    with pytest.raises(CaseActionRefused, match="no decision to tell"):
+        tell(reference="NVALE-2026-007")
+    services.case_route(
+        acting=acting(BU), case=reopened, transition="close", reason="Reassessed: nothing further for the partnership."
+    )
+    assert case_family_to_tell(case=case("NVALE-2026-007")).decision == FamilyDecision.CLOSURE  # type: ignore[union-attr]

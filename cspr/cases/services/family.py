@@ -13,6 +13,7 @@ from django.db import transaction
 from cspr.cases import selectors
 from cspr.cases.models import Case, FamilyNotYetTold, FamilyTold
 from cspr.cases.services.common import allowed
+from cspr.domain.letters import long_date
 from cspr.domain.rapid_review import MIN_REASON
 from cspr.domain.text import text_length
 from cspr.kernel.acting import Acting
@@ -22,6 +23,8 @@ from cspr.kernel.text import ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.scoping import Grant
 
 FAMILY_NOTHING_TO_TELL = "There is no decision to tell the family about yet."
+FAMILY_TOLD_BEFORE = "The date they were told must be on or after the day of the decision, {made_on}."
+FAMILY_ALREADY_TOLD = "The family has already been told the latest decision: there is nothing to say why not yet."
 FAMILY_METHOD_NEEDED = "Choose how the family was told."
 FAMILY_METHOD_OTHER_NEEDED = "Say how the family was told."
 FAMILY_TOLD_BY_NEEDED = "Enter who told the family, and their role."
@@ -42,12 +45,12 @@ FAMILY_TEXTS = FieldTexts(
 )
 
 
-def _decision_to_tell(case: Case) -> str:
+def _decision_to_tell(case: Case) -> selectors.FamilyMoment:
     """The latest decision the family may be told about; refused when there is none yet."""
-    decision = selectors.case_family_moment(case=case)
-    if decision is None:
+    moment = selectors.case_family_moment(case=case)
+    if moment is None:
         raise CaseActionRefused(FAMILY_NOTHING_TO_TELL)
-    return decision
+    return moment
 
 
 def _words(name: str, value: str, message: str) -> str:
@@ -72,8 +75,14 @@ def _record[Row: (FamilyTold, FamilyNotYetTold)](
     audit it with the decision and ``facts``."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        moment = _decision_to_tell(case)
+        told_on = getattr(row, "told_on", None)
+        if told_on is not None and told_on < moment.made_on:
+            raise CaseActionRefused(FAMILY_TOLD_BEFORE.format(made_on=long_date(moment.made_on)), field="told_on")
+        if isinstance(row, FamilyNotYetTold) and selectors.case_family_to_tell(case=case) is None:
+            raise CaseActionRefused(FAMILY_ALREADY_TOLD)
         row.case = case
-        row.decision = _decision_to_tell(case)
+        row.decision = moment.decision
         for name, value in sealed.items():
             row.seal(name, value)
         row.save(force_insert=True)
