@@ -815,7 +815,11 @@ class FamilyMoment:
     """A decision the family may be told about, and the day (local) it was made."""
 
     decision: FamilyDecision
-    made_on: date
+    made_at: datetime
+
+    @property
+    def made_on(self) -> date:
+        return timezone.localdate(self.made_at)
 
 
 def case_family_moment(*, case: Case) -> FamilyMoment | None:
@@ -833,7 +837,7 @@ def case_family_moment(*, case: Case) -> FamilyMoment | None:
     reopened = _reopenings(case).values_list("at", flat=True).first()
     if reopened is not None and reopened >= at:
         return None
-    return FamilyMoment(FAMILY_MOMENTS[stage], timezone.localdate(at))
+    return FamilyMoment(FAMILY_MOMENTS[stage], at)
 
 
 def case_family_told_rows(*, case: Case) -> list[FamilyTold]:

@@ -16,7 +16,7 @@ of rules can be computed, so that forms can refuse the others before anything is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Self, overload
@@ -62,6 +62,7 @@ __all__ = [
     "late_reason_accepted",
     "late_reason_missing",
     "out_of_range_words",
+    "restarted",
     "validate_event_order",
 ]
 
@@ -102,7 +103,8 @@ class CaseClockSituation:
     """The case is off the rapid review's path (the LA declined, or it was routed as not notifiable)."""
     closed: bool = False
     """The case is closed (closed, closed as not meeting the criteria, or withdrawn): nothing it waits for is due.
-    Reopening it makes its clocks apply again, from the same starting events."""
+    Reopening it makes its clocks apply again; those not met before it reopened count again from that day
+    (:func:`restarted`)."""
 
 
 def clock_applies(rule: ClockRule, facts: ClockFacts, situation: CaseClockSituation | None = None) -> bool:
@@ -268,6 +270,19 @@ def compute_due_dates(
             provisional=calendar.depends_on_provisional(first, last),
         )
     return result
+
+
+def restarted(due: ClockDue, calendar: WorkingCalendar, on: date) -> ClockDue:
+    """``due`` counted again from ``on``, the day its case was reopened (issue: reopening restarts the clocks that
+    were still running when the case closed, rather than showing them weeks overdue). A clock that starts on or
+    after ``on`` is unchanged; one whose new due date cannot be counted says why, as :func:`compute_due_dates` does."""
+    if on <= due.start:
+        return due
+    counted = due.rule.try_count(calendar, on)
+    if isinstance(counted, str):
+        return replace(due, start=on, due=None, provisional=False, problem=counted)
+    new_due, (first, last) = counted
+    return replace(due, start=on, due=new_due, provisional=calendar.depends_on_provisional(first, last), problem="")
 
 
 def clock_date_range(calendar: WorkingCalendar, rules: Iterable[ClockRule]) -> tuple[date, date]:

@@ -29,8 +29,10 @@ from types import MappingProxyType
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
+from cspr.domain.clocks import LATE_REASON_MIN
 from cspr.domain.criteria import DISCRETIONARY_GROUNDS
 from cspr.domain.roles import Role
+from cspr.domain.text import text_length
 
 __all__ = [
     "CLOSED_STAGES",
@@ -148,7 +150,7 @@ NOT_FROM_STAGE = "'{transition}' is not possible from stage '{stage}'."
 UNKNOWN_TRANSITION = "There is no transition called '{transition}'."
 UNKNOWN_STAGE = "There is no stage called '{stage}'."
 ROLE_REQUIRED = "Only these roles can {action}: {roles}."
-REASON_REQUIRED = "A reason is required to {action}."
+REASON_REQUIRED = "Enter the reason to {action} (at least {minimum} characters)."
 
 LA_DECISION_MISSING = (
     "Record the local authority's decision on notifying the Panel, with who decided and why, first (§3.5)."
@@ -186,8 +188,10 @@ DUTIES_OUTSTANDING = "A notification duty is still due: record it as done before
 NOT_RATIFIED_FOR_PANEL = "A rapid review goes to the Panel only after the Executive Group has ratified it (§4.6)."
 NOT_READY_TO_PUBLISH = "A report can be published only once it is signed off and prepared for publication (§7.4, §7.7)."
 
-REASON_MIN = 1
-"""A transition that needs a reason needs at least this many characters of it (any text that is not blank)."""
+REASON_MIN = LATE_REASON_MIN
+"""A transition that needs a reason (closing, reopening, withdrawing, not notifiable…) needs at least this many
+characters of it, counted as :func:`cspr.domain.text.text_length` counts: a sentence, not a tick, and the same
+minimum as every other reason in the service."""
 
 _DISCRETIONARY_CODES = frozenset(ground.code for ground in DISCRETIONARY_GROUNDS)
 
@@ -217,7 +221,7 @@ class TransitionRule:
 
     def reason_accepted(self, reason: str) -> bool:
         """Whether ``reason`` is enough for this transition."""
-        return len(reason.strip()) >= self.reason_min
+        return text_length(reason) >= self.reason_min
 
     def blockers(self, facts: CaseFacts) -> tuple[str, ...]:
         """The messages of every guard that does not hold for ``facts``."""
@@ -682,7 +686,7 @@ def may(
         allowed = ", ".join(sorted(role.label for role in rule.roles))
         return Verdict(False, ROLE_REQUIRED.format(action=rule.action, roles=allowed))
     if reason is not None and not rule.reason_accepted(reason):
-        return Verdict(False, REASON_REQUIRED.format(action=rule.action))
+        return Verdict(False, REASON_REQUIRED.format(action=rule.action, minimum=rule.reason_min))
     blockers = rule.blockers(facts or CaseFacts())
     if blockers:
         return Verdict(False, " ".join(blockers))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["text_length"]
 
@@ -10,5 +11,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def text_length(text: str) -> int:
-    """Characters that count: leading and trailing space dropped, each run of spaces or line breaks counted once."""
-    return len(_SPACES.sub(" ", text or "").strip())
+    """Characters that count: leading and trailing space dropped, each run of spaces or line breaks counted once,
+    and invisible formatting characters (zero-width spaces and joiners, direction marks, soft hyphens: Unicode's
+    category Cf) not counted at all, so a reason cannot be made of nothing the reader sees."""
+    visible = "".join(char for char in text or "" if unicodedata.category(char) != "Cf")
+    return len(_SPACES.sub(" ", visible).strip())

@@ -33,11 +33,19 @@ def advance(case: Case, email: str, **kwargs: object) -> Case:
 
 def test_the_prg_chair_records_the_decision_when_the_facts_allow(rapid_review_case: Case) -> None:
     case = advance(
-        rapid_review_case, "prg.chair@example.org", transition="record_prg_decision", facts=READY, reason="Met"
+        rapid_review_case,
+        "prg.chair@example.org",
+        transition="record_prg_decision",
+        facts=READY,
+        reason="Met: a reason long enough to read.",
     )
     assert case.stage == "prg_decided"
     row = CaseTransition.objects.get(case=case, transition="record_prg_decision")
-    assert (row.from_stage, row.to_stage, row.unseal("reason")) == ("rapid_review", "prg_decided", "Met")
+    assert (row.from_stage, row.to_stage, row.unseal("reason")) == (
+        "rapid_review",
+        "prg_decided",
+        "Met: a reason long enough to read.",
+    )
     assert AuditEvent.objects.filter(verb="case.transition", details__transition="record_prg_decision").exists()
 
 
@@ -48,7 +56,7 @@ def test_the_guards_refuse_with_the_tables_words_and_nothing_changes(rapid_revie
             "prg.chair@example.org",
             transition="record_prg_decision",
             facts={"rapid_review_complete": True},
-            reason="Met",
+            reason="Met: a reason long enough to read.",
         )
     assert Case.objects.get(pk=rapid_review_case.pk).stage == "rapid_review"
     assert not CaseTransition.objects.filter(case=rapid_review_case, transition="record_prg_decision").exists()
@@ -57,7 +65,11 @@ def test_the_guards_refuse_with_the_tables_words_and_nothing_changes(rapid_revie
 def test_the_role_is_the_tables_to_decide(rapid_review_case: Case) -> None:
     with pytest.raises(CaseActionRefused, match="Only these roles"):
         advance(
-            rapid_review_case, "business.unit@example.org", transition="record_prg_decision", facts=READY, reason="x"
+            rapid_review_case,
+            "business.unit@example.org",
+            transition="record_prg_decision",
+            facts=READY,
+            reason="x: a reason long enough to read.",
         )
 
 
@@ -65,14 +77,24 @@ def test_the_routing_transitions_are_not_taken_this_way_and_unknown_facts_are_an
     rapid_review_case: Case,
 ) -> None:
     with pytest.raises(CaseActionRefused):
-        advance(rapid_review_case, "business.unit@example.org", transition="withdraw", facts={}, reason="x")
+        advance(
+            rapid_review_case,
+            "business.unit@example.org",
+            transition="withdraw",
+            facts={},
+            reason="x: a reason long enough to read.",
+        )
     with pytest.raises(ValueError, match="Unknown case facts"):
         advance(rapid_review_case, "prg.chair@example.org", transition="record_prg_decision", facts={"nope": True})
 
 
 def test_disagreement_brings_in_the_discrepancy_clock(rapid_review_case: Case) -> None:
     case = advance(
-        rapid_review_case, "prg.chair@example.org", transition="record_prg_decision", facts=READY, reason="Met"
+        rapid_review_case,
+        "prg.chair@example.org",
+        transition="record_prg_decision",
+        facts=READY,
+        reason="Met: a reason long enough to read.",
     )
     assert not CaseClock.objects.get(case=case, clock_id="discrepancy_rationale_to_panel").applicable
     case = advance(

@@ -123,7 +123,7 @@ def test_a_closed_case_is_reopened_by_the_business_unit_with_a_reason_back_where
     case = route(user, case, "close", reason="Nothing more is needed.")
     for email in ("prg.chair@example.org", "notifier@example.org", "independent.chair@example.org"):
         with pytest.raises(CaseActionRefused):
-            route(user, case, "reopen", email=email, reason="New information.")
+            route(user, case, "reopen", email=email, reason="New information: a reason long enough to read.")
     with pytest.raises(CaseActionRefused, match="reason"):
         route(user, case, "reopen")
     overview = client_as("business.unit@example.org").get(f"/cases/{case.reference}/").content.decode()
@@ -147,9 +147,20 @@ def test_a_withdrawn_case_s_clocks_stop_and_apply_again_when_it_is_reopened(user
     case = route(user, case, "withdraw", reason="Entered twice: the same incident is NVALE-2026-002.")
     assert case.stage == Stage.WITHDRAWN
     assert open_clocks(case) == set()
+    before = {clock.clock_id: clock.due for clock in CaseClock.objects.filter(case=case)}
     case = route(user, case, "reopen", reason="Withdrawn in error: it is a different incident.")
     assert case.stage == Stage.REFERRAL_RECEIVED
     assert open_clocks(case) == running
+    # The clocks still running when it closed count again from the day it reopened, not from the notification.
+    reopened_on = NOON.date()
+    for clock in CaseClock.objects.filter(case=case, clock_id__in=running):
+        assert clock.start == reopened_on
+        assert clock.due > before[clock.clock_id]
+        assert (
+            f"Counted again from {reopened_on.day} {reopened_on:%B %Y}, when the case was reopened." in clock.sentence
+        )
+    met = CaseClock.objects.get(case=case, clock_id="panel_notification")  # met before it closed: as it was
+    assert (met.start, met.due) == (date(2026, 11, 12), before["panel_notification"])
 
 
 @pytest.mark.parametrize(
@@ -159,7 +170,7 @@ def test_a_withdrawn_case_s_clocks_stop_and_apply_again_when_it_is_reopened(user
 def test_only_the_business_unit_closes_a_case(submit: SubmitFunc, user: UserAs, transition: str, email: str) -> None:
     case = not_notifiable(submit, user)
     with pytest.raises(CaseActionRefused):
-        route(user, case, transition, email=email, reason="Closing it.")
+        route(user, case, transition, email=email, reason="Closing it: a reason long enough to read.")
     assert Case.objects.get(pk=case.pk).stage == Stage.NOT_NOTIFIABLE
 
 
@@ -167,7 +178,7 @@ def test_only_the_business_unit_closes_a_case(submit: SubmitFunc, user: UserAs, 
 def test_not_from_a_stage_that_has_no_such_way_out(submit: SubmitFunc, user: UserAs, transition: str) -> None:
     case = submit()  # notification assessed: none of these leaves it
     with pytest.raises(CaseActionRefused):
-        route(user, case, transition, reason="A reason.")
+        route(user, case, transition, reason="A reason: a reason long enough to read.")
     assert Case.objects.get(pk=case.pk).stage == Stage.NOTIFICATION_ASSESSED
     assert not CaseTransition.objects.filter(case=case).exists()
 
@@ -187,11 +198,11 @@ def test_after_no_further_review_the_case_closes_through_learning_once_every_act
     case = Case.objects.get(pk=case.pk)
     assert case.stage == Stage.NO_FURTHER_REVIEW
     with pytest.raises(CaseActionRefused):
-        route(user, case, "close", reason="Done.")
+        route(user, case, "close", reason="Every action is done and nothing is outstanding.")
     case = route(user, case, "start_learning_and_actions")
     assert case.stage == Stage.LEARNING_AND_ACTIONS
     with pytest.raises(CaseActionRefused, match="Every learning action agreed must be done"):
-        route(user, case, "close", reason="Everything is done.")
+        route(user, case, "close", reason="Everything is done and shared.")
     every_action_done(case, on=date(2026, 12, 21), when=NOON)
     case = route(user, case, "close", reason="Every action is done and the learning shared.")
     assert case.stage == Stage.CLOSED

@@ -198,11 +198,23 @@ def test_a_discretionary_review_needs_section_5_6_grounds_and_is_the_prg_chairs_
 ) -> None:
     case = submit(abuse_or_neglect="no")
     decide(user, case, notify=False)
-    route(user, case, "record_not_notifiable", reason="Not notifiable.")
+    route(user, case, "record_not_notifiable", reason="Not notifiable: a reason long enough to read.")
     with pytest.raises(CaseActionRefused, match="Only these roles"):
-        route(user, case, "choose_discretionary_review", reason="Good practice", grounds=["good_practice"])
+        route(
+            user,
+            case,
+            "choose_discretionary_review",
+            reason="Good practice: a reason long enough to read.",
+            grounds=["good_practice"],
+        )
     with pytest.raises(CaseActionRefused, match=GROUNDS_MISSING.split(":")[0]):
-        route(user, case, "choose_discretionary_review", email="prg.chair@example.org", reason="Learning")
+        route(
+            user,
+            case,
+            "choose_discretionary_review",
+            email="prg.chair@example.org",
+            reason="Learning: a reason long enough to read.",
+        )
     case = route(
         user,
         case,
@@ -268,7 +280,13 @@ def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserAs) -> Non
     with pytest.raises(CaseActionRefused, match=re.escape(DUTY_LATE_REASON)):
         duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30))
     with pytest.raises(CaseActionRefused, match=re.escape(DUTY_LATE_REASON)):
-        duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30), late_reason="Closed.")
+        duty(
+            user,
+            case,
+            DutyKind.PARTNERS_INFORMED,
+            date(2026, 12, 30),
+            late_reason="Closed.",
+        )
     duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30), late_reason="The office was closed.")
     met = clock(case, "partners_notified")
     assert (met.met_on, met.unseal("late_reason")) == (date(2026, 12, 30), "The office was closed.")
@@ -277,7 +295,13 @@ def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserAs) -> Non
 def test_a_reason_given_for_a_duty_met_on_time_is_not_kept_as_a_late_reason(submit: SubmitFunc, user: UserAs) -> None:
     case = submit()
     decide(user, case)
-    record = duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 22), late_reason="not late at all")
+    record = duty(
+        user,
+        case,
+        DutyKind.PARTNERS_INFORMED,
+        date(2026, 12, 22),
+        late_reason="not late at all",
+    )
     assert record.unseal("late_reason") == ""
 
 
@@ -332,7 +356,7 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
     with pytest.raises(CaseActionRefused, match="reason"):
         extend(bu, "rapid_review_to_panel", date(2027, 1, 20), reason="", agreed_by="")
     with pytest.raises(CaseActionRefused, match="after the current due date"):
-        extend(bu, "rapid_review_to_panel", date(2027, 1, 12), reason="r", agreed_by="a")
+        extend(bu, "rapid_review_to_panel", date(2027, 1, 12), reason="r: a reason long enough to read.", agreed_by="a")
     extended = extend(
         bu,
         "rapid_review_to_panel",
@@ -343,7 +367,13 @@ def test_an_extension_agreed_with_the_panel_moves_the_due_date_with_its_reason(
     assert (extended.due, extended.effective_due) == (date(2027, 1, 13), date(2027, 1, 20))
     assert AuditEvent.objects.filter(verb="case.clock_extended", object_id=str(case.pk)).exists()
     with pytest.raises(CaseActionRefused):
-        extend(acting_for(user("notifier@example.org")), "prg_meeting", date(2027, 1, 20), reason="r", agreed_by="a")
+        extend(
+            acting_for(user("notifier@example.org")),
+            "prg_meeting",
+            date(2027, 1, 20),
+            reason="r: a reason long enough to read.",
+            agreed_by="a",
+        )
 
 
 # -- transitions are serialised per case ------------------------------------------------------------------------------

@@ -165,6 +165,9 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
     rapid_review_services.prg_decision_record(
         acting=rr.acting_as(rr.CHAIR), case=case, late_reason=f"{CANARY} was away", at=rr.at(26)
     )
+    services.family_not_yet_told_record(
+        acting=rr.acting_as(rr.BU), case=case, reason=f"{CANARY} asked us to wait a week.", at=rr.at(26)
+    )
     rapid_review_services.family_told_record(
         acting=rr.acting_as(rr.BU),
         case=case,
@@ -174,9 +177,6 @@ def type_the_canary_through_the_services(northvale: Partnership) -> None:
         told_by="Social worker",
         what_was_said="The decision and its reasons.",
         at=rr.at(27),
-    )
-    services.family_not_yet_told_record(
-        acting=rr.acting_as(rr.BU), case=case, reason=f"{CANARY} asked us to wait a week.", at=rr.at(26)
     )
 
 

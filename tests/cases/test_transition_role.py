@@ -41,7 +41,13 @@ def _advance(person: User, case: Case, transition: str, **kwargs: object) -> Cas
 def test_a_person_with_several_roles_is_recorded_in_the_one_that_allowed_the_move(rapid_review_case: Case) -> None:
     # The business unit sorts first alphabetically, but only the PRG chair may record the PRG's decision.
     person = _also("business.unit@example.org", rapid_review_case, Role.PRG_CHAIR, Role.AUDITOR)
-    _advance(person, rapid_review_case, "record_prg_decision", facts=READY, reason="Criteria met.")
+    _advance(
+        person,
+        rapid_review_case,
+        "record_prg_decision",
+        facts=READY,
+        reason="Criteria met: a reason long enough to read.",
+    )
     row = CaseTransition.objects.get(case=rapid_review_case, transition="record_prg_decision")
     assert row.actor_role == Role.PRG_CHAIR
     event = AuditEvent.objects.filter(verb="case.transition", details__transition="record_prg_decision").latest("id")

@@ -23,6 +23,7 @@ from cspr.domain.clocks import (
     RuleKind,
     clock_status,
     compute_due_dates,
+    restarted,
     validate_event_order,
 )
 from cspr.domain.presets import BNES_2020, PRESETS, WT_2023
@@ -384,3 +385,24 @@ def test_closure_days_never_change_statutory_or_procedure_clocks(
 def test_a_custom_rule_can_be_computed_without_a_preset_copy() -> None:
     rule = ClockRule("custom", "Do it", RuleKind.WORKING_DAYS_AFTER, 2, Event.AWARE, Basis.PROCEDURE, "§1")
     assert rule.due_date(CALENDAR, date(2023, 5, 5)) == date(2023, 5, 10)
+
+
+# -- reopening -------------------------------------------------------------------------------------------------------
+
+
+def test_a_reopened_cases_running_clock_counts_again_from_the_reopening() -> None:
+    due = compute_due_dates(BNES_2020, CALENDAR, {Event.AWARE: date(2023, 5, 6)})["panel_notification"]
+    again = restarted(due, CALENDAR, date(2023, 6, 5))
+    assert (again.start, again.due) == (date(2023, 6, 5), date(2023, 6, 12))  # 5 working days from Monday 5 June
+    assert again.rule is due.rule
+    assert restarted(due, CALENDAR, date(2023, 5, 6)) is due  # reopened on or before its start: unchanged
+
+
+@PROPERTY
+@given(start=st.dates(date(2020, 1, 1), date(2026, 6, 30)), later=st.integers(0, 400))
+def test_counting_again_never_makes_a_clock_due_sooner(start: date, later: int) -> None:
+    for due in compute_due_dates(BNES_2020, CALENDAR, {Event.AWARE: start, Event.NOTIFIED: start}).values():
+        again = restarted(due, CALENDAR, start + timedelta(days=later))
+        assert again.start >= due.start
+        if again.due is not None and due.due is not None:
+            assert again.due >= due.due

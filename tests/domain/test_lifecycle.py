@@ -155,7 +155,9 @@ def test_exactly_the_decisions_that_need_reasons_require_one() -> None:
 
 @pytest.mark.parametrize(("stage", "transition"), sorted(EDGES))
 def test_each_designed_transition_moves_the_case_to_its_next_stage(stage: Stage, transition: str) -> None:
-    new_stage = apply_transition(stage, transition, roles=ALL_ROLES, facts=ready_for(transition), reason="Because.")
+    new_stage = apply_transition(
+        stage, transition, roles=ALL_ROLES, facts=ready_for(transition), reason="Because: a reason long enough to read."
+    )
     assert new_stage is EDGES[stage, transition]
 
 
@@ -167,7 +169,13 @@ def test_a_transition_that_does_not_leave_a_stage_is_refused_with_a_clear_messag
     stage: Stage, transition: str
 ) -> None:
     with pytest.raises(TransitionRefused) as raised:
-        apply_transition(stage, transition, roles=ALL_ROLES, facts=ready_for(transition), reason="Because.")
+        apply_transition(
+            stage,
+            transition,
+            roles=ALL_ROLES,
+            facts=ready_for(transition),
+            reason="Because: a reason long enough to read.",
+        )
     expected = TOO_EARLY.get((transition, stage), f"'{transition}' is not possible from stage '{stage}'.")
     assert str(raised.value) == expected
     assert raised.value.stage == stage.value
@@ -271,7 +279,9 @@ def test_a_guard_that_does_not_hold_refuses_the_transition(
 ) -> None:
     facts = replace(ready_for(transition), **changes)  # type: ignore[arg-type]
     with pytest.raises(TransitionRefused) as raised:
-        apply_transition(stage, transition, roles=ALL_ROLES, facts=facts, reason="Because.")
+        apply_transition(
+            stage, transition, roles=ALL_ROLES, facts=facts, reason="Because: a reason long enough to read."
+        )
     assert str(raised.value) == message
 
 
@@ -301,11 +311,19 @@ def test_with_no_facts_every_guarded_transition_is_blocked() -> None:
 def test_a_decision_that_needs_a_reason_is_refused_without_one(transition: str, reason: str) -> None:
     with pytest.raises(TransitionRefused) as raised:
         apply_transition(source_of(transition), transition, roles=ALL_ROLES, facts=ready_for(transition), reason=reason)
-    assert str(raised.value) == f"A reason is required to {TRANSITIONS[transition].action}."
+    assert str(raised.value) == (
+        f"Enter the reason to {TRANSITIONS[transition].action} (at least {lifecycle.REASON_MIN} characters)."
+    )
 
 
 def test_the_reason_message_reads_as_a_sentence() -> None:
-    assert refusal(S.RAPID_REVIEW, "withdraw", roles=[BU]) == "A reason is required to withdraw the case."
+    assert refusal(S.RAPID_REVIEW, "withdraw", roles=[BU]) == (
+        "Enter the reason to withdraw the case (at least 20 characters)."
+    )
+    # Invisible characters are no reason: zero-width spaces and joiners count for nothing.
+    assert refusal(S.RAPID_REVIEW, "withdraw", roles=[BU], reason="\u200b" * 30 + "Short.") == (
+        "Enter the reason to withdraw the case (at least 20 characters)."
+    )
 
 
 # -- roles -----------------------------------------------------------------------------------------------------------
@@ -318,7 +336,13 @@ ROLE_REFUSALS = sorted(
 @pytest.mark.parametrize(("transition", "role"), ROLE_REFUSALS)
 def test_a_role_that_may_not_take_a_transition_is_refused(transition: str, role: Role) -> None:
     with pytest.raises(TransitionRefused) as raised:
-        apply_transition(source_of(transition), transition, roles=[role], facts=ready_for(transition), reason="Why.")
+        apply_transition(
+            source_of(transition),
+            transition,
+            roles=[role],
+            facts=ready_for(transition),
+            reason="Why: a reason long enough to read.",
+        )
     allowed = ", ".join(sorted(r.label for r in ROLE_TABLE[transition]))
     assert str(raised.value) == f"Only these roles can {TRANSITIONS[transition].action}: {allowed}."
 
@@ -331,11 +355,21 @@ def test_the_business_unit_cannot_ratify_a_rapid_review() -> None:
 
 
 def test_only_the_prg_chair_records_the_prg_decision() -> None:
-    assert apply_transition(S.RAPID_REVIEW, "record_prg_decision", roles=[PRG_CHAIR], facts=READY, reason="Met.") is (
-        S.PRG_DECIDED
-    )
+    assert apply_transition(
+        S.RAPID_REVIEW,
+        "record_prg_decision",
+        roles=[PRG_CHAIR],
+        facts=READY,
+        reason="Met: a reason long enough to read.",
+    ) is (S.PRG_DECIDED)
     with pytest.raises(TransitionRefused, match="PRG chair"):
-        apply_transition(S.RAPID_REVIEW, "record_prg_decision", roles=[Role.PRG_MEMBER], facts=READY, reason="Met.")
+        apply_transition(
+            S.RAPID_REVIEW,
+            "record_prg_decision",
+            roles=[Role.PRG_MEMBER],
+            facts=READY,
+            reason="Met: a reason long enough to read.",
+        )
 
 
 def test_a_person_with_several_roles_can_use_any_of_them() -> None:
@@ -453,22 +487,43 @@ def test_a_notifiable_case_walks_appendix_1_and_appendix_2_to_closure() -> None:
 def test_a_case_not_notifiable_can_still_have_a_discretionary_review() -> None:
     facts = replace(READY, la_notified_panel=False)
     stage = apply_transition(
-        S.NOTIFICATION_ASSESSED, "record_not_notifiable", roles=[BU], facts=facts, reason="No harm."
+        S.NOTIFICATION_ASSESSED,
+        "record_not_notifiable",
+        roles=[BU],
+        facts=facts,
+        reason="No harm: a reason long enough to read.",
     )
     assert stage is S.NOT_NOTIFIABLE
-    stage = apply_transition(stage, "choose_discretionary_review", roles=[PRG_CHAIR], facts=facts, reason="Near miss.")
+    stage = apply_transition(
+        stage,
+        "choose_discretionary_review",
+        roles=[PRG_CHAIR],
+        facts=facts,
+        reason="Near miss: a reason long enough to read.",
+    )
     assert stage is S.LOCAL_REVIEW
 
 
 def test_reopening_returns_to_a_sensible_stage() -> None:
-    assert apply_transition(S.CLOSED, "reopen", roles=[BU], reason="New action.") is S.LEARNING_AND_ACTIONS
-    assert apply_transition(S.CLOSED_CRITERIA_NOT_MET, "reopen", roles=[BU], reason="New facts.") is S.RAPID_REVIEW
-    assert apply_transition(S.WITHDRAWN, "reopen", roles=[BU], reason="Withdrawn in error.") is S.REFERRAL_RECEIVED
+    assert (
+        apply_transition(S.CLOSED, "reopen", roles=[BU], reason="New action: a reason long enough to read.")
+        is S.LEARNING_AND_ACTIONS
+    )
+    assert (
+        apply_transition(
+            S.CLOSED_CRITERIA_NOT_MET, "reopen", roles=[BU], reason="New facts: a reason long enough to read."
+        )
+        is S.RAPID_REVIEW
+    )
+    assert (
+        apply_transition(S.WITHDRAWN, "reopen", roles=[BU], reason="Withdrawn in error: a reason long enough to read.")
+        is S.REFERRAL_RECEIVED
+    )
 
 
 def test_a_published_report_cannot_be_withdrawn() -> None:
     assert (
-        refusal(S.PUBLISHED, "withdraw", roles=[BU], reason="Oops.")
+        refusal(S.PUBLISHED, "withdraw", roles=[BU], reason="Oops: a reason long enough to read.")
         == "'withdraw' is not possible from stage 'published'."
     )
 

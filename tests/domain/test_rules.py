@@ -54,7 +54,7 @@ def test_may_answers_why_not_in_the_order_the_table_checks() -> None:
     verdict = rules.may("record_prg_decision", Stage.RAPID_REVIEW, roles=[Role.BUSINESS_UNIT])
     assert verdict.why.startswith(ROLE_REQUIRED.split("{")[0])
     blank = rules.may("withdraw", Stage.RAPID_REVIEW, roles=[Role.BUSINESS_UNIT], reason="   ")
-    assert blank.why == REASON_REQUIRED.format(action="withdraw the case")
+    assert blank.why == REASON_REQUIRED.format(action="withdraw the case", minimum=20)
     assert rules.may("withdraw", Stage.RAPID_REVIEW, roles=[Role.BUSINESS_UNIT], reason=None).allowed
     assert not rules.may("nonsense", Stage.RAPID_REVIEW, roles=[Role.BUSINESS_UNIT])
     assert not rules.may("withdraw", "nowhere", roles=[Role.BUSINESS_UNIT])

@@ -405,7 +405,7 @@ def test_the_case_can_be_closed_as_not_meeting_the_criteria_with_reasons(demo: d
     with pytest.raises(CaseActionRefused, match="at least 20"):
         services.criteria_not_met_close(acting=acting_as(CHAIR), case=case, reason="No.")
     services.criteria_not_met_close(
-        acting=acting_as(CHAIR), case=case, reason="The injuries were accidental, the police now say."
+        acting=acting_as(CHAIR), case=case, reason="The injuries were accidental, the police now say.", at=at(24)
     )
     assert the_case().stage == "closed_criteria_not_met"
     closure = CriteriaNotMetClosure.objects.get(case=case)

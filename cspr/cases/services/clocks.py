@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from cspr.calendars.selectors import clock_date_range, partnership_calendar, partnership_preset
 from cspr.cases.models import Case, CaseClock, CaseTransition
@@ -19,7 +20,9 @@ from cspr.domain.clocks import (
     compute_due_dates,
     is_late,
     late_reason_missing,
+    restarted,
 )
+from cspr.domain.letters import long_date
 from cspr.domain.lifecycle import CLOSED_STAGES, Stage
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
@@ -56,6 +59,17 @@ def _clock_facts(case: Case) -> ClockFacts:
     )
 
 
+def _reopened_on(case: Case) -> date | None:
+    """The day (local) the case was last reopened, or ``None`` if it never was."""
+    at = (
+        CaseTransition.objects.filter(case=case, transition="reopen")
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+    )
+    latest = at.first()
+    return timezone.localdate(latest) if latest is not None else None
+
+
 _EVENT_FIELDS = {Event.AWARE: "la_aware_on", Event.NOTIFIED: "notified_on", Event.PANEL_NOTIFIED: "panel_notified_on"}
 
 
@@ -84,10 +98,12 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
         off_rapid_review=la_said_no or (not new and _routed_not_notifiable(case)),
         closed=Stage(case.stage) in CLOSED_STAGES,
     )
+    calendar = partnership_calendar(partnership_id=case.partnership_id)
+    reopened_on = None if new or situation.closed else _reopened_on(case)
     try:
         dues = compute_due_dates(
             preset,
-            partnership_calendar(partnership_id=case.partnership_id),
+            calendar,
             known,
             facts=_clock_facts(case),
             situation=situation,
@@ -109,13 +125,19 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
             if clock is not None and clock.met_on is None:
                 clock.delete()  # its starting event was removed
             continue
+        sentence = due.sentence
+        if reopened_on is not None and (clock is None or clock.met_on is None or clock.met_on >= reopened_on):
+            # Not met before the case was reopened: it counts again from that day.
+            due = restarted(due, calendar, reopened_on)
+            if due.start == reopened_on:
+                sentence = f"{sentence} Counted again from {long_date(reopened_on)}, when the case was reopened."
         values = {
             "position": position,
             "title": due.rule.title,
             "start": due.start,
             "due": due.due,
             "basis": due.basis.value,
-            "sentence": due.sentence,
+            "sentence": sentence,
             "section": due.section,
             # Closing stops the clocks still running; one already met stays as it was, met.
             "applicable": due.applicable

@@ -79,7 +79,10 @@ def _record[Row: (FamilyTold, FamilyNotYetTold)](
         told_on = getattr(row, "told_on", None)
         if told_on is not None and told_on < moment.made_on:
             raise CaseActionRefused(FAMILY_TOLD_BEFORE.format(made_on=long_date(moment.made_on)), field="told_on")
-        if isinstance(row, FamilyNotYetTold) and selectors.case_family_to_tell(case=case) is None:
+        if (
+            isinstance(row, FamilyNotYetTold)
+            and FamilyTold.objects.filter(case=case, recorded_at__gte=moment.made_at).exists()
+        ):
             raise CaseActionRefused(FAMILY_ALREADY_TOLD)
         row.case = case
         row.decision = moment.decision
