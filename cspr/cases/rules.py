@@ -16,6 +16,7 @@ import rules
 from cspr.cases.models import Case
 from cspr.cases.selectors import case_is_visible, case_la_decision_state, case_page_rows
 from cspr.core.policy import (
+    CASE_ACCESS_GRANTERS,
     CASE_LINKERS,
     CASE_ROUTERS,
     DISCRETIONARY_DECIDERS,
@@ -103,6 +104,7 @@ ROLES: dict[str, frozenset[Role]] = {
     "cases.view_parallel_processes": PROCESS_READERS,
     "cases.record_parallel_processes": PROCESS_RECORDERS,
     "cases.record_family_told": FAMILY_RECORDERS,
+    "cases.grant_access": CASE_ACCESS_GRANTERS,
 }
 """The rules that need only a role on a case the person sees, and the roles each is open to (the services record
 the membership of the first one held, in ``Role``'s order)."""

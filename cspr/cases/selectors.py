@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -17,6 +19,7 @@ from cspr.cases.models import (
     FAMILY_MOMENTS,
     FAMILY_MUST_HEAR,
     Case,
+    CaseAccess,
     CaseClock,
     CaseDocument,
     CaseLink,
@@ -35,6 +38,7 @@ from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
 from cspr.domain.letters import LETTERS, SENDING_METHODS, long_date
 from cspr.domain.lifecycle import STAGE_PATH, Stage, path_position
 from cspr.domain.presets import UnknownClockError
+from cspr.domain.reviewers import ACCESS_STAGES
 from cspr.domain.roles import Role
 from cspr.kernel.kit import pseudonyms_text
 from cspr.partnerships.scoping import Scope
@@ -56,14 +60,28 @@ __all__ = [
     "cases_visible",
 ]
 
-# Roles that see every case of their partnership. Agency contributors see only their organisation's cases; the
-# reviewer sees none until local reviews exist (a reviewer sees only the review they were commissioned for).
+# Roles that see every case of their partnership. Agency contributors see only their organisation's cases; a reviewer
+# sees only the cases they were commissioned for, while their grant is open (ADR 0019).
 _LIMITED_ROLES = frozenset({Role.AGENCY_CONTRIBUTOR, Role.REVIEWER})
+_ACCESS_STAGES = sorted(stage.value for stage in ACCESS_STAGES)
 
 
 def _sees_every_case(scope: Scope, partnership_id: int) -> bool:
     """Whether ``cases_visible`` gives this scope every case of the partnership (a role beyond the limited ones)."""
     return scope.can_see_partnership(partnership_id) and bool(scope.roles_in(partnership_id) - _LIMITED_ROLES)
+
+
+def open_access_grants(*, user_id: int | None, today: date | None = None) -> QuerySet[CaseAccess]:
+    """The person's case access grants that are open today: not ended, their end date not reached, given to them or
+    to the invitation that became their account. The case's stage is checked by :func:`cases_visible`."""
+    if user_id is None:
+        return CaseAccess.objects.none()
+    today = today or timezone.localdate()
+    return CaseAccess.objects.filter(
+        Q(user_id=user_id) | Q(user__isnull=True, invitation__accepted_by_id=user_id),
+        Q(ends_on__isnull=True) | Q(ends_on__gt=today),
+        ended_at__isnull=True,
+    )
 
 
 def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
@@ -74,15 +92,22 @@ def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
     cases = Case.objects.filter(partnership_id=partnership_id)
     if _sees_every_case(scope, partnership_id):
         return cases
+    reaches: list[Q] = []
     if Role.AGENCY_CONTRIBUTOR in roles:
         organisations = scope.organisation_ids_in(partnership_id, roles=[Role.AGENCY_CONTRIBUTOR])
         involved = Case.involved_organisations.through.objects.filter(organisation_id__in=organisations).values(
             "case_id"
         )
-        return cases.filter(
+        reaches.append(
             Q(created_by_id=scope.user_id) | Q(submitted_by_organisation_id__in=organisations) | Q(id__in=involved)
         )
-    return Case.objects.none()
+    if Role.REVIEWER in roles:
+        # Only the cases they were commissioned for, while the grant is open and the local review runs (§6.2, §7.4).
+        granted = open_access_grants(user_id=scope.user_id).filter(granted_for=CaseAccess.GrantedFor.REVIEWER)
+        reaches.append(Q(id__in=granted.values("case_id"), stage__in=_ACCESS_STAGES))
+    if not reaches:
+        return Case.objects.none()
+    return cases.filter(functools.reduce(operator.or_, reaches))
 
 
 # The attribute on a case loaded by ``case_get`` naming the scope it was found visible to, so that the permission
@@ -891,3 +916,33 @@ def case_family_records_revealed(*, case: Case, reveal: bool) -> list[FamilyReco
         for row in waiting_rows
     ]
     return sorted(told + waiting, key=lambda view: view.recorded_at)
+
+
+# -- what other apps ask of a case ----------------------------------------------------------------------------------
+
+
+def case_involved_organisation_ids(*, case: Case) -> frozenset[int]:
+    """The organisations the notification named as involved that the service recognised (``involved_organisations``)."""
+    return frozenset(case.involved_organisations.values_list("id", flat=True))
+
+
+def case_access_grant_get(*, case: Case, access_id: int | None) -> CaseAccess | None:
+    """One access grant on the case (open or ended), with whom it was granted to, or ``None``."""
+    if access_id is None:
+        return None
+    return (
+        CaseAccess.objects.filter(case=case, pk=access_id)
+        .select_related("user", "invitation__accepted_by", "ended_by")
+        .first()
+    )
+
+
+def case_access_is_open(*, access: CaseAccess, case: Case, today: date | None = None) -> bool:
+    """Whether the grant reaches the case today: not ended, its end date not reached, the case in the stages it is
+    for (the same test as :func:`cases_visible`)."""
+    today = today or timezone.localdate()
+    return (
+        access.ended_at is None
+        and (access.ends_on is None or access.ends_on > today)
+        and (access.granted_for != CaseAccess.GrantedFor.REVIEWER or case.stage in _ACCESS_STAGES)
+    )

@@ -66,9 +66,12 @@ AUDIT_VIEWERS = frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN})
 CALENDAR_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT})
 PROCEDURE_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN})
 MESSAGE_VIEWERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
-# Cases: a reviewer sees no case until local reviews exist; everyone else reaches the case pages, and
-# cspr.cases.selectors.cases_visible narrows agency contributors to their organisation's cases.
+# Cases: everyone but the reviewer reaches the case pages, and cspr.cases.selectors.cases_visible narrows agency
+# contributors to their organisation's cases. A commissioned reviewer reaches the list and the overview of the case
+# they were commissioned for, while their grant is open (cases_visible again), and nothing of the case's record,
+# history or documents (docs/reviewers.md says why).
 CASE_READERS = EVERY_ROLE - {Role.REVIEWER}
+CASE_OVERVIEW_READERS = CASE_READERS | {Role.REVIEWER}
 # Groups that take a lifecycle transition are read from the lifecycle table (cspr.domain.lifecycle), never re-listed.
 CASE_ROUTERS = transition_roles(
     "assess",
@@ -87,6 +90,8 @@ DUTY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER})
 EXTENSION_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 DOCUMENT_UPLOADERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR})
 CASE_LINKERS = frozenset({Role.BUSINESS_UNIT})
+# Who gives one person access to one case beyond their role (the reviewer, at commissioning) and ends it (ADR 0019).
+CASE_ACCESS_GRANTERS = frozenset({Role.BUSINESS_UNIT})
 # The register of parallel processes (§8.8, §9): read by the roles that work the case, kept by the business unit.
 PROCESS_READERS = frozenset(
     {Role.BUSINESS_UNIT, Role.PRG_CHAIR, Role.PRG_MEMBER, Role.INDEPENDENT_CHAIR, Role.EXECUTIVE_MEMBER}
@@ -156,6 +161,13 @@ NATIONAL_REVIEW_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 LETTER_WRITERS = frozenset({Role.BUSINESS_UNIT})
 LETTER_READERS = LETTER_WRITERS | {Role.PRG_CHAIR, Role.INDEPENDENT_CHAIR, Role.EXECUTIVE_MEMBER}
 LETTERHEAD_EDITORS = frozenset({Role.PARTNERSHIP_ADMIN})
+# The register of reviewers and their commissioning (cspr.reviewers, §6.1-6.2): the business unit keeps the register,
+# commissions, records invoices and ends the reviewer's access; the Executive Group reads the commissioning and
+# overrides a conflict of interest, with a reason.
+REVIEWER_REGISTER_KEEPERS = frozenset({Role.BUSINESS_UNIT})
+REVIEWER_COMMISSIONERS = transition_roles("commission_reviewer")
+CONFLICT_OVERRIDERS = frozenset({Role.EXECUTIVE_MEMBER})
+COMMISSION_READERS = REVIEWER_COMMISSIONERS | CONFLICT_OVERRIDERS
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -204,8 +216,8 @@ URL_POLICY: dict[str, Policy] = {
     # Django's admin, read only; its site also demands a verified second factor (cspr.web.admin_site).
     "admin:*": SUPERUSERS,
     # Cases (object-level checks in cspr.cases.rules; another partnership's case is a 404).
-    "cases:list": members(*CASE_READERS),
-    "cases:detail": members(*CASE_READERS),
+    "cases:list": members(*CASE_OVERVIEW_READERS),
+    "cases:detail": members(*CASE_OVERVIEW_READERS),
     "cases:record": members(*CASE_READERS),
     "cases:history": members(*CASE_READERS),
     "cases:documents": members(*CASE_READERS),
@@ -302,6 +314,20 @@ URL_POLICY: dict[str, Policy] = {
     "letters:case": members(*LETTER_READERS),
     "letters:download": members(*LETTER_WRITERS),
     "letters:sent": members(*LETTER_WRITERS),
+    # The register of reviewers and commissioning a reviewer for a case (cspr.reviewers): another partnership's
+    # reviewer or case, or a role without a part in it, is a 404.
+    "reviewers:register": members(*REVIEWER_REGISTER_KEEPERS),
+    "reviewers:add": members(*REVIEWER_REGISTER_KEEPERS),
+    "reviewers:reviewer": members(*REVIEWER_REGISTER_KEEPERS),
+    "reviewers:change": members(*REVIEWER_REGISTER_KEEPERS),
+    "reviewers:commissioning": members(*COMMISSION_READERS),
+    "reviewers:commission": members(*REVIEWER_COMMISSIONERS),
+    "reviewers:override": members(*CONFLICT_OVERRIDERS),
+    "reviewers:confirm": members(*REVIEWER_COMMISSIONERS),
+    "reviewers:invoice-add": members(*REVIEWER_COMMISSIONERS),
+    "reviewers:invoice-paid": members(*REVIEWER_COMMISSIONERS),
+    "reviewers:access": members(*REVIEWER_COMMISSIONERS),
+    "reviewers:access-end": members(*REVIEWER_COMMISSIONERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),

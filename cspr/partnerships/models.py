@@ -163,6 +163,14 @@ class Invitation(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The account the invitation became: what was granted with it (a reviewer's case) follows it.",
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

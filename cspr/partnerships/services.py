@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -179,9 +179,19 @@ def _invitation_or_membership_email(
     return subject, body
 
 
+@dataclass(frozen=True)
+class Invited:
+    """What an invitation made: the existing account given the role at once, or the invitation a new person accepts
+    (``Invitation.accepted_by`` then names their account). For a service that grants more with the role (a
+    reviewer's case); the pages tell the inviter the same either way."""
+
+    user: User | None = None
+    invitation: Invitation | None = None
+
+
 def invitation_send(
     *, acting: Acting, partnership: Partnership, email: str, role: Role, organisation: Organisation | None = None
-) -> None:
+) -> Invited:
     """Give someone a role in the partnership by e-mail.
 
     A new person gets a one-time, expiring link to set a password. Someone who already has an
@@ -203,7 +213,7 @@ def invitation_send(
                 new_account=False,
             )
             tell(partnership=partnership, to=[existing.email], subject=subject, body=body, kind="membership.added")
-            return
+            return Invited(user=existing)
         if role in ROLES_NEEDING_ORGANISATION and organisation is None:
             raise MembershipError(ORGANISATION_REQUIRED.format(role=role.label))
         if organisation is not None and not partnership.organisation_links.filter(organisation=organisation).exists():
@@ -241,6 +251,7 @@ def invitation_send(
         message_queue(
             to=email, subject=subject, body=body, kind="invitation", partnership=partnership, holds_secret=True
         )
+    return Invited(invitation=invitation)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -278,6 +289,7 @@ def invitation_accept(*, acting: Acting, token: str, full_name: str, password: s
         user, created = user_get_or_create(
             acting=nobody, email=invitation.email, full_name=full_name, password=password
         )
+        Invitation.objects.filter(id=invitation.id).update(accepted_by=user)
         # The invitation allows this, not any membership the person may already hold: none is recorded.
         person = replace(acting, user=user, scope=Scope(user_id=user.pk))
         membership_grant(

@@ -400,3 +400,12 @@ def sign_off_rationales_revealed(*, sign_offs: list[PartnerSignOff]) -> dict[int
 def meeting_texts_revealed(*, meeting: PrgMeeting) -> dict[str, str]:
     """The meeting's agenda and, when it was arranged late, why."""
     return {"agenda": meeting.unseal("agenda"), "late_reason": meeting.unseal("late_reason")}
+
+
+def rapid_review_agency_ids(*, case: Case) -> frozenset[int]:
+    """The agencies the rapid review records as involved (§4.3), as organisation ids (none before it says)."""
+    return frozenset(
+        RapidReview.agencies_involved.through.objects.filter(rapidreview__case=case).values_list(
+            "organisation_id", flat=True
+        )
+    )

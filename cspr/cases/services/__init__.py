@@ -17,11 +17,22 @@ The services live in modules by subject; everything public is imported here, so 
 * :mod:`.links` — links between cases and possible duplicates;
 * :mod:`.processes` — the register of parallel processes and the liaison with them;
 * :mod:`.family` — telling the family each decision, or why not yet;
+* :mod:`.access` — one person's access to one case beyond their role (the commissioned reviewer's);
 * :mod:`.common` — what they share (the free-text table, the rule check, the membership that allows an action).
 """
 
 from __future__ import annotations
 
+from cspr.cases.services.access import (
+    ACCESS_END_FUTURE,
+    ACCESS_ENDED,
+    ACCESS_NOBODY,
+    ACCESS_NOT_FOUND,
+    ACCESS_NOT_OPEN_STAGE,
+    case_access_end,
+    case_access_ends_on_set,
+    case_access_grant,
+)
 from cspr.cases.services.clocks import (
     CLOCK_LATE_REASON,
     CLOCK_NOT_OPEN,
@@ -99,6 +110,11 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import DATE_IN_FUTURE, NOT_ALLOWED
 
 __all__ = [
+    "ACCESS_ENDED",
+    "ACCESS_END_FUTURE",
+    "ACCESS_NOBODY",
+    "ACCESS_NOT_FOUND",
+    "ACCESS_NOT_OPEN_STAGE",
     "CLOCK_LATE_REASON",
     "CLOCK_NOT_OPEN",
     "DATE_BEFORE_AWARE",
@@ -145,6 +161,9 @@ __all__ = [
     "IdentifyingDetails",
     "NotificationInvalid",
     "NotificationRefused",
+    "case_access_end",
+    "case_access_ends_on_set",
+    "case_access_grant",
     "case_advance",
     "case_clock_met",
     "case_facts",

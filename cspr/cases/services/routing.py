@@ -16,6 +16,7 @@ from django.db import transaction
 from cspr.cases import selectors
 from cspr.cases.facts import provided_facts
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseTransition
+from cspr.cases.services.access import case_access_end_with_stage
 from cspr.cases.services.clocks import clocks_refresh
 from cspr.cases.services.common import TEXTS
 from cspr.cases.services.transitions import makes_transitions
@@ -181,6 +182,8 @@ def _move(
         fields.append("executive_disagrees_with_prg")
     case.save(update_fields=fields)
     clocks_refresh(case=case)
+    # A reviewer reaches the case only while the local review runs: sign-off, and any branch off it, ends that.
+    case_access_end_with_stage(acting=acting, case=case, at=at)
     audit_case(
         acting,
         "case.transition",

@@ -1,0 +1,151 @@
+"""Access to one case granted to one person beyond their role (ADR 0019): granted, dated, ended.
+
+The commissioned reviewer's role reaches no case; the reviewers app grants them theirs through
+:func:`case_access_grant` when it commissions them, inside its own transaction. The business unit may set the day the
+access ends (:func:`case_access_ends_on_set`) or end it at once (:func:`case_access_end`). A grant for a reviewer also
+ends when the case leaves the local review's stages (:func:`case_access_end_with_stage`, called by every stage
+change). Each is audited with the case's reference and ids, never a name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+
+from cspr.accounts.models import User
+from cspr.cases.models import Case, CaseAccess
+from cspr.cases.services.common import allowed
+from cspr.domain.reviewers import access_open
+from cspr.kernel import kit
+from cspr.kernel.acting import Acting
+from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.kit import audit_case, local_today, now
+from cspr.partnerships.models import Invitation
+from cspr.partnerships.scoping import Grant
+
+GRANT = "cases.grant_access"
+
+ACCESS_NOT_OPEN_STAGE = "A reviewer is given access only while the local review runs, from commissioning to sign-off."
+ACCESS_NOBODY = "Access must be given to a person or to the invitation that will become their account."
+ACCESS_NOT_FOUND = "There is no such access to this case."
+ACCESS_ENDED = "That access has already ended."
+ACCESS_END_FUTURE = "The date access ends must be in the future. To end it today, end it now."
+
+
+def case_access_grant(
+    *,
+    acting: Acting,
+    case: Case,
+    granted_for: str,
+    user: User | None = None,
+    invitation: Invitation | None = None,
+    ends_on: date | None = None,
+    at: datetime | None = None,
+) -> CaseAccess:
+    """Give one person (or the invitation that will become their account) access to this case, for ``granted_for``.
+    A reviewer's grant needs the case in the local review's stages; any end date must be after today."""
+    grant = allowed(acting, GRANT, case)
+    at = now(at)
+    if user is None and invitation is None:
+        raise CaseActionRefused(ACCESS_NOBODY)
+    if ends_on is not None and ends_on <= local_today(at):
+        raise CaseActionRefused(ACCESS_END_FUTURE, field="ends_on")
+    with transaction.atomic():
+        stage = Case.objects.select_for_update().values_list("stage", flat=True).get(pk=case.pk)
+        if granted_for == CaseAccess.GrantedFor.REVIEWER and not access_open(stage):
+            raise CaseActionRefused(ACCESS_NOT_OPEN_STAGE)
+        access = CaseAccess(
+            case=case,
+            user=user,
+            invitation=invitation,
+            granted_for=granted_for,
+            granted_by=kit.person(acting),
+            granted_at=at,
+            ends_on=ends_on,
+        )
+        access.save(force_insert=True)
+        audit_case(
+            acting,
+            "case.access_granted",
+            case,
+            obj=access,
+            grant=grant,
+            granted_for=granted_for,
+            user_id=user.pk if user else None,
+            invitation_id=invitation.pk if invitation else None,
+            ends_on=ends_on,
+        )
+    return access
+
+
+def _open_grant(acting: Acting, case: Case, access_id: int) -> tuple[CaseAccess, Grant | None]:
+    grant = allowed(acting, GRANT, case)
+    access = CaseAccess.objects.select_for_update().filter(case=case, pk=access_id).first()
+    if access is None:
+        raise CaseActionRefused(ACCESS_NOT_FOUND)
+    if access.ended_at is not None:
+        raise CaseActionRefused(ACCESS_ENDED)
+    return access, grant
+
+
+def case_access_ends_on_set(
+    *, acting: Acting, case: Case, access_id: int, ends_on: date | None, at: datetime | None = None
+) -> CaseAccess:
+    """Set (or clear) the day the access ends: from that day the person no longer reaches the case."""
+    at = now(at)
+    if ends_on is not None and ends_on <= local_today(at):
+        raise CaseActionRefused(ACCESS_END_FUTURE, field="ends_on")
+    with transaction.atomic():
+        access, grant = _open_grant(acting, case, access_id)
+        access.ends_on = ends_on
+        access.save(update_fields=["ends_on"])
+        audit_case(acting, "case.access_end_date_set", case, obj=access, grant=grant, ends_on=ends_on)
+    return access
+
+
+def case_access_end(*, acting: Acting, case: Case, access_id: int, at: datetime | None = None) -> CaseAccess:
+    """End the access at once: the person's next request for the case is a 404."""
+    at = now(at)
+    with transaction.atomic():
+        access, grant = _open_grant(acting, case, access_id)
+        access.ended_at = at
+        access.ended_by = kit.person(acting)
+        access.ending = CaseAccess.Ending.BUSINESS_UNIT
+        access.save(update_fields=["ended_at", "ended_by", "ending"])
+        audit_case(
+            acting,
+            "case.access_ended",
+            case,
+            obj=access,
+            grant=grant,
+            ending=access.ending,
+            granted_for=access.granted_for,
+        )
+    return access
+
+
+def case_access_end_with_stage(*, acting: Acting, case: Case, at: datetime) -> int:
+    """Inside a stage change: end every open reviewer's grant on the case when its new stage is outside the local
+    review's (sign-off and after, a national review, withdrawal). How many were ended."""
+    if access_open(case.stage):
+        return 0
+    ended = CaseAccess.objects.filter(
+        case=case, granted_for=CaseAccess.GrantedFor.REVIEWER, ended_at__isnull=True
+    ).update(ended_at=at, ended_by=acting.user, ending=CaseAccess.Ending.STAGE)
+    if ended:
+        audit_case(acting, "case.access_ended", case, ending=CaseAccess.Ending.STAGE, stage=case.stage, count=ended)
+    return ended
+
+
+__all__ = [
+    "ACCESS_ENDED",
+    "ACCESS_END_FUTURE",
+    "ACCESS_NOBODY",
+    "ACCESS_NOT_FOUND",
+    "ACCESS_NOT_OPEN_STAGE",
+    "case_access_end",
+    "case_access_end_with_stage",
+    "case_access_ends_on_set",
+    "case_access_grant",
+]
