@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("cspr.returns.urls")),
     # Letters: the letterhead (/partnership/letterhead/) and a case's letters (/cases/<reference>/letters/)
     path("", include("cspr.letters.urls")),
+    # The register of reviewers (/reviewers/…) and a case's reviewer (/cases/<reference>/reviewer/…).
+    path("", include("cspr.reviewers.urls")),
     path("api/", include("cspr.api.urls")),
     # Superusers with a second factor, read only (cspr.web.admin_site).
     path("operators/", operators_site.urls),

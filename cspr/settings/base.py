@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "cspr.cases",
     "cspr.rapid_reviews",
     "cspr.national_reviews",
+    "cspr.reviewers",
     "cspr.api",
     "cspr.returns",
     "cspr.letters",

@@ -35,6 +35,12 @@ from tests.letters.support import LETTERS_POST_ONLY, letters_url_kwargs
 from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
+from tests.reviewers.support import (
+    REVIEWER_CASE_PAGES,
+    REVIEWERS_POST_ONLY,
+    reviewer_policy_case,
+    reviewer_url_kwargs,
+)
 from tests.support import ACCOUNT_AND_SETTINGS_POST_ONLY, mark_second_factor_verified
 
 
@@ -84,6 +90,7 @@ POST_ONLY = {
     *RAPID_REVIEW_POST_ONLY,
     *NATIONAL_REVIEW_POST_ONLY,
     *RETURNS_POST_ONLY,
+    *REVIEWERS_POST_ONLY,
 }
 
 ROLE_EMAILS = {person.role: person.email for person in NORTHVALE_PEOPLE if person.email != "police.lead@example.org"}
@@ -126,12 +133,16 @@ def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[
         return notify_url_kwargs(name, client, demo["northvale"])
     if name.startswith("returns:"):  # contributors open their own organisation's request
         return returns_url_kwargs(name, client, demo["northvale"])
+    if name in REVIEWER_CASE_PAGES:  # the pages a reviewer may open: their own case, which every other role sees
+        return {"reference": reviewer_policy_case(demo["northvale"]).reference}
     if name in CASE_PAGES:
         return case_url_kwargs(name, demo["northvale"])
     if name.startswith("rapid_reviews:"):
         return rapid_review_url_kwargs(name, demo["northvale"])
     if name.startswith("national_reviews:"):
         return national_review_url_kwargs(name, demo["northvale"])
+    if name.startswith("reviewers:"):
+        return reviewer_url_kwargs(name, demo["northvale"])
     if name.startswith("api:"):
         return api_url_kwargs(name, demo["northvale"])
     if name.startswith("letters:"):

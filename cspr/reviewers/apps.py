@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ReviewersConfig(AppConfig):
+    name = "cspr.reviewers"
+    verbose_name = "Reviewers"
+
+    def ready(self) -> None:
+        from cspr.cases.panels import CasePanel, register_case_panel
+        from cspr.reviewers import rules  # noqa: F401 - registers the object-level rules
+        from cspr.reviewers.presenters import case_panel
+        from cspr.reviewers.selectors import case_page_annotations
+
+        register_case_panel(
+            CasePanel(key="reviewer", title="Reviewer", order=27, build=case_panel, annotations=case_page_annotations)
+        )

@@ -1,0 +1,306 @@
+"""The register of reviewers and commissioning a reviewer: thin views over the reviewers' selectors and services.
+
+The register's pages (``/reviewers/…``) read the current partnership's register only: another partnership's reviewer
+is a 404. A case's pages (``/cases/<reference>/reviewer/…``) find their case with :func:`cspr.cases.pages.case_page`
+(the person's scope, the page's object rule: a 404 otherwise, audited).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from cspr.cases.models import Case
+from cspr.cases.pages import case_form_page, case_page
+from cspr.core.form_views import calls, form_page, posted
+from cspr.core.pagination import paginate
+from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
+from cspr.domain.lifecycle import Stage
+from cspr.reviewers import forms, presenters, selectors, services
+
+routes = Routes()
+
+PAGE_SIZE = 50
+CASE = "cases/<caseref:reference>/reviewer/"
+NO_REVIEWER = "no such reviewer on this partnership's register"
+REFUSED = "may not commission a reviewer for this case"
+NOT_LOCAL_REVIEW = "The case is not at the local review stage, so no reviewer can be commissioned for it now."
+NO_COMMISSIONED = "No reviewer is commissioned for this case."
+
+
+def _partnership_id(request: HttpRequest) -> int:
+    return int(request.partnership_id)  # type: ignore[attr-defined]  # the access policy needs a partnership
+
+
+def _register_url(name: str = "register", **kwargs: Any) -> str:
+    return reverse(f"reviewers:{name}", kwargs=kwargs or None)
+
+
+# -- the register ---------------------------------------------------------------------------------------------------
+
+
+@routes.page("reviewers/", name="register")
+def register(request: HttpRequest) -> HttpResponse:
+    page, pagination = paginate(request, selectors.reviewers_listed(partnership_id=_partnership_id(request)), PAGE_SIZE)
+    context = {"reviewers": page, "listed": page.paginator.count, "pagination": pagination}
+    return render(request, "reviewers/register.html", context)
+
+
+@routes.page("reviewers/add/", name="add")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest) -> HttpResponse:
+    return form_page(
+        request,
+        forms.ReviewerForm(posted(request)),
+        act=calls(
+            services.reviewer_add,
+            "name",
+            "organisation",
+            "email",
+            "phone",
+            "experience",
+            partnership_id=_partnership_id(request),
+        ),
+        done="The reviewer is added to the register",
+        then=lambda reviewer: redirect(_register_url("reviewer", reviewer_id=reviewer.pk)),
+        template="reviewers/reviewer_form.html",
+        context={"heading": "Add a reviewer to the register", "back": _register_url()},
+    )
+
+
+@routes.page("reviewers/<int:reviewer_id>/", name="reviewer")
+def reviewer(request: HttpRequest, reviewer_id: int) -> HttpResponse:
+    found = selectors.reviewer_get(partnership_id=_partnership_id(request), reviewer_id=reviewer_id)
+    if found is None:
+        return refuse(request, reason=NO_REVIEWER, status=404)
+    return render(
+        request,
+        "reviewers/reviewer.html",
+        {
+            "reviewer": selectors.reviewer_revealed(reviewer=found),
+            "reviewer_id": found.pk,
+            "past": selectors.reviewer_past_reviews(reviewer=found),
+        },
+    )
+
+
+@routes.page("reviewers/<int:reviewer_id>/change/", name="change")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def change(request: HttpRequest, reviewer_id: int) -> HttpResponse:
+    found = selectors.reviewer_get(partnership_id=_partnership_id(request), reviewer_id=reviewer_id)
+    if found is None:
+        return refuse(request, reason=NO_REVIEWER, status=404)
+    back = _register_url("reviewer", reviewer_id=found.pk)
+    return form_page(
+        request,
+        forms.ReviewerForm(posted(request), initial=selectors.reviewer_revealed(reviewer=found)),
+        act=calls(
+            services.reviewer_change,
+            "name",
+            "organisation",
+            "email",
+            "phone",
+            "experience",
+            partnership_id=_partnership_id(request),
+            reviewer_id=found.pk,
+        ),
+        done="The reviewer's details are saved",
+        then=back,
+        template="reviewers/reviewer_form.html",
+        context={"heading": "Change a reviewer's details", "back": back},
+    )
+
+
+# -- a case's commissioning -------------------------------------------------------------------------------------------
+
+
+def _commissioning_url(case: Case) -> str:
+    return presenters.case_url("commissioning", case)
+
+
+def _back(case: Case) -> dict[str, str]:
+    return {"back": _commissioning_url(case), "back_text": "Back to the reviewer"}
+
+
+@routes.page(CASE, name="commissioning")
+@case_page("reviewers.view", refusal="may not see the reviewer's commissioning")
+def commissioning(request: HttpRequest, case: Case) -> HttpResponse:
+    page = presenters.commissioning_page(case=case, scope=request.scope)  # type: ignore[attr-defined]
+    return render(request, "reviewers/commissioning.html", {"page": page, "case": case})
+
+
+def _proposed(request: HttpRequest, proposal: services.Proposal) -> HttpResponse:
+    case = proposal.commission.case
+    if not proposal.commissioned:
+        for blocker in proposal.blockers:
+            messages.warning(request, blocker)
+    return redirect(_commissioning_url(case))
+
+
+@routes.page(f"{CASE}commission/", name="commission")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def commission(request: HttpRequest, case: Case) -> HttpResponse:
+    if case.stage != Stage.LOCAL_REVIEW:
+        messages.info(request, NOT_LOCAL_REVIEW)
+        return redirect(_commissioning_url(case))
+    form = forms.CommissionForm(
+        posted(request),
+        reviewers=selectors.reviewer_choices(partnership_id=case.partnership_id),
+        organisations=selectors.organisation_choices(partnership_id=case.partnership_id),
+    )
+
+    def act(acting: Any, data: dict[str, Any]) -> services.Proposal:
+        return services.commission_propose(
+            acting=acting,
+            case=case,
+            reviewer_id=data["reviewer_id"],
+            evidence=form.evidence(),
+            interests=data["interests"],
+            other_interests=data["other_interests"],
+            perceived_conflict=data["perceived_conflict"],
+            fee=data["fee"],
+            purchase_order=data["purchase_order"],
+        )
+
+    return case_form_page(
+        request,
+        case,
+        form,
+        act=act,
+        done=lambda proposal: (
+            f"{proposal.commission.reviewer.name} is commissioned"
+            if proposal.commissioned
+            else f"{proposal.commission.reviewer.name} is not commissioned: the conflict of interest must be "
+            "overridden first"
+        ),
+        template="reviewers/commission.html",
+        then=lambda proposal: _proposed(request, proposal),
+        context={**_back(case), "register": _register_url()},
+    )
+
+
+@routes.page(f"{CASE}<int:commission_id>/override/", name="override")
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.override", refusal="may not override a conflict of interest on this case")
+def override(request: HttpRequest, case: Case, commission_id: int) -> HttpResponse:
+    found = selectors.commission_get(case=case, commission_id=commission_id)
+    if found is None:
+        return refuse(request, reason="no such commissioning proposal on this case", status=404)
+    return case_form_page(
+        request,
+        case,
+        forms.OverrideForm(posted(request)),
+        act=calls(services.commission_conflict_override, "reason", case=case, commission_id=found.pk),
+        done=f"The conflict is overridden: the business unit may now commission {found.reviewer.name}",
+        template="reviewers/override.html",
+        then=_commissioning_url(case),
+        context={**_back(case), "reviewer": found.reviewer.name},
+    )
+
+
+@routes.page(f"{CASE}<int:commission_id>/commission/", name="confirm")
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def confirm(request: HttpRequest, case: Case, commission_id: int) -> HttpResponse:
+    found = selectors.commission_get(case=case, commission_id=commission_id)
+    if found is None:
+        return refuse(request, reason="no such commissioning proposal on this case", status=404)
+    return case_form_page(
+        request,
+        case,
+        forms.ConfirmForm(posted(request)),
+        act=calls(services.commission_confirm, case=case, commission_id=found.pk),
+        done=f"{found.reviewer.name} is commissioned",
+        template="reviewers/confirm.html",
+        then=_commissioning_url(case),
+        context={**_back(case), "reviewer": found.reviewer.name},
+    )
+
+
+def _after_commissioning(request: HttpRequest, case: Case, form: Any, template: str, **options: Any) -> HttpResponse:
+    """A form about the commissioned reviewer (invoices, access): back to the commissioning page."""
+    if selectors.commission_current(case=case) is None:
+        messages.info(request, NO_COMMISSIONED)
+        return redirect(_commissioning_url(case))
+    return case_form_page(
+        request,
+        case,
+        form,
+        template=f"reviewers/{template}",
+        then=_commissioning_url(case),
+        context={**_back(case), **options.pop("context", {})},
+        **options,
+    )
+
+
+@routes.page(f"{CASE}invoices/add/", name="invoice-add")
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def invoice_add(request: HttpRequest, case: Case) -> HttpResponse:
+    return _after_commissioning(
+        request,
+        case,
+        forms.InvoiceForm(posted(request), today=timezone.localdate()),
+        "invoice_add.html",
+        act=calls(services.invoice_add, "number", "amount", "received_on", case=case),
+        done="The invoice is recorded",
+    )
+
+
+@routes.page(f"{CASE}invoices/<int:invoice_id>/paid/", name="invoice-paid")
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def invoice_paid(request: HttpRequest, case: Case, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get(case=case, invoice_id=invoice_id)
+    if invoice is None:
+        return refuse(request, reason="no such invoice for this case's reviewer", status=404)
+    return _after_commissioning(
+        request,
+        case,
+        forms.PaidForm(posted(request), today=timezone.localdate()),
+        "invoice_paid.html",
+        act=calls(services.invoice_paid, "paid_on", case=case, invoice_id=invoice.pk),
+        done="The invoice is recorded as paid",
+        context={"invoice": invoice},
+    )
+
+
+@routes.page(f"{CASE}access/", name="access")
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def access(request: HttpRequest, case: Case) -> HttpResponse:
+    return _after_commissioning(
+        request,
+        case,
+        forms.AccessEndsForm(posted(request)),
+        "access.html",
+        act=calls(services.reviewer_access_ends_on_set, "ends_on", case=case),
+        done="The date the reviewer's access ends is saved",
+    )
+
+
+@routes.page(f"{CASE}access/end/", name="access-end")
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def access_end(request: HttpRequest, case: Case) -> HttpResponse:
+    return _after_commissioning(
+        request,
+        case,
+        forms.ConfirmForm(posted(request)),
+        "access_end.html",
+        act=calls(services.reviewer_access_end, case=case),
+        done="The reviewer's access to this case has ended",
+    )
