@@ -1,18 +1,18 @@
 """The register of reviewers and commissioning a reviewer for a case's local review (§6.1-6.2).
 
-The business unit keeps the partnership's register (:func:`reviewer_add`, :func:`reviewer_change`). For a case at
-the local review stage it proposes a reviewer (:func:`commission_propose`): every §6.2 competency with its evidence,
-the organisations the reviewer declared working for or with recently, any other interests and whether they make a
-perceived conflict, the fee and the purchase order. The proposal is kept, and the reviewer commissioned at once when
-the checks are complete. A real conflict (a declared organisation the case involves) or a perceived one keeps it
-waiting: an Executive member may override the conflict with a reason (:func:`commission_conflict_override`), and the
-business unit then commissions (:func:`commission_confirm`).
+The business unit keeps the partnership's register (:func:`reviewer_save`). For a case at the local review stage it
+proposes a reviewer (:func:`commission_propose`): every §6.2 competency with its evidence, the organisations the
+reviewer declared working for or with recently, any other interests and whether they make a perceived conflict, the fee
+and the purchase order. The proposal is kept, and the reviewer commissioned at once when the checks are complete. A real
+conflict (a declared organisation the case involves) or a perceived one keeps it waiting: an Executive member may
+override the conflict with a reason (:func:`commission_conflict_override`), and the business unit then commissions
+(:func:`commission_confirm`).
 
-Commissioning takes the lifecycle's ``commission_reviewer`` transition through
-:func:`cspr.cases.services.case_advance` (its guard, ``reviewer_checks_complete``, is the checks' answer), invites the
-reviewer through the partnership's invitation flow with the reviewer's role, and grants them access to this case only
-(:func:`cspr.cases.services.case_access_grant`), all in one transaction. Then the invoices
-(:func:`invoice_add`, :func:`invoice_paid`) and the reviewer's access: an end date, or ended at once.
+Commissioning takes the lifecycle's ``commission_reviewer`` transition through :func:`cspr.cases.services.case_advance`
+(its guard, ``reviewer_checks_complete``, is the checks' answer), invites the reviewer through the partnership's
+invitation flow with the reviewer's role, and grants them access to this case only
+(:func:`cspr.cases.services.case_access_grant`), all in one transaction. Then the invoices (:func:`invoice_add`,
+:func:`invoice_paid`) and the reviewer's access: an end date, or ended at once.
 
 The free text is cleaned by the one text policy; the note of experience, the evidence, other interests and the
 override's reason are sealed (ADR 0009). The audit trail keeps ids, codes and dates, never the words or a name.
@@ -158,6 +158,10 @@ def _details(*, name: str, organisation: str, email: str, phone: str, experience
     )
 
 
+_CLEAR = ("name", "organisation", "email", "phone")
+"""The register's details kept in clear, in the order a change lists them."""
+
+
 def _email_free(partnership_id: int, email: str, *, besides: int | None = None) -> None:
     taken = Reviewer.objects.filter(partnership_id=partnership_id, email__iexact=email)
     if besides is not None:
@@ -166,7 +170,7 @@ def _email_free(partnership_id: int, email: str, *, besides: int | None = None) 
         raise CaseActionRefused(EMAIL_TAKEN, field="email")
 
 
-def reviewer_add(
+def reviewer_save(
     *,
     acting: Acting,
     partnership_id: int,
@@ -175,62 +179,34 @@ def reviewer_add(
     organisation: str = "",
     phone: str = "",
     experience: str = "",
+    reviewer_id: int | None = None,
     at: datetime | None = None,
 ) -> Reviewer:
-    """Add an independent reviewer to the partnership's register (§6.1)."""
+    """Add an independent reviewer to the partnership's register (§6.1), or with ``reviewer_id`` change one's
+    details (their past commissions keep pointing at them)."""
     grant = register_grant(acting, partnership_id)
     details = _details(name=name, organisation=organisation, email=email, phone=phone, experience=experience)
+    at = now(at)
     with transaction.atomic():
-        _email_free(partnership_id, details.email)
-        reviewer = Reviewer(
-            partnership_id=partnership_id,
-            name=details.name,
-            organisation=details.organisation,
-            email=details.email,
-            phone=details.phone,
-            added_by=kit.person(acting),
-            added_at=now(at),
-        )
-        reviewer.seal("experience", details.experience)
-        reviewer.save(force_insert=True)
-        audit(acting, "reviewer.added", obj=reviewer, partnership=partnership_id, grant=grant)
-    return reviewer
-
-
-def reviewer_change(
-    *,
-    acting: Acting,
-    partnership_id: int,
-    reviewer_id: int,
-    name: str,
-    email: str,
-    organisation: str = "",
-    phone: str = "",
-    experience: str = "",
-    at: datetime | None = None,
-) -> Reviewer:
-    """Change a reviewer's details on the register (their past commissions keep pointing at them)."""
-    grant = register_grant(acting, partnership_id)
-    details = _details(name=name, organisation=organisation, email=email, phone=phone, experience=experience)
-    with transaction.atomic():
-        reviewer = Reviewer.objects.select_for_update().filter(partnership_id=partnership_id, pk=reviewer_id).first()
-        if reviewer is None:
-            raise CaseActionRefused(REVIEWER_NOT_FOUND)
+        if reviewer_id is None:
+            reviewer = Reviewer(partnership_id=partnership_id, added_by=kit.person(acting), added_at=at)
+        else:
+            found = Reviewer.objects.select_for_update().filter(partnership_id=partnership_id, pk=reviewer_id).first()
+            if found is None:
+                raise CaseActionRefused(REVIEWER_NOT_FOUND)
+            reviewer = found
+            reviewer.changed_by = kit.person(acting)
+            reviewer.changed_at = at
         _email_free(partnership_id, details.email, besides=reviewer.pk)
-        changed = sorted(
-            field
-            for field in ("name", "organisation", "email", "phone")
-            if getattr(reviewer, field) != getattr(details, field)
-        )
-        if reviewer.unseal("experience") != details.experience:
+        changed = [field for field in _CLEAR if getattr(reviewer, field) != getattr(details, field)]
+        if reviewer.pk is None or reviewer.unseal("experience") != details.experience:
             changed.append("experience")
-        for field in ("name", "organisation", "email", "phone"):
+        for field in _CLEAR:
             setattr(reviewer, field, getattr(details, field))
         reviewer.seal("experience", details.experience)
-        reviewer.changed_by = kit.person(acting)
-        reviewer.changed_at = now(at)
+        verb = "reviewer.added" if reviewer.pk is None else "reviewer.changed"
         reviewer.save()
-        audit(acting, "reviewer.changed", obj=reviewer, partnership=partnership_id, grant=grant, changed=changed)
+        audit(acting, verb, obj=reviewer, partnership=partnership_id, grant=grant, changed=changed)
     return reviewer
 
 

@@ -25,6 +25,7 @@ from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.domain.lifecycle import Stage
 from cspr.reviewers import forms, presenters, selectors, services
+from cspr.reviewers.models import Reviewer
 
 routes = Routes()
 
@@ -54,27 +55,34 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "reviewers/register.html", context)
 
 
+def _reviewer_form(request: HttpRequest, found: Reviewer | None) -> HttpResponse:
+    """Add a reviewer (``found`` is ``None``) or change one: back to the reviewer's page once saved."""
+    back = _register_url("reviewer", reviewer_id=found.pk) if found is not None else _register_url()
+    initial = selectors.reviewer_revealed(reviewer=found) if found is not None else None
+    return form_page(
+        request,
+        forms.ReviewerForm(posted(request), initial=initial),
+        act=calls(
+            services.reviewer_save,
+            *forms.ReviewerForm.base_fields,
+            partnership_id=_partnership_id(request),
+            reviewer_id=found.pk if found is not None else None,
+        ),
+        done="The reviewer is added to the register" if found is None else "The reviewer's details are saved",
+        then=lambda saved: redirect(_register_url("reviewer", reviewer_id=saved.pk)),
+        template="reviewers/reviewer_form.html",
+        context={
+            "heading": "Add a reviewer to the register" if found is None else "Change a reviewer's details",
+            "back": back,
+        },
+    )
+
+
 @routes.page("reviewers/add/", name="add")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest) -> HttpResponse:
-    return form_page(
-        request,
-        forms.ReviewerForm(posted(request)),
-        act=calls(
-            services.reviewer_add,
-            "name",
-            "organisation",
-            "email",
-            "phone",
-            "experience",
-            partnership_id=_partnership_id(request),
-        ),
-        done="The reviewer is added to the register",
-        then=lambda reviewer: redirect(_register_url("reviewer", reviewer_id=reviewer.pk)),
-        template="reviewers/reviewer_form.html",
-        context={"heading": "Add a reviewer to the register", "back": _register_url()},
-    )
+    return _reviewer_form(request, None)
 
 
 @routes.page("reviewers/<int:reviewer_id>/", name="reviewer")
@@ -100,25 +108,7 @@ def change(request: HttpRequest, reviewer_id: int) -> HttpResponse:
     found = selectors.reviewer_get(partnership_id=_partnership_id(request), reviewer_id=reviewer_id)
     if found is None:
         return refuse(request, reason=NO_REVIEWER, status=404)
-    back = _register_url("reviewer", reviewer_id=found.pk)
-    return form_page(
-        request,
-        forms.ReviewerForm(posted(request), initial=selectors.reviewer_revealed(reviewer=found)),
-        act=calls(
-            services.reviewer_change,
-            "name",
-            "organisation",
-            "email",
-            "phone",
-            "experience",
-            partnership_id=_partnership_id(request),
-            reviewer_id=found.pk,
-        ),
-        done="The reviewer's details are saved",
-        then=back,
-        template="reviewers/reviewer_form.html",
-        context={"heading": "Change a reviewer's details", "back": back},
-    )
+    return _reviewer_form(request, found)
 
 
 # -- a case's commissioning -------------------------------------------------------------------------------------------
@@ -191,23 +181,38 @@ def commission(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
+def _proposal_page(request: HttpRequest, case: Case, commission_id: int, **page: Any) -> HttpResponse:
+    """A page about one commissioning proposal of the case (overriding its conflict, commissioning it): ``page``
+    gives the form, the service's ``act`` as a function of the proposal, the message and the template."""
+    found = selectors.commission_get(case=case, commission_id=commission_id)
+    if found is None:
+        return refuse(request, reason="no such commissioning proposal on this case", status=404)
+    name = found.reviewer.name
+    return case_form_page(
+        request,
+        case,
+        page["form"],
+        act=page["act"](found),
+        done=page["done"].format(reviewer=name),
+        template=f"reviewers/{page['template']}",
+        then=_commissioning_url(case),
+        context={**_back(case), "reviewer": name},
+    )
+
+
 @routes.page(f"{CASE}<int:commission_id>/override/", name="override")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @case_page("reviewers.override", refusal="may not override a conflict of interest on this case")
 def override(request: HttpRequest, case: Case, commission_id: int) -> HttpResponse:
-    found = selectors.commission_get(case=case, commission_id=commission_id)
-    if found is None:
-        return refuse(request, reason="no such commissioning proposal on this case", status=404)
-    return case_form_page(
+    return _proposal_page(
         request,
         case,
-        forms.OverrideForm(posted(request)),
-        act=calls(services.commission_conflict_override, "reason", case=case, commission_id=found.pk),
-        done=f"The conflict is overridden: the business unit may now commission {found.reviewer.name}",
-        template="reviewers/override.html",
-        then=_commissioning_url(case),
-        context={**_back(case), "reviewer": found.reviewer.name},
+        commission_id,
+        form=forms.OverrideForm(posted(request)),
+        act=lambda found: calls(services.commission_conflict_override, "reason", case=case, commission_id=found.pk),
+        done="The conflict is overridden: the business unit may now commission {reviewer}",
+        template="override.html",
     )
 
 
@@ -215,18 +220,14 @@ def override(request: HttpRequest, case: Case, commission_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @case_page("reviewers.commission", refusal=REFUSED)
 def confirm(request: HttpRequest, case: Case, commission_id: int) -> HttpResponse:
-    found = selectors.commission_get(case=case, commission_id=commission_id)
-    if found is None:
-        return refuse(request, reason="no such commissioning proposal on this case", status=404)
-    return case_form_page(
+    return _proposal_page(
         request,
         case,
-        forms.ConfirmForm(posted(request)),
-        act=calls(services.commission_confirm, case=case, commission_id=found.pk),
-        done=f"{found.reviewer.name} is commissioned",
-        template="reviewers/confirm.html",
-        then=_commissioning_url(case),
-        context={**_back(case), "reviewer": found.reviewer.name},
+        commission_id,
+        form=forms.ConfirmForm(posted(request)),
+        act=lambda found: calls(services.commission_confirm, case=case, commission_id=found.pk),
+        done="{reviewer} is commissioned",
+        template="confirm.html",
     )
 
 

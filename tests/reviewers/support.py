@@ -62,7 +62,7 @@ def reviewer(
     found = Reviewer.objects.filter(partnership_id=case.partnership_id, email=email).first()
     if found is not None:
         return found
-    return services.reviewer_add(
+    return services.reviewer_save(
         acting=acting_as(BU),
         partnership_id=case.partnership_id,
         name=name,
