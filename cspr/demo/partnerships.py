@@ -16,6 +16,7 @@ from cspr.calendars.services import closure_day_add
 from cspr.demo.cases import seed_demo_cases
 from cspr.demo.letters import seed_demo_letterhead
 from cspr.demo.returns import seed_demo_returns
+from cspr.demo.reviewers import seed_demo_reviewers
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting, system_acting
 from cspr.partnerships.models import ContactKind, OrganisationType, Partnership
@@ -158,4 +159,5 @@ def seed_demo() -> bool:
         seed_demo_letterhead(acting=acting, partnership=northvale)
         seed_demo_cases(partnership=northvale)
         seed_demo_returns(partnership=northvale)
+        seed_demo_reviewers(partnership=northvale)
     return True

@@ -58,7 +58,9 @@ def commission_form(who: Reviewer, *interests: int, **changes: Any) -> dict[str,
 
 def test_the_business_unit_adds_a_reviewer_and_a_mistake_keeps_what_was_typed(client_as: ClientAs) -> None:
     client = client_as(BU)
-    assert "No reviewers are on the register yet" in text(client.get(url("register")))
+    register = text(client.get(url("register")))
+    assert "Rowan Achterberg" in register  # the demo's two reviewers
+    assert "Quillfeather Review Associates (demo)" in register
     typed = {"name": "Cedar Reviewer", "organisation": "Cedar Practice (demo)", "email": "not an address", "phone": ""}
     refused = client.post(url("add"), {**typed, "experience": "Twelve reviews."})
     assert refused.status_code == 400
