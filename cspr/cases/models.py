@@ -504,7 +504,7 @@ class ClockReminder(models.Model):
         return f"{self.clock}: {self.kind} reminder"
 
 
-# Access to one case granted to one person beyond their role (the commissioned reviewer; ADR 0019), and notification
+# Access to one case granted to one person beyond their role (the commissioned reviewer; ADR 0020), and notification
 # drafts (owned by the notification form, issue 5 contract), live in their own modules.
 from cspr.cases.models_access import CaseAccess  # noqa: E402, F401
 from cspr.cases.models_drafts import NotificationDraft  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Access to one case granted to one person beyond what their role gives (ADR 0019): today, the commissioned
+"""Access to one case granted to one person beyond what their role gives (ADR 0020): today, the commissioned
 reviewer of a local review (§6.2), whose role alone reaches no case.
 
 A grant names the case, the person (or, until they have an account, the invitation that will become it), why it was

@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 # Roles that see every case of their partnership. Agency contributors see only their organisation's cases; a reviewer
-# sees only the cases they were commissioned for, while their grant is open (ADR 0019).
+# sees only the cases they were commissioned for, while their grant is open (ADR 0020).
 _LIMITED_ROLES = frozenset({Role.AGENCY_CONTRIBUTOR, Role.REVIEWER})
 _ACCESS_STAGES = sorted(stage.value for stage in ACCESS_STAGES)
 

@@ -90,7 +90,7 @@ DUTY_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER})
 EXTENSION_RECORDERS = frozenset({Role.BUSINESS_UNIT})
 DOCUMENT_UPLOADERS = frozenset({Role.BUSINESS_UNIT, Role.NOTIFIER, Role.AGENCY_CONTRIBUTOR})
 CASE_LINKERS = frozenset({Role.BUSINESS_UNIT})
-# Who gives one person access to one case beyond their role (the reviewer, at commissioning) and ends it (ADR 0019).
+# Who gives one person access to one case beyond their role (the reviewer, at commissioning) and ends it (ADR 0020).
 CASE_ACCESS_GRANTERS = frozenset({Role.BUSINESS_UNIT})
 # The register of parallel processes (§8.8, §9): read by the roles that work the case, kept by the business unit.
 PROCESS_READERS = frozenset(

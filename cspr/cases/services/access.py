@@ -1,4 +1,4 @@
-"""Access to one case granted to one person beyond their role (ADR 0019): granted, dated, ended.
+"""Access to one case granted to one person beyond their role (ADR 0020): granted, dated, ended.
 
 The commissioned reviewer's role reaches no case; the reviewers app grants them theirs through
 :func:`case_access_grant` when it commissions them, inside its own transaction. The business unit may set the day the
