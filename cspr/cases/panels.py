@@ -2,9 +2,10 @@
 
 An app registers a ``CasePanel`` in its ``AppConfig.ready()``. For each case page the panel's ``build`` is
 called with the case, the person's scope and today's date; it returns ``None`` when the panel has nothing
-for this person, or a ``PanelView``: actions for "What you can do now" and a template with its context,
-rendered under the panel's heading. Panels must do their own object-level checks and use selectors that
-keep their query count flat (the case page's query budget is asserted in tests).
+for this person, or a ``PanelView``: actions for "What you can do now", a template with its context,
+rendered under the panel's heading, and any dated targets of its own to show among the case's deadlines (a local
+review's milestones). Panels must do their own object-level checks and use selectors that keep their query count
+flat (the case page's query budget is asserted in tests).
 
 A panel may also name rows the case page reads in the same query as the case itself (:func:`case_page_reads`):
 one-to-one rows of the case (``related``, for ``select_related``) and single values computed by subqueries
@@ -32,10 +33,24 @@ class PanelAction:
 
 
 @dataclass(frozen=True)
+class PanelDeadline:
+    """A dated target an app keeps on the case (a local review's milestone), shown in the case's deadlines beside
+    its clocks: what, the rule in words, when due, where it stands (a GOV.UK tag's words and colour), when done."""
+
+    title: str
+    sentence: str
+    due: date
+    status_label: str
+    colour: str
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
 class PanelView:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     actions: tuple[PanelAction, ...] = ()
+    deadlines: tuple[PanelDeadline, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,27 @@
 Messages carry the partnership, the case reference, the pseudonyms and the clock in words, and a link; never a
 name. Each reminder is a ``ClockReminder`` row written with its message and audit event in one transaction, so a
 crash between them sends nothing twice and loses nothing.
+
+Other apps' dated targets on a case (the local review's milestones) are reminded of by the same sweep: an app
+registers a :data:`DeadlineSource` in its ``AppConfig.ready()`` (:func:`register_deadline_source`); the sweep asks it
+for the targets still open and which reminders each is due, and sends them the clocks' way, the app's own row
+(``Deadline.record``) written in the same transaction as the message and its audit event.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from cspr.calendars.selectors import partnership_calendar, partnership_preset
-from cspr.cases.models import CaseClock, ClockReminder
+from cspr.cases.models import Case, CaseClock, ClockReminder
 from cspr.cases.selectors import case_pseudonyms_text
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.clocks import ClockDue, ClockStatus, clock_status
@@ -30,6 +39,34 @@ from cspr.partnerships.selectors import member_emails
 logger = logging.getLogger(__name__)
 
 _KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE: ClockReminder.Kind.OVERDUE}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated target of a case that another app keeps, due a reminder now (``kind``: due soon or overdue).
+
+    ``record(kind, now)`` writes the app's row saying the reminder was sent (its unique constraint refusing a second),
+    inside the sweep's transaction; ``details`` go on the audit event (ids and dates, never words)."""
+
+    case: Case
+    title: str
+    due: date
+    sentence: str
+    ask: str
+    kind: str
+    record: Callable[[str, datetime], None]
+    details: dict[str, Any]
+
+
+DeadlineSource = Callable[[date], Iterable[Deadline]]
+"""Given today, the targets whose reminder is due and not yet sent (the case read with its partnership and children)."""
+
+_SOURCES: dict[str, DeadlineSource] = {}
+
+
+def register_deadline_source(key: str, source: DeadlineSource) -> None:
+    """Add (or replace, by key) an app's dated targets to the reminders' sweep."""
+    _SOURCES[key] = source
 
 
 def clock_reminders_send(*, now: datetime | None = None) -> int:
@@ -66,6 +103,35 @@ def clock_reminders_send(*, now: datetime | None = None) -> int:
         except Exception as error:
             # The reference only: an exception's text may quote the case's data.
             logger.error("Clock reminders failed for case %s (%s)", case.reference, type(error).__name__)
+    return reminded + _deadlines_remind(today=today, now=now)
+
+
+def _deadlines_remind(*, today: date, now: datetime) -> int:
+    """The registered sources' reminders, each target in its own ``try`` as each case's clocks are."""
+    reminded = 0
+    for key in sorted(_SOURCES):
+        try:
+            due = list(_SOURCES[key](today))
+        except Exception as error:
+            logger.error("Deadline reminders of %s failed (%s)", key, type(error).__name__)
+            continue
+        for deadline in due:
+            try:
+                reminded += _send(
+                    case=deadline.case,
+                    title=deadline.title,
+                    due=deadline.due,
+                    sentence=deadline.sentence,
+                    ask=deadline.ask,
+                    kind=deadline.kind,
+                    write=partial(deadline.record, deadline.kind, now),
+                    verb="case.deadline_reminder_sent",
+                    details=deadline.details,
+                )
+            except Exception as error:
+                logger.error(
+                    "Deadline reminders failed for case %s (%s)", deadline.case.reference, type(error).__name__
+                )
     return reminded
 
 
@@ -102,23 +168,52 @@ def _reminders_due(
 
 
 def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
-    case = clock.case
     due = clock.effective_due
+    overdue = kind == ClockReminder.Kind.OVERDUE
+    return _send(
+        case=clock.case,
+        title=clock.title,
+        due=due,
+        sentence=clock.sentence,
+        ask=(
+            "Record it as done (with the reason it was late), or record an extension agreed and why."
+            if overdue
+            else "Record it in the service when it is done."
+        ),
+        kind=kind,
+        write=lambda: ClockReminder.objects.create(clock=clock, kind=kind, due_on=due, sent_at=now),
+        verb="case.clock_reminder_sent",
+        details={"clock": clock.clock_id, "kind": kind, "due_on": due},
+    )
+
+
+def _send(
+    *,
+    case: Case,
+    title: str,
+    due: date,
+    sentence: str,
+    ask: str,
+    kind: str,
+    write: Callable[[], Any],
+    verb: str,
+    details: dict[str, Any],
+) -> int:
+    """One reminder to the case's business unit: ``write`` (the row saying it was sent), the message and the audit
+    event in one transaction; 0 when another worker sent it first."""
     when = f"{due.day} {due:%B %Y}"
     children = case_pseudonyms_text(case=case)
     if kind == ClockReminder.Kind.OVERDUE:
-        subject = f"{case.reference}: {clock.title} is overdue (due {when})"
-        lead = f"The deadline '{clock.title}' on case {case.reference} ({children}) passed on {when}."
-        ask = "Record it as done (with the reason it was late), or record an extension agreed and why."
+        subject = f"{case.reference}: {title} is overdue (due {when})"
+        lead = f"The deadline '{title}' on case {case.reference} ({children}) passed on {when}."
     else:
-        subject = f"{case.reference}: {clock.title} is due by {when}"
-        lead = f"The deadline '{clock.title}' on case {case.reference} ({children}) is due by {when}."
-        ask = "Record it in the service when it is done."
+        subject = f"{case.reference}: {title} is due by {when}"
+        lead = f"The deadline '{title}' on case {case.reference} ({children}) is due by {when}."
     case_link = link("cases:detail", reference=case.reference)
-    body = f"{case.partnership.name}\n\n{lead}\n{clock.sentence}\n\n{ask}\n\nSign in to see the case: {case_link}\n"
+    body = f"{case.partnership.name}\n\n{lead}\n{sentence}\n\n{ask}\n\nSign in to see the case: {case_link}\n"
     try:
         with transaction.atomic():
-            ClockReminder.objects.create(clock=clock, kind=kind, due_on=due, sent_at=now)
+            write()
             tell(
                 partnership=case.partnership,
                 to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
@@ -126,14 +221,7 @@ def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
                 body=body,
                 kind=f"case.clock_{kind}",
             )
-            audit_case(
-                system_acting(partnership_id=case.partnership_id),
-                "case.clock_reminder_sent",
-                case,
-                clock=clock.clock_id,
-                kind=kind,
-                due_on=due,
-            )
+            audit_case(system_acting(partnership_id=case.partnership_id), verb, case, **details)
     except IntegrityError:  # another worker sent this one first
         return 0
     return 1

@@ -273,6 +273,17 @@ def case_la_decision_rows(*, case: Case) -> list[LocalAuthorityDecision]:
     )
 
 
+def case_last_transition_into(*, case: Case, stage: str) -> str | None:
+    """The name of the latest transition that brought the case into ``stage`` (``None`` if it never got there): how
+    the case came to a stage, for an app that starts its record there (the local review's route)."""
+    return (
+        CaseTransition.objects.filter(case=case, to_stage=stage)
+        .order_by("-at", "-id")
+        .values_list("transition", flat=True)
+        .first()
+    )
+
+
 def case_is_visible(*, scope: Scope, case: Case) -> bool:
     """Whether this scope may see the case: known without a query when ``case_get`` found it for the same scope."""
     if getattr(case, _VISIBLE_TO, None) == scope:
