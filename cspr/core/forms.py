@@ -228,6 +228,50 @@ def radio_field(label: str, choices: Any, *, required_message: str = "", **kwarg
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
+def named_text_field(
+    texts: text.FieldTexts,
+    name: str,
+    label: str,
+    *,
+    required_message: str = "",
+    textarea: bool = False,
+    **kwargs: Any,
+) -> FreeTextField:
+    """A free-text field named and limited as a service's table names the input ``name`` (``TEXTS.subject``,
+    ``TEXTS.limit``), so the form and the service refuse in the same words. Required only with ``required_message``,
+    what an empty answer is told."""
+    if required_message:
+        kwargs["error_messages"] = {"required": required_message}
+    return FreeTextField(
+        label=label,
+        subject=texts.subject(name),
+        limit=texts.limit(name),
+        textarea=textarea,
+        required=bool(required_message),
+        **kwargs,
+    )
+
+
+def happened_date(label: str, today: datetime.date, **kwargs: Any) -> GovukDateField:
+    """A date something happened on: today or before (``today`` as the form was given it)."""
+    return GovukDateField(label=label, must_be_past=True, today=lambda: today, **kwargs)
+
+
+class DatedForm(forms.Form):
+    """A form whose date fields need today: ``dates(today)`` gives them (name to field), then the fields are shown
+    in ``order``."""
+
+    order: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(self.dates(today))
+        self.order_fields(self.order)
+
+    def dates(self, today: datetime.date) -> dict[str, GovukDateField]:
+        return {}
+
+
 def upload_field(
     label: str = "Upload a file", *, hint: str = documents.ALLOWED_HINT, required_message: str = "Select a file"
 ) -> forms.FileField:

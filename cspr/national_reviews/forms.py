@@ -9,40 +9,13 @@ from typing import Any
 
 from django import forms
 
-from cspr.core.forms import FreeTextField, GovukDateField, radio_field
+from cspr.core.forms import DatedForm, FreeTextField, GovukDateField, happened_date, named_text_field, radio_field
 from cspr.national_reviews.models import EngagementEntry
 from cspr.national_reviews.services import TEXTS
 
 
-def _text(name: str, label: str, *, required_message: str = "", textarea: bool = False, **kwargs: Any) -> FreeTextField:
-    if required_message:
-        kwargs["error_messages"] = {"required": required_message}
-    return FreeTextField(
-        label=label,
-        subject=TEXTS.subject(name),
-        limit=TEXTS.limit(name),
-        textarea=textarea,
-        required=bool(required_message),
-        **kwargs,
-    )
-
-
-def _happened(label: str, today: date, **kwargs: Any) -> GovukDateField:
-    return GovukDateField(label=label, must_be_past=True, today=lambda: today, **kwargs)
-
-
-class DatedForm(forms.Form):
-    """A form whose dates are put in place by ``dates`` (name → field), then shown in ``order``."""
-
-    order: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields.update(self.dates(today))
-        self.order_fields(self.order)
-
-    def dates(self, today: date) -> dict[str, GovukDateField]:
-        return {}
+def _text(name: str, label: str, **kwargs: Any) -> FreeTextField:
+    return named_text_field(TEXTS, name, label, **kwargs)
 
 
 class ContactForm(forms.Form):
@@ -73,7 +46,7 @@ class EngagementForm(DatedForm):
     )
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
-        return {"happened_on": _happened("Date", today)}
+        return {"happened_on": happened_date("Date", today)}
 
 
 class ItemForm(DatedForm):
@@ -87,7 +60,7 @@ class ItemForm(DatedForm):
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
         return {
-            "requested_on": _happened("Asked for on", today),
+            "requested_on": happened_date("Asked for on", today),
             "due_on": GovukDateField(label="Needed by (optional)", required=False),
         }
 
@@ -106,7 +79,7 @@ class ProvidedForm(DatedForm):
         self.order_fields(self.order)
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
-        return {"provided_on": _happened("Provided on", today)}
+        return {"provided_on": happened_date("Provided on", today)}
 
 
 class FinishForm(DatedForm):
@@ -122,7 +95,7 @@ class FinishForm(DatedForm):
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
         return {
-            "report_on": _happened("Date of the national review's report", today),
-            "published_on": _happened("Published by the Panel on (optional)", today, required=False),
-            "finished_on": _happened("The national review finished on", today),
+            "report_on": happened_date("Date of the national review's report", today),
+            "published_on": happened_date("Published by the Panel on (optional)", today, required=False),
+            "finished_on": happened_date("The national review finished on", today),
         }
