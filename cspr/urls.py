@@ -16,6 +16,7 @@ case_urls = [
     # After cases: cspr.cases.urls registers the "caseref" converter.
     path("<caseref:reference>/rapid-review/", include("cspr.rapid_reviews.urls")),
     path("<caseref:reference>/national-review/", include("cspr.national_reviews.urls")),
+    path("<caseref:reference>/local-review/", include("cspr.local_reviews.urls")),
 ]
 
 urlpatterns = [

@@ -457,6 +457,40 @@ class CaseParallelProcessesOut(Schema):
     )
 
 
+class LocalReviewMilestoneOut(Schema):
+    kind: str = Field(
+        description="terms_agreed, information_gathered, practitioner_event, family_meetings, first_draft or "
+        "final_draft."
+    )
+    label: str
+    due_on: date
+    done_on: date | None
+    status: str = Field(description="due, overdue (not done and past its due date) or done.")
+
+
+class CaseLocalReviewOut(Schema):
+    reference: str
+    started: bool = Field(description="Whether the business unit has started the local review (§6.1).")
+    route: str | None = Field(
+        description="How the decision to hold it came: executive (the Executive Group's ratification), panel (the "
+        "Panel's response) or discretionary (§5.6); null before it starts."
+    )
+    decided_on: date | None = Field(description="The decision date that starts the publication clock.")
+    started_on: date | None
+    joint: bool = Field(description="Held jointly with another partnership (§5.5).")
+    joint_lead: str | None = Field(description="this or other: which partnership leads a joint review.")
+    reviewer: str | None = Field(
+        description="The commissioned reviewer's name, from the register of reviewers once it is in the service: "
+        "always null for now."
+    )
+    terms_of_reference_version: int | None = Field(description="The latest version's number, or null before one.")
+    terms_of_reference_agreed_on: date | None = Field(description="When the latest version was agreed, or null.")
+    milestones: list[LocalReviewMilestoneOut]
+    parallel_processes: list[ParallelProcessOut] = Field(
+        description="The case's register of parallel processes, as GET /cases/{reference}/parallel-processes gives it."
+    )
+
+
 class InformationRequestOut(Schema):
     organisation: str = Field(description="The organisation asked for information (procedure §4.1).")
     status: str = Field(description="not_started, in_progress, awaiting_sign_off, submitted or not_involved.")

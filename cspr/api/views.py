@@ -30,6 +30,7 @@ from cspr.api.schemas import (
     CaseInformationRequestsOut,
     CaseListOut,
     CaseListQuery,
+    CaseLocalReviewOut,
     CaseParallelProcessesOut,
     ErrorOut,
     IndexOut,
@@ -47,6 +48,7 @@ from cspr.cases.selectors import case_clocks, case_family_to_tell, case_family_t
 from cspr.cases.selectors_processes import case_process_facts
 from cspr.cases.services import NotificationInvalid, NotificationRefused, notification_submit
 from cspr.kernel.errors import CaseActionRefused
+from cspr.local_reviews.selectors import local_review_facts
 from cspr.partnerships.scoping import acting_for
 from cspr.rapid_reviews.presenters import api_view as rapid_review_api_view
 from cspr.rapid_reviews.selectors import review_state
@@ -415,3 +417,33 @@ def case_information_requests_view(request: HttpRequest, reference: str = Refere
 def case_rapid_review_view(request: HttpRequest, reference: str = Reference) -> Any:
     case = _visible_case(request, reference, rule="rapid_reviews.view")
     return Status(200, rapid_review_api_view(review_state(case=case)))
+
+
+@_case_read(
+    "/local-review",
+    CaseLocalReviewOut,
+    url_name="case-local-review",
+    operation_id="getCaseLocalReview",
+    summary="The case's local review: milestones and their status, joint working, terms of reference, processes",
+    description=(
+        "No free text: the terms of reference's words, the other partnership's contact, checkpoints' notes and every "
+        "reason are left out. A case whose local review has not started answers with started false."
+    ),
+)
+def case_local_review_view(request: HttpRequest, reference: str = Reference) -> Any:
+    case = _visible_case(request, reference, rule="local_reviews.view")
+    facts = local_review_facts(case=case, today=timezone.localdate())
+    return _case_answer(
+        case,
+        started=facts.started,
+        route=facts.route,
+        decided_on=facts.decided_on,
+        started_on=facts.started_on,
+        joint=facts.joint,
+        joint_lead=facts.joint_lead,
+        reviewer=facts.reviewer,
+        terms_of_reference_version=facts.terms_version,
+        terms_of_reference_agreed_on=facts.terms_agreed_on,
+        milestones=facts.milestones,
+        parallel_processes=[asdict(row) for row in case_process_facts(case=case)],
+    )

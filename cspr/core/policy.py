@@ -168,6 +168,11 @@ REVIEWER_REGISTER_KEEPERS = frozenset({Role.BUSINESS_UNIT})
 REVIEWER_COMMISSIONERS = transition_roles("commission_reviewer")
 CONFLICT_OVERRIDERS = frozenset({Role.EXECUTIVE_MEMBER})
 COMMISSION_READERS = REVIEWER_COMMISSIONERS | CONFLICT_OVERRIDERS
+# The local review (cspr.local_reviews, §6.1-6.7): read by the roles that work the case; the business unit starts it,
+# keeps its terms of reference (agreed for the partnership, §6.3: the lifecycle's start_review is the business unit's),
+# its milestones and its checkpoints (§6.7).
+LOCAL_REVIEW_READERS = PROCESS_READERS
+LOCAL_REVIEW_KEEPERS = transition_roles("start_review")
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -328,6 +333,15 @@ URL_POLICY: dict[str, Policy] = {
     "reviewers:invoice-paid": members(*REVIEWER_COMMISSIONERS),
     "reviewers:access": members(*REVIEWER_COMMISSIONERS),
     "reviewers:access-end": members(*REVIEWER_COMMISSIONERS),
+    # The local review (cspr.local_reviews): a role without a part in it, or a case with no local review, is a 404.
+    "local_reviews:overview": members(*LOCAL_REVIEW_READERS),
+    "local_reviews:start": members(*LOCAL_REVIEW_KEEPERS),
+    "local_reviews:terms": members(*LOCAL_REVIEW_KEEPERS),
+    "local_reviews:terms-version": members(*LOCAL_REVIEW_READERS),
+    "local_reviews:terms-agree": members(*LOCAL_REVIEW_KEEPERS),
+    "local_reviews:milestone-done": members(*LOCAL_REVIEW_KEEPERS),
+    "local_reviews:milestone-move": members(*LOCAL_REVIEW_KEEPERS),
+    "local_reviews:checkpoint": members(*LOCAL_REVIEW_KEEPERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),
@@ -340,6 +354,7 @@ URL_POLICY: dict[str, Policy] = {
     "api:case-parallel-processes": api_tokens(*PROCESS_READERS),
     "api:case-rapid-review": api_tokens(*RAPID_REVIEW_READERS),
     "api:case-information-requests": api_tokens(*RETURN_READERS),
+    "api:case-local-review": api_tokens(*LOCAL_REVIEW_READERS),
 }
 
 

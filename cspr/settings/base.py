@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "cspr.rapid_reviews",
     "cspr.national_reviews",
     "cspr.reviewers",
+    "cspr.local_reviews",
     "cspr.api",
     "cspr.returns",
     "cspr.letters",

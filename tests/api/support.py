@@ -25,6 +25,7 @@ API_CASE_PAGES = frozenset(
         "api:case-information-requests",
         "api:case-rapid-review",
         "api:case-parallel-processes",
+        "api:case-local-review",
     }
 )
 

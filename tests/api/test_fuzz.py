@@ -216,7 +216,7 @@ def test_no_request_however_malformed_gets_a_server_error(
 ) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
-    assert len(operations) == 8  # with information-requests, rapid-review and parallel-processes
+    assert len(operations) == 9  # with information-requests, rapid-review, parallel-processes and local-review
     tally: Counter[tuple[str, str, int]] = Counter()
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

@@ -19,6 +19,7 @@ ENDPOINTS = {
     ("/api/v1/cases/{reference}/information-requests", "get"),
     ("/api/v1/cases/{reference}/rapid-review", "get"),
     ("/api/v1/cases/{reference}/parallel-processes", "get"),
+    ("/api/v1/cases/{reference}/local-review", "get"),
 }
 
 

@@ -32,6 +32,7 @@ from tests.api.support import API_CASE_PAGES, API_POST_ONLY, api_policy_case, ap
 from tests.cases.notification_form_support import NOTIFY_POST_ONLY, notify_url_kwargs
 from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
 from tests.letters.support import LETTERS_POST_ONLY, letters_url_kwargs
+from tests.local_reviews.support import LOCAL_REVIEW_POST_ONLY, local_review_url_kwargs
 from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
@@ -89,6 +90,7 @@ POST_ONLY = {
     *API_POST_ONLY,
     *RAPID_REVIEW_POST_ONLY,
     *NATIONAL_REVIEW_POST_ONLY,
+    *LOCAL_REVIEW_POST_ONLY,
     *RETURNS_POST_ONLY,
     *REVIEWERS_POST_ONLY,
 }
@@ -143,6 +145,8 @@ def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[
         return national_review_url_kwargs(name, demo["northvale"])
     if name.startswith("reviewers:"):
         return reviewer_url_kwargs(name, demo["northvale"])
+    if name.startswith("local_reviews:"):
+        return local_review_url_kwargs(name, demo["northvale"])
     if name.startswith("api:"):
         return api_url_kwargs(name, demo["northvale"])
     if name.startswith("letters:"):

@@ -1,0 +1,78 @@
+"""The local review's milestones in the case clocks' reminders sweep (:mod:`cspr.cases.reminders`): a milestone not
+done is reminded of when it is due soon (the preset's "due soon" working days, the partnership's closure days
+counted: a milestone is its own target) and again when it is overdue, once each per due date. A moved milestone is
+reminded of again at its new date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+
+from cspr.calendars.selectors import partnership_calendar, partnership_preset
+from cspr.cases.reminders import Deadline
+from cspr.domain.calendar import WorkingCalendar
+from cspr.domain.local_review import MILESTONE_RULES, MilestoneKind, MilestoneStatus, milestone_status
+from cspr.local_reviews.models import Milestone, MilestoneReminder
+from cspr.local_reviews.selectors import WORKING_STAGES
+
+_KINDS = {
+    MilestoneStatus.DUE_SOON: MilestoneReminder.Kind.DUE_SOON,
+    MilestoneStatus.OVERDUE: MilestoneReminder.Kind.OVERDUE,
+}
+ASK_OVERDUE = "Mark it done on the local review's page, or move its due date and say why."
+ASK_DUE = "Mark it done on the local review's page when it is done."
+
+
+def _recorder(milestone: Milestone) -> Callable[[str, datetime], None]:
+    def record(kind: str, now: datetime) -> None:
+        MilestoneReminder.objects.create(milestone=milestone, kind=kind, due_on=milestone.due_on, sent_at=now)
+
+    return record
+
+
+def milestone_deadlines(today: date) -> Iterator[Deadline]:
+    """The milestones of the local reviews in progress whose reminder is due on ``today`` and not yet sent."""
+    milestones = (
+        Milestone.objects.filter(done_on__isnull=True, review__case__stage__in=sorted(WORKING_STAGES))
+        .select_related("review__case__partnership")
+        .prefetch_related("review__case__children")
+        .order_by("review__case_id", "position")
+    )
+    already = set(
+        MilestoneReminder.objects.filter(milestone__in=milestones).values_list("milestone_id", "kind", "due_on")
+    )
+    calendars: dict[int, WorkingCalendar] = {}
+    soon: dict[tuple[int, str], int] = {}
+    for milestone in milestones:
+        case = milestone.review.case
+        if case.partnership_id not in calendars:
+            calendars[case.partnership_id] = partnership_calendar(partnership_id=case.partnership_id)
+        key = (case.partnership_id, case.preset)
+        if key not in soon:
+            soon[key] = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset).due_soon_days
+        status = milestone_status(
+            milestone.due_on,
+            done_on=None,
+            today=today,
+            calendar=calendars[case.partnership_id],
+            due_soon_days=soon[key],
+        )
+        kind = _KINDS.get(status)
+        if kind is None or (milestone.pk, kind.value, milestone.due_on) in already:
+            continue
+        rule = MILESTONE_RULES[MilestoneKind(milestone.kind)]
+        yield Deadline(
+            case=case,
+            title=f"Local review: {rule.label.lower()}",
+            due=milestone.due_on,
+            sentence=f"A milestone of the local review the partnership supervises ({rule.section}, §6.7).",
+            ask=ASK_OVERDUE if kind is MilestoneReminder.Kind.OVERDUE else ASK_DUE,
+            kind=kind.value,
+            record=_recorder(milestone),
+            details={
+                "milestone": milestone.pk,
+                "milestone_kind": milestone.kind,
+                "kind": kind.value,
+                "due_on": milestone.due_on,
+            },
+        )

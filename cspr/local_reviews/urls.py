@@ -1,0 +1,7 @@
+"""Under /cases/<reference>/local-review/ (cspr/urls.py passes ``reference`` to every view)."""
+
+from cspr.local_reviews import views
+
+app_name = "local_reviews"
+
+urlpatterns = views.routes.urlpatterns()

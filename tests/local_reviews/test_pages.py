@@ -1,0 +1,215 @@
+"""The local review's pages, through the test client with real roles: starting it, the terms of reference with a
+question for each open parallel process (kept as typed when refused, and refused as stale with both texts shown), a
+version's differences from the one before, marking a milestone done, and the case page's section and deadlines with
+its query count flat."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cspr.cases.models import Case, ParallelProcess
+from cspr.local_reviews.models import LocalReview, TermsOfReference
+from tests.cases.test_case_page_queries import OVERVIEW_MOST
+from tests.local_reviews.support import (
+    HANDLING,
+    commissioned,
+    milestone,
+    save_terms,
+    start,
+    to_local_review,
+    when,
+)
+from tests.rapid_reviews.support import BU, CHAIR
+from tests.support import ClientAs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def on_18_december() -> Iterator[None]:
+    """The pages' "today" (their date checks and the milestones' statuses): Friday 18 December 2026."""
+    with time_machine.travel(when(18), tick=False):
+        yield
+
+
+def text(response: object) -> str:
+    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+
+
+def page(case: Case, rest: str = "") -> str:
+    return f"/cases/{case.reference}/local-review/{rest}"
+
+
+def date_fields(name: str, day: date) -> dict[str, str]:
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+def terms_form(case: Case, **changes: str) -> dict[str, str]:
+    answers = {
+        "method": "systems",
+        **date_fields("period_from", date(2025, 1, 1)),
+        **date_fields("period_to", date(2026, 11, 1)),
+        "lines_of_enquiry": "How agencies shared what they saw",
+        "practitioners": "A learning event for the practitioners.",
+        "family": "The reviewer meets the parents with an advocate.",
+        "proportionality": "Two years, since the family moved here.",
+    }
+    for process in ParallelProcess.objects.filter(case=case).exclude(status="concluded"):
+        answers[f"process_{process.pk}"] = HANDLING
+    return {**answers, **changes}
+
+
+def test_the_business_unit_starts_the_review_from_the_case_page(client_as: ClientAs) -> None:
+    case = to_local_review()
+    client = client_as(BU)
+    shown = text(client.get(f"/cases/{case.reference}/"))
+    assert "A local review was decided on 2 December 2026. It has not started yet." in shown
+    assert page(case, "start/") in shown
+    form = text(client.get(page(case, "start/")))
+    assert "the Executive Group's ratification of the rapid review" in form
+    refused = client.post(
+        page(case, "start/"),
+        {**date_fields("started_on", date(2026, 12, 14)), "joint": "yes", "joint_partnership": "Westmoor (demo)"},
+    )
+    assert refused.status_code == 400
+    assert "Enter the other partnership's contact" in text(refused)
+    assert "Westmoor (demo)" in text(refused)
+    done = client.post(
+        page(case, "start/"),
+        {
+            **date_fields("started_on", date(2026, 12, 14)),
+            "joint": "yes",
+            "joint_partnership": "Westmoor (demo)",
+            "joint_contact": "Review manager, 01632 960 123",
+            "joint_lead": "other",
+        },
+        follow=True,
+    )
+    shown = text(done)
+    assert "The local review has started" in shown
+    assert "The other partnership leads" in shown
+    assert "Review manager, 01632 960 123" in shown
+    assert LocalReview.objects.get(case=case).joint_lead == "other"
+    # A second start goes back to the review.
+    assert client.get(page(case, "start/")).status_code == 302
+
+
+def test_a_chair_reads_the_review_but_is_offered_nothing_to_keep_and_cannot_post(client_as: ClientAs) -> None:
+    case = to_local_review()
+    start(case)
+    client = client_as(CHAIR)
+    shown = text(client.get(page(case)))
+    assert "Local child safeguarding practice review" in shown
+    assert "Write the terms of reference" not in shown
+    assert "Mark done" not in shown
+    assert client.post(page(case, "checkpoints/add/"), {"kind": "progress"}).status_code == 403
+
+
+@pytest.mark.parametrize("email", ["contributor.health@example.org", "auditor@example.org", "notifier@example.org"])
+def test_roles_without_a_part_in_it_do_not_reach_the_page(client_as: ClientAs, email: str) -> None:
+    case = to_local_review()
+    start(case)
+    assert client_as(email).get(page(case)).status_code in (403, 404)
+
+
+def test_a_case_without_a_local_review_has_no_local_review_page(client_as: ClientAs) -> None:
+    assert client_as(BU).get("/cases/NVALE-2026-003/local-review/").status_code == 404
+
+
+def test_the_terms_ask_about_each_open_process_and_keep_what_was_typed_when_refused(client_as: ClientAs) -> None:
+    case = to_local_review()
+    start(case)
+    client = client_as(BU)
+    form = text(client.get(page(case, "terms-of-reference/")))
+    assert "How does the review handle the criminal trial?" in form
+    assert "Northvale Crown Court (demo)" in form
+    trial = ParallelProcess.objects.get(case=case, kind="criminal_trial")
+    refused = client.post(page(case, "terms-of-reference/"), terms_form(case, **{f"process_{trial.pk}": ""}))
+    assert refused.status_code == 400
+    shown = text(refused)
+    assert "Say how the review handles the criminal trial" in shown
+    assert "The reviewer meets the parents with an advocate." in shown
+    assert not TermsOfReference.objects.exists()
+    saved = client.post(page(case, "terms-of-reference/"), {**terms_form(case), "opened_version": "0"}, follow=True)
+    assert "A new version of the terms of reference is saved" in text(saved)
+    assert TermsOfReference.objects.get().number == 1
+
+
+def test_a_save_from_an_older_version_is_refused_showing_what_is_saved_beside_what_was_typed(
+    client_as: ClientAs,
+) -> None:
+    case = to_local_review()
+    start(case)
+    save_terms(case, family="Saved first: the family is met at home.")
+    response = client_as(BU).post(
+        page(case, "terms-of-reference/"), {**terms_form(case, family="Typed second: a letter."), "opened_version": "0"}
+    )
+    assert response.status_code == 409
+    shown = text(response)
+    assert "Saved first: the family is met at home." in shown
+    assert "Typed second: a letter." in shown
+    assert TermsOfReference.objects.count() == 1
+
+
+def test_a_version_shows_what_changed_since_the_one_before(client_as: ClientAs) -> None:
+    case = to_local_review()
+    start(case)
+    save_terms(case)
+    save_terms(case, day=16, proportionality="Three years, since the first referral.")
+    shown = text(client_as(CHAIR).get(page(case, "terms-of-reference/2/")))
+    assert "What changed since version 1" in shown
+    assert "Three years, since the first referral." in shown
+    assert "Two years before the incident" in shown
+    assert "Unchanged: method, period under review" in shown
+    assert client_as(CHAIR).get(page(case, "terms-of-reference/3/")).status_code == 404
+
+
+def test_agreeing_through_the_page_starts_the_review_and_a_milestone_is_marked_done(client_as: ClientAs) -> None:
+    case = commissioned(to_local_review())
+    start(case)
+    save_terms(case)
+    client = client_as(BU)
+    assert "Record the agreement" in text(client.get(page(case)))
+    agreed = client.post(page(case, "terms-of-reference/1/agree/"), date_fields("agreed_on", date(2026, 12, 16)))
+    assert agreed.status_code == 302, text(agreed)
+    assert Case.objects.get(pk=case.pk).stage == "review_in_progress"
+    event = milestone(case, "practitioner_event")
+    future = client.post(page(case, f"milestones/{event.pk}/done/"), date_fields("done_on", date(2026, 12, 25)))
+    assert future.status_code == 400
+    done = client.post(page(case, f"milestones/{event.pk}/done/"), date_fields("done_on", date(2026, 12, 17)))
+    assert done.status_code == 302
+    assert milestone(case, "practitioner_event").done_on == date(2026, 12, 17)
+
+
+def test_the_case_page_shows_the_milestones_among_the_deadlines_within_its_budget(client_as: ClientAs) -> None:
+    case = commissioned(to_local_review())
+    start(case)
+    client = client_as(BU)
+
+    def count() -> int:
+        client.get(f"/cases/{case.reference}/")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/cases/{case.reference}/")
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    shown = text(client.get(f"/cases/{case.reference}/"))
+    assert "Local review: first draft" in shown
+    assert "The local review started on 14 December 2026" in shown
+    before = count()
+    assert before <= OVERVIEW_MOST
+    save_terms(case)
+    save_terms(case, day=16)
+    for milestone_kind in ("information_gathered", "first_draft"):
+        target = milestone(case, milestone_kind)
+        target.done_on = date(2026, 12, 17)
+        target.save(update_fields=["done_on"])
+    assert count() == before
+    assert "version 2, not agreed yet" in text(client.get(f"/cases/{case.reference}/"))
