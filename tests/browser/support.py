@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
 from cspr.demo.partnerships import DEMO_PASSWORD
+from tests.browser.conftest import axe_violations
 from tests.support import authenticator_app
 
 
@@ -45,3 +46,21 @@ def sign_in_with_both_factors(page: Any, base_url: str, email: str) -> TOTPDevic
     enter_code(page, device)
     page.wait_for_url(f"{base_url}/")
     return device
+
+
+# -- what the journeys through a case's pages share --------------------------------------------------------------------
+
+
+def main_text(page: Any) -> str:
+    return str(page.locator("#main-content").inner_text())
+
+
+def accessible(page: Any) -> None:
+    assert axe_violations(page) == [], page.url
+
+
+def fill_date(page: Any, name: str, day: int, month: int = 12, year: int = 2026) -> None:
+    """Type a date into the GOV.UK date input ``name`` (December 2026 unless said)."""
+    page.locator(f"#id_{name}-day").fill(str(day))
+    page.locator(f"#id_{name}-month").fill(str(month))
+    page.locator(f"#id_{name}-year").fill(str(year))

@@ -19,27 +19,12 @@ import time_machine
 from cspr.cases.models import Case
 from cspr.demo.partnerships import seed_demo
 from cspr.domain.lifecycle import NATIONAL_REVIEW_UNFINISHED
-from tests.browser.conftest import axe_violations
-from tests.browser.support import sign_in_with_both_factors
+from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFERENCE = "NVALE-2026-011"
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Europe/London"))  # a Monday
-
-
-def main_text(page: Any) -> str:
-    return str(page.locator("#main-content").inner_text())
-
-
-def accessible(page: Any) -> None:
-    assert axe_violations(page) == [], page.url
-
-
-def fill_date(page: Any, name: str, day: int, month: int = 12, year: int = 2026) -> None:
-    page.locator(f"#id_{name}-day").fill(str(day))
-    page.locator(f"#id_{name}-month").fill(str(month))
-    page.locator(f"#id_{name}-year").fill(str(year))
 
 
 def test_the_business_unit_takes_a_panel_led_case_through_its_national_review_to_learning_and_actions(
