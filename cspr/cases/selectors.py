@@ -524,11 +524,21 @@ def _copied(row: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in names}
 
 
-def _text(row: Any, field: str, reveal: bool) -> str:
-    """A sealed free-text value for a reader who may read it, else whether one was recorded (never the words)."""
+def sealed_words(row: Any, field: str, *, reveal: bool) -> str:
+    """A sealed free-text value for a reader who may read it, else whether one was recorded (never the words): for
+    every app's selectors of a case's rows."""
     if not row.is_recorded(field):
         return ""
-    return row.unseal(field) if reveal else WITHHELD
+    return str(row.unseal(field)) if reveal else WITHHELD
+
+
+def _text(row: Any, field: str, reveal: bool) -> str:
+    return sealed_words(row, field, reveal=reveal)
+
+
+def person_name(user: object) -> str:
+    """How a person who recorded something is named on a page: their full name, else their e-mail address."""
+    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
 
 
 @dataclass(frozen=True)

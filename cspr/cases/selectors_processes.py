@@ -14,7 +14,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from cspr.cases.models import Case, LiaisonEntry, ParallelProcess
-from cspr.cases.selectors import WITHHELD
+from cspr.cases.selectors import person_name as _name
+from cspr.cases.selectors import sealed_words as _text
 
 PROCESS_TEXTS = ("contact", "restriction_terms", "effect_note", "notes")
 
@@ -51,16 +52,6 @@ class ProcessRow:
     updated_by: str
     updated_on: date
     liaison: tuple[LiaisonRow, ...]
-
-
-def _text(row: ParallelProcess | LiaisonEntry, field: str, *, reveal: bool) -> str:
-    if reveal:
-        return row.unseal(field)
-    return WITHHELD if row.is_recorded(field) else ""
-
-
-def _name(user: object) -> str:
-    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
 
 
 def case_processes(*, case: Case, reveal: bool = False) -> list[ProcessRow]:

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case, ParallelProcess
+from cspr.cases.selectors import person_name as _name
+from cspr.cases.selectors import sealed_words as _text
 from cspr.cases.selectors_processes import ProcessRow, case_processes
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.lifecycle import Stage
@@ -57,16 +59,6 @@ _TERMS_AGREED_ON = "local_review_terms_agreed_on"
 # And the milestones (six at most), as one text of "position:id:kind:due:done" lines, sorted here (SQLite cannot order
 # inside the aggregate), so that showing them among the case's deadlines reads nothing apart.
 _MILESTONES = "local_review_milestones"
-
-
-def _name(user: object) -> str:
-    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
-
-
-def _text(row: Any, field: str, *, reveal: bool) -> str:
-    if reveal:
-        return str(row.unseal(field))
-    return case_selectors.WITHHELD if row.is_recorded(field) else ""
 
 
 def local_review_get(*, case: Case) -> LocalReview | None:

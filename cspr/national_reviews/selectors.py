@@ -17,6 +17,8 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case
+from cspr.cases.selectors import person_name as _name
+from cspr.cases.selectors import sealed_words as _text
 from cspr.domain.lifecycle import Stage
 from cspr.national_reviews.models import EngagementEntry, NationalReview, ProvisionItem
 from cspr.partnerships.scoping import Scope
@@ -129,16 +131,6 @@ class NationalReviewView:
     @property
     def outstanding(self) -> tuple[ItemRow, ...]:
         return tuple(item for item in self.items if item.provided_on is None)
-
-
-def _name(user: object) -> str:
-    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
-
-
-def _text(row: Any, field: str, *, reveal: bool) -> str:
-    if reveal:
-        return str(row.unseal(field))
-    return case_selectors.WITHHELD if row.is_recorded(field) else ""
 
 
 def _item_row(item: ProvisionItem, *, reveal: bool) -> ItemRow:
