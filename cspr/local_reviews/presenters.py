@@ -54,7 +54,8 @@ def case_panel(case: Case, scope: Scope, today: date) -> PanelView | None:
             context={"outline": outline, "decided_on": case.decision_on, "url": _url("overview", case)},
             actions=actions,
         )
-    milestones = selectors.case_milestones(case=case, today=today)
+    # Once the case has moved past the review (or off it), its milestones are no longer deadlines.
+    milestones = selectors.case_milestones(case=case, today=today) if case.stage in selectors.WORKING_STAGES else []
     return PanelView(
         template="local_reviews/_panel.html",
         context={"outline": outline, "decided_on": case.decision_on, "url": _url("overview", case)},

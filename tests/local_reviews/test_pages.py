@@ -213,3 +213,12 @@ def test_the_case_page_shows_the_milestones_among_the_deadlines_within_its_budge
         target.save(update_fields=["done_on"])
     assert count() == before
     assert "version 2, not agreed yet" in text(client.get(f"/cases/{case.reference}/"))
+
+
+def test_once_the_case_has_moved_past_the_review_its_milestones_are_no_longer_deadlines(client_as: ClientAs) -> None:
+    case = to_local_review()
+    start(case)
+    Case.objects.filter(pk=case.pk).update(stage="signed_off")
+    shown = text(client_as(BU).get(f"/cases/{case.reference}/"))
+    assert "The local review started on 14 December 2026" in shown
+    assert "Local review: first draft" not in shown
