@@ -85,7 +85,7 @@ def tell_the_family(page: Any, base: str) -> None:
     assert page.get_by_role("radio", name="Other").is_checked()
     assert axe_violations(page) == []
     page.get_by_label("How", exact=True).fill("A video call the family asked for")
-    page.get_by_label("Day").fill("2")
+    page.get_by_label("Day").fill("3")
     page.get_by_label("Month").fill("12")
     page.get_by_label("Year").fill("2026")
     page.get_by_label("Who told them").fill("Sam Okafor, social worker, Children's Services")

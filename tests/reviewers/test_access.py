@@ -143,7 +143,12 @@ def test_sign_off_ends_the_reviewers_access(client_as: ClientAs) -> None:
 @time_machine.travel(MONDAY, tick=False)
 def test_withdrawing_the_case_ends_the_access_too() -> None:
     case = commissioned()
-    case_route(acting=acting_as(BU), case=case, transition="withdraw", reason="Entered in error.")
+    case_route(
+        acting=acting_as(BU),
+        case=case,
+        transition="withdraw",
+        reason="Entered in error: the same incident is on another case.",
+    )
     assert visible(REVIEWER_EMAIL, case) == []
     assert CaseAccess.objects.get(case=case).ending == CaseAccess.Ending.STAGE
 
