@@ -294,10 +294,11 @@ class PanelSubmission(SentToPanel):
 
 
 class LocalReviewNotice(ImmutableModel):
-    """The Panel, Ofsted and DfE were told that a local review will be held (§4.7): once per case."""
+    """The business unit was told that the Panel, Ofsted and DfE must be written to: a local review will be held
+    (§4.7). Once per case; the letters themselves are recorded as sent by ``cspr.letters``."""
 
     review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="local_review_notice")
-    recipients = models.JSONField(default=list, help_text="The contact kinds told.")
+    recipients = models.JSONField(default=list, help_text="The contact kinds to be told by letter.")
     sent_at = models.DateTimeField()
 
 

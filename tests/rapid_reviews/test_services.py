@@ -302,13 +302,18 @@ def test_ratification_fixes_the_decision_date_and_tells_the_panel_ofsted_and_dfe
     assert case.decision_on == date(2026, 12, 2)
     assert not case.executive_disagrees_with_prg
     assert clock(case, "executive_ratification").met_on == date(2026, 12, 2)
+    # §4.7 by letter: the business unit (people with accounts) is told the letters are waiting; nobody outside is
+    # e-mailed.
     told = OutboundMessage.objects.filter(kind="rapid_review.local_review_agreed")
-    assert sorted(told.values_list("to", flat=True)) == sorted(
-        ["panel.demo@example.org", "ofsted.demo@example.org", "dfe.demo@example.org"]
-    )
+    assert sorted(told.values_list("to", flat=True)) == ["business.unit@example.org"]
     assert all(case.reference in message.subject for message in told)
+    assert all(f"/cases/{case.reference}/letters/" in message.body for message in told)
+    outside = ["panel.demo@example.org", "ofsted.demo@example.org", "dfe.demo@example.org"]
+    assert not OutboundMessage.objects.filter(to__in=outside).exists()
     assert "rapid_review.local_review_notified" in verbs()
-    assert ContactKind.SECRETARY_OF_STATE not in RapidReview.objects.get(case=case).local_review_notice.recipients
+    notice = RapidReview.objects.get(case=case).local_review_notice
+    assert sorted(notice.recipients) == ["dfe", "ofsted", "panel"]
+    assert ContactKind.SECRETARY_OF_STATE not in notice.recipients
 
 
 def test_no_local_review_leaves_the_decision_date_unset(demo: dict) -> None:

@@ -10,13 +10,15 @@ from datetime import date, datetime
 from cspr.cases.models import Case
 from cspr.cases.services import case_clock_met
 from cspr.domain import rules as domain_rules
+from cspr.domain.roles import Role
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, not_future, tell
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
-from cspr.partnerships.models import Contact, ContactKind, PartnershipOrganisation
+from cspr.partnerships.models import ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
+from cspr.partnerships.selectors import member_emails
 from cspr.rapid_reviews.models import (
     LocalReviewNotice,
     PanelSubmission,
@@ -175,27 +177,31 @@ def partnership_organisation_ids(case: Case) -> set[int]:
 def local_review_agreed_tell(
     *, acting: Acting, case: Case, review: RapidReview, at: datetime, grant: Grant | None
 ) -> LocalReviewNotice | None:
-    """§4.7: the Panel, Ofsted and DfE are told a local review will be held. Once per case; reference only.
+    """§4.7: the Panel, Ofsted and the DfE are to be told a local review will be held, by letter through the
+    partnership's own secure route (issue: no e-mail from the service goes to anyone without an account). The
+    business unit is told by e-mail that the letters are waiting on the case's letters page; the reference only.
+    Once per case.
 
     Part of the ratification or of the Panel's response that decided it (``grant``: the membership that allowed
     that), inside its transaction.
     """
     if LocalReviewNotice.objects.filter(review=review).exists():
         return None
-    kinds = [ContactKind.PANEL, ContactKind.OFSTED, ContactKind.DFE]
-    contacts = list(Contact.objects.filter(partnership_id=case.partnership_id, kind__in=kinds).exclude(email=""))
+    recipients = sorted([ContactKind.PANEL, ContactKind.OFSTED, ContactKind.DFE])
     tell(
         partnership=case.partnership,
-        to=[contact.email for contact in contacts],
-        subject=f"{case.partnership.name}: local child safeguarding practice review agreed ({case.reference})",
+        to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+        subject=f"Letters to send: a local review of {case.reference} will be held",
         body=(
-            f"{case.partnership.name}\n\nThe partnership has agreed to hold a local child safeguarding practice "
-            f"review of its case {case.reference} (§4.7). The commissioned reviewer will be named when "
-            f"appointed.\n\nThis message carries the case reference only.\n"
+            f"{case.partnership.name}\n\nThe partnership will hold a local child safeguarding practice review of "
+            f"case {case.reference}. The Panel, Ofsted and the Department for Education must be told (§4.7): their "
+            f"letters are ready on the case's letters page. Sign in to prepare them, send them through the "
+            f"partnership's secure route, and record each as sent:\n"
+            f"{kit.link('letters:case', reference=case.reference)}\n\nThis message carries the case reference only.\n"
         ),
         kind="rapid_review.local_review_agreed",
     )
-    notice = LocalReviewNotice(review=review, recipients=sorted(contact.kind for contact in contacts), sent_at=at)
+    notice = LocalReviewNotice(review=review, recipients=[str(kind) for kind in recipients], sent_at=at)
     notice.save(force_insert=True)
     audit_case(acting, "rapid_review.local_review_notified", case, grant=grant, recipients=notice.recipients)
     return notice
