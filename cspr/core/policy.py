@@ -171,7 +171,10 @@ COMMISSION_READERS = REVIEWER_COMMISSIONERS | CONFLICT_OVERRIDERS
 # The local review (cspr.local_reviews, §6.1-6.7): read by the roles that work the case; the business unit starts it,
 # keeps its terms of reference (agreed for the partnership, §6.3: the lifecycle's start_review is the business unit's),
 # its milestones and its checkpoints (§6.7).
-LOCAL_REVIEW_READERS = PROCESS_READERS
+# A commissioned reviewer reads their own review (the one scoping function gives them that case only, while their
+# access is open); the checkpoints are the business unit's supervision of them and stay with the case's roles.
+LOCAL_REVIEW_READERS = PROCESS_READERS | {Role.REVIEWER}
+LOCAL_REVIEW_SUPERVISORS = PROCESS_READERS
 LOCAL_REVIEW_KEEPERS = transition_roles("start_review")
 
 URL_POLICY: dict[str, Policy] = {
@@ -354,7 +357,7 @@ URL_POLICY: dict[str, Policy] = {
     "api:case-parallel-processes": api_tokens(*PROCESS_READERS),
     "api:case-rapid-review": api_tokens(*RAPID_REVIEW_READERS),
     "api:case-information-requests": api_tokens(*RETURN_READERS),
-    "api:case-local-review": api_tokens(*LOCAL_REVIEW_READERS),
+    "api:case-local-review": api_tokens(*LOCAL_REVIEW_SUPERVISORS),
 }
 
 

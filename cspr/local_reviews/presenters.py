@@ -92,6 +92,7 @@ class LocalReviewPage:
     versions: tuple[VersionRow, ...]
     milestones: list[MilestoneRow]
     checkpoints: list[CheckpointRow]
+    show_checkpoints: bool
     open_processes: list[ProcessRow]
     can_keep: bool
     can_agree: bool
@@ -125,6 +126,7 @@ def local_review_page(*, case: Case, scope: Scope, today: date) -> LocalReviewPa
     if review is None:
         return None
     working = case.stage in selectors.WORKING_STAGES
+    show_checkpoints = bool(rules.test_rule("local_reviews.read_checkpoints", scope, case))
     can_keep = working and bool(rules.test_rule("local_reviews.keep", scope, case))
     versions = tuple(
         VersionRow(view, _url("terms-version", case, number=view.number))
@@ -140,7 +142,8 @@ def local_review_page(*, case: Case, scope: Scope, today: date) -> LocalReviewPa
         joint_lead=selectors.JOINT_LEADS.get(review.joint_lead, ""),
         versions=versions,
         milestones=milestones,
-        checkpoints=selectors.checkpoint_rows(review=review, reveal=True),
+        checkpoints=selectors.checkpoint_rows(review=review, reveal=True) if show_checkpoints else [],
+        show_checkpoints=show_checkpoints,
         open_processes=selectors.open_processes(case=case),
         can_keep=can_keep,
         can_agree=can_keep and latest is not None and latest.agreed_on is None and case.stage != Stage.LOCAL_REVIEW,

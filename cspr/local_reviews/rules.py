@@ -7,11 +7,12 @@ case's partnership: the roles that work the case read the local review, the busi
 from __future__ import annotations
 
 from cspr.cases.rules import can_see_case, holds, register_rules
-from cspr.core.policy import LOCAL_REVIEW_KEEPERS, LOCAL_REVIEW_READERS
+from cspr.core.policy import LOCAL_REVIEW_KEEPERS, LOCAL_REVIEW_READERS, LOCAL_REVIEW_SUPERVISORS
 from cspr.domain.roles import Role
 
 ROLES: dict[str, frozenset[Role]] = {
     "local_reviews.view": LOCAL_REVIEW_READERS,
+    "local_reviews.read_checkpoints": LOCAL_REVIEW_SUPERVISORS,
     "local_reviews.keep": LOCAL_REVIEW_KEEPERS,
 }
 """The roles each rule is open to (the services record the membership of the first one held, in ``Role``'s order)."""

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db import transaction
 
-from cspr.cases.models import Case, ParallelProcess
-from cspr.cases.services import case_advance, case_route, parallel_process_add
+from cspr.accounts.models import User
+from cspr.cases.models import Case, CaseAccess, ParallelProcess
+from cspr.cases.services import case_access_grant, case_advance, case_route, parallel_process_add
 from cspr.local_reviews import services
 from cspr.local_reviews.models import LocalReview, Milestone, TermsOfReference
 from cspr.rapid_reviews import services as rapid_services
@@ -85,6 +86,17 @@ def commissioned(case: Case, *, day: int = 15) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+def reviewer_reaches(case: Case, email: str = "reviewer@example.org") -> None:
+    """The demo reviewer given access to this case, as commissioning them does (the register's checks are its own)."""
+    case_access_grant(
+        acting=acting_as(BU),
+        case=case,
+        granted_for=CaseAccess.GrantedFor.REVIEWER,
+        user=User.objects.get(email=email),
+        at=when(15),
+    )
+
+
 def start(case: Case, *, day: int = 14, email: str = BU, **joint: Any) -> LocalReview:
     return services.local_review_start(
         acting=acting_as(email), case=case, started_on=date(2026, 12, day), at=when(day), **joint
@@ -143,6 +155,7 @@ def local_review_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
     case = Case.objects.get(partnership=northvale, reference=the_case().reference)
     if not LocalReview.objects.filter(case=case).exists():
         case = commissioned(to_local_review(case))
+        reviewer_reaches(case)
         start(case)
         save_terms(case)
     if name in {"local_reviews:milestone-done", "local_reviews:milestone-move"}:

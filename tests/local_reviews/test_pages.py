@@ -21,12 +21,13 @@ from tests.local_reviews.support import (
     HANDLING,
     commissioned,
     milestone,
+    reviewer_reaches,
     save_terms,
     start,
     to_local_review,
     when,
 )
-from tests.rapid_reviews.support import BU, CHAIR
+from tests.rapid_reviews.support import BU, CHAIR, acting_as
 from tests.support import ClientAs
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,38 @@ def test_roles_without_a_part_in_it_do_not_reach_the_page(client_as: ClientAs, e
     case = to_local_review()
     start(case)
     assert client_as(email).get(page(case)).status_code in (403, 404)
+
+
+def test_the_commissioned_reviewer_reads_their_own_review_but_not_its_checkpoints_nor_any_other(
+    client_as: ClientAs,
+) -> None:
+    from cspr.local_reviews import services
+
+    case = commissioned(to_local_review())
+    start(case)
+    save_terms(case)
+    services.checkpoint_record(
+        acting=acting_as(BU),
+        case=case,
+        held_on=date(2026, 12, 17),
+        kind="quality",
+        rating="concerns",
+        note="The reviewer's first chronology summary missed the school's records.",
+        at=when(17),
+    )
+    reviewer = client_as("reviewer@example.org")
+    assert reviewer.get(page(case)).status_code == 404  # commissioned here without a grant: nothing reached
+    reviewer_reaches(case)
+    shown = text(reviewer.get(page(case)))
+    assert "Terms of reference" in shown
+    assert "Progress and quality checkpoints" not in shown
+    assert "missed the school" not in shown
+    assert reviewer.get(page(case, "terms-of-reference/1/")).status_code == 200
+    assert reviewer.post(page(case, "checkpoints/add/"), {"kind": "progress"}).status_code == 403
+    assert "Progress and quality checkpoints" in text(client_as(BU).get(page(case)))
+    other = to_local_review(route="discretionary")
+    start(other)
+    assert reviewer.get(page(other)).status_code == 404
 
 
 def test_a_case_without_a_local_review_has_no_local_review_page(client_as: ClientAs) -> None:
