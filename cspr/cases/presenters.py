@@ -16,7 +16,7 @@ from cspr.cases.services import ROUTES, case_facts
 from cspr.core.policy import URL_POLICY
 from cspr.domain.clocks import ClockStatus
 from cspr.domain.criteria import DutyKind as AssessedDuty
-from cspr.domain.lifecycle import STAGES, Stage, transition_options
+from cspr.domain.lifecycle import STAGES, PathPart, Stage, transition_options
 from cspr.domain.roles import Role
 from cspr.partnerships.scoping import Scope
 
@@ -116,7 +116,7 @@ class CaseOverview:
     case: Case
     header: CaseHeader
     summary: list[tuple[str, str]]
-    path: list[selectors.PathSectionView]
+    path: tuple[PathPart, ...]
     clocks: list[selectors.ClockRow]
     clocks_not_applicable: list[selectors.ClockRow]
     children: list[ChildSummary]

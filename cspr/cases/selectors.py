@@ -36,7 +36,7 @@ from cspr.cases.models import (
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
 from cspr.domain.letters import LETTERS, SENDING_METHODS, long_date
-from cspr.domain.lifecycle import STAGE_PATH, Stage, path_position
+from cspr.domain.lifecycle import PathPart, Stage, path_taken
 from cspr.domain.presets import UnknownClockError
 from cspr.domain.reviewers import ACCESS_STAGES
 from cspr.domain.roles import Role
@@ -45,7 +45,6 @@ from cspr.partnerships.scoping import Scope
 
 __all__ = [
     "ClockRow",
-    "PathStep",
     "TimelineEntry",
     "case_clocks",
     "case_documents",
@@ -54,6 +53,7 @@ __all__ = [
     "case_links",
     "case_list",
     "case_path",
+    "case_stages_went",
     "case_timeline",
     "case_years",
     "cases_search",
@@ -175,24 +175,34 @@ _HOUSEHOLD = "_cspr_household_relationships"
 
 def case_page_annotations() -> dict[str, Any]:
     """What the case pages read with their case in the same query (:func:`case_get`), besides the panels' reads: the
-    household's relationships (shown by relationship only), so that the household is not read apart, and whether
-    the local authority's decision is recorded and notified the Panel (what the case may do next depends on it)."""
-    rows = (
-        HouseholdMember.objects.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(
-            rows=StringAgg(Concat(Cast("position", CharField()), Value(":"), "relationship"), delimiter=Value("\n"))
-        )
-        .values("rows")
-    )
+    household's relationships (shown by relationship only), so that the household is not read apart, the stages it
+    went through (its path), and whether the local authority's decision is recorded and notified the Panel (what the
+    case may do next depends on it)."""
+    rows = _lines(HouseholdMember, "position", "relationship")
+    # Its transitions, by id (the order they were recorded: SQLite cannot order inside the aggregate).
+    moves = _lines(CaseTransition, "id", "from_stage", "to_stage")
     # The local authority's decision that stands (the latest): whether it notified the Panel; NULL when none.
     decisions = LocalAuthorityDecision.objects.filter(case=OuterRef("pk"))
     standing = decisions.order_by("-recorded_at", "-id").values("notify_panel")
-    return {_HOUSEHOLD: Subquery(rows), _LA_STANDING: Subquery(standing[:1]), **family_annotations()}
+    return {
+        _HOUSEHOLD: rows,
+        _MOVES: moves,
+        _LA_STANDING: Subquery(standing[:1]),
+        **family_annotations(),
+    }
+
+
+def _lines(model: Any, number: str, *columns: str) -> Subquery:
+    """One text of a case's rows of ``model``, a line of "number:column:…" each (their order is the number's)."""
+    parts: list[Any] = [Cast(number, CharField())]
+    for column in columns:
+        parts += [Value(":"), column]
+    rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    return Subquery(rows.annotate(rows=StringAgg(Concat(*parts), delimiter=Value("\n"))).values("rows"))
 
 
 _LA_STANDING = "_cspr_la_decision_notifies_panel"
+_MOVES = "_cspr_case_moves"
 
 
 @dataclass(frozen=True)
@@ -473,45 +483,22 @@ def case_clocks(*, case: Case, today: date, reveal: bool = False) -> list[ClockR
 # -- the lifecycle path ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PathStep:
-    label: str
-    state: str  # "done" | "current" | "to_come"
-    branch: str = ""  # the stage actually reached, when it is off the main line
+def case_stages_went(*, case: Case) -> list[Stage]:
+    """Every stage the case was in, in the order its transitions were recorded: the first one's source, then each
+    one's target (just its stage when it has not moved). As read with the case on the case page, else read now."""
+    if case_is_for_page(case) and hasattr(case, _MOVES):
+        moves = [line.split(":") for line in (getattr(case, _MOVES) or "").split("\n") if line]
+        pairs = [(source, target) for _id, source, target in sorted(moves, key=lambda move: int(move[0]))]
+    else:
+        pairs = list(CaseTransition.objects.filter(case=case).order_by("id").values_list("from_stage", "to_stage"))
+    went = [Stage(pairs[0][0])] if pairs else []
+    went.extend(Stage(target) for _source, target in pairs)
+    return went or [Stage(case.stage)]
 
 
-@dataclass(frozen=True)
-class PathSectionView:
-    title: str
-    reference: str
-    steps: tuple[PathStep, ...]
-
-
-def case_path(*, case: Case) -> list[PathSectionView]:
-    """The case's path through Appendix 1 and Appendix 2, each step done, current or to come."""
-    stage = Stage(case.stage)
-    position = path_position(stage)
-    sections: list[PathSectionView] = []
-    reached_section = True
-    for section in STAGE_PATH:
-        steps = []
-        for index, step_stage in enumerate(section.stages):
-            if position.section is None:
-                state = "to_come"
-            elif section is position.section:
-                assert position.index is not None  # noqa: S101 - set whenever section is
-                state = "done" if index < position.index else "current" if index == position.index else "to_come"
-            else:
-                state = "done" if reached_section else "to_come"
-            branch = stage.label if state == "current" and not position.on_main_line else ""
-            steps.append(PathStep(label=step_stage.label, state=state, branch=branch))
-        if section is position.section:
-            reached_section = False
-        sections.append(PathSectionView(section.title, section.reference, tuple(steps)))
-    if position.section is None:
-        return sections
-    # Sections after the case's own are still to come; a section before it is done only if the case went that way.
-    return sections
+def case_path(*, case: Case) -> tuple[PathPart, ...]:
+    """The way the case went through the procedure's flowcharts, where it is and what usually comes next."""
+    return path_taken(case.stage, case_stages_went(case=case))
 
 
 # -- decisions, documents, links -----------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ Services and templates use only the facade, and never need python-statemachine:
 * :func:`transition_options` / :func:`allowed_transitions` — what a person holding these roles could do now, and
   what blocks each option;
 * :func:`apply_transition` — the next stage, or :class:`TransitionRefused` with a message a person can act on;
-* :data:`STAGES`, :func:`next_steps`, :data:`STAGE_PATH` and :func:`path_position` — words and the flowchart path
-  for the case page.
+* :data:`STAGES`, :func:`next_steps`, :data:`STAGE_PATH`, :func:`path_position` and :func:`path_taken` — words,
+  the flowcharts and a case's own path through them, for the case page.
 
 Facts are passed in as :class:`CaseFacts`, plain booleans the caller works out from its records.
 """
@@ -43,8 +43,11 @@ __all__ = [
     "CaseFacts",
     "CaseLifecycle",
     "Guard",
+    "PathPart",
     "PathPosition",
     "PathSection",
+    "PathState",
+    "PathStep",
     "Stage",
     "StageInfo",
     "TransitionOption",
@@ -57,7 +60,9 @@ __all__ = [
     "leaves",
     "may",
     "next_steps",
+    "onward",
     "path_position",
+    "path_taken",
     "reached_by",
     "transition_options",
     "transition_roles",
@@ -951,12 +956,14 @@ def next_steps(stage: Stage | str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class PathSection:
-    """One flowchart of the procedure, as the ordered stages of its main line."""
+    """One flowchart of the procedure, as the ordered stages of its main line, and the stage it leads on to."""
 
     key: str
     title: str
     reference: str
     stages: tuple[Stage, ...]
+    then: Stage | None = None
+    """Where a case goes on to after the section's last stage (``None``: nowhere, the case is closed)."""
 
 
 STAGE_PATH: tuple[PathSection, ...] = (
@@ -973,6 +980,7 @@ STAGE_PATH: tuple[PathSection, ...] = (
             Stage.SUBMITTED_TO_PANEL,
             Stage.AWAITING_PANEL,
         ),
+        then=Stage.LOCAL_REVIEW,
     ),
     PathSection(
         "appendix_2",
@@ -987,10 +995,19 @@ STAGE_PATH: tuple[PathSection, ...] = (
             Stage.PRE_PUBLICATION,
             Stage.PUBLISHED,
         ),
+        then=Stage.LEARNING_AND_ACTIONS,
+    ),
+    PathSection(
+        "national_review",
+        "National review, led by the Panel",
+        "§8.5-8.7",
+        (Stage.NATIONAL_REVIEW,),
+        then=Stage.LEARNING_AND_ACTIONS,
     ),
     PathSection("learning", "Learning and actions", "§7.10", (Stage.LEARNING_AND_ACTIONS, Stage.CLOSED)),
 )
-"""The two appendices' main lines (and the learning that follows both), in order, for drawing a case's place."""
+"""The procedure's flowcharts in order: the two appendices' main lines, the Panel's national review (which a case
+reaches instead of, or part way through, a local review) and the learning that follows them all."""
 
 # Stages off the main line, each drawn beside the main-line stage it branches from.
 _BRANCHES: Mapping[Stage, Stage] = MappingProxyType(
@@ -1000,8 +1017,18 @@ _BRANCHES: Mapping[Stage, Stage] = MappingProxyType(
         Stage.CLOSED_CRITERIA_NOT_MET: Stage.RAPID_REVIEW,
         Stage.PANEL_INFORMATION_REQUESTED: Stage.AWAITING_PANEL,
         Stage.NO_FURTHER_REVIEW: Stage.AWAITING_PANEL,
-        Stage.NATIONAL_REVIEW: Stage.AWAITING_PANEL,
         Stage.NOT_PUBLISHED: Stage.PRE_PUBLICATION,
+    }
+)
+
+# Where a case on a branch usually goes on to. A closing stage (and a withdrawn case) goes nowhere but back, by
+# reopening.
+_BRANCHES_ONWARD: Mapping[Stage, Stage] = MappingProxyType(
+    {
+        Stage.NOT_NOTIFIABLE: Stage.CLOSED_NOT_NOTIFIABLE,
+        Stage.PANEL_INFORMATION_REQUESTED: Stage.AWAITING_PANEL,
+        Stage.NO_FURTHER_REVIEW: Stage.LEARNING_AND_ACTIONS,
+        Stage.NOT_PUBLISHED: Stage.LEARNING_AND_ACTIONS,
     }
 )
 
@@ -1028,3 +1055,82 @@ def path_position(stage: Stage | str) -> PathPosition:
         if anchor in section.stages:
             return PathPosition(section, section.stages.index(anchor), anchor, on_main_line=anchor is current)
     return PathPosition(None, None, None, on_main_line=False)
+
+
+def onward(stage: Stage | str) -> Stage | None:
+    """The stage a case at ``stage`` usually moves to next: the next on its flowchart's main line (after a section's
+    last stage, the one its flowchart leads on to), the way a branch goes on, or ``None`` from a closed stage."""
+    current = _stage(stage, transition="")
+    if current in _BRANCHES_ONWARD:
+        return _BRANCHES_ONWARD[current]
+    position = path_position(current)
+    if position.section is None or not position.on_main_line:
+        return None
+    assert position.index is not None  # noqa: S101 - set with the section
+    following = position.section.stages[position.index + 1 : position.index + 2]
+    return following[0] if following else position.section.then
+
+
+class PathState(StrEnum):
+    """Where a step of a case's path stands."""
+
+    DONE = "done"
+    CURRENT = "current"
+    TO_COME = "to_come"
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """A stage on a case's path, and whether the case has passed it, is there or may still come to it."""
+
+    stage: Stage
+    state: PathState
+
+    @property
+    def label(self) -> str:
+        return self.stage.label
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """The steps of a case's path that lie on one flowchart, in order."""
+
+    section: PathSection
+    steps: tuple[PathStep, ...]
+
+
+def path_taken(stage: Stage | str, went: Iterable[Stage | str]) -> tuple[PathPart, ...]:
+    """A case's own path: the stages it went through to reach ``stage`` (done), ``stage`` itself (current) and the
+    way a case usually goes on from there (to come, by :func:`onward`), each part under its flowchart.
+
+    ``went`` is every stage the case was in, in order: its transitions' first source, then each one's target. A stage
+    the case came back to (by reopening, reassessing, or sending the Panel what it asked for) cuts the path back to
+    that stage, so the path is the way from the start to where the case is now; the history keeps every move. Stages
+    the case did not pass are not on it, nor is a flowchart it never went through (a national review, say, unless
+    the case went that way). A stage with no flowchart of its own (withdrawn) is drawn on the one before it.
+    """
+    current = _stage(stage, transition="")
+    route: list[Stage] = []
+    for passed in (*(_stage(each, transition="") for each in went), current):
+        if passed in route:
+            del route[route.index(passed) + 1 :]
+        else:
+            route.append(passed)
+    ahead: list[Stage] = []
+    following = onward(current)
+    while following is not None and following not in ahead:
+        ahead.append(following)
+        following = onward(following)
+    steps = [
+        *(PathStep(done, PathState.DONE) for done in route[:-1]),
+        PathStep(current, PathState.CURRENT),
+        *(PathStep(later, PathState.TO_COME) for later in ahead),
+    ]
+    parts: list[tuple[PathSection, list[PathStep]]] = []
+    for step in steps:
+        section = path_position(step.stage).section or (parts[-1][0] if parts else STAGE_PATH[0])
+        if parts and parts[-1][0] is section:
+            parts[-1][1].append(step)
+        else:
+            parts.append((section, [step]))
+    return tuple(PathPart(section, tuple(part)) for section, part in parts)

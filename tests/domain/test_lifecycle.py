@@ -15,12 +15,16 @@ from cspr.domain.lifecycle import (
     TRANSITIONS,
     CaseFacts,
     CaseLifecycle,
+    PathState,
     Stage,
     TransitionRefused,
     allowed_transitions,
     apply_transition,
+    leaves,
     next_steps,
+    onward,
     path_position,
+    path_taken,
     transition_options,
     transitions_from,
 )
@@ -479,7 +483,7 @@ def test_a_notifiable_case_walks_appendix_1_and_appendix_2_to_closure() -> None:
         stage = apply_transition(stage, transition, roles=[role], facts=READY, reason=reasons.get(transition, ""))
         visited.append(stage)
     assert stage is S.CLOSED
-    main_line = [s for section in STAGE_PATH for s in section.stages]
+    main_line = [s for section in STAGE_PATH if section.key != "national_review" for s in section.stages]
     on_main_line = [s for s in dict.fromkeys(visited) if s in main_line]
     assert on_main_line == main_line
 
@@ -553,13 +557,14 @@ def test_every_transition_label_and_section_reads_well() -> None:
         assert rule.section == "" or rule.section.startswith("§")
 
 
-def test_the_path_follows_appendix_1_then_appendix_2() -> None:
-    assert [section.key for section in STAGE_PATH] == ["appendix_1", "appendix_2", "learning"]
+def test_the_path_follows_appendix_1_then_appendix_2_or_the_national_review() -> None:
+    assert [section.key for section in STAGE_PATH] == ["appendix_1", "appendix_2", "national_review", "learning"]
     assert STAGE_PATH[0].stages[0] is S.REFERRAL_RECEIVED
     assert STAGE_PATH[0].stages[-1] is S.AWAITING_PANEL
     assert STAGE_PATH[1].stages[0] is S.LOCAL_REVIEW
     assert STAGE_PATH[1].stages[-1] is S.PUBLISHED
-    assert STAGE_PATH[2].stages == (S.LEARNING_AND_ACTIONS, S.CLOSED)
+    assert STAGE_PATH[2].stages == (S.NATIONAL_REVIEW,)
+    assert STAGE_PATH[3].stages == (S.LEARNING_AND_ACTIONS, S.CLOSED)
 
 
 def test_a_main_line_stage_sits_on_its_appendix() -> None:
@@ -571,11 +576,17 @@ def test_a_main_line_stage_sits_on_its_appendix() -> None:
 
 
 def test_a_branch_stage_is_drawn_beside_the_stage_it_leaves_from() -> None:
-    position = path_position("national_review")
+    position = path_position("no_further_review")
     assert position.section is STAGE_PATH[0]
     assert position.anchor is S.AWAITING_PANEL
     assert not position.on_main_line
     assert path_position(S.NOT_PUBLISHED).anchor is S.PRE_PUBLICATION
+
+
+def test_the_national_review_is_a_flowchart_of_its_own() -> None:
+    position = path_position(S.NATIONAL_REVIEW)
+    assert position.section is STAGE_PATH[2]
+    assert position.on_main_line
 
 
 def test_a_withdrawn_case_has_no_place_on_the_path() -> None:
@@ -587,3 +598,100 @@ def test_a_withdrawn_case_has_no_place_on_the_path() -> None:
 def test_every_stage_except_withdrawn_has_a_place_on_the_path() -> None:
     for stage in set(Stage) - {S.WITHDRAWN}:
         assert path_position(stage).section is not None, stage
+
+
+# -- a case's own path -----------------------------------------------------------------------------------------------
+
+
+def test_the_way_on_from_each_stage_is_a_move_the_table_allows_and_closed_stages_go_nowhere() -> None:
+    for stage in Stage:
+        following = onward(stage)
+        if stage in lifecycle.CLOSED_STAGES:
+            assert following is None, stage
+        else:
+            assert following is not None, stage
+            targets = {dict(rule.moves)[stage] for rule in TRANSITIONS.values() if leaves(stage, rule.name)}
+            assert following in targets, stage
+
+
+def drawn(stage: Stage, went: list[Stage]) -> list[tuple[str, list[tuple[Stage, str]]]]:
+    return [
+        (part.section.key, [(step.stage, step.state.value) for step in part.steps]) for part in path_taken(stage, went)
+    ]
+
+
+RAPID_REVIEW_TO_PANEL = [
+    S.NOTIFICATION_ASSESSED,
+    S.RAPID_REVIEW,
+    S.PRG_DECIDED,
+    S.EXECUTIVE_RATIFIED,
+    S.SUBMITTED_TO_PANEL,
+    S.AWAITING_PANEL,
+]
+
+
+def done(*stages: Stage) -> list[tuple[Stage, str]]:
+    return [(stage, "done") for stage in stages]
+
+
+def test_a_case_closed_after_no_further_review_shows_only_the_stages_it_passed() -> None:
+    went = [*RAPID_REVIEW_TO_PANEL, S.NO_FURTHER_REVIEW, S.LEARNING_AND_ACTIONS, S.CLOSED]
+    assert drawn(S.CLOSED, went) == [
+        ("appendix_1", done(*RAPID_REVIEW_TO_PANEL, S.NO_FURTHER_REVIEW)),
+        ("learning", [(S.LEARNING_AND_ACTIONS, "done"), (S.CLOSED, "current")]),
+    ]
+
+
+def test_a_national_review_is_drawn_where_the_case_went_that_way() -> None:
+    went = [*RAPID_REVIEW_TO_PANEL, S.NATIONAL_REVIEW]
+    assert drawn(S.NATIONAL_REVIEW, went) == [
+        ("appendix_1", done(*RAPID_REVIEW_TO_PANEL)),
+        ("national_review", [(S.NATIONAL_REVIEW, "current")]),
+        ("learning", [(S.LEARNING_AND_ACTIONS, "to_come"), (S.CLOSED, "to_come")]),
+    ]
+    # Part way through a local review: the local review's stages passed are done, the rest are not on the path.
+    went = [*RAPID_REVIEW_TO_PANEL, S.LOCAL_REVIEW, S.REVIEWER_COMMISSIONED, S.NATIONAL_REVIEW]
+    assert drawn(S.NATIONAL_REVIEW, went)[1:3] == [
+        ("appendix_2", done(S.LOCAL_REVIEW, S.REVIEWER_COMMISSIONED)),
+        ("national_review", [(S.NATIONAL_REVIEW, "current")]),
+    ]
+
+
+def test_a_case_closed_as_not_notifiable_has_its_closing_stage_current() -> None:
+    went = [S.NOTIFICATION_ASSESSED, S.NOT_NOTIFIABLE, S.CLOSED_NOT_NOTIFIABLE]
+    assert drawn(S.CLOSED_NOT_NOTIFIABLE, went) == [
+        ("appendix_1", [*done(S.NOTIFICATION_ASSESSED, S.NOT_NOTIFIABLE), (S.CLOSED_NOT_NOTIFIABLE, "current")]),
+    ]
+    assert drawn(S.NOT_NOTIFIABLE, went[:2]) == [
+        (
+            "appendix_1",
+            [(S.NOTIFICATION_ASSESSED, "done"), (S.NOT_NOTIFIABLE, "current"), (S.CLOSED_NOT_NOTIFIABLE, "to_come")],
+        ),
+    ]
+
+
+def test_an_open_case_shows_the_main_line_still_to_come() -> None:
+    parts = path_taken(S.RAPID_REVIEW, [S.NOTIFICATION_ASSESSED, S.RAPID_REVIEW])
+    assert [part.section.key for part in parts] == ["appendix_1", "appendix_2", "learning"]
+    assert [step.state for step in parts[0].steps[:2]] == [PathState.DONE, PathState.CURRENT]
+    assert {step.state for part in parts[1:] for step in part.steps} == {PathState.TO_COME}
+
+
+def test_coming_back_to_a_stage_cuts_the_path_back_to_it() -> None:
+    reopened = [S.NOTIFICATION_ASSESSED, S.NOT_NOTIFIABLE, S.CLOSED_NOT_NOTIFIABLE, S.NOT_NOTIFIABLE]
+    assert drawn(S.NOT_NOTIFIABLE, reopened) == drawn(S.NOT_NOTIFIABLE, reopened[:2])
+    asked = [*RAPID_REVIEW_TO_PANEL, S.PANEL_INFORMATION_REQUESTED, S.AWAITING_PANEL]
+    assert drawn(S.AWAITING_PANEL, asked) == drawn(S.AWAITING_PANEL, RAPID_REVIEW_TO_PANEL)
+
+
+def test_a_withdrawn_case_is_drawn_where_it_was_withdrawn() -> None:
+    assert drawn(S.WITHDRAWN, [S.REFERRAL_RECEIVED, S.NOTIFICATION_ASSESSED, S.WITHDRAWN]) == [
+        ("appendix_1", [*done(S.REFERRAL_RECEIVED, S.NOTIFICATION_ASSESSED), (S.WITHDRAWN, "current")]),
+    ]
+
+
+def test_a_case_that_has_not_moved_starts_its_path_where_it_is() -> None:
+    parts = path_taken(S.REFERRAL_RECEIVED, [])
+    assert parts[0].steps[0].stage is S.REFERRAL_RECEIVED
+    assert parts[0].steps[0].state is PathState.CURRENT
+    assert parts[0].steps[0].label == "Referral received"
