@@ -79,10 +79,10 @@ class ProcessForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["next_hearing_on"] = GovukDateField(label="Next hearing (optional)", required=False)
-        self.fields["expected_end_on"] = GovukDateField(label="Expected to end (optional)", required=False)
+        self.fields["next_hearing_on"] = GovukDateField(label="Date of the next hearing (optional)", required=False)
+        self.fields["expected_end_on"] = GovukDateField(label="Date it is expected to end (optional)", required=False)
         self.fields["concluded_on"] = GovukDateField(
-            label="Concluded on (optional)",
+            label="Date it concluded (optional)",
             help_text="Only for a concluded process.",
             required=False,
             must_be_past=True,

@@ -18,7 +18,13 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases import services
 from cspr.cases.models import Case, LiaisonEntry, ParallelProcess
-from cspr.cases.services.processes import CONCLUDED_ON_NEEDED, OTHER_KIND_NOTE, TERMS_NEEDED
+from cspr.cases.services.processes import (
+    CONCLUDED_ON_NEEDED,
+    END_BEFORE_HEARING,
+    HEARING_AFTER_CONCLUDED,
+    OTHER_KIND_NOTE,
+    TERMS_NEEDED,
+)
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import StaleEdit
 from cspr.kernel.errors import CaseActionRefused
@@ -99,6 +105,8 @@ def test_only_the_business_unit_keeps_the_register(submit: SubmitFunc, email: st
         ({"restriction_terms": ""}, TERMS_NEEDED),
         ({"kind": "other"}, OTHER_KIND_NOTE),
         ({"status": "concluded"}, CONCLUDED_ON_NEEDED),
+        ({"expected_end_on": date(2027, 2, 5)}, END_BEFORE_HEARING),  # the hearing is on 8 February 2027
+        ({"status": "concluded", "concluded_on": date(2026, 11, 20)}, HEARING_AFTER_CONCLUDED),
     ],
 )
 def test_a_process_missing_what_its_answers_need_is_refused_and_nothing_written(
@@ -108,6 +116,40 @@ def test_a_process_missing_what_its_answers_need_is_refused_and_nothing_written(
     with pytest.raises(CaseActionRefused) as refused:
         trial(case, **changes)
     assert refused.value.message == message
+    assert not ParallelProcess.objects.filter(case=case).exists()
+
+
+def test_a_trial_may_end_on_the_day_of_its_next_hearing(submit: SubmitFunc) -> None:
+    case = submit(parallel_processes=())
+    assert trial(case, expected_end_on=date(2027, 2, 8)).expected_end_on == date(2027, 2, 8)
+
+
+def test_a_change_that_puts_the_expected_end_before_the_next_hearing_is_refused(submit: SubmitFunc) -> None:
+    case = submit(parallel_processes=())
+    process = trial(case)
+    with pytest.raises(CaseActionRefused) as refused:
+        services.parallel_process_change(
+            acting=acting(), case=case, process_id=process.pk, kind="criminal_trial", status="active",
+            next_hearing_on=date(2027, 2, 8), expected_end_on=date(2027, 1, 4),
+        )  # fmt: skip
+    assert (refused.value.message, refused.value.field) == (END_BEFORE_HEARING, "expected_end_on")
+    process.refresh_from_db()
+    assert process.version == 1
+    assert process.expected_end_on is None
+
+
+def test_the_form_names_the_date_in_error_and_keeps_what_was_typed(submit: SubmitFunc, client_as: ClientAs) -> None:
+    case = submit(parallel_processes=())
+    add = reverse("cases:process-add", kwargs={"reference": case.reference})
+    answers = {"kind": "criminal_trial", "status": "active", "restricted": "no", "effect": "none",
+               "next_hearing_on-day": "8", "next_hearing_on-month": "2", "next_hearing_on-year": "2027",
+               "expected_end_on-day": "5", "expected_end_on-month": "2", "expected_end_on-year": "2027"}  # fmt: skip
+    refused = client_as(BU).post(add, answers)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert END_BEFORE_HEARING in page
+    assert 'href="#id_expected_end_on-day"' in page  # the summary links to the date in error
+    assert 'value="2027"' in page
     assert not ParallelProcess.objects.filter(case=case).exists()
 
 

@@ -36,6 +36,8 @@ EFFECT_NOTE_NEEDED = "Say what the effect on the review is"
 EFFECT_NOTE_NOT_OTHER = "Select 'other' for the effect on the review, or remove what you wrote about it"
 CONCLUDED_ON_NEEDED = "Enter the date the process concluded"
 CONCLUDED_ON_NOT_CONCLUDED = "Only a concluded process has a date it concluded: remove the date or change its status"
+END_BEFORE_HEARING = "Date it is expected to end must be the same as or after the date of the next hearing"
+HEARING_AFTER_CONCLUDED = "Date of the next hearing must be the same as or before the date it concluded"
 PROCESS_NOT_FOUND = "There is no such parallel process on this case."
 WITH_WHOM_NEEDED = "Enter with whom the discussion was held"
 AGREED_NEEDED = "Enter what was agreed"
@@ -131,11 +133,16 @@ def _checked(today: date, answers: ProcessAnswers) -> dict[str, Any]:
         raise CaseActionRefused(CONCLUDED_ON_NOT_CONCLUDED, field="concluded_on")
     if concluded_on is not None:
         not_future(concluded_on, today=today, field="concluded_on")
+    hearing, end = answers.get("next_hearing_on"), answers.get("expected_end_on")
+    if hearing is not None and end is not None and end < hearing:
+        raise CaseActionRefused(END_BEFORE_HEARING, field="expected_end_on")
+    if hearing is not None and concluded_on is not None and hearing > concluded_on:
+        raise CaseActionRefused(HEARING_AFTER_CONCLUDED, field="next_hearing_on")
     return {
         "kind": kind,
         "status": status,
-        "next_hearing_on": answers.get("next_hearing_on"),
-        "expected_end_on": answers.get("expected_end_on"),
+        "next_hearing_on": hearing,
+        "expected_end_on": end,
         "concluded_on": concluded_on,
         "restricted": restricted,
         "effect": effect,
