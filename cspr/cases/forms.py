@@ -84,9 +84,12 @@ class RouteForm(forms.Form):
     def __init__(self, *args: Any, reason_required: bool, grounds: bool, action: str = "", **kwargs: Any) -> None:
         """``action`` is the move as it reads in a sentence ("close the case"), for the reason's label and error."""
         super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        assert isinstance(reason, FreeTextField)  # noqa: S101 - declared above
         if action:
-            self.fields["reason"].label = f"Why {action}?" + ("" if reason_required else " (optional)")
-            self.fields["reason"].help_text = "It is kept with the case's history; write it for the people who read it."
+            reason.label = f"Why {action}?" + ("" if reason_required else " (optional)")
+            reason.subject = f"The reason to {action}"  # in its messages, as the label asks it
+            reason.help_text = "It is kept with the case's history; write it for the people who read it."
         if reason_required:
             self.fields["reason"].required = True
             self.fields["reason"].error_messages["required"] = (

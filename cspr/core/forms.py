@@ -89,9 +89,11 @@ class DateError(forms.ValidationError):
 class GovukDateField(forms.Field):
     """A date typed into day, month and year boxes, validated with GOV.UK's error messages.
 
-    ``label`` names the date in messages ("Date of birth must include a month"). The
-    boxes that caused the error are kept in ``error_parts`` so the template can mark
-    only those inputs as in error, and the error summary links to the first of them.
+    ``subject`` names the date in messages ("Date of birth must include a month"); it defaults
+    to the label without its "(optional)". An empty required date is told ``required_message``,
+    by default "Enter the date of birth". The boxes that caused the error are kept in
+    ``error_parts`` so the template can mark only those inputs as in error, and the error
+    summary links to the first of them.
 
     Two kinds of date are limited here, once, for every form:
 
@@ -116,9 +118,13 @@ class GovukDateField(forms.Field):
         today: Any = None,
         clock_date: bool = False,
         historical: bool = False,
+        subject: str = "",
+        required_message: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._subject = subject
+        self._required_message = required_message
         self.min_date = min_date
         self.max_date = max_date
         self.must_be_past = must_be_past
@@ -129,7 +135,14 @@ class GovukDateField(forms.Field):
 
     @property
     def subject(self) -> str:
-        return str(self.label or "Date")
+        return self._subject or str(self.label or "Date").removesuffix(" (optional)")
+
+    @property
+    def required_message(self) -> str:
+        if self._required_message:
+            return self._required_message
+        what = self.subject[:1].lower() + self.subject[1:]
+        return f"Enter {what}" if what.startswith(("the ", "your ")) else f"Enter the {what}"
 
     def _fail(self, message: str, parts: tuple[str, ...], code: str) -> None:
         self.error_parts = parts
@@ -143,7 +156,7 @@ class GovukDateField(forms.Field):
         missing = tuple(part for part in DATE_PARTS if not given[part])
         if len(missing) == 3:
             if self.required:
-                self._fail(f"Enter {self.subject.lower()}", DATE_PARTS, "required")
+                self._fail(self.required_message, DATE_PARTS, "required")
             return None
         if missing:
             wanted = " and a ".join(missing) if len(missing) == 2 else missing[0]

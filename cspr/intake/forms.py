@@ -177,20 +177,22 @@ class DateQuestion(GovukDateField):
     def __init__(self, *, label: str, subject: str, required_message: str = "", **kwargs: Any) -> None:
         from django.utils import timezone
 
-        super().__init__(label=label, must_be_past=True, min_date=EARLIEST_DATE, today=timezone.localdate, **kwargs)
-        self._subject = subject
-        self.required_message = required_message or f"Enter the {_lower_first(subject)}"
-
-    @property
-    def subject(self) -> str:
-        return self._subject
+        super().__init__(
+            label=label,
+            subject=subject,
+            required_message=required_message,
+            must_be_past=True,
+            min_date=EARLIEST_DATE,
+            today=timezone.localdate,
+            **kwargs,
+        )
 
     def to_python(self, value: Any) -> date | None:
         parts = (value or ["", "", ""])[:3] if isinstance(value, list | tuple) else value
         if isinstance(parts, list | tuple):
             for part in parts:
                 if refused_message(str(part)):
-                    self._fail(CONTROL.format(**subject_words(self._subject)), DATE_PARTS, "control_characters")
+                    self._fail(CONTROL.format(**subject_words(self.subject)), DATE_PARTS, "control_characters")
             if self.required and not any(parts):
                 self._fail(self.required_message, DATE_PARTS, "required")
         return super().to_python(value)

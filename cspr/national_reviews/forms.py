@@ -11,11 +11,17 @@ from django import forms
 
 from cspr.core.forms import DatedForm, FreeTextField, GovukDateField, happened_date, named_text_field, radio_field
 from cspr.national_reviews.models import EngagementEntry
-from cspr.national_reviews.services import TEXTS
+from cspr.national_reviews.services import DATES, TEXTS
 
 
 def _text(name: str, label: str, **kwargs: Any) -> FreeTextField:
     return named_text_field(TEXTS, name, label, **kwargs)
+
+
+def _date(name: str, today: date, *, required: bool = True) -> GovukDateField:
+    """The date ``name`` something happened on, labelled as the service names it in messages."""
+    label = DATES[name] if required else f"{DATES[name]} (optional)"
+    return happened_date(label, today, required=required)
 
 
 class ContactForm(forms.Form):
@@ -46,7 +52,7 @@ class EngagementForm(DatedForm):
     )
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
-        return {"happened_on": happened_date("Date", today)}
+        return {"happened_on": _date("happened_on", today)}
 
 
 class ItemForm(DatedForm):
@@ -60,8 +66,8 @@ class ItemForm(DatedForm):
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
         return {
-            "requested_on": happened_date("Asked for on", today),
-            "due_on": GovukDateField(label="Needed by (optional)", required=False),
+            "requested_on": _date("requested_on", today),
+            "due_on": GovukDateField(label=f"{DATES['due_on']} (optional)", required=False),
         }
 
 
@@ -79,7 +85,7 @@ class ProvidedForm(DatedForm):
         self.order_fields(self.order)
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
-        return {"provided_on": happened_date("Provided on", today)}
+        return {"provided_on": _date("provided_on", today)}
 
 
 class FinishForm(DatedForm):
@@ -95,7 +101,7 @@ class FinishForm(DatedForm):
 
     def dates(self, today: date) -> dict[str, GovukDateField]:
         return {
-            "report_on": happened_date("Date of the national review's report", today),
-            "published_on": happened_date("Published by the Panel on (optional)", today, required=False),
-            "finished_on": happened_date("The national review finished on", today),
+            "report_on": _date("report_on", today),
+            "published_on": _date("published_on", today, required=False),
+            "finished_on": _date("finished_on", today),
         }

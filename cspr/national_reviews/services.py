@@ -46,19 +46,30 @@ ITEM_NOT_FOUND = "There is no such item on this national review."
 ALREADY_PROVIDED = "That item was recorded as provided on {day}."
 ORGANISATION_NEEDED = "Select the organisation that provided it"
 FINDINGS_NEEDED = "Enter a summary of the findings for the partnership"
-DATE_BEFORE = "The date must be the same as or after {what} ({day})."
+DATE_BEFORE = "{date} must be the same as or after {what} ({day})"
 CONTACT_UNCHANGED = "That is already the Panel's contact."
 
 TEXTS = FieldTexts(
     {
         ONE_LINE: {"panel_contact": "The Panel's contact", "what": "What the Panel asked for"},
-        NOTE: {"note": "The note"},
+        NOTE: {"note": "What happened and what was agreed"},
         REASON: {"findings": "The summary of the findings"},
     },
     refused=CaseActionRefused,
 )
 """How the national review's free-text inputs are named in messages, under the limit of their kind (the forms use
 the same words)."""
+
+DATES = {
+    "happened_on": "Date of the engagement",
+    "requested_on": "Date the Panel asked for it",
+    "due_on": "Date it is needed by",
+    "provided_on": "Date it was provided",
+    "report_on": "Date of the national review's report",
+    "published_on": "Date the Panel published the report",
+    "finished_on": "Date the national review finished",
+}
+"""How the national review's dates are named in messages and on the forms (with "(optional)" where they are)."""
 
 
 def _day(day: date) -> str:
@@ -67,7 +78,7 @@ def _day(day: date) -> str:
 
 def _not_before(day: date | None, earlier: date | None, *, what: str, field: str) -> None:
     if day is not None and earlier is not None and day < earlier:
-        raise CaseActionRefused(DATE_BEFORE.format(what=what, day=_day(earlier)), field=field)
+        raise CaseActionRefused(DATE_BEFORE.format(date=DATES[field], what=what, day=_day(earlier)), field=field)
 
 
 @dataclass(frozen=True)
@@ -311,8 +322,8 @@ def national_review_finish(
     for field, day in (("report_on", report_on), ("published_on", published_on), ("finished_on", finished_on)):
         if day is not None:
             not_future(day, today=today, field=field)
-    _not_before(published_on, report_on, what="the report's date", field="published_on")
-    _not_before(finished_on, report_on, what="the report's date", field="finished_on")
+    _not_before(published_on, report_on, what="the date of the report", field="published_on")
+    _not_before(finished_on, report_on, what="the date of the report", field="finished_on")
     findings = _needed("findings", findings, FINDINGS_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)

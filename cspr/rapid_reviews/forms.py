@@ -23,6 +23,7 @@ from cspr.rapid_reviews.models import (
     PrgMeeting,
     YesNo,
 )
+from cspr.rapid_reviews.services import RESOLVED_ON
 
 NO_NAMES = "Do not include names of the child or family."
 
@@ -339,7 +340,7 @@ class PanelResponseForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"] = radio_field("What happened?", kinds, required_message="Choose what the Panel said")
-        self.fields["received_on"] = past_clock_date("Date", today)
+        self.fields["received_on"] = past_clock_date("Date it happened", today)
         self.fields["information_due_on"] = GovukDateField(
             label="If the Panel asked for information: by when", required=False, clock_date=True
         )
@@ -370,7 +371,7 @@ class ActionResolveForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resolved_on"] = past_clock_date("Date", today)
+        self.fields["resolved_on"] = past_clock_date(RESOLVED_ON, today)
         self.order_fields(["outcome", "resolved_on", "reason"])
 
     def clean(self) -> dict[str, Any]:

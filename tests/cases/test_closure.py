@@ -234,5 +234,7 @@ def test_the_close_page_asks_why_and_says_what_is_missing(
     assert refused.status_code == 400
     assert "Enter the reason to close the case" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).stage == Stage.NOT_NOTIFIABLE
+    hidden = client.post(page, {"reason": "Nothing further\u202e for the partnership."}).content.decode()
+    assert "The reason to close the case must not contain hidden characters" in hidden
     done = client.post(page, {"reason": "Nothing further for the partnership."}, follow=True)
     assert "Close the case: done. The case is now “Closed: not notifiable”." in done.content.decode()

@@ -27,7 +27,7 @@ def test_a_complete_real_date_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("day", "month", "year", "message", "first_box"),
     [
-        ("", "", "", "Enter date of birth", "day"),
+        ("", "", "", "Enter the date of birth", "day"),
         ("6", "", "2023", "Date of birth must include a month", "month"),
         ("", "5", "2023", "Date of birth must include a day", "day"),
         ("6", "5", "", "Date of birth must include a year", "year"),
@@ -45,6 +45,29 @@ def test_bad_dates_get_the_govuk_message_and_the_summary_links_to_the_box_in_err
     assert not form.is_valid()
     assert form.errors["born"] == [message]
     assert error_summary_items(form) == [{"text": message, "href": f"#id_born-{first_box}"}]
+
+
+def test_an_optional_dates_messages_name_it_without_its_optional() -> None:
+    class Hearing(forms.Form):
+        hearing = GovukDateField(label="Date of the next hearing (optional)", required=False)
+
+    form = Hearing({"hearing-day": "31", "hearing-month": "2", "hearing-year": "2027"})
+    assert form.errors["hearing"] == ["Date of the next hearing must be a real date"]
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        (GovukDateField(label="The day it ended"), "Enter the day it ended"),
+        (GovukDateField(label="Your date of birth"), "Enter your date of birth"),
+        (GovukDateField(label="Date", subject="Date sent"), "Enter the date sent"),
+        (GovukDateField(label="Date", required_message="Enter when it was sent"), "Enter when it was sent"),
+    ],
+)
+def test_an_empty_date_is_told_to_enter_it_as_its_subject_reads(field: GovukDateField, message: str) -> None:
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean(["", "", ""])
+    assert refused.value.messages == [message]
 
 
 def test_what_the_user_typed_is_shown_again_after_an_error() -> None:

@@ -82,9 +82,38 @@ def test_a_refused_engagement_keeps_what_was_typed(client_as: ClientAs) -> None:
     )
     assert response.status_code == 400
     shown = text(response)
-    assert "the Panel's decision (8 October 2026)" in shown
+    assert "Date of the engagement must be the same as or after the Panel's decision (8 October 2026)" in shown
     assert "The draft went to the agencies for factual accuracy." in shown
     assert not EngagementEntry.objects.filter(kind="draft_shared", review__case__reference=DEMO_NATIONAL).exists()
+
+
+def test_each_question_is_named_in_its_messages_as_its_label_names_it(client_as: ClientAs) -> None:
+    client = client_as(BU)
+    engagement = text(client.post(PAGE + "engagement/", {"kind": "draft_shared", "note": "x" * 2001}))
+    assert "Enter the date of the engagement" in engagement
+    assert "What happened and what was agreed must be 2,000 characters or fewer" in engagement
+    outstanding = ProvisionItem.objects.get(review__case__reference=DEMO_NATIONAL, provided_on__isnull=True)
+    provided = text(client.post(PAGE + f"items/{outstanding.pk}/provided/", {}))
+    assert "Enter the date it was provided" in provided
+
+
+@time_machine.travel(when(21), tick=False)
+def test_a_date_before_the_reports_says_which_date_it_is(client_as: ClientAs) -> None:
+    case = to_national_review()
+    report_on = {"report_on-day": "17", "report_on-month": "12", "report_on-year": "2026", "findings": "Findings."}
+    early = {"day": "16", "month": "12", "year": "2026"}
+    refused = client_as(BU).post(
+        f"/cases/{case.reference}/national-review/outcome/",
+        {**report_on, **{f"published_on-{part}": value for part, value in early.items()},
+         **{f"finished_on-{part}": value for part, value in early.items()}},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Date the Panel published the report must be the same as or after the date of the report" in text(refused)
+    finished = client_as(BU).post(
+        f"/cases/{case.reference}/national-review/outcome/",
+        {**report_on, **{f"finished_on-{part}": value for part, value in early.items()}},
+    )
+    assert "Date the national review finished must be the same as or after the date of the report" in text(finished)
 
 
 def test_an_outstanding_item_is_marked_provided_through_its_page(client_as: ClientAs) -> None:

@@ -135,7 +135,7 @@ def test_the_case_moves_to_learning_and_actions_only_once_the_national_review_is
     assert refused.value.message == NATIONAL_REVIEW_UNFINISHED
     log(case, scope_agreed=True)
     item(case)
-    with pytest.raises(CaseActionRefused, match="same as or after the report's date"):
+    with pytest.raises(CaseActionRefused, match="review finished must be the same as or after the date of the report"):
         services.national_review_finish(
             acting=acting_as(BU),
             case=case,

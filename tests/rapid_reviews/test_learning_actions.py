@@ -149,6 +149,8 @@ def test_the_pages_list_the_actions_for_readers_and_let_the_business_unit_record
     )
     assert refused.status_code == 400
     assert "Say why the action is closed without being done" in refused.content.decode()
+    undated = business_unit.post(page, {"outcome": "done"}).content.decode()
+    assert "Enter the date the action ended" in undated
     assert 'value="closed" checked' in refused.content.decode()
     done = business_unit.post(
         page, {"outcome": "done", "resolved_on-day": "27", "resolved_on-month": "11", "resolved_on-year": "2026"}

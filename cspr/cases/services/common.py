@@ -22,7 +22,7 @@ TEXTS = FieldTexts(
     {
         REASON: {
             "reason": "The reasons for the decision",
-            "route_reason": "Reason",
+            "route_reason": "The reason",
             "transition_reason": "The reason",
             "late_reason": "The reason it was late",
             "extension_reason": "The reason for the extension",
