@@ -12,6 +12,7 @@ from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from cspr.core.forms import error_summary_items, field_components, govuk_date, govuk_field
+from cspr.domain.text import counted, in_sentence
 from cspr.web.navigation import navigation, switcher_partnerships
 
 
@@ -46,8 +47,10 @@ def environment(**options: Any) -> Environment:
             "error_summary_items": error_summary_items,
             "navigation": navigation,
             "switcher_partnerships": switcher_partnerships,
+            "counted": counted,
         }
     )
     env.filters["govuk_date"] = govuk_date
     env.filters["first_upper"] = first_upper
+    env.filters["in_sentence"] = in_sentence
     return env

@@ -187,6 +187,15 @@ def _date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "Not yet"
 
 
+def _panel_notified(case: Case) -> str:
+    """When the Panel was notified; not "Not yet" when the local authority decided that it need not be."""
+    if case.panel_notified_on is None:
+        decision = selectors.case_la_decision_state(case=case)
+        if decision.recorded and not decision.notify_panel:
+            return "Not needed: the local authority decided not to notify the Panel (§3.5)"
+    return _date(case.panel_notified_on)
+
+
 def _reveal(case: Case, scope: Scope) -> bool:
     """Free text typed into the case (reasons, notes, titles) only for the roles that work it (ADR 0009)."""
     return bool(rules.test_rule("cases.read_free_text", scope, case))
@@ -212,7 +221,7 @@ def case_overview(*, case: Case, scope: Scope, today: date, url: Any) -> CaseOve
         ("Where", _WORDS.get(case.location, case.location)),
         ("Local authority became aware", _date(case.aware_on)),
         ("Notification received", _date(case.notified_on)),
-        ("Panel notified", _date(case.panel_notified_on)),
+        ("Panel notified", _panel_notified(case)),
         ("Media interest", "Yes" if case.media_interest else "No"),
     ]
     if case.other_la_area:

@@ -213,6 +213,12 @@ class TransitionRule:
     guards: tuple[Guard, ...] = ()
     moves: tuple[tuple[Stage, Stage], ...] = ()
     """(source, target) for each stage the transition leaves, and the stage it leads to from there."""
+    sections_from: tuple[tuple[Stage, str], ...] = ()
+    """(source, section) where the procedure's section for the move differs from ``section`` on that stage's way."""
+
+    def section_from(self, stage: Stage) -> str:
+        """The procedure's section for taking the transition from ``stage``."""
+        return dict(self.sections_from).get(stage, self.section)
 
     @property
     def action(self) -> str:
@@ -276,6 +282,7 @@ def _rule(
     roles: frozenset[Role] = _BUSINESS_UNIT,
     reason_required: bool = False,
     moves: Mapping[Stage, Stage],
+    sections_from: Mapping[Stage, str] | None = None,
 ) -> TransitionRule:
     return TransitionRule(
         name=name,
@@ -285,6 +292,7 @@ def _rule(
         reason_required=reason_required,
         guards=guards,
         moves=tuple(moves.items()),
+        sections_from=tuple((sections_from or {}).items()),
     )
 
 
@@ -495,6 +503,8 @@ _RULES = (
         _DUTIES_DONE,
         reason_required=True,
         moves={Stage.LEARNING_AND_ACTIONS: Stage.CLOSED, Stage.NOT_NOTIFIABLE: Stage.CLOSED_NOT_NOTIFIABLE},
+        # Not notifiable: the local authority decided not to notify, and no discretionary review was chosen.
+        sections_from={Stage.NOT_NOTIFIABLE: "§3.5, §5.6"},
     ),
     _rule(
         "withdraw",
@@ -634,7 +644,7 @@ def transition_options(
             name=rule.name,
             label=rule.label,
             target=_TOPOLOGY[current][rule.name],
-            section=rule.section,
+            section=rule.section_from(current),
             reason_required=rule.reason_required,
             blockers=rule.blockers(facts),
         )

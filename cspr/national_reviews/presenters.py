@@ -11,6 +11,7 @@ from django.urls import reverse
 from cspr.cases.models import Case
 from cspr.cases.panels import PanelAction, PanelView
 from cspr.domain.lifecycle import Stage
+from cspr.domain.text import counted
 from cspr.national_reviews import selectors
 from cspr.national_reviews.selectors import NationalReviewView
 from cspr.partnerships.scoping import Scope
@@ -73,7 +74,7 @@ def _next_steps(case: Case, review: NationalReviewView, *, running: bool) -> tup
         if review.scope_agreed_on is None:
             steps.append("Discuss the scope and methodology of the review with the Panel, and log it (§8.7).")
         if review.outstanding:
-            steps.append(f"Provide what the Panel asked for: {len(review.outstanding)} item(s) outstanding.")
+            steps.append(f"Provide what the Panel asked for: {counted(len(review.outstanding), 'item')} outstanding.")
         steps.append(
             "Log each step of the partnership's engagement: information provided, practitioners and the "
             "family involved, a draft shared for factual accuracy."

@@ -19,6 +19,7 @@ from cspr.domain import rules as domain_rules
 from cspr.domain.criteria import NATIONAL_REVIEW_CIRCUMSTANCES, NATIONAL_REVIEW_CRITERIA
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rapid_review import JUDGED_CRITERIA, SECTIONS, Judgement
+from cspr.domain.text import counted
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import selectors, services
 from cspr.rapid_reviews.models import PanelResponse, RapidReview
@@ -126,7 +127,7 @@ def summary_rows(state: ReviewState) -> list[tuple[str, str]]:
             ("PRG meeting", f"Scheduled for {_day(meeting.scheduled_on)} ({meeting.get_mode_display().lower()})")
         )
     problems = len(state.check.problems)
-    rows.append(("Record", "Complete" if not problems else f"{problems} item(s) missing or too thin"))
+    rows.append(("Record", "Complete" if not problems else f"{counted(problems, 'item')} missing or too thin"))
     decision = state.prg_decision
     if decision:
         rows.append(

@@ -43,7 +43,7 @@ def test_the_business_unit_takes_a_panel_led_case_through_its_national_review_to
         assert page.get_by_role("heading", level=1).inner_text() == "Panel-led national review"
         shown = main_text(page)
         assert "Agreed on 20 October 2026" in shown
-        assert "Provide what the Panel asked for: 1 item(s) outstanding." in shown
+        assert "Provide what the Panel asked for: 1 item outstanding." in shown
         accessible(page)
 
         page.get_by_role("link", name="Log engagement").click()

@@ -555,6 +555,17 @@ def test_every_transition_label_and_section_reads_well() -> None:
         assert rule.label[0].isupper()
         assert rule.action[0].islower()
         assert rule.section == "" or rule.section.startswith("§")
+        for source, section in rule.sections_from:
+            assert source in dict(rule.moves)
+            assert section.startswith("§")
+
+
+def test_closing_names_the_section_of_the_way_the_case_went() -> None:
+    def close_section(stage: Stage) -> str:
+        return next(option.section for option in transition_options(stage, roles=[BU]) if option.name == "close")
+
+    assert close_section(S.LEARNING_AND_ACTIONS) == "§7.10"
+    assert close_section(S.NOT_NOTIFIABLE) == "§3.5, §5.6"
 
 
 def test_the_path_follows_appendix_1_then_appendix_2_or_the_national_review() -> None:

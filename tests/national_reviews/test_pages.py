@@ -37,7 +37,7 @@ def test_the_page_says_the_review_is_panel_led_with_the_panels_rationale_the_log
     assert "The merged chronology went to the Panel" in shown
     assert "2 November 2026 by Vale and Moor Police (demo)" in shown
     assert "Outstanding" in shown
-    assert "Provide what the Panel asked for: 1 item(s) outstanding." in shown
+    assert "Provide what the Panel asked for: 1 item outstanding." in shown
     assert "Record the national review's outcome" in shown
 
 

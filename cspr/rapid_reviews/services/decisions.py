@@ -26,6 +26,7 @@ from cspr.cases.services import family_told_record as family_told_record
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import MIN_REASON, text_length
 from cspr.domain.roles import Role
+from cspr.domain.text import counted
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, link, now, require, tell
@@ -51,7 +52,7 @@ from cspr.rapid_reviews.services.common import (
     save_stopping_clock,
 )
 
-INCOMPLETE = "The rapid review is not complete yet: {count} item(s) still need attention."
+INCOMPLETE = "The rapid review is not complete yet: {items} to attend to."
 MEETING_NOT_HELD = "Record that the PRG meeting was held first (§3.4)."
 NOT_PRG_DECIDED = "The PRG's decision must be recorded before the partners sign off."
 NOT_A_PARTNER = "Only a lead safeguarding partner of this partnership signs off the rapid review."
@@ -156,7 +157,10 @@ def prg_decision_record(
             raise CaseActionRefused(MEETING_NOT_HELD)
         check = selectors.review_completeness(case=case, review=review)
         if review is None or not check.complete:
-            raise CaseActionRefused(INCOMPLETE.format(count=len(check.problems) or 1))
+            count = len(check.problems) or 1
+            raise CaseActionRefused(
+                INCOMPLETE.format(items=counted(count, "item"), need="needs" if count == 1 else "need")
+            )
         decision = PrgDecision(
             review=review,
             decided_on=decided_on,
