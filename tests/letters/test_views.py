@@ -194,3 +194,23 @@ def test_the_letters_page_reads_as_many_queries_however_many_letters_went(client
             acting=acting_as(BU), case=case, letter="not-notifiable-family", sent_on=date(2026, 10, day), method="post"
         )
     assert count() == before
+
+
+HOW_TO_SEND = (
+    "Send a letter by post, by hand, or through the partnership's secure e-mail. Never send it by ordinary e-mail."
+)
+
+
+def test_every_letters_page_gives_the_same_guidance_on_how_a_letter_goes(client_as: ClientAs) -> None:
+    client = client_as(BU)
+    pages = [
+        letters(NOT_NOTIFIABLE),
+        download(NOT_NOTIFIABLE, "not-notifiable-family"),
+        sent(NOT_NOTIFIABLE, "not-notifiable-family"),
+    ]
+    for page in pages:
+        shown = html.unescape(client.get(page).content.decode())
+        assert HOW_TO_SEND in shown, page
+        assert "e-mail attachment" not in shown, page
+    # The record of sending offers no way the guidance rules out.
+    assert "The partnership's secure e-mail" in html.unescape(client.get(pages[2]).content.decode())
