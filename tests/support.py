@@ -195,3 +195,28 @@ def private_storage(settings: Any, root: Any) -> Any:
 def stored_blobs(root: Any) -> list[Any]:
     """Every file under a storage folder (none when it was never made)."""
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def assert_word_file_is_the_services(data: bytes, *, author: str) -> None:
+    """A Word file the service made, opened from its bytes: its properties are the service's, made now, with
+    nothing left from python-docx's template (its author, description, 2013 dates, "Microsoft Macintosh Word")."""
+    import io
+    import zipfile
+    from datetime import UTC, datetime, timedelta
+
+    from django.conf import settings
+    from docx import Document
+
+    properties = Document(io.BytesIO(data)).core_properties
+    assert (properties.author, properties.last_modified_by) == (author, author)
+    assert properties.comments == properties.keywords == properties.category == ""
+    now = datetime.now(UTC)
+    for moment in (properties.created, properties.modified):
+        assert moment is not None
+        assert now - timedelta(minutes=5) <= moment <= now + timedelta(minutes=1)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        everything = b"".join(package.read(name) for name in package.namelist() if name.startswith("docProps/"))
+        application = package.read("docProps/app.xml").decode()
+    assert f"<Application>{settings.SERVICE_NAME}</Application>" in application
+    for leftover in (b"python-docx", b"2013-12-23", b"Macintosh"):
+        assert leftover not in everything

@@ -1,17 +1,42 @@
-"""What every Word document the service builds shares (python-docx): the protective marking in bold, centred, in
-the header and footer of every page (the footer with the case's reference), the document's properties, and its
+"""What every Word document the service builds shares (python-docx): properties of its own (not those of
+python-docx's template: its author, description, 2013 dates and "Microsoft Macintosh Word"), the protective
+marking in bold, centred, in the header and footer of every page (the footer with the case's reference), and its
 bytes. Documents are built in memory and handed to a download; none is stored or e-mailed."""
 
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+APP_PROPERTIES = "docProps/app.xml"
+"""The package's application properties: python-docx reads and writes them only as its template's bytes."""
+
+
+def new_document(*, author: str, title: str = "", subject: str = "", at: datetime | None = None) -> Any:
+    """A new document whose properties are the service's: created and modified ``at`` (now), its author and last
+    editor ``author`` (the partnership), ``title`` and ``subject``, and no description, comments, keywords or
+    category. python-docx's template would otherwise give every file its own author, words and dates."""
+    document = Document()
+    properties = document.core_properties
+    moment = (at or timezone.now()).astimezone(UTC).replace(tzinfo=None, microsecond=0)  # written as UTC ("…Z")
+    properties.created = properties.modified = moment
+    properties.author = properties.last_modified_by = author
+    properties.title = title
+    properties.subject = subject
+    properties.comments = properties.keywords = properties.category = ""
+    properties.revision = 1
+    return document
 
 
 def _marking(paragraph: Any, text: str) -> None:
@@ -24,17 +49,29 @@ def _marking(paragraph: Any, text: str) -> None:
 
 def marked_document(*, marking: str, reference: str, title: str, author: str) -> Any:
     """A new document whose every page carries ``marking`` at the top and ``marking: reference`` at the bottom."""
-    document = Document()
+    document = new_document(author=author, title=title, subject=marking)
     section = document.sections[0]
     _marking(section.header.paragraphs[0], marking)
     _marking(section.footer.paragraphs[0], f"{marking}: {reference}")
-    document.core_properties.title = title
-    document.core_properties.subject = marking
-    document.core_properties.author = author
     return document
 
 
+def app_properties() -> bytes:
+    """The application properties every file carries: the service's name as the application, nothing else."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Application>{escape(settings.SERVICE_NAME)}</Application><DocSecurity>0</DocSecurity></Properties>"
+    ).encode()
+
+
 def docx_bytes(document: Any) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    """The document's file, its application properties replaced by the service's (:func:`app_properties`)."""
+    saved = io.BytesIO()
+    document.save(saved)
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, app_properties() if item.filename == APP_PROPERTIES else source.read(item))
+    return rewritten.getvalue()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from docx import Document
 from docx.shared import Pt
+
+from cspr.core.wordfiles import docx_bytes, new_document
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -17,8 +17,8 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "not given"
 
 
-def _marked_document(title: str) -> Any:
-    document = Document()
+def _marked_document(title: str, *, partnership: str) -> Any:
+    document = new_document(author=partnership, title=title, subject=MARKING)
     for section in document.sections:
         section.header.paragraphs[0].text = MARKING
         section.footer.paragraphs[0].text = MARKING
@@ -36,12 +36,6 @@ def _text(document: Any, heading: str, text: str) -> None:
         document.add_paragraph(line)
 
 
-def _bytes(document: Any) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def return_document(
     *,
     reference: str,
@@ -56,7 +50,7 @@ def return_document(
     entries: Iterable[tuple[date, str, str]],
     attachments: Iterable[str],
 ) -> bytes:
-    document = _marked_document(f"{organisation}: return for case {reference}")
+    document = _marked_document(f"{organisation}: return for case {reference}", partnership=partnership)
     document.add_paragraph(f"{partnership}. Version {version} ({status}); submitted: {_day(submitted_on)}.")
     document.add_heading("Involvement with the child and family", level=2)
     document.add_paragraph(f"From {_day(involved_from)} to {_day(involved_to)}.")
@@ -89,11 +83,11 @@ def return_document(
         for name in names:
             document.add_paragraph(name, style="List Bullet")
     document.add_paragraph(MARKING)
-    return _bytes(document)
+    return docx_bytes(document)
 
 
 def chronology_document(*, reference: str, partnership: str, rows: Iterable[Any], filters: str) -> bytes:
-    document = _marked_document(f"Merged chronology for case {reference}")
+    document = _marked_document(f"Merged chronology for case {reference}", partnership=partnership)
     document.add_paragraph(f"{partnership}. From the agencies' submitted returns. {filters}".strip())
     rows = list(rows)
     if rows:
@@ -110,4 +104,4 @@ def chronology_document(*, reference: str, partnership: str, rows: Iterable[Any]
     else:
         document.add_paragraph("No entries.")
     document.add_paragraph(MARKING)
-    return _bytes(document)
+    return docx_bytes(document)

@@ -20,7 +20,7 @@ from cspr.letters import services
 from cspr.letters.models import Letterhead, LetterSent
 from tests.letters.support import CLOSED, NOT_NOTIFIABLE, docx_pictures, docx_text, to_local_review
 from tests.rapid_reviews.support import BU, CHAIR, REFERENCE, SECRET_TEXT, acting_as
-from tests.support import ClientAs
+from tests.support import ClientAs, assert_word_file_is_the_services
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,9 @@ def test_a_letter_naming_the_family_asks_why_then_downloads_with_the_name(client
     assert response["Cache-Control"] == "no-store"
     words = docx_text(response.content)
     assert CHILD_ONE in words
+    assert_word_file_is_the_services(
+        response.content, author=Case.objects.get(reference=NOT_NOTIFIABLE).partnership.name
+    )
     assert docx_pictures(response.content) in (0, 1)  # the demo's logo, when this run's storage holds its blob
 
 

@@ -53,6 +53,7 @@ from tests.rapid_reviews.support import (
     to_prg_decided,
     to_ratified,
 )
+from tests.support import assert_word_file_is_the_services
 
 pytestmark = pytest.mark.django_db
 
@@ -462,8 +463,10 @@ def _docx_text(content: bytes) -> tuple[str, str]:
 def test_the_word_document_is_marked_and_has_every_item_without_identifying_details(demo: dict) -> None:
     case = to_ratified(the_case())
     record = presenters.record_document(case=case, state=selectors.review_state(case=case))
-    text, marking = _docx_text(wordfile.render_docx(record))
+    data = wordfile.render_docx(record)
+    text, marking = _docx_text(data)
     assert marking.count("OFFICIAL-SENSITIVE") == 2
+    assert_word_file_is_the_services(data, author=case.partnership.name)
     for number in range(1, 10):
         assert f"\n{number}. " in "\n" + text
     assert "Child A" in text

@@ -35,6 +35,7 @@ from tests.api.support import api_client_for
 from tests.cases.support import found_in, outbox_and_audit_text
 from tests.returns.factories import acting_as, colleague_at, organisations_to_ask
 from tests.returns.support import DEMO_CASE, HEALTH_ORGANISATION, attachment_on, csv_chronology, demo_request
+from tests.support import assert_word_file_is_the_services
 
 LONDON = ZoneInfo("Europe/London")
 BU = "business.unit@example.org"
@@ -538,6 +539,8 @@ def test_word_downloads_are_marked_and_audited(client_as: Callable[[str], Client
     assert "OFFICIAL-SENSITIVE" in text
     chronology = client_as(BU).get(reverse("returns:chronology-docx", kwargs={"reference": DEMO_CASE}))
     assert chronology.status_code == 200
+    for data in (response.content, chronology.content):
+        assert_word_file_is_the_services(data, author=health.case.partnership.name)
     assert AuditEvent.objects.filter(verb="returns.return_downloaded").exists()
     assert AuditEvent.objects.filter(verb="returns.chronology_downloaded").exists()
 
