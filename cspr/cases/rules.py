@@ -88,9 +88,18 @@ def no_la_decision_yet(who: Any, case: Case | None) -> bool:
     return case is not None and not case_la_decision_state(case=case).recorded
 
 
+@rules.predicate
+def case_is_open(who: Any, case: Case | None) -> bool:
+    """A closed or withdrawn case is reopened (with a reason) before anything more is decided on it."""
+    return case is not None and not case.is_closed
+
+
 # The LA decision is the local authority's: its notifier records it (and any correction); the business unit may
-# record the first one on the LA's behalf, naming the LA officer who decided, but never a later one.
-record_la_decision = can_see_case & (is_la_notifier | (holds(frozenset({Role.BUSINESS_UNIT})) & no_la_decision_yet))
+# record the first one on the LA's behalf, naming the LA officer who decided, but never a later one. Neither on a
+# closed or withdrawn case, nor a duty done.
+record_la_decision = (
+    can_see_case & case_is_open & (is_la_notifier | (holds(frozenset({Role.BUSINESS_UNIT})) & no_la_decision_yet))
+)
 
 ROLES: dict[str, frozenset[Role]] = {
     "cases.route_case": CASE_ROUTERS,
@@ -112,7 +121,7 @@ the membership of the first one held, in ``Role``'s order)."""
 RULES = {
     "cases.view_case": can_see_case,
     "cases.record_la_decision": record_la_decision,
-    "cases.record_duty": can_see_case & (holds(frozenset({Role.BUSINESS_UNIT})) | is_la_notifier),
+    "cases.record_duty": can_see_case & case_is_open & (holds(frozenset({Role.BUSINESS_UNIT})) | is_la_notifier),
     **{name: can_see_case & holds(roles) for name, roles in ROLES.items()},
 }
 

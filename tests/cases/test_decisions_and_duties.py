@@ -15,6 +15,7 @@ from cspr.cases import services
 from cspr.cases.models import Case, CaseClock, CaseTransition, DutyKind, DutyRecord, ImmutableRowError
 from cspr.cases.models import LocalAuthorityDecision as Decision
 from cspr.cases.services import (
+    CASE_CLOSED,
     DUTY_LATE_REASON,
     LA_DECISION_NOT_ALLOWED,
     LA_OFFICER_NEEDED,
@@ -453,3 +454,32 @@ def test_a_service_called_directly_refuses_text_its_form_would_refuse_and_writes
     assert refused.value.field == field
     assert "must not contain" in refused.value.message
     assert (CaseTransition.objects.count(), DutyRecord.objects.count()) == (transitions, duties)
+
+
+# -- a closed or withdrawn case --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reference", ["NVALE-2026-006", "NVALE-2026-002"])  # withdrawn; closed as not notifiable
+def test_a_closed_or_withdrawn_case_takes_no_decision_or_duty_until_reopened(
+    user: UserAs, client_as: Any, reference: str
+) -> None:
+    case = Case.objects.get(reference=reference)
+    before = (Decision.objects.filter(case=case).count(), DutyRecord.objects.filter(case=case).count())
+    with pytest.raises(CaseActionRefused, match=CASE_CLOSED):
+        decide(user, case, notify=False)
+    with pytest.raises(CaseActionRefused, match=CASE_CLOSED):
+        services.duty_record(
+            acting=acting_for(user("business.unit@example.org")),
+            case=case,
+            kind=DutyKind.PARTNERS_INFORMED,
+            done_on=date(2026, 12, 21),
+            recorded_at=NOON_21_DEC,
+        )
+    assert (Decision.objects.filter(case=case).count(), DutyRecord.objects.filter(case=case).count()) == before
+    for email in ("notifier@example.org", "business.unit@example.org"):
+        client = client_as(email)
+        overview = client.get(f"/cases/{reference}/").content.decode()
+        assert "Record the local authority" not in overview
+        assert "Record a duty done" not in overview
+        assert client.get(f"/cases/{reference}/local-authority-decision/").status_code == 404
+    assert "Reopen the case" in client_as("business.unit@example.org").get(f"/cases/{reference}/").content.decode()

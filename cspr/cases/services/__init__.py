@@ -45,6 +45,7 @@ from cspr.cases.services.clocks import (
 )
 from cspr.cases.services.common import DATE_BEFORE_AWARE, TEXTS
 from cspr.cases.services.decisions import (
+    CASE_CLOSED,
     DUTY_ALREADY_RECORDED,
     DUTY_LATE_REASON,
     DUTY_NOT_APPLICABLE,
@@ -115,6 +116,7 @@ __all__ = [
     "ACCESS_NOBODY",
     "ACCESS_NOT_FOUND",
     "ACCESS_NOT_OPEN_STAGE",
+    "CASE_CLOSED",
     "CLOCK_LATE_REASON",
     "CLOCK_NOT_OPEN",
     "DATE_BEFORE_AWARE",

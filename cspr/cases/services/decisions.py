@@ -22,6 +22,7 @@ LA_DECISION_NOT_ALLOWED = (
     "decision on the local authority's behalf, naming the officer who decided, but cannot change a decision already "
     "recorded: a correction is a new decision by the local authority."
 )
+CASE_CLOSED = "The case is closed: reopen it, giving a reason, before recording anything more on it."
 LA_OFFICER_NEEDED = "Enter the name and role of the local authority officer who decided."
 REASON_NEEDED = "Enter the reason for the decision."
 DUTY_LATE_REASON = (
@@ -33,6 +34,12 @@ PANEL_REFERENCE_NEEDED = "Enter the Panel's reference for the notification."
 OTHER_AREA_NEEDED = "Enter which area was informed."
 LA_DECISION_FIRST = "Record the local authority's decision to notify the Panel first: notifying is its duty (§3.5)."
 PANEL_NOT_NOTIFIED_BY_LA = "The local authority decided not to notify the Panel. Record a new decision by it first."
+
+
+def _open(case: Case) -> None:
+    """A closed or withdrawn case takes no decision or duty until it is reopened (its rules say so too)."""
+    if case.is_closed:
+        raise CaseActionRefused(CASE_CLOSED)
 
 
 def la_decision_record(
@@ -54,6 +61,7 @@ def la_decision_record(
     starts the ``notified`` clocks. The audit event records the membership used: the notifier's for that
     organisation, or the business unit's.
     """
+    _open(case)
     require("cases.record_la_decision", acting.scope, case, LA_DECISION_NOT_ALLOWED)
     recorded_at = now(recorded_at)
     notifier = la_notifier_grant(acting.scope, case.partnership_id)
@@ -139,6 +147,7 @@ def duty_record(
 
     The Panel notification sets ``panel_notified_on``, which starts ``wt-2023``'s rapid-review clocks.
     """
+    _open(case)
     require("cases.record_duty", acting.scope, case)
     recorded_at = now(recorded_at)
     kind = DutyKind(kind).value
