@@ -56,6 +56,11 @@ class Deadline:
     kind: str
     record: Callable[[str, datetime], None]
     details: dict[str, Any]
+    # Whom it goes to when not the case's business unit (an organisation asked for something), the page the message
+    # links to (the case's page otherwise), and whether it names the case by its reference alone (no pseudonyms).
+    to: Callable[[], list[str]] | None = None
+    link: str = ""
+    reference_only: bool = False
 
 
 DeadlineSource = Callable[[date], Iterable[Deadline]]
@@ -127,6 +132,9 @@ def _deadlines_remind(*, today: date, now: datetime) -> int:
                     write=partial(deadline.record, deadline.kind, now),
                     verb="case.deadline_reminder_sent",
                     details=deadline.details,
+                    to=deadline.to,
+                    case_link=deadline.link,
+                    reference_only=deadline.reference_only,
                 )
             except Exception as error:
                 logger.error(
@@ -198,25 +206,30 @@ def _send(
     write: Callable[[], Any],
     verb: str,
     details: dict[str, Any],
+    to: Callable[[], list[str]] | None = None,
+    case_link: str = "",
+    reference_only: bool = False,
 ) -> int:
-    """One reminder to the case's business unit: ``write`` (the row saying it was sent), the message and the audit
-    event in one transaction; 0 when another worker sent it first."""
+    """One reminder to the case's business unit (or to ``to``): ``write`` (the row saying it was sent), the message
+    and the audit event in one transaction; 0 when another worker sent it first."""
     when = f"{due.day} {due:%B %Y}"
-    children = case_pseudonyms_text(case=case)
+    named = case.reference if reference_only else f"{case.reference} ({case_pseudonyms_text(case=case)})"
     if kind == ClockReminder.Kind.OVERDUE:
         subject = f"{case.reference}: {title} is overdue (due {when})"
-        lead = f"The deadline '{title}' on case {case.reference} ({children}) passed on {when}."
+        lead = f"The deadline '{title}' on case {named} passed on {when}."
     else:
         subject = f"{case.reference}: {title} is due by {when}"
-        lead = f"The deadline '{title}' on case {case.reference} ({children}) is due by {when}."
-    case_link = link("cases:detail", reference=case.reference)
+        lead = f"The deadline '{title}' on case {named} is due by {when}."
+    case_link = case_link or link("cases:detail", reference=case.reference)
     body = f"{case.partnership.name}\n\n{lead}\n{sentence}\n\n{ask}\n\nSign in to see the case: {case_link}\n"
     try:
         with transaction.atomic():
             write()
             tell(
                 partnership=case.partnership,
-                to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+                to=to()
+                if to is not None
+                else member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
                 subject=subject,
                 body=body,
                 kind=f"case.clock_{kind}",

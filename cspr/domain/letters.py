@@ -84,6 +84,7 @@ class Decision(StrEnum):
     LOCAL_REVIEW = "local_review"
     NATIONAL_REVIEW = "national_review"
     CLOSURE = "closure"
+    NATIONAL_REVIEW_SUGGESTED = "national_review_suggested"
 
     @property
     def label(self) -> str:
@@ -104,8 +105,12 @@ DECISIONS: Mapping[Decision, tuple[str, frozenset[Stage]]] = MappingProxyType(
             "The case is closed",
             frozenset({Stage.CLOSED, Stage.CLOSED_NOT_NOTIFIABLE, Stage.CLOSED_CRITERIA_NOT_MET}),
         ),
+        # Reached by no stage: recorded by the local review while the case stays where it is (§4.6).
+        Decision.NATIONAL_REVIEW_SUGGESTED: ("New information suggests a national review", frozenset()),
     }
 )
+"""Each decision's words and the stages that reach it. A decision no stage reaches is recorded by the app that keeps
+it, which tells the letters when (``decisions`` of :func:`letters_due`)."""
 
 #: How a letter may be sent, as the record of sending it says (the service itself never sends one).
 SENDING_METHODS: Mapping[str, str] = MappingProxyType(
@@ -341,7 +346,9 @@ LETTERS: Mapping[str, LetterKind] = MappingProxyType({kind.code: kind for kind i
 """Every letter by its code, in the catalogue's order (decision by decision, the national bodies before the family)."""
 
 
-def letters_due(stages_reached: Iterable[str]) -> tuple[LetterKind, ...]:
-    """The letters a case needs, in the catalogue's order, given every stage it has ever reached."""
+def letters_due(stages_reached: Iterable[str], decisions: Iterable[Decision] = ()) -> tuple[LetterKind, ...]:
+    """The letters a case needs, in the catalogue's order, given every stage it has ever reached and the decisions no
+    stage reaches that were recorded on it (``decisions``)."""
     reached = frozenset(stages_reached)
-    return tuple(kind for kind in _CATALOGUE if kind.stages & reached)
+    recorded = frozenset(decisions)
+    return tuple(kind for kind in _CATALOGUE if kind.stages & reached or kind.decision in recorded)

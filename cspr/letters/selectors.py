@@ -5,6 +5,7 @@ Every read of a case's rows starts from a case the caller found through the one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.selectors import case_is_for_page
-from cspr.domain.letters import LETTERS, LetterKind, letters_due
+from cspr.domain.letters import LETTERS, Decision, LetterKind, letters_due
 from cspr.letters.models import Letterhead, LetterSent
 
 #: Every stage whose arrival makes some letter due.
@@ -33,16 +34,43 @@ def case_stages_reached(*, case: Case) -> dict[str, datetime]:
     return reached
 
 
-def decided_on(kind: LetterKind, reached: dict[str, datetime]) -> date | None:
+DecisionSource = Callable[[Case], date | None]
+"""Given a case, the day a decision no stage reaches was last recorded on it (``None`` if never)."""
+
+_DECISION_SOURCES: dict[Decision, DecisionSource] = {}
+
+
+def register_decision_source(decision: Decision, source: DecisionSource) -> None:
+    """The app that records a decision no stage reaches (the local review: new information suggests a national review)
+    tells the letters when it was recorded, from its ``AppConfig.ready()``; registering again replaces the source."""
+    _DECISION_SOURCES[decision] = source
+
+
+def case_decisions_recorded(*, case: Case) -> dict[Decision, date]:
+    """The decisions no stage reaches that were recorded on the case, each with its latest day (a query per source)."""
+    recorded = {decision: source(case) for decision, source in _DECISION_SOURCES.items()}
+    return {decision: day for decision, day in recorded.items() if day is not None}
+
+
+def decided_on(
+    kind: LetterKind, reached: dict[str, datetime], recorded: dict[Decision, date] | None = None
+) -> date | None:
     """The day (in England) the case last reached the decision the letter belongs to; ``None`` if it has not."""
-    moments = [at for stage, at in reached.items() if stage in kind.stages]
-    return timezone.localdate(max(moments)) if moments else None
+    moments = [timezone.localdate(at) for stage, at in reached.items() if stage in kind.stages]
+    if recorded and kind.decision in recorded:
+        moments.append(recorded[kind.decision])
+    return max(moments) if moments else None
 
 
 def case_letters_due(*, case: Case) -> list[tuple[LetterKind, date]]:
     """The letters the case needs, in the catalogue's order, each with the day of its decision."""
     reached = case_stages_reached(case=case)
-    return [(kind, day) for kind in letters_due(reached) if (day := decided_on(kind, reached)) is not None]
+    recorded = case_decisions_recorded(case=case)
+    return [
+        (kind, day)
+        for kind in letters_due(reached, recorded)
+        if (day := decided_on(kind, reached, recorded)) is not None
+    ]
 
 
 def case_letters_sent(*, case: Case) -> list[LetterSent]:

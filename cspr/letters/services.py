@@ -181,7 +181,13 @@ def letterhead_logo_open(*, acting: Acting, letterhead: Letterhead | None) -> Fi
 def _due(case: Case, code: str) -> tuple[LetterKind, date]:
     """The letter of the catalogue and the day of its decision, refused unless the case has reached it."""
     kind = LETTERS.get(code)
-    day = selectors.decided_on(kind, selectors.case_stages_reached(case=case)) if kind is not None else None
+    day = (
+        selectors.decided_on(
+            kind, selectors.case_stages_reached(case=case), selectors.case_decisions_recorded(case=case)
+        )
+        if kind is not None
+        else None
+    )
     if kind is None or day is None:
         raise CaseActionRefused(LETTER_NOT_DUE)
     return kind, day

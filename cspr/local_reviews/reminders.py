@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from cspr.calendars.selectors import partnership_calendar, partnership_preset
+from cspr.cases.models import Case
 from cspr.cases.reminders import Deadline
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.local_review import MILESTONE_RULES, MilestoneKind, MilestoneStatus, milestone_status
@@ -21,6 +22,26 @@ _KINDS = {
 }
 ASK_OVERDUE = "Mark it done on the local review's page, or move its due date and say why."
 ASK_DUE = "Mark it done on the local review's page when it is done."
+
+
+class DueReading:
+    """Where a dated target of a case not yet done stands on ``today`` (due, due soon or overdue), by the partnership's
+    calendar (its closure days counted) and its preset's "due soon" working days, each read once per sweep."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.calendars: dict[int, WorkingCalendar] = {}
+        self.soon: dict[tuple[int, str], int] = {}
+
+    def status(self, case: Case, due_on: date) -> MilestoneStatus:
+        if case.partnership_id not in self.calendars:
+            self.calendars[case.partnership_id] = partnership_calendar(partnership_id=case.partnership_id)
+        key = (case.partnership_id, case.preset)
+        if key not in self.soon:
+            preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
+            self.soon[key] = preset.due_soon_days
+        calendar = self.calendars[case.partnership_id]
+        return milestone_status(due_on, done_on=None, today=self.today, calendar=calendar, due_soon_days=self.soon[key])
 
 
 def _recorder(milestone: Milestone) -> Callable[[str, datetime], None]:
@@ -41,23 +62,10 @@ def milestone_deadlines(today: date) -> Iterator[Deadline]:
     already = set(
         MilestoneReminder.objects.filter(milestone__in=milestones).values_list("milestone_id", "kind", "due_on")
     )
-    calendars: dict[int, WorkingCalendar] = {}
-    soon: dict[tuple[int, str], int] = {}
+    reading = DueReading(today)
     for milestone in milestones:
         case = milestone.review.case
-        if case.partnership_id not in calendars:
-            calendars[case.partnership_id] = partnership_calendar(partnership_id=case.partnership_id)
-        key = (case.partnership_id, case.preset)
-        if key not in soon:
-            soon[key] = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset).due_soon_days
-        status = milestone_status(
-            milestone.due_on,
-            done_on=None,
-            today=today,
-            calendar=calendars[case.partnership_id],
-            due_soon_days=soon[key],
-        )
-        kind = _KINDS.get(status)
+        kind = _KINDS.get(reading.status(case, milestone.due_on))
         if kind is None or (milestone.pk, kind.value, milestone.due_on) in already:
             continue
         rule = MILESTONE_RULES[MilestoneKind(milestone.kind)]

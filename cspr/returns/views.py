@@ -60,6 +60,7 @@ from cspr.returns.forms import (
     ReturnForm,
     SendForm,
 )
+from cspr.returns.inbox import inbox_sections
 from cspr.returns.models import RETURN_TEXT_FIELDS, InformationRequest, RequestStatus, ReturnAttachment
 
 routes = Routes()
@@ -422,7 +423,9 @@ def _request_form_page(
 def inbox(request: HttpRequest) -> HttpResponse:
     page, pagination = paginate(request, selectors.inbox(scope=_scope(request)), INBOX_PAGE_SIZE)
     rows = presenters.inbox_rows(page.object_list, current_partnership_id=_partnership_id(request))
-    return render(request, "returns/inbox.html", {"rows": rows, "page": page, "pagination": pagination})
+    others = inbox_sections(scope=_scope(request))
+    context = {"rows": rows, "page": page, "pagination": pagination, "others": others, "here": _partnership_id(request)}
+    return render(request, "returns/inbox.html", context)
 
 
 @routes.page(REQUEST, name="request")

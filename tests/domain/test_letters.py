@@ -89,9 +89,18 @@ def test_no_letter_is_due_before_a_decision() -> None:
     assert letters_due([Stage.REFERRAL_RECEIVED, Stage.RAPID_REVIEW, Stage.AWAITING_PANEL]) == ()
 
 
-def test_every_decision_has_a_letter_to_the_family() -> None:
+def test_every_decision_a_stage_reaches_has_a_letter_to_the_family() -> None:
     for decision in Decision:
-        assert any(kind.decision is decision and kind.identifying for kind in LETTERS.values()), decision
+        if decision.stages:
+            assert any(kind.decision is decision and kind.identifying for kind in LETTERS.values()), decision
+
+
+def test_new_information_suggesting_a_national_review_is_told_to_the_panel_alone_and_only_once_recorded() -> None:
+    # The family is told of the Panel's decision, not of the partnership's suggestion to it (§4.6).
+    kinds = [kind for kind in LETTERS.values() if kind.decision is Decision.NATIONAL_REVIEW_SUGGESTED]
+    assert [kind.recipient for kind in kinds] == [Recipient.PANEL]
+    assert kinds[0] not in letters_due([Stage.LOCAL_REVIEW, Stage.DRAFT_REPORT])
+    assert kinds[0] in letters_due([Stage.DRAFT_REPORT], [Decision.NATIONAL_REVIEW_SUGGESTED])
 
 
 # -- the catalogue's file ---------------------------------------------------------------------------------------------
