@@ -176,6 +176,14 @@ COMMISSION_READERS = REVIEWER_COMMISSIONERS | CONFLICT_OVERRIDERS
 LOCAL_REVIEW_READERS = PROCESS_READERS | {Role.REVIEWER}
 LOCAL_REVIEW_SUPERVISORS = PROCESS_READERS
 LOCAL_REVIEW_KEEPERS = transition_roles("start_review")
+# The report's drafts (§6.7, §7.1): the commissioned reviewer (through their case access) and the business unit upload
+# them (the lifecycle's receive_draft roles), read them and the organisations' comments collated; the business unit
+# asks organisations for comments and records that new information suggests a national review (§4.6); an agency's
+# contributors read the draft their organisation was asked about and comment for it.
+DRAFT_KEEPERS = transition_roles("receive_draft")
+COMMENT_REQUESTERS = frozenset({Role.BUSINESS_UNIT})
+DRAFT_COMMENTERS = frozenset({Role.AGENCY_CONTRIBUTOR})
+NATIONAL_SUGGESTERS = frozenset({Role.BUSINESS_UNIT})
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -345,6 +353,17 @@ URL_POLICY: dict[str, Policy] = {
     "local_reviews:milestone-done": members(*LOCAL_REVIEW_KEEPERS),
     "local_reviews:milestone-move": members(*LOCAL_REVIEW_KEEPERS),
     "local_reviews:checkpoint": members(*LOCAL_REVIEW_KEEPERS),
+    # Its drafts: the reviewer reaches them only for the case they were commissioned for (cases_visible), an agency's
+    # contributor only their own organisation's request; anything else is a 404.
+    "local_reviews:drafts": members(*DRAFT_KEEPERS),
+    "local_reviews:draft-upload": members(*DRAFT_KEEPERS),
+    "local_reviews:draft": members(*DRAFT_KEEPERS),
+    "local_reviews:draft-download": members(*DRAFT_KEEPERS),
+    "local_reviews:draft-final": members(*DRAFT_KEEPERS),
+    "local_reviews:comments-ask": members(*COMMENT_REQUESTERS),
+    "local_reviews:comment-request": members(*DRAFT_COMMENTERS),
+    "local_reviews:comment-draft": members(*DRAFT_COMMENTERS),
+    "local_reviews:national-suggest": members(*NATIONAL_SUGGESTERS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),

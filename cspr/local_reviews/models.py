@@ -192,3 +192,13 @@ class Checkpoint(SealedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} checkpoint on {self.held_on}"
+
+
+# The drafts of the report, the organisations' comments and the national review suggested live in their own module.
+from cspr.local_reviews.models_drafts import (  # noqa: E402, F401
+    CommentReminder,
+    CommentRequest,
+    DraftComments,
+    NationalSuggestion,
+    ReportDraft,
+)

@@ -26,9 +26,7 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 NOON = datetime(2026, 12, 21, 12, 0, tzinfo=LONDON)
 
-# The transitions of stages still to be built, each arriving with its issue (which removes its own from this list):
-# the drafts arrive with the reviewer's uploads.
-ARRIVING_WITH_THE_LOCAL_REVIEW = {"receive_draft"}
+# The transitions of stages still to be built, each arriving with its issue (which removes its own from this list).
 ARRIVING_WITH_PUBLICATION = {
     "sign_off",
     "prepare_publication",
@@ -47,7 +45,7 @@ def test_every_transition_of_the_lifecycle_has_its_service() -> None:
     ):
         importlib.import_module(package)
     missing = set(TRANSITIONS) - set(services.TRANSITION_SERVICES)
-    assert missing == ARRIVING_WITH_THE_LOCAL_REVIEW | ARRIVING_WITH_PUBLICATION
+    assert missing == ARRIVING_WITH_PUBLICATION
     for transition, dotted in services.TRANSITION_SERVICES.items():
         module, _, name = dotted.rpartition(".")
         assert callable(getattr(importlib.import_module(module), name)), (transition, dotted)
