@@ -8,6 +8,7 @@ partnership_urls = [
     path("closure-days/", include("cspr.calendars.urls")),
     path("procedure/", include("cspr.procedure.urls")),
     path("messages/", include("cspr.messaging.urls")),
+    path("explainers/", include("cspr.local_reviews.urls_explainers")),
 ]
 
 case_urls = [

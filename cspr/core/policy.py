@@ -184,6 +184,16 @@ DRAFT_KEEPERS = transition_roles("receive_draft")
 COMMENT_REQUESTERS = frozenset({Role.BUSINESS_UNIT})
 DRAFT_COMMENTERS = frozenset({Role.AGENCY_CONTRIBUTOR})
 NATIONAL_SUGGESTERS = frozenset({Role.BUSINESS_UNIT})
+# Practitioners and the family (§6.6) and the thread with the reviewer (§6.7): the business unit and the commissioned
+# reviewer (through their grant: cases_visible) record practitioner events and the family's involvement and write to
+# each other; the family log is read only by them and the chairs; the explainers are the partnership's wording, kept by
+# the business unit and the partnership admin.
+PRACTITIONER_EVENT_RECORDERS = frozenset({Role.BUSINESS_UNIT, Role.REVIEWER})
+PRACTITIONER_EVENT_READERS = LOCAL_REVIEW_READERS | PRACTITIONER_EVENT_RECORDERS
+FAMILY_LOG_WRITERS = frozenset({Role.BUSINESS_UNIT, Role.REVIEWER})
+FAMILY_LOG_READERS = FAMILY_LOG_WRITERS | {Role.PRG_CHAIR, Role.INDEPENDENT_CHAIR}
+REVIEWER_THREAD_WRITERS = frozenset({Role.BUSINESS_UNIT, Role.REVIEWER})
+EXPLAINER_EDITORS = frozenset({Role.BUSINESS_UNIT, Role.PARTNERSHIP_ADMIN})
 
 URL_POLICY: dict[str, Policy] = {
     # Service health and signing in.
@@ -364,6 +374,17 @@ URL_POLICY: dict[str, Policy] = {
     "local_reviews:comment-request": members(*DRAFT_COMMENTERS),
     "local_reviews:comment-draft": members(*DRAFT_COMMENTERS),
     "local_reviews:national-suggest": members(*NATIONAL_SUGGESTERS),
+    "local_reviews:events": members(*PRACTITIONER_EVENT_READERS),
+    "local_reviews:event-add": members(*PRACTITIONER_EVENT_RECORDERS),
+    "local_reviews:family": members(*FAMILY_LOG_READERS),
+    "local_reviews:family-add": members(*FAMILY_LOG_WRITERS),
+    "local_reviews:thread": members(*REVIEWER_THREAD_WRITERS),
+    # The partnership's explainers for families, practitioners and agencies (cspr.local_reviews, §6.6).
+    "explainers:list": members(*EXPLAINER_EDITORS),
+    "explainers:explainer": members(*EXPLAINER_EDITORS),
+    "explainers:edit": members(*EXPLAINER_EDITORS),
+    "explainers:version": members(*EXPLAINER_EDITORS),
+    "explainers:print": members(*EXPLAINER_EDITORS),
     # JSON API v1 (cspr.api): bearer tokens only. The OpenAPI document describes the API and holds no data.
     "api:openapi-json": PUBLIC,
     "api:index": api_tokens(*EVERY_ROLE),

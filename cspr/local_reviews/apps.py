@@ -12,9 +12,16 @@ class LocalReviewsConfig(AppConfig):
         # The report's drafts, the organisations' comments and the national review suggested (their own modules).
         from cspr.domain.letters import Decision
         from cspr.letters.selectors import register_decision_source
-        from cspr.local_reviews import rules, rules_drafts, services, services_drafts  # noqa: F401 - the object-level rules; the transition it makes  # noqa: F401 - their rules; receive_draft
+        from cspr.local_reviews import (  # noqa: F401 - the object-level rules; the transitions they make
+            rules,
+            rules_drafts,
+            rules_people,
+            services,
+            services_drafts,
+        )
         from cspr.local_reviews.drafts_views import case_panel as drafts_panel
         from cspr.local_reviews.presenters import case_panel
+        from cspr.local_reviews.presenters_people import case_panel as people_panel
         from cspr.local_reviews.reminders import milestone_deadlines
         from cspr.local_reviews.reminders_drafts import comment_deadlines
         from cspr.local_reviews.selectors import case_page_annotations
@@ -38,4 +45,7 @@ class LocalReviewsConfig(AppConfig):
                 build=case_panel,
                 annotations=case_page_annotations,
             )
+        )
+        register_case_panel(
+            CasePanel(key="local-review-people", title="The review's people and messages", order=28, build=people_panel)
         )

@@ -202,3 +202,13 @@ from cspr.local_reviews.models_drafts import (  # noqa: E402, F401
     NationalSuggestion,
     ReportDraft,
 )
+
+# Practitioners, the family, the explainers and the thread with the reviewer (§6.6-6.7), kept in their own module.
+from cspr.local_reviews.models_people import (  # noqa: E402
+    ExplainerVersion,
+    FamilyEntry,
+    PractitionerEvent,
+    ReviewerMessage,
+)
+
+__all__ += ["ExplainerVersion", "FamilyEntry", "PractitionerEvent", "ReviewerMessage"]

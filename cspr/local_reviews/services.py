@@ -29,6 +29,7 @@ from cspr.cases.models import Case
 from cspr.cases.services import case_advance, makes_transitions
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import MILESTONES, JointLead, Method, MilestoneKind, proposed_milestones
+from cspr.domain.roles import Role
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import check_not_stale
@@ -142,9 +143,12 @@ class Writing:
         audit_case(self.acting, f"local_review.{verb}", self.case, obj=obj, grant=self.grant, **details)
 
 
-def _open(acting: Acting, case: Case, *, at: datetime | None) -> Writing:
-    """Inside the caller's transaction: the case locked at a stage the review is kept at, and its review."""
-    grant = _grant(acting, case)
+def _open(
+    acting: Acting, case: Case, *, at: datetime | None, rule: str = KEEP, roles: frozenset[Role] | None = None
+) -> Writing:
+    """Inside the caller's transaction: the case locked at a stage the review is kept at, and its review. ``rule``
+    (open to ``roles``) is the business unit's keeping of the review unless the write is another's."""
+    grant = kit.allowed(acting, rule, case, roles if roles is not None else ROLES[rule])
     case = _locked(case)
     review = selectors.local_review_get(case=case)
     if review is None:

@@ -34,6 +34,7 @@ from tests.cases.support import CASE_PAGES, CASE_POST_ONLY, case_url_kwargs
 from tests.letters.support import LETTERS_POST_ONLY, letters_url_kwargs
 from tests.local_reviews.support import LOCAL_REVIEW_POST_ONLY, local_review_url_kwargs
 from tests.local_reviews.support_drafts import DRAFT_PAGES, drafts_url_kwargs
+from tests.local_reviews.support_people import PEOPLE_PAGES, explainer_url_kwargs, people_url_kwargs
 from tests.national_reviews.support import NATIONAL_REVIEW_POST_ONLY, national_review_url_kwargs
 from tests.rapid_reviews.support import RAPID_REVIEW_POST_ONLY, rapid_review_url_kwargs
 from tests.returns.support import RETURNS_POST_ONLY, returns_url_kwargs
@@ -148,8 +149,12 @@ def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[
         return reviewer_url_kwargs(name, demo["northvale"])
     if name in DRAFT_PAGES:  # the report's drafts: on the demo reviewer's own case, the Board asked about a draft
         return drafts_url_kwargs(name, demo["northvale"])
+    if name in PEOPLE_PAGES:  # pages the commissioned reviewer opens too: on the demo reviewer's own case
+        return people_url_kwargs(name, demo["northvale"])
     if name.startswith("local_reviews:"):
         return local_review_url_kwargs(name, demo["northvale"])
+    if name.startswith("explainers:"):
+        return explainer_url_kwargs(name, demo["northvale"])
     if name.startswith("api:"):
         return api_url_kwargs(name, demo["northvale"])
     if name.startswith("letters:"):
