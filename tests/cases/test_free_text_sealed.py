@@ -239,6 +239,10 @@ def _paths(name: str, northvale: Partnership, cases: list[Case]) -> list[str]:
         return [reverse(name, kwargs={"clock_id": "prg_meeting"})]
     if name == "procedure:criterion-edit":
         return [reverse(name, kwargs={"code": "near_miss"})]
+    if name in {"explainers:explainer", "explainers:edit"}:  # the partnership's explainers: every kind
+        return [reverse(name, kwargs={"kind": kind}) for kind in ("family", "practitioner", "agency")]
+    if name in {"explainers:version", "explainers:print"}:
+        return [reverse(name, kwargs={"kind": kind, "number": 0}) for kind in ("family", "practitioner", "agency")]
     path = reverse(name)
     if name in {"cases:list", "audit:trail", "returns:inbox", "messaging:undeliverable"}:
         return [path, *[f"{path}?page={number}" for number in range(2, 30)]]
