@@ -480,8 +480,8 @@ class CaseLocalReviewOut(Schema):
     joint: bool = Field(description="Held jointly with another partnership (§5.5).")
     joint_lead: str | None = Field(description="this or other: which partnership leads a joint review.")
     reviewer: str | None = Field(
-        description="The commissioned reviewer's name, from the register of reviewers once it is in the service: "
-        "always null for now."
+        description="The commissioned reviewer's name (a professional's, published with the report), or null before "
+        "one is commissioned."
     )
     terms_of_reference_version: int | None = Field(description="The latest version's number, or null before one.")
     terms_of_reference_agreed_on: date | None = Field(description="When the latest version was agreed, or null.")

@@ -53,6 +53,7 @@ from cspr.partnerships.scoping import acting_for
 from cspr.rapid_reviews.presenters import api_view as rapid_review_api_view
 from cspr.rapid_reviews.selectors import review_state
 from cspr.returns.selectors import case_requests
+from cspr.reviewers.selectors import reviewer_name_for_case
 
 NO_ORGANISATION = (
     "This token's membership has no organisation: notifications come from a local authority notifier, "
@@ -441,7 +442,7 @@ def case_local_review_view(request: HttpRequest, reference: str = Reference) -> 
         started_on=facts.started_on,
         joint=facts.joint,
         joint_lead=facts.joint_lead,
-        reviewer=facts.reviewer,
+        reviewer=reviewer_name_for_case(case=case),
         terms_of_reference_version=facts.terms_version,
         terms_of_reference_agreed_on=facts.terms_agreed_on,
         milestones=facts.milestones,

@@ -398,13 +398,12 @@ class LocalReviewFacts:
     terms_version: int | None
     terms_agreed_on: date | None
     milestones: list[dict[str, Any]]
-    reviewer: None = None
 
 
 def local_review_facts(*, case: Case, today: date) -> LocalReviewFacts:
     """The local review's facts, reading no sealed column: how and when it was decided and started, whether joint
     and who leads, the latest terms of reference's version and agreement date, and each milestone's dates and status
-    (``due``, ``overdue`` or ``done``). The reviewer is another part's (the register of reviewers): ``None`` here."""
+    (``due``, ``overdue`` or ``done``). The reviewer's name is the register of reviewers' to give."""
     review = (
         LocalReview.objects.filter(case=case)
         .only("route", "decided_on", "started_on", "joint", "joint_lead", "case_id")
