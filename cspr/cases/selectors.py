@@ -796,6 +796,11 @@ def _reopenings(case: Any) -> QuerySet[CaseTransition]:
     return CaseTransition.objects.filter(case=case, transition="reopen").order_by("-at", "-id")
 
 
+def case_reopened_at(*, case: Case) -> datetime | None:
+    """When the case was last reopened, or ``None`` if it never was (what a reopening undoes or restarts)."""
+    return _reopenings(case).values_list("at", flat=True).first()
+
+
 def family_annotations() -> dict[str, Any]:
     """The five values :func:`case_family_to_tell` needs, as subqueries on the case."""
     decided = CaseTransition.objects.filter(case=OuterRef("pk"), to_stage__in=list(FAMILY_MUST_HEAR))
@@ -867,7 +872,7 @@ def case_family_moment(*, case: Case) -> FamilyMoment | None:
     if moment is None:
         return None
     stage, at = moment
-    reopened = _reopenings(case).values_list("at", flat=True).first()
+    reopened = case_reopened_at(case=case)
     if reopened is not None and reopened >= at:
         return None
     return FamilyMoment(FAMILY_MOMENTS[stage], at)

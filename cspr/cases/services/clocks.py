@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.calendars.selectors import clock_date_range, partnership_calendar, partnership_preset
+from cspr.cases import selectors
 from cspr.cases.models import Case, CaseClock, CaseTransition
 from cspr.cases.services.common import TEXTS, allowed, latest_la_decision
 from cspr.domain.clocks import (
@@ -61,13 +62,8 @@ def _clock_facts(case: Case) -> ClockFacts:
 
 def _reopened_on(case: Case) -> date | None:
     """The day (local) the case was last reopened, or ``None`` if it never was."""
-    at = (
-        CaseTransition.objects.filter(case=case, transition="reopen")
-        .order_by("-at", "-id")
-        .values_list("at", flat=True)
-    )
-    latest = at.first()
-    return timezone.localdate(latest) if latest is not None else None
+    reopened = selectors.case_reopened_at(case=case)
+    return timezone.localdate(reopened) if reopened is not None else None
 
 
 _EVENT_FIELDS = {Event.AWARE: "la_aware_on", Event.NOTIFIED: "notified_on", Event.PANEL_NOTIFIED: "panel_notified_on"}

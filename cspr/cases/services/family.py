@@ -5,6 +5,7 @@ audit event carries them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -69,21 +70,15 @@ def _record[Row: (FamilyTold, FamilyNotYetTold)](
     grant: Grant | None,
     verb: str,
     sealed: dict[str, str],
+    check: Callable[[Case, selectors.FamilyMoment], None],
     **facts: Any,
 ) -> Row:
-    """Save ``row`` for the latest decision on the case (the case locked while it is read), its words sealed, and
-    audit it with the decision and ``facts``."""
+    """Save ``row`` for the latest decision on the case (the case locked while it is read, and ``check`` asked
+    whether the row fits that decision), its words sealed, and audit it with the decision and ``facts``."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         moment = _decision_to_tell(case)
-        told_on = getattr(row, "told_on", None)
-        if told_on is not None and told_on < moment.made_on:
-            raise CaseActionRefused(FAMILY_TOLD_BEFORE.format(made_on=long_date(moment.made_on)), field="told_on")
-        if (
-            isinstance(row, FamilyNotYetTold)
-            and FamilyTold.objects.filter(case=case, recorded_at__gte=moment.made_at).exists()
-        ):
-            raise CaseActionRefused(FAMILY_ALREADY_TOLD)
+        check(case, moment)
         row.case = case
         row.decision = moment.decision
         for name, value in sealed.items():
@@ -91,6 +86,22 @@ def _record[Row: (FamilyTold, FamilyNotYetTold)](
         row.save(force_insert=True)
         audit_case(acting, verb, case, grant=grant, decision=row.decision, **facts)
     return row
+
+
+def _told_after(told_on: date) -> Callable[[Case, selectors.FamilyMoment], None]:
+    """The family cannot have been told a decision before the day it was made."""
+
+    def check(case: Case, moment: selectors.FamilyMoment) -> None:
+        if told_on < moment.made_on:
+            raise CaseActionRefused(FAMILY_TOLD_BEFORE.format(made_on=long_date(moment.made_on)), field="told_on")
+
+    return check
+
+
+def _not_told_yet(case: Case, moment: selectors.FamilyMoment) -> None:
+    """ "Why not yet" only while the family has not been told the decision."""
+    if FamilyTold.objects.filter(case=case, recorded_at__gte=moment.made_at).exists():
+        raise CaseActionRefused(FAMILY_ALREADY_TOLD)
 
 
 def family_told_record(
@@ -128,6 +139,7 @@ def family_told_record(
         grant=grant,
         verb="case.family_told",
         sealed={"what_was_said": what_was_said, "method_other": method_other},
+        check=_told_after(told_on),
         method=method,
         told_on=told_on,
     )
@@ -141,4 +153,12 @@ def family_not_yet_told_record(
     at = now(at)
     reason = _words("reason", reason, FAMILY_NOT_YET_REASON_NEEDED)
     row = FamilyNotYetTold(recorded_by=acting.user, recorded_at=at)
-    return _record(acting, case, row, grant=grant, verb="case.family_not_yet_told", sealed={"reason": reason})
+    return _record(
+        acting,
+        case,
+        row,
+        grant=grant,
+        verb="case.family_not_yet_told",
+        sealed={"reason": reason},
+        check=_not_told_yet,
+    )
