@@ -354,6 +354,7 @@ URL_POLICY: dict[str, Policy] = {
     "reviewers:invoice-paid": members(*REVIEWER_COMMISSIONERS),
     "reviewers:access": members(*REVIEWER_COMMISSIONERS),
     "reviewers:access-end": members(*REVIEWER_COMMISSIONERS),
+    "reviewers:access-invite-again": members(*REVIEWER_COMMISSIONERS),
     # The local review (cspr.local_reviews): a role without a part in it, or a case with no local review, is a 404.
     "local_reviews:overview": members(*LOCAL_REVIEW_READERS),
     "local_reviews:start": members(*LOCAL_REVIEW_KEEPERS),

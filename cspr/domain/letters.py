@@ -7,9 +7,10 @@ in ``data/letters.toml`` beside this module, read and checked into :class:`Lette
 key). A letter's words are filled from a case's facts (:class:`LetterFacts`) by :func:`letter_text`; which letters a
 case needs follows from the stages it has reached (:func:`letters_due`). The catalogue grows by adding a
 :class:`Decision` (with the stages that make it) and, in the file, the letters that go out at it: for example "the
-Panel, Ofsted and the DfE told again with the reviewer's name once commissioned" (a decision reached at
+Panel, Ofsted and the DfE told again with the reviewer's name once commissioned" (§4.7, reached at
 ``reviewer_commissioned``) or "new information suggests a national review: the letter to the Panel" (§4.6). Nothing
-else needs to change: the pages list, build and record whatever the catalogue holds.
+else needs to change: the pages list, build and record whatever the catalogue holds. A fact only another app knows
+(the reviewer's name) is a placeholder here, and that app tells the letters how to read it.
 
 **Who is named.** Letters to the national bodies (the Panel, Ofsted, the Department for Education, the Secretary of
 State) name the children by pseudonym and carry the case's reference (and the Panel's own reference when the
@@ -82,6 +83,7 @@ class Decision(StrEnum):
     NOT_NOTIFIABLE = "not_notifiable"
     NO_FURTHER_REVIEW = "no_further_review"
     LOCAL_REVIEW = "local_review"
+    REVIEWER_COMMISSIONED = "reviewer_commissioned"
     NATIONAL_REVIEW = "national_review"
     CLOSURE = "closure"
     NATIONAL_REVIEW_SUGGESTED = "national_review_suggested"
@@ -100,6 +102,10 @@ DECISIONS: Mapping[Decision, tuple[str, frozenset[Stage]]] = MappingProxyType(
         Decision.NOT_NOTIFIABLE: ("The incident is not notifiable", frozenset({Stage.NOT_NOTIFIABLE})),
         Decision.NO_FURTHER_REVIEW: ("No further review", frozenset({Stage.NO_FURTHER_REVIEW})),
         Decision.LOCAL_REVIEW: ("A local review will be held", frozenset({Stage.LOCAL_REVIEW})),
+        Decision.REVIEWER_COMMISSIONED: (
+            "The local review's reviewer is commissioned",
+            frozenset({Stage.REVIEWER_COMMISSIONED}),
+        ),
         Decision.NATIONAL_REVIEW: ("The Panel will hold a national review", frozenset({Stage.NATIONAL_REVIEW})),
         Decision.CLOSURE: (
             "The case is closed",
@@ -122,9 +128,10 @@ SENDING_METHODS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-PLACEHOLDERS = frozenset({"reference", "partnership", "decided_on", "children", "addressee"})
+PLACEHOLDERS = frozenset({"reference", "partnership", "decided_on", "children", "addressee", "reviewer"})
 """What a letter's templates may name: the case's reference, the partnership's name, the day the decision was made
-(or recorded), the children (pseudonyms, or names in a letter to the family) and whom the letter is addressed to."""
+(or recorded), the children (pseudonyms, or names in a letter to the family), whom the letter is addressed to and
+the local review's commissioned reviewer (a professional's name, published with the report)."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,7 @@ class LetterFacts:
     decided_on: date
     children: tuple[str, ...]
     addressee: str = ""
+    reviewer: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,7 @@ def letter_text(kind: LetterKind, facts: LetterFacts) -> LetterText:
         "decided_on": long_date(facts.decided_on),
         "children": _children_text(facts.children),
         "addressee": facts.addressee or "family",
+        "reviewer": facts.reviewer or "the reviewer",
     }
     return LetterText(
         subject=kind.subject.format_map(values),

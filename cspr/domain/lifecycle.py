@@ -421,7 +421,13 @@ _RULES = (
         "§8.5-8.7",
         reason_required=True,
         moves=dict.fromkeys(
-            (Stage.AWAITING_PANEL, Stage.LOCAL_REVIEW, Stage.REVIEWER_COMMISSIONED, Stage.REVIEW_IN_PROGRESS),
+            (
+                Stage.AWAITING_PANEL,
+                Stage.LOCAL_REVIEW,
+                Stage.REVIEWER_COMMISSIONED,
+                Stage.REVIEW_IN_PROGRESS,
+                Stage.DRAFT_REPORT,
+            ),
             Stage.NATIONAL_REVIEW,
         ),
     ),

@@ -269,7 +269,12 @@ def letter_prepare(
     logo = letterhead_logo_open(acting=acting, letterhead=letterhead)
     partnership = case.partnership.name
     facts = LetterFacts(
-        reference=case.reference, partnership=partnership, decided_on=decided, children=children, addressee=addressee
+        reference=case.reference,
+        partnership=partnership,
+        decided_on=decided,
+        children=children,
+        addressee=addressee,
+        reviewer=selectors.case_facts_registered(case=case).get("reviewer", ""),
     )
     with transaction.atomic():
         _audit(acting, "letter.prepared", case, grant, kind, identifying=kind.identifying)

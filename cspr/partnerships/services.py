@@ -159,11 +159,29 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class InvitedFor:
+    """Why a service gives someone a role, said in the one e-mail that gives it (a reviewer commissioned for a case):
+    its subject, a first paragraph (references only, never a name), and the message's kind when the person already
+    has an account (an invitation's message is always of kind ``invitation``: its link is a secret)."""
+
+    subject: str
+    introduction: str
+    kind: str
+
+
 def _invitation_or_membership_email(
-    *, partnership: Partnership, role: Role, organisation: Organisation | None, link: str, new_account: bool
+    *,
+    partnership: Partnership,
+    role: Role,
+    organisation: Organisation | None,
+    link: str,
+    new_account: bool,
+    purpose: InvitedFor | None = None,
 ) -> tuple[str, str]:
     where = f" for {organisation.name}" if organisation else ""
-    subject = f"{partnership.name}: you have been given access as {role.label}"
+    subject = purpose.subject if purpose else f"{partnership.name}: you have been given access as {role.label}"
+    introduction = f"{purpose.introduction}\n\n" if purpose else ""
     if new_account:
         days = settings.INVITATION_VALID_DAYS
         action = (
@@ -173,7 +191,8 @@ def _invitation_or_membership_email(
     else:
         action = f"Sign in to see it:\n\n{link}"
     body = (
-        f"{partnership.name} has given you the role {role.label}{where} in the practice review service.\n\n"
+        f"{introduction}{partnership.name} has given you the role {role.label}{where} in the practice review "
+        "service.\n\n"
         f"{action}\n\nIf you were not expecting this, tell the partnership's business unit."
     )
     return subject, body
@@ -190,13 +209,21 @@ class Invited:
 
 
 def invitation_send(
-    *, acting: Acting, partnership: Partnership, email: str, role: Role, organisation: Organisation | None = None
+    *,
+    acting: Acting,
+    partnership: Partnership,
+    email: str,
+    role: Role,
+    organisation: Organisation | None = None,
+    purpose: InvitedFor | None = None,
 ) -> Invited:
     """Give someone a role in the partnership by e-mail.
 
     A new person gets a one-time, expiring link to set a password. Someone who already has an
     account gets the membership straight away and an e-mail saying so. Either way the inviter
     is told the same thing, so nobody learns which other partnerships an account belongs to.
+    A service that gives the role for a reason (``purpose``) says so in that same e-mail, so the
+    person gets one message, not two.
     """
     email = User.objects.normalize_email(email).strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
@@ -211,8 +238,10 @@ def invitation_send(
                 organisation=organisation,
                 link=link("accounts:sign-in"),
                 new_account=False,
+                purpose=purpose,
             )
-            tell(partnership=partnership, to=[existing.email], subject=subject, body=body, kind="membership.added")
+            kind = purpose.kind if purpose else "membership.added"
+            tell(partnership=partnership, to=[existing.email], subject=subject, body=body, kind=kind)
             return Invited(user=existing)
         if role in ROLES_NEEDING_ORGANISATION and organisation is None:
             raise MembershipError(ORGANISATION_REQUIRED.format(role=role.label))
@@ -246,6 +275,7 @@ def invitation_send(
             organisation=organisation,
             link=link("partnerships:invitation-accept", token=token),
             new_account=True,
+            purpose=purpose,
         )
         # Not through the kit's ``tell``: the link is a secret, which the outbox keeps out of its logs.
         message_queue(

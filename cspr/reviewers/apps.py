@@ -7,10 +7,13 @@ class ReviewersConfig(AppConfig):
 
     def ready(self) -> None:
         from cspr.cases.panels import CasePanel, register_case_panel
+        from cspr.letters.selectors import register_fact_source
         from cspr.reviewers import rules  # noqa: F401 - registers the object-level rules
         from cspr.reviewers.presenters import case_panel
-        from cspr.reviewers.selectors import case_page_annotations
+        from cspr.reviewers.selectors import case_page_annotations, reviewer_name_for_case
 
         register_case_panel(
             CasePanel(key="reviewer", title="Reviewer", order=27, build=case_panel, annotations=case_page_annotations)
         )
+        # The letters telling the national bodies who the reviewer is (§4.7) name them from the register.
+        register_fact_source("reviewer", lambda case: reviewer_name_for_case(case=case))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from cspr.cases import selectors as case_selectors
 from cspr.cases.models import Case, CaseAccess
@@ -204,6 +205,8 @@ class AccessRow:
     ended_at: datetime | None
     ending: str
     account_ready: bool
+    invitation_expired_on: date | None = None
+    """While the reviewer has no account: the day their invitation's link stopped working, if it has."""
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,15 @@ def _access_row(access: CaseAccess | None, case: Case) -> AccessRow | None:
         ending=access.get_ending_display() if access.ending else "",
         account_ready=access.user_id is not None
         or (access.invitation is not None and access.invitation.accepted_by_id is not None),
+        invitation_expired_on=_expired_on(access),
     )
+
+
+def _expired_on(access: CaseAccess) -> date | None:
+    invitation = access.invitation
+    if access.user_id is not None or invitation is None or invitation.accepted_by_id is not None:
+        return None
+    return timezone.localdate(invitation.expires_at) if invitation.expires_at <= timezone.now() else None
 
 
 def commissions_view(*, case: Case, reveal: bool) -> list[CommissionView]:

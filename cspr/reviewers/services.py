@@ -34,6 +34,7 @@ from cspr.cases.services import (
     case_access_end,
     case_access_ends_on_set,
     case_access_grant,
+    case_access_invited_again,
     case_advance,
     makes_transitions,
 )
@@ -43,11 +44,11 @@ from cspr.domain.roles import Role
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit, audit_case, link, local_today, not_future, now, tell
+from cspr.kernel.kit import audit, audit_case, link, local_today, not_future, now
 from cspr.kernel.text import NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.models import PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.services import invitation_send
+from cspr.partnerships.services import Invited, InvitedFor, invitation_send
 from cspr.reviewers import selectors
 from cspr.reviewers.models import (
     Commission,
@@ -401,6 +402,31 @@ def commission_confirm(*, acting: Acting, case: Case, commission_id: int, at: da
     return commission
 
 
+def _invite(acting: Acting, case: Case, reviewer: Reviewer) -> Invited:
+    """Give the reviewer the reviewer's role in the case's partnership, in one e-mail that says they are commissioned
+    for the case (by its reference only) and how to sign in or set up their account."""
+    return invitation_send(
+        acting=acting,
+        partnership=case.partnership,
+        email=reviewer.email,
+        role=Role.REVIEWER,
+        purpose=_commissioned_for(case),
+    )
+
+
+def _commissioned_for(case: Case) -> InvitedFor:
+    """What the reviewer's one e-mail says of the commission, before how to sign in: the case's reference only."""
+    return InvitedFor(
+        subject=f"{case.partnership.name}: you are commissioned to review case {case.reference}",
+        introduction=(
+            f"{case.partnership.name} has commissioned you as the reviewer of the local child safeguarding practice "
+            f"review of case {case.reference}. Your access is to this review only. Once you have signed in you will "
+            f"find it here:\n\n{link('cases:detail', reference=case.reference)}"
+        ),
+        kind="reviewers.commissioned",
+    )
+
+
 @makes_transitions("commission_reviewer")
 def _commissioned(
     acting: Acting, case: Case, commission: Commission, *, checks: ReviewerChecks, grant: Grant | None, at: datetime
@@ -418,7 +444,7 @@ def _commissioned(
         status=Commission.Status.SET_ASIDE
     )
     reviewer = commission.reviewer
-    invited = invitation_send(acting=acting, partnership=case.partnership, email=reviewer.email, role=Role.REVIEWER)
+    invited = _invite(acting, case, reviewer)
     access = case_access_grant(
         acting=acting,
         case=moved,
@@ -432,17 +458,6 @@ def _commissioned(
     commission.commissioned_at = at
     commission.access = access
     commission.save(update_fields=["status", "commissioned_by", "commissioned_at", "access"])
-    tell(
-        partnership=case.partnership,
-        to=[reviewer.email],
-        subject=f"{case.partnership.name}: you are commissioned to review case {case.reference}",
-        body=(
-            f"{case.partnership.name} has commissioned you as the reviewer of the local child safeguarding practice "
-            f"review of case {case.reference}.\n\nOnce you have signed in you will find the review here:\n\n"
-            f"{link('cases:detail', reference=case.reference)}\n\nYour access is to this review only."
-        ),
-        kind="reviewers.commissioned",
-    )
     audit_case(
         acting,
         "reviewer.commissioned",
@@ -551,3 +566,15 @@ def reviewer_access_end(*, acting: Acting, case: Case, at: datetime | None = Non
     kit.allowed(acting, COMMISSION, case, ROLES[COMMISSION])
     with transaction.atomic():
         return case_access_end(acting=acting, case=case, access_id=_access_id(case), at=at)
+
+
+def reviewer_invitation_send_again(*, acting: Acting, case: Case, at: datetime | None = None) -> CaseAccess:
+    """Invite the commissioned reviewer again when they never accepted the first invitation (it expired, or was lost):
+    one new e-mail, as at commissioning; the old link stops working, and the case's access follows the new one."""
+    kit.allowed(acting, COMMISSION, case, ROLES[COMMISSION])
+    with transaction.atomic():
+        access_id = _access_id(case)
+        invited = _invite(acting, case, _current(case).reviewer)
+        return case_access_invited_again(
+            acting=acting, case=case, access_id=access_id, user=invited.user, invitation=invited.invitation, at=at
+        )

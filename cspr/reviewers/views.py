@@ -305,3 +305,17 @@ def access_end(request: HttpRequest, case: Case) -> HttpResponse:
         act=calls(services.reviewer_access_end, case=case),
         done="The reviewer's access to this case has ended",
     )
+
+
+@routes.page(f"{CASE}access/invite-again/", name="access-invite-again")
+@require_http_methods(["GET", "POST"])
+@case_page("reviewers.commission", refusal=REFUSED)
+def access_invite_again(request: HttpRequest, case: Case) -> HttpResponse:
+    return _after_commissioning(
+        request,
+        case,
+        forms.ConfirmForm(posted(request)),
+        "access_invite_again.html",
+        act=calls(services.reviewer_invitation_send_again, case=case),
+        done="The reviewer is invited again",
+    )

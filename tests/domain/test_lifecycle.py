@@ -58,6 +58,7 @@ EDGES: dict[tuple[Stage, str], Stage] = {
     (S.LOCAL_REVIEW, "panel_national_review"): S.NATIONAL_REVIEW,
     (S.REVIEWER_COMMISSIONED, "panel_national_review"): S.NATIONAL_REVIEW,
     (S.REVIEW_IN_PROGRESS, "panel_national_review"): S.NATIONAL_REVIEW,
+    (S.DRAFT_REPORT, "panel_national_review"): S.NATIONAL_REVIEW,
     (S.LOCAL_REVIEW, "commission_reviewer"): S.REVIEWER_COMMISSIONED,
     (S.REVIEWER_COMMISSIONED, "start_review"): S.REVIEW_IN_PROGRESS,
     (S.REVIEW_IN_PROGRESS, "receive_draft"): S.DRAFT_REPORT,

@@ -23,6 +23,8 @@ from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Partnership
 from tests.letters.support import CLOSED, NOT_NOTIFIABLE, PANEL_REFERENCE, docx_pictures, docx_text, to_local_review
 from tests.rapid_reviews.support import BU, CHAIR, SECRET_TEXT, acting_as
+from tests.reviewers.support import commissioned
+from tests.reviewers.support import to_local_review as discretionary_review
 from tests.support import WriteFailed, fails_after_call, leaves_nothing_written, private_storage
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +288,16 @@ def test_nothing_about_a_letter_is_e_mailed() -> None:
     services.letter_prepare(acting=acting_as(BU), case=case, letter="local-review-family", purpose="write_to_family")
     record(case, letter="local-review-family")
     assert OutboundMessage.objects.count() == before
+
+
+def test_once_the_reviewer_is_commissioned_the_national_bodies_letters_name_them_and_not_before() -> None:
+    case = discretionary_review()
+    with pytest.raises(CaseActionRefused):
+        services.letter_prepare(acting=acting_as(BU), case=case, letter="reviewer-commissioned-panel", at=NOW)
+    case = commissioned(case)
+    for code in ("reviewer-commissioned-panel", "reviewer-commissioned-ofsted", "reviewer-commissioned-dfe"):
+        prepared = services.letter_prepare(acting=acting_as(BU), case=case, letter=code, at=NOW)
+        text = docx_text(wordfile.render_docx(prepared))
+        assert "commissioned Rowan Achterberg as the independent reviewer" in text, code
+        assert "7 December 2026" in text  # the day the case reached the commissioning
+        assert not prepared.identifying

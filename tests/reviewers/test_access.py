@@ -201,3 +201,27 @@ def test_a_new_reviewer_reaches_their_case_once_they_accept_the_invitation(clien
     assert client.get(reverse("cases:detail", kwargs={"reference": OTHER_CASE})).status_code == 404
     # The demo's reviewer, an account already but not commissioned here, sees nothing.
     assert visible(REVIEWER_EMAIL, case) == []
+
+
+def test_an_invitation_that_expired_is_sent_again_and_only_the_new_link_reaches_the_case(client_as: ClientAs) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        case = commissioned(email="birch.reviews@example.org", name="Birch Reviews")
+        first = invitation_link("birch.reviews@example.org")
+    with time_machine.travel(MONDAY + timedelta(days=10), tick=False):
+        client = client_as(BU)
+        page = client.get(reverse("reviewers:commissioning", kwargs={"reference": case.reference}))
+        assert "the invitation expired on 14 December 2026" in page.content.decode()
+        answer = client.post(reverse("reviewers:access-invite-again", kwargs={"reference": case.reference}), {})
+        assert answer.status_code == 302
+        second = invitation_link("birch.reviews@example.org")
+        assert second != first
+        event = AuditEvent.objects.filter(verb="case.access_invited_again").latest("id")
+        assert event.details["invitation_id"] != event.details["withdrawn_invitation_id"]
+        passwords = {"password": "correct-horse-battery", "password_again": "correct-horse-battery"}
+        refused = Client().post(first, {"full_name": "Birch Reviews", **passwords})
+        assert refused.status_code != 302
+        assert Client().post(second, {"full_name": "Birch Reviews", **passwords}).status_code == 302
+        assert visible("birch.reviews@example.org", case) == [LOCAL_REVIEW_CASE]
+        # An account now: there is nothing to send again.
+        with pytest.raises(services.CaseActionRefused, match="account already"):
+            services.reviewer_invitation_send_again(acting=acting_as(BU), case=case)

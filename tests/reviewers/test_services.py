@@ -26,6 +26,7 @@ from tests.reviewers.support import (
     EXPERIENCE,
     ICB,
     OTHER_CASE,
+    REVIEWER_EMAIL,
     TODAY,
     WHEN,
     commissioned,
@@ -131,8 +132,12 @@ def test_a_reviewer_who_declared_an_interest_in_an_involved_organisation_is_refu
     assert commission.access is not None
     assert commission.access.invitation == invitation
     assert commission.access.case == case
-    told = OutboundMessage.objects.get(to="birch.reviews@example.org", kind="reviewers.commissioned")
+    # One e-mail: the invitation (its link a secret), saying why, with the case's reference and no name.
+    (told,) = OutboundMessage.objects.filter(to="birch.reviews@example.org")
+    assert told.kind == "invitation"
     assert case.reference in told.subject
+    assert "commissioned you as the reviewer" in told.body
+    assert "Birch" not in told.body
     assert selectors.reviewer_name_for_case(case=case) == "Birch Reviews"
     assert events("reviewer.commissioned")[-1].details["reviewer"] == other.pk
 
@@ -288,3 +293,13 @@ def test_no_invoice_before_a_reviewer_is_commissioned() -> None:
     case = to_local_review()
     with pytest.raises(CaseActionRefused, match="No reviewer"):
         services.invoice_add(acting=acting_as(BU), case=case, number="INV-1", amount="10", received_on=TODAY, at=WHEN)
+
+
+def test_a_reviewer_who_has_an_account_gets_one_email_saying_they_are_commissioned() -> None:
+    before = OutboundMessage.objects.filter(to=REVIEWER_EMAIL).count()
+    case = commissioned()
+    (told,) = OutboundMessage.objects.filter(to=REVIEWER_EMAIL)[before:]
+    assert told.kind == "reviewers.commissioned"
+    assert case.reference in told.subject
+    assert f"/cases/{case.reference}/" in told.body
+    assert "Rowan" not in told.body

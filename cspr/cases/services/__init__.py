@@ -24,6 +24,7 @@ The services live in modules by subject; everything public is imported here, so 
 from __future__ import annotations
 
 from cspr.cases.services.access import (
+    ACCESS_ACCOUNT_READY,
     ACCESS_END_FUTURE,
     ACCESS_ENDED,
     ACCESS_NOBODY,
@@ -32,6 +33,7 @@ from cspr.cases.services.access import (
     case_access_end,
     case_access_ends_on_set,
     case_access_grant,
+    case_access_invited_again,
 )
 from cspr.cases.services.clocks import (
     CLOCK_LATE_REASON,
@@ -111,6 +113,7 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import DATE_IN_FUTURE, NOT_ALLOWED
 
 __all__ = [
+    "ACCESS_ACCOUNT_READY",
     "ACCESS_ENDED",
     "ACCESS_END_FUTURE",
     "ACCESS_NOBODY",
@@ -166,6 +169,7 @@ __all__ = [
     "case_access_end",
     "case_access_ends_on_set",
     "case_access_grant",
+    "case_access_invited_again",
     "case_advance",
     "case_clock_met",
     "case_facts",

@@ -31,6 +31,7 @@ ACCESS_NOBODY = "Access must be given to a person or to the invitation that will
 ACCESS_NOT_FOUND = "There is no such access to this case."
 ACCESS_ENDED = "That access has already ended."
 ACCESS_END_FUTURE = "The date access ends must be in the future. To end it today, end it now."
+ACCESS_ACCOUNT_READY = "The reviewer has an account already, so there is no invitation to send again."
 
 
 def case_access_grant(
@@ -125,6 +126,43 @@ def case_access_end(*, acting: Acting, case: Case, access_id: int, at: datetime 
     return access
 
 
+def case_access_invited_again(
+    *,
+    acting: Acting,
+    case: Case,
+    access_id: int,
+    user: User | None,
+    invitation: Invitation | None,
+    at: datetime | None = None,
+) -> CaseAccess:
+    """An open grant still waiting on its invitation (never accepted: it expired, or the e-mail was lost) follows the
+    invitation sent in its place, or the account the address turned out to have; the old invitation is withdrawn, so
+    its link no longer works. Inside the caller's transaction, which sent the new invitation."""
+    at = now(at)
+    if user is None and invitation is None:
+        raise CaseActionRefused(ACCESS_NOBODY)
+    access, grant = _open_grant(acting, case, access_id)
+    old = access.invitation
+    if access.user_id is not None or (old is not None and old.accepted_by_id is not None):
+        raise CaseActionRefused(ACCESS_ACCOUNT_READY)
+    if old is not None and old.withdrawn_at is None:
+        old.withdrawn_at = at
+        old.save(update_fields=["withdrawn_at"])
+    access.user, access.invitation = user, invitation
+    access.save(update_fields=["user", "invitation"])
+    audit_case(
+        acting,
+        "case.access_invited_again",
+        case,
+        obj=access,
+        grant=grant,
+        withdrawn_invitation_id=old.pk if old else None,
+        user_id=user.pk if user else None,
+        invitation_id=invitation.pk if invitation else None,
+    )
+    return access
+
+
 def case_access_end_with_stage(*, acting: Acting, case: Case, at: datetime) -> int:
     """Inside a stage change: end every open reviewer's grant on the case when its new stage is outside the local
     review's (sign-off and after, a national review, withdrawal). How many were ended."""
@@ -139,6 +177,7 @@ def case_access_end_with_stage(*, acting: Acting, case: Case, at: datetime) -> i
 
 
 __all__ = [
+    "ACCESS_ACCOUNT_READY",
     "ACCESS_ENDED",
     "ACCESS_END_FUTURE",
     "ACCESS_NOBODY",
@@ -148,4 +187,5 @@ __all__ = [
     "case_access_end_with_stage",
     "case_access_ends_on_set",
     "case_access_grant",
+    "case_access_invited_again",
 ]
