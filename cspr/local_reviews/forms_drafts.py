@@ -18,7 +18,7 @@ def _text(name: str, label: str, **kwargs: Any) -> FreeTextField:
 
 
 class DraftUploadForm(forms.Form):
-    file = upload_field("Upload the draft", hint="A Word document or a PDF, smaller than 20 MB.")
+    file = upload_field("The draft report", hint="A Word document or a PDF, smaller than 20 MB.")
 
 
 class AskForm(forms.Form):
