@@ -38,6 +38,7 @@ from cspr.domain.text import text_length
 
 __all__ = [
     "CARE_LEAVER_AGE_LIMIT",
+    "INFORMATION_RETURNS_CLOCK_ID",
     "LATE_REASON_MIN",
     "LA_DUTY_CLOCK_IDS",
     "OFF_RAPID_REVIEW_CLOCK_IDS",
@@ -73,7 +74,9 @@ CARE_LEAVER_AGE_LIMIT = 24
 
 LA_DUTY_CLOCK_IDS = frozenset({"panel_notification", "partners_notified"})
 """The local authority's 5-working-day duties, which end when it decides not to notify the Panel (§3.5)."""
-OFF_RAPID_REVIEW_CLOCK_IDS = frozenset(RAPID_REVIEW_CLOCK_IDS) | {"information_returns"}
+INFORMATION_RETURNS_CLOCK_ID = "information_returns"
+"""The agencies' information returns (§4.1), awaited until the PRG decides."""
+OFF_RAPID_REVIEW_CLOCK_IDS = frozenset(RAPID_REVIEW_CLOCK_IDS) | {INFORMATION_RETURNS_CLOCK_ID}
 """The rapid review's clocks and the agencies' information returns, which end when the case leaves that path."""
 
 
@@ -101,6 +104,9 @@ class CaseClockSituation:
     """The local authority's latest decision is not to notify the Panel."""
     off_rapid_review: bool = False
     """The case is off the rapid review's path (the LA declined, or it was routed as not notifiable)."""
+    past_rapid_review: bool = False
+    """The PRG has decided (the case is past the rapid review, on any path): the agencies' information returns are
+    no longer awaited."""
     closed: bool = False
     """The case is closed (closed, closed as not meeting the criteria, or withdrawn): nothing it waits for is due.
     Reopening it makes its clocks apply again; those not met before it reopened count again from that day
@@ -112,12 +118,15 @@ def clock_applies(rule: ClockRule, facts: ClockFacts, situation: CaseClockSituat
 
     Not when its own condition does not hold (a looked-after child's death), nor while the case is closed, nor
     the local authority's duties after it declined to notify the Panel, nor the rapid review's clocks once the case
-    is off that path. The Secretary of State and Ofsted clock of a looked-after child's death applies on either.
+    is off that path, nor the agencies' returns once the PRG has decided. The Secretary of State and Ofsted clock of
+    a looked-after child's death applies on either path.
     """
     situation = situation or CaseClockSituation()
     if not rule.applies_when.holds(facts) or situation.closed:
         return False
     if rule.clock_id in LA_DUTY_CLOCK_IDS and situation.la_declined_panel:
+        return False
+    if rule.clock_id == INFORMATION_RETURNS_CLOCK_ID and situation.past_rapid_review:
         return False
     return not (rule.clock_id in OFF_RAPID_REVIEW_CLOCK_IDS and situation.off_rapid_review)
 

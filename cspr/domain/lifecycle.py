@@ -584,6 +584,12 @@ CLOSED_STAGES: frozenset[Stage] = frozenset(
 
 Read from the table, so a new closing stage joins the set by its transitions alone."""
 
+RETURNS_AWAITED_STAGES: frozenset[Stage] = frozenset(
+    {Stage.REFERRAL_RECEIVED, Stage.NOTIFICATION_ASSESSED, Stage.RAPID_REVIEW}
+)
+"""The stages in which the agencies' information returns are awaited: they feed the rapid review (§4.1), so once the
+PRG has decided, returns not in by then are no longer waited for (their clock stops applying, unless it was met)."""
+
 # Messages for common attempts that come too early, in place of the generic "not possible from stage" message.
 _TOO_EARLY: Mapping[tuple[str, Stage], str] = MappingProxyType(
     {

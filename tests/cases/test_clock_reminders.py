@@ -138,3 +138,19 @@ def test_one_case_that_fails_is_logged_by_reference_and_the_others_are_still_rem
     assert ClockReminder.objects.exclude(clock__case__reference=REFERENCE).exists()
     assert f"Clock reminders failed for case {REFERENCE} (ValueError)" in caplog.text
     assert "Child A" not in caplog.text
+
+
+def test_agencies_returns_never_asked_for_are_not_overdue_once_the_prg_has_decided(
+    demo: dict[str, Partnership],
+) -> None:
+    # The demo's no-further-review and national review cases went to the Panel without information requests.
+    for reference in ("NVALE-2026-009", "NVALE-2026-011"):
+        returns = CaseClock.objects.get(case__reference=reference, clock_id="information_returns")
+        assert not returns.applicable, reference
+        assert returns.met_on is None, reference
+    # The rapid review still waits for its returns.
+    assert the_clock("information_returns").applicable
+    clock_reminders_send(now=at(date(2027, 6, 1)))
+    reminded = ClockReminder.objects.filter(clock__clock_id="information_returns")
+    assert not reminded.filter(clock__case__reference__in=["NVALE-2026-009", "NVALE-2026-011"]).exists()
+    assert reminded.filter(clock__case__reference=REFERENCE).exists()

@@ -68,6 +68,17 @@ def test_the_situation_switches_off_the_la_duties_the_rapid_review_and_everythin
     assert all(clock_applies(rule, facts) for rule in BNES_2020.rules if rule.applies_when.holds(facts))
 
 
+def test_once_the_prg_has_decided_the_agencies_returns_are_no_longer_awaited_and_nothing_else_changes() -> None:
+    facts = ClockFacts(looked_after_child_died=True)
+    past = CaseClockSituation(past_rapid_review=True)
+    assert not clock_applies(BNES_2020.rule("information_returns"), facts, past)
+    assert [rule.clock_id for rule in BNES_2020.rules if clock_applies(rule, facts, past)] == [
+        rule.clock_id
+        for rule in BNES_2020.rules
+        if clock_applies(rule, facts) and rule.clock_id != "information_returns"
+    ]
+
+
 def test_compute_due_dates_marks_the_clocks_the_situation_switches_off() -> None:
     events = {Event.AWARE: date(2023, 5, 6), Event.NOTIFIED: date(2023, 5, 9)}
     routed_away = CaseClockSituation(off_rapid_review=True)

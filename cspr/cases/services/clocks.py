@@ -24,7 +24,7 @@ from cspr.domain.clocks import (
     restarted,
 )
 from cspr.domain.letters import long_date
-from cspr.domain.lifecycle import CLOSED_STAGES, Stage
+from cspr.domain.lifecycle import CLOSED_STAGES, RETURNS_AWAITED_STAGES, Stage
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case
@@ -92,6 +92,7 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
     situation = CaseClockSituation(
         la_declined_panel=la_said_no,
         off_rapid_review=la_said_no or (not new and _routed_not_notifiable(case)),
+        past_rapid_review=Stage(case.stage) not in RETURNS_AWAITED_STAGES,
         closed=Stage(case.stage) in CLOSED_STAGES,
     )
     calendar = partnership_calendar(partnership_id=case.partnership_id)
@@ -135,9 +136,15 @@ def clocks_refresh(*, case: Case, new: bool = False) -> None:
             "basis": due.basis.value,
             "sentence": sentence,
             "section": due.section,
-            # Closing stops the clocks still running; one already met stays as it was, met.
+            # Closing, or the PRG's decision for the agencies' returns, stops the clocks still running; one already
+            # met stays as it was, met.
             "applicable": due.applicable
-            or (situation.closed and clock is not None and clock.met_on is not None and clock.applicable),
+            or (
+                (situation.closed or situation.past_rapid_review)
+                and clock is not None
+                and clock.met_on is not None
+                and clock.applicable
+            ),
             "provisional": due.provisional,
         }
         if clock is None:

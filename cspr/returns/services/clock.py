@@ -11,14 +11,14 @@ from django.db import transaction
 from cspr.cases.models import Case, CaseClock
 from cspr.cases.selectors import case_clock_rows
 from cspr.cases.services import case_clock_met
-from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
+from cspr.domain.clocks import INFORMATION_RETURNS_CLOCK_ID, LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.kernel import text
 from cspr.kernel.acting import Acting
 from cspr.kernel.text import clean_text
 from cspr.returns.models import InformationRequest
 from cspr.returns.services.common import ReturnActionRefused, _require_requester
 
-CLOCK_ID = "information_returns"
+CLOCK_ID = INFORMATION_RETURNS_CLOCK_ID
 RETURNS_OUTSTANDING = "Some organisations have not answered yet, so the deadline cannot be stopped."
 LATE_REASON_NEEDED = (
     f"The returns came in after the due date: enter the reason they were late (at least {LATE_REASON_MIN} characters)."
