@@ -21,6 +21,7 @@ from django.utils import timezone
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
 from cspr.files.models import StoredFileRow
+from cspr.kernel.records import Reminder
 from cspr.kernel.sealing import (
     SealedFieldsMixin,  # noqa: F401  (the first migrations name the mixin here)
     SealedModel,
@@ -482,23 +483,14 @@ class CaseReferenceCounter(models.Model):
         return f"{self.partnership_id}/{self.year}: {self.last}"
 
 
-class ClockReminder(models.Model):
+class ClockReminder(Reminder):
     """A reminder sent to the business unit that a case's clock is nearly due or overdue: once per clock, kind
     and due date (an extension moves the due date, so the new date is reminded of again)."""
 
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "Due soon"
-        OVERDUE = "overdue", "Overdue"
-
     clock = models.ForeignKey(CaseClock, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    due_on = models.DateField()
-    sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["clock", "kind", "due_on"], name="one_reminder_per_clock_kind_due")
-        ]
+        constraints = [Reminder.once_per_due_date("clock", name="one_reminder_per_clock_kind_due")]
 
     def __str__(self) -> str:
         return f"{self.clock}: {self.kind} reminder"

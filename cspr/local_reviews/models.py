@@ -24,6 +24,7 @@ from django.db import models
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.local_review import JointLead, Method, MilestoneKind, Route
+from cspr.kernel.records import Reminder
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = [
@@ -148,22 +149,13 @@ class MilestoneMove(SealedRecord):
         return f"{self.milestone_id} moved to {self.to_on}"
 
 
-class MilestoneReminder(models.Model):
+class MilestoneReminder(Reminder):
     """A reminder sent that a milestone is nearly due or overdue: once per milestone, kind and due date."""
 
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "Due soon"
-        OVERDUE = "overdue", "Overdue"
-
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    due_on = models.DateField()
-    sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["milestone", "kind", "due_on"], name="one_reminder_per_milestone_kind_due")
-        ]
+        constraints = [Reminder.once_per_due_date("milestone", name="one_reminder_per_milestone_kind_due")]
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.kind} reminder"

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
+from cspr.kernel.records import Reminder
 from cspr.kernel.sealing import sealed_text
 
 __all__ = ["CommentReminder", "CommentRequest", "DraftComments", "NationalSuggestion", "ReportDraft"]
@@ -73,23 +74,21 @@ class CommentRequest(models.Model):
         return f"Comments on draft {self.draft_id} from organisation {self.organisation_id}"
 
 
-class CommentReminder(models.Model):
+class CommentReminder(Reminder):
     """A reminder that an organisation's comments are due soon, or a chaser that they are overdue: once per request,
     kind and due date."""
 
+    request = models.ForeignKey(CommentRequest, on_delete=models.CASCADE, related_name="reminders")
+
+    # The same kinds, named as the organisation reads them.
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", "Reminder"
         OVERDUE = "overdue", "Chaser"
 
-    request = models.ForeignKey(CommentRequest, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    due_on = models.DateField()
-    sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["request", "kind", "due_on"], name="one_reminder_per_comment_request_kind")
-        ]
+        constraints = [Reminder.once_per_due_date("request", name="one_reminder_per_comment_request_kind")]
 
     def __str__(self) -> str:
         return f"{self.request}: {self.kind}"
