@@ -21,7 +21,7 @@ from django.utils import timezone
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import Reminder
+from cspr.kernel.records import Recorded, Reminder
 from cspr.kernel.sealing import (
     SealedFieldsMixin,  # noqa: F401  (the first migrations name the mixin here)
     SealedModel,
@@ -48,14 +48,11 @@ class ImmutableModel(models.Model):
         raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
 
 
-class SealedRecord(SealedModel, ImmutableModel):
+class SealedRecord(SealedModel, ImmutableModel, Recorded):
     """The base of an immutable, sealed record of something done (a duty, a decision, a date sent, a response): who
     recorded it in the service and when. Records a case or review has many of are listed in the order they were
     recorded: a model with a Meta of its own keeps that order by extending ``SealedRecord.Meta`` (the records made
     once per review do not, and have no order)."""
-
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
 
     class Meta:
         abstract = True

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
+from cspr.kernel.records import Updated
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["LiaisonEntry", "ParallelProcess"]
 
 
-class ParallelProcess(SealedModel):
+class ParallelProcess(SealedModel, Updated):
     class Kind(models.TextChoices):
         CRIMINAL_INVESTIGATION = "criminal_investigation", "Criminal investigation"
         CRIMINAL_TRIAL = "criminal_trial", "Criminal trial"
@@ -64,8 +65,6 @@ class ParallelProcess(SealedModel):
     version = models.PositiveIntegerField(default=1, help_text="Moved on by every change (ADR 0013).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField()
 
     class Meta:
         ordering = ["case", "created_at", "id"]

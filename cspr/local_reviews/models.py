@@ -24,7 +24,7 @@ from django.db import models
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.local_review import JointLead, Method, MilestoneKind, Route
-from cspr.kernel.records import Reminder
+from cspr.kernel.records import Reminder, SavedVersion
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = [
@@ -63,11 +63,10 @@ class LocalReview(SealedModel):
         return f"Local review of case {self.case_id}"
 
 
-class TermsOfReference(SealedModel):
+class TermsOfReference(SealedModel, SavedVersion):
     """One version of the terms of reference: saved once, never changed but for its agreement, recorded once."""
 
     review = models.ForeignKey(LocalReview, on_delete=models.PROTECT, related_name="terms")
-    number = models.PositiveIntegerField()
     method = models.CharField(max_length=30, choices=_choices(Method))
     method_other_sealed = sealed_text("The method in words, when 'other' (sealed).")
     period_from = models.DateField()
@@ -76,8 +75,6 @@ class TermsOfReference(SealedModel):
     practitioners_sealed = sealed_text("How practitioners will be involved (sealed).", blank=False)
     family_sealed = sealed_text("How the family will be involved (sealed).", blank=False)
     proportionality_sealed = sealed_text("Why the review's scope is proportionate (sealed).", blank=False)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    saved_at = models.DateTimeField()
     agreed_on = models.DateField(null=True, blank=True)
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
+from cspr.kernel.records import SavedVersion
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["ExplainerVersion", "FamilyEntry", "PractitionerEvent", "ReviewerMessage"]
@@ -39,7 +40,7 @@ class PractitionerEvent(SealedRecord):
         return f"Practitioner event on {self.held_on}"
 
 
-class ExplainerVersion(models.Model):
+class ExplainerVersion(SavedVersion):
     """One version of a partnership's explainer of a kind: its title and words, as saved; never changed."""
 
     class Kind(models.TextChoices):
@@ -49,12 +50,9 @@ class ExplainerVersion(models.Model):
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="The partnership's own wording, meant to be given out: not sealed.")
     from_service = models.BooleanField(default=False, help_text="The service's own wording, kept as it was given.")
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    saved_at = models.DateTimeField()
 
     class Meta:
         ordering = ["partnership", "kind", "number"]

@@ -19,6 +19,7 @@ from django.db import models
 from cspr.cases.models import ImmutableModel, SealedRecord
 from cspr.domain.rapid_review import Judgement
 from cspr.files.models import StoredFileRow
+from cspr.kernel.records import Updated
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 
@@ -101,7 +102,7 @@ class MeetingPaper(StoredFileRow):
 # -- the record (§4.3) ------------------------------------------------------------------------------------------------
 
 
-class RapidReview(SealedModel):
+class RapidReview(SealedModel, Updated):
     """The rapid review record: a draft, saved section by section, until the PRG records its decision."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rapid_review")
@@ -130,8 +131,6 @@ class RapidReview(SealedModel):
         help_text="What the completeness check needs of the record, never its words: each text's length, the "
         "judgements, the agencies involved and the actions (cspr.rapid_reviews.outline).",
     )
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField()
 
     class Meta:
         verbose_name = "rapid review"

@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.reviewers import COMPETENCIES
+from cspr.kernel.records import Recorded
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["Commission", "CompetencyEvidence", "ConflictOverride", "DeclaredInterest", "Invoice", "Reviewer"]
@@ -136,7 +137,7 @@ class ConflictOverride(SealedRecord):
         return f"Override for commission {self.commission_id}"
 
 
-class Invoice(models.Model):
+class Invoice(Recorded):
     """An invoice from the commissioned reviewer: its number, amount, the day it came and the day it was paid."""
 
     commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="invoices")
@@ -144,8 +145,6 @@ class Invoice(models.Model):
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     received_on = models.DateField()
     paid_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
     paid_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
