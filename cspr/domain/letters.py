@@ -22,8 +22,8 @@ written to about "Child A". Downloading one of those is a view of identifying de
 
 from __future__ import annotations
 
+import functools
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +32,8 @@ from pathlib import Path
 from string import Formatter, Template
 from types import MappingProxyType
 
+from cspr.domain import datafile
+from cspr.domain.datafile import DataFileError
 from cspr.domain.lifecycle import Stage
 
 __all__ = [
@@ -230,7 +232,7 @@ _KEYS = ("code", "title", "recipient", "decision", "only_at", "section", "subjec
 _CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DataFileError):
     """The letters' file says something the catalogue cannot hold; the message names the file, the letter and the
     key."""
 
@@ -239,15 +241,18 @@ def catalogue_read(path: Path = LETTERS_FILE) -> tuple[LetterKind, ...]:
     """Every letter of the file, in its order, checked: each key known and of its kind, each code unique and fit for
     an address, each ``$passage`` written in the file's passages and each placeholder one of :data:`PLACEHOLDERS`."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"{path}: {error}") from None
-    _known(document, ("passages", "letters"), f"{path}")
-    passages = document.get("passages", {})
-    if not isinstance(passages, dict):
-        raise CatalogueError(f"{path}: passages: expected a table, found {passages!r}")
-    for name, passage in passages.items():
+        return _catalogue(path)
+    except DataFileError as error:
+        raise CatalogueError(*error.args) from None
+
+
+def _catalogue(path: Path) -> tuple[LetterKind, ...]:
+    document = datafile.read(path)
+    datafile.known(document, ("passages", "letters"), f"{path}")
+    passages: dict[str, str] = {}
+    for name, passage in datafile.table(document.get("passages", {}), f"{path}: passages").items():
         _words(passage, {}, f"{path}: passages.{name}")
+        passages[name] = str(passage)
     entries = document.get("letters", [])
     if not isinstance(entries, list):
         raise CatalogueError(f"{path}: letters: expected [[letters]] tables, found {entries!r}")
@@ -260,11 +265,10 @@ def catalogue_read(path: Path = LETTERS_FILE) -> tuple[LetterKind, ...]:
 
 def _letter(entry: object, passages: Mapping[str, str], above: Mapping[str, LetterKind], where: str) -> LetterKind:
     """One ``[[letters]]`` table as a :class:`LetterKind`; ``above`` holds the letters before it, by code."""
-    if not isinstance(entry, dict):
-        raise CatalogueError(f"{where}: expected a table, found {entry!r}")
+    entry = datafile.table(entry, where)
     where = f"{where} ({entry.get('code', 'no code')})"
-    _known(entry, _KEYS, where)
-    code = _text(entry, "code", where)
+    datafile.known(entry, _KEYS, where)
+    code = datafile.text(entry, "code", where)
     if not _CODE.fullmatch(code) or len(code) > 60:
         raise CatalogueError(f"{where}.code: small letters, digits and single hyphens, 60 at most")
     if code in above:
@@ -272,60 +276,26 @@ def _letter(entry: object, passages: Mapping[str, str], above: Mapping[str, Lett
     if "words_of" in entry:
         if "subject" in entry or "paragraphs" in entry:
             raise CatalogueError(f"{where}: words_of, or subject and paragraphs, not both")
-        source = _text(entry, "words_of", where)
+        source = datafile.text(entry, "words_of", where)
         if source not in above:
             raise CatalogueError(f"{where}.words_of: no letter above has the code {source!r}")
         subject, paragraphs = above[source].subject, above[source].paragraphs
     else:
-        subject = _words(_text(entry, "subject", where), passages, f"{where}.subject")
+        subject = _words(datafile.text(entry, "subject", where), passages, f"{where}.subject")
         paragraphs = tuple(
             _words(paragraph, passages, f"{where}.paragraphs[{index}]")
-            for index, paragraph in enumerate(_list(entry, "paragraphs", where))
+            for index, paragraph in enumerate(datafile.items(entry, "paragraphs", where))
         )
     return LetterKind(
         code=code,
-        title=_text(entry, "title", where),
-        recipient=_member(Recipient, _text(entry, "recipient", where), f"{where}.recipient"),
-        decision=_member(Decision, _text(entry, "decision", where), f"{where}.decision"),
-        section=_text(entry, "section", where),
+        title=datafile.text(entry, "title", where),
+        recipient=datafile.member(Recipient, datafile.text(entry, "recipient", where), f"{where}.recipient"),
+        decision=datafile.member(Decision, datafile.text(entry, "decision", where), f"{where}.decision"),
+        section=datafile.text(entry, "section", where),
         subject=subject,
         paragraphs=paragraphs,
-        only_at=frozenset(
-            _member(Stage, stage, f"{where}.only_at[{index}]")
-            for index, stage in enumerate(_list(entry, "only_at", where) if "only_at" in entry else [])
-        ),
+        only_at=frozenset(datafile.listed(entry, "only_at", where, functools.partial(datafile.member, Stage))),
     )
-
-
-def _known(table: Mapping[str, object], keys: tuple[str, ...], where: str) -> None:
-    unknown = sorted(set(table) - set(keys))
-    if unknown:
-        raise CatalogueError(f"{where}: unknown key {', '.join(unknown)} (expected {', '.join(keys)})")
-
-
-def _text(entry: Mapping[str, object], key: str, where: str) -> str:
-    if key not in entry:
-        raise CatalogueError(f"{where}: missing {key}")
-    value = entry[key]
-    if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(f"{where}.{key}: expected words, found {value!r}")
-    return value
-
-
-def _list(entry: Mapping[str, object], key: str, where: str) -> list[object]:
-    if key not in entry:
-        raise CatalogueError(f"{where}: missing {key}")
-    value = entry[key]
-    if not isinstance(value, list) or not value:
-        raise CatalogueError(f"{where}.{key}: expected a list that is not empty, found {value!r}")
-    return value
-
-
-def _member[E: StrEnum](enum: type[E], value: object, where: str) -> E:
-    try:
-        return enum(str(value))
-    except ValueError:
-        raise CatalogueError(f"{where}: {value!r} is not one of {', '.join(enum)}") from None
 
 
 def _words(template: object, passages: Mapping[str, str], where: str) -> str:
