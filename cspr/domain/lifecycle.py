@@ -1,9 +1,11 @@
 """The case lifecycle (DESIGN §4): one python-statemachine table, and a small facade over it.
 
 The rule table, :data:`TRANSITIONS`, is the single source of truth for which stage can follow which: each
-transition's stages, roles, required reason and guards are written once, in its rule. :class:`CaseLifecycle`, the
-python-statemachine machine, is built from that table with the guards as its transitions' conditions, so the machine
-refuses what the facade refuses.
+transition's stages, roles, required reason and guards are written once, in its rule. The rules and every stage's
+words are written in ``data/lifecycle.toml`` beside this module, one table a transition, and read and checked when it
+is imported (:func:`table_read`; a mistake there stops the import naming the transition and the key); the guards they
+name are code, here (:data:`GUARDS`). :class:`CaseLifecycle`, the python-statemachine machine, is built from that
+table with the guards as its transitions' conditions, so the machine refuses what the facade refuses.
 
 Services and templates use only the facade, and never need python-statemachine:
 
@@ -20,22 +22,28 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from types import MappingProxyType
 
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
+from cspr.domain import datafile
 from cspr.domain.clocks import LATE_REASON_MIN
 from cspr.domain.criteria import DISCRETIONARY_GROUNDS
+from cspr.domain.datafile import DataFileError
 from cspr.domain.roles import Role
 from cspr.domain.text import text_length
 
 __all__ = [
     "CLOSED_STAGES",
+    "GUARDS",
+    "LIFECYCLE_FILE",
     "REASON_MIN",
     "STAGES",
     "STAGE_PATH",
@@ -43,6 +51,7 @@ __all__ = [
     "CaseFacts",
     "CaseLifecycle",
     "Guard",
+    "LifecycleTable",
     "PathPart",
     "PathPosition",
     "PathSection",
@@ -64,6 +73,7 @@ __all__ = [
     "path_position",
     "path_taken",
     "reached_by",
+    "table_read",
     "transition_options",
     "transition_roles",
     "transitions_from",
@@ -239,301 +249,168 @@ class TransitionRule:
         return tuple(guard.message for guard in self.guards if not guard.check(facts))
 
 
-# -- the rule table -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StageInfo:
+    """A stage in words: its name, what it means and what happens next."""
 
-# Who may take a transition: the business unit, unless its rule names other roles.
-_BUSINESS_UNIT = frozenset({Role.BUSINESS_UNIT})
-_PRG_CHAIR = frozenset({Role.PRG_CHAIR})
-_EXECUTIVE = frozenset({Role.EXECUTIVE_MEMBER})
-_PRG_CHAIR_OR_EXECUTIVE = _PRG_CHAIR | _EXECUTIVE
-_BUSINESS_UNIT_OR_REVIEWER = _BUSINESS_UNIT | {Role.REVIEWER}
+    label: str
+    description: str
+    next_steps: tuple[str, ...]
 
-# The guards, each named for what must hold.
-_LA_DECIDED = Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded)
-_LA_NOTIFIED = Guard(LA_HAS_NOT_NOTIFIED, lambda facts: facts.la_notified_panel)
-_LA_DID_NOT_NOTIFY = Guard(LA_HAS_NOTIFIED, lambda facts: not facts.la_notified_panel)
-_GROUNDS_CHOSEN = Guard(GROUNDS_MISSING, lambda facts: bool(facts.discretionary_grounds))
-_GROUNDS_KNOWN = Guard(GROUNDS_UNKNOWN, lambda facts: facts.discretionary_grounds <= _DISCRETIONARY_CODES)
-_PRG_MET = Guard(PRG_MEETING_NOT_HELD, lambda facts: facts.prg_meeting_held)
-_RAPID_REVIEW_COMPLETE = Guard(RAPID_REVIEW_INCOMPLETE, lambda facts: facts.rapid_review_complete)
-_PRG_DECIDED = Guard(PRG_DECISION_MISSING, lambda facts: facts.prg_decision_recorded)
-_PARTNERS_SIGNED_OFF = Guard(PARTNERS_NOT_SIGNED_OFF, lambda facts: facts.partners_signed_off)
-_DISAGREEMENT_EXPLAINED = Guard(
-    RATIONALE_MISSING, lambda facts: not facts.executive_disagrees_with_prg or facts.disagreement_rationale_recorded
+
+# -- the table, read from its file -----------------------------------------------------------------------------------
+
+LIFECYCLE_FILE = Path(__file__).resolve().parent / "data" / "lifecycle.toml"
+"""The transitions and every stage's words: the table, kept apart from the code that reads it (the file says how)."""
+
+GUARDS: Mapping[str, Guard] = MappingProxyType(
+    {
+        "la_decided": Guard(LA_DECISION_MISSING, lambda facts: facts.la_decision_recorded),
+        "la_notified": Guard(LA_HAS_NOT_NOTIFIED, lambda facts: facts.la_notified_panel),
+        "la_did_not_notify": Guard(LA_HAS_NOTIFIED, lambda facts: not facts.la_notified_panel),
+        "grounds_chosen": Guard(GROUNDS_MISSING, lambda facts: bool(facts.discretionary_grounds)),
+        "grounds_known": Guard(GROUNDS_UNKNOWN, lambda facts: facts.discretionary_grounds <= _DISCRETIONARY_CODES),
+        "prg_met": Guard(PRG_MEETING_NOT_HELD, lambda facts: facts.prg_meeting_held),
+        "rapid_review_complete": Guard(RAPID_REVIEW_INCOMPLETE, lambda facts: facts.rapid_review_complete),
+        "prg_decided": Guard(PRG_DECISION_MISSING, lambda facts: facts.prg_decision_recorded),
+        "partners_signed_off": Guard(PARTNERS_NOT_SIGNED_OFF, lambda facts: facts.partners_signed_off),
+        "disagreement_explained": Guard(
+            RATIONALE_MISSING,
+            lambda facts: not facts.executive_disagrees_with_prg or facts.disagreement_rationale_recorded,
+        ),
+        "reviewer_checked": Guard(REVIEWER_NOT_CHECKED, lambda facts: facts.reviewer_checks_complete),
+        "terms_agreed": Guard(TERMS_NOT_AGREED, lambda facts: facts.terms_of_reference_agreed),
+        "recommendations_recorded": Guard(RECOMMENDATIONS_MISSING, lambda facts: facts.recommendations_recorded),
+        "publication_date_set": Guard(PUBLICATION_DATE_MISSING, lambda facts: facts.planned_publication_date_set),
+        "report_signed_off": Guard(NOT_SIGNED_OFF, lambda facts: facts.report_signed_off),
+        "chair_scrutinised": Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chair_scrutinised),
+        "copies_sent": Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent),
+        "publication_period_ended": Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended),
+        "actions_complete": Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete),
+        "national_review_finished": Guard(
+            NATIONAL_REVIEW_UNFINISHED, lambda facts: facts.no_unfinished_national_review
+        ),
+        "duties_done": Guard(DUTIES_OUTSTANDING, lambda facts: facts.statutory_duties_done),
+    }
 )
-_REVIEWER_CHECKED = Guard(REVIEWER_NOT_CHECKED, lambda facts: facts.reviewer_checks_complete)
-_TERMS_AGREED = Guard(TERMS_NOT_AGREED, lambda facts: facts.terms_of_reference_agreed)
-_RECOMMENDATIONS_RECORDED = Guard(RECOMMENDATIONS_MISSING, lambda facts: facts.recommendations_recorded)
-_PUBLICATION_DATE_SET = Guard(PUBLICATION_DATE_MISSING, lambda facts: facts.planned_publication_date_set)
-_REPORT_SIGNED_OFF = Guard(NOT_SIGNED_OFF, lambda facts: facts.report_signed_off)
-_CHAIR_SCRUTINISED = Guard(NOT_SCRUTINISED, lambda facts: facts.independent_chair_scrutinised)
-_COPIES_SENT = Guard(COPIES_NOT_SENT, lambda facts: facts.pre_publication_copies_sent)
-_PUBLICATION_PERIOD_ENDED = Guard(PUBLICATION_PERIOD_RUNNING, lambda facts: facts.publication_period_ended)
-_ACTIONS_COMPLETE = Guard(ACTIONS_OUTSTANDING, lambda facts: facts.all_actions_complete)
-_NATIONAL_REVIEW_FINISHED = Guard(NATIONAL_REVIEW_UNFINISHED, lambda facts: facts.no_unfinished_national_review)
-_DUTIES_DONE = Guard(DUTIES_OUTSTANDING, lambda facts: facts.statutory_duties_done)
+"""Every guard the table's transitions may name, each named for what must hold."""
+
+# Who may take a transition the table names no roles for.
+_BUSINESS_UNIT = frozenset({Role.BUSINESS_UNIT})
+
+_TRANSITION_KEYS = (
+    "name",
+    "label",
+    "section",
+    "roles",
+    "reason",
+    "guards",
+    "moves",
+    "from_every_stage_but",
+    "to",
+    "sections_from",
+)
+_STAGE_KEYS = ("label", "description", "next_steps")
+_NAME = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
 
-def _rule(
-    name: str,
-    label: str,
-    section: str,
-    *guards: Guard,
-    roles: frozenset[Role] = _BUSINESS_UNIT,
-    reason_required: bool = False,
-    moves: Mapping[Stage, Stage],
-    sections_from: Mapping[Stage, str] | None = None,
-) -> TransitionRule:
+@dataclass(frozen=True)
+class LifecycleTable:
+    """The table's transitions, in its order, and every stage in words."""
+
+    rules: tuple[TransitionRule, ...]
+    stages: Mapping[Stage, StageInfo]
+
+
+def table_read(path: Path = LIFECYCLE_FILE) -> LifecycleTable:
+    """Every transition of the file, in its order, and every stage's words, checked: each key known and of its kind,
+    each transition's name unique, each role, guard and stage one the code knows, and every stage in words once.
+    A mistake is a :class:`~cspr.domain.datafile.DataFileError` naming the file, the transition or stage and the
+    key."""
+    document = datafile.read(path)
+    datafile.known(document, ("transitions", "stages"), f"{path}")
+    rules: dict[str, TransitionRule] = {}
+    for index, entry in enumerate(datafile.items(document, "transitions", f"{path}")):
+        rule = _transition(entry, f"{path}: transitions[{index}]")
+        if rule.name in rules:
+            raise DataFileError(f"{path}: transitions[{index}] ({rule.name}).name: a transition above has this name")
+        rules[rule.name] = rule
+    words = {
+        datafile.member(Stage, stage, f"{path}: stages.{stage}"): _stage_words(entry, f"{path}: stages.{stage}")
+        for stage, entry in datafile.table(document.get("stages"), f"{path}: stages").items()
+    }
+    unsaid = [stage.value for stage in Stage if stage not in words]
+    if unsaid:
+        raise DataFileError(f"{path}: stages: no words for {', '.join(unsaid)}")
+    return LifecycleTable(tuple(rules.values()), MappingProxyType({stage: words[stage] for stage in Stage}))
+
+
+def _transition(entry: object, where: str) -> TransitionRule:
+    """One ``[[transitions]]`` table as a :class:`TransitionRule`."""
+    entry = datafile.table(entry, where)
+    where = f"{where} ({entry.get('name', 'no name')})"
+    datafile.known(entry, _TRANSITION_KEYS, where)
+    name = datafile.text(entry, "name", where)
+    if not _NAME.fullmatch(name):
+        raise DataFileError(f"{where}.name: small letters and single underscores")
+    moves = _moves(entry, where)
+    sections_from = tuple(
+        (_stage_read(stage, f"{where}.sections_from"), datafile.words(section, f"{where}.sections_from.{stage}"))
+        for stage, section in datafile.table(entry.get("sections_from", {}), f"{where}.sections_from").items()
+    )
+    if any(stage not in dict(moves) for stage, _ in sections_from):
+        raise DataFileError(f"{where}.sections_from: only a stage the transition leaves has a section of its own")
+    roles = frozenset(datafile.listed(entry, "roles", where, functools.partial(datafile.member, Role)))
     return TransitionRule(
         name=name,
-        label=label,
-        roles=roles,
-        section=section,
-        reason_required=reason_required,
-        guards=guards,
-        moves=tuple(moves.items()),
-        sections_from=tuple((sections_from or {}).items()),
+        label=datafile.text(entry, "label", where),
+        roles=roles or _BUSINESS_UNIT,
+        section=datafile.text(entry, "section", where) if "section" in entry else "",
+        reason_required=datafile.flag(entry, "reason", where),
+        guards=datafile.listed(entry, "guards", where, functools.partial(datafile.named, GUARDS)),
+        moves=moves,
+        sections_from=sections_from,
     )
 
 
-# Any open stage can be withdrawn except a published report, which ends its publication period instead.
-_CLOSED_OR_PUBLISHED = {
-    Stage.CLOSED,
-    Stage.CLOSED_NOT_NOTIFIABLE,
-    Stage.CLOSED_CRITERIA_NOT_MET,
-    Stage.WITHDRAWN,
-    Stage.PUBLISHED,
-}
-_WITHDRAWABLE = tuple(stage for stage in Stage if stage not in _CLOSED_OR_PUBLISHED)
+def _moves(entry: Mapping[str, object], where: str) -> tuple[tuple[Stage, Stage], ...]:
+    """(source, target) for each stage a transition leaves: its ``moves``, or every stage but those it names."""
+    if "moves" in entry:
+        if "from_every_stage_but" in entry or "to" in entry:
+            raise DataFileError(f"{where}: moves, or from_every_stage_but and to, not both")
+        moves = datafile.table(entry["moves"], f"{where}.moves")
+        if not moves:
+            raise DataFileError(f"{where}.moves: expected at least one stage it leaves")
+        return tuple(
+            (_stage_read(source, f"{where}.moves"), _stage_read(target, f"{where}.moves.{source}"))
+            for source, target in moves.items()
+        )
+    if "from_every_stage_but" not in entry:
+        raise DataFileError(f"{where}: missing moves")
+    kept = frozenset(datafile.listed(entry, "from_every_stage_but", where, _stage_read))
+    target = _stage_read(datafile.text(entry, "to", where), f"{where}.to")
+    return tuple((stage, target) for stage in Stage if stage not in kept)
 
-_RULES = (
-    _rule(
-        "assess",
-        "Record the notification assessment",
-        "§3.5",
-        _LA_DECIDED,
-        moves={Stage.REFERRAL_RECEIVED: Stage.NOTIFICATION_ASSESSED},
-    ),
-    _rule(
-        "start_rapid_review",
-        "Start the rapid review",
-        "§4.1",
-        _LA_NOTIFIED,
-        moves={Stage.NOTIFICATION_ASSESSED: Stage.RAPID_REVIEW},
-    ),
-    _rule(
-        "record_not_notifiable",
-        "Record that the incident is not notifiable",
-        "§3.5",
-        _LA_DECIDED,
-        _LA_DID_NOT_NOTIFY,
-        reason_required=True,
-        moves={Stage.NOTIFICATION_ASSESSED: Stage.NOT_NOTIFIABLE},
-    ),
-    _rule(
-        "reassess",
-        "Reassess the notification",
-        "§3.5",
-        reason_required=True,
-        moves={Stage.NOT_NOTIFIABLE: Stage.NOTIFICATION_ASSESSED},
-    ),
-    _rule(
-        "choose_discretionary_review",
-        "Choose a discretionary local review",
-        "§5.6",
-        _GROUNDS_CHOSEN,
-        _GROUNDS_KNOWN,
-        roles=_PRG_CHAIR_OR_EXECUTIVE,
-        reason_required=True,
-        moves={Stage.NOT_NOTIFIABLE: Stage.LOCAL_REVIEW},
-    ),
-    _rule(
-        "record_prg_decision",
-        "Record the PRG's decision",
-        "§4.3",
-        _PRG_MET,
-        _RAPID_REVIEW_COMPLETE,
-        roles=_PRG_CHAIR,
-        reason_required=True,
-        moves={Stage.RAPID_REVIEW: Stage.PRG_DECIDED},
-    ),
-    _rule(
-        "close_criteria_not_met",
-        "Close the case as not meeting the criteria",
-        "§4.3",
-        _ACTIONS_COMPLETE,
-        roles=_PRG_CHAIR_OR_EXECUTIVE,
-        reason_required=True,
-        moves=dict.fromkeys((Stage.RAPID_REVIEW, Stage.PRG_DECIDED), Stage.CLOSED_CRITERIA_NOT_MET),
-    ),
-    _rule(
-        "ratify",
-        "Ratify the rapid review",
-        "§4.4-4.6",
-        _PRG_DECIDED,
-        _PARTNERS_SIGNED_OFF,
-        _DISAGREEMENT_EXPLAINED,
-        roles=_EXECUTIVE,
-        moves={Stage.PRG_DECIDED: Stage.EXECUTIVE_RATIFIED},
-    ),
-    _rule(
-        "submit_to_panel",
-        "Send the rapid review to the Panel",
-        "§4.6",
-        moves={Stage.EXECUTIVE_RATIFIED: Stage.SUBMITTED_TO_PANEL},
-    ),
-    _rule(
-        "await_panel",
-        "Await the Panel's response",
-        "§8.5",
-        moves={Stage.SUBMITTED_TO_PANEL: Stage.AWAITING_PANEL},
-    ),
-    _rule(
-        "panel_requests_information",
-        "Record the Panel's request for information",
-        "§8.5",
-        moves={Stage.AWAITING_PANEL: Stage.PANEL_INFORMATION_REQUESTED},
-    ),
-    _rule(
-        "provide_information",
-        "Record the information sent to the Panel",
-        "§8.5",
-        moves={Stage.PANEL_INFORMATION_REQUESTED: Stage.AWAITING_PANEL},
-    ),
-    _rule(
-        "panel_no_review",
-        "Record that no further review will follow",
-        "§5.3, §8.5",
-        reason_required=True,
-        moves={Stage.AWAITING_PANEL: Stage.NO_FURTHER_REVIEW},
-    ),
-    _rule(
-        "panel_local_review",
-        "Record the decision to hold a local review",
-        "§4.7, §5.2-5.5",
-        reason_required=True,
-        moves={Stage.AWAITING_PANEL: Stage.LOCAL_REVIEW},
-    ),
-    # The Panel may also decide on a national review after new information comes to light during a local one (§4.6).
-    _rule(
-        "panel_national_review",
-        "Record the Panel's national review",
-        "§8.5-8.7",
-        reason_required=True,
-        moves=dict.fromkeys(
-            (
-                Stage.AWAITING_PANEL,
-                Stage.LOCAL_REVIEW,
-                Stage.REVIEWER_COMMISSIONED,
-                Stage.REVIEW_IN_PROGRESS,
-                Stage.DRAFT_REPORT,
-            ),
-            Stage.NATIONAL_REVIEW,
+
+def _stage_words(entry: object, where: str) -> StageInfo:
+    """One ``[stages.<stage>]`` table as a :class:`StageInfo`."""
+    entry = datafile.table(entry, where)
+    datafile.known(entry, _STAGE_KEYS, where)
+    return StageInfo(
+        label=datafile.text(entry, "label", where),
+        description=datafile.text(entry, "description", where),
+        next_steps=tuple(
+            datafile.words(step, f"{where}.next_steps[{index}]")
+            for index, step in enumerate(datafile.items(entry, "next_steps", where))
         ),
-    ),
-    _rule(
-        "commission_reviewer",
-        "Commission the reviewer",
-        "§6.1-6.2",
-        _REVIEWER_CHECKED,
-        moves={Stage.LOCAL_REVIEW: Stage.REVIEWER_COMMISSIONED},
-    ),
-    _rule(
-        "start_review",
-        "Start the review",
-        "§6.3-6.5",
-        _TERMS_AGREED,
-        moves={Stage.REVIEWER_COMMISSIONED: Stage.REVIEW_IN_PROGRESS},
-    ),
-    _rule(
-        "receive_draft",
-        "Record the draft report",
-        "§7.1",
-        roles=_BUSINESS_UNIT_OR_REVIEWER,
-        moves={Stage.REVIEW_IN_PROGRESS: Stage.DRAFT_REPORT},
-    ),
-    _rule(
-        "sign_off",
-        "Sign off the report",
-        "§7.4",
-        _RECOMMENDATIONS_RECORDED,
-        roles=_EXECUTIVE,
-        moves={Stage.DRAFT_REPORT: Stage.SIGNED_OFF},
-    ),
-    _rule(
-        "prepare_publication",
-        "Prepare for publication",
-        "§7.6-7.7",
-        _PUBLICATION_DATE_SET,
-        moves={Stage.SIGNED_OFF: Stage.PRE_PUBLICATION},
-    ),
-    _rule(
-        "publish",
-        "Publish the report",
-        "§7.3",
-        _REPORT_SIGNED_OFF,
-        _CHAIR_SCRUTINISED,
-        _COPIES_SENT,
-        moves={Stage.PRE_PUBLICATION: Stage.PUBLISHED},
-    ),
-    _rule(
-        "decide_not_to_publish",
-        "Decide not to publish",
-        "§7.3, §7.9",
-        roles=_EXECUTIVE,
-        reason_required=True,
-        moves=dict.fromkeys((Stage.SIGNED_OFF, Stage.PRE_PUBLICATION), Stage.NOT_PUBLISHED),
-    ),
-    _rule(
-        "end_publication_period",
-        "End the publication period",
-        "§7.3",
-        _PUBLICATION_PERIOD_ENDED,
-        moves={Stage.PUBLISHED: Stage.LEARNING_AND_ACTIONS},
-    ),
-    _rule(
-        "start_learning_and_actions",
-        "Move to learning and actions",
-        "§7.10",
-        _NATIONAL_REVIEW_FINISHED,
-        moves=dict.fromkeys(
-            (Stage.NO_FURTHER_REVIEW, Stage.NOT_PUBLISHED, Stage.NATIONAL_REVIEW), Stage.LEARNING_AND_ACTIONS
-        ),
-    ),
-    # A case that was not notifiable closes on its own branch, so reopening takes it back there.
-    _rule(
-        "close",
-        "Close the case",
-        "§7.10",
-        _ACTIONS_COMPLETE,
-        _DUTIES_DONE,
-        reason_required=True,
-        moves={Stage.LEARNING_AND_ACTIONS: Stage.CLOSED, Stage.NOT_NOTIFIABLE: Stage.CLOSED_NOT_NOTIFIABLE},
-        # Not notifiable: the local authority decided not to notify, and no discretionary review was chosen.
-        sections_from={Stage.NOT_NOTIFIABLE: "§3.5, §5.6"},
-    ),
-    _rule(
-        "withdraw",
-        "Withdraw the case",
-        "",
-        reason_required=True,
-        moves=dict.fromkeys(_WITHDRAWABLE, Stage.WITHDRAWN),
-    ),
-    # Reopening returns to where the new information matters: actions again, not notifiable, the rapid review, or the
-    # start.
-    _rule(
-        "reopen",
-        "Reopen the case",
-        "",
-        reason_required=True,
-        moves={
-            Stage.CLOSED: Stage.LEARNING_AND_ACTIONS,
-            Stage.CLOSED_NOT_NOTIFIABLE: Stage.NOT_NOTIFIABLE,
-            Stage.CLOSED_CRITERIA_NOT_MET: Stage.RAPID_REVIEW,
-            Stage.WITHDRAWN: Stage.REFERRAL_RECEIVED,
-        },
-    ),
-)
+    )
+
+
+_stage_read = functools.partial(datafile.member, Stage)
+
+
+_TABLE = table_read()
+_RULES = _TABLE.rules
 
 TRANSITIONS: Mapping[str, TransitionRule] = MappingProxyType({rule.name: rule for rule in _RULES})
 """Every transition's rule, by transition name."""
@@ -791,183 +668,7 @@ def _roles(roles: Iterable[Role | str]) -> frozenset[Role]:
 # -- words and the path for the case page ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StageInfo:
-    """A stage in words: its name, what it means and what happens next."""
-
-    label: str
-    description: str
-    next_steps: tuple[str, ...]
-
-
-STAGES: Mapping[Stage, StageInfo] = MappingProxyType(
-    {
-        Stage.REFERRAL_RECEIVED: StageInfo(
-            "Referral received",
-            "The partnership has been told of an incident. The duty to notify the Panel is the local authority's "
-            "(§3.5, §3.8).",
-            ("Record the local authority's decision on notifying the Panel: who decided, when and why.",),
-        ),
-        Stage.NOTIFICATION_ASSESSED: StageInfo(
-            "Notification assessed",
-            "The local authority's decision on notifying the Panel is recorded.",
-            (
-                "If the Panel was notified, start the rapid review: ask agencies for information and hold the PRG "
-                "meeting within 10 working days (§3.4, §4.1).",
-                "If not, record why the incident is not notifiable.",
-            ),
-        ),
-        Stage.NOT_NOTIFIABLE: StageInfo(
-            "Not notifiable",
-            "The incident does not meet the criteria for notifying the Panel. A duty to tell the Secretary of State "
-            "and Ofsted still applies where a looked-after child has died (§3.7).",
-            (
-                "Consider a discretionary local review for good practice, poor practice or a near miss (§5.6).",
-                "Otherwise close the case, or reassess it if new information comes to light.",
-            ),
-        ),
-        Stage.RAPID_REVIEW: StageInfo(
-            "Rapid review",
-            "Agencies return information and the PRG meets to carry out the rapid review (§4.1-4.3).",
-            (
-                "Chase any agency that has not returned its information.",
-                "Hold the PRG meeting and complete every item the rapid review must record.",
-                "The PRG chair records the PRG's decision and its reasons.",
-            ),
-        ),
-        Stage.PRG_DECIDED: StageInfo(
-            "PRG decided",
-            "The PRG has recorded its decision and recommendations (§4.3-4.4).",
-            (
-                "Send the rapid review to the Executive Group within 10 working days (§4.4).",
-                "Each lead safeguarding partner ratifies; a disagreement with the PRG needs a rationale (§4.5).",
-            ),
-        ),
-        Stage.EXECUTIVE_RATIFIED: StageInfo(
-            "Ratified",
-            "The Executive Group has ratified the rapid review (§4.6).",
-            ("Send the rapid review and the decision to the Panel within 15 working days (§4.6).",),
-        ),
-        Stage.SUBMITTED_TO_PANEL: StageInfo(
-            "Sent to the Panel",
-            "The rapid review and the partnership's decision have gone to the Panel (§4.6).",
-            ("Record that the partnership is waiting for the Panel's response.",),
-        ),
-        Stage.AWAITING_PANEL: StageInfo(
-            "Awaiting the Panel",
-            "The Panel is considering the rapid review; it usually replies within about 10 working days (§8.1).",
-            ("Record the Panel's response: more information, a national review, a local review or no review (§8.5).",),
-        ),
-        Stage.PANEL_INFORMATION_REQUESTED: StageInfo(
-            "Panel asked for information",
-            "The Panel needs more information before it decides (§8.5).",
-            ("Send the Panel what it asked for and record it.",),
-        ),
-        Stage.NO_FURTHER_REVIEW: StageInfo(
-            "No further review",
-            "Neither a local nor a national review will be held (§5.3).",
-            ("Share the immediate learning and track the actions from the rapid review.",),
-        ),
-        Stage.LOCAL_REVIEW: StageInfo(
-            "Local review decided",
-            "A local child safeguarding practice review will be held; publication is due within 6 months of the "
-            "decision (§7.8).",
-            (
-                "Tell the Panel, Ofsted and the DfE, with the reviewer's name (§4.7).",
-                "Commission a reviewer after checking competencies and conflicts of interest (§6.2).",
-            ),
-        ),
-        Stage.REVIEWER_COMMISSIONED: StageInfo(
-            "Reviewer commissioned",
-            "A reviewer has been commissioned (§6.1-6.2).",
-            ("Agree the methodology, scope and terms of reference, considering parallel processes (§6.3, §9.4).",),
-        ),
-        Stage.REVIEW_IN_PROGRESS: StageInfo(
-            "Review in progress",
-            "The review is under way (§6.3-6.7).",
-            (
-                "Involve practitioners and the family (§6.6).",
-                "Supervise progress and quality; put any request to the reviewer in writing (§6.7).",
-            ),
-        ),
-        Stage.DRAFT_REPORT: StageInfo(
-            "Draft report",
-            "The reviewer's draft report has been received (§7.1-7.2).",
-            (
-                "Collect agencies' comments and check the draft's quality.",
-                "The Executive Group signs off the report and its recommendations (§7.4).",
-            ),
-        ),
-        Stage.SIGNED_OFF: StageInfo(
-            "Signed off",
-            "The Executive Group has signed off the report (§7.4).",
-            (
-                "Have the Independent Chair scrutinise the report (§7.5).",
-                "Plan publication with the impact on the family and practitioners in mind (§7.6).",
-                "Or decide not to publish, with a justification for the Panel and the Secretary of State (§7.9).",
-            ),
-        ),
-        Stage.PRE_PUBLICATION: StageInfo(
-            "Preparing publication",
-            "Publication is being prepared (§7.6-7.8).",
-            (
-                "Send copies to the Panel, the Secretary of State and Ofsted at least 7 working days before "
-                "publication (§7.7).",
-                "Publish within 6 months of the decision, or tell the Panel and the Secretary of State of the delay "
-                "and why (§7.8).",
-            ),
-        ),
-        Stage.PUBLISHED: StageInfo(
-            "Published",
-            "The report is public, with the reviewer named (§7.3).",
-            ("Keep the report public for at least a year (§7.3).", "Track the actions from the recommendations."),
-        ),
-        Stage.NOT_PUBLISHED: StageInfo(
-            "Not published",
-            "The partnership decided not to publish, and has justified that to the Panel and the Secretary of State "
-            "(§7.9).",
-            (
-                "Have due regard to any comments from the Panel or the Secretary of State (§7.9).",
-                "Track the actions from the recommendations.",
-            ),
-        ),
-        Stage.NATIONAL_REVIEW: StageInfo(
-            "National review",
-            "Panel-led: the Child Safeguarding Practice Review Panel is holding a national review of this case; the "
-            "partnership takes part (§8.5-8.7).",
-            (
-                "Agree the scope and methodology with the Panel, log the partnership's engagement and provide what "
-                "the Panel asks for (§8.7).",
-                "When the Panel's review is finished, record its outcome, then move to learning and actions.",
-            ),
-        ),
-        Stage.LEARNING_AND_ACTIONS: StageInfo(
-            "Learning and actions",
-            "The learning is being shared and the actions tracked (§7.10).",
-            ("Track every action to completion and share the learning.", "Close the case once every action is done."),
-        ),
-        Stage.CLOSED: StageInfo(
-            "Closed",
-            "The case is closed.",
-            ("Reopen it, giving a reason, if new information comes to light.",),
-        ),
-        Stage.CLOSED_NOT_NOTIFIABLE: StageInfo(
-            "Closed: not notifiable",
-            "The case was not notifiable to the Panel and is closed.",
-            ("Reopen it, giving a reason, if new information comes to light: it returns to not notifiable.",),
-        ),
-        Stage.CLOSED_CRITERIA_NOT_MET: StageInfo(
-            "Closed: criteria not met",
-            "The rapid review found that the case does not meet the criteria for notification.",
-            ("Reopen it, giving a reason, if new information shows the criteria are met.",),
-        ),
-        Stage.WITHDRAWN: StageInfo(
-            "Withdrawn",
-            "The case was withdrawn.",
-            ("Reopen it, giving a reason, if it was withdrawn in error.",),
-        ),
-    }
-)
+STAGES: Mapping[Stage, StageInfo] = _TABLE.stages
 """Every stage in words."""
 
 
