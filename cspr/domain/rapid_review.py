@@ -180,9 +180,10 @@ class RapidReviewCheck:
 class _Checker:
     """Collects the problems of one section of the record, in the order they are found."""
 
-    def __init__(self, section: Section, problems: list[Problem]) -> None:
+    def __init__(self, section: Section, problems: list[Problem], draft: RapidReviewDraft) -> None:
         self.section = section
         self.problems = problems
+        self.draft = draft
 
     def problem(self, name: str, message: str) -> None:
         self.problems.append(Problem(self.section, name, message))
@@ -195,12 +196,16 @@ class _Checker:
         elif length < minimum:
             self.problem(name, f"{thin} (at least {minimum} characters).")
 
+    def answer(self, name: str, *, missing: str, thin: str, minimum: int = MIN_REASON) -> None:
+        """:meth:`text` for the draft's text called ``name``, its problem recorded under the same name."""
+        self.text(name, getattr(self.draft, name), missing=missing, thin=thin, minimum=minimum)
+
 
 def check_rapid_review(draft: RapidReviewDraft) -> RapidReviewCheck:
     """Every item that is missing or too thin, in the order of the record, each in plain words."""
     problems: list[Problem] = []
     for section in SECTIONS:
-        _SECTION_CHECKS[section](_Checker(section, problems), draft)
+        _SECTION_CHECKS[section](_Checker(section, problems, draft), draft)
     return RapidReviewCheck(problems=tuple(problems))
 
 
@@ -217,23 +222,20 @@ def _safeguarding(check: _Checker, draft: RapidReviewDraft) -> None:
 
 
 def _facts(check: _Checker, draft: RapidReviewDraft) -> None:
-    check.text(
+    check.answer(
         "facts_summary",
-        draft.facts_summary,
         missing="The summary of the facts and their context is missing.",
         thin="The summary of the facts is too thin to support the analysis",
         minimum=MIN_SUMMARY,
     )
     if draft.practice_and_equality_required:
-        check.text(
+        check.answer(
             "key_practice_episodes",
-            draft.key_practice_episodes,
             missing="The key practice episodes are missing (required by the partnership's procedure).",
             thin="The key practice episodes are too thin",
         )
-        check.text(
+        check.answer(
             "equality_analysis",
-            draft.equality_analysis,
             missing="The equality analysis (race, disability and other inequalities) is missing (required by the "
             "partnership's procedure).",
             thin="The equality analysis is too thin",
@@ -257,9 +259,8 @@ def _criteria(check: _Checker, draft: RapidReviewDraft) -> None:
 def _decisions(check: _Checker, draft: RapidReviewDraft) -> None:
     if draft.local_decision not in {"yes", "no"}:
         check.problem("local_decision", "The decision whether to hold a local review is missing.")
-    check.text(
+    check.answer(
         "local_grounds",
-        draft.local_grounds,
         missing="The grounds for the decision on a local review are missing.",
         thin="The grounds for the decision on a local review are too thin",
     )
@@ -270,31 +271,27 @@ def _decisions(check: _Checker, draft: RapidReviewDraft) -> None:
             "national_criteria",
             "A national review is recommended: say which of the Panel's criteria (§8.2-8.3) the case meets.",
         )
-    check.text(
+    check.answer(
         "national_reasons",
-        draft.national_reasons,
         missing="The reasons for the recommendation on a national review are missing.",
         thin="The reasons for the recommendation on a national review are too thin",
     )
-    check.text(
+    check.answer(
         "further_learning",
-        draft.further_learning,
         missing="The potential for further learning is missing.",
         thin="The potential for further learning is too thin",
     )
     if draft.local_decision == "no":
-        check.text(
+        check.answer(
             "no_further_learning",
-            draft.no_further_learning,
             missing="There is to be no local review: say why no further learning is expected.",
             thin="Why no further learning is expected is too thin",
         )
 
 
 def _learning(check: _Checker, draft: RapidReviewDraft) -> None:
-    check.text(
+    check.answer(
         "immediate_learning",
-        draft.immediate_learning,
         missing="The immediate learning is missing (say so if none is established yet).",
         thin="The immediate learning is too thin",
     )
