@@ -1,13 +1,15 @@
-"""Helpers for tests: a person signed in with both factors, the invented identifying details, atomicity checks, and
-actions raced against each other."""
+"""Helpers for tests: a person signed in with both factors, a page's words and a date input's fields, the invented
+identifying details, atomicity checks, and actions raced against each other."""
 
 from __future__ import annotations
 
 import base64
+import html
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,6 +24,16 @@ ClientAs = Callable[[str], Client]
 """The ``client_as`` fixture: a client signed in, both factors passed, as the demo person with this address."""
 UserAs = Callable[[str], User]
 """The ``user`` fixture: the demo person with this address."""
+
+
+def text(response: Any) -> str:
+    """A page's HTML as a person reads its words: decoded, with its entities (``&#x27;``, ``&amp;``) unescaped."""
+    return html.unescape(response.content.decode())
+
+
+def date_fields(name: str, day: date) -> dict[str, str]:
+    """The three fields a GOV.UK date input called ``name`` posts for ``day``."""
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
 
 
 def authenticator_app(user: User) -> TOTPDevice:

@@ -5,11 +5,7 @@ national review suggested leads to its letter."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterator
-
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cspr.cases.models import Case
@@ -28,21 +24,16 @@ from tests.local_reviews.support_drafts import (
 )
 from tests.rapid_reviews.support import BU, CHAIR
 from tests.reviewers.support import ICB
-from tests.support import ClientAs, private_storage
+from tests.support import ClientAs, private_storage, text
 
-pytestmark = pytest.mark.django_db
+# The pages' "today": Friday 18 December 2026.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(when(18), tick=False)]
 
 
 @pytest.fixture(autouse=True)
-def on_18_december(settings: object, tmp_path: object) -> Iterator[None]:
-    """The pages' "today": Friday 18 December 2026; the file store in the test's own folder."""
-    private_storage(settings, tmp_path)
-    with time_machine.travel(when(18), tick=False):
-        yield
-
-
-def text(response: object) -> str:
-    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+def storage(settings: object, tmp_path: object) -> object:
+    """The file store in the test's own folder."""
+    return private_storage(settings, tmp_path)
 
 
 def page(case: Case, rest: str = "") -> str:

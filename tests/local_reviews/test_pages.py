@@ -5,12 +5,9 @@ its query count flat."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -28,28 +25,14 @@ from tests.local_reviews.support import (
     when,
 )
 from tests.rapid_reviews.support import BU, CHAIR, acting_as
-from tests.support import ClientAs
+from tests.support import ClientAs, date_fields, text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def on_18_december() -> Iterator[None]:
-    """The pages' "today" (their date checks and the milestones' statuses): Friday 18 December 2026."""
-    with time_machine.travel(when(18), tick=False):
-        yield
-
-
-def text(response: object) -> str:
-    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+# The pages' "today" (their date checks and the milestones' statuses): Friday 18 December 2026.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(when(18), tick=False)]
 
 
 def page(case: Case, rest: str = "") -> str:
     return f"/cases/{case.reference}/local-review/{rest}"
-
-
-def date_fields(name: str, day: date) -> dict[str, str]:
-    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
 
 
 def terms_form(case: Case, **changes: str) -> dict[str, str]:

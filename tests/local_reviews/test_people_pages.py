@@ -4,12 +4,9 @@ what was typed when refused, versions of an explainer and its print view, and th
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import time_machine
 
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
@@ -27,27 +24,13 @@ from tests.local_reviews.support_people import (
     some_organisations,
 )
 from tests.rapid_reviews.support import BU, acting_as
-from tests.support import ClientAs
+from tests.support import ClientAs, date_fields, text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def on_14_december() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def text(response: object) -> str:
-    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def page(case: Case, rest: str) -> str:
     return f"/cases/{case.reference}/local-review/{rest}"
-
-
-def date_fields(name: str, day: date) -> dict[str, str]:
-    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
 
 
 def logged(case: Case) -> FamilyEntry:

@@ -3,13 +3,11 @@ services: who may write them, what is refused, what is sealed and audited, and t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from unittest import mock
 
 import pytest
-import time_machine
 from django.core import mail
 
 from cspr.audit.models import AuditEvent
@@ -34,13 +32,7 @@ from tests.local_reviews.support_people import (
 from tests.rapid_reviews.support import BU, CHAIR, acting_as
 from tests.support import fails_after_call, leaves_nothing_written
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def on_14_december() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 
 
 def event(case: Case, email: str = BU, **changes: Any) -> PractitionerEvent:

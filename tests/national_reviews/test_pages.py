@@ -4,7 +4,7 @@ a finished review lets the case move on to learning and actions."""
 
 from __future__ import annotations
 
-import html
+from datetime import date
 
 import pytest
 import time_machine
@@ -14,15 +14,11 @@ from cspr.domain.lifecycle import NATIONAL_REVIEW_UNFINISHED, Stage
 from cspr.national_reviews.models import EngagementEntry, NationalReview, ProvisionItem
 from tests.national_reviews.support import DEMO_NATIONAL, RATIONALE, to_national_review, when
 from tests.rapid_reviews.support import BU, CHAIR
-from tests.support import ClientAs
+from tests.support import ClientAs, date_fields, text
 
 pytestmark = pytest.mark.django_db
 
 PAGE = f"/cases/{DEMO_NATIONAL}/national-review/"
-
-
-def text(response: object) -> str:
-    return html.unescape(response.content.decode())  # type: ignore[attr-defined]
 
 
 def test_the_page_says_the_review_is_panel_led_with_the_panels_rationale_the_log_and_the_items(
@@ -73,9 +69,7 @@ def test_a_refused_engagement_keeps_what_was_typed(client_as: ClientAs) -> None:
     response = client_as(BU).post(
         PAGE + "engagement/",
         {
-            "happened_on-day": "1",
-            "happened_on-month": "10",
-            "happened_on-year": "2026",
+            **date_fields("happened_on", date(2026, 10, 1)),
             "kind": "draft_shared",
             "note": "The draft went to the agencies for factual accuracy.",
         },
@@ -100,18 +94,17 @@ def test_each_question_is_named_in_its_messages_as_its_label_names_it(client_as:
 @time_machine.travel(when(21), tick=False)
 def test_a_date_before_the_reports_says_which_date_it_is(client_as: ClientAs) -> None:
     case = to_national_review()
-    report_on = {"report_on-day": "17", "report_on-month": "12", "report_on-year": "2026", "findings": "Findings."}
-    early = {"day": "16", "month": "12", "year": "2026"}
+    report_on = {**date_fields("report_on", date(2026, 12, 17)), "findings": "Findings."}
+    early = date(2026, 12, 16)
     refused = client_as(BU).post(
         f"/cases/{case.reference}/national-review/outcome/",
-        {**report_on, **{f"published_on-{part}": value for part, value in early.items()},
-         **{f"finished_on-{part}": value for part, value in early.items()}},
-    )  # fmt: skip
+        {**report_on, **date_fields("published_on", early), **date_fields("finished_on", early)},
+    )
     assert refused.status_code == 400
     assert "Date the Panel published the report must be the same as or after the date of the report" in text(refused)
     finished = client_as(BU).post(
         f"/cases/{case.reference}/national-review/outcome/",
-        {**report_on, **{f"finished_on-{part}": value for part, value in early.items()}},
+        {**report_on, **date_fields("finished_on", early)},
     )
     assert "Date the national review finished must be the same as or after the date of the report" in text(finished)
 
@@ -125,12 +118,7 @@ def test_an_outstanding_item_is_marked_provided_through_its_page(client_as: Clie
     assert organisation is not None
     response = client.post(
         page,
-        {
-            "provided_on-day": "20",
-            "provided_on-month": "11",
-            "provided_on-year": "2026",
-            "provided_by": str(organisation.organisation_id),
-        },
+        {**date_fields("provided_on", date(2026, 11, 20)), "provided_by": str(organisation.organisation_id)},
     )
     assert response.status_code == 302, text(response)
     outstanding.refresh_from_db()
@@ -149,13 +137,9 @@ def test_finishing_through_the_page_lets_the_case_move_to_learning_and_actions(c
     done = client.post(
         page + "outcome/",
         {
-            "report_on-day": "17",
-            "report_on-month": "12",
-            "report_on-year": "2026",
+            **date_fields("report_on", date(2026, 12, 17)),
             "findings": "Records did not follow the family.",
-            "finished_on-day": "18",
-            "finished_on-month": "12",
-            "finished_on-year": "2026",
+            **date_fields("finished_on", date(2026, 12, 18)),
         },
         follow=True,
     )

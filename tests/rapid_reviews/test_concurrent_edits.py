@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from cspr.accounts.models import User
@@ -17,16 +15,10 @@ from cspr.rapid_reviews.models import RapidReview
 from tests.rapid_reviews.support import CHAIR, MEMBER, REFERENCE, acting_as, at, save, the_case
 from tests.support import ClientAs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(at(26, 9), tick=False)]
 
 FIRST = "The chair's summary of the facts, saved first."
 SECOND = "The member's summary, typed at the same time."
-
-
-@pytest.fixture(autouse=True)
-def on_a_fixed_day() -> Iterator[None]:
-    with time_machine.travel(at(26, 9), tick=False):
-        yield
 
 
 def url(section: str) -> str:

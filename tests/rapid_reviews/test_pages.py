@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from html import unescape
 
@@ -32,13 +32,7 @@ from tests.rapid_reviews.support import (
 )
 from tests.support import ClientAs
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def on_a_fixed_day() -> Iterator[None]:
-    with time_machine.travel(at(26, 9), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(at(26, 9), tick=False)]
 
 
 def url(name: str, **kwargs: object) -> str:

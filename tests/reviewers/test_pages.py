@@ -3,7 +3,6 @@ was typed, a commission refused for a conflict and another made, the override, i
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from typing import Any
 
@@ -26,15 +25,11 @@ from tests.reviewers.support import (
     reviewer,
     to_local_review,
 )
-from tests.support import ClientAs
+from tests.support import ClientAs, text
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = datetime(2026, 12, 7, 12, 0, tzinfo=LONDON)
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.content.decode())
 
 
 def url(name: str, case: Case | None = None, **kwargs: Any) -> str:
