@@ -18,6 +18,7 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 
 READY = {"prg_meeting_held": True, "rapid_review_complete": True}
+REASON = "Met: a reason long enough to read."
 
 
 @pytest.fixture
@@ -31,46 +32,29 @@ def advance(case: Case, email: str, **kwargs: object) -> Case:
         return case_advance(acting=acting_for(person), case=case, **kwargs)  # type: ignore[arg-type]
 
 
+def record_prg_decision(case: Case, email: str = "prg.chair@example.org", **changes: object) -> Case:
+    """The PRG's decision recorded by ``email``, the facts ready and a reason given unless ``changes`` differ."""
+    return advance(case, email, **{"transition": "record_prg_decision", "facts": READY, "reason": REASON, **changes})
+
+
 def test_the_prg_chair_records_the_decision_when_the_facts_allow(rapid_review_case: Case) -> None:
-    case = advance(
-        rapid_review_case,
-        "prg.chair@example.org",
-        transition="record_prg_decision",
-        facts=READY,
-        reason="Met: a reason long enough to read.",
-    )
+    case = record_prg_decision(rapid_review_case)
     assert case.stage == "prg_decided"
     row = CaseTransition.objects.get(case=case, transition="record_prg_decision")
-    assert (row.from_stage, row.to_stage, row.unseal("reason")) == (
-        "rapid_review",
-        "prg_decided",
-        "Met: a reason long enough to read.",
-    )
+    assert (row.from_stage, row.to_stage, row.unseal("reason")) == ("rapid_review", "prg_decided", REASON)
     assert AuditEvent.objects.filter(verb="case.transition", details__transition="record_prg_decision").exists()
 
 
 def test_the_guards_refuse_with_the_tables_words_and_nothing_changes(rapid_review_case: Case) -> None:
     with pytest.raises(CaseActionRefused, match=re.escape(PRG_MEETING_NOT_HELD)):
-        advance(
-            rapid_review_case,
-            "prg.chair@example.org",
-            transition="record_prg_decision",
-            facts={"rapid_review_complete": True},
-            reason="Met: a reason long enough to read.",
-        )
+        record_prg_decision(rapid_review_case, facts={"rapid_review_complete": True})
     assert Case.objects.get(pk=rapid_review_case.pk).stage == "rapid_review"
     assert not CaseTransition.objects.filter(case=rapid_review_case, transition="record_prg_decision").exists()
 
 
 def test_the_role_is_the_tables_to_decide(rapid_review_case: Case) -> None:
     with pytest.raises(CaseActionRefused, match="Only these roles"):
-        advance(
-            rapid_review_case,
-            "business.unit@example.org",
-            transition="record_prg_decision",
-            facts=READY,
-            reason="x: a reason long enough to read.",
-        )
+        record_prg_decision(rapid_review_case, "business.unit@example.org", reason="x: a reason long enough to read.")
 
 
 def test_the_routing_transitions_are_not_taken_this_way_and_unknown_facts_are_an_error(
@@ -89,13 +73,7 @@ def test_the_routing_transitions_are_not_taken_this_way_and_unknown_facts_are_an
 
 
 def test_disagreement_brings_in_the_discrepancy_clock(rapid_review_case: Case) -> None:
-    case = advance(
-        rapid_review_case,
-        "prg.chair@example.org",
-        transition="record_prg_decision",
-        facts=READY,
-        reason="Met: a reason long enough to read.",
-    )
+    case = record_prg_decision(rapid_review_case)
     assert not CaseClock.objects.get(case=case, clock_id="discrepancy_rationale_to_panel").applicable
     case = advance(
         case,
