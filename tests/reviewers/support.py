@@ -20,6 +20,8 @@ from tests.rapid_reviews.support import BU, CHAIR, EXEC_LA, acting_as
 
 LONDON = ZoneInfo("Europe/London")
 WHEN = datetime(2026, 12, 7, 11, 0, tzinfo=LONDON)
+MONDAY = datetime(2026, 12, 7, 12, 0, tzinfo=LONDON)
+"""The machine's clock in the page and access tests: noon on the day the reviewer is commissioned (at ``WHEN``)."""
 TODAY = date(2026, 12, 7)
 EXECUTIVE = EXEC_LA
 REVIEWER_EMAIL = "reviewer@example.org"  # the demo's reviewer (an account already): Rowan Achterberg

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ from tests.rapid_reviews.support import BU, acting_as, person
 from tests.reviewers.support import (
     EXECUTIVE,
     LOCAL_REVIEW_CASE,
-    LONDON,
+    MONDAY,
     OTHER_CASE,
     REVIEWER_EMAIL,
     commissioned,
@@ -37,9 +37,6 @@ from tests.reviewers.support import (
 from tests.support import DEMO_IDENTIFYING, ClientAs
 
 pytestmark = pytest.mark.django_db
-
-# The machine's clock during these tests: the reviewer was commissioned on Monday 7 December 2026.
-MONDAY = datetime(2026, 12, 7, 12, 0, tzinfo=LONDON)
 
 
 def visible(email: str, case: Case) -> list[str]:

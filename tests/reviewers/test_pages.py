@@ -3,7 +3,6 @@ was typed, a commission refused for a conflict and another made, the override, i
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from tests.rapid_reviews.support import BU
 from tests.reviewers.support import (
     EVIDENCE,
     EXECUTIVE,
-    LONDON,
+    MONDAY,
     REVIEWER_EMAIL,
     commissioned,
     organisation,
@@ -28,8 +27,6 @@ from tests.reviewers.support import (
 from tests.support import ClientAs, text
 
 pytestmark = pytest.mark.django_db
-
-MONDAY = datetime(2026, 12, 7, 12, 0, tzinfo=LONDON)
 
 
 def url(name: str, case: Case | None = None, **kwargs: Any) -> str:
