@@ -131,6 +131,24 @@ def made_per_cell(name: str) -> bool:
     return name.startswith(MADE_PER_CELL_PREFIXES) or name in MADE_PER_CELL
 
 
+# Each part's own pages (a set of names, or a namespace's prefix) and the helper that makes their objects in Northvale:
+# the first that takes a page makes them, so a part's pages in another part's namespace come before that namespace.
+PARTS_PAGES: tuple[tuple[frozenset[str] | str, Callable[[str, Partnership], dict[str, Any]]], ...] = (
+    (CASE_PAGES, case_url_kwargs),
+    ("rapid_reviews:", rapid_review_url_kwargs),
+    ("national_reviews:", national_review_url_kwargs),
+    ("reviewers:", reviewer_url_kwargs),
+    # The report's drafts: on the demo reviewer's own case, the Board asked about a draft.
+    (DRAFT_PAGES, drafts_url_kwargs),
+    # Pages the commissioned reviewer opens too: on the demo reviewer's own case.
+    (PEOPLE_PAGES, people_url_kwargs),
+    ("local_reviews:", local_review_url_kwargs),
+    ("explainers:", explainer_url_kwargs),
+    ("api:", api_url_kwargs),
+    ("letters:", letters_url_kwargs),
+)
+
+
 def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[str, Any]:
     """Real objects of the signed-in person's partnership, so an allowed role is not refused for a missing id."""
     if name.startswith("notify:"):  # drafts belong to the person asking: anybody else's is "not found"
@@ -139,26 +157,9 @@ def url_kwargs(name: str, demo: dict[str, Partnership], client: Client) -> dict[
         return returns_url_kwargs(name, client, demo["northvale"])
     if name in REVIEWER_CASE_PAGES:  # the pages a reviewer may open: their own case, which every other role sees
         return {"reference": reviewer_policy_case(demo["northvale"]).reference}
-    if name in CASE_PAGES:
-        return case_url_kwargs(name, demo["northvale"])
-    if name.startswith("rapid_reviews:"):
-        return rapid_review_url_kwargs(name, demo["northvale"])
-    if name.startswith("national_reviews:"):
-        return national_review_url_kwargs(name, demo["northvale"])
-    if name.startswith("reviewers:"):
-        return reviewer_url_kwargs(name, demo["northvale"])
-    if name in DRAFT_PAGES:  # the report's drafts: on the demo reviewer's own case, the Board asked about a draft
-        return drafts_url_kwargs(name, demo["northvale"])
-    if name in PEOPLE_PAGES:  # pages the commissioned reviewer opens too: on the demo reviewer's own case
-        return people_url_kwargs(name, demo["northvale"])
-    if name.startswith("local_reviews:"):
-        return local_review_url_kwargs(name, demo["northvale"])
-    if name.startswith("explainers:"):
-        return explainer_url_kwargs(name, demo["northvale"])
-    if name.startswith("api:"):
-        return api_url_kwargs(name, demo["northvale"])
-    if name.startswith("letters:"):
-        return letters_url_kwargs(name, demo["northvale"])
+    for pages, made in PARTS_PAGES:
+        if (name in pages) if isinstance(pages, frozenset) else name.startswith(pages):
+            return made(name, demo["northvale"])
     if name == "calendars:closure-day-remove":
         closure = ClosureDay.objects.create(partnership=demo["northvale"], date="2030-12-24", description="Policy test")
         return {"closure_day_id": closure.id}
