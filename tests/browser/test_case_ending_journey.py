@@ -13,8 +13,7 @@ import time_machine
 
 from cspr.cases.models import Case, ParallelProcess
 from cspr.demo.partnerships import seed_demo
-from tests.browser.conftest import axe_violations
-from tests.browser.support import sign_in_with_both_factors
+from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +23,6 @@ NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 def heading(page: Any) -> str:
     return str(page.get_by_role("heading", level=1).inner_text())
-
-
-def main_text(page: Any) -> str:
-    return str(page.locator("#main-content").inner_text())
 
 
 def stage() -> str:
@@ -40,10 +35,18 @@ def press(page: Any, button: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
 
 
+def refused_keeping(page: Any, button: str, choice: str) -> None:
+    """Press ``button`` on a form not yet complete: refused with the error summary, ``choice`` still chosen."""
+    press(page, button)
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.get_by_role("radio", name=choice).is_checked()
+    accessible(page)
+
+
 def overview(page: Any, base: str) -> None:
     page.goto(f"{base}/cases/{REFERENCE}/")
     assert heading(page) == REFERENCE
-    assert axe_violations(page) == []
+    accessible(page)
 
 
 def take(page: Any, base: str, label: str, reason: str = "") -> None:
@@ -52,7 +55,7 @@ def take(page: Any, base: str, label: str, reason: str = "") -> None:
     with page.expect_navigation():
         page.get_by_role("link", name=label).first.click()
     assert heading(page) == label
-    assert axe_violations(page) == []
+    accessible(page)
     if reason:
         page.get_by_role("textbox").first.fill(reason)
     press(page, label)
@@ -60,34 +63,27 @@ def take(page: Any, base: str, label: str, reason: str = "") -> None:
 
 def end_the_learning_action(page: Any, base: str) -> None:
     page.goto(f"{base}/cases/{REFERENCE}/rapid-review/actions/")
-    assert axe_violations(page) == []
+    accessible(page)
     with page.expect_navigation():
         page.get_by_role("link", name="Record how it ended").first.click()
-    assert axe_violations(page) == []
+    accessible(page)
     reason = page.get_by_label("Why was it closed without being done?")
     assert not reason.is_visible()  # asked only under "closed without being done"
     page.get_by_role("radio", name="Closed without being done").check()
     assert reason.is_visible()
     page.get_by_role("radio", name="Done", exact=True).check()
-    page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("12")
-    page.get_by_label("Year").fill("2026")
+    fill_date(page, "resolved_on", 1)
     press(page, "Save")
     assert "Done" in main_text(page)
 
 
 def tell_the_family(page: Any, base: str) -> None:
     page.goto(f"{base}/cases/{REFERENCE}/family-told/")
-    assert axe_violations(page) == []
+    accessible(page)
     page.get_by_role("radio", name="Other").check()
-    press(page, "Save")  # nothing else given: errors, and "Other" kept
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_role("radio", name="Other").is_checked()
-    assert axe_violations(page) == []
+    refused_keeping(page, "Save", "Other")  # nothing else given
     page.get_by_label("How", exact=True).fill("A video call the family asked for")
-    page.get_by_label("Day").fill("3")
-    page.get_by_label("Month").fill("12")
-    page.get_by_label("Year").fill("2026")
+    fill_date(page, "told_on", 3)
     page.get_by_label("Who told them").fill("Sam Okafor, social worker, Children's Services")
     page.get_by_label("What they were told about the decision and its reasons").fill(
         "That the case is closed, why, and that it can be looked at again if anything new comes to light."
@@ -98,7 +94,7 @@ def tell_the_family(page: Any, base: str) -> None:
 
 def add_a_criminal_trial(page: Any, base: str) -> None:
     page.goto(f"{base}/cases/{REFERENCE}/parallel-processes/add/")
-    assert axe_violations(page) == []
+    accessible(page)
     page.get_by_role("radio", name="Criminal trial").check()
     page.get_by_role("radio", name="Active").check()
     terms = page.get_by_label("Its terms (optional)")
@@ -106,14 +102,11 @@ def add_a_criminal_trial(page: Any, base: str) -> None:
     page.locator("input[name=restricted][value=yes]").check()
     assert terms.is_visible()
     page.get_by_role("radio", name="Publication held until it concludes").check()
-    press(page, "Add the process")  # a restriction with no terms: refused, what was chosen kept
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_role("radio", name="Criminal trial").is_checked()
-    assert axe_violations(page) == []
+    refused_keeping(page, "Add the process", "Criminal trial")  # a restriction with no terms
     page.get_by_label("Its terms (optional)").fill("Nothing that identifies the child until the trial ends.")
     press(page, "Add the process")
     assert "Criminal trial" in main_text(page)
-    assert axe_violations(page) == []
+    accessible(page)
 
 
 def test_the_business_unit_closes_a_no_further_review_case_tells_the_family_and_reopens_it(
