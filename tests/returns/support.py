@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +19,7 @@ from cspr.files.models import Purpose
 from cspr.files.services import stored_file_create
 from cspr.partnerships.models import Membership
 from cspr.partnerships.scoping import acting_for
+from cspr.returns import services
 from cspr.returns.models import ChronologyEntry, InformationRequest, ReturnAttachment, ReturnStatus
 
 RETURNS_POST_ONLY = frozenset(
@@ -32,6 +33,8 @@ RETURNS_POST_ONLY = frozenset(
 )
 DEMO_CASE = "NVALE-2026-003"
 HEALTH_ORGANISATION = "Northvale Integrated Care Board (demo)"
+POLICE_ORGANISATION = "Vale and Moor Police (demo)"
+POLICE_LEAD = "police.lead@example.org"  # the police's designated lead for returns
 
 
 def demo_request(organisation_name: str = HEALTH_ORGANISATION) -> InformationRequest:
@@ -45,6 +48,17 @@ def csv_chronology(rows: list[list[str]]) -> SimpleUploadedFile:
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     return SimpleUploadedFile("chronology.csv", text.getvalue().encode(), content_type="text/csv")
+
+
+def police_csv_import(rows: list[list[str]], *, at: datetime) -> services.ImportReport:
+    """The police's lead imports these chronology rows, under the header row, as a CSV file into the police's
+    request on the demo case."""
+    return services.chronology_import(
+        acting=acting_for(User.objects.get(email=POLICE_LEAD)),
+        info_request=demo_request(POLICE_ORGANISATION),
+        upload=csv_chronology([["date", "event", "source"], *rows]),
+        at=at,
+    )
 
 
 def attachment_on(info_request: InformationRequest, *, title: str = "Policy test file") -> ReturnAttachment:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cspr.accounts.models import User
-from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
-from tests.returns.support import DEMO_CASE, csv_chronology, demo_request
+from tests.returns.support import DEMO_CASE, POLICE_LEAD, POLICE_ORGANISATION, demo_request, police_csv_import
 
 pytestmark = pytest.mark.django_db
 
 BU = "business.unit@example.org"
-POLICE = "police.lead@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
 
 
 def parts(name: str, day: int, month: int, year: int) -> dict[str, str]:
@@ -27,19 +25,13 @@ def parts(name: str, day: int, month: int, year: int) -> dict[str, str]:
 
 
 def test_an_imported_chronology_row_before_1900_is_reported_by_row_number(demo: Any) -> None:
-    police = demo_request(POLICE_ORGANISATION)
-    upload = csv_chronology(
-        [
-            ["date", "event", "source"],
-            ["2026-03-01", "Call-out", "Log"],
-            ["1850-01-01", "Far too early", "Log"],
-            ["0001-01-01", "Year one", "Log"],
-            ["9999-12-31", "Year 9999", "Log"],
-        ]
-    )
-    report = services.chronology_import(
-        acting=acting_for(User.objects.get(email=POLICE)), info_request=police, upload=upload
-    )
+    rows = [
+        ["2026-03-01", "Call-out", "Log"],
+        ["1850-01-01", "Far too early", "Log"],
+        ["0001-01-01", "Year one", "Log"],
+        ["9999-12-31", "Year 9999", "Log"],
+    ]
+    report = police_csv_import(rows, at=datetime(2026, 11, 21, 10, tzinfo=ZoneInfo("Europe/London")))
     assert report.added == 1
     assert [(problem.row, problem.why) for problem in report.problems] == [
         (3, services.ROW_DATE_EARLY),
@@ -54,7 +46,7 @@ def test_a_chronology_entry_outside_1900_to_today_is_refused_naming_the_field(
 ) -> None:
     police = demo_request(POLICE_ORGANISATION)
     url = reverse("returns:entry-add", kwargs={"request_uuid": police.uuid})
-    response = client_as(POLICE).post(url, {"event": "Something happened", **parts("happened_on", 1, 6, year)})
+    response = client_as(POLICE_LEAD).post(url, {"event": "Something happened", **parts("happened_on", 1, 6, year)})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Date of the event must be between 1 January 1900 and today" in html

@@ -34,7 +34,14 @@ from cspr.returns.models import (
 from tests.api.support import api_client_for
 from tests.cases.support import found_in, outbox_and_audit_text
 from tests.returns.factories import acting_as, colleague_at, organisations_to_ask
-from tests.returns.support import DEMO_CASE, HEALTH_ORGANISATION, attachment_on, csv_chronology, demo_request
+from tests.returns.support import (
+    DEMO_CASE,
+    HEALTH_ORGANISATION,
+    POLICE_ORGANISATION,
+    attachment_on,
+    demo_request,
+    police_csv_import,
+)
 from tests.support import assert_word_file_is_the_services
 
 LONDON = ZoneInfo("Europe/London")
@@ -42,7 +49,6 @@ BU = "business.unit@example.org"
 HEALTH = "contributor.health@example.org"
 POLICE = "police.lead@example.org"
 NOTIFIER = "notifier@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
 LA_ORGANISATION = "Northvale Council Children's Services (demo)"
 NAMES = ["Linden Madeupton", "Hazel Madeupton", "22 Pretend Street"]
 COMPLETE = {
@@ -168,7 +174,7 @@ def test_a_draft_keeps_valid_fields_when_others_have_errors(client_as: Callable[
     url = reverse("returns:edit", kwargs={"request_uuid": police.uuid})
     response = client.post(url, {"early_learning": "Check sooner.", "involvement": "bad\x00text"})
     assert response.status_code == 400
-    draft = AgencyReturn.objects.get(request=police)
+    draft = AgencyReturn.objects.get(request=demo_request(POLICE_ORGANISATION))
     assert draft.unseal("early_learning") == "Check sooner."
     assert "bad" in response.content.decode()  # what was typed is shown again
 
@@ -195,25 +201,21 @@ def test_the_request_and_submit_pages_show_the_organisations_own_return(
 
 
 def test_csv_import_adds_good_rows_and_reports_bad_rows_by_number(demo: Any) -> None:
-    police = demo_request(POLICE_ORGANISATION)
-    upload = csv_chronology(
-        [
-            ["date", "event", "source"],
-            ["2026-03-01", "Call-out to the address", "Incident log"],
-            ["31/03/2026", "Welfare check", ""],
-            ["not a date", "Something", "Log"],
-            ["2026-04-01", "", "Log"],
-            ["2099-01-01", "In the future", "Log"],
-        ]
-    )
-    report = services.chronology_import(acting=acting_as(POLICE), info_request=police, upload=upload, at=_at(11, 21))
+    rows = [
+        ["2026-03-01", "Call-out to the address", "Incident log"],
+        ["31/03/2026", "Welfare check", ""],
+        ["not a date", "Something", "Log"],
+        ["2026-04-01", "", "Log"],
+        ["2099-01-01", "In the future", "Log"],
+    ]
+    report = police_csv_import(rows, at=_at(11, 21))
     assert report.added == 2
     assert [(problem.row, problem.why) for problem in report.problems] == [
         (4, "'not a date' is not a date (use 2026-03-31 or 31/03/2026)"),
         (5, services.ROW_EVENT_MISSING),
         (6, services.ROW_DATE_FUTURE),
     ]
-    draft = AgencyReturn.objects.get(request=police)
+    draft = AgencyReturn.objects.get(request=demo_request(POLICE_ORGANISATION))
     assert sorted(entry.happened_on for entry in draft.entries.all()) == [date(2026, 3, 1), date(2026, 3, 31)]
     event = AuditEvent.objects.filter(verb="returns.chronology_imported").latest("id")
     assert event.details["rows_refused"] == [4, 5, 6]
