@@ -34,7 +34,7 @@ RETURNS_POST_ONLY = frozenset(
 DEMO_CASE = "NVALE-2026-003"
 HEALTH_ORGANISATION = "Northvale Integrated Care Board (demo)"
 POLICE_ORGANISATION = "Vale and Moor Police (demo)"
-POLICE_LEAD = "police.lead@example.org"  # the police's designated lead for returns
+POLICE = "police.lead@example.org"  # the police's designated lead for returns
 
 
 def demo_request(organisation_name: str = HEALTH_ORGANISATION) -> InformationRequest:
@@ -54,7 +54,7 @@ def police_csv_import(rows: list[list[str]], *, at: datetime) -> services.Import
     """The police's lead imports these chronology rows, under the header row, as a CSV file into the police's
     request on the demo case."""
     return services.chronology_import(
-        acting=acting_for(User.objects.get(email=POLICE_LEAD)),
+        acting=acting_for(User.objects.get(email=POLICE)),
         info_request=demo_request(POLICE_ORGANISATION),
         upload=csv_chronology([["date", "event", "source"], *rows]),
         at=at,

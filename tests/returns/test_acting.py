@@ -22,14 +22,12 @@ from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import InformationRequest, RequestStatus
 from tests.returns.factories import acting_as, organisations_to_ask
-from tests.returns.support import DEMO_CASE, demo_request
+from tests.returns.support import DEMO_CASE, POLICE, POLICE_ORGANISATION, demo_request
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 BU = "business.unit@example.org"
-POLICE = "police.lead@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
 LA_ORGANISATION = "Northvale Council Children's Services (demo)"
 ADDRESS = "192.0.2.44"
 

@@ -19,13 +19,11 @@ from cspr.kernel.acting import Acting
 from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn, ChronologyEntry, ReturnStatus
-from tests.returns.support import demo_request
+from tests.returns.support import POLICE, POLICE_ORGANISATION, demo_request
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-POLICE = "police.lead@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
 HEALTH = "contributor.health@example.org"
 AT = datetime(2026, 11, 21, 10, tzinfo=LONDON)
 FILE = b"date,event,source\n2026-03-01,Call-out to the address,Incident log\n31/03/2026,Welfare check,\n"

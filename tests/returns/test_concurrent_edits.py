@@ -17,12 +17,10 @@ from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
 from tests.returns.factories import colleague_at
-from tests.returns.support import demo_request
+from tests.returns.support import POLICE, POLICE_ORGANISATION, demo_request
 
 pytestmark = pytest.mark.django_db
 
-POLICE = "police.lead@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
 FIRST = "Seen by the lead on three occasions."
 SECOND = "The colleague's account of the same involvement."
 

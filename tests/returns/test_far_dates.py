@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cspr.returns import services
 from cspr.returns.models import AgencyReturn
-from tests.returns.support import DEMO_CASE, POLICE_LEAD, POLICE_ORGANISATION, demo_request, police_csv_import
+from tests.returns.support import DEMO_CASE, POLICE, POLICE_ORGANISATION, demo_request, police_csv_import
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_a_chronology_entry_outside_1900_to_today_is_refused_naming_the_field(
 ) -> None:
     police = demo_request(POLICE_ORGANISATION)
     url = reverse("returns:entry-add", kwargs={"request_uuid": police.uuid})
-    response = client_as(POLICE_LEAD).post(url, {"event": "Something happened", **parts("happened_on", 1, 6, year)})
+    response = client_as(POLICE).post(url, {"event": "Something happened", **parts("happened_on", 1, 6, year)})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Date of the event must be between 1 January 1900 and today" in html

@@ -16,10 +16,7 @@ from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from cspr.returns import services
 from cspr.returns.models import ChronologyEntry, ReturnAttachment
-from tests.returns.support import attachment_on, demo_request
-
-POLICE = "police.lead@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
+from tests.returns.support import POLICE, POLICE_ORGANISATION, attachment_on, demo_request
 
 
 def refusal(object_type: str, object_id: object) -> AuditEvent:

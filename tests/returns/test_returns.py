@@ -37,6 +37,7 @@ from tests.returns.factories import acting_as, colleague_at, organisations_to_as
 from tests.returns.support import (
     DEMO_CASE,
     HEALTH_ORGANISATION,
+    POLICE,
     POLICE_ORGANISATION,
     attachment_on,
     demo_request,
@@ -47,7 +48,6 @@ from tests.support import assert_word_file_is_the_services
 LONDON = ZoneInfo("Europe/London")
 BU = "business.unit@example.org"
 HEALTH = "contributor.health@example.org"
-POLICE = "police.lead@example.org"
 NOTIFIER = "notifier@example.org"
 LA_ORGANISATION = "Northvale Council Children's Services (demo)"
 NAMES = ["Linden Madeupton", "Hazel Madeupton", "22 Pretend Street"]

@@ -10,10 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cspr.returns.models import OrganisationLead
-from tests.returns.support import demo_request
-
-POLICE = "police.lead@example.org"
-POLICE_ORGANISATION = "Vale and Moor Police (demo)"
+from tests.returns.support import POLICE, POLICE_ORGANISATION, demo_request
 
 
 def summary_links(page: str) -> list[tuple[str, str]]:
