@@ -9,13 +9,14 @@ cannot be told apart from one that does not exist. The decorator does that once 
 place of its reference.
 
 Most forms of a case go back to the case when the service has acted, and show the case beside the form:
-:func:`case_form_page` does that unless the page says otherwise.
+:func:`case_form_page` does that unless the page says otherwise. An app's part of a case (its local review, its
+reviewer) is a kind of form page of its own, made by :func:`case_forms`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 import rules
@@ -27,8 +28,9 @@ from django.urls import reverse
 from cspr.cases import selectors
 from cspr.cases.models import Case
 from cspr.cases.panels import case_page_reads
-from cspr.core.form_views import Act, Context, context_with, form_page
+from cspr.core.form_views import Act, Context, Finder, FormPages
 from cspr.core.refusals import refuse
+from cspr.core.routes import Routes
 from cspr.kernel.acting import acting_from_request
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
@@ -67,10 +69,10 @@ def case_page(
                 else None
             )
             if case is None:
-                return _not_found(request, NOT_FOUND)
+                return not_found(request)
             request.partnership = case.partnership  # type: ignore[attr-defined]
             if rule is not None and not rules.test_rule(rule, acting.scope, case):
-                return _not_found(request, refusal)
+                return not_found(request, refusal)
             if read_only:
                 selectors.case_for_page(case)
             return view(request, case, *args, **kwargs)
@@ -87,13 +89,44 @@ def _read_with_case() -> tuple[tuple[str, ...], dict[str, Any]]:
     return related, {**selectors.case_page_annotations(), **annotations}
 
 
-def _not_found(request: HttpRequest, reason: str) -> HttpResponse:
+def not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
+    """A page that cannot be found: a 404, its refusal audited with ``reason`` (by default, no such case)."""
     return refuse(request, reason=reason, status=404)
 
 
-def case_url(case: Case) -> str:
-    """The case's overview page."""
-    return reverse("cases:detail", kwargs={"reference": case.reference})
+def case_url(case: Case, name: str = "cases:detail") -> str:
+    """The address of the case's page ``name``: by default its overview."""
+    return reverse(name, kwargs={"reference": case.reference})
+
+
+def case_address(name: str) -> Callable[[Case], str]:
+    """The address of a case's page ``name``, as a function of the case."""
+    return partial(case_url, name=name)
+
+
+def case_forms(
+    *,
+    templates: str = "",
+    home: Callable[[Case], str] = case_url,
+    back_text: str = "",
+    missing: Callable[[Case], str | None] = lambda case: None,
+    closed: Callable[[Case], str | None] = lambda case: None,
+    routes: Routes | None = None,
+    find: Finder | None = None,
+) -> FormPages[Case]:
+    """A kind of form page about one case (:class:`cspr.core.form_views.FormPages`): each shows the case and, given
+    ``back_text``, a way back to ``home``, where it goes once the service has acted (by default the case)."""
+
+    def shows(request: HttpRequest, case: Case) -> dict[str, Any]:
+        back = {"back": home(case), "back_text": back_text} if back_text else {}
+        return {"case": case, **back}
+
+    return FormPages(
+        templates=templates, home=home, shows=shows, missing=missing, closed=closed, routes=routes, find=find
+    )
+
+
+_CASE_FORMS = case_forms()
 
 
 def case_form_page[R: HttpResponseBase](
@@ -109,12 +142,4 @@ def case_form_page[R: HttpResponseBase](
 ) -> HttpResponse | R:
     """A page of ``case`` whose form asks a service to act (:func:`cspr.core.form_views.form_page`): on success it
     goes to ``then``, by default the case's overview; the page shows the case, and ``context`` besides."""
-    return form_page(
-        request,
-        form,
-        act=act,
-        done=done,
-        then=case_url(case) if then is None else then,
-        template=template,
-        context=context_with({"case": case}, context),
-    )
+    return _CASE_FORMS.form(request, case, form, template, act=act, done=done, then=then, context=context)

@@ -17,8 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from cspr.cases import presenters, selectors, services
 from cspr.cases import selectors_processes as process_selectors
@@ -37,11 +36,11 @@ from cspr.cases.forms import (
 )
 from cspr.cases.forms_processes import PROCESS_FIELDS, LiaisonForm, ProcessForm
 from cspr.cases.models import DUTY_CLOCKS, Case, DutyKind
-from cspr.cases.pages import case_form_page, case_page
+from cspr.cases.pages import case_address, case_forms, case_page, not_found
 from cspr.cases.panels import case_panels
 from cspr.cases.rules import la_notifier_organisation_ids
 from cspr.core.downloads import kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale, stale_edit_context
+from cspr.core.form_views import calls, edit_page, posted, posted_files
 from cspr.core.pagination import paginate
 from cspr.core.policy import URL_POLICY
 from cspr.core.refusals import refuse
@@ -50,6 +49,7 @@ from cspr.core.shared_forms import uploaded_to
 from cspr.domain.clocks import is_late
 from cspr.domain.lifecycle import TRANSITIONS, transition_options
 from cspr.kernel.acting import acting_from_request
+from cspr.kernel.edits import OPENED_VERSION
 from cspr.kernel.errors import CaseActionRefused
 from cspr.partnerships.scoping import Scope
 from cspr.partnerships.selectors import partnership_get
@@ -59,7 +59,6 @@ routes = Routes()
 CASE = "<caseref:reference>/"
 
 PAGE_SIZE = 25
-NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -81,8 +80,10 @@ def _url(name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs=kwargs or None)
 
 
-def _refuse_case(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
-    return refuse(request, reason=reason, status=404)
+# A case's forms: back to the case once the service has acted, unless the page says where.
+CASE_FORMS = case_forms(templates="cases/", routes=routes)
+# Linking cases, and dismissing a possible duplicate, are the business unit's.
+LINKING = case_page("cases.link_cases", refusal="may not link cases")
 
 
 @routes.page("", name="list")
@@ -156,13 +157,14 @@ def _purpose_page[R: HttpResponseBase](
     """A page that asks why before it shows something sensitive: the service records the purpose given and returns
     what ``shown`` answers the POST with; nothing is said done."""
     act = calls(service, "purpose", "purpose_other", case=case, **given)
-    return case_form_page(request, case, form, act=act, done="", then=shown, template=template)
+    return CASE_FORMS.form(request, case, form, template, act=act, done="", then=shown)
 
 
-@routes.page(f"{CASE}identifying-details/", name="identifying-details")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("cases.view_identifying_details", refusal="may not see identifying details")
+@CASE_FORMS.view(
+    f"{CASE}identifying-details/",
+    name="identifying-details",
+    find=case_page("cases.view_identifying_details", refusal="may not see identifying details"),
+)
 def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
     """Asks the purpose (GET); shows the details only in answer to the POST, and audits that view."""
 
@@ -172,19 +174,20 @@ def identifying_details(request: HttpRequest, case: Case) -> HttpResponse:
         return response
 
     form = IdentifyingPurposeForm(posted(request))
-    return _purpose_page(
-        request, case, form, services.identifying_details_view, shown, "cases/identifying_purpose.html"
-    )
+    return _purpose_page(request, case, form, services.identifying_details_view, shown, "identifying_purpose.html")
 
 
-@routes.page(f"{CASE}local-authority-decision/", name="la-decision")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_la_decision", refusal="may not record the local authority's decision")
+@CASE_FORMS.view(
+    f"{CASE}local-authority-decision/",
+    name="la-decision",
+    find=case_page("cases.record_la_decision", refusal="may not record the local authority's decision"),
+    sensitive=False,
+)
 def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
     scope = _scope(request)
     on_behalf = not la_notifier_organisation_ids(scope, case.partnership_id)
     today = timezone.localdate()
-    return case_form_page(
+    return CASE_FORMS.form(
         request,
         case,
         LaDecisionForm(posted(request), today=today, on_behalf=on_behalf),
@@ -198,24 +201,20 @@ def la_decision(request: HttpRequest, case: Case) -> HttpResponse:
             case=case,
         ),
         done="The local authority's decision is recorded",
-        template="cases/la_decision.html",
+        template="la_decision.html",
         context=lambda: {"on_behalf": on_behalf, "decisions": selectors.case_la_decisions(case=case)},
     )
 
 
-@routes.page(f"{CASE}route/<slug:transition>/", name="route")
-@require_http_methods(["GET", "POST"])
-@case_page()
+@CASE_FORMS.view(f"{CASE}route/<slug:transition>/", name="route", find=case_page(), sensitive=False)
 def route(request: HttpRequest, case: Case, transition: str) -> HttpResponse:
     """The business unit's routing: start the rapid review, not notifiable, reassess, withdraw."""
     if transition == "choose_discretionary_review":
-        return _refuse_case(request, "a discretionary review has its own page")
+        return not_found(request, "a discretionary review has its own page")
     return _transition_page(request, case, transition)
 
 
-@routes.page(f"{CASE}discretionary-review/", name="discretionary-review")
-@require_http_methods(["GET", "POST"])
-@case_page()
+@CASE_FORMS.view(f"{CASE}discretionary-review/", name="discretionary-review", find=case_page(), sensitive=False)
 def discretionary_review(request: HttpRequest, case: Case) -> HttpResponse:
     """The PRG chair or an Executive member chooses a discretionary local review (§5.6), with grounds."""
     return _transition_page(request, case, "choose_discretionary_review")
@@ -235,35 +234,35 @@ def _transition_page(request: HttpRequest, case: Case, transition: str) -> HttpR
         None,
     )
     if rule is None or transition not in services.ROUTES or option is None:
-        return _refuse_case(request, "no such action for this case and person")
+        return not_found(request, "no such action for this case and person")
     grounds = transition == "choose_discretionary_review"
-    return case_form_page(
+    return CASE_FORMS.form(
         request,
         case,
         RouteForm(posted(request), reason_required=rule.reason_required, grounds=grounds, action=rule.action),
         act=calls(services.case_route, "reason", "grounds", case=case, transition=transition),
         done=lambda moved: f"{rule.label}: done. The case is now “{moved.stage_label}”.",
-        template="cases/route.html",
+        template="route.html",
         context={"rule": rule, "option": option},
     )
 
 
-@routes.page(f"{CASE}duties/", name="duty")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_duty", refusal="may not record duties")
+@CASE_FORMS.view(
+    f"{CASE}duties/", name="duty", find=case_page("cases.record_duty", refusal="may not record duties"), sensitive=False
+)
 def duty(request: HttpRequest, case: Case) -> HttpResponse:
     today = timezone.localdate()
     clocks = selectors.case_clocks(case=case, today=today)
     kinds = presenters.duty_kinds_for(case, clocks)
     # Ask why it was late only once the answers show it was: a server-side check, no script needed.
     ask_late = request.method == "POST" and ("late_reason" in request.POST or _looks_late(request, clocks, today=today))
-    return case_form_page(
+    return CASE_FORMS.form(
         request,
         case,
         DutyForm(posted(request), today=today, kinds=kinds, ask_late_reason=ask_late),
         act=calls(services.duty_record, "kind", "done_on", "panel_reference", "other_area", "late_reason", case=case),
         done="The duty is recorded",
-        template="cases/duty.html",
+        template="duty.html",
         context={"clocks": [clock for clock in clocks if clock.applicable]},
     )
 
@@ -278,48 +277,55 @@ def _looks_late(request: HttpRequest, clocks: list[selectors.ClockRow], *, today
     return clock is not None and is_late(probe.cleaned_data["done_on"], clock.effective_due)
 
 
-@routes.page(f"{CASE}clocks/<slug:clock_id>/extend/", name="extension")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_extension", refusal="may not extend clocks")
+@CASE_FORMS.view(
+    f"{CASE}clocks/<slug:clock_id>/extend/",
+    name="extension",
+    find=case_page("cases.record_extension", refusal="may not extend clocks"),
+    sensitive=False,
+)
 def extension(request: HttpRequest, case: Case, clock_id: str) -> HttpResponse:
     clocks = selectors.case_clocks(case=case, today=timezone.localdate())
     clock = next((clock for clock in clocks if clock.clock_id == clock_id), None)
     if clock is None:
-        return _refuse_case(request, "no such clock on this case")
-    return case_form_page(
+        return not_found(request, "no such clock on this case")
+    return CASE_FORMS.form(
         request,
         case,
         ExtensionForm(posted(request)),
         act=calls(services.clock_extension_record, "extended_to", "reason", "agreed_by", case=case, clock_id=clock_id),
         done=f"{clock.title}: the extension is recorded",
-        template="cases/extension.html",
+        template="extension.html",
         context={"clock": clock},
     )
 
 
-@routes.page(f"{CASE}documents/add/", name="document-upload")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.attach_document", refusal="may not add documents")
+@CASE_FORMS.view(
+    f"{CASE}documents/add/",
+    name="document-upload",
+    find=case_page("cases.attach_document", refusal="may not add documents"),
+    sensitive=False,
+)
 def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
-    return case_form_page(
+    return CASE_FORMS.form(
         request,
         case,
         DocumentForm(posted(request), posted_files(request)),
+        "document_upload.html",
         act=uploaded_to(services.document_attach, case=case),
         done="The document is added",
-        template="cases/document_upload.html",
     )
 
 
-@routes.page(f"{CASE}documents/<uuid:document_uuid>/", name="document-download")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("cases.download_document", refusal="may not download case documents")
+@CASE_FORMS.view(
+    f"{CASE}documents/<uuid:document_uuid>/",
+    name="document-download",
+    find=case_page("cases.download_document", refusal="may not download case documents"),
+)
 def document_download(request: HttpRequest, case: Case, document_uuid: str) -> HttpResponse | FileResponse:
     """Asks the purpose (GET); the file answers the POST, and the download is audited with its purpose."""
     document = selectors.case_document_get(case=case, document_uuid=document_uuid)
     if document is None:
-        return _refuse_case(request, "no such document on this case")
+        return not_found(request, "no such document on this case")
     form = DocumentPurposeForm(posted(request))
     return _purpose_page(
         request,
@@ -327,29 +333,26 @@ def document_download(request: HttpRequest, case: Case, document_uuid: str) -> H
         form,
         services.document_download,
         kept_file_attachment,
-        "cases/document_purpose.html",
+        "document_purpose.html",
         document=document,
     )
 
 
-@routes.page(f"{CASE}link/", name="link")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.link_cases", refusal="may not link cases")
+@CASE_FORMS.view(f"{CASE}link/", name="link", find=LINKING, sensitive=False)
 def link(request: HttpRequest, case: Case) -> HttpResponse:
-    initial = {"other_reference": request.GET.get("other", "")[:40]}
-    return case_form_page(
+    return CASE_FORMS.form(
         request,
         case,
-        LinkForm(posted(request), initial=initial),
+        LinkForm(posted(request), initial={"other_reference": request.GET.get("other", "")[:40]}),
+        "link.html",
         act=calls(services.case_link, "other_reference", "note", case=case),
         done="The cases are linked",
-        template="cases/link.html",
     )
 
 
 @routes.page(f"{CASE}links/<int:link_id>/dismiss/", name="duplicate-dismiss")
 @require_POST
-@case_page("cases.link_cases", refusal="may not link cases")
+@LINKING
 def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpResponse:
     try:
         services.case_link_dismiss(
@@ -358,7 +361,7 @@ def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpRes
             link_id=link_id,
         )
     except CaseActionRefused:
-        return _refuse_case(request, "no such possible duplicate on this case")
+        return not_found(request, "no such possible duplicate on this case")
     messages.success(request, "The possible duplicate is dismissed")
     return redirect("cases:detail", reference=case.reference)
 
@@ -368,8 +371,17 @@ def duplicate_dismiss(request: HttpRequest, case: Case, link_id: int) -> HttpRes
 PROCESSES = f"{CASE}parallel-processes/"
 
 
-def _processes_url(case: Case) -> str:
-    return _url("cases:processes", reference=case.reference)
+_processes_url = case_address("cases:processes")
+
+
+# The register's forms, for the business unit: back to the register once the service has acted.
+PROCESS_FORMS = case_forms(
+    templates="cases/",
+    home=_processes_url,
+    back_text="Back to the parallel processes",
+    routes=routes,
+    find=case_page("cases.record_parallel_processes", refusal="may not record parallel processes"),
+)
 
 
 @routes.page(PROCESSES, name="processes")
@@ -379,80 +391,57 @@ def processes(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "cases/processes.html", {"page": page, "case": case})
 
 
-@routes.page(f"{PROCESSES}add/", name="process-add")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_parallel_processes", refusal="may not record parallel processes")
+@PROCESS_FORMS.view(f"{PROCESSES}add/", name="process-add", sensitive=False)
 def process_add(request: HttpRequest, case: Case) -> HttpResponse:
-    return case_form_page(
+    return PROCESS_FORMS.form(
         request,
         case,
         ProcessForm(posted(request), today=timezone.localdate(), initial={"effect": "none", "restricted": "no"}),
+        "process_form.html",
         act=calls(services.parallel_process_add, *PROCESS_FIELDS, case=case),
         done="The process is added to the register",
-        then=_processes_url(case),
-        template="cases/process_form.html",
-        context={"back": _processes_url(case), "back_text": "Back to the parallel processes"},
     )
 
 
-@routes.page(f"{PROCESSES}<int:process_id>/", name="process-change")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_parallel_processes", refusal="may not record parallel processes")
+@PROCESS_FORMS.view(f"{PROCESSES}<int:process_id>/", name="process-change")
 def process_change(request: HttpRequest, case: Case, process_id: int) -> HttpResponse:
     """Change a process; a save made from an older version is refused (409) and shows what is saved now."""
     process = process_selectors.case_process_get(case=case, process_id=process_id)
     if process is None:
-        return _refuse_case(request, "no such parallel process on this case")
+        return not_found(request, "no such parallel process on this case")
     saved = process_selectors.process_answers_revealed(process)
     form = ProcessForm(posted(request), today=timezone.localdate(), initial=saved)
-    done, stale = saved_unless_stale(
+    return edit_page(
         request,
         form,
-        lambda acting, opened: services.parallel_process_change(
-            acting=acting,
-            case=case,
-            process_id=process.pk,
-            opened_version=opened,
-            **{name: form.cleaned_data[name] for name in PROCESS_FIELDS},
-        ),
+        save=calls(services.parallel_process_change, *PROCESS_FIELDS, OPENED_VERSION, case=case, process_id=process.pk),
+        done="The process is saved",
+        then=_processes_url(case),
+        template="cases/process_form.html",
+        context={"process": process, **PROCESS_FORMS.shows(request, case)},
+        version=lambda: services.process_stamp(process).version,
+        labels={
+            name: str(field.label) for name, field in form.fields.items() if name in process_selectors.PROCESS_TEXTS
+        },
+        saved=saved,
     )
-    if done:
-        messages.success(request, "The process is saved")
-        return redirect(_processes_url(case))
-    texts = {name: str(field.label) for name, field in form.fields.items() if name in process_selectors.PROCESS_TEXTS}
-    context = {
-        "case": case,
-        "form": form,
-        "process": process,
-        "back": _processes_url(case),
-        "back_text": "Back to the parallel processes",
-        **stale_edit_context(
-            request, stale, version=services.process_stamp(process).version, labels=texts, saved=saved
-        ),
-    }
-    status = 409 if stale else 400 if request.method == "POST" else 200
-    return render(request, "cases/process_form.html", context, status=status)
 
 
-@routes.page(f"{PROCESSES}<int:process_id>/liaison/", name="process-liaison")
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_parallel_processes", refusal="may not record parallel processes")
+@PROCESS_FORMS.view(f"{PROCESSES}<int:process_id>/liaison/", name="process-liaison", sensitive=False)
 def process_liaison(request: HttpRequest, case: Case, process_id: int) -> HttpResponse:
     process = process_selectors.case_process_get(case=case, process_id=process_id)
     if process is None:
-        return _refuse_case(request, "no such parallel process on this case")
-    return case_form_page(
+        return not_found(request, "no such parallel process on this case")
+    return PROCESS_FORMS.form(
         request,
         case,
         LiaisonForm(posted(request), today=timezone.localdate()),
+        "process_liaison.html",
         act=calls(
             services.parallel_process_liaison_record, "held_on", "with_whom", "agreed", case=case, process_id=process.pk
         ),
         done="The liaison is recorded",
-        then=_processes_url(case),
-        template="cases/process_liaison.html",
-        context={"process": process, "back": _processes_url(case), "back_text": "Back to the parallel processes"},
+        context={"process": process},
     )
 
 
@@ -462,13 +451,14 @@ def _family_page(request: HttpRequest, case: Case, form: BaseForm, **kwargs: Any
     if moment is None:
         messages.error(request, services.FAMILY_NOTHING_TO_TELL)
         return redirect("cases:detail", reference=case.reference)
-    return case_form_page(request, case, form, context={"decision": moment.decision.label}, **kwargs)
+    return CASE_FORMS.form(request, case, form, context={"decision": moment.decision.label}, **kwargs)
 
 
-@routes.page(f"{CASE}family-told/", name="family-told")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_family_told", refusal="may not record that the family was told")
+@CASE_FORMS.view(
+    f"{CASE}family-told/",
+    name="family-told",
+    find=case_page("cases.record_family_told", refusal="may not record that the family was told"),
+)
 def family_told(request: HttpRequest, case: Case) -> HttpResponse:
     return _family_page(
         request,
@@ -478,14 +468,15 @@ def family_told(request: HttpRequest, case: Case) -> HttpResponse:
             services.family_told_record, "told_on", "method", "method_other", "told_by", "what_was_said", case=case
         ),
         done="Telling the family is recorded",
-        template="cases/family_told.html",
+        template="family_told.html",
     )
 
 
-@routes.page(f"{CASE}family-not-yet-told/", name="family-not-yet-told")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("cases.record_family_told", refusal="may not record that the family was told")
+@CASE_FORMS.view(
+    f"{CASE}family-not-yet-told/",
+    name="family-not-yet-told",
+    find=case_page("cases.record_family_told", refusal="may not record that the family was told"),
+)
 def family_not_yet_told(request: HttpRequest, case: Case) -> HttpResponse:
     return _family_page(
         request,
@@ -493,5 +484,5 @@ def family_not_yet_told(request: HttpRequest, case: Case) -> HttpResponse:
         FamilyNotYetToldForm(posted(request)),
         act=calls(services.family_not_yet_told_record, "reason", case=case),
         done="Why the family has not been told yet is recorded",
-        template="cases/family_not_yet_told.html",
+        template="family_not_yet_told.html",
     )

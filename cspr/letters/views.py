@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
+from cspr.cases.pages import case_address, case_form_page, case_page
 from cspr.core.downloads import content_attachment
 from cspr.core.form_views import calls, form_page, posted, posted_files
 from cspr.core.refusals import refuse
@@ -40,8 +40,7 @@ def _letterhead_url() -> str:
     return reverse(LETTERHEAD)
 
 
-def _letters_url(case: Case) -> str:
-    return reverse("letters:case", kwargs={"reference": case.reference})
+_letters_url = case_address("letters:case")
 
 
 def _logo_src(request: HttpRequest, partnership: Partnership) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
+from cspr.cases.pages import case_address, case_form_page, case_forms, case_page
 from cspr.cases.panels import PanelAction, PanelView
 from cspr.core.downloads import kept_file_attachment
 from cspr.core.form_views import posted, posted_files
@@ -33,18 +33,17 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.local_reviews import forms_drafts as forms
 from cspr.local_reviews import selectors, selectors_drafts, services_drafts
 from cspr.local_reviews.rules_drafts import ASK, COMMENT, DRAFTS, SUGGEST
+from cspr.local_reviews.views import NO_LOCAL_REVIEW, not_started
 from cspr.partnerships.scoping import Scope
 
 routes = Routes()
 
 NO_DRAFT = "no such draft of the report"
 NO_REQUEST = "no such request for comments to this organisation"
-NO_LOCAL_REVIEW = "no local review on this case"
 REFUSED = "may not see the report's drafts"
 
 
-def _drafts_url(case: Case) -> str:
-    return reverse("local_reviews:drafts", kwargs={"reference": case.reference})
+_drafts_url = case_address("local_reviews:drafts")
 
 
 def _draft_url(case: Case, number: int) -> str:
@@ -53,6 +52,19 @@ def _draft_url(case: Case, number: int) -> str:
 
 def _request_url(case: Case, request_uuid: Any) -> str:
     return reverse("local_reviews:comment-request", kwargs={"reference": case.reference, "request_uuid": request_uuid})
+
+
+# The drafts' forms, for the reviewer and the business unit, once the review has started and while drafts are
+# written: back to the drafts.
+DRAFTING = case_forms(
+    templates="local_reviews/drafts/",
+    home=_drafts_url,
+    back_text="Back to the drafts",
+    missing=not_started,
+    closed=lambda case: None if case.stage in selectors_drafts.DRAFT_STAGES else services_drafts.NOT_IN_PROGRESS,
+    routes=routes,
+    find=case_page(DRAFTS, refusal=REFUSED),
+)
 
 
 def _can(request: HttpRequest, rule: str, case: Case) -> bool:
@@ -88,24 +100,16 @@ def drafts(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "local_reviews/drafts/drafts.html", context)
 
 
-@routes.page("drafts/upload/", name="draft-upload")
-@require_http_methods(["GET", "POST"])
-@case_page(DRAFTS, refusal=REFUSED)
+@DRAFTING.view("drafts/upload/", name="draft-upload", sensitive=False)
 def draft_upload(request: HttpRequest, case: Case) -> HttpResponse:
-    if selectors.local_review_get(case=case) is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
-    if case.stage not in selectors_drafts.DRAFT_STAGES:
-        messages.info(request, services_drafts.NOT_IN_PROGRESS)
-        return redirect(_drafts_url(case))
-    return case_form_page(
+    return DRAFTING.form(
         request,
         case,
         forms.DraftUploadForm(posted(request), posted_files(request)),
-        template="local_reviews/drafts/upload.html",
+        "upload.html",
         act=lambda acting, data: services_drafts.draft_upload(acting=acting, case=case, upload=data["file"]),
         done=lambda draft: f"Draft {draft.number} is uploaded",
         then=lambda draft: redirect(_draft_url(case, draft.number)),
-        context={"back": _drafts_url(case), "back_text": "Back to the drafts"},
     )
 
 

@@ -14,16 +14,14 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
-from cspr.core.form_views import calls, posted, saved_unless_stale, stale_edit_context
+from cspr.cases.pages import case_address, case_form_page, case_forms, case_page
+from cspr.core.form_views import FormAct, calls, edit_page, posted
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
+from cspr.kernel.edits import OPENED_VERSION
 from cspr.local_reviews import forms, presenters, selectors, services
 
 routes = Routes()
@@ -36,30 +34,24 @@ ALREADY_STARTED = "The local review has started already."
 NOT_KEPT = "The local review is not in progress at this stage of the case, so nothing more can be recorded on it."
 
 
-def _overview_url(case: Case) -> str:
-    return reverse("local_reviews:overview", kwargs={"reference": case.reference})
+_overview_url = case_address("local_reviews:overview")
 
 
-def _back(case: Case) -> dict[str, str]:
-    return {"back": _overview_url(case), "back_text": "Back to the local review"}
+def not_started(case: Case) -> str | None:
+    """Why a page of the local review is not found: the case has no local review (yet)."""
+    return NO_LOCAL_REVIEW if selectors.local_review_get(case=case) is None else None
 
 
-def _form(request: HttpRequest, case: Case, form: Form, template: str, **options: Any) -> HttpResponse:
-    """A form of a started local review, open only while the review is kept; on success back to its page."""
-    if selectors.local_review_get(case=case) is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
-    if case.stage not in selectors.WORKING_STAGES:
-        messages.info(request, NOT_KEPT)
-        return redirect(_overview_url(case))
-    return case_form_page(
-        request,
-        case,
-        form,
-        template=f"local_reviews/{template}",
-        then=_overview_url(case),
-        context={**_back(case), **options.pop("context", {})},
-        **options,
-    )
+# The local review's forms, for those who keep it, once it has started and while it is kept: back to its page.
+KEEPING = case_forms(
+    templates="local_reviews/",
+    home=_overview_url,
+    back_text="Back to the local review",
+    missing=not_started,
+    closed=lambda case: None if case.stage in selectors.WORKING_STAGES else NOT_KEPT,
+    routes=routes,
+    find=case_page(KEEP, refusal=REFUSED),
+)
 
 
 def _page(request: HttpRequest, case: Case) -> presenters.LocalReviewPage | None:
@@ -75,10 +67,7 @@ def overview(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "local_reviews/overview.html", {"page": page, "case": case})
 
 
-@routes.page("start/", name="start")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(KEEP, refusal=REFUSED)
+@KEEPING.view("start/", name="start")
 def start(request: HttpRequest, case: Case) -> HttpResponse:
     if selectors.local_review_get(case=case) is not None:
         messages.info(request, ALREADY_STARTED)
@@ -105,52 +94,38 @@ def start(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("terms-of-reference/", name="terms")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(KEEP, refusal=REFUSED)
+@KEEPING.view("terms-of-reference/", name="terms")
 def terms(request: HttpRequest, case: Case) -> HttpResponse:
     """A new version of the terms of reference, from the latest; a save made from an older version is refused (409)
     and shows what is saved now beside what was typed."""
+    stopped = KEEPING.stopped(request, case)
     review = selectors.local_review_get(case=case)
-    if review is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
-    if case.stage not in selectors.WORKING_STAGES:
-        messages.info(request, NOT_KEPT)
-        return redirect(_overview_url(case))
+    if stopped is not None or review is None:
+        return stopped or refuse(request, reason=NO_LOCAL_REVIEW, status=404)
     processes = selectors.open_processes(case=case)
     saved = selectors.terms_answers_revealed(review=review)
     form = forms.TermsForm(posted(request), processes=processes, today=timezone.localdate(), initial=saved)
-    done, stale = saved_unless_stale(
+    return edit_page(
         request,
         form,
-        lambda acting, opened: services.terms_of_reference_save(
+        save=lambda acting, data: services.terms_of_reference_save(
             acting=acting,
             case=case,
-            opened_version=opened,
             handling=form.handling(),
-            **{name: form.cleaned_data[name] for name in forms.TermsForm.order},
+            **{name: data[name] for name in (*forms.TermsForm.order, OPENED_VERSION)},
         ),
+        done="A new version of the terms of reference is saved",
+        then=_overview_url(case),
+        template="local_reviews/terms.html",
+        context={"processes": processes, **KEEPING.shows(request, case)},
+        version=lambda: selectors.terms_stamp(review=review).version,
+        labels={
+            name: str(field.label)
+            for name, field in form.fields.items()
+            if name in forms.TEXT_FIELDS or name in form.process_fields
+        },
+        saved=saved,
     )
-    if done:
-        messages.success(request, "A new version of the terms of reference is saved")
-        return redirect(_overview_url(case))
-    texts = {
-        name: str(field.label)
-        for name, field in form.fields.items()
-        if name in forms.TEXT_FIELDS or name in form.process_fields
-    }
-    context = {
-        "case": case,
-        "form": form,
-        "processes": processes,
-        **_back(case),
-        **stale_edit_context(
-            request, stale, version=selectors.terms_stamp(review=review).version, labels=texts, saved=saved
-        ),
-    }
-    status = 409 if stale else 400 if request.method == "POST" else 200
-    return render(request, "local_reviews/terms.html", context, status=status)
 
 
 @routes.page("terms-of-reference/<int:number>/", name="terms-version")
@@ -160,14 +135,12 @@ def terms_version(request: HttpRequest, case: Case, number: int) -> HttpResponse
     version = presenters.terms_version_page(page=page, number=number) if page is not None else None
     if version is None:
         return refuse(request, reason="no such version of the terms of reference", status=404)
-    return render(request, "local_reviews/terms_version.html", {"page": version, "case": case, **_back(case)})
+    return render(request, "local_reviews/terms_version.html", {"page": version, **KEEPING.shows(request, case)})
 
 
-@routes.page("terms-of-reference/<int:number>/agree/", name="terms-agree")
-@require_http_methods(["GET", "POST"])
-@case_page(KEEP, refusal=REFUSED)
+@KEEPING.view("terms-of-reference/<int:number>/agree/", name="terms-agree", sensitive=False)
 def terms_agree(request: HttpRequest, case: Case, number: int) -> HttpResponse:
-    return _form(
+    return KEEPING.form(
         request,
         case,
         forms.AgreeForm(posted(request), today=timezone.localdate()),
@@ -185,12 +158,10 @@ def _milestone_form(
     milestone = selectors.milestone_get(review=review, milestone_id=milestone_id) if review is not None else None
     if milestone is None:
         return refuse(request, reason="no such milestone on this local review", status=404)
-    return _form(request, case, form, template, context={"milestone": milestone}, **options)
+    return KEEPING.form(request, case, form, template, context={"milestone": milestone}, **options)
 
 
-@routes.page("milestones/<int:milestone_id>/done/", name="milestone-done")
-@require_http_methods(["GET", "POST"])
-@case_page(KEEP, refusal=REFUSED)
+@KEEPING.view("milestones/<int:milestone_id>/done/", name="milestone-done", sensitive=False)
 def milestone_done(request: HttpRequest, case: Case, milestone_id: int) -> HttpResponse:
     return _milestone_form(
         request,
@@ -203,10 +174,7 @@ def milestone_done(request: HttpRequest, case: Case, milestone_id: int) -> HttpR
     )
 
 
-@routes.page("milestones/<int:milestone_id>/move/", name="milestone-move")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(KEEP, refusal=REFUSED)
+@KEEPING.view("milestones/<int:milestone_id>/move/", name="milestone-move")
 def milestone_move(request: HttpRequest, case: Case, milestone_id: int) -> HttpResponse:
     return _milestone_form(
         request,
@@ -219,16 +187,7 @@ def milestone_move(request: HttpRequest, case: Case, milestone_id: int) -> HttpR
     )
 
 
-@routes.page("checkpoints/add/", name="checkpoint")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(KEEP, refusal=REFUSED)
-def checkpoint(request: HttpRequest, case: Case) -> HttpResponse:
-    return _form(
-        request,
-        case,
-        forms.CheckpointForm(posted(request), today=timezone.localdate()),
-        "checkpoint.html",
-        act=calls(services.checkpoint_record, "held_on", "kind", "rating", "note", case=case),
-        done="The checkpoint is recorded",
-    )
+@KEEPING.page("checkpoints/add/", name="checkpoint", done="The checkpoint is recorded")
+def checkpoint(request: HttpRequest, case: Case) -> FormAct:
+    form = forms.CheckpointForm(posted(request), today=timezone.localdate())
+    return form, calls(services.checkpoint_record, "held_on", "kind", "rating", "note", case=case)

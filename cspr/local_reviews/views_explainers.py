@@ -6,15 +6,15 @@ asked for information. Under ``/partnership/explainers/``; the business unit and
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cspr.core.form_views import posted, saved_unless_stale, stale_edit_context
+from cspr.core.form_views import calls, edit_page, posted
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
+from cspr.kernel.edits import OPENED_VERSION
 from cspr.local_reviews import forms_people, selectors_people, services_people
 from cspr.local_reviews.models_people import ExplainerVersion
 from cspr.partnerships.models import Partnership
@@ -63,27 +63,18 @@ def edit(request: HttpRequest, partnership: Partnership, kind: str) -> HttpRespo
     current = selectors_people.explainer_current(partnership=partnership, kind=kind)
     saved = {"title": current.title, "body": current.body}
     form = forms_people.ExplainerForm(posted(request), initial=saved)
-    done, stale = saved_unless_stale(
+    return edit_page(
         request,
         form,
-        lambda acting, opened: services_people.explainer_save(
-            acting=acting, partnership=partnership, kind=kind, opened_version=opened, **form.cleaned_data
-        ),
+        save=calls(services_people.explainer_save, "title", "body", OPENED_VERSION, partnership=partnership, kind=kind),
+        done="A new version of the explainer is saved",
+        then=_explainer_url(kind),
+        template="local_reviews/people/explainer_edit.html",
+        context={"current": current, "back": _explainer_url(kind), "back_text": "Back to the explainer"},
+        version=lambda: current.number,
+        labels={"title": "Title", "body": "The words"},
+        saved=saved,
     )
-    if done:
-        messages.success(request, "A new version of the explainer is saved")
-        return redirect(_explainer_url(kind))
-    context = {
-        "form": form,
-        "current": current,
-        "back": _explainer_url(kind),
-        "back_text": "Back to the explainer",
-        **stale_edit_context(
-            request, stale, version=current.number, labels={"title": "Title", "body": "The words"}, saved=saved
-        ),
-    }
-    status = 409 if stale else 400 if request.method == "POST" else 200
-    return render(request, "local_reviews/people/explainer_edit.html", context, status=status)
 
 
 def _version(request: HttpRequest, partnership: Partnership, kind: str, number: int, template: str) -> HttpResponse:

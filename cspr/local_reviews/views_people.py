@@ -8,54 +8,52 @@ a 404 otherwise, audited). A case whose review has not started has none of these
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import rules
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
-from cspr.core.form_views import calls, context_with, posted
+from cspr.cases.pages import case_address, case_page, case_url
+from cspr.core.form_views import FormAct, FormPages, calls, posted
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.kernel.acting import acting_from_request
 from cspr.local_reviews import forms_people, selectors, selectors_people, services_people
 from cspr.local_reviews.models_people import ExplainerVersion
+from cspr.local_reviews.views import KEEPING, NO_LOCAL_REVIEW
 
 routes = Routes()
-
-NO_LOCAL_REVIEW = "no local review on this case"
-NOT_KEPT = "The local review is not in progress at this stage of the case, so nothing more can be recorded on it."
-
-
-def _url(name: str, case: Case) -> str:
-    return reverse(f"local_reviews:{name}", kwargs={"reference": case.reference})
 
 
 def _back(request: HttpRequest, case: Case) -> dict[str, str]:
     """Back to the local review for the roles that read it, else (the reviewer) back to the case."""
     if rules.test_rule("local_reviews.view", request.scope, case):  # type: ignore[attr-defined]
-        return {"back": _url("overview", case), "back_text": "Back to the local review"}
-    return {"back": reverse("cases:detail", kwargs={"reference": case.reference}), "back_text": "Back to the case"}
+        return {"back": case_url(case, "local_reviews:overview"), "back_text": "Back to the local review"}
+    return {"back": case_url(case), "back_text": "Back to the case"}
 
 
 def _started(request: HttpRequest, case: Case) -> Any:
     return selectors.local_review_get(case=case)
 
 
-def _kept_form(request: HttpRequest, case: Case, then: str, **options: Any) -> HttpResponse:
-    """A form of a started review while it is kept; on success back to ``then``."""
-    if case.stage not in selectors.WORKING_STAGES:
-        messages.info(request, NOT_KEPT)
-        return redirect(then)
-    context = context_with(_back(request, case), options.pop("context", None))
-    return case_form_page(request, case, then=then, context=context, **options)
+# The forms about people: the local review's (open once it has started, while it is kept), each area's back to its page.
+PEOPLE = replace(
+    KEEPING,
+    templates="local_reviews/people/",
+    shows=lambda request, case: {"case": case, **_back(request, case)},
+    routes=routes,
+    find=None,
+)
+
+
+def _area(page: str, rule: str, refusal: str) -> FormPages[Case]:
+    """The forms of one area about people (events, the family log, the thread): for those who pass ``rule`` (else a
+    404 refused with ``refusal``), back to the area's ``page``."""
+    return replace(PEOPLE, home=case_address(f"local_reviews:{page}"), find=case_page(rule, refusal=refusal))
 
 
 # -- practitioner events ----------------------------------------------------------------------------------------------
@@ -77,22 +75,15 @@ def events(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "local_reviews/people/events.html", context)
 
 
-@routes.page("practitioner-events/add/", name="event-add")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("local_reviews.events_record", refusal="may not record practitioner events")
-def event_add(request: HttpRequest, case: Case) -> HttpResponse:
-    if _started(request, case) is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
+EVENTS = _area("events", "local_reviews.events_record", "may not record practitioner events")
+
+
+@EVENTS.page("practitioner-events/add/", name="event-add", done="The practitioner event is recorded")
+def event_add(request: HttpRequest, case: Case) -> FormAct:
     organisations = selectors_people.organisation_choices(scope=request.scope, partnership_id=case.partnership_id)  # type: ignore[attr-defined]
-    return _kept_form(
-        request,
-        case,
-        _url("events", case),
-        form=forms_people.EventForm(posted(request), organisations=organisations, today=timezone.localdate()),
-        template="local_reviews/people/event_add.html",
-        act=calls(services_people.practitioner_event_record, "held_on", "invited", "attended", "feedback", case=case),
-        done="The practitioner event is recorded",
+    form = forms_people.EventForm(posted(request), organisations=organisations, today=timezone.localdate())
+    return form, calls(
+        services_people.practitioner_event_record, "held_on", "invited", "attended", "feedback", case=case
     )
 
 
@@ -130,13 +121,11 @@ def _explainer_choices(case: Case) -> list[tuple[int, str]]:
     ]
 
 
-@routes.page("family/add/", name="family-add")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("local_reviews.family_record", refusal="may not record the family's involvement")
-def family_add(request: HttpRequest, case: Case) -> HttpResponse:
-    if _started(request, case) is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
+FAMILY = _area("family", "local_reviews.family_record", "may not record the family's involvement")
+
+
+@FAMILY.page("family/add/", name="family-add", done="The entry is added to the family involvement log")
+def family_add(request: HttpRequest, case: Case) -> FormAct:
     explainers = _explainer_choices(case)
     form = forms_people.FamilyEntryForm(
         posted(request),
@@ -146,24 +135,16 @@ def family_add(request: HttpRequest, case: Case) -> HttpResponse:
         initial={"explainer": explainers[0][0]},
     )
     fields = ("person", "kind", "happened_on", "how", "consent", "note", "managed", "explainer")
-    return _kept_form(
-        request,
-        case,
-        _url("family", case),
-        form=form,
-        template="local_reviews/people/family_add.html",
-        act=calls(services_people.family_entry_record, *fields, case=case),
-        done="The entry is added to the family involvement log",
-    )
+    return form, calls(services_people.family_entry_record, *fields, case=case)
 
 
 # -- the thread with the reviewer -------------------------------------------------------------------------------------
 
 
-@routes.page("messages/", name="thread")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("local_reviews.thread", refusal="may not see the thread with the reviewer")
+THREAD = _area("thread", "local_reviews.thread", "may not see the thread with the reviewer")
+
+
+@THREAD.view("messages/", name="thread")
 def thread(request: HttpRequest, case: Case) -> HttpResponse:
     """The messages between the business unit and the reviewer, and a new one. Opening the page marks the other
     side's messages read."""
@@ -174,16 +155,16 @@ def thread(request: HttpRequest, case: Case) -> HttpResponse:
         services_people.reviewer_messages_read(acting=acting_from_request(request), case=case)
 
     def context() -> dict[str, Any]:
-        return {"messages_sent": selectors_people.thread_revealed(review=review), **_back(request, case)}
+        return {"messages_sent": selectors_people.thread_revealed(review=review)}
 
     if case.stage not in selectors.WORKING_STAGES and request.method == "GET":  # the thread as it ended: no form
-        return render(request, "local_reviews/people/thread.html", {"case": case, "form": None, **context()})
-    return _kept_form(
+        shown = {"form": None, **THREAD.shows(request, case), **context()}
+        return render(request, "local_reviews/people/thread.html", shown)
+    return THREAD.form(
         request,
         case,
-        _url("thread", case),
-        form=forms_people.MessageForm(posted(request)),
-        template="local_reviews/people/thread.html",
+        forms_people.MessageForm(posted(request)),
+        "thread.html",
         act=calls(services_people.reviewer_message_send, "message", case=case),
         done="Your message is sent",
         context=context,

@@ -8,20 +8,13 @@ national review's page with a message saying why.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
-from cspr.core.form_views import calls, posted
+from cspr.cases.pages import case_address, case_forms, case_page
+from cspr.core.form_views import FormAct, calls, posted
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.national_reviews import forms, presenters, selectors, services
@@ -34,25 +27,18 @@ RECORD = "national_reviews.record"
 REFUSED = "may not record the national review"
 
 
-def _overview_url(case: Case) -> str:
-    return reverse("national_reviews:overview", kwargs={"reference": case.reference})
+_overview_url = case_address("national_reviews:overview")
 
 
-def _form(request: HttpRequest, case: Case, form: Form, template: str, **options: Any) -> HttpResponse:
-    """A form of the national review, open only while it runs; on success back to the national review's page."""
-    if not selectors.national_review_running(case=case):
-        messages.info(request, NOT_RUNNING)
-        return redirect(_overview_url(case))
-    context = {"back": _overview_url(case), "back_text": "Back to the national review", **options.pop("context", {})}
-    return case_form_page(
-        request,
-        case,
-        form,
-        template=f"national_reviews/{template}",
-        then=_overview_url(case),
-        context=context,
-        **options,
-    )
+# The national review's record, kept by the business unit while the review runs: back to its page.
+RECORDING = case_forms(
+    templates="national_reviews/",
+    home=_overview_url,
+    back_text="Back to the national review",
+    closed=lambda case: None if selectors.national_review_running(case=case) else NOT_RUNNING,
+    routes=routes,
+    find=case_page(RECORD, refusal=REFUSED),
+)
 
 
 @routes.page("", name="overview")
@@ -64,66 +50,36 @@ def overview(request: HttpRequest, case: Case) -> HttpResponse:
     return render(request, "national_reviews/overview.html", {"page": page, "case": case})
 
 
-@routes.page("contact/", name="contact")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(RECORD, refusal=REFUSED)
-def contact(request: HttpRequest, case: Case) -> HttpResponse:
-    return _form(
-        request,
-        case,
-        forms.ContactForm(posted(request), initial={"panel_contact": selectors.panel_contact_revealed(case=case)}),
-        "contact.html",
-        act=calls(services.national_review_contact_set, "panel_contact", case=case),
-        done="The Panel's contact is saved",
+@RECORDING.page("contact/", name="contact", done="The Panel's contact is saved")
+def contact(request: HttpRequest, case: Case) -> FormAct:
+    form = forms.ContactForm(posted(request), initial={"panel_contact": selectors.panel_contact_revealed(case=case)})
+    return form, calls(services.national_review_contact_set, "panel_contact", case=case)
+
+
+@RECORDING.page("engagement/", name="engagement", done="The engagement is logged")
+def engagement(request: HttpRequest, case: Case) -> FormAct:
+    form = forms.EngagementForm(posted(request), today=timezone.localdate())
+    return form, calls(
+        services.national_review_engagement_log, "happened_on", "kind", "note", "scope_agreed", case=case
     )
 
 
-@routes.page("engagement/", name="engagement")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(RECORD, refusal=REFUSED)
-def engagement(request: HttpRequest, case: Case) -> HttpResponse:
-    return _form(
-        request,
-        case,
-        forms.EngagementForm(posted(request), today=timezone.localdate()),
-        "engagement.html",
-        act=calls(services.national_review_engagement_log, "happened_on", "kind", "note", "scope_agreed", case=case),
-        done="The engagement is logged",
-    )
+@RECORDING.page("items/add/", name="item-add", done="The item is added")
+def item_add(request: HttpRequest, case: Case) -> FormAct:
+    form = forms.ItemForm(posted(request), today=timezone.localdate())
+    return form, calls(services.national_review_item_add, "what", "requested_on", "due_on", case=case)
 
 
-@routes.page("items/add/", name="item-add")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(RECORD, refusal=REFUSED)
-def item_add(request: HttpRequest, case: Case) -> HttpResponse:
-    return _form(
-        request,
-        case,
-        forms.ItemForm(posted(request), today=timezone.localdate()),
-        "item_add.html",
-        act=calls(services.national_review_item_add, "what", "requested_on", "due_on", case=case),
-        done="The item is added",
-    )
-
-
-@routes.page("items/<int:item_id>/provided/", name="item-provided")
-@require_http_methods(["GET", "POST"])
-@case_page(RECORD, refusal=REFUSED)
+@RECORDING.view("items/<int:item_id>/provided/", name="item-provided", sensitive=False)
 def item_provided(request: HttpRequest, case: Case, item_id: int) -> HttpResponse:
     item = selectors.item_revealed(case=case, item_id=item_id)
     if item is None:
         return refuse(request, reason="no such item on this national review", status=404)
-    return _form(
+    organisations = selectors.organisation_choices(case=case, scope=request.scope)  # type: ignore[attr-defined]
+    return RECORDING.form(
         request,
         case,
-        forms.ProvidedForm(
-            posted(request),
-            organisations=selectors.organisation_choices(case=case, scope=request.scope),  # type: ignore[attr-defined]
-            today=timezone.localdate(),
-        ),
+        forms.ProvidedForm(posted(request), organisations=organisations, today=timezone.localdate()),
         "item_provided.html",
         act=calls(services.national_review_item_provided, "provided_on", "provided_by", case=case, item_id=item.id),
         done="The item is recorded as provided",
@@ -131,16 +87,9 @@ def item_provided(request: HttpRequest, case: Case, item_id: int) -> HttpRespons
     )
 
 
-@routes.page("outcome/", name="finish")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page(RECORD, refusal=REFUSED)
-def finish(request: HttpRequest, case: Case) -> HttpResponse:
-    return _form(
-        request,
-        case,
-        forms.FinishForm(posted(request), today=timezone.localdate()),
-        "finish.html",
-        act=calls(services.national_review_finish, "report_on", "published_on", "findings", "finished_on", case=case),
-        done="The national review is recorded as finished",
+@RECORDING.page("outcome/", name="finish", done="The national review is recorded as finished")
+def finish(request: HttpRequest, case: Case) -> FormAct:
+    form = forms.FinishForm(posted(request), today=timezone.localdate())
+    return form, calls(
+        services.national_review_finish, "report_on", "published_on", "findings", "finished_on", case=case
     )

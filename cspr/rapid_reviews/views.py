@@ -18,14 +18,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case, Child
-from cspr.cases.pages import case_form_page, case_page, case_url
+from cspr.cases.pages import case_address, case_forms, case_page, case_url, not_found
 from cspr.core.downloads import content_attachment, kept_file_attachment
-from cspr.core.form_views import calls, posted, posted_files, saved_unless_stale, stale_edit_context
-from cspr.core.refusals import refuse
+from cspr.core.form_views import calls, edit_page, posted, posted_files
 from cspr.core.routes import Routes
 from cspr.core.shared_forms import uploaded_to
 from cspr.domain import rules as domain_rules
@@ -33,13 +30,13 @@ from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
 from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
+from cspr.kernel.edits import OPENED_VERSION
 from cspr.partnerships.scoping import Scope
 from cspr.rapid_reviews import forms, presenters, selectors, services, wordfile
 from cspr.rapid_reviews.models import MeetingAttendance, PanelResponse, RapidReview
 
 routes = Routes()
 
-NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 
 # HOOK for the agencies' returns (cspr.returns, built separately): the URL name of the page listing a case's
 # information requests and returns, taking ``reference``. The overview links to it, for the PRG, as the meeting's
@@ -51,30 +48,16 @@ def _scope(request: HttpRequest) -> Scope:
     return request.scope  # type: ignore[attr-defined]
 
 
-def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
-    return refuse(request, reason=reason, status=404)
-
-
 def _back(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     messages.info(request, message)
     return redirect("rapid_reviews:overview", reference=case.reference)
 
 
-def _overview_url(case: Case) -> str:
-    return reverse("rapid_reviews:overview", kwargs={"reference": case.reference})
+_overview_url = case_address("rapid_reviews:overview")
 
 
-def _form_page(request: HttpRequest, case: Case, form: Form, template: str, **options: Any) -> HttpResponse:
-    """A rapid review page whose form asks a service to act (:func:`cspr.cases.pages.case_form_page`): on success
-    it goes back to the rapid review's overview, unless ``then`` says where."""
-    options.setdefault("then", _overview_url(case))
-    return case_form_page(request, case, form, template=f"rapid_reviews/{template}", **options)
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int | None = None) -> HttpResponse:
-    if status is None:
-        status = 400 if request.method == "POST" else 200
-    return render(request, f"rapid_reviews/{template}", context, status=status)
+# The rapid review's forms: back to its overview once the service has acted, unless the page says where.
+RAPID = case_forms(templates="rapid_reviews/", home=_overview_url, routes=routes)
 
 
 def _agency_returns_href(case: Case) -> str:
@@ -224,61 +207,52 @@ def _section_values(part: Section, form: Any, case: Case) -> dict[str, Any]:
     }
 
 
-@routes.page("record/<slug:section>/", name="section")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.edit")
+@RAPID.view("record/<slug:section>/", name="section", find=case_page("rapid_reviews.edit"))
 def section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
     try:
         part = Section(section)
     except ValueError:
-        return _not_found(request, "no such part of the rapid review")
+        return not_found(request, "no such part of the rapid review")
     review = selectors.review_get(case=case)
     if not domain_rules.open_for(case.stage, services.PRG_DECISION):
         return _back(request, case, services.NOT_AT_RAPID_REVIEW)
     if review is not None and hasattr(review, "prg_decision"):
         return _back(request, case, services.RECORD_LOCKED)
     form = _section_form(request, case, part, review, posted(request))
-    saved, stale = saved_unless_stale(
+    # "Add another action" saves the section and comes back to it.
+    then = (
+        reverse("rapid_reviews:section", kwargs={"reference": case.reference, "section": part.value})
+        if "add_action" in request.POST
+        else _overview_url(case)
+    )
+
+    def context() -> dict[str, Any]:
+        problems: tuple[Problem, ...] = ()
+        if review is not None:
+            problems = selectors.review_completeness(case=case, review=review).for_section(part)
+        return {"case": case, "part": part, "problems": problems}
+
+    return edit_page(
         request,
         form,
-        lambda acting, opened: services.rapid_review_section_save(
+        save=lambda acting, data: services.rapid_review_section_save(
             acting=acting,
             case=case,
             section=part.value,
             values=_section_values(part, form, case),
-            opened_version=opened,
+            opened_version=data[OPENED_VERSION],
         ),
+        done=f"{part.heading}: saved",
+        then=then,
+        template="rapid_reviews/section.html",
+        context=context,
+        version=lambda: services.section_stamp(review, part.value).version,
+        labels={name: str(field.label) for name, field in form.fields.items() if isinstance(field.widget, Textarea)},
+        saved=form.initial,
     )
-    if saved:
-        messages.success(request, f"{part.heading}: saved")
-        if "add_action" in request.POST:
-            return redirect("rapid_reviews:section", reference=case.reference, section=part.value)
-        return redirect("rapid_reviews:overview", reference=case.reference)
-    problems: tuple[Problem, ...] = ()
-    if review is not None:
-        problems = selectors.review_completeness(case=case, review=review).for_section(part)
-    texts = {name: str(field.label) for name, field in form.fields.items() if isinstance(field.widget, Textarea)}
-    context = {
-        "case": case,
-        "form": form,
-        "part": part,
-        "problems": problems,
-        **stale_edit_context(
-            request,
-            stale,
-            version=services.section_stamp(review, part.value).version,
-            labels=texts,
-            saved=form.initial,
-        ),
-    }
-    return _render(request, "section.html", context, status=409 if stale else None)
 
 
-@routes.page("check/", name="check")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.view")
+@RAPID.view("check/", name="check", find=case_page("rapid_reviews.view"))
 def check(request: HttpRequest, case: Case) -> HttpResponse:
     """The completeness check; for the PRG chair, "Send to the Executive" once it passes."""
     scope = _scope(request)
@@ -286,7 +260,7 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
         rules.test_rule("rapid_reviews.decide", scope, case)
     )
     if request.method == "POST" and not can_decide:
-        return _not_found(request, "may not send the rapid review to the Executive")
+        return not_found(request, "may not send the rapid review to the Executive")
     state = selectors.review_state(case=case)
     context = {
         "state": state,
@@ -294,7 +268,7 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
         "meeting_held": state.meeting is not None and state.meeting.held_on is not None,
         "sections": [(part, state.check.for_section(part)) for part in Section],
     }
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.SendToExecutiveForm(posted(request)),
@@ -308,10 +282,7 @@ def check(request: HttpRequest, case: Case) -> HttpResponse:
 # -- the PRG meeting -------------------------------------------------------------------------------------------------
 
 
-@routes.page("meeting/", name="meeting")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.organise_meeting")
+@RAPID.view("meeting/", name="meeting", find=case_page("rapid_reviews.organise_meeting"))
 def meeting(request: HttpRequest, case: Case) -> HttpResponse:
     current = selectors.meeting_get(case=case)
     if not domain_rules.open_for(case.stage, services.PRG_DECISION) or (
@@ -327,7 +298,7 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
             "where": current.where,
             **selectors.meeting_texts_revealed(meeting=current),
         }
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.MeetingForm(posted(request), initial=initial),
@@ -340,10 +311,7 @@ def meeting(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("meeting/held/", name="meeting-held")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.organise_meeting")
+@RAPID.view("meeting/held/", name="meeting-held", find=case_page("rapid_reviews.organise_meeting"))
 def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
     current = selectors.meeting_get(case=case)
     if current is None:
@@ -374,7 +342,7 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
             late_reason=data["late_reason"],
         )
 
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.MeetingHeldForm(posted(request), organisations=organisations, statutory_ids=statutory_ids, today=today),
@@ -385,14 +353,11 @@ def meeting_held(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("meeting/papers/add/", name="paper-upload")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.organise_meeting")
+@RAPID.view("meeting/papers/add/", name="paper-upload", find=case_page("rapid_reviews.organise_meeting"))
 def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
     if selectors.meeting_get(case=case) is None:
         return _back(request, case, services.MEETING_NOT_SCHEDULED)
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.PaperForm(posted(request), posted_files(request)),
@@ -407,7 +372,7 @@ def paper_upload(request: HttpRequest, case: Case) -> HttpResponse:
 def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpResponse | FileResponse:
     paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
     if paper is None:
-        return _not_found(request, "no such paper on this case")
+        return not_found(request, "no such paper on this case")
     try:
         download = services.meeting_paper_download(acting=acting_from_request(request), case=case, paper=paper)
     except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
@@ -418,10 +383,7 @@ def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpRes
 # -- ratification ------------------------------------------------------------------------------------------------
 
 
-@routes.page("sign-off/", name="sign-off")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.sign_off")
+@RAPID.view("sign-off/", name="sign-off", find=case_page("rapid_reviews.sign_off"))
 def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, "ratify"):
         return _back(request, case, services.NOT_PRG_DECIDED)
@@ -436,7 +398,7 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
             "There is nothing for you to sign off: your organisation has signed, or is not a "
             "lead safeguarding partner you are an Executive member for.",
         )
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.SignOffForm(posted(request), organisations=organisations, today=timezone.localdate()),
@@ -454,10 +416,7 @@ def sign_off(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("ratify/", name="ratify")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.sign_off")
+@RAPID.view("ratify/", name="ratify", find=case_page("rapid_reviews.sign_off"))
 def ratify(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, "ratify"):
         return _back(request, case, services.NOT_PRG_DECIDED)
@@ -465,7 +424,7 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
     if not state.all_partners_signed:
         missing = ", ".join(org.name for org in state.partners if org.pk not in state.signed_organisation_ids)
         return _back(request, case, services.PARTNERS_MISSING.format(names=missing or "none set up"))
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.RatifyForm(posted(request), ask_decision=state.any_disagree, today=timezone.localdate()),
@@ -482,10 +441,7 @@ def ratify(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("rationale-sent/", name="rationale-sent")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.correspond_with_panel")
+@RAPID.view("rationale-sent/", name="rationale-sent", find=case_page("rapid_reviews.correspond_with_panel"))
 def rationale_sent(request: HttpRequest, case: Case) -> HttpResponse:
     state = selectors.review_state(case=case)
     if state.ratification is None or not state.ratification.disagrees_with_prg or state.rationale_sent is not None:
@@ -514,7 +470,7 @@ def _date_sent_page(
     context: dict[str, Any],
 ) -> HttpResponse:
     """A page recording the date something went to the Panel (with a reason if late), through ``record``."""
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.DateSentForm(posted(request), today=timezone.localdate(), label=label),
@@ -544,10 +500,11 @@ def document(request: HttpRequest, case: Case) -> HttpResponse:
     return _docx_response(case, record, identifying=False)
 
 
-@routes.page("document/with-identifying-details/", name="document-identifying")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.identifying_document")
+@RAPID.view(
+    "document/with-identifying-details/",
+    name="document-identifying",
+    find=case_page("rapid_reviews.identifying_document"),
+)
 def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
     """Asks the purpose (GET); the Word document with identifying details answers the POST, audited."""
 
@@ -555,7 +512,7 @@ def document_identifying(request: HttpRequest, case: Case) -> HttpResponse:
         record = presenters.record_document(case=case, state=selectors.review_state(case=case), identifying=details)
         return _docx_response(case, record, identifying=True)
 
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.IdentifyingPurposeForm(posted(request)),
@@ -578,10 +535,7 @@ def print_view(request: HttpRequest, case: Case) -> HttpResponse:
     return response
 
 
-@routes.page("panel/sent/", name="submit")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.correspond_with_panel")
+@RAPID.view("panel/sent/", name="submit", find=case_page("rapid_reviews.correspond_with_panel"))
 def submit(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, "submit_to_panel"):
         return _back(request, case, services.NOT_RATIFIED)
@@ -604,14 +558,11 @@ def submit(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("panel/response/", name="panel-response")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.correspond_with_panel")
+@RAPID.view("panel/response/", name="panel-response", find=case_page("rapid_reviews.correspond_with_panel"))
 def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, *services.PANEL_WAITING):
         return _back(request, case, "The case is not waiting for the Panel.")
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.PanelResponseForm(
@@ -624,14 +575,11 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@routes.page("close/", name="close")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.close_criteria_not_met")
+@RAPID.view("close/", name="close", find=case_page("rapid_reviews.close_criteria_not_met"))
 def close(request: HttpRequest, case: Case) -> HttpResponse:
     if not domain_rules.open_for(case.stage, services.CLOSE_CRITERIA_NOT_MET):
         return _back(request, case, "The case can be closed this way only during the rapid review.")
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.CloseForm(posted(request)),
@@ -662,19 +610,17 @@ def actions(request: HttpRequest, case: Case) -> HttpResponse:
         "case_open": not case.is_closed,
         "agreed": selectors.learning_actions_agreed(case=case),
     }
-    return _render(request, "actions.html", context, status=200)
+    return render(request, "rapid_reviews/actions.html", context)
 
 
-@routes.page("actions/<int:action_id>/", name="action")
-@require_http_methods(["GET", "POST"])
-@case_page("rapid_reviews.resolve_action")
+@RAPID.view("actions/<int:action_id>/", name="action", find=case_page("rapid_reviews.resolve_action"), sensitive=False)
 def action(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
     row = selectors.learning_action_row(case=case, action_id=action_id)
     if row is None:
         return _back(request, case, services.UNKNOWN_ACTION)
     if not row.is_open:
         return _back(request, case, services.ACTION_RESOLVED.format(status=row.status_label.lower()))
-    return _form_page(
+    return RAPID.form(
         request,
         case,
         forms.ActionResolveForm(posted(request), today=timezone.localdate()),

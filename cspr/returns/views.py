@@ -14,7 +14,6 @@ from typing import Any
 
 import rules
 from django.contrib import messages
-from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,12 +23,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
+from cspr.cases.pages import case_address, case_forms, case_page, not_found
 from cspr.core.downloads import content_attachment, kept_file_attachment
 from cspr.core.form_views import (
-    Context,
+    FormAct,
+    FormPages,
     calls,
-    context_with,
     form_page,
     posted,
     posted_files,
@@ -70,7 +69,6 @@ routes = Routes()
 CASE = "cases/<caseref:reference>/information/"
 REQUEST = "inbox/<uuid:request_uuid>/"
 
-NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 REQUEST_NOT_FOUND = "no such information request for an organisation this person answers for"
 INBOX_PAGE_SIZE = 25
 BOARD_PAGE_SIZE = 50
@@ -89,16 +87,11 @@ def _partnership_id(request: HttpRequest) -> int:
     return request.partnership_id  # type: ignore[attr-defined]
 
 
-def _board_url(case: Case) -> str:
-    return reverse("returns:board", kwargs={"reference": case.reference})
+_board_url = case_address("returns:board")
 
 
 def _request_url(info_request: InformationRequest, name: str = "returns:request") -> str:
     return reverse(name, kwargs={"request_uuid": info_request.uuid})
-
-
-def _not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
-    return refuse(request, reason=reason, status=404)
 
 
 def _allowed(request: HttpRequest, rule: str, case: Case) -> bool:
@@ -135,6 +128,9 @@ def _attachment_file(request: HttpRequest, attachment: ReturnAttachment, *, back
 
 # -- the business unit ---------------------------------------------------------------------------------------------
 
+# The business unit's forms about a case's requests: back to the board once the service has acted.
+BOARD = case_forms(templates="returns/", home=_board_url, routes=routes, find=case_page("returns.manage_requests"))
+
 
 @routes.page(CASE, name="board")
 @case_page("returns.manage_requests")
@@ -152,10 +148,7 @@ def _board(request: HttpRequest, case: Case) -> dict[str, Any]:
     return context
 
 
-@routes.page(f"{CASE}ask/", name="send")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("returns.manage_requests")
+@BOARD.view(f"{CASE}ask/", name="send")
 def send(request: HttpRequest, case: Case) -> HttpResponse:
     today = timezone.localdate()
     asked = {info_request.organisation_id for info_request in selectors.case_requests(case=case)}
@@ -164,7 +157,7 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
     suggested = selectors.suggested_organisation_ids(case=case) - asked
     clock = services.information_clock(case)
     default_due = clock.effective_due if clock and clock.effective_due >= today else None
-    return case_form_page(
+    return BOARD.form(
         request,
         case,
         SendForm(
@@ -181,8 +174,7 @@ def send(request: HttpRequest, case: Case) -> HttpResponse:
             questions=data["questions"],
         ),
         done=lambda created: f"{len(created)} organisations were asked for information",
-        then=_board_url(case),
-        template="returns/send.html",
+        template="send.html",
         context=lambda: {"may_ask": services.may_ask(case), "nothing_left": not choices},
     )
 
@@ -270,7 +262,7 @@ def _readable_return(case: Case, request_uuid: Any) -> tuple[Case, Any, Any] | N
 def return_view(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     found = _readable_return(case, request_uuid)
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     case, info_request, submitted = found
     context = {
         "case": case,
@@ -286,7 +278,7 @@ def return_view(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResp
 def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     found = _readable_return(case, request_uuid)
     if found is None or found[2] is None:
-        return _not_found(request)
+        return not_found(request)
     case, _info_request, submitted = found
     content = services.return_download(acting=acting_from_request(request), agency_return=submitted)
     return content_attachment(content, filename=f"{case.reference}-return-v{submitted.version}.docx")
@@ -298,7 +290,7 @@ def return_docx(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResp
 def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
     if info_request is None:
-        return _not_found(request)
+        return not_found(request)
     return _button(
         request,
         lambda acting: services.request_chase(acting=acting, info_request=info_request),
@@ -307,15 +299,12 @@ def chase(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     )
 
 
-@routes.page(f"{CASE}<uuid:request_uuid>/not-involved/", name="not-involved")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("returns.manage_requests")
+@BOARD.view(f"{CASE}<uuid:request_uuid>/not-involved/", name="not-involved")
 def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
     info_request = selectors.case_request_get(case=case, request_uuid=request_uuid)
     if info_request is None:
-        return _not_found(request)
-    return case_form_page(
+        return not_found(request)
+    return BOARD.form(
         request,
         case,
         ReasonForm(
@@ -323,10 +312,9 @@ def not_involved(request: HttpRequest, case: Case, request_uuid: Any) -> HttpRes
             label="Why was the organisation not involved?",
             required_message="Enter why the organisation was not involved",
         ),
+        "not_involved.html",
         act=calls(services.request_mark_not_involved, "reason", info_request=info_request),
         done=f"{info_request.organisation.name} is recorded as not involved",
-        then=_board_url(case),
-        template="returns/not_involved.html",
         context={"info_request": info_request},
     )
 
@@ -338,10 +326,10 @@ def case_attachment(
 ) -> HttpResponse | FileResponse:
     found = _readable_return(case, request_uuid)
     if found is None or found[2] is None:
-        return _not_found(request)
+        return not_found(request)
     attachment = selectors.attachment_get(agency_return_ids=[found[2].pk], attachment_uuid=attachment_uuid)
     if attachment is None:
-        return _not_found(request, ATTACHMENT_NOT_FOUND)
+        return not_found(request, ATTACHMENT_NOT_FOUND)
     back = reverse("returns:return", kwargs={"reference": case.reference, "request_uuid": request_uuid})
     return _attachment_file(request, attachment, back=back)
 
@@ -367,7 +355,7 @@ def leads(request: HttpRequest) -> HttpResponse:
         return render(request, "returns/leads.html", {**context, "form": None})
     row = next((row for row in rows if str(row.organisation_id) == request.POST.get("organisation")), None)
     if row is None:
-        return _not_found(request, "no such organisation in this partnership")
+        return not_found(request, "no such organisation in this partnership")
 
     def lead_set(acting: Acting, data: dict[str, Any]) -> None:
         links = selectors.partnership_organisations(partnership_id=partnership.pk)
@@ -398,25 +386,21 @@ def _contributor_page(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     def wrapper(request: HttpRequest, *args: Any, request_uuid: Any, **kwargs: Any) -> HttpResponseBase:
         info_request = _own_request(request, request_uuid)
         if info_request is None:
-            return _not_found(request, REQUEST_NOT_FOUND)
+            return not_found(request, REQUEST_NOT_FOUND)
         return view(request, info_request, *args, **kwargs)
 
     return wrapper
 
 
-def _request_form_page(
-    request: HttpRequest,
-    info_request: InformationRequest,
-    form: BaseForm,
-    *,
-    context: Context | None = None,
-    **options: Any,
-) -> HttpResponse:
-    """A contributor's page whose form asks a service to act (:func:`cspr.core.form_views.form_page`): on success it
-    goes back to the request, unless ``then`` says where; the page shows the request and its case, and ``context``."""
-    options.setdefault("then", _request_url(info_request))
-    context = context_with({"info_request": info_request, "case": info_request.case}, context)
-    return form_page(request, form, context=context, **options)
+# A contributor's forms about their organisation's request: back to the request once the service has acted, unless the
+# page says where; each shows the request and its case.
+REQUESTS: FormPages[InformationRequest] = FormPages(
+    templates="returns/",
+    home=_request_url,
+    shows=lambda request, info_request: {"info_request": info_request, "case": info_request.case},
+    routes=routes,
+    find=_contributor_page,
+)
 
 
 @routes.page("inbox/", name="inbox")
@@ -449,29 +433,24 @@ def request_page(request: HttpRequest, info_request: InformationRequest) -> Http
     return render(request, "returns/request.html", context)
 
 
-@routes.page(f"{REQUEST}assign/", name="assign")
-@require_http_methods(["GET", "POST"])
-@_contributor_page
+@REQUESTS.view(f"{REQUEST}assign/", name="assign", sensitive=False)
 def assign(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     people = [
         (person.pk, person.full_name or person.email) for person in selectors.colleagues(info_request=info_request)
     ]
-    return _request_form_page(
+    return REQUESTS.form(
         request,
         info_request,
         AssignForm(posted(request), people=people, initial={"assignee": info_request.assigned_to_id}),
+        "assign.html",
         act=lambda acting, data: services.request_assign(
             acting=acting, info_request=info_request, assignee_id=data["assignee"]
         ),
         done="The request is assigned",
-        template="returns/assign.html",
     )
 
 
-@routes.page(f"{REQUEST}return/", name="edit")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@_contributor_page
+@REQUESTS.view(f"{REQUEST}return/", name="edit")
 def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     current = services.latest_return(info_request)
     if (current is not None and current.locked) or info_request.status == RequestStatus.NOT_INVOLVED:
@@ -525,19 +504,16 @@ def edit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse
     return render(request, "returns/edit.html", context, status=status)
 
 
-@routes.page(f"{REQUEST}return/chronology/add/", name="entry-add")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@_contributor_page
+@REQUESTS.view(f"{REQUEST}return/chronology/add/", name="entry-add")
 def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    return _request_form_page(
+    return REQUESTS.form(
         request,
         info_request,
         EntryForm(posted(request), today=timezone.localdate()),
+        "entry_add.html",
         act=calls(services.chronology_entry_add, *ENTRY_FIELDS, info_request=info_request),
         done="The chronology entry is added",
         then=_request_url(info_request, "returns:entry-add" if "another" in request.POST else "returns:request"),
-        template="returns/entry_add.html",
     )
 
 
@@ -546,7 +522,7 @@ def entry_add(request: HttpRequest, info_request: InformationRequest) -> HttpRes
 @_contributor_page
 def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
     if not selectors.chronology_entry_on_request(info_request=info_request, entry_id=entry_id):
-        return _not_found(request, ENTRY_NOT_FOUND)
+        return not_found(request, ENTRY_NOT_FOUND)
     return _button(
         request,
         lambda acting: services.chronology_entry_remove(acting=acting, info_request=info_request, entry_id=entry_id),
@@ -555,29 +531,23 @@ def entry_remove(request: HttpRequest, info_request: InformationRequest, entry_i
     )
 
 
-@routes.page(f"{REQUEST}return/chronology/<int:entry_id>/change/", name="entry-change")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@_contributor_page
+@REQUESTS.view(f"{REQUEST}return/chronology/<int:entry_id>/change/", name="entry-change")
 def entry_change(request: HttpRequest, info_request: InformationRequest, entry_id: int) -> HttpResponse:
     current = selectors.chronology_entry_for_change(info_request=info_request, entry_id=entry_id)
     if current is None:
-        return _not_found(request, ENTRY_NOT_FOUND)
-    return _request_form_page(
+        return not_found(request, ENTRY_NOT_FOUND)
+    return REQUESTS.form(
         request,
         info_request,
         EntryForm(posted(request), today=timezone.localdate(), initial=current),
+        "entry_add.html",
         act=calls(services.chronology_entry_change, *ENTRY_FIELDS, info_request=info_request, entry_id=entry_id),
         done="The chronology entry is changed",
-        template="returns/entry_add.html",
         context={"changing": True},
     )
 
 
-@routes.page(f"{REQUEST}return/chronology/import/", name="import")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@_contributor_page
+@REQUESTS.view(f"{REQUEST}return/chronology/import/", name="import")
 def chronology_import(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     form = ImportForm(posted(request), posted_files(request))
     report = None
@@ -595,19 +565,10 @@ def chronology_import(request: HttpRequest, info_request: InformationRequest) ->
     return render(request, "returns/import.html", context, status=status)
 
 
-@routes.page(f"{REQUEST}return/attachments/add/", name="attachment-add")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@_contributor_page
-def attachment_add(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    return _request_form_page(
-        request,
-        info_request,
-        AttachmentForm(posted(request), posted_files(request)),
-        act=uploaded_to(services.attachment_add, info_request=info_request),
-        done="The file is attached to your return",
-        template="returns/attachment_add.html",
-    )
+@REQUESTS.page(f"{REQUEST}return/attachments/add/", name="attachment-add", done="The file is attached to your return")
+def attachment_add(request: HttpRequest, info_request: InformationRequest) -> FormAct:
+    form = AttachmentForm(posted(request), posted_files(request))
+    return form, uploaded_to(services.attachment_add, info_request=info_request)
 
 
 @routes.page(f"{REQUEST}return/attachments/<uuid:attachment_uuid>/remove/", name="attachment-remove")
@@ -615,7 +576,7 @@ def attachment_add(request: HttpRequest, info_request: InformationRequest) -> Ht
 @_contributor_page
 def attachment_remove(request: HttpRequest, info_request: InformationRequest, attachment_uuid: Any) -> HttpResponse:
     if not selectors.attachment_on_request(info_request=info_request, attachment_uuid=attachment_uuid):
-        return _not_found(request, ATTACHMENT_NOT_FOUND)
+        return not_found(request, ATTACHMENT_NOT_FOUND)
     return _button(
         request,
         lambda acting: services.attachment_remove(
@@ -634,7 +595,7 @@ def attachment(
     versions = [agency_return.pk for agency_return in selectors.return_versions(info_request=info_request)]
     found = selectors.attachment_get(agency_return_ids=versions, attachment_uuid=attachment_uuid)
     if found is None:
-        return _not_found(request, ATTACHMENT_NOT_FOUND)
+        return not_found(request, ATTACHMENT_NOT_FOUND)
     return _attachment_file(request, found, back=_request_url(info_request))
 
 
@@ -650,9 +611,7 @@ def sign_off_request(request: HttpRequest, info_request: InformationRequest) -> 
     )
 
 
-@routes.page(f"{REQUEST}submit/", name="submit")
-@require_http_methods(["GET", "POST"])
-@_contributor_page
+@REQUESTS.view(f"{REQUEST}submit/", name="submit", sensitive=False)
 def submit(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
     problems: list[dict[str, str]] = []
     if request.method == "POST":
@@ -668,23 +627,16 @@ def submit(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
     return render(request, "returns/submit.html", context, status=400 if problems else 200)
 
 
-@routes.page(f"{REQUEST}revise/", name="revise")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@_contributor_page
-def revise(request: HttpRequest, info_request: InformationRequest) -> HttpResponse:
-    return _request_form_page(
-        request,
-        info_request,
-        ReasonForm(
-            posted(request),
-            label="Why does the submitted return need to change?",
-            required_message="Enter why the submitted return needs to change",
-        ),
-        act=calls(services.return_revise, "reason", info_request=info_request),
-        done="A new version of the return is started; the submitted one is kept",
-        template="returns/revise.html",
+@REQUESTS.page(
+    f"{REQUEST}revise/", name="revise", done="A new version of the return is started; the submitted one is kept"
+)
+def revise(request: HttpRequest, info_request: InformationRequest) -> FormAct:
+    form = ReasonForm(
+        posted(request),
+        label="Why does the submitted return need to change?",
+        required_message="Enter why the submitted return needs to change",
     )
+    return form, calls(services.return_revise, "reason", info_request=info_request)
 
 
 @routes.page(f"{REQUEST}return.docx", name="own-docx")

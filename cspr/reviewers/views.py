@@ -7,6 +7,7 @@ is a 404. A case's pages (``/cases/<reference>/reviewer/…``) find their case w
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +19,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_form_page, case_page
-from cspr.core.form_views import calls, form_page, posted
+from cspr.cases.pages import case_forms, case_page
+from cspr.core.form_views import FormAct, calls, form_page, posted
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
@@ -118,8 +119,20 @@ def _commissioning_url(case: Case) -> str:
     return presenters.case_url("commissioning", case)
 
 
-def _back(case: Case) -> dict[str, str]:
-    return {"back": _commissioning_url(case), "back_text": "Back to the reviewer"}
+# A case's commissioning, for those who commission: back to the reviewer's page. The forms about the commissioned
+# reviewer (invoices, access) are open only once one is commissioned.
+COMMISSIONING = case_forms(
+    templates="reviewers/",
+    home=_commissioning_url,
+    back_text="Back to the reviewer",
+    routes=routes,
+    find=case_page("reviewers.commission", refusal=REFUSED),
+)
+COMMISSIONED = replace(
+    COMMISSIONING,
+    closed=lambda case: NO_COMMISSIONED if selectors.commission_current(case=case) is None else None,
+    sensitive=False,
+)
 
 
 @routes.page(CASE, name="commissioning")
@@ -137,10 +150,7 @@ def _proposed(request: HttpRequest, proposal: services.Proposal) -> HttpResponse
     return redirect(_commissioning_url(case))
 
 
-@routes.page(f"{CASE}commission/", name="commission")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
+@COMMISSIONING.view(f"{CASE}commission/", name="commission")
 def commission(request: HttpRequest, case: Case) -> HttpResponse:
     if case.stage != Stage.LOCAL_REVIEW:
         messages.info(request, NOT_LOCAL_REVIEW)
@@ -164,10 +174,11 @@ def commission(request: HttpRequest, case: Case) -> HttpResponse:
             purchase_order=data["purchase_order"],
         )
 
-    return case_form_page(
+    return COMMISSIONING.form(
         request,
         case,
         form,
+        "commission.html",
         act=act,
         done=lambda proposal: (
             f"{proposal.commission.reviewer.name} is commissioned"
@@ -175,9 +186,8 @@ def commission(request: HttpRequest, case: Case) -> HttpResponse:
             else f"{proposal.commission.reviewer.name} is not commissioned: the conflict of interest must be "
             "overridden first"
         ),
-        template="reviewers/commission.html",
         then=lambda proposal: _proposed(request, proposal),
-        context={**_back(case), "register": _register_url()},
+        context={"register": _register_url()},
     )
 
 
@@ -188,22 +198,22 @@ def _proposal_page(request: HttpRequest, case: Case, commission_id: int, **page:
     if found is None:
         return refuse(request, reason="no such commissioning proposal on this case", status=404)
     name = found.reviewer.name
-    return case_form_page(
+    return COMMISSIONING.form(
         request,
         case,
         page["form"],
+        page["template"],
         act=page["act"](found),
         done=page["done"].format(reviewer=name),
-        template=f"reviewers/{page['template']}",
-        then=_commissioning_url(case),
-        context={**_back(case), "reviewer": name},
+        context={"reviewer": name},
     )
 
 
-@routes.page(f"{CASE}<int:commission_id>/override/", name="override")
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.override", refusal="may not override a conflict of interest on this case")
+@COMMISSIONING.view(
+    f"{CASE}<int:commission_id>/override/",
+    name="override",
+    find=case_page("reviewers.override", refusal="may not override a conflict of interest on this case"),
+)
 def override(request: HttpRequest, case: Case, commission_id: int) -> HttpResponse:
     return _proposal_page(
         request,
@@ -216,9 +226,7 @@ def override(request: HttpRequest, case: Case, commission_id: int) -> HttpRespon
     )
 
 
-@routes.page(f"{CASE}<int:commission_id>/commission/", name="confirm")
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
+@COMMISSIONING.view(f"{CASE}<int:commission_id>/commission/", name="confirm", sensitive=False)
 def confirm(request: HttpRequest, case: Case, commission_id: int) -> HttpResponse:
     return _proposal_page(
         request,
@@ -231,44 +239,18 @@ def confirm(request: HttpRequest, case: Case, commission_id: int) -> HttpRespons
     )
 
 
-def _after_commissioning(request: HttpRequest, case: Case, form: Any, template: str, **options: Any) -> HttpResponse:
-    """A form about the commissioned reviewer (invoices, access): back to the commissioning page."""
-    if selectors.commission_current(case=case) is None:
-        messages.info(request, NO_COMMISSIONED)
-        return redirect(_commissioning_url(case))
-    return case_form_page(
-        request,
-        case,
-        form,
-        template=f"reviewers/{template}",
-        then=_commissioning_url(case),
-        context={**_back(case), **options.pop("context", {})},
-        **options,
-    )
+@COMMISSIONED.page(f"{CASE}invoices/add/", name="invoice-add", done="The invoice is recorded")
+def invoice_add(request: HttpRequest, case: Case) -> FormAct:
+    form = forms.InvoiceForm(posted(request), today=timezone.localdate())
+    return form, calls(services.invoice_add, "number", "amount", "received_on", case=case)
 
 
-@routes.page(f"{CASE}invoices/add/", name="invoice-add")
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
-def invoice_add(request: HttpRequest, case: Case) -> HttpResponse:
-    return _after_commissioning(
-        request,
-        case,
-        forms.InvoiceForm(posted(request), today=timezone.localdate()),
-        "invoice_add.html",
-        act=calls(services.invoice_add, "number", "amount", "received_on", case=case),
-        done="The invoice is recorded",
-    )
-
-
-@routes.page(f"{CASE}invoices/<int:invoice_id>/paid/", name="invoice-paid")
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
+@COMMISSIONED.view(f"{CASE}invoices/<int:invoice_id>/paid/", name="invoice-paid")
 def invoice_paid(request: HttpRequest, case: Case, invoice_id: int) -> HttpResponse:
     invoice = selectors.invoice_get(case=case, invoice_id=invoice_id)
     if invoice is None:
         return refuse(request, reason="no such invoice for this case's reviewer", status=404)
-    return _after_commissioning(
+    return COMMISSIONED.form(
         request,
         case,
         forms.PaidForm(posted(request), today=timezone.localdate()),
@@ -279,43 +261,16 @@ def invoice_paid(request: HttpRequest, case: Case, invoice_id: int) -> HttpRespo
     )
 
 
-@routes.page(f"{CASE}access/", name="access")
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
-def access(request: HttpRequest, case: Case) -> HttpResponse:
-    return _after_commissioning(
-        request,
-        case,
-        forms.AccessEndsForm(posted(request)),
-        "access.html",
-        act=calls(services.reviewer_access_ends_on_set, "ends_on", case=case),
-        done="The date the reviewer's access ends is saved",
-    )
+@COMMISSIONED.page(f"{CASE}access/", name="access", done="The date the reviewer's access ends is saved")
+def access(request: HttpRequest, case: Case) -> FormAct:
+    return forms.AccessEndsForm(posted(request)), calls(services.reviewer_access_ends_on_set, "ends_on", case=case)
 
 
-@routes.page(f"{CASE}access/end/", name="access-end")
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
-def access_end(request: HttpRequest, case: Case) -> HttpResponse:
-    return _after_commissioning(
-        request,
-        case,
-        forms.ConfirmForm(posted(request)),
-        "access_end.html",
-        act=calls(services.reviewer_access_end, case=case),
-        done="The reviewer's access to this case has ended",
-    )
+@COMMISSIONED.page(f"{CASE}access/end/", name="access-end", done="The reviewer's access to this case has ended")
+def access_end(request: HttpRequest, case: Case) -> FormAct:
+    return forms.ConfirmForm(posted(request)), calls(services.reviewer_access_end, case=case)
 
 
-@routes.page(f"{CASE}access/invite-again/", name="access-invite-again")
-@require_http_methods(["GET", "POST"])
-@case_page("reviewers.commission", refusal=REFUSED)
-def access_invite_again(request: HttpRequest, case: Case) -> HttpResponse:
-    return _after_commissioning(
-        request,
-        case,
-        forms.ConfirmForm(posted(request)),
-        "access_invite_again.html",
-        act=calls(services.reviewer_invitation_send_again, case=case),
-        done="The reviewer is invited again",
-    )
+@COMMISSIONED.page(f"{CASE}access/invite-again/", name="access-invite-again", done="The reviewer is invited again")
+def access_invite_again(request: HttpRequest, case: Case) -> FormAct:
+    return forms.ConfirmForm(posted(request)), calls(services.reviewer_invitation_send_again, case=case)
