@@ -9,7 +9,7 @@ text people type: it applies the free-text policy of :mod:`cspr.kernel.text`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -239,6 +239,28 @@ def radio_field(label: str, choices: Any, *, required_message: str = "", **kwarg
     if required_message:
         kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "required": required_message}
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+def record_field(label: str, prompt: str, records: Iterable[tuple[int, str]], *, required_message: str) -> forms.Field:
+    """A drop-down of records, as (id, name), whose first option asks to choose one (``prompt``) and is no answer:
+    the chosen record's id, as a whole number. ``required_message`` is what choosing none is told."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", prompt), *((str(pk), name) for pk, name in records)],
+        coerce=int,
+        error_messages={"required": required_message},
+    )
+
+
+def organisations_to_ask(help_text: str) -> forms.TypedMultipleChoiceField:
+    """Which organisations to ask for something, as checkboxes of their ids (the form sets the choices)."""
+    return forms.TypedMultipleChoiceField(
+        label="Which organisations do you want to ask?",
+        help_text=help_text,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one organisation to ask"},
+    )
 
 
 def named_text_field(

@@ -9,7 +9,15 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.core.forms import DatedForm, FreeTextField, GovukDateField, happened_date, named_text_field, upload_field
+from cspr.core.forms import (
+    DatedForm,
+    FreeTextField,
+    GovukDateField,
+    happened_date,
+    named_text_field,
+    organisations_to_ask,
+    upload_field,
+)
 from cspr.local_reviews.services_drafts import TEXTS
 
 
@@ -22,12 +30,8 @@ class DraftUploadForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    organisations = forms.TypedMultipleChoiceField(
-        label="Which organisations do you want to ask?",
-        help_text="The organisations the case records as involved. Each sees this draft and its own request only.",
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one organisation to ask"},
+    organisations = organisations_to_ask(
+        "The organisations the case records as involved. Each sees this draft and its own request only."
     )
     due_on = GovukDateField(label="Comments due by", help_text="For example, 27 1 2027.")
 

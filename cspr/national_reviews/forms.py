@@ -9,7 +9,15 @@ from typing import Any
 
 from django import forms
 
-from cspr.core.forms import DatedForm, FreeTextField, GovukDateField, happened_date, named_text_field, radio_field
+from cspr.core.forms import (
+    DatedForm,
+    FreeTextField,
+    GovukDateField,
+    happened_date,
+    named_text_field,
+    radio_field,
+    record_field,
+)
 from cspr.national_reviews.models import EngagementEntry
 from cspr.national_reviews.services import DATES, TEXTS
 
@@ -76,11 +84,11 @@ class ProvidedForm(DatedForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], today: date, **kwargs: Any) -> None:
         super().__init__(*args, today=today, **kwargs)
-        self.fields["provided_by"] = forms.TypedChoiceField(
-            label="Which organisation provided it?",
-            choices=[("", "Choose an organisation"), *((str(pk), name) for pk, name in organisations)],
-            coerce=int,
-            error_messages={"required": "Select the organisation that provided it"},
+        self.fields["provided_by"] = record_field(
+            "Which organisation provided it?",
+            "Choose an organisation",
+            organisations,
+            required_message="Select the organisation that provided it",
         )
         self.order_fields(self.order)
 

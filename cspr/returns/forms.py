@@ -7,7 +7,14 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.core.forms import FreeTextField, GovukDateField, late_reason_field, reason_field, upload_field
+from cspr.core.forms import (
+    FreeTextField,
+    GovukDateField,
+    late_reason_field,
+    organisations_to_ask,
+    reason_field,
+    upload_field,
+)
 from cspr.core.shared_forms import TitledUploadForm
 from cspr.kernel import text
 from cspr.returns.services import RETURN_SUBJECTS
@@ -20,12 +27,8 @@ def _area(label: str, help_text: str = "", rows: int = 5, limit: int = text.NARR
 
 
 class SendForm(forms.Form):
-    organisations = forms.TypedMultipleChoiceField(
-        label="Which organisations do you want to ask?",
-        help_text="Those named in the notification and the partnership's statutory agencies are ticked.",
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one organisation to ask"},
+    organisations = organisations_to_ask(
+        "Those named in the notification and the partnership's statutory agencies are ticked."
     )
     questions = _area(
         "Specific questions (optional)",

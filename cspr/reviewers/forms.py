@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from cspr.core.forms import FreeTextField, GovukDateField
+from cspr.core.forms import FreeTextField, GovukDateField, record_field
 from cspr.domain.reviewers import COMPETENCIES
 from cspr.reviewers.services import (
     AMOUNT_INVALID,
@@ -84,11 +84,8 @@ class CommissionForm(forms.Form):
         self, *args: Any, reviewers: list[tuple[int, str]], organisations: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer_id"] = forms.TypedChoiceField(
-            label="Reviewer",
-            choices=[("", "Choose a reviewer from the register"), *((str(pk), name) for pk, name in reviewers)],
-            coerce=int,
-            error_messages={"required": REVIEWER_NEEDED},
+        self.fields["reviewer_id"] = record_field(
+            "Reviewer", "Choose a reviewer from the register", reviewers, required_message=REVIEWER_NEEDED
         )
         for competency in COMPETENCIES:
             self.fields[f"evidence_{competency.code}"] = _text(
