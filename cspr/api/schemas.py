@@ -16,7 +16,9 @@ free text of a notification, which may name people.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
+from enum import Enum
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -34,10 +36,16 @@ from pydantic_core import PydanticCustomError
 
 from cspr.calendars.holiday_sources import build_calendar
 from cspr.cases import notification as rules
+from cspr.cases.models import FamilyTold
+from cspr.cases.models_processes import ParallelProcess
 from cspr.domain.clocks import clock_date_range
 from cspr.domain.lifecycle import Stage
 from cspr.domain.presets import CLOCK_RULES
+from cspr.domain.rapid_review import Section
 from cspr.kernel import text
+from cspr.local_reviews.models import MilestoneKind
+from cspr.rapid_reviews.models import MeetingAttendance, NationalRecommendation, PanelResponse, PrgMeeting
+from cspr.returns.models import RequestStatus
 
 # -- input types -------------------------------------------------------------------------------------------------
 
@@ -257,6 +265,13 @@ class CaseListQuery(Schema):
 # -- responses ---------------------------------------------------------------------------------------------------
 
 
+def codes(choices: Iterable[Enum]) -> str:
+    """What a field of codes may hold, in words, from the choices it is one of (so the document cannot drift from
+    them): "a, b or c."."""
+    values = [str(choice.value) for choice in choices]
+    return f"{', '.join(values[:-1])} or {values[-1]}."
+
+
 class ErrorOut(Schema):
     detail: str
 
@@ -371,7 +386,7 @@ class FamilyToldOut(Schema):
         "local_review, national_review or closure."
     )
     told_on: date
-    method: str = Field(description="in_person, letter, phone or other.")
+    method: str = Field(description=codes(FamilyTold.Method))
 
 
 class FamilyToTellOut(Schema):
@@ -435,13 +450,9 @@ class CaseClocksOut(Schema):
 
 
 class ParallelProcessOut(Schema):
-    kind: str = Field(
-        description="criminal_investigation, criminal_trial, coroners_inquest, child_death_jar, child_death_cdop, "
-        "domestic_homicide_review, safeguarding_adult_review, mappa_review, mental_health_investigation, "
-        "family_court, civil_proceedings, regulatory or other."
-    )
+    kind: str = Field(description=codes(ParallelProcess.Kind))
     kind_label: str
-    status: str = Field(description="expected, active, paused or concluded.")
+    status: str = Field(description=codes(ParallelProcess.Status))
     status_label: str
     next_hearing_on: date | None
     expected_end_on: date | None
@@ -458,10 +469,7 @@ class CaseParallelProcessesOut(Schema):
 
 
 class LocalReviewMilestoneOut(Schema):
-    kind: str = Field(
-        description="terms_agreed, information_gathered, practitioner_event, family_meetings, first_draft or "
-        "final_draft."
-    )
+    kind: str = Field(description=codes(MilestoneKind))
     label: str
     due_on: date
     done_on: date | None
@@ -493,7 +501,7 @@ class CaseLocalReviewOut(Schema):
 
 class InformationRequestOut(Schema):
     organisation: str = Field(description="The organisation asked for information (procedure §4.1).")
-    status: str = Field(description="not_started, in_progress, awaiting_sign_off, submitted or not_involved.")
+    status: str = Field(description=codes(RequestStatus))
     status_label: str
     due_on: date = Field(description="The date the return is due.")
     submitted_on: date | None = Field(description="When the organisation first submitted its return.")
@@ -510,18 +518,18 @@ class CaseInformationRequestsOut(Schema):
 
 class RapidReviewAttendanceOut(Schema):
     organisation: str
-    status: str = Field(description="attended, absent or not_involved.")
+    status: str = Field(description=codes(MeetingAttendance.Status))
 
 
 class RapidReviewMeetingOut(Schema):
     scheduled_on: date
     held_on: date | None
-    mode: str = Field(description="virtual or in_person.")
+    mode: str = Field(description=codes(PrgMeeting.Mode))
     attendance: list[RapidReviewAttendanceOut]
 
 
 class RapidReviewMissingOut(Schema):
-    section: str = Field(description="safeguarding, facts, criteria, decisions, learning or agencies.")
+    section: str = Field(description=codes(Section))
     message: str
 
 
@@ -549,7 +557,7 @@ class RapidReviewRecordOut(Schema):
     children: list[RapidReviewChildOut]
     judgements: list[RapidReviewJudgementOut]
     local_decision: str | None = Field(description="yes or no: the PRG's decision on a local review.")
-    national_recommendation: str | None = Field(description="yes, no or unclear.")
+    national_recommendation: str | None = Field(description=codes(NationalRecommendation))
     national_criteria: list[str] = Field(description="Codes of the §8.2-8.3 items the PRG thinks may apply.")
     agencies_involved: list[str]
     agencies_not_involved: list[str] = Field(description="Statutory agencies not involved (a reason is recorded).")
@@ -576,16 +584,14 @@ class RapidReviewRatificationOut(Schema):
 
 
 class RapidReviewPanelResponseOut(Schema):
-    kind: str = Field(
-        description="national_review, information_requested, information_provided, local_review or no_review."
-    )
+    kind: str = Field(description=codes(PanelResponse.Kind))
     received_on: date
     information_due_on: date | None
 
 
 class RapidReviewFamilyToldOut(Schema):
     told_on: date
-    method: str = Field(description="in_person, letter, phone or other.")
+    method: str = Field(description=codes(FamilyTold.Method))
 
 
 class RapidReviewOut(Schema):

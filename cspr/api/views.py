@@ -325,15 +325,26 @@ def _paths(case: Case) -> dict[str, str]:
 Reference = Path(..., pattern=REFERENCE_PATTERN, max_length=40, description="A case reference, e.g. NVALE-2026-004.")
 
 
+CaseRead = Callable[[Case], Any]
+
+
 def _case_answer(case: Case, **answer: Any) -> Status:
     """A case read's answer: the case's reference, then ``answer``."""
     return Status(200, {"reference": case.reference, **answer})
 
 
-def _case_read[V: Callable[..., Any]](path: str, out: Any, **options: Any) -> Callable[[V], V]:
-    """A read of one case the token can see, at ``/cases/{reference}`` and ``path``: answers ``out``, or 404 for a
-    case the token cannot see (see :func:`_visible_case`)."""
-    return api.get(f"/cases/{{reference}}{path}", response={200: out, 404: ErrorOut, **ERRORS}, **options)
+def _case_read(path: str, out: Any, *, rule: str = "", **options: Any) -> Callable[[CaseRead], Callable[..., Any]]:
+    """A read of one case the token can see, at ``/cases/{reference}`` and ``path``: the read is given the case (see
+    :func:`_visible_case`, with ``rule``) and answers ``out``; a case the token cannot see is a 404."""
+
+    def decorate(read: CaseRead) -> Callable[..., Any]:
+        def endpoint(request: HttpRequest, reference: str = Reference) -> Any:
+            return read(_visible_case(request, reference, rule=rule))
+
+        endpoint.__name__ = endpoint.__qualname__ = read.__name__
+        return api.get(f"/cases/{{reference}}{path}", response={200: out, 404: ErrorOut, **ERRORS}, **options)(endpoint)
+
+    return decorate
 
 
 @_case_read(
@@ -343,8 +354,7 @@ def _case_read[V: Callable[..., Any]](path: str, out: Any, **options: Any) -> Ca
     operation_id="getCase",
     summary="One case, without identifying details",
 )
-def case_detail(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference)
+def case_detail(case: Case) -> Any:
     family = presenters.family(told=case_family_told_rows(case=case), to_tell=case_family_to_tell(case=case))
     return Status(200, {**presenters.case_detail(case, **_paths(case)), "family": family})
 
@@ -357,8 +367,7 @@ def case_detail(request: HttpRequest, reference: str = Reference) -> Any:
     summary="The case's statutory, procedure and local clocks",
     description="Every clock of the case's procedure preset, by its clock id; those not started yet have no dates.",
 )
-def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference)
+def case_clocks_view(case: Case) -> Any:
     today = timezone.localdate()
     preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
     rows = case_clocks(case=case, today=today)
@@ -368,26 +377,26 @@ def case_clocks_view(request: HttpRequest, reference: str = Reference) -> Any:
 @_case_read(
     "/parallel-processes",
     CaseParallelProcessesOut,
+    rule="cases.view_parallel_processes",
     url_name="case-parallel-processes",
     operation_id="getCaseParallelProcesses",
     summary="The case's register of parallel processes: kind, status and key dates",
     description="No free text: contacts, the terms of reporting restrictions or court orders and notes are left out.",
 )
-def case_parallel_processes_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference, rule="cases.view_parallel_processes")
+def case_parallel_processes_view(case: Case) -> Any:
     return _case_answer(case, parallel_processes=[asdict(row) for row in case_process_facts(case=case)])
 
 
 @_case_read(
     "/information-requests",
     CaseInformationRequestsOut,
+    rule="returns.read_returns",
     url_name="case-information-requests",
     operation_id="getCaseInformationRequests",
     summary="The organisations asked for information on the case, and where each return stands",
     description="Per organisation: status, due date, first submission date and reminders sent. No return content.",
 )
-def case_information_requests_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference, rule="returns.read_returns")
+def case_information_requests_view(case: Case) -> Any:
     return _case_answer(
         case,
         information_requests=[
@@ -407,6 +416,7 @@ def case_information_requests_view(request: HttpRequest, reference: str = Refere
 @_case_read(
     "/rapid-review",
     RapidReviewOut,
+    rule="rapid_reviews.view",
     url_name="case-rapid-review",
     operation_id="getCaseRapidReview",
     summary="The case's rapid review: judgements, decisions, ratification and dates, without identifying details",
@@ -415,14 +425,18 @@ def case_information_requests_view(request: HttpRequest, reference: str = Refere
         "a case with no rapid review yet answers with an empty record."
     ),
 )
-def case_rapid_review_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference, rule="rapid_reviews.view")
+def case_rapid_review_view(case: Case) -> Any:
     return Status(200, rapid_review_api_view(review_state(case=case)))
+
+
+# The local review's facts under the API's names, where they differ.
+LOCAL_REVIEW_NAMES = {"terms_version": "terms_of_reference_version", "terms_agreed_on": "terms_of_reference_agreed_on"}
 
 
 @_case_read(
     "/local-review",
     CaseLocalReviewOut,
+    rule="local_reviews.view",
     url_name="case-local-review",
     operation_id="getCaseLocalReview",
     summary="The case's local review: milestones and their status, joint working, terms of reference, processes",
@@ -431,20 +445,11 @@ def case_rapid_review_view(request: HttpRequest, reference: str = Reference) -> 
         "reason are left out. A case whose local review has not started answers with started false."
     ),
 )
-def case_local_review_view(request: HttpRequest, reference: str = Reference) -> Any:
-    case = _visible_case(request, reference, rule="local_reviews.view")
-    facts = local_review_facts(case=case, today=timezone.localdate())
+def case_local_review_view(case: Case) -> Any:
+    facts = asdict(local_review_facts(case=case, today=timezone.localdate()))
     return _case_answer(
         case,
-        started=facts.started,
-        route=facts.route,
-        decided_on=facts.decided_on,
-        started_on=facts.started_on,
-        joint=facts.joint,
-        joint_lead=facts.joint_lead,
+        **{LOCAL_REVIEW_NAMES.get(name, name): value for name, value in facts.items()},
         reviewer=reviewer_name_for_case(case=case),
-        terms_of_reference_version=facts.terms_version,
-        terms_of_reference_agreed_on=facts.terms_agreed_on,
-        milestones=facts.milestones,
         parallel_processes=[asdict(row) for row in case_process_facts(case=case)],
     )
