@@ -126,9 +126,13 @@ class TermsForm(DatedForm):
             "period_to": GovukDateField(label="Period under review: to", historical=True, today=lambda: today),
         }
 
-    def handling(self) -> dict[int, str]:
-        """How each open process is handled, by process id."""
-        return {int(name.removeprefix("process_")): self.cleaned_data.get(name, "") for name in self.process_fields}
+    def clean(self) -> dict[str, Any]:
+        """Besides the answers, ``handling``: how each open process is handled, by process id."""
+        cleaned = super().clean() or {}
+        cleaned["handling"] = {
+            int(name.removeprefix("process_")): cleaned.get(name, "") for name in self.process_fields
+        }
+        return cleaned
 
 
 class AgreeForm(DatedForm):

@@ -108,12 +108,7 @@ def terms(request: HttpRequest, case: Case) -> HttpResponse:
     return edit_page(
         request,
         form,
-        save=lambda acting, data: services.terms_of_reference_save(
-            acting=acting,
-            case=case,
-            handling=form.handling(),
-            **{name: data[name] for name in (*forms.TermsForm.order, OPENED_VERSION)},
-        ),
+        save=calls(services.terms_of_reference_save, *forms.TermsForm.order, "handling", OPENED_VERSION, case=case),
         done="A new version of the terms of reference is saved",
         then=_overview_url(case),
         template="local_reviews/terms.html",

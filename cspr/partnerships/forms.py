@@ -17,9 +17,10 @@ PASSWORDS_DIFFER = "Passwords must match"
 
 
 class _RoleAndOrganisationForm(forms.Form):
-    role = forms.ChoiceField(
+    role = forms.TypedChoiceField(
         label="Role",
         choices=[(role.value, role.label) for role in Role],
+        coerce=Role,
         widget=forms.RadioSelect,
         error_messages={"required": ROLE_REQUIRED, "invalid_choice": ROLE_REQUIRED},
     )
@@ -41,7 +42,7 @@ class _RoleAndOrganisationForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         role = cleaned.get("role")
-        if role and Role(role) in ROLES_NEEDING_ORGANISATION and not cleaned.get("organisation"):
+        if role in ROLES_NEEDING_ORGANISATION and not cleaned.get("organisation"):
             self.add_error("organisation", ORGANISATION_NEEDED)
         return cleaned
 

@@ -15,11 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cspr.core.form_views import form_page
+from cspr.core.form_views import calls, form_page
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
-from cspr.domain.roles import Role
 from cspr.kernel.acting import acting_from_request
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipChangeForm
@@ -95,13 +94,7 @@ def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return form_page(
         request,
         form,
-        act=lambda acting, data: services.invitation_send(
-            acting=acting,
-            partnership=partnership,
-            email=data["email"],
-            role=Role(data["role"]),
-            organisation=data["organisation"],
-        ),
+        act=calls(services.invitation_send, "email", "role", "organisation", partnership=partnership),
         # The same words whether or not the address already had an account.
         done=lambda _invitation: f"Invitation sent to {form.cleaned_data['email']}",
         then=reverse("partnerships:people"),
@@ -142,9 +135,7 @@ def membership_change(request: HttpRequest, partnership: Partnership, membership
     return form_page(
         request,
         MembershipChangeForm(request.POST or None, partnership=partnership, initial=initial),
-        act=lambda acting, data: services.membership_change(
-            acting=acting, membership=membership, role=Role(data["role"]), organisation=data["organisation"]
-        ),
+        act=calls(services.membership_change, "role", "organisation", membership=membership),
         done=f"{membership.user.full_name}'s role is changed",
         then=reverse("partnerships:people"),
         template="partnerships/membership_change.html",
