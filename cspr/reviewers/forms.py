@@ -119,8 +119,13 @@ class CommissionForm(forms.Form):
             "purchase_order", "Purchase order number", required_message=PURCHASE_ORDER_NEEDED
         )
 
-    def evidence(self) -> dict[str, str]:
-        return {competency.code: self.cleaned_data[f"evidence_{competency.code}"] for competency in COMPETENCIES}
+    def clean(self) -> dict[str, Any]:
+        """Besides the answers, ``evidence``: the evidence for each competency, by its code."""
+        cleaned = super().clean() or {}
+        cleaned["evidence"] = {
+            competency.code: cleaned.get(f"evidence_{competency.code}", "") for competency in COMPETENCIES
+        }
+        return cleaned
 
 
 class OverrideForm(forms.Form):

@@ -160,26 +160,13 @@ def commission(request: HttpRequest, case: Case) -> HttpResponse:
         reviewers=selectors.reviewer_choices(partnership_id=case.partnership_id),
         organisations=selectors.organisation_choices(partnership_id=case.partnership_id),
     )
-
-    def act(acting: Any, data: dict[str, Any]) -> services.Proposal:
-        return services.commission_propose(
-            acting=acting,
-            case=case,
-            reviewer_id=data["reviewer_id"],
-            evidence=form.evidence(),
-            interests=data["interests"],
-            other_interests=data["other_interests"],
-            perceived_conflict=data["perceived_conflict"],
-            fee=data["fee"],
-            purchase_order=data["purchase_order"],
-        )
-
+    fields = ("reviewer_id", "evidence", "interests", "other_interests", "perceived_conflict", "fee", "purchase_order")
     return COMMISSIONING.form(
         request,
         case,
         form,
         "commission.html",
-        act=act,
+        act=calls(services.commission_propose, *fields, case=case),
         done=lambda proposal: (
             f"{proposal.commission.reviewer.name} is commissioned"
             if proposal.commissioned
