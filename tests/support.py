@@ -96,6 +96,19 @@ DEMO_IDENTIFYING = (
     "Hypothetical Hospice",
     "Pretend Street",
     "Fable Court",
+    "Thistle Nonesuch",
+    "Briar Nonesuch",
+    "Makeshift Terrace",
+    "Bryony Imagineer",
+    "Corin Imagineer",
+    "Fancy Parade",
+    "Sage Hypothetica",
+    "Alder Hypothetica",
+    "Conjecture Lane",
+    "Moss Fabulist",
+    "Ivy Fabulist",
+    "Reed Unrealton",
+    "Whimsy Road",
     "2022-01-20",
     "9434765919",
 )
@@ -201,6 +214,24 @@ def private_storage(settings: Any, root: Any) -> Any:
     from cspr.settings.base import private_files_storage
 
     settings.STORAGES = {**settings.STORAGES, "private_files": private_files_storage(root)}
+    return root
+
+
+def private_storage_with_the_demos_files(settings: Any, root: Any) -> Any:
+    """:func:`private_storage`, with the blobs of every file kept so far (the demo's: its letterhead's logo, the drafts
+    of its local review's report) copied into the new folder first, so a command that reads every kept file finds
+    them there too; its root."""
+    from cspr.files.models import StoredFile
+    from cspr.files.services import private_files
+
+    blobs = {}
+    for name in StoredFile.objects.values_list("storage_name", flat=True):
+        with private_files().open(name, "rb") as blob:
+            blobs[name] = blob.read()
+    private_storage(settings, root)
+    for name, content in blobs.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
     return root
 
 

@@ -1,4 +1,4 @@
-"""Invented demo cases for Northvale, created through the services with fixed dates (October to November 2026).
+"""Invented demo cases for Northvale, created through the services with fixed dates (January to November 2026).
 
 The cases themselves are data, in ``data/cases.toml`` beside this module: every name, date of birth and address
 there is made up and obviously fictional. :func:`demo_cases` reads the file into the dataclasses below, checking
@@ -29,6 +29,7 @@ from cspr.cases.services import (
     parallel_process_add,
 )
 from cspr.demo.common import BUSINESS_UNIT, LONDON, NOTIFIER, acting, answers, on
+from cspr.demo.local_reviews import LOCAL_REVIEW_STEPS, LocalReviewStep
 from cspr.demo.national_reviews import NATIONAL_REVIEW_STEPS, NationalReviewStep
 from cspr.demo.rapid_reviews import RAPID_REVIEW_STEPS, RapidReviewStep
 from cspr.letters.services import letter_sent_record
@@ -126,7 +127,17 @@ class SendLetter:
         letter_sent_record(acting=acting(BUSINESS_UNIT), case=case, at=on(self.sent_on, self.hour), **answers(self))
 
 
-Step = LaDecision | Duty | Route | Process | TellFamily | SendLetter | RapidReviewStep | NationalReviewStep
+Step = (
+    LaDecision
+    | Duty
+    | Route
+    | Process
+    | TellFamily
+    | SendLetter
+    | RapidReviewStep
+    | NationalReviewStep
+    | LocalReviewStep
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,7 @@ STEPS: dict[str, type[Step]] = {
     "letter_sent": SendLetter,
     **RAPID_REVIEW_STEPS,
     **NATIONAL_REVIEW_STEPS,
+    **LOCAL_REVIEW_STEPS,
 }
 """What each step of a case is called in the data file (its ``step`` key)."""
 
@@ -249,5 +261,5 @@ def demo_cases(path: Path = CASES_FILE) -> tuple[DemoCase, ...]:
 
 
 def seed_demo_cases(*, partnership: Partnership) -> list[Case]:
-    """The data file's cases (six, at several stages). Returns them in the order created."""
+    """The data file's cases, at several stages. Returns them in the order created."""
     return [demo.seed(partnership) for demo in demo_cases()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ BUSINESS_UNIT = "business.unit@example.org"
 PRG_CHAIR = "prg.chair@example.org"
 PRG_MEMBER = "prg.member@example.org"
 EXECUTIVE = "executive@example.org"
+REVIEWER = "reviewer@example.org"
+"""The demo's independent reviewer, on the register and holding an account: the one the demo commissions."""
 EXECUTIVES = (EXECUTIVE, "executive.health@example.org", "executive.police@example.org")
 """The lead safeguarding partners' Executive members: the local authority's, health's and the police's."""
 
@@ -27,13 +30,11 @@ def on(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
 
 
-def answers(step: Any) -> dict[str, Any]:
-    """A step's fields as its service's keyword arguments: all but who acts (``by``) and when (``hour``, ``at``)."""
-    return {
-        field.name: getattr(step, field.name)
-        for field in dataclasses.fields(step)
-        if field.name not in {"by", "hour", "at"}
-    }
+def answers(step: Any, besides: Iterable[str] = ()) -> dict[str, Any]:
+    """A step's fields as its service's keyword arguments: all but who acts (``by``), when (``hour``, ``at``) and
+    those named in ``besides`` (the ones the step turns into something else first)."""
+    left_out = {"by", "hour", "at", *besides}
+    return {field.name: getattr(step, field.name) for field in dataclasses.fields(step) if field.name not in left_out}
 
 
 def acting(email: str) -> Acting:

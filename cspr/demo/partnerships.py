@@ -157,7 +157,7 @@ def seed_demo() -> bool:
         for day in NORTHVALE_CLOSURE_DAYS:
             closure_day_add(acting=acting, partnership=northvale, day=day, description="Christmas shutdown")
         seed_demo_letterhead(acting=acting, partnership=northvale)
+        seed_demo_reviewers(partnership=northvale)  # before the cases: the local review cases commission from it
         seed_demo_cases(partnership=northvale)
         seed_demo_returns(partnership=northvale)
-        seed_demo_reviewers(partnership=northvale)
     return True

@@ -1,20 +1,17 @@
-"""The demo's register of reviewers: the demo reviewer's own entry and a second invented reviewer, nothing
-commissioned yet (a local review case joins the data file once the local review is built)."""
+"""The demo's register of reviewers: the demo reviewer's own entry and a second invented reviewer. The data file's
+local review cases commission from it (``cspr.demo.local_reviews``), so it is seeded before them."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from cspr.accounts.models import User
+from cspr.demo.common import BUSINESS_UNIT, LONDON, REVIEWER, acting
 from cspr.partnerships.models import Partnership
-from cspr.partnerships.scoping import acting_for
 from cspr.reviewers.models import Reviewer
 from cspr.reviewers.services import reviewer_save
 
-BUSINESS_UNIT = "business.unit@example.org"
-ADDED_AT = datetime.datetime(2026, 10, 5, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+ADDED_AT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ DEMO_REVIEWERS = (
     DemoReviewer(
         "Rowan Achterberg",
         "",
-        "reviewer@example.org",
+        REVIEWER,
         "01632 960101",
         "A former head of children's services; has led local reviews using a systems approach for three "
         "partnerships (demo).",
@@ -49,7 +46,7 @@ def seed_demo_reviewers(*, partnership: Partnership) -> list[Reviewer]:
     """Put the demo reviewers on the partnership's register (once)."""
     if Reviewer.objects.filter(partnership=partnership).exists():
         return []
-    business_unit = acting_for(User.objects.get(email=BUSINESS_UNIT))
+    business_unit = acting(BUSINESS_UNIT)
     return [
         reviewer_save(
             acting=business_unit,

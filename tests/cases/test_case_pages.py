@@ -13,11 +13,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cspr.accounts.services import user_get_or_create
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseDocument, LocalAuthorityDecision
 from cspr.cases.notification import ChildData
+from cspr.demo.partnerships import DEMO_PASSWORD
+from cspr.domain.roles import Role
+from cspr.kernel.acting import system_acting
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
+from cspr.partnerships.services import membership_grant
 from tests.cases.conftest import CHILD_NAME, IDENTIFYING_VALUES, LONDON, SubmitFunc
 from tests.cases.support import found_in, outbox_and_audit_text
 from tests.support import ClientAs, private_storage
@@ -26,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 MONDAY = datetime(2026, 12, 21, 10, 0, tzinfo=LONDON)
 DECIDED_21_DEC = {"decided_on-day": "21", "decided_on-month": "12", "decided_on-year": "2026"}
+UNCOMMISSIONED = "uncommissioned.reviewer@example.org"
 
 
 def detail(case: Case) -> str:
@@ -130,9 +136,16 @@ def test_an_agency_contributor_sees_only_cases_their_organisation_is_involved_in
     assert not_involved.reference not in listing
 
 
-def test_a_reviewer_commissioned_for_no_case_sees_none(submit: SubmitFunc, client_as: ClientAs) -> None:
+def test_a_reviewer_commissioned_for_no_case_sees_none(
+    submit: SubmitFunc, client_as: ClientAs, demo: dict[str, Partnership]
+) -> None:
     case = submit()
-    client = client_as("reviewer@example.org")
+    # The demo's own reviewer is commissioned for its local reviews: this one holds the role and no grant.
+    person, _ = user_get_or_create(
+        acting=system_acting(), email=UNCOMMISSIONED, full_name="Fennick Unbidden", password=DEMO_PASSWORD
+    )
+    membership_grant(acting=system_acting(), user=person, partnership=demo["northvale"], role=Role.REVIEWER)
+    client = client_as(UNCOMMISSIONED)
     assert client.get(detail(case)).status_code == 404
     listing = client.get(reverse("cases:list"))
     assert listing.status_code == 200

@@ -325,16 +325,12 @@ def test_draft_documents_are_re_encrypted_with_the_other_files_and_one_no_key_ca
 
     from cspr.accounts.models import User
     from cspr.cases import drafts
-    from cspr.files.models import Purpose, StoredFile
+    from cspr.files.models import StoredFile
     from cspr.kernel import documents
-    from cspr.letters.models import Letterhead
-    from tests.support import private_storage
+    from tests.support import private_storage_with_the_demos_files
 
-    root = private_storage(settings, tmp_path)
-    # The demo's letterhead logo was kept in the run's own storage, not this test's: without it, every file the
-    # command below finds is one this test kept.
-    Letterhead.objects.update(logo=None)
-    StoredFile.objects.filter(purpose=Purpose.LETTERHEAD_LOGO).delete()
+    # The demo's files were kept in the run's own storage: they come along into this test's, for the command below.
+    root = private_storage_with_the_demos_files(settings, tmp_path)
     owner = User.objects.get(email="notifier@example.org")
     draft = drafts.draft_create(
         acting=acting_for(owner), partnership=demo["northvale"], answers={}, current_step="about-you"

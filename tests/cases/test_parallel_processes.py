@@ -29,6 +29,7 @@ from cspr.kernel.acting import Acting
 from cspr.kernel.edits import StaleEdit
 from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.sealing import SealedModel
+from cspr.local_reviews.models import ProcessHandling
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import SubmitFunc
 from tests.cases.support import raw_database_text
@@ -227,7 +228,9 @@ def test_atomicity_a_change_that_fails_at_its_audit_event_leaves_the_process_as_
 def test_the_migration_turns_each_cases_list_into_rows_sealed_under_their_own_place(submit: SubmitFunc) -> None:
     case = submit(parallel_processes=("police investigation", "coroner", "A safeguarding adult review"))
     untouched = submit(parallel_processes=())
-    ParallelProcess.objects.all().delete()  # as before the register: only the case's sealed list
+    # As before the register: only the case's sealed list (and so no terms of reference handling a process of it).
+    ProcessHandling.objects.all().delete()
+    ParallelProcess.objects.all().delete()
 
     made = MIGRATION.register_from_notifications(django_apps, None)
 

@@ -32,6 +32,7 @@ from cspr.files.services import (
 )
 from cspr.kernel import documents
 from cspr.kernel.acting import Acting
+from cspr.local_reviews.models_drafts import ReportDraft
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases import upload_samples
@@ -42,8 +43,10 @@ KeepFunc = Callable[..., StoredFile]
 
 
 def kept_by_tests() -> Any:
-    """The stored files these tests keep: every one but the demo's own (its letterhead's logo)."""
-    return StoredFile.objects.exclude(purpose=Purpose.LETTERHEAD_LOGO)
+    """The stored files these tests keep: every one but the demo's own (its letterhead's logo, the drafts of its local
+    review's report)."""
+    drafts = ReportDraft.objects.values("stored_file_id")
+    return StoredFile.objects.exclude(purpose=Purpose.LETTERHEAD_LOGO).exclude(pk__in=drafts)
 
 
 def test_a_kept_file_opens_as_it_was_uploaded_and_is_encrypted_where_it_is_stored(

@@ -89,7 +89,7 @@ def test_asking_keeps_the_date_typed_when_no_organisation_is_chosen(client_as: C
     shown = text(response)
     assert "Select at least one organisation to ask" in shown
     assert 'value="2027"' in shown
-    assert not CommentRequest.objects.exists()
+    assert not CommentRequest.objects.filter(draft__review__case=case).exists()
 
 
 def test_the_organisation_comments_from_its_inbox_and_the_business_unit_reads_it_collated(
@@ -104,7 +104,7 @@ def test_the_organisation_comments_from_its_inbox_and_the_business_unit_reads_it
         {"organisations": [board.pk], "due_on-day": "8", "due_on-month": "1", "due_on-year": "2027"},
     )
     assert response.status_code == 302
-    request = CommentRequest.objects.get()
+    request = CommentRequest.objects.get(draft__review__case=case)
     contributor = client_as(CONTRIBUTOR)
     inbox = text(contributor.get("/inbox/"))
     assert "Comments asked on draft reports" in inbox

@@ -177,11 +177,13 @@ def test_an_organisation_is_asked_told_by_reference_only_and_finds_the_request_i
     case = in_progress()
     upload(case)
     (_request,) = ask(case)
-    message = OutboundMessage.objects.filter(kind="local_review.comments_requested").get()
+    message = OutboundMessage.objects.filter(
+        kind="local_review.comments_requested", subject__startswith=f"{case.reference}:"
+    ).get()
     assert message.to == CONTRIBUTOR
     assert case.reference in message.body
     assert not PSEUDONYM.search(message.body)
-    event = AuditEvent.objects.filter(verb="local_review.comments_requested").get()
+    event = AuditEvent.objects.filter(verb="local_review.comments_requested", details__reference=case.reference).get()
     assert event.details["organisations"] == [board().pk]
     items = inbox_items(scope_for(User.objects.get(email=CONTRIBUTOR)))
     assert [item.reference for item in items] == [case.reference]
@@ -215,9 +217,11 @@ def test_the_organisations_comments_are_sealed_collated_for_the_draft_and_sent_o
     assert "Fakely" not in row.comments_sealed
     assert [each.comments for each in comment_rows(draft=draft, reveal=True)] == [COMMENTS]
     assert comment_rows(draft=draft, reveal=False)[0].comments != COMMENTS
-    event = AuditEvent.objects.filter(verb="local_review.comments_submitted").get()
+    event = AuditEvent.objects.filter(verb="local_review.comments_submitted", details__reference=case.reference).get()
     assert "Fakely" not in str(event.details)
-    assert OutboundMessage.objects.filter(kind="local_review.comments_submitted").exists()
+    assert OutboundMessage.objects.filter(
+        kind="local_review.comments_submitted", subject__startswith=f"{case.reference}:"
+    ).exists()
     with pytest.raises(CaseActionRefused, match="sent its comments"):
         submit(case, request.uuid, day=22)
 

@@ -152,10 +152,10 @@ def test_the_terms_ask_about_each_open_process_and_keep_what_was_typed_when_refu
     shown = text(refused)
     assert "Say how the review handles the criminal trial" in shown
     assert "The reviewer meets the parents with an advocate." in shown
-    assert not TermsOfReference.objects.exists()
+    assert not TermsOfReference.objects.filter(review__case=case).exists()
     saved = client.post(page(case, "terms-of-reference/"), {**terms_form(case), "opened_version": "0"}, follow=True)
     assert "A new version of the terms of reference is saved" in text(saved)
-    assert TermsOfReference.objects.get().number == 1
+    assert TermsOfReference.objects.get(review__case=case).number == 1
 
 
 def test_a_save_from_an_older_version_is_refused_showing_what_is_saved_beside_what_was_typed(
@@ -171,7 +171,7 @@ def test_a_save_from_an_older_version_is_refused_showing_what_is_saved_beside_wh
     shown = text(response)
     assert "Saved first: the family is met at home." in shown
     assert "Typed second: a letter." in shown
-    assert TermsOfReference.objects.count() == 1
+    assert TermsOfReference.objects.filter(review__case=case).count() == 1
 
 
 def test_a_version_shows_what_changed_since_the_one_before(client_as: ClientAs) -> None:

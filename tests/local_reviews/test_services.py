@@ -136,7 +136,7 @@ def test_saving_the_terms_needs_the_handling_of_every_open_parallel_process() ->
         save_terms(case, handling={})
     assert refused.value.field.startswith("process_")
     assert "Say how the review handles the criminal" in refused.value.message
-    assert not TermsOfReference.objects.exists()
+    assert not TermsOfReference.objects.filter(review__case=case).exists()
     terms = save_terms(case)
     assert terms.number == 1
     handled = {row.process_id: row for row in terms.handling.all()}
@@ -154,7 +154,7 @@ def test_each_save_is_a_new_version_sealed_and_audited_without_its_words() -> No
     start(case)
     first = save_terms(case)
     second = save_terms(case, method="other", method_other="A practitioner-led learning review", opened=1)
-    assert [terms.number for terms in TermsOfReference.objects.order_by("number")] == [1, 2]
+    assert [terms.number for terms in TermsOfReference.objects.filter(review__case=case).order_by("number")] == [1, 2]
     first.refresh_from_db()
     assert first.method == "systems"
     assert first.unseal_list("lines_of_enquiry") == LINES.split("\n")
@@ -171,7 +171,7 @@ def test_a_save_made_from_an_older_version_is_refused_and_writes_nothing() -> No
     save_terms(case, opened=0)
     with pytest.raises(StaleEdit):
         save_terms(case, opened=0)
-    assert TermsOfReference.objects.count() == 1
+    assert TermsOfReference.objects.filter(review__case=case).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -347,7 +347,7 @@ def test_the_clocks_sweep_reminds_of_a_milestone_due_soon_then_overdue_once_each
     clock_reminders_send(now=noon(date(2027, 1, 8)))
     kinds = list(MilestoneReminder.objects.filter(milestone=terms).values_list("kind", flat=True))
     assert kinds == ["due_soon"]
-    message = OutboundMessage.objects.get(subject__contains="Local review: terms of reference agreed")
+    message = OutboundMessage.objects.get(subject__startswith=f"{case.reference}: Local review: terms of reference")
     assert message.subject == f"{case.reference}: Local review: terms of reference agreed is due by 11 January 2027"
     assert "Child A" in message.body
     assert message.to == BU

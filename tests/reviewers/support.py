@@ -29,6 +29,8 @@ REVIEWER_EMAIL = "reviewer@example.org"  # the demo's reviewer (an account alrea
 # local review is chosen for it (§5.6).
 LOCAL_REVIEW_CASE = "NVALE-2026-007"
 OTHER_CASE = "NVALE-2026-003"  # the rapid review case: never the reviewer's
+DEMO_REVIEWS = ("NVALE-2026-014", "NVALE-2026-015", "NVALE-2026-016")
+"""The demo's local reviews its reviewer is commissioned for already (cspr/demo/data/cases.toml)."""
 ICB = "Northvale Integrated Care Board (demo)"
 EXPERIENCE = "Led six local reviews; knows the family of Tansy Madeupton from an earlier post."  # sealed: a name
 EVIDENCE = {
