@@ -30,7 +30,12 @@ from cspr.local_reviews.services import (
     terms_of_reference_save,
 )
 from cspr.local_reviews.services_drafts import comments_request, comments_submit, draft_upload
-from cspr.local_reviews.services_people import family_entry_record, practitioner_event_record, reviewer_message_send
+from cspr.local_reviews.services_people import (
+    family_entry_record,
+    practitioner_event_record,
+    reviewer_message_send,
+    reviewer_messages_read,
+)
 from cspr.partnerships.selectors import organisation_by_name
 from cspr.reviewers import selectors as reviewer_selectors
 from cspr.reviewers.services import commission_propose
@@ -287,14 +292,17 @@ class FamilyLogEntry:
 
 @dataclass(frozen=True)
 class Message:
-    """``by`` (the business unit or the commissioned reviewer) writes in the thread with the reviewer at ``at``."""
+    """``by`` (the business unit or the commissioned reviewer) opens the thread with the reviewer, which marks the
+    other side's messages read, and writes in it at ``at``."""
 
     by: str
     message: str
     at: datetime
 
     def take(self, case: Case) -> None:
-        reviewer_message_send(acting=acting(self.by), case=case, message=self.message, at=self.at)
+        writer = acting(self.by)
+        reviewer_messages_read(acting=writer, case=case, at=self.at)
+        reviewer_message_send(acting=writer, case=case, message=self.message, at=self.at)
 
 
 @dataclass(frozen=True)

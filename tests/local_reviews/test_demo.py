@@ -95,9 +95,10 @@ def test_the_demo_review_in_draft_is_supervised_and_involves_practitioners_and_t
         for entry in person.entries
     ]
     assert logged == [("Household member 1 (mother)", "invited"), ("Household member 1 (mother)", "consent")]
-    assert [message.side for message in selectors_people.thread_revealed(review=review)] == [
-        "business_unit",
-        "reviewer",
+    thread = selectors_people.thread_revealed(review=review)
+    assert [(message.side, message.read_by) for message in thread] == [
+        ("business_unit", "Rowan Achterberg"),  # read when the reviewer answered
+        ("reviewer", ""),
     ]
 
 
