@@ -104,6 +104,9 @@ def test_a_refused_entry_keeps_what_was_typed_and_a_good_one_is_logged(client_as
     assert response.status_code == 302
     assert response["Location"].endswith("/family/")
     assert FamilyEntry.objects.get(review__case=case).unseal("managed") == "Agreed to meet again in January."
+    log = client.get(page(case, "family/")).content.decode()
+    assert "Agreed to meet again in January." in log
+    assert "&lt;span" not in log  # the words are shown as typed, keeping their lines, and no markup is shown
 
 
 def test_giving_the_explainer_through_the_page_names_its_version(client_as: ClientAs) -> None:
