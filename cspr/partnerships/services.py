@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -216,6 +216,7 @@ def invitation_send(
     role: Role,
     organisation: Organisation | None = None,
     purpose: InvitedFor | None = None,
+    at: datetime | None = None,
 ) -> Invited:
     """Give someone a role in the partnership by e-mail.
 
@@ -250,7 +251,7 @@ def invitation_send(
                 ORGANISATION_NOT_IN_PARTNERSHIP.format(organisation=organisation, partnership=partnership)
             )
         token = secrets.token_urlsafe(32)
-        sent_at = now()
+        sent_at = now(at)
         invitation = Invitation.objects.create(
             partnership=partnership,
             email=email,

@@ -402,7 +402,7 @@ def commission_confirm(*, acting: Acting, case: Case, commission_id: int, at: da
     return commission
 
 
-def _invite(acting: Acting, case: Case, reviewer: Reviewer) -> Invited:
+def _invite(acting: Acting, case: Case, reviewer: Reviewer, at: datetime) -> Invited:
     """Give the reviewer the reviewer's role in the case's partnership, in one e-mail that says they are commissioned
     for the case (by its reference only) and how to sign in or set up their account."""
     return invitation_send(
@@ -411,6 +411,7 @@ def _invite(acting: Acting, case: Case, reviewer: Reviewer) -> Invited:
         email=reviewer.email,
         role=Role.REVIEWER,
         purpose=_commissioned_for(case),
+        at=at,
     )
 
 
@@ -444,7 +445,7 @@ def _commissioned(
         status=Commission.Status.SET_ASIDE
     )
     reviewer = commission.reviewer
-    invited = _invite(acting, case, reviewer)
+    invited = _invite(acting, case, reviewer, at)
     access = case_access_grant(
         acting=acting,
         case=moved,
@@ -574,7 +575,7 @@ def reviewer_invitation_send_again(*, acting: Acting, case: Case, at: datetime |
     kit.allowed(acting, COMMISSION, case, ROLES[COMMISSION])
     with transaction.atomic():
         access_id = _access_id(case)
-        invited = _invite(acting, case, _current(case).reviewer)
+        invited = _invite(acting, case, _current(case).reviewer, now(at))
         return case_access_invited_again(
             acting=acting, case=case, access_id=access_id, user=invited.user, invitation=invited.invitation, at=at
         )

@@ -129,6 +129,7 @@ def test_a_reviewer_who_declared_an_interest_in_an_involved_organisation_is_refu
     # Invited with the reviewer's role (no account yet), and given this case only.
     invitation = Invitation.objects.get(email="birch.reviews@example.org")
     assert invitation.role == "reviewer"
+    assert invitation.created_at == WHEN  # dated as the commissioning is, not by the machine's clock
     assert commission.access is not None
     assert commission.access.invitation == invitation
     assert commission.access.case == case
