@@ -4,6 +4,7 @@
 * :func:`require` and :func:`allowed` — the object rule's check, and the membership that allows the action.
 * :func:`not_future` — a date something was done is not after today.
 * :func:`chosen_or_other` — how something was done: one of its choices, with words when it was "other".
+* :func:`inserted` — a new row written, its free text sealed.
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
 * :func:`tell` — one e-mail to each address through the outbox (``member_emails`` in
   :mod:`cspr.partnerships.selectors` says who holds which roles).
@@ -31,6 +32,7 @@ from cspr.audit.services import audit_record
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting, Grant, Scope
 from cspr.kernel.errors import CaseActionRefused
+from cspr.kernel.sealing import SealedModel
 from cspr.kernel.text import FieldTexts
 from cspr.messaging.services import message_queue
 
@@ -100,6 +102,14 @@ def chosen_or_other(
     if not words:
         raise CaseActionRefused(words_needed, field="method_other")
     return words
+
+
+def inserted[Row: SealedModel](row: Row, **texts: str) -> Row:
+    """``row`` written as a new row, each of its ``texts`` sealed first (inside the caller's transaction)."""
+    for name, value in texts.items():
+        row.seal(name, value)
+    row.save(force_insert=True)
+    return row
 
 
 def audit(

@@ -201,19 +201,20 @@ def local_review_start(
         if route is None or case.decision_on is None:
             raise CaseActionRefused(NO_DECISION)
         _not_before(started_on, case.decision_on, what="the decision to hold the review", field="started_on")
-        review = LocalReview(
-            case=case,
-            route=route.value,
-            decided_on=case.decision_on,
-            started_on=started_on,
-            joint=joint,
-            joint_partnership=joint_partnership,
-            joint_lead=joint_lead,
-            started_by=kit.person(acting),
-            started_at=at,
+        review = kit.inserted(
+            LocalReview(
+                case=case,
+                route=route.value,
+                decided_on=case.decision_on,
+                started_on=started_on,
+                joint=joint,
+                joint_partnership=joint_partnership,
+                joint_lead=joint_lead,
+                started_by=kit.person(acting),
+                started_at=at,
+            ),
+            joint_contact=joint_contact,
         )
-        review.seal("joint_contact", joint_contact)
-        review.save(force_insert=True)
         proposed = proposed_milestones(started_on, partnership_calendar(partnership_id=case.partnership_id))
         Milestone.objects.bulk_create(
             Milestone(review=review, kind=rule.kind.value, position=position, proposed_on=day, due_on=day)
@@ -313,11 +314,12 @@ def terms_of_reference_save(
         terms.seal_list("lines_of_enquiry", lines)
         terms.save(force_insert=True)
         for process in processes:
-            row = ProcessHandling(
-                terms=terms, process_id=process.id, process_kind=process.kind, process_status=process.status
+            kit.inserted(
+                ProcessHandling(
+                    terms=terms, process_id=process.id, process_kind=process.kind, process_status=process.status
+                ),
+                handling=handled[process.id],
             )
-            row.seal("handling", handled[process.id])
-            row.save(force_insert=True)
         writing.audit(
             "terms_saved",
             terms,
@@ -431,11 +433,16 @@ def milestone_move(
         if due_on == milestone.due_on:
             raise CaseActionRefused(MOVE_SAME_DATE.format(day=_day(due_on)), field="due_on")
         _not_before(due_on, writing.review.started_on, what="the day the review started", field="due_on")
-        move = MilestoneMove(
-            milestone=milestone, from_on=milestone.due_on, to_on=due_on, recorded_by=kit.person(acting), recorded_at=at
+        move = kit.inserted(
+            MilestoneMove(
+                milestone=milestone,
+                from_on=milestone.due_on,
+                to_on=due_on,
+                recorded_by=kit.person(acting),
+                recorded_at=at,
+            ),
+            reason=reason,
         )
-        move.seal("reason", reason)
-        move.save(force_insert=True)
         milestone.due_on = due_on
         milestone.save(update_fields=["due_on"])
         writing.audit(
@@ -464,16 +471,17 @@ def checkpoint_record(
     with transaction.atomic():
         writing = _open(acting, case, at=at)
         _not_before(held_on, writing.review.started_on, what="the day the review started", field="held_on")
-        checkpoint = Checkpoint(
-            review=writing.review,
-            held_on=held_on,
-            kind=kind,
-            rating=rating,
-            recorded_by=kit.person(acting),
-            recorded_at=at,
+        checkpoint = kit.inserted(
+            Checkpoint(
+                review=writing.review,
+                held_on=held_on,
+                kind=kind,
+                rating=rating,
+                recorded_by=kit.person(acting),
+                recorded_at=at,
+            ),
+            note=note,
         )
-        checkpoint.seal("note", note)
-        checkpoint.save(force_insert=True)
         writing.audit(
             "checkpoint_recorded",
             checkpoint,

@@ -319,9 +319,9 @@ def comments_submit(
             raise CaseActionRefused(
                 ALREADY_COMMENTED.format(number=request.draft.number, day=_day(local_today(earlier.recorded_at)))
             )
-        row = DraftComments(request=request, recorded_by=kit.person(acting), recorded_at=at)
-        row.seal("comments", comments)
-        row.save(force_insert=True)
+        row = kit.inserted(
+            DraftComments(request=request, recorded_by=kit.person(acting), recorded_at=at), comments=comments
+        )
         kit.tell(
             partnership=locked.partnership,
             to=member_emails(partnership_id=locked.partnership_id, roles=[Role.BUSINESS_UNIT]),
@@ -369,11 +369,16 @@ def national_review_suggest(
             raise CaseActionRefused(NOT_DURING_REVIEW)
         if locked.decision_on is not None and suggested_on < locked.decision_on:
             raise CaseActionRefused(BEFORE_DECISION.format(day=_day(locked.decision_on)), field="suggested_on")
-        row = NationalSuggestion(
-            case=locked, stage=locked.stage, suggested_on=suggested_on, recorded_by=kit.person(acting), recorded_at=at
+        row = kit.inserted(
+            NationalSuggestion(
+                case=locked,
+                stage=locked.stage,
+                suggested_on=suggested_on,
+                recorded_by=kit.person(acting),
+                recorded_at=at,
+            ),
+            reason=reason,
         )
-        row.seal("reason", reason)
-        row.save(force_insert=True)
         audit_case(
             acting,
             "local_review.national_review_suggested",

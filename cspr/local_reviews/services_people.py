@@ -121,11 +121,10 @@ def practitioner_event_record(
         raise CaseActionRefused(NOT_THE_PARTNERSHIPS, field="invited")
     with transaction.atomic():
         writing = _writing(acting, case, "local_reviews.events_record", at=at)
-        event = PractitionerEvent(
-            review=writing.review, held_on=held_on, recorded_by=kit.person(acting), recorded_at=at
+        event = kit.inserted(
+            PractitionerEvent(review=writing.review, held_on=held_on, recorded_by=kit.person(acting), recorded_at=at),
+            feedback=feedback,
         )
-        event.seal("feedback", feedback)
-        event.save(force_insert=True)
         event.invited.set(invited)
         event.attended.set(attended)
         marked = Milestone.objects.filter(
@@ -341,9 +340,9 @@ def reviewer_message_send(*, acting: Acting, case: Case, message: str, at: datet
                 raise CaseActionRefused(NO_REVIEWER)
         else:
             to = member_emails(partnership_id=writing.case.partnership_id, roles=[Role.BUSINESS_UNIT])
-        row = ReviewerMessage(review=writing.review, side=side, sent_by=kit.person(acting), sent_at=at)
-        row.seal("body", message)
-        row.save(force_insert=True)
+        row = kit.inserted(
+            ReviewerMessage(review=writing.review, side=side, sent_by=kit.person(acting), sent_at=at), body=message
+        )
         told = kit.tell(
             partnership=writing.case.partnership,
             to=to,

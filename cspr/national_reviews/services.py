@@ -141,14 +141,6 @@ def _needed(name: str, value: str, message: str) -> str:
     return value
 
 
-def _inserted[Row: EngagementEntry | ProvisionItem](row: Row, **texts: str) -> Row:
-    """A new row of the national review, its ``texts`` sealed."""
-    for name, value in texts.items():
-        row.seal(name, value)
-    row.save(force_insert=True)
-    return row
-
-
 def national_review_start(*, acting: Acting, case: Case, at: datetime | None = None) -> NationalReview:
     """Start the partnership's record of the national review the Panel decided on (nothing happens if it has
     started already)."""
@@ -199,7 +191,7 @@ def national_review_engagement_log(
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)
         _after_decision(writing, happened_on, field="happened_on")
-        entry = _inserted(
+        entry = kit.inserted(
             EngagementEntry(
                 review=writing.review, happened_on=happened_on, kind=kind, recorded_by=acting.user, recorded_at=at
             ),
@@ -239,7 +231,7 @@ def national_review_item_add(
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)
         _after_decision(writing, requested_on, field="requested_on")
-        item = _inserted(
+        item = kit.inserted(
             ProvisionItem(
                 review=writing.review, requested_on=requested_on, due_on=due_on, added_by=acting.user, added_at=at
             ),

@@ -291,21 +291,20 @@ def commission_propose(
         if reviewer is None:
             raise CaseActionRefused(REVIEWER_NEEDED, field="reviewer_id")
         involved = selectors.case_involved_organisation_ids(case=case)
-        commission = Commission(
-            case=case,
-            reviewer=reviewer,
-            perceived_conflict=perceived_conflict,
-            fee=amount,
-            purchase_order=order,
-            proposed_by=kit.person(acting),
-            proposed_at=at,
+        commission = kit.inserted(
+            Commission(
+                case=case,
+                reviewer=reviewer,
+                perceived_conflict=perceived_conflict,
+                fee=amount,
+                purchase_order=order,
+                proposed_by=kit.person(acting),
+                proposed_at=at,
+            ),
+            other_interests=other,
         )
-        commission.seal("other_interests", other)
-        commission.save(force_insert=True)
         for code, text in cleaned.items():
-            row = CompetencyEvidence(commission=commission, competency=code)
-            row.seal("evidence", text)
-            row.save(force_insert=True)
+            kit.inserted(CompetencyEvidence(commission=commission, competency=code), evidence=text)
         DeclaredInterest.objects.bulk_create(
             DeclaredInterest(commission=commission, organisation_id=pk, involved=pk in involved)
             for pk in sorted(declared)
@@ -371,9 +370,9 @@ def commission_conflict_override(
         )
         if not checks.conflict:
             raise CaseActionRefused(NO_CONFLICT)
-        override = ConflictOverride(commission=commission, recorded_by=kit.person(acting), recorded_at=at)
-        override.seal("reason", reason)
-        override.save(force_insert=True)
+        override = kit.inserted(
+            ConflictOverride(commission=commission, recorded_by=kit.person(acting), recorded_at=at), reason=reason
+        )
         audit_case(
             acting,
             "reviewer.conflict_overridden",

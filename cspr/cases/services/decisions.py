@@ -13,7 +13,7 @@ from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, local_today, now, require, tell
+from cspr.kernel.kit import audit_case, inserted, link, local_today, now, require, tell
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
 
@@ -80,19 +80,20 @@ def la_decision_record(
         if on_behalf and LocalAuthorityDecision.objects.filter(case=case).exists():
             raise CaseActionRefused(LA_DECISION_NOT_ALLOWED)  # re-checked under the lock
         first = not LocalAuthorityDecision.objects.filter(case=case).exists()
-        decision = LocalAuthorityDecision(
-            case=case,
-            decided_on=decided_on,
-            notify_panel=notify_panel,
-            decided_by=acting.user,
-            decided_by_organisation_id=notifier.organisation_id if notifier is not None else None,
-            on_behalf_of_la=on_behalf,
-            la_officer_name=la_officer_name if on_behalf else "",
-            la_officer_role=la_officer_role if on_behalf else "",
-            recorded_at=recorded_at,
+        decision = inserted(
+            LocalAuthorityDecision(
+                case=case,
+                decided_on=decided_on,
+                notify_panel=notify_panel,
+                decided_by=acting.user,
+                decided_by_organisation_id=notifier.organisation_id if notifier is not None else None,
+                on_behalf_of_la=on_behalf,
+                la_officer_name=la_officer_name if on_behalf else "",
+                la_officer_role=la_officer_role if on_behalf else "",
+                recorded_at=recorded_at,
+            ),
+            reason=reason,
         )
-        decision.seal("reason", reason)
-        decision.save(force_insert=True)
         if first and case.as_referral and case.notified_on is None:
             case.notified_on = local_today(recorded_at)
             case.save(update_fields=["notified_on"])
@@ -179,17 +180,18 @@ def duty_record(
         late = due is not None and is_late(done_on, due)
         if late_reason_missing(done_on, due, late_reason):
             raise CaseActionRefused(DUTY_LATE_REASON, field="late_reason")
-        duty = DutyRecord(
-            case=case,
-            kind=kind,
-            done_on=done_on,
-            panel_reference=panel_reference,
-            recorded_by=acting.user,
-            recorded_at=recorded_at,
+        duty = inserted(
+            DutyRecord(
+                case=case,
+                kind=kind,
+                done_on=done_on,
+                panel_reference=panel_reference,
+                recorded_by=acting.user,
+                recorded_at=recorded_at,
+            ),
+            other_area=other_area,
+            late_reason=late_reason if late else "",
         )
-        duty.seal("other_area", other_area)
-        duty.seal("late_reason", late_reason if late else "")
-        duty.save(force_insert=True)
         if clock is not None:
             clock.met_on = done_on
             clock.seal("late_reason", late_reason if late else "")

@@ -19,7 +19,7 @@ from cspr.domain.rapid_review import MIN_REASON
 from cspr.domain.text import text_length
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, chosen_or_other, local_today, not_future, now
+from cspr.kernel.kit import audit_case, chosen_or_other, inserted, local_today, not_future, now
 from cspr.kernel.text import ONE_LINE, REASON, FieldTexts
 from cspr.partnerships.scoping import Grant
 
@@ -81,9 +81,7 @@ def _record[Row: (FamilyTold, FamilyNotYetTold)](
         check(case, moment)
         row.case = case
         row.decision = moment.decision
-        for name, value in sealed.items():
-            row.seal(name, value)
-        row.save(force_insert=True)
+        inserted(row, **sealed)
         audit_case(acting, verb, case, grant=grant, decision=row.decision, **facts)
     return row
 

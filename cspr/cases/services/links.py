@@ -13,7 +13,7 @@ from cspr.cases.models import Case, CaseLink
 from cspr.cases.services.common import TEXTS, allowed
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import NOT_ALLOWED, audit_case, now
+from cspr.kernel.kit import NOT_ALLOWED, audit_case, inserted, now
 
 LINK_SELF = "A case cannot be linked to itself."
 LINK_NOT_FOUND = "There is no case {reference} in this partnership."
@@ -22,10 +22,7 @@ LINK_EXISTS = "These cases are already linked."
 
 def link_create(*, note: str, **fields: Any) -> CaseLink:
     """One link row, its note sealed (inside the caller's transaction)."""
-    link = CaseLink(**fields)
-    link.seal("note", note)
-    link.save(force_insert=True)
-    return link
+    return inserted(CaseLink(**fields), note=note)
 
 
 def _same_child_link(case: Case, other: Case, *, note: str, acting: Acting, at: datetime) -> CaseLink:

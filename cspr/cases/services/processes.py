@@ -20,7 +20,7 @@ from cspr.cases.services.common import allowed
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import EditStamp, check_not_stale
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, not_future, now, person
+from cspr.kernel.kit import audit_case, inserted, local_today, not_future, now, person
 from cspr.kernel.text import NOTE, ONE_LINE, FieldTexts
 from cspr.partnerships.scoping import Grant
 
@@ -285,10 +285,11 @@ def parallel_process_liaison_record(
         process = ParallelProcess.objects.filter(case=case, pk=process_id).first()
         if process is None:
             raise CaseActionRefused(PROCESS_NOT_FOUND)
-        entry = LiaisonEntry(process=process, held_on=held_on, recorded_by=acting.user, recorded_at=at)
-        entry.seal("with_whom", with_whom)
-        entry.seal("agreed", agreed)
-        entry.save(force_insert=True)
+        entry = inserted(
+            LiaisonEntry(process=process, held_on=held_on, recorded_by=acting.user, recorded_at=at),
+            with_whom=with_whom,
+            agreed=agreed,
+        )
         audit_case(
             acting,
             "case.parallel_process_liaison_recorded",

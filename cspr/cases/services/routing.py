@@ -23,7 +23,7 @@ from cspr.cases.services.transitions import makes_transitions
 from cspr.domain.lifecycle import CaseFacts, TransitionRefused, apply_transition, authorising_role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import NOT_ALLOWED, audit_case, local_today, now, require
+from cspr.kernel.kit import NOT_ALLOWED, audit_case, inserted, local_today, now, require
 
 UNKNOWN_ROUTE = "'{transition}' is not something this page can do."
 
@@ -159,18 +159,19 @@ def _move(
     if acting_role is None:  # pragma: no cover - apply_transition has just checked a held role allows it
         raise CaseActionRefused(NOT_ALLOWED)
     grant = acting.grant_for(case.partnership_id, [acting_role])
-    transition_row = CaseTransition(
-        case=case,
-        actor=acting.user,
-        actor_role=acting_role.value,
-        at=at,
-        from_stage=case.stage,
-        to_stage=target.value,
-        transition=transition,
-        grounds=list(grounds),
+    inserted(
+        CaseTransition(
+            case=case,
+            actor=acting.user,
+            actor_role=acting_role.value,
+            at=at,
+            from_stage=case.stage,
+            to_stage=target.value,
+            transition=transition,
+            grounds=list(grounds),
+        ),
+        reason=reason,
     )
-    transition_row.seal("reason", reason)
-    transition_row.save(force_insert=True)
     previous = case.stage
     case.stage = target.value
     fields = ["stage"]

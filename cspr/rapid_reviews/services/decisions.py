@@ -29,7 +29,7 @@ from cspr.domain.roles import Role
 from cspr.domain.text import counted
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, now, require, tell
+from cspr.kernel.kit import audit_case, inserted, link, now, require, tell
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
@@ -241,16 +241,17 @@ def partner_sign_off(
         existing = PartnerSignOff.objects.filter(review=review, organisation_id=organisation_id).first()
         if existing is not None:
             raise CaseActionRefused(ALREADY_SIGNED.format(name=existing.organisation.name))
-        sign_off = PartnerSignOff(
-            review=review,
-            organisation_id=organisation_id,
-            agrees=agrees,
-            signed_on=signed_on,
-            signed_by=acting.user,
-            recorded_at=at,
+        sign_off = inserted(
+            PartnerSignOff(
+                review=review,
+                organisation_id=organisation_id,
+                agrees=agrees,
+                signed_on=signed_on,
+                signed_by=acting.user,
+                recorded_at=at,
+            ),
+            rationale=rationale if not agrees else "",
         )
-        sign_off.seal("rationale", rationale if not agrees else "")
-        sign_off.save(force_insert=True)
         audit_case(
             acting, "rapid_review.partner_signed_off", case, grant=grant, organisation=organisation_id, agrees=agrees
         )
@@ -340,9 +341,7 @@ def criteria_not_met_close(*, acting: Acting, case: Case, reason: str, at: datet
         raise CaseActionRefused(CLOSE_REASON_NEEDED.format(minimum=MIN_REASON), field="reason")
     at = now(at)
     with transaction.atomic():
-        closure = CriteriaNotMetClosure(case=case, closed_by=acting.user, closed_at=at)
-        closure.seal("reason", reason)
-        closure.save(force_insert=True)
+        inserted(CriteriaNotMetClosure(case=case, closed_by=acting.user, closed_at=at), reason=reason)
         case = case_advance(
             acting=acting, case=case, transition="close_criteria_not_met", facts={}, reason=IN_THE_RECORD, at=at
         )

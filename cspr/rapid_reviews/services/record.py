@@ -17,7 +17,7 @@ from cspr.domain.rapid_review import JUDGED_CRITERIA, Judgement, Section
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import EditStamp, check_not_stale
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, now, person
+from cspr.kernel.kit import audit_case, inserted, now, person
 from cspr.rapid_reviews.models import (
     AgencyOmission,
     ChildSafeguarding,
@@ -216,9 +216,7 @@ def _save_agencies(review: RapidReview, case: Case, values: Mapping[str, Any], a
         if organisation_id not in involved and reason
     }
     for organisation_id, reason in sorted(kept.items()):
-        omission = AgencyOmission(review=review, organisation_id=organisation_id)
-        omission.seal("reason", reason)
-        omission.save(force_insert=True)
+        inserted(AgencyOmission(review=review, organisation_id=organisation_id), reason=reason)
     review.outline = outline_agencies(review.outline, involved, kept)
 
 

@@ -84,11 +84,9 @@ def chronology_entry_add(
 
 
 def _entry_create(draft: AgencyReturn, *, happened_on: date, event: str, source: str, position: int = 0) -> Any:
-    entry = ChronologyEntry(agency_return=draft, happened_on=happened_on, position=position)
-    entry.seal("event", event)
-    entry.seal("source", source)
-    entry.save(force_insert=True)
-    return entry
+    return kit.inserted(
+        ChronologyEntry(agency_return=draft, happened_on=happened_on, position=position), event=event, source=source
+    )
 
 
 def _draft_entry(draft: AgencyReturn, entry_id: int) -> ChronologyEntry:

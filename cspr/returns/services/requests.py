@@ -109,16 +109,17 @@ def information_requests_send(
         named = _case_named(case)
         for organisation_id in wanted:
             organisation = links[organisation_id]
-            info_request = InformationRequest(
-                case=case,
-                partnership_id=case.partnership_id,
-                organisation=organisation,
-                due_on=due_on,
-                sent_by=acting.user,
-                sent_at=at,
+            info_request = kit.inserted(
+                InformationRequest(
+                    case=case,
+                    partnership_id=case.partnership_id,
+                    organisation=organisation,
+                    due_on=due_on,
+                    sent_by=acting.user,
+                    sent_at=at,
+                ),
+                questions=questions,
             )
-            info_request.seal("questions", questions)
-            info_request.save(force_insert=True)
             if organisation_id not in involved:
                 # An organisation asked for information is treated as involved, so that its contributors can see
                 # the case (and the identifying details they need to search their records) through cases_visible.
