@@ -5,8 +5,11 @@ reminded of again at its new date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Model, QuerySet
 
 from cspr.calendars.selectors import partnership_calendar, partnership_preset
 from cspr.cases.models import Case
@@ -44,11 +47,36 @@ class DueReading:
         return milestone_status(due_on, done_on=None, today=self.today, calendar=calendar, due_soon_days=self.soon[key])
 
 
-def _recorder(milestone: Milestone) -> Callable[[str, datetime], None]:
+def _recorder(reminders: type[Model], subject: str, row: Any) -> Callable[[str, datetime], None]:
     def record(kind: str, now: datetime) -> None:
-        MilestoneReminder.objects.create(milestone=milestone, kind=kind, due_on=milestone.due_on, sent_at=now)
+        reminders._default_manager.create(**{subject: row}, kind=kind, due_on=row.due_on, sent_at=now)
 
     return record
+
+
+def reminders_due[Row: Model, Kind](
+    rows: QuerySet[Row],
+    *,
+    reminders: type[Model],
+    subject: str,
+    kinds: Mapping[MilestoneStatus, Kind],
+    case_of: Callable[[Row], Case],
+    today: date,
+) -> Iterator[tuple[Row, Case, Kind, Callable[[str, datetime], None]]]:
+    """Each of ``rows`` (dated by ``due_on``) whose reminder (a row of ``reminders``, naming it as ``subject``) is
+    due on ``today`` and not yet sent for its due date: the row, its case, the reminder's kind (of ``kinds``) and
+    how to record it sent."""
+    already = set(
+        reminders._default_manager.filter(**{f"{subject}__in": rows}).values_list(f"{subject}_id", "kind", "due_on")
+    )
+    reading = DueReading(today)
+    for row in rows:
+        case = case_of(row)
+        due_on = row.due_on  # type: ignore[attr-defined]  # every row reminded of has its due date
+        kind = kinds.get(reading.status(case, due_on))
+        if kind is None or (row.pk, str(kind), due_on) in already:
+            continue
+        yield row, case, kind, _recorder(reminders, subject, row)
 
 
 def milestone_deadlines(today: date) -> Iterator[Deadline]:
@@ -59,15 +87,15 @@ def milestone_deadlines(today: date) -> Iterator[Deadline]:
         .prefetch_related("review__case__children")
         .order_by("review__case_id", "position")
     )
-    already = set(
-        MilestoneReminder.objects.filter(milestone__in=milestones).values_list("milestone_id", "kind", "due_on")
+    due = reminders_due(
+        milestones,
+        reminders=MilestoneReminder,
+        subject="milestone",
+        kinds=_KINDS,
+        case_of=lambda milestone: milestone.review.case,
+        today=today,
     )
-    reading = DueReading(today)
-    for milestone in milestones:
-        case = milestone.review.case
-        kind = _KINDS.get(reading.status(case, milestone.due_on))
-        if kind is None or (milestone.pk, kind.value, milestone.due_on) in already:
-            continue
+    for milestone, case, kind, record in due:
         rule = MILESTONE_RULES[MilestoneKind(milestone.kind)]
         yield Deadline(
             case=case,
@@ -76,7 +104,7 @@ def milestone_deadlines(today: date) -> Iterator[Deadline]:
             sentence=f"A milestone of the local review the partnership supervises ({rule.section}, §6.7).",
             ask=ASK_OVERDUE if kind is MilestoneReminder.Kind.OVERDUE else ASK_DUE,
             kind=kind.value,
-            record=_recorder(milestone),
+            record=record,
             details={
                 "milestone": milestone.pk,
                 "milestone_kind": milestone.kind,

@@ -6,14 +6,14 @@ date. The message names the case by its reference only and links to the request.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date
 
 from cspr.cases.reminders import Deadline
 from cspr.core.policy import DRAFT_COMMENTERS
 from cspr.domain.local_review import MilestoneStatus
 from cspr.kernel.kit import link
 from cspr.local_reviews.models_drafts import CommentReminder, CommentRequest
-from cspr.local_reviews.reminders import DueReading
+from cspr.local_reviews.reminders import reminders_due
 from cspr.local_reviews.selectors_drafts import COMMENT_STAGES
 from cspr.partnerships.selectors import member_emails
 
@@ -23,13 +23,6 @@ _KINDS = {
 }
 ASK_OVERDUE = "Please send the organisation's comments on the draft now, or tell the business unit why not."
 ASK_DUE = "Please send the organisation's comments on the draft by then."
-
-
-def _recorder(request: CommentRequest) -> Callable[[str, datetime], None]:
-    def record(kind: str, now: datetime) -> None:
-        CommentReminder.objects.create(request=request, kind=kind, due_on=request.due_on, sent_at=now)
-
-    return record
 
 
 def _contributors(request: CommentRequest) -> Callable[[], list[str]]:
@@ -50,13 +43,15 @@ def comment_deadlines(today: date) -> Iterator[Deadline]:
         .select_related("draft__review__case__partnership")
         .order_by("id")
     )
-    already = set(CommentReminder.objects.filter(request__in=requests).values_list("request_id", "kind", "due_on"))
-    reading = DueReading(today)
-    for request in requests:
-        case = request.draft.review.case
-        kind = _KINDS.get(reading.status(case, request.due_on))
-        if kind is None or (request.pk, kind.value, request.due_on) in already:
-            continue
+    due = reminders_due(
+        requests,
+        reminders=CommentReminder,
+        subject="request",
+        kinds=_KINDS,
+        case_of=lambda request: request.draft.review.case,
+        today=today,
+    )
+    for request, case, kind, record in due:
         yield Deadline(
             case=case,
             title=f"comments on draft {request.draft.number} of the local review's report",
@@ -64,7 +59,7 @@ def comment_deadlines(today: date) -> Iterator[Deadline]:
             sentence="The business unit asked your organisation to check the draft for factual accuracy (§7.1).",
             ask=ASK_OVERDUE if kind is CommentReminder.Kind.OVERDUE else ASK_DUE,
             kind=kind.value,
-            record=_recorder(request),
+            record=record,
             details={
                 "comment_request": str(request.uuid),
                 "organisation": request.organisation_id,
