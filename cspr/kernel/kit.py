@@ -6,8 +6,8 @@
 * :func:`chosen_or_other` — how something was done: one of its choices, with words when it was "other".
 * :func:`inserted` — a new row written, its free text sealed.
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
-* :func:`tell` — one e-mail to each address through the outbox (``member_emails`` in
-  :mod:`cspr.partnerships.selectors` says who holds which roles).
+* :func:`tell` — one e-mail to each address through the outbox (``tell_members`` in
+  :mod:`cspr.partnerships.services` sends it to whoever holds given roles).
 * :func:`link` — an absolute link into the service, for e-mails.
 * :func:`pseudonym` and :func:`pseudonyms_text` — "Child A" … and how a list of them reads in a message.
 

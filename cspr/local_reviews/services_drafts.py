@@ -44,7 +44,7 @@ from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, NationalSuggestion, ReportDraft
 from cspr.local_reviews.rules_drafts import ASK, COMMENT, DRAFTS, ROLES, SUGGEST
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.selectors import member_emails
+from cspr.partnerships.services import tell_members
 
 NOT_STARTED = "Start the local review first."
 NOT_IN_PROGRESS = (
@@ -267,11 +267,10 @@ def comments_request(
 
 def _tell_asked(case: Case, request: CommentRequest) -> int:
     """Tell the organisation's contributors that comments on a draft are asked of it: the case reference only."""
-    return kit.tell(
+    return tell_members(
         partnership=case.partnership,
-        to=member_emails(
-            partnership_id=case.partnership_id, roles=DRAFT_COMMENTERS, organisation_ids=[request.organisation_id]
-        ),
+        roles=DRAFT_COMMENTERS,
+        organisation_ids=[request.organisation_id],
         subject=f"{case.reference}: comments asked on a draft report",
         body=(
             f"{case.partnership.name}\n\n"
@@ -322,9 +321,9 @@ def comments_submit(
         row = kit.inserted(
             DraftComments(request=request, recorded_by=kit.person(acting), recorded_at=at), comments=comments
         )
-        kit.tell(
+        tell_members(
             partnership=locked.partnership,
-            to=member_emails(partnership_id=locked.partnership_id, roles=[Role.BUSINESS_UNIT]),
+            roles=[Role.BUSINESS_UNIT],
             subject=f"{locked.reference}: comments received on draft {request.draft.number}",
             body=(
                 f"{locked.partnership.name}\n\nAn organisation sent its comments on draft {request.draft.number} of "

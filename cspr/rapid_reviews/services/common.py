@@ -14,11 +14,11 @@ from cspr.domain.roles import Role
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, not_future, tell
+from cspr.kernel.kit import audit_case, local_today, not_future
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.selectors import member_emails
+from cspr.partnerships.services import tell_members
 from cspr.rapid_reviews.models import (
     LocalReviewNotice,
     PanelSubmission,
@@ -188,9 +188,9 @@ def local_review_agreed_tell(
     if LocalReviewNotice.objects.filter(review=review).exists():
         return None
     recipients = sorted([ContactKind.PANEL, ContactKind.OFSTED, ContactKind.DFE])
-    tell(
+    tell_members(
         partnership=case.partnership,
-        to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+        roles=[Role.BUSINESS_UNIT],
         subject=f"Letters to send: a local review of {case.reference} will be held",
         body=(
             f"{case.partnership.name}\n\nThe partnership will hold a local child safeguarding practice review of "

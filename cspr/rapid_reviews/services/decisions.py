@@ -29,10 +29,10 @@ from cspr.domain.roles import Role
 from cspr.domain.text import counted
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, inserted, link, now, require, tell
+from cspr.kernel.kit import audit_case, inserted, link, now, require
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.selectors import member_emails
+from cspr.partnerships.services import tell_members
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import (
     CriteriaNotMetClosure,
@@ -177,9 +177,9 @@ def prg_decision_record(
             national_recommendation=decision.national_recommendation,
             decided_on=decided_on,
         )
-        tell(
+        tell_members(
             partnership=case.partnership,
-            to=member_emails(partnership_id=case.partnership_id, roles=[Role.EXECUTIVE_MEMBER]),
+            roles=[Role.EXECUTIVE_MEMBER],
             subject=f"{case.reference}: the rapid review is ready for the Executive to ratify",
             body=(
                 f"{case.partnership.name}\n\nThe PRG has recorded its decision on case {case.reference} "
