@@ -158,8 +158,9 @@ class FieldTexts:
     refusal its callers catch.
 
     ``TEXTS = FieldTexts({PLACE: {"where": "Where the meeting is"}}, refused=CaseActionRefused)``, then
-    ``TEXTS.clean("where", value)`` in the service, and ``TEXTS.subject("where")`` for the form's field, so the page
-    and the service say the same words. A name listed under two limits is a mistake in the table, refused here.
+    ``TEXTS.clean("where", value)`` in the service (``TEXTS.needed("where", value, MESSAGE)`` where it may not be
+    empty), and ``TEXTS.subject("where")`` for the form's field, so the page and the service say the same words. A
+    name listed under two limits is a mistake in the table, refused here.
     """
 
     def __init__(self, kinds: dict[int, dict[str, str]], *, refused: Callable[..., Exception] = TextRefused):
@@ -177,6 +178,13 @@ class FieldTexts:
     def clean(self, name: str, value: str | None, *, field: str = "") -> str:
         subject, limit = self.fields[name]
         return clean_text(value or "", subject=subject, limit=limit, field=field or name, refused=self.refused)
+
+    def needed(self, name: str, value: str | None, message: str, *, field: str = "") -> str:
+        """:meth:`clean`, for words the write cannot do without: refused with ``message`` when there are none."""
+        value = self.clean(name, value, field=field)
+        if not value:
+            raise self.refused(message, field=field or name)
+        return value
 
 
 def printable(text: str, *, limit: int = 300) -> str:

@@ -118,9 +118,7 @@ def letterhead_set(
         raise CaseActionRefused(ADDRESS_NEEDED, field="address")
     if len(lines) > ADDRESS_LINES:
         raise CaseActionRefused(ADDRESS_TOO_LONG.format(lines=ADDRESS_LINES), field="address")
-    sign_off = TEXTS.clean("sign_off", sign_off)
-    if not sign_off:
-        raise CaseActionRefused(SIGN_OFF_NEEDED, field="sign_off")
+    sign_off = TEXTS.needed("sign_off", sign_off, SIGN_OFF_NEEDED)
     with transaction.atomic():
         letterhead = _letterhead_locked(partnership, acting, at)
         letterhead.address = "\n".join(line.strip() for line in lines)

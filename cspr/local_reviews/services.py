@@ -26,7 +26,7 @@ from django.db import transaction
 
 from cspr.calendars.selectors import partnership_calendar
 from cspr.cases.models import Case
-from cspr.cases.services import case_advance, makes_transitions
+from cspr.cases.services import case_advance, case_locked, makes_transitions
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import MILESTONES, JointLead, Method, MilestoneKind, proposed_milestones
 from cspr.domain.roles import Role
@@ -123,10 +123,6 @@ def _grant(acting: Acting, case: Case) -> Grant | None:
     return kit.allowed(acting, KEEP, case, ROLES[KEEP])
 
 
-def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
-
-
 @dataclass(frozen=True)
 class Writing:
     """What every write to a started local review works on: who is acting, the case (locked), the review, the
@@ -149,7 +145,7 @@ def _open(
     """Inside the caller's transaction: the case locked at a stage the review is kept at, and its review. ``rule``
     (open to ``roles``) is the business unit's keeping of the review unless the write is another's."""
     grant = kit.allowed(acting, rule, case, roles if roles is not None else ROLES[rule])
-    case = _locked(case)
+    case = case_locked(case)
     review = selectors.local_review_get(case=case)
     if review is None:
         raise CaseActionRefused(NOT_STARTED)
@@ -191,7 +187,7 @@ def local_review_start(
     else:
         joint_partnership = joint_contact = joint_lead = ""
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.stage not in selectors.STARTABLE_STAGES:
             raise CaseActionRefused(NOT_AT_LOCAL_REVIEW)
         existing = selectors.local_review_get(case=case)
@@ -424,9 +420,7 @@ def milestone_move(
 ) -> MilestoneMove:
     """Move a milestone's due date, with the reason (kept, sealed, beside the move: who, when, from and to)."""
     at = now(at)
-    reason = TEXTS.clean("reason", reason)
-    if not reason:
-        raise CaseActionRefused(MOVE_REASON_NEEDED, field="reason")
+    reason = TEXTS.needed("reason", reason, MOVE_REASON_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, at=at)
         milestone = _milestone(writing, milestone_id)
@@ -465,9 +459,7 @@ def checkpoint_record(
     if rating not in Checkpoint.Rating.values:
         raise CaseActionRefused(UNKNOWN_RATING, field="rating")
     not_future(held_on, today=local_today(at), field="held_on")
-    note = TEXTS.clean("note", note)
-    if not note:
-        raise CaseActionRefused(NOTE_NEEDED, field="note")
+    note = TEXTS.needed("note", note, NOTE_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, at=at)
         _not_before(held_on, writing.review.started_on, what="the day the review started", field="held_on")

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import case_advance, makes_transitions
+from cspr.cases.services import case_advance, case_locked, makes_transitions
 from cspr.core.policy import DRAFT_COMMENTERS
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import MilestoneKind
@@ -98,10 +98,6 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
-
-
 def _draft(case: Case, number: int) -> ReportDraft:
     draft = selectors_drafts.draft_get(case=case, number=number)
     if draft is None:
@@ -136,7 +132,7 @@ def draft_upload(*, acting: Acting, case: Case, upload: Any, at: datetime | None
     with stored_file_kept(
         acting=acting, partnership=case.partnership, upload=titled, events=FileEvents(REPORT_DRAFT, grant, on_the_case)
     ) as stored_file:
-        locked = _locked(case)
+        locked = case_locked(case)
         review = selectors.local_review_get(case=locked)
         if review is None:
             raise CaseActionRefused(NOT_STARTED)
@@ -162,7 +158,7 @@ def draft_mark_final(*, acting: Acting, case: Case, number: int, at: datetime | 
     grant = kit.allowed(acting, DRAFTS, case, ROLES[DRAFTS])
     at = now(at)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_locked(case)
         if locked.stage not in selectors_drafts.COMMENT_STAGES:
             raise CaseActionRefused(NOT_COMMENTING)
         latest = selectors_drafts.drafts_latest_number(case=locked)
@@ -227,7 +223,7 @@ def comments_request(
     if due_on <= local_today(at):
         raise CaseActionRefused(DUE_AFTER_TODAY, field="due_on")
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_locked(case)
         if locked.stage not in selectors_drafts.COMMENT_STAGES:
             raise CaseActionRefused(NOT_COMMENTING)
         draft = _draft(locked, number)
@@ -305,11 +301,9 @@ def comments_submit(
     reference only); one audit event, ``local_review.comments_submitted``."""
     request, grant = _own_request(acting, case, request_uuid)
     at = now(at)
-    comments = TEXTS.clean("comments", comments)
-    if not comments:
-        raise CaseActionRefused(COMMENTS_NEEDED, field="comments")
+    comments = TEXTS.needed("comments", comments, COMMENTS_NEEDED)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_locked(case)
         if locked.stage not in selectors_drafts.COMMENT_STAGES:
             raise CaseActionRefused(NOT_COMMENTING)
         request = CommentRequest.objects.select_for_update().get(pk=request.pk)
@@ -359,11 +353,9 @@ def national_review_suggest(
     grant = kit.allowed(acting, SUGGEST, case, ROLES[SUGGEST])
     at = now(at)
     not_future(suggested_on, today=local_today(at), field="suggested_on")
-    reason = TEXTS.clean("reason", reason)
-    if not reason:
-        raise CaseActionRefused(REASON_NEEDED, field="reason")
+    reason = TEXTS.needed("reason", reason, REASON_NEEDED)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_locked(case)
         if locked.stage not in selectors_drafts.SUGGEST_STAGES:
             raise CaseActionRefused(NOT_DURING_REVIEW)
         if locked.decision_on is not None and suggested_on < locked.decision_on:

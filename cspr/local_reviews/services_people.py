@@ -328,9 +328,7 @@ def reviewer_message_send(*, acting: Acting, case: Case, message: str, at: datet
     unit): the message sealed and audited, and the other side told by e-mail that a message is waiting, by the case's
     reference only."""
     at = now(at)
-    message = TEXTS.clean("message", message)
-    if not message:
-        raise CaseActionRefused(MESSAGE_NEEDED, field="message")
+    message = TEXTS.needed("message", message, MESSAGE_NEEDED)
     with transaction.atomic():
         writing = _writing(acting, case, "local_reviews.thread", at=at)
         side = _side(acting, writing.case)

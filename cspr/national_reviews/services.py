@@ -21,6 +21,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case
+from cspr.cases.services import case_locked
 from cspr.domain.lifecycle import Stage
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
@@ -100,7 +101,7 @@ def _grant(acting: Acting, case: Case) -> Grant | None:
 def _started(acting: Acting, case: Case, *, grant: Grant | None, at: datetime) -> Writing:
     """Inside the caller's transaction: the case locked at the national review stage, and its record, started now
     (audited) if it was not."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = case_locked(case)
     decision = selectors.panel_decision(case=case)
     if case.stage != Stage.NATIONAL_REVIEW or decision is None:
         raise CaseActionRefused(NOT_NATIONAL)
@@ -131,14 +132,6 @@ def _open(acting: Acting, case: Case, *, grant: Grant | None, at: datetime) -> W
 def _after_decision(writing: Writing, day: date, *, field: str) -> None:
     """Nothing about the national review is dated before the Panel decided to hold it."""
     _not_before(day, writing.decision.received_on, what="the Panel's decision", field=field)
-
-
-def _needed(name: str, value: str, message: str) -> str:
-    """Free text the write cannot do without, cleaned by the text policy; refused with ``message`` when empty."""
-    value = TEXTS.clean(name, value)
-    if not value:
-        raise CaseActionRefused(message, field=name)
-    return value
 
 
 def national_review_start(*, acting: Acting, case: Case, at: datetime | None = None) -> NationalReview:
@@ -187,7 +180,7 @@ def national_review_engagement_log(
     if scope_agreed and kind != EngagementEntry.Kind.SCOPING:
         raise CaseActionRefused(SCOPE_ONLY_WHEN_SCOPING, field="scope_agreed")
     not_future(happened_on, today=local_today(at), field="happened_on")
-    note = _needed("note", note, NOTE_NEEDED)
+    note = TEXTS.needed("note", note, NOTE_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)
         _after_decision(writing, happened_on, field="happened_on")
@@ -225,7 +218,7 @@ def national_review_item_add(
     """Add something the Panel asked the partnership to provide: what (no names), when it asked, and by when."""
     grant = _grant(acting, case)
     at = now(at)
-    what = _needed("what", what, WHAT_NEEDED)
+    what = TEXTS.needed("what", what, WHAT_NEEDED)
     not_future(requested_on, today=local_today(at), field="requested_on")
     _not_before(due_on, requested_on, what="the date it was asked for", field="due_on")
     with transaction.atomic():
@@ -316,7 +309,7 @@ def national_review_finish(
             not_future(day, today=today, field=field)
     _not_before(published_on, report_on, what="the date of the report", field="published_on")
     _not_before(finished_on, report_on, what="the date of the report", field="finished_on")
-    findings = _needed("findings", findings, FINDINGS_NEEDED)
+    findings = TEXTS.needed("findings", findings, FINDINGS_NEEDED)
     with transaction.atomic():
         writing = _open(acting, case, grant=grant, at=at)
         _after_decision(writing, report_on, field="report_on")

@@ -140,9 +140,7 @@ class ReviewerDetails:
 
 
 def _details(*, name: str, organisation: str, email: str, phone: str, experience: str) -> ReviewerDetails:
-    name = TEXTS.clean("name", name)
-    if not name:
-        raise CaseActionRefused(NAME_NEEDED, field="name")
+    name = TEXTS.needed("name", name, NAME_NEEDED)
     email = (email or "").strip().lower()
     if not email:
         raise CaseActionRefused(EMAIL_NEEDED, field="email")
@@ -357,9 +355,7 @@ def commission_conflict_override(
     then commission them."""
     grant = kit.allowed(acting, OVERRIDE, case, ROLES[OVERRIDE])
     at = now(at)
-    reason = TEXTS.clean("reason", reason)
-    if not reason:
-        raise CaseActionRefused(REASON_NEEDED, field="reason")
+    reason = TEXTS.needed("reason", reason, REASON_NEEDED)
     with transaction.atomic():
         case = _locked_at_local_review(case)
         commission = _waiting(case, commission_id)
@@ -492,9 +488,7 @@ def invoice_add(
     """Record an invoice from the commissioned reviewer: its number, amount and the day it was received."""
     grant = kit.allowed(acting, COMMISSION, case, ROLES[COMMISSION])
     at = now(at)
-    number = TEXTS.clean("number", number)
-    if not number:
-        raise CaseActionRefused(INVOICE_NUMBER_NEEDED, field="number")
+    number = TEXTS.needed("number", number, INVOICE_NUMBER_NEEDED)
     value = _money(amount, field="amount", message=AMOUNT_INVALID, positive=True)
     not_future(received_on, today=local_today(at), field="received_on")
     with transaction.atomic():

@@ -45,7 +45,7 @@ from cspr.cases.services.clocks import (
     case_clock_met,
     clock_extension_record,
 )
-from cspr.cases.services.common import DATE_BEFORE_AWARE, TEXTS
+from cspr.cases.services.common import DATE_BEFORE_AWARE, TEXTS, case_locked
 from cspr.cases.services.decisions import (
     CASE_CLOSED,
     DUTY_ALREADY_RECORDED,
@@ -177,6 +177,7 @@ __all__ = [
     "case_file_open",
     "case_link",
     "case_link_dismiss",
+    "case_locked",
     "case_route",
     "clock_extension_record",
     "document_attach",

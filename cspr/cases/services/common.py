@@ -1,5 +1,6 @@
 """What the case services share: the free-text table, the rule check and the membership that allows an action
-(the kit's, with the cases rules' roles), the date checks and the local authority's latest decision."""
+(the kit's, with the cases rules' roles), the date checks, the case locked for a write and the local authority's
+latest decision."""
 
 from __future__ import annotations
 
@@ -44,6 +45,12 @@ TEXTS = FieldTexts(
 )
 """How the case pages' free-text inputs are named in messages, under the limit of their kind (the forms use the same
 words)."""
+
+
+def case_locked(case: Case) -> Case:
+    """The case as it is now, its row locked until the caller's transaction ends (writes to it and to what hangs off
+    it wait their turn)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def allowed(acting: Acting, rule: str, case: Case) -> Grant | None:

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseClock, DutyKind, DutyRecord, LocalAuthorityDecision
 from cspr.cases.services.clocks import clocks_refresh
-from cspr.cases.services.common import TEXTS, check_day, la_notifier_grant, latest_la_decision
+from cspr.cases.services.common import TEXTS, case_locked, check_day, la_notifier_grant, latest_la_decision
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
@@ -76,7 +76,7 @@ def la_decision_record(
         raise CaseActionRefused(LA_OFFICER_NEEDED, field="la_officer_name")
     check_day(decided_on, case=case, today=local_today(recorded_at), field="decided_on")
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_locked(case)
         if on_behalf and LocalAuthorityDecision.objects.filter(case=case).exists():
             raise CaseActionRefused(LA_DECISION_NOT_ALLOWED)  # re-checked under the lock
         first = not LocalAuthorityDecision.objects.filter(case=case).exists()
@@ -161,7 +161,7 @@ def duty_record(
     if kind == DutyKind.OTHER_AREA_INFORMED and not other_area:
         raise CaseActionRefused(OTHER_AREA_NEEDED, field="other_area")
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_locked(case)
         clock_id = DUTY_CLOCKS[kind]
         clock = CaseClock.objects.filter(case=case, clock_id=clock_id).first() if clock_id else None
         if clock_id:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from cspr.cases import selectors
 from cspr.cases.models import Case, FamilyNotYetTold, FamilyTold
-from cspr.cases.services.common import allowed
+from cspr.cases.services.common import allowed, case_locked
 from cspr.domain.letters import long_date
 from cspr.domain.rapid_review import MIN_REASON
 from cspr.domain.text import text_length
@@ -76,7 +76,7 @@ def _record[Row: (FamilyTold, FamilyNotYetTold)](
     """Save ``row`` for the latest decision on the case (the case locked while it is read, and ``check`` asked
     whether the row fits that decision), its words sealed, and audit it with the decision and ``facts``."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_locked(case)
         moment = _decision_to_tell(case)
         check(case, moment)
         row.case = case
@@ -125,9 +125,7 @@ def family_told_record(
         needed=FAMILY_METHOD_NEEDED,
         words_needed=FAMILY_METHOD_OTHER_NEEDED,
     )
-    told_by = FAMILY_TEXTS.clean("told_by", told_by)
-    if not told_by:
-        raise CaseActionRefused(FAMILY_TOLD_BY_NEEDED, field="told_by")
+    told_by = FAMILY_TEXTS.needed("told_by", told_by, FAMILY_TOLD_BY_NEEDED)
     what_was_said = _words("what_was_said", what_was_said, FAMILY_WHAT_SAID_NEEDED)
     row = FamilyTold(told_on=told_on, method=method, told_by=told_by, recorded_by=acting.user, recorded_at=at)
     return _record(

@@ -18,7 +18,7 @@ from cspr.cases.facts import provided_facts
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseTransition
 from cspr.cases.services.access import case_access_end_with_stage
 from cspr.cases.services.clocks import clocks_refresh
-from cspr.cases.services.common import TEXTS
+from cspr.cases.services.common import TEXTS, case_locked
 from cspr.cases.services.transitions import makes_transitions
 from cspr.domain.lifecycle import CaseFacts, TransitionRefused, apply_transition, authorising_role
 from cspr.kernel.acting import Acting
@@ -149,7 +149,7 @@ def _move(
     """The one place a case changes stage: the table's verdict, the immutable row, the clocks and the audit."""
     reason = TEXTS.clean("transition_reason", reason, field="reason")
     roles = acting.roles_in(case.partnership_id)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = case_locked(case)
     try:
         target = apply_transition(case.stage, transition, roles=roles, facts=facts, reason=reason)
     except TransitionRefused as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from cspr.cases.models import Case
-from cspr.cases.services import case_clock_met
+from cspr.cases.services import case_clock_met, case_locked
 from cspr.domain import rules as domain_rules
 from cspr.domain.roles import Role
 from cspr.kernel import kit
@@ -112,10 +112,6 @@ def not_before(day: date, earlier: date, *, what: str, field: str) -> None:
 
 
 # -- rows ------------------------------------------------------------------------------------------------------------
-
-
-def case_locked(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def case_locked_at_rapid_review(case: Case) -> Case:

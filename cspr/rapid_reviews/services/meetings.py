@@ -117,9 +117,7 @@ def meeting_held_record(
     grant = allowed(acting, "rapid_reviews.organise_meeting", case)
     at = now(at)
     not_future(held_on, today=local_today(at), field="held_on")
-    minutes = TEXTS.clean("minutes", minutes)
-    if not minutes:
-        raise CaseActionRefused(MINUTES_NEEDED, field="minutes")
+    minutes = TEXTS.needed("minutes", minutes, MINUTES_NEEDED)
     actions_agreed = TEXTS.clean("actions_agreed", actions_agreed)
     rows = {row.organisation_id: row for row in attendance}
     statutory = selectors.statutory_agencies(partnership_id=case.partnership_id)
