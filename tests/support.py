@@ -109,6 +109,9 @@ DEMO_IDENTIFYING = (
     "Ivy Fabulist",
     "Reed Unrealton",
     "Whimsy Road",
+    "Wren Inventwell",
+    "Hazel Inventwell",
+    "Figment Row",
     "2022-01-20",
     "9434765919",
 )

@@ -261,6 +261,7 @@ def test_every_demo_case_says_its_stage_whether_it_is_open_and_what_the_family_h
         "NVALE-2026-014": ("reviewer_commissioned", True),
         "NVALE-2026-015": ("review_in_progress", True),
         "NVALE-2026-016": ("draft_report", True),
+        "NVALE-2026-017": ("awaiting_panel", True),
     }
     closed = client.get("/api/v1/cases/NVALE-2026-002").json()["family"]
     assert closed["told"] == [{"decision": "closure", "told_on": "2026-10-28", "method": "in_person"}]

@@ -38,6 +38,7 @@ def test_the_demo_has_cases_at_several_stages_and_every_way_of_ending(demo: dict
         "NVALE-2026-014": "reviewer_commissioned",
         "NVALE-2026-015": "review_in_progress",
         "NVALE-2026-016": "draft_report",
+        "NVALE-2026-017": "awaiting_panel",  # a local review recommended
     }
     reopened = CaseTransition.objects.filter(case=cases["NVALE-2026-007"]).order_by("at")
     assert [row.transition for row in reopened][-2:] == ["close", "reopen"]
@@ -50,7 +51,7 @@ def test_the_demo_has_cases_at_several_stages_and_every_way_of_ending(demo: dict
 
 def test_seeding_again_changes_nothing(demo: dict[str, Partnership]) -> None:
     assert seed_demo() is False
-    assert Case.objects.count() == 16
+    assert Case.objects.count() == 17
 
 
 def test_no_demo_childs_name_is_in_any_message_audit_event_or_raw_table(demo: dict[str, Partnership]) -> None:

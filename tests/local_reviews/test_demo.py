@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from cspr.cases.models import Case
+from cspr.cases.models import Case, CaseClock
 from cspr.demo.common import REVIEWER
 from cspr.domain.lifecycle import STAGE_PATH, Stage
 from cspr.domain.local_review import Route
@@ -18,12 +18,14 @@ from cspr.domain.reviewers import COMPETENCIES
 from cspr.local_reviews import selectors, selectors_drafts, selectors_people, services_drafts
 from cspr.partnerships.models import Partnership
 from cspr.reviewers.selectors import commissions_view
-from tests.rapid_reviews.support import acting_as
+from tests.rapid_reviews.support import acting_as, panel_response
 
 pytestmark = pytest.mark.django_db
 
 IN_DRAFT = "NVALE-2026-016"
 """The demo's local review at the draft report, decided by the Executive and agreed by the Panel."""
+WAITING_PANEL = "NVALE-2026-017"
+"""The demo's rapid review that recommends a local review, sent to the Panel and waiting for its response."""
 WAITING_OVERRIDE = "NVALE-2026-013"
 """The demo's discretionary local review whose proposed reviewer declared an interest in an involved organisation."""
 TODAY = date(2026, 12, 5)
@@ -134,3 +136,19 @@ def test_the_demo_review_waiting_for_its_reviewer_shows_the_conflict_to_override
     assert proposal.conflict
     assert not proposal.overridden
     assert proposal.interests == (("Northvale Integrated Care Board (demo)", True),)
+
+
+def test_the_demo_rapid_review_waiting_for_the_panel_goes_on_to_the_local_review_the_executive_decided(
+    demo: dict[str, Partnership],
+) -> None:
+    case = _case(WAITING_PANEL)
+    assert case.stage == Stage.AWAITING_PANEL
+    ratified = (True, date(2026, 11, 16), date(2027, 5, 14))  # six months on, brought back to a working day
+    before = CaseClock.objects.get(case=case, clock_id="publication")
+    assert (before.applicable, before.start, before.due) == ratified  # the Executive's decision started it
+    panel_response(case, "local_review", 7, details="The Panel agrees that a local review should be held.")
+    case.refresh_from_db()
+    assert case.stage == Stage.LOCAL_REVIEW
+    clock = CaseClock.objects.get(case=case, clock_id="publication")
+    assert (clock.applicable, clock.start, clock.due) == ratified  # the Panel's agreement does not move it
+    assert selectors.local_review_get(case=case) is None  # for the business unit to start
