@@ -13,6 +13,7 @@ from cspr.accounts.models import User
 from cspr.demo.partnerships import seed_demo
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Partnership
+from tests.demo_copy import demo_loaded, keep_seeded_copy
 from tests.support import kinds_naming_a_child, mark_second_factor_verified
 
 
@@ -21,15 +22,16 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Seed the demo once for the whole run: each test's transaction then rolls back to it.
 
     A test that needs real transactions (``transaction=True``) empties the tables when it ends;
-    ``demo`` below seeds again for the next one that asks. pytest-django runs those tests last.
+    ``demo`` below brings the demo back for the next one that asks. pytest-django runs those tests last.
     """
     with django_db_blocker.unblock():
         seed_demo()
+        keep_seeded_copy()
 
 
 @pytest.fixture
 def demo(db: None) -> dict[str, Partnership]:
-    seed_demo()  # a no-op unless a transactional test emptied the tables
+    demo_loaded()  # a no-op unless a transactional test emptied the tables
     return {
         "northvale": Partnership.objects.get(code="NVALE"),
         "southmoor": Partnership.objects.get(code="SMOOR"),

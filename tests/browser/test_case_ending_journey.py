@@ -12,8 +12,8 @@ import pytest
 import time_machine
 
 from cspr.cases.models import Case, ParallelProcess
-from cspr.demo.partnerships import seed_demo
 from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +112,7 @@ def add_a_criminal_trial(page: Any, base: str) -> None:
 def test_the_business_unit_closes_a_no_further_review_case_tells_the_family_and_reopens_it(
     live_server: Any, page: Any
 ) -> None:
-    seed_demo()
+    demo_loaded()
     base = live_server.url
     with time_machine.travel(NOW, tick=True):
         sign_in_with_both_factors(page, base, "business.unit@example.org")

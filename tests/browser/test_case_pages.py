@@ -6,15 +6,15 @@ from typing import Any
 
 import pytest
 
-from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_case_list_case_page_and_identifying_details_are_accessible(live_server: Any, page: Any) -> None:
-    seed_demo()
+    demo_loaded()
     sign_in_with_both_factors(page, live_server.url, "business.unit@example.org")
 
     page.goto(f"{live_server.url}/cases/")

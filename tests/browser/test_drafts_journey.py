@@ -19,9 +19,9 @@ import time_machine
 from django.urls import reverse
 
 from cspr.cases.models import Case
-from cspr.demo.partnerships import seed_demo
 from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
 from tests.cases.upload_samples import word_document
+from tests.demo_copy import demo_loaded
 from tests.local_reviews.support_drafts import CONTRIBUTOR, PDF, REVIEWER, in_progress
 from tests.rapid_reviews.support import BU
 from tests.reviewers.support import ICB
@@ -62,7 +62,7 @@ def upload(page: Any, live_server: Any, case: Case, file: Path, number: int) -> 
 def test_the_reviewer_uploads_two_drafts_an_organisation_comments_and_the_reviewer_reads_the_comments(
     live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    seed_demo()
+    demo_loaded()
     case = in_progress()
     first, second = tmp_path / "Draft report v1.pdf", tmp_path / "Draft report v2.docx"
     first.write_bytes(PDF)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import time_machine
 
-from cspr.demo.partnerships import seed_demo
 from cspr.local_reviews.models import FamilyEntry, ReviewerMessage
 from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 from tests.local_reviews.support_people import NOW, REVIEWER, reviewed_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ INVITATION = "Letter sent with a stamped envelope; his support worker will read 
 def test_the_business_unit_logs_a_family_contact_gives_the_explainer_and_the_reviewer_answers_in_writing(
     live_server: Any, page: Any
 ) -> None:
-    seed_demo()
+    demo_loaded()
     case = reviewed_case()
     with time_machine.travel(NOW, tick=True):
         sign_in_with_both_factors(page, live_server.url, "business.unit@example.org")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def strict_page(browser: Any) -> tuple[Any, Any, list[str]]:
 @pytest.fixture
 def demo_page(transactional_db: None, browser: Any) -> Iterator[tuple[Any, list[str]]]:
     """The demo loaded, and one strict page (:func:`strict_page`) with its complaints, closed after the test."""
-    seed_demo()
+    demo_loaded()
     context, page, complaints = strict_page(browser)
     yield page, complaints
     context.close()
@@ -101,7 +101,7 @@ def test_after_a_failed_submit_the_error_summary_receives_focus(abuse_question: 
 
 
 def test_the_access_removed_page_and_the_disable_confirmation_are_accessible(live_server: Any, page: Any) -> None:
-    seed_demo()
+    demo_loaded()
     base = live_server.url
     sign_in_with_both_factors(page, base, "admin@example.org")
     page.get_by_role("link", name="People").click()
@@ -115,7 +115,7 @@ def test_the_access_removed_page_and_the_disable_confirmation_are_accessible(liv
 
 
 def test_a_disabled_members_next_click_lands_on_the_access_removed_page(live_server: Any, browser: Any) -> None:
-    seed_demo()
+    demo_loaded()
     base = live_server.url
     member_context, member, complaints = strict_page(browser)
     sign_in_with_both_factors(member, base, "prg.chair@example.org")
@@ -140,7 +140,7 @@ def test_a_disabled_members_next_click_lands_on_the_access_removed_page(live_ser
 
 def test_the_conditional_question_page_is_accessible_open_and_closed(live_server: Any, page: Any) -> None:
     """axe sets aside only GOV.UK's aria-expanded on the revealing radio; anything else on the page still counts."""
-    seed_demo()
+    demo_loaded()
     open_abuse_question(page, live_server.url)
     assert axe_violations(page) == []
     page.get_by_label("Yes, abuse or neglect is known or suspected").click()

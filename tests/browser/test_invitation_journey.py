@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from cspr.demo.partnerships import seed_demo
 from cspr.messaging.models import OutboundMessage
 from tests.browser.conftest import axe_violations
 from tests.browser.support import enter_password, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 from tests.support import code_from_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ NEW_PASSWORD = "a-long-new-colleague-password"  # invented, for this test only
 
 
 def test_an_invited_colleague_sets_up_an_account_and_a_second_factor_and_signs_in(live_server: Any, page: Any) -> None:
-    seed_demo()
+    demo_loaded()
     base = live_server.url
 
     # The admin invites a colleague as a PRG member; a mistake first (no role chosen).

@@ -13,10 +13,10 @@ import pytest
 from docx import Document
 
 from cspr.demo.letters import demo_logo_png
-from cspr.demo.partnerships import seed_demo
 from cspr.letters.models import Letterhead, LetterSent
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ CHILD = "Bramble Fictionsworth"
 def test_the_letterhead_is_set_and_a_letter_downloaded_and_recorded_as_sent(
     live_server: Any, page: Any, tmp_path: Path
 ) -> None:
-    seed_demo()
+    demo_loaded()
     sign_in_with_both_factors(page, live_server.url, ADMIN)
     page.get_by_role("link", name="Letterhead").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Letterhead"

@@ -18,8 +18,8 @@ import pytest
 import time_machine
 
 from cspr.cases.models import Case, ParallelProcess
-from cspr.demo.partnerships import seed_demo
 from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 from tests.local_reviews.support import commissioned, police_investigation, to_local_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ NOW = datetime(2026, 12, 18, 9, 0, tzinfo=ZoneInfo("Europe/London"))  # a Friday
 def test_the_business_unit_starts_a_local_review_agrees_its_terms_with_the_police_investigating_and_marks_a_milestone(
     live_server: Any, page: Any
 ) -> None:
-    seed_demo()
+    demo_loaded()
     case = commissioned(to_local_review())
     if not ParallelProcess.objects.filter(case=case, kind="criminal_investigation").exists():
         police_investigation(case)

@@ -17,9 +17,9 @@ import pytest
 import time_machine
 
 from cspr.cases.models import Case
-from cspr.demo.partnerships import seed_demo
 from cspr.domain.lifecycle import NATIONAL_REVIEW_UNFINISHED
 from tests.browser.support import accessible, fill_date, main_text, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Europe/London"))  # a Monday
 def test_the_business_unit_takes_a_panel_led_case_through_its_national_review_to_learning_and_actions(
     live_server: Any, page: Any
 ) -> None:
-    seed_demo()
+    demo_loaded()
     with time_machine.travel(NOW, tick=True):
         sign_in_with_both_factors(page, live_server.url, "business.unit@example.org")
         page.goto(f"{live_server.url}/cases/{REFERENCE}/")

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from cspr.cases.models import Case
-from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def signed_in_notifier(browser: Any, base: str) -> tuple[Any, Any]:
 def test_a_notifier_reports_two_children_leaves_halfway_and_comes_back(
     live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    seed_demo()
+    demo_loaded()
     base = live_server.url
     today = timezone.localdate()
 

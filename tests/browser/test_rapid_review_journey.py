@@ -30,7 +30,7 @@ from cspr.accounts.services import user_get_or_create
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, DutyKind, FamilyTold
 from cspr.cases.services import case_route, duty_record, la_decision_record
-from cspr.demo.partnerships import DEMO_PASSWORD, seed_demo
+from cspr.demo.partnerships import DEMO_PASSWORD
 from cspr.domain.rapid_review import JUDGED_CRITERIA
 from cspr.domain.roles import Role
 from cspr.kernel.acting import system_acting
@@ -44,6 +44,7 @@ from cspr.returns.models import InformationRequest, OrganisationLead, RequestSta
 from cspr.returns.services import returns_reminders_send
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -601,7 +602,7 @@ def business_unit_records_the_panel_and_the_family(page: Any, base: str) -> None
 def test_a_rapid_review_runs_from_the_information_requests_to_the_family(
     live_server: Any, sign_in: Callable[[str], Any], tmp_path: Path
 ) -> None:
-    seed_demo()
+    demo_loaded()
     base = live_server.url
     with time_machine.travel(NOW, tick=True):
         case = route_case_to_the_rapid_review()

@@ -16,10 +16,10 @@ import pytest
 import time_machine
 
 from cspr.cases.models import Case
-from cspr.demo.partnerships import seed_demo
 from cspr.domain.reviewers import COMPETENCIES
 from tests.browser.conftest import axe_violations
 from tests.browser.support import sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 from tests.reviewers.support import ICB, LOCAL_REVIEW_CASE, OTHER_CASE, to_local_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def propose(page: Any, reviewer: str, *interests: str) -> None:
 def test_a_conflicted_reviewer_is_refused_another_is_commissioned_and_finds_only_their_review(
     live_server: Any, page: Any
 ) -> None:
-    seed_demo()
+    demo_loaded()
     with time_machine.travel(NOW, tick=True):
         to_local_review()
         sign_in_with_both_factors(page, live_server.url, "business.unit@example.org")

@@ -8,9 +8,9 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.accounts.models import User
-from cspr.demo.partnerships import seed_demo
 from tests.browser.conftest import axe_violations
 from tests.browser.support import enter_code, enter_password, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 from tests.support import code_from_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def test_a_person_sets_up_an_app_then_signs_in_with_a_recovery_code_and_with_the
     live_server: Any, page: Any, settings: Any
 ) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the test types a wrong code, then the right one at once
-    seed_demo()
+    demo_loaded()
     base = live_server.url
 
     # First sign-in: nothing but the set-up page until an app is set up.
@@ -88,7 +88,7 @@ def test_the_idle_warning_lets_the_person_stay_signed_in_and_then_signs_them_out
     settings.SESSION_IDLE_SECONDS = 8
     settings.SESSION_WARNING_SECONDS = 5
     settings.SESSION_ACTIVITY_WRITE_SECONDS = 1
-    seed_demo()
+    demo_loaded()
     base = live_server.url
     sign_in_with_both_factors(page, base, EMAIL)
 

@@ -7,16 +7,17 @@ from typing import Any
 import pytest
 
 from cspr.accounts.models import User
-from cspr.demo.partnerships import DEMO_PASSWORD, seed_demo
+from cspr.demo.partnerships import DEMO_PASSWORD
 from tests.browser.conftest import axe_violations
 from tests.browser.support import enter_code, sign_in_with_both_factors
+from tests.demo_copy import demo_loaded
 from tests.support import authenticator_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_person_signs_in_after_a_mistake_and_every_page_is_accessible(live_server: Any, page: Any) -> None:
-    seed_demo()
+    demo_loaded()
     app = authenticator_app(User.objects.get(email="business.unit@example.org"))
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/accounts/sign-in/")
@@ -44,7 +45,7 @@ def test_a_person_signs_in_after_a_mistake_and_every_page_is_accessible(live_ser
 
 
 def test_the_shared_police_lead_switches_partnership_in_the_header(live_server: Any, page: Any) -> None:
-    seed_demo()
+    demo_loaded()
     sign_in_with_both_factors(page, live_server.url, "police.lead@example.org")
 
     page.get_by_label("Partnership").select_option(label="Southmoor Safeguarding Children Partnership (demo)")

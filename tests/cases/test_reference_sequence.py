@@ -14,10 +14,10 @@ from django.db import OperationalError, connection
 
 from cspr.cases.models import Case, CaseReferenceCounter
 from cspr.cases.services import notification as notification_services
-from cspr.demo.partnerships import seed_demo
 from cspr.partnerships.models import Partnership
 from tests.cases.conftest import LONDON
 from tests.cases.factories import notification_by_notifier
+from tests.demo_copy import demo_loaded
 
 AT = datetime(2026, 12, 18, 16, 0, tzinfo=LONDON)
 
@@ -58,7 +58,7 @@ def _wait_when_locked(execute: Any, sql: str, params: Any, many: bool, context: 
 
 @pytest.fixture
 def seeded(transactional_db: None) -> Partnership:
-    seed_demo()
+    demo_loaded()
     return Partnership.objects.get(code="NVALE")
 
 
