@@ -36,7 +36,7 @@ from pydantic_core import PydanticCustomError
 
 from cspr.calendars.holiday_sources import build_calendar
 from cspr.cases import notification as rules
-from cspr.cases.models import FamilyTold
+from cspr.cases.models import FamilyDecision, FamilyTold
 from cspr.cases.models_processes import ParallelProcess
 from cspr.domain.clocks import clock_date_range
 from cspr.domain.lifecycle import Stage
@@ -381,10 +381,7 @@ class AssessmentOut(Schema):
 
 
 class FamilyToldOut(Schema):
-    decision: str = Field(
-        description="What they were told: not_notifiable, criteria_not_met, prg_decision, no_further_review, "
-        "local_review, national_review or closure."
-    )
+    decision: str = Field(description=f"What they were told: {codes(FamilyDecision)}")
     told_on: date
     method: str = Field(description=codes(FamilyTold.Method))
 

@@ -8,6 +8,7 @@ import pytest
 import schemathesis
 from django.test import Client
 
+from cspr.cases.models import FamilyDecision
 from cspr.partnerships.models import Partnership
 
 ENDPOINTS = {
@@ -67,3 +68,8 @@ def test_the_notification_schema_refuses_unknown_fields_and_bounds_numbers(docum
 
 def test_there_is_no_swagger_page_loading_scripts_from_elsewhere(demo: dict[str, Partnership]) -> None:
     assert Client().get("/api/v1/docs").status_code == 404
+
+
+def test_the_family_told_decision_lists_every_decision_the_family_may_be_told(document: dict[str, Any]) -> None:
+    described = document["components"]["schemas"]["FamilyToldOut"]["properties"]["decision"]["description"]
+    assert [code for code in FamilyDecision.values if code not in described] == []
