@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from cspr.cases.models import Case, CaseClock
 from cspr.demo.common import REVIEWER
@@ -18,7 +20,8 @@ from cspr.domain.reviewers import COMPETENCIES
 from cspr.local_reviews import selectors, selectors_drafts, selectors_people, services_drafts
 from cspr.partnerships.models import Partnership
 from cspr.reviewers.selectors import commissions_view
-from tests.rapid_reviews.support import acting_as, panel_response
+from tests.rapid_reviews.support import acting_as
+from tests.support import ClientAs, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -138,17 +141,26 @@ def test_the_demo_review_waiting_for_its_reviewer_shows_the_conflict_to_override
     assert proposal.interests == (("Northvale Integrated Care Board (demo)", True),)
 
 
-def test_the_demo_rapid_review_waiting_for_the_panel_goes_on_to_the_local_review_the_executive_decided(
-    demo: dict[str, Partnership],
+@pytest.mark.time_machine(datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False)
+def test_the_business_unit_takes_the_demo_case_waiting_for_the_panel_from_its_response_to_the_local_review(
+    demo: dict[str, Partnership], client_as: ClientAs
 ) -> None:
+    """The issue's first step, as a new user takes it: the Panel agrees, from the page, and the review can start."""
     case = _case(WAITING_PANEL)
     assert case.stage == Stage.AWAITING_PANEL
     ratified = (True, date(2026, 11, 16), date(2027, 5, 14))  # six months on, brought back to a working day
     before = CaseClock.objects.get(case=case, clock_id="publication")
     assert (before.applicable, before.start, before.due) == ratified  # the Executive's decision started it
-    panel_response(case, "local_review", 7, details="The Panel agrees that a local review should be held.")
+    business_unit = client_as("business.unit@example.org")
+    page = reverse("rapid_reviews:panel-response", kwargs={"reference": WAITING_PANEL})
+    assert business_unit.get(page).status_code == 200
+    answer = {"kind": "local_review", **date_fields("received_on", date(2026, 12, 7))}
+    response = business_unit.post(page, {**answer, "details": "The Panel agrees that a local review should be held."})
+    assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.LOCAL_REVIEW
     clock = CaseClock.objects.get(case=case, clock_id="publication")
     assert (clock.applicable, clock.start, clock.due) == ratified  # the Panel's agreement does not move it
     assert selectors.local_review_get(case=case) is None  # for the business unit to start
+    case_page = business_unit.get(reverse("cases:detail", kwargs={"reference": WAITING_PANEL})).content.decode()
+    assert "Start the local review" in case_page
