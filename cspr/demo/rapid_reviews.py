@@ -71,12 +71,8 @@ class PrgMeeting:
         meeting_schedule(
             acting=business_unit,
             case=case,
-            scheduled_on=self.scheduled_on,
-            starts_at=self.starts_at,
-            mode=self.mode,
-            where=self.where,
-            agenda=self.agenda,
             at=self.at,
+            **answers(self, besides={"held_on", "minutes", "actions_agreed"}),
         )
         if self.held_on is not None:
             meeting_held_record(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from cspr.demo.common import BUSINESS_UNIT, LONDON, REVIEWER, acting
+from cspr.demo.common import BUSINESS_UNIT, LONDON, REVIEWER, acting, answers
 from cspr.partnerships.models import Partnership
 from cspr.reviewers.models import Reviewer
 from cspr.reviewers.services import reviewer_save
@@ -16,6 +16,8 @@ ADDED_AT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 
 @dataclass(frozen=True)
 class DemoReviewer:
+    """A reviewer on the demo register: each field is one of ``reviewer_save``'s, passed as it is."""
+
     name: str
     organisation: str
     email: str
@@ -48,15 +50,6 @@ def seed_demo_reviewers(*, partnership: Partnership) -> list[Reviewer]:
         return []
     business_unit = acting(BUSINESS_UNIT)
     return [
-        reviewer_save(
-            acting=business_unit,
-            partnership_id=partnership.pk,
-            name=demo.name,
-            organisation=demo.organisation,
-            email=demo.email,
-            phone=demo.phone,
-            experience=demo.experience,
-            at=ADDED_AT,
-        )
+        reviewer_save(acting=business_unit, partnership_id=partnership.pk, at=ADDED_AT, **answers(demo))
         for demo in DEMO_REVIEWERS
     ]
