@@ -6,6 +6,8 @@
 * :func:`chosen_or_other` — how something was done: one of its choices, with words when it was "other".
 * :func:`inserted` — a new row written, its free text sealed.
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
+* :class:`CaseWrite` — what a write to a case works on (who, the case locked, the membership, the moment), with its
+  event on the trail; an app's own kind adds what its writes share (the review, the decision …).
 * :func:`tell` — one e-mail to each address through the outbox (``tell_members`` in
   :mod:`cspr.partnerships.services` sends it to whoever holds given roles).
 * :func:`link` — an absolute link into the service, for e-mails.
@@ -18,8 +20,9 @@ outbox row commits, or rolls back, with the change it announces).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import rules
 from django.conf import settings
@@ -157,6 +160,24 @@ def audit_case(
         reference=case.reference,
         **details,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseWrite:
+    """What a write to a case works on, inside its transaction: who is acting, the case (locked), the membership that
+    allows the write and the moment. An app's kind of write adds what its own writes share."""
+
+    verbs: ClassVar[str] = ""
+    """What the verbs of the app's events begin with (``"local_review."``), when its writes name them short."""
+
+    acting: Acting
+    case: CaseLike
+    grant: Grant | None
+    at: datetime
+
+    def audit(self, verb: str, obj: models.Model | None = None, **details: Any) -> AuditEvent:
+        """The write's event on the trail, about ``obj`` (a row of the case, else the case), through the membership."""
+        return audit_case(self.acting, f"{self.verbs}{verb}", self.case, obj=obj, grant=self.grant, **details)
 
 
 def tell(*, partnership: Partnership | None, to: Iterable[str], subject: str, body: str, kind: str) -> int:

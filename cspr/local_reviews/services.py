@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 
@@ -123,20 +122,15 @@ def _grant(acting: Acting, case: Case) -> Grant | None:
     return kit.allowed(acting, KEEP, case, ROLES[KEEP])
 
 
-@dataclass(frozen=True)
-class Writing:
+@dataclass(frozen=True, kw_only=True)
+class Writing(kit.CaseWrite):
     """What every write to a started local review works on: who is acting, the case (locked), the review, the
-    membership that allows it and the moment."""
+    membership that allows it and the moment; its events are ``local_review.<verb>``, about a row of the review."""
 
-    acting: Acting
+    verbs = "local_review."
+
     case: Case
     review: LocalReview
-    grant: Grant | None
-    at: datetime
-
-    def audit(self, verb: str, obj: Any, **details: Any) -> None:
-        """The write's event on the trail, about ``obj`` (a row of the review), through the membership."""
-        audit_case(self.acting, f"local_review.{verb}", self.case, obj=obj, grant=self.grant, **details)
 
 
 def _open(
@@ -151,7 +145,7 @@ def _open(
         raise CaseActionRefused(NOT_STARTED)
     if case.stage not in selectors.WORKING_STAGES:
         raise CaseActionRefused(NOT_WORKING)
-    return Writing(acting, case, review, grant, now(at))
+    return Writing(acting=acting, case=case, review=review, grant=grant, at=now(at))
 
 
 # -- starting ---------------------------------------------------------------------------------------------------------
@@ -176,12 +170,8 @@ def local_review_start(
     started_on = started_on or local_today(at)
     not_future(started_on, today=local_today(at), field="started_on")
     if joint:
-        joint_partnership = TEXTS.clean("joint_partnership", joint_partnership)
-        joint_contact = TEXTS.clean("joint_contact", joint_contact)
-        if not joint_partnership:
-            raise CaseActionRefused(JOINT_PARTNERSHIP_NEEDED, field="joint_partnership")
-        if not joint_contact:
-            raise CaseActionRefused(JOINT_CONTACT_NEEDED, field="joint_contact")
+        joint_partnership = TEXTS.needed("joint_partnership", joint_partnership, JOINT_PARTNERSHIP_NEEDED)
+        joint_contact = TEXTS.needed("joint_contact", joint_contact, JOINT_CONTACT_NEEDED)
         if joint_lead not in JointLead:
             raise CaseActionRefused(JOINT_LEAD_NEEDED, field="joint_lead")
     else:

@@ -277,12 +277,8 @@ def explainer_save(
     grant = acting.grant_for(partnership.pk, EXPLAINER_EDITORS)
     if grant is None:
         raise CaseActionRefused(EXPLAINER_REFUSED)
-    title = TEXTS.clean("title", title)
-    body = TEXTS.clean("body", body)
-    if not title:
-        raise CaseActionRefused(TITLE_NEEDED, field="title")
-    if not body:
-        raise CaseActionRefused(BODY_NEEDED, field="body")
+    title = TEXTS.needed("title", title, TITLE_NEEDED)
+    body = TEXTS.needed("body", body, BODY_NEEDED)
     with transaction.atomic():
         Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
         latest = ExplainerVersion.objects.filter(partnership=partnership, kind=kind).order_by("-number").first()

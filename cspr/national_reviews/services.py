@@ -82,16 +82,14 @@ def _not_before(day: date | None, earlier: date | None, *, what: str, field: str
         raise CaseActionRefused(DATE_BEFORE.format(date=DATES[field], what=what, day=_day(earlier)), field=field)
 
 
-@dataclass(frozen=True)
-class Writing:
-    """What every write about the national review works on: the case (locked), the Panel's decision, the record
-    (started if it was not), the membership allowing it and the moment."""
+@dataclass(frozen=True, kw_only=True)
+class Writing(kit.CaseWrite):
+    """What every write about the national review works on: who is acting, the case (locked), the Panel's decision,
+    the record (started if it was not), the membership allowing it and the moment."""
 
     case: Case
     decision: PanelResponse
     review: NationalReview
-    grant: Grant | None
-    at: datetime
 
 
 def _grant(acting: Acting, case: Case) -> Grant | None:
@@ -118,7 +116,7 @@ def _started(acting: Acting, case: Case, *, grant: Grant | None, at: datetime) -
             decided_on=decision.received_on,
             panel_response=decision.pk,
         )
-    return Writing(case, decision, review, grant, at)
+    return Writing(acting=acting, case=case, decision=decision, review=review, grant=grant, at=at)
 
 
 def _open(acting: Acting, case: Case, *, grant: Grant | None, at: datetime) -> Writing:
@@ -155,9 +153,7 @@ def national_review_contact_set(
             raise CaseActionRefused(CONTACT_UNCHANGED, field="panel_contact")
         review.seal("panel_contact", panel_contact)
         review.save(update_fields=["panel_contact_sealed"])
-        audit_case(
-            acting, "national_review.contact_set", writing.case, obj=review, grant=grant, given=bool(panel_contact)
-        )
+        writing.audit("national_review.contact_set", review, given=bool(panel_contact))
     return review
 
 
@@ -193,12 +189,9 @@ def national_review_engagement_log(
         if scope_agreed and writing.review.scope_agreed_on is None:
             writing.review.scope_agreed_on = happened_on
             writing.review.save(update_fields=["scope_agreed_on"])
-        audit_case(
-            acting,
+        writing.audit(
             "national_review.engagement_logged",
-            writing.case,
-            obj=entry,
-            grant=grant,
+            entry,
             kind=kind,
             happened_on=happened_on,
             scope_agreed_on=writing.review.scope_agreed_on,
@@ -230,12 +223,9 @@ def national_review_item_add(
             ),
             what=what,
         )
-        audit_case(
-            acting,
+        writing.audit(
             "national_review.item_added",
-            writing.case,
-            obj=item,
-            grant=grant,
+            item,
             requested_on=requested_on,
             due_on=due_on,
         )
@@ -277,12 +267,9 @@ def national_review_item_provided(
         item.provided_recorded_by = acting.user
         item.provided_recorded_at = at
         item.save(update_fields=["provided_on", "provided_by", "provided_recorded_by", "provided_recorded_at"])
-        audit_case(
-            acting,
+        writing.audit(
             "national_review.item_provided",
-            writing.case,
-            obj=item,
-            grant=grant,
+            item,
             provided_on=provided_on,
             organisation=link.organisation_id,
         )
@@ -323,12 +310,9 @@ def national_review_finish(
         review.save(
             update_fields=["report_on", "published_on", "finished_on", "finished_by", "finished_at", "findings_sealed"]
         )
-        audit_case(
-            acting,
+        writing.audit(
             "national_review.finished",
-            writing.case,
-            obj=review,
-            grant=grant,
+            review,
             report_on=report_on,
             published_on=published_on,
             finished_on=finished_on,

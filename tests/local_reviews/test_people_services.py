@@ -99,7 +99,7 @@ def test_only_the_business_unit_and_the_reviewer_record_events(role: Role) -> No
 
 def test_recording_an_event_is_atomic() -> None:
     case = reviewed_case()
-    failing = mock.patch("cspr.local_reviews.services.audit_case", fails_after_call(audit_case))
+    failing = mock.patch("cspr.kernel.kit.audit_case", fails_after_call(audit_case))
     with leaves_nothing_written(failing):
         event(case)
 
@@ -170,7 +170,7 @@ def test_giving_the_explainer_keeps_the_services_wording_as_version_1_then_names
 
 def test_logging_is_atomic() -> None:
     case = reviewed_case()
-    failing = mock.patch("cspr.local_reviews.services.audit_case", fails_after_call(audit_case))
+    failing = mock.patch("cspr.kernel.kit.audit_case", fails_after_call(audit_case))
     with leaves_nothing_written(failing):
         entry(case, kind="explainer", how="letter", explainer=0)
 
@@ -247,6 +247,6 @@ def test_an_empty_message_is_refused_and_sending_is_atomic() -> None:
     case = reviewed_case()
     with pytest.raises(CaseActionRefused, match=services.MESSAGE_NEEDED):
         services.reviewer_message_send(acting=acting_as(BU), case=case, message="  ")
-    failing = mock.patch("cspr.local_reviews.services.audit_case", fails_after_call(audit_case))
+    failing = mock.patch("cspr.kernel.kit.audit_case", fails_after_call(audit_case))
     with leaves_nothing_written(failing):
         services.reviewer_message_send(acting=acting_as(BU), case=case, message=WORDS)

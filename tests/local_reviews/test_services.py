@@ -254,7 +254,7 @@ def test_starting_and_agreeing_are_atomic() -> None:
         start(case)
     start(case)
     save_terms(case)
-    with leaves_nothing_written(mock.patch("cspr.local_reviews.services.audit_case", fails_after_call(audit_case))):
+    with leaves_nothing_written(mock.patch("cspr.kernel.kit.audit_case", fails_after_call(audit_case))):
         agree(case)
     assert Case.objects.get(pk=case.pk).stage == Stage.REVIEWER_COMMISSIONED
 

@@ -169,10 +169,9 @@ def test_the_other_ways_to_learning_and_actions_need_no_national_review() -> Non
 
 def test_atomicity_a_log_that_fails_at_its_audit_event_starts_nothing_either() -> None:
     case = to_national_review()
-    # The start's event is written, then the log's fails: the started record goes with it.
-    with leaves_nothing_written(
-        mock.patch("cspr.national_reviews.services.audit_case", side_effect=fails_after_call(audit_case, call=2))
-    ):
+    # The start's event is written, then the log's (written through the review's Writing) fails: the started record
+    # goes with it.
+    with leaves_nothing_written(mock.patch("cspr.kernel.kit.audit_case", side_effect=fails_after_call(audit_case))):
         log(case)
 
 
@@ -180,6 +179,6 @@ def test_atomicity_an_outcome_that_fails_at_its_audit_event_leaves_the_review_ru
     case = to_national_review()
     services.national_review_start(acting=acting_as(BU), case=case, at=when(11))
     with leaves_nothing_written(
-        mock.patch("cspr.national_reviews.services.audit_case", side_effect=WriteFailed("the audit trail is down"))
+        mock.patch("cspr.kernel.kit.audit_case", side_effect=WriteFailed("the audit trail is down"))
     ):
         finish(case)

@@ -29,7 +29,7 @@ from cspr.domain.roles import Role
 from cspr.domain.text import counted
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, inserted, link, now, require
+from cspr.kernel.kit import CaseWrite, audit_case, inserted, link, now, require
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.services import tell_members
@@ -99,19 +99,16 @@ PRG_DECIDES = Decision("rapid_reviews.decide", "decided_on", "rapid_review_to_ex
 EXECUTIVE_RATIFIES = Decision("rapid_reviews.sign_off", "ratified_on", "executive_ratification", "ratify")
 
 
-@dataclass(frozen=True)
-class Deciding:
+@dataclass(frozen=True, kw_only=True)
+class Deciding(CaseWrite):
     """A decision being recorded: which, who records it and the membership that allows it, the case and its rapid
     review (both locked; the review ``None`` when nothing was recorded in it), the day decided and when recorded."""
 
     decision: Decision
-    acting: Acting
-    grant: Grant | None
     case: Case
     review: RapidReview | None
     day: date
     late_reason: str
-    at: datetime
 
     def recorded(self, row: PrgDecision | Ratification, **advance: Any) -> None:
         """Write ``row`` with the reason it is late (if it is), stop the decision's clock as met on the day decided,
@@ -120,9 +117,6 @@ class Deciding:
             self.acting, self.case, row, clock_id=self.decision.clock_id, met_on=self.day, late_reason=self.late_reason
         )
         case_advance(acting=self.acting, case=self.case, transition=self.decision.transition, at=self.at, **advance)
-
-    def audit(self, verb: str, **details: Any) -> None:
-        audit_case(self.acting, verb, self.case, grant=self.grant, **details)
 
 
 @contextmanager
@@ -137,7 +131,16 @@ def _deciding(
     with transaction.atomic():
         case = case_locked(case)
         review = RapidReview.objects.select_for_update().filter(case=case).first()
-        yield Deciding(decision, acting, grant, case, review, day, late_reason, at)
+        yield Deciding(
+            decision=decision,
+            acting=acting,
+            grant=grant,
+            case=case,
+            review=review,
+            day=day,
+            late_reason=late_reason,
+            at=at,
+        )
 
 
 @makes_transitions("record_prg_decision")
