@@ -174,18 +174,3 @@ def case_access_end_with_stage(*, acting: Acting, case: Case, at: datetime) -> i
     if ended:
         audit_case(acting, "case.access_ended", case, ending=CaseAccess.Ending.STAGE, stage=case.stage, count=ended)
     return ended
-
-
-__all__ = [
-    "ACCESS_ACCOUNT_READY",
-    "ACCESS_ENDED",
-    "ACCESS_END_FUTURE",
-    "ACCESS_NOBODY",
-    "ACCESS_NOT_FOUND",
-    "ACCESS_NOT_OPEN_STAGE",
-    "case_access_end",
-    "case_access_end_with_stage",
-    "case_access_ends_on_set",
-    "case_access_grant",
-    "case_access_invited_again",
-]
