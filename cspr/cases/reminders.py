@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -43,7 +42,8 @@ _KINDS = {ClockStatus.DUE_SOON: ClockReminder.Kind.DUE_SOON, ClockStatus.OVERDUE
 
 @dataclass(frozen=True)
 class Deadline:
-    """A dated target of a case that another app keeps, due a reminder now (``kind``: due soon or overdue).
+    """A dated target of a case that another app keeps (or one of the case's own clocks), due a reminder now
+    (``kind``: due soon or overdue).
 
     ``record(kind, now)`` writes the app's row saying the reminder was sent (its unique constraint refusing a second),
     inside the sweep's transaction; ``details`` go on the audit event (ids and dates, never words)."""
@@ -122,20 +122,7 @@ def _deadlines_remind(*, today: date, now: datetime) -> int:
             continue
         for deadline in due:
             try:
-                reminded += _send(
-                    case=deadline.case,
-                    title=deadline.title,
-                    due=deadline.due,
-                    sentence=deadline.sentence,
-                    ask=deadline.ask,
-                    kind=deadline.kind,
-                    write=partial(deadline.record, deadline.kind, now),
-                    verb="case.deadline_reminder_sent",
-                    details=deadline.details,
-                    to=deadline.to,
-                    case_link=deadline.link,
-                    reference_only=deadline.reference_only,
-                )
+                reminded += _send(deadline, now=now, verb="case.deadline_reminder_sent")
             except Exception as error:
                 logger.error(
                     "Deadline reminders failed for case %s (%s)", deadline.case.reference, type(error).__name__
@@ -178,7 +165,11 @@ def _reminders_due(
 def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
     due = clock.effective_due
     overdue = kind == ClockReminder.Kind.OVERDUE
-    return _send(
+
+    def record(kind: str, now: datetime) -> None:
+        ClockReminder.objects.create(clock=clock, kind=kind, due_on=due, sent_at=now)
+
+    reminder = Deadline(
         case=clock.case,
         title=clock.title,
         due=due,
@@ -189,52 +180,43 @@ def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
             else "Record it in the service when it is done."
         ),
         kind=kind,
-        write=lambda: ClockReminder.objects.create(clock=clock, kind=kind, due_on=due, sent_at=now),
-        verb="case.clock_reminder_sent",
+        record=record,
         details={"clock": clock.clock_id, "kind": kind, "due_on": due},
     )
+    return _send(reminder, now=now, verb="case.clock_reminder_sent")
 
 
-def _send(
-    *,
-    case: Case,
-    title: str,
-    due: date,
-    sentence: str,
-    ask: str,
-    kind: str,
-    write: Callable[[], Any],
-    verb: str,
-    details: dict[str, Any],
-    to: Callable[[], list[str]] | None = None,
-    case_link: str = "",
-    reference_only: bool = False,
-) -> int:
-    """One reminder to the case's business unit (or to ``to``): ``write`` (the row saying it was sent), the message
-    and the audit event in one transaction; 0 when another worker sent it first."""
+def _send(deadline: Deadline, *, now: datetime, verb: str) -> int:
+    """One reminder of a case's clock or another app's target, to the case's business unit (or to its ``to``): its
+    ``record`` (the row saying it was sent), the message and the audit event in one transaction; 0 when another
+    worker sent it first."""
+    case, title, due = deadline.case, deadline.title, deadline.due
     when = f"{due.day} {due:%B %Y}"
-    named = case.reference if reference_only else f"{case.reference} ({case_pseudonyms_text(case=case)})"
-    if kind == ClockReminder.Kind.OVERDUE:
+    named = case.reference if deadline.reference_only else f"{case.reference} ({case_pseudonyms_text(case=case)})"
+    if deadline.kind == ClockReminder.Kind.OVERDUE:
         subject = f"{case.reference}: {title} is overdue (due {when})"
         lead = f"The deadline '{title}' on case {named} passed on {when}."
     else:
         subject = f"{case.reference}: {title} is due by {when}"
         lead = f"The deadline '{title}' on case {named} is due by {when}."
-    case_link = case_link or link("cases:detail", reference=case.reference)
-    body = f"{case.partnership.name}\n\n{lead}\n{sentence}\n\n{ask}\n\nSign in to see the case: {case_link}\n"
+    case_link = deadline.link or link("cases:detail", reference=case.reference)
+    body = (
+        f"{case.partnership.name}\n\n{lead}\n{deadline.sentence}\n\n{deadline.ask}\n\n"
+        f"Sign in to see the case: {case_link}\n"
+    )
     try:
         with transaction.atomic():
-            write()
+            deadline.record(deadline.kind, now)
             tell(
                 partnership=case.partnership,
-                to=to()
-                if to is not None
+                to=deadline.to()
+                if deadline.to is not None
                 else member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
                 subject=subject,
                 body=body,
-                kind=f"case.clock_{kind}",
+                kind=f"case.clock_{deadline.kind}",
             )
-            audit_case(system_acting(partnership_id=case.partnership_id), verb, case, **details)
+            audit_case(system_acting(partnership_id=case.partnership_id), verb, case, **deadline.details)
     except IntegrityError:  # another worker sent this one first
         return 0
     return 1
