@@ -26,7 +26,7 @@ from cspr.domain.lifecycle import Stage
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, local_today, not_future, now
+from cspr.kernel.kit import local_today, not_future, now
 from cspr.kernel.text import NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.national_reviews import selectors
 from cspr.national_reviews.models import EngagementEntry, NationalReview, ProvisionItem
@@ -103,20 +103,15 @@ def _started(acting: Acting, case: Case, *, grant: Grant | None, at: datetime) -
     decision = selectors.panel_decision(case=case)
     if case.stage != Stage.NATIONAL_REVIEW or decision is None:
         raise CaseActionRefused(NOT_NATIONAL)
-    review = selectors.national_review_get(response=decision)
-    if review is None:
-        review = NationalReview(case=case, panel_response=decision, started_by=kit.person(acting), started_at=at)
-        review.save(force_insert=True)
-        audit_case(
-            acting,
-            "national_review.started",
-            case,
-            obj=review,
-            grant=grant,
-            decided_on=decision.received_on,
-            panel_response=decision.pk,
-        )
-    return Writing(acting=acting, case=case, decision=decision, review=review, grant=grant, at=at)
+    existing = selectors.national_review_get(response=decision)
+    review = existing or NationalReview(
+        case=case, panel_response=decision, started_by=kit.person(acting), started_at=at
+    )
+    writing = Writing(acting=acting, case=case, decision=decision, review=review, grant=grant, at=at)
+    if existing is None:
+        kit.inserted(review)
+        writing.audit("national_review.started", review, decided_on=decision.received_on, panel_response=decision.pk)
+    return writing
 
 
 def _open(acting: Acting, case: Case, *, grant: Grant | None, at: datetime) -> Writing:

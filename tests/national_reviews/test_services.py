@@ -169,9 +169,10 @@ def test_the_other_ways_to_learning_and_actions_need_no_national_review() -> Non
 
 def test_atomicity_a_log_that_fails_at_its_audit_event_starts_nothing_either() -> None:
     case = to_national_review()
-    # The start's event is written, then the log's (written through the review's Writing) fails: the started record
-    # goes with it.
-    with leaves_nothing_written(mock.patch("cspr.kernel.kit.audit_case", side_effect=fails_after_call(audit_case))):
+    # The start's event is written, then the log's fails: the started record goes with it.
+    with leaves_nothing_written(
+        mock.patch("cspr.kernel.kit.audit_case", side_effect=fails_after_call(audit_case, call=2))
+    ):
         log(case)
 
 
