@@ -200,10 +200,7 @@ def _send(deadline: Deadline, *, now: datetime, verb: str) -> int:
         subject = f"{case.reference}: {title} is due by {when}"
         lead = f"The deadline '{title}' on case {named} is due by {when}."
     case_link = deadline.link or link("cases:detail", reference=case.reference)
-    body = (
-        f"{case.partnership.name}\n\n{lead}\n{deadline.sentence}\n\n{deadline.ask}\n\n"
-        f"Sign in to see the case: {case_link}\n"
-    )
+    body = f"{lead}\n{deadline.sentence}\n\n{deadline.ask}\n\nSign in to see the case: {case_link}\n"
     try:
         with transaction.atomic():
             deadline.record(deadline.kind, now)

@@ -181,7 +181,12 @@ class CaseWrite:
 
 
 def tell(*, partnership: Partnership | None, to: Iterable[str], subject: str, body: str, kind: str) -> int:
-    """Queue one e-mail to each address (inside the caller's transaction); how many were queued."""
+    """Queue one e-mail to each address (inside the caller's transaction); how many were queued.
+
+    A message about a partnership's work opens with the partnership's name, so a person who belongs to several
+    partnerships knows at once which one writes; the service's own messages about an account have none."""
+    if partnership is not None:
+        body = f"{partnership.name}\n\n{body}"
     count = 0
     for address in to:
         message_queue(to=address, subject=subject, body=body, kind=kind, partnership=partnership)

@@ -269,7 +269,6 @@ def _tell_asked(case: Case, request: CommentRequest) -> int:
         organisation_ids=[request.organisation_id],
         subject=f"{case.reference}: comments asked on a draft report",
         body=(
-            f"{case.partnership.name}\n\n"
             f"Your organisation is asked to check a draft of the local review's report on case {case.reference} for "
             f"factual accuracy, and to send its comments by {_day(request.due_on)}.\n\n"
             "Sign in to read the draft and comment: "
@@ -320,7 +319,7 @@ def comments_submit(
             roles=[Role.BUSINESS_UNIT],
             subject=f"{locked.reference}: comments received on draft {request.draft.number}",
             body=(
-                f"{locked.partnership.name}\n\nAn organisation sent its comments on draft {request.draft.number} of "
+                f"An organisation sent its comments on draft {request.draft.number} of "
                 f"the local review's report on case {locked.reference}.\n\nSign in to read them: "
                 + kit.link("local_reviews:draft", reference=locked.reference, number=request.draft.number)
                 + "\n"

@@ -118,7 +118,7 @@ def la_decision_record(
             roles=roles,
             subject=f"{case.reference}: the local authority {outcome}",
             body=(
-                f"{case.partnership.name}\n\nThe local authority's decision on case {case.reference} is recorded: it "
+                f"The local authority's decision on case {case.reference} is recorded: it "
                 f"{outcome}. Decide whether a rapid review follows.\n\nSign in to see the case: "
                 f"{link('cases:detail', reference=case.reference)}\n"
             ),

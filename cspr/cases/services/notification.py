@@ -304,7 +304,7 @@ def _tell_about_new_case(*, case: Case, children: list[Child], duplicates: list[
     if case.as_referral:
         subject = f"{case.reference}: an agency has referred a serious incident"
         body = (
-            f"{partnership.name}\n\nAn agency has told the partnership about a serious incident (§3.8): case "
+            f"An agency has told the partnership about a serious incident (§3.8): case "
             f"{case.reference} ({names}). The duty to notify the Panel stays with the local authority: record its "
             f"decision on notifying the Panel.\n\nSign in to see the case: {case_link}\n"
         )
@@ -321,7 +321,7 @@ def _tell_about_new_case(*, case: Case, children: list[Child], duplicates: list[
     else:
         subject = f"{case.reference}: a new serious incident notification"
         body = (
-            f"{partnership.name}\n\nThe local authority has notified the partnership of a serious incident: case "
+            f"The local authority has notified the partnership of a serious incident: case "
             f"{case.reference} ({names}). An extraordinary PRG meeting is due within 10 working days (§3.4).\n\n"
             f"Sign in to see the case and its clocks: {case_link}\n"
         )
@@ -336,7 +336,7 @@ def _tell_about_new_case(*, case: Case, children: list[Child], duplicates: list[
             others[0] if len(others) == 1 else f"{len(others)} open cases"
         )
         body = (
-            f"{partnership.name}\n\nA child in the new case {case.reference} has the same name and date of birth as a "
+            f"A child in the new case {case.reference} has the same name and date of birth as a "
             f"child in open case {references}. Check the cases and link them if they are about the same child.\n\n"
             f"Sign in to see the case: {case_link}\n"
         )

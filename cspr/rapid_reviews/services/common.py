@@ -189,7 +189,7 @@ def local_review_agreed_tell(
         roles=[Role.BUSINESS_UNIT],
         subject=f"Letters to send: a local review of {case.reference} will be held",
         body=(
-            f"{case.partnership.name}\n\nThe partnership will hold a local child safeguarding practice review of "
+            f"The partnership will hold a local child safeguarding practice review of "
             f"case {case.reference}. The Panel, Ofsted and the Department for Education must be told (§4.7): their "
             f"letters are ready on the case's letters page. Sign in to prepare them, send them through the "
             f"partnership's secure route, and record each as sent:\n"

@@ -185,7 +185,7 @@ def prg_decision_record(
             roles=[Role.EXECUTIVE_MEMBER],
             subject=f"{case.reference}: the rapid review is ready for the Executive to ratify",
             body=(
-                f"{case.partnership.name}\n\nThe PRG has recorded its decision on case {case.reference} "
+                f"The PRG has recorded its decision on case {case.reference} "
                 f"({case_pseudonyms_text(case=case)}) and sends the rapid review to the Executive Group (§4.4). Each "
                 f"lead safeguarding partner signs off, then an Executive member ratifies it.\n\n"
                 f"Sign in to read the rapid review and sign off: "

@@ -117,7 +117,7 @@ def _tell_about(
     subject; the body names the partnership, says what happened (``news``), then what to do (``then``, with its
     link). How many were queued."""
     case = info_request.case
-    body = f"{case.partnership.name}\n\n{news}\n\n{then}\n"
+    body = f"{news}\n\n{then}\n"
     return kit.tell(partnership=case.partnership, to=to, subject=f"{case.reference}: {subject}", body=body, kind=kind)
 
 
