@@ -32,8 +32,9 @@ from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.errors import CaseActionRefused
 from cspr.local_reviews import forms_drafts as forms
 from cspr.local_reviews import selectors, selectors_drafts, services_drafts
+from cspr.local_reviews.models import LocalReview
 from cspr.local_reviews.rules_drafts import ASK, COMMENT, DRAFTS, SUGGEST
-from cspr.local_reviews.views import NO_LOCAL_REVIEW, not_started
+from cspr.local_reviews.views import not_started, review_page
 from cspr.partnerships.scoping import Scope
 
 routes = Routes()
@@ -86,10 +87,8 @@ def _file(request: HttpRequest, open_it: Any, *, back: str) -> HttpResponse | Fi
 
 
 @routes.page("drafts/", name="drafts")
-@case_page(DRAFTS, refusal=REFUSED)
-def drafts(request: HttpRequest, case: Case) -> HttpResponse:
-    if selectors.local_review_get(case=case) is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
+@review_page(DRAFTS, refusal=REFUSED)
+def drafts(request: HttpRequest, case: Case, review: LocalReview) -> HttpResponse:
     context = {
         "case": case,
         "drafts": selectors_drafts.draft_rows(case=case),

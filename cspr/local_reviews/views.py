@@ -8,6 +8,8 @@ back to the review's page with a message saying why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from cspr.cases.models import Case
 from cspr.cases.pages import case_address, case_form_page, case_forms, case_page
-from cspr.core.form_views import FormAct, calls, edit_page, posted
+from cspr.core.form_views import Finder, FormAct, calls, edit_page, posted
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.kernel.edits import OPENED_VERSION
@@ -40,6 +42,23 @@ _overview_url = case_address("local_reviews:overview")
 def not_started(case: Case) -> str | None:
     """Why a page of the local review is not found: the case has no local review (yet)."""
     return NO_LOCAL_REVIEW if selectors.local_review_get(case=case) is None else None
+
+
+def review_page(rule: str, *, refusal: str) -> Finder:
+    """:func:`case_page` for a page of a local review that has started: the view is called as
+    ``view(request, case, review, ...)``, and a case with no local review is a 404 refused as such."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def page(request: HttpRequest, case: Case, *args: Any, **kwargs: Any) -> Any:
+            review = selectors.local_review_get(case=case)
+            if review is None:
+                return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
+            return view(request, case, review, *args, **kwargs)
+
+        return case_page(rule, refusal=refusal)(page)
+
+    return decorate
 
 
 # The local review's forms, for those who keep it, once it has started and while it is kept: back to its page.

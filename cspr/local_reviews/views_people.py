@@ -23,8 +23,9 @@ from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.kernel.acting import acting_from_request
 from cspr.local_reviews import forms_people, selectors, selectors_people, services_people
+from cspr.local_reviews.models import LocalReview
 from cspr.local_reviews.models_people import ExplainerVersion
-from cspr.local_reviews.views import KEEPING, NO_LOCAL_REVIEW
+from cspr.local_reviews.views import KEEPING, NO_LOCAL_REVIEW, review_page
 
 routes = Routes()
 
@@ -34,10 +35,6 @@ def _back(request: HttpRequest, case: Case) -> dict[str, str]:
     if rules.test_rule("local_reviews.view", request.scope, case):  # type: ignore[attr-defined]
         return {"back": case_url(case, "local_reviews:overview"), "back_text": "Back to the local review"}
     return {"back": case_url(case), "back_text": "Back to the case"}
-
-
-def _started(request: HttpRequest, case: Case) -> Any:
-    return selectors.local_review_get(case=case)
 
 
 # The forms about people: the local review's (open once it has started, while it is kept), each area's back to its page.
@@ -60,11 +57,8 @@ def _area(page: str, rule: str, refusal: str) -> FormPages[Case]:
 
 
 @routes.page("practitioner-events/", name="events")
-@case_page("local_reviews.events_view", refusal="may not see the practitioner events")
-def events(request: HttpRequest, case: Case) -> HttpResponse:
-    review = _started(request, case)
-    if review is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
+@review_page("local_reviews.events_view", refusal="may not see the practitioner events")
+def events(request: HttpRequest, case: Case, review: LocalReview) -> HttpResponse:
     context = {
         "case": case,
         "events": selectors_people.events_revealed(review=review),
@@ -91,11 +85,8 @@ def event_add(request: HttpRequest, case: Case) -> FormAct:
 
 
 @routes.page("family/", name="family")
-@case_page("local_reviews.family_view", refusal="may not see the family involvement log")
-def family(request: HttpRequest, case: Case) -> HttpResponse:
-    review = _started(request, case)
-    if review is None:
-        return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
+@review_page("local_reviews.family_view", refusal="may not see the family involvement log")
+def family(request: HttpRequest, case: Case, review: LocalReview) -> HttpResponse:
     people = selectors_people.family_log_revealed(case=case, review=review)
     services_people.family_log_opened(
         acting=acting_from_request(request), case=case, entries=sum(len(person.entries) for person in people)
@@ -148,7 +139,7 @@ THREAD = _area("thread", "local_reviews.thread", "may not see the thread with th
 def thread(request: HttpRequest, case: Case) -> HttpResponse:
     """The messages between the business unit and the reviewer, and a new one. Opening the page marks the other
     side's messages read."""
-    review = _started(request, case)
+    review = selectors.local_review_get(case=case)
     if review is None:
         return refuse(request, reason=NO_LOCAL_REVIEW, status=404)
     if request.method == "GET":
