@@ -445,6 +445,10 @@ def process_liaison(request: HttpRequest, case: Case, process_id: int) -> HttpRe
     )
 
 
+# Whether the family was told of the latest decision, or why not yet, is recorded by those who may record it.
+TELLING_THE_FAMILY = case_page("cases.record_family_told", refusal="may not record that the family was told")
+
+
 def _family_page(request: HttpRequest, case: Case, form: BaseForm, **kwargs: Any) -> HttpResponse:
     """A page about telling the family the latest decision: back to the case when there is none yet."""
     moment = selectors.case_family_moment(case=case)
@@ -454,11 +458,7 @@ def _family_page(request: HttpRequest, case: Case, form: BaseForm, **kwargs: Any
     return CASE_FORMS.form(request, case, form, context={"decision": moment.decision.label}, **kwargs)
 
 
-@CASE_FORMS.view(
-    f"{CASE}family-told/",
-    name="family-told",
-    find=case_page("cases.record_family_told", refusal="may not record that the family was told"),
-)
+@CASE_FORMS.view(f"{CASE}family-told/", name="family-told", find=TELLING_THE_FAMILY)
 def family_told(request: HttpRequest, case: Case) -> HttpResponse:
     return _family_page(
         request,
@@ -472,11 +472,7 @@ def family_told(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-@CASE_FORMS.view(
-    f"{CASE}family-not-yet-told/",
-    name="family-not-yet-told",
-    find=case_page("cases.record_family_told", refusal="may not record that the family was told"),
-)
+@CASE_FORMS.view(f"{CASE}family-not-yet-told/", name="family-not-yet-told", find=TELLING_THE_FAMILY)
 def family_not_yet_told(request: HttpRequest, case: Case) -> HttpResponse:
     return _family_page(
         request,
