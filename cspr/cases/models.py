@@ -14,14 +14,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import Recorded, Reminder
+from cspr.kernel.records import Recorded, Reminder, account
 from cspr.kernel.sealing import (
     SealedFieldsMixin,  # noqa: F401  (the first migrations name the mixin here)
     SealedModel,
@@ -72,7 +71,7 @@ class Case(SealedModel):
     stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
     preset = models.CharField(max_length=40, help_text="The procedure preset the case's clocks follow.")
     as_referral = models.BooleanField(default=False, help_text="Told by an agency (§3.8), not notified by the LA.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = account()
     submitted_by_organisation = models.ForeignKey(
         "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -247,12 +246,7 @@ class LocalAuthorityDecision(SealedModel, ImmutableModel):
     decided_on = models.DateField()
     notify_panel = models.BooleanField()
     reason_sealed = sealed_text("Why the local authority decided so (sealed).", blank=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The person who recorded the decision in the service.",
-    )
+    decided_by = account(help_text="The person who recorded the decision in the service.")
     decided_by_organisation = models.ForeignKey(
         "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -273,7 +267,7 @@ class LocalAuthorityDecision(SealedModel, ImmutableModel):
 
 class CaseTransition(SealedModel, ImmutableModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = account()
     actor_role = models.CharField(max_length=30, blank=True, help_text="The role the actor took it in.")
     at = models.DateTimeField()
     from_stage = models.CharField(max_length=40, choices=STAGE_CHOICES)
@@ -453,9 +447,7 @@ class CaseLink(SealedModel):
     )
     other_area = models.CharField(max_length=200, blank=True, help_text="The other area as the notifier named it.")
     note_sealed = sealed_text()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = account(optional=True)
     created_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="A possible duplicate linked or dismissed.")
 

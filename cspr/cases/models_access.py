@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cspr.kernel.records import account
+
 __all__ = ["CaseAccess"]
 
 
@@ -37,13 +39,11 @@ class CaseAccess(models.Model):
         help_text="For a person without an account yet: the grant is theirs once the invitation is accepted.",
     )
     granted_for = models.CharField(max_length=20, choices=GrantedFor.choices)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_by = account()
     granted_at = models.DateTimeField()
     ends_on = models.DateField(null=True, blank=True, help_text="Access ends at the start of this day (Europe/London).")
     ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    ended_by = account(optional=True)
     ending = models.CharField(max_length=20, choices=Ending.choices, blank=True)
 
     class Meta:

@@ -10,11 +10,10 @@ liaison entries are immutable records.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
-from cspr.kernel.records import Updated
+from cspr.kernel.records import Updated, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["LiaisonEntry", "ParallelProcess"]
@@ -63,7 +62,7 @@ class ParallelProcess(SealedModel, Updated):
     effect_note_sealed = sealed_text("The effect on the review, when 'other' (sealed).")
     notes_sealed = sealed_text()
     version = models.PositiveIntegerField(default=1, help_text="Moved on by every change (ADR 0013).")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = account()
     created_at = models.DateTimeField()
 
     class Meta:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cspr.kernel.records import account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 
@@ -47,14 +47,7 @@ class StoredFile(SealedModel):
     size = models.PositiveBigIntegerField(help_text="Bytes of the plain contents.")
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the plain contents, compared on every read.")
     key_id = models.CharField(max_length=40, help_text="The FILE_KEYS key the contents are encrypted under.")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Empty for a file the service made itself.",
-    )
+    uploaded_by = account(optional=True, help_text="Empty for a file the service made itself.")
     uploaded_at = models.DateTimeField()
 
     class Meta:

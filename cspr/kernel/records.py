@@ -8,24 +8,64 @@ and are defined the same (a field named alike but defined otherwise stays on its
 * :class:`Updated` — who saved the last change to a record changed in place, and when.
 * :class:`SavedVersion` — one numbered version of a text, saved whole as a new row: its number, who saved it, when.
 * :class:`Reminder` — a reminder sent that something is nearly due or overdue: once per kind and due date.
+* :class:`NamedById` — a row named by its kind and id ("Reviewer 12"), never by what it says.
 
 The person is always an account kept while the row is (``PROTECT``), with no accessor back from the account
-(``related_name="+"``).
+(``related_name="+"``): :func:`account` declares one, here and in the models, optional for a step not yet taken.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Literal, overload
+
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 
-__all__ = ["Recorded", "Reminder", "SavedVersion", "Updated"]
+if TYPE_CHECKING:
+    from cspr.accounts.models import User
+
+__all__ = ["NamedById", "Recorded", "Reminder", "SavedVersion", "Updated", "account"]
+
+
+@overload
+def account(*, optional: Literal[False] = False, help_text: str = "") -> models.ForeignKey[User, User]: ...
+
+
+@overload
+def account(*, optional: Literal[True], help_text: str = "") -> models.ForeignKey[User | None, User | None]: ...
+
+
+def account(*, optional: bool = False, help_text: str = "") -> models.ForeignKey[Any, Any]:
+    """The account of a person who did something to the row: kept while the row is, with no accessor back. An
+    ``optional`` one is empty until the step it records is taken (finished, provided, paid...)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=optional,
+        blank=optional,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
+class NamedById(models.Model):
+    """A row named by its kind and id ("Reviewer 12", "Family told 3"), the same way for every model that takes it:
+    never by what it says, so a row printed in a shell, a log or an error never shows words that may name a child or
+    a family (a sealed row's columns are ciphertext in any case)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{capfirst(self._meta.verbose_name)} {self.pk}"
 
 
 class Recorded(models.Model):
     """Who recorded the row in the service, and when: the person who entered it, who is not always the person who did
     what it records (a decision taken at a meeting, an invoice that came by post)."""
 
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = account()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -36,7 +76,7 @@ class Updated(models.Model):
     """Who saved the last change to a record changed in place (a parallel process, the rapid review's working
     record), and when: every save sets both."""
 
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = account()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -49,7 +89,7 @@ class SavedVersion(models.Model):
     explainer) and a unique constraint over it and the number."""
 
     number = models.PositiveIntegerField()
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_by = account()
     saved_at = models.DateTimeField()
 
     class Meta:

@@ -19,12 +19,11 @@ handling of a process, why a milestone moved, a checkpoint's note) is sealed (AD
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.local_review import JointLead, Method, MilestoneKind, Route
-from cspr.kernel.records import Reminder, SavedVersion
+from cspr.kernel.records import Reminder, SavedVersion, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = [
@@ -53,7 +52,7 @@ class LocalReview(SealedModel):
     joint_partnership = models.CharField(max_length=200, blank=True, help_text="The other partnership's name.")
     joint_contact_sealed = sealed_text("The other partnership's contact, on one line (sealed).")
     joint_lead = models.CharField(max_length=10, choices=_choices(JointLead), blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_by = account()
     started_at = models.DateTimeField()
 
     class Meta:
@@ -76,9 +75,7 @@ class TermsOfReference(SealedModel, SavedVersion):
     family_sealed = sealed_text("How the family will be involved (sealed).", blank=False)
     proportionality_sealed = sealed_text("Why the review's scope is proportionate (sealed).", blank=False)
     agreed_on = models.DateField(null=True, blank=True)
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    agreed_by = account(optional=True)
     agreed_role = models.CharField(max_length=40, blank=True, help_text="The role the agreement was recorded in.")
     agreed_at = models.DateTimeField(null=True, blank=True)
 
@@ -118,9 +115,7 @@ class Milestone(models.Model):
     proposed_on = models.DateField(help_text="The due date first proposed from the start date.")
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    done_by = account(optional=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
-from cspr.kernel.records import Reminder
+from cspr.kernel.records import Reminder, account
 from cspr.kernel.sealing import sealed_text
 
 __all__ = ["CommentReminder", "CommentRequest", "DraftComments", "NationalSuggestion", "ReportDraft"]
@@ -32,13 +31,11 @@ class ReportDraft(models.Model):
     review = models.ForeignKey("local_reviews.LocalReview", on_delete=models.PROTECT, related_name="drafts")
     number = models.PositiveIntegerField()
     stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = account()
     uploaded_role = models.CharField(max_length=40, help_text="The role the draft was uploaded in.")
     uploaded_at = models.DateTimeField()
     final_at = models.DateTimeField(null=True, blank=True, help_text="When it was said to be the final draft.")
-    final_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    final_by = account(optional=True)
 
     class Meta:
         ordering = ["review", "number"]
@@ -60,7 +57,7 @@ class CommentRequest(models.Model):
     draft = models.ForeignKey(ReportDraft, on_delete=models.PROTECT, related_name="comment_requests")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = account()
     requested_at = models.DateTimeField()
 
     class Meta:

@@ -14,11 +14,10 @@ the reviewer (§6.7).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
-from cspr.kernel.records import SavedVersion
+from cspr.kernel.records import SavedVersion, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["ExplainerVersion", "FamilyEntry", "PractitionerEvent", "ReviewerMessage"]
@@ -112,13 +111,11 @@ class ReviewerMessage(SealedModel):
 
     review = models.ForeignKey("local_reviews.LocalReview", on_delete=models.PROTECT, related_name="messages")
     side = models.CharField(max_length=20, choices=Side.choices)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = account()
     sent_at = models.DateTimeField()
     body_sealed = sealed_text("The message (sealed).", blank=False)
     read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    read_by = account(optional=True)
 
     class Meta:
         ordering = ["review", "sent_at", "id"]

@@ -14,10 +14,10 @@ are immutable records; an item is provided once; the outcome is recorded once an
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import SealedRecord
+from cspr.kernel.records import account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["EngagementEntry", "NationalReview", "ProvisionItem"]
@@ -37,11 +37,9 @@ class NationalReview(SealedModel):
     published_on = models.DateField(null=True, blank=True, help_text="When the Panel published the report.")
     findings_sealed = sealed_text("A summary of the findings for the partnership (sealed).")
     finished_on = models.DateField(null=True, blank=True)
-    finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    finished_by = account(optional=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_by = account()
     started_at = models.DateTimeField()
 
     class Meta:
@@ -87,11 +85,9 @@ class ProvisionItem(SealedModel):
     provided_by = models.ForeignKey(
         "partnerships.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = account()
     added_at = models.DateTimeField()
-    provided_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    provided_recorded_by = account(optional=True)
     provided_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

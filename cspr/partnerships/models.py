@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from cspr.domain.roles import Role
+from cspr.kernel.records import account
 
 PRESET_CHOICES = [
     ("bnes-2020", "Local procedure (2020): rapid review clocks from the notification"),
@@ -163,12 +164,8 @@ class Invitation(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    accepted_by = account(
+        optional=True,
         help_text="The account the invitation became: what was granted with it (a reviewer's case) follows it.",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)

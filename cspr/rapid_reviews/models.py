@@ -13,13 +13,12 @@ The record itself (:class:`RapidReview` and its parts) is a working draft until 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import ImmutableModel, SealedRecord
 from cspr.domain.rapid_review import Judgement
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import Updated
+from cspr.kernel.records import Updated, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 
@@ -52,11 +51,9 @@ class PrgMeeting(SealedModel):
     held_on = models.DateField(null=True, blank=True)
     minutes_sealed = models.TextField(blank=True)
     actions_agreed_sealed = models.TextField(blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_by = account()
     scheduled_at = models.DateTimeField()
-    held_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    held_recorded_by = account(optional=True)
     held_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -209,12 +206,10 @@ class LearningAction(SealedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolved_on = models.DateField(null=True, blank=True, help_text="The day it was done, or closed.")
     closed_reason_sealed = sealed_text("Why it was closed without being done (sealed).")
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    resolved_by = account(optional=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=30, default="rapid_review", help_text="Where the action was agreed.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = account()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -248,7 +243,7 @@ class PartnerSignOff(SealedModel, ImmutableModel):
     agrees = models.BooleanField()
     rationale_sealed = models.TextField(blank=True)
     signed_on = models.DateField()
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by = account()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -265,7 +260,7 @@ class Ratification(SealedModel, ImmutableModel):
     local_review = models.BooleanField(help_text="Whether a local review will be held, as ratified.")
     disagrees_with_prg = models.BooleanField()
     late_reason_sealed = sealed_text()
-    ratified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ratified_by = account()
     recorded_at = models.DateTimeField()
 
 
@@ -324,7 +319,7 @@ class CriteriaNotMetClosure(SealedModel, ImmutableModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="criteria_not_met_closures")
     reason_sealed = models.TextField()
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_by = account()
     closed_at = models.DateTimeField()
 
     class Meta:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from cspr.files.models import StoredFileRow
+from cspr.kernel.records import account
 from cspr.kernel.sealing import SealedModel
 
 
@@ -38,16 +38,12 @@ class InformationRequest(SealedModel):
     due_on = models.DateField()
     questions_sealed = models.TextField(blank=True, help_text="Specific questions for this agency (sealed).")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NOT_STARTED)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = account()
     sent_at = models.DateTimeField()
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    assigned_to = account(optional=True)
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     not_involved_at = models.DateTimeField(null=True, blank=True)
-    not_involved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    not_involved_by = account(optional=True)
     not_involved_reason_sealed = models.TextField(blank=True)
 
     class Meta:
@@ -86,9 +82,7 @@ class RequestReminder(models.Model):
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=ReminderKind.choices)
     sent_at = models.DateTimeField()
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = account(optional=True)
     recipients = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -141,20 +135,14 @@ class AgencyReturn(SealedModel):
         help_text="Moves on with every save of the return's text, across versions: a form opened at an earlier "
         "number cannot overwrite it (cspr.kernel.edits).",
     )
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    edited_by = account(optional=True)
     edited_at = models.DateTimeField(null=True, blank=True, help_text="When the text was last saved.")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_by = account()
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     sign_off_requested_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    signed_off_by = account(optional=True)
+    submitted_by = account(optional=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -199,10 +187,8 @@ class OrganisationLead(models.Model):
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    designated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    user = account()
+    designated_by = account(optional=True)
     designated_at = models.DateTimeField()
 
     class Meta:

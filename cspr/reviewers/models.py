@@ -15,13 +15,12 @@ holds the reviewer's access to the case (``cases.CaseAccess``) and its invoices 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.reviewers import COMPETENCIES
-from cspr.kernel.records import Recorded
+from cspr.kernel.records import Recorded, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["Commission", "CompetencyEvidence", "ConflictOverride", "DeclaredInterest", "Invoice", "Reviewer"]
@@ -38,11 +37,9 @@ class Reviewer(SealedModel):
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     experience_sealed = sealed_text("A short note of their experience (sealed).")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = account()
     added_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = account(optional=True)
     changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -72,11 +69,9 @@ class Commission(SealedModel):
     )
     fee = models.DecimalField(max_digits=10, decimal_places=2)
     purchase_order = models.CharField(max_length=40)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by = account()
     proposed_at = models.DateTimeField()
-    commissioned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    commissioned_by = account(optional=True)
     commissioned_at = models.DateTimeField(null=True, blank=True)
     access = models.OneToOneField(
         "cases.CaseAccess", null=True, blank=True, on_delete=models.PROTECT, related_name="commission"
@@ -145,9 +140,7 @@ class Invoice(Recorded):
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     received_on = models.DateField()
     paid_on = models.DateField(null=True, blank=True)
-    paid_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    paid_recorded_by = account(optional=True)
     paid_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
