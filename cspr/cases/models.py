@@ -20,7 +20,7 @@ from django.utils import timezone
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import Recorded, Reminder, account
+from cspr.kernel.records import ImmutableModel, Recorded, Reminder, account
 from cspr.kernel.sealing import (
     SealedFieldsMixin,  # noqa: F401  (the first migrations name the mixin here)
     SealedModel,
@@ -28,23 +28,6 @@ from cspr.kernel.sealing import (
 )
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
-
-
-class ImmutableRowError(Exception):
-    """A decision, transition or duty record cannot be changed or deleted; record a new one instead."""
-
-
-class ImmutableModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableRowError(f"{self._meta.verbose_name} cannot be changed: record a new one instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
 
 
 class SealedRecord(SealedModel, ImmutableModel, Recorded):
@@ -261,9 +244,6 @@ class LocalAuthorityDecision(SealedModel, ImmutableModel):
         ordering = ["recorded_at", "id"]
         verbose_name = "local authority decision"
 
-    def __str__(self) -> str:
-        return f"{self.case}: {'notify' if self.notify_panel else 'do not notify'} the Panel"
-
 
 class CaseTransition(SealedModel, ImmutableModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
@@ -279,9 +259,6 @@ class CaseTransition(SealedModel, ImmutableModel):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = "case transition"
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.from_stage} → {self.to_stage}"
 
 
 class CaseClock(SealedModel):
@@ -307,9 +284,6 @@ class CaseClock(SealedModel):
     class Meta:
         ordering = ["case", "position"]
         constraints = [models.UniqueConstraint(fields=["case", "clock_id"], name="one_clock_per_case")]
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.clock_id} due {self.due}"
 
     @property
     def effective_due(self) -> Any:
@@ -341,9 +315,6 @@ class DutyRecord(SealedRecord):
 
     class Meta(SealedRecord.Meta):
         verbose_name = "duty record"
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.get_kind_display()} on {self.done_on}"
 
 
 class FamilyDecision(models.TextChoices):
@@ -399,9 +370,6 @@ class FamilyTold(SealedRecord):
         verbose_name = "family told"
         verbose_name_plural = "family told"
 
-    def __str__(self) -> str:
-        return f"{self.case}: the family told on {self.told_on}"
-
 
 class FamilyNotYetTold(SealedRecord):
     """Why the family has not been told a decision yet (for example, the police asked to wait during a criminal
@@ -415,9 +383,6 @@ class FamilyNotYetTold(SealedRecord):
         verbose_name = "family not yet told"
         verbose_name_plural = "family not yet told"
 
-    def __str__(self) -> str:
-        return f"{self.case}: the family not told yet"
-
 
 class CaseDocument(StoredFileRow):
     """A file about the case: kept by the file store (``stored_file``: its title, name, kind, size, checksum, who
@@ -428,9 +393,6 @@ class CaseDocument(StoredFileRow):
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-
-    def __str__(self) -> str:
-        return f"Document {self.uuid}"
 
 
 class CaseLink(SealedModel):
@@ -453,9 +415,6 @@ class CaseLink(SealedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.get_kind_display()}"
 
 
 class CaseReferenceCounter(models.Model):
@@ -480,9 +439,6 @@ class ClockReminder(Reminder):
 
     class Meta:
         constraints = [Reminder.once_per_due_date("clock", name="one_reminder_per_clock_kind_due")]
-
-    def __str__(self) -> str:
-        return f"{self.clock}: {self.kind} reminder"
 
 
 # Access to one case granted to one person beyond their role (the commissioned reviewer; ADR 0020), and notification

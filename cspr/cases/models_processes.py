@@ -69,9 +69,6 @@ class ParallelProcess(SealedModel, Updated):
         ordering = ["case", "created_at", "id"]
         verbose_name = "parallel process"
 
-    def __str__(self) -> str:
-        return f"{self.case_id}: {self.get_kind_display()} ({self.status})"
-
 
 class LiaisonEntry(SealedRecord):
     """One discussion with a parallel process's lead (the early police/CPS discussion of §9.4 and later ones):
@@ -85,6 +82,3 @@ class LiaisonEntry(SealedRecord):
     class Meta(SealedRecord.Meta):
         verbose_name = "liaison entry"
         verbose_name_plural = "liaison entries"
-
-    def __str__(self) -> str:
-        return f"Liaison on {self.held_on}"

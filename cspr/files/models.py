@@ -18,7 +18,7 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 
-from cspr.kernel.records import account
+from cspr.kernel.records import NamedById, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 
@@ -54,15 +54,12 @@ class StoredFile(SealedModel):
         ordering = ["uploaded_at", "id"]
         indexes = [models.Index(fields=["key_id"], name="files_storedfile_key_id")]
 
-    def __str__(self) -> str:
-        return f"Stored file {self.uuid}"
-
     @property
     def uploaded_on(self) -> date:
         return timezone.localdate(self.uploaded_at)
 
 
-class StoredFileRow(models.Model):
+class StoredFileRow(NamedById):
     """The base of a feature app's row for one stored file (a case document, a meeting paper, a return attachment):
     the row's own uuid, for its URLs, and the file, listed in the order the files were uploaded. The app adds the
     foreign key to what the file belongs to."""

@@ -4,6 +4,7 @@ An abstract model has no table of its own: a model that takes one gets its field
 database is the same either way. Each base here is one concept, and a model takes it only when its fields mean that
 and are defined the same (a field named alike but defined otherwise stays on its model):
 
+* :class:`ImmutableModel` — a row never changed nor deleted once made (:class:`ImmutableRowError` if tried).
 * :class:`Recorded` — who recorded the row in the service, and when.
 * :class:`Updated` — who saved the last change to a record changed in place, and when.
 * :class:`SavedVersion` — one numbered version of a text, saved whole as a new row: its number, who saved it, when.
@@ -25,7 +26,16 @@ from django.utils.text import capfirst
 if TYPE_CHECKING:
     from cspr.accounts.models import User
 
-__all__ = ["NamedById", "Recorded", "Reminder", "SavedVersion", "Updated", "account"]
+__all__ = [
+    "ImmutableModel",
+    "ImmutableRowError",
+    "NamedById",
+    "Recorded",
+    "Reminder",
+    "SavedVersion",
+    "Updated",
+    "account",
+]
 
 
 @overload
@@ -59,6 +69,26 @@ class NamedById(models.Model):
 
     def __str__(self) -> str:
         return f"{capfirst(self._meta.verbose_name)} {self.pk}"
+
+
+class ImmutableRowError(Exception):
+    """A decision, transition or duty record cannot be changed or deleted; record a new one instead."""
+
+
+class ImmutableModel(models.Model):
+    """An immutable row (a decision, a transition, a duty record, a sign-off): ``save`` refuses an update and
+    ``delete`` refuses outright, so a correction is a new row."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableRowError(f"{self._meta.verbose_name} cannot be changed: record a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError(f"{self._meta.verbose_name} cannot be deleted.")
 
 
 class Recorded(models.Model):
@@ -96,7 +126,7 @@ class SavedVersion(models.Model):
         abstract = True
 
 
-class Reminder(models.Model):
+class Reminder(NamedById):
     """A reminder sent that something is nearly due (``DUE_SOON``) or overdue (``OVERDUE``), once per kind and due
     date: a due date moved on is reminded of again. The model adds the foreign key to what it reminds of, and its
     unique constraint with :meth:`once_per_due_date`; the case clocks' sweep writes the rows."""

@@ -26,6 +26,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from cspr.kernel.crypto import decrypt, encrypt
+from cspr.kernel.records import NamedById
 
 SUFFIX = "_sealed"
 READ_VERB = "sealed_text.read"
@@ -150,9 +151,10 @@ class SealedFieldsMixin:
         return [str(item) for item in value] if isinstance(value, list) else []
 
 
-class SealedModel(SealedFieldsMixin, models.Model):
+class SealedModel(SealedFieldsMixin, NamedById):
     """The base of a model with sealed columns: the row's ``uuid`` names it in every sealed value's context, so it
-    is given once, when the row is made, and never changes (a value copied to another row does not decrypt)."""
+    is given once, when the row is made, and never changes (a value copied to another row does not decrypt). The row
+    is named by its kind and id (:class:`~cspr.kernel.records.NamedById`), never by its words."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 

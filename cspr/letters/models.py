@@ -13,10 +13,11 @@ from django.db import models
 from cspr.cases.models import Case, SealedRecord
 from cspr.domain.letters import LETTERS, SENDING_METHODS, Recipient
 from cspr.files.models import StoredFile
+from cspr.kernel.records import NamedById
 from cspr.kernel.sealing import sealed_text
 
 
-class Letterhead(models.Model):
+class Letterhead(NamedById):
     """What heads every letter of a partnership: its postal address, the line a letter is signed with (a professional
     in their working role: in clear, as ADR 0009 keeps professionals' names), and its logo, kept by the file store."""
 
@@ -26,9 +27,6 @@ class Letterhead(models.Model):
     logo = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"Letterhead of partnership {self.partnership_id}"
 
     @property
     def address_lines(self) -> list[str]:
@@ -57,6 +55,3 @@ class LetterSent(SealedRecord):
         verbose_name = "letter sent"
         verbose_name_plural = "letters sent"
         indexes = [models.Index(fields=["case", "recorded_at"], name="letters_sent_case")]
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.letter} sent on {self.sent_on}"

@@ -58,9 +58,6 @@ class LocalReview(SealedModel):
     class Meta:
         verbose_name = "local review"
 
-    def __str__(self) -> str:
-        return f"Local review of case {self.case_id}"
-
 
 class TermsOfReference(SealedModel, SavedVersion):
     """One version of the terms of reference: saved once, never changed but for its agreement, recorded once."""
@@ -85,9 +82,6 @@ class TermsOfReference(SealedModel, SavedVersion):
         verbose_name_plural = "terms of reference"
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_terms_version_per_number")]
 
-    def __str__(self) -> str:
-        return f"Terms of reference, version {self.number}"
-
 
 class ProcessHandling(SealedModel):
     """How one version of the terms of reference handles a parallel process that was open when it was saved."""
@@ -101,9 +95,6 @@ class ProcessHandling(SealedModel):
     class Meta:
         ordering = ["terms", "process_id"]
         constraints = [models.UniqueConstraint(fields=["terms", "process"], name="one_handling_per_process")]
-
-    def __str__(self) -> str:
-        return f"Handling of process {self.process_id} in {self.terms_id}"
 
 
 class Milestone(models.Model):
@@ -137,9 +128,6 @@ class MilestoneMove(SealedRecord):
     class Meta(SealedRecord.Meta):
         verbose_name = "milestone move"
 
-    def __str__(self) -> str:
-        return f"{self.milestone_id} moved to {self.to_on}"
-
 
 class MilestoneReminder(Reminder):
     """A reminder sent that a milestone is nearly due or overdue: once per milestone, kind and due date."""
@@ -148,9 +136,6 @@ class MilestoneReminder(Reminder):
 
     class Meta:
         constraints = [Reminder.once_per_due_date("milestone", name="one_reminder_per_milestone_kind_due")]
-
-    def __str__(self) -> str:
-        return f"{self.milestone}: {self.kind} reminder"
 
 
 class Checkpoint(SealedRecord):
@@ -173,9 +158,6 @@ class Checkpoint(SealedRecord):
 
     class Meta(SealedRecord.Meta):
         verbose_name = "checkpoint"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} checkpoint on {self.held_on}"
 
 
 # The drafts of the report, the organisations' comments and the national review suggested live in their own module.

@@ -19,7 +19,7 @@ import uuid
 from django.db import models
 
 from cspr.cases.models import SealedRecord
-from cspr.kernel.records import Reminder, account
+from cspr.kernel.records import NamedById, Reminder, account
 from cspr.kernel.sealing import sealed_text
 
 __all__ = ["CommentReminder", "CommentRequest", "DraftComments", "NationalSuggestion", "ReportDraft"]
@@ -50,7 +50,7 @@ class ReportDraft(models.Model):
         return f"Draft {self.number} (review {self.review_id})"
 
 
-class CommentRequest(models.Model):
+class CommentRequest(NamedById):
     """One organisation asked for factual-accuracy comments on one draft, by a date."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -66,9 +66,6 @@ class CommentRequest(models.Model):
             models.UniqueConstraint(fields=["draft", "organisation"], name="one_comment_request_per_organisation")
         ]
         indexes = [models.Index(fields=["organisation", "due_on", "id"], name="comment_request_inbox_idx")]
-
-    def __str__(self) -> str:
-        return f"Comments on draft {self.draft_id} from organisation {self.organisation_id}"
 
 
 class CommentReminder(Reminder):
@@ -87,9 +84,6 @@ class CommentReminder(Reminder):
     class Meta:
         constraints = [Reminder.once_per_due_date("request", name="one_reminder_per_comment_request_kind")]
 
-    def __str__(self) -> str:
-        return f"{self.request}: {self.kind}"
-
 
 class DraftComments(SealedRecord):
     """An organisation's factual-accuracy comments on a draft: submitted once, never changed."""
@@ -100,9 +94,6 @@ class DraftComments(SealedRecord):
     class Meta(SealedRecord.Meta):
         verbose_name = "comments on a draft"
         verbose_name_plural = "comments on drafts"
-
-    def __str__(self) -> str:
-        return f"Comments for {self.request_id}"
 
 
 class NationalSuggestion(SealedRecord):
@@ -117,6 +108,3 @@ class NationalSuggestion(SealedRecord):
 
     class Meta(SealedRecord.Meta):
         verbose_name = "national review suggestion"
-
-    def __str__(self) -> str:
-        return f"National review suggested on {self.suggested_on} (case {self.case_id})"

@@ -35,9 +35,6 @@ class PractitionerEvent(SealedRecord):
     class Meta(SealedRecord.Meta):
         verbose_name = "practitioner event"
 
-    def __str__(self) -> str:
-        return f"Practitioner event on {self.held_on}"
-
 
 class ExplainerVersion(SavedVersion):
     """One version of a partnership's explainer of a kind: its title and words, as saved; never changed."""
@@ -98,9 +95,6 @@ class FamilyEntry(SealedRecord):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.happened_on}"
-
 
 class ReviewerMessage(SealedModel):
     """A message between the business unit and the commissioned reviewer (§6.7: requests in writing)."""
@@ -119,6 +113,3 @@ class ReviewerMessage(SealedModel):
 
     class Meta:
         ordering = ["review", "sent_at", "id"]
-
-    def __str__(self) -> str:
-        return f"Message {self.pk} ({self.side})"

@@ -46,9 +46,6 @@ class NationalReview(SealedModel):
         ordering = ["case", "started_at", "id"]
         verbose_name = "national review"
 
-    def __str__(self) -> str:
-        return f"National review of case {self.case_id}"
-
 
 class EngagementEntry(SealedRecord):
     """One step of the partnership's engagement with the national review: when, what kind, and a note."""
@@ -68,9 +65,6 @@ class EngagementEntry(SealedRecord):
     class Meta(SealedRecord.Meta):
         verbose_name = "engagement entry"
         verbose_name_plural = "engagement entries"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.happened_on}"
 
 
 class ProvisionItem(SealedModel):
@@ -93,6 +87,3 @@ class ProvisionItem(SealedModel):
     class Meta:
         ordering = ["review", "requested_on", "id"]
         verbose_name = "item for the Panel"
-
-    def __str__(self) -> str:
-        return f"Item {self.pk} for the national review {self.review_id}"

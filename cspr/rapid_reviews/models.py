@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from django.db import models
 
-from cspr.cases.models import ImmutableModel, SealedRecord
+from cspr.cases.models import SealedRecord
 from cspr.domain.rapid_review import Judgement
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import Updated, account
+from cspr.kernel.records import ImmutableModel, Updated, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 
@@ -59,9 +59,6 @@ class PrgMeeting(SealedModel):
     class Meta:
         verbose_name = "PRG meeting"
 
-    def __str__(self) -> str:
-        return f"PRG meeting for {self.case_id} on {self.scheduled_on}"
-
 
 class MeetingAttendance(SealedModel):
     """One statutory agency (or other organisation) at the meeting: present, absent or not involved (§4.3)."""
@@ -82,18 +79,12 @@ class MeetingAttendance(SealedModel):
             models.UniqueConstraint(fields=["meeting", "organisation"], name="one_attendance_per_organisation")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_status_display()}"
-
 
 class MeetingPaper(StoredFileRow):
     """A paper for the PRG meeting, kept by the file store (``stored_file``: title, name, kind, contents encrypted
     at rest; ADR 0016) and shown to the PRG only. The row holds what is the meeting's own: which meeting."""
 
     meeting = models.ForeignKey(PrgMeeting, on_delete=models.PROTECT, related_name="papers")
-
-    def __str__(self) -> str:
-        return f"Paper {self.uuid}"
 
 
 # -- the record (§4.3) ------------------------------------------------------------------------------------------------
@@ -132,9 +123,6 @@ class RapidReview(SealedModel, Updated):
     class Meta:
         verbose_name = "rapid review"
 
-    def __str__(self) -> str:
-        return f"Rapid review of case {self.case_id}"
-
 
 class ChildSafeguarding(SealedModel):
     """Immediate safeguarding arrangements for one child of the case (§4.3), by pseudonym."""
@@ -146,9 +134,6 @@ class ChildSafeguarding(SealedModel):
     class Meta:
         ordering = ["child__position"]
         constraints = [models.UniqueConstraint(fields=["review", "child"], name="one_arrangement_per_child")]
-
-    def __str__(self) -> str:
-        return f"Safeguarding arrangements for child {self.child_id}"
 
 
 class CriterionJudgement(SealedModel):
@@ -163,9 +148,6 @@ class CriterionJudgement(SealedModel):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["review", "code"], name="one_judgement_per_criterion")]
 
-    def __str__(self) -> str:
-        return f"{self.code}: {self.judgement or 'not judged'}"
-
 
 class AgencyOmission(SealedModel):
     """Why a statutory agency was not involved in the rapid review (§4.3); no names."""
@@ -177,9 +159,6 @@ class AgencyOmission(SealedModel):
     class Meta:
         ordering = ["organisation__name"]
         constraints = [models.UniqueConstraint(fields=["review", "organisation"], name="one_omission_per_agency")]
-
-    def __str__(self) -> str:
-        return f"Not involved: {self.organisation_id}"
 
 
 class LearningAction(SealedModel):
@@ -214,9 +193,6 @@ class LearningAction(SealedModel):
 
     class Meta:
         ordering = ["review", "position", "id"]
-
-    def __str__(self) -> str:
-        return f"Action {self.position + 1} on case {self.case_id}"
 
 
 # -- decisions (immutable) ------------------------------------------------------------------------------------------

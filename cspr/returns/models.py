@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import account
+from cspr.kernel.records import NamedById, account
 from cspr.kernel.sealing import SealedModel
 
 
@@ -56,9 +56,6 @@ class InformationRequest(SealedModel):
             models.Index(fields=["partnership", "organisation", "status", "due_on", "id"], name="request_inbox_idx")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.case_id}: request to organisation {self.organisation_id}"
-
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
@@ -76,7 +73,7 @@ class ReminderKind(models.TextChoices):
     MANUAL = "manual", "Chased by the business unit"
 
 
-class RequestReminder(models.Model):
+class RequestReminder(NamedById):
     """One reminder or chaser e-mailed about a request. The automatic ones go once per request (constraint)."""
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="reminders")
@@ -92,9 +89,6 @@ class RequestReminder(models.Model):
                 fields=["request", "kind"], condition=~Q(kind="manual"), name="one_automatic_reminder_of_each_kind"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for request {self.request_id}"
 
 
 class ReturnStatus(models.TextChoices):
@@ -149,9 +143,6 @@ class AgencyReturn(SealedModel):
         ordering = ["request", "version"]
         constraints = [models.UniqueConstraint(fields=["request", "version"], name="one_return_per_version")]
 
-    def __str__(self) -> str:
-        return f"Return version {self.version} for request {self.request_id}"
-
     @property
     def locked(self) -> bool:
         return self.status == ReturnStatus.SUBMITTED
@@ -167,9 +158,6 @@ class ChronologyEntry(SealedModel):
     class Meta:
         ordering = ["happened_on", "position", "id"]
 
-    def __str__(self) -> str:
-        return f"Chronology entry on {self.happened_on}"
-
 
 class ReturnAttachment(StoredFileRow):
     """A file attached to a return version, kept by the file store (``stored_file``: title, name, kind, contents
@@ -178,11 +166,8 @@ class ReturnAttachment(StoredFileRow):
 
     agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="attachments")
 
-    def __str__(self) -> str:
-        return f"Attachment {self.uuid}"
 
-
-class OrganisationLead(models.Model):
+class OrganisationLead(NamedById):
     """The organisation's designated lead for this partnership: signs off its returns before they go."""
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
@@ -196,6 +181,3 @@ class OrganisationLead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "organisation"], name="one_lead_per_organisation")
         ]
-
-    def __str__(self) -> str:
-        return f"Lead for organisation {self.organisation_id} in partnership {self.partnership_id}"

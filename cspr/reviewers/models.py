@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.reviewers import COMPETENCIES
-from cspr.kernel.records import Recorded, account
+from cspr.kernel.records import NamedById, Recorded, account
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = ["Commission", "CompetencyEvidence", "ConflictOverride", "DeclaredInterest", "Invoice", "Reviewer"]
@@ -47,9 +47,6 @@ class Reviewer(SealedModel):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "email"], name="one_reviewer_per_email_per_partnership")
         ]
-
-    def __str__(self) -> str:
-        return f"Reviewer {self.pk} of partnership {self.partnership_id}"
 
 
 class Commission(SealedModel):
@@ -85,9 +82,6 @@ class Commission(SealedModel):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"Commission {self.pk} of reviewer {self.reviewer_id} for case {self.case_id}"
-
 
 class CompetencyEvidence(SealedModel):
     """The evidence for one §6.2 competency of a proposed reviewer (sealed: it may name people or past cases)."""
@@ -100,11 +94,8 @@ class CompetencyEvidence(SealedModel):
         ordering = ["commission", "id"]
         constraints = [models.UniqueConstraint(fields=["commission", "competency"], name="one_evidence_per_competency")]
 
-    def __str__(self) -> str:
-        return f"{self.competency} of commission {self.commission_id}"
 
-
-class DeclaredInterest(models.Model):
+class DeclaredInterest(NamedById):
     """An organisation the reviewer declared working for or with recently, and whether the case involved it when
     the declaration was checked (a real conflict)."""
 
@@ -118,18 +109,12 @@ class DeclaredInterest(models.Model):
             models.UniqueConstraint(fields=["commission", "organisation"], name="one_interest_per_organisation")
         ]
 
-    def __str__(self) -> str:
-        return f"Interest in organisation {self.organisation_id}"
-
 
 class ConflictOverride(SealedRecord):
     """An Executive member's decision that the reviewer may be commissioned despite the conflict, and why."""
 
     commission = models.OneToOneField(Commission, on_delete=models.PROTECT, related_name="override")
     reason_sealed = sealed_text("Why the conflict does not prevent the commission (sealed).", blank=False)
-
-    def __str__(self) -> str:
-        return f"Override for commission {self.commission_id}"
 
 
 class Invoice(Recorded):

@@ -12,7 +12,7 @@ import pytest
 
 from cspr.audit.models import AuditEvent
 from cspr.cases import services
-from cspr.cases.models import Case, CaseClock, CaseTransition, DutyKind, DutyRecord, ImmutableRowError
+from cspr.cases.models import Case, CaseClock, CaseTransition, DutyKind, DutyRecord
 from cspr.cases.models import LocalAuthorityDecision as Decision
 from cspr.cases.services import (
     CASE_CLOSED,
@@ -22,6 +22,7 @@ from cspr.cases.services import (
     CaseActionRefused,
 )
 from cspr.domain.lifecycle import GROUNDS_MISSING, LA_HAS_NOT_NOTIFIED
+from cspr.kernel.records import ImmutableRowError
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.scoping import acting_for
 from tests.cases.conftest import LONDON, SubmitFunc
