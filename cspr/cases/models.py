@@ -20,14 +20,14 @@ from django.utils import timezone
 from cspr.domain.lifecycle import Stage
 from cspr.domain.rules import is_closed
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import ImmutableModel, Recorded, Reminder, account
+from cspr.kernel.records import ImmutableModel, Recorded, Reminder, account, choices_of
 from cspr.kernel.sealing import (
     SealedFieldsMixin,  # noqa: F401  (the first migrations name the mixin here)
     SealedModel,
     sealed_text,
 )
 
-STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
+STAGE_CHOICES = choices_of(Stage)
 
 
 class SealedRecord(SealedModel, ImmutableModel, Recorded):

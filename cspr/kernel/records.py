@@ -13,10 +13,13 @@ and are defined the same (a field named alike but defined otherwise stays on its
 
 The person is always an account kept while the row is (``PROTECT``), with no accessor back from the account
 (``related_name="+"``): :func:`account` declares one, here and in the models, optional for a step not yet taken.
+A column that holds a member of one of :mod:`cspr.domain`'s enums takes its choices from :func:`choices_of`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.conf import settings
@@ -35,7 +38,14 @@ __all__ = [
     "SavedVersion",
     "Updated",
     "account",
+    "choices_of",
 ]
+
+
+def choices_of(kind: Iterable[StrEnum]) -> list[tuple[str, str]]:
+    """A :mod:`cspr.domain` enum (plain Python, not Django's choices) as a column's choices: each member's value and
+    its label, or its value again for an enum whose members have no label."""
+    return [(item.value, getattr(item, "label", item.value)) for item in kind]
 
 
 @overload

@@ -13,7 +13,7 @@ from django.db import models
 from cspr.cases.models import Case, SealedRecord
 from cspr.domain.letters import LETTERS, SENDING_METHODS, Recipient
 from cspr.files.models import StoredFile
-from cspr.kernel.records import NamedById
+from cspr.kernel.records import NamedById, choices_of
 from cspr.kernel.sealing import sealed_text
 
 
@@ -45,7 +45,7 @@ class LetterSent(SealedRecord):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters_sent")
     letter = models.CharField(max_length=60, choices=[(code, kind.title) for code, kind in LETTERS.items()])
-    recipient = models.CharField(max_length=30, choices=[(each.value, each.label) for each in Recipient])
+    recipient = models.CharField(max_length=30, choices=choices_of(Recipient))
     names_family = models.BooleanField(help_text="Whether the letter named the child and family.")
     sent_on = models.DateField()
     method = models.CharField(max_length=20, choices=Method.choices)

@@ -23,7 +23,7 @@ from django.db import models
 
 from cspr.cases.models import SealedRecord
 from cspr.domain.local_review import JointLead, Method, MilestoneKind, Route
-from cspr.kernel.records import Reminder, SavedVersion, account
+from cspr.kernel.records import Reminder, SavedVersion, account, choices_of
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 __all__ = [
@@ -37,21 +37,17 @@ __all__ = [
 ]
 
 
-def _choices(kind: type[Route] | type[JointLead] | type[Method] | type[MilestoneKind]) -> list[tuple[str, str]]:
-    return [(item.value, getattr(item, "label", item.value)) for item in kind]
-
-
 class LocalReview(SealedModel):
     """The partnership's record of the local review of one case, from its start."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="local_review")
-    route = models.CharField(max_length=20, choices=_choices(Route), help_text="How the decision came.")
+    route = models.CharField(max_length=20, choices=choices_of(Route), help_text="How the decision came.")
     decided_on = models.DateField(help_text="The decision date (the case's, which starts the publication clock).")
     started_on = models.DateField(help_text="The day the review started; the milestones are proposed from it.")
     joint = models.BooleanField(default=False, help_text="Held jointly with another partnership (§5.5).")
     joint_partnership = models.CharField(max_length=200, blank=True, help_text="The other partnership's name.")
     joint_contact_sealed = sealed_text("The other partnership's contact, on one line (sealed).")
-    joint_lead = models.CharField(max_length=10, choices=_choices(JointLead), blank=True)
+    joint_lead = models.CharField(max_length=10, choices=choices_of(JointLead), blank=True)
     started_by = account()
     started_at = models.DateTimeField()
 
@@ -63,7 +59,7 @@ class TermsOfReference(SealedModel, SavedVersion):
     """One version of the terms of reference: saved once, never changed but for its agreement, recorded once."""
 
     review = models.ForeignKey(LocalReview, on_delete=models.PROTECT, related_name="terms")
-    method = models.CharField(max_length=30, choices=_choices(Method))
+    method = models.CharField(max_length=30, choices=choices_of(Method))
     method_other_sealed = sealed_text("The method in words, when 'other' (sealed).")
     period_from = models.DateField()
     period_to = models.DateField()
@@ -101,7 +97,7 @@ class Milestone(models.Model):
     """A step of the review the partnership supervises, with its due date and, once done, the date it was done."""
 
     review = models.ForeignKey(LocalReview, on_delete=models.PROTECT, related_name="milestones")
-    kind = models.CharField(max_length=30, choices=_choices(MilestoneKind))
+    kind = models.CharField(max_length=30, choices=choices_of(MilestoneKind))
     position = models.PositiveSmallIntegerField()
     proposed_on = models.DateField(help_text="The due date first proposed from the start date.")
     due_on = models.DateField()

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from cspr.domain.roles import Role
-from cspr.kernel.records import account
+from cspr.kernel.records import account, choices_of
 
 PRESET_CHOICES = [
     ("bnes-2020", "Local procedure (2020): rapid review clocks from the notification"),
@@ -117,7 +117,7 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=30, choices=[(role.value, role.label) for role in Role])
+    role = models.CharField(max_length=30, choices=choices_of(Role))
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
@@ -155,7 +155,7 @@ class Invitation(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    role = models.CharField(max_length=30, choices=[(role.value, role.label) for role in Role])
+    role = models.CharField(max_length=30, choices=choices_of(Role))
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
     )

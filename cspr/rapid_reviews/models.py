@@ -18,7 +18,7 @@ from django.db import models
 from cspr.cases.models import SealedRecord
 from cspr.domain.rapid_review import Judgement
 from cspr.files.models import StoredFileRow
-from cspr.kernel.records import ImmutableModel, Updated, account
+from cspr.kernel.records import ImmutableModel, Updated, account, choices_of
 from cspr.kernel.sealing import SealedModel, sealed_text
 
 
@@ -141,7 +141,7 @@ class CriterionJudgement(SealedModel):
 
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="judgements")
     code = models.CharField(max_length=60)
-    judgement = models.CharField(max_length=10, choices=[(item.value, item.label) for item in Judgement], blank=True)
+    judgement = models.CharField(max_length=10, choices=choices_of(Judgement), blank=True)
     reason_sealed = models.TextField(blank=True)
 
     class Meta:
