@@ -292,6 +292,14 @@ def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserAs) -> Non
     duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30), late_reason="The office was closed.")
     met = clock(case, "partners_notified")
     assert (met.met_on, met.unseal("late_reason")) == (date(2026, 12, 30), "The office was closed.")
+    # The clock stops the way every clock does, with its own event beside the duty's.
+    (stopped,) = AuditEvent.objects.filter(verb="case.clock_met", object_id=str(case.pk))
+    assert stopped.details == {
+        "reference": case.reference,
+        "clock": "partners_notified",
+        "met_on": "2026-12-30",
+        "late": True,
+    }
 
 
 def test_a_reason_given_for_a_duty_met_on_time_is_not_kept_as_a_late_reason(submit: SubmitFunc, user: UserAs) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseClock, DutyKind, DutyRecord, LocalAuthorityDecision
-from cspr.cases.services.clocks import clocks_refresh
+from cspr.cases.services.clocks import case_clock_met, clocks_refresh
 from cspr.cases.services.common import TEXTS, case_locked, check_day, la_notifier_grant, latest_la_decision
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
@@ -192,10 +192,8 @@ def duty_record(
             other_area=other_area,
             late_reason=late_reason if late else "",
         )
-        if clock is not None:
-            clock.met_on = done_on
-            clock.seal("late_reason", late_reason if late else "")
-            clock.save(update_fields=["met_on", "late_reason_sealed"])
+        if clock_id:
+            case_clock_met(acting=acting, case=case, clock_id=clock_id, met_on=done_on, late_reason=late_reason)
         if kind == DutyKind.PANEL_NOTIFIED:
             case.panel_notified_on = done_on
             case.save(update_fields=["panel_notified_on"])
