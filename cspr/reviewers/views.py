@@ -143,8 +143,11 @@ def commissioning(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 def _proposed(request: HttpRequest, proposal: services.Proposal) -> HttpResponse:
+    """Back to the commissioning page: a proposal kept but not commissioned is said there as a warning (never as a
+    success), with what stands in its way."""
     case = proposal.commission.case
     if not proposal.commissioned:
+        messages.warning(request, f"{proposal.commission.reviewer.name} is not commissioned yet.")
         for blocker in proposal.blockers:
             messages.warning(request, blocker)
     return redirect(_commissioning_url(case))
@@ -167,12 +170,7 @@ def commission(request: HttpRequest, case: Case) -> HttpResponse:
         form,
         "commission.html",
         act=calls(services.commission_propose, *fields, case=case),
-        done=lambda proposal: (
-            f"{proposal.commission.reviewer.name} is commissioned"
-            if proposal.commissioned
-            else f"{proposal.commission.reviewer.name} is not commissioned: the conflict of interest must be "
-            "overridden first"
-        ),
+        done=lambda proposal: f"{proposal.commission.reviewer.name} is commissioned" if proposal.commissioned else "",
         then=lambda proposal: _proposed(request, proposal),
         context={"register": _register_url()},
     )

@@ -104,7 +104,10 @@ def test_a_conflicted_reviewer_is_refused_the_executive_overrides_and_the_busine
     # An interest in the Integrated Care Board, which the case involves: kept, not commissioned.
     refused = client.post(url("commission", case), commission_form(conflicted, organisation().pk), follow=True)
     page = text(refused)
-    assert "is not commissioned" in page
+    assert "is not commissioned yet." in page
+    html = refused.content.decode()
+    assert "govuk-notification-banner--success" not in html  # a proposal held back is not a success
+    assert html.count("is not commissioned") == 1
     assert "Northvale Integrated Care Board (demo)" in page
     assert Case.objects.get(pk=case.pk).stage == "local_review"
     proposal = Commission.objects.get(case=case)
