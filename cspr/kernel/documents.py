@@ -35,17 +35,10 @@ TITLE_NEEDED = "Enter what the document is (200 characters or fewer, without nam
 FILE_NEEDED = "Select a file to upload."
 FILE_EMPTY = "The selected file is empty."
 FILE_TOO_BIG = "The selected file must be smaller than {limit} MB."
-ALLOWED_IN_WORDS = (
-    "a PDF, a Word document, an Excel spreadsheet, a CSV file, a plain text file, or a PNG, JPEG, GIF or WebP image"
-)
+WORD = "a Word document"
+EXCEL = "an Excel spreadsheet"
 #: The hint shown under every file field that keeps a document.
 ALLOWED_HINT = "PDF, Word, Excel, CSV, plain text, PNG, JPEG, GIF or WebP, smaller than 20 MB."
-FILE_TYPE = f"The selected file must be {ALLOWED_IN_WORDS}."
-FILE_MISMATCH = (
-    "The selected file is not what its name says. It must be "
-    + ALLOWED_IN_WORDS
-    + ", and its name must end the matching way (for example .pdf or .docx)."
-)
 FILE_NAME = (
     "The selected file's name must not include a folder, a drive or hidden characters: "
     "rename the file and select it again."
@@ -57,28 +50,63 @@ FILE_INFECTED = "The selected file was rejected by the virus scanner."
 
 @dataclass(frozen=True)
 class Kind:
-    """A type of file the service keeps: what it is served as, and the name endings it may have."""
+    """A type of file the service keeps: what it is served as, the name endings it may have, and how an error message
+    names it ("a PDF"; an image by its format alone, as the images are named together)."""
 
     content_type: str
     extensions: tuple[str, ...]
+    words: str
+    image: bool = False
 
 
 #: The allow-list. Nothing else is kept: never SVG, HTML, scripts or programs.
 KINDS: dict[str, Kind] = {
-    "pdf": Kind("application/pdf", ("pdf",)),
-    "docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",)),
-    "doc": Kind("application/msword", ("doc",)),
-    "xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
-    "xls": Kind("application/vnd.ms-excel", ("xls",)),
-    "csv": Kind("text/csv", ("csv",)),
-    "txt": Kind("text/plain", ("txt",)),
-    "png": Kind("image/png", ("png",)),
-    "jpeg": Kind("image/jpeg", ("jpg", "jpeg")),
-    "gif": Kind("image/gif", ("gif",)),
-    "webp": Kind("image/webp", ("webp",)),
+    "pdf": Kind("application/pdf", ("pdf",), "a PDF"),
+    "docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",), WORD),
+    "doc": Kind("application/msword", ("doc",), WORD),
+    "xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",), EXCEL),
+    "xls": Kind("application/vnd.ms-excel", ("xls",), EXCEL),
+    "csv": Kind("text/csv", ("csv",), "a CSV file"),
+    "txt": Kind("text/plain", ("txt",), "a plain text file"),
+    "png": Kind("image/png", ("png",), "PNG", image=True),
+    "jpeg": Kind("image/jpeg", ("jpg", "jpeg"), "JPEG", image=True),
+    "gif": Kind("image/gif", ("gif",), "GIF", image=True),
+    "webp": Kind("image/webp", ("webp",), "WebP", image=True),
 }
 CONTENT_TYPES = {name: kind.content_type for name, kind in KINDS.items()}
 ALLOWED = frozenset(KINDS)
+
+
+def _either(parts: list[str], *, comma_before_or: bool = False) -> str:
+    """ "a", "a or b", "a, b or c" (or "a, b, or c", which keeps a last part that lists images apart)."""
+    if len(parts) < 3:
+        return " or ".join(parts)
+    return f"{', '.join(parts[:-1])}{',' if comma_before_or else ''} or {parts[-1]}"
+
+
+def allowed_in_words(allowed: frozenset[str] = ALLOWED) -> str:
+    """The kinds a file field takes, in words, in the allow-list's order: "a PDF or a Word document"."""
+    kinds = [kind for key, kind in KINDS.items() if key in allowed]
+    phrases = list(dict.fromkeys(kind.words for kind in kinds if not kind.image))
+    images = [kind.words for kind in kinds if kind.image]
+    if images:
+        phrases.append(f"a {_either(images)} image")
+    return _either(phrases, comma_before_or=len(images) > 1)
+
+
+def file_type_refused(allowed: frozenset[str] = ALLOWED) -> str:
+    """The refusal of a file whose name ends in a way not allowed here."""
+    return f"The selected file must be {allowed_in_words(allowed)}."
+
+
+def file_mismatch_refused(allowed: frozenset[str] = ALLOWED) -> str:
+    """The refusal of a file that is not what its name says (or not a kind allowed here)."""
+    return (
+        f"The selected file is not what its name says. It must be {allowed_in_words(allowed)}, and its name must end "
+        "the matching way (for example .pdf or .docx)."
+    )
+
+
 #: Content that is text may be kept under either of these names.
 TEXT_KINDS = frozenset({"csv", "txt"})
 #: Text that a browser could take for a page, a picture or markup is never plain text.
@@ -130,7 +158,7 @@ def check_name(name: str, *, refused: bool = False, allowed: frozenset[str] = AL
         raise FileRejected(FILE_NAME, reason="name")
     kind = name_kind(name)
     if kind is None or kind not in allowed:
-        raise FileRejected(FILE_TYPE, reason="type")
+        raise FileRejected(file_type_refused(allowed), reason="type")
     return kind
 
 
@@ -144,7 +172,7 @@ def check_content(
     if kind == "text" and claimed in TEXT_KINDS:
         kind = claimed
     if kind is None or kind != claimed or kind not in allowed:
-        raise FileRejected(FILE_MISMATCH, reason="type")
+        raise FileRejected(file_mismatch_refused(allowed), reason="type")
     return kind
 
 

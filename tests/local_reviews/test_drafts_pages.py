@@ -59,9 +59,13 @@ def test_the_reviewer_uploads_a_draft_and_finds_it_with_its_checksum(client_as: 
 
 def test_an_upload_that_is_not_word_or_pdf_is_refused_on_the_page(client_as: ClientAs) -> None:
     case = in_progress()
-    response = client_as(REVIEWER).post(page(case, "drafts/upload/"), {"file": SimpleUploadedFile("a.txt", b"Notes")})
+    reviewer = client_as(REVIEWER)
+    response = reviewer.post(page(case, "drafts/upload/"), {"file": SimpleUploadedFile("a.txt", b"Notes")})
     assert response.status_code == 400
     assert "There is a problem" in text(response)
+    assert "The selected file must be a PDF or a Word document." in text(response)  # what this field takes, no more
+    posing = reviewer.post(page(case, "drafts/upload/"), {"file": SimpleUploadedFile("a.pdf", b"Notes")})
+    assert "It must be a PDF or a Word document, and its name must end the matching way" in text(posing)
     assert not ReportDraft.objects.filter(review__case=case).exists()
 
 
