@@ -8,6 +8,8 @@ partnership's name.
 
 from __future__ import annotations
 
+import re
+
 FAMILY_TITLE = "A review of what happened: information for the family"
 FAMILY = """\
 We are sorry for what has happened to your family. This explainer tells you about a review that {partnership} is \
@@ -143,3 +145,12 @@ def service_wording(kind: str, *, partnership: str) -> tuple[str, str]:
     """The service's title and words for the explainer ``kind``, with the partnership's name put in."""
     title, body = DEFAULTS[kind]
     return title, body.replace("{partnership}", partnership)
+
+
+GAP = re.compile(r"\[[^\[\]\n]+\]")
+"""Words in square brackets: a gap for the partnership to fill in before the explainer is given out."""
+
+
+def unfilled(body: str) -> list[str]:
+    """The gaps still in an explainer's words, as written ("[The name of the business unit's contact, …]")."""
+    return GAP.findall(body)

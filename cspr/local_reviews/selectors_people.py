@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cspr.cases.models import Case, CaseAccess, Child, HouseholdMember
 from cspr.cases.selectors import person_name as _name
-from cspr.local_reviews.explainer_wording import service_wording
+from cspr.local_reviews.explainer_wording import service_wording, unfilled
 from cspr.local_reviews.models import LocalReview
 from cspr.local_reviews.models_people import ExplainerVersion, FamilyEntry, PractitionerEvent, ReviewerMessage
 from cspr.partnerships.models import Organisation, Partnership
@@ -178,6 +178,11 @@ class ExplainerView:
     from_service: bool
     saved_by: str
     saved_on: date | None
+
+    @property
+    def unfilled(self) -> list[str]:
+        """The gaps in square brackets still to fill in before it is given out (none in a finished version)."""
+        return unfilled(self.body)
 
 
 def _explainer_view(row: ExplainerVersion) -> ExplainerView:

@@ -35,6 +35,7 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import local_today, not_future, now
 from cspr.kernel.text import NARRATIVE, NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.local_reviews import selectors, selectors_people
+from cspr.local_reviews.explainer_wording import unfilled
 from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_people import ExplainerVersion, FamilyEntry, PractitionerEvent, ReviewerMessage
 from cspr.local_reviews.rules_people import ROLES
@@ -57,6 +58,11 @@ NOTE_NEEDED = {
 }
 MANAGED_NEEDED = "Enter how their expectations were managed"
 EXPLAINER_NEEDED = "Select which version of the explainer was given"
+EXPLAINER_UNFINISHED = (
+    "That version of the family explainer still has words in square brackets for the partnership to fill in, such "
+    "as who to contact and how long information is kept. Fill them in on the partnership's explainers page, save it, "
+    "and record the version given then"
+)
 TITLE_NEEDED = "Enter the explainer's title"
 BODY_NEEDED = "Enter the explainer's words"
 UNCHANGED = "Nothing has changed since version {number}"
@@ -160,7 +166,8 @@ def _person(case: Case, key: str) -> tuple[HouseholdMember | None, Child | None]
 
 def _family_explainer(acting: Acting, case: Case, number: int | None, *, at: datetime) -> ExplainerVersion:
     """The version of the family explainer given: a saved one, or the service's wording kept as version 1 when the
-    partnership has saved none (so every entry names a version that stays as it was given)."""
+    partnership has saved none (so every entry names a version that stays as it was given). Never one that still has
+    gaps in square brackets: the family would be given no one to contact and no privacy information."""
     kind = ExplainerVersion.Kind.FAMILY
     if number is None:
         raise CaseActionRefused(EXPLAINER_NEEDED, field="explainer")
@@ -168,6 +175,8 @@ def _family_explainer(acting: Acting, case: Case, number: int | None, *, at: dat
         if selectors_people.explainer_latest_number(partnership_id=case.partnership_id, kind=kind):
             raise CaseActionRefused(EXPLAINER_NEEDED, field="explainer")
         view = selectors_people.service_explainer(partnership=case.partnership, kind=kind)
+        if unfilled(view.body):
+            raise CaseActionRefused(EXPLAINER_UNFINISHED, field="explainer")
         return ExplainerVersion.objects.create(
             partnership_id=case.partnership_id,
             kind=kind,
@@ -181,6 +190,8 @@ def _family_explainer(acting: Acting, case: Case, number: int | None, *, at: dat
     found = selectors_people.explainer_row(partnership_id=case.partnership_id, kind=kind, number=number)
     if found is None:
         raise CaseActionRefused(EXPLAINER_NEEDED, field="explainer")
+    if unfilled(found.body):
+        raise CaseActionRefused(EXPLAINER_UNFINISHED, field="explainer")
     return found
 
 

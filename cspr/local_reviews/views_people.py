@@ -101,13 +101,21 @@ def family(request: HttpRequest, case: Case, review: LocalReview) -> HttpRespons
     return render(request, "local_reviews/people/family.html", context)
 
 
+UNFINISHED = "not finished: it has words in square brackets to fill in"
+
+
 def _explainer_choices(case: Case) -> list[tuple[int, str]]:
     kind = ExplainerVersion.Kind.FAMILY
     versions = selectors_people.explainer_versions(partnership_id=case.partnership_id, kind=kind)
     if not versions:
-        return [(selectors_people.SERVICE_WORDING, "The service's wording (the partnership has not changed it)")]
+        service = selectors_people.service_explainer(partnership=case.partnership, kind=kind)
+        if service.unfilled:
+            return [(service.number, f"The service's wording, {UNFINISHED}")]
+        return [(service.number, "The service's wording (the partnership has not changed it)")]
     return [
         (version.number, f"Version {version.number}, saved {version.saved_on:%-d %B %Y}")
+        if not version.unfilled
+        else (version.number, f"Version {version.number}, saved {version.saved_on:%-d %B %Y}, {UNFINISHED}")
         for version in reversed(versions)
     ]
 

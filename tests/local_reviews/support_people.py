@@ -11,7 +11,8 @@ from typing import Any
 from cspr.cases.models import Case, Child, HouseholdMember
 from cspr.demo.partnerships import NORTHVALE_PEOPLE
 from cspr.domain.roles import Role
-from cspr.local_reviews import services
+from cspr.local_reviews import services, services_people
+from cspr.local_reviews.explainer_wording import GAP, service_wording
 from cspr.local_reviews.models import LocalReview
 from cspr.partnerships.models import Organisation
 from tests.rapid_reviews.support import BU, acting_as
@@ -33,6 +34,17 @@ def reviewed_case() -> Case:
         case = commissioned(case if case.stage == "local_review" else None)
         services.local_review_start(acting=acting_as(BU), case=case, started_on=date(2026, 12, 7), at=WHEN)
     return Case.objects.get(pk=case.pk)
+
+
+def finished_family_explainer(case: Case) -> int:
+    """The partnership's family explainer saved with its gaps filled in (the service's wording with every part in square
+    brackets replaced by invented details), ready to give out; its version number."""
+    title, body = service_wording("family", partnership=case.partnership.name)
+    filled = GAP.sub("Rue Mockworthy, business unit, 01632 960 123 (invented for the tests)", body)
+    saved = services_people.explainer_save(
+        acting=acting_as(BU), partnership=case.partnership, kind="family", title=title, body=filled, at=WHEN
+    )
+    return saved.number
 
 
 def father(case: Case) -> str:

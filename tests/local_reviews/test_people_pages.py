@@ -19,6 +19,7 @@ from tests.local_reviews.support_people import (
     REVIEWER,
     WORDS,
     father,
+    finished_family_explainer,
     reviewed_case,
     role_email,
     some_organisations,
@@ -113,12 +114,14 @@ def test_giving_the_explainer_through_the_page_names_its_version(client_as: Clie
     case = reviewed_case()
     client = client_as(REVIEWER)
     form = client.get(page(case, "family/add/"))
-    assert "The service's wording" in text(form)
-    response = client.post(
-        page(case, "family/add/"),
-        {"person": father(case), "kind": "explainer", "how": "in_person", "explainer": "0",
-         **date_fields("happened_on", NOW.date())},
-    )  # fmt: skip
+    assert "The service's wording, not finished: it has words in square brackets to fill in" in text(form)
+    given = {"person": father(case), "kind": "explainer", "how": "in_person", **date_fields("happened_on", NOW.date())}
+    refused = client.post(page(case, "family/add/"), {**given, "explainer": "0"})
+    assert refused.status_code == 400
+    assert "still has words in square brackets" in text(refused)
+    number = finished_family_explainer(case)
+    assert "not finished" not in text(client.get(page(case, "family/add/")))
+    response = client.post(page(case, "family/add/"), {**given, "explainer": str(number)})
     assert response.status_code == 302
     shown = text(client.get(page(case, "family/")))
     assert "Given the explainer" in shown
@@ -190,6 +193,8 @@ def test_another_reviewer_does_not_reach_the_review(client_as: ClientAs) -> None
 
 def test_the_admin_changes_an_explainer_older_versions_stay_and_each_prints(client_as: ClientAs) -> None:
     client = client_as(role_email(Role.PARTNERSHIP_ADMIN))
+    assert "Not finished: 3 gaps in square brackets to fill in" in text(client.get("/partnership/explainers/family/"))
+    assert "not finished" in text(client.get("/partnership/explainers/"))
     first = text(client.get("/partnership/explainers/family/edit/"))
     assert "Information Commissioner's Office" in first
     assert "Northvale" in first
@@ -218,7 +223,9 @@ def test_the_admin_changes_an_explainer_older_versions_stay_and_each_prints(clie
     assert "Our own words." in old
     assert '<h2 class="govuk-heading-m app-print-block">Who to contact</h2>' in old
     assert "<li>The business unit</li>" in old
-    assert "Version 2" in text(client.get("/partnership/explainers/family/"))
+    latest = text(client.get("/partnership/explainers/family/"))
+    assert "Version 2" in latest
+    assert "Not finished" not in latest
     assert client.get("/partnership/explainers/family/9/").status_code == 404
     assert client.get("/partnership/explainers/leaflet/").status_code == 404
 

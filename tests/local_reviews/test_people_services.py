@@ -25,6 +25,7 @@ from tests.local_reviews.support_people import (
     WORDS,
     child,
     father,
+    finished_family_explainer,
     reviewed_case,
     role_email,
     some_organisations,
@@ -154,25 +155,34 @@ def test_only_the_business_unit_and_the_reviewer_write_the_log(role: Role) -> No
         entry(reviewed_case(), role_email(role))
 
 
-def test_giving_the_explainer_keeps_the_services_wording_as_version_1_then_names_a_saved_version() -> None:
+def test_the_explainer_is_given_only_once_its_gaps_are_filled_and_the_entry_names_its_version() -> None:
     case = reviewed_case()
-    given = entry(case, BU, person=child(case), kind="explainer", how="in_person", explainer=0)
+    # The service's wording leaves the contact, the data protection officer and the retention period to fill in.
+    with pytest.raises(CaseActionRefused, match=services.EXPLAINER_UNFINISHED):
+        entry(case, BU, person=child(case), kind="explainer", how="in_person", explainer=0)
+    assert not ExplainerVersion.objects.filter(partnership=case.partnership, kind="family").exists()
+    number = finished_family_explainer(case)
+    given = entry(case, BU, person=child(case), kind="explainer", how="in_person", explainer=number)
     assert given.explainer is not None
-    assert given.explainer.number == 1
-    assert given.explainer.from_service
+    assert (given.explainer.number, given.explainer.from_service) == (1, False)
     assert case.partnership.name in given.explainer.body
     with pytest.raises(CaseActionRefused, match=services.EXPLAINER_NEEDED):  # a saved version must now be chosen
         entry(case, BU, kind="explainer", how="letter", explainer=0)
-    again = entry(case, BU, kind="explainer", how="letter", explainer=1)
-    assert again.explainer_id == given.explainer_id
-    assert ExplainerVersion.objects.filter(partnership=case.partnership, kind="family").count() == 1
+    unfinished = services.explainer_save(
+        acting=acting_as(BU), partnership=case.partnership, kind="family", title="For the family",
+        body="Contact [the business unit's contact] with any question.",
+    )  # fmt: skip
+    with pytest.raises(CaseActionRefused, match=services.EXPLAINER_UNFINISHED):
+        entry(case, BU, kind="explainer", how="letter", explainer=unfinished.number)
+    assert FamilyEntry.objects.filter(review__case=case).count() == 1
 
 
 def test_logging_is_atomic() -> None:
     case = reviewed_case()
+    number = finished_family_explainer(case)
     failing = mock.patch("cspr.kernel.kit.audit_case", fails_after_call(audit_case))
     with leaves_nothing_written(failing):
-        entry(case, kind="explainer", how="letter", explainer=0)
+        entry(case, kind="explainer", how="letter", explainer=number)
 
 
 # -- explainers -------------------------------------------------------------------------------------------------------
