@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from cspr.core.forms import error_summary_items, field_components, govuk_date, govuk_field
 from cspr.domain.text import counted, in_sentence
+from cspr.kernel.documents import file_kind_words
 from cspr.web.navigation import navigation, switcher_partnerships
 
 
@@ -53,4 +54,5 @@ def environment(**options: Any) -> Environment:
     env.filters["govuk_date"] = govuk_date
     env.filters["first_upper"] = first_upper
     env.filters["in_sentence"] = in_sentence
+    env.filters["file_kind"] = file_kind_words
     return env

@@ -94,6 +94,15 @@ def allowed_in_words(allowed: frozenset[str] = ALLOWED) -> str:
     return _either(phrases, comma_before_or=len(images) > 1)
 
 
+def file_kind_words(content_type: str) -> str:
+    """How a page names a kept file's kind: "PDF", "Word document", "PNG image" ("File" for a type not on the list)."""
+    for kind in KINDS.values():
+        if kind.content_type == content_type:
+            words = kind.words.removeprefix("an ").removeprefix("a ")
+            return f"{words} image" if kind.image else words[:1].upper() + words[1:]
+    return "File"
+
+
 def file_type_refused(allowed: frozenset[str] = ALLOWED) -> str:
     """The refusal of a file whose name ends in a way not allowed here."""
     return f"The selected file must be {allowed_in_words(allowed)}."

@@ -52,6 +52,7 @@ def test_the_reviewer_uploads_a_draft_and_finds_it_with_its_checksum(client_as: 
     assert draft.stored_file.sha256 in shown
     listed = text(client.get(page(case, "drafts/")))
     assert "Draft 1" in listed
+    assert "PDF, 1 KB" in listed  # the file's kind in words, as for any kept file
     download = client.get(page(case, "drafts/1/download/"))
     assert download.status_code == 200
     assert download["Content-Disposition"].endswith(f'"{case.reference}-draft-1.pdf"')
