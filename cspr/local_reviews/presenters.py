@@ -13,6 +13,7 @@ from cspr.cases.panels import PanelAction, PanelDeadline, PanelView
 from cspr.cases.selectors_processes import ProcessRow
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import MilestoneStatus, Route
+from cspr.letters.selectors import case_facts_registered
 from cspr.local_reviews import selectors
 from cspr.local_reviews.models import LocalReview
 from cspr.local_reviews.selectors import CheckpointRow, MilestoneRow, TermsView
@@ -97,6 +98,17 @@ class LocalReviewPage:
     can_keep: bool
     can_agree: bool
     next_steps: tuple[str, ...]
+    reviewer: str
+    """The commissioned reviewer's name ("" while none is): the reviewers app tells it through the case's facts."""
+
+    @property
+    def reviewer_words(self) -> str:
+        """Who reviews, as the page says it: by name once the register knows them."""
+        if self.reviewer:
+            return f"{self.reviewer}, commissioned through the register of reviewers (§6.1-6.2)"
+        if self.case.stage == Stage.LOCAL_REVIEW:
+            return "Not commissioned yet (§6.1-6.2)"
+        return "Commissioned through the register of reviewers (§6.1-6.2)"
 
     @property
     def latest(self) -> TermsView | None:
@@ -148,6 +160,7 @@ def local_review_page(*, case: Case, scope: Scope, today: date) -> LocalReviewPa
         can_keep=can_keep,
         can_agree=can_keep and latest is not None and latest.agreed_on is None and case.stage != Stage.LOCAL_REVIEW,
         next_steps=_next_steps(case, versions, milestones) if can_keep else (),
+        reviewer=case_facts_registered(case=case).get("reviewer", ""),
     )
 
 

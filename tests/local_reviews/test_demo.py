@@ -164,3 +164,11 @@ def test_the_business_unit_takes_the_demo_case_waiting_for_the_panel_from_its_re
     assert selectors.local_review_get(case=case) is None  # for the business unit to start
     case_page = business_unit.get(reverse("cases:detail", kwargs={"reference": WAITING_PANEL})).content.decode()
     assert "Start the local review" in case_page
+
+
+def test_the_reviewer_finds_their_name_and_the_drafts_from_the_demo_reviews_page(
+    demo: dict[str, Partnership], client_as: ClientAs
+) -> None:
+    shown = client_as(REVIEWER).get(f"/cases/{IN_DRAFT}/local-review/").content.decode()
+    assert "Rowan Achterberg, commissioned through the register of reviewers" in shown
+    assert f'href="/cases/{IN_DRAFT}/local-review/drafts/"' in shown

@@ -127,6 +127,7 @@ def test_the_commissioned_reviewer_reads_their_own_review_but_not_its_checkpoint
     assert "Terms of reference" in shown
     assert "Progress and quality checkpoints" not in shown
     assert "See the register of parallel processes" not in shown  # no link to a page they may not open
+    assert "Drafts of the report" in shown
     assert "See the register of parallel processes" in text(client_as(BU).get(page(case)))
     assert "missed the school" not in shown
     assert reviewer.get(page(case, "terms-of-reference/1/")).status_code == 200
