@@ -11,7 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cspr.accounts.selectors import second_factor_offered
+from cspr.cases.selectors import case_list
 from cspr.core.routes import Routes
+from cspr.domain.roles import Role
 from cspr.partnerships.selectors import partnerships_visible, user_memberships
 
 routes = Routes()
@@ -23,11 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(user_memberships(scope=scope))
     here = [m for m in memberships if m.partnership_id == request.partnership_id]  # type: ignore[attr-defined]
     others = [p for p in partnerships_visible(scope=scope) if p.id != request.partnership_id]  # type: ignore[attr-defined]
+    # Someone who is only a reviewer here reaches only the reviews they are commissioned for: each is listed, to go
+    # straight to it (anyone holding another role here finds their cases in the case list).
+    reviewing = set(scope.roles_in(request.partnership_id)) == {Role.REVIEWER}  # type: ignore[attr-defined]
     context = {
         "memberships": memberships,
         "memberships_here": here,
         "other_partnerships": others,
         "offer_second_factor": second_factor_offered(user=request.user),
+        "reviews": list(case_list(scope=scope, partnership_id=request.partnership_id)) if reviewing else [],  # type: ignore[attr-defined]
     }
     return render(request, "core/home.html", context)
 

@@ -4,6 +4,7 @@ enough on to show every part of it, all made through the services from the data 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -172,3 +173,14 @@ def test_the_reviewer_finds_their_name_and_the_drafts_from_the_demo_reviews_page
     shown = client_as(REVIEWER).get(f"/cases/{IN_DRAFT}/local-review/").content.decode()
     assert "Rowan Achterberg, commissioned through the register of reviewers" in shown
     assert f'href="/cases/{IN_DRAFT}/local-review/drafts/"' in shown
+
+
+def test_the_reviewers_home_page_lists_the_reviews_they_are_commissioned_for_and_nothing_else(
+    demo: dict[str, Partnership], client_as: ClientAs
+) -> None:
+    home = client_as(REVIEWER).get("/").content.decode()
+    listed = sorted(set(re.findall(r'href="/cases/(NVALE-2026-\d+)/local-review/"', home)))
+    assert listed == ["NVALE-2026-014", "NVALE-2026-015", "NVALE-2026-016"]  # their commissions reaching the case
+    assert (
+        "The reviews you are commissioned for" not in client_as("business.unit@example.org").get("/").content.decode()
+    )
