@@ -96,6 +96,7 @@ def test_the_overview_shows_it_outstanding_then_done(client_as: Any) -> None:
     overview = reverse("cases:detail", kwargs={"reference": NOT_NOTIFIABLE})
     page = client.get(overview).content.decode()
     assert "The family is still to be told" in page
+    assert "(recorded here on " in page  # the day the decision was recorded, not a date the decision gives
     assert "Record that the family was told" in page
     not_yet = reverse("cases:family-not-yet-told", kwargs={"reference": NOT_NOTIFIABLE})
     response = client.post(not_yet, {"reason": "The police asked us to wait until the interviews are done."})
