@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from cspr.cases.models import Case, SealedRecord
-from cspr.domain.letters import LETTERS, SENDING_METHODS, Recipient
+from cspr.domain.letters import SENDING_METHODS, Recipient
 from cspr.files.models import StoredFile
 from cspr.kernel.records import NamedById, choices_of
 from cspr.kernel.sealing import sealed_text
@@ -44,7 +44,9 @@ class LetterSent(SealedRecord):
         OTHER = "other", SENDING_METHODS["other"]
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters_sent")
-    letter = models.CharField(max_length=60, choices=[(code, kind.title) for code, kind in LETTERS.items()])
+    # The code of a letter of the catalogue (cspr.domain.letters). Not a choices list: the service records only a
+    # letter due on the case, and the catalogue can grow without a migration.
+    letter = models.CharField(max_length=60)
     recipient = models.CharField(max_length=30, choices=choices_of(Recipient))
     names_family = models.BooleanField(help_text="Whether the letter named the child and family.")
     sent_on = models.DateField()

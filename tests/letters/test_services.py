@@ -257,6 +257,9 @@ def test_a_letter_is_not_sent_in_the_future_nor_before_its_decision() -> None:
         record(case, method="pigeon")
     with pytest.raises(CaseActionRefused, match="Say how"):
         record(case, method="other")
+    for letter in ("no-such-letter", "closure-family"):  # the code is checked against the letters due on the case
+        with pytest.raises(CaseActionRefused, match="not due"):
+            record(case, letter=letter)
     assert not LetterSent.objects.filter(case=case).exists()
 
 
