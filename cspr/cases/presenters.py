@@ -275,6 +275,11 @@ def _transition_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
     ]
 
 
+LA_DECISION_STAGES = frozenset({Stage.REFERRAL_RECEIVED, Stage.NOTIFICATION_ASSESSED, Stage.NOT_NOTIFIABLE})
+"""While the local authority's decision is what the case turns on, the business unit is told why it cannot record
+one; once the case has moved on (the rapid review and after), that would only be noise among the things to do."""
+
+
 def _other_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
     reference = case.reference
     actions = []
@@ -282,7 +287,7 @@ def _other_actions(case: Case, scope: Scope, url: Any) -> list[Action]:
     if rules.test_rule("cases.record_la_decision", scope, case):
         label = "Record a new decision by the local authority" if decided else "Record the local authority's decision"
         actions.append(Action(label, url("cases:la-decision", reference=reference), section="§3.5"))
-    elif decided and not case.is_closed and Role.BUSINESS_UNIT in scope.roles_in(case.partnership_id):
+    elif decided and case.stage in LA_DECISION_STAGES and Role.BUSINESS_UNIT in scope.roles_in(case.partnership_id):
         actions.append(
             Action(
                 "Record the local authority's decision",

@@ -276,6 +276,8 @@ def test_the_la_decision_page_records_the_decision_and_the_business_unit_cannot_
     page = main(business_unit.get(detail(case)))
     assert "Only the local authority can change it." in page
     assert "Start the rapid review" in page
+    moved_on = Case.objects.get(reference="NVALE-2026-016")  # at the draft report: the LA's decision is long made
+    assert "Only the local authority can change it." not in main(business_unit.get(detail(moved_on)))
 
 
 @time_machine.travel(MONDAY, tick=False)
