@@ -24,7 +24,7 @@ NAVIGATION = [
 ]
 # Pages open to everyone signed in that only some people need: shown when the person acts for an
 # organisation in any partnership (the inbox spans all of them).
-FOR_AGENCY_PEOPLE = {"returns:inbox": "Information requests"}
+FOR_AGENCY_PEOPLE = {"returns:inbox": "Requests to your organisation"}
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:

@@ -19,10 +19,10 @@ def nav_items(client: Client) -> list[str]:
 @pytest.mark.parametrize(
     ("email", "shown", "hidden"),
     [
-        ("contributor.health@example.org", {"Cases", "Information requests"}, {"People", "Audit trail"}),
-        ("notifier@example.org", {"Information requests", "Report an incident"}, {"People"}),
-        ("business.unit@example.org", {"Cases", "People", "Messages not delivered"}, {"Information requests"}),
-        ("auditor@example.org", {"Audit trail"}, {"People", "Information requests", "Report an incident"}),
+        ("contributor.health@example.org", {"Cases", "Requests to your organisation"}, {"People", "Audit trail"}),
+        ("notifier@example.org", {"Requests to your organisation", "Report an incident"}, {"People"}),
+        ("business.unit@example.org", {"Cases", "People", "Messages not delivered"}, {"Requests to your organisation"}),
+        ("auditor@example.org", {"Audit trail"}, {"People", "Requests to your organisation", "Report an incident"}),
     ],
 )
 def test_each_person_sees_the_pages_they_may_use(
