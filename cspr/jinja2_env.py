@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,11 @@ def url(viewname: str, *args: Any, **kwargs: Any) -> str:
 def first_upper(text: str) -> str:
     """Capitalise the first letter only (Jinja's ``capitalize`` lowercases the rest, e.g. "Panel")."""
     return text[:1].upper() + text[1:]
+
+
+def pounds(amount: Decimal | int | str) -> str:
+    """An amount of money as the partnership's papers write it: "£5,200.50", "£6,500.00"."""
+    return f"£{Decimal(amount):,.2f}"
 
 
 def environment(**options: Any) -> Environment:
@@ -55,4 +61,5 @@ def environment(**options: Any) -> Environment:
     env.filters["first_upper"] = first_upper
     env.filters["in_sentence"] = in_sentence
     env.filters["file_kind"] = file_kind_words
+    env.filters["pounds"] = pounds
     return env
