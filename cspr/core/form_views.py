@@ -13,9 +13,10 @@ it goes on success, what it always shows and when it is closed, said once. Its h
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, cast
 
 from django.contrib import messages
@@ -134,10 +135,26 @@ def edit_page(
     return render(request, template, {**shown, "form": form, **versions}, status=status)
 
 
+@cache
+def _keywords(service: Callable[..., Any]) -> frozenset[str] | None:
+    """The keyword arguments ``service`` takes by name (``None`` when it takes any, through ``**``)."""
+    parameters = inspect.signature(service).parameters.values()
+    if any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters):
+        return None
+    return frozenset(parameter.name for parameter in parameters)
+
+
 def calls(service: Callable[..., Any], *fields: str, **given: Any) -> Act:
     """The ``act`` of a form whose fields are named as ``service``'s keyword arguments: it calls ``service`` with the
     acting value, ``given``, and the cleaned value of each of ``fields`` the form has. A field the form left out (not
-    asked of this person, or of this case) is not passed, so the service's default stands."""
+    asked of this person, or of this case) is not passed, so the service's default stands.
+
+    The names are strings a type checker cannot follow, so they are checked here, when the page is built: a name the
+    service does not take fails at once (every page is requested by the tests), not only when a form is posted."""
+    taken = _keywords(service)
+    unknown = sorted({"acting", *fields, *given} - taken) if taken is not None else []
+    if unknown:
+        raise TypeError(f"{service.__qualname__}() takes no keyword {', '.join(unknown)}")
 
     def act(acting: Acting, data: dict[str, Any]) -> Any:
         return service(acting=acting, **given, **{name: data[name] for name in fields if name in data})

@@ -40,3 +40,30 @@ def test_the_case_list_case_page_and_identifying_details_are_accessible(live_ser
     assert page.get_by_role("heading", level=1).inner_text() == "Identifying details"
     assert "Tansy Madeupton" in page.locator("#main-content").inner_text()
     assert axe_violations(page) == []
+
+
+PHONE_PAGES = [
+    "/cases/",
+    "/reviewers/",
+    "/cases/NVALE-2026-003/information/",
+    "/cases/NVALE-2026-016/letters/",
+    "/cases/NVALE-2026-016/local-review/",
+    "/cases/NVALE-2026-016/local-review/drafts/",
+]
+
+
+def test_on_a_phone_wide_tables_scroll_within_their_own_region_and_the_page_never_sideways(
+    live_server: Any, page: Any
+) -> None:
+    """At 375 px (WCAG 2.2 reflow, 1.4.10), the business unit's pages with the widest tables fit the screen."""
+    demo_loaded()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in_with_both_factors(page, live_server.url, "business.unit@example.org")
+    wider = {}
+    for path in PHONE_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wider[path] = width
+    assert wider == {}
+    assert axe_violations(page) == []

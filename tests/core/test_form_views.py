@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import pytest
+
 from cspr.core.form_views import calls, context_with
 from cspr.kernel.acting import Acting
 
@@ -44,3 +46,11 @@ def test_a_context_given_as_a_function_is_read_only_when_the_page_is_shown() -> 
     assert reads == []
     assert shown() == {"case": 1, "state": "now"}
     assert reads == [1]
+
+
+def test_calls_refuses_at_once_a_name_the_service_does_not_take() -> None:
+    def service(*, acting: Any, case: Any, reason: str) -> None: ...
+
+    with pytest.raises(TypeError, match="takes no keyword late_reason, note"):
+        calls(service, "reason", "late_reason", case="the case", note="")
+    calls(service, "reason", case="the case")  # every name known: the act is made
