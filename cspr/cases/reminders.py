@@ -194,10 +194,10 @@ def _send(deadline: Deadline, *, now: datetime, verb: str) -> int:
     when = f"{due.day} {due:%B %Y}"
     named = case.reference if deadline.reference_only else f"{case.reference} ({case_pseudonyms_text(case=case)})"
     if deadline.kind == ClockReminder.Kind.OVERDUE:
-        subject = f"{case.reference}: {title} is overdue (due {when})"
+        subject = f"{case.reference}: overdue, was due {when}: {title}"  # a title reads as a task, not a subject
         lead = f"The deadline '{title}' on case {named} passed on {when}."
     else:
-        subject = f"{case.reference}: {title} is due by {when}"
+        subject = f"{case.reference}: due by {when}: {title}"
         lead = f"The deadline '{title}' on case {named} is due by {when}."
     case_link = deadline.link or link("cases:detail", reference=case.reference)
     body = f"{lead}\n{deadline.sentence}\n\n{deadline.ask}\n\nSign in to see the case: {case_link}\n"

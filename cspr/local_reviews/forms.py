@@ -13,7 +13,7 @@ from cspr.cases.selectors_processes import ProcessRow
 from cspr.core.forms import DatedForm, FreeTextField, GovukDateField, happened_date, named_text_field, radio_field
 from cspr.domain.local_review import JointLead, Method
 from cspr.local_reviews.models import Checkpoint
-from cspr.local_reviews.services import PERIOD_ORDER, TEXTS
+from cspr.local_reviews.services import METHOD_OTHER_NEEDED, PERIOD_ORDER, TEXTS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TEXT_FIELDS = ("method_other", "lines_of_enquiry", "practitioners", "family", "proportionality")
@@ -130,8 +130,11 @@ class TermsForm(DatedForm):
         """Besides the answers, ``handling``: how each open process is handled, by process id."""
         cleaned = super().clean() or {}
         start, end = cleaned.get("period_from"), cleaned.get("period_to")
-        if start and end and end < start:  # said with the other mistakes, not after they are put right
+        # Said with the other mistakes, not after they are put right (the service checks both again).
+        if start and end and end < start:
             self.add_error("period_to", PERIOD_ORDER)
+        if cleaned.get("method") == Method.OTHER and not (cleaned.get("method_other") or "").strip():
+            self.add_error("method_other", METHOD_OTHER_NEEDED)
         cleaned["handling"] = {
             int(name.removeprefix("process_")): cleaned.get(name, "") for name in self.process_fields
         }

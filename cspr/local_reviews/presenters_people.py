@@ -14,7 +14,7 @@ from cspr.local_reviews import selectors
 from cspr.partnerships.scoping import Scope
 
 WAYS_IN = (
-    ("local_reviews.thread", "thread", "Messages with the reviewer", "§6.7"),
+    ("local_reviews.thread", "thread", "Messages between the business unit and the reviewer", "§6.7"),
     ("local_reviews.family_view", "family", "Family involvement log", "§6.6"),
     ("local_reviews.events_view", "events", "Practitioner events", "§6.6"),
 )

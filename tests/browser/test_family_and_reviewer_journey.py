@@ -78,7 +78,7 @@ def test_the_business_unit_logs_a_family_contact_gives_the_explainer_and_the_rev
         sign_in_with_both_factors(page, live_server.url, REVIEWER)
         page.goto(f"{live_server.url}/cases/{case.reference}/")
         accessible(page)
-        page.get_by_role("link", name="Messages with the reviewer").click()
+        page.get_by_role("link", name="Messages between the business unit and the reviewer").click()
         assert "Please send the notes of your meeting with the GP by Friday." in main_text(page)
         accessible(page)
         page.get_by_label("Your message").fill("The notes are attached to my first draft's request.")

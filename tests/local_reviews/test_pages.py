@@ -150,12 +150,13 @@ def test_the_terms_ask_about_each_open_process_and_keep_what_was_typed_when_refu
     assert "How does the review handle the criminal trial?" in form
     assert "Northvale Crown Court (demo)" in form
     trial = ParallelProcess.objects.get(case=case, kind="criminal_trial")
-    backwards = {**date_fields("period_from", date(2026, 11, 2)), f"process_{trial.pk}": ""}
+    backwards = {**date_fields("period_from", date(2026, 11, 2)), f"process_{trial.pk}": "", "method": "other"}
     refused = client.post(page(case, "terms-of-reference/"), terms_form(case, **backwards))
     assert refused.status_code == 400
     shown = text(refused)
     assert "Say how the review handles the criminal trial" in shown
     assert "The end of the period under review must be the same as or after its start" in shown  # in the same round
+    assert "Say what the other method is" in shown
     assert "The reviewer meets the parents with an advocate." in shown
     assert not TermsOfReference.objects.filter(review__case=case).exists()
     saved = client.post(page(case, "terms-of-reference/"), {**terms_form(case), "opened_version": "0"}, follow=True)

@@ -347,8 +347,10 @@ def test_the_clocks_sweep_reminds_of_a_milestone_due_soon_then_overdue_once_each
     clock_reminders_send(now=noon(date(2027, 1, 8)))
     kinds = list(MilestoneReminder.objects.filter(milestone=terms).values_list("kind", flat=True))
     assert kinds == ["due_soon"]
-    message = OutboundMessage.objects.get(subject__startswith=f"{case.reference}: Local review: terms of reference")
-    assert message.subject == f"{case.reference}: Local review: terms of reference agreed is due by 11 January 2027"
+    message = OutboundMessage.objects.get(
+        subject__endswith=": Local review: terms of reference agreed", subject__startswith=f"{case.reference}: "
+    )
+    assert message.subject == f"{case.reference}: due by 11 January 2027: Local review: terms of reference agreed"
     assert "Child A" in message.body
     assert message.to == BU
     clock_reminders_send(now=noon(date(2027, 1, 8)))
