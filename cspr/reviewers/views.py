@@ -144,12 +144,14 @@ def commissioning(request: HttpRequest, case: Case) -> HttpResponse:
 
 def _proposed(request: HttpRequest, proposal: services.Proposal) -> HttpResponse:
     """Back to the commissioning page: a proposal kept but not commissioned is said there as a warning (never as a
-    success), with what stands in its way."""
+    success); what stands in its way is shown once, with the proposal on that page."""
     case = proposal.commission.case
     if not proposal.commissioned:
-        messages.warning(request, f"{proposal.commission.reviewer.name} is not commissioned yet.")
-        for blocker in proposal.blockers:
-            messages.warning(request, blocker)
+        messages.warning(
+            request,
+            f"{proposal.commission.reviewer.name} is not commissioned yet: what stands in the way is shown with the "
+            "proposal below.",
+        )
     return redirect(_commissioning_url(case))
 
 

@@ -104,10 +104,11 @@ def test_a_conflicted_reviewer_is_refused_the_executive_overrides_and_the_busine
     # An interest in the Integrated Care Board, which the case involves: kept, not commissioned.
     refused = client.post(url("commission", case), commission_form(conflicted, organisation().pk), follow=True)
     page = text(refused)
-    assert "is not commissioned yet." in page
+    assert "is not commissioned yet: what stands in the way is shown with the proposal below." in page
     html = refused.content.decode()
     assert "govuk-notification-banner--success" not in html  # a proposal held back is not a success
     assert html.count("is not commissioned") == 1
+    assert html.count("declared an interest in an organisation involved in this case") == 1  # said once, below
     assert "Northvale Integrated Care Board (demo)" in page
     assert Case.objects.get(pk=case.pk).stage == "local_review"
     proposal = Commission.objects.get(case=case)
