@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -26,6 +27,7 @@ from cspr.partnerships.selectors import partnership_organisations
 
 MEMBER = "member"
 CHILD = "child"
+UNFINISHED = "not finished: it has words in square brackets to fill in"
 SERVICE_WORDING = 0
 """The number a page uses for the service's own wording of an explainer, before the partnership saved a version."""
 
@@ -179,10 +181,15 @@ class ExplainerView:
     saved_by: str
     saved_on: date | None
 
-    @property
+    @cached_property
     def unfilled(self) -> list[str]:
         """The gaps in square brackets still to fill in before it is given out (none in a finished version)."""
         return unfilled(self.body)
+
+    @property
+    def unfinished(self) -> str:
+        """What a list of versions says of this one while it has gaps ("" once it is finished)."""
+        return UNFINISHED if self.unfilled else ""
 
 
 def _explainer_view(row: ExplainerVersion) -> ExplainerView:

@@ -175,8 +175,7 @@ def _family_explainer(acting: Acting, case: Case, number: int | None, *, at: dat
         if selectors_people.explainer_latest_number(partnership_id=case.partnership_id, kind=kind):
             raise CaseActionRefused(EXPLAINER_NEEDED, field="explainer")
         view = selectors_people.service_explainer(partnership=case.partnership, kind=kind)
-        if unfilled(view.body):
-            raise CaseActionRefused(EXPLAINER_UNFINISHED, field="explainer")
+        _finished(view.body)
         return ExplainerVersion.objects.create(
             partnership_id=case.partnership_id,
             kind=kind,
@@ -190,9 +189,14 @@ def _family_explainer(acting: Acting, case: Case, number: int | None, *, at: dat
     found = selectors_people.explainer_row(partnership_id=case.partnership_id, kind=kind, number=number)
     if found is None:
         raise CaseActionRefused(EXPLAINER_NEEDED, field="explainer")
-    if unfilled(found.body):
-        raise CaseActionRefused(EXPLAINER_UNFINISHED, field="explainer")
+    _finished(found.body)
     return found
+
+
+def _finished(body: str) -> None:
+    """Refuse to record as given an explainer whose words still have gaps in square brackets."""
+    if unfilled(body):
+        raise CaseActionRefused(EXPLAINER_UNFINISHED, field="explainer")
 
 
 def family_entry_record(

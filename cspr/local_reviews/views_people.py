@@ -101,7 +101,7 @@ def family(request: HttpRequest, case: Case, review: LocalReview) -> HttpRespons
     return render(request, "local_reviews/people/family.html", context)
 
 
-UNFINISHED = "not finished: it has words in square brackets to fill in"
+SERVICE = "The service's wording (the partnership has not changed it)"
 
 
 def _explainer_choices(case: Case) -> list[tuple[int, str]]:
@@ -109,15 +109,12 @@ def _explainer_choices(case: Case) -> list[tuple[int, str]]:
     versions = selectors_people.explainer_versions(partnership_id=case.partnership_id, kind=kind)
     if not versions:
         service = selectors_people.service_explainer(partnership=case.partnership, kind=kind)
-        if service.unfilled:
-            return [(service.number, f"The service's wording, {UNFINISHED}")]
-        return [(service.number, "The service's wording (the partnership has not changed it)")]
-    return [
-        (version.number, f"Version {version.number}, saved {version.saved_on:%-d %B %Y}")
-        if not version.unfilled
-        else (version.number, f"Version {version.number}, saved {version.saved_on:%-d %B %Y}, {UNFINISHED}")
-        for version in reversed(versions)
-    ]
+        return [(service.number, f"The service's wording, {service.unfinished}" if service.unfinished else SERVICE)]
+    choices = []
+    for version in reversed(versions):
+        label = f"Version {version.number}, saved {version.saved_on:%-d %B %Y}"
+        choices.append((version.number, f"{label}, {version.unfinished}" if version.unfinished else label))
+    return choices
 
 
 FAMILY = _area("family", "local_reviews.family_record", "may not record the family's involvement")
