@@ -74,6 +74,8 @@ KINDS: dict[str, Kind] = {
     "webp": Kind("image/webp", ("webp",), "WebP", image=True),
 }
 CONTENT_TYPES = {name: kind.content_type for name, kind in KINDS.items()}
+#: The kind a kept file's content type is (the first of the list with it).
+KIND_OF_CONTENT_TYPE = {content_type: name for name, content_type in reversed(CONTENT_TYPES.items())}
 ALLOWED = frozenset(KINDS)
 
 
@@ -96,11 +98,11 @@ def allowed_in_words(allowed: frozenset[str] = ALLOWED) -> str:
 
 def file_kind_words(content_type: str) -> str:
     """How a page names a kept file's kind: "PDF", "Word document", "PNG image" ("File" for a type not on the list)."""
-    for kind in KINDS.values():
-        if kind.content_type == content_type:
-            words = kind.words.removeprefix("an ").removeprefix("a ")
-            return f"{words} image" if kind.image else words[:1].upper() + words[1:]
-    return "File"
+    kind = KINDS.get(KIND_OF_CONTENT_TYPE.get(content_type, ""))
+    if kind is None:
+        return "File"
+    words = kind.words.removeprefix("an ").removeprefix("a ")
+    return f"{words} image" if kind.image else words[:1].upper() + words[1:]
 
 
 def file_type_refused(allowed: frozenset[str] = ALLOWED) -> str:
@@ -356,7 +358,7 @@ def safe_name(name: str) -> str:
 
 def extension(content_type: str) -> str:
     """The file extension for a kept file's content type ("bin" for one we do not know)."""
-    return next((kind for kind, known in CONTENT_TYPES.items() if known == content_type), "bin")
+    return KIND_OF_CONTENT_TYPE.get(content_type, "bin")
 
 
 def original_name(upload: Any, fallback: str) -> str:
