@@ -60,10 +60,11 @@ def register_fact_source(placeholder: str, source: FactSource) -> None:
     _FACT_SOURCES[placeholder] = source
 
 
-def case_facts_registered(*, case: Case) -> dict[str, str]:
-    """The facts other apps know of the case, by placeholder, where known (a query per source)."""
-    known = {placeholder: source(case) for placeholder, source in _FACT_SOURCES.items()}
-    return {placeholder: value for placeholder, value in known.items() if value}
+def case_fact(*, case: Case, placeholder: str) -> str:
+    """The fact another app knows of the case for ``placeholder`` ("" while it is not known, or no app tells it): one
+    query, of that fact's source alone."""
+    source = _FACT_SOURCES.get(placeholder)
+    return (source(case) if source is not None else None) or ""
 
 
 def case_decisions_recorded(*, case: Case) -> dict[Decision, date]:

@@ -272,7 +272,7 @@ def letter_prepare(
         decided_on=decided,
         children=children,
         addressee=addressee,
-        reviewer=selectors.case_facts_registered(case=case).get("reviewer", ""),
+        reviewer=selectors.case_fact(case=case, placeholder="reviewer"),
     )
     with transaction.atomic():
         _audit(acting, "letter.prepared", case, grant, kind, identifying=kind.identifying)
