@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.selectors import case_is_for_page
-from cspr.domain.letters import LETTERS, PLACEHOLDERS, Decision, LetterKind, letters_due
+from cspr.domain.letters import LETTERS, Decision, LetterKind, letters_due
 from cspr.letters.models import Letterhead, LetterSent
 
 #: Every stage whose arrival makes some letter due.
@@ -44,27 +44,6 @@ def register_decision_source(decision: Decision, source: DecisionSource) -> None
     """The app that records a decision no stage reaches (the local review: new information suggests a national review)
     tells the letters when it was recorded, from its ``AppConfig.ready()``; registering again replaces the source."""
     _DECISION_SOURCES[decision] = source
-
-
-FactSource = Callable[[Case], str | None]
-"""Given a case, a fact only another app knows, in words (the reviewer's name), or ``None`` while it is not known."""
-
-_FACT_SOURCES: dict[str, FactSource] = {}
-
-
-def register_fact_source(placeholder: str, source: FactSource) -> None:
-    """The app that knows a fact a letter may name (the reviewers app: ``reviewer``) tells the letters how to read it,
-    from its ``AppConfig.ready()``; the placeholder must be one of the catalogue's."""
-    if placeholder not in PLACEHOLDERS:
-        raise ValueError(f"{placeholder!r} is not a placeholder of the letters' catalogue")
-    _FACT_SOURCES[placeholder] = source
-
-
-def case_fact(*, case: Case, placeholder: str) -> str:
-    """The fact another app knows of the case for ``placeholder`` ("" while it is not known, or no app tells it): one
-    query, of that fact's source alone."""
-    source = _FACT_SOURCES.get(placeholder)
-    return (source(case) if source is not None else None) or ""
 
 
 def case_decisions_recorded(*, case: Case) -> dict[Decision, date]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cspr.cases.facts import CaseDetail, case_detail
 from cspr.cases.models import Case, DutyKind
 from cspr.cases.selectors import case_children, case_duties
 from cspr.cases.services import IdentifyingDetails, identifying_details_view
@@ -272,7 +273,7 @@ def letter_prepare(
         decided_on=decided,
         children=children,
         addressee=addressee,
-        reviewer=selectors.case_fact(case=case, placeholder="reviewer"),
+        reviewer=case_detail(case=case, detail=CaseDetail.REVIEWER),
     )
     with transaction.atomic():
         _audit(acting, "letter.prepared", case, grant, kind, identifying=kind.identifying)

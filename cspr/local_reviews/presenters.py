@@ -8,12 +8,12 @@ from datetime import date
 import rules
 from django.urls import reverse
 
+from cspr.cases.facts import CaseDetail, case_detail
 from cspr.cases.models import Case
 from cspr.cases.panels import PanelAction, PanelDeadline, PanelView
 from cspr.cases.selectors_processes import ProcessRow
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import MilestoneStatus, Route
-from cspr.letters.selectors import case_fact
 from cspr.local_reviews import selectors
 from cspr.local_reviews.models import LocalReview
 from cspr.local_reviews.selectors import CheckpointRow, MilestoneRow, TermsView
@@ -160,7 +160,7 @@ def local_review_page(*, case: Case, scope: Scope, today: date) -> LocalReviewPa
         can_keep=can_keep,
         can_agree=can_keep and latest is not None and latest.agreed_on is None and case.stage != Stage.LOCAL_REVIEW,
         next_steps=_next_steps(case, versions, milestones) if can_keep else (),
-        reviewer=case_fact(case=case, placeholder="reviewer"),
+        reviewer=case_detail(case=case, detail=CaseDetail.REVIEWER),
     )
 
 

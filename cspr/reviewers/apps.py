@@ -6,8 +6,8 @@ class ReviewersConfig(AppConfig):
     verbose_name = "Reviewers"
 
     def ready(self) -> None:
+        from cspr.cases.facts import CaseDetail, register_case_detail
         from cspr.cases.panels import CasePanel, register_case_panel
-        from cspr.letters.selectors import register_fact_source
         from cspr.reviewers import rules  # noqa: F401 - registers the object-level rules
         from cspr.reviewers.presenters import case_panel
         from cspr.reviewers.selectors import case_page_annotations, reviewer_name_for_case
@@ -15,5 +15,6 @@ class ReviewersConfig(AppConfig):
         register_case_panel(
             CasePanel(key="reviewer", title="Reviewer", order=27, build=case_panel, annotations=case_page_annotations)
         )
-        # The letters telling the national bodies who the reviewer is (§4.7) name them from the register.
-        register_fact_source("reviewer", lambda case: reviewer_name_for_case(case=case))
+        # The local review's page and the letters telling the national bodies who the reviewer is (§4.7) name them
+        # from the register.
+        register_case_detail(CaseDetail.REVIEWER, lambda case: reviewer_name_for_case(case=case))
