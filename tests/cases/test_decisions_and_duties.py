@@ -9,6 +9,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cspr.audit.models import AuditEvent
 from cspr.cases import services
@@ -300,6 +302,19 @@ def test_a_duty_met_late_needs_a_reason(submit: SubmitFunc, user: UserAs) -> Non
         "met_on": "2026-12-30",
         "late": True,
     }
+
+
+def test_a_duty_reads_its_clock_once_under_the_case_lock(submit: SubmitFunc, user: UserAs) -> None:
+    case = submit()
+    decide(user, case)
+    with CaptureQueriesContext(connection) as queries:
+        duty(user, case, DutyKind.PARTNERS_INFORMED, date(2026, 12, 30), late_reason="The office was closed.")
+    clock_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT") and CaseClock._meta.db_table in query["sql"]
+    ]
+    assert len(clock_reads) == 1, clock_reads
 
 
 def test_a_reason_given_for_a_duty_met_on_time_is_not_kept_as_a_late_reason(submit: SubmitFunc, user: UserAs) -> None:

@@ -169,17 +169,25 @@ def case_clock_met(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case_clock_met must run inside the caller's transaction.atomic block.")
-    late_reason = TEXTS.clean("late_reason", late_reason)
     clock = CaseClock.objects.select_for_update().filter(case=case, clock_id=clock_id, applicable=True).first()
-    if clock is None or clock.met_on is not None:
+    if clock is None:
+        return None
+    return clock_met(acting=acting, case=case, clock=clock, met_on=met_on, late_reason=late_reason)
+
+
+def clock_met(*, acting: Acting, case: Case, clock: CaseClock, met_on: date, late_reason: str = "") -> CaseClock:
+    """Stop ``clock``, which the caller has read under lock in its transaction, as met on ``met_on`` (late needs a
+    reason); a clock already met keeps its first date. :func:`case_clock_met` reads the clock first."""
+    if clock.met_on is not None:
         return clock
+    late_reason = TEXTS.clean("late_reason", late_reason)
     late = is_late(met_on, clock.effective_due)
     if late_reason_missing(met_on, clock.effective_due, late_reason):
         raise CaseActionRefused(CLOCK_LATE_REASON, field="late_reason")
     clock.met_on = met_on
     clock.seal("late_reason", late_reason if late else "")
     clock.save(update_fields=["met_on", "late_reason_sealed"])
-    audit_case(acting, "case.clock_met", case, clock=clock_id, met_on=met_on, late=late)
+    audit_case(acting, "case.clock_met", case, clock=clock.clock_id, met_on=met_on, late=late)
     return clock
 
 

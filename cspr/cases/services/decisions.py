@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import DUTY_CLOCKS, Case, CaseClock, DutyKind, DutyRecord, LocalAuthorityDecision
-from cspr.cases.services.clocks import case_clock_met, clocks_refresh
+from cspr.cases.services.clocks import clock_met, clocks_refresh
 from cspr.cases.services.common import TEXTS, case_locked, check_day, la_notifier_grant, latest_la_decision
 from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
@@ -163,7 +163,7 @@ def duty_record(
     with transaction.atomic():
         case = case_locked(case)
         clock_id = DUTY_CLOCKS[kind]
-        clock = CaseClock.objects.filter(case=case, clock_id=clock_id).first() if clock_id else None
+        clock = CaseClock.objects.select_for_update().filter(case=case, clock_id=clock_id).first() if clock_id else None
         if clock_id:
             previous = DutyRecord.objects.filter(case=case, kind=kind).first()
             if previous is not None:
@@ -192,8 +192,8 @@ def duty_record(
             other_area=other_area,
             late_reason=late_reason if late else "",
         )
-        if clock_id:
-            case_clock_met(acting=acting, case=case, clock_id=clock_id, met_on=done_on, late_reason=late_reason)
+        if clock is not None:
+            clock_met(acting=acting, case=case, clock=clock, met_on=done_on, late_reason=late_reason)
         if kind == DutyKind.PANEL_NOTIFIED:
             case.panel_notified_on = done_on
             case.save(update_fields=["panel_notified_on"])
