@@ -1,5 +1,5 @@
-"""Helpers for tests: a person signed in with both factors, a page's words and a date input's fields, the invented
-identifying details, atomicity checks, and actions raced against each other."""
+"""Helpers for tests: a person signed in with both factors, a page's words (and that it shows some) and a date
+input's fields, the invented identifying details, atomicity checks, and actions raced against each other."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ UserAs = Callable[[str], User]
 def text(response: Any) -> str:
     """A page's HTML as a person reads its words: decoded, with its entities (``&#x27;``, ``&amp;``) unescaped."""
     return html.unescape(response.content.decode())
+
+
+def assert_shows(shown: str, *phrases: str) -> None:
+    """Every phrase is in ``shown`` (a page's words or its HTML); otherwise fails naming each one that is not, not
+    only the first."""
+    absent = [phrase for phrase in phrases if phrase not in shown]
+    assert not absent, f"not shown: {absent}"
 
 
 def date_fields(name: str, day: date) -> dict[str, str]:

@@ -25,7 +25,7 @@ from cspr.partnerships.scoping import acting_for
 from cspr.partnerships.services import membership_grant
 from tests.cases.conftest import CHILD_NAME, IDENTIFYING_VALUES, LONDON, SubmitFunc
 from tests.cases.support import found_in, outbox_and_audit_text
-from tests.support import ClientAs, private_storage
+from tests.support import ClientAs, assert_shows, private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -48,19 +48,21 @@ def test_the_case_page_shows_clocks_stage_assessment_and_no_names(submit: Submit
     case = submit()
     response = client_as("business.unit@example.org").get(detail(case))
     assert response.status_code == 200
-    html = main(response)
-    assert case.reference in html
-    assert "Child A" in html
-    assert "Child B" in html
-    assert "Notify the Panel" in html
-    assert "29 December 2026" in html
-    assert "govuk-tag--blue" in html
-    assert "Running" in html
-    assert "4 working days left" in html
-    assert "Within 5 working days of the local authority becoming aware of the incident" in html
-    assert "current stage" in html
-    # Each "Extend" link says, to a screen reader, which deadline, written as its title is (acronyms intact).
-    assert 'Extend<span class="govuk-visually-hidden"> the deadline: Notify the Panel' in html
+    assert_shows(
+        main(response),
+        case.reference,
+        "Child A",
+        "Child B",
+        "Notify the Panel",
+        "29 December 2026",
+        "govuk-tag--blue",
+        "Running",
+        "4 working days left",
+        "Within 5 working days of the local authority becoming aware of the incident",
+        "current stage",
+        # Each "Extend" link says, to a screen reader, which deadline, written as its title is (acronyms intact).
+        'Extend<span class="govuk-visually-hidden"> the deadline: Notify the Panel',
+    )
     assert found_in(response.content.decode(), IDENTIFYING_VALUES) == []
     record = client_as("business.unit@example.org").get(reverse("cases:record", kwargs={"reference": case.reference}))
     assert "Notifiable to the Panel" in main(record)

@@ -14,7 +14,7 @@ from cspr.domain.lifecycle import NATIONAL_REVIEW_UNFINISHED, Stage
 from cspr.national_reviews.models import EngagementEntry, NationalReview, ProvisionItem
 from tests.national_reviews.support import DEMO_NATIONAL, RATIONALE, to_national_review, when
 from tests.rapid_reviews.support import BU, CHAIR
-from tests.support import ClientAs, date_fields, text
+from tests.support import ClientAs, assert_shows, date_fields, text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +24,19 @@ PAGE = f"/cases/{DEMO_NATIONAL}/national-review/"
 def test_the_page_says_the_review_is_panel_led_with_the_panels_rationale_the_log_and_the_items(
     client_as: ClientAs,
 ) -> None:
-    shown = text(client_as(BU).get(PAGE))
-    assert "Panel-led national review" in shown
-    assert "8 October 2026" in shown  # the Panel's decision
-    assert "recurring theme it wants to look at" in shown  # its rationale, from its response
-    assert "Dr Imogen Notreal" in shown
-    assert "Agreed on 20 October 2026" in shown
-    assert "The merged chronology went to the Panel" in shown
-    assert "2 November 2026 by Vale and Moor Police (demo)" in shown
-    assert "Outstanding" in shown
-    assert "Provide what the Panel asked for: 1 item outstanding." in shown
-    assert "Record the national review's outcome" in shown
+    assert_shows(
+        text(client_as(BU).get(PAGE)),
+        "Panel-led national review",
+        "8 October 2026",  # the Panel's decision
+        "recurring theme it wants to look at",  # its rationale, from its response
+        "Dr Imogen Notreal",
+        "Agreed on 20 October 2026",
+        "The merged chronology went to the Panel",
+        "2 November 2026 by Vale and Moor Police (demo)",
+        "Outstanding",
+        "Provide what the Panel asked for: 1 item outstanding.",
+        "Record the national review's outcome",
+    )
 
 
 def test_a_chair_reads_the_page_but_is_offered_nothing_to_record_and_cannot_post(client_as: ClientAs) -> None:
