@@ -35,6 +35,12 @@ def press(page: Any, button: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
 
 
+def press_and_see(page: Any, button: str, words: str) -> None:
+    """Press the page's button and find ``words`` on the page it leads to."""
+    press(page, button)
+    assert words in main_text(page)
+
+
 def refused_keeping(page: Any, button: str, choice: str) -> None:
     """Press ``button`` on a form not yet complete: refused with the error summary, ``choice`` still chosen."""
     press(page, button)
@@ -43,10 +49,15 @@ def refused_keeping(page: Any, button: str, choice: str) -> None:
     accessible(page)
 
 
-def overview(page: Any, base: str) -> None:
-    page.goto(f"{base}/cases/{REFERENCE}/")
-    assert heading(page) == REFERENCE
+def case_page(page: Any, base: str, rest: str = "") -> None:
+    """Open the case's page at ``rest`` (its overview when none) and check it with axe."""
+    page.goto(f"{base}/cases/{REFERENCE}/{rest}")
     accessible(page)
+
+
+def overview(page: Any, base: str) -> None:
+    case_page(page, base)
+    assert heading(page) == REFERENCE
 
 
 def take(page: Any, base: str, label: str, reason: str = "") -> None:
@@ -62,8 +73,7 @@ def take(page: Any, base: str, label: str, reason: str = "") -> None:
 
 
 def end_the_learning_action(page: Any, base: str) -> None:
-    page.goto(f"{base}/cases/{REFERENCE}/rapid-review/actions/")
-    accessible(page)
+    case_page(page, base, "rapid-review/actions/")
     with page.expect_navigation():
         page.get_by_role("link", name="Record how it ended").first.click()
     accessible(page)
@@ -73,13 +83,11 @@ def end_the_learning_action(page: Any, base: str) -> None:
     assert reason.is_visible()
     page.get_by_role("radio", name="Done", exact=True).check()
     fill_date(page, "resolved_on", 1)
-    press(page, "Save")
-    assert "Done" in main_text(page)
+    press_and_see(page, "Save", "Done")
 
 
 def tell_the_family(page: Any, base: str) -> None:
-    page.goto(f"{base}/cases/{REFERENCE}/family-told/")
-    accessible(page)
+    case_page(page, base, "family-told/")
     page.get_by_role("radio", name="Other").check()
     refused_keeping(page, "Save", "Other")  # nothing else given
     page.get_by_label("How", exact=True).fill("A video call the family asked for")
@@ -88,13 +96,11 @@ def tell_the_family(page: Any, base: str) -> None:
     page.get_by_label("What they were told about the decision and its reasons").fill(
         "That the case is closed, why, and that it can be looked at again if anything new comes to light."
     )
-    press(page, "Save")
-    assert "Telling the family is recorded" in main_text(page)
+    press_and_see(page, "Save", "Telling the family is recorded")
 
 
 def add_a_criminal_trial(page: Any, base: str) -> None:
-    page.goto(f"{base}/cases/{REFERENCE}/parallel-processes/add/")
-    accessible(page)
+    case_page(page, base, "parallel-processes/add/")
     page.get_by_role("radio", name="Criminal trial").check()
     page.get_by_role("radio", name="Active").check()
     terms = page.get_by_label("Its terms (optional)")
@@ -104,8 +110,7 @@ def add_a_criminal_trial(page: Any, base: str) -> None:
     page.get_by_role("radio", name="Publication held until it concludes").check()
     refused_keeping(page, "Add the process", "Criminal trial")  # a restriction with no terms
     page.get_by_label("Its terms (optional)").fill("Nothing that identifies the child until the trial ends.")
-    press(page, "Add the process")
-    assert "Criminal trial" in main_text(page)
+    press_and_see(page, "Add the process", "Criminal trial")
     accessible(page)
 
 
