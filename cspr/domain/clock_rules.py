@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from cspr.domain.calendar import CalendarRangeError, Roll, WorkingCalendar, add_calendar_months
+from cspr.domain.labels import Labelled
 
 __all__ = [
     "AppliesWhen",
@@ -64,7 +65,7 @@ class RuleKind(StrEnum):
     YEARS_AFTER = "years_after"
 
 
-class Basis(StrEnum):
+class Basis(Labelled):
     """Where a clock's number comes from.
 
     Statutory and procedure clocks count the law's working days; only local targets are extended by a
@@ -75,10 +76,7 @@ class Basis(StrEnum):
     PROCEDURE = "procedure"
     LOCAL = "local"
 
-    @property
-    def label(self) -> str:
-        """The basis as shown beside a clock."""
-        return {Basis.STATUTORY: "Statutory", Basis.PROCEDURE: "Procedure", Basis.LOCAL: "Local target"}[self]
+    __labels__ = {LOCAL: "Local target"}
 
 
 class DueSense(StrEnum):

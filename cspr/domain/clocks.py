@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Self, overload
 
 from cspr.domain.calendar import CalendarRangeError, WorkingCalendar
@@ -33,6 +32,7 @@ from cspr.domain.clock_rules import (
     out_of_range_words,
 )
 from cspr.domain.criteria import IncidentNature
+from cspr.domain.labels import Labelled
 from cspr.domain.presets import RAPID_REVIEW_CLOCK_IDS, Preset
 from cspr.domain.text import text_length
 
@@ -343,7 +343,7 @@ def _boundary(rule: ClockRule, calendar: WorkingCalendar, low: date, high: date,
     return date.fromordinal(lo)
 
 
-class ClockStatus(StrEnum):
+class ClockStatus(Labelled):
     """Where a clock stands on a given day."""
 
     NOT_STARTED = "not_started"
@@ -356,12 +356,7 @@ class ClockStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     CANNOT_COMPUTE = "cannot_compute"
 
-    @property
-    def label(self) -> str:
-        """The status as a tag reads."""
-        if self is ClockStatus.CANNOT_COMPUTE:
-            return "Cannot be worked out"
-        return self.value.replace("_", " ").capitalize()
+    __labels__ = {CANNOT_COMPUTE: "Cannot be worked out"}
 
 
 @dataclass(frozen=True)

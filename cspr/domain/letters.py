@@ -34,6 +34,7 @@ from types import MappingProxyType
 
 from cspr.domain import datafile
 from cspr.domain.datafile import DataFileError
+from cspr.domain.labels import Labelled
 from cspr.domain.lifecycle import Stage
 
 __all__ = [
@@ -54,7 +55,7 @@ __all__ = [
 ]
 
 
-class Recipient(StrEnum):
+class Recipient(Labelled):
     """Who a letter goes to. The national bodies' values are the partnership's contact kinds (its contacts page)."""
 
     PANEL = "panel"
@@ -63,20 +64,12 @@ class Recipient(StrEnum):
     SECRETARY_OF_STATE = "secretary_of_state"
     FAMILY = "family"
 
-    @property
-    def label(self) -> str:
-        return _RECIPIENTS[self]
-
-
-_RECIPIENTS: Mapping[Recipient, str] = MappingProxyType(
-    {
-        Recipient.PANEL: "The Child Safeguarding Practice Review Panel",
-        Recipient.OFSTED: "Ofsted",
-        Recipient.DFE: "The Department for Education",
-        Recipient.SECRETARY_OF_STATE: "The Secretary of State for Education",
-        Recipient.FAMILY: "The family",
+    __labels__ = {
+        PANEL: "The Child Safeguarding Practice Review Panel",
+        DFE: "The Department for Education",
+        SECRETARY_OF_STATE: "The Secretary of State for Education",
+        FAMILY: "The family",
     }
-)
 
 
 class Decision(StrEnum):

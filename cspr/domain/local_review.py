@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from cspr.domain.calendar import CalendarRangeError, WorkingCalendar
+from cspr.domain.labels import Labelled
 
 __all__ = [
     "MILESTONES",
@@ -33,20 +34,18 @@ __all__ = [
 ]
 
 
-class Route(StrEnum):
+class Route(Labelled):
     """How the decision to hold the local review came (read from the case's path)."""
 
     EXECUTIVE = "executive"
     PANEL = "panel"
     DISCRETIONARY = "discretionary"
 
-    @property
-    def label(self) -> str:
-        return {
-            Route.EXECUTIVE: "The Executive Group's ratification of the rapid review (§4.6)",
-            Route.PANEL: "The Panel's response to the rapid review (§5.4, §8.5)",
-            Route.DISCRETIONARY: "A discretionary review of a case that was not notifiable (§5.6)",
-        }[self]
+    __labels__ = {
+        EXECUTIVE: "The Executive Group's ratification of the rapid review (§4.6)",
+        PANEL: "The Panel's response to the rapid review (§5.4, §8.5)",
+        DISCRETIONARY: "A discretionary review of a case that was not notifiable (§5.6)",
+    }
 
 
 class JointLead(StrEnum):
@@ -56,7 +55,7 @@ class JointLead(StrEnum):
     OTHER = "other"
 
 
-class Method(StrEnum):
+class Method(Labelled):
     """How the review will be conducted (§6.3-6.4): the systems approach unless the partnership agrees another."""
 
     SYSTEMS = "systems"
@@ -65,15 +64,11 @@ class Method(StrEnum):
     AGENCY_REPORTS = "agency_reports"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return {
-            Method.SYSTEMS: "Systems approach",
-            Method.PRACTITIONER_LEARNING: "Learning review led by practitioners' events",
-            Method.APPRECIATIVE_INQUIRY: "Appreciative inquiry",
-            Method.AGENCY_REPORTS: "Agency reports with an independent overview",
-            Method.OTHER: "Other",
-        }[self]
+    __labels__ = {
+        SYSTEMS: "Systems approach",
+        PRACTITIONER_LEARNING: "Learning review led by practitioners' events",
+        AGENCY_REPORTS: "Agency reports with an independent overview",
+    }
 
 
 class MilestoneKind(StrEnum):
@@ -128,17 +123,13 @@ def proposed_milestones(start: date, calendar: WorkingCalendar) -> dict[Mileston
     return proposed
 
 
-class MilestoneStatus(StrEnum):
+class MilestoneStatus(Labelled):
     """Where a milestone stands on a day."""
 
     DUE = "due"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 def milestone_status(

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from cspr.domain.criteria import LOCAL_REVIEW_CIRCUMSTANCES, LOCAL_REVIEW_CRITERIA, Criterion
+from cspr.domain.labels import Labelled
 from cspr.domain.text import text_length
 
 __all__ = [
@@ -92,14 +93,10 @@ _SECTION_PAGES = {
 SECTIONS: tuple[Section, ...] = tuple(Section)
 
 
-class Judgement(StrEnum):
+class Judgement(Labelled):
     MET = "met"
     NOT_MET = "not_met"
     UNCLEAR = "unclear"
-
-    @property
-    def label(self) -> str:
-        return {"met": "Met", "not_met": "Not met", "unclear": "Unclear"}[self.value]
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from cspr.domain.labels import Labelled
 
 __all__ = ["Role"]
 
 
-class Role(StrEnum):
+class Role(Labelled):
     """A role held through a membership of one partnership."""
 
     BUSINESS_UNIT = "business_unit"
@@ -21,26 +21,4 @@ class Role(StrEnum):
     PARTNERSHIP_ADMIN = "partnership_admin"
     AUDITOR = "auditor"
 
-    @property
-    def label(self) -> str:
-        """The role's name as people read it."""
-        return _LABELS[self]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs, in declaration order, for forms and model fields."""
-        return [(role.value, role.label) for role in cls]
-
-
-_LABELS: dict[Role, str] = {
-    Role.BUSINESS_UNIT: "Business unit",
-    Role.NOTIFIER: "Notifier",
-    Role.AGENCY_CONTRIBUTOR: "Agency contributor",
-    Role.PRG_CHAIR: "PRG chair",
-    Role.PRG_MEMBER: "PRG member",
-    Role.EXECUTIVE_MEMBER: "Executive member",
-    Role.INDEPENDENT_CHAIR: "Independent chair",
-    Role.REVIEWER: "Reviewer",
-    Role.PARTNERSHIP_ADMIN: "Partnership admin",
-    Role.AUDITOR: "Auditor",
-}
+    __labels__ = {PRG_CHAIR: "PRG chair", PRG_MEMBER: "PRG member"}

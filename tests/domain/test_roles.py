@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cspr.domain.roles import Role
+from cspr.kernel.records import choices_of
 
 # The agreed roles in their order: the value the Django side stores, and the label people read.
 AGREED = [
@@ -33,5 +34,5 @@ def test_roles_compare_equal_to_their_stored_strings() -> None:
 
 
 def test_choices_pair_values_with_labels() -> None:
-    assert Role.choices()[0] == ("business_unit", "Business unit")
-    assert len(Role.choices()) == len(Role)
+    assert choices_of(Role)[0] == ("business_unit", "Business unit")
+    assert len(choices_of(Role)) == len(Role)
