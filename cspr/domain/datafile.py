@@ -64,10 +64,12 @@ def items(entry: Mapping[str, object], key: str, where: str) -> list[object]:
     return value
 
 
-def listed[T](entry: Mapping[str, object], key: str, where: str, read: Callable[[object, str], T]) -> tuple[T, ...]:
+def listed[T](
+    entry: Mapping[str, object], key: str, where: str, read: Callable[[object, str], T], *, required: bool = False
+) -> tuple[T, ...]:
     """Each item of the list at ``key`` as ``read`` makes it (given the item and where it is); none when the key is
-    left out, but a list that is there must not be empty."""
-    if key not in entry:
+    left out, unless it is ``required``, but a list that is there must not be empty."""
+    if key not in entry and not required:
         return ()
     return tuple(read(item, f"{where}.{key}[{index}]") for index, item in enumerate(items(entry, key, where)))
 

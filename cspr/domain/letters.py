@@ -275,9 +275,8 @@ def _letter(entry: object, passages: Mapping[str, str], above: Mapping[str, Lett
         subject, paragraphs = above[source].subject, above[source].paragraphs
     else:
         subject = _words(datafile.text(entry, "subject", where), passages, f"{where}.subject")
-        paragraphs = tuple(
-            _words(paragraph, passages, f"{where}.paragraphs[{index}]")
-            for index, paragraph in enumerate(datafile.items(entry, "paragraphs", where))
+        paragraphs = datafile.listed(
+            entry, "paragraphs", where, lambda paragraph, at: _words(paragraph, passages, at), required=True
         )
     return LetterKind(
         code=code,

@@ -399,10 +399,7 @@ def _stage_words(entry: object, where: str) -> StageInfo:
     return StageInfo(
         label=datafile.text(entry, "label", where),
         description=datafile.text(entry, "description", where),
-        next_steps=tuple(
-            datafile.words(step, f"{where}.next_steps[{index}]")
-            for index, step in enumerate(datafile.items(entry, "next_steps", where))
-        ),
+        next_steps=datafile.listed(entry, "next_steps", where, datafile.words, required=True),
     )
 
 
