@@ -8,7 +8,9 @@ organisation's cases; a 404 otherwise, audited). A contributor's request is foun
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 
 import rules
@@ -24,7 +26,7 @@ from cspr.cases.models import Case
 from cspr.cases.pages import case_address, case_form_page, case_forms, case_page
 from cspr.cases.panels import PanelAction, PanelView
 from cspr.core.downloads import kept_file_attachment
-from cspr.core.form_views import posted, posted_files
+from cspr.core.form_views import Finder, posted, posted_files
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.files.services import FileDownload, StoredFileRefused
@@ -32,7 +34,7 @@ from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.errors import CaseActionRefused
 from cspr.local_reviews import forms_drafts as forms
 from cspr.local_reviews import selectors, selectors_drafts, services_drafts
-from cspr.local_reviews.models import LocalReview
+from cspr.local_reviews.models import CommentRequest, LocalReview, ReportDraft
 from cspr.local_reviews.rules_drafts import ASK, COMMENT, DRAFTS, SUGGEST
 from cspr.local_reviews.views import not_started, review_page
 from cspr.partnerships.scoping import Scope
@@ -70,6 +72,38 @@ DRAFTING = case_forms(
 
 def _can(request: HttpRequest, rule: str, case: Case) -> bool:
     return bool(rules.test_rule(rule, request.scope, case))  # type: ignore[attr-defined]
+
+
+def _draft_page(rule: str, *, refusal: str) -> Finder:
+    """:func:`case_page` for a page about one draft of the report, the URL's ``number``: the view is called as
+    ``view(request, case, draft, ...)``, and a case with no draft of that number is a 404 refused as such."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def page(request: HttpRequest, case: Case, *args: Any, number: int, **kwargs: Any) -> Any:
+            draft = selectors_drafts.draft_get(case=case, number=number)
+            if draft is None:
+                return refuse(request, reason=NO_DRAFT, status=404)
+            return view(request, case, draft, *args, **kwargs)
+
+        return case_page(rule, refusal=refusal)(page)
+
+    return decorate
+
+
+def _asked_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """:func:`case_page` for an organisation's page about the request for comments the URL's ``request_uuid`` names,
+    found among the requests to the organisations the person comments for: the view is called as
+    ``view(request, case, asked)``, and any other request is a 404 refused as such."""
+
+    @wraps(view)
+    def page(request: HttpRequest, case: Case, request_uuid: Any) -> Any:
+        asked = selectors_drafts.contributor_request_get(scope=request.scope, case=case, request_uuid=request_uuid)  # type: ignore[attr-defined]
+        if asked is None:
+            return refuse(request, reason=NO_REQUEST, status=404)
+        return view(request, case, asked)
+
+    return case_page(COMMENT, refusal="may not comment on the drafts")(page)
 
 
 def _file(request: HttpRequest, open_it: Any, *, back: str) -> HttpResponse | FileResponse:
@@ -113,11 +147,10 @@ def draft_upload(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @routes.page("drafts/<int:number>/", name="draft")
-@case_page(DRAFTS, refusal=REFUSED)
-def draft(request: HttpRequest, case: Case, number: int) -> HttpResponse:
-    found = selectors_drafts.draft_get(case=case, number=number)
-    row = selectors_drafts.draft_row(case=case, number=number) if found is not None else None
-    if found is None or row is None:
+@_draft_page(DRAFTS, refusal=REFUSED)
+def draft(request: HttpRequest, case: Case, found: ReportDraft) -> HttpResponse:
+    row = selectors_drafts.draft_row(case=case, number=found.number)
+    if row is None:
         return refuse(request, reason=NO_DRAFT, status=404)
     commenting = case.stage in selectors_drafts.COMMENT_STAGES
     context = {
@@ -127,7 +160,7 @@ def draft(request: HttpRequest, case: Case, number: int) -> HttpResponse:
         "can_ask": commenting and _can(request, ASK, case),
         "can_mark_final": commenting
         and not row.final
-        and number == selectors_drafts.drafts_latest_number(case=case)
+        and found.number == selectors_drafts.drafts_latest_number(case=case)
         and not any(each.final for each in selectors_drafts.draft_rows(case=case)),
         "back": _drafts_url(case),
         "back_text": "Back to the drafts",
@@ -136,23 +169,20 @@ def draft(request: HttpRequest, case: Case, number: int) -> HttpResponse:
 
 
 @routes.page("drafts/<int:number>/download/", name="draft-download")
-@case_page(DRAFTS, refusal=REFUSED)
-def draft_download(request: HttpRequest, case: Case, number: int) -> HttpResponse | FileResponse:
-    if selectors_drafts.draft_get(case=case, number=number) is None:
-        return refuse(request, reason=NO_DRAFT, status=404)
+@_draft_page(DRAFTS, refusal=REFUSED)
+def draft_download(request: HttpRequest, case: Case, draft: ReportDraft) -> HttpResponse | FileResponse:
     return _file(
         request,
-        lambda acting: services_drafts.draft_open(acting=acting, case=case, number=number),
-        back=_draft_url(case, number),
+        lambda acting: services_drafts.draft_open(acting=acting, case=case, number=draft.number),
+        back=_draft_url(case, draft.number),
     )
 
 
 @routes.page("drafts/<int:number>/final/", name="draft-final")
 @require_http_methods(["GET", "POST"])
-@case_page(DRAFTS, refusal=REFUSED)
-def draft_final(request: HttpRequest, case: Case, number: int) -> HttpResponse:
-    if selectors_drafts.draft_get(case=case, number=number) is None:
-        return refuse(request, reason=NO_DRAFT, status=404)
+@_draft_page(DRAFTS, refusal=REFUSED)
+def draft_final(request: HttpRequest, case: Case, draft: ReportDraft) -> HttpResponse:
+    number = draft.number
     error = ""
     if request.method == "POST":
         try:
@@ -168,10 +198,9 @@ def draft_final(request: HttpRequest, case: Case, number: int) -> HttpResponse:
 
 @routes.page("drafts/<int:number>/comments/ask/", name="comments-ask")
 @require_http_methods(["GET", "POST"])
-@case_page(ASK, refusal="may not ask for comments on the drafts")
-def comments_ask(request: HttpRequest, case: Case, number: int) -> HttpResponse:
-    if selectors_drafts.draft_get(case=case, number=number) is None:
-        return refuse(request, reason=NO_DRAFT, status=404)
+@_draft_page(ASK, refusal="may not ask for comments on the drafts")
+def comments_ask(request: HttpRequest, case: Case, draft: ReportDraft) -> HttpResponse:
+    number = draft.number
     if case.stage not in selectors_drafts.COMMENT_STAGES:
         messages.info(request, services_drafts.NOT_COMMENTING)
         return redirect(_draft_url(case, number))
@@ -200,11 +229,8 @@ def comments_ask(request: HttpRequest, case: Case, number: int) -> HttpResponse:
 @routes.page("comments/<uuid:request_uuid>/", name="comment-request")
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@case_page(COMMENT, refusal="may not comment on the drafts")
-def comment_request(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse:
-    asked = selectors_drafts.contributor_request_get(scope=request.scope, case=case, request_uuid=request_uuid)  # type: ignore[attr-defined]
-    if asked is None:
-        return refuse(request, reason=NO_REQUEST, status=404)
+@_asked_page
+def comment_request(request: HttpRequest, case: Case, asked: CommentRequest) -> HttpResponse:
     answered = hasattr(asked, "comments")
     context = {
         "asked": asked,
@@ -222,24 +248,21 @@ def comment_request(request: HttpRequest, case: Case, request_uuid: Any) -> Http
         forms.CommentsForm(posted(request)),
         template="local_reviews/drafts/comment.html",
         act=lambda acting, data: services_drafts.comments_submit(
-            acting=acting, case=case, request_uuid=request_uuid, comments=data["comments"]
+            acting=acting, case=case, request_uuid=asked.uuid, comments=data["comments"]
         ),
         done="Your organisation's comments are sent",
-        then=_request_url(case, request_uuid),
+        then=_request_url(case, asked.uuid),
         context=context,
     )
 
 
 @routes.page("comments/<uuid:request_uuid>/draft/", name="comment-draft")
-@case_page(COMMENT, refusal="may not comment on the drafts")
-def comment_draft(request: HttpRequest, case: Case, request_uuid: Any) -> HttpResponse | FileResponse:
-    asked = selectors_drafts.contributor_request_get(scope=request.scope, case=case, request_uuid=request_uuid)  # type: ignore[attr-defined]
-    if asked is None:
-        return refuse(request, reason=NO_REQUEST, status=404)
+@_asked_page
+def comment_draft(request: HttpRequest, case: Case, asked: CommentRequest) -> HttpResponse | FileResponse:
     return _file(
         request,
-        lambda acting: services_drafts.comment_draft_open(acting=acting, case=case, request_uuid=request_uuid),
-        back=_request_url(case, request_uuid),
+        lambda acting: services_drafts.comment_draft_open(acting=acting, case=case, request_uuid=asked.uuid),
+        back=_request_url(case, asked.uuid),
     )
 
 
