@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cspr.cases.models import Case
 from cspr.cases.pages import case_address, case_form_page, case_forms, case_page
-from cspr.core.form_views import Finder, FormAct, calls, edit_page, posted
+from cspr.core.form_views import Act, Finder, FormAct, calls, edit_page, posted
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.kernel.edits import OPENED_VERSION
@@ -166,13 +166,13 @@ def terms_agree(request: HttpRequest, case: Case, number: int) -> HttpResponse:
 
 
 def _milestone_form(
-    request: HttpRequest, case: Case, milestone_id: int, form: Form, template: str, **options: Any
+    request: HttpRequest, case: Case, milestone_id: int, form: Form, template: str, *, act: Act, done: str
 ) -> HttpResponse:
     review = selectors.local_review_get(case=case)
     milestone = selectors.milestone_get(review=review, milestone_id=milestone_id) if review is not None else None
     if milestone is None:
         return refuse(request, reason="no such milestone on this local review", status=404)
-    return KEEPING.form(request, case, form, template, context={"milestone": milestone}, **options)
+    return KEEPING.form(request, case, form, template, act=act, done=done, context={"milestone": milestone})
 
 
 @KEEPING.view("milestones/<int:milestone_id>/done/", name="milestone-done", sensitive=False)

@@ -7,10 +7,12 @@ is a 404. A case's pages (``/cases/<reference>/reviewer/…``) find their case w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +22,13 @@ from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
 from cspr.cases.pages import case_forms, case_page
-from cspr.core.form_views import FormAct, calls, form_page, posted
+from cspr.core.form_views import Act, FormAct, calls, form_page, posted
 from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.domain.lifecycle import Stage
 from cspr.reviewers import forms, presenters, selectors, services
-from cspr.reviewers.models import Reviewer
+from cspr.reviewers.models import Commission, Reviewer
 
 routes = Routes()
 
@@ -178,9 +180,18 @@ def commission(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-def _proposal_page(request: HttpRequest, case: Case, commission_id: int, **page: Any) -> HttpResponse:
-    """A page about one commissioning proposal of the case (overriding its conflict, commissioning it): ``page``
-    gives the form, the service's ``act`` as a function of the proposal, the message and the template."""
+def _proposal_page(
+    request: HttpRequest,
+    case: Case,
+    commission_id: int,
+    *,
+    form: BaseForm,
+    act: Callable[[Commission], Act],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """A page about one commissioning proposal of the case (overriding its conflict, commissioning it): its form, the
+    service's ``act`` as a function of the proposal, the message (``{reviewer}`` naming them) and the template."""
     found = selectors.commission_get(case=case, commission_id=commission_id)
     if found is None:
         return refuse(request, reason="no such commissioning proposal on this case", status=404)
@@ -188,10 +199,10 @@ def _proposal_page(request: HttpRequest, case: Case, commission_id: int, **page:
     return COMMISSIONING.form(
         request,
         case,
-        page["form"],
-        page["template"],
-        act=page["act"](found),
-        done=page["done"].format(reviewer=name),
+        form,
+        template,
+        act=act(found),
+        done=done.format(reviewer=name),
         context={"reviewer": name},
     )
 
