@@ -10,7 +10,8 @@ place of its reference.
 
 Most forms of a case go back to the case when the service has acted, and show the case beside the form:
 :func:`case_form_page` does that unless the page says otherwise. An app's part of a case (its local review, its
-reviewer) is a kind of form page of its own, made by :func:`case_forms`.
+reviewer) is a kind of form page of its own, made by :func:`case_forms`. A file kept for the case is handed over by
+:func:`kept_file`.
 """
 
 from __future__ import annotations
@@ -20,18 +21,22 @@ from functools import partial, wraps
 from typing import Any
 
 import rules
+from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from cspr.cases import selectors
 from cspr.cases.models import Case
 from cspr.cases.panels import case_page_reads
+from cspr.core.downloads import KeptFile, kept_file_attachment
 from cspr.core.form_views import Act, Context, Finder, FormPages
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
-from cspr.kernel.acting import acting_from_request
+from cspr.files.services import StoredFileRefused
+from cspr.kernel.acting import Acting, acting_from_request
 
 NOT_FOUND = "no such case in the current partnership, or not visible to this person"
 
@@ -92,6 +97,17 @@ def _read_with_case() -> tuple[tuple[str, ...], dict[str, Any]]:
 def not_found(request: HttpRequest, reason: str = NOT_FOUND) -> HttpResponse:
     """A page that cannot be found: a 404, its refusal audited with ``reason`` (by default, no such case)."""
     return refuse(request, reason=reason, status=404)
+
+
+def kept_file(request: HttpRequest, open_it: Callable[[Acting], KeptFile], *, back: str) -> HttpResponse | FileResponse:
+    """The file ``open_it`` has the store open for the person (its opening audited), as an attachment; if the store
+    refuses it (missing or changed, audited there), back to the page ``back`` with the reason."""
+    try:
+        download = open_it(acting_from_request(request))
+    except StoredFileRefused as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    return kept_file_attachment(download)
 
 
 def case_url(case: Case, name: str = "cases:detail") -> str:

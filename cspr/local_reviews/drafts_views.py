@@ -23,13 +23,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_address, case_form_page, case_forms, case_page
+from cspr.cases.pages import case_address, case_form_page, case_forms, case_page, kept_file
 from cspr.cases.panels import PanelAction, PanelView
-from cspr.core.downloads import kept_file_attachment
 from cspr.core.form_views import Finder, posted, posted_files
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
-from cspr.files.services import FileDownload, StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.errors import CaseActionRefused
 from cspr.local_reviews import forms_drafts as forms
@@ -106,17 +104,6 @@ def _asked_page(view: Callable[..., Any]) -> Callable[..., Any]:
     return case_page(COMMENT, refusal="may not comment on the drafts")(page)
 
 
-def _file(request: HttpRequest, open_it: Any, *, back: str) -> HttpResponse | FileResponse:
-    """The draft's file, its opening audited; if the store refuses it (missing or changed, audited there), back to the
-    page ``back`` with the reason."""
-    try:
-        download: FileDownload = open_it(acting_from_request(request))
-    except StoredFileRefused as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    return kept_file_attachment(download)
-
-
 # -- the reviewer and the business unit -------------------------------------------------------------------------------
 
 
@@ -171,7 +158,7 @@ def draft(request: HttpRequest, case: Case, found: ReportDraft) -> HttpResponse:
 @routes.page("drafts/<int:number>/download/", name="draft-download")
 @_draft_page(DRAFTS, refusal=REFUSED)
 def draft_download(request: HttpRequest, case: Case, draft: ReportDraft) -> HttpResponse | FileResponse:
-    return _file(
+    return kept_file(
         request,
         lambda acting: services_drafts.draft_open(acting=acting, case=case, number=draft.number),
         back=_draft_url(case, draft.number),
@@ -259,7 +246,7 @@ def comment_request(request: HttpRequest, case: Case, asked: CommentRequest) -> 
 @routes.page("comments/<uuid:request_uuid>/draft/", name="comment-draft")
 @_asked_page
 def comment_draft(request: HttpRequest, case: Case, asked: CommentRequest) -> HttpResponse | FileResponse:
-    return _file(
+    return kept_file(
         request,
         lambda acting: services_drafts.comment_draft_open(acting=acting, case=case, request_uuid=asked.uuid),
         back=_request_url(case, asked.uuid),

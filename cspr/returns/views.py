@@ -23,8 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cspr.cases.models import Case
-from cspr.cases.pages import case_address, case_forms, case_page, not_found
-from cspr.core.downloads import content_attachment, kept_file_attachment
+from cspr.cases.pages import case_address, case_forms, case_page, kept_file, not_found
+from cspr.core.downloads import content_attachment
 from cspr.core.form_views import (
     FormAct,
     FormPages,
@@ -40,7 +40,6 @@ from cspr.core.pagination import paginate
 from cspr.core.refusals import refuse
 from cspr.core.routes import Routes
 from cspr.core.shared_forms import uploaded_to
-from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import StaleEdit
 from cspr.kernel.errors import CaseActionRefused
@@ -116,14 +115,8 @@ def _button(request: HttpRequest, act: Callable[[Acting], Any], *, done: str, th
 
 
 def _attachment_file(request: HttpRequest, attachment: ReturnAttachment, *, back: str) -> HttpResponse | FileResponse:
-    """The attachment's file, its opening audited; if the store refuses it (missing or changed, audited there), back
-    to the page ``back`` with the reason."""
-    try:
-        download = services.attachment_open(acting=acting_from_request(request), attachment=attachment)
-    except StoredFileRefused as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    return kept_file_attachment(download)
+    """The attachment's file (:func:`kept_file`: back to the page ``back`` if the store refuses it)."""
+    return kept_file(request, lambda acting: services.attachment_open(acting=acting, attachment=attachment), back=back)
 
 
 # -- the business unit ---------------------------------------------------------------------------------------------
