@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -54,6 +55,31 @@ def marked_document(*, marking: str, reference: str, title: str, author: str) ->
     _marking(section.header.paragraphs[0], marking)
     _marking(section.footer.paragraphs[0], f"{marking}: {reference}")
     return document
+
+
+def _bold(cell: Any) -> None:
+    for run in cell.paragraphs[0].runs:
+        run.bold = True
+
+
+def grid_table(
+    document: Any, rows: Iterable[Sequence[str]], *, head: Sequence[str] = (), key_column: bool = False
+) -> Any:
+    """Add a table with ruled cells: ``head`` (if given) as its bold first row, then ``rows``; with ``key_column`` the
+    first cell of each row is bold too (a table of labels and values). Every row has as many cells as the first."""
+    rows = [tuple(row) for row in rows]
+    table = document.add_table(rows=0, cols=len(head) if head else len(rows[0]))
+    table.style = "Table Grid"
+    for number, row in enumerate((tuple(head), *rows) if head else rows):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+        if head and number == 0:
+            for cell in cells:
+                _bold(cell)
+        elif key_column:
+            _bold(cells[0])
+    return table
 
 
 def app_properties() -> bytes:

@@ -6,7 +6,7 @@ handed to the download view; it is never stored or e-mailed.
 
 from __future__ import annotations
 
-from cspr.core.wordfiles import CONTENT_TYPE, docx_bytes, marked_document
+from cspr.core.wordfiles import CONTENT_TYPE, docx_bytes, grid_table, marked_document
 from cspr.rapid_reviews.presenters import RecordDocument
 
 __all__ = ["CONTENT_TYPE", "render_docx"]
@@ -34,22 +34,7 @@ def render_docx(record: RecordDocument) -> bytes:
         for text in block.paragraphs:
             document.add_paragraph(text)
         if block.rows:
-            table = document.add_table(rows=0, cols=2)
-            table.style = "Table Grid"
-            for key, value in block.rows:
-                cells = table.add_row().cells
-                cells[0].text = key
-                cells[1].text = value
-                for run in cells[0].paragraphs[0].runs:
-                    run.bold = True
+            grid_table(document, block.rows, key_column=True)
         if block.table:
-            table = document.add_table(rows=1, cols=len(block.table_head))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.table_head, strict=True):
-                cell.text = text
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            for row in block.table:
-                for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text
+            grid_table(document, block.table, head=block.table_head)
     return docx_bytes(document)

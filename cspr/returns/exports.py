@@ -1,4 +1,5 @@
-"""Word documents: one organisation's return, and the merged chronology. Both marked OFFICIAL-SENSITIVE."""
+"""Word documents: one organisation's return, and the merged chronology. Both marked OFFICIAL-SENSITIVE on every
+page (:func:`cspr.core.wordfiles.marked_document`, the footer with the case's reference) and at the start and end."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from docx.shared import Pt
 
-from cspr.core.wordfiles import docx_bytes, new_document
+from cspr.core.wordfiles import docx_bytes, grid_table, marked_document
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -17,11 +18,8 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "not given"
 
 
-def _marked_document(title: str, *, partnership: str) -> Any:
-    document = new_document(author=partnership, title=title, subject=MARKING)
-    for section in document.sections:
-        section.header.paragraphs[0].text = MARKING
-        section.footer.paragraphs[0].text = MARKING
+def _marked_document(title: str, *, reference: str, partnership: str) -> Any:
+    document = marked_document(marking=MARKING, reference=reference, title=title, author=partnership)
     marking = document.add_paragraph()
     run = marking.add_run(MARKING)
     run.bold = True
@@ -50,7 +48,9 @@ def return_document(
     entries: Iterable[tuple[date, str, str]],
     attachments: Iterable[str],
 ) -> bytes:
-    document = _marked_document(f"{organisation}: return for case {reference}", partnership=partnership)
+    document = _marked_document(
+        f"{organisation}: return for case {reference}", reference=reference, partnership=partnership
+    )
     document.add_paragraph(f"{partnership}. Version {version} ({status}); submitted: {_day(submitted_on)}.")
     document.add_heading("Involvement with the child and family", level=2)
     document.add_paragraph(f"From {_day(involved_from)} to {_day(involved_to)}.")
@@ -58,15 +58,9 @@ def return_document(
     _text(document, "Key contacts", sections["key_contacts"])
     _text(document, "Summary of involvement", sections["involvement"])
     document.add_heading("Chronology", level=2)
-    rows = list(entries)
+    rows = [(_day(happened_on), event, source) for happened_on, event, source in entries]
     if rows:
-        table = document.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        for cell, words in zip(table.rows[0].cells, ("Date", "Event", "Source"), strict=True):
-            cell.text = words
-        for happened_on, event, source in rows:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = _day(happened_on), event, source
+        grid_table(document, rows, head=("Date", "Event", "Source"))
     else:
         document.add_paragraph("No entries.")
     _text(document, "Key practice episodes and the agency's analysis", sections["key_practice_episodes"])
@@ -87,20 +81,11 @@ def return_document(
 
 
 def chronology_document(*, reference: str, partnership: str, rows: Iterable[Any], filters: str) -> bytes:
-    document = _marked_document(f"Merged chronology for case {reference}", partnership=partnership)
+    document = _marked_document(f"Merged chronology for case {reference}", reference=reference, partnership=partnership)
     document.add_paragraph(f"{partnership}. From the agencies' submitted returns. {filters}".strip())
-    rows = list(rows)
-    if rows:
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, words in zip(table.rows[0].cells, ("Date", "Organisation", "Event", "Source"), strict=True):
-            cell.text = words
-        for row in rows:
-            cells = table.add_row().cells
-            cells[0].text = _day(row.happened_on)
-            cells[1].text = row.organisation
-            cells[2].text = row.event
-            cells[3].text = row.source
+    cells = [(_day(row.happened_on), row.organisation, row.event, row.source) for row in rows]
+    if cells:
+        grid_table(document, cells, head=("Date", "Organisation", "Event", "Source"))
     else:
         document.add_paragraph("No entries.")
     document.add_paragraph(MARKING)

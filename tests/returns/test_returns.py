@@ -537,8 +537,15 @@ def test_word_downloads_are_marked_and_audited(client_as: Callable[[str], Client
     health = demo_request()
     response = client_as(HEALTH).get(reverse("returns:own-docx", kwargs={"request_uuid": health.uuid}))
     assert response.status_code == 200
-    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(response.content)).paragraphs)
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "OFFICIAL-SENSITIVE" in text
+    # Every page is marked the way every Word file of the service is, the footer naming the case.
+    footer = document.sections[0].footer.paragraphs[0].text
+    assert (document.sections[0].header.paragraphs[0].text, footer) == (
+        "OFFICIAL-SENSITIVE",
+        f"OFFICIAL-SENSITIVE: {DEMO_CASE}",
+    )
     chronology = client_as(BU).get(reverse("returns:chronology-docx", kwargs={"reference": DEMO_CASE}))
     assert chronology.status_code == 200
     for data in (response.content, chronology.content):
