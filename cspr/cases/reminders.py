@@ -31,7 +31,7 @@ from cspr.domain.presets import Preset, UnknownClockError
 from cspr.domain.roles import Role
 from cspr.domain.rules import closed_stages
 from cspr.kernel.acting import system_acting
-from cspr.kernel.kit import audit_case, link, local_today, tell
+from cspr.kernel.kit import audit_case, link, local_today, tell_case
 from cspr.kernel.kit import now as kit_now
 from cspr.partnerships.selectors import member_emails
 
@@ -194,23 +194,23 @@ def _send(deadline: Deadline, *, now: datetime, verb: str) -> int:
     when = f"{due.day} {due:%B %Y}"
     named = case.reference if deadline.reference_only else f"{case.reference} ({case_pseudonyms_text(case=case)})"
     if deadline.kind == ClockReminder.Kind.OVERDUE:
-        subject = f"{case.reference}: overdue, was due {when}: {title}"  # a title reads as a task, not a subject
+        about = f"overdue, was due {when}: {title}"  # a title reads as a task, not a subject
         lead = f"The deadline '{title}' on case {named} passed on {when}."
     else:
-        subject = f"{case.reference}: due by {when}: {title}"
+        about = f"due by {when}: {title}"
         lead = f"The deadline '{title}' on case {named} is due by {when}."
-    case_link = deadline.link or link("cases:detail", reference=case.reference)
-    body = f"{lead}\n{deadline.sentence}\n\n{deadline.ask}\n\nSign in to see the case: {case_link}\n"
     try:
         with transaction.atomic():
             deadline.record(deadline.kind, now)
-            tell(
-                partnership=case.partnership,
+            tell_case(
+                case=case,
                 to=deadline.to()
                 if deadline.to is not None
                 else member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
-                subject=subject,
-                body=body,
+                about=about,
+                news=f"{lead}\n{deadline.sentence}\n\n{deadline.ask}",
+                then="Sign in to see the case",
+                link=deadline.link or link("cases:detail", reference=case.reference),
                 kind=f"case.clock_{deadline.kind}",
             )
             audit_case(system_acting(partnership_id=case.partnership_id), verb, case, **deadline.details)

@@ -8,8 +8,9 @@
 * :func:`audit` and :func:`audit_case` — one event on the trail, with the acting person, membership and address.
 * :class:`CaseWrite` — what a write to a case works on (who, the case locked, the membership, the moment), with its
   event on the trail; an app's own kind adds what its writes share (the review, the decision …).
-* :func:`tell` — one e-mail to each address through the outbox (``tell_members`` in
-  :mod:`cspr.partnerships.services` sends it to whoever holds given roles).
+* :func:`tell` — one e-mail to each address through the outbox; :func:`tell_case` writes one about a case the way
+  every such e-mail is written (the reference, what happened, what to do and the link), to the addresses a service
+  chose (often :func:`cspr.partnerships.selectors.member_emails`).
 * :func:`link` — an absolute link into the service, for e-mails.
 * :func:`pseudonym` and :func:`pseudonyms_text` — "Child A" … and how a list of them reads in a message.
 
@@ -55,6 +56,7 @@ class CaseLike(Protocol):
     pk: Any
     reference: str
     partnership_id: int
+    partnership: Partnership
 
 
 def now(at: datetime | None = None) -> datetime:
@@ -192,6 +194,18 @@ def tell(*, partnership: Partnership | None, to: Iterable[str], subject: str, bo
         message_queue(to=address, subject=subject, body=body, kind=kind, partnership=partnership)
         count += 1
     return count
+
+
+def tell_case(*, case: CaseLike, to: Iterable[str], about: str, news: str, then: str, link: str, kind: str) -> int:
+    """Queue an e-mail about a case (inside the caller's transaction), written as every one is: the subject is the
+    case's reference and what the message is ``about``; the body, under the partnership's name (:func:`tell`), says
+    what happened (``news``), then what to do (``then``) with the ``link`` that does it. How many were queued.
+
+    The words name the case by its reference (and its children by pseudonym, where the news needs them), never who
+    anyone is: the reader follows the link and signs in."""
+    subject = f"{case.reference}: {about}"
+    body = f"{news}\n\n{then}: {link}\n"
+    return tell(partnership=case.partnership, to=to, subject=subject, body=body, kind=kind)
 
 
 def link(view_name: str, **kwargs: Any) -> str:

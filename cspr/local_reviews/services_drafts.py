@@ -44,7 +44,7 @@ from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, NationalSuggestion, ReportDraft
 from cspr.local_reviews.rules_drafts import ASK, COMMENT, DRAFTS, ROLES, SUGGEST
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.services import tell_members
+from cspr.partnerships.selectors import member_emails
 
 NOT_STARTED = "Start the local review first."
 NOT_IN_PROGRESS = (
@@ -263,18 +263,16 @@ def comments_request(
 
 def _tell_asked(case: Case, request: CommentRequest) -> int:
     """Tell the organisation's contributors that comments on a draft are asked of it: the case reference only."""
-    return tell_members(
-        partnership=case.partnership,
-        roles=DRAFT_COMMENTERS,
-        organisation_ids=[request.organisation_id],
-        subject=f"{case.reference}: comments asked on a draft report",
-        body=(
-            f"Your organisation is asked to check a draft of the local review's report on case {case.reference} for "
-            f"factual accuracy, and to send its comments by {_day(request.due_on)}.\n\n"
-            "Sign in to read the draft and comment: "
-            + kit.link("local_reviews:comment-request", reference=case.reference, request_uuid=request.uuid)
-            + "\n"
+    return kit.tell_case(
+        case=case,
+        to=member_emails(
+            partnership_id=case.partnership_id, roles=DRAFT_COMMENTERS, organisation_ids=[request.organisation_id]
         ),
+        about="comments asked on a draft report",
+        news=f"Your organisation is asked to check a draft of the local review's report on case {case.reference} for "
+        f"factual accuracy, and to send its comments by {_day(request.due_on)}.",
+        then="Sign in to read the draft and comment",
+        link=kit.link("local_reviews:comment-request", reference=case.reference, request_uuid=request.uuid),
         kind="local_review.comments_requested",
     )
 
@@ -314,16 +312,14 @@ def comments_submit(
         row = kit.inserted(
             DraftComments(request=request, recorded_by=kit.person(acting), recorded_at=at), comments=comments
         )
-        tell_members(
-            partnership=locked.partnership,
-            roles=[Role.BUSINESS_UNIT],
-            subject=f"{locked.reference}: comments received on draft {request.draft.number}",
-            body=(
-                f"An organisation sent its comments on draft {request.draft.number} of "
-                f"the local review's report on case {locked.reference}.\n\nSign in to read them: "
-                + kit.link("local_reviews:draft", reference=locked.reference, number=request.draft.number)
-                + "\n"
-            ),
+        kit.tell_case(
+            case=locked,
+            to=member_emails(partnership_id=locked.partnership_id, roles=[Role.BUSINESS_UNIT]),
+            about=f"comments received on draft {request.draft.number}",
+            news=f"An organisation sent its comments on draft {request.draft.number} of the local review's report on "
+            f"case {locked.reference}.",
+            then="Sign in to read them",
+            link=kit.link("local_reviews:draft", reference=locked.reference, number=request.draft.number),
             kind="local_review.comments_submitted",
         )
         audit_case(

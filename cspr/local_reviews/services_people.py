@@ -352,14 +352,13 @@ def reviewer_message_send(*, acting: Acting, case: Case, message: str, at: datet
         row = kit.inserted(
             ReviewerMessage(review=writing.review, side=side, sent_by=kit.person(acting), sent_at=at), body=message
         )
-        told = kit.tell(
-            partnership=writing.case.partnership,
+        told = kit.tell_case(
+            case=writing.case,
             to=to,
-            subject=f"A message is waiting: local review of {writing.case.reference}",
-            body=(
-                f"There is a new message for you about the local review of case {writing.case.reference}.\n\n"
-                f"Sign in to read it: {kit.link('local_reviews:thread', reference=writing.case.reference)}\n"
-            ),
+            about="a message is waiting in the local review",
+            news=f"There is a new message for you about the local review of case {writing.case.reference}.",
+            then="Sign in to read it",
+            link=kit.link("local_reviews:thread", reference=writing.case.reference),
             kind="local_review.message_waiting",
         )
         writing.audit("message_sent", row, side=side, told=told)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,7 +38,6 @@ from cspr.partnerships.scoping import (
     current_partnership_choose,
     scope_for,
 )
-from cspr.partnerships.selectors import member_emails
 
 ORGANISATION_REQUIRED = "The role '{role}' needs an organisation."
 ORGANISATION_NOT_IN_PARTNERSHIP = "{organisation} does not serve {partnership}."
@@ -428,18 +427,3 @@ def membership_set_active(*, acting: Acting, membership: Membership, active: boo
                 notice=access_removed_notice(partnership=membership.partnership, user_id=membership.user_id),
             )
     return membership
-
-
-def tell_members(
-    *,
-    partnership: Partnership,
-    roles: Iterable[Role],
-    subject: str,
-    body: str,
-    kind: str,
-    organisation_ids: Iterable[int] | None = None,
-) -> int:
-    """Queue the e-mail (:func:`cspr.kernel.kit.tell`, inside the caller's transaction) to everyone active holding
-    one of ``roles`` in the partnership (optionally only for these organisations); how many were queued."""
-    to = member_emails(partnership_id=partnership.pk, roles=roles, organisation_ids=organisation_ids)
-    return tell(partnership=partnership, to=to, subject=subject, body=body, kind=kind)

@@ -83,7 +83,7 @@ def test_a_reminder_whose_message_cannot_be_queued_is_not_recorded_as_sent(
     demo: dict[str, Partnership], caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = the_clock()
-    with mock.patch("cspr.cases.reminders.tell", side_effect=RuntimeError("outbox down")):
+    with mock.patch("cspr.cases.reminders.tell_case", side_effect=RuntimeError("outbox down")):
         assert clock_reminders_send(now=at(clock.effective_due + timedelta(days=3))) == 0
     assert f"Clock reminders failed for case {clock.case.reference} (RuntimeError)" in caplog.text
     assert "outbox down" not in caplog.text

@@ -31,7 +31,7 @@ def test_a_submission_that_fails_gives_back_its_number(demo: dict[str, Partnersh
     northvale = demo["northvale"]
     first = submit_as_notifier(northvale)
     with (
-        mock.patch.object(notification_services, "tell", side_effect=RuntimeError("outbox down")),
+        mock.patch.object(notification_services, "tell_case", side_effect=RuntimeError("outbox down")),
         pytest.raises(RuntimeError),
     ):
         submit_as_notifier(northvale)

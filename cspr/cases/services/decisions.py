@@ -13,9 +13,9 @@ from cspr.domain.clocks import LATE_REASON_MIN, is_late, late_reason_missing
 from cspr.domain.roles import Role
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, inserted, link, local_today, now, require
+from cspr.kernel.kit import audit_case, inserted, link, local_today, now, require, tell_case
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.services import tell_members
+from cspr.partnerships.selectors import member_emails
 
 LA_DECISION_NOT_ALLOWED = (
     "Only the local authority records its decision on notifying the Panel. The business unit may record the first "
@@ -113,15 +113,14 @@ def la_decision_record(
         # A referral becomes the LA's notification at its first decision to notify: the chairs hear of it now (§3.4).
         chairs_too = first and case.as_referral and notify_panel
         roles = [Role.BUSINESS_UNIT, Role.INDEPENDENT_CHAIR, Role.PRG_CHAIR] if chairs_too else [Role.BUSINESS_UNIT]
-        tell_members(
-            partnership=case.partnership,
-            roles=roles,
-            subject=f"{case.reference}: the local authority {outcome}",
-            body=(
-                f"The local authority's decision on case {case.reference} is recorded: it "
-                f"{outcome}. Decide whether a rapid review follows.\n\nSign in to see the case: "
-                f"{link('cases:detail', reference=case.reference)}\n"
-            ),
+        tell_case(
+            case=case,
+            to=member_emails(partnership_id=case.partnership_id, roles=roles),
+            about=f"the local authority {outcome}",
+            news=f"The local authority's decision on case {case.reference} is recorded: it {outcome}. Decide whether a "
+            "rapid review follows.",
+            then="Sign in to see the case",
+            link=link("cases:detail", reference=case.reference),
             kind="case.la_decision",
         )
     return decision

@@ -24,7 +24,7 @@ from cspr.domain.rules import closed_stages
 from cspr.kernel.acting import Acting
 from cspr.kernel.crypto import lookup_hash
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import audit_case, link, local_today, now, pseudonym, pseudonyms_text, tell
+from cspr.kernel.kit import audit_case, link, local_today, now, pseudonym, pseudonyms_text, tell_case
 from cspr.kernel.text import normalise
 from cspr.partnerships.models import Organisation, OrganisationType, Partnership
 from cspr.partnerships.scoping import Grant
@@ -299,51 +299,46 @@ def _joint_working_link(*, case: Case, at: datetime) -> None:
 def _tell_about_new_case(*, case: Case, children: list[Child], duplicates: list[CaseLink]) -> None:
     """§3.4: the business unit, the Independent Chair and the PRG chair; for a referral, the LA's notifiers."""
     names = pseudonyms_text(child.pseudonym for child in children)
-    partnership = case.partnership
+    partnership_id = case.partnership_id
     case_link = link("cases:detail", reference=case.reference)
     if case.as_referral:
-        subject = f"{case.reference}: an agency has referred a serious incident"
-        body = (
-            f"An agency has told the partnership about a serious incident (§3.8): case "
-            f"{case.reference} ({names}). The duty to notify the Panel stays with the local authority: record its "
-            f"decision on notifying the Panel.\n\nSign in to see the case: {case_link}\n"
-        )
         la = member_emails(
-            partnership_id=partnership.pk, roles=[Role.NOTIFIER], organisation_type=OrganisationType.LOCAL_AUTHORITY
+            partnership_id=partnership_id, roles=[Role.NOTIFIER], organisation_type=OrganisationType.LOCAL_AUTHORITY
         )
-        tell(partnership=partnership, to=la, subject=subject, body=body, kind="case.referred")
-        others = [
-            address
-            for address in member_emails(partnership_id=partnership.pk, roles=[Role.BUSINESS_UNIT])
-            if address not in la
-        ]
-        tell(partnership=partnership, to=others, subject=subject, body=body, kind="case.referred")
+        business_unit = member_emails(partnership_id=partnership_id, roles=[Role.BUSINESS_UNIT])
+        tell_case(
+            case=case,
+            to=[*la, *(address for address in business_unit if address not in la)],
+            about="an agency has referred a serious incident",
+            news=f"An agency has told the partnership about a serious incident (§3.8): case {case.reference} "
+            f"({names}). The duty to notify the Panel stays with the local authority: record its decision on "
+            "notifying the Panel.",
+            then="Sign in to see the case",
+            link=case_link,
+            kind="case.referred",
+        )
     else:
-        subject = f"{case.reference}: a new serious incident notification"
-        body = (
-            f"The local authority has notified the partnership of a serious incident: case "
-            f"{case.reference} ({names}). An extraordinary PRG meeting is due within 10 working days (§3.4).\n\n"
-            f"Sign in to see the case and its clocks: {case_link}\n"
+        tell_case(
+            case=case,
+            to=member_emails(
+                partnership_id=partnership_id, roles=[Role.BUSINESS_UNIT, Role.INDEPENDENT_CHAIR, Role.PRG_CHAIR]
+            ),
+            about="a new serious incident notification",
+            news=f"The local authority has notified the partnership of a serious incident: case {case.reference} "
+            f"({names}). An extraordinary PRG meeting is due within 10 working days (§3.4).",
+            then="Sign in to see the case and its clocks",
+            link=case_link,
+            kind="case.notified",
         )
-        everyone = member_emails(
-            partnership_id=partnership.pk, roles=[Role.BUSINESS_UNIT, Role.INDEPENDENT_CHAIR, Role.PRG_CHAIR]
-        )
-        tell(partnership=partnership, to=everyone, subject=subject, body=body, kind="case.notified")
     if duplicates:
         others = [duplicate.other_case.reference for duplicate in duplicates if duplicate.other_case]
-        references = ", ".join(others)
-        subject = f"{case.reference}: possible duplicate of " + (
-            others[0] if len(others) == 1 else f"{len(others)} open cases"
-        )
-        body = (
-            f"A child in the new case {case.reference} has the same name and date of birth as a "
-            f"child in open case {references}. Check the cases and link them if they are about the same child.\n\n"
-            f"Sign in to see the case: {case_link}\n"
-        )
-        tell(
-            partnership=partnership,
-            to=member_emails(partnership_id=partnership.pk, roles=[Role.BUSINESS_UNIT]),
-            subject=subject,
-            body=body,
+        tell_case(
+            case=case,
+            to=member_emails(partnership_id=partnership_id, roles=[Role.BUSINESS_UNIT]),
+            about="possible duplicate of " + (others[0] if len(others) == 1 else f"{len(others)} open cases"),
+            news=f"A child in the new case {case.reference} has the same name and date of birth as a child in open "
+            f"case {', '.join(others)}. Check the cases and link them if they are about the same child.",
+            then="Sign in to see the case",
+            link=case_link,
             kind="case.possible_duplicate",
         )

@@ -18,7 +18,7 @@ from cspr.kernel.kit import audit_case, local_today, not_future
 from cspr.kernel.text import NARRATIVE, ONE_LINE, PLACE, FieldTexts
 from cspr.partnerships.models import ContactKind, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.services import tell_members
+from cspr.partnerships.selectors import member_emails
 from cspr.rapid_reviews.models import (
     LocalReviewNotice,
     PanelSubmission,
@@ -184,17 +184,15 @@ def local_review_agreed_tell(
     if LocalReviewNotice.objects.filter(review=review).exists():
         return None
     recipients = sorted([ContactKind.PANEL, ContactKind.OFSTED, ContactKind.DFE])
-    tell_members(
-        partnership=case.partnership,
-        roles=[Role.BUSINESS_UNIT],
-        subject=f"Letters to send: a local review of {case.reference} will be held",
-        body=(
-            f"The partnership will hold a local child safeguarding practice review of "
-            f"case {case.reference}. The Panel, Ofsted and the Department for Education must be told (§4.7): their "
-            f"letters are ready on the case's letters page. Sign in to prepare them, send them through the "
-            f"partnership's secure route, and record each as sent:\n"
-            f"{kit.link('letters:case', reference=case.reference)}\n\nThis message carries the case reference only.\n"
-        ),
+    kit.tell_case(
+        case=case,
+        to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+        about="letters to send, a local review will be held",
+        news=f"The partnership will hold a local child safeguarding practice review of case {case.reference}. The "
+        "Panel, Ofsted and the Department for Education must be told (§4.7): their letters are ready on the case's "
+        "letters page.",
+        then="Sign in to prepare them, send them through the partnership's secure route, and record each as sent",
+        link=kit.link("letters:case", reference=case.reference),
         kind="rapid_review.local_review_agreed",
     )
     notice = LocalReviewNotice(review=review, recipients=[str(kind) for kind in recipients], sent_at=at)

@@ -29,10 +29,10 @@ from cspr.domain.roles import Role
 from cspr.domain.text import counted
 from cspr.kernel.acting import Acting
 from cspr.kernel.errors import CaseActionRefused
-from cspr.kernel.kit import CaseWrite, audit_case, inserted, link, now, require
+from cspr.kernel.kit import CaseWrite, audit_case, inserted, link, now, require, tell_case
 from cspr.partnerships.models import OrganisationType, PartnershipOrganisation
 from cspr.partnerships.scoping import Grant
-from cspr.partnerships.services import tell_members
+from cspr.partnerships.selectors import member_emails
 from cspr.rapid_reviews import selectors
 from cspr.rapid_reviews.models import (
     CriteriaNotMetClosure,
@@ -180,17 +180,15 @@ def prg_decision_record(
             national_recommendation=decision.national_recommendation,
             decided_on=decided_on,
         )
-        tell_members(
-            partnership=case.partnership,
-            roles=[Role.EXECUTIVE_MEMBER],
-            subject=f"{case.reference}: the rapid review is ready for the Executive to ratify",
-            body=(
-                f"The PRG has recorded its decision on case {case.reference} "
-                f"({case_pseudonyms_text(case=case)}) and sends the rapid review to the Executive Group (§4.4). Each "
-                f"lead safeguarding partner signs off, then an Executive member ratifies it.\n\n"
-                f"Sign in to read the rapid review and sign off: "
-                f"{link('rapid_reviews:overview', reference=case.reference)}\n"
-            ),
+        tell_case(
+            case=case,
+            to=member_emails(partnership_id=case.partnership_id, roles=[Role.EXECUTIVE_MEMBER]),
+            about="the rapid review is ready for the Executive to ratify",
+            news=f"The PRG has recorded its decision on case {case.reference} ({case_pseudonyms_text(case=case)}) and "
+            "sends the rapid review to the Executive Group (§4.4). Each lead safeguarding partner signs off, then an "
+            "Executive member ratifies it.",
+            then="Sign in to read the rapid review and sign off",
+            link=link("rapid_reviews:overview", reference=case.reference),
             kind="rapid_review.sent_to_executive",
         )
     return decision

@@ -38,7 +38,6 @@ from cspr.returns.services.common import (
     _requester_emails,
     _require_contributor,
     _require_reader,
-    _tell_about,
     latest_return,
     lead_for,
     return_stamp,
@@ -172,13 +171,14 @@ def return_sign_off_request(
         if info_request.status != RequestStatus.SUBMITTED:
             info_request.status = RequestStatus.AWAITING_SIGN_OFF
             info_request.save(update_fields=["status"])
-        _tell_about(
-            info_request,
+        kit.tell_case(
+            case=info_request.case,
             to=[lead.user.email],
-            subject="a return is waiting for your sign-off",
+            about="a return is waiting for your sign-off",
             news=f"{info_request.organisation.name}'s return on case {_case_named(info_request.case)} is ready for "
             "your sign-off as the organisation's designated lead.",
-            then=f"Sign in to read and submit it: {_request_link(info_request)}",
+            then="Sign in to read and submit it",
+            link=_request_link(info_request),
             kind="returns.sign_off_requested",
         )
         _audit_return(acting, "returns.sign_off_requested", draft, info_request, grant, lead_id=lead.user_id)
@@ -205,12 +205,13 @@ def return_submit(*, acting: Acting, info_request: InformationRequest, at: datet
             info_request.first_submitted_at = at
         info_request.save(update_fields=["status", "first_submitted_at"])
         words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
-        _tell_about(
-            info_request,
+        kit.tell_case(
+            case=info_request.case,
             to=_requester_emails(info_request),
-            subject=f"{info_request.organisation.name} {words}",
+            about=f"{info_request.organisation.name} {words}",
             news=f"{info_request.organisation.name} {words} on case {_case_named(info_request.case)}.",
-            then=f"Sign in to see the returns: {_board_link(info_request)}",
+            then="Sign in to see the returns",
+            link=_board_link(info_request),
             kind="returns.return_submitted",
         )
         _audit_return(acting, "returns.return_submitted", draft, info_request, grant)

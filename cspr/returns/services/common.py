@@ -5,7 +5,7 @@ and the audit event of a return.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -110,29 +110,18 @@ def _board_link(info_request: InformationRequest) -> str:
     return kit.link("returns:board", reference=info_request.case.reference)
 
 
-def _tell_about(
-    info_request: InformationRequest, *, to: Iterable[str], subject: str, news: str, then: str, kind: str
-) -> int:
-    """Queue a message about a request, laid out as every returns message is: the case's reference opens the
-    subject; the body names the partnership, says what happened (``news``), then what to do (``then``, with its
-    link). How many were queued."""
-    case = info_request.case
-    body = f"{news}\n\n{then}\n"
-    return kit.tell(partnership=case.partnership, to=to, subject=f"{case.reference}: {subject}", body=body, kind=kind)
-
-
 def _tell_nobody_to_answer(*, info_request: InformationRequest, what: str) -> None:
     """An organisation was asked (or reminded) but nobody there can receive it: the business unit hears at once,
     since the request would otherwise wait unseen until its deadline."""
     organisation = info_request.organisation.name
-    _tell_about(
-        info_request,
+    kit.tell_case(
+        case=info_request.case,
         to=_requester_emails(info_request),
-        subject=f"nobody at {organisation} can receive requests",
+        about=f"nobody at {organisation} can receive requests",
         news=f"{what} for case {info_request.case.reference}, but nobody at {organisation} can receive information "
         "requests in this partnership (no active contributor or notifier), so no e-mail went.",
-        then="Ask the partnership admin to invite someone from the organisation, then chase the request from the "
-        f"board: {_board_link(info_request)}",
+        then="Ask the partnership admin to invite someone from the organisation, then chase the request from the board",
+        link=_board_link(info_request),
         kind="returns.nobody_to_answer",
     )
 

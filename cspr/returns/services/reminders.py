@@ -24,7 +24,6 @@ from cspr.returns.services.common import (
     _locked_open_request,
     _request_link,
     _require_requester,
-    _tell_about,
     _tell_nobody_to_answer,
 )
 
@@ -40,12 +39,13 @@ NOBODY_TO_ANSWER = (
 def _remind(info_request: InformationRequest, *, to: list[str], subject: str, opening: str, kind: str) -> int:
     """Tell the organisation's contributors about its return (``opening`` says what), with the case and the date it
     is due; how many were told."""
-    return _tell_about(
-        info_request,
+    return kit.tell_case(
+        case=info_request.case,
         to=to,
-        subject=subject,
+        about=subject,
         news=f"{opening}\n\nCase {_case_named(info_request.case)}; return due by {info_request.due_on:%d %B %Y}.",
-        then=f"Sign in to see the request: {_request_link(info_request)}",
+        then="Sign in to see the request",
+        link=_request_link(info_request),
         kind=kind,
     )
 

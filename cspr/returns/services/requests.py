@@ -30,7 +30,6 @@ from cspr.returns.services.common import (
     _request_link,
     _require_contributor,
     _require_requester,
-    _tell_about,
     _tell_nobody_to_answer,
 )
 
@@ -124,13 +123,14 @@ def information_requests_send(
                 # An organisation asked for information is treated as involved, so that its contributors can see
                 # the case (and the identifying details they need to search their records) through cases_visible.
                 case.involved_organisations.add(organisation)
-            told = _tell_about(
-                info_request,
+            told = kit.tell_case(
+                case=info_request.case,
                 to=_contributor_emails(info_request),
-                subject=f"information requested from {organisation.name}",
+                about=f"information requested from {organisation.name}",
                 news=f"{organisation.name} is asked for information about case {named} for the rapid review. Please "
                 f"return it by {due_on:%d %B %Y}.",
-                then=f"Sign in to see the request: {_request_link(info_request)}",
+                then="Sign in to see the request",
+                link=_request_link(info_request),
                 kind="returns.request_sent",
             )
             if not told:
@@ -159,13 +159,14 @@ def request_assign(*, acting: Acting, info_request: InformationRequest, assignee
         info_request.assigned_to = colleague.user
         info_request.save(update_fields=["assigned_to"])
         if colleague.user_id != acting.user_id:
-            _tell_about(
-                info_request,
+            kit.tell_case(
+                case=info_request.case,
                 to=[colleague.user.email],
-                subject="an information request is assigned to you",
+                about="an information request is assigned to you",
                 news=f"The information request to {info_request.organisation.name} on case "
                 f"{_case_named(info_request.case)} is assigned to you.",
-                then=f"Sign in to see it: {_request_link(info_request)}",
+                then="Sign in to see it",
+                link=_request_link(info_request),
                 kind="returns.request_assigned",
             )
         _audit_request(acting, "returns.request_assigned", info_request, grant, assignee_id=colleague.user_id)
