@@ -30,13 +30,12 @@ from cspr.returns.services.common import (
     _audit_return,
     _board_link,
     _case_named,
+    _contribution,
     _draft_for_editing,
-    _draft_locked,
     _locked_request,
     _reason_given,
     _request_link,
     _requester_emails,
-    _require_contributor,
     _require_reader,
     latest_return,
     lead_for,
@@ -91,8 +90,7 @@ def return_save(
     ``opened_version`` is :func:`return_stamp`'s version when the page was opened; if a colleague has saved the
     return's text since, :class:`cspr.kernel.edits.StaleEdit` is raised and nothing is written (``None``: no check).
     """
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
+    writing = _contribution(acting, info_request, at)
     cleaned: dict[str, Any] = {}
     for name in RETURN_TEXT_FIELDS:
         if name in values:
@@ -109,7 +107,7 @@ def return_save(
     with transaction.atomic():
         info_request = _locked_request(info_request)
         check_not_stale(what="The return", opened=opened_version, current=return_stamp(latest_return(info_request)))
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at)
+        draft = _draft_for_editing(acting=acting, info_request=info_request, at=writing.at)
         start = cleaned.get("involved_from", draft.involved_from)
         end = cleaned.get("involved_to", draft.involved_to)
         if start and end and end < start:
@@ -119,12 +117,12 @@ def return_save(
                 draft.seal(name, value)
             else:
                 setattr(draft, name, value)
-        draft.updated_at = at
+        draft.updated_at = writing.at
         draft.edit_version += 1
         draft.edited_by = acting.user
-        draft.edited_at = at
+        draft.edited_at = writing.at
         draft.save()
-        _audit_return(acting, "returns.return_saved", draft, info_request, grant, fields=sorted(cleaned))
+        writing.audit("returns.return_saved", draft, fields=sorted(cleaned))
     return draft
 
 
@@ -157,16 +155,15 @@ def return_sign_off_request(
     *, acting: Acting, info_request: InformationRequest, at: datetime | None = None
 ) -> AgencyReturn:
     """Send the finished draft to the organisation's designated lead (e-mailed) for sign-off."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
-    with _draft_locked(acting, info_request, at, create=False, changes_content=False) as (info_request, draft):
+    writing = _contribution(acting, info_request, at)
+    with writing.draft_locked(create=False, changes_content=False) as (info_request, draft):
         if draft.status == ReturnStatus.AWAITING_SIGN_OFF:
             raise ReturnActionRefused(ALREADY_AWAITING)
         _refuse_incomplete(draft)
         lead = _lead_of(info_request)
         draft.status = ReturnStatus.AWAITING_SIGN_OFF
-        draft.sign_off_requested_at = at
-        draft.updated_at = at
+        draft.sign_off_requested_at = writing.at
+        draft.updated_at = writing.at
         draft.save(update_fields=["status", "sign_off_requested_at", "updated_at"])
         if info_request.status != RequestStatus.SUBMITTED:
             info_request.status = RequestStatus.AWAITING_SIGN_OFF
@@ -181,15 +178,14 @@ def return_sign_off_request(
             link=_request_link(info_request),
             kind="returns.sign_off_requested",
         )
-        _audit_return(acting, "returns.sign_off_requested", draft, info_request, grant, lead_id=lead.user_id)
+        writing.audit("returns.sign_off_requested", draft, lead_id=lead.user_id)
     return draft
 
 
 def return_submit(*, acting: Acting, info_request: InformationRequest, at: datetime | None = None) -> AgencyReturn:
     """The designated lead signs off and submits the return; it is then locked. The business unit is told."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
-    with _draft_locked(acting, info_request, at, create=False, changes_content=False) as (info_request, draft):
+    writing = _contribution(acting, info_request, at)
+    with writing.draft_locked(create=False, changes_content=False) as (info_request, draft):
         lead = _lead_of(info_request)
         if lead.user_id != acting.user_id:
             raise ReturnActionRefused(LEAD_ONLY.format(organisation=info_request.organisation.name))
@@ -197,12 +193,12 @@ def return_submit(*, acting: Acting, info_request: InformationRequest, at: datet
         draft.status = ReturnStatus.SUBMITTED
         draft.signed_off_by = acting.user
         draft.submitted_by = acting.user
-        draft.submitted_at = at
-        draft.updated_at = at
+        draft.submitted_at = writing.at
+        draft.updated_at = writing.at
         draft.save(update_fields=["status", "signed_off_by", "submitted_by", "submitted_at", "updated_at"])
         info_request.status = RequestStatus.SUBMITTED
         if info_request.first_submitted_at is None:
-            info_request.first_submitted_at = at
+            info_request.first_submitted_at = writing.at
         info_request.save(update_fields=["status", "first_submitted_at"])
         words = "submitted its return" if draft.version == 1 else f"submitted version {draft.version} of its return"
         kit.tell_case(
@@ -214,7 +210,7 @@ def return_submit(*, acting: Acting, info_request: InformationRequest, at: datet
             link=_board_link(info_request),
             kind="returns.return_submitted",
         )
-        _audit_return(acting, "returns.return_submitted", draft, info_request, grant)
+        writing.audit("returns.return_submitted", draft)
         _clock_stop_if_all_in(acting=acting, case=info_request.case)
     return draft
 
@@ -223,8 +219,7 @@ def return_revise(
     *, acting: Acting, info_request: InformationRequest, reason: str, at: datetime | None = None
 ) -> AgencyReturn:
     """Start a new version of a submitted return, saying why. The submitted versions stay as they were."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
+    writing = _contribution(acting, info_request, at)
     reason = _reason_given(reason, needed=REVISION_REASON_NEEDED)
     with transaction.atomic():
         info_request = _locked_request(info_request)
@@ -237,12 +232,12 @@ def return_revise(
             involved_from=current.involved_from,
             involved_to=current.involved_to,
             started_by=acting.user,
-            started_at=at,
-            updated_at=at,
+            started_at=writing.at,
+            updated_at=writing.at,
             # A new version moves the edit version on: a form still open on the submitted text cannot save over it.
             edit_version=current.edit_version + 1,
             edited_by=acting.user,
-            edited_at=at,
+            edited_at=writing.at,
         )
         for name in RETURN_TEXT_FIELDS:
             new.seal(name, current.unseal(name))
@@ -259,7 +254,7 @@ def return_revise(
         for attachment in current.attachments.all():
             # The new version holds the same file: a row of its own pointing at the same stored file.
             ReturnAttachment.objects.create(agency_return=new, stored_file_id=attachment.stored_file_id)
-        _audit_return(acting, "returns.revision_started", new, info_request, grant, replaces_version=current.version)
+        writing.audit("returns.revision_started", new, replaces_version=current.version)
     return new
 
 

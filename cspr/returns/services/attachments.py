@@ -8,8 +8,6 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.db import transaction
-
 from cspr.files.models import Purpose
 from cspr.files.services import (
     FileDownload,
@@ -21,7 +19,7 @@ from cspr.files.services import (
     stored_file_remove,
     upload_titled,
 )
-from cspr.kernel import kit, text
+from cspr.kernel import text
 from cspr.kernel.acting import Acting
 from cspr.kernel.text import FieldTexts
 from cspr.returns.models import AgencyReturn, InformationRequest, ReturnAttachment
@@ -29,10 +27,10 @@ from cspr.returns.services.common import (
     NOT_ALLOWED,
     ReturnActionRefused,
     _audit_return,
+    _contribution,
     _draft_for_editing,
     _locked_request,
     _request_details,
-    _require_contributor,
     _require_reader,
     _touch,
     contributor_grant,
@@ -54,25 +52,24 @@ def attachment_add(
 ) -> ReturnAttachment:
     """Keep a file with the draft in the file store: the case documents' checks (size, type by content, scanner),
     encrypted at rest. One audit event, ``returns.attachment_added``, about the version it went onto."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
-    titled = upload_titled(upload, title, at=at, texts=TITLE_TEXTS)
+    writing = _contribution(acting, info_request, at)
+    titled = upload_titled(upload, title, at=writing.at, texts=TITLE_TEXTS)
     onto: list[tuple[InformationRequest, AgencyReturn]] = []  # the locked request and the draft, found in the block
 
     def on_the_draft(verb: str, **details: Any) -> None:
         locked, draft = onto[0]
         _audit_return(acting, verb, draft, locked, **details)
 
-    events = FileEvents(RETURN_ATTACHMENT, grant, on_the_draft)
+    events = FileEvents(RETURN_ATTACHMENT, writing.grant, on_the_draft)
     with stored_file_kept(
         acting=acting, partnership=info_request.partnership, upload=titled, events=events
     ) as stored_file:
         locked = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=locked, at=at)
+        draft = _draft_for_editing(acting=acting, info_request=locked, at=writing.at)
         attachment = ReturnAttachment.objects.create(
             uuid=stored_file.uuid, agency_return=draft, stored_file=stored_file
         )
-        _touch(draft, at)
+        _touch(draft, writing.at)
         onto.append((locked, draft))
     return attachment
 
@@ -82,11 +79,8 @@ def attachment_remove(
 ) -> None:
     """Take a file off the draft. The file itself goes (from the store, once this commits) only when no earlier,
     submitted version still holds it."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(acting=acting, info_request=info_request, at=at, create=False)
+    writing = _contribution(acting, info_request, at)
+    with writing.draft_change(create=False) as draft:
         attachment = (
             ReturnAttachment.objects.filter(agency_return=draft, uuid=attachment_uuid)
             .select_related("stored_file")
@@ -96,12 +90,11 @@ def attachment_remove(
             raise ReturnActionRefused(NOT_ALLOWED)
         stored_file = attachment.stored_file
         attachment.delete()
-        _touch(draft, at)
-        _audit_return(acting, "returns.attachment_removed", draft, info_request, grant, attachment=attachment_uuid)
+        writing.audit("returns.attachment_removed", draft, attachment=attachment_uuid)
         if not ReturnAttachment.objects.filter(stored_file=stored_file).exists():
             try:
                 stored_file_remove(
-                    acting=acting, stored_file=stored_file, grant=grant, **_request_details(info_request)
+                    acting=acting, stored_file=stored_file, grant=writing.grant, **_request_details(info_request)
                 )
             except StoredFileRefused as refused:  # another record still points at it: it stays
                 if refused.problem != "in_use":

@@ -24,10 +24,8 @@ from cspr.returns.services.common import (
     CONTRIBUTOR_ROLES,
     READER_ROLES,
     ReturnActionRefused,
-    _audit_return,
-    _draft_change,
+    _contribution,
     _require,
-    _require_contributor,
 )
 
 IMPORT_MAX_ROWS = 2_000
@@ -74,12 +72,11 @@ def chronology_entry_add(
     source: str = "",
     at: datetime | None = None,
 ) -> ChronologyEntry:
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
+    writing = _contribution(acting, info_request, at)
     happened_on, event, source = _entry_values(happened_on, event, source)
-    with _draft_change(acting, info_request, at) as (info_request, draft):
+    with writing.draft_change() as draft:
         entry = _entry_create(draft, happened_on=happened_on, event=event, source=source)
-        _audit_return(acting, "returns.chronology_entry_added", draft, info_request, grant, entry=str(entry.uuid))
+        writing.audit("returns.chronology_entry_added", draft, entry=str(entry.uuid))
     return entry
 
 
@@ -100,13 +97,12 @@ def _draft_entry(draft: AgencyReturn, entry_id: int) -> ChronologyEntry:
 def chronology_entry_remove(
     *, acting: Acting, info_request: InformationRequest, entry_id: int, at: datetime | None = None
 ) -> None:
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
-    with _draft_change(acting, info_request, at, create=False) as (info_request, draft):
+    writing = _contribution(acting, info_request, at)
+    with writing.draft_change(create=False) as draft:
         entry = _draft_entry(draft, entry_id)
         entry_uuid = str(entry.uuid)
         entry.delete()
-        _audit_return(acting, "returns.chronology_entry_removed", draft, info_request, grant, entry=entry_uuid)
+        writing.audit("returns.chronology_entry_removed", draft, entry=entry_uuid)
 
 
 def chronology_entry_change(
@@ -120,16 +116,15 @@ def chronology_entry_change(
     at: datetime | None = None,
 ) -> ChronologyEntry:
     """Correct an entry of the return being written (typed or imported); a submitted version stays as it was."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
+    writing = _contribution(acting, info_request, at)
     happened_on, event, source = _entry_values(happened_on, event, source)
-    with _draft_change(acting, info_request, at, create=False) as (info_request, draft):
+    with writing.draft_change(create=False) as draft:
         entry = _draft_entry(draft, entry_id)
         entry.happened_on = happened_on
         entry.seal("event", event)
         entry.seal("source", source)
         entry.save(update_fields=["happened_on", "event_sealed", "source_sealed"])
-        _audit_return(acting, "returns.chronology_entry_changed", draft, info_request, grant, entry=str(entry.uuid))
+        writing.audit("returns.chronology_entry_changed", draft, entry=str(entry.uuid))
     return entry
 
 
@@ -300,12 +295,11 @@ def chronology_import(
     *, acting: Acting, info_request: InformationRequest, upload: Any, at: datetime | None = None
 ) -> ImportReport:
     """Add the readable rows of a CSV or XLSX chronology to the draft; report every row that could not be read."""
-    grant = _require_contributor(acting, info_request)
-    at = kit.now(at)
+    writing = _contribution(acting, info_request, at)
     data = _read_upload(upload)
     rows = _rows_from_xlsx(data) if _import_kind(upload, data) == "xlsx" else _rows_from_csv(data)
-    parsed, problems = parse_chronology(rows, today=kit.local_today(at))
-    with _draft_change(acting, info_request, at) as (info_request, draft):
+    parsed, problems = parse_chronology(rows, today=kit.local_today(writing.at))
+    with writing.draft_change() as draft:
         # The same file imported twice (or two files that overlap) must not double the chronology: a row whose
         # date, event and source are already an entry of this return is reported, not added.
         existing = list(ChronologyEntry.objects.filter(agency_return=draft))
@@ -322,12 +316,9 @@ def chronology_import(
             added += 1
         if parsed and not added and not problems:
             raise ReturnActionRefused(IMPORT_ALL_THERE, field="file")
-        _audit_return(
-            acting,
+        writing.audit(
             "returns.chronology_imported",
             draft,
-            info_request,
-            grant,
             added=added,
             rows_refused=[problem.row for problem in problems],
             rows_already_there=already,

@@ -1,12 +1,13 @@
 """What the returns services share: the refusal, the roles that allow each kind of action and the membership that
-allowed it, the request row locked for a write, the draft being written (and a change to it in one transaction),
-and the audit event of a return.
+allowed it, the request row locked for a write, a contributor's write to the draft being written (a change to it in
+one transaction), and the audit event of a return.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -255,26 +256,45 @@ def _touch(agency_return: AgencyReturn, at: datetime) -> None:
     agency_return.save(update_fields=["updated_at"])
 
 
-@contextmanager
-def _draft_locked(
-    acting: Acting, info_request: InformationRequest, at: datetime, *, create: bool = True, changes_content: bool = True
-) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
-    """One transaction on the draft being written: the request locked, and the draft (see
-    :func:`_draft_for_editing` for ``create`` and ``changes_content``) given to the block."""
-    with transaction.atomic():
-        info_request = _locked_request(info_request)
-        draft = _draft_for_editing(
-            acting=acting, info_request=info_request, at=at, create=create, changes_content=changes_content
-        )
-        yield info_request, draft
+@dataclass(frozen=True, kw_only=True)
+class Contribution:
+    """A write by one of the organisation's contributors to its return (made by :func:`_contribution`): who is acting,
+    the membership through which they answer the request, the request and the moment. Its writes to the draft go
+    through :meth:`draft_locked` or :meth:`draft_change`, and its events are about a version of the return."""
+
+    acting: Acting
+    grant: Grant
+    info_request: InformationRequest
+    at: datetime
+
+    @contextmanager
+    def draft_locked(
+        self, *, create: bool = True, changes_content: bool = True
+    ) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
+        """One transaction on the draft being written: the request locked, and the draft (see
+        :func:`_draft_for_editing` for ``create`` and ``changes_content``) given to the block."""
+        with transaction.atomic():
+            locked = _locked_request(self.info_request)
+            draft = _draft_for_editing(
+                acting=self.acting, info_request=locked, at=self.at, create=create, changes_content=changes_content
+            )
+            yield locked, draft
+
+    @contextmanager
+    def draft_change(self, *, create: bool = True) -> Iterator[AgencyReturn]:
+        """One change to the content of the draft being written, as :meth:`draft_locked`; when the block is done, the
+        draft's time moves on."""
+        with self.draft_locked(create=create) as (_, draft):
+            yield draft
+            _touch(draft, self.at)
+
+    def audit(self, verb: str, draft: AgencyReturn, **details: Any) -> None:
+        """The write's event about ``draft`` (a version of the return), through the contributor's membership."""
+        _audit_return(self.acting, verb, draft, self.info_request, self.grant, **details)
 
 
-@contextmanager
-def _draft_change(
-    acting: Acting, info_request: InformationRequest, at: datetime, *, create: bool = True
-) -> Iterator[tuple[InformationRequest, AgencyReturn]]:
-    """One change to the content of the draft being written, as :func:`_draft_locked`; when the block is done, the
-    draft's time moves on."""
-    with _draft_locked(acting, info_request, at, create=create) as (info_request, draft):
-        yield info_request, draft
-        _touch(draft, at)
+def _contribution(acting: Acting, info_request: InformationRequest, at: datetime | None) -> Contribution:
+    """A contributor's write to the request's return, at ``at`` (now unless given); refused when the person answers
+    for no such organisation there."""
+    grant = _require_contributor(acting, info_request)
+    return Contribution(acting=acting, grant=grant, info_request=info_request, at=kit.now(at))
