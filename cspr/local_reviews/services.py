@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -349,9 +350,7 @@ def terms_of_reference_agree(
         latest.agreed_role = writing.grant.role.value if writing.grant else ""
         latest.agreed_at = at
         latest.save(update_fields=["agreed_on", "agreed_by", "agreed_role", "agreed_at"])
-        Milestone.objects.filter(review=writing.review, kind=MilestoneKind.TERMS_AGREED, done_on__isnull=True).update(
-            done_on=agreed_on, done_by=kit.person(acting), done_at=at
-        )
+        milestone_reached(case=writing.case, kind=MilestoneKind.TERMS_AGREED, done_on=agreed_on, acting=acting, at=at)
         if writing.case.stage == Stage.REVIEWER_COMMISSIONED:
             case_advance(
                 acting=acting,
@@ -372,13 +371,31 @@ def terms_of_reference_agree(
 # -- supervision (§6.7) -----------------------------------------------------------------------------------------------
 
 
-def _milestone(writing: Writing, milestone_id: int) -> Milestone:
+def _milestone_open(acting: Acting, case: Case, milestone_id: int, *, at: datetime) -> tuple[Writing, Milestone]:
+    """Inside the caller's transaction: the review open for writing (:func:`_open`) and its milestone, locked; refused
+    when the review has no such milestone or it is done."""
+    writing = _open(acting, case, at=at)
     milestone = Milestone.objects.select_for_update().filter(pk=milestone_id, review=writing.review).first()
     if milestone is None:
         raise CaseActionRefused(MILESTONE_NOT_FOUND)
     if milestone.done_on is not None:
         raise CaseActionRefused(MILESTONE_DONE.format(day=_day(milestone.done_on)))
-    return milestone
+    return writing, milestone
+
+
+def _milestone_saved(writing: Writing, milestone: Milestone, fields: list[str], verb: str, **details: Any) -> None:
+    """The milestone's changed ``fields`` saved, and the write's event about it: its kind, with ``details``."""
+    milestone.save(update_fields=fields)
+    writing.audit(verb, milestone, kind=milestone.kind, **details)
+
+
+def milestone_reached(*, case: Case, kind: MilestoneKind, done_on: date, acting: Acting, at: datetime) -> bool:
+    """Inside the caller's transaction: the review's milestone of ``kind`` marked done on ``done_on`` by the person
+    acting, unless it was done already; whether it was marked now (a write that reaches a milestone says so)."""
+    marked = Milestone.objects.filter(review__case=case, kind=kind, done_on__isnull=True).update(
+        done_on=done_on, done_by=kit.person(acting), done_at=at
+    )
+    return bool(marked)
 
 
 def milestone_done(
@@ -388,20 +405,13 @@ def milestone_done(
     at = now(at)
     not_future(done_on, today=local_today(at), field="done_on")
     with transaction.atomic():
-        writing = _open(acting, case, at=at)
-        milestone = _milestone(writing, milestone_id)
+        writing, milestone = _milestone_open(acting, case, milestone_id, at=at)
         _not_before(done_on, writing.review.decided_on, what="the decision to hold the review", field="done_on")
         milestone.done_on = done_on
         milestone.done_by = kit.person(acting)
         milestone.done_at = at
-        milestone.save(update_fields=["done_on", "done_by", "done_at"])
-        writing.audit(
-            "milestone_done",
-            milestone,
-            kind=milestone.kind,
-            due_on=milestone.due_on,
-            done_on=done_on,
-        )
+        done = ["done_on", "done_by", "done_at"]
+        _milestone_saved(writing, milestone, done, "milestone_done", due_on=milestone.due_on, done_on=done_on)
     return milestone
 
 
@@ -412,8 +422,7 @@ def milestone_move(
     at = now(at)
     reason = TEXTS.needed("reason", reason, MOVE_REASON_NEEDED)
     with transaction.atomic():
-        writing = _open(acting, case, at=at)
-        milestone = _milestone(writing, milestone_id)
+        writing, milestone = _milestone_open(acting, case, milestone_id, at=at)
         if due_on == milestone.due_on:
             raise CaseActionRefused(MOVE_SAME_DATE.format(day=_day(due_on)), field="due_on")
         _not_before(due_on, writing.review.started_on, what="the day the review started", field="due_on")
@@ -428,14 +437,7 @@ def milestone_move(
             reason=reason,
         )
         milestone.due_on = due_on
-        milestone.save(update_fields=["due_on"])
-        writing.audit(
-            "milestone_moved",
-            milestone,
-            kind=milestone.kind,
-            from_on=move.from_on,
-            to_on=due_on,
-        )
+        _milestone_saved(writing, milestone, ["due_on"], "milestone_moved", from_on=move.from_on, to_on=due_on)
     return move
 
 

@@ -40,9 +40,9 @@ from cspr.kernel.errors import CaseActionRefused
 from cspr.kernel.kit import audit_case, local_today, not_future, now
 from cspr.kernel.text import NARRATIVE, ONE_LINE, REASON, FieldTexts
 from cspr.local_reviews import selectors, selectors_drafts
-from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, NationalSuggestion, ReportDraft
 from cspr.local_reviews.rules_drafts import ASK, COMMENT, DRAFTS, ROLES, SUGGEST
+from cspr.local_reviews.services import milestone_reached
 from cspr.partnerships.scoping import Grant
 from cspr.partnerships.selectors import member_emails
 
@@ -105,14 +105,6 @@ def _draft(case: Case, number: int) -> ReportDraft:
     return draft
 
 
-def _milestone_done(case: Case, kind: MilestoneKind, *, acting: Acting, at: datetime) -> bool:
-    """Mark the review's milestone of ``kind`` done today, if it was not; whether it was marked now."""
-    marked = Milestone.objects.filter(review__case=case, kind=kind, done_on__isnull=True).update(
-        done_on=local_today(at), done_by=kit.person(acting), done_at=at
-    )
-    return bool(marked)
-
-
 # -- drafts -----------------------------------------------------------------------------------------------------------
 
 
@@ -147,7 +139,7 @@ def draft_upload(*, acting: Acting, case: Case, upload: Any, at: datetime | None
             uploaded_at=at,
         )
         kept.append(draft)
-        _milestone_done(locked, MilestoneKind.FIRST_DRAFT, acting=acting, at=at)
+        milestone_reached(case=locked, kind=MilestoneKind.FIRST_DRAFT, done_on=local_today(at), acting=acting, at=at)
         if locked.stage == Stage.REVIEW_IN_PROGRESS:
             case_advance(acting=acting, case=locked, transition="receive_draft", facts={}, at=at)
     return draft
@@ -171,7 +163,7 @@ def draft_mark_final(*, acting: Acting, case: Case, number: int, at: datetime | 
         draft.final_at = at
         draft.final_by = kit.person(acting)
         draft.save(update_fields=["final_at", "final_by"])
-        _milestone_done(locked, MilestoneKind.FINAL_DRAFT, acting=acting, at=at)
+        milestone_reached(case=locked, kind=MilestoneKind.FINAL_DRAFT, done_on=local_today(at), acting=acting, at=at)
         audit_case(acting, "local_review.draft_final", locked, obj=draft, grant=grant, number=number)
     return draft
 

@@ -36,10 +36,9 @@ from cspr.kernel.kit import local_today, not_future, now
 from cspr.kernel.text import NARRATIVE, NOTE, ONE_LINE, REASON, FieldTexts
 from cspr.local_reviews import selectors, selectors_people
 from cspr.local_reviews.explainer_wording import unfilled
-from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_people import ExplainerVersion, FamilyEntry, PractitionerEvent, ReviewerMessage
 from cspr.local_reviews.rules_people import ROLES
-from cspr.local_reviews.services import Writing
+from cspr.local_reviews.services import Writing, milestone_reached
 from cspr.local_reviews.services import _open as open_review
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import member_emails
@@ -133,16 +132,16 @@ def practitioner_event_record(
         )
         event.invited.set(invited)
         event.attended.set(attended)
-        marked = Milestone.objects.filter(
-            review=writing.review, kind=MilestoneKind.PRACTITIONER_EVENT, done_on__isnull=True
-        ).update(done_on=held_on, done_by=kit.person(acting), done_at=at)
+        marked = milestone_reached(
+            case=writing.case, kind=MilestoneKind.PRACTITIONER_EVENT, done_on=held_on, acting=acting, at=at
+        )
         writing.audit(
             "practitioner_event_recorded",
             event,
             held_on=held_on,
             invited=sorted(invited),
             attended=sorted(attended),
-            milestone_done=bool(marked),
+            milestone_done=marked,
         )
     return event
 
