@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Required, TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -18,6 +19,25 @@ from cspr.cases.selectors import person_name as _name
 from cspr.cases.selectors import sealed_words as _text
 
 PROCESS_TEXTS = ("contact", "restriction_terms", "effect_note", "notes")
+
+
+class ProcessAnswers(TypedDict, total=False):
+    """A process's answers: what the register holds of it, as its page reads them (:func:`process_answers`) and as
+    :func:`cspr.cases.services.parallel_process_add` and ``parallel_process_change`` take them, as keyword arguments
+    (the form's ``PROCESS_FIELDS``; one left out is as their check takes it)."""
+
+    kind: Required[str]
+    status: Required[str]
+    lead_organisation: str
+    contact: str
+    next_hearing_on: date | None
+    expected_end_on: date | None
+    concluded_on: date | None
+    restricted: bool
+    restriction_terms: str
+    effect: str
+    effect_note: str
+    notes: str
 
 
 @dataclass(frozen=True)
@@ -31,27 +51,35 @@ class LiaisonRow:
 
 @dataclass(frozen=True)
 class ProcessRow:
-    """One process as its page shows it: kind, status and dates in words, the text for a reader allowed it."""
+    """One process as its page shows it: its answers (the text for a reader allowed it), its kind, status and effect
+    in words, who changed it last and when, and the liaison with it."""
 
     id: int
-    kind: str
+    answers: ProcessAnswers
     kind_label: str
-    status: str
     status_label: str
-    lead_organisation: str
-    contact: str
-    next_hearing_on: date | None
-    expected_end_on: date | None
-    concluded_on: date | None
-    restricted: bool
-    restriction_terms: str
-    effect: str
     effect_label: str
-    effect_note: str
-    notes: str
     updated_by: str
     updated_on: date
     liaison: tuple[LiaisonRow, ...]
+
+
+def process_answers(process: ParallelProcess, *, reveal: bool) -> ProcessAnswers:
+    """The process's answers, its text revealed only with ``reveal`` (else whether each was recorded)."""
+    return ProcessAnswers(
+        kind=process.kind,
+        status=process.status,
+        lead_organisation=process.lead_organisation,
+        contact=_text(process, "contact", reveal=reveal),
+        next_hearing_on=process.next_hearing_on,
+        expected_end_on=process.expected_end_on,
+        concluded_on=process.concluded_on,
+        restricted=process.restricted,
+        restriction_terms=_text(process, "restriction_terms", reveal=reveal),
+        effect=process.effect,
+        effect_note=_text(process, "effect_note", reveal=reveal),
+        notes=_text(process, "notes", reveal=reveal),
+    )
 
 
 def case_processes(*, case: Case, reveal: bool = False) -> list[ProcessRow]:
@@ -61,21 +89,10 @@ def case_processes(*, case: Case, reveal: bool = False) -> list[ProcessRow]:
     return [
         ProcessRow(
             id=process.pk,
-            kind=process.kind,
+            answers=process_answers(process, reveal=reveal),
             kind_label=process.get_kind_display(),
-            status=process.status,
             status_label=process.get_status_display(),
-            lead_organisation=process.lead_organisation,
-            contact=_text(process, "contact", reveal=reveal),
-            next_hearing_on=process.next_hearing_on,
-            expected_end_on=process.expected_end_on,
-            concluded_on=process.concluded_on,
-            restricted=process.restricted,
-            restriction_terms=_text(process, "restriction_terms", reveal=reveal),
-            effect=process.effect,
             effect_label=process.get_effect_display(),
-            effect_note=_text(process, "effect_note", reveal=reveal),
-            notes=_text(process, "notes", reveal=reveal),
             updated_by=_name(process.updated_by),
             updated_on=timezone.localdate(process.updated_at),
             liaison=tuple(
@@ -100,18 +117,8 @@ def case_process_get(*, case: Case, process_id: int) -> ParallelProcess | None:
 
 def process_answers_revealed(process: ParallelProcess) -> dict[str, object]:
     """The process's answers as its change form starts from: every value, the sealed text revealed (the form is
-    the business unit's, who may read it)."""
-    return {
-        "kind": process.kind,
-        "status": process.status,
-        "lead_organisation": process.lead_organisation,
-        "next_hearing_on": process.next_hearing_on,
-        "expected_end_on": process.expected_end_on,
-        "concluded_on": process.concluded_on,
-        "restricted": "yes" if process.restricted else "no",
-        "effect": process.effect,
-        **{field: process.unseal(field) for field in PROCESS_TEXTS},
-    }
+    the business unit's, who may read it), and the restriction as the form's yes or no."""
+    return {**process_answers(process, reveal=True), "restricted": "yes" if process.restricted else "no"}
 
 
 @dataclass(frozen=True)

@@ -161,11 +161,12 @@ class Terms:
 
     def take(self, case: Case) -> None:
         said = {answer.process: answer.handling for answer in self.handling}
+        processes = selectors.open_processes(case=case)
         terms_of_reference_save(
             acting=acting(BUSINESS_UNIT),
             case=case,
             lines_of_enquiry="\n".join(self.lines_of_enquiry),
-            handling={process.id: said.get(process.kind, "") for process in selectors.open_processes(case=case)},
+            handling={process.id: said.get(process.answers["kind"], "") for process in processes},
             at=self.at,
             **answers(self, besides={"lines_of_enquiry", "handling"}),
         )

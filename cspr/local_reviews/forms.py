@@ -107,6 +107,7 @@ class TermsForm(DatedForm):
         self.process_fields = []
         for process in processes:
             name = f"process_{process.id}"
+            lead = process.answers.get("lead_organisation")
             label = f"How does the review handle the {process.kind_label.lower()}?"
             self.fields[name] = _text(
                 "handling",
@@ -115,7 +116,7 @@ class TermsForm(DatedForm):
                 textarea=True,
                 rows=3,
                 help_text=f"{process.status_label}"
-                + (f", led by {process.lead_organisation}" if process.lead_organisation else "")
+                + (f", led by {lead}" if lead else "")
                 + ". For example what may not be discussed with witnesses, or when to liaise again (§9.3-9.4).",
             )
             self.process_fields.append(name)

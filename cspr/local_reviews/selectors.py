@@ -87,7 +87,7 @@ def decision_route(*, case: Case) -> Route | None:
 
 def open_processes(*, case: Case) -> list[ProcessRow]:
     """The parallel processes open on the case's register (not concluded), in the register's order; no words."""
-    return [row for row in case_processes(case=case, reveal=False) if row.status in OPEN_PROCESS_STATUSES]
+    return [row for row in case_processes(case=case, reveal=False) if row.answers["status"] in OPEN_PROCESS_STATUSES]
 
 
 # -- the case page's outline ------------------------------------------------------------------------------------------

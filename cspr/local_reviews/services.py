@@ -303,7 +303,10 @@ def terms_of_reference_save(
         for process in processes:
             kit.inserted(
                 ProcessHandling(
-                    terms=terms, process_id=process.id, process_kind=process.kind, process_status=process.status
+                    terms=terms,
+                    process_id=process.id,
+                    process_kind=process.answers["kind"],
+                    process_status=process.answers["status"],
                 ),
                 handling=handled[process.id],
             )

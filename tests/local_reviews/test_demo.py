@@ -76,7 +76,7 @@ def test_the_demo_review_in_draft_agreed_terms_handling_its_criminal_trial(demo:
     (handled,) = versions[-1].handling
     assert (handled.process_label, handled.status_label) == ("Criminal trial", "Active")
     assert "trial" in handled.handling
-    assert [row.kind for row in selectors.open_processes(case=case)] == ["criminal_trial"]
+    assert [row.answers["kind"] for row in selectors.open_processes(case=case)] == ["criminal_trial"]
 
 
 def test_the_demo_review_in_draft_is_supervised_and_involves_practitioners_and_the_family(

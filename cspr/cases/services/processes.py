@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Required, TypedDict, Unpack, cast
+from typing import Any, Unpack, cast
 
 from django.db import transaction
 
 from cspr.cases.models import Case, LiaisonEntry, ParallelProcess
+from cspr.cases.selectors_processes import ProcessAnswers
 from cspr.cases.services.common import allowed
 from cspr.kernel.acting import Acting
 from cspr.kernel.edits import EditStamp, check_not_stale
@@ -83,24 +84,6 @@ def process_stamp(process: ParallelProcess) -> EditStamp:
     """The process's version now, and who saved it last and when."""
     by = process.updated_by
     return EditStamp(version=process.version, by=by.full_name or by.email, at=process.updated_at)
-
-
-class ProcessAnswers(TypedDict, total=False):
-    """A process's answers, as keyword arguments of :func:`parallel_process_add` and :func:`parallel_process_change`
-    (the form's ``PROCESS_FIELDS``); one left out is as :func:`_checked` takes it."""
-
-    kind: Required[str]
-    status: Required[str]
-    lead_organisation: str
-    contact: str
-    next_hearing_on: date | None
-    expected_end_on: date | None
-    concluded_on: date | None
-    restricted: bool
-    restriction_terms: str
-    effect: str
-    effect_note: str
-    notes: str
 
 
 def _checked(today: date, answers: ProcessAnswers) -> dict[str, Any]:
