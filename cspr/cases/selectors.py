@@ -650,6 +650,7 @@ _AUDIT_TITLES: dict[str, str] = {
     "case.identifying_details_viewed": "Identifying details viewed",
     "case.linked": "Cases linked",
     "case.duplicate_dismissed": "Possible duplicate dismissed",
+    "case.organisations_involved": "Organisations asked became involved in the case",
     "rapid_review.action_resolved": "Learning action ended",
     "case.family_told": "The family was told",
     "case.family_not_yet_told": "Why the family has not been told yet recorded",
@@ -935,7 +936,8 @@ def case_family_records_revealed(*, case: Case, reveal: bool) -> list[FamilyReco
 
 
 def case_involved_organisation_ids(*, case: Case) -> frozenset[int]:
-    """The organisations the notification named as involved that the service recognised (``involved_organisations``)."""
+    """The organisations the case involves, whose contributors see it (``involved_organisations``): those the
+    notification named that the service recognised, and those asked for information or comments since."""
     return frozenset(case.involved_organisations.values_list("id", flat=True))
 
 

@@ -31,7 +31,8 @@ class DraftUploadForm(forms.Form):
 
 class AskForm(forms.Form):
     organisations = organisations_to_ask(
-        "The organisations the case records as involved. Each sees this draft and its own request only."
+        "The organisations involved in the case: named in the notification, asked for information, or recorded by the "
+        "rapid review. Each sees this draft and its own request only."
     )
     due_on = GovukDateField(label="Comments due by", help_text="For example, 27 1 2027.")
 

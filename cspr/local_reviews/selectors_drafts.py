@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspr.cases.models import Case
-from cspr.cases.selectors import case_involved_organisation_ids, cases_visible
+from cspr.cases.selectors import cases_visible
 from cspr.cases.selectors import person_name as _name
 from cspr.cases.selectors import sealed_words as _text
 from cspr.core.policy import DRAFT_COMMENTERS
@@ -26,6 +26,7 @@ from cspr.domain.roles import Role
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, NationalSuggestion, ReportDraft
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.scoping import Scope
+from cspr.rapid_reviews.selectors import involved_organisation_ids
 from cspr.returns.inbox import InboxItem
 
 DRAFT_STAGES = frozenset({Stage.REVIEW_IN_PROGRESS, Stage.DRAFT_REPORT})
@@ -105,9 +106,10 @@ def drafts_latest_number(*, case: Case) -> int:
 
 
 def organisation_choices(*, case: Case) -> list[tuple[int, str]]:
-    """The organisations the case records as involved, whose contributors see the case (``cases_visible``): those an
-    organisation may be asked for comments from, by name."""
-    ids = case_involved_organisation_ids(case=case)
+    """The organisations involved in the case, by name: those the case involves and the agencies the rapid review
+    records as involved, any of which may be asked for comments (asking one that the case does not yet involve lets
+    its contributors see the case)."""
+    ids = involved_organisation_ids(case=case)
     return list(Organisation.objects.filter(id__in=ids).order_by("name").values_list("id", "name"))
 
 

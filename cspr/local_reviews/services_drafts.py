@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import case_advance, case_locked, makes_transitions
+from cspr.cases.services import case_advance, case_locked, case_organisations_involve, makes_transitions
 from cspr.core.policy import DRAFT_COMMENTERS
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import MilestoneKind
@@ -56,7 +56,7 @@ NOT_LATEST = "Only the latest draft (draft {number}) can be the final one."
 ALREADY_FINAL = "Draft {number} is the final draft already."
 NOT_COMMENTING = "Organisations can be asked for comments, and comment, only while the report is in draft."
 ORGANISATIONS_NEEDED = "Select at least one organisation to ask"
-NOT_INVOLVED = "Only organisations the case records as involved can be asked for comments."
+NOT_INVOLVED = "Only organisations involved in the case can be asked for comments."
 ALREADY_ASKED = "{organisation} was asked about draft {number} already."
 DUE_AFTER_TODAY = "The date comments are due by must be after today"
 NO_SUCH_REQUEST = "There is no such request for comments to your organisation."
@@ -205,8 +205,9 @@ def comments_request(
     at: datetime | None = None,
 ) -> list[CommentRequest]:
     """Ask organisations involved in the case for factual-accuracy comments on draft ``number`` by ``due_on`` (after
-    today). Each organisation's contributors are told by e-mail, with the case reference only and a link; one audit
-    event, ``local_review.comments_requested``."""
+    today). One the case does not yet involve (an agency only the rapid review named) becomes involved, so that its
+    contributors see the case. Each organisation's contributors are told by e-mail, with the case reference only and a
+    link; one audit event, ``local_review.comments_requested``."""
     grant = kit.allowed(acting, ASK, case, ROLES[ASK])
     at = now(at)
     chosen = sorted(set(organisations))
@@ -228,6 +229,9 @@ def comments_request(
                 raise CaseActionRefused(
                     ALREADY_ASKED.format(organisation=names[organisation], number=number), field="organisations"
                 )
+        case_organisations_involve(
+            acting=acting, case=locked, organisation_ids=chosen, because="comments_requested", grant=grant
+        )
         requests = [
             CommentRequest.objects.create(
                 draft=draft,

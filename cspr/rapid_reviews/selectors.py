@@ -402,10 +402,12 @@ def meeting_texts_revealed(*, meeting: PrgMeeting) -> dict[str, str]:
     return {"agenda": meeting.unseal("agenda"), "late_reason": meeting.unseal("late_reason")}
 
 
-def rapid_review_agency_ids(*, case: Case) -> frozenset[int]:
-    """The agencies the rapid review records as involved (§4.3), as organisation ids (none before it says)."""
-    return frozenset(
-        RapidReview.agencies_involved.through.objects.filter(rapidreview__case=case).values_list(
-            "organisation_id", flat=True
-        )
+def involved_organisation_ids(*, case: Case) -> frozenset[int]:
+    """Every organisation involved in the case: those the case involves (named by the notification, or asked for
+    information or comments since; their contributors see it) and the agencies the rapid review records as involved
+    (§4.3). A reviewer's conflict of interest is judged against these, and any of them may be asked for comments on a
+    draft report."""
+    agencies = RapidReview.agencies_involved.through.objects.filter(rapidreview__case=case).values_list(
+        "organisation_id", flat=True
     )
+    return case_selectors.case_involved_organisation_ids(case=case) | frozenset(agencies)

@@ -21,7 +21,7 @@ from cspr.cases.models import Case, CaseAccess
 from cspr.domain.lifecycle import Stage
 from cspr.domain.reviewers import COMPETENCIES, ReviewerChecks, competency_label
 from cspr.partnerships.models import Organisation, PartnershipOrganisation
-from cspr.rapid_reviews.selectors import rapid_review_agency_ids
+from cspr.rapid_reviews.selectors import involved_organisation_ids
 from cspr.reviewers.models import (
     Commission,
     CompetencyEvidence,
@@ -101,12 +101,6 @@ def organisation_names(*, ids: frozenset[int] | set[int]) -> dict[int, str]:
 
 
 # -- a case's commissioning -----------------------------------------------------------------------------------------
-
-
-def case_involved_organisation_ids(*, case: Case) -> frozenset[int]:
-    """The organisations the case records as involved: those the notification named that the service recognised,
-    and the agencies the rapid review records as involved (§4.3)."""
-    return case_selectors.case_involved_organisation_ids(case=case) | rapid_review_agency_ids(case=case)
 
 
 def commission_get(*, case: Case, commission_id: int) -> Commission | None:
@@ -275,7 +269,7 @@ def _expired_on(access: CaseAccess) -> date | None:
 
 def commissions_view(*, case: Case, reveal: bool) -> list[CommissionView]:
     """Every commissioning proposal of the case, the latest first, as its page shows them."""
-    involved = case_involved_organisation_ids(case=case)
+    involved = involved_organisation_ids(case=case)
     rows = (
         Commission.objects.filter(case=case)
         .select_related("reviewer", "access__invitation", "override__recorded_by")

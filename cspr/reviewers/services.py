@@ -288,7 +288,7 @@ def commission_propose(
         reviewer = selectors.reviewer_get(partnership_id=case.partnership_id, reviewer_id=reviewer_id)
         if reviewer is None:
             raise CaseActionRefused(REVIEWER_NEEDED, field="reviewer_id")
-        involved = selectors.case_involved_organisation_ids(case=case)
+        involved = selectors.involved_organisation_ids(case=case)
         commission = kit.inserted(
             Commission(
                 case=case,
@@ -362,7 +362,7 @@ def commission_conflict_override(
         if ConflictOverride.objects.filter(commission=commission).exists():
             raise CaseActionRefused(ALREADY_OVERRIDDEN)
         checks = selectors.commission_checks(
-            commission=commission, involved=selectors.case_involved_organisation_ids(case=case)
+            commission=commission, involved=selectors.involved_organisation_ids(case=case)
         )
         if not checks.conflict:
             raise CaseActionRefused(NO_CONFLICT)
@@ -391,7 +391,7 @@ def commission_confirm(*, acting: Acting, case: Case, commission_id: int, at: da
         case = _locked_at_local_review(case)
         commission = _waiting(case, commission_id)
         checks = selectors.commission_checks(
-            commission=commission, involved=selectors.case_involved_organisation_ids(case=case)
+            commission=commission, involved=selectors.involved_organisation_ids(case=case)
         )
         _commissioned(acting, case, commission, checks=checks, grant=grant, at=at)
     return commission

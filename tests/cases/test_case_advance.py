@@ -11,10 +11,10 @@ from django.db import transaction
 from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseClock, CaseTransition
-from cspr.cases.services import case_advance, case_clock_met
+from cspr.cases.services import case_advance, case_clock_met, case_organisations_involve
 from cspr.domain.lifecycle import PRG_MEETING_NOT_HELD
 from cspr.kernel.errors import CaseActionRefused
-from cspr.partnerships.models import Partnership
+from cspr.partnerships.models import Organisation, Partnership
 from cspr.partnerships.scoping import acting_for
 
 READY = {"prg_meeting_held": True, "rapid_review_complete": True}
@@ -122,3 +122,23 @@ def test_a_clock_is_met_on_time_late_with_a_reason_or_refused(rapid_review_case:
             case_clock_met(acting=acting_for(actor), case=rapid_review_case, clock_id="no_such_clock", met_on=clock.due)
             is None
         )
+
+
+def test_an_organisation_asked_is_involved_once_with_its_reason_audited(rapid_review_case: Case) -> None:
+    acting = acting_for(User.objects.get(email="business.unit@example.org"))
+    named = set(rapid_review_case.involved_organisations.values_list("id", flat=True))
+    other = Organisation.objects.exclude(id__in=named).first()
+    assert other is not None
+    for _ in range(2):
+        with transaction.atomic():
+            added = case_organisations_involve(
+                acting=acting, case=rapid_review_case, organisation_ids=[other.pk, *named], because="comments_requested"
+            )
+    assert added == []  # the second time, nothing is new
+    assert other.pk in set(rapid_review_case.involved_organisations.values_list("id", flat=True))
+    (event,) = AuditEvent.objects.filter(
+        verb="case.organisations_involved",
+        details__reference=rapid_review_case.reference,
+        details__because="comments_requested",
+    )
+    assert (event.details["organisations"], event.details["because"]) == ([other.pk], "comments_requested")

@@ -17,6 +17,7 @@ from cspr.accounts.models import User
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseTransition
 from cspr.cases.reminders import clock_reminders_send
+from cspr.cases.selectors import cases_visible
 from cspr.demo.partnerships import SHARED_POLICE
 from cspr.domain.lifecycle import Stage
 from cspr.domain.roles import Role
@@ -28,10 +29,11 @@ from cspr.letters.selectors import case_letters_due
 from cspr.local_reviews import services_drafts
 from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_drafts import CommentReminder, DraftComments, NationalSuggestion, ReportDraft
-from cspr.local_reviews.selectors_drafts import comment_rows, inbox_items
+from cspr.local_reviews.selectors_drafts import comment_rows, inbox_items, organisation_choices
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.scoping import scope_for
+from cspr.rapid_reviews.models import RapidReview
 from tests.cases.upload_samples import uploads
 from tests.local_reviews.support import when
 from tests.local_reviews.support_drafts import (
@@ -185,6 +187,8 @@ def test_an_organisation_is_asked_told_by_reference_only_and_finds_the_request_i
     assert not PSEUDONYM.search(message.body)
     event = AuditEvent.objects.filter(verb="local_review.comments_requested", details__reference=case.reference).get()
     assert event.details["organisations"] == [board().pk]
+    # The Board was already involved: nothing new to record.
+    assert not AuditEvent.objects.filter(verb="case.organisations_involved", details__reference=case.reference)
     items = inbox_items(scope_for(User.objects.get(email=CONTRIBUTOR)))
     assert [item.reference for item in items] == [case.reference]
     assert inbox_items(scope_for(User.objects.get(email=POLICE_LEAD))) == []
@@ -207,6 +211,31 @@ def test_asking_is_the_business_units_and_refused_for_an_organisation_not_involv
     ask(case)
     with pytest.raises(CaseActionRefused, match="asked about draft 1 already"):
         ask(case)
+
+
+def test_an_agency_only_the_rapid_review_named_may_be_asked_and_then_sees_the_case() -> None:
+    case = in_progress()
+    upload(case)
+    police = Organisation.objects.get(name=SHARED_POLICE)
+    # The rapid review's record of the agencies involved (§4.3) names the police, whom the notification did not.
+    review, _ = RapidReview.objects.get_or_create(
+        case=case, defaults={"updated_by": User.objects.get(email=BU), "updated_at": when(10)}
+    )
+    review.agencies_involved.add(police)
+    assert police.pk in dict(organisation_choices(case=case))
+    lead = scope_for(User.objects.get(email=POLICE_LEAD))
+    assert not cases_visible(scope=lead, partnership_id=case.partnership_id).filter(pk=case.pk).exists()
+
+    services_drafts.comments_request(
+        acting=acting_as(BU), case=case, number=1, organisations=[police.pk], due_on=DUE, at=when(18)
+    )
+
+    # Asked, the police are involved in the case as an organisation asked for information is: their contributors
+    # see it and find the request in their inbox. Why is recorded, by ids only.
+    assert cases_visible(scope=lead, partnership_id=case.partnership_id).filter(pk=case.pk).exists()
+    assert [item.reference for item in inbox_items(lead)] == [case.reference]
+    event = AuditEvent.objects.get(verb="case.organisations_involved", details__reference=case.reference)
+    assert (event.details["organisations"], event.details["because"]) == ([police.pk], "comments_requested")
 
 
 def test_the_organisations_comments_are_sealed_collated_for_the_draft_and_sent_once() -> None:

@@ -233,11 +233,11 @@ def test_only_the_business_unit_commissions(email: str) -> None:
 def test_the_rapid_reviews_agencies_count_as_involved() -> None:
     case = to_local_review()
     police = organisation("Vale and Moor Police (demo)")
-    assert police.pk not in selectors.case_involved_organisation_ids(case=case)
+    assert police.pk not in selectors.involved_organisation_ids(case=case)
     # The rapid review's record of the agencies involved (§4.3), as its section saves it.
     review = RapidReview.objects.create(case=case, updated_by=person(BU), updated_at=WHEN)
     review.agencies_involved.add(police)
-    assert police.pk in selectors.case_involved_organisation_ids(case=case)
+    assert police.pk in selectors.involved_organisation_ids(case=case)
     assert not propose(case, reviewer(), interests=(police.pk,)).commissioned
 
 

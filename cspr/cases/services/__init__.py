@@ -34,6 +34,7 @@ from cspr.cases.services.access import (
     case_access_ends_on_set,
     case_access_grant,
     case_access_invited_again,
+    case_organisations_involve,
 )
 from cspr.cases.services.clocks import (
     CLOCK_LATE_REASON,
@@ -178,6 +179,7 @@ __all__ = [
     "case_link",
     "case_link_dismiss",
     "case_locked",
+    "case_organisations_involve",
     "case_route",
     "clock_extension_record",
     "document_attach",

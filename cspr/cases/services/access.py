@@ -1,14 +1,20 @@
-"""Access to one case granted to one person beyond their role (ADR 0020): granted, dated, ended.
+"""Access to one case beyond a person's role: granted to one person (ADR 0020), or to an organisation involved since
+the notification.
 
 The commissioned reviewer's role reaches no case; the reviewers app grants them theirs through
 :func:`case_access_grant` when it commissions them, inside its own transaction. The business unit may set the day the
 access ends (:func:`case_access_ends_on_set`) or end it at once (:func:`case_access_end`). A grant for a reviewer also
 ends when the case leaves the local review's stages (:func:`case_access_end_with_stage`, called by every stage
 change). Each is audited with the case's reference and ids, never a name.
+
+An organisation the notification did not name becomes involved in the case when it is asked for something (for
+information, or for comments on a draft report): :func:`case_organisations_involve` adds it, so that its contributors
+see the case through ``cases_visible``, and records why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
@@ -174,3 +180,19 @@ def case_access_end_with_stage(*, acting: Acting, case: Case, at: datetime) -> i
     if ended:
         audit_case(acting, "case.access_ended", case, ending=CaseAccess.Ending.STAGE, stage=case.stage, count=ended)
     return ended
+
+
+def case_organisations_involve(
+    *, acting: Acting, case: Case, organisation_ids: Iterable[int], because: str, grant: Grant | None = None
+) -> list[int]:
+    """Make the organisations involved in the case, so that their contributors see it: those not yet involved are
+    added, audited once (``case.organisations_involved``, their ids and ``because``, the kind of request that asked
+    them). Returns the ids added. The caller has checked it may ask them; call it inside its transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_organisations_involve must run inside the caller's transaction.atomic block.")
+    involved = set(case.involved_organisations.values_list("id", flat=True))
+    added = sorted(set(organisation_ids) - involved)
+    if added:
+        case.involved_organisations.add(*added)
+        audit_case(acting, "case.organisations_involved", case, grant=grant, organisations=added, because=because)
+    return added

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from cspr.cases.models import Case
-from cspr.cases.services import IdentifyingDetails, identifying_details_view
+from cspr.cases.services import IdentifyingDetails, case_organisations_involve, identifying_details_view
 from cspr.domain.rules import before_rapid_review, is_closed
 from cspr.kernel import kit, text
 from cspr.kernel.acting import Acting
@@ -104,8 +104,12 @@ def information_requests_send(
         if asked:
             name = links[min(asked)].name
             raise ReturnActionRefused(ALREADY_ASKED.format(name=name), field="organisations")
-        involved = set(case.involved_organisations.values_list("id", flat=True))
         named = _case_named(case)
+        # An organisation asked for information is involved from now on, so that its contributors see the case (and
+        # the identifying details they need to search their records) through cases_visible.
+        added = case_organisations_involve(
+            acting=acting, case=case, organisation_ids=wanted, because="information_requested", grant=grant
+        )
         for organisation_id in wanted:
             organisation = links[organisation_id]
             info_request = kit.inserted(
@@ -119,10 +123,6 @@ def information_requests_send(
                 ),
                 questions=questions,
             )
-            if organisation_id not in involved:
-                # An organisation asked for information is treated as involved, so that its contributors can see
-                # the case (and the identifying details they need to search their records) through cases_visible.
-                case.involved_organisations.add(organisation)
             told = kit.tell_case(
                 case=info_request.case,
                 to=_contributor_emails(info_request),
@@ -142,7 +142,7 @@ def information_requests_send(
                 grant,
                 due_on=due_on,
                 recipients=told,
-                added_to_involved=organisation_id not in involved,
+                added_to_involved=organisation_id in added,
             )
             created.append(info_request)
     return created
