@@ -45,8 +45,10 @@ typecheck:
 imports:
 	$(BIN)/lint-imports
 
+# worksteal: a worker that runs out of tests takes queued ones from the other, so the long migration and browser
+# tests do not leave one core idle at the end (the default "load" hands out fixed batches).
 pytest:
-	DJANGO_SETTINGS_MODULE=cspr.settings.test $(BIN)/pytest -n auto
+	DJANGO_SETTINGS_MODULE=cspr.settings.test $(BIN)/pytest -n auto --dist worksteal
 
 install: python-version $(DEPS_STAMP) $(NODE_STAMP)
 
