@@ -20,15 +20,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cspr.cases.models import Case, Child
-from cspr.cases.pages import case_address, case_forms, case_page, case_url, not_found
-from cspr.core.downloads import content_attachment, kept_file_attachment
+from cspr.cases.pages import case_address, case_forms, case_page, case_url, kept_file, not_found
+from cspr.core.downloads import content_attachment
 from cspr.core.form_views import calls, edit_page, posted, posted_files
 from cspr.core.routes import Routes
 from cspr.core.shared_forms import uploaded_to
 from cspr.domain import rules as domain_rules
 from cspr.domain.rapid_review import Problem, Section
 from cspr.domain.roles import Role
-from cspr.files.services import StoredFileRefused
 from cspr.kernel.acting import Acting, acting_from_request
 from cspr.kernel.edits import OPENED_VERSION
 from cspr.partnerships.scoping import Scope
@@ -373,11 +372,11 @@ def paper_download(request: HttpRequest, case: Case, paper_uuid: str) -> HttpRes
     paper = selectors.meeting_paper_get(case=case, paper_uuid=paper_uuid)
     if paper is None:
         return not_found(request, "no such paper on this case")
-    try:
-        download = services.meeting_paper_download(acting=acting_from_request(request), case=case, paper=paper)
-    except StoredFileRefused as error:  # missing or changed: the store refused it and audited why
-        return _back(request, case, error.message)
-    return kept_file_attachment(download)
+    return kept_file(
+        request,
+        lambda acting: services.meeting_paper_download(acting=acting, case=case, paper=paper),
+        back=_overview_url(case),
+    )
 
 
 # -- ratification ------------------------------------------------------------------------------------------------
