@@ -164,9 +164,9 @@ class AgencyOmission(SealedModel):
 class LearningAction(SealedModel):
     """An action to share immediate learning (§4.3): what, which organisation owns it, by when.
 
-    Kept as its own table so that the learning tracker can pick up every action of every case. The text is asked
-    for without names but sealed all the same (ADR 0009): the case roles, the owning organisation's contributors and
-    the PRG reading earlier learning may read it, each read audited.
+    Kept as its own table so that a view of every case's actions can read them all. The text is asked for without
+    names but sealed all the same (ADR 0009): the rapid review's readers read it on the case's actions page, each read
+    audited; the owning organisation is named, and its contributors do not see the actions.
     """
 
     class Status(models.TextChoices):
