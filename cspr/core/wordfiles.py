@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -62,11 +64,20 @@ def _bold(cell: Any) -> None:
         run.bold = True
 
 
+def _repeated_on_each_page(row: Any) -> None:
+    """Mark a table's row as its header, which Word repeats at the top of every page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
 def grid_table(
     document: Any, rows: Iterable[Sequence[str]], *, head: Sequence[str] = (), key_column: bool = False
 ) -> Any:
-    """Add a table with ruled cells: ``head`` (if given) as its bold first row, then ``rows``; with ``key_column`` the
-    first cell of each row is bold too (a table of labels and values). Every row has as many cells as the first."""
+    """Add a table with ruled cells: ``head`` (if given) as its bold first row, repeated on every page, then
+    ``rows``; with ``key_column`` the first cell of each row is bold too (a table of labels and values). Every row has
+    as many cells as the first."""
     rows = [tuple(row) for row in rows]
     table = document.add_table(rows=0, cols=len(head) if head else len(rows[0]))
     table.style = "Table Grid"
@@ -77,6 +88,7 @@ def grid_table(
         if head and number == 0:
             for cell in cells:
                 _bold(cell)
+            _repeated_on_each_page(table.rows[0])
         elif key_column:
             _bold(cells[0])
     return table

@@ -10,12 +10,13 @@ from typing import Any
 from docx.shared import Pt
 
 from cspr.core.wordfiles import docx_bytes, grid_table, marked_document
+from cspr.domain.letters import long_date
 
 MARKING = "OFFICIAL-SENSITIVE"
 
 
 def _day(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "not given"
+    return long_date(value) if value else "not given"
 
 
 def _marked_document(title: str, *, reference: str, partnership: str) -> Any:

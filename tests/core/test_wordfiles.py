@@ -45,3 +45,7 @@ def test_a_grid_table_bolds_its_head_row_or_its_key_column() -> None:
         [("Stage", True), ("Rapid review", False)],
     ]
     assert [table.style.name if table.style else None for table in (headed, keyed)] == ["Table Grid", "Table Grid"]
+    # The head row is repeated on every page a long table runs onto; a table of labels has no head row.
+    header = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
+    assert [row._tr.find(f".//{header}") is not None for row in headed.rows] == [True, False]
+    assert [row._tr.find(f".//{header}") is not None for row in keyed.rows] == [False, False]

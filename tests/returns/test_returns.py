@@ -630,3 +630,17 @@ def test_the_inbox_lists_only_requests_on_cases_the_contributor_may_see(
     # No longer involved, the organisation's contributors no longer see the case (cases_visible), nor its request.
     case.involved_organisations.remove(health)
     assert DEMO_CASE not in client.get(reverse("returns:inbox")).content.decode()
+
+
+def test_the_merged_chronologys_word_file_says_its_filter_dates_as_every_date_is_written(demo: Any) -> None:
+    from docx import Document
+
+    case = Case.objects.get(reference=DEMO_CASE)
+    content = services.chronology_download(
+        acting=acting_as(BU),
+        case=case,
+        rows=[],
+        filters={"organisation": "", "date_from": date(2026, 6, 1), "date_to": date(2026, 7, 31)},
+    )
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(content)).paragraphs)
+    assert "From 1 June 2026. To 31 July 2026." in text

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from cspr.cases.models import Case
 from cspr.core.forms import EARLIEST_HISTORICAL_DATE
+from cspr.domain.letters import long_date
 from cspr.kernel import documents, kit, text
 from cspr.kernel.acting import Acting
 from cspr.kernel.crypto import normalise
@@ -350,9 +351,9 @@ def chronology_download(*, acting: Acting, case: Case, rows: list[Any], filters:
     if filters.get("organisation"):
         words.append(f"Organisation: {filters['organisation']}.")
     if filters.get("date_from"):
-        words.append(f"From {filters['date_from']}.")
+        words.append(f"From {long_date(filters['date_from'])}.")
     if filters.get("date_to"):
-        words.append(f"To {filters['date_to']}.")
+        words.append(f"To {long_date(filters['date_to'])}.")
     return chronology_document(
         reference=case.reference, partnership=case.partnership.name, rows=rows, filters=" ".join(words)
     )
