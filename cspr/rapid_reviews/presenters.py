@@ -83,7 +83,7 @@ def task_list(state: ReviewState, *, editable: bool) -> list[Task]:
 # -- the case-page panel ---------------------------------------------------------------------------------------------
 
 
-_SHOWN_FROM = frozenset(
+_UNDER_WAY = frozenset(
     {
         Stage.RAPID_REVIEW,
         Stage.PRG_DECIDED,
@@ -91,20 +91,17 @@ _SHOWN_FROM = frozenset(
         Stage.SUBMITTED_TO_PANEL,
         Stage.AWAITING_PANEL,
         Stage.PANEL_INFORMATION_REQUESTED,
-        Stage.NO_FURTHER_REVIEW,
-        Stage.LOCAL_REVIEW,
-        Stage.NATIONAL_REVIEW,
-        Stage.CLOSED_CRITERIA_NOT_MET,
     }
 )
+"""The stages at which the rapid review is the case's work: its panel shows even before anything is recorded. At a
+later stage it shows only if the case had a rapid review (a discretionary local review has none)."""
 
 
 def case_panel(case: Case, scope: Scope, today: date) -> PanelView | None:
     """The rapid review's state on the case page, with what this person may do now."""
     if not _can(scope, "rapid_reviews.view", case):
         return None
-    has_review = selectors.review_get(case=case) is not None
-    if case.stage not in _SHOWN_FROM and not has_review:
+    if case.stage not in _UNDER_WAY and selectors.review_get(case=case) is None:
         return None
     state = selectors.review_state(case=case)
     actions = tuple(next_actions(state, scope))

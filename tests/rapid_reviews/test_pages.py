@@ -278,3 +278,17 @@ def test_a_meeting_date_the_clocks_cannot_count_to_is_refused_naming_the_field_a
     assert "Date of the meeting must be between" in html
     assert f'value="{year}"' in html
     assert "Room 4, the council offices" in html
+
+
+def test_a_case_that_came_to_its_local_review_without_a_rapid_review_shows_no_rapid_review_panel(
+    demo: dict, client_as: ClientAs
+) -> None:
+    def shows_its_rapid_review(reference: str) -> bool:
+        page = client_as(BU).get(reverse("cases:detail", kwargs={"reference": reference})).content.decode()
+        return reverse("rapid_reviews:overview", kwargs={"reference": reference}) in page
+
+    # NVALE-2026-013: a discretionary local review (§5.6) of a case that was not notifiable, so no rapid review.
+    assert not RapidReview.objects.filter(case__reference="NVALE-2026-013").exists()
+    assert not shows_its_rapid_review("NVALE-2026-013")
+    # A case at its local review that had a rapid review still shows it.
+    assert shows_its_rapid_review("NVALE-2026-016")
