@@ -14,7 +14,7 @@ from typing import Any
 import rules
 
 from cspr.cases.models import Case
-from cspr.cases.selectors import case_is_visible, case_la_decision_state, case_page_rows
+from cspr.cases.selectors import case_is_visible, case_la_decision_state, case_page_rows, case_reviewed_by
 from cspr.core.policy import (
     CASE_ACCESS_GRANTERS,
     CASE_LINKERS,
@@ -69,11 +69,20 @@ def can_see_case(who: Any, case: Case | None) -> bool:
 
 
 def holds(roles: frozenset[Role], *, name: str = "holds") -> Any:
-    """A predicate: the person holds one of ``roles`` in the case's partnership (every app's rules use it)."""
+    """A predicate: the person holds one of ``roles`` in the case's partnership (every app's rules use it). The
+    reviewer's role counts only on the case they are commissioned for, while their grant is open
+    (:func:`cspr.cases.selectors.case_reviewed_by`): a person who is a reviewer and also, say, an agency's contributor
+    sees other cases through the contributor's role and must not act as their reviewer."""
 
     @rules.predicate(name=f"{name}({','.join(sorted(roles))})")
     def predicate(who: Any, case: Case | None) -> bool:
-        return case is not None and scope_of(who).has_any_role(case.partnership_id, roles)
+        if case is None:
+            return False
+        scope = scope_of(who)
+        held = scope.roles_in(case.partnership_id) & roles
+        if held - {Role.REVIEWER}:
+            return True
+        return bool(held) and case_reviewed_by(scope=scope, case=case)
 
     return predicate
 

@@ -110,6 +110,22 @@ def cases_visible(*, scope: Scope, partnership_id: int) -> QuerySet[Case]:
     return cases.filter(functools.reduce(operator.or_, reaches))
 
 
+def case_reviewed_by(*, scope: Scope, case: Case) -> bool:
+    """Whether this person is the case's commissioned reviewer now: an open reviewer's grant for this case while the
+    local review runs (§6.2, §7.4), as :func:`cases_visible` reads it (the stage from the database, not from a case
+    object that may be older than a write). The reviewer's role counts on this case alone, whatever other role lets
+    them see it: a contributor who is also another case's reviewer is no reviewer here. Read once per page (the
+    read-only case page) or once per call."""
+
+    def load() -> bool:
+        granted = open_access_grants(user_id=scope.user_id).filter(
+            case_id=case.pk, case__stage__in=_ACCESS_STAGES, granted_for=CaseAccess.GrantedFor.REVIEWER
+        )
+        return granted.exists()
+
+    return case_page_rows(case, f"reviewed_by:{scope.user_id}", load)
+
+
 # The attribute on a case loaded by ``case_get`` naming the scope it was found visible to, so that the permission
 # checks on the same page do not ask the database again (a scope is immutable, so equal scopes see the same cases).
 _VISIBLE_TO = "_cspr_visible_to"
