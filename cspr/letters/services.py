@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
+from docx.image.image import Image
 
 from cspr.cases.facts import CaseDetail, case_detail
 from cspr.cases.models import Case, DutyKind
@@ -60,6 +62,7 @@ ADDRESS_NEEDED = "Enter the partnership's address"
 ADDRESS_TOO_LONG = "The address must be {lines} lines or fewer"
 SIGN_OFF_NEEDED = "Enter who signs the letters, and their role"
 LOGO_TYPE = "The logo must be a PNG or JPEG image."
+LOGO_UNREADABLE = "The logo cannot be read as a picture: save it again as a PNG or JPEG image, then upload that file."
 LOGO_TOO_BIG = "The logo must be smaller than {kilobytes} KB."
 LETTER_NOT_DUE = "This letter is not due on this case: the decision it tells of has not been made."
 SENT_BEFORE_DECISION = "The date it was sent must be on or after the day of the decision ({day})."
@@ -129,6 +132,17 @@ def letterhead_set(
     return letterhead
 
 
+def _letter_can_hold(upload: Any) -> None:
+    """Refuse a picture a Word letter cannot hold: its opening bytes may say PNG or JPEG while the rest is broken, and
+    every letter of the partnership would then fail to be built."""
+    content = upload.read()
+    upload.seek(0)
+    try:
+        Image.from_blob(content)
+    except (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError):
+        raise FileRejected(LOGO_UNREADABLE, reason="type") from None
+
+
 def letterhead_logo_set(
     *, acting: Acting, partnership: Partnership, upload: Any, at: datetime | None = None
 ) -> Letterhead:
@@ -139,6 +153,8 @@ def letterhead_logo_set(
     at = now(at)
     if upload is not None and getattr(upload, "size", 0) > LOGO_MAX_BYTES:
         raise FileRejected(LOGO_TOO_BIG.format(kilobytes=LOGO_MAX_BYTES // 1024), reason="size")
+    if upload is not None:
+        _letter_can_hold(upload)
     try:
         with stored_file_kept(
             acting=acting,

@@ -6,9 +6,11 @@ header and footer (:mod:`cspr.core.wordfiles`). Built in memory for the download
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.shared import Cm
 
 from cspr.core.wordfiles import CONTENT_TYPE, docx_bytes, marked_document
@@ -28,7 +30,10 @@ def render_docx(letter: PreparedLetter) -> bytes:
         author=letter.partnership,
     )
     if letter.logo is not None:
-        document.add_picture(io.BytesIO(letter.logo.content), width=LOGO_WIDTH)
+        # A logo kept before pictures were read whole may not open: the letter goes without it, as without one the
+        # store refuses.
+        with contextlib.suppress(InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError):
+            document.add_picture(io.BytesIO(letter.logo.content), width=LOGO_WIDTH)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     heading.add_run(letter.partnership).bold = True

@@ -127,6 +127,17 @@ def test_a_logo_must_be_a_png_or_jpeg_by_name_and_by_content(
         services.letterhead_logo_set(acting=acting_as(ADMIN), partnership=northvale, upload=logo(name, content))
 
 
+def test_a_logo_that_says_png_but_cannot_be_read_is_refused_so_no_letter_fails_for_it(
+    northvale: Partnership, store: object
+) -> None:
+    broken = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + b"\xff" * 13 + b"junk"
+    with pytest.raises(FileRejected, match="cannot be read as a picture"):
+        services.letterhead_logo_set(acting=acting_as(ADMIN), partnership=northvale, upload=logo("logo.png", broken))
+    assert not StoredFile.objects.filter(purpose=Purpose.LETTERHEAD_LOGO, partnership=northvale).exclude(
+        pk__in=Letterhead.objects.exclude(logo=None).values("logo")
+    )
+
+
 def test_a_logo_too_big_is_refused_before_the_store_reads_it(northvale: Partnership, store: object) -> None:
     big = logo(content=demo_logo_png(16) + b"\0" * services.LOGO_MAX_BYTES)
     with pytest.raises(FileRejected, match="smaller than 512 KB"):
