@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cspr.cases.models import Case
 from cspr.domain.clocks import is_late
+from cspr.domain.rules import is_closed
 from cspr.kernel.errors import CaseActionRefused
 from cspr.returns import selectors, services
 from cspr.returns.models import AgencyReturn, InformationRequest, RequestStatus, ReturnStatus
@@ -23,6 +24,12 @@ STATUS_TAGS = {
     RequestStatus.SUBMITTED: "govuk-tag--green",
     RequestStatus.NOT_INVOLVED: "govuk-tag--purple",
 }
+
+
+def overdue(info_request: InformationRequest, *, stage: str, today: date) -> bool:
+    """Whether a request is overdue on ``today``: past its due date, not answered, on a case still open (a closed
+    case asks nothing more of anyone). The one rule of the board, the inbox and the contributor's request page."""
+    return not is_closed(stage) and not info_request.is_closed and today > info_request.due_on
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def board(*, case: Case, today: date, requests: Iterable[InformationRequest]) ->
                 status_label=info_request.get_status_display(),
                 tag=STATUS_TAGS[RequestStatus(info_request.status)],
                 due_on=info_request.due_on,
-                overdue=not info_request.is_closed and today > info_request.due_on,
+                overdue=overdue(info_request, stage=case.stage, today=today),
                 submitted_on=timezone.localdate(info_request.first_submitted_at)
                 if info_request.first_submitted_at
                 else None,
@@ -90,6 +97,7 @@ def board(*, case: Case, today: date, requests: Iterable[InformationRequest]) ->
         "last_in": last_in,
         "needs_late_reason": needs_late_reason,
         "may_ask": services.may_ask(case),
+        "case_closed": is_closed(case.stage),
     }
 
 
@@ -97,10 +105,22 @@ def board(*, case: Case, today: date, requests: Iterable[InformationRequest]) ->
 class InboxRow:
     info_request: InformationRequest
     here: bool
+    case_closed: bool
+    overdue: bool
 
 
-def inbox_rows(requests: Iterable[InformationRequest], *, current_partnership_id: int | None) -> list[InboxRow]:
-    return [InboxRow(info_request=item, here=item.partnership_id == current_partnership_id) for item in requests]
+def inbox_rows(
+    requests: Iterable[InformationRequest], *, current_partnership_id: int | None, today: date
+) -> list[InboxRow]:
+    return [
+        InboxRow(
+            info_request=item,
+            here=item.partnership_id == current_partnership_id,
+            case_closed=is_closed(item.case.stage),
+            overdue=overdue(item, stage=item.case.stage, today=today),
+        )
+        for item in requests
+    ]
 
 
 def return_view(agency_return: AgencyReturn) -> dict[str, Any]:
@@ -131,7 +151,7 @@ def return_view(agency_return: AgencyReturn) -> dict[str, Any]:
     }
 
 
-def request_page(*, info_request: InformationRequest, user: Any) -> dict[str, Any]:
+def request_page(*, info_request: InformationRequest, user: Any, today: date) -> dict[str, Any]:
     versions = selectors.return_versions(info_request=info_request)
     current = versions[0] if versions else None
     lead = services.lead_for(partnership_id=info_request.partnership_id, organisation_id=info_request.organisation_id)
@@ -150,6 +170,8 @@ def request_page(*, info_request: InformationRequest, user: Any) -> dict[str, An
         "lead": lead,
         "is_lead": lead is not None and lead.user_id == user.pk,
         "stage_label": info_request.case.stage_label,
+        "case_closed": is_closed(info_request.case.stage),
+        "overdue": overdue(info_request, stage=info_request.case.stage, today=today),
         "editable": info_request.status != RequestStatus.NOT_INVOLVED and (current is None or not current.locked),
     }
 

@@ -399,7 +399,9 @@ REQUESTS: FormPages[InformationRequest] = FormPages(
 @routes.page("inbox/", name="inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
     page, pagination = paginate(request, selectors.inbox(scope=_scope(request)), INBOX_PAGE_SIZE)
-    rows = presenters.inbox_rows(page.object_list, current_partnership_id=_partnership_id(request))
+    rows = presenters.inbox_rows(
+        page.object_list, current_partnership_id=_partnership_id(request), today=timezone.localdate()
+    )
     others = inbox_sections(scope=_scope(request))
     context = {"rows": rows, "page": page, "pagination": pagination, "others": others, "here": _partnership_id(request)}
     return render(request, "returns/inbox.html", context)
@@ -421,7 +423,7 @@ def request_page(request: HttpRequest, info_request: InformationRequest) -> Http
             )
         except CaseActionRefused as error:
             identifying_error = error.message
-    context = presenters.request_page(info_request=info_request, user=request.user)
+    context = presenters.request_page(info_request=info_request, user=request.user, today=timezone.localdate())
     context.update({"case": case, "identifying": identifying, "identifying_error": identifying_error})
     return render(request, "returns/request.html", context)
 
@@ -615,7 +617,7 @@ def submit(request: HttpRequest, info_request: InformationRequest) -> HttpRespon
         else:
             messages.success(request, "The return is signed off and submitted to the business unit")
             return redirect("returns:request", request_uuid=info_request.uuid)
-    context = presenters.request_page(info_request=info_request, user=request.user)
+    context = presenters.request_page(info_request=info_request, user=request.user, today=timezone.localdate())
     context.update({"case": info_request.case, "problems": problems})
     return render(request, "returns/submit.html", context, status=400 if problems else 200)
 

@@ -403,6 +403,45 @@ def test_chasing_now_queues_an_email_and_is_audited(client_as: Callable[[str], C
     assert AuditEvent.objects.filter(verb="returns.chased").exists()
 
 
+def test_a_closed_case_is_not_chased_and_its_board_offers_no_chase(client_as: Callable[[str], Client]) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    InformationRequest.objects.filter(pk=police.pk).update(due_on=date(2020, 1, 6))
+    board_url = reverse("returns:board", kwargs={"reference": DEMO_CASE})
+    client = client_as(BU)
+    assert "Chase now" in client.get(board_url).content.decode()
+    Case.objects.filter(pk=police.case_id).update(stage="withdrawn")  # as the lifecycle would leave it
+    police.refresh_from_db()
+    with pytest.raises(services.ReturnActionRefused, match="closed"):
+        services.request_chase(acting=acting_as(BU), info_request=police)
+    client.post(reverse("returns:chase", kwargs={"reference": DEMO_CASE, "request_uuid": police.uuid}))
+    assert not RequestReminder.objects.filter(request=police, kind=ReminderKind.MANUAL).exists()
+    assert not OutboundMessage.objects.filter(kind="returns.chased").exists()
+    assert not AuditEvent.objects.filter(verb="returns.chased").exists()
+    html = client.get(board_url).content.decode()
+    assert "Chase now" not in html
+    assert "The case is closed" in html
+    assert "Overdue" not in html
+
+
+def test_an_overdue_request_is_marked_in_the_inbox_and_on_its_page(client_as: Callable[[str], Client]) -> None:
+    police = demo_request(POLICE_ORGANISATION)
+    client = client_as(POLICE)
+    request_url = reverse("returns:request", kwargs={"request_uuid": police.uuid})
+    InformationRequest.objects.filter(pk=police.pk).update(due_on=date(2099, 1, 6))
+    assert "Overdue" not in client.get(reverse("returns:inbox")).content.decode()
+    assert "Overdue" not in client.get(request_url).content.decode()
+    InformationRequest.objects.filter(pk=police.pk).update(due_on=date(2020, 1, 6))
+    assert "govuk-tag--red\">\n  Overdue" in client.get(reverse("returns:inbox")).content.decode()
+    assert "Overdue" in client.get(request_url).content.decode()
+    Case.objects.filter(pk=police.case_id).update(stage="withdrawn")
+    inbox = client.get(reverse("returns:inbox")).content.decode()
+    assert "Case closed" in inbox
+    assert "Overdue" not in inbox
+    page = client.get(request_url).content.decode()
+    assert "The case is closed" in page
+    assert "Overdue" not in page
+
+
 def test_the_board_shows_each_organisation_and_its_query_count_stays_flat(
     demo: Any, client_as: Callable[[str], Client], django_assert_max_num_queries: Any
 ) -> None:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from cspr.calendars.selectors import partnership_calendar
 from cspr.domain.calendar import CalendarRangeError
-from cspr.domain.rules import closed_stages
+from cspr.domain.rules import closed_stages, is_closed
 from cspr.kernel import kit
 from cspr.kernel.acting import Acting, system_acting
 from cspr.returns.models import InformationRequest, ReminderKind, RequestReminder, RequestStatus
@@ -34,6 +34,7 @@ NOBODY_TO_ANSWER = (
     "Nobody at {organisation} can receive requests: ask the partnership admin to invite a contributor from "
     "{organisation}, then chase again"
 )
+CASE_CLOSED_NO_CHASE = "This case is closed: nothing more is asked of the agencies, so none is chased."
 
 
 def _remind(info_request: InformationRequest, *, to: list[str], subject: str, opening: str, kind: str) -> int:
@@ -51,8 +52,11 @@ def _remind(info_request: InformationRequest, *, to: list[str], subject: str, op
 
 
 def request_chase(*, acting: Acting, info_request: InformationRequest, at: datetime | None = None) -> RequestReminder:
-    """The business unit chases an organisation now: an e-mail to its contributors, recorded and audited."""
+    """The business unit chases an organisation now: an e-mail to its contributors, recorded and audited. Refused
+    once the case is closed, as the automatic reminders stop then."""
     grant = _require_requester(acting, info_request.case)
+    if is_closed(info_request.case.stage):
+        raise ReturnActionRefused(CASE_CLOSED_NO_CHASE)
     at = kit.now(at)
     with transaction.atomic():
         info_request = _locked_open_request(info_request)
