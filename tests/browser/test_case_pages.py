@@ -46,9 +46,13 @@ PHONE_PAGES = [
     "/cases/",
     "/reviewers/",
     "/cases/NVALE-2026-003/information/",
+    "/cases/NVALE-2026-003/information/chronology/",
     "/cases/NVALE-2026-016/letters/",
     "/cases/NVALE-2026-016/local-review/",
     "/cases/NVALE-2026-016/local-review/drafts/",
+    "/inbox/",
+    "/partnership/",
+    "/partnership/procedure/",
 ]
 
 

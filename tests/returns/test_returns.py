@@ -431,7 +431,7 @@ def test_an_overdue_request_is_marked_in_the_inbox_and_on_its_page(client_as: Ca
     assert "Overdue" not in client.get(reverse("returns:inbox")).content.decode()
     assert "Overdue" not in client.get(request_url).content.decode()
     InformationRequest.objects.filter(pk=police.pk).update(due_on=date(2020, 1, 6))
-    assert "govuk-tag--red\">\n  Overdue" in client.get(reverse("returns:inbox")).content.decode()
+    assert 'govuk-tag--red">\n  Overdue' in client.get(reverse("returns:inbox")).content.decode()
     assert "Overdue" in client.get(request_url).content.decode()
     Case.objects.filter(pk=police.case_id).update(stage="withdrawn")
     inbox = client.get(reverse("returns:inbox")).content.decode()
