@@ -35,7 +35,8 @@ class PanelAction:
 @dataclass(frozen=True)
 class PanelDeadline:
     """A dated target an app keeps on the case (a local review's milestone), shown in the case's deadlines beside
-    its clocks: what, the rule in words, when due, where it stands (a GOV.UK tag's words and colour), when done."""
+    its clocks: what, the rule in words, when due, where it stands (a GOV.UK tag's words and colour, and the working
+    days left in words as a clock's), when done."""
 
     title: str
     sentence: str
@@ -43,6 +44,7 @@ class PanelDeadline:
     status_label: str
     colour: str
     done_on: date | None = None
+    days_left_words: str = ""
 
 
 @dataclass(frozen=True)

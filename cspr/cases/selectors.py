@@ -34,7 +34,7 @@ from cspr.cases.models import (
     LocalAuthorityDecision,
 )
 from cspr.domain.calendar import WorkingCalendar
-from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status
+from cspr.domain.clocks import Basis, ClockDue, ClockStatus, clock_status, days_left_words
 from cspr.domain.letters import LETTERS, SENDING_METHODS, long_date
 from cspr.domain.lifecycle import PathPart, Stage, path_taken
 from cspr.domain.presets import UnknownClockError
@@ -263,6 +263,15 @@ def case_clock_rows(*, case: Case) -> list[CaseClock]:
     return case_page_rows(case, "clocks", lambda: list(CaseClock.objects.filter(case=case).order_by("position")))
 
 
+def case_clock_due(*, case: Case, clock_id: str) -> date | None:
+    """The date the case's clock ``clock_id`` is due by now (its extension's, once one is agreed), from the rows the
+    case page shares; ``None`` when the case has no such clock, it does not apply, or it has no date yet."""
+    for clock in case_clock_rows(case=case):
+        if clock.clock_id == clock_id:
+            return clock.effective_due if clock.applicable else None
+    return None
+
+
 def case_preset(*, case: Case) -> Any:
     """The case's preset with the partnership's own clock lengths."""
     if case_is_for_page(case):
@@ -275,6 +284,14 @@ def case_calendar(*, case: Case) -> WorkingCalendar:
     if case_is_for_page(case):
         return _page_calendar_and_preset(case)[0]
     return partnership_calendar(partnership_id=case.partnership_id)
+
+
+def case_calendar_and_preset(*, case: Case) -> tuple[WorkingCalendar, Any]:
+    """:func:`case_calendar` and :func:`case_preset` together: as the case page read them once, else in one query
+    (an app's page that counts its own dated targets as the clocks count, with the clocks' "due soon" days)."""
+    if case_is_for_page(case):
+        return _page_calendar_and_preset(case)
+    return partnership_calendar_and_preset(partnership_id=case.partnership_id, preset_name=case.preset)
 
 
 def _page_calendar_and_preset(case: Case) -> tuple[WorkingCalendar, Any]:
@@ -429,11 +446,7 @@ class ClockRow:
         left = self.working_days_left
         if left is None or not self.is_open:
             return ""
-        if left < 0:
-            return f"{-left} working day{'s' if left != -1 else ''} overdue"
-        if left == 0:
-            return "Due today"
-        return f"{left} working day{'s' if left != 1 else ''} left"
+        return days_left_words(left)
 
 
 _CLOCK_COPIED = (

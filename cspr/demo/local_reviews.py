@@ -207,7 +207,8 @@ class MilestoneStep:
 
     def take(self, case: Case) -> None:
         business_unit = acting(BUSINESS_UNIT)
-        rows = selectors.milestone_rows(review=selectors.local_review_get(case=case), today=self.at.date())
+        review = selectors.local_review_get(case=case)
+        rows = selectors.milestone_rows(review=review, today=self.at.date(), days=selectors.milestone_days(case=case))
         milestone = next((row for row in rows if row.kind == self.kind), None)
         if milestone is None:
             raise ValueError(f"The demo's local review has no milestone {self.kind!r}.")

@@ -59,6 +59,7 @@ __all__ = [
     "clock_facts",
     "clock_status",
     "compute_due_dates",
+    "days_left_words",
     "is_late",
     "late_reason_accepted",
     "late_reason_missing",
@@ -433,6 +434,16 @@ def clock_status(
     if left <= due_soon_days:
         return ClockReading(ClockStatus.DUE_SOON, left)
     return ClockReading(ClockStatus.RUNNING, left)
+
+
+def days_left_words(left: int) -> str:
+    """The working days left before a deadline, in words: "3 working days left", "Due today", "2 working days
+    overdue" (a clock's, or an app's dated target counted as a clock is)."""
+    if left < 0:
+        return f"{-left} working day{'s' if left != -1 else ''} overdue"
+    if left == 0:
+        return "Due today"
+    return f"{left} working day{'s' if left != 1 else ''} left"
 
 
 _CANNOT_COMPUTE = "The due date cannot be worked out."

@@ -5,7 +5,8 @@
 * :class:`Method` — the methods a review may follow; the systems approach is the default (§6.3);
 * :data:`MILESTONES` and :func:`proposed_milestones` — the supervision milestones (§6.7) and the dates proposed for
   them from the day the review starts;
-* :func:`milestone_status` — where a milestone stands on a day (due, due soon, overdue, done).
+* :func:`milestone_reading` — where a milestone stands on a day (due, due soon, overdue, done), with the working days
+  left as a clock counts them.
 
 Milestones are the partnership's own targets, so the partnership's closure days count against them (a proposed date
 on a closure day or a weekend moves back to the working day before), unlike a statutory clock.
@@ -19,6 +20,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from cspr.domain.calendar import CalendarRangeError, WorkingCalendar
+from cspr.domain.clocks import is_late
 from cspr.domain.labels import Labelled
 
 __all__ = [
@@ -26,9 +28,11 @@ __all__ = [
     "JointLead",
     "Method",
     "MilestoneKind",
+    "MilestoneReading",
     "MilestoneRule",
     "MilestoneStatus",
     "Route",
+    "milestone_reading",
     "milestone_status",
     "proposed_milestones",
 ]
@@ -132,6 +136,40 @@ class MilestoneStatus(Labelled):
     DONE = "done"
 
 
+@dataclass(frozen=True)
+class MilestoneReading:
+    """Where a milestone stands on a day and, while it is not done, the working days left (negative once overdue;
+    ``None`` without a calendar that covers both days)."""
+
+    status: MilestoneStatus
+    working_days_left: int | None = None
+
+
+def milestone_reading(
+    due_on: date,
+    *,
+    done_on: date | None,
+    today: date,
+    calendar: WorkingCalendar | None = None,
+    due_soon_days: int = 2,
+) -> MilestoneReading:
+    """Done once it has a date it was done; otherwise overdue after its due date, due soon when ``due_soon_days``
+    working days or fewer are left (the partnership's closure days counted; only with a ``calendar`` that covers both
+    days), and due before that. The working days left are counted as a clock's are (after today up to the due date;
+    once overdue, at least one working day)."""
+    if done_on is not None:
+        return MilestoneReading(MilestoneStatus.DONE)
+    left = None
+    if calendar is not None:
+        with contextlib.suppress(CalendarRangeError):
+            left = calendar.working_days_between(today, due_on, local=True)
+    if is_late(today, due_on):
+        return MilestoneReading(MilestoneStatus.OVERDUE, None if left is None else min(left, -1))
+    if left is not None and left <= due_soon_days:
+        return MilestoneReading(MilestoneStatus.DUE_SOON, left)
+    return MilestoneReading(MilestoneStatus.DUE, left)
+
+
 def milestone_status(
     due_on: date,
     *,
@@ -140,18 +178,6 @@ def milestone_status(
     calendar: WorkingCalendar | None = None,
     due_soon_days: int = 2,
 ) -> MilestoneStatus:
-    """Done once it has a date it was done; otherwise overdue after its due date, due soon when ``due_soon_days``
-    working days or fewer are left (the partnership's closure days counted; only with a ``calendar`` that covers both
-    days), and due before that."""
-    if done_on is not None:
-        return MilestoneStatus.DONE
-    if today > due_on:
-        return MilestoneStatus.OVERDUE
-    if calendar is not None:
-        try:
-            left = calendar.working_days_between(today, due_on, local=True)
-        except CalendarRangeError:
-            return MilestoneStatus.DUE
-        if left <= due_soon_days:
-            return MilestoneStatus.DUE_SOON
-    return MilestoneStatus.DUE
+    """Where a milestone stands on ``today``: the status of :func:`milestone_reading`."""
+    reading = milestone_reading(due_on, done_on=done_on, today=today, calendar=calendar, due_soon_days=due_soon_days)
+    return reading.status

@@ -13,9 +13,9 @@ from cspr.cases.models import Case
 from cspr.cases.panels import PanelAction, PanelDeadline, PanelView
 from cspr.cases.selectors_processes import ProcessRow
 from cspr.domain.lifecycle import Stage
-from cspr.domain.local_review import MilestoneStatus, Route
+from cspr.domain.local_review import MilestoneKind, MilestoneStatus, Route
 from cspr.local_reviews import selectors
-from cspr.local_reviews.models import LocalReview
+from cspr.local_reviews.models import LocalReview, MilestoneMove
 from cspr.local_reviews.selectors import CheckpointRow, MilestoneRow, TermsView
 from cspr.partnerships.scoping import Scope
 
@@ -68,9 +68,22 @@ def case_panel(case: Case, scope: Scope, today: date) -> PanelView | None:
                 status_label=row.status_label,
                 colour=STATUS_COLOURS[row.status],
                 done_on=row.done_on,
+                days_left_words=row.days_left_words,
             )
             for row in milestones
         ),
+    )
+
+
+def moved_after_publication(move: MilestoneMove, publication_due: date | None) -> str:
+    """What a page says once a milestone is moved past the report's publication deadline ("" when it is not): the
+    move stands (the partnership may have agreed an extension), but it is said plainly."""
+    if publication_due is None or move.to_on <= publication_due:
+        return ""
+    label = MilestoneKind(move.milestone.kind).label
+    return (
+        f"{label} is now due on {_day(move.to_on)}, after the report's publication deadline of "
+        f"{_day(publication_due)} (§7.8). Bring it forward, or record the extension agreed for publication."
     )
 
 
@@ -128,6 +141,20 @@ def _next_steps(case: Case, page_versions: tuple[VersionRow, ...], milestones: l
     overdue = [row.label.lower() for row in milestones if row.status is MilestoneStatus.OVERDUE]
     if overdue:
         steps.append(f"Overdue: {', '.join(overdue)}. Mark each done, or move its due date and say why.")
+    soon = [
+        f"{row.label.lower()} ({row.days_left_words.lower()})"
+        for row in milestones
+        if row.status is MilestoneStatus.DUE_SOON
+    ]
+    if soon:
+        steps.append(f"Due soon: {', '.join(soon)}. Mark each done when it is, or move its due date and say why.")
+    publication_due = next((row.publication_due for row in milestones if row.publication_due is not None), None)
+    if publication_due is not None:
+        names = ", ".join(row.label.lower() for row in milestones if row.publication_due is not None)
+        steps.append(
+            f"Due after the report's publication deadline ({_day(publication_due)}, §7.8): {names}. Bring each "
+            "forward, or record the extension agreed for publication."
+        )
     steps.append("Record a checkpoint of the review's progress and quality at each milestone (§6.7).")
     return tuple(steps)
 
@@ -144,7 +171,7 @@ def local_review_page(*, case: Case, scope: Scope, today: date) -> LocalReviewPa
         VersionRow(view, _url("terms-version", case, number=view.number))
         for view in selectors.terms_versions(review=review, reveal=True)
     )
-    milestones = selectors.milestone_rows(review=review, today=today)
+    milestones = selectors.milestone_rows(review=review, today=today, days=selectors.milestone_days(case=case))
     latest = versions[-1].view if versions else None
     return LocalReviewPage(
         case=case,

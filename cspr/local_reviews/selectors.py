@@ -22,6 +22,7 @@ from cspr.cases.selectors import person_name as _name
 from cspr.cases.selectors import sealed_words as _text
 from cspr.cases.selectors_processes import ProcessRow, case_processes
 from cspr.domain.calendar import WorkingCalendar
+from cspr.domain.clocks import days_left_words
 from cspr.domain.lifecycle import Stage
 from cspr.domain.local_review import (
     MILESTONE_RULES,
@@ -30,6 +31,7 @@ from cspr.domain.local_review import (
     MilestoneKind,
     MilestoneStatus,
     Route,
+    milestone_reading,
     milestone_status,
 )
 from cspr.domain.roles import Role
@@ -268,6 +270,33 @@ class MoveRow:
     recorded_on: date
 
 
+PUBLICATION_CLOCK = "publication"
+"""The case's clock for publishing the review's report (§7.8: "Publish the report"), the milestones' last word."""
+
+
+@dataclass(frozen=True)
+class MilestoneDays:
+    """What a milestone's standing is read against: the partnership's working calendar and the preset's "due soon"
+    working days (the case clocks' own, read once per page), and the day the report's publication is due by."""
+
+    calendar: WorkingCalendar
+    due_soon_days: int
+    publication_due: date | None
+
+
+def publication_due(*, case: Case) -> date | None:
+    """The day the case's report is due to be published by (its extension's, once one is agreed), if known."""
+    return case_selectors.case_clock_due(case=case, clock_id=PUBLICATION_CLOCK)
+
+
+def milestone_days(*, case: Case) -> MilestoneDays:
+    """The case's :class:`MilestoneDays`: on the case page, from the calendar and clocks its clocks read."""
+    calendar, preset = case_selectors.case_calendar_and_preset(case=case)
+    return MilestoneDays(
+        calendar=calendar, due_soon_days=preset.due_soon_days, publication_due=publication_due(case=case)
+    )
+
+
 @dataclass(frozen=True)
 class MilestoneRow:
     id: int
@@ -279,6 +308,9 @@ class MilestoneRow:
     done_on: date | None
     status: MilestoneStatus
     moves: tuple[MoveRow, ...] = ()
+    working_days_left: int | None = None
+    publication_due: date | None = None
+    """The day the report's publication is due by, when this milestone, not done, is due after it."""
 
     @property
     def status_label(self) -> str:
@@ -288,11 +320,20 @@ class MilestoneRow:
     def late(self) -> bool:
         return self.done_on is not None and self.done_on > self.due_on
 
+    @property
+    def days_left_words(self) -> str:
+        """The working days left, as the case's clocks say them ("" once done, or when they cannot be counted)."""
+        return "" if self.working_days_left is None else days_left_words(self.working_days_left)
+
 
 def _milestone_row(
-    row: Milestone, *, today: date, calendar: WorkingCalendar | None, moves: tuple[MoveRow, ...] = ()
+    row: Milestone, *, today: date, days: MilestoneDays, moves: tuple[MoveRow, ...] = ()
 ) -> MilestoneRow:
     kind = MilestoneKind(row.kind)
+    reading = milestone_reading(
+        row.due_on, done_on=row.done_on, today=today, calendar=days.calendar, due_soon_days=days.due_soon_days
+    )
+    publication_due = days.publication_due
     return MilestoneRow(
         id=row.pk,
         kind=row.kind,
@@ -301,8 +342,12 @@ def _milestone_row(
         proposed_on=row.proposed_on,
         due_on=row.due_on,
         done_on=row.done_on,
-        status=milestone_status(row.due_on, done_on=row.done_on, today=today, calendar=calendar),
+        status=reading.status,
         moves=moves,
+        working_days_left=reading.working_days_left,
+        publication_due=publication_due
+        if publication_due is not None and row.done_on is None and row.due_on > publication_due
+        else None,
     )
 
 
@@ -316,22 +361,21 @@ def _move_row(move: MilestoneMove) -> MoveRow:
     )
 
 
-def milestone_rows(
-    *, review: LocalReview | None, today: date, calendar: WorkingCalendar | None = None
-) -> list[MilestoneRow]:
-    """The review's milestones in order, each with where it stands on ``today`` and every move of its due date with
-    the reason revealed (the local review's page)."""
+def milestone_rows(*, review: LocalReview | None, today: date, days: MilestoneDays) -> list[MilestoneRow]:
+    """The review's milestones in order, each with where it stands on ``today`` by the case's ``days``
+    (:func:`milestone_days`) and every move of its due date with the reason revealed (the local review's page)."""
     if review is None:
         return []
     moves = Prefetch("moves", queryset=MilestoneMove.objects.select_related("recorded_by"))
     return [
-        _milestone_row(row, today=today, calendar=calendar, moves=tuple(_move_row(move) for move in row.moves.all()))
+        _milestone_row(row, today=today, days=days, moves=tuple(_move_row(move) for move in row.moves.all()))
         for row in Milestone.objects.filter(review=review).prefetch_related(moves)
     ]
 
 
 def case_milestones(*, case: Case, today: date) -> list[MilestoneRow]:
-    """The case's milestones for its overview, without words: as read with the case on its page, else read now."""
+    """The case's milestones for its overview, without words, each standing as the case's clocks do (its partnership's
+    calendar and "due soon" days): as read with the case on its page, else read now."""
     if case_selectors.case_is_for_page(case) and hasattr(case, _MILESTONES):
         rows = []
         for line in (getattr(case, _MILESTONES) or "").split("\n"):
@@ -353,7 +397,8 @@ def case_milestones(*, case: Case, today: date) -> list[MilestoneRow]:
         milestones = [row for _position, row in sorted(rows, key=lambda pair: pair[0])]
     else:
         milestones = list(Milestone.objects.filter(review__case=case).order_by("position"))
-    return [_milestone_row(row, today=today, calendar=None) for row in milestones]
+    days = milestone_days(case=case)
+    return [_milestone_row(row, today=today, days=days) for row in milestones]
 
 
 def milestone_get(*, review: LocalReview, milestone_id: int) -> Milestone | None:

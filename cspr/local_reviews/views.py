@@ -166,13 +166,23 @@ def terms_agree(request: HttpRequest, case: Case, number: int) -> HttpResponse:
 
 
 def _milestone_form(
-    request: HttpRequest, case: Case, milestone_id: int, form: Form, template: str, *, act: Act, done: str
+    request: HttpRequest,
+    case: Case,
+    milestone_id: int,
+    form: Form,
+    template: str,
+    *,
+    act: Act,
+    done: str,
+    then: Callable[[Any], HttpResponse] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     review = selectors.local_review_get(case=case)
     milestone = selectors.milestone_get(review=review, milestone_id=milestone_id) if review is not None else None
     if milestone is None:
         return refuse(request, reason="no such milestone on this local review", status=404)
-    return KEEPING.form(request, case, form, template, act=act, done=done, context={"milestone": milestone})
+    shown = {"milestone": milestone, **(context or {})}
+    return KEEPING.form(request, case, form, template, act=act, done=done, then=then, context=shown)
 
 
 @KEEPING.view("milestones/<int:milestone_id>/done/", name="milestone-done", sensitive=False)
@@ -190,6 +200,16 @@ def milestone_done(request: HttpRequest, case: Case, milestone_id: int) -> HttpR
 
 @KEEPING.view("milestones/<int:milestone_id>/move/", name="milestone-move")
 def milestone_move(request: HttpRequest, case: Case, milestone_id: int) -> HttpResponse:
+    """A milestone may be moved past the report's publication deadline (an extension may be agreed): the page shows
+    that deadline, and says so as a warning once the move is saved."""
+    publication_due = selectors.publication_due(case=case)
+
+    def moved(move: Any) -> HttpResponse:
+        warning = presenters.moved_after_publication(move, publication_due)
+        if warning:
+            messages.warning(request, warning)
+        return redirect(_overview_url(case))
+
     return _milestone_form(
         request,
         case,
@@ -198,6 +218,8 @@ def milestone_move(request: HttpRequest, case: Case, milestone_id: int) -> HttpR
         "milestone_move.html",
         act=calls(services.milestone_move, "due_on", "reason", case=case, milestone_id=milestone_id),
         done="The milestone's due date is moved",
+        then=moved,
+        context={"publication_due": publication_due},
     )
 
 

@@ -8,8 +8,10 @@ from datetime import date
 from cspr.domain.local_review import (
     MILESTONES,
     MilestoneKind,
+    MilestoneReading,
     MilestoneStatus,
     Route,
+    milestone_reading,
     milestone_status,
     proposed_milestones,
 )
@@ -51,3 +53,20 @@ def test_each_route_says_where_the_decision_came_from() -> None:
     assert "§5.6" in Route.DISCRETIONARY.label
     assert "Executive" in Route.EXECUTIVE.label
     assert "Panel" in Route.PANEL.label
+
+
+def test_a_milestone_counts_its_working_days_left_as_a_clock_does() -> None:
+    due = date(2024, 2, 5)  # a Monday
+
+    def reading(today: date) -> MilestoneReading:
+        return milestone_reading(due, done_on=None, today=today, calendar=CALENDAR)
+
+    assert reading(date(2024, 2, 1)) == MilestoneReading(MilestoneStatus.DUE_SOON, 2)
+    assert reading(due) == MilestoneReading(MilestoneStatus.DUE_SOON, 0)
+    assert reading(date(2024, 1, 29)) == MilestoneReading(MilestoneStatus.DUE, 5)
+    assert reading(date(2024, 2, 10)) == MilestoneReading(MilestoneStatus.OVERDUE, -4)  # a Saturday
+    assert reading(date(2024, 2, 6)).working_days_left == -1
+    assert milestone_reading(due, done_on=due, today=due, calendar=CALENDAR) == MilestoneReading(MilestoneStatus.DONE)
+    assert milestone_reading(due, done_on=None, today=date(2024, 2, 1)).working_days_left is None
+    wider = milestone_reading(due, done_on=None, today=date(2024, 1, 31), calendar=CALENDAR, due_soon_days=3)
+    assert wider.status is MilestoneStatus.DUE_SOON

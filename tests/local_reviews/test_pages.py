@@ -5,13 +5,16 @@ its query count flat."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cspr.cases.models import Case, ParallelProcess
+from cspr.cases.models import Case, CaseClock, ParallelProcess
+from cspr.core.forms import govuk_date
+from cspr.domain.local_review import MilestoneStatus
+from cspr.local_reviews import selectors
 from cspr.local_reviews.models import LocalReview, TermsOfReference
 from tests.cases.test_case_page_queries import OVERVIEW_MOST
 from tests.local_reviews.support import (
@@ -244,3 +247,72 @@ def test_once_the_case_has_moved_past_the_review_its_milestones_are_no_longer_de
     shown = text(client_as(BU).get(f"/cases/{case.reference}/"))
     assert "The local review started on 14 December 2026" in shown
     assert "Local review: first draft" not in shown
+
+
+def _between(shown: str, start: str, end: str) -> str:
+    """The words of a page from ``start`` up to ``end`` (a row of a table)."""
+    return shown[shown.index(start) : shown.index(end, shown.index(start))]
+
+
+def test_a_milestone_due_in_one_working_day_is_due_soon_as_the_clocks_say_it(client_as: ClientAs) -> None:
+    case = commissioned(to_local_review())
+    start(case)
+    target = milestone(case, "terms_agreed")
+    target.due_on = date(2026, 12, 21)  # the Monday after Friday 18 December: one working day left
+    target.save(update_fields=["due_on"])
+
+    rows = {row.kind: row for row in selectors.case_milestones(case=case, today=date(2026, 12, 18))}
+    assert rows["terms_agreed"].status is MilestoneStatus.DUE_SOON
+    assert rows["terms_agreed"].days_left_words == "1 working day left"
+    assert rows["information_gathered"].status is MilestoneStatus.DUE
+    assert rows["information_gathered"].days_left_words.endswith("working days left")
+    later = {row.kind: row for row in selectors.case_milestones(case=case, today=date(2026, 12, 22))}
+    assert later["terms_agreed"].status is MilestoneStatus.OVERDUE
+    assert later["terms_agreed"].days_left_words == "1 working day overdue"
+
+    client = client_as(BU)
+    client.get(f"/cases/{case.reference}/")
+    with CaptureQueriesContext(connection) as captured:
+        case_page = client.get(f"/cases/{case.reference}/")
+    assert len(captured.captured_queries) <= OVERVIEW_MOST  # the calendar read once, with the clocks
+    row = _between(text(case_page), "Local review: terms of reference agreed", "</tr>")
+    assert "Due soon" in row
+    assert "1 working day left" in row
+
+    review_page = text(client.get(page(case)))
+    assert "Due soon: terms of reference agreed (1 working day left)." in review_page
+    row = _between(review_page, "Terms of reference agreed <span", "</tr>")
+    assert "Due soon" in row
+    assert "1 working day left" in row
+
+
+def test_a_milestone_moved_past_the_publication_deadline_is_kept_with_a_warning_and_flagged(
+    client_as: ClientAs,
+) -> None:
+    case = commissioned(to_local_review())
+    start(case)
+    publication = CaseClock.objects.get(case=case, clock_id="publication").effective_due
+    final = milestone(case, "final_draft")
+    assert final.due_on < publication
+    client = client_as(BU)
+    url = page(case, f"milestones/{final.pk}/move/")
+    assert f"The report is due to be published by {govuk_date(publication)} (§7.8)." in text(client.get(url))
+
+    within = client.post(url, {**date_fields("due_on", publication), "reason": "The reviewer is ill."}, follow=True)
+    assert "after the report's publication deadline" not in text(within)
+
+    after = publication + timedelta(days=14)
+    moved = client.post(url, {**date_fields("due_on", after), "reason": "The trial was adjourned."}, follow=True)
+    assert moved.redirect_chain == [(page(case), 302)]
+    shown = text(moved)
+    assert "The milestone's due date is moved" in shown
+    assert (
+        f"Final draft is now due on {govuk_date(after)}, after the report's publication deadline of "
+        f"{govuk_date(publication)} (§7.8)."
+    ) in shown
+    assert 'class="govuk-notification-banner"' in moved.content.decode()  # the warning, beside the success banner
+    assert milestone(case, "final_draft").due_on == after
+    row = _between(shown, "Final draft <span", "</tr>")
+    assert "After the publication deadline" in row
+    assert f"The report is due to be published by {govuk_date(publication)}" in row
+    assert "Due after the report's publication deadline" in shown
