@@ -33,7 +33,6 @@ __all__ = [
     "MilestoneStatus",
     "Route",
     "milestone_reading",
-    "milestone_status",
     "proposed_milestones",
 ]
 
@@ -168,16 +167,3 @@ def milestone_reading(
     if left is not None and left <= due_soon_days:
         return MilestoneReading(MilestoneStatus.DUE_SOON, left)
     return MilestoneReading(MilestoneStatus.DUE, left)
-
-
-def milestone_status(
-    due_on: date,
-    *,
-    done_on: date | None,
-    today: date,
-    calendar: WorkingCalendar | None = None,
-    due_soon_days: int = 2,
-) -> MilestoneStatus:
-    """Where a milestone stands on ``today``: the status of :func:`milestone_reading`."""
-    reading = milestone_reading(due_on, done_on=done_on, today=today, calendar=calendar, due_soon_days=due_soon_days)
-    return reading.status

@@ -15,7 +15,7 @@ from cspr.calendars.selectors import partnership_calendar, partnership_preset
 from cspr.cases.models import Case
 from cspr.cases.reminders import Deadline
 from cspr.domain.calendar import WorkingCalendar
-from cspr.domain.local_review import MILESTONE_RULES, MilestoneKind, MilestoneStatus, milestone_status
+from cspr.domain.local_review import MILESTONE_RULES, MilestoneKind, MilestoneStatus, milestone_reading
 from cspr.local_reviews.models import Milestone, MilestoneReminder
 from cspr.local_reviews.selectors import WORKING_STAGES
 
@@ -44,7 +44,10 @@ class DueReading:
             preset = partnership_preset(partnership_id=case.partnership_id, preset_name=case.preset)
             self.soon[key] = preset.due_soon_days
         calendar = self.calendars[case.partnership_id]
-        return milestone_status(due_on, done_on=None, today=self.today, calendar=calendar, due_soon_days=self.soon[key])
+        reading = milestone_reading(
+            due_on, done_on=None, today=self.today, calendar=calendar, due_soon_days=self.soon[key]
+        )
+        return reading.status
 
 
 def _recorder(reminders: type[Model], subject: str, row: Any) -> Callable[[str, datetime], None]:

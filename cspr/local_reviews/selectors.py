@@ -32,7 +32,6 @@ from cspr.domain.local_review import (
     MilestoneStatus,
     Route,
     milestone_reading,
-    milestone_status,
 )
 from cspr.domain.roles import Role
 from cspr.kernel.edits import EditStamp
@@ -459,7 +458,7 @@ def local_review_facts(*, case: Case, today: date) -> LocalReviewFacts:
     latest = TermsOfReference.objects.filter(review=review).order_by("-number").values("number", "agreed_on").first()
     milestones = []
     for row in Milestone.objects.filter(review=review).only("kind", "due_on", "done_on", "review_id"):
-        status = milestone_status(row.due_on, done_on=row.done_on, today=today)
+        status = milestone_reading(row.due_on, done_on=row.done_on, today=today).status
         milestones.append(
             {
                 "kind": row.kind,

@@ -12,7 +12,6 @@ from cspr.domain.local_review import (
     MilestoneStatus,
     Route,
     milestone_reading,
-    milestone_status,
     proposed_milestones,
 )
 from tests.domain.support import CALENDAR, england_and_wales
@@ -39,14 +38,16 @@ def test_a_milestone_is_due_then_due_soon_then_overdue_until_done() -> None:
     due = date(2024, 2, 5)  # a Monday
 
     def status(today: date, done_on: date | None = None) -> MilestoneStatus:
-        return milestone_status(due, done_on=done_on, today=today, calendar=CALENDAR)
+        return milestone_reading(due, done_on=done_on, today=today, calendar=CALENDAR).status
 
     assert status(date(2024, 1, 29)) is MilestoneStatus.DUE
     assert status(date(2024, 2, 1)) is MilestoneStatus.DUE_SOON  # Friday and Monday left
     assert status(due) is MilestoneStatus.DUE_SOON
     assert status(date(2024, 2, 6)) is MilestoneStatus.OVERDUE
     assert status(date(2024, 2, 6), done_on=date(2024, 2, 6)) is MilestoneStatus.DONE
-    assert milestone_status(due, done_on=None, today=date(2024, 2, 1)) is MilestoneStatus.DUE  # no calendar: no "soon"
+    assert (
+        milestone_reading(due, done_on=None, today=date(2024, 2, 1)).status is MilestoneStatus.DUE
+    )  # no calendar: no "soon"
 
 
 def test_each_route_says_where_the_decision_came_from() -> None:
