@@ -75,6 +75,20 @@ def pending_invitations(*, scope: Scope, partnership_id: int) -> QuerySet[Invita
     ).select_related("organisation")
 
 
+def organisations_reachable(*, partnership_id: int, organisation_ids: Iterable[int], roles: Iterable[Role]) -> set[int]:
+    """Which of these organisations have somebody who can receive what is sent to them in the partnership (an active
+    member holding one of ``roles`` with an active account), in one query: one with nobody would be sent nothing."""
+    return set(
+        Membership.objects.filter(
+            partnership_id=partnership_id,
+            organisation_id__in=list(organisation_ids),
+            role__in=[Role(role).value for role in roles],
+            is_active=True,
+            user__is_active=True,
+        ).values_list("organisation_id", flat=True)
+    )
+
+
 def member_emails(
     *,
     partnership_id: int,

@@ -16,6 +16,7 @@ from cspr.cases.selectors import case_is_for_page, cases_visible
 from cspr.core.policy import RETURN_CONTRIBUTORS, RETURN_READERS
 from cspr.partnerships.models import Membership, PartnershipOrganisation
 from cspr.partnerships.scoping import Scope
+from cspr.partnerships.selectors import organisations_reachable
 from cspr.returns.models import (
     CLOSED_STATUSES,
     RETURN_TEXT_FIELDS,
@@ -378,14 +379,8 @@ def case_request_counts(*, case: Case) -> dict[str, int]:
 def organisations_that_can_answer(*, partnership_id: int, organisation_ids: Iterable[int]) -> set[int]:
     """Which of these organisations have somebody who can receive information requests in this partnership (an
     active contributor or notifier with an active account), in one query."""
-    return set(
-        Membership.objects.filter(
-            partnership_id=partnership_id,
-            organisation_id__in=list(organisation_ids),
-            role__in=[role.value for role in RETURN_CONTRIBUTORS],
-            is_active=True,
-            user__is_active=True,
-        ).values_list("organisation_id", flat=True)
+    return organisations_reachable(
+        partnership_id=partnership_id, organisation_ids=organisation_ids, roles=RETURN_CONTRIBUTORS
     )
 
 
