@@ -191,7 +191,7 @@ def comments_ask(request: HttpRequest, case: Case, draft: ReportDraft) -> HttpRe
     if case.stage not in selectors_drafts.COMMENT_STAGES:
         messages.info(request, services_drafts.NOT_COMMENTING)
         return redirect(_draft_url(case, number))
-    choices = selectors_drafts.organisation_choices(case=case)
+    choices = selectors_drafts.organisations_to_ask(case=case, draft=draft)
 
     def act(acting: Acting, data: dict[str, Any]) -> Any:
         return services_drafts.comments_request(
@@ -206,7 +206,13 @@ def comments_ask(request: HttpRequest, case: Case, draft: ReportDraft) -> HttpRe
         act=act,
         done=lambda asked: f"Comments are asked of {len(asked)} organisation{'s' if len(asked) != 1 else ''}",
         then=_draft_url(case, number),
-        context={"number": number, "back": _draft_url(case, number), "back_text": f"Back to draft {number}"},
+        context={
+            "number": number,
+            "latest": selectors_drafts.drafts_latest_number(case=case),
+            "none_left": not choices,
+            "back": _draft_url(case, number),
+            "back_text": f"Back to draft {number}",
+        },
     )
 
 
@@ -222,13 +228,18 @@ def comment_request(request: HttpRequest, case: Case, asked: CommentRequest) -> 
     context = {
         "asked": asked,
         "answered": answered,
+        "sent": selectors_drafts.comments_sent(request=asked),
         "own_comments": selectors_drafts.own_comments_revealed(request=asked),
         "open": case.stage in selectors_drafts.COMMENT_STAGES and not answered,
         "back": reverse("returns:inbox"),
         "back_text": "Back to your inbox",
     }
     if answered or not context["open"]:
-        return render(request, "local_reviews/drafts/comment.html", {"case": case, **context})
+        # Comments typed on a page opened before they were sent (or before the report left draft) are shown back,
+        # with why they were not sent, so that nothing typed is lost.
+        typed = forms.CommentsForm(posted(request)).data.get("comments", "") if request.method == "POST" else ""
+        page = {"case": case, **context, "posted": request.method == "POST", "typed": typed}
+        return render(request, "local_reviews/drafts/comment.html", page, status=409 if page["posted"] else 200)
     return case_form_page(
         request,
         case,

@@ -1,7 +1,8 @@
 """Requests for comments on a draft in the case clocks' reminders sweep (:mod:`cspr.cases.reminders`), chased as
 information requests are: the organisation's contributors are reminded when the comments are due soon (the preset's
 "due soon" working days, the partnership's closure days counted) and chased once they are overdue, once each per due
-date. The message names the case by its reference only and links to the request."""
+date. The message names the case by its reference only and links to the request. An organisation with no agency
+contributor to receive it is not sent to silently: the business unit hears instead, with a link to the draft's page."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from cspr.domain.local_review import MilestoneStatus
 from cspr.kernel.kit import link
 from cspr.local_reviews.models_drafts import CommentReminder, CommentRequest
 from cspr.local_reviews.reminders import reminders_due
-from cspr.local_reviews.selectors_drafts import COMMENT_STAGES
+from cspr.local_reviews.selectors_drafts import COMMENT_STAGES, organisations_to_receive
+from cspr.local_reviews.services_drafts import INVITE_CONTRIBUTOR, NOBODY_TO_RECEIVE
 from cspr.partnerships.selectors import member_emails
 
 _KINDS = {
@@ -23,6 +25,7 @@ _KINDS = {
 }
 ASK_OVERDUE = "Please send the organisation's comments on the draft now, or tell the business unit why not."
 ASK_DUE = "Please send the organisation's comments on the draft by then."
+ASKED = "The business unit asked your organisation to check the draft for factual accuracy (§7.1)."
 
 
 def _contributors(request: CommentRequest) -> Callable[[], list[str]]:
@@ -52,22 +55,35 @@ def comment_deadlines(today: date) -> Iterator[Deadline]:
         today=today,
     )
     for request, case, kind, record in due:
+        number = request.draft.number
+        reachable = organisations_to_receive(
+            partnership_id=case.partnership_id, organisation_ids=[request.organisation_id]
+        )
+        if reachable:
+            sentence, ask = ASKED, ASK_OVERDUE if kind is CommentReminder.Kind.OVERDUE else ASK_DUE
+            to = _contributors(request)
+            page = link("local_reviews:comment-request", reference=case.reference, request_uuid=request.uuid)
+        else:
+            # Nobody at the organisation can receive it: the business unit hears instead, once per reminder.
+            sentence, ask = f"An organisation was asked for these comments, but {NOBODY_TO_RECEIVE}", INVITE_CONTRIBUTOR
+            to, page = None, link("local_reviews:draft", reference=case.reference, number=number)
         yield Deadline(
             case=case,
-            title=f"comments on draft {request.draft.number} of the local review's report",
+            title=f"comments on draft {number} of the local review's report",
             due=request.due_on,
-            sentence="The business unit asked your organisation to check the draft for factual accuracy (§7.1).",
-            ask=ASK_OVERDUE if kind is CommentReminder.Kind.OVERDUE else ASK_DUE,
+            sentence=sentence,
+            ask=ask,
             kind=kind.value,
             record=record,
             details={
                 "comment_request": str(request.uuid),
                 "organisation": request.organisation_id,
-                "draft": request.draft.number,
+                "draft": number,
                 "kind": kind.value,
                 "due_on": request.due_on,
+                "nobody_to_receive": not reachable,
             },
-            to=_contributors(request),
-            link=link("local_reviews:comment-request", reference=case.reference, request_uuid=request.uuid),
+            to=to,
+            link=page,
             reference_only=True,
         )

@@ -26,6 +26,7 @@ from cspr.domain.roles import Role
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, NationalSuggestion, ReportDraft
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.scoping import Scope
+from cspr.partnerships.selectors import organisations_reachable
 from cspr.rapid_reviews.selectors import involved_organisation_ids
 from cspr.returns.inbox import InboxItem
 
@@ -89,7 +90,11 @@ def draft_rows(*, case: Case) -> list[DraftRow]:
 
 def draft_get(*, case: Case, number: int) -> ReportDraft | None:
     """One draft of the case's review by its number, with its file."""
-    return ReportDraft.objects.filter(review__case=case, number=number).select_related("stored_file", "review").first()
+    return (
+        ReportDraft.objects.filter(review__case=case, number=number)
+        .select_related("stored_file", "review__case")
+        .first()
+    )
 
 
 def draft_row(*, case: Case, number: int) -> DraftRow | None:
@@ -113,6 +118,20 @@ def organisation_choices(*, case: Case) -> list[tuple[int, str]]:
     return list(Organisation.objects.filter(id__in=ids).order_by("name").values_list("id", "name"))
 
 
+def organisations_to_ask(*, case: Case, draft: ReportDraft) -> list[tuple[int, str]]:
+    """The organisations involved in the case (:func:`organisation_choices`) not yet asked about this draft: the
+    ones the ask form offers."""
+    asked = asked_organisation_ids(draft=draft)
+    return [(organisation, name) for organisation, name in organisation_choices(case=case) if organisation not in asked]
+
+
+def organisations_to_receive(*, partnership_id: int, organisation_ids: list[int]) -> set[int]:
+    """Which of these organisations have an agency contributor to receive a request for comments, in one query."""
+    return organisations_reachable(
+        partnership_id=partnership_id, organisation_ids=organisation_ids, roles=DRAFT_COMMENTERS
+    )
+
+
 @dataclass(frozen=True)
 class CommentRow:
     """One organisation asked about a draft: by when, whether and when it answered, and (revealed) what it said."""
@@ -125,6 +144,7 @@ class CommentRow:
     answered_on: date | None
     answered_by: str
     comments: str
+    nobody_to_receive: bool
 
     @property
     def answered(self) -> bool:
@@ -132,13 +152,16 @@ class CommentRow:
 
 
 def comment_rows(*, draft: ReportDraft, reveal: bool) -> list[CommentRow]:
-    """Every organisation asked about the draft, by name, with its comments (revealed with ``reveal``): the page that
-    collates them for the reviewer and the business unit."""
-    requests = (
+    """Every organisation asked about the draft, by name, with its comments (revealed with ``reveal``) and whether
+    nobody there can receive the request: the page that collates them for the reviewer and the business unit."""
+    requests = list(
         CommentRequest.objects.filter(draft=draft)
         .select_related("organisation", "requested_by", "comments__recorded_by")
         .annotate(reminders_sent=Count("reminders"))
         .order_by("organisation__name", "id")
+    )
+    reachable = organisations_to_receive(
+        partnership_id=draft.review.case.partnership_id, organisation_ids=[each.organisation_id for each in requests]
     )
     rows = []
     for request in requests:
@@ -153,6 +176,7 @@ def comment_rows(*, draft: ReportDraft, reveal: bool) -> list[CommentRow]:
                 answered_on=_day(comments.recorded_at) if comments is not None else None,
                 answered_by=_name(comments.recorded_by) if comments is not None else "",
                 comments=_text(comments, "comments", reveal=reveal) if comments is not None else "",
+                nobody_to_receive=comments is None and request.organisation_id not in reachable,
             )
         )
     return rows
@@ -174,9 +198,25 @@ def contributor_request_get(*, scope: Scope, case: Case, request_uuid: Any) -> C
         return None
     return (
         CommentRequest.objects.filter(uuid=request_uuid, draft__review__case=case, organisation_id__in=organisations)
-        .select_related("draft__stored_file", "organisation", "comments")
+        .select_related("draft__stored_file", "organisation", "comments__recorded_by")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class CommentsSent:
+    """Who sent the organisation's comments on the draft, and on which day."""
+
+    sent_by: str
+    sent_on: date
+
+
+def comments_sent(*, request: CommentRequest) -> CommentsSent | None:
+    """Who sent the organisation's comments and when (its own contributors' page), or ``None`` before it answered."""
+    comments: DraftComments | None = getattr(request, "comments", None)
+    if comments is None:
+        return None
+    return CommentsSent(sent_by=_name(comments.recorded_by), sent_on=_day(comments.recorded_at))
 
 
 def own_comments_revealed(*, request: CommentRequest) -> str:

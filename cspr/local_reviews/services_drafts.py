@@ -61,6 +61,10 @@ ALREADY_ASKED = "{organisation} was asked about draft {number} already."
 DUE_AFTER_TODAY = "The date comments are due by must be after today"
 NO_SUCH_REQUEST = "There is no such request for comments to your organisation."
 ALREADY_COMMENTED = "Your organisation sent its comments on draft {number} on {day}."
+NOBODY_TO_RECEIVE = (
+    "nobody there can receive the request (no active agency contributor in this partnership), so no e-mail went to it."
+)
+INVITE_CONTRIBUTOR = "Ask the partnership admin to invite an agency contributor from the organisation."
 COMMENTS_NEEDED = "Enter your organisation's comments on the draft"
 NOT_DURING_REVIEW = (
     "A national review can be suggested only during a local review (from its decision to the draft report)."
@@ -242,7 +246,12 @@ def comments_request(
             )
             for organisation in chosen
         ]
-        told = sum(_tell_asked(locked, request) for request in requests)
+        told = 0
+        for request in requests:
+            reached = _tell_asked(locked, request)
+            if not reached:
+                _tell_nobody_to_receive(locked, request)
+            told += reached
         audit_case(
             acting,
             "local_review.comments_requested",
@@ -270,6 +279,23 @@ def _tell_asked(case: Case, request: CommentRequest) -> int:
         then="Sign in to read the draft and comment",
         link=kit.link("local_reviews:comment-request", reference=case.reference, request_uuid=request.uuid),
         kind="local_review.comments_requested",
+    )
+
+
+def _tell_nobody_to_receive(case: Case, request: CommentRequest) -> int:
+    """An organisation was asked for comments but has no agency contributor to receive the request: the business unit
+    hears at once (as of an information request nobody can receive), since the request would otherwise wait unseen
+    until it is due. The case reference only, and a link to the draft's page, which shows the request as such."""
+    number = request.draft.number
+    return kit.tell_case(
+        case=case,
+        to=member_emails(partnership_id=case.partnership_id, roles=[Role.BUSINESS_UNIT]),
+        about=f"nobody can receive a request for comments on draft {number}",
+        news=f"An organisation was asked for comments on draft {number} of the local review's report on case "
+        f"{case.reference}, but {NOBODY_TO_RECEIVE}",
+        then=f"{INVITE_CONTRIBUTOR} See the request",
+        link=kit.link("local_reviews:draft", reference=case.reference, number=number),
+        kind="local_review.nobody_to_comment",
     )
 
 

@@ -14,10 +14,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cspr.cases.models import Case
+from cspr.domain.roles import Role
 from cspr.local_reviews import services_drafts
 from cspr.local_reviews.models import LocalReview
 from cspr.local_reviews.models_drafts import CommentRequest, ReportDraft
-from cspr.partnerships.models import Organisation
+from cspr.partnerships.models import Membership, Organisation
 from tests.cases.upload_samples import word_document
 from tests.local_reviews.support import agree, save_terms, start, when
 from tests.rapid_reviews.support import BU, acting_as
@@ -95,3 +96,8 @@ def drafts_url_kwargs(name: str, northvale: Any) -> dict[str, Any]:
     if name in {"local_reviews:comment-request", "local_reviews:comment-draft"}:
         kwargs["request_uuid"] = CommentRequest.objects.get(draft__review__case=case).uuid
     return kwargs
+
+
+def nobody_to_receive(organisation: Organisation) -> None:
+    """The organisation's agency contributors leave the partnership: nobody there can receive a request for comments."""
+    Membership.objects.filter(organisation=organisation, role=Role.AGENCY_CONTRIBUTOR).update(is_active=False)

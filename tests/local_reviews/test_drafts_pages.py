@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from cspr.cases.models import Case
+from cspr.domain.lifecycle import Stage
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, ReportDraft
 from cspr.partnerships.models import Organisation
 from tests.local_reviews.support import when
@@ -20,7 +22,9 @@ from tests.local_reviews.support_drafts import (
     REVIEWER,
     ask,
     in_progress,
+    nobody_to_receive,
     upload,
+    word,
 )
 from tests.rapid_reviews.support import BU, CHAIR
 from tests.reviewers.support import ICB
@@ -38,6 +42,13 @@ def storage(settings: object, tmp_path: object) -> object:
 
 def page(case: Case, rest: str = "") -> str:
     return f"/cases/{case.reference}/local-review/{rest}"
+
+
+def drafted(client_as: ClientAs) -> tuple[Case, Client]:
+    """The case with its first draft, and the business unit signed in."""
+    case = in_progress()
+    upload(case)
+    return case, client_as(BU)
 
 
 def test_the_reviewer_uploads_a_draft_and_finds_it_with_its_checksum(client_as: ClientAs) -> None:
@@ -84,9 +95,7 @@ def test_the_reviewer_and_another_organisations_contributor_reach_no_other_cases
 
 
 def test_asking_keeps_the_date_typed_when_no_organisation_is_chosen(client_as: ClientAs) -> None:
-    case = in_progress()
-    upload(case)
-    client = client_as(BU)
+    case, client = drafted(client_as)
     response = client.post(
         page(case, "drafts/1/comments/ask/"), {"due_on-day": "8", "due_on-month": "1", "due_on-year": "2027"}
     )
@@ -100,9 +109,7 @@ def test_asking_keeps_the_date_typed_when_no_organisation_is_chosen(client_as: C
 def test_the_organisation_comments_from_its_inbox_and_the_business_unit_reads_it_collated(
     client_as: ClientAs,
 ) -> None:
-    case = in_progress()
-    upload(case)
-    client = client_as(BU)
+    case, client = drafted(client_as)
     board = Organisation.objects.get(name=ICB)
     response = client.post(
         page(case, "drafts/1/comments/ask/"),
@@ -126,6 +133,68 @@ def test_the_organisation_comments_from_its_inbox_and_the_business_unit_reads_it
     assert "Northvale Integrated Care Board (demo)" in collated
     assert COMMENTS in collated
     assert COMMENTS in text(client_as(REVIEWER).get(page(case, "drafts/1/")))
+
+
+def asked_board(client_as: ClientAs) -> tuple[Case, CommentRequest, Client, str]:
+    """The Board asked about draft 1: the case, the request, its contributor signed in, and the request's page."""
+    case = in_progress()
+    upload(case)
+    (request,) = ask(case)
+    return case, request, client_as(CONTRIBUTOR), page(case, f"comments/{request.uuid}/")
+
+
+def test_comments_sent_from_a_second_tab_are_shown_back_with_who_sent_the_first(client_as: ClientAs) -> None:
+    _case, request, contributor, address = asked_board(client_as)
+    assert contributor.post(address, {"comments": COMMENTS}).status_code == 302
+    later = "Paragraph 20: the school nurse's visit was in May."
+    again = contributor.post(address, {"comments": later})
+    assert again.status_code == 409
+    shown = text(again)
+    assert "Your comments were not sent" in shown
+    assert "were already sent, on 18 December 2026 by" in shown
+    assert later in shown  # what was typed is kept
+    assert COMMENTS in shown  # beside what was sent
+    assert [row.unseal("comments") for row in DraftComments.objects.filter(request=request)] == [COMMENTS]
+
+
+def test_comments_sent_once_the_report_left_draft_are_shown_back_as_closed(client_as: ClientAs) -> None:
+    case, request, contributor, address = asked_board(client_as)
+    Case.objects.filter(pk=case.pk).update(stage=Stage.REVIEW_IN_PROGRESS)  # no longer at a stage to comment at
+    refused = contributor.post(address, {"comments": COMMENTS})
+    assert refused.status_code == 409
+    shown = text(refused)
+    assert "The request is closed" in shown
+    assert COMMENTS in shown
+    assert not DraftComments.objects.filter(request=request).exists()
+    assert "Your comments were not sent" not in text(contributor.get(address))
+
+
+def test_a_request_nobody_can_receive_is_shown_so_on_the_drafts_page(client_as: ClientAs) -> None:
+    case = in_progress()
+    upload(case)
+    nobody_to_receive(Organisation.objects.get(name=ICB))
+    ask(case)
+    shown = text(client_as(BU).get(page(case, "drafts/1/")))
+    assert "Nobody can receive requests" in shown
+    assert "ask the partnership admin to invite one" in shown
+
+
+def test_the_ask_form_offers_only_organisations_not_yet_asked_and_says_when_the_draft_is_not_the_latest(
+    client_as: ClientAs,
+) -> None:
+    case, client = drafted(client_as)
+    first = text(client.get(page(case, "drafts/1/comments/ask/")))
+    assert ICB in first
+    assert "not the latest draft" not in first
+    ask(case)
+    upload(case, day=18, file=word())
+    again = text(client.get(page(case, "drafts/1/comments/ask/")))
+    assert ICB not in again
+    assert "asked about draft 1 already" in again
+    assert "This is not the latest draft: draft 2 is" in again
+    latest = text(client.get(page(case, "drafts/2/comments/ask/")))
+    assert ICB in latest
+    assert "not the latest draft" not in latest
 
 
 def test_the_chairs_do_not_reach_the_drafts(client_as: ClientAs) -> None:

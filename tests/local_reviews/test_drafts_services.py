@@ -29,7 +29,7 @@ from cspr.letters.selectors import case_letters_due
 from cspr.local_reviews import services_drafts
 from cspr.local_reviews.models import Milestone
 from cspr.local_reviews.models_drafts import CommentReminder, DraftComments, NationalSuggestion, ReportDraft
-from cspr.local_reviews.selectors_drafts import comment_rows, inbox_items, organisation_choices
+from cspr.local_reviews.selectors_drafts import comment_rows, inbox_items, organisation_choices, organisations_to_ask
 from cspr.messaging.models import OutboundMessage
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.scoping import scope_for
@@ -45,6 +45,7 @@ from tests.local_reviews.support_drafts import (
     ask,
     board,
     in_progress,
+    nobody_to_receive,
     upload,
     word,
 )
@@ -211,6 +212,51 @@ def test_asking_is_the_business_units_and_refused_for_an_organisation_not_involv
     ask(case)
     with pytest.raises(CaseActionRefused, match="asked about draft 1 already"):
         ask(case)
+
+
+def test_the_organisations_offered_are_those_not_yet_asked_about_the_draft() -> None:
+    case = in_progress()
+    draft = upload(case)
+    assert board().pk in dict(organisations_to_ask(case=case, draft=draft))
+    ask(case)
+    assert board().pk not in dict(organisations_to_ask(case=case, draft=draft))
+    # Asked about draft 1, the Board may still be asked about draft 2.
+    second = upload(case, day=19, file=word())
+    assert board().pk in dict(organisations_to_ask(case=case, draft=second))
+
+
+def test_asking_an_organisation_nobody_can_receive_tells_the_business_unit_by_reference_only() -> None:
+    case = in_progress()
+    draft = upload(case)
+    nobody_to_receive(board())
+    ask(case)
+    assert not OutboundMessage.objects.filter(
+        kind="local_review.comments_requested", subject__startswith=f"{case.reference}:"
+    ).exists()
+    told = OutboundMessage.objects.filter(kind="local_review.nobody_to_comment", subject__startswith=case.reference)
+    assert sorted(told.values_list("to", flat=True)) == [BU]
+    (message,) = told
+    assert case.reference in message.body
+    assert f"/cases/{case.reference}/local-review/drafts/1/" in message.body
+    assert not PSEUDONYM.search(message.body)
+    assert board().name not in message.subject + message.body
+    assert [row.nobody_to_receive for row in comment_rows(draft=draft, reveal=False)] == [True]
+
+
+def test_the_sweep_tells_the_business_unit_when_nobody_can_receive_the_reminder() -> None:
+    case = in_progress()
+    draft = upload(case)
+    ask(case)
+    assert [row.nobody_to_receive for row in comment_rows(draft=draft, reveal=False)] == [False]
+    nobody_to_receive(board())
+    clock_reminders_send(now=JAN_6)
+    assert list(CommentReminder.objects.values_list("kind", flat=True)) == ["due_soon"]
+    sent = OutboundMessage.objects.filter(kind__startswith="case.clock_", subject__startswith=f"{case.reference}:")
+    assert list(sent.values_list("to", flat=True)) == [BU]
+    assert "nobody there can receive the request" in sent[0].body
+    assert f"/cases/{case.reference}/local-review/drafts/1/" in sent[0].body
+    assert board().name not in sent[0].body
+    assert not PSEUDONYM.search(sent[0].body)
 
 
 def test_an_agency_only_the_rapid_review_named_may_be_asked_and_then_sees_the_case() -> None:
