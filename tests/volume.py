@@ -1,4 +1,4 @@
-"""Many cases in one partnership: the demo's cases copied over and over, for list tests and the list benchmark.
+"""Many cases in one partnership: the demo's open cases copied over and over, for list tests and the list benchmark.
 
 Copies keep the demo case's columns (sealed ones included, so rows are as wide as real ones; a copied token does
 not decrypt in its new row, and no list decrypts anything). Each copy gets its own uuid and a five-digit
@@ -16,6 +16,7 @@ from django.db.models import Max, Min
 from cspr.accounts.models import User
 from cspr.cases.models import Case, Child
 from cspr.demo.partnerships import SHARED_POLICE
+from cspr.domain.rules import is_closed
 from cspr.partnerships.models import Organisation, Partnership
 from cspr.returns.models import InformationRequest, RequestStatus
 
@@ -31,7 +32,10 @@ def copy_demo_cases(*, partnership: Partnership, copies: int, business_unit_emai
 
     Returns how many were added. Call again to add more: sequences carry on from the last copy.
     """
-    sources = list(Case.objects.filter(partnership=partnership, sequence__lt=FIRST_SEQUENCE).order_by("id"))
+    demo = Case.objects.filter(partnership=partnership, sequence__lt=FIRST_SEQUENCE).order_by("id")
+    # Open cases only: a closed case's rows read differently (its requests are no longer overdue), so copies of
+    # closed cases would make a page's rows differ in kind, not in number, as the copies grow.
+    sources = [case for case in demo if not is_closed(case.stage)]
     children: dict[int, list[Child]] = {}
     for child in Child.objects.filter(case__in=sources).order_by("case_id", "position"):
         children.setdefault(child.case_id, []).append(child)

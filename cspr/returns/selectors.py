@@ -39,6 +39,7 @@ INBOX_COLUMNS = (
     "partnership__name",
     "case",
     "case__reference",
+    "case__stage",
     "organisation",
     "organisation__name",
     "assigned_to",
