@@ -16,6 +16,7 @@ from cspr.cases.models import Case
 from cspr.cases.reminders import Deadline
 from cspr.domain.calendar import WorkingCalendar
 from cspr.domain.local_review import MILESTONE_RULES, MilestoneKind, MilestoneStatus, milestone_reading
+from cspr.kernel import kit
 from cspr.local_reviews.models import Milestone, MilestoneReminder
 from cspr.local_reviews.selectors import WORKING_STAGES
 
@@ -108,6 +109,7 @@ def milestone_deadlines(today: date) -> Iterator[Deadline]:
             ask=ASK_OVERDUE if kind is MilestoneReminder.Kind.OVERDUE else ASK_DUE,
             kind=kind.value,
             record=record,
+            link=kit.link("local_reviews:overview", reference=case.reference),
             details={
                 "milestone": milestone.pk,
                 "milestone_kind": milestone.kind,

@@ -11,6 +11,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, CaseClock, CaseTransition, ParallelProcess
@@ -353,6 +354,9 @@ def test_the_clocks_sweep_reminds_of_a_milestone_due_soon_then_overdue_once_each
     assert message.subject == f"{case.reference}: due by 11 January 2027: Local review: terms of reference agreed"
     assert "Child A" in message.body
     assert message.to == BU
+    # It asks for the milestone to be marked done on the local review's page, and links there.
+    assert "local review's page" in message.body
+    assert reverse("local_reviews:overview", kwargs={"reference": case.reference}) in message.body
     clock_reminders_send(now=noon(date(2027, 1, 8)))
     clock_reminders_send(now=noon(date(2027, 1, 12)))
     clock_reminders_send(now=noon(date(2027, 1, 13)))
