@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -683,3 +685,25 @@ def test_the_merged_chronologys_word_file_says_its_filter_dates_as_every_date_is
     )
     text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(content)).paragraphs)
     assert "From 1 June 2026. To 31 July 2026." in text
+
+
+def _heading_levels(html: str) -> list[int]:
+    """The page's main headings in order (the visible page, not the session-timeout dialog), each a level."""
+    main = html[html.index("<main") : html.index("</main>")]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
+
+
+def test_a_returns_headings_go_down_one_level_at_a_time_wherever_it_is_shown(
+    demo: Any, client_as: Callable[[str], Client]
+) -> None:
+    health = demo_request()  # submitted: the business unit reads it
+    police = demo_request(POLICE_ORGANISATION)  # a draft: its lead signs it off
+    pages = [
+        client_as(BU).get(reverse("returns:return", kwargs={"reference": DEMO_CASE, "request_uuid": health.uuid})),
+        client_as(POLICE).get(reverse("returns:submit", kwargs={"request_uuid": police.uuid})),
+        client_as(POLICE).get(reverse("returns:request", kwargs={"request_uuid": police.uuid})),
+    ]
+    for response in pages:
+        levels = _heading_levels(response.content.decode())
+        assert levels[0] == 1
+        assert all(after <= before + 1 for before, after in itertools.pairwise(levels)), levels
