@@ -413,7 +413,7 @@ def _invite(acting: Acting, case: Case, reviewer: Reviewer, at: datetime) -> Inv
 def _commissioned_for(case: Case) -> InvitedFor:
     """What the reviewer's one e-mail says of the commission, before how to sign in: the case's reference only."""
     return InvitedFor(
-        subject=f"{case.partnership.name}: you are commissioned to review case {case.reference}",
+        subject=f"{case.reference}: {case.partnership.name} commissions you to review this case",
         introduction=(
             f"{case.partnership.name} has commissioned you as the reviewer of the local child safeguarding practice "
             f"review of case {case.reference}. Your access is to this review only. Once you have signed in you will "

@@ -136,7 +136,7 @@ def test_a_reviewer_who_declared_an_interest_in_an_involved_organisation_is_refu
     # One e-mail: the invitation (its link a secret), saying why, with the case's reference and no name.
     (told,) = OutboundMessage.objects.filter(to="birch.reviews@example.org")
     assert told.kind == "invitation"
-    assert case.reference in told.subject
+    assert told.subject.startswith(f"{case.reference}: ")  # as every e-mail about a case
     assert "commissioned you as the reviewer" in told.body
     assert "Birch" not in told.body
     assert selectors.reviewer_name_for_case(case=case) == "Birch Reviews"
@@ -301,6 +301,6 @@ def test_a_reviewer_who_has_an_account_gets_one_email_saying_they_are_commission
     case = commissioned()
     (told,) = OutboundMessage.objects.filter(to=REVIEWER_EMAIL)[before:]
     assert told.kind == "reviewers.commissioned"
-    assert case.reference in told.subject
+    assert told.subject.startswith(f"{case.reference}: ")  # as every e-mail about a case
     assert f"/cases/{case.reference}/" in told.body
     assert "Rowan" not in told.body
