@@ -173,7 +173,7 @@ def _remind(*, clock: CaseClock, kind: str, now: datetime) -> int:
         case=clock.case,
         title=clock.title,
         due=due,
-        sentence=clock.sentence,
+        sentence=f"The timescale: {clock.sentence}.",
         ask=(
             "Record it as done (with the reason it was late), or record an extension agreed and why."
             if overdue

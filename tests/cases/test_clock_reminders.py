@@ -42,6 +42,7 @@ def test_a_clock_due_today_is_due_soon_and_the_day_after_it_is_overdue(demo: dic
     assert message.subject.startswith(f"{REFERENCE}: ")
     assert "Child A" in message.body
     assert f"/cases/{REFERENCE}/" in message.body
+    assert f"The timescale: {clock.sentence}." in message.body  # a sentence of its own, not a stray clause
     clock_reminders_send(now=at(clock.effective_due + timedelta(days=3)))
     assert reminders_for(clock) == ["due_soon", "overdue"]
     assert OutboundMessage.objects.filter(kind="case.clock_overdue", subject__contains=clock.title).count() == 1
