@@ -21,22 +21,41 @@ if TYPE_CHECKING:
 URL_OBJECTS = {
     "reference": "cases.case",
     "document_uuid": "cases.casedocument",
+    "link_id": "cases.caselink",
+    "process_id": "cases.parallelprocess",
     "paper_uuid": "rapid_reviews.meetingpaper",
+    "action_id": "rapid_reviews.learningaction",
     "request_uuid": "returns.informationrequest",
     "attachment_uuid": "returns.returnattachment",
     "entry_id": "returns.chronologyentry",
     "membership_id": "partnerships.membership",
+    "closure_day_id": "calendars.closureday",
+    "milestone_id": "local_reviews.milestone",
+    "reviewer_id": "reviewers.reviewer",
+    "commission_id": "reviewers.commission",
+    "invoice_id": "reviewers.invoice",
+    "item_id": "national_reviews.provisionitem",
 }
+"""The object a URL's keyword names, by the keyword. A keyword that names another kind of object in one app's URLs is
+in :data:`URL_OBJECTS_IN`; one that names different objects within an app (a draft's or a version's ``number``) is
+left out, and the refusal names the case, the keyword's value in its details."""
+
+URL_OBJECTS_IN = {
+    ("local_reviews", "request_uuid"): "local_reviews.commentrequest",
+}
+"""The keywords an app's URLs use for an object of its own, by the app's URL namespace."""
 
 
 def _attempted(request: HttpRequest) -> tuple[str, str, dict[str, str]]:
     """The URL's object ids (references, uuids, numbers: never identifying details), and the most specific one."""
     match = getattr(request, "resolver_match", None)
     kwargs = {name: printable(str(value), limit=80) for name, value in (match.kwargs if match else {}).items()}
+    namespace = match.namespace if match else ""
     object_type = object_id = ""
     for name, value in kwargs.items():
-        if name in URL_OBJECTS:
-            object_type, object_id = URL_OBJECTS[name], value
+        named = URL_OBJECTS_IN.get((namespace, name), URL_OBJECTS.get(name))
+        if named is not None:
+            object_type, object_id = named, value
     return object_type, object_id, kwargs
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case
 from cspr.domain.lifecycle import Stage
 from cspr.local_reviews.models_drafts import CommentRequest, DraftComments, ReportDraft
@@ -92,6 +93,9 @@ def test_the_reviewer_and_another_organisations_contributor_reach_no_other_cases
     police = client_as(POLICE_LEAD)
     assert police.get(page(case, f"comments/{request.uuid}/")).status_code == 404
     assert police.get(page(case, f"comments/{request.uuid}/draft/")).status_code == 404
+    # Each refusal is on the trail under what was asked for: the request for comments, not an information request.
+    refused = AuditEvent.objects.filter(verb="access.refused", object_id=str(request.uuid))
+    assert {event.object_type for event in refused} == {"local_reviews.commentrequest"}
 
 
 def test_asking_keeps_the_date_typed_when_no_organisation_is_chosen(client_as: ClientAs) -> None:
